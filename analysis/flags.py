@@ -1,0 +1,336 @@
+"""The reply queue: which mentions need a reply, why (in words a manager reads), and how urgently.
+
+`assess` runs once at ingest and stores `needs_reply`, `flag_signals` and `priority_base`
+(everything that does not change with time); `queue_priority` adds the time-waited part when
+the queue is read. Formulas: analysis.formulas.FORMULAS["needs_reply"], ["priority_base"],
+["priority"]. "Already answered" is the queue's business (mention_state.first_response_at).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from config import Brand
+
+#: authors with at least this many followers are "high reach" (named in the signals).
+HIGH_REACH_FOLLOWERS = 10_000
+BASE_CAP = 70
+POINTS = {"question": 15, "help": 20, "problem": 25, "negative": 10, "negative_per_compound": 15}
+REACH_POINTS_MAX = 20
+ENGAGEMENT_POINTS_MAX = 10
+WAIT_POINTS = 20
+BREACH_POINTS = 10
+
+_URL = r"(?:https?://|www\.)\S+"
+_SEP = "; "
+
+_QUESTION = re.compile(
+    r"[?？¿]"
+    r"|^(?:[@#]\S+\s+)*(?:how|why|where|when|anyone|does anyone|is there a way|can (?:someone|anyone|you|i))\b(?!')"
+)
+#: questions nobody expects an answer to ("who else loves ...?").
+_RHETORICAL = re.compile(
+    r"\bwho else\b|\bhow (?:cool|awesome|great|good|amazing|nice|fast|beautiful|smooth|cute) (?:is|are|was)\b"
+    r"|\bwhat a\b|\b(?:isn't|isnt|aren't) (?:it|this|that|they) (?:great|amazing|awesome|beautiful|cool)\b"
+    r"|\bam i the only one who (?:loves?|likes?|enjoys?)\b|\bguess what\b|\bdid you know\b"
+    r"|\bwhy (?:is|are) (?:it|this|they|the \w+) so (?:good|great|amazing)\b"
+)
+_HELP = re.compile(
+    r"\b(?:need|needs|needing|want|get|getting|any|some)\s+(?:some\s+|urgent\s+)?help\b"
+    r"|\bhelp\s*(?:me|us|please|pls|plz|with|needed|!|\?)"
+    r"|\b(?:please|pls|plz)\s+(?:help|fix|advise|respond|reply|answer|dm|contact|check|look|sort|escalate"
+    r"|refund|call|get back|let me know|update|assist|confirm|explain|send)"
+    r"|\b(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|u|y'all|you guys)\s+(?:please\s+|pls\s+)?"
+    r"(?:help|fix|check|look|tell|explain|assist|dm|advise|confirm|reset|refund|send|sort)"
+    r"|\b(?:dm|message|contact|call|email)\s+(?:me|us)\b"
+    r"|\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bis there (?:a|any) way\b"
+    r"|\bwho (?:do|should|can) (?:i|we) (?:contact|talk to|speak to|call|email)\b"
+    r"|\bwhat (?:do|should|can) (?:i|we) do\b|\bany updates?\b|\bupdate on my\b"
+    r"|\bayuda\b|\baidez\b|\bhilfe\b|\bajuda\b"
+)
+#: phrases that contain problem words but report no problem ("no issues", "issue resolved").
+_NOT_A_PROBLEM = re.compile(
+    r"\b(?:no|zero|without any|without|never had an?|never had any|never any)\s+(?:problems?|issues?|bugs?|complaints?"
+    r"|lag|crash(?:es)?|delays?)\b"
+    r"|\b(?:problems?|issues?|bugs?) (?:is |was |were |got |has been |have been )?(?:fixed|resolved|solved|sorted)\b"
+    r"|\b(?:fixed|resolved|solved|sorted(?: out)?) (?:my|the|our) (?:problems?|issues?|bugs?)\b"
+    r"|\b(?:got|received|processed) (?:my|the|a|our) (?:full )?refund\b|\brefund (?:came|arrived|was processed)\b"
+    r"|\bworst case\b|\bcan't wait\b|\bcannot wait\b|\bcan't stop\b|\bnot bad\b|\bno complaints\b"
+)
+#: problem vocabulary; the first match is named in the signals ("complaint: refund").
+_PROBLEM = re.compile(
+    r"\b(refund(?:s|ed)?|cancel+ed|cancel+ation|delay(?:ed|s)?|broken|broke|lost|losing|still waiting"
+    r"|waiting (?:for|since) (?:weeks|days|hours|a week|a month|over)|no answer|no response|no reply|not responding"
+    r"|unanswered|ignor(?:ed|ing)|not working|(?:doesn't|does not|isn't|is not|won't|will not|wont|doesnt) work"
+    r"|stopped working|won't (?:turn on|charge|load|open|connect|start|boot|sync|update|let me)"
+    r"|(?:can't|cannot|can not|cant|unable to|couldn't) (?:log ?in|sign ?in|access|reset|connect|pair|update|install"
+    r"|cancel|activate|get|find|reach|use|download|pay|checkout|order)"
+    r"|crash(?:es|ed|ing)?|freez(?:e|es|ing)|froze|bug(?:gy|s)?|glitch(?:es|y)?|error|outage|(?:is|are) down"
+    r"|down again|not loading|charged twice|double charged|overcharged|scam(?:med)?|fraud|rip ?off|ripped off"
+    r"|defective|faulty|damaged|missing|never (?:arrived|received|came|showed up)|(?:hasn't|has not|haven't|have not)"
+    r" (?:arrived|received|shipped|come|heard)|late|wrong (?:item|order|size|charge|color|colour|address)"
+    r"|disappoint(?:ed|ing)|unacceptable|terrible|awful|worst|horrible|useless|ridiculous|furious"
+    r"|complain(?:t|ts|ing)?|replacement|warranty|overheat(?:s|ing)?|battery drain|drains? (?:the |my )?battery"
+    r"|keeps (?:crashing|dropping|disconnecting|restarting|freezing|logging me out)|disconnect(?:s|ed|ing)"
+    r"|fail(?:s|ed|ing|ure)?|problem|issues?|trouble|nightmare|hold for|on hold|hung up|locked out|hacked"
+    r"|reembolso|devoluci[oó]n|no funciona|roto|nunca lleg[oó]|retraso|remboursement|ne marche pas"
+    r"|ne fonctionne pas|panne|cass[ée]|kaputt|funktioniert nicht|r[üu]ckerstattung|erstattung|defekt"
+    r"|n[ãa]o funciona|quebrado|atrasado)\b"
+)
+_SARCASM = re.compile(
+    r"\bthanks for nothing\b|\bthanks a lot for\b|\bso much for\b|\boh great\b|\byeah right\b|/s\b|🙄"
+    r"|\b(?:just |really )?love (?:how|that|it when) (?:my|you|your|the)\b|\bgreat job (?:losing|breaking|ruining)\b"
+)
+_REPOST = re.compile(r"^RT @")
+
+
+def own_brand_names(brands: Sequence[Brand]) -> set[str]:
+    """Brands the team runs, the same rule as config.Config.own_brands().
+
+    A brand is own if it lists competitors or is not named as anyone's competitor; if that
+    leaves none, all are own.
+    """
+    competitor_names = {c for b in brands for c in b.competitors}
+    own = {b.name for b in brands if b.competitors or b.name not in competitor_names}
+    return own or {b.name for b in brands}
+
+
+def _col(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame:
+        return frame[name].astype("string")
+    return pd.Series(pd.NA, index=frame.index, dtype="string")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def _brand_terms(brand: Brand) -> list[str]:
+    terms = {brand.name.lower()}
+    terms |= {k.strip().strip('"').strip().lower() for k in brand.keywords}
+    for handle in brand.handles.values():
+        local = handle.lstrip("@").split("@")[0].lower()
+        terms.add(local)
+        terms.add(handle.lstrip("@").lower())
+    return sorted((t for t in terms if t), key=len, reverse=True)
+
+
+def _names_pattern(brand: Brand) -> str:
+    return r"(?<!\w)(?:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?!\w)"
+
+
+def _community_names(brand: Brand) -> set[str]:
+    names = {_norm(brand.name)} | {_norm(k.strip('"')) for k in brand.keywords}
+    names |= {_norm(h.lstrip("@").split("@")[0]) for h in brand.handles.values()}
+    return {n for n in names if n}
+
+
+def _addressed(
+    frame: pd.DataFrame, text: pd.Series, own: set[str], brands: Sequence[Brand], own_posts: set[str]
+) -> pd.Series:
+    brand_col = _col(frame, "brand")
+    platform = _col(frame, "platform").fillna("")
+    out = pd.Series(False, index=frame.index)
+    parent_key = platform + "\x1f" + _col(frame, "parent_id").fillna("")
+    thread_key = platform + "\x1f" + _col(frame, "thread_id").fillna("")
+    answers_own = parent_key.isin(own_posts) | thread_key.isin(own_posts)
+    subreddit = _col(frame, "url").str.extract(r"/r/([A-Za-z0-9_]+)", expand=False).str.lower()
+    subreddit = subreddit.str.replace(r"[^0-9a-z]", "", regex=True)
+    for brand in brands:
+        if brand.name not in own:
+            continue
+        rows = (brand_col == brand.name).fillna(False).to_numpy(dtype=bool)
+        if not rows.any():
+            continue
+        named = text[rows].str.contains(_names_pattern(brand), regex=True)
+        community = subreddit[rows].isin(_community_names(brand))
+        out.loc[rows] = (named | community | answers_own[rows]).fillna(False).to_numpy(dtype=bool)
+    return out
+
+
+def _own_post_keys(frame: pd.DataFrame, extra: Iterable[tuple[str, str]] | None) -> set[str]:
+    is_own = (
+        frame["is_own"].fillna(False).astype(bool)
+        if "is_own" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    own_rows = frame[is_own.to_numpy(dtype=bool)]
+    keys = set(
+        (_col(own_rows, "platform").fillna("") + "\x1f" + _col(own_rows, "post_id").fillna("")).tolist()
+    )
+    keys |= {f"{p}\x1f{i}" for p, i in (extra or ())}
+    return keys
+
+
+def _reach_label(followers: np.ndarray) -> np.ndarray:
+    thousands = np.floor(followers / 1000).astype(np.int64)
+    millions = np.round(followers / 1e6, 1)
+    k = np.char.add(thousands.astype(str), "k followers")
+    m = np.char.add(np.char.replace(millions.astype(str), ".0", ""), "M followers")
+    return np.where(followers >= 1_000_000, m, k)
+
+
+def assess(
+    frame: pd.DataFrame,
+    brands: Sequence[Brand],
+    own_brands: Collection[str] | None = None,
+    own_post_ids: Iterable[tuple[str, str]] | None = None,
+) -> pd.DataFrame:
+    """`needs_reply`, `flag_signals` and `priority_base` for each mention, with the frame's index.
+
+    Input: the mention frame plus `sentiment` and `sentiment_label`. Own brands are derived from
+    `brands` with config.Config.own_brands()'s rule (`own_brand_names`) unless `own_brands` names
+    them. `own_post_ids` adds (platform, post_id) of the brand's own posts stored earlier, so a
+    reply to one of them counts as addressed to the brand (own posts in `frame` count anyway).
+
+    needs_reply: not is_own, not a repost ("RT @..."), author not one of the brand's handles,
+    `brand` is an own brand, addressed to it (names it / a keyword / @handle, answers or sits in
+    the thread of its post, or is in a subreddit named like it), AND a question (not rhetorical),
+    a help request, problem vocabulary (refund, cancelled, broken, still waiting, ...) or negative
+    sentiment. flag_signals (None when no reply is needed) e.g. "question; complaint: refund;
+    negative; 12k followers". priority_base: FORMULAS["priority_base"].
+    """
+    own = set(own_brands) if own_brands is not None else own_brand_names(brands)
+    raw_text = _col(frame, "text").fillna("")
+    text = raw_text.str.lower().str.replace(_URL, " ", regex=True)
+    is_own = (
+        frame["is_own"].fillna(False).astype(bool)
+        if "is_own" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    handles = {h.lstrip("@").lower() for b in brands if b.name in own for h in b.handles.values()}
+    by_handle = _col(frame, "author_handle").str.lstrip("@").str.lower().isin(handles).fillna(False)
+    repost = raw_text.str.match(_REPOST).fillna(False)
+    eligible = ~(is_own | by_handle | repost)
+
+    addressed = _addressed(frame, text, own, brands, _own_post_keys(frame, own_post_ids))
+    cleaned = text.str.replace(_NOT_A_PROBLEM, " ", regex=True)
+    question = text.str.contains(_QUESTION) & ~text.str.contains(_RHETORICAL)
+    help_ = text.str.contains(_HELP)
+    problem_term = cleaned.str.extract(_PROBLEM, expand=False)
+    problem = problem_term.notna()
+    sentiment = pd.to_numeric(frame["sentiment"], errors="coerce") if "sentiment" in frame else None
+    compound = (sentiment if sentiment is not None else pd.Series(np.nan, index=frame.index)).fillna(0.0)
+    label = _col(frame, "sentiment_label")
+    negative = (label == "negative").fillna(False)
+    # gratitude: clearly positive thanks with no question, no sarcasm and no "but" is praise, not a problem.
+    sarcastic = text.str.contains(_SARCASM)
+    contrast = text.str.contains(r"\b(?:but|however|still|yet|although|though)\b")
+    grateful = (compound >= 0.5) & ~question & ~sarcastic & ~contrast & ~help_
+    problem = problem & ~grateful
+    complaint = problem | negative | (sarcastic & (compound < 0.5))
+    needs = (eligible & addressed & (question | help_ | complaint)).fillna(False).astype(bool)
+
+    followers = (
+        pd.to_numeric(_col(frame, "author_followers"), errors="coerce").fillna(0).to_numpy(dtype=float)
+    )
+    engagement = sum(
+        pd.to_numeric(_col(frame, c), errors="coerce").fillna(0).to_numpy(dtype=float)
+        for c in ("likes", "replies", "reposts", "quotes")
+    )
+    neg = negative.to_numpy(dtype=bool)
+    points = (
+        POINTS["question"] * question.to_numpy(dtype=bool)
+        + POINTS["help"] * help_.to_numpy(dtype=bool)
+        + POINTS["problem"] * problem.to_numpy(dtype=bool)
+        + neg
+        * (POINTS["negative"] + POINTS["negative_per_compound"] * np.abs(compound.to_numpy(dtype=float)))
+        + np.clip(5 * (np.log10(np.maximum(followers, 1)) - 2), 0, REACH_POINTS_MAX)
+        + np.clip(5 * np.log10(1 + engagement), 0, ENGAGEMENT_POINTS_MAX)
+    )
+    need = needs.to_numpy(dtype=bool)
+    base = np.where(need, np.minimum(np.floor(points + 0.5), BASE_CAP), 0).astype(np.int64)
+
+    term = problem_term.fillna("").str.replace(r"\s+", " ", regex=True).to_numpy(dtype=object)
+    parts = [
+        np.where(question.to_numpy(dtype=bool), "question", ""),
+        np.where(help_.to_numpy(dtype=bool), "help", ""),
+        np.where(problem.to_numpy(dtype=bool), "complaint: " + term, ""),
+        np.where(neg, "negative", ""),
+        np.where(~problem.to_numpy(dtype=bool) & ~neg & sarcastic.to_numpy(dtype=bool), "sarcasm", ""),
+        np.where(followers >= HIGH_REACH_FOLLOWERS, _reach_label(followers), ""),
+    ]
+    joined = (
+        pd.Series(
+            [_SEP.join(p for p in row if p) for row in zip(*parts, strict=True)],
+            index=frame.index,
+            dtype=object,
+        )
+        if len(frame)
+        else pd.Series([], index=frame.index, dtype=object)
+    )
+    signals = joined.where(need & (joined != ""), None)
+    return pd.DataFrame(
+        {"needs_reply": need, "flag_signals": signals, "priority_base": base}, index=frame.index
+    )
+
+
+def _timing_text(answered: np.ndarray, hours: np.ndarray, sla: np.ndarray) -> np.ndarray:
+    """ "waiting 35 min, SLA 4 h" / "waiting 6 h, ..." / "answered after 3 d, ..." (few distinct texts, formatted once)."""
+    hours = np.maximum(hours, 0.0)
+    code = np.where(
+        hours < 1,
+        np.floor(hours * 60),
+        np.where(hours < 48, 1_000 + np.floor(hours), 1_000_000 + np.floor(hours / 24)),
+    )
+    sla_codes, sla_values = pd.factorize(sla)
+    keys = (sla_codes.astype(np.int64) * 2 + answered.astype(np.int64)) * 10_000_000 + code.astype(np.int64)
+    inverse, unique = pd.factorize(keys)
+    texts = []
+    for key in unique:
+        group, value = divmod(int(key), 10_000_000)
+        sla_code, was_answered = divmod(group, 2)
+        if value >= 1_000_000:
+            duration = f"{value - 1_000_000} d"
+        elif value >= 1_000:
+            duration = f"{value - 1_000} h"
+        else:
+            duration = f"{value} min"
+        verb = "answered after" if was_answered else "waiting"
+        texts.append(f"{verb} {duration}, SLA {sla_values[sla_code]:g} h")
+    return np.array(texts, dtype=object)[inverse]
+
+
+def queue_priority(queue: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
+    """`priority`, `reasons`, `waited_hours`, `sla_breached` for queue rows, with the queue's index.
+
+    Input columns: priority_base, flag_signals, created_at (UTC), first_response_at (UTC or NaT),
+    sla_hours. waited_hours = (first_response_at, or `now` if unanswered) - created_at;
+    sla_breached = waited_hours > sla_hours. priority (FORMULAS["priority"]) = priority_base +
+    20 x min(1, waited / SLA) + 10 if breached, capped at 100, for unanswered rows; answered rows
+    keep priority_base. reasons = flag_signals + "waiting 6 h, SLA 4 h" (or "answered after ...").
+    """
+    now = pd.Timestamp(now)
+    now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
+    created = pd.to_datetime(queue["created_at"], utc=True)
+    responded = pd.to_datetime(queue["first_response_at"], utc=True)
+    answered = responded.notna().to_numpy()
+    end = responded.where(responded.notna(), now)
+    waited = ((end - created).dt.total_seconds() / 3600).to_numpy(dtype=float)
+    waited = np.maximum(np.nan_to_num(waited, nan=0.0), 0.0)
+    sla = pd.to_numeric(queue["sla_hours"], errors="coerce").fillna(4.0).to_numpy(dtype=float)
+    sla = np.where(sla > 0, sla, 4.0)
+    breached = waited > sla
+    wait_points = WAIT_POINTS * np.minimum(waited / sla, 1.0) + BREACH_POINTS * breached
+    base = pd.to_numeric(queue["priority_base"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    priority = np.where(answered, base, base + np.floor(wait_points + 0.5))
+    priority = np.clip(priority, 0, 100).astype(np.int64)
+
+    timing = _timing_text(answered, waited, sla)
+    signals = (
+        queue["flag_signals"].astype(object).where(queue["flag_signals"].notna(), "").to_numpy(dtype=object)
+    )
+    reasons = np.where(signals != "", signals + _SEP + timing, timing)
+    return pd.DataFrame(
+        {
+            "priority": priority,
+            "reasons": reasons.astype(object),
+            "waited_hours": waited,
+            "sla_breached": breached,
+        },
+        index=queue.index,
+    )

@@ -1,0 +1,26 @@
+"""Streamlit entry: config and store, first-start demo, sidebar filters, and the page router."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import context, filters
+
+st.set_page_config(page_title="Engagement monitor", page_icon=":material/campaign:", layout="wide")
+
+ctx = context.load()
+context.first_start(ctx.url, ctx)
+filters.sidebar(ctx)
+if context.demo_label(ctx.url, context.version(ctx), ctx):
+    st.sidebar.warning("**Demo data**: generated posts, not real people. Add sources to monitor.toml "
+                       "and credentials to .env to collect real mentions.", icon=":material/science:")
+
+PAGES = {
+    "Monitor": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    ],
+}
+page = st.navigation(PAGES)
+if context.demo_label(ctx.url, context.version(ctx), ctx):
+    st.caption(":orange-badge[:material/science: Demo data] Every number on this page comes from generated demo posts.")
+page.run()

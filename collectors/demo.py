@@ -1,0 +1,361 @@
+"""A realistic, seeded demo data set, so the dashboard runs with no credentials.
+
+`generate` returns the mention frame for three brands (Acme, the team's own, against Globex
+and Initech) over every collected platform: questions, complaints, praise, chatter and help
+requests (some not in English), threads where Acme's own accounts answer after realistic
+delays, heavy-tailed follower counts and engagement, a launch spike and an outage spike.
+`DemoCollector` adds a few fresh mentions on each run, so scheduling shows with no keys.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from collectors.base import CollectResult, conform
+
+OWN = "Acme"
+BRANDS = {"Acme": 0.5, "Globex": 0.3, "Initech": 0.2}
+PRODUCTS = {
+    "Acme": ["Acme Phone X2", "Acme Buds", "the Acme app", "Acme Cloud", "Acme Watch"],
+    "Globex": ["Globex Pad", "Globex One", "the Globex app", "Globex Cloud"],
+    "Initech": ["Initech TPS", "Initech Router", "the Initech app"],
+}
+HANDLES = {"x": "acme", "reddit": "acme_support", "bluesky": "acme.bsky.social", "mastodon": "acme"}
+COMPETITOR_OF = {"Acme": "Globex", "Globex": "Acme", "Initech": "Acme"}
+PLATFORM_SHARE = {"x": 0.36, "reddit": 0.2, "bluesky": 0.13, "mastodon": 0.08, "hackernews": 0.08, "rss": 0.15}
+REPLYING_PLATFORMS = ("x", "reddit", "bluesky", "mastodon")
+
+TEMPLATES: dict[str, list[str]] = {
+    "complaint": [
+        "Still waiting on my {brand} refund after {n} days. No answer from support.",
+        "My {product} arrived broken. Second time this year @{handle}",
+        "{brand} cancelled my order without telling me?? Not impressed",
+        "Order delayed AGAIN. {brand} what is going on",
+        "The latest {product} update drained my battery overnight, this is ridiculous",
+        "Lost my package and {brand} support keeps closing my ticket. Terrible service",
+        "@{handle} charged twice for the same order, need this fixed",
+        "{product} keeps crashing since yesterday. Useless",
+        "Worst customer service I have ever dealt with. {brand}, do better",
+        "{brand} outage again? Can't log in to {product} for {n} hours",
+    ],
+    "question": [
+        "Does the {product} work with {other}?",
+        "@{handle} how do I reset my {product}?",
+        "Anyone know when the {brand} sale starts?",
+        "Is {brand} support open on weekends?",
+        "What's the battery life like on the {product}? Thinking of buying one",
+        "Can I move my {product} data to a new account? @{handle}",
+        "Is there a student discount for {product}?",
+    ],
+    "help": [
+        "Can someone from {brand} help me with my account? Locked out since yesterday",
+        "Need help: {product} won't pair with my laptop. @{handle}",
+        "@{handle} please help, my {product} is stuck on the logo screen",
+        "Help! {product} says my subscription expired but I paid last week",
+    ],
+    "praise": [
+        "Loving my new {product}, best purchase this year!",
+        "Shoutout to @{handle} support, fixed my issue in {n} minutes. Thank you!",
+        "{product} battery life is amazing",
+        "Honestly {brand} nailed it with the {product}. Great design",
+        "Switched from {other} to {product} and I'm so happy I did",
+        "Thanks {brand}! Replacement arrived a day early",
+    ],
+    "chatter": [
+        "Just saw the {brand} ad during the game",
+        "{brand} vs {other}: which one for a student?",
+        "Reading about {brand}'s quarterly results",
+        "{brand} announces new {product} lineup",
+        "Unboxing the {product} later today",
+        "Anyone going to the {brand} event next week",
+        "My dad finally got a {product} lol",
+        "{brand} stock moving today",
+        "Thread: everything announced at the {brand} keynote",
+    ],
+    "foreign": [
+        "¿Alguien sabe si {brand} tiene soporte en español?",
+        "Mi {product} llegó roto, qué decepción",
+        "Der {product} von {brand} ist wirklich gut",
+        "Service client {brand} injoignable depuis {n} jours",
+        "{brand}の新しい{product}、最高です",
+        "Alguém já usou o {product}? Vale a pena?",
+    ],
+}
+FOREIGN_LANGS = ["es", "es", "de", "fr", "ja", "pt"]
+SUFFIXES = ["", "", "", " 🙄", "!!", " #{tag}", " lol", " 😍", " (day {n})", " ...", " 👍", " smh"]
+OTHER = ["my Mac", "Android", "Windows 11", "my car", "Alexa", "the old model", "Linux"]
+OWN_REPLIES = [
+    "Hi @{author}, sorry about this! Please DM us your order number and we'll sort it out today.",
+    "Thanks for reaching out @{author}. Our team is on it: check your DMs.",
+    "@{author} that's not the experience we want for you. Could you send us a DM with the details?",
+    "Hi @{author}! Yes: hold the side button for 10 seconds, then follow the on-screen steps.",
+    "@{author} glad you asked! Full details are on our help page, and we're here if you need more.",
+]
+CATEGORY_SHARE = {"complaint": 0.15, "question": 0.14, "help": 0.06, "praise": 0.2, "chatter": 0.4, "foreign": 0.05}
+ADJECTIVES = ["quiet", "lucky", "rapid", "urban", "sunny", "cosmic", "retro", "salty", "brave", "mellow", "pixel"]
+NOUNS = ["otter", "falcon", "maple", "comet", "panda", "river", "byte", "tiger", "cactus", "lantern", "moose"]
+
+
+def _names(rng: np.random.Generator, n: int) -> np.ndarray:
+    adj = rng.choice(ADJECTIVES, n)
+    noun = rng.choice(NOUNS, n)
+    num = rng.integers(1, 9999, n).astype(str)
+    return np.char.add(np.char.add(np.char.add(adj, "_"), noun), num)
+
+
+def _timestamps(rng: np.random.Generator, n: int, start: pd.Timestamp, days: int, brand: np.ndarray,
+                category: np.ndarray) -> np.ndarray:
+    """Posting times with a daily rhythm, a launch day for Acme and an outage day of complaints."""
+    hour_weights = np.array([2, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 9, 9, 8, 8, 8, 8, 9, 9, 8, 6, 4, 3], float)
+    day = rng.integers(0, days, n)
+    launch, outage = int(days * 0.55), int(days * 0.8)
+    launch_rows = (brand == "Acme") & (rng.random(n) < 0.06)
+    day[launch_rows] = launch
+    outage_rows = (brand == "Acme") & (category == "complaint") & (rng.random(n) < 0.25)
+    day[outage_rows] = outage
+    hour = rng.choice(24, n, p=hour_weights / hour_weights.sum())
+    seconds = rng.integers(0, 3600, n)
+    offsets = day.astype("int64") * 86400 + hour * 3600 + seconds
+    return (start + pd.to_timedelta(offsets, unit="s")).to_numpy()
+
+
+def _fill(templates: np.ndarray, brand: np.ndarray, product: np.ndarray, other: np.ndarray, n_values: np.ndarray,
+          suffix: np.ndarray) -> list[str]:
+    out = []
+    for t, b, p, o, k, s in zip(templates, brand, product, other, n_values, suffix, strict=True):
+        handle = "acme" if b == OWN else b.lower()
+        text = (t + s).format(brand=b, product=p, other=o, n=k, handle=handle, tag=b.lower())
+        out.append(text[0].upper() + text[1:] if text[0].islower() else text)
+    return out
+
+
+def _ids(platform: np.ndarray, kind: np.ndarray, serial: np.ndarray, seed: int) -> np.ndarray:
+    base = (np.int64(seed % 1000) * 10**9 + serial).astype("int64")
+    ids = np.empty(len(serial), dtype=object)
+    for p in PLATFORM_SHARE:
+        rows = platform == p
+        num = base[rows]
+        if p == "x":
+            ids[rows] = (1_860_000_000_000_000_000 + num).astype(str)
+        elif p == "reddit":
+            prefix = np.where(kind[rows] == "post", "t3_", "t1_")
+            ids[rows] = np.char.add(prefix, np.array([np.base_repr(v, 36).lower() for v in num]))
+        elif p == "bluesky":
+            ids[rows] = np.array([f"at://did:plc:demo{v % 997:03d}/app.bsky.feed.post/3l{np.base_repr(v, 32).lower()}"
+                                  for v in num])
+        elif p == "mastodon":
+            ids[rows] = (113_000_000_000_000_000 + num).astype(str)
+        elif p == "hackernews":
+            ids[rows] = (42_000_000 + num).astype(str)
+        else:
+            ids[rows] = np.array([f"https://news.example.com/a/{v}" for v in num])
+    return ids
+
+
+def _urls(platform: pd.Series, post_id: pd.Series, handle: pd.Series) -> pd.Series:
+    url = pd.Series(index=platform.index, dtype="object")
+    for p, rows in platform.groupby(platform).groups.items():
+        ids, users = post_id[rows], handle[rows]
+        if p == "x":
+            url[rows] = "https://x.com/" + users + "/status/" + ids
+        elif p == "reddit":
+            url[rows] = "https://www.reddit.com/comments/" + ids.str.slice(3)
+        elif p == "bluesky":
+            url[rows] = "https://bsky.app/profile/" + users + "/post/" + ids.str.rsplit("/", n=1).str[-1]
+        elif p == "mastodon":
+            url[rows] = "https://mastodon.social/@" + users + "/" + ids
+        elif p == "hackernews":
+            url[rows] = "https://news.ycombinator.com/item?id=" + ids
+        else:
+            url[rows] = ids
+    return url
+
+
+def generate(mentions: int = 5000, days: int = 60, seed: int = 7, end: datetime | None = None) -> pd.DataFrame:
+    """`mentions` rows (about; own replies included) over the `days` before `end`, as the mention frame."""
+    rng = np.random.default_rng(seed)
+    end_ts = pd.Timestamp(end or datetime.now(UTC)).tz_convert("UTC").floor("min")
+    start = end_ts - pd.Timedelta(days=days)
+    n = max(int(mentions / 1.06), 1)  # leave room for the brand's own replies
+
+    brand = rng.choice(list(BRANDS), n, p=list(BRANDS.values()))
+    category = rng.choice(list(CATEGORY_SHARE), n, p=list(CATEGORY_SHARE.values()))
+    platform = rng.choice(list(PLATFORM_SHARE), n, p=list(PLATFORM_SHARE.values()))
+    category[(platform == "rss") & (category != "praise")] = "chatter"  # feeds carry articles
+    created = _timestamps(rng, n, start, days, brand, category)
+
+    template = np.empty(n, dtype=object)
+    lang = np.full(n, "en", dtype=object)
+    for cat, texts in TEMPLATES.items():
+        rows = category == cat
+        pick = rng.integers(0, len(texts), rows.sum())
+        template[rows] = np.array(texts, dtype=object)[pick]
+        if cat == "foreign":
+            lang[rows] = np.array(FOREIGN_LANGS, dtype=object)[pick]
+    product = np.empty(n, dtype=object)
+    for b, items in PRODUCTS.items():
+        rows = brand == b
+        product[rows] = rng.choice(items, rows.sum())
+    other = np.where(rng.random(n) < 0.5, rng.choice(OTHER, n), [COMPETITOR_OF[b] for b in brand])
+    suffix = rng.choice(SUFFIXES, n)
+    text = _fill(template, brand, product, other, rng.integers(2, 30, n), suffix)
+
+    # authors: a pool with heavy-tailed reach; a few news accounts with very large audiences
+    pool = max(n // 4, 10)
+    names = _names(rng, pool)
+    followers_pool = np.minimum(rng.lognormal(5.0, 1.9, pool), 4_000_000).astype("int64")
+    followers_pool[rng.random(pool) < 0.003] *= 200
+    activity = rng.pareto(1.1, pool) + 1  # a few authors post a lot, most post once or twice
+    author = rng.choice(pool, n, p=activity / activity.sum())
+    followers = followers_pool[author]
+
+    kind = np.full(n, "post", dtype=object)
+    kind[np.isin(platform, ["reddit", "hackernews"]) & (rng.random(n) < 0.55)] = "comment"
+    kind[np.isin(platform, ["x", "bluesky", "mastodon"]) & (rng.random(n) < 0.25)] = "reply"
+    kind[np.isin(platform, ["x", "bluesky"]) & (rng.random(n) < 0.04)] = "quote"
+    kind[platform == "rss"] = "post"
+
+    # engagement grows with reach and with how charged a post is
+    boost = np.select([category == "complaint", category == "praise"], [1.6, 1.3], 1.0)
+    base = 0.01 * np.power(followers + 20, 0.8) * boost * rng.lognormal(0, 1.0, n)
+    likes = rng.poisson(base)
+    replies = rng.poisson(base * 0.12)
+    reposts = rng.poisson(base * 0.18)
+    quotes = rng.poisson(base * 0.03)
+    views = (followers * rng.uniform(0.05, 0.6, n) + likes * 25).astype("int64")
+
+    frame = pd.DataFrame(
+        {
+            "platform": platform,
+            "kind": kind,
+            "author_id": author.astype(str),
+            "author_handle": names[author],
+            "author_name": np.char.title(np.char.replace(names[author].astype(str), "_", " ")),
+            "author_followers": followers,
+            "text": text,
+            "lang": lang,
+            "created_at": created,
+            "likes": likes,
+            "replies": replies,
+            "reposts": reposts,
+            "quotes": quotes,
+            "views": views,
+            "brand": brand,
+            "matched": np.char.lower(brand.astype(str)),
+            "is_own": False,
+            "category": category,
+        }
+    ).sort_values("created_at", ignore_index=True)
+    frame["post_id"] = _ids(frame["platform"].to_numpy(), frame["kind"].to_numpy(), np.arange(len(frame)), seed)
+    _platform_facts(frame)
+    _threads(frame, rng)
+    own = _brand_replies(frame, rng, end_ts)
+    frame = pd.concat([frame, own], ignore_index=True).sort_values("created_at", ignore_index=True)
+    frame["url"] = _urls(frame["platform"], frame["post_id"], frame["author_handle"])
+    frame["source"] = "demo-seed"
+    frame["retrieved_at"] = end_ts
+    return conform(frame.drop(columns=["category"]))
+
+
+def _platform_facts(frame: pd.DataFrame) -> None:
+    """Null what each platform does not report (Reddit score is likes; RSS has no counts)."""
+    p = frame["platform"]
+    for col in ("views",):
+        frame[col] = frame[col].astype("Int64").mask(p != "x")
+    frame["reposts"] = frame["reposts"].astype("Int64").mask(p.isin(["reddit", "hackernews", "rss"]))
+    frame["quotes"] = frame["quotes"].astype("Int64").mask(~p.isin(["x", "bluesky"]))
+    frame["author_followers"] = frame["author_followers"].astype("Int64").mask(p.isin(["reddit", "hackernews", "rss"]))
+    for col in ("likes", "replies"):
+        frame[col] = frame[col].astype("Int64").mask(p == "rss")
+    frame.loc[p.isin(["hackernews", "rss"]), "lang"] = None
+
+
+def _threads(frame: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Give comments and replies a parent: an earlier post on the same platform."""
+    frame["parent_id"] = None
+    frame["thread_id"] = None
+    for _, rows in frame.groupby("platform").groups.items():
+        sub = frame.loc[rows]
+        posts = np.flatnonzero(sub["kind"].to_numpy() == "post")
+        answers = np.flatnonzero(sub["kind"].to_numpy() != "post")
+        if len(posts) == 0:
+            continue
+        upto = np.searchsorted(posts, answers)  # posts before each answer
+        ok = upto > 0
+        pick = posts[(rng.random(ok.sum()) * upto[ok]).astype(int)]
+        index = sub.index.to_numpy()
+        parents = sub["post_id"].to_numpy()[pick]
+        frame.loc[index[answers[ok]], "parent_id"] = parents
+        frame.loc[index[answers[ok]], "thread_id"] = parents
+        frame.loc[index[answers[~ok]], "kind"] = "post"
+
+
+def _brand_replies(frame: pd.DataFrame, rng: np.random.Generator, end: pd.Timestamp) -> pd.DataFrame:
+    """Acme's own accounts answer most questions, complaints and help requests, hours later."""
+    wants = (
+        (frame["brand"] == OWN)
+        & frame["category"].isin(["complaint", "question", "help"])
+        & frame["platform"].isin(REPLYING_PLATFORMS)
+    )
+    answered = frame[wants & (rng.random(len(frame)) < 0.62)]
+    delay = pd.to_timedelta(np.minimum(rng.lognormal(np.log(2.5 * 3600), 1.1, len(answered)), 6 * 86400), unit="s")
+    own = pd.DataFrame(
+        {
+            "platform": answered["platform"].to_numpy(),
+            "kind": np.where(answered["platform"] == "reddit", "comment", "reply"),
+            "parent_id": answered["post_id"].to_numpy(),
+            "thread_id": answered["thread_id"].fillna(answered["post_id"]).to_numpy(),
+            "author_id": "brand",
+            "author_handle": answered["platform"].map(HANDLES).to_numpy(),
+            "author_name": "Acme Support",
+            "author_followers": np.where(answered["platform"].isin(["reddit"]), None, 250_000),
+            "text": [OWN_REPLIES[i % len(OWN_REPLIES)].format(author=a) for i, a in
+                     enumerate(answered["author_handle"])],
+            "lang": "en",
+            "created_at": (answered["created_at"] + delay).to_numpy(),
+            "likes": rng.poisson(2, len(answered)),
+            "replies": rng.poisson(0.3, len(answered)),
+            "brand": OWN,
+            "matched": "own account",
+            "is_own": True,
+            "category": "own",
+        }
+    )
+    own = own[own["created_at"] <= end].reset_index(drop=True)
+    own["post_id"] = _ids(own["platform"].to_numpy(), own["kind"].to_numpy(),
+                          np.arange(len(own)) + 500_000_000, int(rng.integers(0, 1000)))
+    return own
+
+
+class DemoCollector:
+    """Adds `per_run` fresh mentions per run (platform `demo`); the cursor counts them."""
+
+    platform = "demo"
+
+    def __init__(self, brand: str = OWN, per_run: int = 5, now: datetime | None = None) -> None:
+        self.brand, self.per_run, self.now = brand, per_run, now
+
+    def collect(self, cursor: str | None) -> CollectResult:
+        done = int(cursor) if cursor and cursor.isdigit() else 0
+        now = self.now or datetime.now(UTC)
+        fresh = generate(self.per_run * 2, days=1, seed=10_000 + done, end=now).head(self.per_run).copy()
+        fresh["platform"] = "demo"
+        fresh["created_at"] = [now - timedelta(seconds=30 * (i + 1)) for i in range(len(fresh))]
+        fresh["post_id"] = [f"live-{done + i}" for i in range(len(fresh))]
+        fresh["url"] = None
+        fresh["parent_id"] = None
+        fresh["thread_id"] = None
+        fresh["kind"] = "post"
+        fresh["is_own"] = False
+        fresh["brand"] = self.brand if self.brand in BRANDS else fresh["brand"]
+        fresh["source"] = "demo"
+        fresh["retrieved_at"] = now
+        return CollectResult(frame=conform(fresh), cursor=str(done + len(fresh)))
+
+
+def from_source(source, config) -> DemoCollector:  # type: ignore[no-untyped-def]
+    """Build the demo collector for a configured `platform = "demo"` source."""
+    return DemoCollector(brand=source.brand, per_run=int(source.options.get("per_run", 5)))

@@ -1,0 +1,153 @@
+"""The database tables (SQLAlchemy Core): one place for the stored schema.
+
+`mentions` holds collected facts plus what ingest derives once (sentiment, reply flags);
+`mention_state` holds the people's work on a mention and is never written by a collector;
+`rollup_hourly` keeps per hour/brand/platform/kind sums so dashboards never scan every row.
+Changes go through an Alembic migration in store/migrations/versions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import BigInteger
+
+metadata = MetaData()
+UTC_DATETIME = DateTime(timezone=True)
+# SQLite only makes INTEGER PRIMARY KEY an auto-increment rowid; PostgreSQL wants BIGINT.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),
+    Column("post_id", String(128), nullable=False),
+    Column("url", Text),
+    Column("kind", String(16), nullable=False, server_default="post"),
+    Column("parent_id", String(128)),
+    Column("thread_id", String(128)),
+    Column("author_id", String(128)),
+    Column("author_handle", String(256)),
+    Column("author_name", Text),
+    Column("author_followers", BigInteger),
+    Column("text", Text, nullable=False),
+    Column("lang", String(16)),
+    Column("created_at", UTC_DATETIME, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("likes", BigInteger),
+    Column("replies", BigInteger),
+    Column("reposts", BigInteger),
+    Column("quotes", BigInteger),
+    Column("views", BigInteger),
+    Column("brand", String(128), nullable=False),
+    Column("matched", Text),
+    Column("is_own", Boolean, nullable=False, server_default="0"),
+    Column("source", String(128)),
+    Column("retrieved_at", UTC_DATETIME),
+    # derived once at ingest (analysis.sentiment / analysis.flags)
+    Column("sentiment", Float),
+    Column("sentiment_label", String(16), nullable=False, server_default="unscored"),
+    Column("needs_reply", Boolean, nullable=False, server_default="0"),
+    Column("flag_signals", Text),
+    Column("priority_base", SmallInteger, nullable=False, server_default="0"),
+    UniqueConstraint("platform", "post_id", name="uq_mentions_platform_post"),
+    Index("ix_mentions_brand_created", "brand", "created_at"),
+    Index("ix_mentions_platform_created", "platform", "created_at"),
+    Index("ix_mentions_created", "created_at"),
+    Index("ix_mentions_flagged", "needs_reply", "created_at"),
+    Index("ix_mentions_parent", "platform", "parent_id"),
+)
+
+mention_state = Table(
+    "mention_state",
+    metadata,
+    Column("mention_id", ID, ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", String(16), nullable=False, server_default="new"),
+    Column("assignee", String(128)),
+    Column("note", Text),
+    Column("sentiment_override", String(16)),
+    Column("first_response_at", UTC_DATETIME),
+    Column("response_post_id", String(128)),
+    Column("responded_by", String(128)),
+    Column("updated_at", UTC_DATETIME),
+    Column("updated_by", String(128)),
+    Column("version", Integer, nullable=False, server_default="0"),
+    Index("ix_mention_state_status", "status"),
+)
+
+cursors = Table(
+    "cursors",
+    metadata,
+    Column("source", String(128), primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("cursor", Text),
+    Column("updated_at", UTC_DATETIME),
+    Column("lock_owner", String(128)),
+    Column("lock_expires_at", UTC_DATETIME),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("source", String(128), nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("started_at", UTC_DATETIME, nullable=False),
+    Column("finished_at", UTC_DATETIME),
+    Column("status", String(16), nullable=False),  # running | ok | error | skipped
+    Column("fetched", Integer, nullable=False, server_default="0"),
+    Column("new", Integer, nullable=False, server_default="0"),
+    Column("skipped", Integer, nullable=False, server_default="0"),
+    Column("cursor", Text),
+    Column("error", Text),
+    Index("ix_runs_source_started", "source", "started_at"),
+)
+
+rollup_hourly = Table(
+    "rollup_hourly",
+    metadata,
+    Column("hour", UTC_DATETIME, primary_key=True),
+    Column("brand", String(128), primary_key=True),
+    Column("platform", String(16), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("is_own", Boolean, primary_key=True),
+    Column("mentions", Integer, nullable=False),
+    Column("engagements", BigInteger, nullable=False),
+    Column("likes", BigInteger, nullable=False),
+    Column("replies", BigInteger, nullable=False),
+    Column("reposts", BigInteger, nullable=False),
+    Column("quotes", BigInteger, nullable=False),
+    Column("no_engagement_data", Integer, nullable=False),
+    Column("views", BigInteger, nullable=False),
+    Column("engagements_with_views", BigInteger, nullable=False),
+    Column("followers", BigInteger, nullable=False),
+    Column("engagements_with_followers", BigInteger, nullable=False),
+    Column("positive", Integer, nullable=False),
+    Column("neutral", Integer, nullable=False),
+    Column("negative", Integer, nullable=False),
+    Column("unscored", Integer, nullable=False),
+    Column("sentiment_sum", Float, nullable=False),
+    Column("flagged", Integer, nullable=False),
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text),
+)

@@ -1,0 +1,301 @@
+"""Writing collected mentions: upsert by (platform, post_id), brand replies, rollups, cursor, run.
+
+Everything one batch changes is written in one transaction, so a crash repeats work but
+never loses or duplicates it. Re-collecting a mention refreshes its engagement counts and
+reach (a null never erases a known count) and keeps everything else, including the whole
+`mention_state` row a manager works on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, Integer, Text, and_, case, cast, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from store.schema import cursors, mention_state, mentions, meta, rollup_hourly, runs
+
+#: columns written on insert, in order.
+INSERT_COLUMNS: list[str] = [
+    c.name for c in mentions.columns if c.name != "id"
+]
+#: refreshed when a stored mention is collected again.
+REFRESHED = ["likes", "replies", "reposts", "quotes", "views", "author_followers"]
+ENGAGEMENT = ["likes", "replies", "reposts", "quotes"]
+CHUNK = 20_000
+KEY_CHUNK = 400
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+@dataclass
+class WriteResult:
+    fetched: int
+    new: int
+    updated: int
+    replies_linked: int
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _upsert_sql(conn: Connection) -> str:
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    columns = ", ".join(INSERT_COLUMNS)
+    marks = ", ".join([mark] * len(INSERT_COLUMNS))
+    refresh = ", ".join(f"{c} = COALESCE(excluded.{c}, mentions.{c})" for c in REFRESHED)
+    return (
+        f"INSERT INTO mentions ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT (platform, post_id) DO UPDATE SET {refresh}, retrieved_at = excluded.retrieved_at"
+    )
+
+
+def _python_rows(frame: pd.DataFrame, dialect: str) -> list[tuple]:
+    """The frame as plain Python tuples in INSERT_COLUMNS order (None for nulls)."""
+    columns = {}
+    for name in INSERT_COLUMNS:
+        series = frame[name]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            if dialect == "sqlite":
+                values = series.dt.tz_convert("UTC").dt.strftime(SQLITE_TIME)
+                columns[name] = values.astype(object).where(series.notna(), None).tolist()
+            else:
+                columns[name] = [None if pd.isna(v) else v.to_pydatetime() for v in series]
+        elif name == "day":
+            columns[name] = series.astype(str).tolist() if dialect == "sqlite" else list(series)
+        else:
+            columns[name] = series.astype(object).where(series.notna(), None).tolist()
+    return list(zip(*(columns[c] for c in INSERT_COLUMNS), strict=True))
+
+
+def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (platform, post_id) pairs are already stored."""
+    by_platform: dict[str, list[str]] = {}
+    for platform, post_id in keys:
+        by_platform.setdefault(platform, []).append(post_id)
+    found: set[tuple[str, str]] = set()
+    for platform, ids in by_platform.items():
+        for chunk in _chunks(ids, KEY_CHUNK):
+            rows = conn.execute(
+                select(mentions.c.post_id).where(mentions.c.platform == platform, mentions.c.post_id.in_(chunk))
+            )
+            found.update((platform, r[0]) for r in rows)
+    return found
+
+
+def store_is_empty(conn: Connection) -> bool:
+    return conn.execute(select(mentions.c.id).limit(1)).first() is None
+
+
+def _insert_on_conflict(conn: Connection):  # type: ignore[no-untyped-def]
+    return sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+
+
+def link_brand_replies(conn: Connection, frame: pd.DataFrame, new_keys: set[tuple[str, str]]) -> int:
+    """Record the brand's first reply on each mention it answered; returns mentions updated.
+
+    Looks both ways: own replies in this batch answer stored (or batched) mentions, and
+    newly stored mentions may already have an own reply stored from an earlier run.
+    """
+    own = frame[frame["is_own"] & frame["parent_id"].notna()]
+    pairs = own[["platform", "parent_id", "created_at", "post_id", "author_handle"]].rename(
+        columns={"parent_id": "target", "post_id": "reply_id"}
+    )
+    fresh = frame[~frame["is_own"]]
+    fresh = fresh[[k in new_keys for k in zip(fresh["platform"], fresh["post_id"], strict=True)]]
+    found: list[dict] = []
+    for platform, ids in fresh.groupby("platform")["post_id"]:
+        for chunk in _chunks(ids.tolist(), KEY_CHUNK):
+            rows = conn.execute(
+                select(mentions.c.parent_id, mentions.c.created_at, mentions.c.post_id, mentions.c.author_handle)
+                .where(mentions.c.platform == platform, mentions.c.parent_id.in_(chunk), mentions.c.is_own)
+            )
+            found += [
+                {"platform": platform, "target": r[0], "created_at": r[1], "reply_id": r[2], "author_handle": r[3]}
+                for r in rows
+            ]
+    if found:
+        extra = pd.DataFrame(found)
+        extra["created_at"] = pd.to_datetime(extra["created_at"], utc=True)
+        pairs = pd.concat([pairs, extra], ignore_index=True)
+    if pairs.empty:
+        return 0
+    first = pairs.sort_values("created_at").drop_duplicates(["platform", "target"], keep="first")
+    now = datetime.now(UTC)
+    params: list[dict] = []
+    for platform, group in first.groupby("platform"):
+        for chunk in _chunks(group.to_dict("records"), KEY_CHUNK):
+            targets = conn.execute(
+                select(mentions.c.id, mentions.c.post_id).where(
+                    mentions.c.platform == platform,
+                    mentions.c.post_id.in_([r["target"] for r in chunk]),
+                    mentions.c.is_own.is_(False),
+                )
+            ).all()
+            by_post = {r.post_id: r.id for r in targets}
+            params += [
+                {
+                    "mention_id": by_post[r["target"]],
+                    "first_response_at": r["created_at"].to_pydatetime(),
+                    "response_post_id": r["reply_id"],
+                    "responded_by": r["author_handle"] or "brand account",
+                }
+                for r in chunk
+                if r["target"] in by_post
+            ]
+    if not params:
+        return 0
+    stmt = _insert_on_conflict(conn)(mention_state).values(
+        status="replied", updated_at=now, updated_by="collector", version=1
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[mention_state.c.mention_id],
+        set_={
+            "first_response_at": stmt.excluded.first_response_at,
+            "response_post_id": stmt.excluded.response_post_id,
+            "responded_by": stmt.excluded.responded_by,
+            "status": case(
+                ((mention_state.c.status == "new") | (mention_state.c.status == "assigned"), literal("replied")),
+                else_=mention_state.c.status,
+            ),
+            "updated_at": stmt.excluded.updated_at,
+            "updated_by": stmt.excluded.updated_by,
+            "version": mention_state.c.version + 1,
+        },
+        where=(mention_state.c.first_response_at.is_(None))
+        | (mention_state.c.first_response_at > stmt.excluded.first_response_at),
+    )
+    linked = 0
+    for chunk in _chunks(params, CHUNK):
+        linked += max(conn.execute(stmt, chunk).rowcount or 0, 0)
+    return linked
+
+
+def _hour_expr(conn: Connection):  # type: ignore[no-untyped-def]
+    if conn.dialect.name == "sqlite":
+        return func.strftime("%Y-%m-%d %H:00:00.000000", mentions.c.created_at)
+    return func.date_trunc("hour", mentions.c.created_at)
+
+
+def hour_ranges(times: pd.Series) -> list[tuple[datetime, datetime]]:
+    """Contiguous [start, end) hour ranges covering the given UTC timestamps."""
+    hours = sorted(set(times.dropna().dt.floor("h")))
+    ranges: list[tuple[datetime, datetime]] = []
+    for hour in hours:
+        start = hour.to_pydatetime()
+        if ranges and ranges[-1][1] == start:
+            ranges[-1] = (ranges[-1][0], start + timedelta(hours=1))
+        else:
+            ranges.append((start, start + timedelta(hours=1)))
+    return ranges
+
+
+def refresh_rollups(conn: Connection, ranges: list[tuple[datetime, datetime]]) -> None:
+    """Recompute rollup_hourly for the given hour ranges from mentions (and label corrections)."""
+    m, s = mentions, mention_state
+    zero = literal(0)
+    eng = sum((func.coalesce(m.c[c], 0) for c in ENGAGEMENT), start=zero)
+    no_data = and_(*(m.c[c].is_(None) for c in ENGAGEMENT))
+    label = func.coalesce(s.c.sentiment_override, m.c.sentiment_label)
+    has_views = m.c.views.is_not(None)
+    by_followers = and_(m.c.views.is_(None), m.c.author_followers.is_not(None))
+    hour = _hour_expr(conn).label("hour")
+
+    def count_if(cond):  # type: ignore[no-untyped-def]
+        return func.sum(case((cond, 1), else_=0))
+
+    def sum_if(cond, value):  # type: ignore[no-untyped-def]
+        return func.coalesce(func.sum(case((cond, value), else_=0)), 0)
+
+    columns = [
+        hour,
+        m.c.brand,
+        m.c.platform,
+        m.c.kind,
+        m.c.is_own,
+        func.count().label("mentions"),
+        func.sum(eng).label("engagements"),
+        *(func.coalesce(func.sum(m.c[c]), 0).label(c) for c in ENGAGEMENT),
+        count_if(no_data).label("no_engagement_data"),
+        sum_if(has_views, m.c.views).label("views"),
+        sum_if(has_views, eng).label("engagements_with_views"),
+        sum_if(by_followers, m.c.author_followers).label("followers"),
+        sum_if(by_followers, eng).label("engagements_with_followers"),
+        count_if(label == "positive").label("positive"),
+        count_if(label == "neutral").label("neutral"),
+        count_if(label == "negative").label("negative"),
+        count_if(label == "unscored").label("unscored"),
+        func.coalesce(func.sum(case((label != "unscored", m.c.sentiment), else_=0.0)), 0.0).label("sentiment_sum"),
+        count_if(m.c.needs_reply).label("flagged"),
+    ]
+    for start, end in ranges:
+        conn.execute(rollup_hourly.delete().where(rollup_hourly.c.hour >= start, rollup_hourly.c.hour < end))
+        query = (
+            select(*columns)
+            .select_from(m.outerjoin(s, s.c.mention_id == m.c.id))
+            .where(m.c.created_at >= start, m.c.created_at < end)
+            .group_by(hour, m.c.brand, m.c.platform, m.c.kind, m.c.is_own)
+        )
+        conn.execute(insert(rollup_hourly).from_select([c.name for c in columns], query))
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Tell readers (dashboard caches) that stored data changed."""
+    done = conn.execute(
+        update(meta).where(meta.c.key == "data_version").values(value=cast(cast(meta.c.value, Integer) + 1, Text))
+    ).rowcount
+    if not done:
+        conn.execute(insert(meta).values(key="data_version", value="1"))
+
+
+def data_version(conn: Connection) -> int:
+    value = conn.execute(select(meta.c.value).where(meta.c.key == "data_version")).scalar()
+    return int(value) if value else 0
+
+
+def save_cursor(conn: Connection, source: str, platform: str, cursor: str | None) -> None:
+    insert_fn = _insert_on_conflict(conn)
+    stmt = insert_fn(cursors).values(source=source, platform=platform, cursor=cursor, updated_at=datetime.now(UTC))
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[cursors.c.source],
+            set_={"cursor": stmt.excluded.cursor, "updated_at": stmt.excluded.updated_at},
+        )
+    )
+
+
+def write_mentions(conn: Connection, frame: pd.DataFrame, new_keys: set[tuple[str, str]]) -> WriteResult:
+    """Upsert an enriched frame (see store.ingest) and refresh what depends on it."""
+    if frame.empty:
+        return WriteResult(0, 0, 0, 0)
+    sql = _upsert_sql(conn)
+    rows = _python_rows(frame, conn.dialect.name)
+    for chunk in _chunks(rows, CHUNK):
+        conn.exec_driver_sql(sql, chunk)  # type: ignore[arg-type]
+    linked = link_brand_replies(conn, frame, new_keys)
+    refresh_rollups(conn, hour_ranges(frame["created_at"]))
+    bump_data_version(conn)
+    new = len(new_keys)
+    return WriteResult(fetched=len(frame), new=new, updated=len(frame) - new, replies_linked=linked)
+
+
+def finish_run(conn: Connection, run_id: int, *, status: str, fetched: int, new: int, skipped: int,
+               cursor: str | None, error: str | None) -> None:
+    conn.execute(
+        update(runs)
+        .where(runs.c.id == run_id)
+        .values(
+            finished_at=datetime.now(UTC),
+            status=status,
+            fetched=fetched,
+            new=new,
+            skipped=skipped,
+            cursor=cursor,
+            error=error,
+        )
+    )
