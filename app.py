@@ -18,6 +18,15 @@ if context.demo_label(ctx.url, context.version(ctx), ctx):
 PAGES = {
     "Monitor": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/engagement.py", title="Engagement", icon=":material/trending_up:"),
+        st.Page("pages/sentiment.py", title="Sentiment", icon=":material/sentiment_satisfied:"),
+    ],
+    "Respond": [
+        st.Page("pages/queue.py", title="Reply queue", icon=":material/forum:"),
+    ],
+    "Reports and sources": [
+        st.Page("pages/reports.py", title="Reports", icon=":material/summarize:"),
+        st.Page("pages/sources.py", title="Sources", icon=":material/sensors:"),
     ],
 }
 page = st.navigation(PAGES)

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -95,6 +96,119 @@ def collect(source: Annotated[str | None, typer.Option(help="only this configure
         typer.echo(summary.line())
     if any(s.status == "error" for s in summaries):
         raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def schedule(
+    reports: Annotated[bool, typer.Option("--reports/--no-reports", help="also write the weekly report "
+                                          "(config [reports]; a missed one is written at start)")] = True,
+    grace: Annotated[float, typer.Option(min=0, help="seconds runs going on may finish after Ctrl-C / SIGTERM; "
+                                         "runs still going then are closed as interrupted")] = 5.0,
+    backoff_cap: Annotated[float, typer.Option(min=1, help="longest wait, in seconds, between tries of a failing "
+                                               "source (never shorter than its `every`)")] = 3600.0,
+) -> None:
+    """Run the enabled sources at their `every` and the weekly report, until Ctrl-C or SIGTERM."""
+    from collectors.scheduler import serve
+
+    config, engine = context()
+    sources = [s for s in config.sources if s.enabled]
+    if not sources and not reports:
+        fail("nothing to schedule: no enabled sources in the config, and --no-reports")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("collectors.scheduler").setLevel(logging.INFO)
+    settings = config.reports
+    typer.echo(f"scheduler: {len(sources)} source(s): "
+               + (", ".join(f"{s.name} every {s.every_seconds} s" for s in sources) or "none")
+               + (f"; weekly report {settings.weekday} {settings.time} {settings.timezone} -> "
+                  f"{settings.dir}/<YYYY-Www>" if reports else "") + ". Ctrl-C stops it.")
+    raise typer.Exit(serve(engine, config, reports=reports, grace=grace, cap=backoff_cap))
+
+
+@app.command()
+@friendly
+def export(
+    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: the last full week)")] = None,
+    out: Annotated[Path | None, typer.Option(help="folder to write to (default: <[reports] dir>/<week>)")] = None,
+    brand: Annotated[str | None, typer.Option(help="only this configured brand")] = None,
+) -> None:
+    """Write a week's mentions.csv, summary.csv and notes.txt (see docs/reports.md)."""
+    from datetime import UTC, datetime
+
+    from analysis.reports import last_full_week, parse_week
+    from store.export import export_week
+
+    week = week or last_full_week(datetime.now(UTC))
+    try:
+        parse_week(week)
+    except ValueError as exc:
+        fail(str(exc))
+    config, engine = context()
+    try:
+        result = export_week(engine, config, week, out, brand)
+    except ValueError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the report: {exc.strerror or exc} ({exc.filename or out})")
+    typer.echo(f"{result.week}: {result.mentions} mentions, {result.summary_rows} summary rows "
+               f"written to {result.out_dir}")
+    if result.empty:
+        typer.echo("no mentions in this week: the CSV files hold only their headers")
+
+
+@app.command("import")
+@friendly
+def import_command(
+    path: Annotated[Path, typer.Argument(help="a CSV, JSON or JSON Lines export of another tool")],
+    platform: Annotated[str | None, typer.Option(help="platform of every row (default: a platform column, "
+                                                 "else csv)")] = None,
+    brand: Annotated[str | None, typer.Option(help="brand of every row (default: a brand column, else the "
+                                              "brand whose keywords the text names, else the first own brand)")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="COLUMN=FIELD[,COLUMN=FIELD...] for columns "
+                                                   "not named as usual; repeatable")] = None,
+    encoding: Annotated[str | None, typer.Option(help="the file's encoding (default: detected)")] = None,
+    timezone: Annotated[str, typer.Option(help="zone of times written without one")] = "UTC",
+) -> None:
+    """Import an export file: rows are scored and flagged like collected ones; importing again adds nothing."""
+    from collectors.filereaders import ImportFileError
+    from collectors.importer import import_file, parse_mapping
+
+    config, engine = context()
+    try:
+        result = import_file(engine, config, path, platform=platform, brand=brand, mapping=parse_mapping(map_),
+                             encoding=encoding, timezone=timezone)
+    except ImportFileError as exc:
+        fail(f"cannot import {path}: {exc}")
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}")
+    for line in result.lines():
+        typer.echo(line)
+
+
+@app.command("run")
+@friendly
+def run_command(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="dashboard port")] = 8501,
+    scheduler: Annotated[bool, typer.Option("--scheduler/--no-scheduler", help="also run the scheduler")] = True,
+) -> None:
+    """Start the dashboard and the scheduler together; Ctrl-C stops both."""
+    from collectors.scheduler import supervise
+    from store.seed import seed_if_first_start
+
+    config, engine = context()  # config checked and schema migrated once, before two processes start
+    if seed_if_first_start(engine, config):
+        typer.echo("first start: demo data stored (no source with credentials yet)")
+    here = Path(__file__).resolve().parent
+    commands = {"dashboard": [sys.executable, "-m", "streamlit", "run", str(here / "app.py"),
+                              "--server.headless", "true", "--server.port", str(port)]}
+    if scheduler:
+        options = ["--config", state["config"]] if state["config"] else []
+        commands["scheduler"] = [sys.executable, str(here / "cli.py"), *options, "schedule"]
+    typer.echo(f"dashboard: http://localhost:{port}" + ("  scheduler: on" if scheduler else "")
+               + ". Ctrl-C stops " + ("both." if scheduler else "it."))
+    logging.getLogger("collectors.scheduler").setLevel(logging.INFO)
+    raise typer.Exit(supervise(commands))
 
 
 def run() -> None:

@@ -3,8 +3,8 @@
 Kept apart from `sentiment.py` (no pandas import) so a pool worker starts quickly.
 
 `FastAnalyzer` is vaderSentiment 3.3.2's SentimentIntensityAnalyzer with three hot spots
-rewritten to give the same numbers faster: the emoji step is one regex instead of a
-character loop, and the lower-cased word list the negation and idiom checks rebuild for
+rewritten to give the same numbers faster: the emoji step's character loop runs only on
+text that holds an emoji, and the lower-cased word list the negation and idiom checks rebuild for
 every word is built once per text. Any other vaderSentiment version gets the stock class.
 tests/test_sentiment.py and bench/bench_sentiment.py check the scores are identical.
 """
@@ -19,6 +19,7 @@ from vaderSentiment import vaderSentiment as vs
 
 PATCHED_VERSION = "3.3.2"
 _NEGATE = frozenset(vs.NEGATE)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 class FastAnalyzer(vs.SentimentIntensityAnalyzer):
@@ -27,48 +28,59 @@ class FastAnalyzer(vs.SentimentIntensityAnalyzer):
     def __init__(self) -> None:
         super().__init__()
         # the stock loop looks at one character at a time, so only one-character emoji can match.
-        singles = sorted(k for k in self.emojis if len(k) == 1)
-        self._emoji_re = re.compile("[" + "".join(re.escape(c) for c in singles) + "]")
-        self._words: list[str] | None = None
-        self._lower: list[str] = []
+        self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
+        if any(c.isascii() for c in self._emoji_chars):  # _replace_emoji only looks at non-ASCII
+            raise ValueError("an ASCII emoji in the VADER emoji lexicon")
+        # (words, their lower case) of the text being scored; one attribute, so one atomic store
+        # and a thread that finds another thread's words simply lower-cases its own.
+        self._current: tuple[list[str] | None, list[str]] = (None, [])
 
-    def _describe(self, match: re.Match[str]) -> str:
-        start = match.start()
-        space = "" if start == 0 or match.string[start - 1] == " " else " "
-        return space + self.emojis[match.group()]
+    def _replace_emoji(self, text: str) -> str:
+        # as the stock loop: each emoji becomes its description, after a space unless it starts
+        # the text or follows a space.
+        parts: list[str] = []
+        last = 0
+        for match in _NON_ASCII.finditer(text):
+            start = match.start()
+            description = self.emojis.get(match.group())
+            if description is None:
+                continue
+            parts.append(text[last:start])
+            if start > 0 and text[start - 1] != " ":
+                parts.append(" ")
+            parts.append(description)
+            last = start + 1
+        parts.append(text[last:])
+        return "".join(parts)
 
     def _lowered(self, words: list[str]) -> list[str]:
-        if words is not self._words:
-            return [str(w).lower() for w in words]
-        return self._lower
+        current = self._current
+        if current[0] is words:
+            return current[1]
+        return [str(w).lower() for w in words]
 
     def polarity_scores(self, text: str) -> dict[str, float]:
-        if self._emoji_re.search(text) is None:
-            text = text.strip()
-        else:
-            text = self._emoji_re.sub(self._describe, text).strip()
+        text = text.strip() if self._emoji_chars.isdisjoint(text) else self._replace_emoji(text).strip()
         sentitext = vs.SentiText(text)
         sentiments: list[float] = []
         words_and_emoticons = sentitext.words_and_emoticons
-        self._words, self._lower = words_and_emoticons, [str(w).lower() for w in words_and_emoticons]
+        lower = [str(w).lower() for w in words_and_emoticons]
+        self._current = (words_and_emoticons, lower)
+        last = len(words_and_emoticons) - 1
         try:
             for i, item in enumerate(words_and_emoticons):
                 valence = 0
-                if item.lower() in vs.BOOSTER_DICT:
+                if lower[i] in vs.BOOSTER_DICT:
                     sentiments.append(valence)
                     continue
-                if (
-                    i < len(words_and_emoticons) - 1
-                    and item.lower() == "kind"
-                    and words_and_emoticons[i + 1].lower() == "of"
-                ):
+                if i < last and lower[i] == "kind" and lower[i + 1] == "of":
                     sentiments.append(valence)
                     continue
                 sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
             sentiments = self._but_check(words_and_emoticons, sentiments)
             return self.score_valence(sentiments, text)
         finally:
-            self._words, self._lower = None, []
+            self._current = (None, [])
 
     def _negation_check(self, valence, words_and_emoticons, start_i, i):  # type: ignore[no-untyped-def]
         lower = self._lowered(words_and_emoticons)
@@ -129,7 +141,10 @@ class FastAnalyzer(vs.SentimentIntensityAnalyzer):
 def analyzer() -> vs.SentimentIntensityAnalyzer:
     """This process's one analyser (its lexicon is loaded once)."""
     if version("vaderSentiment") == PATCHED_VERSION:
-        return FastAnalyzer()
+        try:
+            return FastAnalyzer()
+        except ValueError:
+            pass
     return vs.SentimentIntensityAnalyzer()
 
 

@@ -153,15 +153,9 @@ def _addressed(
 
 
 def _own_post_keys(frame: pd.DataFrame, extra: Iterable[tuple[str, str]] | None) -> set[str]:
-    is_own = (
-        frame["is_own"].fillna(False).astype(bool)
-        if "is_own" in frame
-        else pd.Series(False, index=frame.index)
-    )
+    is_own = frame["is_own"].fillna(False).astype(bool) if "is_own" in frame else pd.Series(False, index=frame.index)
     own_rows = frame[is_own.to_numpy(dtype=bool)]
-    keys = set(
-        (_col(own_rows, "platform").fillna("") + "\x1f" + _col(own_rows, "post_id").fillna("")).tolist()
-    )
+    keys = set((_col(own_rows, "platform").fillna("") + "\x1f" + _col(own_rows, "post_id").fillna("")).tolist())
     keys |= {f"{p}\x1f{i}" for p, i in (extra or ())}
     return keys
 
@@ -197,11 +191,7 @@ def assess(
     own = set(own_brands) if own_brands is not None else own_brand_names(brands)
     raw_text = _col(frame, "text").fillna("")
     text = raw_text.str.lower().str.replace(_URL, " ", regex=True)
-    is_own = (
-        frame["is_own"].fillna(False).astype(bool)
-        if "is_own" in frame
-        else pd.Series(False, index=frame.index)
-    )
+    is_own = frame["is_own"].fillna(False).astype(bool) if "is_own" in frame else pd.Series(False, index=frame.index)
     handles = {h.lstrip("@").lower() for b in brands if b.name in own for h in b.handles.values()}
     by_handle = _col(frame, "author_handle").str.lstrip("@").str.lower().isin(handles).fillna(False)
     repost = raw_text.str.match(_REPOST).fillna(False)
@@ -225,9 +215,7 @@ def assess(
     complaint = problem | negative | (sarcastic & (compound < 0.5))
     needs = (eligible & addressed & (question | help_ | complaint)).fillna(False).astype(bool)
 
-    followers = (
-        pd.to_numeric(_col(frame, "author_followers"), errors="coerce").fillna(0).to_numpy(dtype=float)
-    )
+    followers = pd.to_numeric(_col(frame, "author_followers"), errors="coerce").fillna(0).to_numpy(dtype=float)
     engagement = sum(
         pd.to_numeric(_col(frame, c), errors="coerce").fillna(0).to_numpy(dtype=float)
         for c in ("likes", "replies", "reposts", "quotes")
@@ -237,8 +225,7 @@ def assess(
         POINTS["question"] * question.to_numpy(dtype=bool)
         + POINTS["help"] * help_.to_numpy(dtype=bool)
         + POINTS["problem"] * problem.to_numpy(dtype=bool)
-        + neg
-        * (POINTS["negative"] + POINTS["negative_per_compound"] * np.abs(compound.to_numpy(dtype=float)))
+        + neg * (POINTS["negative"] + POINTS["negative_per_compound"] * np.abs(compound.to_numpy(dtype=float)))
         + np.clip(5 * (np.log10(np.maximum(followers, 1)) - 2), 0, REACH_POINTS_MAX)
         + np.clip(5 * np.log10(1 + engagement), 0, ENGAGEMENT_POINTS_MAX)
     )
@@ -264,9 +251,7 @@ def assess(
         else pd.Series([], index=frame.index, dtype=object)
     )
     signals = joined.where(need & (joined != ""), None)
-    return pd.DataFrame(
-        {"needs_reply": need, "flag_signals": signals, "priority_base": base}, index=frame.index
-    )
+    return pd.DataFrame({"needs_reply": need, "flag_signals": signals, "priority_base": base}, index=frame.index)
 
 
 def _timing_text(answered: np.ndarray, hours: np.ndarray, sla: np.ndarray) -> np.ndarray:
@@ -321,9 +306,7 @@ def queue_priority(queue: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
     priority = np.clip(priority, 0, 100).astype(np.int64)
 
     timing = _timing_text(answered, waited, sla)
-    signals = (
-        queue["flag_signals"].astype(object).where(queue["flag_signals"].notna(), "").to_numpy(dtype=object)
-    )
+    signals = queue["flag_signals"].astype(object).where(queue["flag_signals"].notna(), "").to_numpy(dtype=object)
     reasons = np.where(signals != "", signals + _SEP + timing, timing)
     return pd.DataFrame(
         {

@@ -46,8 +46,6 @@ FORMULAS: dict[str, str] = {
     "sla_breach_rate": (
         "flagged mentions answered after SLA, or unanswered and already waiting longer than SLA / flagged mentions"
     ),
-    "spike": (
-        "value > mean + k x std of the previous `window` periods (population std); needs a full window"
-    ),
+    "spike": ("value > mean + k x std of the previous `window` periods (population std); needs a full window"),
     "period": "day or ISO week (Monday 00:00 UTC), in UTC",
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -25,7 +26,7 @@ NEGATIVE_AT = -0.05
 LABELS: tuple[str, ...] = ("positive", "neutral", "negative")
 UNSCORED = "unscored"
 #: below this many distinct texts one process is faster than starting a pool.
-PARALLEL_MIN_TEXTS = 20_000
+PARALLEL_MIN_TEXTS = 10_000
 #: texts per task handed to a pool worker.
 CHUNK_TEXTS = 5_000
 #: language codes that say nothing about the language (X: und, zxx, qme, qht, ...).
@@ -54,8 +55,11 @@ def _workers() -> int:
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
-    # forkserver: no fork of a multi-threaded parent (Streamlit, APScheduler), cheap after the first pool.
+    """fork when this process runs a single thread (cheap: workers inherit the loaded analyser);
+    otherwise forkserver (Streamlit and APScheduler run threads, and forking those is unsafe)."""
     methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 

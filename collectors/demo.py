@@ -142,16 +142,16 @@ def _ids(platform: np.ndarray, kind: np.ndarray, serial: np.ndarray, seed: int) 
             ids[rows] = (1_860_000_000_000_000_000 + num).astype(str)
         elif p == "reddit":
             prefix = np.where(kind[rows] == "post", "t3_", "t1_")
-            ids[rows] = np.char.add(prefix, np.array([np.base_repr(v, 36).lower() for v in num]))
+            ids[rows] = np.char.add(prefix, np.array([np.base_repr(v, 36).lower() for v in num], dtype=str))
         elif p == "bluesky":
             ids[rows] = np.array([f"at://did:plc:demo{v % 997:03d}/app.bsky.feed.post/3l{np.base_repr(v, 32).lower()}"
-                                  for v in num])
+                                  for v in num], dtype=object)
         elif p == "mastodon":
             ids[rows] = (113_000_000_000_000_000 + num).astype(str)
         elif p == "hackernews":
             ids[rows] = (42_000_000 + num).astype(str)
         else:
-            ids[rows] = np.array([f"https://news.example.com/a/{v}" for v in num])
+            ids[rows] = np.array([f"https://news.example.com/a/{v}" for v in num], dtype=object)
     return ids
 
 

@@ -15,10 +15,22 @@ from config import Config, Source, missing_credentials
 #: platform -> (module, factory function name); the factory takes (source, config).
 FACTORIES: dict[str, tuple[str, str]] = {
     "demo": ("collectors.demo", "from_source"),
+    "x": ("collectors.x", "from_source"),
+    "reddit": ("collectors.reddit", "from_source"),
+    "bluesky": ("collectors.bluesky", "from_source"),
+    "mastodon": ("collectors.mastodon", "from_source"),
+    "hackernews": ("collectors.hackernews", "from_source"),
+    "rss": ("collectors.rss", "from_source"),
 }
 #: platform -> credentials a source needs before it can run (read access).
 REQUIRED: dict[str, list[str]] = {
     "demo": [],
+    "x": ["X_BEARER_TOKEN"],
+    "reddit": ["REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT"],
+    "bluesky": ["BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD"],
+    "mastodon": [],  # hashtags need none; a `query` or mentions need MASTODON_ACCESS_TOKEN (checked by the factory)
+    "hackernews": [],
+    "rss": [],
 }
 
 

@@ -1,7 +1,9 @@
 """Running sources: one collection run per source, recorded in `runs`, never crashing the others.
 
 A run's rows, cursor and run row are written in one transaction (store.ingest), so a run
-killed midway is simply repeated: nothing duplicated, nothing missed.
+killed midway is simply repeated: nothing duplicated, nothing missed. A run holds the
+source's lease (store.locks) from start to end, so two processes (two schedulers, or a
+scheduler and `cli.py collect`) never run one source at once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collectors.base import CollectorError, FatalError, MissingCredentials, Retr
 from config import Config, Source
 from store import writer
 from store.ingest import ingest
+from store.locks import Lease
 from store.schema import cursors, runs
 
 log = logging.getLogger(__name__)
@@ -29,18 +32,23 @@ MAX_WAIT_SECONDS = 900.0
 @dataclass
 class RunSummary:
     source: str
-    status: str  # ok | error | skipped
+    status: str  # ok | error | skipped | interrupted
     fetched: int = 0
     new: int = 0
     skipped: int = 0
     cursor: str | None = None
     error: str | None = None
+    locked_by: str | None = None  # set when skipped because another process holds the source
 
     def line(self) -> str:
         """One line for `cli.py collect`."""
         if self.status == "ok":
             return f"{self.source}: fetched {self.fetched}, new {self.new}, skipped {self.skipped}, cursor {self.cursor}"
         return f"{self.source}: {self.status}: {self.error}"
+
+
+class RunInterrupted(Exception):
+    """Raised by a `sleep` that was cut short because the process is stopping."""
 
 
 def load_cursor(engine: Engine, source: str) -> str | None:
@@ -85,8 +93,23 @@ def collect_with_retries(collector, cursor: str | None, sleep: Callable[[float],
 
 
 def run_source(engine: Engine, config: Config, source: Source, sleep: Callable[[float], None] = time.sleep,
-               collector=None) -> RunSummary:  # type: ignore[no-untyped-def]
-    """Collect one source once and store what it returns; every outcome is a row in `runs`."""
+               collector=None, owner: str | None = None) -> RunSummary:  # type: ignore[no-untyped-def]
+    """Collect one source once, holding its lease; 'skipped: locked by <owner>' when another holds it.
+
+    `owner` names the lease holder (default: collect@host:pid); see store.locks.
+    """
+    lease = Lease(engine, source.name, source.platform, owner)
+    if not lease.acquire():
+        return RunSummary(source.name, "skipped", error=f"locked by {lease.holder}", locked_by=lease.holder)
+    try:
+        return _run_locked(engine, config, source, sleep, collector)
+    finally:
+        lease.release()
+
+
+def _run_locked(engine: Engine, config: Config, source: Source, sleep: Callable[[float], None],
+                collector=None) -> RunSummary:  # type: ignore[no-untyped-def]
+    """Collect and store (the caller holds the lease); every outcome is a row in `runs`."""
     run_id = start_run(engine, source)
     cursor = load_cursor(engine, source.name)
     try:
@@ -97,6 +120,9 @@ def run_source(engine: Engine, config: Config, source: Source, sleep: Callable[[
             cursor=result.cursor, run_id=run_id, skipped=result.skipped,
         )
         return RunSummary(source.name, "ok", stored.fetched, stored.new, sum(stored.skipped.values()), result.cursor)
+    except RunInterrupted as exc:
+        record_failure(engine, run_id, "error", f"interrupted: {exc}", cursor)
+        return RunSummary(source.name, "interrupted", error=f"interrupted: {exc}", cursor=cursor)
     except MissingCredentials as exc:
         record_failure(engine, run_id, "skipped", str(exc), cursor)
         return RunSummary(source.name, "skipped", error=str(exc), cursor=cursor)
@@ -113,9 +139,9 @@ def run_source(engine: Engine, config: Config, source: Source, sleep: Callable[[
 
 
 def run_all(engine: Engine, config: Config, only: str | None = None,
-            sleep: Callable[[float], None] = time.sleep) -> list[RunSummary]:
+            sleep: Callable[[float], None] = time.sleep, owner: str | None = None) -> list[RunSummary]:
     """Run every enabled source (or just `only`), one after another."""
     sources = [s for s in config.sources if s.enabled and (only is None or s.name == only)]
     if only is not None and not sources:
         raise KeyError(f"no enabled source named {only!r}")
-    return [run_source(engine, config, s, sleep) for s in sources]
+    return [run_source(engine, config, s, sleep, owner=owner) for s in sources]

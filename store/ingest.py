@@ -62,28 +62,26 @@ def ingest(
     rows = conform(frame, skipped)
     result = IngestResult(fetched=len(rows), new=0, updated=0, replies_linked=0, skipped=skipped)
     with engine.begin() as conn:
-        empty = writer.store_is_empty(conn)
-        for start in range(0, max(len(rows), 1), chunk_rows):
+        started_empty = writer.store_is_empty(conn)
+        new_keys: set[tuple[str, str]] = set()
+        for start in range(0, len(rows), chunk_rows):
             part = rows.iloc[start : start + chunk_rows]
-            if part.empty:
-                break
             keys = list(zip(part["platform"], part["post_id"], strict=True))
-            stored = set() if empty else writer.existing_keys(conn, keys)
+            stored = set() if started_empty else writer.existing_keys(conn, keys)  # keys are unique in `rows`
             is_new = pd.Series([k not in stored for k in keys], index=part.index)
-            new_rows = enrich(part[is_new], brands) if is_new.any() else None
-            old_rows = part[~is_new]
-            if len(old_rows):
-                # values for derived columns are not written on conflict; any placeholder will do
-                old_rows = old_rows.assign(
-                    day=old_rows["created_at"].dt.date, sentiment=None, sentiment_label="unscored",
-                    needs_reply=False, flag_signals=None, priority_base=0,
-                )
-            batch = pd.concat([f for f in (new_rows, old_rows) if f is not None and len(f)], ignore_index=True)
-            new_keys = {k for k, n in zip(keys, is_new, strict=True) if n}
-            written = writer.write_mentions(conn, batch, new_keys)
-            result.new += written.new
-            result.updated += written.updated
-            result.replies_linked += written.replies_linked
+            new_keys.update(k for k, n in zip(keys, is_new, strict=True) if n)
+            fresh = enrich(part[is_new], brands) if is_new.any() else part.iloc[0:0]
+            # derived columns are not written on conflict, so known rows need no scoring
+            known = part[~is_new].assign(
+                day=lambda f: f["created_at"].dt.date, sentiment=None, sentiment_label="unscored",
+                needs_reply=False, flag_signals=None, priority_base=0,
+            )
+            writer.upsert_rows(conn, pd.concat([f for f in (fresh, known) if len(f)], ignore_index=True))
+        if len(rows):
+            result.replies_linked = writer.link_brand_replies(conn, rows, new_keys, store_was_empty=started_empty)
+            writer.refresh_rollups(conn, writer.hour_ranges(rows["created_at"]))
+            writer.bump_data_version(conn)
+        result.new, result.updated = len(new_keys), len(rows) - len(new_keys)
         if source is not None:
             writer.save_cursor(conn, source, platform or "unknown", cursor)
         if run_id is not None:

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, Text, and_, case, func, literal, or_, select, type_coerce
 
-from store.schema import mention_state, mentions, rollup_hourly, runs
+from store.schema import mention_state, mentions, meta, rollup_hourly, runs
 from store.writer import data_version  # noqa: F401  (re-exported for readers)
 
 OPEN_STATUSES = ("new", "assigned")
@@ -109,3 +109,248 @@ def last_runs(conn: Connection) -> pd.DataFrame:
     for column in ("started_at", "finished_at"):
         frame[column] = _utc(frame[column])
     return frame
+
+
+# ---------------------------------------------------------------------------------------------- pages
+# Aggregates the dashboard pages read, each bounded: GROUP BY or ORDER BY ... LIMIT in SQL,
+# or sums over rollup_hourly. Every frame returned is small whatever the store's size.
+
+POST_COLUMNS = [
+    "id",
+    "platform",
+    "kind",
+    "url",
+    "author_handle",
+    "author_name",
+    "author_followers",
+    "text",
+    "created_at",
+    "likes",
+    "replies",
+    "reposts",
+    "quotes",
+    "views",
+    "brand",
+    "sentiment",
+    "sentiment_label",
+]
+ENGAGEMENT_COLUMNS = ("likes", "replies", "reposts", "quotes")
+TOP_ORDERS = ("engagements", "views", "followers")
+
+
+def _engagements():  # type: ignore[no-untyped-def]
+    """FORMULAS["engagements"] as SQL, for ORDER BY (the shown numbers come from analysis)."""
+    return sum((func.coalesce(mentions.c[c], 0) for c in ENGAGEMENT_COLUMNS), start=literal(0))
+
+
+def _others(filters: Filters):  # type: ignore[no-untyped-def]
+    return and_(_mention_filter(filters), mentions.c.is_own.is_(False))
+
+
+def _times(values: pd.Series) -> pd.Series:
+    """UTC timestamps from SQLite's text or PostgreSQL's datetimes, parsed in bulk."""
+    if values.empty:
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    if values.map(type).eq(str).any():
+        return pd.to_datetime(values, utc=True, format="ISO8601")
+    return pd.to_datetime(values, utc=True)
+
+
+def _records(conn: Connection, query, columns: list[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Rows as a frame, through plain tuples (pandas is slow on SQLAlchemy Row objects)."""
+    return pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=columns)
+
+
+def _frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    frame = _records(conn, query, columns)
+    if "created_at" in frame:
+        frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
+    return frame
+
+
+def top_posts(conn: Connection, filters: Filters, *, by: str = "engagements", limit: int = 10) -> pd.DataFrame:
+    """The `limit` mentions (not the brand's own) with the most engagements, views or author followers."""
+    if by not in TOP_ORDERS:
+        raise ValueError(f"by must be one of {', '.join(TOP_ORDERS)}")
+    m = mentions
+    key = {"engagements": _engagements(), "views": m.c.views, "followers": m.c.author_followers}[by]
+    query = (
+        select(*(m.c[c] for c in POST_COLUMNS))
+        .where(_others(filters), key.is_not(None))
+        .order_by(key.desc(), m.c.id)
+        .limit(limit)
+    )
+    return _frame(conn, query, POST_COLUMNS)
+
+
+def top_authors(conn: Connection, filters: Filters, *, by: str = "engagements", limit: int = 10) -> pd.DataFrame:
+    """The `limit` authors (platform, author_handle) of others' mentions with the most engagements
+    (`by="engagements"`) or the largest audience (`by="followers"`), summed in SQL.
+
+    Columns: platform, author_handle, author_name, max_followers (reach: the largest follower
+    count seen), last_seen, and analysis.engagement.SUM_COLUMNS over the author's mentions
+    (views and followers counted where > 0, as analysis.engagement.mention_sums does), so
+    analysis.engagement.add_rates gives each author's engagement rate.
+    """
+    if by not in ("engagements", "followers"):
+        raise ValueError("by must be engagements or followers")
+    m = mentions
+    eng = _engagements()
+    has_views = func.coalesce(m.c.views, 0) > 0
+    has_followers = func.coalesce(m.c.author_followers, 0) > 0
+    no_data = and_(*(m.c[c].is_(None) for c in ENGAGEMENT_COLUMNS))
+
+    def sum_if(condition, value):  # type: ignore[no-untyped-def]
+        return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+    engagements = func.sum(eng)
+    reach = func.max(m.c.author_followers)
+    order = [engagements.desc(), func.count().desc()] if by == "engagements" else [reach.desc(), engagements.desc()]
+    query = (
+        select(
+            m.c.platform,
+            m.c.author_handle,
+            func.max(m.c.author_name).label("author_name"),
+            reach.label("max_followers"),
+            func.max(m.c.created_at).label("last_seen"),
+            func.count().label("mentions"),
+            engagements.label("engagements"),
+            sum_if(no_data, 1).label("no_engagement_data"),
+            sum_if(has_views, m.c.views).label("views"),
+            sum_if(has_views, eng).label("engagements_with_views"),
+            sum_if(has_followers, m.c.author_followers).label("followers"),
+            sum_if(has_followers, eng).label("engagements_with_followers"),
+        )
+        .where(_others(filters), m.c.author_handle.is_not(None))
+        .group_by(m.c.platform, m.c.author_handle)
+        .order_by(*order, m.c.author_handle)
+        .limit(limit)
+    )
+    if by == "followers":
+        query = query.having(reach.is_not(None))
+    columns = [
+        "platform",
+        "author_handle",
+        "author_name",
+        "max_followers",
+        "last_seen",
+        "mentions",
+        "engagements",
+        "no_engagement_data",
+        "views",
+        "engagements_with_views",
+        "followers",
+        "engagements_with_followers",
+    ]
+    frame = _frame(conn, query, columns)
+    frame["last_seen"] = pd.to_datetime(frame["last_seen"], utc=True, format="ISO8601")
+    return frame
+
+
+def hourly_totals(conn: Connection, filters: Filters, *, include_own: bool = False) -> pd.DataFrame:
+    """Mentions and engagements per hour (summed over brand, platform, kind) from rollup_hourly.
+
+    At most 24 rows a day of the range: the hour-of-week heatmap groups these.
+    """
+    r = rollup_hourly
+    query = (
+        select(r.c.hour, func.sum(r.c.mentions).label("mentions"), func.sum(r.c.engagements).label("engagements"))
+        .where(r.c.hour >= filters.start_at, r.c.hour < filters.end_at)
+        .group_by(r.c.hour)
+        .order_by(r.c.hour)
+    )
+    if filters.brands:
+        query = query.where(r.c.brand.in_(filters.brands))
+    if filters.platforms:
+        query = query.where(r.c.platform.in_(filters.platforms))
+    if not include_own:
+        query = query.where(r.c.is_own.is_(False))
+    frame = _records(conn, query, ["hour", "mentions", "engagements"])
+    frame["hour"] = pd.to_datetime(frame["hour"], utc=True, format="ISO8601")
+    return frame
+
+
+def _effective_label():  # type: ignore[no-untyped-def]
+    """The stored label, or a manager's correction (analysis.sentiment.effective_label, in SQL)."""
+    override = func.lower(func.trim(mention_state.c.sentiment_override))
+    return case((override.in_(("positive", "neutral", "negative")), override), else_=mentions.c.sentiment_label)
+
+
+def extreme_posts(conn: Connection, filters: Filters, label: str, *, limit: int = 10) -> pd.DataFrame:
+    """The most negative (label 'negative') or most positive ('positive') mentions by VADER compound,
+    counting a manager's correction: a corrected mention only shows under its corrected label."""
+    if label not in ("negative", "positive"):
+        raise ValueError("label must be 'negative' or 'positive'")
+    m = mentions
+    order = m.c.sentiment.asc() if label == "negative" else m.c.sentiment.desc()
+    query = (
+        select(*(m.c[c] for c in POST_COLUMNS), mention_state.c.sentiment_override)
+        .select_from(m.outerjoin(mention_state, mention_state.c.mention_id == m.c.id))
+        .where(_others(filters), _effective_label() == label, m.c.sentiment.is_not(None))
+        .order_by(order, m.c.id)
+        .limit(limit)
+    )
+    return _frame(conn, query, [*POST_COLUMNS, "sentiment_override"])
+
+
+def recent_texts(conn: Connection, filters: Filters, label: str, *, limit: int = 2000) -> pd.Series:
+    """Texts of the newest `limit` mentions with this (effective) sentiment label: a bounded sample
+    for the terms that drive it."""
+    m = mentions
+    query = (
+        select(m.c.text)
+        .select_from(m.outerjoin(mention_state, mention_state.c.mention_id == m.c.id))
+        .where(_others(filters), _effective_label() == label)
+        .order_by(m.c.created_at.desc())
+        .limit(limit)
+    )
+    return pd.Series([r[0] for r in conn.execute(query)], dtype="string", name="text")
+
+
+def response_times(conn: Connection, filters: Filters, sla_hours: dict[str, float]) -> pd.DataFrame:
+    """The input of analysis.response.response_stats for the flagged mentions in range, dismissed ones
+    left out: created_at, first_response_at (UTC or NaT) and sla_hours (the brand's). Three numbers a row."""
+    m, s = mentions, mention_state
+    sla = (
+        case(*((m.c.brand == name, literal(float(hours))) for name, hours in sla_hours.items()), else_=literal(4.0))
+        if sla_hours
+        else literal(4.0)
+    )
+    query = (
+        # raw values: SQLAlchemy's per-row datetime parsing on SQLite costs seconds here; pandas parses in bulk
+        select(type_coerce(m.c.created_at, Text), type_coerce(s.c.first_response_at, Text), sla)
+        .select_from(m.outerjoin(s, s.c.mention_id == m.c.id))
+        .where(_others(filters), m.c.needs_reply.is_(True), func.coalesce(s.c.status, "new") != "dismissed")
+    )
+    frame = _records(conn, query, ["created_at", "first_response_at", "sla_hours"])
+    for column in ("created_at", "first_response_at"):
+        frame[column] = _times(frame[column])
+    frame["sla_hours"] = frame["sla_hours"].astype("float32")
+    return frame
+
+
+def iso_weeks(conn: Connection) -> list[str]:
+    """ISO weeks (e.g. 2026-W47) that hold stored mentions, newest first."""
+    bounds = date_bounds(conn)
+    if bounds is None:
+        return []
+    first, last = bounds
+    monday = last - timedelta(days=last.weekday())
+    weeks: list[str] = []
+    while monday + timedelta(days=6) >= first:
+        year, week, _ = monday.isocalendar()
+        weeks.append(f"{year}-W{week:02d}")
+        monday -= timedelta(days=7)
+    return weeks
+
+
+def versions(conn: Connection) -> tuple[int, int]:
+    """(data_version, queue_version) in one query: what cached page reads are keyed by.
+
+    data_version moves when mentions or rollups change (ingest, sentiment corrections);
+    queue_version when somebody acts on the reply queue (store.queue).
+    """
+    rows = dict(
+        conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(("data_version", "queue_version")))).all()
+    )
+    return int(rows.get("data_version") or 0), int(rows.get("queue_version") or 0)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Integer, Text, and_, case, cast, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,14 +30,6 @@ ENGAGEMENT = ["likes", "replies", "reposts", "quotes"]
 CHUNK = 20_000
 KEY_CHUNK = 400
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
-
-
-@dataclass
-class WriteResult:
-    fetched: int
-    new: int
-    updated: int
-    replies_linked: int
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -96,7 +89,9 @@ def _insert_on_conflict(conn: Connection):  # type: ignore[no-untyped-def]
     return sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
 
 
-def link_brand_replies(conn: Connection, frame: pd.DataFrame, new_keys: set[tuple[str, str]]) -> int:
+def link_brand_replies(
+    conn: Connection, frame: pd.DataFrame, new_keys: set[tuple[str, str]], *, store_was_empty: bool = False
+) -> int:
     """Record the brand's first reply on each mention it answered; returns mentions updated.
 
     Looks both ways: own replies in this batch answer stored (or batched) mentions, and
@@ -106,9 +101,10 @@ def link_brand_replies(conn: Connection, frame: pd.DataFrame, new_keys: set[tupl
     pairs = own[["platform", "parent_id", "created_at", "post_id", "author_handle"]].rename(
         columns={"parent_id": "target", "post_id": "reply_id"}
     )
-    fresh = frame[~frame["is_own"]]
-    fresh = fresh[[k in new_keys for k in zip(fresh["platform"], fresh["post_id"], strict=True)]]
     found: list[dict] = []
+    fresh = frame.iloc[0:0] if store_was_empty else frame[~frame["is_own"]]
+    if len(fresh):
+        fresh = fresh[[k in new_keys for k in zip(fresh["platform"], fresh["post_id"], strict=True)]]
     for platform, ids in fresh.groupby("platform")["post_id"]:
         for chunk in _chunks(ids.tolist(), KEY_CHUNK):
             rows = conn.execute(
@@ -184,9 +180,9 @@ def _hour_expr(conn: Connection):  # type: ignore[no-untyped-def]
 
 def hour_ranges(times: pd.Series) -> list[tuple[datetime, datetime]]:
     """Contiguous [start, end) hour ranges covering the given UTC timestamps."""
-    hours = sorted(set(times.dropna().dt.floor("h")))
+    hours = np.unique(times.dropna().dt.floor("h").to_numpy())
     ranges: list[tuple[datetime, datetime]] = []
-    for hour in hours:
+    for hour in pd.to_datetime(hours, utc=True):
         start = hour.to_pydatetime()
         if ranges and ranges[-1][1] == start:
             ranges[-1] = (ranges[-1][0], start + timedelta(hours=1))
@@ -269,19 +265,11 @@ def save_cursor(conn: Connection, source: str, platform: str, cursor: str | None
     )
 
 
-def write_mentions(conn: Connection, frame: pd.DataFrame, new_keys: set[tuple[str, str]]) -> WriteResult:
-    """Upsert an enriched frame (see store.ingest) and refresh what depends on it."""
-    if frame.empty:
-        return WriteResult(0, 0, 0, 0)
+def upsert_rows(conn: Connection, frame: pd.DataFrame) -> None:
+    """Insert new mentions; on (platform, post_id) conflict refresh counts and reach only."""
     sql = _upsert_sql(conn)
-    rows = _python_rows(frame, conn.dialect.name)
-    for chunk in _chunks(rows, CHUNK):
+    for chunk in _chunks(_python_rows(frame, conn.dialect.name), CHUNK):
         conn.exec_driver_sql(sql, chunk)  # type: ignore[arg-type]
-    linked = link_brand_replies(conn, frame, new_keys)
-    refresh_rollups(conn, hour_ranges(frame["created_at"]))
-    bump_data_version(conn)
-    new = len(new_keys)
-    return WriteResult(fetched=len(frame), new=new, updated=len(frame) - new, replies_linked=linked)
 
 
 def finish_run(conn: Connection, run_id: int, *, status: str, fetched: int, new: int, skipped: int,

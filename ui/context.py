@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from analysis import response
 from config import Config, ConfigError, load_config, resolve_config_path
-from store import reader
+from store import queue, reader
 from store.engine import StoreError, database_url, make_engine, safe_url
 from store.seed import is_demo, seed_if_first_start
 
@@ -70,14 +72,14 @@ def demo_label(url: str, _version: int, _ctx: Context) -> bool:
     return is_demo(_ctx.engine)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=48, ttl=3600)
 def rollups(url: str, data_version: int, filters: reader.Filters, _ctx: Context) -> pd.DataFrame:
     with _ctx.engine.connect() as conn:
         return reader.rollups(conn, filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def open_flagged(url: str, data_version: int, filters: reader.Filters, _ctx: Context) -> int:
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def open_flagged(url: str, data_version: int | tuple[int, int], filters: reader.Filters, _ctx: Context) -> int:
     with _ctx.engine.connect() as conn:
         return reader.open_flagged_count(conn, filters)
 
@@ -90,3 +92,146 @@ def bounds(url: str, data_version: int, _ctx: Context):  # type: ignore[no-untyp
 
 def database_label(ctx: Context) -> str:
     return safe_url(ctx.url)
+
+
+# ---------------------------------------------------------------------------------------------- page reads
+# Each is keyed by (database, versions, arguments): `versions` is (data_version, queue_version)
+# for reads that depend on the reply workflow, data_version alone otherwise.
+
+
+def versions(ctx: Context) -> tuple[int, int]:
+    """(data_version, queue_version): one tiny query per rerun."""
+    with ctx.engine.connect() as conn:
+        return reader.versions(conn)
+
+
+def sla_hours(config: Config) -> dict[str, float]:
+    return {b.name: float(b.sla_hours) for b in config.brands}
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def top_posts(url: str, data_version: int, filters: reader.Filters, by: str, limit: int, _ctx: Context) -> pd.DataFrame:
+    with _ctx.engine.connect() as conn:
+        return reader.top_posts(conn, filters, by=by, limit=limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def top_authors(
+    url: str, data_version: int, filters: reader.Filters, by: str, limit: int, _ctx: Context
+) -> pd.DataFrame:
+    with _ctx.engine.connect() as conn:
+        return reader.top_authors(conn, filters, by=by, limit=limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def hourly_totals(url: str, data_version: int, filters: reader.Filters, _ctx: Context) -> pd.DataFrame:
+    with _ctx.engine.connect() as conn:
+        return reader.hourly_totals(conn, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def extreme_posts(
+    url: str, data_version: int, filters: reader.Filters, label: str, limit: int, _ctx: Context
+) -> pd.DataFrame:
+    with _ctx.engine.connect() as conn:
+        return reader.extreme_posts(conn, filters, label, limit=limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def recent_texts(
+    url: str, data_version: int, filters: reader.Filters, label: str, limit: int, _ctx: Context
+) -> pd.Series:
+    with _ctx.engine.connect() as conn:
+        return reader.recent_texts(conn, filters, label, limit=limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def response_times(url: str, versions: tuple[int, int], filters: reader.Filters, _ctx: Context) -> pd.DataFrame:
+    with _ctx.engine.connect() as conn:
+        return reader.response_times(conn, filters, sla_hours(_ctx.config))
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=60)
+def iso_weeks(url: str, data_version: int, _ctx: Context) -> list[str]:
+    with _ctx.engine.connect() as conn:
+        return reader.iso_weeks(conn)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=120)
+def response_summary(
+    url: str, versions: tuple[int, int], filters: reader.Filters, minute: str, _ctx: Context
+) -> pd.DataFrame:
+    """analysis.response.response_stats over the range (now = `minute`, so it is recomputed once a minute)."""
+    frame = response_times(url, versions, filters, _ctx)
+    return response.response_stats(frame, pd.Timestamp(minute))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
+def queue_page(
+    url: str,
+    versions: tuple[int, int],
+    filters: queue.QueueFilters,
+    minute: str,
+    offset: int,
+    limit: int,
+    _ctx: Context,
+) -> pd.DataFrame:
+    with _ctx.engine.connect() as conn:
+        return queue.queue_page(
+            conn,
+            filters,
+            now=pd.Timestamp(minute).to_pydatetime(),
+            sla_hours=sla_hours(_ctx.config),
+            limit=limit,
+            offset=offset,
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
+def queue_count(url: str, versions: tuple[int, int], filters: queue.QueueFilters, _ctx: Context) -> int:
+    with _ctx.engine.connect() as conn:
+        return queue.queue_count(conn, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=600)
+def assignees(url: str, versions: tuple[int, int], _ctx: Context) -> list[str]:
+    with _ctx.engine.connect() as conn:
+        return queue.assignees(conn)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
+def thread(url: str, data_version: int, mention_id: int, _ctx: Context) -> pd.DataFrame:
+    with _ctx.engine.connect() as conn:
+        return queue.thread(conn, mention_id)
+
+
+def now_minute() -> str:
+    """The current UTC minute: 'now' for reads that age (time waited), shared by reruns within a minute."""
+    return datetime.now(UTC).replace(second=0, microsecond=0).isoformat()
+
+
+def rivals(config: Config, brand: str) -> list[str]:
+    """Who `brand` is compared with: its configured competitors, else the brands that list it as
+    a competitor and their other competitors."""
+    try:
+        own = list(config.brand(brand).competitors)
+    except KeyError:
+        own = []
+    if own:
+        return [c for c in own if c != brand]
+    names: list[str] = []
+    for other in config.brands:
+        if brand in other.competitors:
+            names += [other.name, *other.competitors]
+    return [n for n in dict.fromkeys(names) if n != brand]
+
+
+def brand_words(config: Config, brand: str) -> list[str]:
+    """The brand's name, keywords and handles: left out of 'driving terms' (they are in every post)."""
+    words: list[str] = [brand]
+    try:
+        item = config.brand(brand)
+    except KeyError:
+        return words
+    words += list(item.keywords) + list(item.handles.values()) + list(item.competitors)
+    return words

@@ -1,0 +1,284 @@
+"""Weekly reports, pure: ISO weeks, and the mentions / summary frames and notes built from mention rows.
+
+Every number comes from the analysis functions (engagement, trends, response, flags,
+sentiment); this module only selects, groups and orders. store/export.py reads the rows
+and writes the files; the Reports page previews the same frames. Column order is part of
+the contract (docs/reports.md): MENTION_COLUMNS and SUMMARY_COLUMNS.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from analysis import engagement, flags, response, sentiment, trends
+from analysis.formulas import FORMULAS, FORMULAS_VERSION
+from analysis.periods import period_start
+from config import Brand
+
+WEEK = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
+
+# fmt: off
+MENTION_COLUMNS: tuple[str, ...] = (
+    "platform", "post_id", "url", "created_at", "brand", "author_handle", "author_followers", "kind", "text",
+    "sentiment", "sentiment_label", "likes", "replies", "reposts", "quotes", "views", "engagements",
+    "needs_reply", "priority", "reasons", "status", "assignee", "first_response_at",
+)
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "day", "platform", "brand", "mentions", "engagements", "engagement_rate", "engagement_rate_denominator",
+    "positive", "neutral", "negative", "net_sentiment", "share_of_voice", "flagged", "replied",
+    "median_first_response_min", "sla_breaches",
+)
+#: the stored columns the two frames are built from (store.export reads exactly these).
+ROW_COLUMNS: tuple[str, ...] = (
+    "platform", "post_id", "url", "created_at", "brand", "author_handle", "author_followers", "kind", "text",
+    "sentiment", "sentiment_label", "sentiment_override", "likes", "replies", "reposts", "quotes", "views",
+    "needs_reply", "flag_signals", "priority_base", "status", "assignee", "first_response_at",
+)
+#: FORMULAS keys a report states (in this order) in its notes.
+REPORT_FORMULAS: tuple[str, ...] = (
+    "period", "engagements", "engagement_rate", "sentiment", "net_sentiment", "share_of_voice", "needs_reply",
+    "priority_base", "priority", "response_rate", "first_response_time", "sla_breach_rate",
+)
+# fmt: on
+DEFAULT_SLA_HOURS = 4.0
+#: decimals kept in summary.csv (rates and scores; minutes to a tenth).
+ROUNDING = {"engagement_rate": 6, "net_sentiment": 4, "share_of_voice": 4, "median_first_response_min": 1}
+
+
+# --- weeks -----------------------------------------------------------------------------------
+
+
+def parse_week(text: str) -> tuple[str, datetime, datetime]:
+    """'2026-W47' -> ('2026-W47', Monday 00:00 UTC, the next Monday 00:00 UTC); ValueError otherwise."""
+    match = WEEK.match(str(text))
+    if match:
+        year, week = int(match.group(1)), int(match.group(2))
+        try:
+            monday = date.fromisocalendar(year, week, 1)
+        except ValueError:
+            raise ValueError(f"{year} has no ISO week {week} (weeks run 01 to 52 or 53)") from None
+        start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+        return f"{year}-W{week:02d}", start, start + timedelta(days=7)
+    raise ValueError(f"bad week {text!r}: use an ISO week as YYYY-Www, e.g. 2026-W47")
+
+
+def week_of(moment: datetime) -> str:
+    """The ISO week (UTC) a moment falls in, e.g. 2026-W47."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    iso = moment.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def last_full_week(now: datetime) -> str:
+    """The newest ISO week (UTC) that has ended by `now`: the week before now's week."""
+    return week_of((now.replace(tzinfo=UTC) if now.tzinfo is None else now) - timedelta(days=7))
+
+
+def comparison_set(brands: Sequence[Brand], name: str) -> tuple[str, list[str]] | None:
+    """(own brand, its competitors) for the share-of-voice group `name` belongs to; None when none.
+
+    An own brand with competitors is its own group; a competitor belongs to the first own
+    brand that names it.
+    """
+    for brand in brands:
+        if brand.competitors and (brand.name == name or name in brand.competitors):
+            return brand.name, list(brand.competitors)
+    return None
+
+
+def brands_to_read(brands: Sequence[Brand], name: str | None) -> list[str] | None:
+    """The brands whose rows a report on `name` needs (it and its share-of-voice group); None for all."""
+    if name is None:
+        return None
+    group = comparison_set(brands, name)
+    return [name] if group is None else sorted({name, group[0], *group[1]})
+
+
+# --- frames -----------------------------------------------------------------------------------
+
+
+def _utc(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, utc=True)
+
+
+def _sla_hours(rows: pd.DataFrame, brands: Sequence[Brand]) -> pd.Series:
+    by_name = {b.name: b.sla_hours for b in brands}
+    return rows["brand"].map(by_name).astype(float).fillna(DEFAULT_SLA_HOURS)
+
+
+def prepare(rows: pd.DataFrame, brands: Sequence[Brand]) -> pd.DataFrame:
+    """Stored rows (ROW_COLUMNS) with UTC times, the effective label, the status and each brand's SLA."""
+    out = rows.reset_index(drop=True).copy()
+    for column in ("created_at", "first_response_at"):
+        out[column] = _utc(out[column])
+    for column in ("author_followers", "likes", "replies", "reposts", "quotes", "views"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
+    out["sentiment"] = pd.to_numeric(out["sentiment"], errors="coerce").astype(float)
+    out["sentiment_label"] = sentiment.effective_label(
+        out["sentiment_label"].astype(object), out["sentiment_override"].astype(object)
+    )
+    out["needs_reply"] = out["needs_reply"].fillna(False).astype(bool)
+    out["status"] = out["status"].astype(object).where(out["status"].notna(), "new")
+    out["sla_hours"] = _sla_hours(out, brands)
+    out["day"] = period_start(out["created_at"], "day").dt.date
+    return out
+
+
+def mentions_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) -> pd.DataFrame:
+    """mentions.csv: one row per mention, MENTION_COLUMNS in order, oldest first.
+
+    `rows` as prepare() returns them. engagements: analysis.engagement; priority and reasons:
+    analysis.flags.queue_priority as of `now`, for mentions that need a reply (else empty).
+    """
+    out = rows.copy()
+    out["engagements"] = engagement.mention_engagement(out)["engagements"].astype("int64")
+    flagged = out["needs_reply"].to_numpy(dtype=bool)
+    out["priority"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    out["reasons"] = pd.Series(None, index=out.index, dtype=object)
+    if flagged.any():
+        queue = flags.queue_priority(out[flagged], pd.Timestamp(now))
+        out.loc[flagged, "priority"] = queue["priority"].astype("int64").to_numpy()
+        out.loc[flagged, "reasons"] = queue["reasons"].to_numpy()
+    return out.loc[:, list(MENTION_COLUMNS)].reset_index(drop=True)
+
+
+def _per_mention_rollup(rows: pd.DataFrame) -> pd.DataFrame:
+    """One rollup-shaped row per mention (analysis.engagement.mention_sums plus label counts)."""
+    sums = engagement.mention_sums(rows)
+    label = rows["sentiment_label"]
+    sums["hour"] = rows["created_at"]
+    sums["brand"] = rows["brand"]
+    sums["platform"] = rows["platform"]
+    for name in (*sentiment.LABELS, sentiment.UNSCORED):
+        sums[name] = (label == name).astype(np.int64).to_numpy()
+    sums["sentiment_sum"] = rows["sentiment"].where(label != sentiment.UNSCORED, 0.0).fillna(0.0)
+    sums["flagged"] = rows["needs_reply"].astype(np.int64)
+    sums["is_own"] = False
+    return sums
+
+
+def _share_of_voice(per: pd.DataFrame, brands: Sequence[Brand]) -> pd.DataFrame:
+    """share_of_voice per day, platform and brand (analysis.trends.share_of_voice in each group)."""
+    parts = []
+    for brand in brands:
+        if not brand.competitors:
+            continue
+        for platform, group in per.groupby("platform", sort=True):
+            share = trends.share_of_voice(group, brand.name, brand.competitors, period="day", own="include")
+            if share.empty:
+                continue
+            share["platform"] = platform
+            parts.append(share)
+    if not parts:
+        return pd.DataFrame(columns=["day", "platform", "brand", "share_of_voice"])
+    shares = pd.concat(parts, ignore_index=True).drop_duplicates(["period", "platform", "brand"], keep="first")
+    shares["day"] = shares["period"].dt.date
+    return shares.rename(columns={"share": "share_of_voice"})[["day", "platform", "brand", "share_of_voice"]]
+
+
+def summary_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) -> pd.DataFrame:
+    """summary.csv: one row per UTC day, platform and brand with mentions, SUMMARY_COLUMNS in order.
+
+    Volume, engagement and sentiment: analysis.trends.summarize; share of voice:
+    analysis.trends.share_of_voice (the brand against its group's other brands, same day and
+    platform; empty without competitors); flagged, replied, median first response and SLA
+    breaches: analysis.response.response_stats as of `now` (dismissed mentions left out).
+    """
+    keys = ["day", "platform", "brand"]
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS})
+    per = _per_mention_rollup(rows)
+    volume = trends.summarize(per, period="day", by=("platform", "brand"), own="include", fill_gaps=False)
+    volume = volume[volume["mentions"] > 0].copy()
+    volume["day"] = volume["period"].dt.date
+    out = volume.rename(columns={"rate_denominator": "engagement_rate_denominator"})
+    out = out.merge(_share_of_voice(per, brands), on=keys, how="left")
+    flagged_rows = rows[rows["needs_reply"].to_numpy(dtype=bool)]
+    answers = response.response_stats(flagged_rows, pd.Timestamp(now), by=keys) if len(flagged_rows) else None
+    if answers is not None:
+        answers = answers.rename(
+            columns={"first_response_median_min": "median_first_response_min", "sla_breached": "sla_breaches"}
+        )
+        out = out.drop(columns=["flagged"]).merge(
+            answers[[*keys, "flagged", "replied", "median_first_response_min", "sla_breaches"]], on=keys, how="left"
+        )
+    else:
+        out = out.drop(columns=["flagged"]).assign(
+            flagged=0, replied=0, median_first_response_min=np.nan, sla_breaches=0
+        )
+    for column in ("flagged", "replied", "sla_breaches"):
+        out[column] = out[column].fillna(0).astype("int64")
+    for column in ("mentions", "engagements", "positive", "neutral", "negative"):
+        out[column] = out[column].astype("int64")
+    for column, digits in ROUNDING.items():
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float).round(digits)
+    out = out.sort_values(keys, kind="stable").reset_index(drop=True)
+    return out.loc[:, list(SUMMARY_COLUMNS)]
+
+
+# --- notes ------------------------------------------------------------------------------------
+
+
+def no_engagement_data(rows: pd.DataFrame) -> int:
+    """Mentions with none of likes, replies, reposts, quotes reported (their engagements count as 0)."""
+    if rows.empty:
+        return 0
+    return int((~engagement.mention_engagement(rows)["has_engagement_data"].astype(bool)).sum())
+
+
+def notes_text(
+    week: str,
+    start: datetime,
+    end: datetime,
+    *,
+    brand: str | None,
+    all_brands: Sequence[str],
+    mentions: int,
+    summary_rows: int,
+    missing_engagement: int,
+    generated_at: datetime,
+) -> str:
+    """notes.txt: the week, the filters, the counts and the formulas (with FORMULAS_VERSION)."""
+    last_day = (end - timedelta(days=1)).date()
+    brand_text = brand if brand is not None else "all (" + ", ".join(all_brands) + ")" if all_brands else "all"
+    lines = [
+        f"Weekly report {week}",
+        f"Week: {start:%a %d %b %Y} to {last_day:%a %d %b %Y} (UTC): mentions created from "
+        f"{start.isoformat()} up to, not including, {end.isoformat()}.",
+        f"Generated: {generated_at.astimezone(UTC).isoformat(timespec='seconds')}. Status, replies, priority "
+        "and SLA figures are as of this time.",
+        "",
+        "Filters",
+        f"- brand: {brand_text}",
+        "- platforms: all",
+        "- the brands' own posts and replies are left out (as on the dashboard)",
+        "",
+        "Counts",
+        f"- mentions: {mentions} (rows in mentions.csv)",
+        f"- summary rows: {summary_rows} (one per day, platform and brand with mentions)",
+        f"- mentions with no engagement data (no likes, replies, reposts or quotes reported): {missing_engagement}; "
+        "their engagements count as 0",
+    ]
+    if mentions == 0:
+        lines += ["", "No mentions in this week: mentions.csv and summary.csv hold only their headers."]
+    lines += [
+        "",
+        "Columns",
+        "- mentions.csv: " + ", ".join(MENTION_COLUMNS),
+        "- summary.csv: " + ", ".join(SUMMARY_COLUMNS),
+        "- times are ISO 8601 in UTC with their offset; days are UTC dates; empty cells mean unknown or "
+        "not applicable.",
+        "- text cells that begin with =, +, -, @, a tab or a carriage return start with an added ' so a "
+        "spreadsheet shows them as text, never runs them; remove that first ' to get the original.",
+        "- summary flagged / replied / SLA breaches leave out mentions a manager dismissed; share of voice is "
+        "empty for brands without configured competitors.",
+        "",
+        f"Formulas (version {FORMULAS_VERSION})",
+    ]
+    lines += [f"- {key}: {FORMULAS[key]}" for key in REPORT_FORMULAS if key in FORMULAS]
+    return "\n".join(lines) + "\n"

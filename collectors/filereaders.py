@@ -1,0 +1,296 @@
+"""Reading other tools' exports in bounded chunks: CSV, JSON and JSON Lines, any common encoding.
+
+`detect_encoding` honours a byte-order mark (UTF-8, UTF-16, UTF-32), recognises BOM-less
+UTF-16 by its zero bytes, checks the whole file is valid UTF-8 (streamed, so memory stays
+flat) and otherwise falls back to cp1252, then Latin-1, saying so. `read_chunks` yields
+DataFrames of at most `chunk_rows` rows with every value as text (ids keep all their
+digits), whatever the format; JSON objects are flattened (`user.screen_name` ->
+`user_screen_name`). Lines that cannot be read are counted, never fatal.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+BLOCK = 1 << 20
+BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+#: keys under which JSON exports keep their list of posts.
+RECORD_KEYS = ("data", "items", "posts", "tweets", "statuses", "results", "hits", "records", "entries", "messages",
+               "mentions", "rows")
+
+
+class ImportFileError(Exception):
+    """The file cannot be imported as a whole (unreadable, not CSV/JSON, columns missing)."""
+
+
+@dataclass
+class Encoding:
+    name: str
+    note: str | None = None
+
+
+@dataclass
+class ReadStats:
+    """What the readers dropped, by reason (bad lines, records that are not objects)."""
+
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def _utf8_error(path: Path, start: int) -> int | None:
+    """Offset of the first byte that is not valid UTF-8, or None when the whole file is."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        handle.seek(start)
+        while block := handle.read(BLOCK):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return start + offset + exc.start
+            offset += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return start + offset
+    return None
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        try:
+            while block := handle.read(BLOCK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def detect_encoding(path: Path, forced: str | None = None) -> Encoding:
+    """The file's text encoding, with a note when it had to be guessed."""
+    if forced:
+        try:
+            codecs.lookup(forced)
+        except LookupError:
+            raise ImportFileError(f"unknown encoding {forced!r}") from None
+        return Encoding(forced)
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            return Encoding(name)
+    if len(head) >= 4:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return Encoding("utf-16-le", "no byte-order mark, but the bytes are UTF-16 (little-endian)")
+        if even > len(head) // 4 and odd == 0:
+            return Encoding("utf-16-be", "no byte-order mark, but the bytes are UTF-16 (big-endian)")
+    bad = _utf8_error(path, 0)
+    if bad is None:
+        return Encoding("utf-8")
+    fallback = "cp1252" if _decodes(path, "cp1252") else "latin-1"
+    return Encoding(fallback, f"not valid UTF-8 (first bad byte at offset {bad}): read as {fallback}; "
+                              "pass --encoding if that is wrong")
+
+
+def detect_format(path: Path, encoding: str) -> str:
+    """'csv', 'json' or 'jsonl', from the extension, else from the first characters."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".jsonlines"):
+        return "jsonl"
+    if suffix == ".json":
+        return "json"
+    if suffix in (".csv", ".tsv", ".tab"):
+        return "csv"
+    with path.open(encoding=encoding, errors="replace") as handle:
+        head = handle.read(65536).lstrip("\ufeff \t\r\n")
+    if head.startswith("["):
+        return "json"
+    if head.startswith("{"):
+        first = head.split("\n", 1)[0].strip()
+        try:
+            json.loads(first)
+            return "jsonl"
+        except ValueError:
+            return "json"
+    return "csv"
+
+
+def _separator(path: Path, encoding: str) -> str:
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        header = handle.readline()
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _csv_chunks(path: Path, encoding: str, chunk_rows: int, stats: ReadStats) -> Iterator[pd.DataFrame]:
+    sep = _separator(path, encoding)
+    try:
+        reader = pd.read_csv(
+            path, sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_values=[""],
+            chunksize=chunk_rows, on_bad_lines="warn", skipinitialspace=False, engine="c",
+        )
+        with reader:
+            while True:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    try:
+                        chunk = next(reader)
+                    except StopIteration:
+                        return
+                for warning in caught:
+                    lines = str(warning.message).count("Skipping line")
+                    if lines:
+                        stats.skipped["malformed CSV line (wrong number of fields)"] += lines
+                yield chunk
+    except pd.errors.EmptyDataError:
+        raise ImportFileError("the file is empty (no header line)") from None
+    except pd.errors.ParserError as exc:
+        raise ImportFileError(f"not readable as CSV: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"cannot decode the file as {encoding}: {exc}; pass --encoding") from None
+
+
+def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.json_normalize(records, sep="_", max_level=3)
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object:
+            frame[column] = values.map(_as_text)
+        else:
+            frame[column] = values.map(_as_text).astype(object)
+    return frame
+
+
+def _as_text(value: Any) -> str | None:
+    """Every JSON value as text: numbers keep all digits, lists and objects stay JSON."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _batches(records: Iterator[Any], chunk_rows: int, stats: ReadStats) -> Iterator[pd.DataFrame]:
+    batch: list[dict[str, Any]] = []
+    for record in records:
+        if not isinstance(record, dict):
+            stats.skipped["JSON value that is not an object"] += 1
+            continue
+        batch.append(record)
+        if len(batch) >= chunk_rows:
+            yield _frame(batch)
+            batch = []
+    if batch:
+        yield _frame(batch)
+
+
+def _jsonl_records(handle: TextIO, stats: ReadStats) -> Iterator[Any]:
+    for line in handle:
+        line = line.strip().lstrip("\ufeff")
+        if not line:
+            continue
+        try:
+            yield json.loads(line)
+        except ValueError:
+            stats.skipped["line that is not valid JSON"] += 1
+
+
+def _array_items(handle: TextIO) -> Iterator[Any]:
+    """The items of a top-level JSON array, decoded one at a time (the array is never held whole)."""
+    decoder = json.JSONDecoder()
+    buffer, pos, eof = "", 0, False
+
+    def more() -> bool:
+        nonlocal buffer, pos, eof
+        block = handle.read(BLOCK)
+        if not block:
+            eof = True
+            return False
+        buffer = buffer[pos:] + block
+        pos = 0
+        return True
+
+    more()
+    buffer = buffer.lstrip("\ufeff \t\r\n")
+    if not buffer.startswith("["):
+        raise ImportFileError("not a JSON array")
+    pos = 1
+    while True:
+        while True:
+            while pos < len(buffer) and buffer[pos] in " \t\r\n,":
+                pos += 1
+            if pos < len(buffer) or not more():
+                break
+        if pos >= len(buffer):
+            raise ImportFileError("the JSON array is not closed (file cut short?)")
+        if buffer[pos] == "]":
+            return
+        try:
+            item, end = decoder.raw_decode(buffer, pos)
+        except json.JSONDecodeError as exc:
+            if not eof and more():
+                continue
+            raise ImportFileError(f"not valid JSON near character {exc.pos}: {exc.msg}") from None
+        if end >= len(buffer) and not eof and more():
+            continue  # a number may continue in the next block: decode it again
+        pos = end
+        yield item
+
+
+def _object_records(handle: TextIO) -> list[Any]:
+    try:
+        document = json.load(handle)
+    except ValueError as exc:
+        raise ImportFileError(f"not valid JSON: {exc}") from None
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        raise ImportFileError("the JSON holds no objects")
+    for key in RECORD_KEYS:
+        if isinstance(document.get(key), list):
+            return document[key]
+    lists = [v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    return lists[0] if len(lists) == 1 else [document]
+
+
+def read_chunks(path: Path, fmt: str, encoding: str, chunk_rows: int, stats: ReadStats) -> Iterator[pd.DataFrame]:
+    """DataFrames of at most `chunk_rows` rows of text values (None for missing)."""
+    if fmt == "csv":
+        yield from _csv_chunks(path, encoding, chunk_rows, stats)
+        return
+    with path.open(encoding=encoding, newline=None) as handle:
+        if fmt == "jsonl":
+            yield from _batches(_jsonl_records(handle, stats), chunk_rows, stats)
+            return
+        head = handle.read(1)
+        while head and head in "\ufeff \t\r\n":
+            head = handle.read(1)
+        handle.seek(0)
+        if head == "[":
+            yield from _batches(_array_items(handle), chunk_rows, stats)
+        else:  # an object wrapping the records (`{"data": [...]}`) is read whole
+            yield from _batches(iter(_object_records(handle)), chunk_rows, stats)

@@ -1,0 +1,323 @@
+"""Mastodon (`Mastodon.py`): hashtag timelines, search, notifications and own posts; replies.
+
+Source keys: `instance` (default mastodon.social), `hashtags` (read with no token where the
+instance allows public timelines), `query` (full-text search: needs a token, and finds what
+the instance has indexed), `include_mentions` (notifications: mentions of the token's
+account; default on when a token is set) and `include_own` (the brand account's statuses,
+default on: the token's account, else the brand's `mastodon` handle looked up publicly).
+
+Credential: MASTODON_ACCESS_TOKEN (Preferences > Development > New application, scopes
+`read` and `write:statuses`) on the instance named by `instance`. Without it, hashtags and
+own statuses are still collected; a `query` without it is reported as missing credentials.
+
+Every stream is read newest first with `since_id` and `max_id`; its position is a
+collectors.streams.Window of status (or notification) ids, so a run cut by `max_pages`
+leaves no gap. Ids are the instance's own, so replies link to what they answer. Boosts are
+skipped (the boosted status is somebody else's words). Rate limits raise at once
+(`ratelimit_method="throw"`) and become retriable errors with the instance's reset time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+import requests
+from mastodon import Mastodon, errors
+
+from collectors.base import (
+    CollectorError,
+    CollectResult,
+    FatalError,
+    MissingCredentials,
+    RetriableError,
+    conform,
+    empty_frame,
+)
+from collectors.streams import PageGuard, Window, dump_state, load_state
+from collectors.web import USER_AGENT, html_to_text
+from config import Brand, Config, Source, credential, load_config
+
+DEFAULT_INSTANCE = "mastodon.social"
+PAGE_LIMIT = 40
+MAX_REPLY_CHARS = 500
+TIMEOUT_SECONDS = 30.0
+#: assumed server version: no version request on start, and every endpoint used here exists since 3.x.
+ASSUMED_VERSION = "4.2.0"
+TOKEN = "MASTODON_ACCESS_TOKEN"
+
+
+def base_url(instance: str | None) -> str:
+    """'mastodon.social' or 'https://mastodon.social/' -> 'https://mastodon.social'."""
+    value = (instance or DEFAULT_INSTANCE).strip().rstrip("/")
+    return value if "://" in value else f"https://{value}"
+
+
+def make_client(instance: str | None, token: str | None, session: requests.Session | None = None) -> Mastodon:
+    return Mastodon(
+        access_token=token or None, api_base_url=base_url(instance), ratelimit_method="throw",
+        request_timeout=TIMEOUT_SECONDS, mastodon_version=ASSUMED_VERSION, version_check_mode="created",
+        session=session, user_agent=USER_AGENT,
+    )
+
+
+def map_error(exc: Exception, api: Mastodon | None, what: str) -> CollectorError:
+    """The collector error for a Mastodon.py exception (retriable: 429, 5xx, network; else fatal)."""
+    if isinstance(exc, errors.MastodonRatelimitError):
+        reset = getattr(api, "ratelimit_reset", None)
+        wait = max(float(reset) - time.time(), 0.0) if isinstance(reset, int | float) else None
+        return RetriableError(f"{what}: rate limited (429)", retry_after=wait)
+    if isinstance(exc, errors.MastodonNetworkError | errors.MastodonServerError):
+        return RetriableError(f"{what}: {exc.__class__.__name__.removeprefix('Mastodon')}")
+    status = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
+    detail = exc.args[3] if len(exc.args) > 3 and exc.args[3] else ""
+    if isinstance(exc, errors.MastodonUnauthorizedError) or status in (401, 403):
+        return FatalError(f"{what}: not authorised ({status or 401}{': ' + str(detail) if detail else ''}); "
+                          f"check {TOKEN}, or the instance may require a token for this")
+    if isinstance(exc, errors.MastodonNotFoundError):
+        return FatalError(f"{what}: not found (404); check the instance and names in the source")
+    if status is not None and status >= 500:
+        return RetriableError(f"{what}: server error {status}")
+    return FatalError(f"{what}: {exc.__class__.__name__.removeprefix('Mastodon')}"
+                      f"{f' ({status})' if status else ''}{': ' + str(detail) if detail else ''}")
+
+
+def _id(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class MastodonCollector:
+    platform = "mastodon"
+
+    def __init__(self, source: Source, brand: Brand, token: str | None,
+                 session: requests.Session | None = None, now: datetime | None = None) -> None:
+        self.source, self.brand, self.now = source, brand, now
+        self.instance = base_url(source.options.get("instance"))
+        self.host = urlsplit(self.instance).hostname or ""
+        self.token = token
+        tags = source.options.get("hashtags") or []
+        self.hashtags = [str(t).strip().lstrip("#") for t in ([tags] if isinstance(tags, str) else tags)
+                         if str(t).strip().lstrip("#")]
+        self.include_mentions = bool(source.options.get("include_mentions", bool(token))) and bool(token)
+        self.include_own = bool(source.options.get("include_own", True))
+        handle = brand.handles.get("mastodon")
+        self.own_acct = self.full_acct(handle) if handle else None
+        self.own_account_id: str | None = None
+        self.api = make_client(self.instance, token, session)
+
+    def full_acct(self, acct: str) -> str:
+        """'acme' on this instance -> 'acme@host'; 'acme@other.host' stays; lower case, no leading @."""
+        acct = acct.strip().lstrip("@").lower()
+        return acct if "@" in acct else f"{acct}@{self.host}"
+
+    def _call(self, what: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
+        try:
+            return fn(**kwargs)
+        except errors.MastodonError as exc:
+            raise map_error(exc, self.api, f"mastodon {what}") from None
+
+    def _stream(self, state: dict[str, Any], name: str, fetch: Callable[[int | None, int | None], Any],
+                skipped: Counter[str]) -> list[Any]:
+        """Items of one newest-first stream newer than its position, at most max_pages pages."""
+        window = Window.load(state.get(name))
+        items: list[Any] = []
+        guard, max_id, complete = PageGuard(), window.until, False
+        for _ in range(self.source.max_pages):
+            page = fetch(window.since, max_id) or []
+            ids = [i for i in (_id(item.get("id")) for item in page if isinstance(item, Mapping)) if i is not None]
+            items += [item for item in page if isinstance(item, Mapping)]
+            skipped["malformed item"] += sum(1 for item in page if not isinstance(item, Mapping))
+            if not ids:
+                complete = True
+                break
+            max_id = min(ids)
+            if guard.repeated(max_id):
+                skipped[f"{name}: page seen twice (loop guard)"] += 1
+                complete = True
+                break
+        seen = [i for i in (_id(item.get("id")) for item in items) if i is not None]
+        state[name] = window.next(min(seen, default=None), max(seen, default=None), complete).dump()
+        return items
+
+    def _hashtag(self, state: dict[str, Any], tag: str, skipped: Counter[str]) -> list[dict[str, Any]]:
+        def fetch(since: int | None, max_id: int | None) -> Any:
+            return self._call(f"#{tag}", self.api.timeline_hashtag, hashtag=tag, since_id=since, max_id=max_id,
+                              limit=PAGE_LIMIT)
+
+        return self._rows(self._stream(state, f"tag:{tag.lower()}", fetch, skipped), f"#{tag}", skipped)
+
+    def _search(self, state: dict[str, Any], skipped: Counter[str]) -> list[dict[str, Any]]:
+        def fetch(since: int | None, max_id: int | None) -> Any:
+            found = self._call("search", self.api.search_v2, q=self.source.query, resolve=False,
+                               result_type="statuses", min_id=since, max_id=max_id, limit=PAGE_LIMIT)
+            return found.get("statuses") if isinstance(found, Mapping) else []
+
+        return self._rows(self._stream(state, "search", fetch, skipped), self.source.query, skipped)
+
+    def _notifications(self, state: dict[str, Any], skipped: Counter[str]) -> list[dict[str, Any]]:
+        def fetch(since: int | None, max_id: int | None) -> Any:
+            return self._call("notifications", self.api.notifications, types=["mention"], since_id=since,
+                              max_id=max_id, limit=PAGE_LIMIT)
+
+        notes = self._stream(state, "notifications", fetch, skipped)
+        statuses = [n.get("status") for n in notes if n.get("type") == "mention"]
+        return self._rows([s for s in statuses if s], "notification: mention", skipped)
+
+    def _own_id(self) -> str | None:
+        if self.own_account_id is None:
+            if self.token:
+                me = self._call("verify_credentials", self.api.account_verify_credentials)
+                self.own_account_id = str(me.get("id")) if me and me.get("id") else None
+                if me and me.get("acct") and not self.own_acct:
+                    self.own_acct = self.full_acct(str(me.get("acct")))
+            elif self.own_acct:
+                acct = self.own_acct.removesuffix(f"@{self.host}")
+                found = self._call("account lookup", self.api.account_lookup, acct=acct)
+                self.own_account_id = str(found.get("id")) if found and found.get("id") else None
+        return self.own_account_id
+
+    def _own(self, state: dict[str, Any], skipped: Counter[str]) -> list[dict[str, Any]]:
+        account = self._own_id()
+        if account is None:
+            return []
+
+        def fetch(since: int | None, max_id: int | None) -> Any:
+            return self._call("own statuses", self.api.account_statuses, id=account, since_id=since, max_id=max_id,
+                              exclude_reblogs=True, limit=PAGE_LIMIT)
+
+        return self._rows(self._stream(state, "own", fetch, skipped), "own account", skipped)
+
+    def _rows(self, statuses: list[Any], matched: str | None, skipped: Counter[str]) -> list[dict[str, Any]]:
+        rows = []
+        for status in statuses:
+            if status.get("reblog"):
+                skipped["boost (not the booster's words)"] += 1
+                continue
+            row = self.status_row(status)
+            if row is None:
+                skipped["malformed status"] += 1
+                continue
+            row["matched"] = matched
+            rows.append(row)
+        return rows
+
+    def status_row(self, status: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A status as a mention-frame row; None without an id."""
+        post_id = _id(status.get("id"))
+        if post_id is None:
+            return None
+        account = status.get("account") if isinstance(status.get("account"), Mapping) else {}
+        acct = account.get("acct") if isinstance(account.get("acct"), str) else None
+        parent = _id(status.get("in_reply_to_id"))
+        warning = html_to_text(status.get("spoiler_text") if isinstance(status.get("spoiler_text"), str) else "")
+        body = html_to_text(status.get("content") if isinstance(status.get("content"), str) else "")
+        text = "\n\n".join(p for p in (warning, body) if p)
+        url = status.get("url") or status.get("uri")
+        return {
+            "platform": "mastodon",
+            "post_id": str(post_id),
+            "url": url if isinstance(url, str) else None,
+            "kind": "reply" if parent is not None else "post",
+            "parent_id": str(parent) if parent is not None else None,
+            "thread_id": None if parent is not None else str(post_id),
+            "author_id": str(account["id"]) if account.get("id") is not None else None,
+            "author_handle": self.full_acct(acct) if acct else None,
+            "author_name": account.get("display_name") or None,
+            "author_followers": account.get("followers_count"),
+            "text": text or None,
+            "lang": status.get("language") if isinstance(status.get("language"), str) else None,
+            "created_at": status.get("created_at"),
+            "likes": status.get("favourites_count"),
+            "replies": status.get("replies_count"),
+            "reposts": status.get("reblogs_count"),
+            "quotes": status.get("quotes_count"),
+        }
+
+    def collect(self, cursor: str | None) -> CollectResult:
+        state = load_state(cursor)
+        skipped: Counter[str] = Counter()
+        rows: list[dict[str, Any]] = []
+        if self.include_mentions:
+            rows += self._notifications(state, skipped)
+        for tag in self.hashtags:
+            rows += self._hashtag(state, tag, skipped)
+        if self.source.query:
+            rows += self._search(state, skipped)
+        if self.include_own:
+            rows += self._own(state, skipped)
+        skipped = Counter({k: v for k, v in skipped.items() if v})
+        return CollectResult(self._frame(rows, skipped), dump_state(state), skipped)
+
+    def _frame(self, rows: list[dict[str, Any]], skipped: Counter[str]) -> pd.DataFrame:
+        if not rows:
+            return empty_frame()
+        frame = pd.DataFrame(rows)
+        own = frame["author_id"].eq(self.own_account_id) if self.own_account_id else False
+        if self.own_acct:
+            own = own | frame["author_handle"].eq(self.own_acct)
+        frame["is_own"] = pd.Series(own, index=frame.index).fillna(False).astype(bool)
+        frame["brand"] = self.brand.name
+        frame["source"] = self.source.name
+        frame["retrieved_at"] = self.now or datetime.now(UTC)
+        return conform(frame, skipped)
+
+
+def from_source(source: Source, config: Config) -> MastodonCollector:
+    """The collector for a configured `platform = "mastodon"` source (`query` and mentions need the token)."""
+    token = credential(TOKEN)
+    if (source.query or source.options.get("include_mentions") is True) and not token:
+        raise MissingCredentials([TOKEN])
+    return MastodonCollector(source, config.brand(source.brand), token)
+
+
+def _reply_instance(mention: Mapping[str, Any]) -> str | None:
+    """The instance the mention was collected from: its source's `instance`, else its URL's host."""
+    name = mention.get("source")
+    if name:
+        try:
+            return load_config().source(str(name)).options.get("instance")
+        except Exception:  # no config or no such source: fall back to the URL
+            pass
+    url = mention.get("url")
+    return urlsplit(url).hostname if isinstance(url, str) and url else None
+
+
+def reply(mention: Mapping[str, Any], text: str, *, instance: str | None = None,
+          session: requests.Session | None = None) -> str:
+    """Post `text` as the brand account's reply to a Mastodon mention; returns the new status id.
+
+    The status is answered by its id on `instance` (default: the instance the mention was
+    collected from), which must be the instance of MASTODON_ACCESS_TOKEN.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise FatalError("mastodon: the reply is empty")
+    token = credential(TOKEN)
+    if not token:
+        raise MissingCredentials([TOKEN])
+    status_id = _id(mention.get("post_id"))
+    if status_id is None:
+        raise FatalError(f"mastodon: {mention.get('post_id')!r} is not a Mastodon status id")
+    api = make_client(instance or _reply_instance(mention), token, session)
+    try:
+        target = api.status(status_id)
+        author = (target.get("account") or {}).get("acct")
+        body = text if not author or f"@{author}" in text else f"@{author} {text}"
+        if len(body) > MAX_REPLY_CHARS:
+            raise FatalError(f"mastodon: the reply has {len(body)} characters with the @mention; "
+                             f"the usual limit is {MAX_REPLY_CHARS}")
+        posted = api.status_post(body, in_reply_to_id=status_id, visibility=target.get("visibility") or None,
+                                 language=target.get("language") or None)
+    except errors.MastodonNotFoundError:
+        raise FatalError("mastodon: the status was deleted or is not visible to the brand account") from None
+    except errors.MastodonError as exc:
+        raise map_error(exc, api, "mastodon reply") from None
+    return str(posted.get("id"))

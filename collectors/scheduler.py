@@ -1,0 +1,436 @@
+"""Scheduled collection: `python cli.py schedule` runs every enabled source at its `every`, and the weekly report.
+
+APScheduler 3.x in its own process (never inside a Streamlit page): one job per source,
+one instance at a time, coalesced, jittered, with a misfire grace. A failing source backs
+off (the wait doubles per failure in a row, up to a cap) and keeps being retried; it never
+stops the others. Each run holds the source's lease (store.locks), so two schedulers on
+one database never run a source at once. SIGINT / SIGTERM stop the scheduler: runs still
+going get a few seconds to finish; a run still writing then is abandoned before its single
+transaction commits, and its `runs` row is closed as interrupted.
+
+APScheduler is imported only by `build_scheduler` and `serve`, so pages may import
+`schedule_status` and `backoff_seconds` without it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import Engine, func, select, update
+
+from analysis.reports import last_full_week
+from collectors.runner import RunInterrupted, RunSummary, run_source
+from config import Config, Source
+from store.schema import cursors, runs
+
+log = logging.getLogger(__name__)
+
+#: the longest wait between tries of a failing source (never shorter than its `every`).
+BACKOFF_CAP_SECONDS = 3600.0
+#: how long runs still going may finish after SIGINT / SIGTERM.
+GRACE_SECONDS = 5.0
+#: errors that are not the source's fault and do not count toward its backoff.
+NOT_A_FAILURE_PREFIX = "interrupted"
+
+
+def backoff_seconds(every: float, failures: int, cap: float = BACKOFF_CAP_SECONDS) -> float:
+    """The wait before the next try after `failures` failed runs in a row.
+
+    `every` when the last run did not fail; else every x 2^failures, at most max(every, cap).
+    """
+    if failures <= 0:
+        return float(every)
+    return float(min(every * 2.0 ** min(failures, 40), max(every, cap)))
+
+
+def jitter_seconds(every: float) -> float:
+    """Random delay added to each run: 5 % of the interval, at most 30 s (spreads sources out)."""
+    return min(every * 0.05, 30.0)
+
+
+def misfire_grace_seconds(every: float) -> int:
+    """A run missed by less than this (a busy or suspended machine) still runs, once (coalesced)."""
+    return int(max(every, 60))
+
+
+def is_failure(summary: RunSummary) -> bool:
+    """Errors and missing credentials count; a run skipped because another process holds the source does not."""
+    if summary.status == "error":
+        return True
+    return summary.status == "skipped" and summary.locked_by is None
+
+
+class SourceJob:
+    """One source's job: runs it unless it is backing off, and keeps its failures in a row.
+
+    Called by the scheduler at the source's interval; a call while backing off returns None
+    without running (and without a `runs` row).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: Config,
+        source: Source,
+        owner: str,
+        stop: threading.Event,
+        *,
+        failures: int = 0,
+        cap: float = BACKOFF_CAP_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        run: Callable[..., RunSummary] = run_source,
+    ) -> None:
+        self.engine, self.config, self.source, self.owner, self.stop = engine, config, source, owner, stop
+        self.failures, self.cap, self.clock, self.run = failures, cap, clock, run
+        self.retry_at: float | None = None
+        self.running = threading.Event()
+
+    def sleep(self, seconds: float) -> None:
+        """A retry wait that ends early, with RunInterrupted, when the scheduler is stopping."""
+        if self.stop.wait(seconds):
+            raise RunInterrupted("the scheduler was stopped")
+
+    def due(self, now: float) -> bool:
+        # half an interval of slack: fire times carry jitter, backoff waits are whole intervals
+        return self.retry_at is None or now >= self.retry_at - self.source.every_seconds / 2
+
+    def __call__(self) -> RunSummary | None:
+        started = self.clock()
+        if self.stop.is_set() or not self.due(started):
+            return None
+        self.running.set()
+        try:
+            summary = self.run(self.engine, self.config, self.source, sleep=self.sleep, owner=self.owner)
+        finally:
+            self.running.clear()
+        if is_failure(summary):
+            self.failures += 1
+            wait = backoff_seconds(self.source.every_seconds, self.failures, self.cap)
+            self.retry_at = started + wait
+            log.warning("%s (failed %d in a row; next try in %.0f s)", summary.line(), self.failures, wait)
+        else:
+            if summary.status == "ok":
+                self.failures, self.retry_at = 0, None
+            log.info(summary.line())
+        return summary
+
+
+class ReportJob:
+    """Writes the last full ISO week's reports (config [reports]) with store.export."""
+
+    def __init__(self, engine: Engine, config: Config, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.engine, self.config, self.now = engine, config, now
+
+    def target(self) -> tuple[str, Path]:
+        week = last_full_week(self.now())
+        return week, Path(self.config.reports.dir) / week
+
+    def __call__(self, only_if_missing: bool = False) -> Path | None:
+        from store.export import export_week
+
+        week, out = self.target()
+        if only_if_missing and (out / "mentions.csv").exists():
+            return None
+        try:
+            result = export_week(self.engine, self.config, week, None, None)
+        except Exception:  # a failed report never stops collection
+            log.exception("weekly report %s failed", week)
+            return None
+        log.info("weekly report %s: %d mentions written to %s", week, result.mentions, result.out_dir)
+        return result.out_dir
+
+
+def failures_in_row(engine: Engine, source: str) -> int:
+    """Failed runs (errors, missing credentials; not interruptions) since the source's last ok run."""
+    with engine.connect() as conn:
+        last_ok = conn.execute(
+            select(func.max(runs.c.id)).where(runs.c.source == source, runs.c.status == "ok")
+        ).scalar()
+        query = select(func.count()).where(
+            runs.c.source == source,
+            runs.c.status.in_(("error", "skipped")),
+            func.coalesce(runs.c.error, "").not_like(f"{NOT_A_FAILURE_PREFIX}%"),
+        )
+        if last_ok is not None:
+            query = query.where(runs.c.id > last_ok)
+        return int(conn.execute(query).scalar() or 0)
+
+
+def _utc(value: Any) -> pd.Timestamp | None:
+    if value is None or pd.isna(value):
+        return None
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def schedule_status(
+    engine: Engine, config: Config, now: datetime | None = None, cap: float = BACKOFF_CAP_SECONDS
+) -> pd.DataFrame:
+    """One row per configured source, for the Sources page: its last run and when the next is due.
+
+    Columns: source, platform, brand, enabled, every_seconds, last_started_at, last_finished_at,
+    last_status, last_error, last_fetched, last_new, failures_in_row, next_run_at, overdue,
+    locked_by, lock_expires_at. next_run_at = last start + backoff_seconds(every, failures_in_row)
+    (what a running scheduler does, before jitter); null when the source never ran or is disabled.
+    overdue: next_run_at is more than an interval plus a minute ago (is a scheduler running?).
+    locked_by: the process collecting it right now, if any.
+    """
+    now_ts = _utc(now or datetime.now(UTC))
+    rows = []
+    with engine.connect() as conn:
+        newest = select(runs.c.source, func.max(runs.c.id).label("id")).group_by(runs.c.source).subquery()
+        last = {r.source: r for r in conn.execute(select(runs).join(newest, runs.c.id == newest.c.id))}
+        leases = {
+            r.source: r for r in conn.execute(select(cursors.c.source, cursors.c.lock_owner, cursors.c.lock_expires_at))
+        }
+    for source in config.sources:
+        run = last.get(source.name)
+        failures = failures_in_row(engine, source.name) if run is not None else 0
+        started = _utc(run.started_at) if run is not None else None
+        next_at = None
+        if started is not None and source.enabled:
+            next_at = started + pd.Timedelta(seconds=backoff_seconds(source.every_seconds, failures, cap))
+        lease = leases.get(source.name)
+        expires = _utc(lease.lock_expires_at) if lease is not None else None
+        held = lease is not None and lease.lock_owner is not None and expires is not None and expires > now_ts
+        rows.append(
+            {
+                "source": source.name,
+                "platform": source.platform,
+                "brand": source.brand,
+                "enabled": source.enabled,
+                "every_seconds": source.every_seconds,
+                "last_started_at": started,
+                "last_finished_at": _utc(run.finished_at) if run is not None else None,
+                "last_status": run.status if run is not None else None,
+                "last_error": run.error if run is not None else None,
+                "last_fetched": run.fetched if run is not None else None,
+                "last_new": run.new if run is not None else None,
+                "failures_in_row": failures,
+                "next_run_at": next_at,
+                "overdue": bool(
+                    next_at is not None and now_ts > next_at + pd.Timedelta(seconds=source.every_seconds + 60)
+                ),
+                "locked_by": lease.lock_owner if held else None,
+                "lock_expires_at": expires if held else None,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+    for column in ("last_started_at", "last_finished_at", "next_run_at", "lock_expires_at"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def build_scheduler(
+    engine: Engine,
+    config: Config,
+    stop: threading.Event,
+    *,
+    owner: str,
+    reports: bool = True,
+    scheduler_cls: Any = None,
+    cap: float = BACKOFF_CAP_SECONDS,
+    jitter: bool = True,
+) -> tuple[Any, list[SourceJob]]:
+    """A scheduler with a job per enabled source and (with `reports`) the weekly report job.
+
+    Sources first run right after start (a second apart), then every `every`.
+    `scheduler_cls` defaults to BlockingScheduler (tests pass BackgroundScheduler).
+    """
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    sources = [s for s in config.sources if s.enabled]
+    workers = max(2, min(len(sources) + 1, 10))
+    scheduler = (scheduler_cls or BlockingScheduler)(
+        executors={"default": ThreadPoolExecutor(workers)},
+        job_defaults={"coalesce": True, "max_instances": 1},
+        timezone=UTC,
+    )
+    jobs: list[SourceJob] = []
+    start = datetime.now(UTC)
+    for i, source in enumerate(sources):
+        job = SourceJob(engine, config, source, owner, stop, failures=failures_in_row(engine, source.name), cap=cap)
+        jobs.append(job)
+        every = source.every_seconds
+        scheduler.add_job(
+            job,
+            IntervalTrigger(seconds=every, jitter=jitter_seconds(every) if jitter else None),
+            id=f"source:{source.name}",
+            name=f"collect {source.name}",
+            next_run_time=start + timedelta(seconds=i),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=misfire_grace_seconds(every),
+        )
+    if reports:
+        settings = config.reports
+        hour, minute = (int(part) for part in settings.time.split(":"))
+        scheduler.add_job(
+            ReportJob(engine, config),
+            CronTrigger(day_of_week=settings.weekday, hour=hour, minute=minute, timezone=ZoneInfo(settings.timezone)),
+            id="weekly-report",
+            name="weekly report",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=6 * 3600,
+        )
+    return scheduler, jobs
+
+
+def close_interrupted(
+    engine: Engine, sources: list[str], reason: str = "interrupted: the scheduler was stopped"
+) -> int:
+    """Close the `running` rows of these sources (runs of this process that did not finish in time).
+
+    Waits at most 2 s for a busy SQLite database: a row left `running` is closed by the
+    source's next run anyway.
+    """
+    if not sources:
+        return 0
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA busy_timeout=2000")
+            return conn.execute(
+                update(runs)
+                .where(runs.c.source.in_(sources), runs.c.status == "running")
+                .values(status="error", finished_at=datetime.now(UTC), error=reason)
+            ).rowcount
+    except Exception as exc:
+        log.warning("could not close the interrupted runs of %s: %s", ", ".join(sources), exc)
+        return 0
+
+
+def _shutdown(scheduler: Any, patience: float = 5.0) -> None:
+    """Stop the scheduler from another thread (a signal handler must not); waits for it to have started."""
+    from apscheduler.schedulers import SchedulerNotRunningError
+
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            scheduler.shutdown(wait=False)
+            return
+        except SchedulerNotRunningError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
+
+
+def serve(
+    engine: Engine,
+    config: Config,
+    *,
+    reports: bool = True,
+    grace: float = GRACE_SECONDS,
+    cap: float = BACKOFF_CAP_SECONDS,
+    owner: str | None = None,
+) -> int:
+    """Run the scheduler until SIGINT / SIGTERM; returns the exit code (0).
+
+    On a signal: no new runs start; runs going on get `grace` seconds (a second signal cuts
+    that short); runs still going after that are closed as interrupted and the process exits
+    at once, so their uncommitted transaction is rolled back by the database.
+    """
+    from store.locks import default_owner
+
+    stop, force = threading.Event(), threading.Event()
+    scheduler, jobs = build_scheduler(
+        engine, config, stop, owner=owner or default_owner("scheduler"), reports=reports, cap=cap
+    )
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        if stop.is_set():
+            force.set()
+            return
+        log.warning("%s received: stopping (runs going on get %.0f s to finish)", signal.Signals(signum).name, grace)
+        stop.set()
+        threading.Thread(target=_shutdown, args=(scheduler,), daemon=True).start()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if reports:
+            threading.Thread(
+                target=ReportJob(engine, config), kwargs={"only_if_missing": True}, name="report-catch-up", daemon=True
+            ).start()
+        scheduler.start()  # blocks until a signal shuts it down
+        deadline = time.monotonic() + grace
+        while any(j.running.is_set() for j in jobs) and time.monotonic() < deadline and not force.is_set():
+            time.sleep(0.05)
+        left = [j.source.name for j in jobs if j.running.is_set()]
+        if left:
+            closed = close_interrupted(engine, left)
+            log.warning(
+                "stopped with %d run(s) unfinished (%s): closed as interrupted, nothing half-saved",
+                closed,
+                ", ".join(left),
+            )
+            sys.stdout.flush()
+            sys.stderr.flush()
+            logging.shutdown()
+            os._exit(0)  # the unfinished runs' transactions die with the process (rolled back)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.warning("scheduler stopped")
+    return 0
+
+
+def supervise(commands: dict[str, list[str]], grace: float = 10.0, poll: float = 0.2) -> int:
+    """Run processes together (`cli.py run`: the scheduler and the dashboard) until a signal or one exits.
+
+    Each child runs in its own session, so a terminal's Ctrl-C reaches only this process,
+    which then sends every child one SIGTERM, waits up to `grace` seconds, and kills what is
+    left. Returns 0 after a signal, else 1 when a child exited by itself (the others are stopped).
+    """
+    import subprocess
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    code = 0
+    try:
+        for name, command in commands.items():
+            children[name] = subprocess.Popen(command, start_new_session=True)
+            log.warning("started %s (pid %d)", name, children[name].pid)
+        while not stop.wait(poll):
+            ended = [(name, child.returncode) for name, child in children.items() if child.poll() is not None]
+            if ended:
+                for name, returncode in ended:
+                    log.error("%s exited with code %s: stopping the others", name, returncode)
+                code = 1
+                break
+    finally:
+        for name, child in children.items():
+            if child.poll() is None:
+                log.warning("stopping %s (pid %d)", name, child.pid)
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for name, child in children.items():
+            try:
+                child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                log.error("%s did not stop within %.0f s: killing it", name, grace)
+                child.kill()
+                child.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return code

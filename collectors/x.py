@@ -1,0 +1,495 @@
+"""X (API v2, through tweepy.Client): recent search, the brand's mentions, its own posts and replies.
+
+A source runs up to three newest-first streams, each with its own `since_id` window in the
+cursor: `search` (the source's query, reposts excluded), `mentions` (posts naming the brand
+account) and `own` (the brand's posts and replies, so the store learns when it answered).
+Every stream goes through `tweepy.Paginator` with at most `source.max_pages` pages a run;
+a stream cut short by that cap remembers the gap and fills it on later runs.
+
+The API omits fields it has no value for, and old recordings carry only `id` and `text`:
+mapping tolerates any field missing or malformed, leaving it null. `created_at` falls back
+to the time encoded in the post id (X ids are Snowflakes), a fact the API does state.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import requests
+import tweepy
+
+from collectors._http import (
+    LoopGuard,
+    TimeoutSession,
+    advance_window,
+    decode_cursor,
+    encode_cursor,
+    header_seconds,
+    quiet_secret_loggers,
+    retry_wait,
+)
+from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError, conform
+from config import Config, Source, credential
+
+log = logging.getLogger(__name__)
+quiet_secret_loggers()
+
+SEARCH, MENTIONS, OWN = "search", "mentions", "own"
+TWEET_FIELDS = [
+    "created_at",
+    "public_metrics",
+    "author_id",
+    "conversation_id",
+    "in_reply_to_user_id",
+    "referenced_tweets",
+    "lang",
+]
+USER_FIELDS = ["public_metrics"]
+EXPANSIONS = ["author_id"]
+PAGE_SIZE = 100
+READ_CREDENTIALS = ["X_BEARER_TOKEN"]
+WRITE_CREDENTIALS = ["X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET"]
+SNOWFLAKE_EPOCH_MS = 1_288_834_974_657
+#: recent search refuses ids older than 7 days; keep a minute's margin.
+RECENT_SEARCH_SECONDS = 7 * 86_400 - 60
+
+
+# ---------------------------------------------------------------- mapping: payload -> rows
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What a page's rows share: who they are for, which stream found them, and when."""
+
+    brand: str
+    matched: str
+    source: str
+    retrieved_at: datetime
+    handle: str | None = None
+    brand_user_id: str | None = None
+    #: the account whose timeline this is: every post on the page is its own.
+    owner: Mapping[str, Any] | None = None
+
+
+def snowflake_time(post_id: str | int) -> datetime | None:
+    """The creation time encoded in an X id, or None for ids that are not Snowflakes."""
+    try:
+        ms = (int(post_id) >> 22) + SNOWFLAKE_EPOCH_MS
+    except (TypeError, ValueError):
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC) if int(post_id) > 2**22 else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _created_at(value: Any, post_id: str) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    return snowflake_time(post_id)
+
+
+def _references(value: Any) -> dict[str, str]:
+    """referenced_tweets as {type: id}, ignoring malformed entries."""
+    refs: dict[str, str] = {}
+    if isinstance(value, list):
+        for ref in value:
+            if isinstance(ref, dict) and _text(ref.get("type")) and _text(str(ref.get("id") or "")):
+                refs.setdefault(ref["type"], str(ref["id"]))
+    return refs
+
+
+def users_by_id(includes: Any) -> dict[str, Mapping[str, Any]]:
+    """includes.users keyed by id (empty when the expansion is missing or malformed)."""
+    users = includes.get("users") if isinstance(includes, dict) else None
+    if not isinstance(users, list):
+        return {}
+    return {str(u["id"]): u for u in users if isinstance(u, dict) and u.get("id") is not None}
+
+
+def map_tweet(item: Any, users: Mapping[str, Mapping[str, Any]], ctx: MapContext) -> dict[str, Any] | str:
+    """One API v2 tweet object as a mention row, or the reason it is skipped."""
+    if not isinstance(item, dict):
+        return "malformed item"
+    post_id = str(item.get("id") or "").strip()
+    if not post_id.isdigit():
+        return "missing post_id"
+    text = _text(item.get("text"))
+    refs = _references(item.get("referenced_tweets"))
+    if "retweeted" in refs or (not refs and text is not None and text.startswith("RT @")):
+        return "repost"
+    author_id = _text(str(item.get("author_id") or "")) or (str(ctx.owner["id"]) if ctx.owner else None)
+    user = users.get(author_id or "") or ctx.owner or {}
+    handle = _text(user.get("username"))
+    user_metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
+    metrics = item.get("public_metrics") if isinstance(item.get("public_metrics"), dict) else {}
+    if "replied_to" in refs:
+        kind, parent = "reply", refs["replied_to"]
+    elif "quoted" in refs:
+        kind, parent = "quote", refs["quoted"]
+    else:
+        kind, parent = "post", None
+    lang = _text(item.get("lang"))
+    own_handle = (ctx.handle or "").lower()
+    is_own = bool(
+        ctx.owner is not None
+        or (author_id is not None and author_id == ctx.brand_user_id)
+        or (handle is not None and own_handle and handle.lower() == own_handle)
+    )
+    return {
+        "platform": "x",
+        "post_id": post_id,
+        "url": f"https://x.com/{handle}/status/{post_id}" if handle else f"https://x.com/i/web/status/{post_id}",
+        "kind": kind,
+        "parent_id": parent,
+        "thread_id": _text(str(item.get("conversation_id") or "")),
+        "author_id": author_id,
+        "author_handle": handle,
+        "author_name": _text(user.get("name")),
+        "author_followers": _count(user_metrics.get("followers_count")),
+        "text": text,
+        "lang": None if lang == "und" else lang,
+        "created_at": _created_at(item.get("created_at"), post_id),
+        "likes": _count(metrics.get("like_count")),
+        "replies": _count(metrics.get("reply_count")),
+        "reposts": _count(metrics.get("retweet_count")),
+        "quotes": _count(metrics.get("quote_count")),
+        "views": _count(metrics.get("impression_count")),
+        "brand": ctx.brand,
+        "matched": ctx.matched,
+        "is_own": is_own,
+        "source": ctx.source,
+        "retrieved_at": ctx.retrieved_at,
+    }
+
+
+def map_page(page: Any, ctx: MapContext, skipped: Counter[str]) -> list[dict[str, Any]]:
+    """A v2 response page ({data, includes, meta}) as rows; unusable items counted in `skipped`."""
+    data = page.get("data") if isinstance(page, dict) else None
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        skipped["malformed page"] += 1
+        return []
+    users = users_by_id(page.get("includes"))
+    rows: list[dict[str, Any]] = []
+    for item in data:
+        row = map_tweet(item, users, ctx)
+        if isinstance(row, str):
+            skipped[row] += 1
+        else:
+            rows.append(row)
+    return rows
+
+
+def page_ids(page: Any) -> list[int]:
+    """Every numeric post id on a page, mapped or not: the window moves past skipped items too."""
+    data = page.get("data") if isinstance(page, dict) else None
+    data = [data] if isinstance(data, dict) else data if isinstance(data, list) else []
+    return [int(i) for i in (str(t.get("id", "")) for t in data if isinstance(t, dict)) if i.isdigit()]
+
+
+def next_token(page: Any) -> str | None:
+    meta = page.get("meta") if isinstance(page, dict) else None
+    token = meta.get("next_token") if isinstance(meta, dict) else None
+    return token if isinstance(token, str) and token else None
+
+
+# ---------------------------------------------------------------- errors
+
+
+def translate(exc: Exception, clock: Callable[[], float] = time.time, write: bool = False) -> CollectorError:
+    """A tweepy / requests failure as RetriableError (429, 5xx, timeouts) or FatalError (the rest)."""
+    names = ", ".join(WRITE_CREDENTIALS if write else READ_CREDENTIALS)
+    if isinstance(exc, tweepy.HTTPException):
+        detail = "; ".join(m for m in exc.api_messages if isinstance(m, str))[:300]
+        detail = f": {detail}" if detail else ""
+        status = getattr(exc.response, "status_code", None)
+        headers = getattr(exc.response, "headers", None)
+        if isinstance(exc, tweepy.TooManyRequests):
+            reset = header_seconds(headers, "x-rate-limit-reset")
+            wait = reset - clock() + 1 if reset is not None else header_seconds(headers, "retry-after")
+            return RetriableError("X rate limit reached (429 Too Many Requests)", retry_after=retry_wait(wait))
+        if isinstance(exc, tweepy.TwitterServerError):
+            return RetriableError(
+                f"X server error ({status})", retry_after=retry_wait(header_seconds(headers, "retry-after"))
+            )
+        if isinstance(exc, tweepy.Unauthorized):
+            return FatalError(f"X rejected the credentials (401 Unauthorized): check {names}")
+        if isinstance(exc, tweepy.Forbidden):
+            return FatalError(f"X refused this (403 Forbidden){detail}")
+        if isinstance(exc, tweepy.BadRequest):
+            return FatalError(f"X refused the request (400 Bad Request){detail}")
+        if isinstance(exc, tweepy.NotFound):
+            return FatalError(f"X has no such resource (404 Not Found){detail}")
+        return FatalError(f"X answered {status}{detail}")
+    if isinstance(exc, requests.JSONDecodeError):
+        return RetriableError("X sent an answer that is not JSON")
+    if isinstance(exc, requests.RequestException):
+        return RetriableError(f"X did not answer ({exc.__class__.__name__})")
+    return FatalError(f"X client error ({exc.__class__.__name__}: {exc})")
+
+
+# ---------------------------------------------------------------- collecting
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One newest-first endpoint: its name in the cursor, the client method and its arguments."""
+
+    name: str
+    method: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    matched: str
+    owner: Mapping[str, Any] | None = None
+    recent_only: bool = False
+
+
+def search_query(query: str) -> str:
+    """The query with reposts excluded at the source (they would be skipped anyway, and cost quota)."""
+    return query if "is:retweet" in query else f"({query}) -is:retweet"
+
+
+@dataclass
+class XCollector:
+    """Collects one configured X source; `collect(cursor)` returns rows newer than the cursor."""
+
+    client: tweepy.Client
+    source: str
+    brand: str
+    query: str | None = None
+    handle: str | None = None
+    include_mentions: bool = False
+    include_own: bool = False
+    max_pages: int = 10
+    clock: Callable[[], float] = time.time
+    platform: str = field(default="x", init=False)
+    _account: Mapping[str, Any] | None = field(default=None, init=False, repr=False)
+
+    def collect(self, cursor: str | None) -> CollectResult:
+        state = decode_cursor(cursor, SEARCH)
+        skipped: Counter[str] = Counter()
+        retrieved_at = datetime.fromtimestamp(self.clock(), UTC)
+        rows: list[dict[str, Any]] = []
+        try:
+            for stream in self.streams():
+                found, state[stream.name] = self._run(stream, state.get(stream.name, {}), skipped, retrieved_at)
+                rows += found
+        except CollectorError:
+            raise
+        except (tweepy.TweepyException, requests.RequestException) as exc:
+            raise translate(exc, self.clock) from exc
+        frame = pd.DataFrame(rows)
+        if len(frame):
+            frame = frame.drop_duplicates("post_id", keep="first")  # the same post found by two streams
+        return CollectResult(conform(frame, skipped), encode_cursor(state), skipped)
+
+    def account(self) -> Mapping[str, Any]:
+        """The brand account ({id, username, name, public_metrics}); looked up once per collector."""
+        if self._account is None:
+            page = self.client.get_user(username=self.handle, user_fields=USER_FIELDS)
+            user = page.get("data") if isinstance(page, dict) else None
+            if not isinstance(user, dict) or not user.get("id"):
+                raise FatalError(f"X has no user @{self.handle}: check handles.x of brand {self.brand}")
+            self._account = {**user, "username": user.get("username") or self.handle}
+        return self._account
+
+    def streams(self) -> list[Stream]:
+        common = {
+            "tweet_fields": TWEET_FIELDS,
+            "expansions": EXPANSIONS,
+            "user_fields": USER_FIELDS,
+            "max_results": PAGE_SIZE,
+        }
+        streams: list[Stream] = []
+        if self.query:
+            streams.append(
+                Stream(
+                    SEARCH,
+                    self.client.search_recent_tweets,
+                    (search_query(self.query),),
+                    common,
+                    self.query,
+                    recent_only=True,
+                )
+            )
+        if self.include_mentions or self.include_own:
+            account = self.account()
+            user_id = str(account["id"])
+            if self.include_mentions:
+                streams.append(Stream(MENTIONS, self.client.get_users_mentions, (user_id,), common, f"@{self.handle}"))
+            if self.include_own:
+                streams.append(
+                    Stream(
+                        OWN,
+                        self.client.get_users_tweets,
+                        (user_id,),
+                        {**common, "exclude": ["retweets"]},
+                        f"from:{self.handle}",
+                        owner=account,
+                    )
+                )
+        return streams
+
+    def _usable(self, stream: Stream, window: dict[str, Any]) -> dict[str, Any]:
+        """Drop window bounds that recent search would refuse (older than 7 days): that past is gone."""
+        window = {k: v for k, v in window.items() if isinstance(v, str) and v.isdigit()}
+        if not stream.recent_only:
+            return window
+        horizon = datetime.fromtimestamp(self.clock() - RECENT_SEARCH_SECONDS, UTC)
+
+        def too_old(key: str) -> bool:
+            when = snowflake_time(window[key]) if key in window else None
+            return when is not None and when < horizon
+
+        if too_old("resume"):
+            window = {"since": window.get("newest")}
+        if too_old("since"):
+            window.pop("since")
+        return {k: v for k, v in window.items() if v is not None}
+
+    def _run(
+        self, stream: Stream, window: dict[str, Any], skipped: Counter[str], retrieved_at: datetime
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Fetch one stream's pages above its window (capped), map them, and say where it now stands."""
+        window = self._usable(stream, window)
+        kwargs = dict(stream.kwargs)
+        if window.get("since"):
+            kwargs["since_id"] = window["since"]
+        if window.get("resume"):
+            kwargs["until_id"] = window["resume"]
+        account = self._account or {}
+        ctx = MapContext(
+            brand=self.brand,
+            matched=stream.matched,
+            source=self.source,
+            retrieved_at=retrieved_at,
+            handle=self.handle,
+            brand_user_id=str(account["id"]) if account.get("id") else None,
+            owner=stream.owner,
+        )
+        rows: list[dict[str, Any]] = []
+        ids: list[int] = []
+        guard = LoopGuard()
+        exhausted = False
+        for page in tweepy.Paginator(stream.method, *stream.args, limit=self.max_pages, **kwargs):
+            rows += map_page(page, ctx, skipped)
+            ids += page_ids(page)
+            token = next_token(page)
+            if token is None:
+                exhausted = True
+                break
+            if guard.seen_before(token):
+                log.warning("%s/%s: pagination token repeated; stopping this run there", self.source, stream.name)
+                break
+        top, bottom = (str(max(ids)), str(min(ids))) if ids else (None, None)
+        return rows, advance_window(window, top, bottom, exhausted)
+
+
+# ---------------------------------------------------------------- clients, factory, replies
+
+
+def make_client(**credentials: str | None) -> tweepy.Client:
+    """A tweepy.Client returning plain dicts (robust to malformed fields), with request timeouts."""
+    client = tweepy.Client(**credentials, return_type=dict, wait_on_rate_limit=False)
+    client.session = TimeoutSession()
+    return client
+
+
+def _option(source: Source, key: str, default: bool) -> bool:
+    value = source.options.get(key, default)
+    if not isinstance(value, bool):
+        raise FatalError(f"source {source.name}: {key} must be true or false")
+    return value
+
+
+def from_source(source: Source, config: Config, clock: Callable[[], float] = time.time) -> XCollector:
+    """Build the collector for a `platform = "x"` source (registry factory).
+
+    Without a query, the source follows the brand account (mentions and own posts) unless
+    told otherwise; with one, `include_mentions` / `include_own` add those streams.
+    """
+    brand = config.brand(source.brand)
+    handle = brand.handles.get("x")
+    account_default = source.query is None
+    include_mentions = _option(source, "include_mentions", account_default and bool(handle))
+    include_own = _option(source, "include_own", account_default and bool(handle))
+    if (include_mentions or include_own) and not handle:
+        raise FatalError(f"source {source.name}: mentions and own posts need handles.x on brand {brand.name}")
+    if not source.query and not (include_mentions or include_own):
+        raise FatalError(f"source {source.name}: nothing to collect (set query, or handles.x on brand {brand.name})")
+    token = credential("X_BEARER_TOKEN")
+    if not token:
+        raise MissingCredentials(READ_CREDENTIALS)
+    return XCollector(
+        make_client(bearer_token=token),
+        source=source.name,
+        brand=brand.name,
+        query=source.query,
+        handle=handle,
+        include_mentions=include_mentions,
+        include_own=include_own,
+        max_pages=source.max_pages,
+        clock=clock,
+    )
+
+
+def write_client() -> tweepy.Client:
+    """A client allowed to post (OAuth 1.0a user context); MissingCredentials names what is unset."""
+    values = {name: credential(name) for name in WRITE_CREDENTIALS}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise MissingCredentials(missing)
+    return make_client(
+        consumer_key=values["X_API_KEY"],
+        consumer_secret=values["X_API_SECRET"],
+        access_token=values["X_ACCESS_TOKEN"],
+        access_token_secret=values["X_ACCESS_SECRET"],
+    )
+
+
+def reply(mention: Mapping[str, Any], text: str, client: tweepy.Client | None = None) -> str:
+    """Post `text` as the brand's reply to `mention` (its post_id); returns the new post's id."""
+    post_id = str(mention.get("post_id") or "").strip()
+    if not post_id.isdigit():
+        raise FatalError("this mention has no X post id to reply to")
+    client = client or write_client()
+    try:
+        page = client.create_tweet(text=text, in_reply_to_tweet_id=post_id, user_auth=True)
+    except (tweepy.TweepyException, requests.RequestException) as exc:
+        error = translate(exc, write=True)
+        if isinstance(exc, tweepy.Forbidden | tweepy.NotFound):
+            error = FatalError(
+                f"X refused the reply: the post may be deleted, protected or not open to replies ({error})"
+            )
+        raise error from exc
+    data = page.get("data") if isinstance(page, dict) else None
+    new_id = data.get("id") if isinstance(data, dict) else None
+    if not new_id:
+        raise FatalError("X accepted the reply but sent back no post id")
+    return str(new_id)

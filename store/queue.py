@@ -1,0 +1,455 @@
+"""The reply queue: reading flagged mentions a page at a time, and the actions people take on them.
+
+Reads filter and order in SQL and return one page (LIMIT/OFFSET), never every flagged row.
+The order is FORMULAS["priority"] evaluated in SQL with the constants of analysis.flags; the
+numbers shown (priority, reasons, time waited, SLA breach) come from analysis.flags.queue_priority
+over the page's rows.
+
+Every action is one conditional write on `mention_state` keyed by the `version` the person
+saw: when somebody else changed the mention in between, nothing is written and the caller
+gets the current state back to show (optimistic concurrency), never a silent overwrite.
+Each write bumps the `queue_version` meta key so every open dashboard rereads the queue; a
+sentiment correction also refreshes that mention's rollup hour and bumps the data version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Float, Integer, Text, case, cast, func, insert, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.elements import ColumnElement
+
+from analysis import flags
+from store import writer
+from store.schema import mention_state, mentions, meta
+
+STATUSES: tuple[str, ...] = ("new", "assigned", "replied", "dismissed")
+OPEN: tuple[str, ...] = ("new", "assigned")
+LABELS: tuple[str, ...] = ("positive", "neutral", "negative")
+PAGE_SIZE = 25
+THREAD_LIMIT = 20
+QUEUE_VERSION_KEY = "queue_version"
+DEFAULT_SLA_HOURS = 4.0
+
+STATE_COLUMNS = [
+    "status",
+    "assignee",
+    "note",
+    "sentiment_override",
+    "first_response_at",
+    "response_post_id",
+    "responded_by",
+    "updated_at",
+    "updated_by",
+    "version",
+]
+MENTION_COLUMNS = [
+    "id",
+    "platform",
+    "post_id",
+    "url",
+    "kind",
+    "parent_id",
+    "thread_id",
+    "author_handle",
+    "author_name",
+    "author_followers",
+    "text",
+    "lang",
+    "created_at",
+    "likes",
+    "replies",
+    "reposts",
+    "quotes",
+    "views",
+    "brand",
+    "is_own",
+    "sentiment",
+    "sentiment_label",
+    "flag_signals",
+    "priority_base",
+]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue shows: own brands, platforms (empty = all), statuses, assignee, a UTC date range.
+
+    `assignee`: None = anyone, "" = unassigned only, else that person.
+    """
+
+    brands: tuple[str, ...]
+    platforms: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = OPEN
+    assignee: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass
+class ActionResult:
+    """`ok` when the write happened; else `current` is the state somebody else saved meanwhile."""
+
+    ok: bool
+    current: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+
+
+# ---------------------------------------------------------------------------------------------- versions
+
+
+def queue_version(conn: Connection) -> int:
+    """Bumped by every queue action, so cached queue reads refresh in every session."""
+    value = conn.execute(select(meta.c.value).where(meta.c.key == QUEUE_VERSION_KEY)).scalar()
+    return int(value) if value else 0
+
+
+def _bump_queue_version(conn: Connection) -> None:
+    done = conn.execute(
+        update(meta).where(meta.c.key == QUEUE_VERSION_KEY).values(value=cast(cast(meta.c.value, Integer) + 1, Text))
+    ).rowcount
+    if not done:
+        conn.execute(insert(meta).values(key=QUEUE_VERSION_KEY, value="1"))
+
+
+# ---------------------------------------------------------------------------------------------- reads
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _conditions(filters: QueueFilters) -> list[ColumnElement[bool]]:
+    m, s = mentions, mention_state
+    out: list[ColumnElement[bool]] = [m.c.needs_reply.is_(True), m.c.is_own.is_(False)]
+    if filters.brands:
+        out.append(m.c.brand.in_(filters.brands))
+    if filters.platforms:
+        out.append(m.c.platform.in_(filters.platforms))
+    if filters.start is not None:
+        out.append(m.c.created_at >= _day_start(filters.start))
+    if filters.end is not None:
+        out.append(m.c.created_at < _day_start(filters.end + timedelta(days=1)))
+    if filters.statuses:
+        out.append(func.coalesce(s.c.status, "new").in_(filters.statuses))
+    if filters.assignee == "":
+        out.append(or_(s.c.assignee.is_(None), s.c.assignee == ""))
+    elif filters.assignee is not None:
+        out.append(s.c.assignee == filters.assignee)
+    return out
+
+
+def _joined():  # type: ignore[no-untyped-def]
+    return mentions.outerjoin(mention_state, mention_state.c.mention_id == mentions.c.id)
+
+
+def _waited_hours(conn: Connection, now: datetime) -> ColumnElement[float]:
+    """Hours from posting to `now`, in SQL (used for ordering only)."""
+    if conn.dialect.name == "sqlite":
+        stamp = now.astimezone(UTC).strftime(writer.SQLITE_TIME)
+        return (func.julianday(literal(stamp)) - func.julianday(mentions.c.created_at)) * 24.0
+    return func.extract("epoch", literal(now) - mentions.c.created_at) / 3600.0
+
+
+def _priority_order(conn: Connection, now: datetime, sla_hours: dict[str, float]) -> ColumnElement[float]:
+    """FORMULAS["priority"] in SQL, for ORDER BY: the base plus waiting points while unanswered."""
+    m, s = mentions, mention_state
+    default = float(DEFAULT_SLA_HOURS)
+    sla: ColumnElement[float] = (
+        case(*((m.c.brand == name, literal(float(hours))) for name, hours in sla_hours.items()), else_=literal(default))
+        if sla_hours
+        else literal(default)
+    )
+    waited = _waited_hours(conn, now)
+    ratio = cast(waited, Float) / sla
+    capped = case((ratio > 1.0, 1.0), (ratio < 0.0, 0.0), else_=ratio)
+    waiting = flags.WAIT_POINTS * capped + case((waited > sla, float(flags.BREACH_POINTS)), else_=0.0)
+    return case((s.c.first_response_at.is_(None), m.c.priority_base + waiting), else_=m.c.priority_base + 0.0)
+
+
+def queue_count(conn: Connection, filters: QueueFilters) -> int:
+    """How many flagged mentions match the filters."""
+    query = select(func.count()).select_from(_joined()).where(*_conditions(filters))
+    return int(conn.execute(query).scalar() or 0)
+
+
+def queue_page(
+    conn: Connection,
+    filters: QueueFilters,
+    *,
+    now: datetime,
+    sla_hours: dict[str, float],
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """One page of the queue, most urgent first, with priority, reasons, waited_hours and sla_breached.
+
+    Ordered in SQL (priority, then the oldest first); only `limit` rows are read.
+    """
+    m, s = mentions, mention_state
+    columns = [m.c[c] for c in MENTION_COLUMNS] + [s.c[c] for c in STATE_COLUMNS]
+    query = (
+        select(*columns)
+        .select_from(_joined())
+        .where(*_conditions(filters))
+        .order_by(_priority_order(conn, now, sla_hours).desc(), m.c.created_at.asc(), m.c.id.asc())
+        .limit(limit)
+        .offset(offset)
+    )
+    frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=MENTION_COLUMNS + STATE_COLUMNS)
+    return _decorate(frame, now, sla_hours)
+
+
+def _decorate(frame: pd.DataFrame, now: datetime, sla_hours: dict[str, float]) -> pd.DataFrame:
+    for column in ("created_at", "first_response_at", "updated_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    frame["status"] = frame["status"].fillna("new")
+    frame["version"] = frame["version"].fillna(0).astype(int)
+    frame["sla_hours"] = frame["brand"].map(sla_hours).fillna(DEFAULT_SLA_HOURS).astype(float)
+    if frame.empty:
+        for column, dtype in (("priority", int), ("reasons", object), ("waited_hours", float), ("sla_breached", bool)):
+            frame[column] = pd.Series(dtype=dtype)
+        return frame
+    scored = flags.queue_priority(frame, pd.Timestamp(now))
+    return pd.concat([frame, scored], axis=1)
+
+
+def mention_with_state(conn: Connection, mention_id: int) -> dict[str, Any] | None:
+    """One mention with its queue state (status `new`, version 0 when nobody touched it)."""
+    m, s = mentions, mention_state
+    columns = [m.c[c] for c in MENTION_COLUMNS] + [s.c[c] for c in STATE_COLUMNS]
+    row = conn.execute(select(*columns).select_from(_joined()).where(m.c.id == mention_id)).mappings().first()
+    if row is None:
+        return None
+    out = dict(row)
+    out["status"] = out["status"] or "new"
+    out["version"] = int(out["version"] or 0)
+    return out
+
+
+def thread(conn: Connection, mention_id: int, limit: int = THREAD_LIMIT) -> pd.DataFrame:
+    """The conversation around a mention: its thread root, its parent, itself and the replies to it.
+
+    Column `role` says which (root, parent, this, reply); replies oldest first, at most `limit` rows.
+    """
+    m = mentions
+    this = conn.execute(
+        select(m.c.platform, m.c.post_id, m.c.parent_id, m.c.thread_id).where(m.c.id == mention_id)
+    ).first()
+    if this is None:
+        return pd.DataFrame(columns=["role", "id", "post_id", "author_handle", "is_own", "created_at", "text", "url"])
+    shown = [m.c.id, m.c.post_id, m.c.author_handle, m.c.is_own, m.c.created_at, m.c.text, m.c.url]
+    parts: list[tuple[str, Any]] = []
+    if this.thread_id and this.thread_id not in (this.parent_id, this.post_id):
+        parts.append(("root", select(*shown).where(m.c.platform == this.platform, m.c.post_id == this.thread_id)))
+    if this.parent_id:
+        parts.append(("parent", select(*shown).where(m.c.platform == this.platform, m.c.post_id == this.parent_id)))
+    parts.append(("this", select(*shown).where(m.c.id == mention_id)))
+    replies = (
+        select(*shown)
+        .where(m.c.platform == this.platform, m.c.parent_id == this.post_id)
+        .order_by(m.c.created_at)
+        .limit(max(limit - len(parts), 1))
+    )
+    parts.append(("reply", replies))
+    rows: list[dict[str, Any]] = []
+    for role, query in parts:
+        rows += [{"role": role, **dict(r)} for r in conn.execute(query).mappings()]
+    frame = pd.DataFrame(
+        rows, columns=["role", "id", "post_id", "author_handle", "is_own", "created_at", "text", "url"]
+    )
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
+    return frame.head(limit)
+
+
+def assignees(conn: Connection) -> list[str]:
+    """People mentions are assigned to, A to Z."""
+    s = mention_state
+    query = select(s.c.assignee).where(s.c.assignee.is_not(None), s.c.assignee != "").distinct().order_by(s.c.assignee)
+    return [r[0] for r in conn.execute(query)]
+
+
+# ---------------------------------------------------------------------------------------------- actions
+
+
+def _insert(conn: Connection):  # type: ignore[no-untyped-def]
+    return sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+
+
+def _conflict(conn: Connection, mention_id: int) -> ActionResult:
+    current = mention_with_state(conn, mention_id)
+    if current is None:
+        return ActionResult(ok=False, message="This mention is no longer stored.")
+    who = current.get("updated_by") or "somebody"
+    when = pd.Timestamp(current["updated_at"]).strftime("%H:%M UTC") if current.get("updated_at") else "meanwhile"
+    return ActionResult(
+        ok=False,
+        current=current,
+        message=f"{who} changed this mention ({when}) after you loaded it; nothing was saved.",
+    )
+
+
+def _conditional_write(
+    conn: Connection,
+    mention_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+    fresh: dict[str, Any],
+    by: str,
+) -> ActionResult:
+    """Apply `changes` if the state is still at `expected_version`, else return the current state.
+
+    `changes` may refer to the stored columns; `fresh` is the same change written as a new row
+    (a mention nobody touched yet has no state row and counts as version 0).
+    """
+    s = mention_state
+    now = datetime.now(UTC)
+    stamp = {"updated_at": now, "updated_by": by.strip()}
+    done = conn.execute(
+        update(s)
+        .where(s.c.mention_id == mention_id, s.c.version == expected_version)
+        .values(**changes, **stamp, version=s.c.version + 1)
+    ).rowcount
+    if not done and expected_version == 0:
+        row = {"status": "new", **fresh, **stamp, "mention_id": mention_id, "version": 1}
+        stmt = _insert(conn)(s).values(**row).on_conflict_do_nothing(index_elements=[s.c.mention_id])
+        done = conn.execute(stmt).rowcount
+    if done:
+        _bump_queue_version(conn)
+        return ActionResult(ok=True)
+    return _conflict(conn, mention_id)
+
+
+def _check(conn: Connection, mention_id: int, by: str) -> ActionResult | None:
+    if not by.strip():
+        return ActionResult(ok=False, message='Enter your name ("You are") before acting on the queue.')
+    if conn.execute(select(mentions.c.id).where(mentions.c.id == mention_id)).first() is None:
+        return ActionResult(ok=False, message="This mention is no longer stored.")
+    return None
+
+
+def _now_value() -> ColumnElement[datetime]:
+    return literal(datetime.now(UTC), mention_state.c.updated_at.type)
+
+
+def assign(conn: Connection, mention_id: int, expected_version: int, assignee: str | None, by: str) -> ActionResult:
+    """Assign (status `assigned`) or, with an empty assignee, unassign (status back to `new`).
+
+    A replied or dismissed mention keeps its status; only the assignee changes.
+    """
+    if (problem := _check(conn, mention_id, by)) is not None:
+        return problem
+    who = (assignee or "").strip() or None
+    s = mention_state
+    open_status = "assigned" if who else "new"
+    changes = {"assignee": who, "status": case((s.c.status.in_(OPEN), literal(open_status)), else_=s.c.status)}
+    return _conditional_write(conn, mention_id, expected_version, changes, {"assignee": who, "status": open_status}, by)
+
+
+def set_status(conn: Connection, mention_id: int, expected_version: int, status: str, by: str) -> ActionResult:
+    """Mark `replied` (first response now, unless one is known), `dismissed`, or reopen (`new`/`assigned`)."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
+    if (problem := _check(conn, mention_id, by)) is not None:
+        return problem
+    s = mention_state
+    changes: dict[str, Any] = {"status": status}
+    fresh: dict[str, Any] = {"status": status}
+    if status == "replied":
+        changes["first_response_at"] = func.coalesce(s.c.first_response_at, _now_value())
+        changes["responded_by"] = func.coalesce(s.c.responded_by, literal(by.strip()))
+        fresh |= {"first_response_at": datetime.now(UTC), "responded_by": by.strip()}
+    return _conditional_write(conn, mention_id, expected_version, changes, fresh, by)
+
+
+def add_note(conn: Connection, mention_id: int, expected_version: int, text: str, by: str) -> ActionResult:
+    """Append a dated, signed line to the mention's notes."""
+    if not text.strip():
+        return ActionResult(ok=False, message="The note is empty.")
+    if (problem := _check(conn, mention_id, by)) is not None:
+        return problem
+    s = mention_state
+    line = f"[{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {by.strip()}] {text.strip()}"
+    note = case(
+        (or_(s.c.note.is_(None), s.c.note == ""), literal(line)),
+        else_=s.c.note + literal("\n") + literal(line),
+    )
+    return _conditional_write(conn, mention_id, expected_version, {"note": note}, {"note": line}, by)
+
+
+def correct_sentiment(
+    conn: Connection, mention_id: int, expected_version: int, label: str | None, by: str
+) -> ActionResult:
+    """Override the sentiment label (None clears it), refresh its rollup hour, bump the data version."""
+    if label is not None and label not in LABELS:
+        raise ValueError(f"unknown sentiment {label!r} (known: {', '.join(LABELS)})")
+    if (problem := _check(conn, mention_id, by)) is not None:
+        return problem
+    change = {"sentiment_override": label}
+    result = _conditional_write(conn, mention_id, expected_version, change, change, by)
+    if result.ok:
+        created = conn.execute(select(mentions.c.created_at).where(mentions.c.id == mention_id)).scalar()
+        when = pd.to_datetime(pd.Series([created]), utc=True, format="ISO8601")
+        writer.refresh_rollups(conn, writer.hour_ranges(when))
+        writer.bump_data_version(conn)
+    return result
+
+
+def reply_allowed(conn: Connection, mention_id: int, expected_version: int) -> ActionResult:
+    """Whether a reply may be posted now: the state is still the one the person confirmed against."""
+    current = mention_with_state(conn, mention_id)
+    if current is None:
+        return ActionResult(ok=False, message="This mention is no longer stored.")
+    if current["version"] != expected_version:
+        return _conflict(conn, mention_id)
+    if current.get("response_post_id"):
+        return ActionResult(ok=False, current=current, message="A reply to this mention is already recorded.")
+    return ActionResult(ok=True, current=current)
+
+
+def record_reply(
+    conn: Connection, mention_id: int, expected_version: int, response_post_id: str, by: str
+) -> ActionResult:
+    """Keep the id of a reply posted from the dashboard: status `replied`, first response now if none.
+
+    The reply is public already, so when the state moved meanwhile it is recorded anyway (first
+    response and reply id only where empty) and the result reports the conflict.
+    """
+    s = mention_state
+    who = by.strip() or "dashboard"
+    changes: dict[str, Any] = {
+        "status": "replied",
+        "first_response_at": func.coalesce(s.c.first_response_at, _now_value()),
+        "response_post_id": func.coalesce(s.c.response_post_id, literal(response_post_id)),
+        "responded_by": func.coalesce(s.c.responded_by, literal(who)),
+    }
+    fresh = {
+        "status": "replied",
+        "first_response_at": datetime.now(UTC),
+        "response_post_id": response_post_id,
+        "responded_by": who,
+    }
+    result = _conditional_write(conn, mention_id, expected_version, changes, fresh, who)
+    if result.ok or not result.current:
+        return result
+    conn.execute(
+        update(s)
+        .where(s.c.mention_id == mention_id)
+        .values(**changes, updated_at=datetime.now(UTC), updated_by=who, version=s.c.version + 1)
+    )
+    _bump_queue_version(conn)
+    result.current = mention_with_state(conn, mention_id) or result.current
+    result.message += " Your reply was posted, so its id was recorded anyway."
+    return result
+
+
+def state_frame(conn: Connection, mention_ids: list[int]) -> pd.DataFrame:
+    """The stored state rows of some mentions (tests and tools)."""
+    s = mention_state
+    query = select(s).where(s.c.mention_id.in_(mention_ids)).order_by(s.c.mention_id)
+    return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in s.columns])

@@ -1,0 +1,103 @@
+"""Shared fixtures: a fresh store per test (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
+the config, and the path to ../shared (cassettes, data sets) with a skip when it is absent."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from config import Config, load_config
+from store.engine import make_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+#: a fixed "now" for data that must not move between runs.
+FIXED_NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or a skip saying why the test cannot run."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs {path} (the project's shared/ folder is not beside this clone)")
+    return path
+
+
+@pytest.fixture
+def demo_config() -> Config:
+    return load_config(None) if not os.environ.get("MONITOR_CONFIG") else load_config(os.environ["MONITOR_CONFIG"])
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'monitor.db'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """A PostgreSQL store in a schema of its own, dropped afterwards; skipped without TEST_DATABASE_URL."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("set TEST_DATABASE_URL to a PostgreSQL database to run the PostgreSQL tests")
+    from store.engine import database_url
+
+    url = database_url(url)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+    engine = make_engine(f"{url}{sep}options=-csearch_path%3D{schema}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """The store on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    if request.param == "postgresql":
+        request.applymarker(pytest.mark.postgres)
+        return request.getfixturevalue("pg_engine")
+    return request.getfixturevalue("sqlite_engine")
+
+
+# --- CI guard: in CI the PostgreSQL and browser tests must run, not skip -----------------------
+REQUIRED_MARKERS = {"postgres": "REQUIRE_POSTGRES", "browser": "REQUIRE_BROWSER"}
+_ran: dict[str, int] = {name: 0 for name in REQUIRED_MARKERS}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed:
+        for name in REQUIRED_MARKERS:
+            if name in report.keywords:
+                _ran[name] += 1
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    missing = [n for n, var in REQUIRED_MARKERS.items() if os.environ.get(var) == "1" and _ran[n] == 0]
+    if missing and exitstatus == 0 and not getattr(session.config.option, "collectonly", False):
+        _missing.extend(missing)
+        session.exitstatus = 1
+
+
+_missing: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _missing:
+        terminalreporter.write_line(
+            f"FAILED: required tests did not run: {', '.join(_missing)} (REQUIRE_* is set, as in .ci/run)", red=True
+        )

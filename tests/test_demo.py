@@ -1,0 +1,72 @@
+"""The demo data set: deterministic, shaped like the mention frame, believable."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandas.testing as pdt
+
+from collectors import demo
+from collectors.base import FRAME_SCHEMA
+from tests.conftest import FIXED_NOW
+
+
+def test_same_seed_same_data_other_seed_other_data():
+    a = demo.generate(2000, seed=11, end=FIXED_NOW)
+    b = demo.generate(2000, seed=11, end=FIXED_NOW)
+    c = demo.generate(2000, seed=12, end=FIXED_NOW)
+    pdt.assert_frame_equal(a, b)
+    assert not a["text"].equals(c["text"])
+    assert not set(a["post_id"]) & set(c["post_id"])
+
+
+def test_frame_contract_and_coverage():
+    frame = demo.generate(6000, days=60, seed=5, end=FIXED_NOW)
+    assert list(frame.columns) == list(FRAME_SCHEMA)
+    assert {c: str(t) for c, t in frame.dtypes.items()} == FRAME_SCHEMA
+    assert 5500 <= len(frame) <= 6500
+    assert not frame.duplicated(["platform", "post_id"]).any()
+    assert set(frame["brand"]) == {"Acme", "Globex", "Initech"}
+    assert set(frame["platform"]) == {"x", "reddit", "bluesky", "mastodon", "hackernews", "rss"}
+    span = frame["created_at"].max() - frame["created_at"].min()
+    assert pd.Timedelta(days=58) < span <= pd.Timedelta(days=60)
+    assert frame["created_at"].max() <= FIXED_NOW
+    assert frame["url"].str.startswith("https://").all()
+    assert {"post", "comment", "reply", "quote"} <= set(frame["kind"])
+
+
+def test_posts_are_believable():
+    frame = demo.generate(6000, seed=5, end=FIXED_NOW)
+    text = frame["text"]
+    assert text.str.contains(r"\?").mean() > 0.1  # questions
+    assert text.str.contains("refund|broken|delayed|cancelled", case=False).mean() > 0.03  # complaints
+    assert text.str.contains("love|amazing|thank", case=False).mean() > 0.05  # praise
+    langs = set(frame["lang"].dropna())
+    assert {"en", "es", "de", "fr", "ja", "pt"} <= langs
+    followers = frame["author_followers"].dropna()
+    assert followers.max() > 200 * followers.median()  # heavy-tailed reach
+    likes = frame["likes"].dropna()
+    assert likes.quantile(0.99) > 10 * max(likes.median(), 1)  # heavy-tailed engagement
+    assert frame.loc[frame["platform"] == "rss", ["likes", "views"]].isna().all().all()
+    assert frame.loc[frame["platform"] == "reddit", "author_followers"].isna().all()
+
+
+def test_the_brand_answers_threads_after_realistic_delays():
+    frame = demo.generate(6000, seed=5, end=FIXED_NOW)
+    own = frame[frame["is_own"]]
+    assert len(own) > 100 and set(own["brand"]) == {"Acme"}
+    parents = frame.set_index(["platform", "post_id"])
+    keys = list(zip(own["platform"], own["parent_id"], strict=True))
+    assert all(k in parents.index for k in keys)
+    delays = own["created_at"].to_numpy() - parents.loc[keys, "created_at"].to_numpy()
+    hours = pd.Series(delays).dt.total_seconds() / 3600
+    assert (hours > 0).all()
+    assert 0.5 < hours.median() < 8
+
+
+def test_demo_source_adds_a_few_new_mentions_per_run():
+    collector = demo.DemoCollector(brand="Acme", per_run=4, now=FIXED_NOW)
+    first = collector.collect(None)
+    second = collector.collect(first.cursor)
+    assert (len(first.frame), first.cursor, len(second.frame), second.cursor) == (4, "4", 4, "8")
+    assert set(first.frame["platform"]) == {"demo"} and set(first.frame["brand"]) == {"Acme"}
+    assert not set(first.frame["post_id"]) & set(second.frame["post_id"])

@@ -1,0 +1,203 @@
+"""What the pages show, computed once per (database, versions, filters) by analysis/ over small
+cached reads, so a warm rerun only draws. No formula lives here: every number comes from
+analysis.engagement, analysis.trends or analysis.response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from analysis import engagement, trends
+from store.reader import Filters
+from ui import context
+from ui.context import Context
+
+SPIKE_WINDOW = 7
+SPIKE_K = 3.0
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """One period's headline numbers (None when there is nothing to compute them from)."""
+
+    mentions: int
+    engagements: int
+    engagement_rate: float | None
+    rate_denominator: str | None
+    rate_coverage: float | None
+    net_sentiment: float | None
+    share_of_voice: float | None
+    open_flagged: int
+    median_first_response_min: float | None
+    response_rate: float | None
+    sla_breach_rate: float | None
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(number) else number
+
+
+def market(filters: Filters, rivals: list[str]) -> Filters:
+    """The same selection over the brand and its competitors (share of voice, sentiment comparison)."""
+    return Filters(brands=(filters.brands[0], *rivals), platforms=filters.platforms, start=filters.start, end=filters.end)
+
+
+def _kpis(ctx: Context, versions: tuple[int, int], filters: Filters, rivals: list[str], minute: str) -> Kpis:
+    rows = context.rollups(ctx.url, versions[0], filters, ctx)
+    totals = engagement.summarize_rollup(rows, period=None).iloc[0] if len(rows) else None
+    net = None
+    if len(rows):
+        net = _number(trends.net_sentiment(pd.Series([rows["positive"].sum()]), pd.Series([rows["negative"].sum()]))[0])
+    share = None
+    if rivals:
+        everyone = context.rollups(ctx.url, versions[0], market(filters, rivals), ctx)
+        if len(everyone):
+            # one period spanning the whole range: share of voice over the range
+            sov = trends.share_of_voice(everyone.assign(hour=filters.start_at), filters.brands[0], rivals, period="hour")
+            share = _number(sov.loc[sov["brand"] == filters.brands[0], "share"].iloc[0])
+    stats = context.response_summary(ctx.url, versions, filters, minute, ctx).iloc[0]
+    return Kpis(
+        mentions=int(totals["mentions"]) if totals is not None else 0,
+        engagements=int(totals["engagements"]) if totals is not None else 0,
+        engagement_rate=_number(totals["engagement_rate"]) if totals is not None else None,
+        rate_denominator=totals["rate_denominator"] if totals is not None and totals["rate_denominator"] else None,
+        rate_coverage=_number(totals["rate_coverage"]) if totals is not None else None,
+        net_sentiment=net,
+        share_of_voice=share,
+        open_flagged=context.open_flagged(ctx.url, versions, filters, ctx),
+        median_first_response_min=_number(stats["first_response_median_min"]),
+        response_rate=_number(stats["response_rate"]),
+        sla_breach_rate=_number(stats["sla_breach_rate"]),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
+def kpis(
+    url: str, versions: tuple[int, int], filters: Filters, rivals: tuple[str, ...], minute: str, _ctx: Context
+) -> tuple[Kpis, Kpis]:
+    """The headline numbers for the range and for the period just before it."""
+    return (
+        _kpis(_ctx, versions, filters, list(rivals), minute),
+        _kpis(_ctx, versions, filters.previous(), list(rivals), minute),
+    )
+
+
+def _history(filters: Filters, period: str) -> Filters:
+    """The range plus enough earlier periods for a full spike baseline."""
+    extra = {"hour": timedelta(hours=SPIKE_WINDOW), "day": timedelta(days=SPIKE_WINDOW)}.get(
+        period, timedelta(weeks=SPIKE_WINDOW)
+    )
+    start = filters.start - max(extra, timedelta(days=1))
+    return Filters(filters.brands, filters.platforms, start, filters.end)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def over_time(url: str, data_version: int, filters: Filters, period: str, _ctx: Context) -> dict[str, pd.DataFrame]:
+    """Per period: by platform (`by_platform`), all platforms (`total`), and volume / negative-share
+    spikes against a trailing baseline that may reach before the range (`volume_spikes`, `negative_spikes`)."""
+    rows = context.rollups(url, data_version, _history(filters, period), _ctx)
+    if rows.empty:
+        empty = pd.DataFrame()
+        return {"by_platform": empty, "total": empty, "volume_spikes": empty, "negative_spikes": empty}
+    start = pd.Timestamp(filters.start_at)
+    by_platform = trends.summarize(rows, period, by=("platform",))
+    total = trends.summarize(rows, period, by=())
+    series = total.set_index("period")
+    volume = trends.spikes(series["mentions"], window=SPIKE_WINDOW, k=SPIKE_K, min_value=5)
+    negative = trends.spikes(series["negative_share"].fillna(0), window=SPIKE_WINDOW, k=SPIKE_K)
+    keep = {
+        "by_platform": by_platform[by_platform["period"] >= start].reset_index(drop=True),
+        "total": total[total["period"] >= start].reset_index(drop=True),
+        "volume_spikes": volume[volume["period"] >= start].reset_index(drop=True),
+        "negative_spikes": negative[negative["period"] >= start].reset_index(drop=True),
+    }
+    return keep
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def by_brand(url: str, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str, _ctx: Context) -> dict[str, pd.DataFrame]:
+    """Net sentiment per period and brand (the brand and its competitors), share of voice per period."""
+    rows = context.rollups(url, data_version, market(filters, list(rivals)), _ctx)
+    if rows.empty:
+        return {"sentiment": pd.DataFrame(), "share": pd.DataFrame(), "totals": pd.DataFrame()}
+    return {
+        "sentiment": trends.summarize(rows, period, by=("brand",)),
+        "share": trends.share_of_voice(rows, filters.brands[0], list(rivals), period=period),
+        "totals": trends.summarize(rows.assign(hour=filters.start_at), "hour", by=("brand",), fill_gaps=False),
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def by_platform_kind(url: str, data_version: int, filters: Filters, _ctx: Context) -> pd.DataFrame:
+    """Engagement summed per platform and kind over the range, with rates (analysis.engagement)."""
+    rows = context.rollups(url, data_version, filters, _ctx)
+    if rows.empty:
+        return pd.DataFrame()
+    return engagement.summarize_rollup(rows, period=None, by=("platform", "kind"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def by_platform(url: str, data_version: int, filters: Filters, _ctx: Context) -> pd.DataFrame:
+    """Engagement summed per platform over the range, with rates (analysis.engagement)."""
+    rows = context.rollups(url, data_version, filters, _ctx)
+    if rows.empty:
+        return pd.DataFrame()
+    return engagement.summarize_rollup(rows, period=None, by=("platform",))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def hour_of_week(url: str, data_version: int, filters: Filters, value: str, _ctx: Context) -> pd.DataFrame:
+    """A 7 x 24 table (weekday 0 = Monday, hour 0..23, UTC) of mentions or engagements per hour of the week."""
+    hours = context.hourly_totals(url, data_version, filters, _ctx)
+    table = pd.DataFrame(0.0, index=range(7), columns=range(24))
+    if hours.empty:
+        return table
+    sums = hours.groupby([hours["hour"].dt.weekday, hours["hour"].dt.hour])[value].sum()
+    for (day, hour), amount in sums.items():
+        table.loc[day, hour] = float(amount)
+    return table
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def top_posts(url: str, data_version: int, filters: Filters, by: str, limit: int, _ctx: Context) -> pd.DataFrame:
+    """The top posts with engagements and engagement rate per analysis.engagement.mention_engagement."""
+    posts = context.top_posts(url, data_version, filters, by, limit, _ctx)
+    if posts.empty:
+        return posts
+    return pd.concat([posts, engagement.mention_engagement(posts)], axis=1)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def top_authors(url: str, data_version: int, filters: Filters, by: str, limit: int, _ctx: Context) -> pd.DataFrame:
+    """Top authors with their engagement rate (analysis.engagement.add_rates over their summed mentions)."""
+    authors = context.top_authors(url, data_version, filters, by, limit, _ctx)
+    if authors.empty:
+        return authors
+    return engagement.add_rates(authors)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def extreme_posts(url: str, data_version: int, filters: Filters, label: str, limit: int, _ctx: Context) -> pd.DataFrame:
+    """The most negative or positive posts, with engagements per analysis.engagement.mention_engagement."""
+    posts = context.extreme_posts(url, data_version, filters, label, limit, _ctx)
+    if posts.empty:
+        return posts
+    return pd.concat([posts, engagement.mention_engagement(posts)], axis=1)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def driving_terms(
+    url: str, data_version: int, filters: Filters, label: str, words: tuple[str, ...], sample: int, _ctx: Context
+) -> tuple[pd.DataFrame, int]:
+    """Most used terms in the newest `sample` mentions with this sentiment label, and how many were read."""
+    texts = context.recent_texts(url, data_version, filters, label, sample, _ctx)
+    return trends.top_terms(texts, n=15, exclude=words), len(texts)

@@ -1,0 +1,106 @@
+"""Tables of posts and authors: dataframes (which never render HTML or markdown), links only to
+the post's own http(s) URL. `*_view` builds the display frame (cached by ui.views); `show_*` draws it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.text import one_line, plain, safe_url
+
+PLATFORM_NAMES = {
+    "x": "X",
+    "reddit": "Reddit",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "hackernews": "Hacker News",
+    "rss": "RSS",
+    "csv": "CSV import",
+    "demo": "Demo",
+}
+
+POST_COLUMNS: dict[str, st.column_config.Column] = {
+    "posted": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm"),
+    "platform": st.column_config.TextColumn("Platform"),
+    "author": st.column_config.TextColumn("Author"),
+    "text": st.column_config.TextColumn("Text", width="large"),
+    "engagements": st.column_config.NumberColumn("Engagements", format="localized"),
+    "likes": st.column_config.NumberColumn("Likes", format="localized"),
+    "replies": st.column_config.NumberColumn("Replies", format="localized"),
+    "reposts": st.column_config.NumberColumn("Reposts", format="localized"),
+    "views": st.column_config.NumberColumn("Views", format="localized"),
+    "followers": st.column_config.NumberColumn("Author followers", format="localized"),
+    "rate": st.column_config.NumberColumn("Engagement rate", format="percent"),
+    "per": st.column_config.TextColumn("Rate per"),
+    "sentiment": st.column_config.NumberColumn("Sentiment (VADER)", format="%+.2f"),
+    "corrected": st.column_config.TextColumn("Corrected to"),
+    "open": st.column_config.LinkColumn("Open", display_text="open ↗"),
+}
+AUTHOR_COLUMNS: dict[str, st.column_config.Column] = {
+    "platform": st.column_config.TextColumn("Platform"),
+    "author": st.column_config.TextColumn("Author"),
+    "name": st.column_config.TextColumn("Name"),
+    "mentions": st.column_config.NumberColumn("Mentions", format="localized"),
+    "engagements": st.column_config.NumberColumn("Engagements", format="localized"),
+    "reach": st.column_config.NumberColumn("Followers (reach)", format="localized"),
+    "rate": st.column_config.NumberColumn("Engagement rate", format="percent"),
+    "per": st.column_config.TextColumn("Rate per"),
+    "last_seen": st.column_config.DatetimeColumn("Last mention (UTC)", format="YYYY-MM-DD HH:mm"),
+}
+
+
+def platform_name(platform: object) -> str:
+    return PLATFORM_NAMES.get(str(platform), plain(platform, 30))
+
+
+def links(values: pd.Series) -> pd.Series:
+    """Each URL if it is a plain http(s) address, else None (no javascript:, data:, ...)."""
+    return values.map(safe_url).astype(object)
+
+
+def post_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """Posts as shown: time, platform, author, one-line text, counts, rate, sentiment, link."""
+    columns = {
+        "posted": frame["created_at"],
+        "platform": frame["platform"].map(platform_name),
+        "author": frame["author_handle"].map(lambda v: plain(v, 60)),
+        "text": frame["text"].map(lambda v: one_line(v, 280)),
+        "engagements": frame.get("engagements"),
+        "likes": frame["likes"],
+        "replies": frame["replies"],
+        "reposts": frame["reposts"],
+        "views": frame["views"],
+        "followers": frame["author_followers"],
+        "rate": frame.get("engagement_rate"),
+        "per": frame.get("rate_denominator"),
+        "sentiment": frame.get("sentiment"),
+        "corrected": frame.get("sentiment_override"),
+        "open": links(frame["url"]),
+    }
+    view = pd.DataFrame({k: v for k, v in columns.items() if v is not None})
+    return view.dropna(axis=1, how="all")
+
+
+def author_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """Authors as shown: mentions, engagements, reach, engagement rate, last mention."""
+    return pd.DataFrame(
+        {
+            "platform": frame["platform"].map(platform_name),
+            "author": frame["author_handle"].map(lambda v: plain(v, 60)),
+            "name": frame["author_name"].map(lambda v: plain(v, 60)),
+            "mentions": frame["mentions"],
+            "engagements": frame["engagements"],
+            "reach": frame["max_followers"],
+            "rate": frame["engagement_rate"],
+            "per": frame["rate_denominator"],
+            "last_seen": frame["last_seen"],
+        }
+    )
+
+
+def show_posts(view: pd.DataFrame, *, key: str) -> None:
+    st.dataframe(view, hide_index=True, column_config=POST_COLUMNS, key=key, width="stretch")
+
+
+def show_authors(view: pd.DataFrame, *, key: str) -> None:
+    st.dataframe(view, hide_index=True, column_config=AUTHOR_COLUMNS, key=key, width="stretch")

@@ -1,0 +1,173 @@
+"""Ready-to-draw page sections (figures and display tables), built once per (database, data
+version, filters, choice) and shared by every session.
+
+st.cache_resource hands back the very same objects without copying them, so a warm rerun
+spends its time drawing, not rebuilding or unpickling figures. Callers treat what they get
+as read-only. Entries are few and small (bounded point counts) and expire after an hour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis.formulas import FORMULAS
+from store.reader import Filters
+from ui import charts, metrics, tables
+from ui.context import Context
+
+CACHE = {"show_spinner": False, "max_entries": 64, "ttl": 3600}
+
+
+@dataclass(frozen=True)
+class Section:
+    """Figures and tables for one part of a page, with the note to print under them."""
+
+    figures: tuple[go.Figure, ...] = ()
+    table: pd.DataFrame | None = None
+    note: str = ""
+
+
+def _spike_marks(spikes: pd.DataFrame) -> pd.DataFrame | None:
+    if spikes.empty:
+        return None
+    text = [
+        f"spike: {v:,.0f} mentions vs baseline {b:,.0f} (+{z:.1f} σ)" if pd.notna(z) else f"spike: {v:,.0f} mentions"
+        for v, b, z in zip(spikes["value"], spikes["baseline"], spikes["z"], strict=True)
+    ]
+    return pd.DataFrame({"x": spikes["period"], "y": spikes["value"], "text": text})
+
+
+@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+def overview_charts(url: str, data_version: int, filters: Filters, period: str, _ctx: Context) -> Section:
+    """Mentions (stacked by platform, spikes marked), engagements and net sentiment per period by platform."""
+    series = metrics.over_time(url, data_version, filters, period, _ctx)
+    by_platform, total = series["by_platform"], series["total"]
+    if by_platform.empty:
+        return Section()
+    word, x_title = charts.period_label(period), charts.x_title(period)
+    spikes = series["volume_spikes"]
+    volume = charts.stacked_areas(
+        by_platform, x="period", y="mentions", group="platform", title=f"Mentions per {word} by platform (UTC)",
+        x_title=x_title, y_title="Mentions", palette=charts.PLATFORM_COLOURS, marks=_spike_marks(spikes),
+    )
+    engaged = charts.lines(
+        by_platform, x="period", y="engagements", group="platform", title=f"Engagements per {word} by platform",
+        x_title=x_title, y_title="Engagements", palette=charts.PLATFORM_COLOURS,
+    )
+    negative = series["negative_spikes"]
+    marks = None
+    if len(negative):
+        net = total.set_index("period")["net_sentiment"].reindex(negative["period"]).fillna(0)
+        marks = pd.DataFrame({
+            "x": negative["period"],
+            "y": net.to_numpy(),
+            "text": [f"negative share spike: {v:.0%} (baseline {b:.0%})"
+                     for v, b in zip(negative["value"], negative["baseline"], strict=True)],
+        })
+    mood = charts.lines(
+        by_platform, x="period", y="net_sentiment", group="platform",
+        title=f"Net sentiment per {word} by platform (-1..+1)", x_title=x_title, y_title="Net sentiment",
+        palette=charts.PLATFORM_COLOURS, y_format="+.2f", marks=marks, mark_label="negative share spike",
+    )
+    rule = f"{FORMULAS['spike']}; here k = {metrics.SPIKE_K:g} and window = {metrics.SPIKE_WINDOW} {word}s"
+    if len(spikes):
+        days = ", ".join(f"{p:%d %b}" for p in spikes["period"])
+        note = f"▲ Volume spikes: {days}. Spike: {rule}."
+    else:
+        note = f"No volume spike in this range. Spike: {rule}."
+    if len(negative):
+        note += " ▲ on the sentiment chart: the share of negative mentions spiked (same rule)."
+    return Section(figures=(volume, engaged, mood), note=note)
+
+
+@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+def engagement_mix(url: str, data_version: int, filters: Filters, _ctx: Context) -> Section:
+    """Engagements by platform and kind, and the engagement rate by platform."""
+    mix = metrics.by_platform_kind(url, data_version, filters, _ctx)
+    if mix.empty:
+        return Section()
+    rates = metrics.by_platform(url, data_version, filters, _ctx)
+    by_kind = charts.bars(
+        mix, x="platform", y="engagements", group="kind", title="Engagements by platform and kind (range total)",
+        x_title="Platform", y_title="Engagements",
+    )
+    per = rates.assign(per=rates["rate_denominator"].fillna("no denominator").map(lambda d: f"per {d}"))
+    rate = charts.bars(
+        per, x="platform", y="engagement_rate", group="per",
+        title="Engagement rate by platform (%, per view where known, else per follower)", x_title="Platform",
+        y_title="Engagement rate", y_format=".2%", stacked=False,
+    )
+    return Section(figures=(by_kind, rate), note="Engagement rate: " + FORMULAS["engagement_rate"])
+
+
+@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+def heatmap(url: str, data_version: int, filters: Filters, value: str, _ctx: Context) -> Section:
+    table = metrics.hour_of_week(url, data_version, filters, value, _ctx)
+    figure = charts.heatmap(
+        table, title=f"{value.capitalize()} by hour of the week (UTC, summed over the range)",
+        value_title=value.capitalize(),
+    )
+    busiest = table.stack().idxmax() if table.to_numpy().sum() > 0 else None
+    note = ""
+    if busiest is not None:
+        note = f"Busiest hour: {charts.WEEKDAYS[busiest[0]]} {busiest[1]:02d}:00 UTC."
+    return Section(figures=(figure,), note=note)
+
+
+@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+def top_posts(url: str, data_version: int, filters: Filters, by: str, limit: int, _ctx: Context) -> Section:
+    posts = metrics.top_posts(url, data_version, filters, by, limit, _ctx)
+    return Section(table=tables.post_view(posts) if len(posts) else None)
+
+
+@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+def top_authors(url: str, data_version: int, filters: Filters, by: str, limit: int, _ctx: Context) -> Section:
+    authors = metrics.top_authors(url, data_version, filters, by, limit, _ctx)
+    return Section(table=tables.author_view(authors) if len(authors) else None)
+
+
+@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+def sentiment_charts(
+    url: str, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str, _ctx: Context
+) -> Section:
+    """Mentions per period by sentiment label, and net sentiment of the brand against its competitors."""
+    total = metrics.over_time(url, data_version, filters, period, _ctx)["total"]
+    if total.empty or int(total["mentions"].sum()) == 0:
+        return Section()
+    word, x_title = charts.period_label(period), charts.x_title(period)
+    labels = ["positive", "neutral", "negative", "unscored"]
+    mix = total[["period", *labels]].melt(id_vars="period", var_name="label", value_name="count")
+    mix["label"] = pd.Categorical(mix["label"], categories=labels, ordered=True)
+    stacked = charts.bars(
+        mix, x="period", y="count", group="label", title=f"Mentions per {word} by sentiment label",
+        x_title=x_title, y_title="Mentions", palette=charts.SENTIMENT_COLOURS,
+    )
+    figures = [stacked]
+    compared = metrics.by_brand(url, data_version, filters, rivals, period, _ctx)["sentiment"]
+    if len(compared):
+        figures.append(charts.lines(
+            compared, x="period", y="net_sentiment", group="brand",
+            title=f"Net sentiment per {word}: {filters.brands[0]} vs competitors (-1..+1)", x_title=x_title,
+            y_title="Net sentiment", y_format="+.2f",
+        ))
+    note = f"Net sentiment = {FORMULAS['net_sentiment']}. Competitors: {', '.join(rivals) or 'none configured'}."
+    return Section(figures=tuple(figures), note=note)
+
+
+@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+def extremes(
+    url: str, data_version: int, filters: Filters, label: str, limit: int, words: tuple[str, ...], sample: int,
+    _ctx: Context,
+) -> tuple[Section, Section]:
+    """The most negative or positive posts, and the terms used most in the newest `sample` posts of that label."""
+    posts = metrics.extreme_posts(url, data_version, filters, label, limit, _ctx)
+    terms, read = metrics.driving_terms(url, data_version, filters, label, words, sample, _ctx)
+    note = f"Counted in the newest {read:,} {label} mentions of the range; brand and competitor names left out."
+    return (
+        Section(table=tables.post_view(posts) if len(posts) else None),
+        Section(table=terms if len(terms) else None, note=note),
+    )
