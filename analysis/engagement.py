@@ -66,7 +66,7 @@ def mention_engagement(frame: pd.DataFrame) -> pd.DataFrame:
             "engagements": total.astype(np.int64),
             "has_engagement_data": known,
             "engagement_rate": rate,
-            "rate_denominator": pd.Series(denominator, dtype=object).to_numpy(),
+            "rate_denominator": pd.Series(denominator, index=frame.index, dtype=object),
         },
         index=frame.index,
     )
@@ -119,8 +119,8 @@ def add_rates(sums: pd.DataFrame) -> pd.DataFrame:
         mentions = out["mentions"].to_numpy(dtype=float)
         out["engagements_per_mention"] = np.where(mentions > 0, engagements / mentions, np.nan)
     out["rate_denominator"] = pd.Series(
-        np.where(use_views, "views", np.where(use_followers, "followers", None)), dtype=object
-    ).to_numpy()
+        np.where(use_views, "views", np.where(use_followers, "followers", None)), index=out.index, dtype=object
+    )
     return out
 
 

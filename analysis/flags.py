@@ -19,7 +19,15 @@ from config import Brand
 #: authors with at least this many followers are "high reach" (named in the signals).
 HIGH_REACH_FOLLOWERS = 10_000
 BASE_CAP = 70
-POINTS = {"question": 15, "help": 20, "problem": 25, "negative": 10, "negative_per_compound": 15}
+POINTS = {
+    "question": 15,
+    "help": 20,
+    "problem": 25,
+    "hint": 15,
+    "sarcasm": 15,
+    "negative": 10,
+    "negative_per_compound": 15,
+}
 REACH_POINTS_MAX = 20
 ENGAGEMENT_POINTS_MAX = 10
 WAIT_POINTS = 20
@@ -41,7 +49,7 @@ _RHETORICAL = re.compile(
 )
 _HELP = re.compile(
     r"\b(?:need|needs|needing|want|get|getting|any|some)\s+(?:some\s+|urgent\s+)?help\b"
-    r"|\bhelp\s*(?:me|us|please|pls|plz|with|needed|!|\?)"
+    r"|\b(?<!the )(?<!your )(?<!for )help\s*(?:me|us|please|pls|plz|with|needed|!|\?)"
     r"|\b(?:please|pls|plz)\s+(?:help|fix|advise|respond|reply|answer|dm|contact|check|look|sort|escalate"
     r"|refund|call|get back|let me know|update|assist|confirm|explain|send)"
     r"|\b(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|u|y'all|you guys)\s+(?:please\s+|pls\s+)?"
@@ -54,36 +62,82 @@ _HELP = re.compile(
 )
 #: phrases that contain problem words but report no problem ("no issues", "issue resolved").
 _NOT_A_PROBLEM = re.compile(
-    r"\b(?:no|zero|without any|without|never had an?|never had any|never any)\s+(?:problems?|issues?|bugs?|complaints?"
-    r"|lag|crash(?:es)?|delays?)\b"
-    r"|\b(?:problems?|issues?|bugs?) (?:is |was |were |got |has been |have been )?(?:fixed|resolved|solved|sorted)\b"
-    r"|\b(?:fixed|resolved|solved|sorted(?: out)?) (?:my|the|our) (?:problems?|issues?|bugs?)\b"
-    r"|\b(?:got|received|processed) (?:my|the|a|our) (?:full )?refund\b|\brefund (?:came|arrived|was processed)\b"
-    r"|\bworst case\b|\bcan't wait\b|\bcannot wait\b|\bcan't stop\b|\bnot bad\b|\bno complaints\b"
+    r"\b(?:no|zero|not a single|not one|never an?|never any|without an?y?)\s+(?:\w+\s+)?(?:problems?|issues?|bugs?"
+    r"|complaints?|lag|crash(?:es)?|delays?|outages?|drops?|questions asked)\b"
+    r"|\b(?:problems?|issues?|bugs?|outages?|faults?|errors?|glitch(?:es)?) (?:is |was |were |got |has been |have been )?"
+    r"(?:fixed|resolved|solved|sorted)\b"
+    r"|\b(?:fix|fixed|fixes|fixing|solved|resolved|sorted|replaced|repaired|swapped)\b[^.!?\n]{0,30}"
+    r"\b(?:problems?|issues?|bugs?|faulty|broken|cracked|tint|port)\b"
+    r"|\b(?:thanks?|thank you|thx)\b[^.!?\n]{0,12}\b(?:refunds?|fix|replacement|repair)\b"
+    r"|\b(?:got|received|receiving|getting)\b[^.!?\n]{0,20}?\brefunds?\b|\brefund (?:came|arrived|was processed)\b"
+    r"|\bworst case\b|\bcan't wait\b|\bcannot wait\b|\bcan't stop\b|\bnot bad\b|\bno complaints\b|\bstuck in my head\b"
 )
 #: problem vocabulary; the first match is named in the signals ("complaint: refund").
 _PROBLEM = re.compile(
-    r"\b(refund(?:s|ed)?|cancel+ed|cancel+ation|delay(?:ed|s)?|broken|broke|lost|losing|still waiting"
-    r"|waiting (?:for|since) (?:weeks|days|hours|a week|a month|over)|no answer|no response|no reply|not responding"
+    r"(\b(?:refund(?:s|ed)?|money back|\w+ fee back|cancel+ed|cancel+ation|delay(?:ed|s)?|broken|broke|breaks|lost"
+    r"|losing|still waiting|still (?:not|no|nothing|haven't|hasn't|says|shows|stuck|broken|down|missing|unpatched)"
+    r"|waiting (?:for|since|on) (?:weeks|days|hours|a week|a month|over|my)|no answer|no response|no reply|not responding"
     r"|unanswered|ignor(?:ed|ing)|not working|(?:doesn't|does not|isn't|is not|won't|will not|wont|doesnt) work"
-    r"|stopped working|won't (?:turn on|charge|load|open|connect|start|boot|sync|update|let me)"
+    r"|stopped working|won't (?:turn on|charge|load|open|connect|start|boot|sync|update|let me|apply|accept)"
     r"|(?:can't|cannot|can not|cant|unable to|couldn't) (?:log ?in|sign ?in|access|reset|connect|pair|update|install"
-    r"|cancel|activate|get|find|reach|use|download|pay|checkout|order)"
-    r"|crash(?:es|ed|ing)?|freez(?:e|es|ing)|froze|bug(?:gy|s)?|glitch(?:es|y)?|error|outage|(?:is|are) down"
-    r"|down again|not loading|charged twice|double charged|overcharged|scam(?:med)?|fraud|rip ?off|ripped off"
-    r"|defective|faulty|damaged|missing|never (?:arrived|received|came|showed up)|(?:hasn't|has not|haven't|have not)"
-    r" (?:arrived|received|shipped|come|heard)|late|wrong (?:item|order|size|charge|color|colour|address)"
-    r"|disappoint(?:ed|ing)|unacceptable|terrible|awful|worst|horrible|useless|ridiculous|furious"
-    r"|complain(?:t|ts|ing)?|replacement|warranty|overheat(?:s|ing)?|battery drain|drains? (?:the |my )?battery"
-    r"|keeps (?:crashing|dropping|disconnecting|restarting|freezing|logging me out)|disconnect(?:s|ed|ing)"
-    r"|fail(?:s|ed|ing|ure)?|problem|issues?|trouble|nightmare|hold for|on hold|hung up|locked out|hacked"
-    r"|reembolso|devoluci[oó]n|no funciona|roto|nunca lleg[oó]|retraso|remboursement|ne marche pas"
-    r"|ne fonctionne pas|panne|cass[ée]|kaputt|funktioniert nicht|r[üu]ckerstattung|erstattung|defekt"
-    r"|n[ãa]o funciona|quebrado|atrasado)\b"
+    r"|cancel|activate|get|find|reach|use|download|pay|checkout|order|hold|turn)"
+    r"|(?:haven't|hasn't|have not|has not|didn't|did not|never) (?:seen|received|got|gotten|heard|arrived|moved"
+    r"|shipped|come|came|showed up)|never (?:arrived|received|came|ordered)|supposed to"
+    r"|crash(?:es|ed|ing)?|freez(?:e|es|ing)|froze|frozen|bug(?:gy|s)?|glitch(?:es|y)?|errors?|outages?|stuck"
+    r"|(?:is|are|been|was|went|were|it's) down|down again|not loading|nothing loads|charged twice|double charged"
+    r"|overcharg\w*|charg(?:e|ed|ing) me|fees?|price (?:increase|hike)s?|raised? (?:the |their |our )?prices?"
+    r"|bill (?:went up|increased|is higher)|scam(?:med)?|fraud|rip ?off|ripped off|refus(?:e|ed|es|ing)"
+    r"|defective|faulty|damaged|missing|dead(?: pixel)?|dies|died|wiped|delet(?:e|es|ed|ing)|erased|cash grab|ruin(?:s|ed)?|impossible|scratch(?:ed|es)?|different (?:colou?r|size|model|item)|snapped|cracked|bricked"
+    r"|drop(?:s|ped|ping)? (?:calls?|connection|out)|dropped|drops|disconnect(?:s|ed|ing)?|stutter(?:s|ing)?|hiss"
+    r"|rebooting|restarting|loops?|looping|bouncing|unusable|404|500|503|expired|overheat(?:s|ing)?"
+    r"|(?:arrived|arriving|running|is|was|been|always|days|weeks|hours) late|wrong \w+|different answers"
+    r"|(?:arrived|came) (?:without|broken|damaged|open|opened|crushed|cracked|dead|empty)|slower|ate my"
+    r"|same (?:fault|problem|issue|script|answer)|reads? from a script|on hold|hold music|hung up|callback"
+    r"|promised|nobody|no one|no (?:signal|service|internet|connection|wifi|data|sound)|without (?:internet|service"
+    r"|signal)|battery drain|drains? (?:the |my )?battery|keeps? (?!getting better|improving)\w+ing"
+    r"|please stop|stop (?:sending|charging|calling|emailing|spamming)|unsubscribed|regret|avoid|don't buy"
+    r"|lasted (?:\d+|a|one|two|three|four|five|six) (?:days?|weeks?|months?)|downhill|creepy|annoy(?:ing|ed)"
+    r"|frustrat\w*|shame(?:less| on)|out of date|outdated|quietly|removed|disappoint(?:ed|ing)|unacceptable"
+    r"|terrible|awful|worst|horrible|useless|furious|complain(?:t|ts|ing)?|fail(?:s|ed|ing|ure)?|problem|issues?"
+    r"|trouble|nightmare|locked out|hacked|reembolso|devoluci[oó]n|no funciona|roto|nunca lleg[oó]|retraso"
+    r"|remboursement|ne marche pas|ne fonctionne pas|panne|cass[ée]|kaputt|funktioniert nicht|st[üu]rzt"
+    r"|r[üu]ckerstattung|erstattung|defekt|n[ãa]o funciona|n[ãa]o liga|quebrado|atrasado)\b"
+    # scripts without spaces between words: no \b
+    r"|届きません|届かない|壊れ|返金|故障|не пришёл|не пришел|не работает|возврат|сломал|退款|坏了)"
 )
+#: a reply was invited ironically: "thanks a lot for ...", "oh great", "/s".
 _SARCASM = re.compile(
-    r"\bthanks for nothing\b|\bthanks a lot for\b|\bso much for\b|\boh great\b|\byeah right\b|/s\b|🙄"
-    r"|\b(?:just |really )?love (?:how|that|it when) (?:my|you|your|the)\b|\bgreat job (?:losing|breaking|ruining)\b"
+    r"\bthanks for nothing\b|\bthanks a lot for\b|\bso much for\b|\boh great\b|\byeah right\b|/s\b|🙄|🙃"
+    r"|\b(?:just |really )?love (?:how|it when) (?:my|you|your|the)\b|\bgreat job (?:losing|breaking|ruining)\b"
+    r"|\bjust what i needed\b|\bnice one\b|\bsure,? i'll just\b|\bmake it make sense\b|\bimagine (?:selling|paying"
+    r"|charging|being)\b|\bcan't believe\b|\bapparently\b|\blol ok\b|\bhow you treat\b"
+)
+#: praise vocabulary: with it, negative sentiment alone (no problem words) is not a complaint.
+_PRAISE = re.compile(
+    r"\b(?:thanks?|thank you|thx|ty|kudos|props|shout ?out|respect|love[sd]?|loving|great|best|amazing|awesome"
+    r"|excellent|fantastic|brilliant|impressed|impressive|legends?|star|well done|smooth|perfect(?:ly)?|happy"
+    r"|insane|unreal|gorgeous|beautiful|nice|superb|recommend)\b|😍|❤️|🔥|🙌|🙏"
+)
+#: weaker cues of a problem report: count only in a post that does not praise and is not clearly positive.
+_PROBLEM_HINT = re.compile(
+    r"\b((?:not|never|nobody|nothing|none|nowhere|noone|won't|wont|can't|cant|cannot|couldn't|didn't|doesn't"
+    r"|don't|isn't|wasn't|aren't|haven't|hasn't|shouldn't|wouldn't)\b(?: \w+)?"
+    r"|again|every (?:time|day|night|morning|evening|week|month)|each (?:time|one)|\d+(?:st|nd|rd|th) time"
+    r"|(?:second|third|fourth|fifth) time|(?:two|three|four|five|six|\d+) times"
+    r"|(?<!in )(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several) (?:more )?(?:minutes?|hours?"
+    r"|days?|weeks?|months?|years?) (?:ago|since|later|now|already|after|without|for)"
+    r"|takes? (?:\d+|a|one|two|three|four|five|six|several) (?:hours?|days?|weeks?|months?)"
+    r"|(?:since|after|for|in over|over) (?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several)"
+    r" (?:minutes?|hours?|days?|weeks?|months?)"
+    r"|my (?!new\b)(?:\w+ )?(?:order|bill|account|phone|watch|laptop|router|buds|earbuds|screen|battery|repair|return|refund"
+    r"|plan|package|parcel|delivery|card|device|charger|subscription|internet|connection|service|data|case|sim"
+    r"|number|line|keyboard|speaker|invoice|payment|money)"
+    r"|billed|invoiced|courier|tracking|shipments?|vanished|gone|times? out|shuts?(?: itself)? off|resets? (?:itself|themselves)|reset themselves"
+    r"|so (?:hot|slow|low|bad|loud)|too (?:hot|slow|low|expensive|late)|barely|cash grab|sin \w+|nadie|personne"
+    r"|perdu|niemand|nunca|jamais|toujours pas|immer noch|no me|non si|non funziona|cobra\w+|rimborso|rotto"
+    r"|in ritardo|n[ãa]o cheg\w+|n[ãa]o receb\w+|nicht angekommen|dej[oó] de|deux fois|dos veces|zweimal"
+    r"|due volte|duas vezes|twice|(?:got|was|were|been) told|told me to|only (?:works|lasts|charges|gets|lasted)"
+    r"|still|different \w+ than)\b"
 )
 _REPOST = re.compile(r"^RT @")
 
@@ -160,12 +214,52 @@ def _own_post_keys(frame: pd.DataFrame, extra: Iterable[tuple[str, str]] | None)
     return keys
 
 
-def _reach_label(followers: np.ndarray) -> np.ndarray:
-    thousands = np.floor(followers / 1000).astype(np.int64)
-    millions = np.round(followers / 1e6, 1)
-    k = np.char.add(thousands.astype(str), "k followers")
-    m = np.char.add(np.char.replace(millions.astype(str), ".0", ""), "M followers")
-    return np.where(followers >= 1_000_000, m, k)
+def _reach_text(followers: float) -> str:
+    if followers >= 1_000_000:
+        return f"{followers / 1e6:.1f}".removesuffix(".0") + "M followers"
+    return f"{int(followers // 1000)}k followers"
+
+
+def _reach_labels(followers: np.ndarray) -> np.ndarray:
+    """ "12k followers" / "2.5M followers" for high-reach authors, "" for the rest."""
+    out = np.full(len(followers), "", dtype=object)
+    high = followers >= HIGH_REACH_FOLLOWERS
+    out[high] = [_reach_text(f) for f in followers[high]]
+    return out
+
+
+def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series) -> pd.DataFrame:
+    """What the (lower-cased, link-free) text says: question, help, problem (+ its term), hint, negative, sarcasm.
+
+    Sarcasm invites a reply whatever VADER says. Gratitude (compound >= 0.5, or >= 0.3 with
+    praise words; no question, help request or sarcasm) outweighs problem words ("thanks for
+    fixing my issue"); praise words outweigh negative sentiment alone and the weaker hints.
+    """
+    cleaned = text.str.replace(_NOT_A_PROBLEM, " ", regex=True)
+    question = text.str.contains(_QUESTION) & ~text.str.contains(_RHETORICAL)
+    help_ = text.str.contains(_HELP)
+    sarcasm = text.str.contains(_SARCASM)
+    praising = text.str.contains(_PRAISE) & ~sarcasm
+    plain = ~question & ~sarcasm & ~help_
+    grateful = plain & ((compound >= 0.5) | (praising & (compound >= 0.3)))
+    term = cleaned.str.extract(_PROBLEM, expand=False)
+    problem = term.notna() & ~grateful
+    hint_term = cleaned.str.extract(_PROBLEM_HINT, expand=False)
+    hint = hint_term.notna() & ~praising & ~grateful & (compound < 0.5)
+    negative = negative & ~(praising & ~problem)
+    return pd.DataFrame(
+        {
+            "question": question,
+            "help": help_,
+            "problem": problem,
+            "term": term.where(problem),
+            "hint": hint,
+            "hint_term": hint_term.where(hint),
+            "negative": negative,
+            "sarcasm": sarcasm,
+            "complaint": problem | hint | negative | sarcasm,
+        }
+    )
 
 
 def assess(
@@ -184,9 +278,10 @@ def assess(
     needs_reply: not is_own, not a repost ("RT @..."), author not one of the brand's handles,
     `brand` is an own brand, addressed to it (names it / a keyword / @handle, answers or sits in
     the thread of its post, or is in a subreddit named like it), AND a question (not rhetorical),
-    a help request, problem vocabulary (refund, cancelled, broken, still waiting, ...) or negative
-    sentiment. flag_signals (None when no reply is needed) e.g. "question; complaint: refund;
-    negative; 12k followers". priority_base: FORMULAS["priority_base"].
+    a help request, or a complaint (FORMULAS["needs_reply"]; see `_signals`). flag_signals (None
+    when no reply is needed) e.g. "question; complaint: refund; negative; 12k followers";
+    "problem: <cue>" names a weaker cue. priority_base: FORMULAS["priority_base"] (0..70).
+    Quality on tests/data/flags_labelled.csv: bench/README.md.
     """
     own = set(own_brands) if own_brands is not None else own_brand_names(brands)
     raw_text = _col(frame, "text").fillna("")
@@ -198,48 +293,48 @@ def assess(
     eligible = ~(is_own | by_handle | repost)
 
     addressed = _addressed(frame, text, own, brands, _own_post_keys(frame, own_post_ids))
-    cleaned = text.str.replace(_NOT_A_PROBLEM, " ", regex=True)
-    question = text.str.contains(_QUESTION) & ~text.str.contains(_RHETORICAL)
-    help_ = text.str.contains(_HELP)
-    problem_term = cleaned.str.extract(_PROBLEM, expand=False)
-    problem = problem_term.notna()
     sentiment = pd.to_numeric(frame["sentiment"], errors="coerce") if "sentiment" in frame else None
     compound = (sentiment if sentiment is not None else pd.Series(np.nan, index=frame.index)).fillna(0.0)
-    label = _col(frame, "sentiment_label")
-    negative = (label == "negative").fillna(False)
-    # gratitude: clearly positive thanks with no question, no sarcasm and no "but" is praise, not a problem.
-    sarcastic = text.str.contains(_SARCASM)
-    contrast = text.str.contains(r"\b(?:but|however|still|yet|although|though)\b")
-    grateful = (compound >= 0.5) & ~question & ~sarcastic & ~contrast & ~help_
-    problem = problem & ~grateful
-    complaint = problem | negative | (sarcastic & (compound < 0.5))
-    needs = (eligible & addressed & (question | help_ | complaint)).fillna(False).astype(bool)
+    negative = (_col(frame, "sentiment_label") == "negative").fillna(False)
+    candidate = (eligible & addressed).fillna(False).to_numpy(dtype=bool)
+    # the text rules are the costly part: run them only where a reply could be needed.
+    found = _signals(text[candidate], compound[candidate], negative[candidate])
+    flag: dict[str, np.ndarray] = {}
+    for column in ("question", "help", "problem", "hint", "negative", "sarcasm", "complaint"):
+        flag[column] = np.zeros(len(frame), dtype=bool)
+        flag[column][candidate] = found[column].to_numpy(dtype=bool)
+    term = np.full(len(frame), "", dtype=object)
+    hint = np.full(len(frame), "", dtype=object)
+    term[candidate] = found["term"].fillna("").str.replace(r"\s+", " ", regex=True).to_numpy(dtype=object)
+    hint[candidate] = found["hint_term"].fillna("").str.replace(r"\s+", " ", regex=True).to_numpy(dtype=object)
+    need = flag["question"] | flag["help"] | flag["complaint"]
 
     followers = pd.to_numeric(_col(frame, "author_followers"), errors="coerce").fillna(0).to_numpy(dtype=float)
     engagement = sum(
         pd.to_numeric(_col(frame, c), errors="coerce").fillna(0).to_numpy(dtype=float)
         for c in ("likes", "replies", "reposts", "quotes")
     )
-    neg = negative.to_numpy(dtype=bool)
     points = (
-        POINTS["question"] * question.to_numpy(dtype=bool)
-        + POINTS["help"] * help_.to_numpy(dtype=bool)
-        + POINTS["problem"] * problem.to_numpy(dtype=bool)
-        + neg * (POINTS["negative"] + POINTS["negative_per_compound"] * np.abs(compound.to_numpy(dtype=float)))
+        POINTS["question"] * flag["question"]
+        + POINTS["help"] * flag["help"]
+        + POINTS["problem"] * flag["problem"]
+        + POINTS["hint"] * (flag["hint"] & ~flag["problem"])
+        + flag["negative"]
+        * (POINTS["negative"] + POINTS["negative_per_compound"] * np.abs(compound.to_numpy(dtype=float)))
+        + POINTS["sarcasm"] * (flag["sarcasm"] & ~flag["problem"] & ~flag["negative"])
         + np.clip(5 * (np.log10(np.maximum(followers, 1)) - 2), 0, REACH_POINTS_MAX)
         + np.clip(5 * np.log10(1 + engagement), 0, ENGAGEMENT_POINTS_MAX)
     )
-    need = needs.to_numpy(dtype=bool)
     base = np.where(need, np.minimum(np.floor(points + 0.5), BASE_CAP), 0).astype(np.int64)
 
-    term = problem_term.fillna("").str.replace(r"\s+", " ", regex=True).to_numpy(dtype=object)
     parts = [
-        np.where(question.to_numpy(dtype=bool), "question", ""),
-        np.where(help_.to_numpy(dtype=bool), "help", ""),
-        np.where(problem.to_numpy(dtype=bool), "complaint: " + term, ""),
-        np.where(neg, "negative", ""),
-        np.where(~problem.to_numpy(dtype=bool) & ~neg & sarcastic.to_numpy(dtype=bool), "sarcasm", ""),
-        np.where(followers >= HIGH_REACH_FOLLOWERS, _reach_label(followers), ""),
+        np.where(flag["question"], "question", ""),
+        np.where(flag["help"], "help", ""),
+        np.where(flag["problem"], "complaint: " + term, ""),
+        np.where(flag["hint"] & ~flag["problem"], "problem: " + hint, ""),
+        np.where(flag["negative"], "negative", ""),
+        np.where(flag["sarcasm"], "sarcasm", ""),
+        _reach_labels(followers),
     ]
     joined = (
         pd.Series(

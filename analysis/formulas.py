@@ -17,22 +17,26 @@ FORMULAS: dict[str, str] = {
     ),
     "engagements": "likes + replies + reposts + quotes (a missing count counts as 0)",
     "engagement_rate": (
-        "engagements / views over mentions whose views are known (denominator 'views'); when no mention "
-        "in the group has views: engagements / author followers over mentions whose followers are known "
-        "(denominator 'followers'). Each ratio only counts engagements of mentions with that denominator."
+        "engagements / views over mentions whose views are known (views > 0; denominator 'views'); when no "
+        "mention in the group has views: engagements / author followers over mentions whose followers are "
+        "known (> 0; denominator 'followers'). Each ratio only counts engagements of mentions with that "
+        "denominator; the two are never mixed"
     ),
     "share_of_voice": "brand mentions / (brand mentions + competitor mentions), per period",
     "net_sentiment": "(positive - negative) / (positive + negative); empty when both are 0",
     "avg_sentiment": "sum of VADER compound / scored mentions (unscored excluded)",
     "needs_reply": (
-        "addressed to an own brand (names or @-mentions it, answers its post, or sits in its community) "
-        "AND a question, a complaint or problem report (negative sentiment or problem vocabulary), or a "
-        "request for help; never the brand's own posts, reposts or competitor-only mentions"
+        "addressed to an own brand (names or @-mentions it, answers or sits in the thread of its post, or is in "
+        "its subreddit) AND a question, a help request, or a complaint: problem vocabulary (refund, cancelled, "
+        "broken, still waiting, ...), a weaker problem cue (a negation, 'again', 'for 3 weeks', 'my order', ...) "
+        "in a post without praise, negative sentiment without praise words, or sarcasm; never the brand's own "
+        "posts, reposts or competitor-only mentions"
     ),
     "priority_base": (
-        "question 15 + help 20 + problem vocabulary 25 + negative 10 + 15 x |compound| + reach "
-        "5 x (log10(followers) - 2) capped 0..20 + engagement 5 x log10(1 + engagements) capped 0..10; "
-        "capped at 70; 0 when no reply is needed"
+        "question 15 + help 20 + problem vocabulary 25 (else weaker problem cue 15) + negative 10 + 15 x |compound| "
+        "+ sarcasm 15 (when neither problem words nor negative) + reach 5 x (log10(followers) - 2) capped 0..20 "
+        "+ engagement 5 x log10(1 + likes + replies + reposts + quotes) capped 0..10; rounded, capped at 70; "
+        "0 when no reply is needed"
     ),
     "priority": (
         "priority_base + waiting points: 20 x min(1, waited / SLA) + 10 once the SLA is breached; "

@@ -26,7 +26,7 @@ def period_start(values: pd.Series, period: Period = "day") -> pd.Series:
     day = ts.dt.floor("D")
     if period == "day":
         return day
-    return day - pd.to_timedelta(day.dt.weekday, unit="D")
+    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
 
 
 def iso_week_label(values: pd.Series) -> pd.Series:

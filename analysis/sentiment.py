@@ -47,11 +47,24 @@ def label_of(sentiment: pd.Series) -> pd.Series:
     return pd.Series(labels, index=sentiment.index, dtype=object)
 
 
-def _workers() -> int:
+def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def _workers() -> int:
+    """Processes worth starting: the cores not already busy (load average; this process counts as one).
+
+    On a machine shared with other jobs extra workers would only queue for the same cores.
+    """
+    cores = _cores()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not available on this platform
+        return cores
+    return max(1, min(cores, round(cores - load + 1)))
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -66,7 +79,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 def compounds(texts: list[str], workers: int | None = None) -> list[float]:
     """VADER compound of each text in order; distinct texts scored once, in parallel when many.
 
-    `workers` defaults to the cores this process may use; 1 forces a single process.
+    `workers` defaults to the idle cores (`_workers`); 1 forces a single process.
     """
     unique = list(dict.fromkeys(texts))
     workers = _workers() if workers is None else max(1, workers)

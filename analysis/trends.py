@@ -187,13 +187,14 @@ def spikes(values: pd.Series, window: int = 7, k: float = 3.0, min_value: float 
 def spike_mentions(
     mentions: pd.DataFrame, start: pd.Timestamp, period: Period = "day", n: int = 10, brand: str | None = None
 ) -> pd.DataFrame:
-    """The mentions that drove a spike: those posted in the period starting at `start` (of `brand`
-    if given, own posts excluded), the `n` with most engagements first (ties: newest first).
+    """The mentions that drove a spike: those posted in the period (day / ISO week, UTC) holding `start`
+    (of `brand` if given, own posts excluded), the `n` with most engagements first (ties: newest first).
 
     Returns those rows of `mentions` with an added `engagements` column.
     """
     start = pd.Timestamp(start)
     start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
+    start = period_start(pd.Series([start]), period).iloc[0]
     created = pd.to_datetime(mentions["created_at"], utc=True)
     mask = period_start(created, period) == start
     if brand is not None:
@@ -289,5 +290,8 @@ def top_hashtags(texts: pd.Series, n: int = 20, exclude: Iterable[str] = ()) -> 
 def _top(counts: Counter[str], name: str, n: int) -> pd.DataFrame:
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
     return pd.DataFrame(
-        {name: pd.Series([k for k, _ in ranked], dtype=object), "count": pd.Series([v for _, v in ranked], dtype=np.int64)}
+        {
+            name: pd.Series([k for k, _ in ranked], dtype=object),
+            "count": pd.Series([v for _, v in ranked], dtype=np.int64),
+        }
     )

@@ -8,6 +8,7 @@ the ratio, and checks that every score is identical. Run: .venv/bin/python bench
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -106,7 +107,10 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200_000)
     args = parser.parse_args()
     texts = realistic_texts(args.n)
-    print(f"{len(texts):,} texts, {len(set(texts)):,} distinct, workers available: {sentiment._workers()}")
+    print(
+        f"{len(texts):,} texts, {len(set(texts)):,} distinct; cores {sentiment._cores()}, "
+        f"load {os.getloadavg()[0]:.1f}, workers chosen {sentiment._workers()}"
+    )
 
     start = time.perf_counter()
     sia = SentimentIntensityAnalyzer()
@@ -118,9 +122,16 @@ def main() -> None:
     fast_s = time.perf_counter() - start
 
     assert fast["sentiment"].tolist() == plain, "scores differ from the plain VADER loop"
-    print(f"plain loop         {plain_s:7.2f} s  ({len(texts) / plain_s:,.0f} texts/s)")
-    print(f"sentiment.score    {fast_s:7.2f} s  ({len(texts) / fast_s:,.0f} texts/s)")
-    print(f"ratio              {plain_s / fast_s:7.2f} x   scores identical: yes")
+    timings = {"sentiment.score (default)": fast_s}
+    for workers in (1, 2):
+        start = time.perf_counter()
+        scores = sentiment.compounds(texts, workers=workers)
+        timings[f"compounds, workers={workers}"] = time.perf_counter() - start
+        assert scores == plain, f"scores differ from the plain VADER loop (workers={workers})"
+    print(f"{'plain loop':<28}{plain_s:7.2f} s  ({len(texts) / plain_s:,.0f} texts/s)")
+    for name, seconds in timings.items():
+        print(f"{name:<28}{seconds:7.2f} s  ({len(texts) / seconds:,.0f} texts/s)  {plain_s / seconds:5.2f}x")
+    print(f"ratio (default)             {plain_s / fast_s:7.2f} x   scores identical: yes")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ REQUEST_TIMEOUT = 30.0
 #: the longest wait a rate-limit answer may ask for before the runner retries (X windows are 15 min).
 MAX_RETRY_AFTER = 900.0
 #: loggers that print request headers or bodies at DEBUG: kept at INFO so a token never reaches a log.
-CHATTY_LOGGERS = ("tweepy", "tweepy.client", "prawcore", "praw", "urllib3", "requests_oauthlib", "oauthlib")
+CHATTY_LOGGERS = ("tweepy", "prawcore", "praw", "requests_oauthlib", "oauthlib")
 
 
 class TimeoutSession(requests.Session):
@@ -34,10 +34,13 @@ class TimeoutSession(requests.Session):
 
 
 def quiet_secret_loggers() -> None:
-    """Keep client libraries' DEBUG output (which includes auth headers) out of our logs."""
+    """Keep client libraries' DEBUG output (tweepy logs the Authorization header) out of any log.
+
+    The level is set on the libraries' own loggers, so it holds even when the app runs at DEBUG.
+    """
     for name in CHATTY_LOGGERS:
         logger = logging.getLogger(name)
-        if logger.getEffectiveLevel() < logging.INFO:
+        if logger.level < logging.INFO:
             logger.setLevel(logging.INFO)
 
 
@@ -110,5 +113,6 @@ def advance_window(window: dict[str, Any], top: Any, bottom: Any, exhausted: boo
     since = window.get("since")
     newest = window.get("newest") if filling else top
     if exhausted or bottom is None:
-        return {"since": newest if newest is not None else since}
-    return {"since": since, "resume": bottom, "newest": newest}
+        done = newest if newest is not None else since
+        return {"since": done} if done is not None else {}
+    return {k: v for k, v in (("since", since), ("resume", bottom), ("newest", newest)) if v is not None}

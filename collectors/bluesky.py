@@ -74,8 +74,10 @@ def map_error(exc: Exception, what: str = "bluesky") -> CollectorError:
     if isinstance(exc, atx.NetworkError):  # timeouts, connection errors, 502
         return RetriableError(f"{what}: network error ({status or exc.__class__.__name__})")
     if isinstance(exc, atx.UnauthorizedError):
-        return FatalError(f"{what}: not authorised ({status}{': ' + detail if detail else ''}); "
-                          "check BLUESKY_HANDLE and BLUESKY_APP_PASSWORD")
+        return FatalError(
+            f"{what}: not authorised ({status}{': ' + detail if detail else ''}); "
+            "check BLUESKY_HANDLE and BLUESKY_APP_PASSWORD"
+        )
     if isinstance(exc, atx.RequestErrorBase) and status is not None and status >= 500:
         return RetriableError(f"{what}: server error {status}")
     if isinstance(exc, atx.RequestErrorBase):
@@ -145,7 +147,9 @@ def post_row(post: Mapping[str, Any]) -> dict[str, Any] | None:
         "replies": post.get("replyCount"),
         "reposts": post.get("repostCount"),
         "quotes": post.get("quoteCount"),
-        "sort_at": min(t for t in (_time(record.get("createdAt")), _time(post.get("indexedAt")), "~") if t),
+        "sort_at": min(times)
+        if (times := [t for t in (_time(record.get("createdAt")), _time(post.get("indexedAt"))) if t])
+        else None,
         "indexed_at": _time(post.get("indexedAt")) or _time(record.get("createdAt")),
     }
 
@@ -153,8 +157,15 @@ def post_row(post: Mapping[str, Any]) -> dict[str, Any] | None:
 class BlueskyCollector:
     platform = "bluesky"
 
-    def __init__(self, source: Source, brand: Brand, handle: str, password: str,
-                 request: Request | None = None, now: datetime | None = None) -> None:
+    def __init__(
+        self,
+        source: Source,
+        brand: Brand,
+        handle: str,
+        password: str,
+        request: Request | None = None,
+        now: datetime | None = None,
+    ) -> None:
         self.source, self.brand = source, brand
         self.handle, self._password = handle.lstrip("@"), password
         self.request, self.now = request, now
@@ -181,8 +192,7 @@ class BlueskyCollector:
             raise RetriableError(f"bluesky {nsid}: unexpected answer (not JSON)")
         return response.content
 
-    def _pages(self, nsid: str, params: Callable[[str | None], Any], key: str,
-               skipped: Counter[str]) -> Any:
+    def _pages(self, nsid: str, params: Callable[[str | None], Any], key: str, skipped: Counter[str]) -> Any:
         """Yield the items of each page, following the API cursor up to max_pages (loop guarded)."""
         guard, token = PageGuard(), None
         for _ in range(self.source.max_pages):
@@ -203,8 +213,12 @@ class BlueskyCollector:
 
         def params(token: str | None) -> Any:
             return models.AppBskyFeedSearchPosts.Params(
-                q=self.source.query, sort="latest", limit=PAGE_LIMIT, cursor=token,
-                since=window.since, until=window.until,
+                q=self.source.query,
+                sort="latest",
+                limit=PAGE_LIMIT,
+                cursor=token,
+                since=window.since,
+                until=window.until,
             )
 
         complete = True
@@ -213,12 +227,20 @@ class BlueskyCollector:
                 complete = False
                 break
             rows += self._rows(items, skipped, matched=self.source.query)
-        times = [r["sort_at"] for r in rows if r["sort_at"] != "~"]
+        times = [r["sort_at"] for r in rows if r["sort_at"]]
         state["search"] = window.next(min(times, default=None), max(times, default=None), complete).dump()
         return rows
 
-    def _since(self, state: dict[str, Any], name: str, items_key: str, nsid: str, params: Callable[[str | None], Any],
-               keep: Callable[[dict[str, Any]], tuple[dict[str, Any], str] | None], skipped: Counter[str]) -> list[dict]:
+    def _since(
+        self,
+        state: dict[str, Any],
+        name: str,
+        items_key: str,
+        nsid: str,
+        params: Callable[[str | None], Any],
+        keep: Callable[[dict[str, Any]], tuple[dict[str, Any], str] | None],
+        skipped: Counter[str],
+    ) -> list[dict]:
         """Newest-first pages until the stream's stored position; position = newest indexedAt seen."""
         since = state.get(name) if isinstance(state.get(name), str) else None
         rows: list[dict[str, Any]] = []
@@ -247,19 +269,22 @@ class BlueskyCollector:
     def _notifications(self, state: dict[str, Any], skipped: Counter[str]) -> list[dict[str, Any]]:
         def params(token: str | None) -> Any:
             return models.AppBskyNotificationListNotifications.Params(
-                limit=PAGE_LIMIT, cursor=token, reasons=list(NOTIFICATION_REASONS))
+                limit=PAGE_LIMIT, cursor=token, reasons=list(NOTIFICATION_REASONS)
+            )
 
         def keep(item: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
             reason = item.get("reason")
             return (item, f"notification: {reason}") if reason in NOTIFICATION_REASONS else None
 
-        return self._since(state, "notifications", "notifications", "app.bsky.notification.listNotifications",
-                           params, keep, skipped)
+        return self._since(
+            state, "notifications", "notifications", "app.bsky.notification.listNotifications", params, keep, skipped
+        )
 
     def _own(self, state: dict[str, Any], skipped: Counter[str]) -> list[dict[str, Any]]:
         def params(token: str | None) -> Any:
             return models.AppBskyFeedGetAuthorFeed.Params(
-                actor=self.actor, filter="posts_with_replies", limit=PAGE_LIMIT, cursor=token)
+                actor=self.actor, filter="posts_with_replies", limit=PAGE_LIMIT, cursor=token
+            )
 
         def keep(item: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
             post = item.get("post")
@@ -305,7 +330,8 @@ class BlueskyCollector:
             return empty_frame()
         frame = pd.DataFrame(rows).drop(columns=["sort_at", "indexed_at"])
         own = self._own_ids()
-        frame["is_own"] = frame["author_handle"].str.lower().isin(own) | frame["author_id"].isin(own)
+        handles = frame["author_handle"].astype("string").str.lower()
+        frame["is_own"] = (handles.isin(own).fillna(False) | frame["author_id"].isin(own)).astype(bool)
         frame["brand"] = self.brand.name
         frame["source"] = self.source.name
         frame["retrieved_at"] = self.now or datetime.now(UTC)
@@ -350,7 +376,9 @@ def reply(mention: Mapping[str, Any], text: str, *, request: Request | None = No
         from atproto_client.utils import facet_detection
 
         created = client.send_post(
-            text, profile_identify=handle, facets=facet_detection.detect_facets(text) or None,
+            text,
+            profile_identify=handle,
+            facets=facet_detection.detect_facets(text) or None,
             reply_to=models.AppBskyFeedPost.ReplyRef(parent=parent, root=root),
         )
     except atx.AtProtocolError as exc:

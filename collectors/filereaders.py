@@ -30,8 +30,20 @@ BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 #: keys under which JSON exports keep their list of posts.
-RECORD_KEYS = ("data", "items", "posts", "tweets", "statuses", "results", "hits", "records", "entries", "messages",
-               "mentions", "rows")
+RECORD_KEYS = (
+    "data",
+    "items",
+    "posts",
+    "tweets",
+    "statuses",
+    "results",
+    "hits",
+    "records",
+    "entries",
+    "messages",
+    "mentions",
+    "rows",
+)
 
 
 class ImportFileError(Exception):
@@ -105,8 +117,10 @@ def detect_encoding(path: Path, forced: str | None = None) -> Encoding:
     if bad is None:
         return Encoding("utf-8")
     fallback = "cp1252" if _decodes(path, "cp1252") else "latin-1"
-    return Encoding(fallback, f"not valid UTF-8 (first bad byte at offset {bad}): read as {fallback}; "
-                              "pass --encoding if that is wrong")
+    return Encoding(
+        fallback,
+        f"not valid UTF-8 (first bad byte at offset {bad}): read as {fallback}; pass --encoding if that is wrong",
+    )
 
 
 def detect_format(path: Path, encoding: str) -> str:
@@ -146,8 +160,16 @@ def _csv_chunks(path: Path, encoding: str, chunk_rows: int, stats: ReadStats) ->
     sep = _separator(path, encoding)
     try:
         reader = pd.read_csv(
-            path, sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_values=[""],
-            chunksize=chunk_rows, on_bad_lines="warn", skipinitialspace=False, engine="c",
+            path,
+            sep=sep,
+            encoding=encoding,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            chunksize=chunk_rows,
+            on_bad_lines="warn",
+            skipinitialspace=False,
+            engine="c",
         )
         with reader:
             while True:
@@ -170,15 +192,23 @@ def _csv_chunks(path: Path, encoding: str, chunk_rows: int, stats: ReadStats) ->
         raise ImportFileError(f"cannot decode the file as {encoding}: {exc}; pass --encoding") from None
 
 
-def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.json_normalize(records, sep="_", max_level=3)
-    for column in frame.columns:
-        values = frame[column]
-        if values.dtype == object:
-            frame[column] = values.map(_as_text)
+def _flatten(
+    record: dict[str, Any], prefix: str = "", depth: int = 0, out: dict[str, str | None] | None = None
+) -> dict[str, str | None]:
+    """A JSON object as flat text columns: {"user": {"name": "a"}} -> {"user_name": "a"}."""
+    out = {} if out is None else out
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and depth < 3:
+            _flatten(value, f"{name}_", depth + 1, out)
         else:
-            frame[column] = values.map(_as_text).astype(object)
-    return frame
+            out[name] = _as_text(value)
+    return out
+
+
+def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Records as a frame of text (numbers are stringified before pandas sees them: ids keep every digit)."""
+    return pd.DataFrame.from_records([_flatten(r) for r in records]).astype(object)
 
 
 def _as_text(value: Any) -> str | None:

@@ -91,8 +91,9 @@ def hit_row(hit: dict[str, Any]) -> dict[str, Any] | None:
 class HackerNewsCollector:
     platform = "hackernews"
 
-    def __init__(self, source: Source, brand: Brand, session: requests.Session | None = None,
-                 now: datetime | None = None) -> None:
+    def __init__(
+        self, source: Source, brand: Brand, session: requests.Session | None = None, now: datetime | None = None
+    ) -> None:
         self.source, self.brand = source, brand
         self.query = source.query or brand.name
         self.tags = _tags(source.options.get("tags"))
@@ -152,7 +153,9 @@ class HackerNewsCollector:
         if not rows:
             return empty_frame()
         frame = pd.DataFrame(rows)
-        searchable = frame["text"].fillna("") + "\n" + frame["story_title"].fillna("") + "\n" + frame["story_url"].fillna("")
+        searchable = (
+            frame["text"].fillna("") + "\n" + frame["story_title"].fillna("") + "\n" + frame["story_url"].fillna("")
+        )
         matched = searchable.map(self.matcher.match)
         fuzzy = matched.isna() & frame["text"].notna()  # no text at all is counted by conform
         if fuzzy.any():

@@ -60,9 +60,14 @@ def base_url(instance: str | None) -> str:
 
 def make_client(instance: str | None, token: str | None, session: requests.Session | None = None) -> Mastodon:
     return Mastodon(
-        access_token=token or None, api_base_url=base_url(instance), ratelimit_method="throw",
-        request_timeout=TIMEOUT_SECONDS, mastodon_version=ASSUMED_VERSION, version_check_mode="created",
-        session=session, user_agent=USER_AGENT,
+        access_token=token or None,
+        api_base_url=base_url(instance),
+        ratelimit_method="throw",
+        request_timeout=TIMEOUT_SECONDS,
+        mastodon_version=ASSUMED_VERSION,
+        version_check_mode="created",
+        session=session,
+        user_agent=USER_AGENT,
     )
 
 
@@ -73,18 +78,22 @@ def map_error(exc: Exception, api: Mastodon | None, what: str) -> CollectorError
         wait = max(float(reset) - time.time(), 0.0) if isinstance(reset, int | float) else None
         return RetriableError(f"{what}: rate limited (429)", retry_after=wait)
     if isinstance(exc, errors.MastodonNetworkError | errors.MastodonServerError):
-        return RetriableError(f"{what}: {exc.__class__.__name__.removeprefix('Mastodon')}")
+        return RetriableError(f"{what}: {exc.__class__.__name__.removeprefix('Mastodon')} ({str(exc)[:200]})")
     status = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
     detail = exc.args[3] if len(exc.args) > 3 and exc.args[3] else ""
     if isinstance(exc, errors.MastodonUnauthorizedError) or status in (401, 403):
-        return FatalError(f"{what}: not authorised ({status or 401}{': ' + str(detail) if detail else ''}); "
-                          f"check {TOKEN}, or the instance may require a token for this")
+        return FatalError(
+            f"{what}: not authorised ({status or 401}{': ' + str(detail) if detail else ''}); "
+            f"check {TOKEN}, or the instance may require a token for this"
+        )
     if isinstance(exc, errors.MastodonNotFoundError):
         return FatalError(f"{what}: not found (404); check the instance and names in the source")
     if status is not None and status >= 500:
         return RetriableError(f"{what}: server error {status}")
-    return FatalError(f"{what}: {exc.__class__.__name__.removeprefix('Mastodon')}"
-                      f"{f' ({status})' if status else ''}{': ' + str(detail) if detail else ''}")
+    return FatalError(
+        f"{what}: {exc.__class__.__name__.removeprefix('Mastodon')}"
+        f"{f' ({status})' if status else ''}{': ' + str(detail) if detail else ''}"
+    )
 
 
 def _id(value: Any) -> int | None:
@@ -97,15 +106,24 @@ def _id(value: Any) -> int | None:
 class MastodonCollector:
     platform = "mastodon"
 
-    def __init__(self, source: Source, brand: Brand, token: str | None,
-                 session: requests.Session | None = None, now: datetime | None = None) -> None:
+    def __init__(
+        self,
+        source: Source,
+        brand: Brand,
+        token: str | None,
+        session: requests.Session | None = None,
+        now: datetime | None = None,
+    ) -> None:
         self.source, self.brand, self.now = source, brand, now
         self.instance = base_url(source.options.get("instance"))
         self.host = urlsplit(self.instance).hostname or ""
         self.token = token
         tags = source.options.get("hashtags") or []
-        self.hashtags = [str(t).strip().lstrip("#") for t in ([tags] if isinstance(tags, str) else tags)
-                         if str(t).strip().lstrip("#")]
+        self.hashtags = [
+            str(t).strip().lstrip("#")
+            for t in ([tags] if isinstance(tags, str) else tags)
+            if str(t).strip().lstrip("#")
+        ]
         self.include_mentions = bool(source.options.get("include_mentions", bool(token))) and bool(token)
         self.include_own = bool(source.options.get("include_own", True))
         handle = brand.handles.get("mastodon")
@@ -124,8 +142,9 @@ class MastodonCollector:
         except errors.MastodonError as exc:
             raise map_error(exc, self.api, f"mastodon {what}") from None
 
-    def _stream(self, state: dict[str, Any], name: str, fetch: Callable[[int | None, int | None], Any],
-                skipped: Counter[str]) -> list[Any]:
+    def _stream(
+        self, state: dict[str, Any], name: str, fetch: Callable[[int | None, int | None], Any], skipped: Counter[str]
+    ) -> list[Any]:
         """Items of one newest-first stream newer than its position, at most max_pages pages."""
         window = Window.load(state.get(name))
         items: list[Any] = []
@@ -149,27 +168,43 @@ class MastodonCollector:
 
     def _hashtag(self, state: dict[str, Any], tag: str, skipped: Counter[str]) -> list[dict[str, Any]]:
         def fetch(since: int | None, max_id: int | None) -> Any:
-            return self._call(f"#{tag}", self.api.timeline_hashtag, hashtag=tag, since_id=since, max_id=max_id,
-                              limit=PAGE_LIMIT)
+            return self._call(
+                f"#{tag}", self.api.timeline_hashtag, hashtag=tag, since_id=since, max_id=max_id, limit=PAGE_LIMIT
+            )
 
         return self._rows(self._stream(state, f"tag:{tag.lower()}", fetch, skipped), f"#{tag}", skipped)
 
     def _search(self, state: dict[str, Any], skipped: Counter[str]) -> list[dict[str, Any]]:
         def fetch(since: int | None, max_id: int | None) -> Any:
-            found = self._call("search", self.api.search_v2, q=self.source.query, resolve=False,
-                               result_type="statuses", min_id=since, max_id=max_id, limit=PAGE_LIMIT)
+            found = self._call(
+                "search",
+                self.api.search_v2,
+                q=self.source.query,
+                resolve=False,
+                result_type="statuses",
+                min_id=since,
+                max_id=max_id,
+                limit=PAGE_LIMIT,
+            )
             return found.get("statuses") if isinstance(found, Mapping) else []
 
         return self._rows(self._stream(state, "search", fetch, skipped), self.source.query, skipped)
 
     def _notifications(self, state: dict[str, Any], skipped: Counter[str]) -> list[dict[str, Any]]:
         def fetch(since: int | None, max_id: int | None) -> Any:
-            return self._call("notifications", self.api.notifications, types=["mention"], since_id=since,
-                              max_id=max_id, limit=PAGE_LIMIT)
+            return self._call(
+                "notifications",
+                self.api.notifications,
+                types=["mention"],
+                since_id=since,
+                max_id=max_id,
+                limit=PAGE_LIMIT,
+            )
 
-        notes = self._stream(state, "notifications", fetch, skipped)
-        statuses = [n.get("status") for n in notes if n.get("type") == "mention"]
-        return self._rows([s for s in statuses if s], "notification: mention", skipped)
+        notes = [n for n in self._stream(state, "notifications", fetch, skipped) if n.get("type") == "mention"]
+        statuses = [n.get("status") for n in notes if isinstance(n.get("status"), Mapping)]
+        skipped["mention without a status"] += len(notes) - len(statuses)
+        return self._rows(statuses, "notification: mention", skipped)
 
     def _own_id(self) -> str | None:
         if self.own_account_id is None:
@@ -190,8 +225,15 @@ class MastodonCollector:
             return []
 
         def fetch(since: int | None, max_id: int | None) -> Any:
-            return self._call("own statuses", self.api.account_statuses, id=account, since_id=since, max_id=max_id,
-                              exclude_reblogs=True, limit=PAGE_LIMIT)
+            return self._call(
+                "own statuses",
+                self.api.account_statuses,
+                id=account,
+                since_id=since,
+                max_id=max_id,
+                exclude_reblogs=True,
+                limit=PAGE_LIMIT,
+            )
 
         return self._rows(self._stream(state, "own", fetch, skipped), "own account", skipped)
 
@@ -290,8 +332,9 @@ def _reply_instance(mention: Mapping[str, Any]) -> str | None:
     return urlsplit(url).hostname if isinstance(url, str) and url else None
 
 
-def reply(mention: Mapping[str, Any], text: str, *, instance: str | None = None,
-          session: requests.Session | None = None) -> str:
+def reply(
+    mention: Mapping[str, Any], text: str, *, instance: str | None = None, session: requests.Session | None = None
+) -> str:
     """Post `text` as the brand account's reply to a Mastodon mention; returns the new status id.
 
     The status is answered by its id on `instance` (default: the instance the mention was
@@ -312,10 +355,16 @@ def reply(mention: Mapping[str, Any], text: str, *, instance: str | None = None,
         author = (target.get("account") or {}).get("acct")
         body = text if not author or f"@{author}" in text else f"@{author} {text}"
         if len(body) > MAX_REPLY_CHARS:
-            raise FatalError(f"mastodon: the reply has {len(body)} characters with the @mention; "
-                             f"the usual limit is {MAX_REPLY_CHARS}")
-        posted = api.status_post(body, in_reply_to_id=status_id, visibility=target.get("visibility") or None,
-                                 language=target.get("language") or None)
+            raise FatalError(
+                f"mastodon: the reply has {len(body)} characters with the @mention; "
+                f"the usual limit is {MAX_REPLY_CHARS}"
+            )
+        posted = api.status_post(
+            body,
+            in_reply_to_id=status_id,
+            visibility=target.get("visibility") or None,
+            language=target.get("language") or None,
+        )
     except errors.MastodonNotFoundError:
         raise FatalError("mastodon: the status was deleted or is not visible to the brand account") from None
     except errors.MastodonError as exc:

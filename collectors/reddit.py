@@ -154,6 +154,8 @@ def map_thing(thing: Any, ctx: MapContext) -> dict[str, Any] | str:
     if author is None and (text is None or name.startswith("t3_") and _str(data.get("selftext")) in GONE):
         return "deleted or removed"
     created = created_utc(thing)
+    if created is None:
+        return "missing created_at"
     handle = (ctx.handle or "").lower()
     return {
         "platform": "reddit",
@@ -168,7 +170,7 @@ def map_thing(thing: Any, ctx: MapContext) -> dict[str, Any] | str:
         "author_followers": None,  # listings do not say
         "text": text,
         "lang": None,
-        "created_at": datetime.fromtimestamp(created, UTC) if created is not None else None,
+        "created_at": datetime.fromtimestamp(created, UTC),
         "likes": None if data.get("score_hidden") is True else _count(data.get("score")),
         "replies": replies,
         "reposts": reposts,
@@ -253,6 +255,13 @@ class Listing:
     matched: str
 
 
+def _opener(
+    method: Callable[..., Iterator[Any]], *args: Any, **kwargs: Any
+) -> Callable[[int, dict[str, str]], Iterator[Any]]:
+    """(limit, params) -> the praw ListingGenerator of `method`, 100 items a request."""
+    return lambda limit, params: method(*args, limit=limit, request_limit=PAGE_SIZE, params=params, **kwargs)
+
+
 def _position(value: Any) -> dict[str, Any] | None:
     ok = isinstance(value, dict) and isinstance(value.get("t"), int | float) and isinstance(value.get("id"), str)
     return {"t": float(value["t"]), "id": value["id"]} if ok else None
@@ -291,7 +300,7 @@ class RedditCollector:
         try:
             for listing in self.listings():
                 ctx = MapContext(self.brand, listing.matched, self.source, retrieved_at, self.handle)
-                things, state[listing.name] = self._run(listing, state.get(listing.name, {}))
+                things, state[listing.name] = self.fetch_listing(listing, state.get(listing.name, {}))
                 rows += map_things(things, ctx, skipped)
             if self.thread_limit:
                 found, state["threads"] = self._threads(state.get("threads", {}), rows, retrieved_at, skipped)
@@ -306,30 +315,25 @@ class RedditCollector:
         return CollectResult(conform(frame, skipped), encode_cursor(state), skipped)
 
     def listings(self) -> list[Listing]:
+        """The newest-first listings this source reads, in order."""
         place = "+".join(self.subreddits) or "all"
         sub = self.reddit.subreddit(place)
+        account = f"u/{self.handle}"
         found: list[Listing] = []
         if self.query:
-            query = self.query
-            found.append(
-                Listing(
-                    "search", lambda n, p: sub.search(query, sort="new", time_filter="all", limit=n, params=p), query
-                )
-            )
+            found.append(Listing("search", _opener(sub.search, self.query, sort="new", time_filter="all"), self.query))
         elif self.subreddits:
-            found.append(Listing("posts", lambda n, p: sub.new(limit=n, params=p), f"r/{place}"))
-            found.append(Listing("comments", lambda n, p: sub.comments(limit=n, params=p), f"r/{place}"))
+            found.append(Listing("posts", _opener(sub.new), f"r/{place}"))
+            found.append(Listing("comments", _opener(sub.comments), f"r/{place}"))
         if self.include_mentions:
-            found.append(
-                Listing("mentions", lambda n, p: self.reddit.inbox.mentions(limit=n, params=p), f"u/{self.handle}")
-            )
+            found.append(Listing("mentions", _opener(self.reddit.inbox.mentions), account))
         if self.include_own:
             user = self.reddit.redditor(self.handle)
-            found.append(Listing("own_comments", lambda n, p: user.comments.new(limit=n, params=p), f"u/{self.handle}"))
-            found.append(Listing("own_posts", lambda n, p: user.submissions.new(limit=n, params=p), f"u/{self.handle}"))
+            found.append(Listing("own_comments", _opener(user.comments.new), account))
+            found.append(Listing("own_posts", _opener(user.submissions.new), account))
         return found
 
-    def _run(self, listing: Listing, window: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    def fetch_listing(self, listing: Listing, window: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
         """Items above the listing's window, newest first, at most max_pages pages; and the new window."""
         window = _readable(window)
         since, resume = window.get("since"), window.get("resume")

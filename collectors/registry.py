@@ -21,6 +21,7 @@ FACTORIES: dict[str, tuple[str, str]] = {
     "mastodon": ("collectors.mastodon", "from_source"),
     "hackernews": ("collectors.hackernews", "from_source"),
     "rss": ("collectors.rss", "from_source"),
+    "csv": ("collectors.importer", "from_source"),
 }
 #: platform -> credentials a source needs before it can run (read access).
 REQUIRED: dict[str, list[str]] = {
@@ -31,6 +32,7 @@ REQUIRED: dict[str, list[str]] = {
     "mastodon": [],  # hashtags need none; a `query` or mentions need MASTODON_ACCESS_TOKEN (checked by the factory)
     "hackernews": [],
     "rss": [],
+    "csv": [],
 }
 
 

@@ -19,6 +19,8 @@ from collectors.base import FatalError
 REPLIERS: dict[str, tuple[str, str]] = {
     "x": ("collectors.x", "reply"),
     "reddit": ("collectors.reddit", "reply"),
+    "bluesky": ("collectors.bluesky", "reply"),
+    "mastodon": ("collectors.mastodon", "reply"),
 }
 
 

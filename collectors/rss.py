@@ -2,13 +2,14 @@
 
 Each feed is fetched with requests (timeouts, status codes mapped to retriable / fatal,
 conditional GET with the feed's ETag / Last-Modified) and the bytes parsed by feedparser.
-Entries are kept when they name one of the brand's keywords (or the source's `query`) and
+An entry is new when its id was not in the feed at the previous run (publication times
+are not a safe cursor: feeds publish late and backdate). Entries are kept when they name one of the brand's keywords (or the source's `query`) and
 none of its `exclude` terms; entry HTML is reduced to plain text (scripts and markup gone).
 Entries without a date cannot be stored and are counted. With several feeds, one failing
 feed is counted and skipped; the source fails only when every feed fails.
 
 Source keys: `url` (one feed) and/or `feeds` (a list). No credentials.
-Cursor: JSON `{"feeds": {url: {"newest": ISO time, "ids": [ids at that time], "etag", "modified"}}}`.
+Cursor: JSON `{"feeds": {url: {"newest": ISO time, "ids": [ids in the feed], "etag", "modified"}}}`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from collectors.web import fetch, html_to_text
 from config import Brand, Config, Source
 
 MAX_ID_CHARS = 128
+#: ids remembered per feed (a feed is a window of its latest entries, rarely more than a few hundred).
+MAX_SEEN_IDS = 500
 ISO = "%Y-%m-%dT%H:%M:%S%z"
 
 
@@ -41,6 +44,12 @@ def feed_urls(source: Source) -> list[str]:
         if isinstance(value, str) and value.strip() and value.strip() not in urls:
             urls.append(value.strip())
     return urls
+
+
+def label(url: str) -> str:
+    """How a feed is named in messages: scheme, host and path only (a query string may hold a key)."""
+    parts = urlsplit(url)
+    return f"feed {parts.scheme}://{parts.netloc}{parts.path}" if parts.netloc else f"feed {url[:80]}"
 
 
 def _entry_time(entry: dict[str, Any]) -> datetime | None:
@@ -92,8 +101,9 @@ def entry_text(entry: dict[str, Any]) -> str:
 class RssCollector:
     platform = "rss"
 
-    def __init__(self, source: Source, brand: Brand, session: requests.Session | None = None,
-                 now: datetime | None = None) -> None:
+    def __init__(
+        self, source: Source, brand: Brand, session: requests.Session | None = None, now: datetime | None = None
+    ) -> None:
         self.source, self.brand = source, brand
         self.urls = feed_urls(source)
         if not self.urls:
@@ -131,53 +141,58 @@ class RssCollector:
             headers["If-None-Match"] = str(seen["etag"])
         if seen.get("modified"):
             headers["If-Modified-Since"] = str(seen["modified"])
-        response = fetch(self.session, url, headers=headers, what=f"feed {url}")
+        response = fetch(self.session, url, headers=headers, what=label(url))
         if response.status_code == 304:
             return [], seen
         parsed = feedparser.parse(
             response.content,
-            response_headers={k.lower(): v for k, v in response.headers.items() if k.lower() in ("content-type",
-                                                                                                 "content-language")}
+            response_headers={
+                k.lower(): v for k, v in response.headers.items() if k.lower() in ("content-type", "content-language")
+            }
             | {"content-location": response.url or url},
         )
-        if parsed.get("bozo") and not parsed.get("entries") and not parsed.get("feed"):
-            raise FatalError(f"feed {url}: not an RSS or Atom feed ({parsed.get('bozo_exception')})")
+        if not parsed.get("version") and not parsed.get("entries"):
+            reason = parsed.get("bozo_exception") or "no feed elements"
+            raise FatalError(f"{label(url)}: not an RSS or Atom feed ({reason})")
         feed = parsed.get("feed") or {}
-        newest = seen.get("newest")
-        ids_at_newest = set(seen.get("ids") or [])
+        seen_ids = set(seen.get("ids") or [])
         lang = str(feed.get("language") or "").strip().lower()[:16] or None
         rows: list[dict[str, Any]] = []
-        times: list[tuple[str, str]] = []
+        current: list[str] = []
+        stamps: list[str] = []
         for entry in parsed.get("entries") or []:
             post_id, when = entry_id(entry, url), _entry_time(entry)
             if post_id is None or when is None:
                 skipped["entry without id or date"] += 1
                 continue
-            stamp = when.strftime(ISO)
-            times.append((stamp, post_id))
-            if newest and (stamp < newest or (stamp == newest and post_id in ids_at_newest)):
-                continue  # seen on an earlier run
+            current.append(post_id)
+            stamps.append(when.strftime(ISO))
+            if post_id in seen_ids:
+                continue  # in the feed at the last run already
             text = entry_text(entry)
             matched = self.matcher.match(text)
             if matched is None:
                 skipped["not about the brand (no keyword, or an excluded term)"] += 1
                 continue
             link = entry.get("link") or None
-            rows.append({
-                "post_id": post_id, "url": link, "text": text, "created_at": when, "lang": lang,
-                "author_handle": _host(link) or _host(feed.get("link")) or _host(url),
-                "author_name": entry.get("author") or feed.get("title") or None, "matched": matched,
-            })
-        top = max(times) if times else None
+            rows.append(
+                {
+                    "post_id": post_id,
+                    "url": link,
+                    "text": text,
+                    "created_at": when,
+                    "lang": lang,
+                    "author_handle": _host(link) or _host(feed.get("link")) or _host(url),
+                    "author_name": entry.get("author") or feed.get("title") or None,
+                    "matched": matched,
+                }
+            )
         cursor_entry = {
-            "newest": top[0] if top and (not newest or top[0] >= newest) else newest,
+            "newest": max([*stamps, *([seen["newest"]] if seen.get("newest") else [])], default=None),
+            "ids": list(dict.fromkeys(current))[:MAX_SEEN_IDS] or sorted(seen_ids),
             "etag": response.headers.get("ETag"),
             "modified": response.headers.get("Last-Modified"),
         }
-        ids = sorted({i for s, i in times if s == cursor_entry["newest"]})
-        if cursor_entry["newest"] == newest:
-            ids = sorted(set(ids) | ids_at_newest)
-        cursor_entry["ids"] = ids[:200]
         return rows, {k: v for k, v in cursor_entry.items() if v}
 
     def _frame(self, rows: list[dict[str, Any]], skipped: Counter[str]) -> pd.DataFrame:

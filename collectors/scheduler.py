@@ -32,6 +32,7 @@ from sqlalchemy import Engine, func, select, update
 from analysis.reports import last_full_week
 from collectors.runner import RunInterrupted, RunSummary, run_source
 from config import Config, Source
+from store.locks import default_owner, release_prefixed
 from store.schema import cursors, runs
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,9 @@ class SourceJob:
         self.running.set()
         try:
             summary = self.run(self.engine, self.config, self.source, sleep=self.sleep, owner=self.owner)
+        except Exception as exc:  # e.g. the database unreachable for the lease: a failure like any other
+            log.exception("source %s could not run", self.source.name)
+            summary = RunSummary(self.source.name, "error", error=f"{exc.__class__.__name__}: {exc}")
         finally:
             self.running.clear()
         if is_failure(summary):
@@ -174,62 +178,70 @@ def _utc(value: Any) -> pd.Timestamp | None:
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
+#: schedule_status's columns, in order.
+STATUS_COLUMNS: tuple[str, ...] = (
+    "source", "platform", "brand", "enabled", "every_seconds", "last_started_at", "last_finished_at",
+    "last_status", "last_error", "last_fetched", "last_new", "failures_in_row", "next_run_at", "overdue",
+    "locked_by", "lock_expires_at",
+)  # fmt: skip
+
+
+def _last_runs_and_leases(engine: Engine) -> tuple[dict[str, Any], dict[str, Any]]:
+    with engine.connect() as conn:
+        newest = select(runs.c.source, func.max(runs.c.id).label("id")).group_by(runs.c.source).subquery()
+        last = {r.source: r for r in conn.execute(select(runs).join(newest, runs.c.id == newest.c.id))}
+        query = select(cursors.c.source, cursors.c.lock_owner, cursors.c.lock_expires_at)
+        leases = {r.source: r for r in conn.execute(query) if r.lock_owner is not None}
+    return last, leases
+
+
+def _status_row(engine: Engine, source: Source, run: Any, lease: Any, now: pd.Timestamp, cap: float) -> dict:
+    failures = failures_in_row(engine, source.name) if run is not None else 0
+    started = _utc(run.started_at) if run is not None else None
+    next_at = None
+    if started is not None and source.enabled:
+        next_at = started + pd.Timedelta(seconds=backoff_seconds(source.every_seconds, failures, cap))
+    expires = _utc(lease.lock_expires_at) if lease is not None else None
+    held = expires is not None and expires > now
+    late = next_at is not None and now > next_at + pd.Timedelta(seconds=source.every_seconds + 60)
+    return {
+        "source": source.name,
+        "platform": source.platform,
+        "brand": source.brand,
+        "enabled": source.enabled,
+        "every_seconds": source.every_seconds,
+        "last_started_at": started,
+        "last_finished_at": _utc(run.finished_at) if run is not None else None,
+        "last_status": run.status if run is not None else None,
+        "last_error": run.error if run is not None else None,
+        "last_fetched": run.fetched if run is not None else None,
+        "last_new": run.new if run is not None else None,
+        "failures_in_row": failures,
+        "next_run_at": next_at,
+        "overdue": bool(late),
+        "locked_by": lease.lock_owner if held else None,
+        "lock_expires_at": expires if held else None,
+    }
+
+
 def schedule_status(
     engine: Engine, config: Config, now: datetime | None = None, cap: float = BACKOFF_CAP_SECONDS
 ) -> pd.DataFrame:
     """One row per configured source, for the Sources page: its last run and when the next is due.
 
-    Columns: source, platform, brand, enabled, every_seconds, last_started_at, last_finished_at,
-    last_status, last_error, last_fetched, last_new, failures_in_row, next_run_at, overdue,
-    locked_by, lock_expires_at. next_run_at = last start + backoff_seconds(every, failures_in_row)
-    (what a running scheduler does, before jitter); null when the source never ran or is disabled.
+    Columns: STATUS_COLUMNS. failures_in_row: failed runs since the last ok one (see
+    failures_in_row). next_run_at = last start + backoff_seconds(every, failures_in_row) (what
+    a running scheduler does, before jitter); null when the source never ran or is disabled.
     overdue: next_run_at is more than an interval plus a minute ago (is a scheduler running?).
-    locked_by: the process collecting it right now, if any.
+    locked_by / lock_expires_at: the process collecting it right now, if any.
     """
-    now_ts = _utc(now or datetime.now(UTC))
-    rows = []
-    with engine.connect() as conn:
-        newest = select(runs.c.source, func.max(runs.c.id).label("id")).group_by(runs.c.source).subquery()
-        last = {r.source: r for r in conn.execute(select(runs).join(newest, runs.c.id == newest.c.id))}
-        leases = {
-            r.source: r for r in conn.execute(select(cursors.c.source, cursors.c.lock_owner, cursors.c.lock_expires_at))
-        }
-    for source in config.sources:
-        run = last.get(source.name)
-        failures = failures_in_row(engine, source.name) if run is not None else 0
-        started = _utc(run.started_at) if run is not None else None
-        next_at = None
-        if started is not None and source.enabled:
-            next_at = started + pd.Timedelta(seconds=backoff_seconds(source.every_seconds, failures, cap))
-        lease = leases.get(source.name)
-        expires = _utc(lease.lock_expires_at) if lease is not None else None
-        held = lease is not None and lease.lock_owner is not None and expires is not None and expires > now_ts
-        rows.append(
-            {
-                "source": source.name,
-                "platform": source.platform,
-                "brand": source.brand,
-                "enabled": source.enabled,
-                "every_seconds": source.every_seconds,
-                "last_started_at": started,
-                "last_finished_at": _utc(run.finished_at) if run is not None else None,
-                "last_status": run.status if run is not None else None,
-                "last_error": run.error if run is not None else None,
-                "last_fetched": run.fetched if run is not None else None,
-                "last_new": run.new if run is not None else None,
-                "failures_in_row": failures,
-                "next_run_at": next_at,
-                "overdue": bool(
-                    next_at is not None and now_ts > next_at + pd.Timedelta(seconds=source.every_seconds + 60)
-                ),
-                "locked_by": lease.lock_owner if held else None,
-                "lock_expires_at": expires if held else None,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+    moment = pd.Timestamp(now or datetime.now(UTC))
+    moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
+    last, leases = _last_runs_and_leases(engine)
+    rows = [_status_row(engine, s, last.get(s.name), leases.get(s.name), moment, cap) for s in config.sources]
+    frame = pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
     for column in ("last_started_at", "last_finished_at", "next_run_at", "lock_expires_at"):
-        if column in frame:
-            frame[column] = pd.to_datetime(frame[column], utc=True)
+        frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
 
 
@@ -293,12 +305,13 @@ def build_scheduler(
 
 
 def close_interrupted(
-    engine: Engine, sources: list[str], reason: str = "interrupted: the scheduler was stopped"
+    engine: Engine, sources: list[str], owner: str, reason: str = "interrupted: the scheduler was stopped"
 ) -> int:
-    """Close the `running` rows of these sources (runs of this process that did not finish in time).
+    """Close the `running` rows of these sources and free their leases (this process's runs that did not finish).
 
-    Waits at most 2 s for a busy SQLite database: a row left `running` is closed by the
-    source's next run anyway.
+    Used just before the process exits, so their transactions can no longer commit. Waits at
+    most 2 s for a busy SQLite database: a row left `running` is closed by the source's next
+    run, and a lease left behind expires by itself.
     """
     if not sources:
         return 0
@@ -306,11 +319,13 @@ def close_interrupted(
         with engine.begin() as conn:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("PRAGMA busy_timeout=2000")
-            return conn.execute(
+            closed = conn.execute(
                 update(runs)
                 .where(runs.c.source.in_(sources), runs.c.status == "running")
                 .values(status="error", finished_at=datetime.now(UTC), error=reason)
             ).rowcount
+            release_prefixed(conn, sources, owner)
+            return closed
     except Exception as exc:
         log.warning("could not close the interrupted runs of %s: %s", ", ".join(sources), exc)
         return 0
@@ -344,14 +359,11 @@ def serve(
 
     On a signal: no new runs start; runs going on get `grace` seconds (a second signal cuts
     that short); runs still going after that are closed as interrupted and the process exits
-    at once, so their uncommitted transaction is rolled back by the database.
+    at once, so their uncommitted transaction is rolled back by the database (their leases are freed).
     """
-    from store.locks import default_owner
-
     stop, force = threading.Event(), threading.Event()
-    scheduler, jobs = build_scheduler(
-        engine, config, stop, owner=owner or default_owner("scheduler"), reports=reports, cap=cap
-    )
+    owner = owner or default_owner("scheduler")
+    scheduler, jobs = build_scheduler(engine, config, stop, owner=owner, reports=reports, cap=cap)
 
     def on_signal(signum: int, _frame: Any) -> None:
         if stop.is_set():
@@ -373,7 +385,7 @@ def serve(
             time.sleep(0.05)
         left = [j.source.name for j in jobs if j.running.is_set()]
         if left:
-            closed = close_interrupted(engine, left)
+            closed = close_interrupted(engine, left, owner)
             log.warning(
                 "stopped with %d run(s) unfinished (%s): closed as interrupted, nothing half-saved",
                 closed,
@@ -410,7 +422,7 @@ def supervise(commands: dict[str, list[str]], grace: float = 10.0, poll: float =
     try:
         for name, command in commands.items():
             children[name] = subprocess.Popen(command, start_new_session=True)
-            log.warning("started %s (pid %d)", name, children[name].pid)
+            log.info("started %s (pid %d)", name, children[name].pid)
         while not stop.wait(poll):
             ended = [(name, child.returncode) for name, child in children.items() if child.poll() is not None]
             if ended:
@@ -421,7 +433,7 @@ def supervise(commands: dict[str, list[str]], grace: float = 10.0, poll: float =
     finally:
         for name, child in children.items():
             if child.poll() is None:
-                log.warning("stopping %s (pid %d)", name, child.pid)
+                log.info("stopping %s (pid %d)", name, child.pid)
                 child.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + grace
         for name, child in children.items():

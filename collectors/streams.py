@@ -67,7 +67,9 @@ class Window:
         return cls()
 
     def dump(self) -> dict[str, Any] | None:
-        out = {k: v for k, v in (("since", self.since), ("until", self.until), ("newest", self.newest)) if v is not None}
+        out = {
+            k: v for k, v in (("since", self.since), ("until", self.until), ("newest", self.newest)) if v is not None
+        }
         return out or None
 
     def next(self, oldest: Any, newest: Any, complete: bool) -> Window:

@@ -52,7 +52,9 @@ def check_status(response: requests.Response, what: str) -> None:
         wait = retry_after(response.headers.get("Retry-After"))
         raise RetriableError(f"{what}: rate limited (429)", retry_after=wait)
     if code >= 500:
-        raise RetriableError(f"{what}: server error {code}", retry_after=retry_after(response.headers.get("Retry-After")))
+        raise RetriableError(
+            f"{what}: server error {code}", retry_after=retry_after(response.headers.get("Retry-After"))
+        )
     if code in (401, 403):
         raise FatalError(f"{what}: access denied ({code})")
     if code in (404, 410):
@@ -78,8 +80,11 @@ def fetch(
         raise RetriableError(f"{what}: timed out") from None
     except requests.ConnectionError as exc:
         raise RetriableError(f"{what}: connection failed ({exc.__class__.__name__})") from None
-    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-            requests.exceptions.InvalidSchema) as exc:
+    except (
+        requests.exceptions.InvalidURL,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidSchema,
+    ) as exc:
         raise FatalError(f"{what}: bad URL ({exc})") from None
     except requests.RequestException as exc:
         raise RetriableError(f"{what}: request failed ({exc.__class__.__name__})") from None
@@ -90,8 +95,29 @@ def fetch(
 
 
 _DROP = {"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math", "head", "title"}
-_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section",
-          "article", "header", "footer", "ul", "ol", "table", "hr"}
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "ul",
+    "ol",
+    "table",
+    "hr",
+}
 
 
 class _TextExtractor(HTMLParser):

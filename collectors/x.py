@@ -151,6 +151,9 @@ def map_tweet(item: Any, users: Mapping[str, Mapping[str, Any]], ctx: MapContext
         kind, parent = "quote", refs["quoted"]
     else:
         kind, parent = "post", None
+    created_at = _created_at(item.get("created_at"), post_id)
+    if created_at is None:
+        return "missing created_at"
     lang = _text(item.get("lang"))
     own_handle = (ctx.handle or "").lower()
     is_own = bool(
@@ -171,7 +174,7 @@ def map_tweet(item: Any, users: Mapping[str, Mapping[str, Any]], ctx: MapContext
         "author_followers": _count(user_metrics.get("followers_count")),
         "text": text,
         "lang": None if lang == "und" else lang,
-        "created_at": _created_at(item.get("created_at"), post_id),
+        "created_at": created_at,
         "likes": _count(metrics.get("like_count")),
         "replies": _count(metrics.get("reply_count")),
         "reposts": _count(metrics.get("retweet_count")),

@@ -1,3 +1,89 @@
+"""Reply queue: flagged mentions by priority with their reasons, time waited against the SLA, the
+thread around each, and the actions a community manager takes (each saved at once)."""
+
+from __future__ import annotations
+
 import streamlit as st
 
-st.title("queue")
+from analysis.formulas import FORMULAS
+from store import queue
+from ui import context, filters, queue_view
+from ui import queue_actions as act
+from ui.text import escape_markdown
+
+ctx = context.load()
+selected = filters.current()
+versions = context.versions(ctx)
+minute = context.now_minute()
+own = [b.name for b in ctx.config.own_brands()]
+
+st.title("Reply queue")
+st.caption(
+    f"Mentions posted {selected.start:%d %b %Y} to {selected.end:%d %b %Y} (UTC) that need a reply, most urgent first. "
+    f"Priority (0-100): {FORMULAS['priority']}."
+)
+
+you = st.text_input(
+    "You are", key=act.USER, persist_state="session", max_chars=128, placeholder="your name: saved with every action",
+    help="Saved as who made each change, so colleagues see who did what.",
+)
+columns = st.columns(4)
+brands = columns[0].multiselect(
+    "Brands", own, default=[b for b in selected.brands if b in own] or own, key="queue_brands",
+    persist_state="session", placeholder="All own brands",
+)
+platforms = columns[1].multiselect(
+    "Platforms", queue_view.platform_options(ctx), default=list(selected.platforms), key="queue_platforms",
+    persist_state="session", placeholder="All platforms", format_func=queue_view.platform_label,
+)
+statuses = columns[2].multiselect(
+    "Status", list(queue.STATUSES), default=list(queue.OPEN), key="queue_statuses", persist_state="session",
+    placeholder="Any status",
+)
+people = context.assignees(ctx.url, versions, ctx)
+choices = ["Anyone", "Unassigned", *sorted(set(people) | ({you.strip()} if you and you.strip() else set()))]
+picked_person = columns[3].selectbox("Assignee", choices, key="queue_assignee", persist_state="session")
+
+wanted = queue.QueueFilters(
+    brands=tuple(brands or own),
+    platforms=tuple(platforms),
+    statuses=tuple(statuses),
+    assignee=None if picked_person == "Anyone" else "" if picked_person == "Unassigned" else picked_person,
+    start=selected.start,
+    end=selected.end,
+)
+total = context.queue_count(ctx.url, versions, wanted, ctx)
+if total == 0:
+    st.success(
+        "Nothing waiting here: no flagged mention matches these filters. Try other statuses or dates, or enjoy "
+        "the quiet.", icon=":material/task_alt:",
+    )
+    st.stop()
+
+pages = max(1, -(-total // queue.PAGE_SIZE))
+if st.session_state.get("queue_page_no", 1) > pages:
+    st.session_state["queue_page_no"] = 1
+number = st.pagination(pages, key="queue_page_no", max_visible_pages=7) if pages > 1 else 1
+rows = context.queue_page(ctx.url, versions, wanted, minute, (number - 1) * queue.PAGE_SIZE, queue.PAGE_SIZE, ctx)
+first = (number - 1) * queue.PAGE_SIZE + 1
+st.caption(f"{total:,} flagged mentions match · showing {first:,}-{first + len(rows) - 1:,} · times as of "
+           f"{minute[11:16]} UTC")
+table = st.dataframe(
+    queue_view.table(rows), hide_index=True, key="queue_table", on_select="rerun", selection_mode="single-row",
+    column_config=queue_view.TABLE_COLUMNS, width="stretch", height=420,
+)
+mention = queue_view.pick(rows, table)
+if mention is None:
+    st.stop()
+
+st.divider()
+queue_view.flash(int(mention["id"]))
+left, right = st.columns([3, 2], gap="large")
+with left:
+    queue_view.header(mention)
+    queue_view.thread(context.thread(ctx.url, versions[0], int(mention["id"]), ctx), int(mention["id"]))
+with right:
+    if not (you and you.strip()):
+        st.info('Enter your name in "You are" above to act on this mention.', icon=":material/badge:")
+    queue_view.actions(ctx, mention, people, disabled=not (you and you.strip()))
+st.caption(f"Needs a reply when: {escape_markdown(FORMULAS['needs_reply'])}")

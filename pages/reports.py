@@ -1,3 +1,66 @@
+"""Reports: pick an ISO week, preview its summary, download mentions.csv and summary.csv: the files
+`cli.py export` writes, built by that command (store.export)."""
+
+from __future__ import annotations
+
 import streamlit as st
 
-st.title("reports")
+from ui import context, filters, reports
+from ui.text import escape_markdown
+
+ALL = "All brands"
+
+ctx = context.load()
+filters.current()
+versions = context.versions(ctx)
+
+st.title("Weekly reports")
+st.caption("The files `python cli.py export` writes, for any ISO week (Monday 00:00 to Monday 00:00 UTC). Text "
+           "cells that start with =, +, - or @ get a leading ' so spreadsheets never run them as formulas.")
+
+weeks = context.iso_weeks(ctx.url, versions[0], ctx)
+if not weeks:
+    st.info("No mentions stored yet, so there is no week to report on. Run `python cli.py collect` first.",
+            icon=":material/inbox:")
+    st.stop()
+
+left, right = st.columns(2)
+week = left.selectbox("ISO week", weeks, key="report_week", persist_state="session",
+                      help="Newest first; the current week is still running.")
+scope = right.selectbox("Brands", [ALL, *[b.name for b in ctx.config.brands]], key="report_brand",
+                        persist_state="session",
+                        help="All brands is what `cli.py export` writes by default; one brand is `--brand NAME`.")
+brand = None if scope == ALL else scope
+
+try:
+    with st.spinner(f"Building the {week} report with `cli.py export`..."):
+        built = reports.week_files(ctx.url, versions, week, brand, ctx)
+except reports.ReportError as exc:
+    st.error(f"The report could not be built: {escape_markdown(exc)}", icon=":material/error:")
+    st.stop()
+
+flag = f" --brand {brand}" if brand else ""
+st.markdown(f"**{week}** · {built.mentions:,} mentions · {len(built.summary):,} summary rows (day × platform × "
+            f"brand) · built at {built.built_at} UTC (status and SLA figures are as of then)")
+downloads = st.columns([1, 1, 2])
+downloads[0].download_button(
+    "Download mentions.csv", lambda: reports.file_bytes(ctx, built, "mentions.csv", week, brand),
+    file_name=f"{week}-mentions.csv", mime="text/csv", icon=":material/download:", key="download_mentions",
+    on_click="ignore", width="stretch",
+)
+downloads[1].download_button(
+    "Download summary.csv", lambda: reports.file_bytes(ctx, built, "summary.csv", week, brand),
+    file_name=f"{week}-summary.csv", mime="text/csv", icon=":material/download:", key="download_summary",
+    on_click="ignore", width="stretch",
+)
+downloads[2].code(f"python cli.py export --week {week}{flag}", language="bash")
+if built.mentions == 0:
+    st.info("No mentions in this week: the files hold only their headers.", icon=":material/inbox:")
+    st.stop()
+
+st.subheader("Summary")
+st.dataframe(built.summary, hide_index=True, key="report_summary", width="stretch", height=360)
+st.subheader(f"mentions.csv: the first {len(built.head)} rows")
+st.dataframe(built.head, hide_index=True, key="report_head", width="stretch")
+with st.expander("notes.txt: the formulas behind every number"):
+    st.text(built.notes)

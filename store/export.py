@@ -116,7 +116,9 @@ def week_frames(
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells starting with =, +, -, @, tab or CR get a leading ' (OWASP); numbers stay numbers.
 
-    Only text columns change; timestamps become ISO 8601 text with their offset (UTC).
+    Text that starts with quotes followed by one of those gets one more, so `unneutralise`
+    gives back every text exactly. Only text columns change; timestamps become ISO 8601 text
+    with their offset (UTC).
     """
     out = frame.copy()
     for column in out.columns:
@@ -129,19 +131,20 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _is_dangerous(value: object) -> bool:
+    """Text that, after any leading quotes, starts with a formula trigger (so the quote round trip is exact)."""
+    return isinstance(value, str) and value.lstrip(NEUTRALISER)[:1] in DANGEROUS_FIRST
+
+
 def _neutralise_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(DANGEROUS_FIRST):
-        return NEUTRALISER + value
-    return value
+    return NEUTRALISER + value if _is_dangerous(value) else value  # type: ignore[operator]
 
 
 def unneutralise(values: pd.Series) -> pd.Series:
-    """The original text of neutralised cells (what `neutralise` added, removed)."""
+    """The original text of neutralised cells: one leading ' removed where `neutralise` added it."""
     text = values.astype(object)
-    dangerous = text.map(
-        lambda v: isinstance(v, str) and len(v) > 1 and v[0] == NEUTRALISER and v[1] in DANGEROUS_FIRST
-    )
-    return text.where(~dangerous.astype(bool), text.str.slice(1))
+    added = text.map(lambda v: isinstance(v, str) and v.startswith(NEUTRALISER) and _is_dangerous(v[1:]))
+    return text.where(~added.astype(bool), text.str.slice(1))
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

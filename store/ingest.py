@@ -26,14 +26,22 @@ class IngestResult:
     skipped: Counter[str] = field(default_factory=Counter)
 
 
-def enrich(frame: pd.DataFrame, brands: tuple[Brand, ...] | list[Brand]) -> pd.DataFrame:
-    """Add the columns derived at ingest: day, sentiment, sentiment_label and reply flags."""
+def enrich(
+    frame: pd.DataFrame,
+    brands: tuple[Brand, ...] | list[Brand],
+    own_post_ids: set[tuple[str, str]] | None = None,
+) -> pd.DataFrame:
+    """Add the columns derived at ingest: day, sentiment, sentiment_label and reply flags.
+
+    `own_post_ids` names the brand's own posts stored earlier, so replies to them count as
+    addressed to the brand even when they do not name it.
+    """
     out = frame.copy()
     out["day"] = out["created_at"].dt.tz_convert("UTC").dt.date
     scored = sentiment.score_frame(out)
     out["sentiment"] = scored["sentiment"]
     out["sentiment_label"] = scored["sentiment_label"]
-    flagged = flags.assess(out, list(brands))
+    flagged = flags.assess(out, list(brands), own_post_ids=own_post_ids)
     out["needs_reply"] = flagged["needs_reply"].astype(bool)
     out["flag_signals"] = flagged["flag_signals"]
     out["priority_base"] = flagged["priority_base"].astype(int)
@@ -70,11 +78,16 @@ def ingest(
             stored = set() if started_empty else writer.existing_keys(conn, keys)  # keys are unique in `rows`
             is_new = pd.Series([k not in stored for k in keys], index=part.index)
             new_keys.update(k for k, n in zip(keys, is_new, strict=True) if n)
-            fresh = enrich(part[is_new], brands) if is_new.any() else part.iloc[0:0]
+            own_posts = set() if started_empty else writer.own_posts_answered(conn, part[is_new])
+            fresh = enrich(part[is_new], brands, own_posts) if is_new.any() else part.iloc[0:0]
             # derived columns are not written on conflict, so known rows need no scoring
             known = part[~is_new].assign(
-                day=lambda f: f["created_at"].dt.date, sentiment=None, sentiment_label="unscored",
-                needs_reply=False, flag_signals=None, priority_base=0,
+                day=lambda f: f["created_at"].dt.date,
+                sentiment=None,
+                sentiment_label="unscored",
+                needs_reply=False,
+                flag_signals=None,
+                priority_base=0,
             )
             writer.upsert_rows(conn, pd.concat([f for f in (fresh, known) if len(f)], ignore_index=True))
         if len(rows):
@@ -86,7 +99,13 @@ def ingest(
             writer.save_cursor(conn, source, platform or "unknown", cursor)
         if run_id is not None:
             writer.finish_run(
-                conn, run_id, status="ok", fetched=result.fetched, new=result.new,
-                skipped=sum(skipped.values()), cursor=cursor, error=None,
+                conn,
+                run_id,
+                status="ok",
+                fetched=result.fetched,
+                new=result.new,
+                skipped=sum(skipped.values()),
+                cursor=cursor,
+                error=None,
             )
     return result

@@ -17,7 +17,7 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Connection, Engine, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -88,6 +88,15 @@ def release(engine: Engine, source: str, owner: str) -> bool:
             ).rowcount
             == 1
         )
+
+
+def release_prefixed(conn: Connection, sources: list[str], prefix: str) -> int:
+    """Free the leases on `sources` held by any Lease named `prefix#...` (a stopping process's own)."""
+    return conn.execute(
+        update(cursors)
+        .where(cursors.c.source.in_(sources), cursors.c.lock_owner.startswith(f"{prefix}#", autoescape=True))
+        .values(lock_owner=None, lock_expires_at=None)
+    ).rowcount
 
 
 def holder(engine: Engine, source: str) -> tuple[str, datetime] | None:

@@ -19,7 +19,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Float, Integer, Text, case, cast, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Float,
+    Integer,
+    Text,
+    case,
+    cast,
+    extract,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
@@ -33,6 +47,7 @@ OPEN: tuple[str, ...] = ("new", "assigned")
 LABELS: tuple[str, ...] = ("positive", "neutral", "negative")
 PAGE_SIZE = 25
 THREAD_LIMIT = 20
+MAX_REPLIES = 200
 QUEUE_VERSION_KEY = "queue_version"
 DEFAULT_SLA_HOURS = 4.0
 
@@ -153,7 +168,7 @@ def _waited_hours(conn: Connection, now: datetime) -> ColumnElement[float]:
     if conn.dialect.name == "sqlite":
         stamp = now.astimezone(UTC).strftime(writer.SQLITE_TIME)
         return (func.julianday(literal(stamp)) - func.julianday(mentions.c.created_at)) * 24.0
-    return func.extract("epoch", literal(now) - mentions.c.created_at) / 3600.0
+    return extract("epoch", literal(now, mentions.c.created_at.type) - mentions.c.created_at) / 3600.0
 
 
 def _priority_order(conn: Connection, now: datetime, sla_hours: dict[str, float]) -> ColumnElement[float]:
@@ -219,6 +234,14 @@ def _decorate(frame: pd.DataFrame, now: datetime, sla_hours: dict[str, float]) -
     return pd.concat([frame, scored], axis=1)
 
 
+def rescore(frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """The page's priority, reasons, waited_hours and sla_breached again, as of `now` (same rows, same order)."""
+    plain = frame.drop(columns=["priority", "reasons", "waited_hours", "sla_breached"], errors="ignore")
+    if plain.empty:
+        return frame
+    return pd.concat([plain, flags.queue_priority(plain, pd.Timestamp(now))], axis=1)
+
+
 def mention_with_state(conn: Connection, mention_id: int) -> dict[str, Any] | None:
     """One mention with its queue state (status `new`, version 0 when nobody touched it)."""
     m, s = mentions, mention_state
@@ -250,12 +273,8 @@ def thread(conn: Connection, mention_id: int, limit: int = THREAD_LIMIT) -> pd.D
     if this.parent_id:
         parts.append(("parent", select(*shown).where(m.c.platform == this.platform, m.c.post_id == this.parent_id)))
     parts.append(("this", select(*shown).where(m.c.id == mention_id)))
-    replies = (
-        select(*shown)
-        .where(m.c.platform == this.platform, m.c.parent_id == this.post_id)
-        .order_by(m.c.created_at)
-        .limit(max(limit - len(parts), 1))
-    )
+    # no ORDER BY here: it would tempt SQLite into scanning the created_at index; replies are sorted below
+    replies = select(*shown).where(m.c.platform == this.platform, m.c.parent_id == this.post_id).limit(MAX_REPLIES)
     parts.append(("reply", replies))
     rows: list[dict[str, Any]] = []
     for role, query in parts:
@@ -264,7 +283,9 @@ def thread(conn: Connection, mention_id: int, limit: int = THREAD_LIMIT) -> pd.D
         rows, columns=["role", "id", "post_id", "author_handle", "is_own", "created_at", "text", "url"]
     )
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    return frame.head(limit)
+    order = frame["role"].map({"root": 0, "parent": 1, "this": 2, "reply": 3})
+    frame = frame.assign(_order=order).sort_values(["_order", "created_at"], kind="stable").drop(columns="_order")
+    return frame.head(limit).reset_index(drop=True)
 
 
 def assignees(conn: Connection) -> list[str]:
@@ -318,7 +339,8 @@ def _conditional_write(
     if not done and expected_version == 0:
         row = {"status": "new", **fresh, **stamp, "mention_id": mention_id, "version": 1}
         stmt = _insert(conn)(s).values(**row).on_conflict_do_nothing(index_elements=[s.c.mention_id])
-        done = conn.execute(stmt).rowcount
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING
+        done = conn.execute(stmt.returning(s.c.mention_id)).first() is not None
     if done:
         _bump_queue_version(conn)
         return ActionResult(ok=True)

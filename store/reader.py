@@ -190,44 +190,25 @@ def top_authors(conn: Connection, filters: Filters, *, by: str = "engagements", 
     Columns: platform, author_handle, author_name, max_followers (reach: the largest follower
     count seen), last_seen, and analysis.engagement.SUM_COLUMNS over the author's mentions
     (views and followers counted where > 0, as analysis.engagement.mention_sums does), so
-    analysis.engagement.add_rates gives each author's engagement rate.
+    analysis.engagement.add_rates gives each author's engagement rate. Two queries: a lean
+    GROUP BY ranks the authors, the sums are taken for the `limit` winners only.
     """
     if by not in ("engagements", "followers"):
         raise ValueError("by must be engagements or followers")
     m = mentions
     eng = _engagements()
-    has_views = func.coalesce(m.c.views, 0) > 0
-    has_followers = func.coalesce(m.c.author_followers, 0) > 0
-    no_data = and_(*(m.c[c].is_(None) for c in ENGAGEMENT_COLUMNS))
-
-    def sum_if(condition, value):  # type: ignore[no-untyped-def]
-        return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
-
-    engagements = func.sum(eng)
     reach = func.max(m.c.author_followers)
-    order = [engagements.desc(), func.count().desc()] if by == "engagements" else [reach.desc(), engagements.desc()]
-    query = (
-        select(
-            m.c.platform,
-            m.c.author_handle,
-            func.max(m.c.author_name).label("author_name"),
-            reach.label("max_followers"),
-            func.max(m.c.created_at).label("last_seen"),
-            func.count().label("mentions"),
-            engagements.label("engagements"),
-            sum_if(no_data, 1).label("no_engagement_data"),
-            sum_if(has_views, m.c.views).label("views"),
-            sum_if(has_views, eng).label("engagements_with_views"),
-            sum_if(has_followers, m.c.author_followers).label("followers"),
-            sum_if(has_followers, eng).label("engagements_with_followers"),
-        )
+    order = [func.sum(eng).desc(), func.count().desc()] if by == "engagements" else [reach.desc(), func.sum(eng).desc()]
+    ranking = (
+        select(m.c.platform, m.c.author_handle)
         .where(_others(filters), m.c.author_handle.is_not(None))
         .group_by(m.c.platform, m.c.author_handle)
-        .order_by(*order, m.c.author_handle)
+        .order_by(*order, m.c.platform, m.c.author_handle)
         .limit(limit)
     )
     if by == "followers":
-        query = query.having(reach.is_not(None))
+        ranking = ranking.having(reach.is_not(None))
+    winners = [tuple(r) for r in conn.execute(ranking)]
     columns = [
         "platform",
         "author_handle",
@@ -242,8 +223,38 @@ def top_authors(conn: Connection, filters: Filters, *, by: str = "engagements", 
         "followers",
         "engagements_with_followers",
     ]
-    frame = _frame(conn, query, columns)
-    frame["last_seen"] = pd.to_datetime(frame["last_seen"], utc=True, format="ISO8601")
+    if not winners:
+        return pd.DataFrame(columns=columns)
+    has_views = func.coalesce(m.c.views, 0) > 0
+    has_followers = func.coalesce(m.c.author_followers, 0) > 0
+    no_data = and_(*(m.c[c].is_(None) for c in ENGAGEMENT_COLUMNS))
+
+    def sum_if(condition, value):  # type: ignore[no-untyped-def]
+        return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+    sums = (
+        select(
+            m.c.platform,
+            m.c.author_handle,
+            func.max(m.c.author_name),
+            reach,
+            type_coerce(func.max(m.c.created_at), Text),
+            func.count(),
+            func.sum(eng),
+            sum_if(no_data, 1),
+            sum_if(has_views, m.c.views),
+            sum_if(has_views, eng),
+            sum_if(has_followers, m.c.author_followers),
+            sum_if(has_followers, eng),
+        )
+        .where(_others(filters), m.c.author_handle.in_(sorted({h for _, h in winners})))
+        .group_by(m.c.platform, m.c.author_handle)
+    )
+    frame = _records(conn, sums, columns)
+    rank = {key: i for i, key in enumerate(winners)}
+    frame["rank"] = [rank.get((p, h)) for p, h in zip(frame["platform"], frame["author_handle"], strict=True)]
+    frame = frame.dropna(subset=["rank"]).sort_values("rank").drop(columns="rank").reset_index(drop=True)
+    frame["last_seen"] = _times(frame["last_seen"])
     return frame
 
 

@@ -13,8 +13,9 @@ from store.ingest import IngestResult, ingest
 from store.schema import meta
 
 
-def seed_demo(engine: Engine, config: Config, mentions: int = 5000, days: int = 60, seed: int = 7,
-              end: datetime | None = None) -> IngestResult:
+def seed_demo(
+    engine: Engine, config: Config, mentions: int = 5000, days: int = 60, seed: int = 7, end: datetime | None = None
+) -> IngestResult:
     """Generate the demo data set and store it; seeding twice with one seed adds nothing."""
     frame = demo.generate(mentions=mentions, days=days, seed=seed, end=end)
     result = ingest(engine, frame, config.brands)

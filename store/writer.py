@@ -9,7 +9,6 @@ reach (a null never erases a known count) and keeps everything else, including t
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -21,9 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from store.schema import cursors, mention_state, mentions, meta, rollup_hourly, runs
 
 #: columns written on insert, in order.
-INSERT_COLUMNS: list[str] = [
-    c.name for c in mentions.columns if c.name != "id"
-]
+INSERT_COLUMNS: list[str] = [c.name for c in mentions.columns if c.name != "id"]
 #: refreshed when a stored mention is collected again.
 REFRESHED = ["likes", "replies", "reposts", "quotes", "views", "author_followers"]
 ENGAGEMENT = ["likes", "replies", "reposts", "quotes"]
@@ -81,6 +78,30 @@ def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tupl
     return found
 
 
+def own_posts_answered(conn: Connection, frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """(platform, post_id) of stored own posts that rows of `frame` answer or sit under."""
+    found: set[tuple[str, str]] = set()
+    targets = (
+        pd.concat(
+            [
+                frame[["platform", "parent_id"]].set_axis(["platform", "id"], axis=1),
+                frame[["platform", "thread_id"]].set_axis(["platform", "id"], axis=1),
+            ]
+        )
+        .dropna()
+        .drop_duplicates()
+    )
+    for platform, ids in targets.groupby("platform")["id"]:
+        for chunk in _chunks(ids.tolist(), KEY_CHUNK):
+            rows = conn.execute(
+                select(mentions.c.post_id).where(
+                    mentions.c.platform == platform, mentions.c.post_id.in_(chunk), mentions.c.is_own
+                )
+            )
+            found.update((platform, r[0]) for r in rows)
+    return found
+
+
 def store_is_empty(conn: Connection) -> bool:
     return conn.execute(select(mentions.c.id).limit(1)).first() is None
 
@@ -108,8 +129,9 @@ def link_brand_replies(
     for platform, ids in fresh.groupby("platform")["post_id"]:
         for chunk in _chunks(ids.tolist(), KEY_CHUNK):
             rows = conn.execute(
-                select(mentions.c.parent_id, mentions.c.created_at, mentions.c.post_id, mentions.c.author_handle)
-                .where(mentions.c.platform == platform, mentions.c.parent_id.in_(chunk), mentions.c.is_own)
+                select(mentions.c.parent_id, mentions.c.created_at, mentions.c.post_id, mentions.c.author_handle).where(
+                    mentions.c.platform == platform, mentions.c.parent_id.in_(chunk), mentions.c.is_own
+                )
             )
             found += [
                 {"platform": platform, "target": r[0], "created_at": r[1], "reply_id": r[2], "author_handle": r[3]}
@@ -198,8 +220,9 @@ def refresh_rollups(conn: Connection, ranges: list[tuple[datetime, datetime]]) -
     eng = sum((func.coalesce(m.c[c], 0) for c in ENGAGEMENT), start=zero)
     no_data = and_(*(m.c[c].is_(None) for c in ENGAGEMENT))
     label = func.coalesce(s.c.sentiment_override, m.c.sentiment_label)
-    has_views = m.c.views.is_not(None)
-    by_followers = and_(m.c.views.is_(None), m.c.author_followers.is_not(None))
+    # the rules of analysis.engagement (FORMULAS["engagement_rate"]): a denominator counts when > 0
+    has_views = func.coalesce(m.c.views, 0) > 0
+    by_followers = func.coalesce(m.c.author_followers, 0) > 0
     hour = _hour_expr(conn).label("hour")
 
     def count_if(cond):  # type: ignore[no-untyped-def]
@@ -272,8 +295,17 @@ def upsert_rows(conn: Connection, frame: pd.DataFrame) -> None:
         conn.exec_driver_sql(sql, chunk)  # type: ignore[arg-type]
 
 
-def finish_run(conn: Connection, run_id: int, *, status: str, fetched: int, new: int, skipped: int,
-               cursor: str | None, error: str | None) -> None:
+def finish_run(
+    conn: Connection,
+    run_id: int,
+    *,
+    status: str,
+    fetched: int,
+    new: int,
+    skipped: int,
+    cursor: str | None,
+    error: str | None,
+) -> None:
     conn.execute(
         update(runs)
         .where(runs.c.id == run_id)

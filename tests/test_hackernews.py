@@ -71,8 +71,15 @@ def session_for(*files: Path) -> tuple[requests.Session, AlgoliaReplay]:
 
 
 def source(query: str | None = "acme", max_pages: int = 10, **options) -> Source:  # type: ignore[no-untyped-def]
-    return Source(name="hn", platform="hackernews", brand="Acme", every_seconds=900, query=query,
-                  max_pages=max_pages, options=options)
+    return Source(
+        name="hn",
+        platform="hackernews",
+        brand="Acme",
+        every_seconds=900,
+        query=query,
+        max_pages=max_pages,
+        options=options,
+    )
 
 
 def collector(src: Source, *files: Path, brand: Brand = ACME) -> tuple[HackerNewsCollector, AlgoliaReplay]:
@@ -165,8 +172,12 @@ def test_malformed_hits_are_skipped_or_nulled_never_crash() -> None:
 
 @pytest.mark.parametrize(
     ("query", "error", "retry_after"),
-    [("rate", RetriableError, 30.0), ("down", RetriableError, None), ("denied", FatalError, None),
-     ("weird", FatalError, None)],
+    [
+        ("rate", RetriableError, 30.0),
+        ("down", RetriableError, None),
+        ("denied", FatalError, None),
+        ("weird", FatalError, None),
+    ],
 )
 def test_http_errors_are_retriable_or_fatal(query: str, error: type, retry_after: float | None) -> None:
     hn, _ = collector(source(query), HERE / "errors.json")

@@ -22,12 +22,21 @@ CLOCK = 1_741_780_800.0  # 2025-03-12 12:00 UTC, the recordings' "now"
 
 
 def make_config(**source: Any) -> Config:
-    return parse_config({
-        "brands": [{"name": "Acme", "keywords": ["acme"], "competitors": ["Globex"],
-                    "handles": {"x": "acme", "reddit": "acme_support"}},
-                   {"name": "Globex", "keywords": ["globex"]}],
-        "sources": [{"name": "reddit-acme", "platform": "reddit", "brand": "Acme", "every": "15m", **source}],
-    }, None)
+    return parse_config(
+        {
+            "brands": [
+                {
+                    "name": "Acme",
+                    "keywords": ["acme"],
+                    "competitors": ["Globex"],
+                    "handles": {"x": "acme", "reddit": "acme_support"},
+                },
+                {"name": "Globex", "keywords": ["globex"]},
+            ],
+            "sources": [{"name": "reddit-acme", "platform": "reddit", "brand": "Acme", "every": "15m", **source}],
+        },
+        None,
+    )
 
 
 def build(config: Config, clock: float = CLOCK) -> reddit.RedditCollector:
@@ -64,8 +73,14 @@ def test_brand_account_search_mentions_own_and_threads(user_login: None, sent: l
         result = build(config).collect(None)
     assert cassette.all_played
     assert [r.path for r in sent] == [
-        "/api/v1/access_token", "/r/all/search/", "/message/mentions", "/user/acme_support/comments/",
-        "/user/acme_support/submissions/", "/comments/1j9aaa1/_/mf1a001", "/api/morechildren/"]
+        "/api/v1/access_token",
+        "/r/all/search/",
+        "/message/mentions",
+        "/user/acme_support/comments",
+        "/user/acme_support/submitted",
+        "/comments/1j9aaa1/_/mf1a001",
+        "/api/morechildren/",
+    ]
     assert "grant_type=password" in sent[0].body  # user login for the inbox
     assert (sent[1].query["sort"], sent[1].query["q"]) == ("new", "acme")
     frame = result.frame.set_index("post_id")
@@ -79,7 +94,11 @@ def test_brand_account_search_mentions_own_and_threads(user_login: None, sent: l
     assert post["created_at"] == pd.Timestamp("2025-03-12 09:00", tz="UTC")
     own = frame.loc["t1_mf1a001"]
     assert (own["is_own"], own["kind"], own["parent_id"], own["thread_id"]) == (
-        True, "comment", "t3_1j9aaa1", "t3_1j9aaa1")
+        True,
+        "comment",
+        "t3_1j9aaa1",
+        "t3_1j9aaa1",
+    )
     mention = frame.loc["t1_mf1m001"]
     assert (mention["thread_id"], mention["matched"]) == ("t3_1j9aaa1", "u/acme_support")
     assert mention["url"] == "https://www.reddit.com/r/Appliances/comments/1j9aaa1/my_acme_blender_died/mf1m001/"
@@ -96,8 +115,9 @@ def test_brand_account_search_mentions_own_and_threads(user_login: None, sent: l
 def test_brand_comment_marks_the_post_answered(user_login: None, sqlite_engine: Engine) -> None:
     config = make_config(**ACCOUNT)
     with reddit_cassette(own_reddit("account")):
-        summary = run_source(sqlite_engine, config, config.source("reddit-acme"), sleep=lambda s: None,
-                             collector=build(config))
+        summary = run_source(
+            sqlite_engine, config, config.source("reddit-acme"), sleep=lambda s: None, collector=build(config)
+        )
     assert summary.status == "ok" and summary.new == 6
     with sqlite_engine.connect() as conn:
         row = conn.execute(
@@ -144,11 +164,13 @@ def test_wrong_app_credentials_are_fatal(sqlite_engine: Engine) -> None:
     config = make_config(query="acme")
     waits: list[float] = []
     with reddit_cassette(own_reddit("token_unauthorized")):
-        summary = run_source(sqlite_engine, config, config.source("reddit-acme"), sleep=waits.append,
-                             collector=build(config))
+        summary = run_source(
+            sqlite_engine, config, config.source("reddit-acme"), sleep=waits.append, collector=build(config)
+        )
     assert summary.status == "error" and waits == []
-    assert summary.error == ("fatal: Reddit rejected the credentials (401 Unauthorized): "
-                             "check REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET")
+    assert summary.error == (
+        "fatal: Reddit rejected the credentials (401 Unauthorized): check REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET"
+    )
     assert REDDIT_ENV["REDDIT_CLIENT_SECRET"] not in summary.error
 
 
@@ -158,7 +180,7 @@ def test_private_subreddit_is_fatal() -> None:
 
 
 def test_missing_brand_account_is_fatal(user_login: None) -> None:
-    config = make_config(include_own=True, thread_comments=False)
+    config = make_config(include_own=True, include_mentions=False, thread_comments=False)
     with reddit_cassette(own_reddit("not_found")), pytest.raises(FatalError, match="404 Not Found"):
         build(config).collect(None)
 
@@ -167,8 +189,9 @@ def test_server_errors_are_retried(sqlite_engine: Engine, sent: list[SentRequest
     config = make_config(query="acme")
     waits: list[float] = []
     with reddit_cassette(own_reddit("unavailable_then_ok")):
-        summary = run_source(sqlite_engine, config, config.source("reddit-acme"), sleep=waits.append,
-                             collector=build(config))
+        summary = run_source(
+            sqlite_engine, config, config.source("reddit-acme"), sleep=waits.append, collector=build(config)
+        )
     assert summary.status == "ok" and summary.new == 1
     assert len(waits) == 1  # prawcore retried twice itself, then the runner once
     assert [r.path for r in sent].count("/r/all/search/") == 4
@@ -178,8 +201,9 @@ def test_rate_limit_is_retriable_with_its_reset(sqlite_engine: Engine) -> None:
     config = make_config(query="acme")
     waits: list[float] = []
     with reddit_cassette(own_reddit("rate_limited_then_ok")):
-        summary = run_source(sqlite_engine, config, config.source("reddit-acme"), sleep=waits.append,
-                             collector=build(config))
+        summary = run_source(
+            sqlite_engine, config, config.source("reddit-acme"), sleep=waits.append, collector=build(config)
+        )
     assert waits == [42.0] and summary.status == "ok"
 
 
@@ -193,7 +217,7 @@ def test_timeouts_are_retriable(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_gone_conversation_is_dropped_not_fatal(user_login: None) -> None:
-    config = make_config(include_own=True)
+    config = make_config(include_own=True, include_mentions=False)
     collector = build(config)
     collector.include_own = False  # only the threads part
     cursor = json.dumps({"threads": {"t1_mf1a001": {"t": CLOCK - 3600, "thread": "t3_1j9aaa1"}}})
@@ -204,7 +228,7 @@ def test_a_gone_conversation_is_dropped_not_fatal(user_login: None) -> None:
 
 
 def test_old_conversations_expire(user_login: None) -> None:
-    collector = build(make_config(include_own=True))
+    collector = build(make_config(include_own=True, include_mentions=False))
     collector.include_own = False
     cursor = json.dumps({"threads": {"t1_old": {"t": CLOCK - 8 * 86_400, "thread": "t3_x"}}})
     result = collector.collect(cursor)  # nothing to fetch: no request at all
@@ -224,11 +248,14 @@ def test_update_check_is_off_and_defaults_follow_the_source() -> None:
     assert (account.include_own, account.include_mentions, account.thread_limit) == (True, False, 5)
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    ({"subreddits": "acme"}, "subreddits must be a list"),
-    ({"subreddits": ["no spaces allowed"]}, "subreddits must be a list"),
-    ({"query": "acme", "thread_comments": -1}, "thread_comments must be"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"subreddits": "acme"}, "subreddits must be a list"),
+        ({"subreddits": ["no spaces allowed"]}, "subreddits must be a list"),
+        ({"query": "acme", "thread_comments": -1}, "thread_comments must be"),
+    ],
+)
 def test_config_problems_are_fatal(options: dict[str, Any], message: str) -> None:
     with pytest.raises(FatalError, match=message):
         build(make_config(**options))

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, text
 
 from collectors import demo
 from store import reader
@@ -184,3 +184,19 @@ def test_schema_is_migrated_once_and_kept(tmp_path):
     with engine.connect() as conn:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert version == "0001"
+
+
+def test_a_reply_to_a_stored_brand_post_is_addressed_to_the_brand(engine, demo_config):
+    base = frame(50)
+    own = base[base["platform"] == "x"].iloc[[0]].copy()
+    own["post_id"], own["is_own"], own["author_handle"] = "own-1", True, "acme"
+    own["text"], own["parent_id"], own["thread_id"] = "Our spring lineup is here.", None, None
+    ingest(engine, own, demo_config.brands)
+    reply = own.copy()
+    reply["post_id"], reply["is_own"], reply["author_handle"] = "q-1", False, "someone"
+    reply["parent_id"] = reply["thread_id"] = "own-1"
+    reply["text"] = "when does it ship to Canada?"  # does not name the brand
+    ingest(engine, reply, demo_config.brands)
+    with engine.connect() as conn:
+        needs = conn.execute(select(mentions.c.needs_reply).where(mentions.c.post_id == "q-1")).scalar()
+    assert needs is True

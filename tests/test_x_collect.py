@@ -21,20 +21,35 @@ from tests.test_collect_vcr import X_ENV, SentRequest, own_x, record_sent, x_cas
 
 CLOCK = 1_741_780_800.0  # 2025-03-12 12:00 UTC, the recordings' "now"
 IDS = {
-    "T1": "1899747188536246272", "T2": "1899748446827446272", "T3": "1899749705118646272",
-    "T4": "1899739638789046272", "T5": "1899737122206646272", "T6": "1899762288030646272",
-    "M1": "1899754738283446272", "RT": "1899757254865846272", "R1": "1899760274764726272",
+    "T1": "1899747188536246272",
+    "T2": "1899748446827446272",
+    "T3": "1899749705118646272",
+    "T4": "1899739638789046272",
+    "T5": "1899737122206646272",
+    "T6": "1899762288030646272",
+    "M1": "1899754738283446272",
+    "RT": "1899757254865846272",
+    "R1": "1899760274764726272",
     "O1": "1899716989547446272",
 }
 
 
 def make_config(*sources: dict[str, Any]) -> Config:
-    return parse_config({
-        "brands": [{"name": "Acme", "keywords": ["acme"], "competitors": ["Globex"],
-                    "handles": {"x": "acme", "reddit": "acme_support"}},
-                   {"name": "Globex", "keywords": ["globex"]}],
-        "sources": list(sources),
-    }, None)
+    return parse_config(
+        {
+            "brands": [
+                {
+                    "name": "Acme",
+                    "keywords": ["acme"],
+                    "competitors": ["Globex"],
+                    "handles": {"x": "acme", "reddit": "acme_support"},
+                },
+                {"name": "Globex", "keywords": ["globex"]},
+            ],
+            "sources": list(sources),
+        },
+        None,
+    )
 
 
 def x_source(**extra: Any) -> dict[str, Any]:
@@ -74,8 +89,11 @@ def test_search_maps_full_payloads_across_pages(sent: list[SentRequest]) -> None
     assert sent[1].query["next_token"] == "b26v89c19zqg8o3fpzbkk3nbmwpzbdmp8bpt6ezp2o7i5"
 
     reply, quote, post = frame.loc[IDS["T2"]], frame.loc[IDS["T3"]], frame.loc[IDS["T1"]]
-    assert (reply["kind"], reply["parent_id"], reply["thread_id"]) == ("reply", "1899744671953846272",
-                                                                       "1899744671953846272")
+    assert (reply["kind"], reply["parent_id"], reply["thread_id"]) == (
+        "reply",
+        "1899744671953846272",
+        "1899744671953846272",
+    )
     assert (quote["kind"], quote["parent_id"]) == ("quote", IDS["T1"])
     assert (post["kind"], pd.isna(post["parent_id"]), post["thread_id"]) == ("post", True, IDS["T1"])
     assert post["url"] == f"https://x.com/alice_w/status/{IDS['T1']}"
@@ -139,15 +157,22 @@ def test_brand_account_mentions_and_own_posts(sent: list[SentRequest]) -> None:
     with x_cassette(own_x("account")):
         result = collector(config, "x-account").collect(None)
     paths = [r.path for r in sent]
-    assert paths == ["/2/users/by/username/acme", "/2/users/1365000000000000001/mentions",
-                     "/2/users/1365000000000000001/tweets"]
+    assert paths == [
+        "/2/users/by/username/acme",
+        "/2/users/1365000000000000001/mentions",
+        "/2/users/1365000000000000001/tweets",
+    ]
     assert sent[2].query["exclude"] == "retweets"
     frame = result.frame.set_index("post_id")
     assert list(frame.index) == [IDS["M1"], IDS["R1"], IDS["O1"]]
     assert result.skipped == {"repost": 1}
     reply = frame.loc[IDS["R1"]]
     assert (reply["is_own"], reply["kind"], reply["parent_id"], reply["author_handle"]) == (
-        True, "reply", IDS["M1"], "acme")
+        True,
+        "reply",
+        IDS["M1"],
+        "acme",
+    )
     assert reply["author_followers"] == 250_000 and reply["matched"] == "from:acme"
     assert not frame.loc[IDS["M1"], "is_own"] and frame.loc[IDS["M1"], "matched"] == "@acme"
     assert cursor_of(result) == {"mentions": {"since": IDS["RT"]}, "own": {"since": IDS["R1"]}}
@@ -157,8 +182,9 @@ def test_brand_reply_collected_marks_the_mention_answered(sqlite_engine: Engine)
     config = make_config(x_source(name="x-account", query=None))
     source = config.source("x-account")
     with x_cassette(own_x("account")):
-        summary = run_source(sqlite_engine, config, source, sleep=lambda s: None,
-                             collector=collector(config, "x-account"))
+        summary = run_source(
+            sqlite_engine, config, source, sleep=lambda s: None, collector=collector(config, "x-account")
+        )
     assert summary.status == "ok" and summary.new == 3 and summary.skipped == 1
     with sqlite_engine.connect() as conn:
         row = conn.execute(
@@ -190,8 +216,9 @@ def test_rate_limit_waits_for_the_reset_then_succeeds(sqlite_engine: Engine) -> 
     config = make_config(x_source())
     waits: list[float] = []
     with x_cassette(own_x("rate_limited_then_ok")):
-        summary = run_source(sqlite_engine, config, config.source("x-acme"), sleep=waits.append,
-                             collector=collector(config))
+        summary = run_source(
+            sqlite_engine, config, config.source("x-acme"), sleep=waits.append, collector=collector(config)
+        )
     assert waits == [61.0]  # x-rate-limit-reset is clock + 60 s, plus a second
     assert summary.status == "ok" and summary.new == 1
 
@@ -207,8 +234,9 @@ def test_unauthorized_is_fatal_and_not_retried(sqlite_engine: Engine) -> None:
     config = make_config(x_source())
     waits: list[float] = []
     with x_cassette(own_x("unauthorized")):
-        summary = run_source(sqlite_engine, config, config.source("x-acme"), sleep=waits.append,
-                             collector=collector(config))
+        summary = run_source(
+            sqlite_engine, config, config.source("x-acme"), sleep=waits.append, collector=collector(config)
+        )
     assert summary.status == "error" and waits == []
     assert summary.error == "fatal: X rejected the credentials (401 Unauthorized): check X_BEARER_TOKEN"
     assert X_ENV["X_BEARER_TOKEN"] not in summary.error
@@ -224,8 +252,9 @@ def test_server_error_is_retried(sqlite_engine: Engine) -> None:
     config = make_config(x_source())
     waits: list[float] = []
     with x_cassette(own_x("unavailable_then_ok")):
-        summary = run_source(sqlite_engine, config, config.source("x-acme"), sleep=waits.append,
-                             collector=collector(config))
+        summary = run_source(
+            sqlite_engine, config, config.source("x-acme"), sleep=waits.append, collector=collector(config)
+        )
     assert summary.status == "ok" and len(waits) == 1
 
 
@@ -233,8 +262,9 @@ def test_persistent_server_error_gives_up_after_the_retries(sent: list[SentReque
     config = make_config(x_source())
     waits: list[float] = []
     with x_cassette(own_x("unavailable")):
-        summary = run_source(sqlite_engine, config, config.source("x-acme"), sleep=waits.append,
-                             collector=collector(config))
+        summary = run_source(
+            sqlite_engine, config, config.source("x-acme"), sleep=waits.append, collector=collector(config)
+        )
     assert summary.status == "error" and summary.error == "retriable: X server error (503)"
     assert len(sent) == MAX_RETRIES + 1 and len(waits) == MAX_RETRIES
 
@@ -273,15 +303,25 @@ def test_half_broken_page_keeps_what_it_can(sqlite_engine: Engine) -> None:
 
     from store.ingest import ingest
 
-    stored = ingest(sqlite_engine, result.frame, config.brands, source="x-acme", platform="x",
-                    cursor=result.cursor, skipped=result.skipped)
+    stored = ingest(
+        sqlite_engine,
+        result.frame,
+        config.brands,
+        source="x-acme",
+        platform="x",
+        cursor=result.cursor,
+        skipped=result.skipped,
+    )
     assert stored.new == 4 and sum(stored.skipped.values()) == 3
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    ({"query": None, "include_mentions": False, "include_own": False}, "nothing to collect"),
-    ({"include_own": "yes"}, "include_own must be true or false"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"query": None, "include_mentions": False, "include_own": False}, "nothing to collect"),
+        ({"include_own": "yes"}, "include_own must be true or false"),
+    ],
+)
 def test_config_problems_are_fatal(options: dict[str, Any], message: str) -> None:
     config = make_config(x_source(**{k: v for k, v in options.items() if v is not None}))
     source = config.source("x-acme")
@@ -292,7 +332,19 @@ def test_config_problems_are_fatal(options: dict[str, Any], message: str) -> Non
 
 
 def test_account_streams_need_a_handle() -> None:
-    config = parse_config({"brands": [{"name": "Globex"}], "sources": [
-        {"name": "g", "platform": "x", "brand": "Globex", "query": "globex", "include_mentions": True}]}, None)
+    config = parse_config(
+        {
+            "brands": [{"name": "Globex"}],
+            "sources": [{"name": "g", "platform": "x", "brand": "Globex", "query": "globex", "include_mentions": True}],
+        },
+        None,
+    )
     with pytest.raises(FatalError, match="need handles.x on brand Globex"):
         x.from_source(config.source("g"), config)
+
+
+def test_credentials_never_reach_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    config = make_config(x_source())
+    with caplog.at_level(logging.DEBUG), x_cassette(own_x("unauthorized")), pytest.raises(FatalError):
+        collector(config).collect(None)
+    assert X_ENV["X_BEARER_TOKEN"] not in caplog.text

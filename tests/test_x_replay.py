@@ -37,10 +37,13 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[SentRequest]:
 
 
 def build(handle: str = "Twitter", **source: Any) -> x.XCollector:
-    config = parse_config({
-        "brands": [{"name": "Tweepy", "keywords": ["tweepy"], "handles": {"x": handle}}],
-        "sources": [{"name": "x-real", "platform": "x", "brand": "Tweepy", "every": "15m", **source}],
-    }, None)
+    config = parse_config(
+        {
+            "brands": [{"name": "Tweepy", "keywords": ["tweepy"], "handles": {"x": handle}}],
+            "sources": [{"name": "x-real", "platform": "x", "brand": "Tweepy", "every": "15m", **source}],
+        },
+        None,
+    )
     return x.from_source(config.source("x-real"), config, clock=lambda: CLOCK)
 
 
@@ -76,8 +79,11 @@ def test_own_timeline_is_own_and_a_replayed_token_stops_paging(sent: list[SentRe
     # with repeats on, asking for page 2 replays page 1 and its token: the loop guard must stop it
     with x_cassette(shared_x("get_user"), shared_x("get_users_tweets"), repeats=True):
         result = build(include_mentions=False, include_own=True, max_pages=5).collect(None)
-    assert [r.path for r in sent] == ["/2/users/by/username/Twitter", "/2/users/783214/tweets",
-                                      "/2/users/783214/tweets"]
+    assert [r.path for r in sent] == [
+        "/2/users/by/username/Twitter",
+        "/2/users/783214/tweets",
+        "/2/users/783214/tweets",
+    ]
     assert "pagination_token" not in sent[1].query
     assert sent[2].query["pagination_token"].startswith("7140dibdnow9c7btw4232")  # page 1's token, handed back again
     frame = result.frame

@@ -166,25 +166,30 @@ def response_summary(
     return response.response_stats(frame, pd.Timestamp(minute))
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
-def queue_page(
-    url: str,
-    versions: tuple[int, int],
-    filters: queue.QueueFilters,
-    minute: str,
-    offset: int,
-    limit: int,
-    _ctx: Context,
+#: the queue's order is taken at most this many minutes late (only not-yet-breached mentions move).
+QUEUE_ORDER_MINUTES = 5
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=900)
+def _queue_order(
+    url: str, versions: tuple[int, int], filters: queue.QueueFilters, bucket: str, offset: int, limit: int, _ctx: Context
 ) -> pd.DataFrame:
     with _ctx.engine.connect() as conn:
         return queue.queue_page(
-            conn,
-            filters,
-            now=pd.Timestamp(minute).to_pydatetime(),
-            sla_hours=sla_hours(_ctx.config),
-            limit=limit,
+            conn, filters, now=pd.Timestamp(bucket).to_pydatetime(), sla_hours=sla_hours(_ctx.config), limit=limit,
             offset=offset,
         )
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=120)
+def queue_page(
+    url: str, versions: tuple[int, int], filters: queue.QueueFilters, minute: str, offset: int, limit: int, _ctx: Context
+) -> pd.DataFrame:
+    """A page of the queue: ordered as of the last 5-minute mark (cached), scored as of `minute`."""
+    stamp = pd.Timestamp(minute)
+    bucket = stamp.floor(f"{QUEUE_ORDER_MINUTES}min").isoformat()
+    rows = _queue_order(url, versions, filters, bucket, offset, limit, _ctx)
+    return queue.rescore(rows, stamp.to_pydatetime())
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=600)
@@ -235,3 +240,18 @@ def brand_words(config: Config, brand: str) -> list[str]:
         return words
     words += list(item.keywords) + list(item.handles.values()) + list(item.competitors)
     return words
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=10)
+def sources(url: str, _ctx: Context) -> pd.DataFrame:
+    """Each configured source: state (ready / missing credentials / disabled / failing), last and next run."""
+    from collectors import registry, scheduler
+
+    status = scheduler.schedule_status(_ctx.engine, _ctx.config)
+    if status.empty:
+        return status
+    states = {s.name: registry.source_state(s) for s in _ctx.config.sources}
+    status["state"] = status["source"].map(states)
+    failing = (status["state"] == "ready") & (status["last_status"] == "error")
+    status.loc[failing, "state"] = "failing (" + status.loc[failing, "failures_in_row"].astype(str) + " in a row)"
+    return status

@@ -42,5 +42,13 @@ def _range(picked: object, default: tuple[date, date]) -> tuple[date, date]:
 
 
 def current() -> Filters:
-    """The selection app.py stored for this rerun."""
-    return st.session_state[KEY]
+    """The selection app.py stored for this rerun.
+
+    Missing only when a page runs without app.py: the very first request a fresh server gets is
+    a page's own URL, while Streamlit still treats pages/ as a folder of standalone pages (until
+    app.py first calls st.navigation). Going through app.py once fixes that for good.
+    """
+    selection = st.session_state.get(KEY)
+    if selection is None:
+        st.switch_page("app.py")
+    return selection

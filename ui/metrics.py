@@ -161,7 +161,7 @@ def hour_of_week(url: str, data_version: int, filters: Filters, value: str, _ctx
     table = pd.DataFrame(0.0, index=range(7), columns=range(24))
     if hours.empty:
         return table
-    sums = hours.groupby([hours["hour"].dt.weekday, hours["hour"].dt.hour])[value].sum()
+    sums = hours.groupby([hours["hour"].dt.day_of_week, hours["hour"].dt.hour])[value].sum()
     for (day, hour), amount in sums.items():
         table.loc[day, hour] = float(amount)
     return table

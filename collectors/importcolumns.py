@@ -1,0 +1,317 @@
+"""Matching an export's columns to the mention frame, and reading its values (times, counts, ids).
+
+Other tools name columns their own way; FIELD_ALIASES lists the usual names per frame field,
+compared without case, spaces or punctuation ("Tweet Id", "tweet_id" and "tweet.id" are the
+same). Values arrive as text: `parse_times` honours offsets in the data and reads times
+without one in a given zone, `numbers` reads counts ("1,234" too), `derived_ids` gives rows
+without an id a stable one. Everything is vectorised (pyarrow string kernels), as an import
+may have millions of rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from collectors.base import FRAME_COLUMNS
+from collectors.filereaders import ImportFileError
+
+#: frame field -> column names other tools use for it, in order of preference.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "post_id": (
+        "post_id",
+        "id",
+        "tweet_id",
+        "id_str",
+        "status_id",
+        "tweet_id_str",
+        "message_id",
+        "comment_id",
+        "item_id",
+        "object_id",
+        "guid",
+        "uuid",
+        "uri",
+    ),
+    "text": (
+        "text",
+        "full_text",
+        "body",
+        "content",
+        "message",
+        "tweet",
+        "tweet_text",
+        "post_text",
+        "comment",
+        "comment_text",
+        "selftext",
+        "description",
+        "caption",
+        "snippet",
+        "title",
+    ),
+    "created_at": (
+        "created_at",
+        "date",
+        "timestamp",
+        "tweet_created",
+        "tweet_created_at",
+        "created",
+        "created_time",
+        "created_utc",
+        "created_at_i",
+        "published",
+        "published_at",
+        "posted_at",
+        "post_date",
+        "date_published",
+        "datetime",
+        "date_time",
+        "time",
+    ),
+    "author_handle": (
+        "author_handle",
+        "screen_name",
+        "user_screen_name",
+        "username",
+        "user_username",
+        "author_username",
+        "handle",
+        "author",
+        "user",
+        "from_user",
+        "name",
+        "account",
+        "account_acct",
+    ),
+    "author_name": (
+        "author_name",
+        "display_name",
+        "user_display_name",
+        "full_name",
+        "user_name",
+        "name",
+        "account_display_name",
+    ),
+    "author_id": ("author_id", "user_id", "user_id_str", "author_id_str", "from_user_id", "account_id"),
+    "author_followers": (
+        "author_followers",
+        "followers",
+        "followers_count",
+        "user_followers_count",
+        "author_followers_count",
+        "account_followers_count",
+    ),
+    "likes": (
+        "likes",
+        "like_count",
+        "likes_count",
+        "favorite_count",
+        "favourites_count",
+        "favorites",
+        "favorites_count",
+        "score",
+        "upvotes",
+        "points",
+        "reactions",
+        "reactions_count",
+        "public_metrics_like_count",
+    ),
+    "replies": (
+        "replies",
+        "reply_count",
+        "replies_count",
+        "num_comments",
+        "comments",
+        "comment_count",
+        "comments_count",
+        "public_metrics_reply_count",
+    ),
+    "reposts": (
+        "reposts",
+        "retweet_count",
+        "retweets",
+        "repost_count",
+        "reposts_count",
+        "shares",
+        "share_count",
+        "shares_count",
+        "reblogs_count",
+        "public_metrics_retweet_count",
+    ),
+    "quotes": ("quotes", "quote_count", "quotes_count", "public_metrics_quote_count"),
+    "views": (
+        "views",
+        "view_count",
+        "views_count",
+        "impressions",
+        "impression_count",
+        "public_metrics_impression_count",
+    ),
+    "url": ("url", "link", "permalink", "tweet_url", "post_url", "status_url", "permalink_url"),
+    "lang": ("lang", "language"),
+    "kind": ("kind", "post_type"),
+    "parent_id": (
+        "parent_id",
+        "in_reply_to_status_id",
+        "in_reply_to_status_id_str",
+        "in_reply_to_id",
+        "in_reply_to",
+        "reply_to_id",
+    ),
+    "thread_id": ("thread_id", "conversation_id"),
+    "platform": ("platform", "network", "social_network"),
+    "brand": ("brand",),
+    "matched": ("matched", "keyword", "query", "search_term"),
+    "is_own": ("is_own",),
+    "retrieved_at": ("retrieved_at", "collected_at", "fetched_at"),
+}
+REQUIRED_FIELDS = ("text", "created_at")
+MAPPABLE = tuple(f for f in FRAME_COLUMNS if f != "source")
+
+#: tried in order on a sample, then on the whole chunk (fast); what none reads goes to dateutil.
+TIME_FORMATS = ("ISO8601", "%Y-%m-%d %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y")
+#: a time that names its zone: an offset or Z / UTC / GMT at the end, or Twitter's "+0000 2018".
+_HAS_ZONE = r"(?:[+-]\d{2}:?\d{2}|[zZ]|UTC|utc|GMT|gmt)[ \t]*$|[+-]\d{4} \d{4}$"  # no \s or flags: pyarrow runs it
+_NUMBER = r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+
+
+def normalise(name: str) -> str:
+    """'Tweet Id' / 'tweet.id' / 'TWEET-ID' -> 'tweet_id'."""
+    return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
+
+
+def parse_mapping(items: Iterable[str] | str | None) -> dict[str, str]:
+    """'col=field,other col=field' (or a list of such) -> {file column: frame field}."""
+    if not items:
+        return {}
+    parts = [items] if isinstance(items, str) else list(items)
+    mapping: dict[str, str] = {}
+    for part in parts:
+        for pair in str(part).split(","):
+            if not pair.strip():
+                continue
+            column, sep, target = pair.rpartition("=")
+            if not sep or not column.strip() or not target.strip():
+                raise ImportFileError(f"--map {pair.strip()!r}: expected COLUMN=FIELD")
+            target = target.strip()
+            if target not in MAPPABLE:
+                raise ImportFileError(
+                    f"--map {pair.strip()!r}: {target!r} is not a field; fields: {', '.join(MAPPABLE)}"
+                )
+            mapping[column.strip()] = target
+    return mapping
+
+
+def resolve_columns(columns: Iterable[str], mapping: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """frame field -> file columns to read it from, best first (a row empty in one falls back to the next).
+
+    An explicit mapping names the only column of its field; otherwise every FIELD_ALIASES
+    column the file has, in alias order, except columns another field reads first.
+    """
+    columns = [str(c) for c in columns]
+    by_norm: dict[str, str] = {}
+    for column in columns:
+        by_norm.setdefault(normalise(column), column)
+    resolved: dict[str, tuple[str, ...]] = {}
+    for column, target in (mapping or {}).items():
+        actual = column if column in columns else by_norm.get(normalise(column))
+        if actual is None:
+            raise ImportFileError(f"--map: the file has no column {column!r}; its columns: {', '.join(columns)}")
+        resolved[target] = (actual,)
+    primary = {c[0] for c in resolved.values()}
+    candidates: dict[str, list[str]] = {}
+    for target, aliases in FIELD_ALIASES.items():
+        if target in resolved:
+            continue
+        found = [by_norm[a] for a in aliases if a in by_norm]
+        first = next((c for c in found if c not in primary), None)
+        if first is not None:
+            primary.add(first)
+            candidates[target] = [first, *(c for c in found if c != first)]
+    for target, found in candidates.items():
+        resolved[target] = (found[0], *(c for c in found[1:] if c not in primary))
+    missing = [f for f in REQUIRED_FIELDS if f not in resolved]
+    if missing:
+        wanted = "; ".join(f"{f} (looked for: {', '.join(FIELD_ALIASES[f][:8])}, ...)" for f in missing)
+        raise ImportFileError(
+            f"missing columns: {wanted}. The file's columns: {', '.join(columns) or 'none'}. "
+            f'Name them with --map COLUMN=FIELD, e.g. --map "{columns[0] if columns else "Message"}={missing[0]}"'
+        )
+    return resolved
+
+
+def numbers(values: pd.Series) -> pd.Series:
+    """Text -> float (NaN when not a number); thousands separators and spaces ignored."""
+    text = values.astype("string").str.replace(r"[,_ \t]", "", regex=True)
+    ok = text.str.fullmatch(_NUMBER).fillna(False)
+    return text.where(ok).astype("Float64").astype("float64")
+
+
+def whole_ids(ids: pd.Series) -> pd.Series:
+    """'123.0' (an integer id that went through a float column) -> '123'."""
+    floaty = ids.str.fullmatch(r"\d+\.0").fillna(False).to_numpy(dtype=bool)
+    if floaty.any():
+        ids = ids.copy()
+        ids[floaty] = ids[floaty].str.slice(0, -2)
+    return ids
+
+
+def _localise(utc: pd.Series, naive: np.ndarray, zone: ZoneInfo) -> pd.Series:
+    """Times parsed as UTC that carried no zone are re-read as wall time in `zone`."""
+    if not naive.any():
+        return utc
+    wall = utc[naive].dt.tz_convert(None).dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+    out = utc.copy()
+    out[naive] = wall.dt.tz_convert("UTC")
+    return out
+
+
+def parse_times(values: pd.Series, zone: ZoneInfo) -> pd.Series:
+    """Text times -> UTC timestamps (NaT when unreadable); offsets honoured, naive ones in `zone`."""
+    text = values.astype("string").str.strip()
+    epochs = numbers(text)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    is_number = epochs.notna().to_numpy()
+    if is_number.any():
+        seconds = epochs[is_number]
+        seconds = seconds.where(seconds.abs() < 1e11, seconds / 1000.0)  # milliseconds
+        out[is_number] = pd.to_datetime(seconds, unit="s", utc=True, errors="coerce").array
+    rest = text.notna().to_numpy() & ~is_number
+    if rest.any():
+        strings = text[rest]
+        parsed = pd.Series(pd.NaT, index=strings.index, dtype="datetime64[ns, UTC]")
+        todo = strings
+        for fmt in TIME_FORMATS:
+            if todo.empty:
+                break
+            sample = todo.head(50)
+            if pd.to_datetime(sample, format=fmt, utc=True, errors="coerce").isna().all():
+                continue
+            got = pd.to_datetime(todo, format=fmt, utc=True, errors="coerce")
+            parsed[got.index[got.notna()]] = got[got.notna()]
+            todo = todo[got.isna()]
+        if not todo.empty:  # anything else dateutil can read (month first when ambiguous)
+            got = pd.to_datetime(todo, format="mixed", utc=True, errors="coerce")
+            parsed[got.index] = got
+        if str(zone) != "UTC":  # parsed as UTC already; only other zones need the naive ones found
+            naive = ~strings.str.contains(_HAS_ZONE, regex=True).fillna(False).to_numpy(dtype=bool)
+            parsed = _localise(parsed, naive, zone)
+        out[rest] = parsed.array
+    return out.astype("datetime64[ns, UTC]")
+
+
+def derived_ids(platform: pd.Series, author: pd.Series, created: pd.Series, text: pd.Series) -> pd.Series:
+    """A stable id from platform, author, UTC time and text (the same row always gets the same id)."""
+    stamps = created.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").fillna("")
+    keys = zip(platform.fillna(""), author.fillna(""), stamps, text.fillna(""), strict=True)
+    return pd.Series(
+        ["import-" + hashlib.sha1("\x1f".join(k).encode("utf-8")).hexdigest()[:24] for k in keys],
+        index=platform.index,
+        dtype="string",
+    )

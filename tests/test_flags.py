@@ -1,0 +1,297 @@
+"""analysis.flags: who needs a reply, in which words, how urgently; and the labelled set's quality targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import flags, sentiment
+from config import Brand
+
+ACME = Brand(
+    "Acme",
+    keywords=("acme", '"acme phone"', "acmephone"),
+    exclude=("acme anvil",),
+    competitors=("Globex", "Initech"),
+    handles={"x": "acme", "reddit": "acme_support", "bluesky": "acme.bsky.social", "mastodon": "acme@mastodon.social"},
+    sla_hours=4,
+)
+BRANDS = [ACME, Brand("Globex", keywords=("globex",)), Brand("Initech", keywords=("initech",))]
+LABELLED = Path(__file__).parent / "data" / "flags_labelled.csv"
+NOW = pd.Timestamp("2024-05-01T12:00:00Z")
+
+
+def mention(**values: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "platform": "x",
+        "post_id": "p",
+        "url": None,
+        "kind": "post",
+        "parent_id": None,
+        "thread_id": None,
+        "author_handle": "someone",
+        "author_followers": 100,
+        "text": "",
+        "lang": "en",
+        "likes": 0,
+        "replies": 0,
+        "reposts": 0,
+        "quotes": 0,
+        "brand": "Acme",
+        "is_own": False,
+        "sentiment": 0.0,
+        "sentiment_label": "neutral",
+    }
+    row.update(values)
+    return row
+
+
+def frame(*rows: dict[str, Any], index: list[Any] | None = None) -> pd.DataFrame:
+    out = pd.DataFrame(list(rows), index=index)
+    out["author_followers"] = out["author_followers"].astype("Int64")
+    return out
+
+
+def test_own_brand_names_follow_config_rule() -> None:
+    assert flags.own_brand_names(BRANDS) == {"Acme"}
+    assert flags.own_brand_names([Brand("A"), Brand("B")]) == {"A", "B"}
+    # everybody a competitor of somebody without listing any: all own
+    assert flags.own_brand_names([Brand("A", competitors=("B",)), Brand("B", competitors=("A",))]) == {"A", "B"}
+
+
+def test_signals_and_priority_base_by_hand() -> None:
+    f = frame(
+        # question 15 + refund 25 + reach 5*(log10(12345)-2)=10.46 + engagement 5*log10(1+4)=3.49 -> 53.95 -> 54
+        mention(
+            post_id="1",
+            text="@acme my refund still hasn't arrived, where is it?",
+            author_followers=12345,
+            likes=3,
+            replies=1,
+        ),
+        # help 20 + negative 10 + 15*0.5 = 37.5 -> 38 (reach 100 followers: 0)
+        mention(post_id="2", text="@acme please help me reset the watch", sentiment=-0.5, sentiment_label="negative"),
+        # question 15 + reach 5*(log10(2.5e6)-2)=21.99 capped 20 -> 35
+        mention(post_id="3", text="@acme does the watch work with Android 14?", author_followers=2_500_000),
+        # praise: no reply needed
+        mention(post_id="4", text="Thanks @acme, love it!", sentiment=0.8, sentiment_label="positive"),
+    )
+    out = flags.assess(f, BRANDS)
+    assert list(out.columns) == ["needs_reply", "flag_signals", "priority_base"]
+    assert out["needs_reply"].tolist() == [True, True, True, False]
+    assert out["flag_signals"].tolist() == [
+        "question; complaint: refund; 12k followers",
+        "help; negative",
+        "question; 2.5M followers",
+        None,
+    ]
+    assert out["priority_base"].tolist() == [54, 38, 35, 0]
+
+
+def test_priority_base_is_capped_at_70() -> None:
+    f = frame(
+        mention(
+            text="@acme HELP, my phone is broken and nobody answers?",
+            sentiment=-0.9,
+            sentiment_label="negative",
+            author_followers=5_000_000,
+            likes=10_000,
+        )
+    )
+    assert flags.assess(f, BRANDS)["priority_base"].tolist() == [70]
+
+
+def test_never_own_posts_reposts_competitors_or_brand_handles() -> None:
+    f = frame(
+        mention(post_id="own", text="We're aware of an outage, is your service down?", is_own=True),
+        mention(post_id="rt", text="RT @dan: @acme still waiting for my refund"),
+        mention(post_id="globex", text="@globex my order is broken, help?", brand="Globex"),
+        mention(post_id="handle", text="@acme is anyone there? broken", author_handle="@Acme"),
+        mention(post_id="ok", text="@acme is anyone there? broken"),
+    )
+    assert flags.assess(f, BRANDS)["needs_reply"].tolist() == [False, False, False, False, True]
+
+
+def test_own_brands_argument_overrides_derivation() -> None:
+    f = frame(mention(text="@globex my order is broken, help?", brand="Globex"))
+    assert flags.assess(f, BRANDS, own_brands=["Acme", "Globex"])["needs_reply"].tolist() == [True]
+
+
+def test_addressed_by_name_handle_community_or_thread() -> None:
+    f = frame(
+        # does not name the brand at all
+        mention(post_id="a", text="my phone is broken, anyone know a fix?"),
+        # subreddit named like the brand (normalised: r/AcmePhone ~ keyword "acmephone")
+        mention(
+            post_id="b",
+            platform="reddit",
+            url="https://www.reddit.com/r/AcmePhone/comments/abc/broken/",
+            text="my phone is broken, anyone know a fix?",
+        ),
+        # a reply in the thread of the brand's own post (in the same batch)
+        mention(post_id="own1", platform="hackernews", text="Show HN: our new API", is_own=True),
+        mention(post_id="c", platform="hackernews", parent_id="own1", thread_id="own1", text="Is it self-hosted?"),
+        # reply to an own post stored earlier, passed as own_post_ids
+        mention(post_id="d", platform="x", parent_id="old", text="does it ship to Canada?"),
+        # Mastodon and Bluesky handles
+        mention(post_id="e", platform="mastodon", text="@acme@mastodon.social is the router IPv6 ready?"),
+        mention(post_id="f", platform="bluesky", text="@acme.bsky.social where is my order?"),
+        # a keyword phrase
+        mention(post_id="g", text="is the acme phone waterproof?"),
+        # another account whose name only starts like the handle
+        mention(post_id="h", text="@acme_fans_club where is the meetup?"),
+    )
+    out = flags.assess(f, BRANDS, own_post_ids=[("x", "old")])
+    assert out["needs_reply"].tolist() == [False, True, False, True, True, True, True, True, False]
+
+
+def test_question_help_complaint_and_praise_rules() -> None:
+    texts = {
+        "@acme who else loves the new widgets?": False,  # rhetorical
+        "@acme how good is the 13 camera though?": False,  # rhetorical
+        "@acme can't wait for the launch!": False,  # "can't" here is not a problem
+        "@acme problem solved, thanks for the help!": False,  # gratitude outweighs problem words
+        "@acme no issues at all since the update": False,
+        "@acme how do I turn off auto-renew": True,  # help without a question mark
+        "@acme thanks a lot for the 9 hour delivery window": True,  # sarcasm
+        "@acme charged twice this month": True,
+        "@acme mi pedido no funciona": True,  # Spanish vocabulary
+        "@acme 注文した商品がまだ届きません": True,  # Japanese vocabulary, no word boundaries
+        "@acme been waiting 3 weeks for the repair": True,  # weaker cue: a duration
+    }
+    f = frame(*(mention(post_id=str(i), text=t) for i, t in enumerate(texts)))
+    assert flags.assess(f, BRANDS)["needs_reply"].tolist() == list(texts.values())
+
+
+def test_negative_sentiment_counts_unless_praise_words() -> None:
+    f = frame(
+        mention(post_id="1", text="@acme the new colour is ugly", sentiment=-0.5, sentiment_label="negative"),
+        mention(post_id="2", text="@acme insane battery, love it", sentiment=-0.2, sentiment_label="negative"),
+    )
+    out = flags.assess(f, BRANDS)
+    assert out["needs_reply"].tolist() == [True, False]
+    assert out["flag_signals"].tolist() == ["negative", None]
+
+
+def test_assess_keeps_index_and_handles_empty_and_missing_columns() -> None:
+    f = frame(mention(text="@acme is it down?"), mention(text="@acme hi"), index=["z", "z"])
+    out = flags.assess(f, BRANDS)
+    assert list(out.index) == ["z", "z"]
+    assert out["needs_reply"].tolist() == [True, False]
+    empty = flags.assess(f.iloc[0:0], BRANDS)
+    assert len(empty) == 0 and list(empty.columns) == ["needs_reply", "flag_signals", "priority_base"]
+    minimal = pd.DataFrame({"text": ["@acme where is my order?"], "brand": ["Acme"]})
+    assert flags.assess(minimal, BRANDS)["needs_reply"].tolist() == [True]
+
+
+def queue(**columns: Any) -> pd.DataFrame:
+    out = pd.DataFrame(columns)
+    out["created_at"] = pd.to_datetime(out["created_at"], utc=True)
+    out["first_response_at"] = pd.to_datetime(out["first_response_at"], utc=True)
+    return out
+
+
+def test_queue_priority_by_hand() -> None:
+    q = queue(
+        priority_base=[40, 40, 40, 70, 10, 30],
+        flag_signals=["question", "complaint: refund", "help", "negative", None, "question"],
+        created_at=[
+            NOW - pd.Timedelta(hours=2),  # half the SLA: 40 + 20 * 0.5 = 50
+            NOW - pd.Timedelta(hours=6),  # breached: 40 + 20 + 10 = 70
+            NOW - pd.Timedelta(hours=9),  # answered after 7 h: keeps 40, breached
+            NOW - pd.Timedelta(hours=30),  # 70 + 30 = 100 (cap)
+            NOW - pd.Timedelta(minutes=35),  # 10 + 20 * (35/60)/4 = 12.9 -> 13
+            NOW - pd.Timedelta(hours=50),  # 2 d; SLA 1.5 h
+        ],
+        first_response_at=[None, None, NOW - pd.Timedelta(hours=2), None, None, None],
+        sla_hours=[4, 4, 4, 4, 4, 1.5],
+    )
+    out = flags.queue_priority(q, NOW)
+    assert list(out.columns) == ["priority", "reasons", "waited_hours", "sla_breached"]
+    assert out["priority"].tolist() == [50, 70, 40, 100, 13, 60]
+    assert out["waited_hours"].round(4).tolist() == [2.0, 6.0, 7.0, 30.0, round(35 / 60, 4), 50.0]
+    assert out["sla_breached"].tolist() == [False, True, True, True, False, True]
+    assert out["reasons"].tolist() == [
+        "question; waiting 2 h, SLA 4 h",
+        "complaint: refund; waiting 6 h, SLA 4 h",
+        "help; answered after 7 h, SLA 4 h",
+        "negative; waiting 30 h, SLA 4 h",
+        "waiting 35 min, SLA 4 h",
+        "question; waiting 2 d, SLA 1.5 h",
+    ]
+
+
+def test_queue_priority_naive_now_is_utc_and_index_kept() -> None:
+    q = queue(
+        priority_base=[20],
+        flag_signals=["question"],
+        created_at=["2024-05-01T10:00:00Z"],
+        first_response_at=[None],
+        sla_hours=[4.0],
+    )
+    q.index = [42]
+    out = flags.queue_priority(q, pd.Timestamp("2024-05-01 12:00"))
+    assert list(out.index) == [42]
+    assert out["priority"].tolist() == [30]
+
+
+def test_queue_priority_handles_100k_rows() -> None:
+    rng = np.random.default_rng(0)
+    n = 100_000
+    created = NOW - pd.to_timedelta(rng.integers(0, 100 * 3600, n), unit="s")
+    q = pd.DataFrame(
+        {
+            "priority_base": rng.integers(0, 71, n),
+            "flag_signals": rng.choice(["question", "help; negative"], n),
+            "created_at": created,
+            "first_response_at": pd.Series(created + pd.Timedelta(hours=1)).where(rng.random(n) < 0.5),
+            "sla_hours": rng.choice([2.0, 4.0], n),
+        }
+    )
+    out = flags.queue_priority(q, NOW)
+    assert len(out) == n
+    assert out["priority"].between(0, 100).all()
+    assert (out["priority"] >= q["priority_base"]).all()
+
+
+def load_labelled() -> pd.DataFrame:
+    data = pd.read_csv(LABELLED, dtype=str, keep_default_na=False)
+    data = data.replace("", None)
+    data["author_followers"] = pd.to_numeric(data["author_followers"]).astype("Int64")
+    data["is_own"] = data["is_own"] == "True"
+    data["expect_reply"] = data["expect_reply"] == "True"
+    data = pd.concat([data, sentiment.score_frame(data)], axis=1)
+    return pd.concat([data, flags.assess(data, BRANDS)], axis=1)
+
+
+@pytest.fixture(scope="module")
+def labelled() -> pd.DataFrame:
+    return load_labelled()
+
+
+def test_labelled_set_is_large_and_varied(labelled: pd.DataFrame) -> None:
+    main = labelled[labelled["group"] == "main"]
+    assert len(main) >= 300
+    assert set(main["label"]) == {"complaint", "question", "help", "praise", "chatter"}
+    assert set(main["platform"]) == {"x", "reddit", "mastodon", "bluesky", "hackernews"}
+    assert (main["lang"].fillna("en") != "en").sum() >= 20
+
+
+def test_labelled_set_quality_targets(labelled: pd.DataFrame) -> None:
+    main = labelled[labelled["group"] == "main"]
+    complaint_recall = main.loc[main["label"] == "complaint", "needs_reply"].mean()
+    praise_flagged = main.loc[main["label"] == "praise", "needs_reply"].mean()
+    assert complaint_recall >= 0.80, complaint_recall
+    assert praise_flagged <= 0.15, praise_flagged
+    # questions and help requests addressed to the brand are all flagged
+    assert main.loc[main["label"].isin(["question", "help"]), "needs_reply"].all()
+
+
+def test_labelled_set_exclusions_never_flagged(labelled: pd.DataFrame) -> None:
+    excluded = labelled[labelled["group"] != "main"]
+    assert set(excluded["group"]) == {"competitor", "own", "repost"}
+    assert not excluded["needs_reply"].any()

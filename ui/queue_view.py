@@ -1,0 +1,250 @@
+"""Drawing the reply queue: the table of a page, the picked mention with its thread, and its actions.
+
+Post text and names are shown with st.text (no markdown, no HTML); the only link is the
+mention's own http(s) URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from collectors import replies
+from store import queue
+from ui import context, tables
+from ui import queue_actions as act
+from ui.context import Context
+from ui.text import duration_hours, escape_markdown, one_line, plain, safe_url
+
+PICK = "queue_pick"
+LAST_TABLE_PICK = "queue_table_seen"
+STATUS_ICONS = {"new": "🆕", "assigned": "👤", "replied": "✅", "dismissed": "🚫"}
+TABLE_COLUMNS: dict[str, Any] = {
+    "priority": st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%d"),
+    "waited": st.column_config.TextColumn("Waited"),
+    "sla": st.column_config.TextColumn("SLA"),
+    "platform": st.column_config.TextColumn("Platform"),
+    "author": st.column_config.TextColumn("Author"),
+    "text": st.column_config.TextColumn("Post", width="large"),
+    "reasons": st.column_config.TextColumn("Why", width="medium"),
+    "status": st.column_config.TextColumn("Status"),
+    "assignee": st.column_config.TextColumn("Assignee"),
+}
+SENTIMENT_CHOICES = ["positive", "neutral", "negative", "clear"]
+
+
+def platform_options(ctx: Context) -> list[str]:
+    (_, platforms) = context.bounds(ctx.url, context.version(ctx), ctx)
+    return list(platforms)
+
+
+def platform_label(platform: str) -> str:
+    return tables.platform_name(platform)
+
+
+def _sla_text(row: pd.Series) -> str:
+    if row["first_response_at"] is not None and pd.notna(row["first_response_at"]):
+        return "answered late" if row["sla_breached"] else "answered in time"
+    return f"breached ({row['sla_hours']:g} h)" if row["sla_breached"] else f"within {row['sla_hours']:g} h"
+
+
+def table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The page's rows as shown in the queue table."""
+    if rows.empty:
+        return pd.DataFrame(columns=list(TABLE_COLUMNS))
+    return pd.DataFrame(
+        {
+            "priority": rows["priority"].astype(int),
+            "waited": rows["waited_hours"].map(duration_hours),
+            "sla": [_sla_text(r) for _, r in rows.iterrows()],
+            "platform": rows["platform"].map(tables.platform_name),
+            "author": rows["author_handle"].map(lambda v: plain(v, 40)),
+            "text": rows["text"].map(lambda v: one_line(v, 160)),
+            "reasons": rows["flag_signals"].map(lambda v: plain(v, 120)),
+            "status": [f"{STATUS_ICONS.get(s, '')} {s}" for s in rows["status"]],
+            "assignee": rows["assignee"].map(lambda v: plain(v, 40) if isinstance(v, str) else ""),
+        }
+    )
+
+
+def _label(row: pd.Series) -> str:
+    return f"P{int(row['priority'])} · {tables.platform_name(row['platform'])} · @{plain(row['author_handle'], 30)} · " + one_line(
+        row["text"], 70
+    )
+
+
+def pick(rows: pd.DataFrame, selection: Any) -> dict[str, Any] | None:
+    """The mention to work on: the row picked in the table, else the one chosen below it (the first by default)."""
+    if rows.empty:
+        return None
+    ids = [int(i) for i in rows["id"]]
+    chosen = list(getattr(getattr(selection, "selection", None), "rows", []) or [])
+    seen = st.session_state.get(LAST_TABLE_PICK)
+    if chosen and chosen != seen and chosen[0] < len(ids):
+        st.session_state[PICK] = ids[chosen[0]]
+    st.session_state[LAST_TABLE_PICK] = chosen
+    if st.session_state.get(PICK) not in ids:
+        st.session_state[PICK] = ids[0]
+    by_id = {int(r["id"]): r for _, r in rows.iterrows()}
+    mention_id = st.selectbox(
+        "Work on", ids, key=PICK, format_func=lambda i: _label(by_id[i]),
+        help="Pick a row in the table above, or choose here.",
+    )
+    return by_id[int(mention_id)].to_dict()
+
+
+def flash(mention_id: int) -> None:
+    """The message the last action left, if it concerns this mention."""
+    note = st.session_state.get(act.FLASH)
+    if not isinstance(note, act.Flash) or note.mention_id != mention_id:
+        return
+    show = {"success": st.success, "warning": st.warning, "error": st.error}[note.kind]
+    icon = {"success": ":material/check_circle:", "warning": ":material/sync_problem:", "error": ":material/error:"}
+    show(escape_markdown(note.text), icon=icon[note.kind])
+    if note.changes:
+        st.dataframe(
+            pd.DataFrame({"now": {k: str(v) for k, v in note.changes.items()}}), width="stretch",
+            column_config={"_index": st.column_config.TextColumn("What changed meanwhile")},
+        )
+    st.session_state.pop(act.FLASH, None)
+
+
+def header(mention: dict[str, Any]) -> None:
+    """Who posted what, where, when; why it is flagged and how long it has waited."""
+    name = plain(mention.get("author_name"), 60)
+    who = f"@{plain(mention['author_handle'], 60)}" + (f" ({name})" if name else "")
+    followers = mention.get("author_followers")
+    reach = f" · {int(followers):,} followers" if followers is not None and pd.notna(followers) else ""
+    kind = escape_markdown(plain(mention["kind"], 20))
+    st.subheader(f"{escape_markdown(tables.platform_name(mention['platform']))} {kind} · priority {int(mention['priority'])}")
+    st.text(f"{who}{reach} · posted {pd.Timestamp(mention['created_at']):%Y-%m-%d %H:%M} UTC · brand "
+            f"{plain(mention['brand'], 60)}")
+    with st.container(border=True):
+        st.text(plain(mention["text"], 10_000))
+    waited = duration_hours(mention["waited_hours"])
+    sla = float(mention["sla_hours"])
+    share = min(float(mention["waited_hours"]) / sla, 1.0) if sla > 0 else 1.0
+    answered = mention.get("first_response_at") is not None and pd.notna(mention.get("first_response_at"))
+    verb = "Answered after" if answered else "Waiting"
+    state = "SLA breached" if mention["sla_breached"] else "within SLA"
+    st.progress(share, text=f"{verb} {waited} of a {sla:g} h SLA: {state}")
+    st.caption("Why: " + escape_markdown(mention["reasons"]))
+    url = safe_url(mention.get("url"))
+    if url:
+        st.link_button(f"Open on {tables.platform_name(mention['platform'])}", url, icon=":material/open_in_new:")
+    if mention.get("note"):
+        st.caption("Notes")
+        st.text(plain(mention["note"], 10_000))
+
+
+def thread(frame: pd.DataFrame, mention_id: int) -> None:
+    """The conversation: thread root, parent, this mention and the replies to it (own replies marked)."""
+    others = frame[frame["id"] != mention_id] if len(frame) else frame
+    if others.empty:
+        st.caption("No thread context stored: this mention starts its own conversation and has no replies yet.")
+        return
+    st.markdown("**Thread**")
+    roles = {"root": "Thread start", "parent": "Replying to", "this": "This mention", "reply": "Reply"}
+    for _, row in frame.iterrows():
+        own = bool(row["is_own"])
+        label = roles.get(row["role"], row["role"]) + (" (the brand's own)" if own else "")
+        with st.container(border=True):
+            st.caption(f"{label} · {pd.Timestamp(row['created_at']):%Y-%m-%d %H:%M} UTC")
+            st.text(f"@{plain(row['author_handle'], 60)}: {plain(row['text'], 2000)}")
+
+
+def actions(ctx: Context, mention: dict[str, Any], people: list[str], *, disabled: bool) -> None:
+    """Assign, mark replied, dismiss, reopen, note, correct the sentiment, reply: each saved at once."""
+    mention_id, version = int(mention["id"]), int(mention["version"])
+    key = f"{mention_id}_{version}"
+    status = mention["status"]
+    st.markdown(f"**Status:** {STATUS_ICONS.get(status, '')} {status}" + (
+        f" · assigned to {escape_markdown(mention['assignee'])}" if mention.get("assignee") else ""))
+    if mention.get("updated_by"):
+        st.caption(f"Last change by {escape_markdown(mention['updated_by'])} at "
+                   f"{pd.Timestamp(mention['updated_at']):%Y-%m-%d %H:%M} UTC")
+
+    with st.container(border=True):
+        st.markdown("**Assign**")
+        names = sorted(set(people) | ({act.user()} if act.user() else set()))
+        st.selectbox("Assign to", names, index=None, key=f"assignee_{key}", accept_new_options=True,
+                     placeholder="pick or type a name", label_visibility="collapsed", disabled=disabled)
+        cols = st.columns(2)
+        cols[0].button("Assign", key=f"assign_{key}", on_click=act.assign,
+                       args=(ctx, mention_id, version, f"assignee_{key}"), disabled=disabled, width="stretch")
+        cols[1].button("Unassign", key=f"unassign_{key}", on_click=act.unassign,
+                       args=(ctx, mention_id, version),
+                       disabled=disabled or not mention.get("assignee"), width="stretch")
+
+    cols = st.columns(2)
+    if status in queue.OPEN:
+        cols[0].button("Mark replied", key=f"replied_{key}", on_click=act.set_status, icon=":material/done_all:",
+                       args=(ctx, mention_id, version, "replied"), disabled=disabled, width="stretch",
+                       help="Somebody answered outside the dashboard: first response is now, unless one is known.")
+        cols[1].button("Dismiss", key=f"dismiss_{key}", on_click=act.set_status, icon=":material/block:",
+                       args=(ctx, mention_id, version, "dismissed"), disabled=disabled, width="stretch",
+                       help="Needs no reply: leaves the queue and the response figures.")
+    else:
+        reopen = "assigned" if mention.get("assignee") else "new"
+        cols[0].button("Reopen", key=f"reopen_{key}", on_click=act.set_status, icon=":material/undo:",
+                       args=(ctx, mention_id, version, reopen), disabled=disabled, width="stretch")
+
+    with st.container(border=True):
+        st.markdown("**Note**")
+        st.text_area("Note", key=f"note_{key}", max_chars=2000, height=80, label_visibility="collapsed",
+                     placeholder="add a note for the team", disabled=disabled)
+        st.button("Add note", key=f"add_note_{key}", on_click=act.add_note,
+                  args=(ctx, mention_id, version, f"note_{key}"), disabled=disabled)
+
+    with st.container(border=True):
+        label = mention.get("sentiment_override") or mention["sentiment_label"]
+        score = mention.get("sentiment")
+        scored = f"VADER {score:+.2f}" if score is not None and pd.notna(score) else "not scored"
+        corrected = " (corrected)" if mention.get("sentiment_override") else ""
+        st.markdown(f"**Sentiment:** {label}{corrected} · {scored}")
+        st.segmented_control("Correct to", SENTIMENT_CHOICES, key=f"sentiment_{key}", disabled=disabled,
+                             format_func=lambda c: "clear correction" if c == "clear" else c)
+        st.button("Save sentiment", key=f"save_sentiment_{key}", on_click=act.correct_sentiment,
+                  args=(ctx, mention_id, version, f"sentiment_{key}"), disabled=disabled)
+
+    _reply(ctx, mention, key, disabled=disabled)
+
+
+def _reply(ctx: Context, mention: dict[str, Any], key: str, *, disabled: bool) -> None:
+    platform = str(mention["platform"])
+    with st.container(border=True):
+        st.markdown("**Reply from the dashboard**")
+        if mention.get("response_post_id"):
+            st.caption(f"Reply recorded: id {escape_markdown(mention['response_post_id'])} by "
+                       f"{escape_markdown(mention.get('responded_by') or 'unknown')}.")
+            return
+        missing = reply_blocker(platform)
+        if missing:
+            st.caption(escape_markdown(missing))
+            return
+        draft = st.session_state.get(act.DRAFT)
+        if draft and draft["mention_id"] == int(mention["id"]):
+            st.caption("This will be posted publicly on " + tables.platform_name(platform) + " as the brand:")
+            st.code(draft["text"], language=None, wrap_lines=True)
+            cols = st.columns(2)
+            cols[0].button("Post reply", key=f"post_{key}", type="primary", on_click=act.post_reply,
+                           args=(ctx, mention, replies.post_reply), disabled=disabled, width="stretch")
+            cols[1].button("Edit", key=f"cancel_{key}", on_click=act.cancel_reply, width="stretch")
+            return
+        st.text_area("Reply", key=f"reply_{key}", max_chars=10_000, height=100, label_visibility="collapsed",
+                     placeholder=f"reply on {tables.platform_name(platform)}", disabled=disabled)
+        st.button("Review reply", key=f"review_{key}", on_click=act.review_reply,
+                  args=(int(mention["id"]), int(mention["version"]), f"reply_{key}"), disabled=disabled)
+
+
+def reply_blocker(platform: str) -> str | None:
+    """Why replying from here is not possible for this platform, or None when it is."""
+    if not replies.can_reply(platform):
+        return f"Replying on {tables.platform_name(platform)} from the dashboard is not supported: open it there."
+    check = getattr(replies, "missing_credentials", None)
+    missing = check(platform) if callable(check) else []
+    if missing:
+        return "Replying needs write credentials: " + ", ".join(missing) + " (set them in .env)."
+    return None
