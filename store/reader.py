@@ -156,6 +156,13 @@ def _times(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, utc=True)
 
 
+def _whole(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Sums as int64 (PostgreSQL returns SUM(bigint) as numeric, i.e. Python Decimals)."""
+    for column in columns:
+        frame[column] = pd.to_numeric(frame[column]).fillna(0).astype("int64")
+    return frame
+
+
 def _records(conn: Connection, query, columns: list[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """Rows as a frame, through plain tuples (pandas is slow on SQLAlchemy Row objects)."""
     return pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=columns)
@@ -255,7 +262,8 @@ def top_authors(conn: Connection, filters: Filters, *, by: str = "engagements", 
     frame["rank"] = [rank.get((p, h)) for p, h in zip(frame["platform"], frame["author_handle"], strict=True)]
     frame = frame.dropna(subset=["rank"]).sort_values("rank").drop(columns="rank").reset_index(drop=True)
     frame["last_seen"] = _times(frame["last_seen"])
-    return frame
+    frame["max_followers"] = pd.to_numeric(frame["max_followers"]).astype("Int64")
+    return _whole(frame, columns[5:])
 
 
 def hourly_totals(conn: Connection, filters: Filters, *, include_own: bool = False) -> pd.DataFrame:
@@ -278,7 +286,7 @@ def hourly_totals(conn: Connection, filters: Filters, *, include_own: bool = Fal
         query = query.where(r.c.is_own.is_(False))
     frame = _records(conn, query, ["hour", "mentions", "engagements"])
     frame["hour"] = pd.to_datetime(frame["hour"], utc=True, format="ISO8601")
-    return frame
+    return _whole(frame, ["mentions", "engagements"])
 
 
 def _effective_label():  # type: ignore[no-untyped-def]

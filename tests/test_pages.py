@@ -14,6 +14,7 @@ from store import export
 from tests import test_app_support as support
 from tests.test_app_support import (
     FIRST_DAY,
+    LAST_DAY,
     Store,
     chart,
     charts,
@@ -304,3 +305,46 @@ def load():  # type: ignore[no-untyped-def]
     from config import load_config
 
     return load_config(None)
+
+
+@pytest.mark.postgres
+def test_every_page_on_postgresql(pg_engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from config import load_config
+    from store.seed import seed_demo
+    from tests.conftest import FIXED_NOW
+    from tests.test_app_support import serve_like_a_server
+
+    seed_demo(pg_engine, load_config(None), mentions=1500, days=60, end=FIXED_NOW)
+    serve_like_a_server(monkeypatch)
+    monkeypatch.setenv("DATABASE_URL", pg_engine.url.render_as_string(hide_password=False))
+    monkeypatch.delenv("MONITOR_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    at = open_app()
+    with pg_engine.connect() as conn:
+        mentions = conn.exec_driver_sql(
+            "SELECT count(*) FROM mentions WHERE brand = 'Acme' AND NOT is_own AND created_at >= %(start)s "
+            "AND created_at < %(end)s", {"start": f"{FIRST_DAY} 00:00:00+00", "end": f"{LAST_DAY + timedelta(days=1)} 00:00:00+00"}
+        ).scalar()
+    assert metric(at, "Mentions").value == f"{mentions:,}"
+    for page in ("engagement", "sentiment", "queue", "reports", "sources"):
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+    at.switch_page("pages/queue.py")
+    at.run()
+    at.text_input(key="queue_user").input("Ann").run()
+    mention_id = at.selectbox(key="queue_pick").value
+    at.button(key=f"dismiss_{mention_id}_{version(pg_engine, mention_id)}").click().run()
+    assert "Dismissed." in texts(at)
+    with pg_engine.connect() as conn:
+        status = conn.exec_driver_sql("SELECT status FROM mention_state WHERE mention_id = %(id)s",
+                                      {"id": mention_id}).scalar()
+    assert status == "dismissed"
+
+
+def version(engine, mention_id: int) -> int:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql("SELECT version FROM mention_state WHERE mention_id = %(id)s",
+                                     {"id": mention_id}).scalar()
+    return int(found or 0)

@@ -93,7 +93,8 @@ def test_extremes_respect_corrections(seeded: Engine) -> None:
     assert (best["sentiment"] >= 0.05).all() and best["sentiment"].is_monotonic_decreasing
     corrected = int(worst["id"].iloc[0])
     with seeded.begin() as conn:
-        assert queue.correct_sentiment(conn, corrected, 0, "neutral", "Ann").ok
+        version = queue.mention_with_state(conn, corrected)["version"]  # type: ignore[index]
+        assert queue.correct_sentiment(conn, corrected, version, "neutral", "Ann").ok
     with seeded.connect() as conn:
         again = reader.extreme_posts(conn, FILTERS, "negative", limit=3)
         texts = reader.recent_texts(conn, FILTERS, "negative", limit=10_000)

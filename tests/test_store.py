@@ -200,3 +200,19 @@ def test_a_reply_to_a_stored_brand_post_is_addressed_to_the_brand(engine, demo_c
     with engine.connect() as conn:
         needs = conn.execute(select(mentions.c.needs_reply).where(mentions.c.post_id == "q-1")).scalar()
     assert needs is True
+
+
+def test_processes_opening_a_new_database_together_migrate_it_once(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from store.engine import make_engine; make_engine({url!r})"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
