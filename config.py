@@ -54,6 +54,14 @@ CREDENTIALS: dict[str, str] = {
     "MASTODON_ACCESS_TOKEN": "Mastodon: search, notifications, posting (hashtags need none)",
 }
 
+#: platform -> credentials needed to post a reply from the dashboard.
+REPLY_CREDENTIALS: dict[str, list[str]] = {
+    "x": ["X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET"],
+    "reddit": ["REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT", "REDDIT_USERNAME", "REDDIT_PASSWORD"],
+    "bluesky": ["BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD"],
+    "mastodon": ["MASTODON_ACCESS_TOKEN"],
+}
+
 
 class ConfigError(Exception):
     """A config problem, with the file and key named; shown to the user as is."""

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.distinct import per_distinct
 from config import Brand
 
 #: authors with at least this many followers are "high reach" (named in the signals).
@@ -200,7 +201,8 @@ def _addressed(
         rows = (brand_col == brand.name).fillna(False).to_numpy(dtype=bool)
         if not rows.any():
             continue
-        named = text[rows].str.contains(_names_pattern(brand), regex=True)
+        pattern = _names_pattern(brand)
+        named = per_distinct(text[rows], lambda t, p=pattern: t.str.contains(p, regex=True))
         community = subreddit[rows].isin(_community_names(brand))
         out.loc[rows] = (named | community | answers_own[rows]).fillna(False).to_numpy(dtype=bool)
     return out
@@ -285,7 +287,7 @@ def assess(
     """
     own = set(own_brands) if own_brands is not None else own_brand_names(brands)
     raw_text = _col(frame, "text").fillna("")
-    text = raw_text.str.lower().str.replace(_URL, " ", regex=True)
+    text = per_distinct(raw_text, lambda t: t.str.lower().str.replace(_URL, " ", regex=True))
     is_own = frame["is_own"].fillna(False).astype(bool) if "is_own" in frame else pd.Series(False, index=frame.index)
     handles = {h.lstrip("@").lower() for b in brands if b.name in own for h in b.handles.values()}
     by_handle = _col(frame, "author_handle").str.lstrip("@").str.lower().isin(handles).fillna(False)
@@ -298,7 +300,8 @@ def assess(
     negative = (_col(frame, "sentiment_label") == "negative").fillna(False)
     candidate = (eligible & addressed).fillna(False).to_numpy(dtype=bool)
     # the text rules are the costly part: run them only where a reply could be needed.
-    found = _signals(text[candidate], compound[candidate], negative[candidate])
+    inputs = pd.DataFrame({"text": text, "compound": compound, "negative": negative})[candidate]
+    found = per_distinct(inputs, lambda d: _signals(d["text"], d["compound"], d["negative"]))
     flag: dict[str, np.ndarray] = {}
     for column in ("question", "help", "problem", "hint", "negative", "sarcasm", "complaint"):
         flag[column] = np.zeros(len(frame), dtype=bool)

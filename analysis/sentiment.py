@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import _vader
+from analysis.distinct import per_distinct
 
 POSITIVE_AT = 0.05
 NEGATIVE_AT = -0.05
@@ -122,9 +123,9 @@ def scorable(frame: pd.DataFrame) -> pd.Series:
         lang = pd.Series(pd.NA, index=frame.index, dtype="string")
     unknown = lang.isna() | lang.isin(UNKNOWN_LANGS)
     english = lang.str.match(r"en(?:$|[-_])").fillna(False).astype(bool)
-    letters = text.str.count(_LETTER).fillna(0)
-    latin = text.str.count(_LATIN).fillna(0)
-    mostly_latin = latin * 2 >= letters
+    mostly_latin = per_distinct(
+        text, lambda t: (t.str.count(_LATIN).fillna(0) * 2 >= t.str.count(_LETTER).fillna(0)).astype(bool)
+    )
     ok = english | (unknown & mostly_latin)
     return (ok & text.notna()).astype(bool)
 

@@ -45,6 +45,7 @@ from store.engine import make_engine  # noqa: E402
 from store.schema import mentions  # noqa: E402
 
 TARGET_SECONDS = 120.0
+TARGET_ROWS = 1_000_000
 RENAMES = {
     "post_id": "id",
     "author_handle": "screen_name",
@@ -125,8 +126,8 @@ class Stages:
 
 def instrument() -> Stages:
     stages = Stages()
-    stages.wrap_iterator(collectors.importer, "read_chunks", "read CSV chunks (pandas)")
-    stages.wrap(collectors.importer, "to_frame", "map columns, times, ids, brands")
+    stages.wrap_iterator(collectors.importer, "read_chunks", "read CSV chunks (pyarrow, reading thread)")
+    stages.wrap(collectors.importer, "to_frame", "map columns, times, ids, brands (reading thread)")
     stages.wrap(store.ingest, "conform", "ingest: conform")
     stages.wrap(analysis.sentiment, "score_frame", "ingest: sentiment (analysis.sentiment)")
     stages.wrap(analysis.flags, "assess", "ingest: reply flags (analysis.flags)")
@@ -209,9 +210,11 @@ def main(argv: list[str] | None = None) -> int:
             )
         read, total, rows = baseline(folder / "plain.db", csv)
         report("baseline read_csv + to_sql", total, rows, {"read_csv": read, "to_sql": total - read})
-        verdict = "within" if seconds < TARGET_SECONDS else "OVER"
+        target = TARGET_SECONDS * result.rows / TARGET_ROWS  # type: ignore[attr-defined]
+        verdict = "within" if seconds < target else "OVER"
         print(
-            f"\nimport: {seconds:.1f} s for {result.rows:,} rows, {verdict} the {TARGET_SECONDS:.0f} s target; "  # type: ignore[attr-defined]
+            f"\nimport: {seconds:.1f} s for {result.rows:,} rows, {verdict} the target "  # type: ignore[attr-defined]
+            f"({TARGET_SECONDS:.0f} s per {TARGET_ROWS:,} rows, i.e. {target:.1f} s here); "
             f"{seconds / total:.1f}x the plain baseline"
         )
     return 0

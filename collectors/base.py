@@ -103,7 +103,23 @@ def _to_utc(values: pd.Series) -> pd.Series:
         out = pd.to_datetime(values, unit="s", utc=True, errors="coerce")
     else:
         out = pd.to_datetime(values, utc=True, errors="coerce", format="mixed")
+        numbers = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+        if numbers.any():  # epoch seconds mixed with text dates
+            out = out.mask(numbers, pd.to_datetime(values[numbers].astype(float), unit="s", utc=True))
     return out.astype("datetime64[ns, UTC]").dt.floor("us")
+
+
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
+
+
+def _to_bool(values: pd.Series) -> pd.Series:
+    """Booleans as given; text is True only for true/yes/1 (so "False" from a CSV stays False)."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.fillna(False).astype(bool)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.fillna(0).astype(float) != 0
+    return values.map(lambda v: v is True or (isinstance(v, str) and v.strip().lower() in TRUE_WORDS)
+                      or (isinstance(v, int | float) and not isinstance(v, bool) and v == v and v != 0)).astype(bool)
 
 
 def _to_count(values: pd.Series) -> pd.Series:
@@ -128,7 +144,7 @@ def conform(frame: pd.DataFrame, skipped: Counter[str] | None = None) -> pd.Data
         elif dtype == "Int64":
             out[column] = _to_count(values)
         elif dtype == "bool":
-            out[column] = values.fillna(False).astype(bool)
+            out[column] = _to_bool(values)
         else:
             text = values.astype("string")
             out[column] = text.str.replace("\x00", "", regex=False)

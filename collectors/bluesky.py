@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from inspect import signature
 from typing import Any
 
 import pandas as pd
@@ -95,11 +96,13 @@ def login(handle: str, password: str, request: Request | None = None, fresh: boo
     client = Client(request=request or Request(timeout=TIMEOUT_SECONDS))
     with _SESSIONS_LOCK:
         cached = None if fresh else _SESSIONS.get(handle)
+    # no profile lookup (one request less) where the SDK has the option (recent atproto versions)
+    quiet = {"fetch_bsky_profile": False} if "fetch_bsky_profile" in signature(Client.login).parameters else {}
     try:
         if cached:
-            client.login(session_string=cached, fetch_bsky_profile=False)
+            client.login(session_string=cached, **quiet)
         else:
-            client.login(handle, password, fetch_bsky_profile=False)
+            client.login(handle, password, **quiet)
     except atx.AtProtocolError as exc:
         raise map_error(exc, "bluesky login") from None
 

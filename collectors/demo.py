@@ -106,8 +106,8 @@ def _names(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.char.add(np.char.add(np.char.add(adj, "_"), noun), num)
 
 
-def _timestamps(rng: np.random.Generator, n: int, start: pd.Timestamp, days: int, brand: np.ndarray,
-                category: np.ndarray) -> np.ndarray:
+def _timestamps(rng: np.random.Generator, n: int, start: pd.Timestamp, end: pd.Timestamp, days: int,
+                brand: np.ndarray, category: np.ndarray) -> np.ndarray:
     """Posting times with a daily rhythm, a launch day for Acme and an outage day of complaints."""
     hour_weights = np.array([2, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 9, 9, 8, 8, 8, 8, 9, 9, 8, 6, 4, 3], float)
     day = rng.integers(0, days, n)
@@ -119,7 +119,9 @@ def _timestamps(rng: np.random.Generator, n: int, start: pd.Timestamp, days: int
     hour = rng.choice(24, n, p=hour_weights / hour_weights.sum())
     seconds = rng.integers(0, 3600, n)
     offsets = day.astype("int64") * 86400 + hour * 3600 + seconds
-    return (start + pd.to_timedelta(offsets, unit="s")).to_numpy()
+    stamps = start + pd.to_timedelta(offsets, unit="s")
+    future = stamps > end  # today's hours still to come: the same hour yesterday
+    return stamps.where(~future, stamps - pd.Timedelta(days=1)).to_numpy()
 
 
 def _fill(templates: np.ndarray, brand: np.ndarray, product: np.ndarray, other: np.ndarray, n_values: np.ndarray,
@@ -178,14 +180,14 @@ def generate(mentions: int = 5000, days: int = 60, seed: int = 7, end: datetime 
     """`mentions` rows (about; own replies included) over the `days` before `end`, as the mention frame."""
     rng = np.random.default_rng(seed)
     end_ts = pd.Timestamp(end or datetime.now(UTC)).tz_convert("UTC").floor("min")
-    start = end_ts - pd.Timedelta(days=days)
+    start = end_ts.floor("D") - pd.Timedelta(days=days - 1)  # days run midnight to midnight UTC; the last is today
     n = max(int(mentions / 1.06), 1)  # leave room for the brand's own replies
 
     brand = rng.choice(list(BRANDS), n, p=list(BRANDS.values()))
     category = rng.choice(list(CATEGORY_SHARE), n, p=list(CATEGORY_SHARE.values()))
     platform = rng.choice(list(PLATFORM_SHARE), n, p=list(PLATFORM_SHARE.values()))
     category[(platform == "rss") & (category != "praise")] = "chatter"  # feeds carry articles
-    created = _timestamps(rng, n, start, days, brand, category)
+    created = _timestamps(rng, n, start, end_ts, days, brand, category)
 
     template = np.empty(n, dtype=object)
     lang = np.full(n, "en", dtype=object)

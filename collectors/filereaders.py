@@ -11,8 +11,9 @@ digits), whatever the format; JSON objects are flattened (`user.screen_name` ->
 from __future__ import annotations
 
 import codecs
+import csv
 import json
-import warnings
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,8 +21,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
 
 BLOCK = 1 << 20
+#: pyarrow parses a CSV in blocks; a row must fit in one.
+MIN_BLOCK = 16 << 20
+MAX_BLOCK = 256 << 20
 BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -156,38 +162,62 @@ def _separator(path: Path, encoding: str) -> str:
     return best if counts[best] else ","
 
 
+def _csv_names(path: Path, encoding: str, sep: str) -> list[str]:
+    """The header's column names, made unique ("id", "id" -> "id", "id.1") as pandas would."""
+    with path.open(encoding=encoding, newline="") as handle:
+        header = next(csv.reader(handle, delimiter=sep), None)
+    if not header:
+        raise ImportFileError("the file is empty (no header line)")
+    names, seen = [], Counter()
+    for name in header:
+        names.append(f"{name}.{seen[name]}" if seen[name] else name)
+        seen[name] += 1
+    return names
+
+
+def _block_size(path: Path, chunk_rows: int) -> int:
+    """Bytes per parsed block: about `chunk_rows` rows, within [MIN_BLOCK, MAX_BLOCK] (a row must fit one)."""
+    with path.open("rb") as handle:
+        sample = handle.read(BLOCK)
+    per_row = len(sample) / max(sample.count(b"\n"), 1)
+    return int(min(max(per_row * chunk_rows * 1.05, MIN_BLOCK), MAX_BLOCK))
+
+
 def _csv_chunks(path: Path, encoding: str, chunk_rows: int, stats: ReadStats) -> Iterator[pd.DataFrame]:
+    """Stream the CSV with pyarrow (multi-threaded parsing, quoted newlines allowed), every column as text."""
     sep = _separator(path, encoding)
+
+    lock = threading.Lock()  # pyarrow may call this from its parsing threads
+
+    def bad_row(_row: Any) -> str:
+        with lock:
+            stats.skipped["malformed CSV line (wrong number of fields)"] += 1
+        return "skip"
+
     try:
-        reader = pd.read_csv(
+        names = _csv_names(path, encoding, sep)
+        reader = pcsv.open_csv(
             path,
-            sep=sep,
-            encoding=encoding,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            chunksize=chunk_rows,
-            on_bad_lines="warn",
-            skipinitialspace=False,
-            engine="c",
+            read_options=pcsv.ReadOptions(
+                encoding=encoding, block_size=_block_size(path, chunk_rows), column_names=names, skip_rows=1
+            ),
+            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=bad_row),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=True, quoted_strings_can_be_null=True
+            ),
         )
-        with reader:
-            while True:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    try:
-                        chunk = next(reader)
-                    except StopIteration:
-                        return
-                for warning in caught:
-                    lines = str(warning.message).count("Skipping line")
-                    if lines:
-                        stats.skipped["malformed CSV line (wrong number of fields)"] += lines
-                yield chunk
-    except pd.errors.EmptyDataError:
-        raise ImportFileError("the file is empty (no header line)") from None
-    except pd.errors.ParserError as exc:
-        raise ImportFileError(f"not readable as CSV: {exc}") from None
+        text = pd.StringDtype("pyarrow")
+        for batch in reader:
+            for start in range(0, batch.num_rows, chunk_rows):
+                part = batch.slice(start, chunk_rows)
+                yield part.to_pandas(types_mapper=lambda t: text if t == pa.string() else None)
+    except pa.ArrowInvalid as exc:
+        message = str(exc)
+        if "Empty CSV" in message:
+            raise ImportFileError("the file is empty (no header line)") from None
+        if "straddling" in message:
+            raise ImportFileError(f"a row is longer than {MAX_BLOCK // 1_000_000} MB") from None
+        raise ImportFileError(f"not readable as CSV: {message}") from None
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"cannot decode the file as {encoding}: {exc}; pass --encoding") from None
 

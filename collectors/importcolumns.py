@@ -315,3 +315,17 @@ def derived_ids(platform: pd.Series, author: pd.Series, created: pd.Series, text
         index=platform.index,
         dtype="string",
     )
+
+
+#: the store's id columns hold 128 characters; longer ids (URLs, say) are replaced by a hash of themselves.
+MAX_ID_CHARS = 128
+
+
+def bounded_ids(ids: pd.Series) -> pd.Series:
+    """Ids longer than MAX_ID_CHARS as 'sha1:<hex>' of themselves (stable, and the same everywhere)."""
+    long = (ids.str.len() > MAX_ID_CHARS).fillna(False).to_numpy(dtype=bool)
+    if not long.any():
+        return ids
+    out = ids.copy()
+    out[long] = ["sha1:" + hashlib.sha1(str(v).encode("utf-8")).hexdigest() for v in ids[long]]
+    return out

@@ -20,10 +20,11 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -32,13 +33,22 @@ from sqlalchemy import Engine
 
 from collectors.base import KINDS, PLATFORMS, CollectResult, FatalError, empty_frame
 from collectors.filereaders import ImportFileError, ReadStats, detect_encoding, detect_format, read_chunks
-from collectors.importcolumns import derived_ids, numbers, parse_mapping, parse_times, resolve_columns, whole_ids
+from collectors.importcolumns import (
+    bounded_ids,
+    derived_ids,
+    numbers,
+    parse_mapping,
+    parse_times,
+    resolve_columns,
+    whole_ids,
+)
 from collectors.keywords import KeywordMatcher
 from config import Brand, Config, Source
 from store.ingest import ingest
 
+T = TypeVar("T")
 DEFAULT_PLATFORM = "csv"
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 200_000  # rows per read and per ingest transaction: bounded memory, few transactions
 COUNT_FIELDS = ("author_followers", "likes", "replies", "reposts", "quotes", "views")
 _TRUE = {"true", "1", "yes", "y", "t"}
 
@@ -179,6 +189,10 @@ def to_frame(
     retrieved = parse_times(_text(chunk, columns, "retrieved_at")[keep], ctx.zone)
     rows["retrieved_at"] = retrieved.fillna(pd.Timestamp(ctx.retrieved_at))
     rows["source"] = ctx.source
+    for target in ("post_id", "parent_id", "thread_id", "author_id"):
+        rows[target] = bounded_ids(rows[target])
+    rows["author_handle"] = rows["author_handle"].str.slice(0, 256)  # the store's column sizes
+    rows["lang"] = rows["lang"].str.slice(0, 16)
     repeated = rows.duplicated(["platform", "post_id"], keep="last")
     skipped["repeated id in the file (the last row is kept)"] += int(repeated.sum())
     return rows[~repeated]
@@ -250,6 +264,22 @@ def _frames(
         yield len(chunk), to_frame(chunk, columns, ctx, skipped)
 
 
+_END = object()
+
+
+def _prefetched(items: Iterator[T]) -> Iterator[T]:
+    """`items`, each computed in a worker thread while the caller handles the previous one.
+
+    Reading and mapping a chunk (pyarrow, mostly outside the GIL) overlaps with storing the
+    previous one; at most two chunks are in memory. Errors surface in the caller, in order.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
+        ahead = pool.submit(next, items, _END)
+        while (item := ahead.result()) is not _END:
+            ahead = pool.submit(next, items, _END)
+            yield item  # type: ignore[misc]
+
+
 def import_file(
     engine: Engine,
     config: Config,
@@ -268,7 +298,8 @@ def import_file(
     read = _open(Path(path), encoding)
     ctx = _context(config, read.path, platform, brand, timezone)
     result = ImportResult(path=read.path, fmt=read.fmt, encoding=read.encoding, notes=[read.note] if read.note else [])
-    for rows, frame in _frames(read, ctx, mapping, chunk_rows, result.skipped):
+    mapped: Counter[str] = Counter()  # written by the reading thread, merged when it is done
+    for rows, frame in _prefetched(_frames(read, ctx, mapping, chunk_rows, mapped)):
         result.rows += rows
         if len(frame):
             stored = ingest(engine, frame, config.brands)
@@ -277,6 +308,7 @@ def import_file(
             result.skipped.update(stored.skipped)
         if progress is not None:
             progress(result)
+    result.skipped.update(mapped)
     result.skipped.update(read.stats.skipped)
     result.skipped = Counter({k: v for k, v in result.skipped.items() if v})
     result.seconds = time.perf_counter() - started

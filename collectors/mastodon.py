@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from inspect import signature
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,6 +51,7 @@ TIMEOUT_SECONDS = 30.0
 #: assumed server version: no version request on start, and every endpoint used here exists since 3.x.
 ASSUMED_VERSION = "4.2.0"
 TOKEN = "MASTODON_ACCESS_TOKEN"
+_SEARCH_LIMIT = "limit" in signature(Mastodon.search_v2).parameters
 
 
 def base_url(instance: str | None) -> str:
@@ -176,6 +178,7 @@ class MastodonCollector:
 
     def _search(self, state: dict[str, Any], skipped: Counter[str]) -> list[dict[str, Any]]:
         def fetch(since: int | None, max_id: int | None) -> Any:
+            sized = {"limit": PAGE_LIMIT} if _SEARCH_LIMIT else {}  # older Mastodon.py: the server's page size
             found = self._call(
                 "search",
                 self.api.search_v2,
@@ -184,7 +187,7 @@ class MastodonCollector:
                 result_type="statuses",
                 min_id=since,
                 max_id=max_id,
-                limit=PAGE_LIMIT,
+                **sized,
             )
             return found.get("statuses") if isinstance(found, Mapping) else []
 

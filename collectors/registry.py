@@ -29,7 +29,7 @@ REQUIRED: dict[str, list[str]] = {
     "x": ["X_BEARER_TOKEN"],
     "reddit": ["REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT"],
     "bluesky": ["BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD"],
-    "mastodon": [],  # hashtags need none; a `query` or mentions need MASTODON_ACCESS_TOKEN (checked by the factory)
+    "mastodon": [],  # hashtags need none; a `query` or mentions need a token: see required_credentials
     "hackernews": [],
     "rss": [],
     "csv": [],
@@ -38,7 +38,10 @@ REQUIRED: dict[str, list[str]] = {
 
 def required_credentials(source: Source) -> list[str]:
     """Credential names the source cannot run without (see config.CREDENTIALS)."""
-    return list(REQUIRED.get(source.platform, []))
+    names = list(REQUIRED.get(source.platform, []))
+    if source.platform == "mastodon" and (source.query or source.options.get("include_mentions") is True):
+        names.append("MASTODON_ACCESS_TOKEN")
+    return names
 
 
 def source_state(source: Source) -> str:

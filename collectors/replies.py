@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from collectors.base import FatalError
+from config import REPLY_CREDENTIALS
+from config import missing_credentials as missing_names
 
 #: platform -> (module, function); the function posts `text` as a reply to `mention`.
 REPLIERS: dict[str, tuple[str, str]] = {
@@ -27,6 +29,11 @@ REPLIERS: dict[str, tuple[str, str]] = {
 def can_reply(platform: str) -> bool:
     """Whether replies can be posted on this platform from the dashboard."""
     return platform in REPLIERS
+
+
+def missing_credentials(platform: str) -> list[str]:
+    """Names of the unset credentials that posting a reply on `platform` needs (never their values)."""
+    return missing_names(REPLY_CREDENTIALS.get(platform, []))
 
 
 def post_reply(platform: str, mention: Mapping[str, Any], text: str) -> str:

@@ -36,7 +36,7 @@ from collectors._http import (
     retry_wait,
 )
 from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError, conform
-from config import Config, Source, credential
+from config import REPLY_CREDENTIALS, Config, Source, credential
 
 log = logging.getLogger(__name__)
 quiet_secret_loggers()
@@ -55,7 +55,7 @@ USER_FIELDS = ["public_metrics"]
 EXPANSIONS = ["author_id"]
 PAGE_SIZE = 100
 READ_CREDENTIALS = ["X_BEARER_TOKEN"]
-WRITE_CREDENTIALS = ["X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET"]
+WRITE_CREDENTIALS = REPLY_CREDENTIALS["x"]
 SNOWFLAKE_EPOCH_MS = 1_288_834_974_657
 #: recent search refuses ids older than 7 days; keep a minute's margin.
 RECENT_SEARCH_SECONDS = 7 * 86_400 - 60

@@ -31,20 +31,32 @@ if not mix.figures:
 
 posts_tab, authors_tab = st.tabs(["Top posts", "Top authors"])
 with posts_tab:
-    order = st.segmented_control(
-        "Rank posts by", list(POST_ORDERS), default="engagements", key="engagement_post_order",
-        format_func=POST_ORDERS.get,
-    ) or "engagements"
+    order = (
+        st.segmented_control(
+            "Rank posts by",
+            list(POST_ORDERS),
+            default="engagements",
+            key="engagement_post_order",
+            format_func=POST_ORDERS.get,
+        )
+        or "engagements"
+    )
     posts = views.top_posts(ctx.url, data_version, selected, order, TOP, ctx)
     if posts.table is None:
         st.info("No post in this range reports that number.", icon=":material/search_off:")
     else:
         tables.show_posts(posts.table, key="top_posts")
 with authors_tab:
-    order = st.segmented_control(
-        "Rank authors by", list(AUTHOR_ORDERS), default="engagements", key="engagement_author_order",
-        format_func=AUTHOR_ORDERS.get,
-    ) or "engagements"
+    order = (
+        st.segmented_control(
+            "Rank authors by",
+            list(AUTHOR_ORDERS),
+            default="engagements",
+            key="engagement_author_order",
+            format_func=AUTHOR_ORDERS.get,
+        )
+        or "engagements"
+    )
     authors = views.top_authors(ctx.url, data_version, selected, order, TOP, ctx)
     if authors.table is None:
         st.info("No authors in this range.", icon=":material/search_off:")
@@ -58,10 +70,16 @@ with right:
     charts.show(mix.figures[1])
 st.caption(mix.note)
 
-value = st.segmented_control(
-    "Heatmap of", ["mentions", "engagements"], default="mentions", key="engagement_heatmap_value",
-    format_func=str.capitalize,
-) or "mentions"
+value = (
+    st.segmented_control(
+        "Heatmap of",
+        ["mentions", "engagements"],
+        default="mentions",
+        key="engagement_heatmap_value",
+        format_func=str.capitalize,
+    )
+    or "mentions"
+)
 heat = views.heatmap(ctx.url, data_version, selected, value, ctx)
 charts.show(heat.figures[0])
 st.caption(heat.note)

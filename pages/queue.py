@@ -24,20 +24,37 @@ st.caption(
 )
 
 you = st.text_input(
-    "You are", key=act.USER, persist_state="session", max_chars=128, placeholder="your name: saved with every action",
+    "You are",
+    key=act.USER,
+    persist_state="session",
+    max_chars=128,
+    placeholder="your name: saved with every action",
     help="Saved as who made each change, so colleagues see who did what.",
 )
 columns = st.columns(4)
 brands = columns[0].multiselect(
-    "Brands", own, default=[b for b in selected.brands if b in own] or own, key="queue_brands",
-    persist_state="session", placeholder="All own brands",
+    "Brands",
+    own,
+    default=[b for b in selected.brands if b in own] or own,
+    key="queue_brands",
+    persist_state="session",
+    placeholder="All own brands",
 )
 platforms = columns[1].multiselect(
-    "Platforms", queue_view.platform_options(ctx), default=list(selected.platforms), key="queue_platforms",
-    persist_state="session", placeholder="All platforms", format_func=queue_view.platform_label,
+    "Platforms",
+    queue_view.platform_options(ctx),
+    default=list(selected.platforms),
+    key="queue_platforms",
+    persist_state="session",
+    placeholder="All platforms",
+    format_func=queue_view.platform_label,
 )
 statuses = columns[2].multiselect(
-    "Status", list(queue.STATUSES), default=list(queue.OPEN), key="queue_statuses", persist_state="session",
+    "Status",
+    list(queue.STATUSES),
+    default=list(queue.OPEN),
+    key="queue_statuses",
+    persist_state="session",
     placeholder="Any status",
 )
 people = context.assignees(ctx.url, versions, ctx)
@@ -52,11 +69,13 @@ wanted = queue.QueueFilters(
     start=selected.start,
     end=selected.end,
 )
+queue_view.flash()
 total = context.queue_count(ctx.url, versions, wanted, ctx)
 if total == 0:
     st.success(
         "Nothing waiting here: no flagged mention matches these filters. Try other statuses or dates, or enjoy "
-        "the quiet.", icon=":material/task_alt:",
+        "the quiet.",
+        icon=":material/task_alt:",
     )
     st.stop()
 
@@ -66,18 +85,24 @@ if st.session_state.get("queue_page_no", 1) > pages:
 number = st.pagination(pages, key="queue_page_no", max_visible_pages=7) if pages > 1 else 1
 rows = context.queue_page(ctx.url, versions, wanted, minute, (number - 1) * queue.PAGE_SIZE, queue.PAGE_SIZE, ctx)
 first = (number - 1) * queue.PAGE_SIZE + 1
-st.caption(f"{total:,} flagged mentions match · showing {first:,}-{first + len(rows) - 1:,} · times as of "
-           f"{minute[11:16]} UTC")
+st.caption(
+    f"{total:,} flagged mentions match · showing {first:,}-{first + len(rows) - 1:,} · times as of {minute[11:16]} UTC"
+)
 table = st.dataframe(
-    queue_view.table(rows), hide_index=True, key="queue_table", on_select="rerun", selection_mode="single-row",
-    column_config=queue_view.TABLE_COLUMNS, width="stretch", height=420,
+    queue_view.table(rows),
+    hide_index=True,
+    key="queue_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config=queue_view.TABLE_COLUMNS,
+    width="stretch",
+    height=420,
 )
 mention = queue_view.pick(rows, table)
 if mention is None:
     st.stop()
 
 st.divider()
-queue_view.flash(int(mention["id"]))
 left, right = st.columns([3, 2], gap="large")
 with left:
     queue_view.header(mention)

@@ -15,21 +15,34 @@ filters.current()
 versions = context.versions(ctx)
 
 st.title("Weekly reports")
-st.caption("The files `python cli.py export` writes, for any ISO week (Monday 00:00 to Monday 00:00 UTC). Text "
-           "cells that start with =, +, - or @ get a leading ' so spreadsheets never run them as formulas.")
+st.caption(
+    "The files `python cli.py export` writes, for any ISO week (Monday 00:00 to Monday 00:00 UTC). Text "
+    "cells that start with =, +, - or @ get a leading ' so spreadsheets never run them as formulas."
+)
 
 weeks = context.iso_weeks(ctx.url, versions[0], ctx)
 if not weeks:
-    st.info("No mentions stored yet, so there is no week to report on. Run `python cli.py collect` first.",
-            icon=":material/inbox:")
+    st.info(
+        "No mentions stored yet, so there is no week to report on. Run `python cli.py collect` first.",
+        icon=":material/inbox:",
+    )
     st.stop()
 
 left, right = st.columns(2)
-week = left.selectbox("ISO week", weeks, key="report_week", persist_state="session",
-                      help="Newest first; the current week is still running.")
-scope = right.selectbox("Brands", [ALL, *[b.name for b in ctx.config.brands]], key="report_brand",
-                        persist_state="session",
-                        help="All brands is what `cli.py export` writes by default; one brand is `--brand NAME`.")
+week = left.selectbox(
+    "ISO week",
+    weeks,
+    key="report_week",
+    persist_state="session",
+    help="Newest first; the current week is still running.",
+)
+scope = right.selectbox(
+    "Brands",
+    [ALL, *[b.name for b in ctx.config.brands]],
+    key="report_brand",
+    persist_state="session",
+    help="All brands is what `cli.py export` writes by default; one brand is `--brand NAME`.",
+)
 brand = None if scope == ALL else scope
 
 try:
@@ -40,18 +53,30 @@ except reports.ReportError as exc:
     st.stop()
 
 flag = f" --brand {brand}" if brand else ""
-st.markdown(f"**{week}** · {built.mentions:,} mentions · {len(built.summary):,} summary rows (day × platform × "
-            f"brand) · built at {built.built_at} UTC (status and SLA figures are as of then)")
+st.markdown(
+    f"**{week}** · {built.mentions:,} mentions · {len(built.summary):,} summary rows (day × platform × "
+    f"brand) · built at {built.built_at} UTC (status and SLA figures are as of then)"
+)
 downloads = st.columns([1, 1, 2])
 downloads[0].download_button(
-    "Download mentions.csv", lambda: reports.file_bytes(ctx, built, "mentions.csv", week, brand),
-    file_name=f"{week}-mentions.csv", mime="text/csv", icon=":material/download:", key="download_mentions",
-    on_click="ignore", width="stretch",
+    "Download mentions.csv",
+    lambda: reports.file_bytes(ctx, built, "mentions.csv", week, brand),
+    file_name=f"{week}-mentions.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="download_mentions",
+    on_click="ignore",
+    width="stretch",
 )
 downloads[1].download_button(
-    "Download summary.csv", lambda: reports.file_bytes(ctx, built, "summary.csv", week, brand),
-    file_name=f"{week}-summary.csv", mime="text/csv", icon=":material/download:", key="download_summary",
-    on_click="ignore", width="stretch",
+    "Download summary.csv",
+    lambda: reports.file_bytes(ctx, built, "summary.csv", week, brand),
+    file_name=f"{week}-summary.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="download_summary",
+    on_click="ignore",
+    width="stretch",
 )
 downloads[2].code(f"python cli.py export --week {week}{flag}", language="bash")
 if built.mentions == 0:

@@ -48,7 +48,7 @@ for label, title in (("negative", "Most negative"), ("positive", "Most positive"
         continue
     posts_column, terms_column = st.columns([3, 1])
     with posts_column:
-        tables.show_posts(posts.table, key=f"extreme_{label}")
+        tables.show_posts(posts.table, key=f"extreme_{label}", order=tables.SENTIMENT_ORDER)
     with terms_column:
         if terms.table is None:
             st.caption("No recurring terms.")

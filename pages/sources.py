@@ -11,33 +11,65 @@ ctx = context.load()
 filters.current()
 
 st.title("Sources")
-st.caption("What collects mentions, and how it went. `python cli.py schedule` runs every enabled source at its "
-           "interval; `python cli.py collect` runs them once. Credentials come from the environment, .env or "
-           ".streamlit/secrets.toml and are never shown.")
+st.caption(
+    "What collects mentions, and how it went. `python cli.py schedule` runs every enabled source at its "
+    "interval; `python cli.py collect` runs them once. Credentials come from the environment, .env or "
+    ".streamlit/secrets.toml and are never shown."
+)
 
 status = context.sources(ctx.url, ctx)
 if status.empty:
-    st.info("No sources configured. Add [[sources]] to monitor.toml (see monitor.example.toml): the dashboard "
-            "shows demo data until then.", icon=":material/sensors_off:")
+    st.info(
+        "No sources configured. Add [[sources]] to monitor.toml (see monitor.example.toml): the dashboard "
+        "shows demo data until then.",
+        icon=":material/sensors_off:",
+    )
     st.stop()
 
 counts = status["state"].map(lambda s: "ready" if s == "ready" else s.split(" ")[0]).value_counts()
 tiles = st.columns(4)
 tiles[0].metric("Sources", f"{len(status):,}", border=True)
 tiles[1].metric("Ready", f"{int(counts.get('ready', 0)):,}", border=True)
-tiles[2].metric("Need attention", f"{int(len(status) - counts.get('ready', 0) - counts.get('disabled', 0)):,}",
-                border=True, help="Missing credentials, failing, or no collector for the platform yet.")
+tiles[2].metric(
+    "Need attention",
+    f"{int(len(status) - counts.get('ready', 0) - counts.get('disabled', 0)):,}",
+    border=True,
+    help="Missing credentials, failing, or no collector for the platform yet.",
+)
 overdue = int(status["overdue"].sum())
-tiles[3].metric("Overdue", f"{overdue:,}", border=True,
-                help="The next run is more than an interval late: is `python cli.py schedule` running?")
+tiles[3].metric(
+    "Overdue",
+    f"{overdue:,}",
+    border=True,
+    help="The next run is more than an interval late: is `python cli.py schedule` running?",
+)
 
 view = status.assign(
     platform=status["platform"].map(tables.platform_name),
+    last_status=status["last_status"].fillna("never ran"),
     every=(status["every_seconds"] / 60).round(1),
-).loc[:, ["source", "platform", "brand", "state", "every", "last_started_at", "last_status", "last_fetched",
-          "last_new", "next_run_at", "overdue", "last_error"]]
+).loc[
+    :,
+    [
+        "source",
+        "platform",
+        "brand",
+        "state",
+        "every",
+        "last_started_at",
+        "last_status",
+        "last_fetched",
+        "last_new",
+        "next_run_at",
+        "overdue",
+        "last_error",
+    ],
+]
 st.dataframe(
-    view, hide_index=True, key="sources_table", width="stretch",
+    view,
+    hide_index=True,
+    key="sources_table",
+    width="stretch",
     column_config={
         "source": st.column_config.TextColumn("Source"),
         "platform": st.column_config.TextColumn("Platform"),

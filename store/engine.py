@@ -51,7 +51,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA cache_size=-131072")
+    cursor.execute("PRAGMA cache_size=-32768")  # 32 MB per connection
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
@@ -149,4 +149,7 @@ def make_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engin
             engine.dispose()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise StoreError(f"cannot open the database {safe_url(url)}: {reason}") from None
+        except OSError as exc:  # e.g. the migration lock file on a read-only volume
+            engine.dispose()
+            raise StoreError(f"cannot open the database {safe_url(url)}: {exc.strerror}: {exc.filename}") from None
     return engine

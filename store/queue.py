@@ -468,10 +468,3 @@ def record_reply(
     result.current = mention_with_state(conn, mention_id) or result.current
     result.message += " Your reply was posted, so its id was recorded anyway."
     return result
-
-
-def state_frame(conn: Connection, mention_ids: list[int]) -> pd.DataFrame:
-    """The stored state rows of some mentions (tests and tools)."""
-    s = mention_state
-    query = select(s).where(s.c.mention_id.in_(mention_ids)).order_by(s.c.mention_id)
-    return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in s.columns])

@@ -47,20 +47,22 @@ def _upsert_sql(conn: Connection) -> str:
 
 def _python_rows(frame: pd.DataFrame, dialect: str) -> list[tuple]:
     """The frame as plain Python tuples in INSERT_COLUMNS order (None for nulls)."""
-    columns = {}
+    columns = []
     for name in INSERT_COLUMNS:
         series = frame[name]
         if isinstance(series.dtype, pd.DatetimeTZDtype):
-            if dialect == "sqlite":
-                values = series.dt.tz_convert("UTC").dt.strftime(SQLITE_TIME)
-                columns[name] = values.astype(object).where(series.notna(), None).tolist()
+            if dialect == "sqlite":  # SQLAlchemy's SQLite DateTime text form, formatted in bulk
+                stamps = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[us]")
+                text = np.char.replace(np.datetime_as_string(stamps, unit="us"), "T", " ").astype(object)
+                text[np.isnat(stamps)] = None
+                columns.append(text.tolist())
             else:
-                columns[name] = [None if pd.isna(v) else v.to_pydatetime() for v in series]
+                columns.append([None if pd.isna(v) else v.to_pydatetime() for v in series])
         elif name == "day":
-            columns[name] = series.astype(str).tolist() if dialect == "sqlite" else list(series)
+            columns.append(series.astype(str).tolist() if dialect == "sqlite" else list(series))
         else:
-            columns[name] = series.astype(object).where(series.notna(), None).tolist()
-    return list(zip(*(columns[c] for c in INSERT_COLUMNS), strict=True))
+            columns.append(series.to_numpy(dtype=object, na_value=None).tolist())
+    return list(zip(*columns, strict=True))
 
 
 def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -188,10 +190,8 @@ def link_brand_replies(
         where=(mention_state.c.first_response_at.is_(None))
         | (mention_state.c.first_response_at > stmt.excluded.first_response_at),
     )
-    linked = 0
-    for chunk in _chunks(params, CHUNK):
-        linked += max(conn.execute(stmt, chunk).rowcount or 0, 0)
-    return linked
+    stmt = stmt.returning(mention_state.c.mention_id)  # rowcount is not reliable for this on PostgreSQL
+    return sum(len(conn.execute(stmt, chunk).all()) for chunk in _chunks(params, CHUNK))
 
 
 def _hour_expr(conn: Connection):  # type: ignore[no-untyped-def]

@@ -151,8 +151,19 @@ def metric(at: AppTest, label_start: str) -> Any:
 def texts(at: AppTest) -> str:
     """Every text, caption, markdown, title and message on the page, joined (to look for a string)."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "success", "warning",
-                 "error", "code"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "text",
+        "info",
+        "success",
+        "warning",
+        "error",
+        "code",
+    ):
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
 

@@ -138,18 +138,18 @@ def test_search_notifications_and_own_posts_map_to_the_frame() -> None:
     }
 
 
-def test_second_run_reads_only_what_is_newer_and_stores_nothing_twice(sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+def test_second_run_reads_only_what_is_newer_and_stores_nothing_twice(engine) -> None:  # type: ignore[no-untyped-def]
     src = source()
     config = Config(path=None, brands=(ACME,), sources=(src,))
     sky, _ = collector("collect.json", src)
-    first = run_source(sqlite_engine, config, src, sleep=lambda s: None, collector=sky)
+    first = run_source(engine, config, src, sleep=lambda s: None, collector=sky)
     assert (first.status, first.new) == ("ok", 6)
     sky, replay = collector("collect.json", src)
-    second = run_source(sqlite_engine, config, src, sleep=lambda s: None, collector=sky)
+    second = run_source(engine, config, src, sleep=lambda s: None, collector=sky)
     search = [c for c in replay.calls if c[0] == "app.bsky.feed.searchPosts"]
     assert len(search) == 1 and search[0][1]["since"] == "2026-11-18T10:00:00.000Z"
     assert (second.status, second.fetched, second.new) == ("ok", 1, 0)
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         answered = conn.execute(
             select(mention_state.c.response_post_id, mention_state.c.status)
             .join(mentions, mention_state.c.mention_id == mentions.c.id)

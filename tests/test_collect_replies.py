@@ -126,3 +126,16 @@ def test_reddit_rate_limit_on_posting_is_retriable(reddit_login: None) -> None:
         praw.exceptions.RedditAPIException([["RATELIMIT", "you are doing that too much", "ratelimit"]]), write=True
     )
     assert isinstance(error, RetriableError) and error.retry_after == 60.0
+
+
+def test_missing_reply_credentials_are_named_without_importing_clients(monkeypatch, tmp_path):
+
+    from collectors import replies
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET", "MASTODON_ACCESS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("X_API_KEY", "k")
+    assert replies.missing_credentials("x") == ["X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET"]
+    assert replies.missing_credentials("mastodon") == ["MASTODON_ACCESS_TOKEN"]
+    assert replies.missing_credentials("hackernews") == []

@@ -70,3 +70,10 @@ def test_demo_source_adds_a_few_new_mentions_per_run():
     assert (len(first.frame), first.cursor, len(second.frame), second.cursor) == (4, "4", 4, "8")
     assert set(first.frame["platform"]) == {"demo"} and set(first.frame["brand"]) == {"Acme"}
     assert not set(first.frame["post_id"]) & set(second.frame["post_id"])
+
+
+def test_posting_follows_the_day_in_utc_whatever_time_it_is_seeded():
+    for end in (FIXED_NOW, FIXED_NOW.replace(hour=3), FIXED_NOW.replace(hour=21)):
+        hours = demo.generate(6000, seed=5, end=end)["created_at"].dt.hour
+        by_hour = hours.value_counts()
+        assert by_hour.loc[[12, 13, 18, 19]].mean() > 3 * by_hour.loc[[1, 2, 3, 4]].mean()

@@ -201,17 +201,17 @@ def test_timeouts_are_retriable() -> None:
         HackerNewsCollector(source(), ACME, session=session).collect(None)
 
 
-def test_run_source_retries_a_429_then_stores_once(sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+def test_run_source_retries_a_429_then_stores_once(engine) -> None:  # type: ignore[no-untyped-def]
     src = source("flaky")
     config = Config(path=None, brands=(ACME,), sources=(src,))
     waits: list[float] = []
     hn, _ = collector(src, HERE / "errors.json")
-    summary = run_source(sqlite_engine, config, src, sleep=waits.append, collector=hn)
+    summary = run_source(engine, config, src, sleep=waits.append, collector=hn)
     assert (summary.status, summary.fetched, summary.new, waits) == ("ok", 1, 1, [7.0])
     hn, _ = collector(src, HERE / "errors.json")
-    again = run_source(sqlite_engine, config, src, sleep=waits.append, collector=hn)
+    again = run_source(engine, config, src, sleep=waits.append, collector=hn)
     assert (again.status, again.new) == ("ok", 0)
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         assert conn.execute(select(mentions.c.post_id)).scalars().all() == ["41000040"]
         statuses = conn.execute(select(runs.c.status, runs.c.fetched, runs.c.new).order_by(runs.c.id)).all()
     assert [tuple(r) for r in statuses] == [("ok", 1, 1), ("ok", 1, 0)]

@@ -165,6 +165,30 @@ def test_quotes_newlines_huge_fields_and_crlf(sqlite_engine, tmp_path) -> None: 
     assert rows.loc["1", "text"] == 'she said "acme, really?"\nthen left'
     assert len(rows.loc["2", "text"]) == 40_000  # cut at the frame's MAX_TEXT_CHARS, never a crash
     assert rows.loc["3", "text"] == "acme;semi|pipe"
+    long_id = tmp_path / "long_id.csv"
+    long_id.write_text(
+        f'id,text,date,lang\nhttps://example.com/{"a" * 200},acme,2024-05-01,"en-US,en;q=0.9,de;q=0.8"\n',
+        encoding="utf-8",
+    )
+    import_file(sqlite_engine, CONFIG, long_id)
+    row = stored(sqlite_engine).set_index("text").loc["acme"]
+    assert row["post_id"].startswith("sha1:") and len(row["post_id"]) == 45 and len(row["lang"]) == 16
+
+
+def test_malformed_lines_and_repeated_column_names(sqlite_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "ragged.csv"
+    path.write_text(
+        "id,text,created_at,text\n1,acme one,2024-05-01,dup\n2,acme two\n3,acme three,2024-05-02,x,extra\n"
+        "4,acme four,2024-05-03,y\n",
+        encoding="utf-8",
+    )
+    result = import_file(sqlite_engine, CONFIG, path)
+    assert result.new == 2 and result.skipped == {"malformed CSV line (wrong number of fields)": 2}
+    assert set(stored(sqlite_engine)["text"]) == {"acme one", "acme four"}  # the first "text" column wins
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ImportFileError, match="empty"):
+        import_file(sqlite_engine, CONFIG, empty)
 
 
 def test_missing_columns_are_named_and_map_fixes_them(sqlite_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]

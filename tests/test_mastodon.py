@@ -118,7 +118,7 @@ def test_second_run_asks_only_for_newer_statuses() -> None:
     assert second.frame.empty and second.cursor == first.cursor
 
 
-def test_notifications_and_own_replies_link_the_brand_answer(sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+def test_notifications_and_own_replies_link_the_brand_answer(engine) -> None:  # type: ignore[no-untyped-def]
     src = source()
     config = Config(path=None, brands=(ACME,), sources=(src,))
     collector = MastodonCollector(src, ACME, token="test-token", now=NOW)
@@ -135,14 +135,14 @@ def test_notifications_and_own_replies_link_the_brand_answer(sqlite_engine) -> N
     assert state["notifications"] == {"since": 9001} and state["own"] == {"since": int(S6)}
     with replay("query_subset").use_cassette(str(HERE / "notifications_token.yaml")):
         summary = run_source(
-            sqlite_engine,
+            engine,
             config,
             src,
             sleep=lambda s: None,
             collector=MastodonCollector(src, ACME, token="test-token", now=NOW),
         )
     assert (summary.status, summary.new) == ("ok", 3)
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         answered = conn.execute(
             select(mentions.c.post_id, mention_state.c.response_post_id, mention_state.c.status)
             .join(mention_state, mention_state.c.mention_id == mentions.c.id)

@@ -28,15 +28,24 @@ def seeded(engine: Engine) -> Engine:
 def all_rows(engine: Engine) -> pd.DataFrame:
     """Every mention of the filters with its state, loaded whole (fine for a test store)."""
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(
-            select(mentions, mention_state.c.status, mention_state.c.first_response_at,
-                   mention_state.c.sentiment_override)
-            .select_from(mentions.outerjoin(mention_state, mention_state.c.mention_id == mentions.c.id))
-        ).mappings().all())
+        frame = pd.DataFrame(
+            conn.execute(
+                select(
+                    mentions,
+                    mention_state.c.status,
+                    mention_state.c.first_response_at,
+                    mention_state.c.sentiment_override,
+                ).select_from(mentions.outerjoin(mention_state, mention_state.c.mention_id == mentions.c.id))
+            )
+            .mappings()
+            .all()
+        )
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
     frame["first_response_at"] = pd.to_datetime(frame["first_response_at"], utc=True)
     keep = (frame["brand"] == "Acme") & ~frame["is_own"].astype(bool)
-    keep &= (frame["created_at"] >= pd.Timestamp(FILTERS.start_at)) & (frame["created_at"] < pd.Timestamp(FILTERS.end_at))
+    keep &= (frame["created_at"] >= pd.Timestamp(FILTERS.start_at)) & (
+        frame["created_at"] < pd.Timestamp(FILTERS.end_at)
+    )
     rows = frame[keep].reset_index(drop=True)
     return pd.concat([rows, engagement.mention_engagement(rows)], axis=1)
 
@@ -60,10 +69,12 @@ def test_top_authors(seeded: Engine, by: str) -> None:
     with seeded.connect() as conn:
         top = reader.top_authors(conn, FILTERS, by=by, limit=5)
     grouped = rows.groupby(["platform", "author_handle"]).agg(
-        engagements=("engagements", "sum"), mentions=("id", "size"), reach=("author_followers", "max"))
+        engagements=("engagements", "sum"), mentions=("id", "size"), reach=("author_followers", "max")
+    )
     key = "engagements" if by == "engagements" else "reach"
     assert list(top["engagements" if by == "engagements" else "max_followers"]) == list(
-        grouped[key].dropna().sort_values(ascending=False).head(5).astype(int))
+        grouped[key].dropna().sort_values(ascending=False).head(5).astype(int)
+    )
     first = grouped.loc[(top["platform"].iloc[0], top["author_handle"].iloc[0])]
     assert top["mentions"].iloc[0] == first["mentions"] and top["engagements"].iloc[0] == first["engagements"]
     rated = engagement.add_rates(top)

@@ -48,12 +48,23 @@ def state(engine: Engine, mention_id: int) -> dict:
 
 def test_the_page_is_ordered_like_the_analysis_priority(seeded: Engine) -> None:
     with seeded.connect() as conn:
-        rows = pd.DataFrame(conn.execute(
-            select(mentions.c.id, mentions.c.created_at, mentions.c.brand, mentions.c.priority_base,
-                   mentions.c.flag_signals, mention_state.c.first_response_at, mention_state.c.status)
-            .select_from(mentions.outerjoin(mention_state, mention_state.c.mention_id == mentions.c.id))
-            .where(mentions.c.needs_reply, mentions.c.brand == "Acme", mentions.c.is_own.is_(False))
-        ).mappings().all())
+        rows = pd.DataFrame(
+            conn.execute(
+                select(
+                    mentions.c.id,
+                    mentions.c.created_at,
+                    mentions.c.brand,
+                    mentions.c.priority_base,
+                    mentions.c.flag_signals,
+                    mention_state.c.first_response_at,
+                    mention_state.c.status,
+                )
+                .select_from(mentions.outerjoin(mention_state, mention_state.c.mention_id == mentions.c.id))
+                .where(mentions.c.needs_reply, mentions.c.brand == "Acme", mentions.c.is_own.is_(False))
+            )
+            .mappings()
+            .all()
+        )
         total = queue.queue_count(conn, everything())
         page = queue.queue_page(conn, everything(), now=NOW, sla_hours=SLA, limit=40)
         second = queue.queue_page(conn, everything(), now=NOW, sla_hours=SLA, limit=40, offset=40)
@@ -74,13 +85,15 @@ def test_filters_by_platform_status_and_assignee(seeded: Engine) -> None:
     with seeded.begin() as conn:
         assert queue.assign(conn, mention_id, 0, "Bea", "Ann").ok
     with seeded.connect() as conn:
-        x_only = queue.queue_page(conn, queue.QueueFilters(brands=("Acme",), platforms=("x",)), now=NOW,
-                                  sla_hours=SLA, limit=500)
+        x_only = queue.queue_page(
+            conn, queue.QueueFilters(brands=("Acme",), platforms=("x",)), now=NOW, sla_hours=SLA, limit=500
+        )
         beas = queue.queue_page(conn, queue.QueueFilters(brands=("Acme",), assignee="Bea"), now=NOW, sla_hours=SLA)
         nobody = queue.queue_count(conn, queue.QueueFilters(brands=("Acme",), assignee=""))
         everyone = queue.queue_count(conn, queue.QueueFilters(brands=("Acme",)))
-        replied = queue.queue_page(conn, queue.QueueFilters(brands=("Acme",), statuses=("replied",)), now=NOW,
-                                   sla_hours=SLA, limit=500)
+        replied = queue.queue_page(
+            conn, queue.QueueFilters(brands=("Acme",), statuses=("replied",)), now=NOW, sla_hours=SLA, limit=500
+        )
         assert queue.assignees(conn) == ["Bea"]
     assert set(x_only["platform"]) == {"x"}
     assert list(beas["id"]) == [mention_id] and beas["status"].iloc[0] == "assigned"
@@ -136,8 +149,12 @@ def test_mark_replied_dismiss_and_reopen(seeded: Engine) -> None:
         with pytest.raises(ValueError):
             queue.set_status(conn, mention_id, 2, "archived", "Ann")
     with seeded.connect() as conn:
-        assert reader.open_flagged_count(conn, reader.Filters(("Acme",), start=FIXED_NOW.date() - timedelta(days=30),
-                                                              end=FIXED_NOW.date())) >= 0
+        assert (
+            reader.open_flagged_count(
+                conn, reader.Filters(("Acme",), start=FIXED_NOW.date() - timedelta(days=30), end=FIXED_NOW.date())
+            )
+            >= 0
+        )
     assert state(seeded, mention_id)["status"] == "new"
 
 
@@ -157,7 +174,8 @@ def test_a_sentiment_correction_moves_the_rollups_and_the_data_version(seeded: E
     with seeded.connect() as conn:
         row = conn.execute(
             select(mentions.c.id, mentions.c.created_at, mentions.c.brand, mentions.c.platform, mentions.c.kind)
-            .where(mentions.c.sentiment_label == "negative", mentions.c.is_own.is_(False)).limit(1)
+            .where(mentions.c.sentiment_label == "negative", mentions.c.is_own.is_(False))
+            .limit(1)
         ).one()
         version = reader.versions(conn)
 
@@ -166,8 +184,11 @@ def test_a_sentiment_correction_moves_the_rollups_and_the_data_version(seeded: E
         with seeded.connect() as conn:
             got = conn.execute(
                 select(func.sum(rollup_hourly.c.negative), func.sum(rollup_hourly.c.positive)).where(
-                    rollup_hourly.c.hour == hour, rollup_hourly.c.brand == row.brand,
-                    rollup_hourly.c.platform == row.platform, rollup_hourly.c.kind == row.kind)
+                    rollup_hourly.c.hour == hour,
+                    rollup_hourly.c.brand == row.brand,
+                    rollup_hourly.c.platform == row.platform,
+                    rollup_hourly.c.kind == row.kind,
+                )
             ).one()
         return int(got[0]), int(got[1])
 
@@ -191,7 +212,11 @@ def test_a_posted_reply_is_recorded_even_after_a_conflict(seeded: Engine) -> Non
         assert queue.reply_allowed(conn, mention_id, 0).ok
         assert queue.record_reply(conn, mention_id, 0, "1900000000000000001", "Ann").ok
     saved = state(seeded, mention_id)
-    assert (saved["status"], saved["response_post_id"], saved["responded_by"]) == ("replied", "1900000000000000001", "Ann")
+    assert (saved["status"], saved["response_post_id"], saved["responded_by"]) == (
+        "replied",
+        "1900000000000000001",
+        "Ann",
+    )
     with seeded.begin() as conn:
         again = queue.reply_allowed(conn, mention_id, 1)
     assert not again.ok and "already recorded" in again.message
@@ -231,11 +256,13 @@ def test_unknown_mentions_and_missing_names_are_refused(seeded: Engine) -> None:
 def test_the_thread_around_a_mention(seeded: Engine) -> None:
     with seeded.connect() as conn:
         reply = conn.execute(
-            select(mentions.c.id, mentions.c.parent_id, mentions.c.platform).where(mentions.c.parent_id.is_not(None),
-                                                                                    mentions.c.is_own).limit(1)
+            select(mentions.c.id, mentions.c.parent_id, mentions.c.platform)
+            .where(mentions.c.parent_id.is_not(None), mentions.c.is_own)
+            .limit(1)
         ).one()
-        parent = conn.execute(select(mentions.c.id).where(mentions.c.platform == reply.platform,
-                                                           mentions.c.post_id == reply.parent_id)).scalar()
+        parent = conn.execute(
+            select(mentions.c.id).where(mentions.c.platform == reply.platform, mentions.c.post_id == reply.parent_id)
+        ).scalar()
         around_parent = queue.thread(conn, parent)
         around_reply = queue.thread(conn, reply.id)
         nothing = queue.thread(conn, 10_000_000)

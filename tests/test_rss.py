@@ -92,17 +92,15 @@ def test_second_run_uses_conditional_get_and_the_cursor() -> None:
     assert load_state(second.cursor)["feeds"][NEWS] == feeds[NEWS]
 
 
-def test_rerun_on_the_same_content_stores_nothing_new(sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_on_the_same_content_stores_nothing_new(engine) -> None:  # type: ignore[no-untyped-def]
     src = source(url=NEWS, feeds=[BLOG])
     config = Config(path=None, brands=(ACME,), sources=(src,))
     with replay.use_cassette(str(HERE / "acme_feeds.yaml")):
-        first = run_source(sqlite_engine, config, src, sleep=lambda s: None, collector=RssCollector(src, ACME, now=NOW))
-        second = run_source(
-            sqlite_engine, config, src, sleep=lambda s: None, collector=RssCollector(src, ACME, now=NOW)
-        )
+        first = run_source(engine, config, src, sleep=lambda s: None, collector=RssCollector(src, ACME, now=NOW))
+        second = run_source(engine, config, src, sleep=lambda s: None, collector=RssCollector(src, ACME, now=NOW))
     assert (first.status, first.new, first.skipped) == ("ok", 3, 4)
     assert (second.status, second.new) == ("ok", 1)
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         assert len(conn.execute(select(mentions.c.post_id)).all()) == 4
 
 

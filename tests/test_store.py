@@ -81,10 +81,13 @@ def test_brand_reply_records_first_response_whichever_arrives_first(engine, demo
     later = reply.copy()
     later["post_id"], later["created_at"] = "r2", parent["created_at"] + timedelta(hours=5)
 
-    ingest(engine, later, demo_config.brands)  # the brand's later reply is collected first
-    ingest(engine, parent, demo_config.brands)
-    ingest(engine, reply, demo_config.brands)  # then the earlier one
-    ingest(engine, reply, demo_config.brands)  # collecting it again changes nothing
+    linked = [
+        ingest(engine, later, demo_config.brands).replies_linked,  # the brand's later reply is collected first
+        ingest(engine, parent, demo_config.brands).replies_linked,
+        ingest(engine, reply, demo_config.brands).replies_linked,  # then the earlier one
+        ingest(engine, reply, demo_config.brands).replies_linked,  # collecting it again changes nothing
+    ]
+    assert linked == [0, 1, 1, 0]
     with engine.connect() as conn:
         state = conn.execute(
             select(mention_state).join(mentions, mentions.c.id == mention_state.c.mention_id)

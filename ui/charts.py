@@ -2,8 +2,8 @@
 
 Figures are built from plain dicts without plotly's property validation: plotly.express and
 validated graph_objects cost 0.03-0.1 s a figure, too much for a 0.3 s rerun.
-`show` refuses to send more than MAX_POINTS points: callers pick a coarser period first
-(`period_for`), so this is a guard, not a sampler.
+`show` refuses to send more than MAX_POINTS points (it says so instead): callers pick a coarser
+period first (`period_for`), so this is a guard, not a sampler.
 """
 
 from __future__ import annotations
@@ -34,10 +34,6 @@ SPIKE_COLOUR = "#d62728"
 PERIOD_WORD = {"hour": "hour", "day": "day", "week": "ISO week"}
 
 
-class TooManyPoints(ValueError):
-    """A chart would send more than MAX_POINTS points to the browser."""
-
-
 def period_for(start: date, end: date, series: int = 8) -> str:
     """The finest period ('hour', 'day', 'week') that keeps `series` lines under MAX_POINTS and readable."""
     days = (end - start).days + 1
@@ -48,23 +44,30 @@ def period_for(start: date, end: date, series: int = 8) -> str:
     return "week"
 
 
-def _layout(title: str, x_title: str, y_title: str, *, legend: str | None = None) -> dict[str, Any]:
-    return {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+def _layout(
+    title: str, x_title: str, y_title: str, *, legend: str | None = None, period: str | None = None
+) -> dict[str, Any]:
+    """Title top left, legend under the plot (never over the title), axis titles with units; with a
+    `period`, date ticks as '21 Oct' ('21 Oct 14:00' for hours): the year is in the page caption."""
+    layout = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 16}},
         "xaxis": {"title": {"text": x_title}},
         "yaxis": {"title": {"text": y_title}},
         "legend": {
-            "title": {"text": legend or ""},
             "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.0,
-            "xanchor": "right",
-            "x": 1,
+            "yanchor": "top",
+            "y": -0.26,
+            "xanchor": "left",
+            "x": 0,
+            "title": {"text": f"{legend}:" if legend else ""},
         },
         "hovermode": "x unified",
-        "margin": {"t": 64, "l": 8, "r": 8, "b": 8},
-        "height": 360,
+        "margin": {"t": 48, "l": 8, "r": 8, "b": 8},
+        "height": 380,
     }
+    if period is not None:
+        layout["xaxis"]["tickformat"] = "%d %b %H:%M" if period == "hour" else "%d %b"
+    return layout
 
 
 def figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
@@ -97,7 +100,12 @@ def _mark_trace(marks: pd.DataFrame | None, label: str) -> list[dict[str, Any]]:
             "y": marks["y"].to_numpy(),
             "name": label,
             "mode": "markers",
-            "marker": {"symbol": "triangle-up", "size": 13, "color": SPIKE_COLOUR, "line": {"width": 1, "color": "white"}},
+            "marker": {
+                "symbol": "triangle-up",
+                "size": 13,
+                "color": SPIKE_COLOUR,
+                "line": {"width": 1, "color": "white"},
+            },
             "text": marks["text"].tolist(),
             "hovertemplate": "%{text}<extra></extra>",
         }
@@ -117,6 +125,7 @@ def lines(
     y_format: str = ",.0f",
     marks: pd.DataFrame | None = None,
     mark_label: str = "spike",
+    period: str | None = None,
 ) -> go.Figure:
     """One line per value of `group` (or one line); `marks` (columns x, y, text) drawn as red triangles."""
     traces = [
@@ -131,7 +140,7 @@ def lines(
         }
         for i, (name, rows) in enumerate(_groups(frame, group))
     ]
-    layout = _layout(title, x_title, y_title, legend=group.capitalize() if group else None)
+    layout = _layout(title, x_title, y_title, legend=group.capitalize() if group else None, period=period)
     layout["yaxis"] |= {"tickformat": y_format.lstrip(",")}
     if y_format.startswith("+"):
         layout["yaxis"] |= {"range": [-1.05, 1.05], "zeroline": True}
@@ -152,6 +161,7 @@ def stacked_areas(
     palette: dict[str, str] | None = None,
     marks: pd.DataFrame | None = None,
     mark_label: str = "spike",
+    period: str | None = None,
 ) -> go.Figure:
     """Areas stacked per `group` value, so the top edge is the total; `marks` (x, y, text) as red triangles."""
     traces = [
@@ -167,7 +177,7 @@ def stacked_areas(
         }
         for i, (name, rows) in enumerate(_groups(frame, group))
     ]
-    layout = _layout(title, x_title, y_title, legend=group.capitalize())
+    layout = _layout(title, x_title, y_title, legend=group.capitalize(), period=period)
     layout["yaxis"] |= {"tickformat": ",.0f", "rangemode": "tozero"}
     return figure(traces + _mark_trace(marks, mark_label), layout)
 
@@ -184,6 +194,7 @@ def bars(
     palette: dict[str, str] | None = None,
     y_format: str = ",.0f",
     stacked: bool = True,
+    period: str | None = None,
 ) -> go.Figure:
     """Bars per `x`, one colour per `group` value (stacked unless told otherwise)."""
     traces = [
@@ -197,7 +208,7 @@ def bars(
         }
         for i, (name, rows) in enumerate(_groups(frame, group))
     ]
-    layout = _layout(title, x_title, y_title, legend=group.capitalize() if group else None)
+    layout = _layout(title, x_title, y_title, legend=group.capitalize() if group else None, period=period)
     layout["barmode"] = "stack" if stacked else "group"
     layout["yaxis"] |= {"tickformat": y_format.lstrip(",")}
     return figure(traces, layout)
@@ -213,7 +224,7 @@ def heatmap(table: pd.DataFrame, *, title: str, value_title: str, value_format: 
         "z": table.to_numpy(dtype=float),
         "x": [f"{h:02d}:00" for h in table.columns],
         "y": [WEEKDAYS[d] for d in table.index],
-        "colorscale": "Blues",
+        "colorscale": [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]],
         "colorbar": {"title": {"text": value_title}},
         "hovertemplate": f"%{{y}} %{{x}} UTC: %{{z:{value_format}}}<extra></extra>",
     }
@@ -236,12 +247,19 @@ def points(fig: go.Figure) -> int:
     return total
 
 
-def show(fig: go.Figure, *, key: str | None = None) -> None:
-    """Draw a figure full width; TooManyPoints if it would send more than MAX_POINTS points."""
+def show(fig: go.Figure, *, key: str | None = None) -> bool:
+    """Draw a figure full width, unless it would send more than MAX_POINTS points: then say so instead
+    (a range of many years charted by week). True when drawn."""
     count = points(fig)
     if count > MAX_POINTS:
-        raise TooManyPoints(f"chart {fig.layout.title.text!r} has {count} points (limit {MAX_POINTS})")
+        st.info(
+            f"{fig.layout.title.text}: too long a range to chart ({count:,} points; at most {MAX_POINTS:,}). "
+            "Narrow the dates in the sidebar.",
+            icon=":material/zoom_in:",
+        )
+        return False
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    return True
 
 
 def period_label(period: str) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis import engagement, trends
+from analysis import engagement, periods, trends
 from store.reader import Filters
 from ui import context
 from ui.context import Context
@@ -48,7 +48,9 @@ def _number(value: object) -> float | None:
 
 def market(filters: Filters, rivals: list[str]) -> Filters:
     """The same selection over the brand and its competitors (share of voice, sentiment comparison)."""
-    return Filters(brands=(filters.brands[0], *rivals), platforms=filters.platforms, start=filters.start, end=filters.end)
+    return Filters(
+        brands=(filters.brands[0], *rivals), platforms=filters.platforms, start=filters.start, end=filters.end
+    )
 
 
 def _kpis(ctx: Context, versions: tuple[int, int], filters: Filters, rivals: list[str], minute: str) -> Kpis:
@@ -62,7 +64,9 @@ def _kpis(ctx: Context, versions: tuple[int, int], filters: Filters, rivals: lis
         everyone = context.rollups(ctx.url, versions[0], market(filters, rivals), ctx)
         if len(everyone):
             # one period spanning the whole range: share of voice over the range
-            sov = trends.share_of_voice(everyone.assign(hour=filters.start_at), filters.brands[0], rivals, period="hour")
+            sov = trends.share_of_voice(
+                everyone.assign(hour=filters.start_at), filters.brands[0], rivals, period="hour"
+            )
             share = _number(sov.loc[sov["brand"] == filters.brands[0], "share"].iloc[0])
     stats = context.response_summary(ctx.url, versions, filters, minute, ctx).iloc[0]
     return Kpis(
@@ -108,7 +112,8 @@ def over_time(url: str, data_version: int, filters: Filters, period: str, _ctx: 
     if rows.empty:
         empty = pd.DataFrame()
         return {"by_platform": empty, "total": empty, "volume_spikes": empty, "negative_spikes": empty}
-    start = pd.Timestamp(filters.start_at)
+    # the period the range starts in (a whole ISO week when charting weeks)
+    start = periods.period_start(pd.Series([pd.Timestamp(filters.start_at)]), period).iloc[0]  # type: ignore[arg-type]
     by_platform = trends.summarize(rows, period, by=("platform",))
     total = trends.summarize(rows, period, by=())
     series = total.set_index("period")
@@ -124,7 +129,9 @@ def over_time(url: str, data_version: int, filters: Filters, period: str, _ctx: 
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def by_brand(url: str, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str, _ctx: Context) -> dict[str, pd.DataFrame]:
+def by_brand(
+    url: str, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str, _ctx: Context
+) -> dict[str, pd.DataFrame]:
     """Net sentiment per period and brand (the brand and its competitors), share of voice per period."""
     rows = context.rollups(url, data_version, market(filters, list(rivals)), _ctx)
     if rows.empty:

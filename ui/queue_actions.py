@@ -20,6 +20,7 @@ from ui.context import Context
 from ui.text import plain
 
 FLASH = "queue_flash"
+LABEL = "queue_acting_on"
 DRAFT = "queue_reply_draft"
 USER = "queue_user"
 
@@ -32,6 +33,12 @@ class Flash:
     text: str
     mention_id: int
     changes: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            known = st.session_state.get(LABEL) or {}
+            object.__setattr__(self, "label", known.get(self.mention_id, f"mention {self.mention_id}"))
 
 
 def user() -> str:
@@ -50,8 +57,9 @@ def _save(
         with ctx.engine.begin() as conn:
             result = write(conn)
     except Exception as exc:  # the database refused: say so, keep the page alive
-        st.session_state[FLASH] = Flash("error", f"Not saved: the database refused ({exc.__class__.__name__}).",
-                                        mention_id)
+        st.session_state[FLASH] = Flash(
+            "error", f"Not saved: the database refused ({exc.__class__.__name__}).", mention_id
+        )
         return
     if result.ok:
         st.session_state[FLASH] = Flash("success", done, mention_id)
@@ -140,13 +148,17 @@ def post_reply(ctx: Context, mention: dict[str, Any], poster: Callable[[str, dic
     try:
         posted = poster(str(mention["platform"]), mention, draft["text"])
     except MissingCredentials as exc:
-        st.session_state[FLASH] = Flash("error", f"Not posted: {exc}. Add them to .env to reply from here.",
-                                        mention_id)
+        st.session_state[FLASH] = Flash("error", f"Not posted: {exc}. Add them to .env to reply from here.", mention_id)
         return
     except CollectorError as exc:
         st.session_state[FLASH] = Flash("error", f"Not posted: {exc}", mention_id)
         st.session_state[DRAFT] = draft
         return
     by = user()
-    _save(ctx, mention_id, f"Reply posted (id {posted}) and recorded.",
-          lambda conn: queue.record_reply(conn, mention_id, int(draft["version"]), posted, by), retry="")
+    _save(
+        ctx,
+        mention_id,
+        f"Reply posted (id {posted}) and recorded.",
+        lambda conn: queue.record_reply(conn, mention_id, int(draft["version"]), posted, by),
+        retry="",
+    )

@@ -20,17 +20,22 @@ from ui.text import duration_hours, escape_markdown, one_line, plain, safe_url
 
 PICK = "queue_pick"
 LAST_TABLE_PICK = "queue_table_seen"
-STATUS_ICONS = {"new": "🆕", "assigned": "👤", "replied": "✅", "dismissed": "🚫"}
+STATUS_ICONS = {
+    "new": ":material/fiber_new:",
+    "assigned": ":material/person:",
+    "replied": ":material/done_all:",
+    "dismissed": ":material/block:",
+}
 TABLE_COLUMNS: dict[str, Any] = {
-    "priority": st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%d"),
-    "waited": st.column_config.TextColumn("Waited"),
+    "priority": st.column_config.ProgressColumn("Priority", min_value=0, max_value=100, format="%d", width="small"),
+    "waited": st.column_config.TextColumn("Waited", width="small"),
     "sla": st.column_config.TextColumn("SLA"),
-    "platform": st.column_config.TextColumn("Platform"),
+    "reasons": st.column_config.TextColumn("Why", width="medium"),
+    "platform": st.column_config.TextColumn("Platform", width="small"),
     "author": st.column_config.TextColumn("Author"),
     "text": st.column_config.TextColumn("Post", width="large"),
-    "reasons": st.column_config.TextColumn("Why", width="medium"),
-    "status": st.column_config.TextColumn("Status"),
-    "assignee": st.column_config.TextColumn("Assignee"),
+    "status": st.column_config.TextColumn("Status", width="small"),
+    "assignee": st.column_config.TextColumn("Assignee", width="small"),
 }
 SENTIMENT_CHOICES = ["positive", "neutral", "negative", "clear"]
 
@@ -59,19 +64,20 @@ def table(rows: pd.DataFrame) -> pd.DataFrame:
             "priority": rows["priority"].astype(int),
             "waited": rows["waited_hours"].map(duration_hours),
             "sla": [_sla_text(r) for _, r in rows.iterrows()],
+            "reasons": rows["flag_signals"].map(lambda v: plain(v, 120)),
             "platform": rows["platform"].map(tables.platform_name),
             "author": rows["author_handle"].map(lambda v: plain(v, 40)),
             "text": rows["text"].map(lambda v: one_line(v, 160)),
-            "reasons": rows["flag_signals"].map(lambda v: plain(v, 120)),
-            "status": [f"{STATUS_ICONS.get(s, '')} {s}" for s in rows["status"]],
+            "status": rows["status"],
             "assignee": rows["assignee"].map(lambda v: plain(v, 40) if isinstance(v, str) else ""),
         }
     )
 
 
 def _label(row: pd.Series) -> str:
-    return f"P{int(row['priority'])} · {tables.platform_name(row['platform'])} · @{plain(row['author_handle'], 30)} · " + one_line(
-        row["text"], 70
+    return (
+        f"P{int(row['priority'])} · {tables.platform_name(row['platform'])} · @{plain(row['author_handle'], 30)} · "
+        + one_line(row["text"], 70)
     )
 
 
@@ -89,26 +95,37 @@ def pick(rows: pd.DataFrame, selection: Any) -> dict[str, Any] | None:
         st.session_state[PICK] = ids[0]
     by_id = {int(r["id"]): r for _, r in rows.iterrows()}
     mention_id = st.selectbox(
-        "Work on", ids, key=PICK, format_func=lambda i: _label(by_id[i]),
+        "Work on",
+        ids,
+        key=PICK,
+        format_func=lambda i: _label(by_id[i]),
         help="Pick a row in the table above, or choose here.",
     )
-    return by_id[int(mention_id)].to_dict()
+    return _plain_values(by_id[int(mention_id)].to_dict())
 
 
-def flash(mention_id: int) -> None:
-    """The message the last action left, if it concerns this mention."""
-    note = st.session_state.get(act.FLASH)
-    if not isinstance(note, act.Flash) or note.mention_id != mention_id:
+def _plain_values(row: dict[str, Any]) -> dict[str, Any]:
+    """Missing values as None (pandas gives NaN, NaT or NA, and NaN is truthy)."""
+    return {k: (None if not isinstance(v, list | tuple | dict) and pd.isna(v) else v) for k, v in row.items()}
+
+
+def flash() -> None:
+    """The message the last action left (shown once, above the list: the mention may have left it)."""
+    note = st.session_state.pop(act.FLASH, None)
+    if not isinstance(note, act.Flash):
         return
     show = {"success": st.success, "warning": st.warning, "error": st.error}[note.kind]
     icon = {"success": ":material/check_circle:", "warning": ":material/sync_problem:", "error": ":material/error:"}
-    show(escape_markdown(note.text), icon=icon[note.kind])
+    show(f"{escape_markdown(note.text)}  \n{escape_markdown(note.label)}", icon=icon[note.kind])
     if note.changes:
         st.dataframe(
-            pd.DataFrame({"now": {k: str(v) for k, v in note.changes.items()}}), width="stretch",
-            column_config={"_index": st.column_config.TextColumn("What changed meanwhile")},
+            pd.DataFrame({"now": {k: str(v) for k, v in note.changes.items()}}),
+            width="content",
+            column_config={
+                "_index": st.column_config.TextColumn("The mention now"),
+                "now": st.column_config.TextColumn(""),
+            },
         )
-    st.session_state.pop(act.FLASH, None)
 
 
 def header(mention: dict[str, Any]) -> None:
@@ -118,9 +135,13 @@ def header(mention: dict[str, Any]) -> None:
     followers = mention.get("author_followers")
     reach = f" · {int(followers):,} followers" if followers is not None and pd.notna(followers) else ""
     kind = escape_markdown(plain(mention["kind"], 20))
-    st.subheader(f"{escape_markdown(tables.platform_name(mention['platform']))} {kind} · priority {int(mention['priority'])}")
-    st.text(f"{who}{reach} · posted {pd.Timestamp(mention['created_at']):%Y-%m-%d %H:%M} UTC · brand "
-            f"{plain(mention['brand'], 60)}")
+    st.subheader(
+        f"{escape_markdown(tables.platform_name(mention['platform']))} {kind} · priority {int(mention['priority'])}"
+    )
+    st.text(
+        f"{who}{reach} · posted {pd.Timestamp(mention['created_at']):%Y-%m-%d %H:%M} UTC · brand "
+        f"{plain(mention['brand'], 60)}"
+    )
     with st.container(border=True):
         st.text(plain(mention["text"], 10_000))
     waited = duration_hours(mention["waited_hours"])
@@ -159,44 +180,103 @@ def actions(ctx: Context, mention: dict[str, Any], people: list[str], *, disable
     """Assign, mark replied, dismiss, reopen, note, correct the sentiment, reply: each saved at once."""
     mention_id, version = int(mention["id"]), int(mention["version"])
     key = f"{mention_id}_{version}"
+    st.session_state[act.LABEL] = {
+        mention_id: f"@{plain(mention['author_handle'], 40)}: {one_line(mention['text'], 80)}"
+    }
     status = mention["status"]
-    st.markdown(f"**Status:** {STATUS_ICONS.get(status, '')} {status}" + (
-        f" · assigned to {escape_markdown(mention['assignee'])}" if mention.get("assignee") else ""))
+    st.markdown(
+        f"**Status:** {STATUS_ICONS.get(status, '')} {status}"
+        + (f" · assigned to {escape_markdown(mention['assignee'])}" if mention.get("assignee") else "")
+    )
     if mention.get("updated_by"):
-        st.caption(f"Last change by {escape_markdown(mention['updated_by'])} at "
-                   f"{pd.Timestamp(mention['updated_at']):%Y-%m-%d %H:%M} UTC")
+        st.caption(
+            f"Last change by {escape_markdown(mention['updated_by'])} at "
+            f"{pd.Timestamp(mention['updated_at']):%Y-%m-%d %H:%M} UTC"
+        )
 
     with st.container(border=True):
         st.markdown("**Assign**")
         names = sorted(set(people) | ({act.user()} if act.user() else set()))
-        st.selectbox("Assign to", names, index=None, key=f"assignee_{key}", accept_new_options=True,
-                     placeholder="pick or type a name", label_visibility="collapsed", disabled=disabled)
+        st.selectbox(
+            "Assign to",
+            names,
+            index=None,
+            key=f"assignee_{key}",
+            accept_new_options=True,
+            placeholder="pick or type a name",
+            label_visibility="collapsed",
+            disabled=disabled,
+        )
         cols = st.columns(2)
-        cols[0].button("Assign", key=f"assign_{key}", on_click=act.assign,
-                       args=(ctx, mention_id, version, f"assignee_{key}"), disabled=disabled, width="stretch")
-        cols[1].button("Unassign", key=f"unassign_{key}", on_click=act.unassign,
-                       args=(ctx, mention_id, version),
-                       disabled=disabled or not mention.get("assignee"), width="stretch")
+        cols[0].button(
+            "Assign",
+            key=f"assign_{key}",
+            on_click=act.assign,
+            args=(ctx, mention_id, version, f"assignee_{key}"),
+            disabled=disabled,
+            width="stretch",
+        )
+        cols[1].button(
+            "Unassign",
+            key=f"unassign_{key}",
+            on_click=act.unassign,
+            args=(ctx, mention_id, version),
+            disabled=disabled or not mention.get("assignee"),
+            width="stretch",
+        )
 
     cols = st.columns(2)
     if status in queue.OPEN:
-        cols[0].button("Mark replied", key=f"replied_{key}", on_click=act.set_status, icon=":material/done_all:",
-                       args=(ctx, mention_id, version, "replied"), disabled=disabled, width="stretch",
-                       help="Somebody answered outside the dashboard: first response is now, unless one is known.")
-        cols[1].button("Dismiss", key=f"dismiss_{key}", on_click=act.set_status, icon=":material/block:",
-                       args=(ctx, mention_id, version, "dismissed"), disabled=disabled, width="stretch",
-                       help="Needs no reply: leaves the queue and the response figures.")
+        cols[0].button(
+            "Mark replied",
+            key=f"replied_{key}",
+            on_click=act.set_status,
+            icon=":material/done_all:",
+            args=(ctx, mention_id, version, "replied"),
+            disabled=disabled,
+            width="stretch",
+            help="Somebody answered outside the dashboard: first response is now, unless one is known.",
+        )
+        cols[1].button(
+            "Dismiss",
+            key=f"dismiss_{key}",
+            on_click=act.set_status,
+            icon=":material/block:",
+            args=(ctx, mention_id, version, "dismissed"),
+            disabled=disabled,
+            width="stretch",
+            help="Needs no reply: leaves the queue and the response figures.",
+        )
     else:
         reopen = "assigned" if mention.get("assignee") else "new"
-        cols[0].button("Reopen", key=f"reopen_{key}", on_click=act.set_status, icon=":material/undo:",
-                       args=(ctx, mention_id, version, reopen), disabled=disabled, width="stretch")
+        cols[0].button(
+            "Reopen",
+            key=f"reopen_{key}",
+            on_click=act.set_status,
+            icon=":material/undo:",
+            args=(ctx, mention_id, version, reopen),
+            disabled=disabled,
+            width="stretch",
+        )
 
     with st.container(border=True):
         st.markdown("**Note**")
-        st.text_area("Note", key=f"note_{key}", max_chars=2000, height=80, label_visibility="collapsed",
-                     placeholder="add a note for the team", disabled=disabled)
-        st.button("Add note", key=f"add_note_{key}", on_click=act.add_note,
-                  args=(ctx, mention_id, version, f"note_{key}"), disabled=disabled)
+        st.text_area(
+            "Note",
+            key=f"note_{key}",
+            max_chars=2000,
+            height=80,
+            label_visibility="collapsed",
+            placeholder="add a note for the team",
+            disabled=disabled,
+        )
+        st.button(
+            "Add note",
+            key=f"add_note_{key}",
+            on_click=act.add_note,
+            args=(ctx, mention_id, version, f"note_{key}"),
+            disabled=disabled,
+        )
 
     with st.container(border=True):
         label = mention.get("sentiment_override") or mention["sentiment_label"]
@@ -204,10 +284,20 @@ def actions(ctx: Context, mention: dict[str, Any], people: list[str], *, disable
         scored = f"VADER {score:+.2f}" if score is not None and pd.notna(score) else "not scored"
         corrected = " (corrected)" if mention.get("sentiment_override") else ""
         st.markdown(f"**Sentiment:** {label}{corrected} · {scored}")
-        st.segmented_control("Correct to", SENTIMENT_CHOICES, key=f"sentiment_{key}", disabled=disabled,
-                             format_func=lambda c: "clear correction" if c == "clear" else c)
-        st.button("Save sentiment", key=f"save_sentiment_{key}", on_click=act.correct_sentiment,
-                  args=(ctx, mention_id, version, f"sentiment_{key}"), disabled=disabled)
+        st.segmented_control(
+            "Correct to",
+            SENTIMENT_CHOICES,
+            key=f"sentiment_{key}",
+            disabled=disabled,
+            format_func=lambda c: "clear correction" if c == "clear" else c,
+        )
+        st.button(
+            "Save sentiment",
+            key=f"save_sentiment_{key}",
+            on_click=act.correct_sentiment,
+            args=(ctx, mention_id, version, f"sentiment_{key}"),
+            disabled=disabled,
+        )
 
     _reply(ctx, mention, key, disabled=disabled)
 
@@ -217,8 +307,10 @@ def _reply(ctx: Context, mention: dict[str, Any], key: str, *, disabled: bool) -
     with st.container(border=True):
         st.markdown("**Reply from the dashboard**")
         if mention.get("response_post_id"):
-            st.caption(f"Reply recorded: id {escape_markdown(mention['response_post_id'])} by "
-                       f"{escape_markdown(mention.get('responded_by') or 'unknown')}.")
+            st.caption(
+                f"Reply recorded: id {escape_markdown(mention['response_post_id'])} by "
+                f"{escape_markdown(mention.get('responded_by') or 'unknown')}."
+            )
             return
         missing = reply_blocker(platform)
         if missing:
@@ -229,14 +321,33 @@ def _reply(ctx: Context, mention: dict[str, Any], key: str, *, disabled: bool) -
             st.caption("This will be posted publicly on " + tables.platform_name(platform) + " as the brand:")
             st.code(draft["text"], language=None, wrap_lines=True)
             cols = st.columns(2)
-            cols[0].button("Post reply", key=f"post_{key}", type="primary", on_click=act.post_reply,
-                           args=(ctx, mention, replies.post_reply), disabled=disabled, width="stretch")
+            cols[0].button(
+                "Post reply",
+                key=f"post_{key}",
+                type="primary",
+                on_click=act.post_reply,
+                args=(ctx, mention, replies.post_reply),
+                disabled=disabled,
+                width="stretch",
+            )
             cols[1].button("Edit", key=f"cancel_{key}", on_click=act.cancel_reply, width="stretch")
             return
-        st.text_area("Reply", key=f"reply_{key}", max_chars=10_000, height=100, label_visibility="collapsed",
-                     placeholder=f"reply on {tables.platform_name(platform)}", disabled=disabled)
-        st.button("Review reply", key=f"review_{key}", on_click=act.review_reply,
-                  args=(int(mention["id"]), int(mention["version"]), f"reply_{key}"), disabled=disabled)
+        st.text_area(
+            "Reply",
+            key=f"reply_{key}",
+            max_chars=10_000,
+            height=100,
+            label_visibility="collapsed",
+            placeholder=f"reply on {tables.platform_name(platform)}",
+            disabled=disabled,
+        )
+        st.button(
+            "Review reply",
+            key=f"review_{key}",
+            on_click=act.review_reply,
+            args=(int(mention["id"]), int(mention["version"]), f"reply_{key}"),
+            disabled=disabled,
+        )
 
 
 def reply_blocker(platform: str) -> str | None:

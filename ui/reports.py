@@ -80,8 +80,13 @@ def _build(ctx: Context, week: str, brand: str | None, folder: Path) -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         done = subprocess.run(
-            export_command(ctx, week, brand, folder), env=env, cwd=os.getcwd(), capture_output=True, text=True,
-            timeout=TIMEOUT_SECONDS, check=False,
+            export_command(ctx, week, brand, folder),
+            env=env,
+            cwd=os.getcwd(),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise ReportError(f"building the report took longer than {TIMEOUT_SECONDS // 60} minutes") from None

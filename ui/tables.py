@@ -24,6 +24,7 @@ POST_COLUMNS: dict[str, st.column_config.Column] = {
     "platform": st.column_config.TextColumn("Platform"),
     "author": st.column_config.TextColumn("Author"),
     "text": st.column_config.TextColumn("Text", width="large"),
+    "open": st.column_config.LinkColumn("Open", display_text="open ↗", width="small"),
     "engagements": st.column_config.NumberColumn("Engagements", format="localized"),
     "likes": st.column_config.NumberColumn("Likes", format="localized"),
     "replies": st.column_config.NumberColumn("Replies", format="localized"),
@@ -34,7 +35,6 @@ POST_COLUMNS: dict[str, st.column_config.Column] = {
     "per": st.column_config.TextColumn("Rate per"),
     "sentiment": st.column_config.NumberColumn("Sentiment (VADER)", format="%+.2f"),
     "corrected": st.column_config.TextColumn("Corrected to"),
-    "open": st.column_config.LinkColumn("Open", display_text="open ↗"),
 }
 AUTHOR_COLUMNS: dict[str, st.column_config.Column] = {
     "platform": st.column_config.TextColumn("Platform"),
@@ -98,8 +98,30 @@ def author_view(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def show_posts(view: pd.DataFrame, *, key: str) -> None:
-    st.dataframe(view, hide_index=True, column_config=POST_COLUMNS, key=key, width="stretch")
+#: what a table of posts shows first: the link, who and when, the numbers, then the text.
+ENGAGEMENT_ORDER = (
+    "open",
+    "posted",
+    "platform",
+    "author",
+    "engagements",
+    "rate",
+    "per",
+    "text",
+    "likes",
+    "replies",
+    "reposts",
+    "views",
+    "followers",
+    "sentiment",
+    "corrected",
+)
+SENTIMENT_ORDER = ("open", "posted", "platform", "author", "sentiment", "corrected", "text", "engagements")
+
+
+def show_posts(view: pd.DataFrame, *, key: str, order: tuple[str, ...] = ENGAGEMENT_ORDER) -> None:
+    columns = [c for c in order if c in view.columns]
+    st.dataframe(view, hide_index=True, column_config=POST_COLUMNS, column_order=columns, key=key, width="stretch")
 
 
 def show_authors(view: pd.DataFrame, *, key: str) -> None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
+import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from analysis.formulas import FORMULAS
 from ui.text import duration_hours
+
+if TYPE_CHECKING:
+    from ui.metrics import Kpis
 
 
 def _change(now: float | None, before: float | None, fmt: Callable[[float], str]) -> str | None:
@@ -25,9 +31,9 @@ def count_change(now: int | None, before: int | None) -> str | None:
     return f"{diff:+,}"
 
 
-def points_change(now: float | None, before: float | None) -> str | None:
+def points_change(now: float | None, before: float | None, digits: int = 1) -> str | None:
     """A change of a share, in percentage points."""
-    return _change(now, before, lambda d: f"{d * 100:+.1f} pp")
+    return _change(now, before, lambda d: f"{d * 100:+.{digits}f} pp")
 
 
 def score_change(now: float | None, before: float | None) -> str | None:
@@ -35,7 +41,13 @@ def score_change(now: float | None, before: float | None) -> str | None:
 
 
 def minutes_change(now: float | None, before: float | None) -> str | None:
-    return _change(now, before, lambda d: ("+" if d >= 0 else "−") + duration_hours(abs(d) / 60))
+    """A change of a duration given in minutes: '+1.5 min', '−2.3 h'."""
+
+    def text(d: float) -> str:
+        sign = "+" if d >= 0 else "−"
+        return f"{sign}{abs(d):.1f} min" if abs(d) < 60 else sign + duration_hours(abs(d) / 60)
+
+    return _change(now, before, text)
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -59,7 +71,77 @@ def tile(
         delta_color="inverse" if lower_is_better else "normal",
         help=help_text,
         border=True,
-        delta_description="vs previous period" if change is not None else None,
     )
 
 
+def overview(now: Kpis, before: Kpis, rivals: Sequence[str]) -> None:
+    """The Overview's eight tiles, each against the previous period, each with its formula in the help."""
+    compared = before.mentions > 0
+    row = st.columns(4)
+    tile(
+        row[0],
+        "Mentions",
+        f"{now.mentions:,}",
+        count_change(now.mentions, before.mentions if compared else None),
+        "Posts and comments about the brand in the range (not its own posts).",
+    )
+    tile(
+        row[1],
+        "Engagements",
+        f"{now.engagements:,}",
+        count_change(now.engagements, before.engagements if compared else None),
+        FORMULAS["engagements"],
+    )
+    per = f"Engagement rate (per {now.rate_denominator[:-1]})" if now.rate_denominator else "Engagement rate"
+    coverage = f" Computed on {now.rate_coverage:.0%} of the engagements." if now.rate_coverage is not None else ""
+    same_rule = now.rate_denominator == before.rate_denominator
+    tile(
+        row[2],
+        per,
+        percent(now.engagement_rate, 2),
+        points_change(now.engagement_rate, before.engagement_rate, digits=2) if same_rule else None,
+        FORMULAS["engagement_rate"] + "." + coverage,
+    )
+    tile(
+        row[3],
+        "Net sentiment",
+        "n/a" if now.net_sentiment is None else f"{now.net_sentiment:+.2f}",
+        score_change(now.net_sentiment, before.net_sentiment),
+        FORMULAS["net_sentiment"] + " (-1..+1).",
+    )
+    row = st.columns(4)
+    tile(
+        row[0],
+        "Share of voice",
+        percent(now.share_of_voice),
+        points_change(now.share_of_voice, before.share_of_voice),
+        FORMULAS["share_of_voice"] + ", over the whole range. Competitors: " + (", ".join(rivals) or "none") + ".",
+    )
+    tile(
+        row[1],
+        "Open flagged",
+        f"{now.open_flagged:,}",
+        count_change(now.open_flagged, before.open_flagged if compared else None),
+        "Mentions in the range that need a reply, have none yet and are neither replied nor dismissed. "
+        "Needs a reply: " + FORMULAS["needs_reply"],
+        lower_is_better=True,
+    )
+    median = now.median_first_response_min
+    tile(
+        row[2],
+        "Median first response",
+        "n/a" if median is None else duration_hours(median / 60),
+        minutes_change(median, before.median_first_response_min),
+        FORMULAS["first_response_time"] + ". Dismissed mentions are left out.",
+        lower_is_better=True,
+    )
+    tile(
+        row[3],
+        "Response rate",
+        percent(now.response_rate, 0),
+        points_change(now.response_rate, before.response_rate),
+        FORMULAS["response_rate"]
+        + f". SLA breach rate: {percent(now.sla_breach_rate, 0)} ("
+        + FORMULAS["sla_breach_rate"]
+        + ").",
+    )

@@ -20,6 +20,8 @@ from ui import charts, metrics, tables
 from ui.context import Context
 
 CACHE = {"show_spinner": False, "max_entries": 64, "ttl": 3600}
+#: below this median of scored mentions per platform and period, net sentiment is drawn per week.
+SPARSE_SCORED = 15
 
 
 @dataclass(frozen=True)
@@ -51,27 +53,62 @@ def overview_charts(url: str, data_version: int, filters: Filters, period: str, 
     word, x_title = charts.period_label(period), charts.x_title(period)
     spikes = series["volume_spikes"]
     volume = charts.stacked_areas(
-        by_platform, x="period", y="mentions", group="platform", title=f"Mentions per {word} by platform (UTC)",
-        x_title=x_title, y_title="Mentions", palette=charts.PLATFORM_COLOURS, marks=_spike_marks(spikes),
+        by_platform,
+        x="period",
+        y="mentions",
+        group="platform",
+        title=f"Mentions per {word} by platform (UTC)",
+        x_title=x_title,
+        y_title="Mentions",
+        palette=charts.PLATFORM_COLOURS,
+        marks=_spike_marks(spikes),
+        period=period,
     )
     engaged = charts.lines(
-        by_platform, x="period", y="engagements", group="platform", title=f"Engagements per {word} by platform",
-        x_title=x_title, y_title="Engagements", palette=charts.PLATFORM_COLOURS,
+        by_platform,
+        x="period",
+        y="engagements",
+        group="platform",
+        title=f"Engagements per {word} by platform",
+        x_title=x_title,
+        y_title="Engagements",
+        palette=charts.PLATFORM_COLOURS,
+        period=period,
     )
     negative = series["negative_spikes"]
+    mood_period, mood_rows = period, by_platform
+    scored = (by_platform["positive"] + by_platform["negative"]).median()
+    if period != "week" and scored < SPARSE_SCORED:
+        # a handful of scored mentions per platform and day swings net sentiment from -1 to +1: use weeks
+        mood_period = "week"
+        mood_rows = metrics.over_time(url, data_version, filters, "week", _ctx)["by_platform"]
     marks = None
-    if len(negative):
+    if len(negative) and mood_period == period:
         net = total.set_index("period")["net_sentiment"].reindex(negative["period"]).fillna(0)
-        marks = pd.DataFrame({
-            "x": negative["period"],
-            "y": net.to_numpy(),
-            "text": [f"negative share spike: {v:.0%} (baseline {b:.0%})"
-                     for v, b in zip(negative["value"], negative["baseline"], strict=True)],
-        })
+        marks = pd.DataFrame(
+            {
+                "x": negative["period"],
+                "y": net.to_numpy(),
+                "text": [
+                    f"negative share spike: {v:.0%} (baseline {b:.0%})"
+                    for v, b in zip(negative["value"], negative["baseline"], strict=True)
+                ],
+            }
+        )
+    mood_word = charts.period_label(mood_period)
     mood = charts.lines(
-        by_platform, x="period", y="net_sentiment", group="platform",
-        title=f"Net sentiment per {word} by platform (-1..+1)", x_title=x_title, y_title="Net sentiment",
-        palette=charts.PLATFORM_COLOURS, y_format="+.2f", marks=marks, mark_label="negative share spike",
+        mood_rows,
+        x="period",
+        y="net_sentiment",
+        group="platform",
+        title=f"Net sentiment per {mood_word} by platform (-1..+1)",
+        x_title=charts.x_title(mood_period),
+        y_title="Net sentiment",
+        palette=charts.PLATFORM_COLOURS,
+        y_format="+.2f",
+        marks=marks,
+        mark_label="negative share spike",
+        period=mood_period,
     )
     rule = f"{FORMULAS['spike']}; here k = {metrics.SPIKE_K:g} and window = {metrics.SPIKE_WINDOW} {word}s"
     if len(spikes):
@@ -80,7 +117,8 @@ def overview_charts(url: str, data_version: int, filters: Filters, period: str, 
     else:
         note = f"No volume spike in this range. Spike: {rule}."
     if len(negative):
-        note += " ▲ on the sentiment chart: the share of negative mentions spiked (same rule)."
+        days = ", ".join(f"{p:%d %b}" for p in negative["period"])
+        note += f" The share of negative mentions spiked on {days} (same rule)."
     return Section(figures=(volume, engaged, mood), note=note)
 
 
@@ -92,23 +130,38 @@ def engagement_mix(url: str, data_version: int, filters: Filters, _ctx: Context)
         return Section()
     rates = metrics.by_platform(url, data_version, filters, _ctx)
     by_kind = charts.bars(
-        mix, x="platform", y="engagements", group="kind", title="Engagements by platform and kind (range total)",
-        x_title="Platform", y_title="Engagements",
+        mix,
+        x="platform",
+        y="engagements",
+        group="kind",
+        title="Engagements by platform and kind (range total)",
+        x_title="Platform",
+        y_title="Engagements",
     )
-    per = rates.assign(per=rates["rate_denominator"].fillna("no denominator").map(lambda d: f"per {d}"))
+    known = rates[rates["engagement_rate"].notna()]
+    per = known.assign(per=known["rate_denominator"].map(lambda d: f"per {d[:-1]}"))
     rate = charts.bars(
-        per, x="platform", y="engagement_rate", group="per",
-        title="Engagement rate by platform (%, per view where known, else per follower)", x_title="Platform",
-        y_title="Engagement rate", y_format=".2%", stacked=False,
+        per,
+        x="platform",
+        y="engagement_rate",
+        group="per",
+        title="Engagement rate by platform (%)",
+        x_title="Platform",
+        y_title="Engagement rate",
+        y_format=".2%",
+        stacked=False,
     )
-    return Section(figures=(by_kind, rate), note="Engagement rate: " + FORMULAS["engagement_rate"])
+    unknown = sorted(set(rates["platform"]) - set(known["platform"]))
+    missing = f" No rate for {', '.join(unknown)}: neither views nor followers reported." if unknown else ""
+    return Section(figures=(by_kind, rate), note="Engagement rate: " + FORMULAS["engagement_rate"] + "." + missing)
 
 
 @st.cache_resource(**CACHE)  # type: ignore[arg-type]
 def heatmap(url: str, data_version: int, filters: Filters, value: str, _ctx: Context) -> Section:
     table = metrics.hour_of_week(url, data_version, filters, value, _ctx)
     figure = charts.heatmap(
-        table, title=f"{value.capitalize()} by hour of the week (UTC, summed over the range)",
+        table,
+        title=f"{value.capitalize()} by hour of the week (UTC, summed over the range)",
         value_title=value.capitalize(),
     )
     busiest = table.stack().idxmax() if table.to_numpy().sum() > 0 else None
@@ -143,24 +196,45 @@ def sentiment_charts(
     mix = total[["period", *labels]].melt(id_vars="period", var_name="label", value_name="count")
     mix["label"] = pd.Categorical(mix["label"], categories=labels, ordered=True)
     stacked = charts.bars(
-        mix, x="period", y="count", group="label", title=f"Mentions per {word} by sentiment label",
-        x_title=x_title, y_title="Mentions", palette=charts.SENTIMENT_COLOURS,
+        mix,
+        x="period",
+        y="count",
+        group="label",
+        title=f"Mentions per {word} by sentiment label",
+        x_title=x_title,
+        y_title="Mentions",
+        palette=charts.SENTIMENT_COLOURS,
+        period=period,
     )
     figures = [stacked]
     compared = metrics.by_brand(url, data_version, filters, rivals, period, _ctx)["sentiment"]
     if len(compared):
-        figures.append(charts.lines(
-            compared, x="period", y="net_sentiment", group="brand",
-            title=f"Net sentiment per {word}: {filters.brands[0]} vs competitors (-1..+1)", x_title=x_title,
-            y_title="Net sentiment", y_format="+.2f",
-        ))
+        figures.append(
+            charts.lines(
+                compared,
+                x="period",
+                y="net_sentiment",
+                group="brand",
+                title=f"Net sentiment per {word}: {filters.brands[0]} vs competitors (-1..+1)",
+                x_title=x_title,
+                y_title="Net sentiment",
+                y_format="+.2f",
+                period=period,
+            )
+        )
     note = f"Net sentiment = {FORMULAS['net_sentiment']}. Competitors: {', '.join(rivals) or 'none configured'}."
     return Section(figures=tuple(figures), note=note)
 
 
 @st.cache_resource(**CACHE)  # type: ignore[arg-type]
 def extremes(
-    url: str, data_version: int, filters: Filters, label: str, limit: int, words: tuple[str, ...], sample: int,
+    url: str,
+    data_version: int,
+    filters: Filters,
+    label: str,
+    limit: int,
+    words: tuple[str, ...],
+    sample: int,
     _ctx: Context,
 ) -> tuple[Section, Section]:
     """The most negative or positive posts, and the terms used most in the newest `sample` posts of that label."""
