@@ -12,8 +12,11 @@ ctx = context.load()
 context.first_start(ctx.url, ctx)
 filters.sidebar(ctx)
 if context.demo_label(ctx.url, context.version(ctx), ctx):
-    st.sidebar.warning("**Demo data**: generated posts, not real people. Add sources to monitor.toml "
-                       "and credentials to .env to collect real mentions.", icon=":material/science:")
+    st.sidebar.warning(
+        "**Demo data**: generated posts, not real people. Add sources to monitor.toml "
+        "and credentials to .env to collect real mentions.",
+        icon=":material/science:",
+    )
 
 PAGES = {
     "Monitor": [

@@ -19,8 +19,12 @@ import typer
 from config import ConfigError, load_config
 from store.engine import StoreError, make_engine
 
-app = typer.Typer(help="Social media engagement monitor: collect, seed, schedule, import, export.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Social media engagement monitor: collect, seed, schedule, import, export.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 state: dict[str, Any] = {"config": None}
 
 
@@ -54,12 +58,20 @@ def context():  # type: ignore[no-untyped-def]
 
 @app.callback()
 def main(
-    config: Annotated[str | None, typer.Option("--config", "-c", help="monitor.toml path (else MONITOR_CONFIG, "
-                                               "else ./monitor.toml, else the built-in demo config)")] = None,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="monitor.toml path (else MONITOR_CONFIG, else ./monitor.toml, else the built-in demo config)",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress")] = False,
 ) -> None:
     state["config"] = config
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command("seed-demo")
@@ -75,8 +87,10 @@ def seed_demo_command(
     config, engine = context()
     started = time.perf_counter()
     result = seed_demo(engine, config, mentions=mentions, days=days, seed=seed)
-    typer.echo(f"demo data: {result.fetched} mentions generated, {result.new} new, {result.updated} already stored, "
-               f"{result.replies_linked} brand replies linked in {time.perf_counter() - started:.1f} s")
+    typer.echo(
+        f"demo data: {result.fetched} mentions generated, {result.new} new, {result.updated} already stored, "
+        f"{result.replies_linked} brand replies linked in {time.perf_counter() - started:.1f} s"
+    )
 
 
 @app.command()
@@ -101,12 +115,27 @@ def collect(source: Annotated[str | None, typer.Option(help="only this configure
 @app.command()
 @friendly
 def schedule(
-    reports: Annotated[bool, typer.Option("--reports/--no-reports", help="also write the weekly report "
-                                          "(config [reports]; a missed one is written at start)")] = True,
-    grace: Annotated[float, typer.Option(min=0, help="seconds runs going on may finish after Ctrl-C / SIGTERM; "
-                                         "runs still going then are closed as interrupted")] = 5.0,
-    backoff_cap: Annotated[float, typer.Option(min=1, help="longest wait, in seconds, between tries of a failing "
-                                               "source (never shorter than its `every`)")] = 3600.0,
+    reports: Annotated[
+        bool,
+        typer.Option(
+            "--reports/--no-reports",
+            help="also write the weekly report (config [reports]; a missed one is written at start)",
+        ),
+    ] = True,
+    grace: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="seconds runs going on may finish after Ctrl-C / SIGTERM; "
+            "runs still going then are closed as interrupted",
+        ),
+    ] = 5.0,
+    backoff_cap: Annotated[
+        float,
+        typer.Option(
+            min=1, help="longest wait, in seconds, between tries of a failing source (never shorter than its `every`)"
+        ),
+    ] = 3600.0,
 ) -> None:
     """Run the enabled sources at their `every` and the weekly report, until Ctrl-C or SIGTERM."""
     from collectors.scheduler import serve
@@ -119,10 +148,16 @@ def schedule(
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger("collectors.scheduler").setLevel(logging.INFO)
     settings = config.reports
-    typer.echo(f"scheduler: {len(sources)} source(s): "
-               + (", ".join(f"{s.name} every {s.every_seconds} s" for s in sources) or "none")
-               + (f"; weekly report {settings.weekday} {settings.time} {settings.timezone} -> "
-                  f"{settings.dir}/<YYYY-Www>" if reports else "") + ". Ctrl-C stops it.")
+    typer.echo(
+        f"scheduler: {len(sources)} source(s): "
+        + (", ".join(f"{s.name} every {s.every_seconds} s" for s in sources) or "none")
+        + (
+            f"; weekly report {settings.weekday} {settings.time} {settings.timezone} -> {settings.dir}/<YYYY-Www>"
+            if reports
+            else ""
+        )
+        + ". Ctrl-C stops it."
+    )
     raise typer.Exit(serve(engine, config, reports=reports, grace=grace, cap=backoff_cap))
 
 
@@ -151,8 +186,9 @@ def export(
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot write the report: {exc.strerror or exc} ({exc.filename or out})")
-    typer.echo(f"{result.week}: {result.mentions} mentions, {result.summary_rows} summary rows "
-               f"written to {result.out_dir}")
+    typer.echo(
+        f"{result.week}: {result.mentions} mentions, {result.summary_rows} summary rows written to {result.out_dir}"
+    )
     if result.empty:
         typer.echo("no mentions in this week: the CSV files hold only their headers")
 
@@ -161,12 +197,20 @@ def export(
 @friendly
 def import_command(
     path: Annotated[Path, typer.Argument(help="a CSV, JSON or JSON Lines export of another tool")],
-    platform: Annotated[str | None, typer.Option(help="platform of every row (default: a platform column, "
-                                                 "else csv)")] = None,
-    brand: Annotated[str | None, typer.Option(help="brand of every row (default: a brand column, else the "
-                                              "brand whose keywords the text names, else the first own brand)")] = None,
-    map_: Annotated[list[str] | None, typer.Option("--map", help="COLUMN=FIELD[,COLUMN=FIELD...] for columns "
-                                                   "not named as usual; repeatable")] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="platform of every row (default: a platform column, else csv)")
+    ] = None,
+    brand: Annotated[
+        str | None,
+        typer.Option(
+            help="brand of every row (default: a brand column, else the "
+            "brand whose keywords the text names, else the first own brand)"
+        ),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="COLUMN=FIELD[,COLUMN=FIELD...] for columns not named as usual; repeatable"),
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="the file's encoding (default: detected)")] = None,
     timezone: Annotated[str, typer.Option(help="zone of times written without one")] = "UTC",
 ) -> None:
@@ -176,8 +220,16 @@ def import_command(
 
     config, engine = context()
     try:
-        result = import_file(engine, config, path, platform=platform, brand=brand, mapping=parse_mapping(map_),
-                             encoding=encoding, timezone=timezone)
+        result = import_file(
+            engine,
+            config,
+            path,
+            platform=platform,
+            brand=brand,
+            mapping=parse_mapping(map_),
+            encoding=encoding,
+            timezone=timezone,
+        )
     except ImportFileError as exc:
         fail(f"cannot import {path}: {exc}")
     except OSError as exc:
@@ -200,13 +252,28 @@ def run_command(
     if seed_if_first_start(engine, config):
         typer.echo("first start: demo data stored (no source with credentials yet)")
     here = Path(__file__).resolve().parent
-    commands = {"dashboard": [sys.executable, "-m", "streamlit", "run", str(here / "app.py"),
-                              "--server.headless", "true", "--server.port", str(port)]}
+    commands = {
+        "dashboard": [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(here / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+        ]
+    }
     if scheduler:
         options = ["--config", state["config"]] if state["config"] else []
         commands["scheduler"] = [sys.executable, str(here / "cli.py"), *options, "schedule"]
-    typer.echo(f"dashboard: http://localhost:{port}" + ("  scheduler: on" if scheduler else "")
-               + ". Ctrl-C stops " + ("both." if scheduler else "it."))
+    typer.echo(
+        f"dashboard: http://localhost:{port}"
+        + ("  scheduler: on" if scheduler else "")
+        + ". Ctrl-C stops "
+        + ("both." if scheduler else "it.")
+    )
     logging.getLogger("collectors.scheduler").setLevel(logging.INFO)
     raise typer.Exit(supervise(commands))
 

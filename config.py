@@ -181,7 +181,7 @@ def _parse_brand(errors: list[str], i: int, raw: Any) -> Brand | None:
         return None
     handles = raw.get("handles", {})
     if not isinstance(handles, dict) or not all(isinstance(v, str) for v in handles.values()):
-        errors.append(f"{where}.handles: expected a table of platform = \"handle\"")
+        errors.append(f'{where}.handles: expected a table of platform = "handle"')
         handles = {}
     for platform in sorted(set(handles) - set(PLATFORMS)):
         errors.append(f"{where}.handles.{platform}: unknown platform (known: {', '.join(PLATFORMS)})")

@@ -72,8 +72,10 @@ def main() -> None:
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         size = sum(f.stat().st_size for f in folder.glob("seed.db*")) / 2**20
-        print(f"seed-demo {result.fetched:,} mentions (SQLite): {seconds:.1f} s, "
-              f"{result.fetched / seconds:,.0f} mentions/s, peak RSS {peak:,.0f} MB, database {size:,.0f} MB")
+        print(
+            f"seed-demo {result.fetched:,} mentions (SQLite): {seconds:.1f} s, "
+            f"{result.fetched / seconds:,.0f} mentions/s, peak RSS {peak:,.0f} MB, database {size:,.0f} MB"
+        )
         engine.dispose()
 
     rows = demo.generate(args.rows, seed=99)

@@ -118,8 +118,13 @@ def _to_bool(values: pd.Series) -> pd.Series:
         return values.fillna(False).astype(bool)
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.fillna(0).astype(float) != 0
-    return values.map(lambda v: v is True or (isinstance(v, str) and v.strip().lower() in TRUE_WORDS)
-                      or (isinstance(v, int | float) and not isinstance(v, bool) and v == v and v != 0)).astype(bool)
+    return values.map(
+        lambda v: (
+            v is True
+            or (isinstance(v, str) and v.strip().lower() in TRUE_WORDS)
+            or (isinstance(v, int | float) and not isinstance(v, bool) and v == v and v != 0)
+        )
+    ).astype(bool)
 
 
 def _to_count(values: pd.Series) -> pd.Series:

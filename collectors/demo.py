@@ -106,8 +106,15 @@ def _names(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.char.add(np.char.add(np.char.add(adj, "_"), noun), num)
 
 
-def _timestamps(rng: np.random.Generator, n: int, start: pd.Timestamp, end: pd.Timestamp, days: int,
-                brand: np.ndarray, category: np.ndarray) -> np.ndarray:
+def _timestamps(
+    rng: np.random.Generator,
+    n: int,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    days: int,
+    brand: np.ndarray,
+    category: np.ndarray,
+) -> np.ndarray:
     """Posting times with a daily rhythm, a launch day for Acme and an outage day of complaints."""
     hour_weights = np.array([2, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 9, 9, 8, 8, 8, 8, 9, 9, 8, 6, 4, 3], float)
     day = rng.integers(0, days, n)
@@ -124,8 +131,14 @@ def _timestamps(rng: np.random.Generator, n: int, start: pd.Timestamp, end: pd.T
     return stamps.where(~future, stamps - pd.Timedelta(days=1)).to_numpy()
 
 
-def _fill(templates: np.ndarray, brand: np.ndarray, product: np.ndarray, other: np.ndarray, n_values: np.ndarray,
-          suffix: np.ndarray) -> list[str]:
+def _fill(
+    templates: np.ndarray,
+    brand: np.ndarray,
+    product: np.ndarray,
+    other: np.ndarray,
+    n_values: np.ndarray,
+    suffix: np.ndarray,
+) -> list[str]:
     out = []
     for t, b, p, o, k, s in zip(templates, brand, product, other, n_values, suffix, strict=True):
         handle = "acme" if b == OWN else b.lower()
@@ -146,8 +159,10 @@ def _ids(platform: np.ndarray, kind: np.ndarray, serial: np.ndarray, seed: int) 
             prefix = np.where(kind[rows] == "post", "t3_", "t1_")
             ids[rows] = np.char.add(prefix, np.array([np.base_repr(v, 36).lower() for v in num], dtype=str))
         elif p == "bluesky":
-            ids[rows] = np.array([f"at://did:plc:demo{v % 997:03d}/app.bsky.feed.post/3l{np.base_repr(v, 32).lower()}"
-                                  for v in num], dtype=object)
+            ids[rows] = np.array(
+                [f"at://did:plc:demo{v % 997:03d}/app.bsky.feed.post/3l{np.base_repr(v, 32).lower()}" for v in num],
+                dtype=object,
+            )
         elif p == "mastodon":
             ids[rows] = (113_000_000_000_000_000 + num).astype(str)
         elif p == "hackernews":
@@ -314,8 +329,9 @@ def _brand_replies(frame: pd.DataFrame, rng: np.random.Generator, end: pd.Timest
             "author_handle": answered["platform"].map(HANDLES).to_numpy(),
             "author_name": "Acme Support",
             "author_followers": np.where(answered["platform"].isin(["reddit"]), None, 250_000),
-            "text": [OWN_REPLIES[i % len(OWN_REPLIES)].format(author=a) for i, a in
-                     enumerate(answered["author_handle"])],
+            "text": [
+                OWN_REPLIES[i % len(OWN_REPLIES)].format(author=a) for i, a in enumerate(answered["author_handle"])
+            ],
             "lang": "en",
             "created_at": (answered["created_at"] + delay).to_numpy(),
             "likes": rng.poisson(2, len(answered)),
@@ -327,8 +343,12 @@ def _brand_replies(frame: pd.DataFrame, rng: np.random.Generator, end: pd.Timest
         }
     )
     own = own[own["created_at"] <= end].reset_index(drop=True)
-    own["post_id"] = _ids(own["platform"].to_numpy(), own["kind"].to_numpy(),
-                          np.arange(len(own)) + 500_000_000, int(rng.integers(0, 1000)))
+    own["post_id"] = _ids(
+        own["platform"].to_numpy(),
+        own["kind"].to_numpy(),
+        np.arange(len(own)) + 500_000_000,
+        int(rng.integers(0, 1000)),
+    )
     return own
 
 

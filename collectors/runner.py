@@ -43,7 +43,9 @@ class RunSummary:
     def line(self) -> str:
         """One line for `cli.py collect`."""
         if self.status == "ok":
-            return f"{self.source}: fetched {self.fetched}, new {self.new}, skipped {self.skipped}, cursor {self.cursor}"
+            return (
+                f"{self.source}: fetched {self.fetched}, new {self.new}, skipped {self.skipped}, cursor {self.cursor}"
+            )
         return f"{self.source}: {self.status}: {self.error}"
 
 
@@ -92,8 +94,14 @@ def collect_with_retries(collector, cursor: str | None, sleep: Callable[[float],
     raise AssertionError("unreachable")
 
 
-def run_source(engine: Engine, config: Config, source: Source, sleep: Callable[[float], None] = time.sleep,
-               collector=None, owner: str | None = None) -> RunSummary:  # type: ignore[no-untyped-def]
+def run_source(
+    engine: Engine,
+    config: Config,
+    source: Source,
+    sleep: Callable[[float], None] = time.sleep,
+    collector=None,
+    owner: str | None = None,
+) -> RunSummary:  # type: ignore[no-untyped-def]
     """Collect one source once, holding its lease; 'skipped: locked by <owner>' when another holds it.
 
     `owner` names the lease holder (default: collect@host:pid); see store.locks.
@@ -107,8 +115,9 @@ def run_source(engine: Engine, config: Config, source: Source, sleep: Callable[[
         lease.release()
 
 
-def _run_locked(engine: Engine, config: Config, source: Source, sleep: Callable[[float], None],
-                collector=None) -> RunSummary:  # type: ignore[no-untyped-def]
+def _run_locked(
+    engine: Engine, config: Config, source: Source, sleep: Callable[[float], None], collector=None
+) -> RunSummary:  # type: ignore[no-untyped-def]
     """Collect and store (the caller holds the lease); every outcome is a row in `runs`."""
     run_id = start_run(engine, source)
     cursor = load_cursor(engine, source.name)
@@ -116,8 +125,14 @@ def _run_locked(engine: Engine, config: Config, source: Source, sleep: Callable[
         collector = collector or registry.build(source, config)
         result = collect_with_retries(collector, cursor, sleep)
         stored = ingest(
-            engine, result.frame, config.brands, source=source.name, platform=source.platform,
-            cursor=result.cursor, run_id=run_id, skipped=result.skipped,
+            engine,
+            result.frame,
+            config.brands,
+            source=source.name,
+            platform=source.platform,
+            cursor=result.cursor,
+            run_id=run_id,
+            skipped=result.skipped,
         )
         return RunSummary(source.name, "ok", stored.fetched, stored.new, sum(stored.skipped.values()), result.cursor)
     except RunInterrupted as exc:
@@ -138,8 +153,13 @@ def _run_locked(engine: Engine, config: Config, source: Source, sleep: Callable[
         return RunSummary(source.name, "error", error=message, cursor=cursor)
 
 
-def run_all(engine: Engine, config: Config, only: str | None = None,
-            sleep: Callable[[float], None] = time.sleep, owner: str | None = None) -> list[RunSummary]:
+def run_all(
+    engine: Engine,
+    config: Config,
+    only: str | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    owner: str | None = None,
+) -> list[RunSummary]:
     """Run every enabled source (or just `only`), one after another."""
     sources = [s for s in config.sources if s.enabled and (only is None or s.name == only)]
     if only is not None and not sources:

@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
-                          env=env, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300
+    )
 
 
 @pytest.fixture
@@ -49,7 +50,9 @@ def test_collect_runs_the_demo_source_and_records_the_run(tmp_path, env):
     again = cli("collect", "--source", "demo-live", env=env, cwd=tmp_path)
     assert "new 5" in again.stdout and "cursor 10" in again.stdout
     assert rows(tmp_path, "SELECT source, status, fetched, new FROM runs ORDER BY id") == [
-        ("demo-live", "ok", 5, 5), ("demo-live", "ok", 5, 5)]
+        ("demo-live", "ok", 5, 5),
+        ("demo-live", "ok", 5, 5),
+    ]
     unknown = cli("collect", "--source", "nope", env=env, cwd=tmp_path)
     assert unknown.returncode == 2 and "no enabled source named 'nope'" in unknown.stderr
 
@@ -67,7 +70,9 @@ def test_a_source_without_credentials_is_skipped_and_others_still_run(tmp_path, 
 
 def test_bad_config_is_one_message_and_exit_2(tmp_path, env):
     config = tmp_path / "bad.toml"
-    config.write_text('[[brands]]\nname = "Acme"\n[[sources]]\nname="s"\nplatform="demo"\nbrand="Acme"\nevery="often"\n')
+    config.write_text(
+        '[[brands]]\nname = "Acme"\n[[sources]]\nname="s"\nplatform="demo"\nbrand="Acme"\nevery="often"\n'
+    )
     result = cli("--config", str(config), "collect", env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert "config error" in result.stderr and "bad.toml" in result.stderr and "every: bad interval" in result.stderr

@@ -60,10 +60,10 @@ def test_the_committed_example_is_valid():
     [
         (('every = "30m"', 'every = "soon"'), r"sources\[0\] \(reddit-acme\)\.every: bad interval 'soon'"),
         (('brand = "Acme"\nquery', 'brand = "Nobody"\nquery'), r"sources\[0\] \(reddit-acme\)\.brand: 'Nobody'"),
-        (('sla_hours = 4', 'sla_hours = 4\ncolour = "red"'), r"brands\[0\]\.colour: unknown key"),
-        (('subreddits', 'subredits'), r"\.subredits: unknown key for platform reddit"),
+        (("sla_hours = 4", 'sla_hours = 4\ncolour = "red"'), r"brands\[0\]\.colour: unknown key"),
+        (("subreddits", "subredits"), r"\.subredits: unknown key for platform reddit"),
         (('platform = "reddit"', 'platform = "myspace"'), r"\.platform: 'myspace' is not one of"),
-        (('sla_hours = 4', 'sla_hours = -1'), r"brands\[0\]\.sla_hours: expected a positive number"),
+        (("sla_hours = 4", "sla_hours = -1"), r"brands\[0\]\.sla_hours: expected a positive number"),
     ],
 )
 def test_each_problem_names_the_file_and_the_key(tmp_path, change, message):

@@ -59,8 +59,14 @@ def test_recollection_never_touches_a_managers_work(engine, demo_config):
     with engine.begin() as conn:
         mention_id = conn.execute(select(mentions.c.id).where(mentions.c.needs_reply).limit(1)).scalar()
         conn.execute(
-            insert(mention_state).values(mention_id=mention_id, status="assigned", assignee="sam", note="call back",
-                                         sentiment_override="negative", version=3)
+            insert(mention_state).values(
+                mention_id=mention_id,
+                status="assigned",
+                assignee="sam",
+                note="call back",
+                sentiment_override="negative",
+                version=3,
+            )
         )
         before = conn.execute(select(mention_state).where(mention_state.c.mention_id == mention_id)).one()
     bumped = rows.assign(likes=rows["likes"] + 1)
@@ -90,7 +96,8 @@ def test_brand_reply_records_first_response_whichever_arrives_first(engine, demo
     assert linked == [0, 1, 1, 0]
     with engine.connect() as conn:
         state = conn.execute(
-            select(mention_state).join(mentions, mentions.c.id == mention_state.c.mention_id)
+            select(mention_state)
+            .join(mentions, mentions.c.id == mention_state.c.mention_id)
             .where(mentions.c.post_id == "p1")
         ).one()
     assert pd.Timestamp(state.first_response_at).tz_localize(None) == reply["created_at"].iloc[0].tz_localize(None)
@@ -106,8 +113,12 @@ def test_rollups_agree_with_the_rows(engine, demo_config):
     with engine.connect() as conn:
         stored = pd.read_sql(select(mentions), conn)
         totals = conn.execute(
-            select(func.sum(rollup_hourly.c.mentions), func.sum(rollup_hourly.c.likes),
-                   func.sum(rollup_hourly.c.flagged), func.sum(rollup_hourly.c.negative))
+            select(
+                func.sum(rollup_hourly.c.mentions),
+                func.sum(rollup_hourly.c.likes),
+                func.sum(rollup_hourly.c.flagged),
+                func.sum(rollup_hourly.c.negative),
+            )
         ).one()
     assert totals[0] == len(stored)
     assert totals[1] == int(stored["likes"].fillna(0).sum())
@@ -123,13 +134,16 @@ def test_reader_filters_and_open_flagged(engine, demo_config):
         chosen = reader.Filters(brands=("Acme",), platforms=("x", "reddit"), start=first, end=last)
         roll = reader.rollups(conn, chosen)
         open_count = reader.open_flagged_count(conn, chosen)
-        answered = conn.execute(select(func.count()).select_from(mention_state)
-                                .where(mention_state.c.first_response_at.is_not(None))).scalar()
+        answered = conn.execute(
+            select(func.count()).select_from(mention_state).where(mention_state.c.first_response_at.is_not(None))
+        ).scalar()
     sel = rows[(rows["brand"] == "Acme") & rows["platform"].isin(["x", "reddit"]) & ~rows["is_own"]]
     assert int(roll["mentions"].sum()) == len(sel)
     with engine.connect() as conn:
-        stored = pd.read_sql(select(mentions.c.id, mentions.c.brand, mentions.c.platform, mentions.c.needs_reply,
-                                    mentions.c.is_own), conn)
+        stored = pd.read_sql(
+            select(mentions.c.id, mentions.c.brand, mentions.c.platform, mentions.c.needs_reply, mentions.c.is_own),
+            conn,
+        )
         states = pd.read_sql(select(mention_state.c.mention_id, mention_state.c.first_response_at), conn)
     flagged = stored[stored["needs_reply"] & (stored["brand"] == "Acme") & stored["platform"].isin(["x", "reddit"])]
     assert open_count == len(set(flagged["id"]) - set(states["mention_id"]))
