@@ -226,31 +226,30 @@ def test_queue_lists_the_most_urgent_first(store: Store) -> None:
 
 
 def test_queue_shows_the_thread_and_a_safe_link(store: Store) -> None:
+    from config import load_config
+    from store.ingest import ingest
+
     at = open_app("queue")
-    replied = store.frame(
-        "SELECT m.id FROM mentions m JOIN mentions r ON r.platform = m.platform AND r.parent_id = m.post_id "
-        "LEFT JOIN mention_state s ON s.mention_id = m.id WHERE m.brand = 'Acme' AND m.needs_reply = 1 AND "
-        "coalesce(s.status, 'new') IN ('new', 'assigned') AND m.created_at >= :start AND m.created_at < :end "
-        "LIMIT 1",
-        **in_range(),
-    )
-    if replied.empty:
-        pytest.skip("no open flagged mention with a reply in this seed")
-    mention_id = int(replied["id"].iloc[0])
-    at.selectbox(key="queue_pick").set_value(mention_id).run()
-    assert not at.exception
-    if at.selectbox(key="queue_pick").value != mention_id:
-        pytest.skip("that mention is not on the first page")
-    reply = store.frame(
-        "SELECT r.text FROM mentions m JOIN mentions r ON r.platform = m.platform AND "
-        "r.parent_id = m.post_id WHERE m.id = :id",
-        id=mention_id,
-    )["text"].iloc[0]
+    mention_id = int(at.selectbox(key="queue_pick").value)
+    first = store.frame("SELECT platform, post_id, brand, url FROM mentions WHERE id = :id", id=mention_id).iloc[0]
+    answer = {
+        "platform": first["platform"],
+        "post_id": "thread-answer-1",
+        "parent_id": first["post_id"],
+        "thread_id": first["post_id"],
+        "text": "Same here <b>since Monday</b>, any update?",
+        "brand": first["brand"],
+        "author_handle": "neighbour",
+        "created_at": FIXED_NOW - pd.Timedelta(hours=1),
+        "kind": "reply",
+    }
+    ingest(store.engine, pd.DataFrame([answer]), load_config(None).brands)  # someone answers in the thread
+    at.run()
+    assert not at.exception and int(at.selectbox(key="queue_pick").value) == mention_id
     shown = [str(t.value) for t in at.text]
-    assert any(reply in line for line in shown)
-    url = store.scalar("SELECT url FROM mentions WHERE id = :id", id=mention_id)
+    assert any("Same here <b>since Monday</b>, any update?" in line for line in shown)  # as text, not HTML
     links = [b for b in at.get("link_button")]
-    assert links and links[0].proto.url == url
+    assert links and links[0].proto.url == first["url"]
 
 
 def test_queue_filters_can_leave_nothing(store: Store) -> None:

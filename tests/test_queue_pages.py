@@ -142,12 +142,24 @@ def test_the_later_of_two_people_sees_the_change(store: Store) -> None:
     assert state(store, mention_id)["status"] == "dismissed"
 
 
+X_WRITE = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET")
+
+
+@pytest.fixture
+def x_write_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Placeholder X write credentials, so the reply form is offered (posting itself is faked)."""
+    for name in X_WRITE:
+        monkeypatch.setenv(name, f"placeholder-{name.lower()}")
+
+
 def x_mention(at: AppTest) -> int:
     at.multiselect(key="queue_platforms").set_value(["x"]).run()
     return picked(at)
 
 
-def test_reply_is_confirmed_then_posted_and_its_id_kept(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reply_is_confirmed_then_posted_and_its_id_kept(
+    store: Store, monkeypatch: pytest.MonkeyPatch, x_write_credentials: None
+) -> None:
     posted: list[tuple[str, str, str]] = []
 
     def fake(platform: str, mention: dict, text: str) -> str:
@@ -172,7 +184,23 @@ def test_reply_is_confirmed_then_posted_and_its_id_kept(store: Store, monkeypatc
     assert "Reply posted (id 1999999999999999999)" in texts(at).replace("\\", "")
 
 
-def test_reply_without_write_credentials_posts_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reply_without_write_credentials_says_which_are_missing(
+    store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env or secrets.toml here
+    for name in X_WRITE:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(replies, "post_reply", lambda *args: pytest.fail("nothing may be posted"))
+    at = queue_page()
+    mention_id = x_mention(at)
+    assert not [t for t in at.text_area if t.key == f"reply_{mention_id}_0"]
+    captions = " ".join(str(c.value) for c in at.caption).replace("\\", "")
+    assert "Replying needs write credentials: X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET" in captions
+
+
+def test_credentials_the_platform_refuses_post_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch, x_write_credentials: None
+) -> None:
     def refuse(platform: str, mention: dict, text: str) -> str:
         raise MissingCredentials(["X_API_KEY", "X_API_SECRET"])
 
@@ -186,7 +214,9 @@ def test_reply_without_write_credentials_posts_nothing(store: Store, monkeypatch
     assert state(store, mention_id)["version"] == 0
 
 
-def test_a_refused_reply_keeps_the_draft(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_reply_keeps_the_draft(
+    store: Store, monkeypatch: pytest.MonkeyPatch, x_write_credentials: None
+) -> None:
     def refuse(platform: str, mention: dict, text: str) -> str:
         raise FatalError("X refused the reply: the post may be deleted")
 
@@ -202,7 +232,9 @@ def test_a_refused_reply_keeps_the_draft(store: Store, monkeypatch: pytest.Monke
     assert not at.code
 
 
-def test_a_reply_is_not_posted_over_a_colleagues_change(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reply_is_not_posted_over_a_colleagues_change(
+    store: Store, monkeypatch: pytest.MonkeyPatch, x_write_credentials: None
+) -> None:
     posted: list[str] = []
     monkeypatch.setattr(replies, "post_reply", lambda platform, mention, text: posted.append(text) or "1")
     at = queue_page()
