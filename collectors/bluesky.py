@@ -40,7 +40,7 @@ from collectors.base import (
     conform,
     empty_frame,
 )
-from collectors.streams import PageGuard, Window, dump_state, load_state
+from collectors.streams import LoopGuard, Window, decode_cursor, encode_cursor
 from config import Brand, Config, Source, credential
 
 PAGE_LIMIT = 100
@@ -197,7 +197,7 @@ class BlueskyCollector:
 
     def _pages(self, nsid: str, params: Callable[[str | None], Any], key: str, skipped: Counter[str]) -> Any:
         """Yield the items of each page, following the API cursor up to max_pages (loop guarded)."""
-        guard, token = PageGuard(), None
+        guard, token = LoopGuard(), None
         for _ in range(self.source.max_pages):
             body = self._query(nsid, params(token))
             items = body.get(key) if isinstance(body.get(key), list) else []
@@ -205,7 +205,7 @@ class BlueskyCollector:
             token = body.get("cursor") if isinstance(body.get("cursor"), str) else None
             if not items or not token:
                 return
-            if guard.repeated(token):
+            if guard.seen_before(token):
                 skipped["page cursor seen twice (loop guard)"] += 1
                 return
         yield None  # the page cap was reached
@@ -309,7 +309,7 @@ class BlueskyCollector:
         return rows
 
     def collect(self, cursor: str | None) -> CollectResult:
-        state = load_state(cursor)
+        state = decode_cursor(cursor)
         skipped: Counter[str] = Counter()
         rows: list[dict[str, Any]] = []
         # later duplicates win in conform: notifications lack counts, so search and own come after
@@ -319,7 +319,7 @@ class BlueskyCollector:
             rows += self._search(state, skipped)
         if self.include_own:
             rows += self._own(state, skipped)
-        return CollectResult(self._frame(rows, skipped), dump_state(state), skipped)
+        return CollectResult(self._frame(rows, skipped), encode_cursor(state), skipped)
 
     def _own_ids(self) -> set[str]:
         ids = {self.handle.lower(), self.actor.lower()}

@@ -22,7 +22,7 @@ import requests
 
 from collectors.base import CollectResult, FatalError, conform, empty_frame
 from collectors.keywords import KeywordMatcher, query_terms
-from collectors.streams import PageGuard, Window, dump_state, load_state
+from collectors.streams import LoopGuard, Window, decode_cursor, encode_cursor
 from collectors.web import fetch, html_to_text
 from config import Brand, Config, Source
 
@@ -118,17 +118,17 @@ class HackerNewsCollector:
         return body
 
     def collect(self, cursor: str | None) -> CollectResult:
-        state = load_state(cursor)
+        state = decode_cursor(cursor)
         window = Window.load(state.get("search"))
         skipped: Counter[str] = Counter()
         rows: list[dict[str, Any]] = []
-        guard = PageGuard()
+        guard = LoopGuard()
         complete = False
         for page in range(self.source.max_pages):
             body = self._page(window, page)
             hits = body.get("hits") if isinstance(body.get("hits"), list) else []
             ids = [h.get("objectID") for h in hits if isinstance(h, dict)]
-            if hits and guard.repeated(ids):
+            if hits and guard.seen_before(ids):
                 skipped["page seen twice (loop guard)"] += 1
                 complete = True
                 break
@@ -147,7 +147,7 @@ class HackerNewsCollector:
         # `until` is exclusive, so the oldest second is kept in the gap: nothing at that second is lost
         oldest = min(times) + 1 if times else None
         state["search"] = window.next(oldest, max(times) if times else None, complete).dump()
-        return CollectResult(frame, dump_state(state), skipped)
+        return CollectResult(frame, encode_cursor(state), skipped)
 
     def _frame(self, rows: list[dict[str, Any]], skipped: Counter[str]) -> pd.DataFrame:
         if not rows:

@@ -40,7 +40,7 @@ from collectors.base import (
     conform,
     empty_frame,
 )
-from collectors.streams import PageGuard, Window, dump_state, load_state
+from collectors.streams import LoopGuard, Window, decode_cursor, encode_cursor
 from collectors.web import USER_AGENT, html_to_text
 from config import Brand, Config, Source, credential, load_config
 
@@ -150,7 +150,7 @@ class MastodonCollector:
         """Items of one newest-first stream newer than its position, at most max_pages pages."""
         window = Window.load(state.get(name))
         items: list[Any] = []
-        guard, max_id, complete = PageGuard(), window.until, False
+        guard, max_id, complete = LoopGuard(), window.until, False
         for _ in range(self.source.max_pages):
             page = fetch(window.since, max_id) or []
             ids = [i for i in (_id(item.get("id")) for item in page if isinstance(item, Mapping)) if i is not None]
@@ -160,7 +160,7 @@ class MastodonCollector:
                 complete = True
                 break
             max_id = min(ids)
-            if guard.repeated(max_id):
+            if guard.seen_before(max_id):
                 skipped[f"{name}: page seen twice (loop guard)"] += 1
                 complete = True
                 break
@@ -287,7 +287,7 @@ class MastodonCollector:
         }
 
     def collect(self, cursor: str | None) -> CollectResult:
-        state = load_state(cursor)
+        state = decode_cursor(cursor)
         skipped: Counter[str] = Counter()
         rows: list[dict[str, Any]] = []
         if self.include_mentions:
@@ -299,7 +299,7 @@ class MastodonCollector:
         if self.include_own:
             rows += self._own(state, skipped)
         skipped = Counter({k: v for k, v in skipped.items() if v})
-        return CollectResult(self._frame(rows, skipped), dump_state(state), skipped)
+        return CollectResult(self._frame(rows, skipped), encode_cursor(state), skipped)
 
     def _frame(self, rows: list[dict[str, Any]], skipped: Counter[str]) -> pd.DataFrame:
         if not rows:

@@ -31,17 +31,9 @@ import praw
 import prawcore
 from praw.models import Comment, Submission
 
-from collectors._http import (
-    REQUEST_TIMEOUT,
-    LoopGuard,
-    advance_window,
-    decode_cursor,
-    encode_cursor,
-    header_seconds,
-    quiet_secret_loggers,
-    retry_wait,
-)
+from collectors._http import REQUEST_TIMEOUT, header_seconds, quiet_secret_loggers, retry_wait
 from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError, conform
+from collectors.streams import LoopGuard, advance_window, decode_cursor, encode_cursor, window_of
 from config import Config, Source, credential
 
 log = logging.getLogger(__name__)
@@ -300,10 +292,10 @@ class RedditCollector:
         try:
             for listing in self.listings():
                 ctx = MapContext(self.brand, listing.matched, self.source, retrieved_at, self.handle)
-                things, state[listing.name] = self.fetch_listing(listing, state.get(listing.name, {}))
+                things, state[listing.name] = self.fetch_listing(listing, window_of(state, listing.name))
                 rows += map_things(things, ctx, skipped)
             if self.thread_limit:
-                found, state["threads"] = self._threads(state.get("threads", {}), rows, retrieved_at, skipped)
+                found, state["threads"] = self._threads(window_of(state, "threads"), rows, retrieved_at, skipped)
                 rows += found
         except CollectorError:
             raise

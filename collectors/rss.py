@@ -25,7 +25,7 @@ import requests
 
 from collectors.base import CollectorError, CollectResult, FatalError, RetriableError, conform, empty_frame
 from collectors.keywords import KeywordMatcher, query_terms
-from collectors.streams import dump_state, load_state
+from collectors.streams import decode_cursor, encode_cursor
 from collectors.web import fetch, html_to_text
 from config import Brand, Config, Source
 
@@ -113,7 +113,7 @@ class RssCollector:
         self.matcher = KeywordMatcher.for_brand(brand, query_terms(source.query))
 
     def collect(self, cursor: str | None) -> CollectResult:
-        state = load_state(cursor)
+        state = decode_cursor(cursor)
         feeds = state.get("feeds") if isinstance(state.get("feeds"), dict) else {}
         skipped: Counter[str] = Counter()
         rows: list[dict[str, Any]] = []
@@ -130,7 +130,7 @@ class RssCollector:
             retriable = [e for e in errors if isinstance(e, RetriableError)]
             raise retriable[0] if retriable else errors[0]
         state["feeds"] = {u: feeds[u] for u in self.urls if feeds.get(u)}
-        return CollectResult(self._frame(rows, skipped), dump_state(state), skipped)
+        return CollectResult(self._frame(rows, skipped), encode_cursor(state), skipped)
 
     def _feed(self, url: str, seen: dict[str, Any], skipped: Counter[str]) -> tuple[list[dict[str, Any]], dict]:
         """New matching entries of one feed, and the feed's next cursor entry."""

@@ -1,13 +1,15 @@
 """Cursor state for sources that read several newest-first streams in one run.
 
-A source's cursor is one string in the store; the Bluesky, Mastodon, Hacker News and RSS
-collectors keep a small JSON object in it, one entry per stream. A cursor that is not such
-an object (empty, hand-edited, from an older version) reads as "no cursor": the source then
-starts from the newest items again, which the upsert makes harmless.
+A source's cursor is one string in the store; every collector keeps a small JSON object in
+it, one entry per stream. A cursor that is not such an object (empty, hand-edited, from an
+older version) reads as "no cursor" (or, for X and Reddit, as a bare since-id/fullname): the
+source then starts from the newest items again, which the upsert makes harmless.
 
-`Window` is how a newest-first API with a page cap never loses items: while a run is cut
-short by the cap, the gap between the last complete position and the oldest item seen is
-kept and fetched first on the next runs.
+How a newest-first API with a page cap never loses items: while a run is cut short by the
+cap, the gap below the newest items is kept and fetched first on the next runs. Two forms:
+`Window` for APIs queried by position (a time or an id: Bluesky, Mastodon, Hacker News), and
+`advance_window` for paginators that resume from a token (tweepy's Paginator, praw listings).
+`LoopGuard` ends a run when an API hands back a page token it gave before.
 """
 
 from __future__ import annotations
@@ -17,32 +19,49 @@ from dataclasses import dataclass
 from typing import Any
 
 
-def load_state(cursor: str | None) -> dict[str, Any]:
-    """The cursor's JSON object, or {} when absent or unreadable."""
+def decode_cursor(cursor: str | None, legacy_key: str | None = None) -> dict[str, Any]:
+    """The cursor's JSON object, or {} when absent or unreadable.
+
+    With `legacy_key`, a bare value (a cursor saved before cursors were JSON) reads as
+    {legacy_key: {"since": value}}.
+    """
     if not cursor:
         return {}
     try:
         state = json.loads(cursor)
     except (TypeError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
+        state = cursor.strip()
+    if isinstance(state, dict):
+        return state
+    if legacy_key and isinstance(state, int | str) and not isinstance(state, bool):
+        return {legacy_key: {"since": str(state)}}
+    return {}
 
 
-def dump_state(state: dict[str, Any]) -> str | None:
+def encode_cursor(state: dict[str, Any]) -> str | None:
     """The cursor string for `state` (stable key order), None when there is nothing to keep."""
-    kept = {k: v for k, v in state.items() if v not in (None, {}, [])}
+    kept = {k: ({f: x for f, x in v.items() if x is not None} if isinstance(v, dict) else v) for k, v in state.items()}
+    kept = {k: v for k, v in kept.items() if v not in (None, {}, [])}
     return json.dumps(kept, sort_keys=True, separators=(",", ":"), ensure_ascii=False) if kept else None
 
 
-class PageGuard:
-    """Remembers pagination tokens; a token seen twice means the API is looping, so the run ends."""
+def window_of(state: dict[str, Any], name: str) -> dict[str, Any]:
+    """One stream's entry as a dict ({} when missing or hand-edited into something else)."""
+    value = state.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+class LoopGuard:
+    """Remembers pagination tokens (or item ids); `seen_before(x)` is True the second time x shows up."""
 
     def __init__(self) -> None:
         self._seen: set[str] = set()
+        self.tripped = False
 
-    def repeated(self, token: Any) -> bool:
+    def seen_before(self, token: Any) -> bool:
         key = json.dumps(token, sort_keys=True, default=str)
         if key in self._seen:
+            self.tripped = True
             return True
         self._seen.add(key)
         return False
@@ -89,3 +108,21 @@ class Window:
 def _max(*values: Any) -> Any:
     present = [v for v in values if v is not None]
     return max(present) if present else None
+
+
+def advance_window(window: dict[str, Any], top: Any, bottom: Any, exhausted: bool) -> dict[str, Any]:
+    """Where a newest-first stream stands after a run; what makes reruns lose and repeat nothing.
+
+    `window` is {"since": position of the newest stored item} and, while a gap remains
+    below the newest items (a run hit its page cap before reaching `since`), "resume" (the
+    token to continue below the oldest item fetched) and "newest" (what `since` becomes
+    once the gap is filled). `top` is the newest item fetched now, `bottom` the token to
+    resume below the oldest; both None when nothing came back.
+    """
+    filling = window.get("resume") is not None
+    since = window.get("since")
+    newest = window.get("newest") if filling else top
+    if exhausted or bottom is None:
+        done = newest if newest is not None else since
+        return {"since": done} if done is not None else {}
+    return {k: v for k, v in (("since", since), ("resume", bottom), ("newest", newest)) if v is not None}

@@ -25,17 +25,9 @@ import pandas as pd
 import requests
 import tweepy
 
-from collectors._http import (
-    LoopGuard,
-    TimeoutSession,
-    advance_window,
-    decode_cursor,
-    encode_cursor,
-    header_seconds,
-    quiet_secret_loggers,
-    retry_wait,
-)
+from collectors._http import TimeoutSession, header_seconds, quiet_secret_loggers, retry_wait
 from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError, conform
+from collectors.streams import LoopGuard, advance_window, decode_cursor, encode_cursor, window_of
 from config import REPLY_CREDENTIALS, Config, Source, credential
 
 log = logging.getLogger(__name__)
@@ -301,7 +293,7 @@ class XCollector:
         rows: list[dict[str, Any]] = []
         try:
             for stream in self.streams():
-                found, state[stream.name] = self._run(stream, state.get(stream.name, {}), skipped, retrieved_at)
+                found, state[stream.name] = self._run(stream, window_of(state, stream.name), skipped, retrieved_at)
                 rows += found
         except CollectorError:
             raise

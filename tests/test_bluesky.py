@@ -21,7 +21,7 @@ from collectors import bluesky
 from collectors.base import FRAME_COLUMNS, FatalError, MissingCredentials, RetriableError
 from collectors.bluesky import BlueskyCollector, from_source, reply
 from collectors.runner import run_source
-from collectors.streams import load_state
+from collectors.streams import decode_cursor
 from config import Brand, Config, Source
 from store.schema import mention_state, mentions
 
@@ -131,7 +131,7 @@ def test_search_notifications_and_own_posts_map_to_the_frame() -> None:
     own = frame.loc[OWN_REPLY]
     assert own["is_own"] and own["parent_id"] == MENTION and not frame.loc[[P1, P2, MENTION], "is_own"].any()
     assert result.skipped == {"malformed post": 2, "unparseable created_at": 1}
-    assert load_state(result.cursor) == {
+    assert decode_cursor(result.cursor) == {
         "notifications": "2026-11-18T11:00:01.000Z",
         "own": "2026-11-18T11:20:00.000Z",
         "search": {"since": "2026-11-18T10:00:00.000Z"},
@@ -162,7 +162,7 @@ def test_second_run_reads_only_what_is_newer_and_stores_nothing_twice(engine) ->
 def test_page_cap_keeps_a_search_gap_and_a_repeated_cursor_ends_the_run() -> None:
     sky, _ = collector("collect.json", source(max_pages=1, include_mentions=False, include_own=False))
     capped = sky.collect(json.dumps({"search": {"since": "2026-11-18T07:00:00.000Z"}}))
-    assert load_state(capped.cursor)["search"] == {
+    assert decode_cursor(capped.cursor)["search"] == {
         "since": "2026-11-18T07:00:00.000Z",
         "until": "2026-11-18T09:00:00.000Z",
         "newest": "2026-11-18T10:00:00.000Z",

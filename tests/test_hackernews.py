@@ -15,7 +15,7 @@ from sqlalchemy import select
 from collectors.base import FRAME_COLUMNS, FatalError, RetriableError
 from collectors.hackernews import HackerNewsCollector
 from collectors.runner import run_source
-from collectors.streams import load_state
+from collectors.streams import decode_cursor
 from config import Brand, Config, Source
 from store.schema import mentions, runs
 from tests.conftest import shared_path
@@ -101,7 +101,7 @@ def test_real_story_recording_maps_to_the_frame() -> None:
     assert row["created_at"] == pd.Timestamp("2014-06-20T03:35:46Z")
     assert (row["likes"], row["replies"], row["matched"]) == (1, 0, "apple")
     assert pd.isna(row["reposts"]) and pd.isna(row["views"]) and pd.isna(row["author_followers"])
-    assert load_state(result.cursor) == {"search": {"since": 1403235346}}
+    assert decode_cursor(result.cursor) == {"search": {"since": 1403235346}}
 
 
 def test_real_comment_recordings_decode_html_and_drop_fuzzy_matches() -> None:
@@ -133,7 +133,7 @@ def test_pages_comments_threads_and_own_replies() -> None:
     assert answer["is_own"] and not complaint["is_own"] and answer["parent_id"] == "41000002"
     assert "Sorry about the outage — it's fixed now" in answer["text"]
     assert (frame["brand"] == "Acme").all() and (frame["source"] == "hn").all()
-    assert load_state(result.cursor) == {"search": {"since": 1794996300}}
+    assert decode_cursor(result.cursor) == {"search": {"since": 1794996300}}
 
 
 def test_incremental_run_asks_only_for_newer_items_and_keeps_the_gap_when_capped() -> None:
@@ -142,13 +142,13 @@ def test_incremental_run_asks_only_for_newer_items_and_keeps_the_gap_when_capped
     first = hn.collect(json.dumps({"search": {"since": 1794996300}}))
     assert replay.requests[0]["numericFilters"] == "created_at_i>1794996300"
     assert set(first.frame["post_id"]) == {"41000010", "41000011"}
-    gap = load_state(first.cursor)["search"]
+    gap = decode_cursor(first.cursor)["search"]
     assert gap == {"since": 1794996300, "until": 1794999601, "newest": 1795001400}
     hn, replay = collector(source(max_pages=1), *files)
     second = hn.collect(first.cursor)
     assert replay.requests[0]["numericFilters"] == "created_at_i>1794996300,created_at_i<1794999601"
     assert second.frame.empty
-    assert load_state(second.cursor) == {"search": {"since": 1795001400}}
+    assert decode_cursor(second.cursor) == {"search": {"since": 1795001400}}
 
 
 def test_a_page_seen_twice_ends_the_run() -> None:

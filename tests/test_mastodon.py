@@ -18,7 +18,7 @@ from sqlalchemy import select
 from collectors.base import FRAME_COLUMNS, FatalError, MissingCredentials, RetriableError
 from collectors.mastodon import MastodonCollector, base_url, from_source, reply
 from collectors.runner import run_source
-from collectors.streams import load_state
+from collectors.streams import decode_cursor
 from config import Brand, Config, Source
 from store.schema import mention_state, mentions
 from tests.conftest import shared_path
@@ -107,7 +107,7 @@ def test_hashtag_timeline_without_token_maps_statuses() -> None:
     assert pd.isna(rant["lang"]) and pd.isna(rant["likes"])
     assert result.skipped["boost (not the booster's words)"] == 1
     # the boost (id ...004) counts as seen: since_id skips it next time
-    assert load_state(result.cursor) == {"tag:acme": {"since": int(S3) + 1}, "own": {"since": int(S3)}}
+    assert decode_cursor(result.cursor) == {"tag:acme": {"since": int(S3) + 1}, "own": {"since": int(S3)}}
 
 
 def test_second_run_asks_only_for_newer_statuses() -> None:
@@ -131,7 +131,7 @@ def test_notifications_and_own_replies_link_the_brand_answer(engine) -> None:  #
     assert fan["text"] == "@acme love the new buds! How do I pair them with Linux?"
     assert frame.loc[S6, "is_own"] and frame.loc[S6, "parent_id"] == S5
     assert result.skipped == {"malformed status": 1, "mention without a status": 1, "unparseable created_at": 1}
-    state = load_state(result.cursor)
+    state = decode_cursor(result.cursor)
     assert state["notifications"] == {"since": 9001} and state["own"] == {"since": int(S6)}
     with replay("query_subset").use_cassette(str(HERE / "notifications_token.yaml")):
         summary = run_source(
@@ -158,9 +158,9 @@ def test_search_keeps_the_gap_when_the_page_cap_cuts_a_run() -> None:
         first = MastodonCollector(src, ACME, token="test-token", now=NOW).collect(cursor)
         second = MastodonCollector(src, ACME, token="test-token", now=NOW).collect(first.cursor)
     assert set(first.frame["post_id"]) == {S5, S2}
-    assert load_state(first.cursor)["search"] == {"since": 113000000000000000, "until": int(S2), "newest": int(S5)}
+    assert decode_cursor(first.cursor)["search"] == {"since": 113000000000000000, "until": int(S2), "newest": int(S5)}
     assert list(second.frame["post_id"]) == [S1]
-    assert load_state(second.cursor)["search"] == {"since": 113000000000000000, "until": int(S1), "newest": int(S5)}
+    assert decode_cursor(second.cursor)["search"] == {"since": 113000000000000000, "until": int(S1), "newest": int(S5)}
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from collectors.base import FRAME_COLUMNS, FatalError, RetriableError
 from collectors.rss import RssCollector, entry_id, feed_urls
 from collectors.runner import run_source
-from collectors.streams import load_state
+from collectors.streams import decode_cursor
 from collectors.web import html_to_text
 from config import Brand, Config, Source
 from store.schema import mentions
@@ -84,12 +84,12 @@ def test_second_run_uses_conditional_get_and_the_cursor() -> None:
         first = collector.collect(None)
         second = collector.collect(first.cursor)
     sent = spy.call_args_list[2].kwargs["headers"]
-    feeds = load_state(first.cursor)["feeds"]
+    feeds = decode_cursor(first.cursor)["feeds"]
     assert feeds[NEWS]["etag"] == '"news-v1"' and feeds[NEWS]["newest"] == "2026-11-18T08:30:00+0000"
     assert sent["If-None-Match"] == '"news-v1"' and sent["If-Modified-Since"] == "Wed, 18 Nov 2026 09:35:00 GMT"
     # 304 for the news feed; the blog repeats its old entry and adds one dated before it (still new)
     assert list(second.frame["post_id"]) == ["tag:blog.example.org,2026:acme-follow-up"]
-    assert load_state(second.cursor)["feeds"][NEWS] == feeds[NEWS]
+    assert decode_cursor(second.cursor)["feeds"][NEWS] == feeds[NEWS]
 
 
 def test_rerun_on_the_same_content_stores_nothing_new(engine) -> None:  # type: ignore[no-untyped-def]
@@ -125,7 +125,7 @@ def test_one_failing_feed_does_not_stop_the_others_and_encodings_are_honoured() 
         result = RssCollector(source(feeds=urls), ACME, now=NOW).collect(None)
     assert list(result.frame["text"]) == ["Acme au café\n\nTrès bien, Acme !"]
     assert any("gone.example.com" in reason and "404" in reason for reason in result.skipped)
-    assert list(load_state(result.cursor)["feeds"]) == ["https://latin1.example.com/feed.xml"]
+    assert list(decode_cursor(result.cursor)["feeds"]) == ["https://latin1.example.com/feed.xml"]
 
 
 def test_source_without_a_feed_is_fatal_and_ids_are_bounded() -> None:
