@@ -34,32 +34,30 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _upsert_sql(conn: Connection) -> str:
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
-    columns = ", ".join(INSERT_COLUMNS)
-    marks = ", ".join([mark] * len(INSERT_COLUMNS))
-    refresh = ", ".join(f"{c} = COALESCE(excluded.{c}, mentions.{c})" for c in REFRESHED)
-    return (
-        f"INSERT INTO mentions ({columns}) VALUES ({marks}) "
-        f"ON CONFLICT (platform, post_id) DO UPDATE SET {refresh}, retrieved_at = excluded.retrieved_at"
-    )
+def _sqlite_upsert_sql() -> str:
+    marks = ", ".join(["?"] * len(INSERT_COLUMNS))
+    return f"INSERT INTO mentions ({', '.join(INSERT_COLUMNS)}) VALUES ({marks}) {_on_conflict()}"
 
 
 def _python_rows(frame: pd.DataFrame, dialect: str) -> list[tuple]:
-    """The frame as plain Python tuples in INSERT_COLUMNS order (None for nulls)."""
+    """The frame as plain Python tuples in INSERT_COLUMNS order (None for nulls).
+
+    Times are formatted in bulk: SQLAlchemy's SQLite DateTime text (UTC, no offset), or ISO
+    with +00:00 for PostgreSQL's COPY.
+    """
     columns = []
     for name in INSERT_COLUMNS:
         series = frame[name]
         if isinstance(series.dtype, pd.DatetimeTZDtype):
-            if dialect == "sqlite":  # SQLAlchemy's SQLite DateTime text form, formatted in bulk
-                stamps = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[us]")
-                text = np.char.replace(np.datetime_as_string(stamps, unit="us"), "T", " ").astype(object)
-                text[np.isnat(stamps)] = None
-                columns.append(text.tolist())
-            else:
-                columns.append([None if pd.isna(v) else v.to_pydatetime() for v in series])
+            stamps = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[us]")
+            text = np.char.replace(np.datetime_as_string(stamps, unit="us"), "T", " ")
+            if dialect != "sqlite":
+                text = np.char.add(text, "+00:00")
+            values = text.astype(object)
+            values[np.isnat(stamps)] = None
+            columns.append(values.tolist())
         elif name == "day":
-            columns.append(series.astype(str).tolist() if dialect == "sqlite" else list(series))
+            columns.append(series.astype(str).tolist())
         else:
             columns.append(series.to_numpy(dtype=object, na_value=None).tolist())
     return list(zip(*columns, strict=True))
@@ -288,10 +286,34 @@ def save_cursor(conn: Connection, source: str, platform: str, cursor: str | None
     )
 
 
+def _on_conflict() -> str:
+    refresh = ", ".join(f"{c} = COALESCE(excluded.{c}, mentions.{c})" for c in REFRESHED)
+    return f"ON CONFLICT (platform, post_id) DO UPDATE SET {refresh}, retrieved_at = excluded.retrieved_at"
+
+
+def _upsert_postgres(conn: Connection, rows: list[tuple]) -> None:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT."""
+    columns = ", ".join(INSERT_COLUMNS)
+    with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS incoming_mentions ON COMMIT DROP AS "
+            f"SELECT {columns} FROM mentions WITH NO DATA"
+        )
+        cursor.execute("TRUNCATE incoming_mentions")
+        with cursor.copy(f"COPY incoming_mentions ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO mentions ({columns}) SELECT {columns} FROM incoming_mentions {_on_conflict()}")
+
+
 def upsert_rows(conn: Connection, frame: pd.DataFrame) -> None:
     """Insert new mentions; on (platform, post_id) conflict refresh counts and reach only."""
-    sql = _upsert_sql(conn)
-    for chunk in _chunks(_python_rows(frame, conn.dialect.name), CHUNK):
+    rows = _python_rows(frame, conn.dialect.name)
+    if conn.dialect.name == "postgresql":
+        _upsert_postgres(conn, rows)
+        return
+    sql = _sqlite_upsert_sql()
+    for chunk in _chunks(rows, CHUNK):
         conn.exec_driver_sql(sql, chunk)  # type: ignore[arg-type]
 
 
