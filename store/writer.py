@@ -125,18 +125,23 @@ def link_brand_replies(
     found: list[dict] = []
     fresh = frame.iloc[0:0] if store_was_empty else frame[~frame["is_own"]]
     if len(fresh):
-        fresh = fresh[[k in new_keys for k in zip(fresh["platform"], fresh["post_id"], strict=True)]]
-    for platform, ids in fresh.groupby("platform")["post_id"]:
-        for chunk in _chunks(ids.tolist(), KEY_CHUNK):
-            rows = conn.execute(
-                select(mentions.c.parent_id, mentions.c.created_at, mentions.c.post_id, mentions.c.author_handle).where(
-                    mentions.c.platform == platform, mentions.c.parent_id.in_(chunk), mentions.c.is_own
-                )
-            )
-            found += [
-                {"platform": platform, "target": r[0], "created_at": r[1], "reply_id": r[2], "author_handle": r[3]}
-                for r in rows
-            ]
+        # a reply never predates what it answers: the brand's stored replies since the oldest new mention
+        since = fresh["created_at"].min().to_pydatetime() - timedelta(days=1)
+        rows = conn.execute(
+            select(
+                mentions.c.platform,
+                mentions.c.parent_id,
+                mentions.c.created_at,
+                mentions.c.post_id,
+                mentions.c.author_handle,
+            ).where(mentions.c.is_own, mentions.c.parent_id.is_not(None), mentions.c.created_at >= since)
+        ).all()
+        wanted = {k for k in zip(fresh["platform"], fresh["post_id"], strict=True) if k in new_keys}
+        found = [
+            {"platform": r[0], "target": r[1], "created_at": r[2], "reply_id": r[3], "author_handle": r[4]}
+            for r in rows
+            if (r[0], r[1]) in wanted
+        ]
     if found:
         extra = pd.DataFrame(found)
         extra["created_at"] = pd.to_datetime(extra["created_at"], utc=True)
