@@ -124,7 +124,9 @@ def link_brand_replies(
     )
     found: list[dict] = []
     fresh = frame.iloc[0:0] if store_was_empty else frame[~frame["is_own"]]
-    if len(fresh):
+    wanted = {k for k in zip(fresh["platform"], fresh["post_id"], strict=True) if k in new_keys}
+    if wanted:
+        fresh = fresh[[k in wanted for k in zip(fresh["platform"], fresh["post_id"], strict=True)]]
         # a reply never predates what it answers: the brand's stored replies since the oldest new mention
         since = fresh["created_at"].min().to_pydatetime() - timedelta(days=1)
         rows = conn.execute(
@@ -136,7 +138,6 @@ def link_brand_replies(
                 mentions.c.author_handle,
             ).where(mentions.c.is_own, mentions.c.parent_id.is_not(None), mentions.c.created_at >= since)
         ).all()
-        wanted = {k for k in zip(fresh["platform"], fresh["post_id"], strict=True) if k in new_keys}
         found = [
             {"platform": r[0], "target": r[1], "created_at": r[2], "reply_id": r[3], "author_handle": r[4]}
             for r in rows
