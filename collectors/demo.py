@@ -225,7 +225,7 @@ def generate(mentions: int = 5000, days: int = 60, seed: int = 7, end: datetime 
     names = _names(rng, pool)
     followers_pool = np.minimum(rng.lognormal(5.0, 1.9, pool), 4_000_000).astype("int64")
     followers_pool[rng.random(pool) < 0.003] *= 200
-    activity = rng.pareto(1.1, pool) + 1  # a few authors post a lot, most post once or twice
+    activity = rng.pareto(2.0, pool) + 1  # a few regulars post a lot, most post once or twice
     author = rng.choice(pool, n, p=activity / activity.sum())
     followers = followers_pool[author]
 

@@ -57,7 +57,8 @@ def test_recollection_never_touches_a_managers_work(engine, demo_config):
     rows = frame()
     ingest(engine, rows, demo_config.brands)
     with engine.begin() as conn:
-        mention_id = conn.execute(select(mentions.c.id).where(mentions.c.needs_reply).limit(1)).scalar()
+        untouched = ~mentions.c.id.in_(select(mention_state.c.mention_id))
+        mention_id = conn.execute(select(mentions.c.id).where(mentions.c.needs_reply, untouched).limit(1)).scalar()
         conn.execute(
             insert(mention_state).values(
                 mention_id=mention_id,
