@@ -80,6 +80,8 @@ def test_overview_tiles_match_the_store(store: Store) -> None:
     )
     assert len(waits) > 10
     assert metric(at, "Median first response").value == duration_hours(waits["minutes"].median() / 60)
+    for tile in at.metric:  # st.metric takes the arrow's direction from an ASCII sign
+        assert tile.delta is None or tile.delta[0] in "+-", (tile.label, tile.delta)
 
 
 def test_overview_charts_add_up_and_stay_small(store: Store) -> None:

@@ -64,5 +64,5 @@ def test_change_texts() -> None:
     assert tiles.points_change(0.0097, 0.0101, digits=2) == "-0.04 pp"
     assert tiles.score_change(0.45, 0.56) == "-0.11"
     assert tiles.minutes_change(150.0, 149.9) == "+0.1 min"
-    assert tiles.minutes_change(60.0, 200.0) == "−2.3 h"
+    assert tiles.minutes_change(60.0, 200.0) == "-2.3 h"  # ASCII: st.metric's arrow goes down
     assert tiles.percent(None) == "n/a" and tiles.percent(0.515) == "51.5%"

@@ -41,10 +41,13 @@ def score_change(now: float | None, before: float | None) -> str | None:
 
 
 def minutes_change(now: float | None, before: float | None) -> str | None:
-    """A change of a duration given in minutes: '+1.5 min', '−2.3 h'."""
+    """A change of a duration given in minutes: '+1.5 min', '-2.3 h'.
+
+    An ASCII '-': st.metric reads the arrow's direction (and its colour) from it.
+    """
 
     def text(d: float) -> str:
-        sign = "+" if d >= 0 else "−"
+        sign = "+" if d >= 0 else "-"
         return f"{sign}{abs(d):.1f} min" if abs(d) < 60 else sign + duration_hours(abs(d) / 60)
 
     return _change(now, before, text)
