@@ -58,26 +58,17 @@ st.markdown(
     f"brand) · built at {built.built_at} UTC (status and SLA figures are as of then)"
 )
 downloads = st.columns([1, 1, 2])
-downloads[0].download_button(
-    "Download mentions.csv",
-    lambda: reports.file_bytes(ctx, built, "mentions.csv", week, brand),
-    file_name=f"{week}-mentions.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    key="download_mentions",
-    on_click="ignore",
-    width="stretch",
-)
-downloads[1].download_button(
-    "Download summary.csv",
-    lambda: reports.file_bytes(ctx, built, "summary.csv", week, brand),
-    file_name=f"{week}-summary.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    key="download_summary",
-    on_click="ignore",
-    width="stretch",
-)
+for column, name in zip(downloads, ("mentions.csv", "summary.csv"), strict=False):
+    column.download_button(
+        f"Download {name}",
+        lambda name=name: reports.file_bytes(ctx, built, name, week, brand),
+        file_name=f"{week}-{name}",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"download_{name.removesuffix('.csv')}",
+        on_click="ignore",
+        width="stretch",
+    )
 downloads[2].code(f"python cli.py export --week {week}{flag}", language="bash")
 if built.mentions == 0:
     st.info("No mentions in this week: the files hold only their headers.", icon=":material/inbox:")
