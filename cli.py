@@ -82,7 +82,7 @@ def seed_demo_command(
     seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same data")] = 7,
 ) -> None:
     """Fill the store with the realistic demo data set (no credentials needed)."""
-    from store.seed import seed_demo
+    from pipeline.seed import seed_demo
 
     config, engine = context()
     started = time.perf_counter()
@@ -97,7 +97,7 @@ def seed_demo_command(
 @friendly
 def collect(source: Annotated[str | None, typer.Option(help="only this configured source")] = None) -> None:
     """Run the configured sources once: a line per source; exit 1 if any failed."""
-    from collectors.runner import run_all
+    from pipeline.runner import run_all
 
     config, engine = context()
     if not config.sources:
@@ -138,7 +138,7 @@ def schedule(
     ] = 3600.0,
 ) -> None:
     """Run the enabled sources at their `every` and the weekly report, until Ctrl-C or SIGTERM."""
-    from collectors.scheduler import serve
+    from pipeline.scheduler import serve
 
     config, engine = context()
     sources = [s for s in config.sources if s.enabled]
@@ -146,7 +146,7 @@ def schedule(
         fail("nothing to schedule: no enabled sources in the config, and --no-reports")
     for handler in logging.getLogger().handlers:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger("collectors.scheduler").setLevel(logging.INFO)
+    logging.getLogger("pipeline.scheduler").setLevel(logging.INFO)
     settings = config.reports
     typer.echo(
         f"scheduler: {len(sources)} source(s): "
@@ -172,7 +172,7 @@ def export(
     from datetime import UTC, datetime
 
     from analysis.reports import last_full_week, parse_week
-    from store.export import export_week
+    from pipeline.export import export_week
 
     week = week or last_full_week(datetime.now(UTC))
     try:
@@ -215,8 +215,8 @@ def import_command(
     timezone: Annotated[str, typer.Option(help="zone of times written without one")] = "UTC",
 ) -> None:
     """Import an export file: rows are scored and flagged like collected ones; importing again adds nothing."""
-    from collectors.filereaders import ImportFileError
-    from collectors.importer import import_file, parse_mapping
+    from pipeline.filereaders import ImportFileError
+    from pipeline.importer import import_file, parse_mapping
 
     config, engine = context()
     try:
@@ -245,8 +245,8 @@ def run_command(
     scheduler: Annotated[bool, typer.Option("--scheduler/--no-scheduler", help="also run the scheduler")] = True,
 ) -> None:
     """Start the dashboard and the scheduler together; Ctrl-C stops both."""
-    from collectors.scheduler import supervise
-    from store.seed import seed_if_first_start
+    from pipeline.scheduler import supervise
+    from pipeline.seed import seed_if_first_start
 
     config, engine = context()  # config checked and schema migrated once, before two processes start
     if seed_if_first_start(engine, config):
@@ -274,7 +274,7 @@ def run_command(
         + ". Ctrl-C stops "
         + ("both." if scheduler else "it.")
     )
-    logging.getLogger("collectors.scheduler").setLevel(logging.INFO)
+    logging.getLogger("pipeline.scheduler").setLevel(logging.INFO)
     raise typer.Exit(supervise(commands))
 
 

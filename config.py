@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from collectors.base import PLATFORMS
+from frame import PLATFORMS
 
 DEFAULT_CONFIG_PATH = Path("monitor.toml")
 INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")

@@ -1,7 +1,7 @@
 """Weekly reports, pure: ISO weeks, and the mentions / summary frames and notes built from mention rows.
 
 Every number comes from the analysis functions (engagement, trends, response, flags,
-sentiment); this module only selects, groups and orders. store/export.py reads the rows
+sentiment); this module only selects, groups and orders. pipeline/export.py reads the rows
 and writes the files; the Reports page previews the same frames. Column order is part of
 the contract (docs/reports.md): MENTION_COLUMNS and SUMMARY_COLUMNS.
 """
@@ -33,7 +33,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "positive", "neutral", "negative", "net_sentiment", "share_of_voice", "flagged", "replied",
     "median_first_response_min", "sla_breaches",
 )
-#: the stored columns the two frames are built from (store.export reads exactly these).
+#: the stored columns the two frames are built from (pipeline.export reads exactly these).
 ROW_COLUMNS: tuple[str, ...] = (
     "platform", "post_id", "url", "created_at", "brand", "author_handle", "author_followers", "kind", "text",
     "sentiment", "sentiment_label", "sentiment_override", "likes", "replies", "reposts", "quotes", "views",

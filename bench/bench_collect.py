@@ -35,10 +35,10 @@ import praw  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
 from collectors import reddit, x  # noqa: E402
-from collectors.base import conform  # noqa: E402
 from config import load_config  # noqa: E402
+from frame import conform  # noqa: E402
+from pipeline.ingest import ingest  # noqa: E402
 from store.engine import make_engine  # noqa: E402
-from store.ingest import ingest  # noqa: E402
 
 X_SECONDS_PER_PAGE = 15 * 60 / 450  # app-only recent search: 450 requests per 15 minutes
 REDDIT_SECONDS_PER_PAGE = 60 / 100  # OAuth clients: 100 queries per minute

@@ -1,4 +1,4 @@
-"""Import speed: 1,000,000 CSV rows through `collectors.importer.import_file` into SQLite.
+"""Import speed: 1,000,000 CSV rows through `pipeline.importer.import_file` into SQLite.
 
 The CSV is built from the demo data set (collectors.demo.generate) and written the way other
 tools export: their column names (id, screen_name, favorite_count, retweet_count,
@@ -36,8 +36,8 @@ from sqlalchemy import create_engine, func, select  # noqa: E402
 
 import analysis.flags  # noqa: E402
 import analysis.sentiment  # noqa: E402
-import collectors.importer  # noqa: E402
-import store.ingest  # noqa: E402
+import pipeline.importer  # noqa: E402
+import pipeline.ingest  # noqa: E402
 import store.writer  # noqa: E402
 from collectors import demo  # noqa: E402
 from config import load_config  # noqa: E402
@@ -126,9 +126,9 @@ class Stages:
 
 def instrument() -> Stages:
     stages = Stages()
-    stages.wrap_iterator(collectors.importer, "read_chunks", "read CSV chunks (pyarrow, reading thread)")
-    stages.wrap(collectors.importer, "to_frame", "map columns, times, ids, brands (reading thread)")
-    stages.wrap(store.ingest, "conform", "ingest: conform")
+    stages.wrap_iterator(pipeline.importer, "read_chunks", "read CSV chunks (pyarrow, reading thread)")
+    stages.wrap(pipeline.importer, "to_frame", "map columns, times, ids, brands (reading thread)")
+    stages.wrap(pipeline.ingest, "conform", "ingest: conform")
     stages.wrap(analysis.sentiment, "score_frame", "ingest: sentiment (analysis.sentiment)")
     stages.wrap(analysis.flags, "assess", "ingest: reply flags (analysis.flags)")
     stages.wrap(store.writer, "existing_keys", "ingest: look up stored keys")
@@ -136,7 +136,7 @@ def instrument() -> Stages:
     stages.wrap(store.writer, "refresh_rollups", "ingest: hourly rollups")
     stages.wrap(store.writer, "upsert_rows", "ingest: upsert rows")
     stages.wrap(store.writer, "write_mentions", "ingest: write (upsert + links + rollups)")
-    stages.wrap(collectors.importer, "ingest", "ingest (store.ingest.ingest, total)")
+    stages.wrap(pipeline.importer, "ingest", "ingest (pipeline.ingest.ingest, total)")
     return stages
 
 
@@ -147,7 +147,7 @@ def timed_import(db: Path, csv: Path, chunk_rows: int, profile: bool) -> tuple[f
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
     with profiler or contextlib.nullcontext():
-        result = collectors.importer.import_file(engine, config, csv, chunk_rows=chunk_rows)
+        result = pipeline.importer.import_file(engine, config, csv, chunk_rows=chunk_rows)
     seconds = time.perf_counter() - started
     stages.restore()
     if profiler is not None:
@@ -184,7 +184,7 @@ def report(label: str, seconds: float, rows: int, stages: dict[str, float] | Non
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--chunk-rows", type=int, default=collectors.importer.CHUNK_ROWS)
+    parser.add_argument("--chunk-rows", type=int, default=pipeline.importer.CHUNK_ROWS)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the first import")
     parser.add_argument("--no-reimport", action="store_true")
     args = parser.parse_args(argv)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_store.py [--rows 100000] [--seed-mentions 1000000] [--postgres URL]
 
-Upsert = store.ingest.ingest without the derived columns' cost (rows are pre-enriched), so
+Upsert = pipeline.ingest.ingest without the derived columns' cost (rows are pre-enriched), so
 the figure is the database write: upsert by (platform, post_id), brand-reply links, rollups.
 The baseline, measured in the same run on the same rows: DataFrame.to_sql(if_exists="append")
 into an empty table with no keys (what a naive collector would do; it duplicates on rerun).
@@ -26,10 +26,10 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from collectors import demo  # noqa: E402
 from config import load_config  # noqa: E402
+from pipeline.ingest import enrich  # noqa: E402
+from pipeline.seed import seed_demo  # noqa: E402
 from store import writer  # noqa: E402
 from store.engine import make_engine  # noqa: E402
-from store.ingest import enrich  # noqa: E402
-from store.seed import seed_demo  # noqa: E402
 
 
 def upsert_rate(url: str, rows: pd.DataFrame, brands) -> dict[str, float]:  # type: ignore[no-untyped-def]

@@ -31,17 +31,10 @@ from atproto import Client, models
 from atproto_client import exceptions as atx
 from atproto_client.request import Request
 
-from collectors.base import (
-    CollectorError,
-    CollectResult,
-    FatalError,
-    MissingCredentials,
-    RetriableError,
-    conform,
-    empty_frame,
-)
+from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
 from collectors.streams import LoopGuard, Window, decode_cursor, encode_cursor
 from config import Brand, Config, Source, credential
+from frame import conform, empty_frame
 
 PAGE_LIMIT = 100
 MAX_REPLY_CHARS = 300

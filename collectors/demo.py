@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from collectors.base import CollectResult, conform
+from collectors.base import CollectResult
+from frame import conform
 
 OWN = "Acme"
 BRANDS = {"Acme": 0.5, "Globex": 0.3, "Initech": 0.2}

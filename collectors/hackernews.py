@@ -20,11 +20,12 @@ from typing import Any
 import pandas as pd
 import requests
 
-from collectors.base import CollectResult, FatalError, conform, empty_frame
+from collectors.base import CollectResult, FatalError
 from collectors.keywords import KeywordMatcher, query_terms
 from collectors.streams import LoopGuard, Window, decode_cursor, encode_cursor
 from collectors.web import fetch, html_to_text
 from config import Brand, Config, Source
+from frame import conform, empty_frame
 
 API = "https://hn.algolia.com/api/v1/search_by_date"
 ITEM_URL = "https://news.ycombinator.com/item?id={}"

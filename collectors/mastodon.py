@@ -31,18 +31,11 @@ import pandas as pd
 import requests
 from mastodon import Mastodon, errors
 
-from collectors.base import (
-    CollectorError,
-    CollectResult,
-    FatalError,
-    MissingCredentials,
-    RetriableError,
-    conform,
-    empty_frame,
-)
+from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
 from collectors.streams import LoopGuard, Window, decode_cursor, encode_cursor
 from collectors.web import USER_AGENT, html_to_text
 from config import Brand, Config, Source, credential, load_config
+from frame import conform, empty_frame
 
 DEFAULT_INSTANCE = "mastodon.social"
 PAGE_LIMIT = 40

@@ -21,7 +21,7 @@ FACTORIES: dict[str, tuple[str, str]] = {
     "mastodon": ("collectors.mastodon", "from_source"),
     "hackernews": ("collectors.hackernews", "from_source"),
     "rss": ("collectors.rss", "from_source"),
-    "csv": ("collectors.importer", "from_source"),
+    "csv": ("pipeline.importer", "from_source"),
 }
 #: platform -> credentials a source needs before it can run (read access).
 REQUIRED: dict[str, list[str]] = {

@@ -23,11 +23,12 @@ from urllib.parse import urlsplit
 import pandas as pd
 import requests
 
-from collectors.base import CollectorError, CollectResult, FatalError, RetriableError, conform, empty_frame
+from collectors.base import CollectorError, CollectResult, FatalError, RetriableError
 from collectors.keywords import KeywordMatcher, query_terms
 from collectors.streams import decode_cursor, encode_cursor
 from collectors.web import fetch, html_to_text
 from config import Brand, Config, Source
+from frame import conform, empty_frame
 
 MAX_ID_CHARS = 128
 #: ids remembered per feed (a feed is a window of its latest entries, rarely more than a few hundred).

@@ -26,9 +26,10 @@ import requests
 import tweepy
 
 from collectors._http import TimeoutSession, header_seconds, quiet_secret_loggers, retry_wait
-from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError, conform
+from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
 from collectors.streams import LoopGuard, advance_window, decode_cursor, encode_cursor, window_of
 from config import REPLY_CREDENTIALS, Config, Source, credential
+from frame import conform
 
 log = logging.getLogger(__name__)
 quiet_secret_loggers()

@@ -1,5 +1,5 @@
 """Reports: pick an ISO week, preview its summary, download mentions.csv and summary.csv: the files
-`cli.py export` writes, built by that command (store.export)."""
+`cli.py export` writes, built by that command (pipeline.export)."""
 
 from __future__ import annotations
 

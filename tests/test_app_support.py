@@ -19,8 +19,8 @@ from sqlalchemy import Engine, text
 from streamlit.testing.v1 import AppTest
 
 from config import load_config
+from pipeline.seed import seed_demo
 from store.engine import make_engine
-from store.seed import seed_demo
 from tests.conftest import FIXED_NOW
 
 ROOT = Path(__file__).resolve().parents[1]

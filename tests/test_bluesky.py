@@ -18,11 +18,12 @@ from atproto_client.request import Request
 from sqlalchemy import select
 
 from collectors import bluesky
-from collectors.base import FRAME_COLUMNS, FatalError, MissingCredentials, RetriableError
+from collectors.base import FatalError, MissingCredentials, RetriableError
 from collectors.bluesky import BlueskyCollector, from_source, reply
-from collectors.runner import run_source
 from collectors.streams import decode_cursor
 from config import Brand, Config, Source
+from frame import FRAME_COLUMNS
+from pipeline.runner import run_source
 from store.schema import mention_state, mentions
 
 HERE = Path(__file__).parent / "cassettes" / "bluesky"

@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from config import DEMO_TOML, load_config
-from store import export, queue
+from pipeline import export
+from pipeline.seed import seed_demo
+from store import queue
 from store.engine import make_engine
-from store.seed import seed_demo
 from tests.conftest import FIXED_NOW
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from collectors import replies
 from collectors.base import FatalError, MissingCredentials, RetriableError
+from pipeline import replies
 from tests.test_collect_vcr import (
     REDDIT_ENV,
     REDDIT_USER_ENV,
@@ -130,7 +130,7 @@ def test_reddit_rate_limit_on_posting_is_retriable(reddit_login: None) -> None:
 
 def test_missing_reply_credentials_are_named_without_importing_clients(monkeypatch, tmp_path):
 
-    from collectors import replies
+    from pipeline import replies
 
     monkeypatch.chdir(tmp_path)
     for name in ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET", "MASTODON_ACCESS_TOKEN"):

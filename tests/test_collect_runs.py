@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from collectors import registry, runner
-from collectors.runner import MAX_RETRIES, load_cursor, run_all, run_source
+from collectors import registry
 from collectors.x import XCollector
 from config import Config, parse_config
+from pipeline import runner
+from pipeline.runner import MAX_RETRIES, load_cursor, run_all, run_source
 from store.schema import mentions, runs
 from tests.test_collect_vcr import REDDIT_ENV, REDDIT_USER_ENV, X_ENV, own_x, x_cassette
 from tests.test_x_collect import CLOCK, IDS

@@ -6,7 +6,7 @@ import pandas as pd
 import pandas.testing as pdt
 
 from collectors import demo
-from collectors.base import FRAME_SCHEMA
+from frame import FRAME_SCHEMA
 from tests.conftest import FIXED_NOW
 
 

@@ -16,9 +16,7 @@ from sqlalchemy import Engine, event, func, insert, select
 from analysis import engagement, flags, reports, response, trends
 from analysis.formulas import FORMULAS_VERSION
 from config import Config
-from store import writer
-from store.engine import make_engine
-from store.export import (
+from pipeline.export import (
     DANGEROUS_FIRST,
     csv_bytes,
     export_week,
@@ -27,10 +25,12 @@ from store.export import (
     unneutralise,
     week_frames,
 )
-from store.ingest import ingest
+from pipeline.ingest import ingest
+from pipeline.seed import seed_demo
+from store import writer
+from store.engine import make_engine
 from store.reader import Filters, rollups
 from store.schema import mention_state, mentions
-from store.seed import seed_demo
 from tests.conftest import FIXED_NOW
 
 WEEK = "2026-W46"  # Mon 9 Nov to Sun 15 Nov 2026: the last full week before FIXED_NOW

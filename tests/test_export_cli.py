@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 import cli
 from config import load_config
+from pipeline.seed import seed_demo
 from store.engine import make_engine
-from store.seed import seed_demo
 from tests.conftest import FIXED_NOW
 
 runner = CliRunner()

@@ -1,4 +1,4 @@
-"""collectors.base.conform: any collector's output becomes exactly the mention frame."""
+"""frame.conform: any collector's output becomes exactly the mention frame."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import Counter
 
 import pandas as pd
 
-from collectors.base import FRAME_SCHEMA, MAX_TEXT_CHARS, conform
+from frame import FRAME_SCHEMA, MAX_TEXT_CHARS, conform
 
 
 def test_conform_casts_orders_and_counts_what_it_drops():

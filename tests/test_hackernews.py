@@ -12,11 +12,12 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from collectors.base import FRAME_COLUMNS, FatalError, RetriableError
+from collectors.base import FatalError, RetriableError
 from collectors.hackernews import HackerNewsCollector
-from collectors.runner import run_source
 from collectors.streams import decode_cursor
 from config import Brand, Config, Source
+from frame import FRAME_COLUMNS
+from pipeline.runner import run_source
 from store.schema import mentions, runs
 from tests.conftest import shared_path
 

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from collectors.base import FatalError
-from collectors.filereaders import ImportFileError
-from collectors.importcolumns import derived_ids, parse_mapping, resolve_columns
-from collectors.importer import FileCollector, import_file
-from collectors.runner import run_source
 from config import Brand, Config, Source
+from pipeline.filereaders import ImportFileError
+from pipeline.importcolumns import derived_ids, parse_mapping, resolve_columns
+from pipeline.importer import FileCollector, import_file
+from pipeline.runner import run_source
 from store.schema import mention_state, mentions
 
 DATA = Path(__file__).parent / "data" / "import"

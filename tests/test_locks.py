@@ -9,8 +9,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from collectors import demo
-from collectors.runner import run_source
 from config import Config
+from pipeline.runner import run_source
 from store import locks, writer
 from store.schema import cursors, runs
 from tests.conftest import FIXED_NOW

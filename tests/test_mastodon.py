@@ -15,11 +15,12 @@ import pytest
 import vcr
 from sqlalchemy import select
 
-from collectors.base import FRAME_COLUMNS, FatalError, MissingCredentials, RetriableError
+from collectors.base import FatalError, MissingCredentials, RetriableError
 from collectors.mastodon import MastodonCollector, base_url, from_source, reply
-from collectors.runner import run_source
 from collectors.streams import decode_cursor
 from config import Brand, Config, Source
+from frame import FRAME_COLUMNS
+from pipeline.runner import run_source
 from store.schema import mention_state, mentions
 from tests.conftest import shared_path
 

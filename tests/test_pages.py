@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import flags
-from store import export
+from pipeline import export
 from tests import test_app_support as support
 from tests.conftest import FIXED_NOW
 from tests.test_app_support import (
@@ -229,7 +229,7 @@ def test_queue_lists_the_most_urgent_first(store: Store) -> None:
 
 def test_queue_shows_the_thread_and_a_safe_link(store: Store) -> None:
     from config import load_config
-    from store.ingest import ingest
+    from pipeline.ingest import ingest
 
     at = open_app("queue")
     mention_id = int(at.selectbox(key="queue_pick").value)
@@ -342,7 +342,7 @@ def load():  # type: ignore[no-untyped-def]
 @pytest.mark.postgres
 def test_every_page_on_postgresql(pg_engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from config import load_config
-    from store.seed import seed_demo
+    from pipeline.seed import seed_demo
     from tests.test_app_support import serve_like_a_server
 
     seed_demo(pg_engine, load_config(None), mentions=1500, days=60, end=FIXED_NOW)
@@ -387,7 +387,7 @@ def version(engine, mention_id: int) -> int:  # type: ignore[no-untyped-def]
 def test_new_rows_show_without_a_restart(store: Store) -> None:
     from collectors import demo
     from config import load_config
-    from store.ingest import ingest
+    from pipeline.ingest import ingest
 
     at = open_app()
     before = count(store)

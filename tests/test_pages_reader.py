@@ -11,9 +11,9 @@ from sqlalchemy import Engine, select
 
 from analysis import engagement, response
 from config import load_config
+from pipeline.seed import seed_demo
 from store import queue, reader
 from store.schema import mention_state, mentions
-from store.seed import seed_demo
 from tests.conftest import FIXED_NOW
 
 FILTERS = reader.Filters(brands=("Acme",), start=FIXED_NOW.date() - timedelta(days=13), end=FIXED_NOW.date())

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from collectors.base import conform
 from config import load_config
+from frame import conform
+from pipeline.ingest import ingest
 from store import queue
-from store.ingest import ingest
 from tests import test_app_support as support
 from tests.conftest import FIXED_NOW
 from tests.test_app_support import Store, open_app, table

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, func, select
 
 from analysis import flags
 from config import load_config
+from pipeline.seed import seed_demo
 from store import queue, reader
 from store.schema import mention_state, mentions, rollup_hourly
-from store.seed import seed_demo
 from tests.conftest import FIXED_NOW
 
 SLA = {"Acme": 4.0, "Globex": 4.0, "Initech": 4.0}

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collectors import replies
 from collectors.base import FatalError, MissingCredentials
+from pipeline import replies
 from store import queue
 from tests import test_app_support as support
 from tests.test_app_support import Store, in_range, metric, open_app, table, texts

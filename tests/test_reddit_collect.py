@@ -13,8 +13,8 @@ from sqlalchemy import Engine, select
 
 from collectors import reddit
 from collectors.base import FatalError, MissingCredentials, RetriableError
-from collectors.runner import run_source
 from config import Config, parse_config
+from pipeline.runner import run_source
 from store.schema import mention_state, mentions
 from tests.test_collect_vcr import REDDIT_ENV, REDDIT_USER_ENV, SentRequest, own_reddit, record_sent, reddit_cassette
 

@@ -13,12 +13,13 @@ import requests
 import vcr
 from sqlalchemy import select
 
-from collectors.base import FRAME_COLUMNS, FatalError, RetriableError
+from collectors.base import FatalError, RetriableError
 from collectors.rss import RssCollector, entry_id, feed_urls
-from collectors.runner import run_source
 from collectors.streams import decode_cursor
 from collectors.web import html_to_text
 from config import Brand, Config, Source
+from frame import FRAME_COLUMNS
+from pipeline.runner import run_source
 from store.schema import mentions
 
 HERE = Path(__file__).parent / "cassettes" / "rss"

@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, insert, select
 
-from collectors import demo, scheduler
+from collectors import demo
 from collectors.base import RetriableError
-from collectors.runner import RunInterrupted, RunSummary, run_source, start_run
 from config import Config, Reports, Source, parse_config
+from pipeline import scheduler
+from pipeline.runner import RunInterrupted, RunSummary, run_source, start_run
 from store import locks
 from store.schema import cursors, runs
 from tests.conftest import FIXED_NOW

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, insert, select, text
 
 from collectors import demo
+from pipeline.ingest import ingest
 from store import reader
 from store.engine import StoreError, make_engine
-from store.ingest import ingest
 from store.schema import mention_state, mentions, rollup_hourly
 from tests.conftest import FIXED_NOW
 

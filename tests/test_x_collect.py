@@ -14,8 +14,8 @@ from sqlalchemy import Engine, select
 from collectors import x
 from collectors._http import TimeoutSession
 from collectors.base import FatalError, RetriableError
-from collectors.runner import MAX_RETRIES, run_source
 from config import Config, Source, parse_config
+from pipeline.runner import MAX_RETRIES, run_source
 from store.schema import mention_state, mentions
 from tests.test_collect_vcr import X_ENV, SentRequest, own_x, record_sent, x_cassette
 
@@ -301,7 +301,7 @@ def test_half_broken_page_keeps_what_it_can(sqlite_engine: Engine) -> None:
     assert pd.isna(stranger["author_handle"]) and pd.isna(stranger["lang"])
     assert stranger["url"].startswith("https://x.com/i/web/status/")
 
-    from store.ingest import ingest
+    from pipeline.ingest import ingest
 
     stored = ingest(
         sqlite_engine,

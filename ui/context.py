@@ -17,9 +17,9 @@ from sqlalchemy import Engine, event
 
 from analysis import response
 from config import Config, ConfigError, load_config, resolve_config_path
+from pipeline.seed import is_demo, seed_if_first_start
 from store import queue, reader
 from store.engine import StoreError, database_url, make_engine, safe_url
-from store.seed import is_demo, seed_if_first_start
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,8 @@ def brand_words(config: Config, brand: str) -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=8, ttl=10)
 def sources(url: str, _ctx: Context) -> pd.DataFrame:
     """Each configured source: state (ready / missing credentials / disabled / failing), last and next run."""
-    from collectors import registry, scheduler
+    from collectors import registry
+    from pipeline import scheduler
 
     status = scheduler.schedule_status(_ctx.engine, _ctx.config)
     if status.empty:

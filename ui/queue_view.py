@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from collectors import replies
+from pipeline import replies
 from store import queue
 from ui import context, tables
 from ui import queue_actions as act

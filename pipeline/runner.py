@@ -1,6 +1,6 @@
 """Running sources: one collection run per source, recorded in `runs`, never crashing the others.
 
-A run's rows, cursor and run row are written in one transaction (store.ingest), so a run
+A run's rows, cursor and run row are written in one transaction (pipeline.ingest), so a run
 killed midway is simply repeated: nothing duplicated, nothing missed. A run holds the
 source's lease (store.locks) from start to end, so two processes (two schedulers, or a
 scheduler and `cli.py collect`) never run one source at once.
@@ -19,8 +19,8 @@ from sqlalchemy import Engine, insert, select, update
 from collectors import registry
 from collectors.base import CollectorError, FatalError, MissingCredentials, RetriableError
 from config import Config, Source
+from pipeline.ingest import ingest
 from store import writer
-from store.ingest import ingest
 from store.locks import Lease
 from store.schema import cursors, runs
 

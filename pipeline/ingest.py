@@ -12,8 +12,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from analysis import flags, sentiment
-from collectors.base import conform
 from config import Brand
+from frame import conform
 from store import writer
 
 

@@ -30,8 +30,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select, update
 
 from analysis.reports import last_full_week
-from collectors.runner import RunInterrupted, RunSummary, run_source
 from config import Config, Source
+from pipeline.runner import RunInterrupted, RunSummary, run_source
 from store.locks import default_owner, release_prefixed
 from store.schema import cursors, runs
 
@@ -131,7 +131,7 @@ class SourceJob:
 
 
 class ReportJob:
-    """Writes the last full ISO week's reports (config [reports]) with store.export."""
+    """Writes the last full ISO week's reports (config [reports]) with pipeline.export."""
 
     def __init__(self, engine: Engine, config: Config, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.engine, self.config, self.now = engine, config, now
@@ -141,7 +141,7 @@ class ReportJob:
         return week, Path(self.config.reports.dir) / week
 
     def __call__(self, only_if_missing: bool = False) -> Path | None:
-        from store.export import export_week
+        from pipeline.export import export_week
 
         week, out = self.target()
         if only_if_missing and (out / "mentions.csv").exists():

@@ -1,7 +1,7 @@
 """Importing other tools' exports (CSV, JSON, JSON Lines) into the store like collected mentions.
 
-Columns are matched by their usual names (collectors.importcolumns.FIELD_ALIASES) or
-explicitly with `mapping` (`--map "Posted=created_at"`). Rows go through store.ingest, so
+Columns are matched by their usual names (pipeline.importcolumns.FIELD_ALIASES) or
+explicitly with `mapping` (`--map "Posted=created_at"`). Rows go through pipeline.ingest, so
 they are scored and flagged like collected ones; rows without text or a readable date are
 skipped and counted by reason. Importing a file again changes nothing: ids come from the
 file, or, when it has none, from a hash of platform, author, time and text; `retrieved_at`
@@ -31,9 +31,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from collectors.base import KINDS, PLATFORMS, CollectResult, FatalError, empty_frame
-from collectors.filereaders import ImportFileError, ReadStats, detect_encoding, detect_format, read_chunks
-from collectors.importcolumns import (
+from collectors.base import CollectResult, FatalError
+from collectors.keywords import KeywordMatcher
+from config import Brand, Config, Source
+from frame import KINDS, PLATFORMS, empty_frame
+from pipeline.filereaders import ImportFileError, ReadStats, detect_encoding, detect_format, read_chunks
+from pipeline.importcolumns import (
     bounded_ids,
     derived_ids,
     numbers,
@@ -42,9 +45,7 @@ from collectors.importcolumns import (
     resolve_columns,
     whole_ids,
 )
-from collectors.keywords import KeywordMatcher
-from config import Brand, Config, Source
-from store.ingest import ingest
+from pipeline.ingest import ingest
 
 T = TypeVar("T")
 DEFAULT_PLATFORM = "csv"

@@ -8,8 +8,8 @@ from sqlalchemy import Engine, insert, select
 
 from collectors import demo, registry
 from config import Config
+from pipeline.ingest import IngestResult, ingest
 from store import writer
-from store.ingest import IngestResult, ingest
 from store.schema import meta
 
 

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from collectors.base import FRAME_COLUMNS
-from collectors.filereaders import ImportFileError
+from frame import FRAME_COLUMNS
+from pipeline.filereaders import ImportFileError
 
 #: frame field -> column names other tools use for it, in order of preference.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {

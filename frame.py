@@ -1,0 +1,125 @@
+"""The mention frame: the one contract between collectors, store, analysis and config.
+
+Platforms, kinds, column names, their dtypes and their order live here and nowhere else
+(docs/architecture.md). `conform` turns whatever a collector or an import built into exactly
+that frame, dropping unusable rows with a counted reason instead of crashing a run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+PLATFORMS: tuple[str, ...] = ("x", "reddit", "bluesky", "mastodon", "hackernews", "rss", "csv", "demo")
+KINDS: tuple[str, ...] = ("post", "comment", "reply", "quote")
+
+#: column -> pandas dtype, in frame order.
+FRAME_SCHEMA: dict[str, str] = {
+    "platform": "string",
+    "post_id": "string",
+    "url": "string",
+    "kind": "string",
+    "parent_id": "string",
+    "thread_id": "string",
+    "author_id": "string",
+    "author_handle": "string",
+    "author_name": "string",
+    "author_followers": "Int64",
+    "text": "string",
+    "lang": "string",
+    "created_at": "datetime64[ns, UTC]",
+    "likes": "Int64",
+    "replies": "Int64",
+    "reposts": "Int64",
+    "quotes": "Int64",
+    "views": "Int64",
+    "brand": "string",
+    "matched": "string",
+    "is_own": "bool",
+    "source": "string",
+    "retrieved_at": "datetime64[ns, UTC]",
+}
+FRAME_COLUMNS: list[str] = list(FRAME_SCHEMA)
+COUNT_COLUMNS: list[str] = ["likes", "replies", "reposts", "quotes", "views"]
+#: a row without these cannot be stored.
+REQUIRED: tuple[str, ...] = ("platform", "post_id", "text", "created_at")
+MAX_TEXT_CHARS = 40_000
+
+
+def empty_frame() -> pd.DataFrame:
+    """A frame with the contract's columns and dtypes and no rows."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in FRAME_SCHEMA.items()})
+
+
+def _to_utc(values: pd.Series) -> pd.Series:
+    """UTC timestamps to the microsecond (what databases keep); unparseable values become NaT."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        out = values.dt.tz_convert("UTC")
+    elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        out = pd.to_datetime(values, unit="s", utc=True, errors="coerce")
+    else:
+        out = pd.to_datetime(values, utc=True, errors="coerce", format="mixed")
+        numbers = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+        if numbers.any():  # epoch seconds mixed with text dates
+            out = out.mask(numbers, pd.to_datetime(values[numbers].astype(float), unit="s", utc=True))
+    return out.astype("datetime64[ns, UTC]").dt.floor("us")
+
+
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
+
+
+def _to_bool(values: pd.Series) -> pd.Series:
+    """Booleans as given; text is True only for true/yes/1 (so "False" from a CSV stays False)."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.fillna(False).astype(bool)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.fillna(0).astype(float) != 0
+    return values.map(
+        lambda v: (
+            v is True
+            or (isinstance(v, str) and v.strip().lower() in TRUE_WORDS)
+            or (isinstance(v, int | float) and not isinstance(v, bool) and v == v and v != 0)
+        )
+    ).astype(bool)
+
+
+def _to_count(values: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce")
+    numbers = numbers.where(numbers >= 0)
+    return numbers.round().astype("Int64")
+
+
+def conform(frame: pd.DataFrame, skipped: Counter[str] | None = None) -> pd.DataFrame:
+    """Return `frame` as the mention frame: missing columns null, dtypes cast, order fixed.
+
+    Rows missing a required field, or with an unparseable date, are dropped and counted in
+    `skipped` by reason; duplicate (platform, post_id) keep the last. Text longer than
+    MAX_TEXT_CHARS is cut there; NUL characters are removed (no database stores them).
+    """
+    skipped = skipped if skipped is not None else Counter()
+    out = pd.DataFrame(index=frame.index)
+    for column, dtype in FRAME_SCHEMA.items():
+        values = frame[column] if column in frame else pd.Series(pd.NA, index=frame.index, dtype="object")
+        if dtype.startswith("datetime"):
+            out[column] = _to_utc(values)
+        elif dtype == "Int64":
+            out[column] = _to_count(values)
+        elif dtype == "bool":
+            out[column] = _to_bool(values)
+        else:
+            text = values.astype("string")
+            out[column] = text.str.replace("\x00", "", regex=False)
+    out["text"] = out["text"].str.slice(0, MAX_TEXT_CHARS)
+    out["post_id"] = out["post_id"].str.strip().replace("", pd.NA)
+    for column in REQUIRED:
+        bad = out[column].isna()
+        if bad.any():
+            reason = "unparseable created_at" if column == "created_at" and column in frame else f"missing {column}"
+            skipped[reason] += int(bad.sum())
+            out = out[~bad]
+    dupes = out.duplicated(["platform", "post_id"], keep="last")
+    if dupes.any():
+        skipped["duplicate in batch"] += int(dupes.sum())
+        out = out[~dupes]
+    return out.reset_index(drop=True)
