@@ -15,24 +15,24 @@ import numpy as np
 import pandas as pd
 
 from analysis.distinct import per_distinct
+from analysis.formulas import (
+    BASE_CAP,
+    BREACH_POINTS,
+    DEFAULT_SLA_HOURS,
+    ENGAGEMENT_PER_DECADE,
+    ENGAGEMENT_POINTS_MAX,
+    POINTS,
+    PRIORITY_MAX,
+    REACH_FROM_DECADE,
+    REACH_PER_DECADE,
+    REACH_POINTS_MAX,
+    WAIT_POINTS,
+    own_brand_names,
+)
 from config import Brand
 
 #: authors with at least this many followers are "high reach" (named in the signals).
 HIGH_REACH_FOLLOWERS = 10_000
-BASE_CAP = 70
-POINTS = {
-    "question": 15,
-    "help": 20,
-    "problem": 25,
-    "hint": 15,
-    "sarcasm": 15,
-    "negative": 10,
-    "negative_per_compound": 15,
-}
-REACH_POINTS_MAX = 20
-ENGAGEMENT_POINTS_MAX = 10
-WAIT_POINTS = 20
-BREACH_POINTS = 10
 
 _URL = r"(?:https?://|www\.)\S+"
 _SEP = "; "
@@ -141,17 +141,6 @@ _PROBLEM_HINT = re.compile(
     r"|still|different \w+ than)\b"
 )
 _REPOST = re.compile(r"^RT @")
-
-
-def own_brand_names(brands: Sequence[Brand]) -> set[str]:
-    """Brands the team runs, the same rule as config.Config.own_brands().
-
-    A brand is own if it lists competitors or is not named as anyone's competitor; if that
-    leaves none, all are own.
-    """
-    competitor_names = {c for b in brands for c in b.competitors}
-    own = {b.name for b in brands if b.competitors or b.name not in competitor_names}
-    return own or {b.name for b in brands}
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -273,7 +262,7 @@ def assess(
     """`needs_reply`, `flag_signals` and `priority_base` for each mention, with the frame's index.
 
     Input: the mention frame plus `sentiment` and `sentiment_label`. Own brands are derived from
-    `brands` with config.Config.own_brands()'s rule (`own_brand_names`) unless `own_brands` names
+    `brands` with analysis.formulas.own_brand_names (config.Config.own_brands' rule) unless `own_brands` names
     them. `own_post_ids` adds (platform, post_id) of the brand's own posts stored earlier, so a
     reply to one of them counts as addressed to the brand (own posts in `frame` count anyway).
 
@@ -325,8 +314,8 @@ def assess(
         + flag["negative"]
         * (POINTS["negative"] + POINTS["negative_per_compound"] * np.abs(compound.to_numpy(dtype=float)))
         + POINTS["sarcasm"] * (flag["sarcasm"] & ~flag["problem"] & ~flag["negative"])
-        + np.clip(5 * (np.log10(np.maximum(followers, 1)) - 2), 0, REACH_POINTS_MAX)
-        + np.clip(5 * np.log10(1 + engagement), 0, ENGAGEMENT_POINTS_MAX)
+        + np.clip(REACH_PER_DECADE * (np.log10(np.maximum(followers, 1)) - REACH_FROM_DECADE), 0, REACH_POINTS_MAX)
+        + np.clip(ENGAGEMENT_PER_DECADE * np.log10(1 + engagement), 0, ENGAGEMENT_POINTS_MAX)
     )
     base = np.where(need, np.minimum(np.floor(points + 0.5), BASE_CAP), 0).astype(np.int64)
 
@@ -378,6 +367,17 @@ def _timing_text(answered: np.ndarray, hours: np.ndarray, sla: np.ndarray) -> np
     return np.array(texts, dtype=object)[inverse]
 
 
+def effective_sla(sla_hours: np.ndarray) -> np.ndarray:
+    """The SLA each row is measured against: its brand's hours, DEFAULT_SLA_HOURS when unknown or not > 0."""
+    return np.where(np.nan_to_num(sla_hours, nan=0.0) > 0, np.nan_to_num(sla_hours, nan=0.0), DEFAULT_SLA_HOURS)
+
+
+def wait_points(waited: np.ndarray, sla: np.ndarray) -> np.ndarray:
+    """FORMULAS["priority"]'s waiting points, unrounded: WAIT_POINTS x min(1, waited / SLA) + BREACH_POINTS
+    once breached. store.queue orders by the same formula in SQL (tests/test_priority_forms.py ties them)."""
+    return WAIT_POINTS * np.clip(waited / sla, 0.0, 1.0) + BREACH_POINTS * (waited > sla)
+
+
 def queue_priority(queue: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
     """`priority`, `reasons`, `waited_hours`, `sla_breached` for queue rows, with the queue's index.
 
@@ -395,13 +395,11 @@ def queue_priority(queue: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
     end = responded.where(responded.notna(), now)
     waited = ((end - created).dt.total_seconds() / 3600).to_numpy(dtype=float)
     waited = np.maximum(np.nan_to_num(waited, nan=0.0), 0.0)
-    sla = pd.to_numeric(queue["sla_hours"], errors="coerce").fillna(4.0).to_numpy(dtype=float)
-    sla = np.where(sla > 0, sla, 4.0)
+    sla = effective_sla(pd.to_numeric(queue["sla_hours"], errors="coerce").to_numpy(dtype=float))
     breached = waited > sla
-    wait_points = WAIT_POINTS * np.minimum(waited / sla, 1.0) + BREACH_POINTS * breached
     base = pd.to_numeric(queue["priority_base"], errors="coerce").fillna(0).to_numpy(dtype=float)
-    priority = np.where(answered, base, base + np.floor(wait_points + 0.5))
-    priority = np.clip(priority, 0, 100).astype(np.int64)
+    priority = np.where(answered, base, base + np.floor(wait_points(waited, sla) + 0.5))
+    priority = np.clip(priority, 0, PRIORITY_MAX).astype(np.int64)
 
     timing = _timing_text(answered, waited, sla)
     signals = queue["flag_signals"].astype(object).where(queue["flag_signals"].notna(), "").to_numpy(dtype=object)

@@ -1,4 +1,6 @@
-"""The metric formulas, stated once: pages and CSV reports print these next to each number.
+"""The metric formulas and their constants, stated once: pages and CSV reports print these next
+to each number, and the code that computes them (numpy in analysis/, SQL in store/) reads the
+same constants. Where each fact lives: docs/architecture.md.
 
 Every function in `analysis/` that computes one of these cites its key here. Bump
 FORMULAS_VERSION whenever a formula (or a threshold in one) changes, so a report says
@@ -7,13 +9,67 @@ which rules produced its numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
 FORMULAS_VERSION = "1"
+
+#: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
+DEFAULT_SLA_HOURS = 4.0
+
+#: VADER compound at or above this is positive, at or below NEGATIVE_AT negative.
+POSITIVE_AT = 0.05
+NEGATIVE_AT = -0.05
+
+# --- priority: FORMULAS["priority_base"] and ["priority"] (analysis.flags in numpy, store.queue in SQL)
+#: points per reply signal.
+POINTS: dict[str, int] = {
+    "question": 15,
+    "help": 20,
+    "problem": 25,
+    "hint": 15,
+    "sarcasm": 15,
+    "negative": 10,
+    "negative_per_compound": 15,
+}
+#: reach points = REACH_PER_DECADE x (log10(followers) - REACH_FROM_DECADE), within 0..REACH_POINTS_MAX.
+REACH_PER_DECADE = 5
+REACH_FROM_DECADE = 2
+REACH_POINTS_MAX = 20
+#: engagement points = ENGAGEMENT_PER_DECADE x log10(1 + engagements), within 0..ENGAGEMENT_POINTS_MAX.
+ENGAGEMENT_PER_DECADE = 5
+ENGAGEMENT_POINTS_MAX = 10
+#: priority_base is capped here; waiting points come on top while unanswered.
+BASE_CAP = 70
+#: waiting points = WAIT_POINTS x min(1, waited / SLA) + BREACH_POINTS once the SLA is breached.
+WAIT_POINTS = 20
+BREACH_POINTS = 10
+PRIORITY_MAX = 100
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def competitors(self) -> Sequence[str]: ...
+
+
+def own_brand_names(brands: Iterable[_Named]) -> set[str]:
+    """Brands the team runs (FORMULAS["own_brand"]): a brand is own if it lists competitors or is
+    not named as anyone's competitor; if that leaves none, all are own."""
+    brands = list(brands)
+    competitor_names = {c for b in brands for c in b.competitors}
+    own = {b.name for b in brands if b.competitors or b.name not in competitor_names}
+    return own or {b.name for b in brands}
+
 
 #: key -> the formula as a reader should see it.
 FORMULAS: dict[str, str] = {
     "sentiment": (
-        "VADER compound score (-1..1) of the post text; label positive if >= 0.05, negative if <= -0.05, "
-        "else neutral; 'unscored' for text VADER cannot judge (not English). A manager's correction wins."
+        f"VADER compound score (-1..1) of the post text; label positive if >= {POSITIVE_AT:g}, negative if "
+        f"<= {NEGATIVE_AT:g}, else neutral; 'unscored' for text VADER cannot judge (not English). A manager's "
+        "correction wins."
     ),
     "engagements": "likes + replies + reposts + quotes (a missing count counts as 0)",
     "engagement_rate": (
@@ -32,15 +88,18 @@ FORMULAS: dict[str, str] = {
         "in a post without praise, negative sentiment without praise words, or sarcasm; never the brand's own "
         "posts, reposts or competitor-only mentions"
     ),
+    "own_brand": "a brand that lists competitors, or that no brand names as a competitor (all brands when none is)",
     "priority_base": (
-        "question 15 + help 20 + problem vocabulary 25 (else weaker problem cue 15) + negative 10 + 15 x |compound| "
-        "+ sarcasm 15 (when neither problem words nor negative) + reach 5 x (log10(followers) - 2) capped 0..20 "
-        "+ engagement 5 x log10(1 + likes + replies + reposts + quotes) capped 0..10; rounded, capped at 70; "
-        "0 when no reply is needed"
+        f"question {POINTS['question']} + help {POINTS['help']} + problem vocabulary {POINTS['problem']} (else weaker "
+        f"problem cue {POINTS['hint']}) + negative {POINTS['negative']} + {POINTS['negative_per_compound']} x "
+        f"|compound| + sarcasm {POINTS['sarcasm']} (when neither problem words nor negative) + reach "
+        f"{REACH_PER_DECADE} x (log10(followers) - {REACH_FROM_DECADE}) capped 0..{REACH_POINTS_MAX} + engagement "
+        f"{ENGAGEMENT_PER_DECADE} x log10(1 + likes + replies + reposts + quotes) capped 0..{ENGAGEMENT_POINTS_MAX}; "
+        f"rounded, capped at {BASE_CAP}; 0 when no reply is needed"
     ),
     "priority": (
-        "priority_base + waiting points: 20 x min(1, waited / SLA) + 10 once the SLA is breached; "
-        "0..100. Answered mentions keep priority_base"
+        f"priority_base + waiting points: {WAIT_POINTS} x min(1, waited / SLA) + {BREACH_POINTS} once the SLA is "
+        f"breached; 0..{PRIORITY_MAX}. Answered mentions keep priority_base"
     ),
     "waited_hours": "(first response, or now if unanswered) - posted, in hours",
     "response_rate": "flagged mentions with a first response / flagged mentions",

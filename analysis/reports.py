@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import engagement, flags, response, sentiment, trends
-from analysis.formulas import FORMULAS, FORMULAS_VERSION
+from analysis.formulas import DEFAULT_SLA_HOURS, FORMULAS, FORMULAS_VERSION
 from analysis.periods import period_start
 from config import Brand
 
@@ -45,7 +45,6 @@ REPORT_FORMULAS: tuple[str, ...] = (
     "priority_base", "priority", "response_rate", "first_response_time", "sla_breach_rate",
 )
 # fmt: on
-DEFAULT_SLA_HOURS = 4.0
 #: decimals kept in summary.csv (rates and scores; minutes to a tenth).
 ROUNDING = {"engagement_rate": 6, "net_sentiment": 4, "share_of_voice": 4, "median_first_response_min": 1}
 

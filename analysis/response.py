@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.formulas import DEFAULT_SLA_HOURS
 from analysis.periods import iso_week_label, period_start
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
@@ -39,7 +40,7 @@ def _prepare(flagged: pd.DataFrame, now: pd.Timestamp, by: Sequence[str]) -> pd.
     responded = pd.to_datetime(rows["first_response_at"], utc=True)
     minutes = ((responded - created).dt.total_seconds() / 60).clip(lower=0)
     waited = ((responded.where(responded.notna(), now) - created).dt.total_seconds() / 3600).clip(lower=0)
-    sla = pd.to_numeric(rows["sla_hours"], errors="coerce").fillna(4.0)
+    sla = pd.to_numeric(rows["sla_hours"], errors="coerce").fillna(DEFAULT_SLA_HOURS)
     data = pd.DataFrame(
         {
             "created_at": created,

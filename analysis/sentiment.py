@@ -21,9 +21,8 @@ import pandas as pd
 
 from analysis import _vader
 from analysis.distinct import per_distinct
+from analysis.formulas import NEGATIVE_AT, POSITIVE_AT
 
-POSITIVE_AT = 0.05
-NEGATIVE_AT = -0.05
 LABELS: tuple[str, ...] = ("positive", "neutral", "negative")
 UNSCORED = "unscored"
 #: below this many distinct texts one process is faster than starting a pool.

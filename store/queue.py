@@ -1,7 +1,7 @@
 """The reply queue: reading flagged mentions a page at a time, and the actions people take on them.
 
 Reads filter and order in SQL and return one page (LIMIT/OFFSET), never every flagged row.
-The order is FORMULAS["priority"] evaluated in SQL with the constants of analysis.flags; the
+The order is FORMULAS["priority"] evaluated in SQL with the constants of analysis.formulas; the
 numbers shown (priority, reasons, time waited, SLA breach) come from analysis.flags.queue_priority
 over the page's rows.
 
@@ -38,8 +38,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
-from analysis import flags
-from store import writer
+from analysis import flags, formulas
+from store import measures, writer
 from store.schema import mention_state, mentions, meta
 
 STATUSES: tuple[str, ...] = ("new", "assigned", "replied", "dismissed")
@@ -49,7 +49,6 @@ PAGE_SIZE = 25
 THREAD_LIMIT = 20
 MAX_REPLIES = 200
 QUEUE_VERSION_KEY = "queue_version"
-DEFAULT_SLA_HOURS = 4.0
 
 STATE_COLUMNS = [
     "status",
@@ -172,18 +171,17 @@ def _waited_hours(conn: Connection, now: datetime) -> ColumnElement[float]:
 
 
 def _priority_order(conn: Connection, now: datetime, sla_hours: dict[str, float]) -> ColumnElement[float]:
-    """FORMULAS["priority"] in SQL, for ORDER BY: the base plus waiting points while unanswered."""
+    """FORMULAS["priority"] in SQL, for ORDER BY: the base plus waiting points while unanswered, unrounded.
+
+    The same formula as analysis.flags.wait_points over the same constants (analysis.formulas);
+    tests/test_priority_forms.py checks that both give the same numbers on the same rows.
+    """
     m, s = mentions, mention_state
-    default = float(DEFAULT_SLA_HOURS)
-    sla: ColumnElement[float] = (
-        case(*((m.c.brand == name, literal(float(hours))) for name, hours in sla_hours.items()), else_=literal(default))
-        if sla_hours
-        else literal(default)
-    )
+    sla = measures.sla_hours(sla_hours)
     waited = _waited_hours(conn, now)
     ratio = cast(waited, Float) / sla
     capped = case((ratio > 1.0, 1.0), (ratio < 0.0, 0.0), else_=ratio)
-    waiting = flags.WAIT_POINTS * capped + case((waited > sla, float(flags.BREACH_POINTS)), else_=0.0)
+    waiting = formulas.WAIT_POINTS * capped + case((waited > sla, float(formulas.BREACH_POINTS)), else_=0.0)
     return case((s.c.first_response_at.is_(None), m.c.priority_base + waiting), else_=m.c.priority_base + 0.0)
 
 
@@ -225,7 +223,7 @@ def _decorate(frame: pd.DataFrame, now: datetime, sla_hours: dict[str, float]) -
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     frame["status"] = frame["status"].fillna("new")
     frame["version"] = frame["version"].fillna(0).astype(int)
-    frame["sla_hours"] = frame["brand"].map(sla_hours).fillna(DEFAULT_SLA_HOURS).astype(float)
+    frame["sla_hours"] = frame["brand"].map(sla_hours).astype(float).fillna(formulas.DEFAULT_SLA_HOURS)
     if frame.empty:
         for column, dtype in (("priority", int), ("reasons", object), ("waited_hours", float), ("sla_breached", bool)):
             frame[column] = pd.Series(dtype=dtype)

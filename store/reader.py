@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, Text, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy import Connection, Text, and_, case, func, or_, select, type_coerce
 
-from store.schema import mention_state, mentions, meta, rollup_hourly, runs
+from store import measures
+from store.schema import mention_state, mentions, meta, rollup_hourly
 from store.writer import data_version  # noqa: F401  (re-exported for readers)
 
 OPEN_STATUSES = ("new", "assigned")
@@ -52,10 +53,6 @@ def date_bounds(conn: Connection) -> tuple[date, date] | None:
     if low is None:
         return None
     return pd.Timestamp(low).date(), pd.Timestamp(high).date()
-
-
-def brands_stored(conn: Connection) -> list[str]:
-    return [r[0] for r in conn.execute(select(rollup_hourly.c.brand).distinct().order_by(rollup_hourly.c.brand))]
 
 
 def platforms_stored(conn: Connection) -> list[str]:
@@ -102,15 +99,6 @@ def open_flagged_count(conn: Connection, filters: Filters) -> int:
     return int(conn.execute(query).scalar() or 0)
 
 
-def last_runs(conn: Connection) -> pd.DataFrame:
-    """The newest run of every source (status, times, counts, error)."""
-    newest = select(runs.c.source, func.max(runs.c.id).label("id")).group_by(runs.c.source).subquery()
-    frame = pd.read_sql(select(runs).join(newest, runs.c.id == newest.c.id).order_by(runs.c.source), conn)
-    for column in ("started_at", "finished_at"):
-        frame[column] = _utc(frame[column])
-    return frame
-
-
 # ---------------------------------------------------------------------------------------------- pages
 # Aggregates the dashboard pages read, each bounded: GROUP BY or ORDER BY ... LIMIT in SQL,
 # or sums over rollup_hourly. Every frame returned is small whatever the store's size.
@@ -134,13 +122,7 @@ POST_COLUMNS = [
     "sentiment",
     "sentiment_label",
 ]
-ENGAGEMENT_COLUMNS = ("likes", "replies", "reposts", "quotes")
 TOP_ORDERS = ("engagements", "views", "followers")
-
-
-def _engagements():  # type: ignore[no-untyped-def]
-    """FORMULAS["engagements"] as SQL, for ORDER BY (the shown numbers come from analysis)."""
-    return sum((func.coalesce(mentions.c[c], 0) for c in ENGAGEMENT_COLUMNS), start=literal(0))
 
 
 def _others(filters: Filters):  # type: ignore[no-untyped-def]
@@ -180,7 +162,7 @@ def top_posts(conn: Connection, filters: Filters, *, by: str = "engagements", li
     if by not in TOP_ORDERS:
         raise ValueError(f"by must be one of {', '.join(TOP_ORDERS)}")
     m = mentions
-    key = {"engagements": _engagements(), "views": m.c.views, "followers": m.c.author_followers}[by]
+    key = {"engagements": measures.engagements(), "views": m.c.views, "followers": m.c.author_followers}[by]
     query = (
         select(*(m.c[c] for c in POST_COLUMNS))
         .where(_others(filters), key.is_not(None))
@@ -203,7 +185,7 @@ def top_authors(conn: Connection, filters: Filters, *, by: str = "engagements", 
     if by not in ("engagements", "followers"):
         raise ValueError("by must be engagements or followers")
     m = mentions
-    eng = _engagements()
+    eng = measures.engagements()
     reach = func.max(m.c.author_followers)
     order = [func.sum(eng).desc(), func.count().desc()] if by == "engagements" else [reach.desc(), func.sum(eng).desc()]
     ranking = (
@@ -232,13 +214,6 @@ def top_authors(conn: Connection, filters: Filters, *, by: str = "engagements", 
     ]
     if not winners:
         return pd.DataFrame(columns=columns)
-    has_views = func.coalesce(m.c.views, 0) > 0
-    has_followers = func.coalesce(m.c.author_followers, 0) > 0
-    no_data = and_(*(m.c[c].is_(None) for c in ENGAGEMENT_COLUMNS))
-
-    def sum_if(condition, value):  # type: ignore[no-untyped-def]
-        return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
-
     sums = (
         select(
             m.c.platform,
@@ -248,11 +223,8 @@ def top_authors(conn: Connection, filters: Filters, *, by: str = "engagements", 
             type_coerce(func.max(m.c.created_at), Text),
             func.count(),
             func.sum(eng),
-            sum_if(no_data, 1),
-            sum_if(has_views, m.c.views),
-            sum_if(has_views, eng),
-            sum_if(has_followers, m.c.author_followers),
-            sum_if(has_followers, eng),
+            measures.sum_if(measures.no_engagement_data(), 1),
+            *measures.rate_sums(),  # the same sums as rollup_hourly's (store.writer.refresh_rollups)
         )
         .where(_others(filters), m.c.author_handle.in_(sorted({h for _, h in winners})))
         .group_by(m.c.platform, m.c.author_handle)
@@ -330,11 +302,7 @@ def response_times(conn: Connection, filters: Filters, sla_hours: dict[str, floa
     """The input of analysis.response.response_stats for the flagged mentions in range, dismissed ones
     left out: created_at, first_response_at (UTC or NaT) and sla_hours (the brand's). Three numbers a row."""
     m, s = mentions, mention_state
-    sla = (
-        case(*((m.c.brand == name, literal(float(hours))) for name, hours in sla_hours.items()), else_=literal(4.0))
-        if sla_hours
-        else literal(4.0)
-    )
+    sla = measures.sla_hours(sla_hours)
     query = (
         # raw values: SQLAlchemy's per-row datetime parsing on SQLite costs seconds here; pandas parses in bulk
         select(type_coerce(m.c.created_at, Text), type_coerce(s.c.first_response_at, Text), sla)

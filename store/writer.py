@@ -13,17 +13,18 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Integer, Text, and_, case, cast, func, insert, literal, select, update
+from sqlalchemy import Connection, Integer, Text, case, cast, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from analysis.engagement import ENGAGEMENT_COUNTS
+from store import measures
 from store.schema import cursors, mention_state, mentions, meta, rollup_hourly, runs
 
 #: columns written on insert, in order.
 INSERT_COLUMNS: list[str] = [c.name for c in mentions.columns if c.name != "id"]
 #: refreshed when a stored mention is collected again.
 REFRESHED = ["likes", "replies", "reposts", "quotes", "views", "author_followers"]
-ENGAGEMENT = ["likes", "replies", "reposts", "quotes"]
 CHUNK = 20_000
 KEY_CHUNK = 400
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
@@ -220,20 +221,11 @@ def hour_ranges(times: pd.Series) -> list[tuple[datetime, datetime]]:
 def refresh_rollups(conn: Connection, ranges: list[tuple[datetime, datetime]]) -> None:
     """Recompute rollup_hourly for the given hour ranges from mentions (and label corrections)."""
     m, s = mentions, mention_state
-    zero = literal(0)
-    eng = sum((func.coalesce(m.c[c], 0) for c in ENGAGEMENT), start=zero)
-    no_data = and_(*(m.c[c].is_(None) for c in ENGAGEMENT))
     label = func.coalesce(s.c.sentiment_override, m.c.sentiment_label)
-    # the rules of analysis.engagement (FORMULAS["engagement_rate"]): a denominator counts when > 0
-    has_views = func.coalesce(m.c.views, 0) > 0
-    by_followers = func.coalesce(m.c.author_followers, 0) > 0
     hour = _hour_expr(conn).label("hour")
 
     def count_if(cond):  # type: ignore[no-untyped-def]
         return func.sum(case((cond, 1), else_=0))
-
-    def sum_if(cond, value):  # type: ignore[no-untyped-def]
-        return func.coalesce(func.sum(case((cond, value), else_=0)), 0)
 
     columns = [
         hour,
@@ -242,13 +234,10 @@ def refresh_rollups(conn: Connection, ranges: list[tuple[datetime, datetime]]) -
         m.c.kind,
         m.c.is_own,
         func.count().label("mentions"),
-        func.sum(eng).label("engagements"),
-        *(func.coalesce(func.sum(m.c[c]), 0).label(c) for c in ENGAGEMENT),
-        count_if(no_data).label("no_engagement_data"),
-        sum_if(has_views, m.c.views).label("views"),
-        sum_if(has_views, eng).label("engagements_with_views"),
-        sum_if(by_followers, m.c.author_followers).label("followers"),
-        sum_if(by_followers, eng).label("engagements_with_followers"),
+        func.sum(measures.engagements()).label("engagements"),
+        *(func.coalesce(func.sum(m.c[c]), 0).label(c) for c in ENGAGEMENT_COUNTS),
+        count_if(measures.no_engagement_data()).label("no_engagement_data"),
+        *measures.rate_sums(),  # FORMULAS["engagement_rate"]'s sums, as store.reader.top_authors takes them
         count_if(label == "positive").label("positive"),
         count_if(label == "neutral").label("neutral"),
         count_if(label == "negative").label("negative"),
