@@ -9,9 +9,9 @@ from ui import context, filters
 st.set_page_config(page_title="Engagement monitor", page_icon=":material/campaign:", layout="wide")
 
 ctx = context.load()
-context.first_start(ctx.url, ctx)
+context.first_start(ctx)
 filters.sidebar(ctx)
-if context.demo_label(ctx.url, context.version(ctx), ctx):
+if context.demo_label(ctx.engine, context.version(ctx)):
     st.sidebar.warning(
         "**Demo data**: generated posts, not real people. Add sources to monitor.toml "
         "and credentials to .env to collect real mentions.",
@@ -33,6 +33,6 @@ PAGES = {
     ],
 }
 page = st.navigation(PAGES)
-if context.demo_label(ctx.url, context.version(ctx), ctx):
+if context.demo_label(ctx.engine, context.version(ctx)):
     st.caption(":orange-badge[:material/science: Demo data] Every number on this page comes from generated demo posts.")
 page.run()

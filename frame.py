@@ -41,7 +41,6 @@ FRAME_SCHEMA: dict[str, str] = {
     "retrieved_at": "datetime64[ns, UTC]",
 }
 FRAME_COLUMNS: list[str] = list(FRAME_SCHEMA)
-COUNT_COLUMNS: list[str] = ["likes", "replies", "reposts", "quotes", "views"]
 #: a row without these cannot be stored.
 REQUIRED: tuple[str, ...] = ("platform", "post_id", "text", "created_at")
 MAX_TEXT_CHARS = 40_000

@@ -24,7 +24,7 @@ st.caption(
     f"own posts · engagements = {FORMULAS['engagements']}"
 )
 
-mix = views.engagement_mix(ctx.url, data_version, selected, ctx)
+mix = views.engagement_mix(ctx.engine, data_version, selected)
 if not mix.figures:
     st.info("No mentions in this range. Widen the dates or platforms in the sidebar.", icon=":material/search_off:")
     st.stop()
@@ -41,7 +41,7 @@ with posts_tab:
         )
         or "engagements"
     )
-    posts = views.top_posts(ctx.url, data_version, selected, order, TOP, ctx)
+    posts = views.top_posts(ctx.engine, data_version, selected, order, TOP)
     if posts.table is None:
         st.info("No post in this range reports that number.", icon=":material/search_off:")
     else:
@@ -57,7 +57,7 @@ with authors_tab:
         )
         or "engagements"
     )
-    authors = views.top_authors(ctx.url, data_version, selected, order, TOP, ctx)
+    authors = views.top_authors(ctx.engine, data_version, selected, order, TOP)
     if authors.table is None:
         st.info("No authors in this range.", icon=":material/search_off:")
     else:
@@ -80,6 +80,6 @@ value = (
     )
     or "mentions"
 )
-heat = views.heatmap(ctx.url, data_version, selected, value, ctx)
+heat = views.heatmap(ctx.engine, data_version, selected, value)
 charts.show(heat.figures[0])
 st.caption(heat.note)

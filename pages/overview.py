@@ -21,7 +21,7 @@ st.caption(
     f"{(selected.end - selected.start).days + 1} days before · the brand's own posts are not counted"
 )
 
-now, before = metrics.kpis(ctx.url, versions, selected, rivals, minute, ctx)
+now, before = metrics.kpis(ctx.engine, versions, selected, rivals, context.sla_hours(ctx.config), minute)
 if now.mentions == 0:
     st.info(
         "No mentions in this range. Widen the dates or platforms in the sidebar, or run "
@@ -32,7 +32,7 @@ if now.mentions == 0:
 tiles.overview(now, before, rivals)
 
 period = charts.period_for(selected.start, selected.end)
-section = views.overview_charts(ctx.url, versions[0], selected, period, ctx)
+section = views.overview_charts(ctx.engine, versions[0], selected, period)
 if section.figures:
     volume, engaged, mood = section.figures
     charts.show(volume)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from store import reader
 from ui import context, filters, reports
 from ui.text import escape_markdown
 
@@ -20,7 +21,7 @@ st.caption(
     "cells that start with =, +, - or @ get a leading ' so spreadsheets never run them as formulas."
 )
 
-weeks = context.iso_weeks(ctx.url, versions[0], ctx)
+weeks = context.read(ctx.engine, reader.iso_weeks, versions[0])
 if not weeks:
     st.info(
         "No mentions stored yet, so there is no week to report on. Run `python cli.py collect` first.",

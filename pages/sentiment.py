@@ -30,7 +30,7 @@ st.caption(
 )
 
 period = charts.period_for(selected.start, selected.end)
-overview = views.sentiment_charts(ctx.url, data_version, selected, rivals, period, ctx)
+overview = views.sentiment_charts(ctx.engine, data_version, selected, rivals, period)
 if not overview.figures:
     st.info("No mentions in this range. Widen the dates or platforms in the sidebar.", icon=":material/search_off:")
     st.stop()
@@ -42,7 +42,7 @@ st.caption(overview.note)
 words = tuple(context.brand_words(ctx.config, brand))
 for label, title in (("negative", "Most negative"), ("positive", "Most positive")):
     st.subheader(f"{title} posts")
-    posts, terms = views.extremes(ctx.url, data_version, selected, label, TOP, words, TERMS_SAMPLE, ctx)
+    posts, terms = views.extremes(ctx.engine, data_version, selected, label, TOP, words, TERMS_SAMPLE)
     if posts.table is None:
         st.info(f"No {label} mentions in this range.", icon=":material/search_off:")
         continue

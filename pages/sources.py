@@ -17,7 +17,7 @@ st.caption(
     ".streamlit/secrets.toml and are never shown."
 )
 
-status = context.sources(ctx.url, ctx)
+status = context.sources(ctx)
 if status.empty:
     st.info(
         "No sources configured. Add [[sources]] to monitor.toml (see monitor.example.toml): the dashboard "

@@ -1,25 +1,31 @@
-"""What every page shares: the config, the engine, the data version and cached reads.
+"""What every page shares: the config, the engine, the data version and the one cached reader.
 
-Reads are cached by (database, data version, filters): a click or a filter change that
-was seen before costs one tiny query, and new rows show on the next rerun.
+A page's data call goes page -> `read` -> store.reader / store.queue: `read` is cached by
+(database, reader function, data version(s), arguments), so a click or a filter change that
+was seen before costs one tiny query (`versions`), and new rows show on the next rerun.
+docs/architecture.md draws the whole path.
 """
 
 from __future__ import annotations
 
 import os
+import types
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, event
 
-from analysis import response
 from config import Config, ConfigError, load_config, resolve_config_path
 from pipeline.seed import is_demo, seed_if_first_start
 from store import queue, reader
-from store.engine import StoreError, database_url, make_engine, safe_url
+from store.engine import StoreError, database_url, make_engine
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,174 +78,133 @@ def load() -> Context:
     return Context(config=config, engine=engine, url=url)
 
 
-@st.cache_resource(show_spinner="Preparing demo data (first start)...")
-def first_start(url: str, _ctx: Context) -> bool:
-    """Seed the demo once per database when it is empty and no source can collect."""
-    return seed_if_first_start(_ctx.engine, _ctx.config)
+def _engine_key(engine: Engine) -> str:
+    """An engine in a cache key: its URL (password masked) and identity (one engine per URL, from _engine)."""
+    return f"{engine.url!r}#{id(engine)}"
 
 
-def version(ctx: Context) -> int:
-    with ctx.engine.connect() as conn:
-        return reader.data_version(conn)
+def _function_key(function: Callable[..., Any]) -> str:
+    """A reader function in a cache key: where it is defined (Streamlit would use the bare name)."""
+    return f"{function.__module__}.{function.__qualname__}"
 
 
-@st.cache_data(show_spinner=False, ttl=30)
-def demo_label(url: str, _version: int, _ctx: Context) -> bool:
-    return is_demo(_ctx.engine)
+#: how cached functions in ui/ hash an engine and a reader function.
+HASH_FUNCS: dict[Any, Callable[[Any], Any]] = {Engine: _engine_key, types.FunctionType: _function_key}
 
 
-@st.cache_data(show_spinner=False, max_entries=48, ttl=3600)
-def rollups(url: str, data_version: int, filters: reader.Filters, _ctx: Context) -> pd.DataFrame:
-    with _ctx.engine.connect() as conn:
-        return reader.rollups(conn, filters)
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600, hash_funcs=HASH_FUNCS)
+def read(
+    engine: Engine, reader_function: Callable[..., T], versions: int | tuple[int, int], *args: Any, **kwargs: Any
+) -> T:
+    """`reader_function(conn, *args, **kwargs)`: a store.reader or store.queue read, cached.
+
+    Every page read goes through here: page -> read -> store. The key is (database, function,
+    versions, arguments): `versions` is the data version for reads of mentions and rollups, and
+    (data_version, queue_version) for reads that also depend on the reply workflow. Every
+    write bumps one of them, so a new row shows on the next rerun. `versions` is not passed on.
+    """
+    with engine.connect() as conn:
+        return reader_function(conn, *args, **kwargs)
 
 
-@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
-def open_flagged(url: str, data_version: int | tuple[int, int], filters: reader.Filters, _ctx: Context) -> int:
-    with _ctx.engine.connect() as conn:
-        return reader.open_flagged_count(conn, filters)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def bounds(url: str, data_version: int, _ctx: Context):  # type: ignore[no-untyped-def]
-    with _ctx.engine.connect() as conn:
-        return reader.date_bounds(conn), reader.platforms_stored(conn)
-
-
-def database_label(ctx: Context) -> str:
-    return safe_url(ctx.url)
-
-
-# ---------------------------------------------------------------------------------------------- page reads
-# Each is keyed by (database, versions, arguments): `versions` is (data_version, queue_version)
-# for reads that depend on the reply workflow, data_version alone otherwise.
+@st.cache_resource(show_spinner=False)
+def _newest_data_version() -> dict[str, int]:
+    return {}
 
 
 def versions(ctx: Context) -> tuple[int, int]:
-    """(data_version, queue_version): one tiny query per rerun."""
+    """(data_version, queue_version): one tiny query per rerun.
+
+    When the data version moves on, every cached read is of an older version and will never be
+    asked for again: they are dropped at once rather than held until they expire.
+    """
     with ctx.engine.connect() as conn:
-        return reader.versions(conn)
+        found = reader.versions(conn)
+    newest = _newest_data_version()
+    key = _engine_key(ctx.engine)
+    if found[0] > newest.get(key, found[0]):
+        read.clear()
+    newest[key] = max(found[0], newest.get(key, found[0]))
+    return found
+
+
+def version(ctx: Context) -> int:
+    return versions(ctx)[0]
+
+
+@st.cache_resource(show_spinner="Preparing demo data (first start)...", hash_funcs=HASH_FUNCS)
+def _first_start(engine: Engine, _config: Config) -> bool:
+    return seed_if_first_start(engine, _config)
+
+
+def first_start(ctx: Context) -> bool:
+    """Seed the demo once per database when it is empty and no source can collect."""
+    return _first_start(ctx.engine, ctx.config)
+
+
+@st.cache_data(show_spinner=False, ttl=30, hash_funcs=HASH_FUNCS)
+def demo_label(engine: Engine, data_version: int) -> bool:
+    """Whether the store holds demo data (pipeline.seed.is_demo), once per data version."""
+    return is_demo(engine)
 
 
 def sla_hours(config: Config) -> dict[str, float]:
+    """Each brand's reply SLA in hours, as store.reader and store.queue take it."""
     return {b.name: float(b.sla_hours) for b in config.brands}
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def top_posts(url: str, data_version: int, filters: reader.Filters, by: str, limit: int, _ctx: Context) -> pd.DataFrame:
-    with _ctx.engine.connect() as conn:
-        return reader.top_posts(conn, filters, by=by, limit=limit)
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def top_authors(
-    url: str, data_version: int, filters: reader.Filters, by: str, limit: int, _ctx: Context
-) -> pd.DataFrame:
-    with _ctx.engine.connect() as conn:
-        return reader.top_authors(conn, filters, by=by, limit=limit)
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def hourly_totals(url: str, data_version: int, filters: reader.Filters, _ctx: Context) -> pd.DataFrame:
-    with _ctx.engine.connect() as conn:
-        return reader.hourly_totals(conn, filters)
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def extreme_posts(
-    url: str, data_version: int, filters: reader.Filters, label: str, limit: int, _ctx: Context
-) -> pd.DataFrame:
-    with _ctx.engine.connect() as conn:
-        return reader.extreme_posts(conn, filters, label, limit=limit)
-
-
-@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
-def recent_texts(
-    url: str, data_version: int, filters: reader.Filters, label: str, limit: int, _ctx: Context
-) -> pd.Series:
-    with _ctx.engine.connect() as conn:
-        return reader.recent_texts(conn, filters, label, limit=limit)
-
-
-@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
-def response_times(url: str, versions: tuple[int, int], filters: reader.Filters, _ctx: Context) -> pd.DataFrame:
-    with _ctx.engine.connect() as conn:
-        return reader.response_times(conn, filters, sla_hours(_ctx.config))
-
-
-@st.cache_data(show_spinner=False, max_entries=16, ttl=60)
-def iso_weeks(url: str, data_version: int, _ctx: Context) -> list[str]:
-    with _ctx.engine.connect() as conn:
-        return reader.iso_weeks(conn)
-
-
-@st.cache_data(show_spinner=False, max_entries=32, ttl=120)
-def response_summary(
-    url: str, versions: tuple[int, int], filters: reader.Filters, minute: str, _ctx: Context
-) -> pd.DataFrame:
-    """analysis.response.response_stats over the range (now = `minute`, so it is recomputed once a minute)."""
-    frame = response_times(url, versions, filters, _ctx)
-    return response.response_stats(frame, pd.Timestamp(minute))
+def stored_range(ctx: Context, data_version: int) -> tuple[tuple[date, date] | None, list[str]]:
+    """The first and last stored day, and the platforms stored: what the sidebar offers."""
+    return read(ctx.engine, reader.date_bounds, data_version), read(ctx.engine, reader.platforms_stored, data_version)
 
 
 #: the queue's order is taken at most this many minutes late (only not-yet-breached mentions move).
 QUEUE_ORDER_MINUTES = 5
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=900)
-def _queue_order(
-    url: str,
-    versions: tuple[int, int],
-    filters: queue.QueueFilters,
-    bucket: str,
-    offset: int,
-    limit: int,
-    _ctx: Context,
-) -> pd.DataFrame:
-    with _ctx.engine.connect() as conn:
-        return queue.queue_page(
-            conn,
-            filters,
-            now=pd.Timestamp(bucket).to_pydatetime(),
-            sla_hours=sla_hours(_ctx.config),
-            limit=limit,
-            offset=offset,
-        )
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=120)
-def queue_page(
-    url: str,
-    versions: tuple[int, int],
-    filters: queue.QueueFilters,
-    minute: str,
-    offset: int,
-    limit: int,
-    _ctx: Context,
+def queue_rows(
+    ctx: Context, versions: tuple[int, int], filters: queue.QueueFilters, minute: str, offset: int, limit: int
 ) -> pd.DataFrame:
     """A page of the queue: ordered as of the last 5-minute mark (cached), scored as of `minute`."""
     stamp = pd.Timestamp(minute)
-    bucket = stamp.floor(f"{QUEUE_ORDER_MINUTES}min").isoformat()
-    rows = _queue_order(url, versions, filters, bucket, offset, limit, _ctx)
+    bucket = stamp.floor(f"{QUEUE_ORDER_MINUTES}min").to_pydatetime()
+    rows = read(
+        ctx.engine,
+        queue.queue_page,
+        versions,
+        filters,
+        now=bucket,
+        sla_hours=sla_hours(ctx.config),
+        limit=limit,
+        offset=offset,
+    )
     return queue.rescore(rows, stamp.to_pydatetime())
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
-def queue_count(url: str, versions: tuple[int, int], filters: queue.QueueFilters, _ctx: Context) -> int:
-    with _ctx.engine.connect() as conn:
-        return queue.queue_count(conn, filters)
+# --- the reply-queue files (pages/queue.py, ui/queue_view.py) call these, in the url-and-context form
+# they were written against; each is one `read`. Remove them once those files call `read` directly.
 
 
-@st.cache_data(show_spinner=False, max_entries=16, ttl=600)
-def assignees(url: str, versions: tuple[int, int], _ctx: Context) -> list[str]:
-    with _ctx.engine.connect() as conn:
-        return queue.assignees(conn)
+def bounds(url: str, data_version: int, ctx: Context) -> tuple[tuple[date, date] | None, list[str]]:
+    return stored_range(ctx, data_version)
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
-def thread(url: str, data_version: int, mention_id: int, _ctx: Context) -> pd.DataFrame:
-    with _ctx.engine.connect() as conn:
-        return queue.thread(conn, mention_id)
+def queue_page(
+    url: str, versions: tuple[int, int], filters: queue.QueueFilters, minute: str, offset: int, limit: int, ctx: Context
+) -> pd.DataFrame:
+    return queue_rows(ctx, versions, filters, minute, offset, limit)
+
+
+def queue_count(url: str, versions: tuple[int, int], filters: queue.QueueFilters, ctx: Context) -> int:
+    return read(ctx.engine, queue.queue_count, versions, filters)
+
+
+def assignees(url: str, versions: tuple[int, int], ctx: Context) -> list[str]:
+    return read(ctx.engine, queue.assignees, versions)
+
+
+def thread(url: str, data_version: int, mention_id: int, ctx: Context) -> pd.DataFrame:
+    return read(ctx.engine, queue.thread, data_version, mention_id)
 
 
 def now_minute() -> str:
@@ -274,16 +239,20 @@ def brand_words(config: Config, brand: str) -> list[str]:
     return words
 
 
-@st.cache_data(show_spinner=False, max_entries=8, ttl=10)
-def sources(url: str, _ctx: Context) -> pd.DataFrame:
+def sources(ctx: Context) -> pd.DataFrame:
     """Each configured source: state (ready / missing credentials / disabled / failing), last and next run."""
+    return _sources(ctx.engine, ctx.config)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=10, hash_funcs=HASH_FUNCS)
+def _sources(engine: Engine, _config: Config) -> pd.DataFrame:
     from collectors import registry
     from pipeline import scheduler
 
-    status = scheduler.schedule_status(_ctx.engine, _ctx.config)
+    status = scheduler.schedule_status(engine, _config)
     if status.empty:
         return status
-    states = {s.name: registry.source_state(s) for s in _ctx.config.sources}
+    states = {s.name: registry.source_state(s) for s in _config.sources}
     status["state"] = status["source"].map(states)
     failing = (status["state"] == "ready") & (status["last_status"] == "error")
     status.loc[failing, "state"] = "failing (" + status.loc[failing, "failures_in_row"].astype(str) + " in a row)"

@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import streamlit as st
 
 from store.reader import Filters
-from ui.context import Context, bounds, version
+from ui.context import Context, stored_range, version
 
 KEY = "filters"
 
 
 def sidebar(ctx: Context) -> Filters:
     """Draw the filters and store the selection in session state for the pages."""
-    (days, platforms) = bounds(ctx.url, version(ctx), ctx)
+    (days, platforms) = stored_range(ctx, version(ctx))
     own = [b.name for b in ctx.config.own_brands()]
     brand_names = own + [b.name for b in ctx.config.brands if b.name not in own]
     st.sidebar.header("Filters")

@@ -1,5 +1,5 @@
 """What the pages show, computed once per (database, versions, filters) by analysis/ over small
-cached reads, so a warm rerun only draws. No formula lives here: every number comes from
+reads through ui.context.read, so a warm rerun only draws. No formula lives here: every number comes from
 analysis.engagement, analysis.trends or analysis.response.
 """
 
@@ -11,11 +11,12 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
-from analysis import engagement, periods, trends
+from analysis import engagement, periods, response, trends
+from store import reader
 from store.reader import Filters
-from ui import context
-from ui.context import Context
+from ui.context import HASH_FUNCS, read
 
 SPIKE_WINDOW = 7
 SPIKE_K = 3.0
@@ -53,22 +54,24 @@ def market(filters: Filters, rivals: list[str]) -> Filters:
     )
 
 
-def _kpis(ctx: Context, versions: tuple[int, int], filters: Filters, rivals: list[str], minute: str) -> Kpis:
-    rows = context.rollups(ctx.url, versions[0], filters, ctx)
+def _kpis(
+    engine: Engine, versions: tuple[int, int], filters: Filters, rivals: list[str], sla: dict[str, float], minute: str
+) -> Kpis:
+    rows = read(engine, reader.rollups, versions[0], filters)
     totals = engagement.summarize_rollup(rows, period=None).iloc[0] if len(rows) else None
     net = None
     if len(rows):
         net = _number(trends.net_sentiment(pd.Series([rows["positive"].sum()]), pd.Series([rows["negative"].sum()]))[0])
     share = None
     if rivals:
-        everyone = context.rollups(ctx.url, versions[0], market(filters, rivals), ctx)
+        everyone = read(engine, reader.rollups, versions[0], market(filters, rivals))
         if len(everyone):
             # one period spanning the whole range: share of voice over the range
             sov = trends.share_of_voice(
                 everyone.assign(hour=filters.start_at), filters.brands[0], rivals, period="hour"
             )
             share = _number(sov.loc[sov["brand"] == filters.brands[0], "share"].iloc[0])
-    stats = context.response_summary(ctx.url, versions, filters, minute, ctx).iloc[0]
+    stats = response_summary(engine, versions, filters, sla, minute).iloc[0]
     return Kpis(
         mentions=int(totals["mentions"]) if totals is not None else 0,
         engagements=int(totals["engagements"]) if totals is not None else 0,
@@ -77,22 +80,36 @@ def _kpis(ctx: Context, versions: tuple[int, int], filters: Filters, rivals: lis
         rate_coverage=_number(totals["rate_coverage"]) if totals is not None else None,
         net_sentiment=net,
         share_of_voice=share,
-        open_flagged=context.open_flagged(ctx.url, versions, filters, ctx),
+        open_flagged=read(engine, reader.open_flagged_count, versions, filters),
         median_first_response_min=_number(stats["first_response_median_min"]),
         response_rate=_number(stats["response_rate"]),
         sla_breach_rate=_number(stats["sla_breach_rate"]),
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=600)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600, hash_funcs=HASH_FUNCS)
 def kpis(
-    url: str, versions: tuple[int, int], filters: Filters, rivals: tuple[str, ...], minute: str, _ctx: Context
+    engine: Engine,
+    versions: tuple[int, int],
+    filters: Filters,
+    rivals: tuple[str, ...],
+    sla: dict[str, float],
+    minute: str,
 ) -> tuple[Kpis, Kpis]:
     """The headline numbers for the range and for the period just before it."""
     return (
-        _kpis(_ctx, versions, filters, list(rivals), minute),
-        _kpis(_ctx, versions, filters.previous(), list(rivals), minute),
+        _kpis(engine, versions, filters, list(rivals), sla, minute),
+        _kpis(engine, versions, filters.previous(), list(rivals), sla, minute),
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
+def response_summary(
+    engine: Engine, versions: tuple[int, int], filters: Filters, sla: dict[str, float], minute: str
+) -> pd.DataFrame:
+    """analysis.response.response_stats over the range (now = `minute`, so it is recomputed once a minute)."""
+    frame = read(engine, reader.response_times, versions, filters, sla)
+    return response.response_stats(frame, pd.Timestamp(minute))
 
 
 def _history(filters: Filters, period: str) -> Filters:
@@ -104,11 +121,11 @@ def _history(filters: Filters, period: str) -> Filters:
     return Filters(filters.brands, filters.platforms, start, filters.end)
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def over_time(url: str, data_version: int, filters: Filters, period: str, _ctx: Context) -> dict[str, pd.DataFrame]:
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def over_time(engine: Engine, data_version: int, filters: Filters, period: str) -> dict[str, pd.DataFrame]:
     """Per period: by platform (`by_platform`), all platforms (`total`), and volume / negative-share
     spikes against a trailing baseline that may reach before the range (`volume_spikes`, `negative_spikes`)."""
-    rows = context.rollups(url, data_version, _history(filters, period), _ctx)
+    rows = read(engine, reader.rollups, data_version, _history(filters, period))
     if rows.empty:
         empty = pd.DataFrame()
         return {"by_platform": empty, "total": empty, "volume_spikes": empty, "negative_spikes": empty}
@@ -128,12 +145,12 @@ def over_time(url: str, data_version: int, filters: Filters, period: str, _ctx: 
     return keep
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
 def by_brand(
-    url: str, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str, _ctx: Context
+    engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str
 ) -> dict[str, pd.DataFrame]:
     """Net sentiment per period and brand (the brand and its competitors), share of voice per period."""
-    rows = context.rollups(url, data_version, market(filters, list(rivals)), _ctx)
+    rows = read(engine, reader.rollups, data_version, market(filters, list(rivals)))
     if rows.empty:
         return {"sentiment": pd.DataFrame(), "share": pd.DataFrame(), "totals": pd.DataFrame()}
     return {
@@ -143,28 +160,28 @@ def by_brand(
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def by_platform_kind(url: str, data_version: int, filters: Filters, _ctx: Context) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def by_platform_kind(engine: Engine, data_version: int, filters: Filters) -> pd.DataFrame:
     """Engagement summed per platform and kind over the range, with rates (analysis.engagement)."""
-    rows = context.rollups(url, data_version, filters, _ctx)
+    rows = read(engine, reader.rollups, data_version, filters)
     if rows.empty:
         return pd.DataFrame()
     return engagement.summarize_rollup(rows, period=None, by=("platform", "kind"))
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def by_platform(url: str, data_version: int, filters: Filters, _ctx: Context) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def by_platform(engine: Engine, data_version: int, filters: Filters) -> pd.DataFrame:
     """Engagement summed per platform over the range, with rates (analysis.engagement)."""
-    rows = context.rollups(url, data_version, filters, _ctx)
+    rows = read(engine, reader.rollups, data_version, filters)
     if rows.empty:
         return pd.DataFrame()
     return engagement.summarize_rollup(rows, period=None, by=("platform",))
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def hour_of_week(url: str, data_version: int, filters: Filters, value: str, _ctx: Context) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def hour_of_week(engine: Engine, data_version: int, filters: Filters, value: str) -> pd.DataFrame:
     """A 7 x 24 table (weekday 0 = Monday, hour 0..23, UTC) of mentions or engagements per hour of the week."""
-    hours = context.hourly_totals(url, data_version, filters, _ctx)
+    hours = read(engine, reader.hourly_totals, data_version, filters)
     table = pd.DataFrame(0.0, index=range(7), columns=range(24))
     if hours.empty:
         return table
@@ -174,37 +191,37 @@ def hour_of_week(url: str, data_version: int, filters: Filters, value: str, _ctx
     return table
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def top_posts(url: str, data_version: int, filters: Filters, by: str, limit: int, _ctx: Context) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def top_posts(engine: Engine, data_version: int, filters: Filters, by: str, limit: int) -> pd.DataFrame:
     """The top posts with engagements and engagement rate per analysis.engagement.mention_engagement."""
-    posts = context.top_posts(url, data_version, filters, by, limit, _ctx)
+    posts = read(engine, reader.top_posts, data_version, filters, by=by, limit=limit)
     if posts.empty:
         return posts
     return pd.concat([posts, engagement.mention_engagement(posts)], axis=1)
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def top_authors(url: str, data_version: int, filters: Filters, by: str, limit: int, _ctx: Context) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def top_authors(engine: Engine, data_version: int, filters: Filters, by: str, limit: int) -> pd.DataFrame:
     """Top authors with their engagement rate (analysis.engagement.add_rates over their summed mentions)."""
-    authors = context.top_authors(url, data_version, filters, by, limit, _ctx)
+    authors = read(engine, reader.top_authors, data_version, filters, by=by, limit=limit)
     if authors.empty:
         return authors
     return engagement.add_rates(authors)
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def extreme_posts(url: str, data_version: int, filters: Filters, label: str, limit: int, _ctx: Context) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def extreme_posts(engine: Engine, data_version: int, filters: Filters, label: str, limit: int) -> pd.DataFrame:
     """The most negative or positive posts, with engagements per analysis.engagement.mention_engagement."""
-    posts = context.extreme_posts(url, data_version, filters, label, limit, _ctx)
+    posts = read(engine, reader.extreme_posts, data_version, filters, label, limit=limit)
     if posts.empty:
         return posts
     return pd.concat([posts, engagement.mention_engagement(posts)], axis=1)
 
 
-@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600, hash_funcs=HASH_FUNCS)
 def driving_terms(
-    url: str, data_version: int, filters: Filters, label: str, words: tuple[str, ...], sample: int, _ctx: Context
+    engine: Engine, data_version: int, filters: Filters, label: str, words: tuple[str, ...], sample: int
 ) -> tuple[pd.DataFrame, int]:
     """Most used terms in the newest `sample` mentions with this sentiment label, and how many were read."""
-    texts = context.recent_texts(url, data_version, filters, label, sample, _ctx)
+    texts = read(engine, reader.recent_texts, data_version, filters, label, limit=sample)
     return trends.top_terms(texts, n=15, exclude=words), len(texts)

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from sqlalchemy import Engine
 
 from analysis.formulas import FORMULAS
 from store.reader import Filters
 from ui import charts, metrics, tables
-from ui.context import Context
+from ui.context import HASH_FUNCS
 
-CACHE = {"show_spinner": False, "max_entries": 64, "ttl": 3600}
+CACHE = {"show_spinner": False, "max_entries": 64, "ttl": 3600, "hash_funcs": HASH_FUNCS}
 #: below this median of scored mentions per platform and period, net sentiment is drawn per week.
 SPARSE_SCORED = 15
 
@@ -44,9 +45,9 @@ def _spike_marks(spikes: pd.DataFrame) -> pd.DataFrame | None:
 
 
 @st.cache_resource(**CACHE)  # type: ignore[arg-type]
-def overview_charts(url: str, data_version: int, filters: Filters, period: str, _ctx: Context) -> Section:
+def overview_charts(engine: Engine, data_version: int, filters: Filters, period: str) -> Section:
     """Mentions (stacked by platform, spikes marked), engagements and net sentiment per period by platform."""
-    series = metrics.over_time(url, data_version, filters, period, _ctx)
+    series = metrics.over_time(engine, data_version, filters, period)
     by_platform, total = series["by_platform"], series["total"]
     if by_platform.empty:
         return Section()
@@ -81,7 +82,7 @@ def overview_charts(url: str, data_version: int, filters: Filters, period: str, 
     if period != "week" and scored < SPARSE_SCORED:
         # a handful of scored mentions per platform and day swings net sentiment from -1 to +1: use weeks
         mood_period = "week"
-        mood_rows = metrics.over_time(url, data_version, filters, "week", _ctx)["by_platform"]
+        mood_rows = metrics.over_time(engine, data_version, filters, "week")["by_platform"]
     marks = None
     if len(negative) and mood_period == period:
         net = total.set_index("period")["net_sentiment"].reindex(negative["period"]).fillna(0)
@@ -123,12 +124,12 @@ def overview_charts(url: str, data_version: int, filters: Filters, period: str, 
 
 
 @st.cache_resource(**CACHE)  # type: ignore[arg-type]
-def engagement_mix(url: str, data_version: int, filters: Filters, _ctx: Context) -> Section:
+def engagement_mix(engine: Engine, data_version: int, filters: Filters) -> Section:
     """Engagements by platform and kind, and the engagement rate by platform."""
-    mix = metrics.by_platform_kind(url, data_version, filters, _ctx)
+    mix = metrics.by_platform_kind(engine, data_version, filters)
     if mix.empty:
         return Section()
-    rates = metrics.by_platform(url, data_version, filters, _ctx)
+    rates = metrics.by_platform(engine, data_version, filters)
     by_kind = charts.bars(
         mix,
         x="platform",
@@ -157,8 +158,8 @@ def engagement_mix(url: str, data_version: int, filters: Filters, _ctx: Context)
 
 
 @st.cache_resource(**CACHE)  # type: ignore[arg-type]
-def heatmap(url: str, data_version: int, filters: Filters, value: str, _ctx: Context) -> Section:
-    table = metrics.hour_of_week(url, data_version, filters, value, _ctx)
+def heatmap(engine: Engine, data_version: int, filters: Filters, value: str) -> Section:
+    table = metrics.hour_of_week(engine, data_version, filters, value)
     figure = charts.heatmap(
         table,
         title=f"{value.capitalize()} by hour of the week (UTC, summed over the range)",
@@ -172,23 +173,23 @@ def heatmap(url: str, data_version: int, filters: Filters, value: str, _ctx: Con
 
 
 @st.cache_resource(**CACHE)  # type: ignore[arg-type]
-def top_posts(url: str, data_version: int, filters: Filters, by: str, limit: int, _ctx: Context) -> Section:
-    posts = metrics.top_posts(url, data_version, filters, by, limit, _ctx)
+def top_posts(engine: Engine, data_version: int, filters: Filters, by: str, limit: int) -> Section:
+    posts = metrics.top_posts(engine, data_version, filters, by, limit)
     return Section(table=tables.post_view(posts) if len(posts) else None)
 
 
 @st.cache_resource(**CACHE)  # type: ignore[arg-type]
-def top_authors(url: str, data_version: int, filters: Filters, by: str, limit: int, _ctx: Context) -> Section:
-    authors = metrics.top_authors(url, data_version, filters, by, limit, _ctx)
+def top_authors(engine: Engine, data_version: int, filters: Filters, by: str, limit: int) -> Section:
+    authors = metrics.top_authors(engine, data_version, filters, by, limit)
     return Section(table=tables.author_view(authors) if len(authors) else None)
 
 
 @st.cache_resource(**CACHE)  # type: ignore[arg-type]
 def sentiment_charts(
-    url: str, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str, _ctx: Context
+    engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str
 ) -> Section:
     """Mentions per period by sentiment label, and net sentiment of the brand against its competitors."""
-    total = metrics.over_time(url, data_version, filters, period, _ctx)["total"]
+    total = metrics.over_time(engine, data_version, filters, period)["total"]
     if total.empty or int(total["mentions"].sum()) == 0:
         return Section()
     word, x_title = charts.period_label(period), charts.x_title(period)
@@ -207,7 +208,7 @@ def sentiment_charts(
         period=period,
     )
     figures = [stacked]
-    compared = metrics.by_brand(url, data_version, filters, rivals, period, _ctx)["sentiment"]
+    compared = metrics.by_brand(engine, data_version, filters, rivals, period)["sentiment"]
     if len(compared):
         figures.append(
             charts.lines(
@@ -228,18 +229,17 @@ def sentiment_charts(
 
 @st.cache_resource(**CACHE)  # type: ignore[arg-type]
 def extremes(
-    url: str,
+    engine: Engine,
     data_version: int,
     filters: Filters,
     label: str,
     limit: int,
     words: tuple[str, ...],
     sample: int,
-    _ctx: Context,
 ) -> tuple[Section, Section]:
     """The most negative or positive posts, and the terms used most in the newest `sample` posts of that label."""
-    posts = metrics.extreme_posts(url, data_version, filters, label, limit, _ctx)
-    terms, read = metrics.driving_terms(url, data_version, filters, label, words, sample, _ctx)
+    posts = metrics.extreme_posts(engine, data_version, filters, label, limit)
+    terms, read = metrics.driving_terms(engine, data_version, filters, label, words, sample)
     note = f"Counted in the newest {read:,} {label} mentions of the range; brand and competitor names left out."
     return (
         Section(table=tables.post_view(posts) if len(posts) else None),
