@@ -1,10 +1,14 @@
 """Weekly report files: read one ISO week from the store, write mentions.csv, summary.csv, notes.txt.
 
-`week_frames` gives the frames and notes (the Reports page previews them and offers
-`csv_bytes` downloads); `export_week` writes them, as `cli.py export` and the scheduler's
-weekly job do. Only the week's rows are read (created_at range, indexed). Files are UTF-8
-with a byte-order mark (so Excel reads UTF-8), CRLF rows, quotes doubled, and text cells
-neutralised against CSV injection (OWASP): see `neutralise`.
+`export_week` writes them, for `cli.py export` and the scheduler's weekly job. The Reports page
+(ui/reports.py) does not call this module: it runs `cli.py export --out <a private temporary
+folder>` in a child process, previews summary.csv and the first rows of mentions.csv from
+there, and offers those very files as downloads, so the dashboard never holds a whole week in
+memory. `week_frames` gives the same frames in memory (the tests compare the files with it).
+
+Only the week's rows are read (created_at range, indexed). Files are UTF-8 with a byte-order
+mark (so Excel reads UTF-8), CRLF rows, quotes doubled, and text cells neutralised against
+CSV injection (OWASP): see `neutralise`.
 """
 
 from __future__ import annotations
