@@ -109,44 +109,73 @@ def login(handle: str, password: str, request: Request | None = None, fresh: boo
     return client
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _thread(post: Mapping[str, Any], uri: str) -> dict[str, Any]:
+    """kind, parent_id and thread_id: a reply names its parent and root, a quote embeds a record."""
+    record = _mapping(post.get("record"))
+    reply = _mapping(record.get("reply"))
+    parent = _mapping(reply.get("parent")).get("uri")
+    root = _mapping(reply.get("root")).get("uri")
+    quoting = str(_mapping(record.get("embed")).get("$type") or "").startswith("app.bsky.embed.record")
+    return {
+        "kind": "reply" if parent else "quote" if quoting else "post",
+        "parent_id": parent,
+        "thread_id": root or (None if parent else uri),
+    }
+
+
+def _author(post: Mapping[str, Any], uri: str) -> dict[str, Any]:
+    """author_id (the DID), handle and name, and the post's web URL (by handle, else by DID)."""
+    author = _mapping(post.get("author"))
+    handle, did = _text(author.get("handle")), _text(author.get("did"))
+    who = handle if handle and handle != "handle.invalid" else did
+    return {
+        "url": f"https://bsky.app/profile/{who}/post/{uri.rsplit('/', 1)[-1]}" if who else None,
+        "author_id": did,
+        "author_handle": handle,
+        "author_name": author.get("displayName") or None,
+    }
+
+
+def _times(post: Mapping[str, Any]) -> dict[str, Any]:
+    """created_at as the author claims it; sort_at the earlier of claimed and indexed (a clock can be
+    wrong); indexed_at when the network saw it (the search cursor)."""
+    record = _mapping(post.get("record"))
+    claimed, indexed = _time(record.get("createdAt")), _time(post.get("indexedAt"))
+    known = [t for t in (claimed, indexed) if t]
+    return {
+        "created_at": record.get("createdAt") or post.get("indexedAt"),
+        "sort_at": min(known) if known else None,
+        "indexed_at": indexed or claimed,
+    }
+
+
 def post_row(post: Mapping[str, Any]) -> dict[str, Any] | None:
     """A post view (or a notification, same fields) as a mention-frame row; None without an at:// uri."""
     uri = post.get("uri")
     if not isinstance(uri, str) or not uri.startswith("at://"):
         return None
-    author = post.get("author") if isinstance(post.get("author"), dict) else {}
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
-    reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
-    parent = (reply.get("parent") or {}).get("uri") if isinstance(reply.get("parent"), dict) else None
-    root = (reply.get("root") or {}).get("uri") if isinstance(reply.get("root"), dict) else None
-    embed = record.get("embed") if isinstance(record.get("embed"), dict) else {}
-    quoting = str(embed.get("$type") or "").startswith("app.bsky.embed.record")
-    handle = author.get("handle") if isinstance(author.get("handle"), str) else None
-    did = author.get("did") if isinstance(author.get("did"), str) else None
-    who = handle if handle and handle != "handle.invalid" else did
+    record = _mapping(post.get("record"))
     langs = record.get("langs") if isinstance(record.get("langs"), list) else []
-    text = record.get("text") if isinstance(record.get("text"), str) else None
     return {
         "platform": "bluesky",
         "post_id": uri,
-        "url": f"https://bsky.app/profile/{who}/post/{uri.rsplit('/', 1)[-1]}" if who else None,
-        "kind": "reply" if parent else "quote" if quoting else "post",
-        "parent_id": parent,
-        "thread_id": root or (None if parent else uri),
-        "author_id": did,
-        "author_handle": handle,
-        "author_name": author.get("displayName") or None,
-        "text": text,
+        **_thread(post, uri),
+        **_author(post, uri),
+        "text": _text(record.get("text")),
         "lang": str(langs[0])[:16] if langs else None,
-        "created_at": record.get("createdAt") or post.get("indexedAt"),
         "likes": post.get("likeCount"),
         "replies": post.get("replyCount"),
         "reposts": post.get("repostCount"),
         "quotes": post.get("quoteCount"),
-        "sort_at": min(times)
-        if (times := [t for t in (_time(record.get("createdAt")), _time(post.get("indexedAt"))) if t])
-        else None,
-        "indexed_at": _time(post.get("indexedAt")) or _time(record.get("createdAt")),
+        **_times(post),
     }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -135,29 +136,12 @@ class RssCollector:
 
     def _feed(self, url: str, seen: dict[str, Any], skipped: Counter[str]) -> tuple[list[dict[str, Any]], dict]:
         """New matching entries of one feed, and the feed's next cursor entry."""
-        import feedparser
-
-        headers = {}
-        if seen.get("etag"):
-            headers["If-None-Match"] = str(seen["etag"])
-        if seen.get("modified"):
-            headers["If-Modified-Since"] = str(seen["modified"])
-        response = fetch(self.session, url, headers=headers, what=label(url))
+        response = self._get(url, seen)
         if response.status_code == 304:
             return [], seen
-        parsed = feedparser.parse(
-            response.content,
-            response_headers={
-                k.lower(): v for k, v in response.headers.items() if k.lower() in ("content-type", "content-language")
-            }
-            | {"content-location": response.url or url},
-        )
-        if not parsed.get("version") and not parsed.get("entries"):
-            reason = parsed.get("bozo_exception") or "no feed elements"
-            raise FatalError(f"{label(url)}: not an RSS or Atom feed ({reason})")
+        parsed = _parse(response, url)
         feed = parsed.get("feed") or {}
         seen_ids = set(seen.get("ids") or [])
-        lang = str(feed.get("language") or "").strip().lower()[:16] or None
         rows: list[dict[str, Any]] = []
         current: list[str] = []
         stamps: list[str] = []
@@ -170,31 +154,41 @@ class RssCollector:
             stamps.append(when.strftime(ISO))
             if post_id in seen_ids:
                 continue  # in the feed at the last run already
-            text = entry_text(entry)
-            matched = self.matcher.match(text)
-            if matched is None:
+            row = self._row(entry, post_id, when, feed, url)
+            if row is None:
                 skipped["not about the brand (no keyword, or an excluded term)"] += 1
                 continue
-            link = entry.get("link") or None
-            rows.append(
-                {
-                    "post_id": post_id,
-                    "url": link,
-                    "text": text,
-                    "created_at": when,
-                    "lang": lang,
-                    "author_handle": _host(link) or _host(feed.get("link")) or _host(url),
-                    "author_name": entry.get("author") or feed.get("title") or None,
-                    "matched": matched,
-                }
-            )
-        cursor_entry = {
-            "newest": max([*stamps, *([seen["newest"]] if seen.get("newest") else [])], default=None),
-            "ids": list(dict.fromkeys(current))[:MAX_SEEN_IDS] or sorted(seen_ids),
-            "etag": response.headers.get("ETag"),
-            "modified": response.headers.get("Last-Modified"),
+            rows.append(row)
+        return rows, _next_cursor(seen, current, stamps, response)
+
+    def _get(self, url: str, seen: dict[str, Any]) -> requests.Response:
+        """The feed, asked conditionally (ETag, Last-Modified) so an unchanged one answers 304."""
+        headers = {}
+        if seen.get("etag"):
+            headers["If-None-Match"] = str(seen["etag"])
+        if seen.get("modified"):
+            headers["If-Modified-Since"] = str(seen["modified"])
+        return fetch(self.session, url, headers=headers, what=label(url))
+
+    def _row(
+        self, entry: Mapping[str, Any], post_id: str, when: datetime, feed: Mapping[str, Any], url: str
+    ) -> dict[str, Any] | None:
+        """An entry as a row, or None when it is not about the brand."""
+        text = entry_text(entry)
+        matched = self.matcher.match(text)
+        if matched is None:
+            return None
+        link = entry.get("link") or None
+        return {
+            "post_id": post_id,
+            "url": link,
+            "text": text,
+            "created_at": when,
+            "lang": str(feed.get("language") or "").strip().lower()[:16] or None,
+            "author_handle": _host(link) or _host(feed.get("link")) or _host(url),
+            "author_name": entry.get("author") or feed.get("title") or None,
+            "matched": matched,
         }
-        return rows, {k: v for k, v in cursor_entry.items() if v}
 
     def _frame(self, rows: list[dict[str, Any]], skipped: Counter[str]) -> pd.DataFrame:
         if not rows:
@@ -214,3 +208,28 @@ class RssCollector:
 def from_source(source: Source, config: Config) -> RssCollector:
     """The collector for a configured `platform = "rss"` source."""
     return RssCollector(source, config.brand(source.brand))
+
+
+def _parse(response: requests.Response, url: str) -> Any:
+    """The feed parsed by feedparser; FatalError when it is neither RSS nor Atom."""
+    import feedparser
+
+    headers = {k.lower(): v for k, v in response.headers.items() if k.lower() in ("content-type", "content-language")}
+    parsed = feedparser.parse(response.content, response_headers=headers | {"content-location": response.url or url})
+    if not parsed.get("version") and not parsed.get("entries"):
+        reason = parsed.get("bozo_exception") or "no feed elements"
+        raise FatalError(f"{label(url)}: not an RSS or Atom feed ({reason})")
+    return parsed
+
+
+def _next_cursor(
+    seen: dict[str, Any], current: list[str], stamps: list[str], response: requests.Response
+) -> dict[str, Any]:
+    """The feed's cursor entry: newest entry time, the ids in the feed now, and its validators."""
+    cursor_entry = {
+        "newest": max([*stamps, *([seen["newest"]] if seen.get("newest") else [])], default=None),
+        "ids": list(dict.fromkeys(current))[:MAX_SEEN_IDS] or sorted(set(seen.get("ids") or [])),
+        "etag": response.headers.get("ETag"),
+        "modified": response.headers.get("Last-Modified"),
+    }
+    return {k: v for k, v in cursor_entry.items() if v}

@@ -122,6 +122,50 @@ def users_by_id(includes: Any) -> dict[str, Mapping[str, Any]]:
     return {str(u["id"]): u for u in users if isinstance(u, dict) and u.get("id") is not None}
 
 
+def _shape(refs: Mapping[str, str]) -> dict[str, Any]:
+    """kind and parent_id from the referenced tweets: a reply, a quote, or a post."""
+    if "replied_to" in refs:
+        return {"kind": "reply", "parent_id": refs["replied_to"]}
+    if "quoted" in refs:
+        return {"kind": "quote", "parent_id": refs["quoted"]}
+    return {"kind": "post", "parent_id": None}
+
+
+def _author(user: Mapping[str, Any], author_id: str | None, post_id: str) -> dict[str, Any]:
+    """The author's columns from the page's includes.users, and the post's URL (by handle when known)."""
+    handle = _text(user.get("username"))
+    user_metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
+    return {
+        "url": f"https://x.com/{handle}/status/{post_id}" if handle else f"https://x.com/i/web/status/{post_id}",
+        "author_id": author_id,
+        "author_handle": handle,
+        "author_name": _text(user.get("name")),
+        "author_followers": _count(user_metrics.get("followers_count")),
+    }
+
+
+def _counts(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The engagement counts of public_metrics (impressions as views)."""
+    metrics = item.get("public_metrics") if isinstance(item.get("public_metrics"), dict) else {}
+    return {
+        "likes": _count(metrics.get("like_count")),
+        "replies": _count(metrics.get("reply_count")),
+        "reposts": _count(metrics.get("retweet_count")),
+        "quotes": _count(metrics.get("quote_count")),
+        "views": _count(metrics.get("impression_count")),
+    }
+
+
+def _is_own(ctx: MapContext, author_id: str | None, handle: str | None) -> bool:
+    """The brand's own post: read from its own timeline, or written by its account (id or handle)."""
+    own_handle = (ctx.handle or "").lower()
+    return bool(
+        ctx.owner is not None
+        or (author_id is not None and author_id == ctx.brand_user_id)
+        or (handle is not None and own_handle and handle.lower() == own_handle)
+    )
+
+
 def map_tweet(item: Any, users: Mapping[str, Mapping[str, Any]], ctx: MapContext) -> dict[str, Any] | str:
     """One API v2 tweet object as a mention row, or the reason it is skipped."""
     if not isinstance(item, dict):
@@ -133,49 +177,26 @@ def map_tweet(item: Any, users: Mapping[str, Mapping[str, Any]], ctx: MapContext
     refs = _references(item.get("referenced_tweets"))
     if "retweeted" in refs or (not refs and text is not None and text.startswith("RT @")):
         return "repost"
-    author_id = _text(str(item.get("author_id") or "")) or (str(ctx.owner["id"]) if ctx.owner else None)
-    user = users.get(author_id or "") or ctx.owner or {}
-    handle = _text(user.get("username"))
-    user_metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
-    metrics = item.get("public_metrics") if isinstance(item.get("public_metrics"), dict) else {}
-    if "replied_to" in refs:
-        kind, parent = "reply", refs["replied_to"]
-    elif "quoted" in refs:
-        kind, parent = "quote", refs["quoted"]
-    else:
-        kind, parent = "post", None
     created_at = _created_at(item.get("created_at"), post_id)
     if created_at is None:
         return "missing created_at"
+    author_id = _text(str(item.get("author_id") or "")) or (str(ctx.owner["id"]) if ctx.owner else None)
+    user = users.get(author_id or "") or ctx.owner or {}
+    author = _author(user, author_id, post_id)
     lang = _text(item.get("lang"))
-    own_handle = (ctx.handle or "").lower()
-    is_own = bool(
-        ctx.owner is not None
-        or (author_id is not None and author_id == ctx.brand_user_id)
-        or (handle is not None and own_handle and handle.lower() == own_handle)
-    )
     return {
         "platform": "x",
         "post_id": post_id,
-        "url": f"https://x.com/{handle}/status/{post_id}" if handle else f"https://x.com/i/web/status/{post_id}",
-        "kind": kind,
-        "parent_id": parent,
+        **_shape(refs),
         "thread_id": _text(str(item.get("conversation_id") or "")),
-        "author_id": author_id,
-        "author_handle": handle,
-        "author_name": _text(user.get("name")),
-        "author_followers": _count(user_metrics.get("followers_count")),
+        **author,
         "text": text,
         "lang": None if lang == "und" else lang,
         "created_at": created_at,
-        "likes": _count(metrics.get("like_count")),
-        "replies": _count(metrics.get("reply_count")),
-        "reposts": _count(metrics.get("retweet_count")),
-        "quotes": _count(metrics.get("quote_count")),
-        "views": _count(metrics.get("impression_count")),
+        **_counts(item),
         "brand": ctx.brand,
         "matched": ctx.matched,
-        "is_own": is_own,
+        "is_own": _is_own(ctx, author_id, author["author_handle"]),
         "source": ctx.source,
         "retrieved_at": ctx.retrieved_at,
     }
