@@ -8,6 +8,8 @@ which rules produced its numbers.
 from __future__ import annotations
 
 FORMULAS_VERSION = "1"
+#: the reply SLA when a brand sets no `sla_hours` (monitor.toml), in hours.
+DEFAULT_SLA_HOURS = 4.0
 
 #: key -> the formula as a reader should see it.
 FORMULAS: dict[str, str] = {

@@ -277,13 +277,13 @@ def brand_words(config: Config, brand: str) -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=8, ttl=10)
 def sources(url: str, _ctx: Context) -> pd.DataFrame:
     """Each configured source: state (ready / missing credentials / disabled / failing), last and next run."""
-    from collectors import registry
     from pipeline import scheduler
+    from pipeline import sources as source_states
 
     status = scheduler.schedule_status(_ctx.engine, _ctx.config)
     if status.empty:
         return status
-    states = {s.name: registry.source_state(s) for s in _ctx.config.sources}
+    states = {s.name: source_states.source_state(s) for s in _ctx.config.sources}
     status["state"] = status["source"].map(states)
     failing = (status["state"] == "ready") & (status["last_status"] == "error")
     status.loc[failing, "state"] = "failing (" + status.loc[failing, "failures_in_row"].astype(str) + " in a row)"
