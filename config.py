@@ -6,7 +6,7 @@ by the pydantic models below (unknown keys refused; a `[[sources]]` table is che
 its platform's option model from platforms.py, an `[[alerts]]` rule against its kind's). Every
 problem is listed in one `ConfigError`, one line each, naming the file, the table and the key:
 
-    monitor.toml: sources[2] (demo-live).per_run: expected a whole number from 1 to 10000, got 'many'
+    monitor.toml: sources[2] (demo-live).per_run: expected a whole number from 1 to 100000, got 'many'
 
 Credentials never live in this file: they come from environment variables, `.env`, or
 `.streamlit/secrets.toml` (first found wins, in that order).
@@ -17,11 +17,11 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, create_model, model_validator
@@ -411,7 +411,7 @@ class WeeklyReport(AlertRule):
 
 
 ALERT_MODELS: dict[str, type[AlertRule]] = {
-    model.model_fields["when"].annotation.__args__[0]: model  # type: ignore[union-attr]
+    get_args(model.model_fields["when"].annotation)[0]: model
     for model in (VolumeSpike, NegativeSpike, SlaBreach, HighReach, SourceFailing, SourceSilent, WeeklyReport)
 }
 ALERT_KINDS: tuple[str, ...] = tuple(ALERT_MODELS)
@@ -570,7 +570,7 @@ def _where(loc: Loc, data: dict[str, Any]) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in parts).replace(".[", "[")
 
 
-def _message(error: dict[str, Any], data: dict[str, Any]) -> tuple[Loc, str]:
+def _message(error: Mapping[str, Any], data: dict[str, Any]) -> tuple[Loc, str]:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     if kind == "value_error":
@@ -671,7 +671,7 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
     try:
         loaded = MonitorFile.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_message(error, data) for error in exc.errors())  # type: ignore[arg-type]
+        problems.extend(_message(error, data) for error in exc.errors())
     problems.extend(_cross_checks(data))
     if problems or loaded is None:
         lines = dict.fromkeys(

@@ -176,7 +176,7 @@ class CsvOptions(Options):
 
 
 class DemoOptions(Options):
-    per_run: Annotated[int, PlainValidator(whole(1, 10_000))] | None = None
+    per_run: Annotated[int, PlainValidator(whole(1, 100_000))] | None = None
 
 
 class NoOptions(Options):

@@ -18,7 +18,8 @@ from platforms import SPECS
 def load(target: str) -> Callable[..., Any]:
     """'module:function' -> the function (imported now)."""
     module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    function: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return function
 
 
 def required_credentials(source: Source) -> list[str]:

@@ -168,11 +168,11 @@ LONG = "n" * 129
     [
         (
             source("demo", "demo-live", per_run='"many"'),
-            "sources[0] (demo-live).per_run: expected a whole number from 1 to 10000, got 'many'",
+            "sources[0] (demo-live).per_run: expected a whole number from 1 to 100000, got 'many'",
         ),
         (
             source("demo", "demo-live", per_run="-5"),
-            "sources[0] (demo-live).per_run: expected a whole number from 1 to 10000, got -5",
+            "sources[0] (demo-live).per_run: expected a whole number from 1 to 100000, got -5",
         ),
         (
             source("demo", "demo-live", every='"99999999999999d"'),
