@@ -11,7 +11,10 @@ from collections import Counter
 
 import pandas as pd
 
-PLATFORMS: tuple[str, ...] = ("x", "reddit", "bluesky", "mastodon", "hackernews", "rss", "csv", "demo")
+import platforms
+
+#: every platform a mention may come from: the names of the platform table (platforms.py).
+PLATFORMS: tuple[str, ...] = platforms.NAMES
 KINDS: tuple[str, ...] = ("post", "comment", "reply", "quote")
 
 #: column -> pandas dtype, in frame order.

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 FORMULAS_VERSION = "1"
+#: the reply SLA when a brand sets no `sla_hours` (monitor.toml), in hours.
+DEFAULT_SLA_HOURS = 4.0
 
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0

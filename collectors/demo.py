@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 
+import platforms
 from collectors.base import CollectResult
 from frame import conform
 
@@ -27,7 +28,7 @@ PRODUCTS = {
 HANDLES = {"x": "acme", "reddit": "acme_support", "bluesky": "acme.bsky.social", "mastodon": "acme"}
 COMPETITOR_OF = {"Acme": "Globex", "Globex": "Acme", "Initech": "Acme"}
 PLATFORM_SHARE = {"x": 0.36, "reddit": 0.2, "bluesky": 0.13, "mastodon": 0.08, "hackernews": 0.08, "rss": 0.15}
-REPLYING_PLATFORMS = ("x", "reddit", "bluesky", "mastodon")
+REPLYING_PLATFORMS = platforms.REPLYING
 
 TEMPLATES: dict[str, list[str]] = {
     "complaint": [

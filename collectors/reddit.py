@@ -438,7 +438,7 @@ def _thread_limit(source: Source, default: bool) -> int:
 
 
 def from_source(source: Source, config: Config, clock: Callable[[], float] = time.time) -> RedditCollector:
-    """Build the collector for a `platform = "reddit"` source (registry factory).
+    """Build the collector for a `platform = "reddit"` source (platforms.SPECS collector).
 
     Options: `subreddits` (list; with a query the search is restricted to them, without one
     every new post and comment there is taken), `include_mentions`, `include_own` (both

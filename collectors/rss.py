@@ -30,6 +30,7 @@ from collectors.streams import decode_cursor, encode_cursor
 from collectors.web import fetch, html_to_text
 from config import Brand, Config, Source
 from frame import conform, empty_frame
+from redact import redact_url
 
 MAX_ID_CHARS = 128
 #: ids remembered per feed (a feed is a window of its latest entries, rarely more than a few hundred).
@@ -51,7 +52,7 @@ def feed_urls(source: Source) -> list[str]:
 def label(url: str) -> str:
     """How a feed is named in messages: scheme, host and path only (a query string may hold a key)."""
     parts = urlsplit(url)
-    return f"feed {parts.scheme}://{parts.netloc}{parts.path}" if parts.netloc else f"feed {url[:80]}"
+    return f"feed {redact_url(f'{parts.scheme}://{parts.netloc}{parts.path}')}" if parts.netloc else f"feed {url[:80]}"
 
 
 def _entry_time(entry: dict[str, Any]) -> datetime | None:

@@ -19,6 +19,7 @@ from typing import Any
 import requests
 
 from collectors.base import FatalError, RetriableError
+from redact import redact_text, redact_url
 
 USER_AGENT = "engagement-monitor/0.1 (self-hosted social listening)"
 #: (connect, read) seconds.
@@ -72,7 +73,7 @@ def fetch(
     timeout: tuple[float, float] = TIMEOUT,
 ) -> requests.Response:
     """GET `url` and return the response (2xx or 304); collector errors for everything else."""
-    what = what or url
+    what = what or redact_url(url)
     sent = {"User-Agent": USER_AGENT, **(headers or {})}
     try:
         response = session.get(url, params=params, headers=sent, timeout=timeout)
@@ -85,7 +86,7 @@ def fetch(
         requests.exceptions.MissingSchema,
         requests.exceptions.InvalidSchema,
     ) as exc:
-        raise FatalError(f"{what}: bad URL ({exc})") from None
+        raise FatalError(redact_text(f"{what}: bad URL ({exc})", url)) from None
     except requests.RequestException as exc:
         raise RetriableError(f"{what}: request failed ({exc.__class__.__name__})") from None
     check_status(response, what)

@@ -25,10 +25,11 @@ import pandas as pd
 import requests
 import tweepy
 
+import platforms
 from collectors._http import TimeoutSession, header_seconds, quiet_secret_loggers, retry_wait
 from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
 from collectors.streams import LoopGuard, advance_window, decode_cursor, encode_cursor, window_of
-from config import REPLY_CREDENTIALS, Config, Source, credential
+from config import Config, Source, credential
 from frame import conform
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ USER_FIELDS = ["public_metrics"]
 EXPANSIONS = ["author_id"]
 PAGE_SIZE = 100
 READ_CREDENTIALS = ["X_BEARER_TOKEN"]
-WRITE_CREDENTIALS = REPLY_CREDENTIALS["x"]
+WRITE_CREDENTIALS = list(platforms.SPECS["x"].write_credentials)
 SNOWFLAKE_EPOCH_MS = 1_288_834_974_657
 #: recent search refuses ids older than 7 days; keep a minute's margin.
 RECENT_SEARCH_SECONDS = 7 * 86_400 - 60
@@ -446,7 +447,7 @@ def _option(source: Source, key: str, default: bool) -> bool:
 
 
 def from_source(source: Source, config: Config, clock: Callable[[], float] = time.time) -> XCollector:
-    """Build the collector for a `platform = "x"` source (registry factory).
+    """Build the collector for a `platform = "x"` source (platforms.SPECS collector).
 
     Without a query, the source follows the brand account (mentions and own posts) unless
     told otherwise; with one, `include_mentions` / `include_own` add those streams.

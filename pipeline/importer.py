@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+import platforms
 from collectors.base import CollectResult, FatalError
 from collectors.keywords import KeywordMatcher
 from config import Brand, Config, Source
@@ -156,7 +157,7 @@ def to_frame(
     skipped["no parseable date"] += int(no_date.sum())
     rows = rows[~no_date]
     keep = rows.index
-    platform = _text(chunk, columns, "platform")[keep].str.lower()
+    platform = _text(chunk, columns, "platform")[keep].str.strip().str.lower().replace(platforms.ALIASES)
     rows["platform"] = ctx.platform or platform.fillna(DEFAULT_PLATFORM)
     unknown = ~rows["platform"].isin(PLATFORMS)
     for name, count in rows.loc[unknown, "platform"].value_counts().items():
@@ -200,6 +201,7 @@ def to_frame(
 
 
 def _context(config: Config, path: Path, platform: str | None, brand: str | None, timezone: str) -> _Context:
+    platform = platforms.canonical(platform) or platform if platform is not None else None
     if platform is not None and platform not in PLATFORMS:
         raise ImportFileError(f"--platform {platform!r}: expected one of {', '.join(PLATFORMS)}")
     chosen = None

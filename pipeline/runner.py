@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select, update
 
-from collectors import registry
 from collectors.base import CollectorError, FatalError, MissingCredentials, RetriableError
 from config import Config, Source
+from pipeline import sources as collector_sources
 from pipeline.ingest import ingest
 from store import writer
 from store.locks import Lease
@@ -122,7 +122,7 @@ def _run_locked(
     run_id = start_run(engine, source)
     cursor = load_cursor(engine, source.name)
     try:
-        collector = collector or registry.build(source, config)
+        collector = collector or collector_sources.build(source, config)
         result = collect_with_retries(collector, cursor, sleep)
         stored = ingest(
             engine,

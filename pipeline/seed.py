@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import Engine, insert, select
 
-from collectors import demo, registry
+from collectors import demo
 from config import Config
+from pipeline import sources as collector_sources
 from pipeline.ingest import IngestResult, ingest
 from store import writer
 from store.schema import meta
@@ -36,7 +37,7 @@ def seed_if_first_start(engine: Engine, config: Config) -> bool:
     with engine.connect() as conn:
         if not writer.store_is_empty(conn):
             return False
-    if any(s.platform != "demo" and registry.source_state(s) == "ready" for s in config.sources):
+    if any(s.platform != "demo" and collector_sources.source_state(s) == "ready" for s in config.sources):
         return False
     seed_demo(engine, config)
     return True

@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from redact import redact_text, redact_url
+
 DEFAULT_URL = "sqlite:///data/monitor.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK_KEY = 727_274_001  # any constant; names this project's migration lock
@@ -39,10 +41,8 @@ def database_url(explicit: str | None = None) -> str:
 
 
 def safe_url(url: str) -> str:
-    """The URL with any password hidden, for messages and logs."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL with its password and secret query parameters hidden, for messages and logs."""
+    return redact_url(url)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -134,7 +134,7 @@ def make_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engin
     try:
         engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise StoreError(f"bad database URL {safe_url(url) if '://' in url else url!r}: {exc}") from None
+        raise StoreError(redact_text(f"bad database URL {safe_url(url)!r}: {exc}", url)) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     elif engine.dialect.name == "postgresql":
@@ -148,8 +148,9 @@ def make_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engin
         except OperationalError as exc:
             engine.dispose()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise StoreError(f"cannot open the database {safe_url(url)}: {reason}") from None
+            raise StoreError(redact_text(f"cannot open the database {safe_url(url)}: {reason}", url)) from None
         except OSError as exc:  # e.g. the migration lock file on a read-only volume
             engine.dispose()
-            raise StoreError(f"cannot open the database {safe_url(url)}: {exc.strerror}: {exc.filename}") from None
+            message = f"cannot open the database {safe_url(url)}: {exc.strerror}: {exc.filename}"
+            raise StoreError(redact_text(message, url)) from None
     return engine

@@ -9,6 +9,7 @@ import pytest
 
 from collectors.base import FatalError, MissingCredentials, RetriableError
 from pipeline import replies
+from platforms import SPECS
 from tests.test_collect_vcr import (
     REDDIT_ENV,
     REDDIT_USER_ENV,
@@ -46,9 +47,9 @@ def reddit_login(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, value)
 
 
-def test_dispatch_is_a_small_table() -> None:
-    assert replies.REPLIERS["x"] == ("collectors.x", "reply")
-    assert replies.REPLIERS["reddit"] == ("collectors.reddit", "reply")
+def test_dispatch_reads_the_platform_table() -> None:
+    assert SPECS["x"].replier == "collectors.x:reply"
+    assert SPECS["reddit"].replier == "collectors.reddit:reply"
     assert replies.can_reply("x") and not replies.can_reply("rss")
     with pytest.raises(FatalError, match="replying on rss is not supported"):
         replies.post_reply("rss", {"post_id": "1"}, "hi")

@@ -1,4 +1,4 @@
-"""X and Reddit sources through the runner, the registry and `cli.py collect`.
+"""X and Reddit sources through the runner, the platform table and `cli.py collect`.
 
 Rows and cursor are saved together: a run that fails before its write leaves the cursor
 as it was, and the rerun stores exactly what an uninterrupted run would have.
@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from collectors import registry
 from collectors.x import XCollector
 from config import Config, parse_config
-from pipeline import runner
+from pipeline import runner, sources
 from pipeline.runner import MAX_RETRIES, load_cursor, run_all, run_source
+from platforms import SPECS
 from store.schema import mentions, runs
 from tests.test_collect_vcr import REDDIT_ENV, REDDIT_USER_ENV, X_ENV, own_x, x_cassette
 from tests.test_x_collect import CLOCK, IDS
@@ -81,20 +81,20 @@ def x_collector(config: Config) -> XCollector:
     return from_source(config.source("x-acme"), config, clock=lambda: CLOCK)
 
 
-def test_registry_knows_x_and_reddit_and_what_they_need(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_platform_table_knows_x_and_reddit_and_what_they_need(monkeypatch: pytest.MonkeyPatch) -> None:
     config = make_config(X_SOURCE, REDDIT_SOURCE)
-    assert registry.FACTORIES["x"] == ("collectors.x", "from_source")
-    assert registry.FACTORIES["reddit"] == ("collectors.reddit", "from_source")
-    assert registry.source_state(config.source("x-acme")) == "missing credentials: X_BEARER_TOKEN"
-    assert registry.source_state(config.source("reddit-acme")) == (
+    assert SPECS["x"].collector == "collectors.x:from_source"
+    assert SPECS["reddit"].collector == "collectors.reddit:from_source"
+    assert sources.source_state(config.source("x-acme")) == "missing credentials: X_BEARER_TOKEN"
+    assert sources.source_state(config.source("reddit-acme")) == (
         "missing credentials: REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, REDDIT_USER_AGENT"
     )
     for name, value in {**X_ENV, **REDDIT_ENV}.items():
         monkeypatch.setenv(name, value)
-    assert registry.source_state(config.source("x-acme")) == "ready"
-    assert registry.source_state(config.source("reddit-acme")) == "ready"
-    assert type(registry.build(config.source("x-acme"), config)).__name__ == "XCollector"
-    assert type(registry.build(config.source("reddit-acme"), config)).__name__ == "RedditCollector"
+    assert sources.source_state(config.source("x-acme")) == "ready"
+    assert sources.source_state(config.source("reddit-acme")) == "ready"
+    assert type(sources.build(config.source("x-acme"), config)).__name__ == "XCollector"
+    assert type(sources.build(config.source("reddit-acme"), config)).__name__ == "RedditCollector"
 
 
 def test_one_failing_source_never_stops_the_others(sqlite_engine: Engine, x_token: None) -> None:

@@ -334,3 +334,17 @@ def test_a_csv_source_imports_its_file_when_it_changes(sqlite_engine, tmp_path) 
         FileCollector(gone, config).collect(None)
     with pytest.raises(FatalError, match="needs `path`"):
         FileCollector(Source(name="x", platform="csv", brand="Acme", every_seconds=60), config)
+
+
+def test_platform_aliases_and_import_only_platforms(sqlite_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "id,text,created_at,platform\n1,acme a,2024-05-01,Twitter\n2,acme b,2024-05-01,HN\n"
+        "3,acme c,2024-05-01,Instagram\n4,acme d,2024-05-01,tiktok\n5,acme e,2024-05-01,myspace\n",
+        encoding="utf-8",
+    )
+    result = import_file(sqlite_engine, CONFIG, path)
+    assert result.new == 4 and result.skipped == {"unknown platform 'myspace'": 1}
+    assert sorted(stored(sqlite_engine)["platform"]) == ["hackernews", "instagram", "tiktok", "x"]
+    again = import_file(sqlite_engine, CONFIG, path, platform="twitter")  # --platform takes an alias too
+    assert (again.new, again.already_stored) == (4, 1)  # every row as x: only row 1 was stored as x

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from collectors import reddit
 from collectors.base import FatalError, MissingCredentials, RetriableError
-from config import Config, parse_config
+from config import Config, ConfigError, parse_config
 from pipeline.runner import run_source
 from store.schema import mention_state, mentions
 from tests.test_collect_vcr import REDDIT_ENV, REDDIT_USER_ENV, SentRequest, own_reddit, record_sent, reddit_cassette
@@ -257,5 +258,9 @@ def test_update_check_is_off_and_defaults_follow_the_source() -> None:
     ],
 )
 def test_config_problems_are_fatal(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message.split(" must")[0]):  # refused when monitor.toml loads
+        make_config(**options)
+    config = make_config(query="acme")  # a Source built in code is checked again by the collector
+    source = replace(config.sources[0], options=options)
     with pytest.raises(FatalError, match=message):
-        build(make_config(**options))
+        reddit.from_source(source, config, clock=lambda: CLOCK)

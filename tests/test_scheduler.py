@@ -239,9 +239,9 @@ def test_scheduled_sources_run_never_overlap_and_a_broken_one_does_not_stop_the_
 ) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from collectors import registry
+    from pipeline import sources
 
-    monkeypatch.setattr(registry, "build", lambda source, config: Slow() if source.name == "slow" else Broken())
+    monkeypatch.setattr(sources, "build", lambda source, config: Slow() if source.name == "slow" else Broken())
     config = replace(demo_config, sources=(_source("slow", every=1), _source("broken", every=1)))
     stop = threading.Event()
     sched, jobs = scheduler.build_scheduler(

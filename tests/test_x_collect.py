@@ -323,10 +323,10 @@ def test_half_broken_page_keeps_what_it_can(sqlite_engine: Engine) -> None:
     ],
 )
 def test_config_problems_are_fatal(options: dict[str, Any], message: str) -> None:
-    config = make_config(x_source(**{k: v for k, v in options.items() if v is not None}))
+    config = make_config(x_source())  # a Source built in code (monitor.toml's are checked at load)
     source = config.source("x-acme")
-    if options.get("query", "acme") is None:
-        source = Source(**{**source.__dict__, "query": None})
+    flags = {k: v for k, v in options.items() if k != "query"}
+    source = Source(**{**source.__dict__, "query": options.get("query", "acme"), "options": flags})
     with pytest.raises(FatalError, match=message):
         x.from_source(source, config)
 

@@ -246,13 +246,13 @@ def sources(ctx: Context) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl=10, hash_funcs=HASH_FUNCS)
 def _sources(engine: Engine, _config: Config) -> pd.DataFrame:
-    from collectors import registry
     from pipeline import scheduler
+    from pipeline import sources as source_states
 
     status = scheduler.schedule_status(engine, _config)
     if status.empty:
         return status
-    states = {s.name: registry.source_state(s) for s in _config.sources}
+    states = {s.name: source_states.source_state(s) for s in _config.sources}
     status["state"] = status["source"].map(states)
     failing = (status["state"] == "ready") & (status["last_status"] == "error")
     status.loc[failing, "state"] = "failing (" + status.loc[failing, "failures_in_row"].astype(str) + " in a row)"

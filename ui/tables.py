@@ -6,18 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import platforms
 from ui.text import one_line, plain, safe_url
 
-PLATFORM_NAMES = {
-    "x": "X",
-    "reddit": "Reddit",
-    "bluesky": "Bluesky",
-    "mastodon": "Mastodon",
-    "hackernews": "Hacker News",
-    "rss": "RSS",
-    "csv": "CSV import",
-    "demo": "Demo",
-}
+PLATFORM_NAMES = {name: spec.label for name, spec in platforms.SPECS.items()}
 
 POST_COLUMNS: dict[str, st.column_config.Column] = {
     "posted": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm"),
