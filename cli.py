@@ -198,7 +198,11 @@ def export(
 def import_command(
     path: Annotated[Path, typer.Argument(help="a CSV, JSON or JSON Lines export of another tool")],
     platform: Annotated[
-        str | None, typer.Option(help="platform of every row (default: a platform column, else csv)")
+        str | None,
+        typer.Option(
+            help="platform of every row (default: a platform column, else csv); "
+            "aliases such as twitter (x) and hn (hackernews) are understood"
+        ),
     ] = None,
     brand: Annotated[
         str | None,
@@ -214,7 +218,10 @@ def import_command(
     encoding: Annotated[str | None, typer.Option(help="the file's encoding (default: detected)")] = None,
     timezone: Annotated[str, typer.Option(help="zone of times written without one")] = "UTC",
 ) -> None:
-    """Import an export file: rows are scored and flagged like collected ones; importing again adds nothing."""
+    """Import an export file: rows are scored and flagged like collected ones; importing again adds nothing.
+
+    Exits 1 when rows were read but every one was skipped, 2 when the file cannot be used at all.
+    """
     from pipeline.filereaders import ImportFileError
     from pipeline.importer import import_file, parse_mapping
 
@@ -236,6 +243,8 @@ def import_command(
         fail(f"cannot read {path}: {exc.strerror or exc}")
     for line in result.lines():
         typer.echo(line)
+    if result.nothing_stored:
+        raise typer.Exit(1)
 
 
 @app.command("run")

@@ -11,7 +11,21 @@ from collections import Counter
 
 import pandas as pd
 
-PLATFORMS: tuple[str, ...] = ("x", "reddit", "bluesky", "mastodon", "hackernews", "rss", "csv", "demo")
+PLATFORMS: tuple[str, ...] = (
+    "x",
+    "reddit",
+    "bluesky",
+    "mastodon",
+    "hackernews",
+    "rss",
+    "csv",
+    "demo",
+    "instagram",
+    "facebook",
+    "linkedin",
+    "youtube",
+    "tiktok",
+)
 KINDS: tuple[str, ...] = ("post", "comment", "reply", "quote")
 
 #: column -> pandas dtype, in frame order.
