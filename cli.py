@@ -165,16 +165,25 @@ def schedule(
 @friendly
 def export(
     week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: the last full week)")] = None,
-    out: Annotated[Path | None, typer.Option(help="folder to write to (default: <[reports] dir>/<week>)")] = None,
-    brand: Annotated[str | None, typer.Option(help="only this configured brand")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="folder to write to (default: <[reports] dir>/<week>, with --brand <week>-<brand>)"),
+    ] = None,
+    brand: Annotated[
+        str | None, typer.Option(help="only this brand, named exactly as in the config (e.g. Acme)")
+    ] = None,
 ) -> None:
-    """Write a week's mentions.csv, summary.csv and notes.txt (see docs/reports.md)."""
+    """Write a week's mentions.csv, summary.csv and notes.txt (see docs/reports.md).
+
+    The files are written to a temporary folder and then renamed into place: an existing report
+    is replaced only by a complete one.
+    """
     from datetime import UTC, datetime
 
-    from analysis.reports import last_full_week, parse_week
+    from analysis.reports import default_week, parse_week
     from pipeline.export import export_week
 
-    week = week or last_full_week(datetime.now(UTC))
+    week = week or default_week(datetime.now(UTC))
     try:
         parse_week(week)
     except ValueError as exc:
