@@ -141,9 +141,7 @@ class ReportJob:
         return week, Path(self.config.reports.dir) / week
 
     def __call__(self, only_if_missing: bool = False) -> Path | None:
-        from pipeline.export import export_week
-
-        from pipeline.export import is_complete
+        from pipeline.export import export_week, is_complete
 
         week, out = self.target()
         if only_if_missing:  # the catch-up at start: only a missing (or incomplete) last full week is written
