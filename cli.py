@@ -165,16 +165,25 @@ def schedule(
 @friendly
 def export(
     week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: the last full week)")] = None,
-    out: Annotated[Path | None, typer.Option(help="folder to write to (default: <[reports] dir>/<week>)")] = None,
-    brand: Annotated[str | None, typer.Option(help="only this configured brand")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="folder to write to (default: <[reports] dir>/<week>, with --brand <week>-<brand>)"),
+    ] = None,
+    brand: Annotated[
+        str | None, typer.Option(help="only this brand, named exactly as in the config (e.g. Acme)")
+    ] = None,
 ) -> None:
-    """Write a week's mentions.csv, summary.csv and notes.txt (see docs/reports.md)."""
+    """Write a week's mentions.csv, summary.csv and notes.txt (see docs/reports.md).
+
+    The files are written to a temporary folder and then renamed into place: an existing report
+    is replaced only by a complete one.
+    """
     from datetime import UTC, datetime
 
-    from analysis.reports import last_full_week, parse_week
+    from analysis.reports import default_week, parse_week
     from pipeline.export import export_week
 
-    week = week or last_full_week(datetime.now(UTC))
+    week = week or default_week(datetime.now(UTC))
     try:
         parse_week(week)
     except ValueError as exc:
@@ -198,7 +207,11 @@ def export(
 def import_command(
     path: Annotated[Path, typer.Argument(help="a CSV, JSON or JSON Lines export of another tool")],
     platform: Annotated[
-        str | None, typer.Option(help="platform of every row (default: a platform column, else csv)")
+        str | None,
+        typer.Option(
+            help="platform of every row (default: a platform column, else csv); "
+            "aliases such as twitter (x) and hn (hackernews) are understood"
+        ),
     ] = None,
     brand: Annotated[
         str | None,
@@ -214,7 +227,10 @@ def import_command(
     encoding: Annotated[str | None, typer.Option(help="the file's encoding (default: detected)")] = None,
     timezone: Annotated[str, typer.Option(help="zone of times written without one")] = "UTC",
 ) -> None:
-    """Import an export file: rows are scored and flagged like collected ones; importing again adds nothing."""
+    """Import an export file: rows are scored and flagged like collected ones; importing again adds nothing.
+
+    Exits 1 when rows were read but every one was skipped, 2 when the file cannot be used at all.
+    """
     from pipeline.filereaders import ImportFileError
     from pipeline.importer import import_file, parse_mapping
 
@@ -236,6 +252,8 @@ def import_command(
         fail(f"cannot read {path}: {exc.strerror or exc}")
     for line in result.lines():
         typer.echo(line)
+    if result.nothing_stored:
+        raise typer.Exit(1)
 
 
 @app.command("run")

@@ -78,6 +78,11 @@ def last_full_week(now: datetime) -> str:
     return week_of((now.replace(tzinfo=UTC) if now.tzinfo is None else now) - timedelta(days=7))
 
 
+def default_week(now: datetime) -> str:
+    """The week a report shows unless told otherwise (the CLI, the scheduler, the Reports page): the last full week."""
+    return last_full_week(now)
+
+
 def comparison_set(brands: Sequence[Brand], name: str) -> tuple[str, list[str]] | None:
     """(own brand, its competitors) for the share-of-voice group `name` belongs to; None when none.
 
@@ -241,6 +246,7 @@ def notes_text(
     summary_rows: int,
     missing_engagement: int,
     generated_at: datetime,
+    left_out: dict[str, int] | None = None,
 ) -> str:
     """notes.txt: the week, the filters, the counts and the formulas (with FORMULAS_VERSION)."""
     last_day = (end - timedelta(days=1)).date()
@@ -256,6 +262,14 @@ def notes_text(
         f"- brand: {brand_text}",
         "- platforms: all",
         "- the brands' own posts and replies are left out (as on the dashboard)",
+        *(
+            [
+                "- left out: mentions stored under brands the config does not name: "
+                + ", ".join(f"{name} ({count})" for name, count in left_out.items())
+            ]
+            if left_out
+            else []
+        ),
         "",
         "Counts",
         f"- mentions: {mentions} (rows in mentions.csv)",

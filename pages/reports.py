@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import shlex
+
 import streamlit as st
 
+from pipeline.export import brand_slug
 from store import reader
 from ui import context, filters, reports
 from ui.text import escape_markdown
@@ -12,7 +15,7 @@ from ui.text import escape_markdown
 ALL = "All brands"
 
 ctx = context.load()
-filters.current()
+selection = filters.current()
 versions = context.versions(ctx)
 
 st.title("Weekly reports")
@@ -33,16 +36,17 @@ left, right = st.columns(2)
 week = left.selectbox(
     "ISO week",
     weeks,
+    index=reports.default_week(weeks, reports.now()),
     key="report_week",
     persist_state="session",
-    help="Newest first; the current week is still running.",
+    help="Newest first; the current week is still running. Opens on the last full week, as `cli.py export` does.",
 )
+sidebar_brand = selection.brands[0]
 scope = right.selectbox(
     "Brands",
-    [ALL, *[b.name for b in ctx.config.brands]],
+    [sidebar_brand, ALL],  # follows the sidebar's brand; a new sidebar brand resets a stale choice
     key="report_brand",
-    persist_state="session",
-    help="All brands is what `cli.py export` writes by default; one brand is `--brand NAME`.",
+    help="The sidebar's brand is `cli.py export --brand NAME`; All brands is what `cli.py export` writes by default.",
 )
 brand = None if scope == ALL else scope
 
@@ -53,7 +57,8 @@ except reports.ReportError as exc:
     st.error(f"The report could not be built: {escape_markdown(exc)}", icon=":material/error:")
     st.stop()
 
-flag = f" --brand {brand}" if brand else ""
+flag = f" --brand {shlex.quote(brand)}" if brand else ""
+prefix = f"{week}-{brand_slug(brand)}" if brand else week
 st.markdown(
     f"**{week}** · {built.mentions:,} mentions · {len(built.summary):,} summary rows (day × platform × "
     f"brand) · built at {built.built_at} UTC (status and SLA figures are as of then)"
@@ -63,7 +68,7 @@ for column, name in zip(downloads, ("mentions.csv", "summary.csv"), strict=False
     column.download_button(
         f"Download {name}",
         lambda name=name: reports.file_bytes(ctx, built, name, week, brand),
-        file_name=f"{week}-{name}",
+        file_name=f"{prefix}-{name}",
         mime="text/csv",
         icon=":material/download:",
         key=f"download_{name.removesuffix('.csv')}",

@@ -9,11 +9,19 @@ memory. `week_frames` gives the same frames in memory (the tests compare the fil
 Only the week's rows are read (created_at range, indexed). Files are UTF-8 with a byte-order
 mark (so Excel reads UTF-8), CRLF rows, quotes doubled, and text cells neutralised against
 CSV injection (OWASP): see `neutralise`.
+
+Folders: the whole report goes to `<[reports] dir>/<week>/`, one brand's to
+`<[reports] dir>/<week>-<brand slug>/` (never over the whole report). A report is written into a
+temporary folder beside its target and only then renamed into place, so an existing report is
+replaced by a complete one or not at all. Brands are the config's, matched exactly; rows stored
+under a brand the config no longer names are left out of every report and counted in notes.txt.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from analysis import reports
 from config import Config
@@ -72,9 +80,27 @@ def read_week(engine: Engine, start: datetime, end: datetime, brands: Sequence[s
 
 
 def _check_brand(config: Config, brand: str | None) -> None:
+    """Exact names only (the store keeps brands as the config spells them); the message lists the known ones."""
     names = [b.name for b in config.brands]
     if brand is not None and brand not in names:
-        raise ValueError(f"unknown brand {brand!r}: configured brands are {', '.join(names)}")
+        close = [n for n in names if n.casefold() == brand.strip().casefold()]
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        where = f" in {config.path}" if config.path is not None else " (built-in demo config)"
+        raise ValueError(f"unknown brand {brand!r}: {hint}configured brands are {', '.join(names)}{where}")
+
+
+def unconfigured_brands(engine: Engine, config: Config, start: datetime, end: datetime) -> dict[str, int]:
+    """Others' mentions in [start, end) stored under a brand the config does not name (left out of reports)."""
+    m = mentions
+    query = (
+        select(m.c.brand, func.count())
+        .where(m.c.created_at >= start, m.c.created_at < end, m.c.is_own.is_(False))
+        .where(m.c.brand.not_in([b.name for b in config.brands]))
+        .group_by(m.c.brand)
+        .order_by(m.c.brand)
+    )
+    with engine.connect() as conn:
+        return {str(name): int(count) for name, count in conn.execute(query)}
 
 
 def _build(
@@ -83,7 +109,9 @@ def _build(
     label, start, end = reports.parse_week(week)
     _check_brand(config, brand)
     now = now or datetime.now(UTC)
-    rows = reports.prepare(read_week(engine, start, end, reports.brands_to_read(config.brands, brand)), config.brands)
+    wanted = reports.brands_to_read(config.brands, brand) or [b.name for b in config.brands]
+    rows = reports.prepare(read_week(engine, start, end, wanted), config.brands)
+    left_out = unconfigured_brands(engine, config, start, end) if brand is None else {}
     summary = reports.summary_frame(rows, config.brands, now)
     if brand is not None:
         rows = rows[rows["brand"] == brand].reset_index(drop=True)
@@ -100,6 +128,7 @@ def _build(
         summary_rows=len(summary),
         missing_engagement=missing,
         generated_at=now,
+        left_out=left_out,
     )
     return frame, summary, notes, missing
 
@@ -156,21 +185,37 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode(ENCODING)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a report."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def brand_slug(brand: str) -> str:
+    """A brand name as a folder name part: 'Acme Corp.' -> 'acme-corp' (never empty)."""
+    slug = re.sub(r"[^0-9a-z]+", "-", brand.casefold()).strip("-")
+    return slug or "brand"
+
+
+def default_dir(config: Config, week: str, brand: str | None = None) -> Path:
+    """Where a week's report goes by default: <[reports] dir>/<YYYY-Www>, or <YYYY-Www>-<brand slug> for one brand."""
+    label = reports.parse_week(week)[0]
+    return Path(config.reports.dir) / (label if brand is None else f"{label}-{brand_slug(brand)}")
+
+
+def is_complete(folder: Path) -> bool:
+    """Whether `folder` holds every report file."""
+    return all((folder / name).is_file() for name in FILES)
+
+
+def _replace_folder(temp: Path, folder: Path) -> None:
+    """Put the complete report in `temp` where `folder` is: the old one is removed only after the swap."""
+    if not folder.exists():
+        os.replace(temp, folder)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+    os.replace(folder, old / folder.name)  # two renames: a reader sees the old report or the new one
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temp, path)
+        os.replace(temp, folder)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        os.replace(old / folder.name, folder)  # put the old report back
         raise
-
-
-def default_dir(config: Config, week: str) -> Path:
-    """Where a week's report goes by default: <[reports] dir>/<YYYY-Www> (data/reports/2026-W47)."""
-    return Path(config.reports.dir) / reports.parse_week(week)[0]
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def export_week(
@@ -181,13 +226,23 @@ def export_week(
     brand: str | None = None,
     now: datetime | None = None,
 ) -> ExportResult:
-    """Write mentions.csv, summary.csv and notes.txt for the week to `out_dir` (default_dir if None)."""
+    """Write mentions.csv, summary.csv and notes.txt for the week to `out_dir` (default_dir if None).
+
+    The files are written to a temporary folder beside `out_dir`, which then takes its place:
+    an existing report there is replaced only by a complete new one (on any error it stays as it was).
+    """
     frame, summary, notes, missing = _build(engine, config, week, brand, now)
     label = reports.parse_week(week)[0]
-    folder = Path(out_dir) if out_dir is not None else default_dir(config, label)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(out_dir) if out_dir is not None else default_dir(config, label, brand)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
+    try:
+        contents = (csv_bytes(frame), csv_bytes(summary), notes.encode("utf-8"))
+        for name, data in zip(FILES, contents, strict=True):
+            (temp / name).write_bytes(data)
+        temp.chmod(0o755 if not folder.exists() else folder.stat().st_mode & 0o7777)
+        _replace_folder(temp, folder)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
     paths = tuple(folder / name for name in FILES)
-    _write_atomic(paths[0], csv_bytes(frame))
-    _write_atomic(paths[1], csv_bytes(summary))
-    _write_atomic(paths[2], notes.encode("utf-8"))
     return ExportResult(label, folder, paths, len(frame), len(summary), missing)

@@ -6,6 +6,10 @@ flat) and otherwise falls back to cp1252, then Latin-1, saying so. `read_chunks`
 DataFrames of at most `chunk_rows` rows with every value as text (ids keep all their
 digits), whatever the format; JSON objects are flattened (`user.screen_name` ->
 `user_screen_name`). Lines that cannot be read are counted, never fatal.
+
+Each chunk's index is where its rows are in the file, so a skipped row can be named: for a CSV
+the spreadsheet row (the header is row 1; a quoted line break does not start a new row), for
+JSON Lines the line, for a JSON array the record (from 1).
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,6 +57,14 @@ RECORD_KEYS = (
 )
 
 
+#: line numbers kept per skip reason (the message names the first few).
+EXAMPLES = 5
+#: JSON nested deeper than this is refused (Python's parser would hit its recursion limit near 1,000).
+MAX_JSON_DEPTH = 200
+_SURROGATE = re.compile("[\ud800-\udfff]")
+UNITS = {"csv": "row", "jsonl": "line", "json": "record"}
+
+
 class ImportFileError(Exception):
     """The file cannot be imported as a whole (unreadable, not CSV/JSON, columns missing)."""
 
@@ -64,9 +77,23 @@ class Encoding:
 
 @dataclass
 class ReadStats:
-    """What the readers dropped, by reason (bad lines, records that are not objects)."""
+    """What was dropped, by reason, with the first few places (row, line or record numbers) per reason."""
 
     skipped: Counter[str] = field(default_factory=Counter)
+    where: dict[str, list[int]] = field(default_factory=dict)
+
+    def skip(self, reason: str, places: Iterable[int] = (), count: int | None = None) -> None:
+        """Count `count` (default: len(places)) rows skipped for `reason`, keeping the first EXAMPLES places."""
+        places = list(places)[:EXAMPLES] if count is None or places else []
+        self.skipped[reason] += len(places) if count is None else count
+        if places:
+            kept = self.where.setdefault(reason, [])
+            kept.extend(places[: EXAMPLES - len(kept)])
+
+    def update(self, other: ReadStats) -> None:
+        self.skipped.update(other.skipped)
+        for reason, places in other.where.items():
+            self.skip(reason, places, count=0)
 
 
 def _utf8_error(path: Path, start: int) -> int | None:
@@ -165,7 +192,15 @@ def _separator(path: Path, encoding: str) -> str:
 def _csv_names(path: Path, encoding: str, sep: str) -> list[str]:
     """The header's column names, made unique ("id", "id" -> "id", "id.1") as pandas would."""
     with path.open(encoding=encoding, newline="") as handle:
-        header = next(csv.reader(handle, delimiter=sep), None)
+        try:
+            header = next(csv.reader(handle, delimiter=sep), None)
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                limit = csv.field_size_limit() // 1024
+                raise ImportFileError(
+                    f"the header line has a column name over {limit} KB: this is not a CSV export"
+                ) from None
+            raise ImportFileError(f"not readable as CSV: the header line: {exc}") from None
     if not header:
         raise ImportFileError("the file is empty (no header line)")
     names, seen = [], Counter()
@@ -189,9 +224,10 @@ def _csv_chunks(path: Path, encoding: str, chunk_rows: int, stats: ReadStats) ->
 
     lock = threading.Lock()  # pyarrow may call this from its parsing threads
 
-    def bad_row(_row: Any) -> str:
+    def bad_row(row: Any) -> str:
         with lock:
-            stats.skipped["malformed CSV line (wrong number of fields)"] += 1
+            number = getattr(row, "number", None)
+            stats.skip("malformed CSV line (wrong number of fields)", [number] if number and number > 0 else [], 1)
         return "skip"
 
     try:
@@ -207,12 +243,19 @@ def _csv_chunks(path: Path, encoding: str, chunk_rows: int, stats: ReadStats) ->
             ),
         )
         text = pd.StringDtype("pyarrow")
+        row = 2  # the header is row 1
         for batch in reader:
             for start in range(0, batch.num_rows, chunk_rows):
-                part = batch.slice(start, chunk_rows)
-                yield part.to_pandas(types_mapper=lambda t: text if t == pa.string() else None)
+                part = batch.slice(start, chunk_rows).to_pandas(
+                    types_mapper=lambda t: text if t == pa.string() else None
+                )
+                part.index = pd.RangeIndex(row, row + len(part))
+                row += len(part)
+                yield part
     except pa.ArrowInvalid as exc:
         message = str(exc)
+        if "Could not skip initial" in message:  # the header line with nothing after it, not even a newline
+            raise ImportFileError("no rows: the file holds only its header line") from None
         if "Empty CSV" in message:
             raise ImportFileError("the file is empty (no header line)") from None
         if "straddling" in message:
@@ -236,9 +279,15 @@ def _flatten(
     return out
 
 
-def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Records as a frame of text (numbers are stringified before pandas sees them: ids keep every digit)."""
-    return pd.DataFrame.from_records([_flatten(r) for r in records]).astype(object)
+def _frame(records: list[dict[str, str | None]], places: list[int]) -> pd.DataFrame:
+    """Flat records as a frame of text, indexed by their place in the file."""
+    return pd.DataFrame.from_records(records, index=pd.Index(places)).astype(object)
+
+
+def _has_surrogate(record: dict[str, str | None]) -> bool:
+    return any(v is not None and not v.isascii() and _SURROGATE.search(v) for v in record.values()) or any(
+        not k.isascii() and _SURROGATE.search(k) for k in record
+    )
 
 
 def _as_text(value: Any) -> str | None:
@@ -254,32 +303,86 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _batches(records: Iterator[Any], chunk_rows: int, stats: ReadStats) -> Iterator[pd.DataFrame]:
-    batch: list[dict[str, Any]] = []
-    for record in records:
+def _batches(records: Iterator[tuple[int, Any]], chunk_rows: int, stats: ReadStats) -> Iterator[pd.DataFrame]:
+    """(place, JSON value) -> frames of flat text records; values that are not usable objects are skipped."""
+    batch: list[dict[str, str | None]] = []
+    places: list[int] = []
+    for place, record in records:
         if not isinstance(record, dict):
-            stats.skipped["JSON value that is not an object"] += 1
+            stats.skip("JSON value that is not an object", [place])
             continue
-        batch.append(record)
+        try:
+            flat = _flatten(record)
+        except RecursionError:
+            stats.skip(f"JSON nested more than {MAX_JSON_DEPTH} levels deep", [place])
+            continue
+        if _has_surrogate(flat):
+            stats.skip("text with a lone surrogate escape (\\ud800-\\udfff: not a character)", [place])
+            continue
+        batch.append(flat)
+        places.append(place)
         if len(batch) >= chunk_rows:
-            yield _frame(batch)
-            batch = []
+            yield _frame(batch, places)
+            batch, places = [], []
     if batch:
-        yield _frame(batch)
+        yield _frame(batch, places)
 
 
-def _jsonl_records(handle: TextIO, stats: ReadStats) -> Iterator[Any]:
-    for line in handle:
+def _too_deep(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether JSON text nests deeper than MAX_JSON_DEPTH (counted on brackets outside strings, roughly)."""
+    part = text[start:end]
+    if part.count("[") + part.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in part:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with too deep nesting a ValueError instead of a RecursionError."""
+    if _too_deep(text):
+        raise _TooDeep
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise _TooDeep from None
+
+
+class _TooDeep(ValueError):
+    pass
+
+
+def _jsonl_records(handle: TextIO, stats: ReadStats) -> Iterator[tuple[int, Any]]:
+    for number, line in enumerate(handle, start=1):
         line = line.strip().lstrip("\ufeff")
         if not line:
             continue
         try:
-            yield json.loads(line)
+            yield number, _loads(line)
+        except _TooDeep:
+            stats.skip(f"JSON nested more than {MAX_JSON_DEPTH} levels deep", [number])
         except ValueError:
-            stats.skipped["line that is not valid JSON"] += 1
+            stats.skip("line that is not valid JSON", [number])
 
 
-def _array_items(handle: TextIO) -> Iterator[Any]:
+def _array_items(handle: TextIO) -> Iterator[tuple[int, Any]]:
     """The items of a top-level JSON array, decoded one at a time (the array is never held whole)."""
     decoder = json.JSONDecoder()
     buffer, pos, eof = "", 0, False
@@ -298,7 +401,7 @@ def _array_items(handle: TextIO) -> Iterator[Any]:
     buffer = buffer.lstrip("\ufeff \t\r\n")
     if not buffer.startswith("["):
         raise ImportFileError("not a JSON array")
-    pos = 1
+    pos, number = 1, 0
     while True:
         while True:
             while pos < len(buffer) and buffer[pos] in " \t\r\n,":
@@ -315,15 +418,22 @@ def _array_items(handle: TextIO) -> Iterator[Any]:
             if not eof and more():
                 continue
             raise ImportFileError(f"not valid JSON near character {exc.pos}: {exc.msg}") from None
+        except RecursionError:
+            raise ImportFileError(
+                f"record {number + 1} is JSON nested more than {MAX_JSON_DEPTH} levels deep: not an export of posts"
+            ) from None
         if end >= len(buffer) and not eof and more():
             continue  # a number may continue in the next block: decode it again
         pos = end
-        yield item
+        number += 1
+        yield number, item
 
 
 def _object_records(handle: TextIO) -> list[Any]:
     try:
-        document = json.load(handle)
+        document = _loads(handle.read())
+    except _TooDeep:
+        raise ImportFileError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep: not an export of posts") from None
     except ValueError as exc:
         raise ImportFileError(f"not valid JSON: {exc}") from None
     if isinstance(document, list):
@@ -353,4 +463,4 @@ def read_chunks(path: Path, fmt: str, encoding: str, chunk_rows: int, stats: Rea
         if head == "[":
             yield from _batches(_array_items(handle), chunk_rows, stats)
         else:  # an object wrapping the records (`{"data": [...]}`) is read whole
-            yield from _batches(iter(_object_records(handle)), chunk_rows, stats)
+            yield from _batches(enumerate(_object_records(handle), start=1), chunk_rows, stats)

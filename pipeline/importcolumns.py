@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+import platforms
 from frame import FRAME_COLUMNS
 from pipeline.filereaders import ImportFileError
 
@@ -152,7 +153,11 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "impressions",
         "impression_count",
         "public_metrics_impression_count",
+        "reach",
+        "total_reach",
     ),
+    # a total other tools report; stored as likes only on rows with no likes, replies, reposts or quotes
+    "engagements": ("engagements", "engagement", "total_engagements", "total_engagement", "engagement_total"),
     "url": ("url", "link", "permalink", "tweet_url", "post_url", "status_url", "permalink_url"),
     "lang": ("lang", "language"),
     "kind": ("kind", "post_type"),
@@ -172,7 +177,18 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "retrieved_at": ("retrieved_at", "collected_at", "fetched_at"),
 }
 REQUIRED_FIELDS = ("text", "created_at")
-MAPPABLE = tuple(f for f in FRAME_COLUMNS if f != "source")
+#: not a frame column: a file's engagement total (see pipeline.importer.to_frame).
+TOTAL_FIELD = "engagements"
+MAPPABLE = (*(f for f in FRAME_COLUMNS if f != "source"), TOTAL_FIELD)
+
+#: platform names other tools write -> the frame's name (compared without case or surrounding spaces).
+#: counts at or above this are taken as corrupt (rollups sum them in 64-bit integers).
+MAX_COUNT = 10**12
+#: times outside [MIN_TIME, MAX_TIME) are taken as wrong (and pandas keeps nanoseconds only 1677 to 2262).
+MIN_TIME = pd.Timestamp("1970-01-01", tz="UTC")
+MAX_TIME = pd.Timestamp("2200-01-01", tz="UTC")
+#: how much of a file's header the "missing columns" message quotes.
+HEADER_EXCERPT_CHARS = 200
 
 #: tried in order on a sample, then on the whole chunk (fast); what none reads goes to dateutil.
 TIME_FORMATS = ("ISO8601", "%Y-%m-%d %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y")
@@ -184,6 +200,38 @@ _NUMBER = r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 def normalise(name: str) -> str:
     """'Tweet Id' / 'tweet.id' / 'TWEET-ID' -> 'tweet_id'."""
     return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
+
+
+def platform_names(values: pd.Series) -> pd.Series:
+    """Platform names as the frame spells them: lower case, aliases resolved ('Twitter' -> 'x')."""
+    names = values.astype("string").str.strip().str.lower()
+    return names.replace(platforms.ALIASES)
+
+
+def platform_name(value: str) -> str:
+    """One platform name as the frame spells it ('HN' -> 'hackernews')."""
+    name = value.strip().lower()
+    return platforms.ALIASES.get(name, name)
+
+
+def _escaped(text: str) -> str:
+    """Printable as is; anything else (control characters, undecodable bytes) as a Python escape."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def header_excerpt(columns: list[str]) -> str:
+    """The file's column names for a message: escaped (no control characters), at most ~200 characters."""
+    if not columns:
+        return "none"
+    shown, used = [], 0
+    for column in columns:
+        text = _escaped(column[:40]) + ("..." if len(column) > 40 else "")
+        if used + len(text) > HEADER_EXCERPT_CHARS:
+            break
+        shown.append(text)
+        used += len(text) + 2
+    rest = len(columns) - len(shown)
+    return ", ".join(shown) + (f", ... ({len(columns)} columns)" if rest else "")
 
 
 def parse_mapping(items: Iterable[str] | str | None) -> dict[str, str]:
@@ -240,10 +288,15 @@ def resolve_columns(columns: Iterable[str], mapping: Mapping[str, str] | None = 
     if missing:
         wanted = "; ".join(f"{f} (looked for: {', '.join(FIELD_ALIASES[f][:8])}, ...)" for f in missing)
         raise ImportFileError(
-            f"missing columns: {wanted}. The file's columns: {', '.join(columns) or 'none'}. "
-            f'Name them with --map COLUMN=FIELD, e.g. --map "{columns[0] if columns else "Message"}={missing[0]}"'
+            f"missing columns: {wanted}. The file's columns: {header_excerpt(columns)}. "
+            f'Name them with --map COLUMN=FIELD, e.g. --map "{_example(columns)}={missing[0]}"'
         )
     return resolved
+
+
+def _example(columns: list[str]) -> str:
+    first = columns[0] if columns else ""
+    return first if first.isprintable() and 0 < len(first) <= 40 else "Message"
 
 
 def numbers(values: pd.Series) -> pd.Series:
@@ -251,6 +304,11 @@ def numbers(values: pd.Series) -> pd.Series:
     text = values.astype("string").str.replace(r"[,_ \t]", "", regex=True)
     ok = text.str.fullmatch(_NUMBER).fillna(False)
     return text.where(ok).astype("Float64").astype("float64")
+
+
+def too_big(counts: pd.Series) -> np.ndarray:
+    """Counts (numbers()) at or above MAX_COUNT, or infinite ('1e400'): corrupt, the row is skipped."""
+    return (counts.abs() >= MAX_COUNT).fillna(False).to_numpy(dtype=bool)
 
 
 def whole_ids(ids: pd.Series) -> pd.Series:
@@ -273,19 +331,26 @@ def _localise(utc: pd.Series, naive: np.ndarray, zone: ZoneInfo) -> pd.Series:
 
 
 def parse_times(values: pd.Series, zone: ZoneInfo) -> pd.Series:
-    """Text times -> UTC timestamps (NaT when unreadable); offsets honoured, naive ones in `zone`."""
+    """Text times -> UTC timestamps (NaT when unreadable or out of range); offsets honoured, naive ones in `zone`."""
+    return read_times(values, zone)[0]
+
+
+def read_times(values: pd.Series, zone: ZoneInfo) -> tuple[pd.Series, np.ndarray]:
+    """(UTC timestamps, out of range): NaT where unreadable, and where before MIN_TIME or from MAX_TIME on
+    (those are also True in the second array, so they can be skipped with their own reason)."""
     text = values.astype("string").str.strip()
     epochs = numbers(text)
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    epochs = epochs.where(epochs.abs() < 1e15)  # beyond any epoch in milliseconds: out of range below
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
     is_number = epochs.notna().to_numpy()
     if is_number.any():
         seconds = epochs[is_number]
         seconds = seconds.where(seconds.abs() < 1e11, seconds / 1000.0)  # milliseconds
-        out[is_number] = pd.to_datetime(seconds, unit="s", utc=True, errors="coerce").array
+        out[is_number] = pd.to_datetime(seconds, unit="s", utc=True, errors="coerce").astype(out.dtype).array
     rest = text.notna().to_numpy() & ~is_number
     if rest.any():
         strings = text[rest]
-        parsed = pd.Series(pd.NaT, index=strings.index, dtype="datetime64[ns, UTC]")
+        parsed = pd.Series(pd.NaT, index=strings.index, dtype="datetime64[us, UTC]")
         todo = strings
         for fmt in TIME_FORMATS:
             if todo.empty:
@@ -293,17 +358,20 @@ def parse_times(values: pd.Series, zone: ZoneInfo) -> pd.Series:
             sample = todo.head(50)
             if pd.to_datetime(sample, format=fmt, utc=True, errors="coerce").isna().all():
                 continue
-            got = pd.to_datetime(todo, format=fmt, utc=True, errors="coerce")
+            got = pd.to_datetime(todo, format=fmt, utc=True, errors="coerce").astype(parsed.dtype)
             parsed[got.index[got.notna()]] = got[got.notna()]
             todo = todo[got.isna()]
         if not todo.empty:  # anything else dateutil can read (month first when ambiguous)
-            got = pd.to_datetime(todo, format="mixed", utc=True, errors="coerce")
+            got = pd.to_datetime(todo, format="mixed", utc=True, errors="coerce").astype(parsed.dtype)
             parsed[got.index] = got
         if str(zone) != "UTC":  # parsed as UTC already; only other zones need the naive ones found
             naive = ~strings.str.contains(_HAS_ZONE, regex=True).fillna(False).to_numpy(dtype=bool)
             parsed = _localise(parsed, naive, zone)
         out[rest] = parsed.array
-    return out.astype("datetime64[ns, UTC]")
+    outside = (out.notna() & ((out < MIN_TIME) | (out >= MAX_TIME))).to_numpy(dtype=bool) | (
+        numbers(text).notna() & epochs.isna()
+    ).to_numpy(dtype=bool)
+    return out.mask(outside).astype("datetime64[ns, UTC]"), outside
 
 
 def derived_ids(platform: pd.Series, author: pd.Series, created: pd.Series, text: pd.Series) -> pd.Series:

@@ -3,9 +3,22 @@
 Columns are matched by their usual names (pipeline.importcolumns.FIELD_ALIASES) or
 explicitly with `mapping` (`--map "Posted=created_at"`). Rows go through pipeline.ingest, so
 they are scored and flagged like collected ones; rows without text or a readable date are
-skipped and counted by reason. Importing a file again changes nothing: ids come from the
+skipped and counted by reason, with the first few rows (lines, records) named. Importing a file again changes nothing: ids come from the
 file, or, when it has none, from a hash of platform, author, time and text; `retrieved_at`
 is the file's modification time unless the file says otherwise.
+
+Platforms: the usual names other tools write are read as ours (`Twitter` -> `x`, `HN` ->
+`hackernews`: platforms.ALIASES); networks no collector covers (`instagram`,
+`facebook`, `linkedin`, `youtube`, `tiktok`) are platforms of their own (frame.PLATFORMS).
+
+Engagement: `Likes`/`Reactions` -> likes, `Comments` -> replies, `Shares` -> reposts,
+`Impressions`/`Reach` -> views (importcolumns.FIELD_ALIASES). A total (`Engagement`,
+`Engagements`) has no column of its own: on a row with none of likes, replies, reposts or
+quotes it is stored as likes, so the row's engagements equal the file's total; a row that has
+those parts ignores the total.
+
+Bad values: a date before 1970 or from 2200 on, or a count of MAX_COUNT or more (`1e400`,
+2^63), skips its row with that reason; the rest of the file is imported.
 
 Times: offsets in the data ("+02:00", "Z", "-0800") are honoured; times without one are in
 `timezone` (default UTC); numbers are Unix epochs (seconds, or milliseconds when large).
@@ -31,19 +44,33 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-import platforms
 from collectors.base import CollectResult, FatalError
 from collectors.keywords import KeywordMatcher
 from config import Brand, Config, Source
 from frame import KINDS, PLATFORMS, empty_frame
-from pipeline.filereaders import ImportFileError, ReadStats, detect_encoding, detect_format, read_chunks
+from pipeline.filereaders import (
+    UNITS,
+    ImportFileError,
+    ReadStats,
+    detect_encoding,
+    detect_format,
+    read_chunks,
+)
 from pipeline.importcolumns import (
+    MAX_COUNT,
+    MAX_TIME,
+    MIN_TIME,
+    TOTAL_FIELD,
     bounded_ids,
     derived_ids,
     numbers,
     parse_mapping,
     parse_times,
+    platform_name,
+    platform_names,
+    read_times,
     resolve_columns,
+    too_big,
     whole_ids,
 )
 from pipeline.ingest import ingest
@@ -52,6 +79,7 @@ T = TypeVar("T")
 DEFAULT_PLATFORM = "csv"
 CHUNK_ROWS = 200_000  # rows per read and per ingest transaction: bounded memory, few transactions
 COUNT_FIELDS = ("author_followers", "likes", "replies", "reposts", "quotes", "views")
+PARTS = ("likes", "replies", "reposts", "quotes")  # what analysis.engagement adds up
 _TRUE = {"true", "1", "yes", "y", "t"}
 
 
@@ -66,16 +94,41 @@ class ImportResult:
     skipped: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: skip reason -> the first few places (rows, lines or records: `unit`) skipped for it
+    where: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def unit(self) -> str:
+        """How places in this file are counted: CSV rows (the header is row 1), JSON Lines lines, JSON records."""
+        return UNITS.get(self.fmt, "row")
+
+    @property
+    def nothing_stored(self) -> bool:
+        """Rows were read and every one was skipped: the import failed (`cli.py import` exits 1)."""
+        return self.rows > 0 and self.new == 0 and self.already_stored == 0 and sum(self.skipped.values()) > 0
+
+    def _places(self, reason: str, count: int) -> str:
+        places = self.where.get(reason)
+        if not places:
+            return ""
+        more = ", ..." if count > len(places) else ""
+        unit = self.unit if len(places) == 1 and not more else f"{self.unit}s"
+        return f" ({unit} {', '.join(str(p) for p in places)}{more})"
 
     def lines(self) -> list[str]:
-        """What `cli.py import` prints: the totals, then one line per skip reason."""
+        """What `cli.py import` prints: the totals, then one line per skip reason with its first places."""
         out = [
             *(f"note: {n}" for n in self.notes),
             f"{self.path.name} ({self.fmt}, {self.encoding}): {self.rows:,} rows read, {self.new:,} new, "
             f"{self.already_stored:,} already stored, {sum(self.skipped.values()):,} skipped "
             f"in {self.seconds:.1f} s",
         ]
-        out += [f"  skipped {count:,}: {reason}" for reason, count in self.skipped.most_common()]
+        out += [
+            f"  skipped {count:,}: {reason}{self._places(reason, count)}"
+            for reason, count in self.skipped.most_common()
+        ]
+        if self.nothing_stored:
+            out.append("nothing imported: every row was skipped (see the reasons above)")
         return out
 
 
@@ -130,10 +183,21 @@ def _own(rows: pd.DataFrame, explicit: pd.Series, ctx: _Context) -> pd.Series:
     return own.astype(bool)
 
 
+def _drop(rows: pd.DataFrame, bad: pd.Series | np.ndarray, reason: str, skipped: ReadStats) -> pd.DataFrame:
+    """`rows` without the `bad` ones, which are counted under `reason` with their places (the index)."""
+    mask = np.asarray(bad, dtype=bool)
+    if mask.any():
+        skipped.skip(reason, rows.index[mask][:5].tolist(), int(mask.sum()))
+    return rows[~mask]
+
+
 def to_frame(
-    chunk: pd.DataFrame, columns: Mapping[str, tuple[str, ...]], ctx: _Context, skipped: Counter[str]
+    chunk: pd.DataFrame, columns: Mapping[str, tuple[str, ...]], ctx: _Context, skipped: ReadStats
 ) -> pd.DataFrame:
-    """One chunk of file rows as the mention frame; unusable rows dropped and counted in `skipped`."""
+    """One chunk of file rows as the mention frame; unusable rows dropped and counted in `skipped`.
+
+    The chunk's index is each row's place in the file (pipeline.filereaders), so skips can name it.
+    """
     rows = pd.DataFrame(index=chunk.index)
     for target in (
         "text",
@@ -148,24 +212,26 @@ def to_frame(
     ):
         rows[target] = _text(chunk, columns, target)
     rows["text"] = rows["text"].str.replace("\r\n", "\n", regex=False)
-    no_text = rows["text"].isna()
-    skipped["no text"] += int(no_text.sum())
-    rows = rows[~no_text]
+    rows = _drop(rows, rows["text"].isna(), "no text", skipped)
     keep = rows.index
-    rows["created_at"] = parse_times(_text(chunk, columns, "created_at")[keep], ctx.zone)
-    no_date = rows["created_at"].isna()
-    skipped["no parseable date"] += int(no_date.sum())
-    rows = rows[~no_date]
+    rows["created_at"], outside = read_times(_text(chunk, columns, "created_at")[keep], ctx.zone)
+    reason = f"date outside the supported range ({MIN_TIME.year} to {MAX_TIME.year - 1})"
+    rows = _drop(rows, outside, reason, skipped)
+    rows = _drop(rows, rows["created_at"].isna(), "no parseable date", skipped)
     keep = rows.index
-    platform = _text(chunk, columns, "platform")[keep].str.strip().str.lower().replace(platforms.ALIASES)
+    platform = platform_names(_text(chunk, columns, "platform")[keep])
     rows["platform"] = ctx.platform or platform.fillna(DEFAULT_PLATFORM)
     unknown = ~rows["platform"].isin(PLATFORMS)
-    for name, count in rows.loc[unknown, "platform"].value_counts().items():
-        skipped[f"unknown platform {name!r}"] += int(count)
-    rows = rows[~unknown]
+    for name in rows.loc[unknown, "platform"].unique():
+        rows = _drop(rows, rows["platform"] == name, f"unknown platform {name!r}", skipped)
     keep = rows.index
-    for target in COUNT_FIELDS:
-        rows[target] = numbers(_text(chunk, columns, target)[keep])
+    for target in (*COUNT_FIELDS, TOTAL_FIELD):
+        rows[target] = numbers(_text(chunk, columns, target)[rows.index])  # rows.index: a drop may have happened
+        rows = _drop(rows, too_big(rows[target]), f"{target} of {MAX_COUNT:,} or more (not a real count)", skipped)
+    keep = rows.index
+    parts = rows[list(PARTS)].notna().any(axis=1)
+    rows["likes"] = rows["likes"].where(parts, rows[TOTAL_FIELD])  # a total only where the file gives no parts
+    rows = rows.drop(columns=[TOTAL_FIELD])
     ids = whole_ids(_text(chunk, columns, "post_id")[keep])
     for target in ("parent_id", "thread_id"):
         rows[target] = whole_ids(rows[target])
@@ -196,12 +262,11 @@ def to_frame(
     rows["author_handle"] = rows["author_handle"].str.slice(0, 256)  # the store's column sizes
     rows["lang"] = rows["lang"].str.slice(0, 16)
     repeated = rows.duplicated(["platform", "post_id"], keep="last")
-    skipped["repeated id in the file (the last row is kept)"] += int(repeated.sum())
-    return rows[~repeated]
+    return _drop(rows, repeated, "repeated id in the file (the last row is kept)", skipped)
 
 
 def _context(config: Config, path: Path, platform: str | None, brand: str | None, timezone: str) -> _Context:
-    platform = platforms.canonical(platform) or platform if platform is not None else None
+    platform = platform_name(platform) if platform is not None else None
     if platform is not None and platform not in PLATFORMS:
         raise ImportFileError(f"--platform {platform!r}: expected one of {', '.join(PLATFORMS)}")
     chosen = None
@@ -248,7 +313,7 @@ def _open(path: Path, encoding: str | None) -> _Read:
 
 
 def _frames(
-    read: _Read, ctx: _Context, mapping: Mapping[str, str] | None, chunk_rows: int, skipped: Counter[str]
+    read: _Read, ctx: _Context, mapping: Mapping[str, str] | None, chunk_rows: int, skipped: ReadStats
 ) -> Iterator[tuple[int, pd.DataFrame]]:
     """(rows read, mention frame) per chunk; unusable rows counted in `skipped`."""
     columns: dict[str, tuple[str, ...]] | None = None
@@ -260,7 +325,7 @@ def _frames(
             except ImportFileError:
                 if read.fmt == "csv" or first:
                     raise  # the header (or the first records) lack what every row needs
-                skipped["record without the text or date fields"] += len(chunk)
+                skipped.skip("record without the text or date fields", chunk.index[:5].tolist(), len(chunk))
                 continue
             finally:
                 first = False
@@ -301,7 +366,7 @@ def import_file(
     read = _open(Path(path), encoding)
     ctx = _context(config, read.path, platform, brand, timezone)
     result = ImportResult(path=read.path, fmt=read.fmt, encoding=read.encoding, notes=[read.note] if read.note else [])
-    mapped: Counter[str] = Counter()  # written by the reading thread, merged when it is done
+    mapped = ReadStats()  # written by the reading thread, merged when it is done
     for rows, frame in _prefetched(_frames(read, ctx, mapping, chunk_rows, mapped)):
         result.rows += rows
         if len(frame):
@@ -311,9 +376,12 @@ def import_file(
             result.skipped.update(stored.skipped)
         if progress is not None:
             progress(result)
-    result.skipped.update(mapped)
-    result.skipped.update(read.stats.skipped)
+    mapped.update(read.stats)
+    result.skipped.update(mapped.skipped)
+    result.where = mapped.where
     result.skipped = Counter({k: v for k, v in result.skipped.items() if v})
+    if result.rows == 0 and not result.skipped:
+        raise ImportFileError("no rows: the file holds no records (only a header, or nothing)")
     result.seconds = time.perf_counter() - started
     return result
 
@@ -347,7 +415,7 @@ class FileCollector:
         fingerprint = f"{stat.st_size}:{stat.st_mtime_ns}"
         if cursor == fingerprint:
             return CollectResult(empty_frame(), cursor)
-        skipped: Counter[str] = Counter()
+        skipped = ReadStats()
         frames, total = [], 0
         try:
             read = _open(self.path, None)
@@ -363,9 +431,9 @@ class FileCollector:
                 frames.append(frame)
         except ImportFileError as exc:
             raise FatalError(f"{self.path.name}: {exc}") from None
-        skipped.update(read.stats.skipped)
+        skipped.update(read.stats)
         frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
-        return CollectResult(frame, fingerprint, Counter({k: v for k, v in skipped.items() if v}))
+        return CollectResult(frame, fingerprint, Counter({k: v for k, v in skipped.skipped.items() if v}))
 
 
 def _source_mapping(value: Any) -> dict[str, str]:

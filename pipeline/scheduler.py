@@ -141,11 +141,14 @@ class ReportJob:
         return week, Path(self.config.reports.dir) / week
 
     def __call__(self, only_if_missing: bool = False) -> Path | None:
-        from pipeline.export import export_week
+        from pipeline.export import export_week, is_complete
 
         week, out = self.target()
-        if only_if_missing and (out / "mentions.csv").exists():
-            return None
+        if only_if_missing:  # the catch-up at start: only a missing (or incomplete) last full week is written
+            if is_complete(out):
+                log.info("weekly report %s is already at %s: not written at start", week, out)
+                return None
+            log.info("weekly report %s is missing at %s: writing it now", week, out)
         try:
             result = export_week(self.engine, self.config, week, None, None)
         except Exception:  # a failed report never stops collection

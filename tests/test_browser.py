@@ -200,9 +200,9 @@ def test_every_page_a_queue_action_and_a_download(server: dict, browser) -> None
     page.get_by_text("summary rows").first.wait_for(timeout=WAIT_MS)
     settle(page)
     shoot(page, "reports")
-    week = (
-        page.locator("code").filter(has_text="cli.py export --week").first.inner_text().split("--week ")[1].split()[0]
-    )
+    command = page.locator("code").filter(has_text="cli.py export --week").first.inner_text().split()
+    week = command[command.index("--week") + 1]
+    brand = command[command.index("--brand") + 1] if "--brand" in command else None  # the sidebar's brand
     with page.expect_download(timeout=WAIT_MS) as download:
         page.get_by_role("button", name="Download mentions.csv").click()
     saved = server["folder"] / "downloaded-mentions.csv"
@@ -210,7 +210,7 @@ def test_every_page_a_queue_action_and_a_download(server: dict, browser) -> None
     data = saved.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfplatform,post_id,url,created_at,brand")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    frame, _, _ = export.week_frames(server["engine"], server["config"], week)
+    frame, _, _ = export.week_frames(server["engine"], server["config"], week, brand)
     assert len(rows) - 1 == len(frame) > 0
     assert [r[1] for r in rows[1:]] == list(frame["post_id"].astype(str))
 

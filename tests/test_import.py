@@ -66,7 +66,7 @@ def test_tool_export_csv_maps_common_columns_and_honours_offsets(sqlite_engine) 
             .where(mentions.c.post_id == "570306133677760513")
         ).one()
     assert tuple(state) == ("570301031407624196", "replied")  # scored and flagged like collected ones
-    assert "  skipped 1: no text" in result.lines()
+    assert "  skipped 1: no text (row 6)" in result.lines()  # spreadsheet rows: the header is row 1
 
 
 def test_importing_the_same_file_again_changes_nothing(engine) -> None:  # type: ignore[no-untyped-def]

@@ -267,6 +267,7 @@ def test_reports_page_previews_what_the_export_writes(store: Store) -> None:
     weeks = at.selectbox(key="report_week").options
     assert weeks[0] == "2026-W47" and "2026-W46" in weeks
     at.selectbox(key="report_week").set_value("2026-W46").run()
+    at.selectbox(key="report_brand").set_value("All brands").run()  # it opens on the sidebar's brand
     assert not at.exception
     frame, summary, _ = export.week_frames(store.engine, load(), "2026-W46", None)
     assert f"**2026-W46** · {len(frame):,} mentions · {len(summary):,} summary rows" in texts(at)

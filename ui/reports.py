@@ -31,6 +31,25 @@ TIMEOUT_SECONDS = 900
 HEAD_ROWS = 20
 
 
+def now() -> datetime:
+    """The page's clock (tests set it): which week is the last full one."""
+    return datetime.now(UTC)
+
+
+def default_week(weeks: list[str], moment: datetime) -> int:
+    """Index in `weeks` (newest first) of the week the page opens on: the last full week, as `cli.py export`.
+
+    When that week has no mentions, the newest week before it that has; else the newest week.
+    """
+    from analysis.reports import default_week as last_full
+
+    wanted = last_full(moment)
+    for index, week in enumerate(weeks):
+        if week <= wanted:  # YYYY-Www sorts as text
+            return index
+    return 0
+
+
 class ReportError(Exception):
     """The export command failed; the message is its own one-line explanation."""
 
