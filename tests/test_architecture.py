@@ -39,7 +39,19 @@ def breaks(path: Path, forbidden: tuple[str, ...]) -> list[str]:
 
 #: layer -> top-level packages it must not import (docs/architecture.md, "What each layer may import").
 RULES: dict[str, tuple[str, ...]] = {
-    "redact": ("frame", "platforms", "config", "collectors", "store", "analysis", "pipeline", "ui", "pages", "app", "cli"),
+    "redact": (
+        "frame",
+        "platforms",
+        "config",
+        "collectors",
+        "store",
+        "analysis",
+        "pipeline",
+        "ui",
+        "pages",
+        "app",
+        "cli",
+    ),
     "platforms": ("frame", "config", "collectors", "store", "analysis", "pipeline", "ui", "pages", "app", "cli"),
     "frame": ("config", "collectors", "store", "analysis", "pipeline", "ui", "pages", "app", "cli"),
     "config": ("collectors", "store", "pipeline", "ui", "pages", "app", "cli"),
