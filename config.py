@@ -103,6 +103,9 @@ class Config:
     brands: tuple[Brand, ...]
     sources: tuple[Source, ...]
     reports: Reports = Reports()
+    alerts: tuple[AlertRule, ...] = ()  # alerts settings (temporary copy, see the block at the end)
+    dashboard: DashboardSettings = field(default_factory=lambda: DashboardSettings())
+    scheduler: SchedulerSettings = field(default_factory=lambda: SchedulerSettings())
 
     @property
     def is_builtin_demo(self) -> bool:
@@ -275,8 +278,9 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
     """Validate a parsed TOML document; raise ConfigError listing every problem."""
     label = str(path) if path else "built-in demo config"
     errors: list[str] = []
-    for key in sorted(set(data) - {"brands", "sources", "reports"}):
-        errors.append(f"{key}: unknown top-level key (allowed: brands, sources, reports)")
+    top = {"brands", "sources", "reports", "alerts", "dashboard", "scheduler"}
+    for key in sorted(set(data) - top):
+        errors.append(f"{key}: unknown top-level key (allowed: {', '.join(sorted(top))})")
     raw_brands = data.get("brands", [])
     if not isinstance(raw_brands, list) or not raw_brands:
         errors.append("brands: at least one [[brands]] table is required")
@@ -294,9 +298,19 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
     for dup in sorted({n for n in source_names if source_names.count(n) > 1}):
         errors.append(f"sources: the name {dup!r} is used twice (names must be unique)")
     reports = _parse_reports(errors, data.get("reports"))
+    alerts, dashboard, scheduler = _parse_alert_settings(errors, data, set(names), set(source_names))
     if errors:
         raise ConfigError(f"{label}:\n  " + "\n  ".join(errors))
-    return Config(path=path, brands=tuple(brands), sources=tuple(sources), reports=reports)
+    NOTIFY_CREDENTIALS.update(name for rule in alerts for name in rule.notify)
+    return Config(
+        path=path,
+        brands=tuple(brands),
+        sources=tuple(sources),
+        reports=reports,
+        alerts=alerts,
+        dashboard=dashboard,
+        scheduler=scheduler,
+    )
 
 
 def resolve_config_path(explicit: str | os.PathLike[str] | None = None) -> Path | None:
@@ -350,7 +364,7 @@ def credential(name: str, root: Path | None = None) -> str | None:
     Only names listed in CREDENTIALS are read. Values are never logged or shown; callers
     report a missing credential by its name only.
     """
-    if name not in CREDENTIALS:
+    if name not in CREDENTIALS and name not in NOTIFY_CREDENTIALS:
         raise KeyError(f"{name} is not a known credential")
     value = os.environ.get(name)
     if value:
@@ -365,3 +379,141 @@ def credential(name: str, root: Path | None = None) -> str | None:
 def missing_credentials(names: list[str], root: Path | None = None) -> list[str]:
     """The names among `names` that have no value anywhere."""
     return [n for n in names if not credential(n, root)]
+
+
+# --- alerts settings: temporary copy, replaced by the config engineer's models at merge ---
+from typing import Annotated, Literal  # noqa: E402
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator  # noqa: E402
+
+#: delivery credential names listed in [[alerts]] notify (credential() reads these too).
+NOTIFY_CREDENTIALS: set[str] = set()
+ALERT_KINDS = (
+    "volume_spike", "negative_spike", "sla_breach", "high_reach", "source_failing", "source_silent", "weekly_report",
+)  # fmt: skip
+
+
+class _AlertBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+    brand: str
+    notify: tuple[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")], ...] = Field(min_length=1)
+    cooldown_seconds: int = 6 * 3600
+    give_up_after_seconds: int = 24 * 3600
+
+    @model_validator(mode="before")
+    @classmethod
+    def _intervals(cls, raw: Any) -> Any:
+        if isinstance(raw, dict):
+            raw = dict(raw)
+            for key, default in (("cooldown", "6h"), ("give_up_after", "24h")):
+                try:
+                    raw[f"{key}_seconds"] = parse_interval(raw.pop(key, default))
+                except ValueError as exc:
+                    raise ValueError(f"{key}: {exc}") from None
+        return raw
+
+
+class SpikeRule(_AlertBase):
+    when: Literal["volume_spike", "negative_spike"]
+    platform: str | None = None
+    period: Literal["hour", "day"] = "hour"
+    sigma: float = Field(3.0, gt=0)
+    min_count: int = Field(5, ge=0)
+
+
+class SlaBreachRule(_AlertBase):
+    when: Literal["sla_breach"]
+    at_fraction: float = Field(1.0, gt=0, le=1)
+
+
+class HighReachRule(_AlertBase):
+    when: Literal["high_reach"]
+    followers: int | None = Field(None, ge=0)
+    engagements: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> HighReachRule:
+        if self.followers is None and self.engagements is None:
+            raise ValueError("set followers and/or engagements")
+        return self
+
+
+class SourceFailingRule(_AlertBase):
+    when: Literal["source_failing"]
+    source: str | None = None
+    runs: int = Field(3, ge=1)
+
+
+class SourceSilentRule(_AlertBase):
+    when: Literal["source_silent"]
+    source: str | None = None
+    factor: float = Field(3.0, gt=0)
+
+
+class WeeklyReportRule(_AlertBase):
+    when: Literal["weekly_report"]
+
+
+AlertRule = Annotated[
+    SpikeRule | SlaBreachRule | HighReachRule | SourceFailingRule | SourceSilentRule | WeeklyReportRule,
+    Field(discriminator="when"),
+]
+_ALERT_RULE: TypeAdapter[Any] = TypeAdapter(AlertRule)
+
+
+class DashboardSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    url: str | None = None
+
+
+class SchedulerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    alert_every_seconds: int = 60
+
+
+def _parse_alert_settings(
+    errors: list[str], data: dict[str, Any], brands: set[str], sources: set[str]
+) -> tuple[tuple[Any, ...], DashboardSettings, SchedulerSettings]:
+    rules: list[Any] = []
+    raw_rules = data.get("alerts", [])
+    if not isinstance(raw_rules, list):
+        errors.append("alerts: expected [[alerts]] tables")
+        raw_rules = []
+    for i, raw in enumerate(raw_rules):
+        where = f"alerts[{i}]" + (f" ({raw['name']})" if isinstance(raw, dict) and raw.get("name") else "")
+        if isinstance(raw, dict) and raw.get("when") not in ALERT_KINDS:
+            errors.append(f"{where}.when: {raw.get('when')!r} is not one of {', '.join(ALERT_KINDS)}")
+            continue
+        try:
+            rule = _ALERT_RULE.validate_python(raw)
+        except (ValidationError, ValueError) as exc:
+            for err in exc.errors() if isinstance(exc, ValidationError) else [{"loc": (), "msg": str(exc)}]:
+                loc = [str(p) for p in err["loc"] if str(p) not in ALERT_KINDS and not str(p).endswith("Rule")]
+                errors.append(f"{where}{'.' + '.'.join(loc) if loc else ''}: {err['msg']}")
+            continue
+        if rule.brand not in brands:
+            errors.append(f"{where}.brand: {rule.brand!r} is not a configured brand ({', '.join(sorted(brands))})")
+        if getattr(rule, "source", None) is not None and rule.source not in sources:
+            errors.append(f"{where}.source: {rule.source!r} is not a configured source")
+        if getattr(rule, "platform", None) is not None and rule.platform not in PLATFORMS:
+            errors.append(f"{where}.platform: {rule.platform!r} is not one of {', '.join(PLATFORMS)}")
+        rules.append(rule)
+    names = [r.name for r in rules]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        errors.append(f"alerts: the name {dup!r} is used twice (names must be unique)")
+    dashboard, scheduler = DashboardSettings(), SchedulerSettings()
+    try:
+        dashboard = DashboardSettings.model_validate(data.get("dashboard", {}))
+    except ValidationError as exc:
+        errors += [f"dashboard.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    raw_scheduler = data.get("scheduler", {})
+    try:
+        if isinstance(raw_scheduler, dict) and "alert_every" in raw_scheduler:
+            raw_scheduler = {"alert_every_seconds": parse_interval(raw_scheduler["alert_every"])} | {
+                k: v for k, v in raw_scheduler.items() if k != "alert_every"
+            }
+        scheduler = SchedulerSettings.model_validate(raw_scheduler)
+    except ValueError as exc:
+        errors.append(f"scheduler.alert_every: {exc}")
+    return tuple(rules), dashboard, scheduler
