@@ -47,9 +47,30 @@ BUSINESS_HOURS_SLACK = timedelta(days=14)
 REPORT_FILES = ("mentions.csv", "summary.csv", "notes.txt")
 OPEN_STATUSES = ("new", "assigned")
 
-# apprise logs through the "apprise" logger; its text may hold a URL or a token, so it never
-# reaches the application's handlers: send() captures it for the (redacted) error message.
-logging.getLogger("apprise").propagate = False
+#: every secret piece of a delivery URL this process has used (redacted from the loggers below).
+_SECRETS: set[str] = set()
+
+
+class _Redact(logging.Filter):
+    """On apprise's and urllib3's loggers: their text may hold a delivery URL, a token in its
+    path or a user name, so records below `floor` are dropped and the rest are redacted."""
+
+    def __init__(self, floor: int = logging.NOTSET) -> None:
+        super().__init__()
+        self.floor = floor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < self.floor:
+            return False
+        secrets = sorted(_SECRETS, key=len, reverse=True)
+        if secrets:
+            record.msg, record.args = redact(record.getMessage(), secrets), ()
+        return True
+
+
+logging.getLogger("apprise").addFilter(_Redact(logging.WARNING))
+for _name in ("urllib3.connectionpool", "urllib3.util.retry", "requests"):
+    logging.getLogger(_name).addFilter(_Redact())
 
 
 def deadline(created_at: datetime, sla_hours: float, business_hours: Any = None) -> datetime:
@@ -101,6 +122,7 @@ def send(channel: str, message: Message, root: Path | None = None) -> str | None
     if not url:
         return f"credential {channel} is not set (environment, .env or .streamlit/secrets.toml)"
     secrets = secret_parts(url)
+    _SECRETS.update(secrets)
     try:
         with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as output:
             server = apprise.Apprise()
