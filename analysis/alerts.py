@@ -31,7 +31,6 @@ import pandas as pd
 
 from analysis import trends
 from analysis.engagement import mention_engagement
-from analysis.periods import period_start
 
 #: the charts' spike baseline: the previous 7 periods (ui.metrics.SPIKE_WINDOW).
 SPIKE_WINDOW = 7
@@ -104,7 +103,8 @@ def when_text(moment: datetime) -> str:
 
 def spike_history_start(period: str, now: datetime) -> datetime:
     """The first hour of rollup rows a spike rule needs: the window before the last full period."""
-    current = _utc(period_start(pd.Series([pd.Timestamp(_utc(now))]), period).iloc[0])  # type: ignore[arg-type]
+    moment = _utc(now).replace(minute=0, second=0, microsecond=0)
+    current = moment.replace(hour=0) if period == "day" else moment
     return current - STEP[period] * (SPIKE_WINDOW + 1)
 
 

@@ -46,6 +46,7 @@ WEEKLY_WINDOW = timedelta(days=8)
 BUSINESS_HOURS_SLACK = timedelta(days=14)
 REPORT_FILES = ("mentions.csv", "summary.csv", "notes.txt")
 OPEN_STATUSES = ("new", "assigned")
+ROLLUP_KEYS = ("hour", "brand", "platform", "kind", "is_own")
 
 #: every secret piece of a delivery URL this process has used (redacted from the loggers below).
 _SECRETS: set[str] = set()
@@ -201,13 +202,20 @@ def evaluate(engine: Engine, config: Config, rule: Any, now: datetime) -> list[A
     """The events `rule` sees as of `now` (before the cooldown)."""
     with engine.connect() as conn:
         if rule.when in ("volume_spike", "negative_spike"):
+            # the rollup rows summed per hour in SQL (a range over the rollup's primary key)
             r = rollup_hourly
-            query = select(r).where(r.c.hour >= rules_.spike_history_start(rule.period, now), r.c.hour <= now)
-            query = query.where(r.c.brand == rule.brand, r.c.is_own.is_(False))
+            sums = [func.sum(c).label(c.name) for c in r.columns if c.name not in ROLLUP_KEYS]
+            query = (
+                select(r.c.hour, *sums)
+                .where(r.c.hour >= rules_.spike_history_start(rule.period, now), r.c.hour <= now)
+                .where(r.c.brand == rule.brand, r.c.is_own.is_(False))
+                .group_by(r.c.hour)
+            )
             if rule.platform is not None:
                 query = query.where(r.c.platform == rule.platform)
-            rollup = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in r.columns])
+            rollup = _frame(conn.execute(query), ["hour", *(c.name for c in sums)])
             rollup["hour"] = pd.to_datetime(rollup["hour"], utc=True)
+            rollup = rollup.assign(brand=rule.brand, platform=rule.platform or "all", is_own=False)
             return rules_.spike_events(rule, rollup, now)
         if rule.when == "sla_breach":
             brand = config.brand(rule.brand)
