@@ -385,7 +385,8 @@ def compose(events: Sequence[AlertEvent], dashboard_url: str | None = None) -> M
         head = f"[{first.brand}] {title}"
         lines.append(f"{title} for {first.brand} (rule {first.rule}), since {when_text(since)}:")
         lines.append(first.text)
-        lines += [f"Post: {link}" for link in first.links]
+        label = "Top posts" if first.kind in ("volume_spike", "negative_spike") else "Post"
+        lines += [f"{label}: {link}" if i == 0 else f"{' ' * len(label)}  {link}" for i, link in enumerate(first.links)]
     else:
         head = f"[{first.brand}] {len(events)} x {title}"
         lines.append(f"{len(events)} x {title} for {first.brand} (rule {first.rule}), since {when_text(since)}:")

@@ -20,7 +20,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -198,6 +198,25 @@ def _runs(conn: Any, source: str) -> pd.DataFrame:
     return _frame(conn.execute(query), ["id", "started_at", "status", "error", "new"])
 
 
+def _with_top_posts(conn: Any, rule: Any, event: AlertEvent, n: int = 3) -> AlertEvent:
+    """The spike's event with links to the period's `n` most engaged posts by others (negative ones for a negative spike)."""
+    m = mentions
+    engagement = sum(func.coalesce(m.c[c], 0) for c in COUNT_FIELDS)
+    query = select(m.c.url).where(
+        m.c.brand == rule.brand,
+        m.c.created_at >= event.since,
+        m.c.created_at < event.since + rules_.STEP[rule.period],
+        m.c.is_own.is_(False),
+        m.c.url.is_not(None),
+    )
+    if rule.platform is not None:
+        query = query.where(m.c.platform == rule.platform)
+    if rule.when == "negative_spike":
+        query = query.where(m.c.sentiment_label == "negative")
+    links = tuple(row[0] for row in conn.execute(query.order_by(engagement.desc(), m.c.id.desc()).limit(n)))
+    return replace(event, links=links)
+
+
 def evaluate(engine: Engine, config: Config, rule: Any, now: datetime) -> list[AlertEvent]:
     """The events `rule` sees as of `now` (before the cooldown)."""
     with engine.connect() as conn:
@@ -216,7 +235,7 @@ def evaluate(engine: Engine, config: Config, rule: Any, now: datetime) -> list[A
             rollup = _frame(conn.execute(query), ["hour", *(c.name for c in sums)])
             rollup["hour"] = pd.to_datetime(rollup["hour"], utc=True)
             rollup = rollup.assign(brand=rule.brand, platform=rule.platform or "all", is_own=False)
-            return rules_.spike_events(rule, rollup, now)
+            return [_with_top_posts(conn, rule, e) for e in rules_.spike_events(rule, rollup, now)]
         if rule.when == "sla_breach":
             brand = config.brand(rule.brand)
             hours = timedelta(hours=brand.sla_hours)

@@ -12,7 +12,7 @@ import socket
 import threading
 import tomllib
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -223,7 +223,7 @@ def test_spike_rule_is_the_charts_rule() -> None:
     rollup = pd.DataFrame(
         {"hour": hours, "brand": "Acme", "platform": "x", "kind": "post", "is_own": False, "mentions": counts}
     )
-    for column in rollup_hourly.columns.keys():
+    for column in (c.name for c in rollup_hourly.columns):
         if column not in rollup:
             rollup[column] = 0
     rule = make_config(rule_toml("s", "volume_spike"), Path("/tmp")).alerts[0]
@@ -301,7 +301,9 @@ def test_sla_warning_fraction_and_digest_message() -> None:
 
 def test_secret_parts_redact_tokens_and_passwords() -> None:
     url = f"json://{SECRET_USER}:{SECRET_PASSWORD}@127.0.0.1:8080/hooks/{SECRET_TOKEN}?x-key=abcdef"
-    said = alerts.redact(f"Failed to send to {url} (127.0.0.1): 401 for {SECRET_TOKEN} as {SECRET_USER}", alerts.secret_parts(url))
+    said = alerts.redact(
+        f"Failed to send to {url} (127.0.0.1): 401 for {SECRET_TOKEN} as {SECRET_USER}", alerts.secret_parts(url)
+    )
     for secret in (SECRET_USER, SECRET_PASSWORD, SECRET_TOKEN, "abcdef"):
         assert secret not in said
     assert "127.0.0.1" in said
@@ -339,6 +341,7 @@ def test_spike_and_breach_in_seeded_data_fire_once(
     spike, breach = webhook.received
     assert spike["title"] == "[Acme] Volume spike"
     assert "mentions in the hour from 2026-11-18 11:00 UTC" in spike["message"]
+    assert "\nTop posts: https://" in spike["message"]
     assert spike["message"].endswith("Dashboard: https://monitor.example.com/")
     assert breach["title"] == ("[Acme] SLA breach" if breached == 1 else f"[Acme] {breached} x SLA breach")
     assert "x @user0 (1,234 followers)" in breach["message"] and "breached its SLA (4 h" in breach["message"]
