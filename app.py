@@ -30,6 +30,7 @@ PAGES = {
     "Reports and sources": [
         st.Page("pages/reports.py", title="Reports", icon=":material/summarize:"),
         st.Page("pages/sources.py", title="Sources", icon=":material/sensors:"),
+        st.Page("pages/alerts.py", title="Alerts", icon=":material/notifications:"),
     ],
 }
 page = st.navigation(PAGES)

@@ -296,6 +296,30 @@ def run_command(
     raise typer.Exit(supervise(commands))
 
 
+alerts_app = typer.Typer(help="Alerts: evaluate the [[alerts]] rules and deliver them.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("check")
+@friendly
+def alerts_check(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="show what would fire; store and send nothing")] = False,
+) -> None:
+    """Evaluate every alert rule once and deliver what is due: a line per alert (fired, delivered, failed, suppressed)."""
+    from datetime import UTC, datetime
+
+    from pipeline.alerts import check
+
+    config, engine = context()
+    if not config.alerts:
+        fail("no alert rules configured: add [[alerts]] to monitor.toml (see README, Alerts)")
+    lines = check(engine, config, datetime.now(UTC), dry_run=dry_run)
+    for line in lines or ["nothing to alert"]:
+        typer.echo(line)
+    if any(line.startswith(("failed", "error")) for line in lines):
+        raise typer.Exit(1)
+
+
 def run() -> None:
     try:
         app()

@@ -304,6 +304,23 @@ def build_scheduler(
             max_instances=1,
             misfire_grace_time=6 * 3600,
         )
+    # --- alerts: after each collection run and every [scheduler] alert_every -------------------
+    if config.alerts:
+        from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+
+        from pipeline.alerts import AlertJob
+
+        alert_job = AlertJob(engine, config)
+        every = int(config.scheduler.alert_every.total_seconds())
+        scheduler.add_job(alert_job, IntervalTrigger(seconds=every), id="alerts", name="alert check",
+                          coalesce=True, max_instances=1, misfire_grace_time=misfire_grace_seconds(every))  # fmt: skip
+
+        def after_run(event: Any) -> None:
+            if str(event.job_id).startswith("source:"):
+                scheduler.add_job(alert_job, id="alerts-after-run", name="alert check after a run",
+                                  replace_existing=True, misfire_grace_time=60)  # fmt: skip
+
+        scheduler.add_listener(after_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     return scheduler, jobs
 
 
