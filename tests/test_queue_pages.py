@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from collectors.base import FatalError, MissingCredentials
 from pipeline import replies
 from store import queue
+from store.accounts import Account
 from tests import test_app_support as support
 from tests.test_app_support import Store, in_range, metric, open_app, table, texts
 
@@ -130,7 +131,7 @@ def test_the_later_of_two_people_sees_the_change(store: Store) -> None:
     mention_id = picked(at)
     # Ann assigns it to herself in another browser while Carl looks at version 0
     with store.engine.begin() as conn:
-        assert queue.assign(conn, mention_id, 0, "Ann", "Ann").ok
+        assert queue.assign(conn, mention_id, 0, "Ann", Account("Ann", "responder")).ok
     click(at, f"dismiss_{mention_id}_0")
     saved = state(store, mention_id)
     assert saved["status"] == "assigned" and saved["assignee"] == "Ann"  # Carl's click did not overwrite
@@ -242,7 +243,7 @@ def test_a_reply_is_not_posted_over_a_colleagues_change(
     at.text_area(key=f"reply_{mention_id}_0").input("Hello").run()
     click(at, f"review_{mention_id}_0")
     with store.engine.begin() as conn:
-        assert queue.set_status(conn, mention_id, 0, "replied", "Bea").ok
+        assert queue.set_status(conn, mention_id, 0, "replied", Account("Bea", "responder")).ok
     click(at, f"post_{mention_id}_0")
     assert not posted
     assert any("Bea changed this mention" in str(w.value) for w in at.warning)
