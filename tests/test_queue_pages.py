@@ -17,12 +17,8 @@ seeded_db = support.seeded_db
 store = support.store
 
 
-def queue_page(name: str | None = "Ann") -> AppTest:
-    at = open_app("queue")
-    if name:
-        at.text_input(key="queue_user").input(name).run()
-        assert not at.exception
-    return at
+def queue_page(name: str = "Ann", role: str = "responder") -> AppTest:
+    return open_app("queue", user=name, role=role)
 
 
 def picked(at: AppTest) -> int:
@@ -42,11 +38,14 @@ def click(at: AppTest, key: str) -> AppTest:
     return at
 
 
-def test_actions_need_a_name(store: Store) -> None:
-    at = queue_page(name=None)
+def test_a_viewer_sees_the_queue_but_no_enabled_action(store: Store) -> None:
+    at = queue_page("Vic", role="viewer")
     mention_id = picked(at)
-    assert at.button(key=f"dismiss_{mention_id}_0").disabled
-    assert 'Enter your name in "You are"' in texts(at)
+    for key in ("assign", "unassign", "replied", "dismiss", "add_note", "save_sentiment"):
+        assert at.button(key=f"{key}_{mention_id}_0").disabled, key
+    assert at.text_area(key=f"note_{mention_id}_0").disabled
+    assert "acting on it needs the responder role" in texts(at)
+    assert not at.text_input  # no "You are" box any more
 
 
 def test_assign_is_saved_at_once(store: Store) -> None:
