@@ -150,7 +150,13 @@ def test_an_empty_store_says_how_to_get_the_first_account(store: Store) -> None:
     assert "python cli.py users add NAME --role admin" in texts(at)
 
 
-def test_single_sign_on_is_offered_when_secrets_have_an_auth_section(store: Store) -> None:
+def test_single_sign_on_is_offered_when_secrets_have_an_auth_section(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "authlib" else real(name, *a))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.secrets["auth"] = {
         "redirect_uri": "http://localhost:8501/oauth2callback",

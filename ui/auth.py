@@ -13,6 +13,7 @@ is offered beside the form; the email the provider vouches for must be an accoun
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -190,7 +191,9 @@ def _sign_in_page(ctx: Context) -> None:
         )
         st.form_submit_button("Sign in", key=SUBMIT, type="primary", on_click=_submit, args=(ctx,))
     settings = sso_settings()
-    if settings:
+    if settings and importlib.util.find_spec("authlib") is None:
+        st.warning("Single sign-on is set up in secrets.toml, but Authlib is not installed: `pip install Authlib`.")
+    elif settings:
         providers = [k for k, v in settings.items() if isinstance(v, dict)]
         st.caption("Or with your organisation's account:")
         if providers:
