@@ -52,7 +52,7 @@ def _add() -> None:
     password = None if sso else first
     _change(
         f"Added {name.strip()} ({role}).",
-        lambda conn: accounts.add(conn, name, role, password, actor=admin.name),
+        lambda conn: accounts.add(conn, name, role, password, actor=admin),
         "team_new_password",
         "team_new_password2",
     )
@@ -60,12 +60,12 @@ def _add() -> None:
 
 def _set_role(name: str) -> None:
     role = str(st.session_state.get("team_role") or "")
-    _change(f"{name} is now {role}.", lambda conn: accounts.set_role(conn, name, role, actor=admin.name))
+    _change(f"{name} is now {role}.", lambda conn: accounts.set_role(conn, name, role, actor=admin))
 
 
 def _enabled(name: str, enabled: bool) -> None:
     change = accounts.enable if enabled else accounts.disable
-    _change(f"{name} is {'enabled' if enabled else 'disabled'}.", lambda conn: change(conn, name, actor=admin.name))
+    _change(f"{name} is {'enabled' if enabled else 'disabled'}.", lambda conn: change(conn, name, actor=admin))
 
 
 def _reset(name: str) -> None:
@@ -77,7 +77,7 @@ def _reset(name: str) -> None:
         return
     _change(
         f"Password of {name} changed.",
-        lambda conn: accounts.reset_password(conn, name, first, actor=admin.name),
+        lambda conn: accounts.reset_password(conn, name, first, actor=admin),
         "team_password",
         "team_password2",
     )

@@ -212,6 +212,15 @@ def _keep_an_admin(conn: Connection, row: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- changes
+# `actor` is the signed-in Account (it must be an admin: refused with Forbidden otherwise) or, from
+# the command line or the system, a label such as "cli:dana" (whoever has the shell is trusted).
+
+
+def _actor(actor: str | Account) -> str:
+    if isinstance(actor, Account):
+        require(actor, "admin")
+        return actor.name
+    return actor
 
 
 def add(
@@ -220,10 +229,11 @@ def add(
     role: str,
     password: str | None,
     *,
-    actor: str,
+    actor: str | Account,
     now: datetime | None = None,
 ) -> Account:
     """Create an account. `password=None` only for an email name (SSO-only account)."""
+    actor = _actor(actor)
     key = clean_name(name)
     _check_role(role)
     if password is None and "@" not in key:
@@ -247,7 +257,8 @@ def add(
     return Account(key, role)
 
 
-def set_role(conn: Connection, name: str, role: str, *, actor: str, now: datetime | None = None) -> Account:
+def set_role(conn: Connection, name: str, role: str, *, actor: str | Account, now: datetime | None = None) -> Account:
+    actor = _actor(actor)
     row = _existing(conn, name)
     _check_role(role)
     if row["role"] == role:
@@ -266,7 +277,8 @@ def set_role(conn: Connection, name: str, role: str, *, actor: str, now: datetim
     return Account(row["name"], role)
 
 
-def _set_enabled(conn: Connection, name: str, enabled: bool, actor: str, now: datetime | None) -> None:
+def _set_enabled(conn: Connection, name: str, enabled: bool, actor: str | Account, now: datetime | None) -> None:
+    actor = _actor(actor)
     row = _existing(conn, name)
     if bool(row["enabled"]) == enabled:
         return
@@ -283,17 +295,20 @@ def _set_enabled(conn: Connection, name: str, enabled: bool, actor: str, now: da
     )
 
 
-def disable(conn: Connection, name: str, *, actor: str, now: datetime | None = None) -> None:
+def disable(conn: Connection, name: str, *, actor: str | Account, now: datetime | None = None) -> None:
     """The account can no longer sign in (its open sessions end on their next click); kept for the audit."""
     _set_enabled(conn, name, False, actor, now)
 
 
-def enable(conn: Connection, name: str, *, actor: str, now: datetime | None = None) -> None:
+def enable(conn: Connection, name: str, *, actor: str | Account, now: datetime | None = None) -> None:
     _set_enabled(conn, name, True, actor, now)
 
 
-def reset_password(conn: Connection, name: str, password: str, *, actor: str, now: datetime | None = None) -> None:
+def reset_password(
+    conn: Connection, name: str, password: str, *, actor: str | Account, now: datetime | None = None
+) -> None:
     """Set a new password (and lift a sign-in lockout for that name)."""
+    actor = _actor(actor)
     row = _existing(conn, name)
     digest = _hash(password)
     conn.execute(update(accounts).where(accounts.c.id == row["id"]).values(password_hash=digest))

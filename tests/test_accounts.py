@@ -342,3 +342,22 @@ def test_a_mentions_history_is_in_order_and_refused_writes_leave_none(seeded: En
 def test_the_accounts_module_never_logs(tmp_path: Path) -> None:
     source = (ROOT / "store" / "accounts.py").read_text()
     assert "logging" not in source and "print(" not in source
+
+
+def test_account_changes_by_a_signed_in_account_need_the_admin_role(engine: Engine) -> None:
+    add(engine, "boss", "admin")
+    add(engine, "dana")
+    before = (stored(engine), trail(engine))
+    dana = Account("dana", "responder")
+    for change in (
+        lambda c: accounts.add(c, "lee", "admin", PASSWORD, actor=dana),
+        lambda c: accounts.set_role(c, "dana", "admin", actor=dana),
+        lambda c: accounts.disable(c, "boss", actor=dana),
+        lambda c: accounts.reset_password(c, "boss", "taken over now!", actor=dana),
+    ):
+        with pytest.raises(Forbidden, match="may not manage team accounts"), engine.begin() as conn:
+            change(conn)
+    assert (stored(engine), trail(engine)) == before
+    with engine.begin() as conn:
+        accounts.set_role(conn, "dana", "viewer", actor=Account("boss", "admin"))
+    assert trail(engine)[-1]["actor"] == "boss"
