@@ -1,16 +1,21 @@
-"""Streamlit entry: config and store, first-start demo, sidebar filters, and the page router."""
+"""Streamlit entry: config and store, the sign-in gate, first-start demo, sidebar filters, and the page router.
+
+Nothing renders before `auth.gate` returns a signed-in account: no page, number, post, name or filter.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import context, filters
+from ui import auth, context, filters
 
 st.set_page_config(page_title="Engagement monitor", page_icon=":material/campaign:", layout="wide")
 
 ctx = context.load()
+account = auth.gate(ctx)  # the sign-in page alone until somebody signs in
 context.first_start(ctx)
 filters.sidebar(ctx)
+auth.sidebar(account, ctx)
 if context.demo_label(ctx.engine, context.version(ctx)):
     st.sidebar.warning(
         "**Demo data**: generated posts, not real people. Add sources to monitor.toml "
@@ -33,6 +38,8 @@ PAGES = {
         st.Page("pages/alerts.py", title="Alerts", icon=":material/notifications:"),
     ],
 }
+if account.role == "admin":
+    PAGES["Admin"] = [st.Page("pages/team.py", title="Team", icon=":material/group:")]
 page = st.navigation(PAGES)
 if context.demo_label(ctx.engine, context.version(ctx)):
     st.caption(":orange-badge[:material/science: Demo data] Every number on this page comes from generated demo posts.")

@@ -1,4 +1,4 @@
-"""Command line: seed the demo, collect, schedule, import and export.
+"""Command line: seed the demo, collect, schedule, import and export; team accounts and the audit trail.
 
 Every command honours DATABASE_URL (the store) and MONITOR_CONFIG / --config (the config).
 Problems with the config or the database print one clear message and exit non-zero.
@@ -269,6 +269,7 @@ def run_command(
     config, engine = context()  # config checked and schema migrated once, before two processes start
     if seed_if_first_start(engine, config):
         typer.echo("first start: demo data stored (no source with credentials yet)")
+    first_start_admin(engine)
     here = Path(__file__).resolve().parent
     commands = {
         "dashboard": [
@@ -318,6 +319,215 @@ def alerts_check(
         typer.echo(line)
     if any(line.startswith(("failed", "error")) for line in lines):
         raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------------------------------------- accounts
+
+users = typer.Typer(help="Team accounts: add, list, set-role, disable, enable, reset-password.", no_args_is_help=True)
+app.add_typer(users, name="users")
+
+
+def cli_actor() -> str:
+    """Who acts from the command line, for the audit trail: cli:<operating system user>."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def read_password(from_stdin: bool) -> str:
+    """One line of standard input (--password-stdin), else asked twice without echo."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line.removesuffix("\n").removesuffix("\r")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def account_change(change: Callable[[Any], Any]) -> Any:
+    """Run an account change in one transaction; bad input is one message, exit 2, nothing changed."""
+    from store.accounts import AccountError
+
+    _, engine = context()
+    try:
+        with engine.begin() as conn:
+            return change(conn)
+    except AccountError as exc:
+        fail(str(exc))
+
+
+PASSWORD_STDIN = typer.Option("--password-stdin", help="read the password from one line of standard input")
+
+
+@users.command("add")
+@friendly
+def users_add(
+    name: Annotated[str, typer.Argument(help="the username (an email address for single sign-on)")],
+    role: Annotated[str, typer.Option(help="viewer, responder or admin")],
+    password_stdin: Annotated[bool, PASSWORD_STDIN] = False,
+    sso: Annotated[
+        bool, typer.Option("--sso", help="no password: signs in with single sign-on only (NAME must be an email)")
+    ] = False,
+) -> None:
+    """Add an account; asks for the password twice (or --password-stdin, or --sso for none)."""
+    from store import accounts
+
+    if role not in accounts.ROLES:
+        fail(f"Unknown role {role!r}: use one of {', '.join(accounts.ROLES)}.")
+    if sso and "@" not in name:
+        fail("--sso needs an email address as NAME (the one the sign-on provider gives).")
+    password = None if sso else read_password(password_stdin)
+    made = account_change(lambda conn: accounts.add(conn, name, role, password, actor=cli_actor()))
+    typer.echo(f"added {made.name} ({made.role})" + (", single sign-on only" if sso else ""))
+
+
+@users.command("list")
+@friendly
+def users_list() -> None:
+    """Every account: name, role, enabled, last sign-in (UTC)."""
+    import pandas as pd
+
+    from store import accounts
+
+    _, engine = context()
+    with engine.connect() as conn:
+        frame = accounts.list_accounts(conn)
+    if frame.empty:
+        typer.echo("no accounts yet: python cli.py users add NAME --role admin")
+        return
+    width = max(4, int(frame["name"].str.len().max()))
+    typer.echo(f"{'name':<{width}}  {'role':<9}  {'enabled':<7}  last sign-in")
+    for row in frame.itertuples():
+        last = "never" if pd.isna(row.last_sign_in_at) else f"{row.last_sign_in_at:%Y-%m-%d %H:%M} UTC"
+        enabled = "yes" if row.enabled else "no"
+        sso = "  (single sign-on)" if row.sso_only else ""
+        typer.echo(f"{row.name:<{width}}  {row.role:<9}  {enabled:<7}  {last}{sso}")
+
+
+@users.command("set-role")
+@friendly
+def users_set_role(
+    name: Annotated[str, typer.Argument(help="the username")],
+    role: Annotated[str, typer.Argument(help="viewer, responder or admin")],
+) -> None:
+    """Change an account's role (takes effect on the person's next click)."""
+    from store import accounts
+
+    made = account_change(lambda conn: accounts.set_role(conn, name, role, actor=cli_actor()))
+    typer.echo(f"{made.name} is now {made.role}")
+
+
+@users.command("disable")
+@friendly
+def users_disable(name: Annotated[str, typer.Argument(help="the username")]) -> None:
+    """Stop an account from signing in (its open sessions end on their next click)."""
+    from store import accounts
+
+    account_change(lambda conn: accounts.disable(conn, name, actor=cli_actor()))
+    typer.echo(f"{name.strip()} is disabled")
+
+
+@users.command("enable")
+@friendly
+def users_enable(name: Annotated[str, typer.Argument(help="the username")]) -> None:
+    """Let a disabled account sign in again."""
+    from store import accounts
+
+    account_change(lambda conn: accounts.enable(conn, name, actor=cli_actor()))
+    typer.echo(f"{name.strip()} is enabled")
+
+
+@users.command("reset-password")
+@friendly
+def users_reset_password(
+    name: Annotated[str, typer.Argument(help="the username")],
+    password_stdin: Annotated[bool, PASSWORD_STDIN] = False,
+) -> None:
+    """Set a new password (asked twice, or --password-stdin); also lifts a sign-in lockout."""
+    from store import accounts
+
+    _, engine = context()
+    with engine.connect() as conn:
+        if conn.execute(select_account(name)).first() is None:
+            fail(f"No account named {name.strip()!r}.")
+    password = read_password(password_stdin)
+    account_change(lambda conn: accounts.reset_password(conn, name, password, actor=cli_actor()))
+    typer.echo(f"password of {name.strip()} changed")
+
+
+def select_account(name: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from store.accounts import AccountError, clean_name
+    from store.schema import accounts
+
+    try:
+        key = clean_name(name)
+    except AccountError as exc:
+        fail(str(exc))
+    return select(accounts.c.id).where(accounts.c.name == key)
+
+
+def parse_day(value: str | None, option: str) -> Any:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        fail(f"{option} {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-30")
+    return None
+
+
+@app.command("audit")
+@friendly
+def audit_command(
+    since: Annotated[str | None, typer.Option(help="from this UTC day on (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option(help="up to and including this UTC day (YYYY-MM-DD)")] = None,
+    actor: Annotated[str | None, typer.Option(help="only this person's actions (or cli:USER)")] = None,
+    out: Annotated[Path | None, typer.Option(help="write the CSV here (default: standard output)")] = None,
+) -> None:
+    """The audit trail as CSV (UTC times; cells safe in spreadsheets, as in the weekly reports)."""
+    from datetime import timedelta
+
+    from pipeline.export import csv_bytes
+    from store import audit
+
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
+    if first and last and last < first:
+        fail("--until is before --since")
+    _, engine = context()
+    with engine.connect() as conn:
+        frame = audit.query(conn, since=first, until=last + timedelta(days=1) if last else None, actor=actor)
+    data = csv_bytes(frame)
+    if out is None:
+        sys.stdout.write(data.decode("utf-8-sig"))
+        sys.stdout.flush()
+        return
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    typer.echo(f"{len(frame)} audit rows written to {out}", err=True)
+
+
+def first_start_admin(engine: Any) -> None:
+    """On a store with no account: create `admin` with a random password and print it, once, here."""
+    from store import accounts
+
+    with engine.begin() as conn:
+        password = accounts.first_admin(conn)
+    if password is None:
+        return
+    typer.secho("first start: created the account admin (role admin) with the password", bold=True)
+    typer.secho(f"    {password}", fg=typer.colors.GREEN, bold=True)
+    typer.echo(
+        "It is shown only now and stored only as a hash. Sign in with it, then change it:\n"
+        "    python cli.py users reset-password admin\n"
+        "and add your team: python cli.py users add NAME --role viewer|responder|admin"
+    )
 
 
 def run() -> None:

@@ -3,15 +3,14 @@ Never a secret: channels are shown by their credential NAME; errors were redacte
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pandas as pd
 import streamlit as st
 
 from config import credential
 from pipeline.alerts import send_test
 from store import alerts as alert_store
-from ui import context, filters
+from store.accounts import can
+from ui import auth, context, filters
 
 ctx = context.load()
 filters.current()
@@ -82,9 +81,11 @@ if rules:
         left, right = st.columns([3, 1])
         state = "set" if credential(channel, allowed=ctx.config.notify_names) else "not set"
         left.markdown(f"`{channel}`: {state}")
-        allowed = True  # admin-only check wired at merge
-        if right.button("Send test", key=f"test:{channel}", disabled=not allowed):
-            error = send_test(ctx.config, channel, datetime.now(UTC))
+        allowed = can(auth.current_account(), "admin")
+        if right.button(
+            "Send test", key=f"test:{channel}", disabled=not allowed, help=None if allowed else "admins only"
+        ):
+            error = send_test(ctx.engine, ctx.config, auth.current_account(), channel, auth.now())
             if error is None:
                 st.success(f"Test message delivered to {channel}.")
             else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.formulas import FORMULAS
-from store import queue
+from store import accounts, queue
 from ui import context, filters, queue_view
 from ui import queue_actions as act
 from ui.text import escape_markdown
@@ -23,14 +23,9 @@ st.caption(
     f"Priority (0-100): {FORMULAS['priority']}."
 )
 
-you = st.text_input(
-    "You are",
-    key=act.USER,
-    persist_state="session",
-    max_chars=128,
-    placeholder="your name: saved with every action",
-    help="Saved as who made each change, so colleagues see who did what.",
-)
+me = act.me()
+you = me.name if me else ""
+may_act = accounts.can(me, "respond")
 columns = st.columns(4)
 brands = columns[0].multiselect(
     "Brands",
@@ -108,7 +103,10 @@ with left:
     queue_view.header(mention)
     queue_view.thread(context.thread(ctx.url, versions[0], int(mention["id"]), ctx), int(mention["id"]))
 with right:
-    if not (you and you.strip()):
-        st.info('Enter your name in "You are" above to act on this mention.', icon=":material/badge:")
-    queue_view.actions(ctx, mention, people, disabled=not (you and you.strip()))
+    if not may_act:
+        st.info(
+            "You can read the queue; acting on it needs the responder role (an admin can change it).",
+            icon=":material/visibility:",
+        )
+    queue_view.actions(ctx, mention, people, disabled=not may_act)
 st.caption(f"Needs a reply when: {escape_markdown(FORMULAS['needs_reply'])}")

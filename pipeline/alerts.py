@@ -35,6 +35,8 @@ from analysis.reports import last_full_week, parse_week
 from analysis.sla import deadline
 from config import Config, credential
 from store import alerts as store
+from store import audit
+from store.accounts import Account, require
 from store.schema import mention_state, mentions, rollup_hourly, runs
 
 log = logging.getLogger(__name__)
@@ -380,12 +382,20 @@ def _last_error(engine: Engine, delivery_id: int) -> str | None:
         return conn.execute(select(d.c.last_error).where(d.c.id == delivery_id)).scalar()
 
 
-def send_test(config: Config, channel: str, now: datetime, root: Path | None = None) -> str | None:
-    """A test message to one channel (the Alerts page's Send test): None when delivered, else why not."""
+def send_test(
+    engine: Engine, config: Config, account: Account | None, channel: str, now: datetime, root: Path | None = None
+) -> str | None:
+    """A test message to one channel (the Alerts page's Send test), admins only and audited:
+    None when delivered, else why not (Forbidden for any other role)."""
+    require(account, "admin")
     body = f"Test message from the engagement monitor, sent {_when(now)} to {channel}."
     if config.dashboard.url:
         body += f"\nDashboard: {config.dashboard.url.rstrip('/')}/alerts"
-    return send(channel, Message(title="Engagement monitor: test alert", body=body), config.notify_names, root)
+    error = send(channel, Message(title="Engagement monitor: test alert", body=body), config.notify_names, root)
+    with engine.begin() as conn:
+        action = "alert_test_sent" if error is None else "alert_test_failed"
+        audit.record(conn, actor=account.name if account else None, action=action, detail=error or channel, at=now)
+    return error
 
 
 @dataclass

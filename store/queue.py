@@ -8,7 +8,8 @@ over the page's rows.
 Every action is one conditional write on `mention_state` keyed by the `version` the person
 saw: when somebody else changed the mention in between, nothing is written and the caller
 gets the current state back to show (optimistic concurrency), never a silent overwrite.
-Each write bumps the `queue_version` meta key so every open dashboard rereads the queue; a
+Every action takes the acting `store.accounts.Account`, refuses a viewer (`Forbidden`), and
+appends an audit row in the same transaction. Each write bumps the `queue_version` meta key so every open dashboard rereads the queue; a
 sentiment correction also refreshes that mention's rollup hour and bumps the data version.
 """
 
@@ -39,7 +40,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis import flags, formulas
-from store import measures, writer
+from store import audit, measures, writer
+from store.accounts import Account, require
 from store.schema import mention_state, mentions, meta
 
 STATUSES: tuple[str, ...] = ("new", "assigned", "replied", "dismissed")
@@ -294,6 +296,12 @@ def assignees(conn: Connection) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- actions
+# Every action takes the acting Account, refuses a role that may not act (accounts.Forbidden),
+# and appends an audit row (action, mention, the changed fields before and after) in the same
+# transaction as its write, so the trail holds exactly what was saved.
+
+#: the state fields an audit row shows before and after (a note is recorded as its new line).
+AUDITED = ("status", "assignee", "sentiment_override", "first_response_at", "response_post_id", "responded_by")
 
 
 def _insert(conn: Connection):  # type: ignore[no-untyped-def]
@@ -313,22 +321,56 @@ def _conflict(conn: Connection, mention_id: int) -> ActionResult:
     )
 
 
+def _audit_change(
+    conn: Connection,
+    account: Account,
+    action: str,
+    mention_id: int,
+    before: dict[str, Any] | None,
+    detail: str | None = None,
+) -> None:
+    """Append the audit row for a write just made: the audited fields that changed, before and after."""
+    after = mention_with_state(conn, mention_id) or {}
+    before = before or {}
+    changed = [k for k in AUDITED if _same(before.get(k)) != _same(after.get(k))]
+    audit.record(
+        conn,
+        actor=account.name,
+        action=action,
+        mention_id=mention_id,
+        before={k: before.get(k) for k in changed} | {"version": int(before.get("version") or 0)},
+        after={k: after.get(k) for k in changed} | {"version": int(after.get("version") or 0)},
+        detail=detail,
+    )
+
+
+def _same(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, datetime | pd.Timestamp):
+        return pd.Timestamp(value).isoformat()
+    return value
+
+
 def _conditional_write(
     conn: Connection,
     mention_id: int,
     expected_version: int,
     changes: dict[str, Any],
     fresh: dict[str, Any],
-    by: str,
+    account: Account,
+    action: str,
+    detail: str | None = None,
 ) -> ActionResult:
     """Apply `changes` if the state is still at `expected_version`, else return the current state.
 
     `changes` may refer to the stored columns; `fresh` is the same change written as a new row
-    (a mention nobody touched yet has no state row and counts as version 0).
+    (a mention nobody touched yet has no state row and counts as version 0). A write is audited.
     """
     s = mention_state
+    before = mention_with_state(conn, mention_id)
     now = datetime.now(UTC)
-    stamp = {"updated_at": now, "updated_by": by.strip()}
+    stamp = {"updated_at": now, "updated_by": account.name}
     done = conn.execute(
         update(s)
         .where(s.c.mention_id == mention_id, s.c.version == expected_version)
@@ -341,13 +383,14 @@ def _conditional_write(
         done = conn.execute(stmt.returning(s.c.mention_id)).first() is not None
     if done:
         _bump_queue_version(conn)
+        _audit_change(conn, account, action, mention_id, before, detail)
         return ActionResult(ok=True)
     return _conflict(conn, mention_id)
 
 
-def _check(conn: Connection, mention_id: int, by: str) -> ActionResult | None:
-    if not by.strip():
-        return ActionResult(ok=False, message='Enter your name ("You are") before acting on the queue.')
+def _check(conn: Connection, mention_id: int, account: Account) -> ActionResult | None:
+    """Refuse (Forbidden) a role that may not act; say so when the mention is gone."""
+    require(account, "respond")
     if conn.execute(select(mentions.c.id).where(mentions.c.id == mention_id)).first() is None:
         return ActionResult(ok=False, message="This mention is no longer stored.")
     return None
@@ -357,61 +400,69 @@ def _now_value() -> ColumnElement[datetime]:
     return literal(datetime.now(UTC), mention_state.c.updated_at.type)
 
 
-def assign(conn: Connection, mention_id: int, expected_version: int, assignee: str | None, by: str) -> ActionResult:
+def assign(
+    conn: Connection, mention_id: int, expected_version: int, assignee: str | None, account: Account
+) -> ActionResult:
     """Assign (status `assigned`) or, with an empty assignee, unassign (status back to `new`).
 
     A replied or dismissed mention keeps its status; only the assignee changes.
     """
-    if (problem := _check(conn, mention_id, by)) is not None:
+    if (problem := _check(conn, mention_id, account)) is not None:
         return problem
     who = (assignee or "").strip() or None
     s = mention_state
     open_status = "assigned" if who else "new"
     changes = {"assignee": who, "status": case((s.c.status.in_(OPEN), literal(open_status)), else_=s.c.status)}
-    return _conditional_write(conn, mention_id, expected_version, changes, {"assignee": who, "status": open_status}, by)
+    fresh = {"assignee": who, "status": open_status}
+    action = "assign" if who else "unassign"
+    return _conditional_write(conn, mention_id, expected_version, changes, fresh, account, action)
 
 
-def set_status(conn: Connection, mention_id: int, expected_version: int, status: str, by: str) -> ActionResult:
+def set_status(conn: Connection, mention_id: int, expected_version: int, status: str, account: Account) -> ActionResult:
     """Mark `replied` (first response now, unless one is known), `dismissed`, or reopen (`new`/`assigned`)."""
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r} (known: {', '.join(STATUSES)})")
-    if (problem := _check(conn, mention_id, by)) is not None:
+    if (problem := _check(conn, mention_id, account)) is not None:
         return problem
     s = mention_state
     changes: dict[str, Any] = {"status": status}
     fresh: dict[str, Any] = {"status": status}
     if status == "replied":
         changes["first_response_at"] = func.coalesce(s.c.first_response_at, _now_value())
-        changes["responded_by"] = func.coalesce(s.c.responded_by, literal(by.strip()))
-        fresh |= {"first_response_at": datetime.now(UTC), "responded_by": by.strip()}
-    return _conditional_write(conn, mention_id, expected_version, changes, fresh, by)
+        changes["responded_by"] = func.coalesce(s.c.responded_by, literal(account.name))
+        fresh |= {"first_response_at": datetime.now(UTC), "responded_by": account.name}
+    action = {"replied": "mark_replied", "dismissed": "dismiss"}.get(status, "reopen")
+    return _conditional_write(conn, mention_id, expected_version, changes, fresh, account, action)
 
 
-def add_note(conn: Connection, mention_id: int, expected_version: int, text: str, by: str) -> ActionResult:
+def add_note(conn: Connection, mention_id: int, expected_version: int, text: str, account: Account) -> ActionResult:
     """Append a dated, signed line to the mention's notes."""
+    require(account, "respond")
     if not text.strip():
         return ActionResult(ok=False, message="The note is empty.")
-    if (problem := _check(conn, mention_id, by)) is not None:
+    if (problem := _check(conn, mention_id, account)) is not None:
         return problem
     s = mention_state
-    line = f"[{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {by.strip()}] {text.strip()}"
+    line = f"[{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {account.name}] {text.strip()}"
     note = case(
         (or_(s.c.note.is_(None), s.c.note == ""), literal(line)),
         else_=s.c.note + literal("\n") + literal(line),
     )
-    return _conditional_write(conn, mention_id, expected_version, {"note": note}, {"note": line}, by)
+    return _conditional_write(
+        conn, mention_id, expected_version, {"note": note}, {"note": line}, account, "note", text.strip()
+    )
 
 
 def correct_sentiment(
-    conn: Connection, mention_id: int, expected_version: int, label: str | None, by: str
+    conn: Connection, mention_id: int, expected_version: int, label: str | None, account: Account
 ) -> ActionResult:
     """Override the sentiment label (None clears it), refresh its rollup hour, bump the data version."""
     if label is not None and label not in LABELS:
         raise ValueError(f"unknown sentiment {label!r} (known: {', '.join(LABELS)})")
-    if (problem := _check(conn, mention_id, by)) is not None:
+    if (problem := _check(conn, mention_id, account)) is not None:
         return problem
     change = {"sentiment_override": label}
-    result = _conditional_write(conn, mention_id, expected_version, change, change, by)
+    result = _conditional_write(conn, mention_id, expected_version, change, change, account, "correct_sentiment")
     if result.ok:
         created = conn.execute(select(mentions.c.created_at).where(mentions.c.id == mention_id)).scalar()
         when = pd.to_datetime(pd.Series([created]), utc=True, format="ISO8601")
@@ -420,8 +471,9 @@ def correct_sentiment(
     return result
 
 
-def reply_allowed(conn: Connection, mention_id: int, expected_version: int) -> ActionResult:
-    """Whether a reply may be posted now: the state is still the one the person confirmed against."""
+def reply_allowed(conn: Connection, mention_id: int, expected_version: int, account: Account) -> ActionResult:
+    """Whether `account` may post a reply now: a responder, and the state is still the one they confirmed."""
+    require(account, "respond")
     current = mention_with_state(conn, mention_id)
     if current is None:
         return ActionResult(ok=False, message="This mention is no longer stored.")
@@ -433,15 +485,22 @@ def reply_allowed(conn: Connection, mention_id: int, expected_version: int) -> A
 
 
 def record_reply(
-    conn: Connection, mention_id: int, expected_version: int, response_post_id: str, by: str
+    conn: Connection,
+    mention_id: int,
+    expected_version: int,
+    response_post_id: str,
+    account: Account,
+    text: str | None = None,
 ) -> ActionResult:
     """Keep the id of a reply posted from the dashboard: status `replied`, first response now if none.
 
     The reply is public already, so when the state moved meanwhile it is recorded anyway (first
-    response and reply id only where empty) and the result reports the conflict.
+    response and reply id only where empty) and the result reports the conflict. Audited as
+    `reply_posted` with the reply's text as the detail.
     """
+    require(account, "respond")
     s = mention_state
-    who = by.strip() or "dashboard"
+    who = account.name
     changes: dict[str, Any] = {
         "status": "replied",
         "first_response_at": func.coalesce(s.c.first_response_at, _now_value()),
@@ -454,15 +513,39 @@ def record_reply(
         "response_post_id": response_post_id,
         "responded_by": who,
     }
-    result = _conditional_write(conn, mention_id, expected_version, changes, fresh, who)
+    result = _conditional_write(
+        conn,
+        mention_id,
+        expected_version,
+        changes,
+        fresh,
+        account,
+        "reply_posted",
+        _reply_detail(response_post_id, text),
+    )
     if result.ok or not result.current:
         return result
+    before = mention_with_state(conn, mention_id)
     conn.execute(
         update(s)
         .where(s.c.mention_id == mention_id)
         .values(**changes, updated_at=datetime.now(UTC), updated_by=who, version=s.c.version + 1)
     )
     _bump_queue_version(conn)
+    _audit_change(conn, account, "reply_posted", mention_id, before, _reply_detail(response_post_id, text))
     result.current = mention_with_state(conn, mention_id) or result.current
     result.message += " Your reply was posted, so its id was recorded anyway."
     return result
+
+
+def _reply_detail(response_post_id: str, text: str | None) -> str:
+    return f"reply id {response_post_id}" + (f": {text}" if text else "")
+
+
+def record_reply_failure(
+    conn: Connection, mention_id: int, account: Account, reason: str, text: str | None = None
+) -> None:
+    """Audit a reply that was not posted (`reply_failed`, with the reason); the state does not change."""
+    require(account, "respond")
+    detail = reason + (f" | reply: {text}" if text else "")
+    audit.record(conn, actor=account.name, action="reply_failed", mention_id=mention_id, detail=detail)

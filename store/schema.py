@@ -3,6 +3,7 @@
 `mentions` holds collected facts plus what ingest derives once (sentiment, reply flags);
 `mention_state` holds the people's work on a mention and is never written by a collector;
 `rollup_hourly` keeps per hour/brand/platform/kind sums so dashboards never scan every row.
+`accounts`, `sign_in_failures` and `audit_log` are the team's sign-in and its append-only audit trail.
 Changes go through an Alembic migration in store/migrations/versions.
 """
 
@@ -150,4 +151,44 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text),
+)
+
+# --- team accounts and the audit trail (migration 0002) ---------------------------------------
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("name", String(256), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # viewer | responder | admin
+    Column("password_hash", Text),  # argon2; NULL for an account that signs in with SSO only
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("email", String(256)),
+    Column("created_at", UTC_DATETIME, nullable=False),
+    Column("last_sign_in_at", UTC_DATETIME),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("username", String(256), nullable=False),
+    Column("at", UTC_DATETIME, nullable=False),
+    Index("ix_sign_in_failures_user_at", "username", "at"),
+)
+
+#: append-only: no code updates or deletes a row (triggers refuse it on SQLite and PostgreSQL).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("at", UTC_DATETIME, nullable=False),
+    Column("actor", String(256), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("mention_id", ID),
+    Column("before", Text),  # JSON
+    Column("after", Text),  # JSON
+    Column("detail", Text),
+    Index("ix_audit_log_at", "at"),
+    Index("ix_audit_log_mention", "mention_id", "at"),
+    Index("ix_audit_log_actor_at", "actor", "at"),
 )

@@ -29,6 +29,8 @@ from config import Config, ConfigError, parse_config
 from pipeline import alerts
 from pipeline.ingest import ingest
 from pipeline.seed import seed_demo
+from store import audit
+from store.accounts import Account, Forbidden
 from store.schema import rollup_hourly
 from tests.conftest import FIXED_NOW
 
@@ -526,7 +528,11 @@ def test_secrets_never_in_logs_database_or_page(
     for secret in secrets:
         assert secret not in shown
 
-    at = support.open_app("alerts")
+    responder = support.open_app("alerts", user="Rae", role="responder")
+    assert responder.button(key="test:HOOK").disabled  # Send test is for admins
+    with pytest.raises(Forbidden):
+        alerts.send_test(engine, cfg, Account("Rae", "responder"), "HOOK", NOW)
+    at = support.open_app("alerts", role="admin")
     assert at.title[0].value == "Alerts"
     fired = support.table(at, "rule", "channel", "status", "last_error")
     assert sorted(fired["status"]) == ["failed", "failed"] and list(fired["attempts"]) == [2, 2]
@@ -535,6 +541,8 @@ def test_secrets_never_in_logs_database_or_page(
     page = support.texts(at) + "".join(d.value.to_csv() for d in at.dataframe)
     for secret in secrets:
         assert secret not in page
+    with engine.connect() as conn:
+        assert list(audit.query(conn, actor="Ann")["action"]).count("alert_test_failed") == 1
     engine.dispose()
 
 

@@ -106,9 +106,39 @@ def store(seeded_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
     engine.dispose()
 
 
-def open_app(page: str | None = None) -> AppTest:
-    """The app after its first run, switched to `page` (a file name in pages/ without .py)."""
+PASSWORD = "a test passphrase"
+
+
+def ensure_account(name: str, role: str) -> None:
+    """An account in the store DATABASE_URL names (created once, role kept up to date)."""
+    import os
+
+    from store import accounts
+
+    engine = make_engine(os.environ["DATABASE_URL"])
+    try:
+        with engine.begin() as conn:
+            if accounts.list_accounts(conn).query("name == @name").empty:
+                accounts.add(conn, name, role, PASSWORD, actor="test")
+            else:
+                accounts.set_role(conn, name, role, actor="test")
+    finally:
+        engine.dispose()
+
+
+def sign_in(at: AppTest, name: str = "Ann", role: str = "responder") -> AppTest:
+    """Sign the AppTest session in as `name` (the account is created in the store when needed)."""
+    ensure_account(name, role)
+    at.session_state["auth_user"] = name
+    return at
+
+
+def open_app(page: str | None = None, *, user: str | None = "Ann", role: str = "responder") -> AppTest:
+    """The app after its first run, signed in as `user` (None: not signed in), switched to `page`
+    (a file name in pages/ without .py)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if user:
+        sign_in(at, user, role)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     if page is not None:

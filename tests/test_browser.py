@@ -22,7 +22,7 @@ import pytest
 from config import DEMO_TOML, load_config
 from pipeline import export
 from pipeline.seed import seed_demo
-from store import queue
+from store import accounts, queue
 from store.engine import make_engine
 from tests.conftest import FIXED_NOW
 
@@ -38,6 +38,7 @@ ARGS = [
     "--disable-sync",
 ]
 WAIT_MS = 90_000
+USER, PASSWORD = "Browser Tester", "a browser test passphrase"
 
 pytestmark = [
     pytest.mark.browser,
@@ -60,6 +61,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     url = f"sqlite:///{folder / 'monitor.db'}"
     engine = make_engine(url)
     seed_demo(engine, load_config(config), mentions=4000, days=60, end=FIXED_NOW)
+    with engine.begin() as conn:
+        accounts.add(conn, USER, "responder", PASSWORD, actor="test")
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "MONITOR_CONFIG": str(config), "PYTHONUNBUFFERED": "1"}
     log = (folder / "server.log").open("w")
@@ -147,16 +150,33 @@ def visit(page, label: str, heading: str) -> None:  # type: ignore[no-untyped-de
     settle(page)
 
 
+def sign_in(page, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Fill the sign-in form (the labels scripts rely on: Username, Password, Sign in)."""
+    page.get_by_role("textbox", name="Username").wait_for(timeout=WAIT_MS)
+    page.get_by_role("textbox", name="Username").fill(USER)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+
 def test_every_page_a_queue_action_and_a_download(server: dict, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
 
-    # a fresh server whose first request is a page's own address still shows the app with its filters
+    # a fresh server whose first request is a page's own address shows the sign-in form and nothing else,
+    # then the app with its filters
     page.goto(f"{server['base']}/engagement", wait_until="domcontentloaded")
+    page.get_by_role("button", name="Sign in", exact=True).wait_for(timeout=WAIT_MS)
+    settle(page)
+    shoot(page, "sign-in")
+    assert page.get_by_text("Filters").count() == 0 and page.locator('[data-testid="stMetric"]').count() == 0
+    sign_in(page, "not the password")
+    page.get_by_text("Wrong username or password.").wait_for(timeout=WAIT_MS)
+    sign_in(page)
     page.get_by_text("Filters").first.wait_for(timeout=WAIT_MS)
-    page.goto(server["base"], wait_until="domcontentloaded")
+    page.goto(server["base"], wait_until="domcontentloaded")  # a new browser session: sign in again
+    sign_in(page)
     page.get_by_role("heading", name="Overview: Acme").wait_for(timeout=WAIT_MS)
     page.locator(".js-plotly-plot").nth(2).wait_for(timeout=WAIT_MS)
     settle(page)
@@ -175,10 +195,6 @@ def test_every_page_a_queue_action_and_a_download(server: dict, browser) -> None
     shoot(page, "sentiment")
 
     visit(page, "Reply queue", "Reply queue")
-    you = page.get_by_role("textbox", name="You are")
-    you.fill("Browser Tester")
-    you.press("Enter")
-    settle(page)
     dismiss = page.get_by_role("button", name="Dismiss")
     dismiss.wait_for(timeout=WAIT_MS)
     shoot(page, "queue")

@@ -13,6 +13,7 @@ from analysis import engagement, response
 from config import load_config
 from pipeline.seed import seed_demo
 from store import queue, reader
+from store.accounts import Account
 from store.schema import mention_state, mentions
 from tests.conftest import FIXED_NOW
 
@@ -105,7 +106,7 @@ def test_extremes_respect_corrections(seeded: Engine) -> None:
     corrected = int(worst["id"].iloc[0])
     with seeded.begin() as conn:
         version = queue.mention_with_state(conn, corrected)["version"]  # type: ignore[index]
-        assert queue.correct_sentiment(conn, corrected, version, "neutral", "Ann").ok
+        assert queue.correct_sentiment(conn, corrected, version, "neutral", Account("Ann", "responder")).ok
     with seeded.connect() as conn:
         again = reader.extreme_posts(conn, FILTERS, "negative", limit=3)
         texts = reader.recent_texts(conn, FILTERS, "negative", limit=10_000)

@@ -12,6 +12,7 @@ from config import load_config
 from frame import conform
 from pipeline.ingest import ingest
 from store import queue
+from store.accounts import Account
 from tests import test_app_support as support
 from tests.conftest import FIXED_NOW
 from tests.test_app_support import Store, open_app, table
@@ -91,7 +92,7 @@ def add_nasty_mention(store: Store, url: str) -> int:
     mention_id = int(store.scalar("SELECT id FROM mentions WHERE post_id = '1999000000000000001'"))
     assert store.scalar("SELECT needs_reply FROM mentions WHERE id = :id", id=mention_id)
     with store.engine.begin() as conn:
-        assert queue.assign(conn, mention_id, 0, "Zed", "test").ok
+        assert queue.assign(conn, mention_id, 0, "Zed", Account("test", "responder")).ok
     return mention_id
 
 

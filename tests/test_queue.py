@@ -14,6 +14,7 @@ from analysis import flags
 from config import load_config
 from pipeline.seed import seed_demo
 from store import queue, reader
+from store.accounts import Account, Forbidden
 from store.schema import mention_state, mentions, rollup_hourly
 from tests.conftest import FIXED_NOW
 
@@ -83,7 +84,7 @@ def test_the_page_is_ordered_like_the_analysis_priority(seeded: Engine) -> None:
 def test_filters_by_platform_status_and_assignee(seeded: Engine) -> None:
     mention_id = first_open(seeded, "x")
     with seeded.begin() as conn:
-        assert queue.assign(conn, mention_id, 0, "Bea", "Ann").ok
+        assert queue.assign(conn, mention_id, 0, "Bea", Account("Ann", "responder")).ok
     with seeded.connect() as conn:
         x_only = queue.queue_page(
             conn, queue.QueueFilters(brands=("Acme",), platforms=("x",)), now=NOW, sla_hours=SLA, limit=500
@@ -104,14 +105,14 @@ def test_filters_by_platform_status_and_assignee(seeded: Engine) -> None:
 def test_assign_then_a_stale_action_is_refused_and_shows_the_change(seeded: Engine) -> None:
     mention_id = first_open(seeded)
     with seeded.begin() as conn:
-        done = queue.assign(conn, mention_id, 0, "Bea", "Ann")
+        done = queue.assign(conn, mention_id, 0, "Bea", Account("Ann", "responder"))
     assert done.ok
     saved = state(seeded, mention_id)
     assert (saved["status"], saved["assignee"], saved["updated_by"], saved["version"]) == ("assigned", "Bea", "Ann", 1)
 
     # Carl still looks at version 0 and dismisses: nothing is written, he sees Ann's change
     with seeded.begin() as conn:
-        late = queue.set_status(conn, mention_id, 0, "dismissed", "Carl")
+        late = queue.set_status(conn, mention_id, 0, "dismissed", Account("Carl", "responder"))
     assert not late.ok
     assert late.current["status"] == "assigned" and late.current["assignee"] == "Bea"
     assert "Ann changed this mention" in late.message
@@ -119,16 +120,16 @@ def test_assign_then_a_stale_action_is_refused_and_shows_the_change(seeded: Engi
 
     # with the version he now sees, it goes through
     with seeded.begin() as conn:
-        assert queue.set_status(conn, mention_id, 1, "dismissed", "Carl").ok
+        assert queue.set_status(conn, mention_id, 1, "dismissed", Account("Carl", "responder")).ok
     assert state(seeded, mention_id)["status"] == "dismissed" and state(seeded, mention_id)["version"] == 2
 
 
 def test_two_first_actions_on_an_untouched_mention_do_not_both_win(seeded: Engine) -> None:
     mention_id = first_open(seeded)
     with seeded.begin() as conn:
-        first = queue.add_note(conn, mention_id, 0, "calling them", "Ann")
+        first = queue.add_note(conn, mention_id, 0, "calling them", Account("Ann", "responder"))
     with seeded.begin() as conn:
-        second = queue.assign(conn, mention_id, 0, "Carl", "Carl")
+        second = queue.assign(conn, mention_id, 0, "Carl", Account("Carl", "responder"))
     assert first.ok and not second.ok
     assert second.current["note"].endswith("calling them")
     assert state(seeded, mention_id)["assignee"] is None
@@ -138,16 +139,16 @@ def test_mark_replied_dismiss_and_reopen(seeded: Engine) -> None:
     mention_id = first_open(seeded)
     before = datetime.now(UTC)
     with seeded.begin() as conn:
-        assert queue.set_status(conn, mention_id, 0, "replied", "Ann").ok
+        assert queue.set_status(conn, mention_id, 0, "replied", Account("Ann", "responder")).ok
     saved = state(seeded, mention_id)
     assert saved["status"] == "replied" and saved["responded_by"] == "Ann"
     answered = pd.Timestamp(saved["first_response_at"])
     answered = answered.tz_localize("UTC") if answered.tzinfo is None else answered
     assert answered >= pd.Timestamp(before).floor("s")
     with seeded.begin() as conn:
-        assert queue.set_status(conn, mention_id, 1, "new", "Ann").ok
+        assert queue.set_status(conn, mention_id, 1, "new", Account("Ann", "responder")).ok
         with pytest.raises(ValueError):
-            queue.set_status(conn, mention_id, 2, "archived", "Ann")
+            queue.set_status(conn, mention_id, 2, "archived", Account("Ann", "responder"))
     with seeded.connect() as conn:
         assert (
             reader.open_flagged_count(
@@ -161,10 +162,11 @@ def test_mark_replied_dismiss_and_reopen(seeded: Engine) -> None:
 def test_notes_append_signed_lines(seeded: Engine) -> None:
     mention_id = first_open(seeded)
     with seeded.begin() as conn:
-        assert queue.add_note(conn, mention_id, 0, "called the customer", "Ann").ok
-        assert queue.add_note(conn, mention_id, 1, "refund sent", "Bea").ok
-        assert not queue.add_note(conn, mention_id, 2, "   ", "Bea").ok
-        assert not queue.add_note(conn, mention_id, 2, "hello", " ").ok
+        assert queue.add_note(conn, mention_id, 0, "called the customer", Account("Ann", "responder")).ok
+        assert queue.add_note(conn, mention_id, 1, "refund sent", Account("Bea", "responder")).ok
+        assert not queue.add_note(conn, mention_id, 2, "   ", Account("Bea", "responder")).ok
+        with pytest.raises(Forbidden):
+            queue.add_note(conn, mention_id, 2, "hello", Account("Vic", "viewer"))
     lines = state(seeded, mention_id)["note"].splitlines()
     assert len(lines) == 2
     assert lines[0].endswith("UTC, Ann] called the customer") and lines[1].endswith("UTC, Bea] refund sent")
@@ -194,23 +196,23 @@ def test_a_sentiment_correction_moves_the_rollups_and_the_data_version(seeded: E
 
     negative, positive = counts()
     with seeded.begin() as conn:
-        assert queue.correct_sentiment(conn, row.id, 0, "positive", "Ann").ok
+        assert queue.correct_sentiment(conn, row.id, 0, "positive", Account("Ann", "responder")).ok
     assert counts() == (negative - 1, positive + 1)
     with seeded.connect() as conn:
         after = reader.versions(conn)
     assert after[0] == version[0] + 1 and after[1] == version[1] + 1
     with seeded.begin() as conn:
-        assert queue.correct_sentiment(conn, row.id, 1, None, "Ann").ok
+        assert queue.correct_sentiment(conn, row.id, 1, None, Account("Ann", "responder")).ok
         with pytest.raises(ValueError):
-            queue.correct_sentiment(conn, row.id, 2, "furious", "Ann")
+            queue.correct_sentiment(conn, row.id, 2, "furious", Account("Ann", "responder"))
     assert counts() == (negative, positive)
 
 
 def test_a_posted_reply_is_recorded_even_after_a_conflict(seeded: Engine) -> None:
     mention_id = first_open(seeded)
     with seeded.begin() as conn:
-        assert queue.reply_allowed(conn, mention_id, 0).ok
-        assert queue.record_reply(conn, mention_id, 0, "1900000000000000001", "Ann").ok
+        assert queue.reply_allowed(conn, mention_id, 0, Account("Ann", "responder")).ok
+        assert queue.record_reply(conn, mention_id, 0, "1900000000000000001", Account("Ann", "responder")).ok
     saved = state(seeded, mention_id)
     assert (saved["status"], saved["response_post_id"], saved["responded_by"]) == (
         "replied",
@@ -218,15 +220,15 @@ def test_a_posted_reply_is_recorded_even_after_a_conflict(seeded: Engine) -> Non
         "Ann",
     )
     with seeded.begin() as conn:
-        again = queue.reply_allowed(conn, mention_id, 1)
+        again = queue.reply_allowed(conn, mention_id, 1, Account("Ann", "responder"))
     assert not again.ok and "already recorded" in again.message
 
     other = first_open(seeded)
     with seeded.begin() as conn:
-        assert queue.assign(conn, other, 0, "Bea", "Bea").ok
-        stale = queue.reply_allowed(conn, other, 0)
+        assert queue.assign(conn, other, 0, "Bea", Account("Bea", "responder")).ok
+        stale = queue.reply_allowed(conn, other, 0, Account("Ann", "responder"))
         assert not stale.ok and stale.current["assignee"] == "Bea"
-        late = queue.record_reply(conn, other, 0, "1900000000000000002", "Carl")
+        late = queue.record_reply(conn, other, 0, "1900000000000000002", Account("Carl", "responder"))
     assert not late.ok and "recorded anyway" in late.message
     saved = state(seeded, other)
     assert saved["response_post_id"] == "1900000000000000002" and saved["status"] == "replied"
@@ -238,19 +240,19 @@ def test_every_action_bumps_the_queue_version(seeded: Engine) -> None:
     with seeded.connect() as conn:
         start = queue.queue_version(conn)
     with seeded.begin() as conn:
-        queue.assign(conn, mention_id, 0, "Bea", "Ann")
-        queue.add_note(conn, mention_id, 1, "x", "Ann")
-        queue.assign(conn, mention_id, 0, "Carl", "Carl")  # refused: no bump
+        queue.assign(conn, mention_id, 0, "Bea", Account("Ann", "responder"))
+        queue.add_note(conn, mention_id, 1, "x", Account("Ann", "responder"))
+        queue.assign(conn, mention_id, 0, "Carl", Account("Carl", "responder"))  # refused: no bump
     with seeded.connect() as conn:
         assert queue.queue_version(conn) == start + 2
 
 
-def test_unknown_mentions_and_missing_names_are_refused(seeded: Engine) -> None:
+def test_unknown_mentions_and_viewers_are_refused(seeded: Engine) -> None:
     with seeded.begin() as conn:
-        gone = queue.assign(conn, 10_000_000, 0, "Bea", "Ann")
-        anonymous = queue.assign(conn, first_open(seeded), 0, "Bea", "")
+        gone = queue.assign(conn, 10_000_000, 0, "Bea", Account("Ann", "responder"))
     assert not gone.ok and "no longer stored" in gone.message
-    assert not anonymous.ok and "You are" in anonymous.message
+    with pytest.raises(Forbidden, match="viewer role"), seeded.begin() as conn:
+        queue.assign(conn, first_open(seeded), 0, "Bea", Account("Vic", "viewer"))
 
 
 def test_the_thread_around_a_mention(seeded: Engine) -> None:

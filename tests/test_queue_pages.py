@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from collectors.base import FatalError, MissingCredentials
 from pipeline import replies
 from store import queue
+from store.accounts import Account
 from tests import test_app_support as support
 from tests.test_app_support import Store, in_range, metric, open_app, table, texts
 
@@ -16,12 +17,8 @@ seeded_db = support.seeded_db
 store = support.store
 
 
-def queue_page(name: str | None = "Ann") -> AppTest:
-    at = open_app("queue")
-    if name:
-        at.text_input(key="queue_user").input(name).run()
-        assert not at.exception
-    return at
+def queue_page(name: str = "Ann", role: str = "responder") -> AppTest:
+    return open_app("queue", user=name, role=role)
 
 
 def picked(at: AppTest) -> int:
@@ -41,11 +38,14 @@ def click(at: AppTest, key: str) -> AppTest:
     return at
 
 
-def test_actions_need_a_name(store: Store) -> None:
-    at = queue_page(name=None)
+def test_a_viewer_sees_the_queue_but_no_enabled_action(store: Store) -> None:
+    at = queue_page("Vic", role="viewer")
     mention_id = picked(at)
-    assert at.button(key=f"dismiss_{mention_id}_0").disabled
-    assert 'Enter your name in "You are"' in texts(at)
+    for key in ("assign", "unassign", "replied", "dismiss", "add_note", "save_sentiment"):
+        assert at.button(key=f"{key}_{mention_id}_0").disabled, key
+    assert at.text_area(key=f"note_{mention_id}_0").disabled
+    assert "acting on it needs the responder role" in texts(at)
+    assert not at.text_input  # no "You are" box any more
 
 
 def test_assign_is_saved_at_once(store: Store) -> None:
@@ -130,7 +130,7 @@ def test_the_later_of_two_people_sees_the_change(store: Store) -> None:
     mention_id = picked(at)
     # Ann assigns it to herself in another browser while Carl looks at version 0
     with store.engine.begin() as conn:
-        assert queue.assign(conn, mention_id, 0, "Ann", "Ann").ok
+        assert queue.assign(conn, mention_id, 0, "Ann", Account("Ann", "responder")).ok
     click(at, f"dismiss_{mention_id}_0")
     saved = state(store, mention_id)
     assert saved["status"] == "assigned" and saved["assignee"] == "Ann"  # Carl's click did not overwrite
@@ -242,7 +242,7 @@ def test_a_reply_is_not_posted_over_a_colleagues_change(
     at.text_area(key=f"reply_{mention_id}_0").input("Hello").run()
     click(at, f"review_{mention_id}_0")
     with store.engine.begin() as conn:
-        assert queue.set_status(conn, mention_id, 0, "replied", "Bea").ok
+        assert queue.set_status(conn, mention_id, 0, "replied", Account("Bea", "responder")).ok
     click(at, f"post_{mention_id}_0")
     assert not posted
     assert any("Bea changed this mention" in str(w.value) for w in at.warning)

@@ -230,6 +230,9 @@ def test_run_starts_the_dashboard_and_the_scheduler_and_ctrl_c_stops_both(
     log = (workdir / "run.log").read_text()
     children = {name: int(pid) for name, pid in re.findall(r"started (\w+) \(pid (\d+)\)", log)}
     assert set(children) == {"dashboard", "scheduler"}
+    # first start: an admin account with a random password, printed once with how to change it
+    assert "first start: created the account admin" in log and "python cli.py users reset-password admin" in log
+    password = re.search(r"the password\n    (\S+)\n", log).group(1)  # type: ignore[union-attr]
     proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
     assert proc.wait(timeout=40) == 0
     for pid in children.values():
@@ -238,4 +241,9 @@ def test_run_starts_the_dashboard_and_the_scheduler_and_ctrl_c_stops_both(
     assert not _healthy(port)
     engine = _engine(workdir)
     _assert_consistent(engine, "demo-live")
+    from store import accounts
+
+    assert accounts.sign_in(engine, "admin", password).role == "admin"
+    with engine.connect() as conn:
+        assert password not in str(conn.exec_driver_sql("SELECT * FROM accounts").all())
     engine.dispose()

@@ -16,13 +16,14 @@ from sqlalchemy import Connection
 
 from collectors.base import CollectorError, MissingCredentials
 from store import queue
+from store.accounts import Account, Forbidden
+from ui import auth
 from ui.context import Context
 from ui.text import plain
 
 FLASH = "queue_flash"
 LABEL = "queue_acting_on"
 DRAFT = "queue_reply_draft"
-USER = "queue_user"
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,15 @@ class Flash:
             object.__setattr__(self, "label", known.get(self.mention_id, f"mention {self.mention_id}"))
 
 
+def me() -> Account | None:
+    """Who is acting: the signed-in account."""
+    return auth.current_account()
+
+
 def user() -> str:
-    """Who is acting (the "You are" box), trimmed; empty when nobody said."""
-    return plain(st.session_state.get(USER) or "", 128).strip()
+    """The signed-in account's name (empty before sign-in)."""
+    account = me()
+    return account.name if account else ""
 
 
 def _save(
@@ -56,6 +63,9 @@ def _save(
     try:
         with ctx.engine.begin() as conn:
             result = write(conn)
+    except Forbidden as exc:  # the role may not act: refused where the action happens
+        st.session_state[FLASH] = Flash("error", f"Not saved: {exc}", mention_id)
+        return
     except Exception as exc:  # the database refused: say so, keep the page alive
         st.session_state[FLASH] = Flash(
             "error", f"Not saved: the database refused ({exc.__class__.__name__}).", mention_id
@@ -85,21 +95,21 @@ def describe(state: dict[str, Any]) -> dict[str, Any]:
 def assign(ctx: Context, mention_id: int, version: int, widget_key: str) -> None:
     who = plain(st.session_state.get(widget_key) or "", 128).strip()
     done = f"Assigned to {who}." if who else "Unassigned."
-    _save(ctx, mention_id, done, lambda conn: queue.assign(conn, mention_id, version, who or None, user()))
+    _save(ctx, mention_id, done, lambda conn: queue.assign(conn, mention_id, version, who or None, me()))
 
 
 def unassign(ctx: Context, mention_id: int, version: int) -> None:
-    _save(ctx, mention_id, "Unassigned.", lambda conn: queue.assign(conn, mention_id, version, None, user()))
+    _save(ctx, mention_id, "Unassigned.", lambda conn: queue.assign(conn, mention_id, version, None, me()))
 
 
 def set_status(ctx: Context, mention_id: int, version: int, status: str) -> None:
     done = {"replied": "Marked replied.", "dismissed": "Dismissed.", "new": "Reopened.", "assigned": "Reopened."}
-    _save(ctx, mention_id, done[status], lambda conn: queue.set_status(conn, mention_id, version, status, user()))
+    _save(ctx, mention_id, done[status], lambda conn: queue.set_status(conn, mention_id, version, status, me()))
 
 
 def add_note(ctx: Context, mention_id: int, version: int, widget_key: str) -> None:
     text = plain(st.session_state.get(widget_key) or "", 2000)
-    _save(ctx, mention_id, "Note added.", lambda conn: queue.add_note(conn, mention_id, version, text, user()))
+    _save(ctx, mention_id, "Note added.", lambda conn: queue.add_note(conn, mention_id, version, text, me()))
     if isinstance(st.session_state.get(FLASH), Flash) and st.session_state[FLASH].kind == "success":
         st.session_state[widget_key] = ""
 
@@ -108,7 +118,7 @@ def correct_sentiment(ctx: Context, mention_id: int, version: int, widget_key: s
     choice = st.session_state.get(widget_key)
     label = None if choice in (None, "", "clear") else str(choice)
     done = f"Sentiment corrected to {label}." if label else "Sentiment correction removed."
-    _save(ctx, mention_id, done, lambda conn: queue.correct_sentiment(conn, mention_id, version, label, user()))
+    _save(ctx, mention_id, done, lambda conn: queue.correct_sentiment(conn, mention_id, version, label, me()))
 
 
 # ---------------------------------------------------------------------------------------------- replying
@@ -134,12 +144,13 @@ def post_reply(ctx: Context, mention: dict[str, Any], poster: Callable[[str, dic
     if not draft or draft["mention_id"] != mention_id:
         st.session_state[FLASH] = Flash("error", "Nothing to post: review the reply first.", mention_id)
         return
-    if not user():
-        st.session_state[FLASH] = Flash("error", 'Enter your name ("You are") before replying.', mention_id)
-        st.session_state[DRAFT] = draft
+    account = me()
+    try:
+        with ctx.engine.connect() as conn:
+            allowed = queue.reply_allowed(conn, mention_id, int(draft["version"]), account)  # type: ignore[arg-type]
+    except Forbidden as exc:
+        st.session_state[FLASH] = Flash("error", f"Not posted: {exc}", mention_id)
         return
-    with ctx.engine.connect() as conn:
-        allowed = queue.reply_allowed(conn, mention_id, int(draft["version"]))
     if not allowed.ok:
         kind = "warning" if allowed.current else "error"
         changes = describe(allowed.current) if allowed.current else {}
@@ -148,17 +159,27 @@ def post_reply(ctx: Context, mention: dict[str, Any], poster: Callable[[str, dic
     try:
         posted = poster(str(mention["platform"]), mention, draft["text"])
     except MissingCredentials as exc:
+        _failed(ctx, mention_id, account, f"missing credentials: {exc}", draft["text"])
         st.session_state[FLASH] = Flash("error", f"Not posted: {exc}. Add them to .env to reply from here.", mention_id)
         return
     except CollectorError as exc:
+        _failed(ctx, mention_id, account, str(exc), draft["text"])
         st.session_state[FLASH] = Flash("error", f"Not posted: {exc}", mention_id)
         st.session_state[DRAFT] = draft
         return
-    by = user()
     _save(
         ctx,
         mention_id,
         f"Reply posted (id {posted}) and recorded.",
-        lambda conn: queue.record_reply(conn, mention_id, int(draft["version"]), posted, by),
+        lambda conn: queue.record_reply(conn, mention_id, int(draft["version"]), posted, account, draft["text"]),  # type: ignore[arg-type]
         retry="",
     )
+
+
+def _failed(ctx: Context, mention_id: int, account: Account | None, reason: str, text: str) -> None:
+    """Keep a failed reply in the audit trail (the state does not change)."""
+    try:
+        with ctx.engine.begin() as conn:
+            queue.record_reply_failure(conn, mention_id, account, reason, text)  # type: ignore[arg-type]
+    except Exception:  # the trail could not be written: the message about the reply still shows
+        pass

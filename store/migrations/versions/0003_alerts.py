@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"  # down_revision becomes "0002" at merge
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
