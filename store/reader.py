@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Text, and_, case, func, or_, select, type_coerce
@@ -308,7 +309,7 @@ def response_times(
     sla = measures.sla_hours(sla_hours)
     names = ["created_at", "first_response_at", "sla_hours"]
     # raw values: SQLAlchemy's per-row datetime parsing on SQLite costs seconds here; pandas parses in bulk
-    columns = [type_coerce(m.c.created_at, Text), type_coerce(s.c.first_response_at, Text), sla]
+    columns: list[Any] = [type_coerce(m.c.created_at, Text), type_coerce(s.c.first_response_at, Text), sla]
     if with_brand:
         columns.append(m.c.brand)
         names.append("brand")
