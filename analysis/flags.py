@@ -9,11 +9,12 @@ the queue is read. Formulas: analysis.formulas.FORMULAS["needs_reply"], ["priori
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from analysis import sla as sla_clock
 from analysis.distinct import per_distinct
 from analysis.formulas import (
     BASE_CAP,
@@ -341,28 +342,40 @@ def assess(
     return pd.DataFrame({"needs_reply": need, "flag_signals": signals, "priority_base": base}, index=frame.index)
 
 
-def _timing_text(answered: np.ndarray, hours: np.ndarray, sla: np.ndarray) -> np.ndarray:
-    """ "waiting 35 min, SLA 4 h" / "waiting 6 h, ..." / "answered after 3 d, ..." (few distinct texts, formatted once)."""
+def _timing_text(
+    answered: np.ndarray, hours: np.ndarray, sla: np.ndarray, business: np.ndarray | None = None
+) -> np.ndarray:
+    """ "waiting 35 min, SLA 4 h" / "waiting 6 h, ..." / "answered after 3 d, ..." (few distinct texts, formatted once).
+
+    Rows on a brand's business hours say so and stay in hours: "waiting 6 business hours, SLA 4 business hours".
+    """
     hours = np.maximum(hours, 0.0)
+    on_hours = np.zeros(len(hours), dtype=bool) if business is None else business.astype(bool)
     code = np.where(
         hours < 1,
         np.floor(hours * 60),
-        np.where(hours < 48, 1_000 + np.floor(hours), 1_000_000 + np.floor(hours / 24)),
+        np.where((hours < 48) | on_hours, 1_000 + np.floor(hours), 1_000_000 + np.floor(hours / 24)),
     )
     sla_codes, sla_values = pd.factorize(sla)
-    keys = (sla_codes.astype(np.int64) * 2 + answered.astype(np.int64)) * 10_000_000 + code.astype(np.int64)
+    group = (sla_codes.astype(np.int64) * 2 + answered.astype(np.int64)) * 2 + on_hours.astype(np.int64)
+    keys = group * 10_000_000 + code.astype(np.int64)
     inverse, unique = pd.factorize(keys)
     texts = []
     for key in unique:
-        group, value = divmod(int(key), 10_000_000)
-        sla_code, was_answered = divmod(group, 2)
+        group_key, value = divmod(int(key), 10_000_000)
+        rest, is_business = divmod(group_key, 2)
+        sla_code, was_answered = divmod(rest, 2)
+        verb = "answered after" if was_answered else "waiting"
+        if is_business:
+            duration = f"{value} business min" if value < 1_000 else f"{value - 1_000} business hours"
+            texts.append(f"{verb} {duration}, SLA {sla_values[sla_code]:g} business hours")
+            continue
         if value >= 1_000_000:
             duration = f"{value - 1_000_000} d"
         elif value >= 1_000:
             duration = f"{value - 1_000} h"
         else:
             duration = f"{value} min"
-        verb = "answered after" if was_answered else "waiting"
         texts.append(f"{verb} {duration}, SLA {sla_values[sla_code]:g} h")
     return np.array(texts, dtype=object)[inverse]
 
@@ -378,22 +391,46 @@ def wait_points(waited: np.ndarray, sla: np.ndarray) -> np.ndarray:
     return WAIT_POINTS * np.clip(waited / sla, 0.0, 1.0) + BREACH_POINTS * (waited > sla)
 
 
-def queue_priority(queue: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
+def waited_hours(
+    rows: pd.DataFrame, end: pd.Series, business_hours: Mapping[str, sla_clock.Hours] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """FORMULAS["waited_hours"]: hours from created_at to `end` (NaN where either is missing), and
+    which rows count business time: those whose `brand` has business hours (analysis.sla)."""
+    created = pd.to_datetime(rows["created_at"], utc=True)
+    finish = pd.to_datetime(end, utc=True)
+    hours = np.array((finish - created).dt.total_seconds() / 3600, dtype=float)
+    business = np.zeros(len(rows), dtype=bool)
+    if business_hours and "brand" in rows:
+        brands = rows["brand"].astype(object).to_numpy()
+        for name, opening in business_hours.items():
+            if opening is None:
+                continue
+            mine = brands == name
+            if mine.any():
+                hours[mine] = sla_clock.elapsed_hours(created[mine], finish[mine], opening)
+                business |= mine
+    return hours, business
+
+
+def queue_priority(
+    queue: pd.DataFrame, now: pd.Timestamp, business_hours: Mapping[str, sla_clock.Hours] | None = None
+) -> pd.DataFrame:
     """`priority`, `reasons`, `waited_hours`, `sla_breached` for queue rows, with the queue's index.
 
     Input columns: priority_base, flag_signals, created_at (UTC), first_response_at (UTC or NaT),
-    sla_hours. waited_hours = (first_response_at, or `now` if unanswered) - created_at;
+    sla_hours, and `brand` when `business_hours` (brand -> config.BusinessHours) is given: those
+    brands' rows count business time only (analysis.sla), and their reasons say "business hours".
+    waited_hours = (first_response_at, or `now` if unanswered) - created_at;
     sla_breached = waited_hours > sla_hours. priority (FORMULAS["priority"]) = priority_base +
     20 x min(1, waited / SLA) + 10 if breached, capped at 100, for unanswered rows; answered rows
     keep priority_base. reasons = flag_signals + "waiting 6 h, SLA 4 h" (or "answered after ...").
     """
     now = pd.Timestamp(now)
     now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
-    created = pd.to_datetime(queue["created_at"], utc=True)
     responded = pd.to_datetime(queue["first_response_at"], utc=True)
     answered = responded.notna().to_numpy()
     end = responded.where(responded.notna(), now)
-    waited = ((end - created).dt.total_seconds() / 3600).to_numpy(dtype=float)
+    waited, business = waited_hours(queue, end, business_hours)
     waited = np.maximum(np.nan_to_num(waited, nan=0.0), 0.0)
     sla = effective_sla(pd.to_numeric(queue["sla_hours"], errors="coerce").to_numpy(dtype=float))
     breached = waited > sla
@@ -401,7 +438,7 @@ def queue_priority(queue: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
     priority = np.where(answered, base, base + np.floor(wait_points(waited, sla) + 0.5))
     priority = np.clip(priority, 0, PRIORITY_MAX).astype(np.int64)
 
-    timing = _timing_text(answered, waited, sla)
+    timing = _timing_text(answered, waited, sla, business)
     signals = queue["flag_signals"].astype(object).where(queue["flag_signals"].notna(), "").to_numpy(dtype=object)
     reasons = np.where(signals != "", signals + _SEP + timing, timing)
     return pd.DataFrame(

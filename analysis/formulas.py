@@ -12,10 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-FORMULAS_VERSION = "1"
-#: the reply SLA when a brand sets no `sla_hours` (monitor.toml), in hours.
-DEFAULT_SLA_HOURS = 4.0
-
+FORMULAS_VERSION = "2"
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
 
@@ -103,13 +100,27 @@ FORMULAS: dict[str, str] = {
         f"priority_base + waiting points: {WAIT_POINTS} x min(1, waited / SLA) + {BREACH_POINTS} once the SLA is "
         f"breached; 0..{PRIORITY_MAX}. Answered mentions keep priority_base"
     ),
-    "waited_hours": "(first response, or now if unanswered) - posted, in hours",
+    "waited_hours": (
+        "(first response, or now if unanswered) - posted, in hours; for a brand with business_hours only the "
+        "time inside its opening hours counts (business hours)"
+    ),
+    "business_time": (
+        "time inside a brand's business_hours (monitor.toml): its open days (local time zone, holidays "
+        "closed), from opening to closing; a mention posted outside hours starts its clock at the next "
+        "opening. SLA deadline = posted + SLA hours of business time. Brands without business_hours count "
+        "calendar time around the clock"
+    ),
     "response_rate": "flagged mentions with a first response / flagged mentions",
     "first_response_time": (
-        "first_response_at - created_at over answered flagged mentions, mean and median, in minutes"
+        "first_response_at - created_at over answered flagged mentions, mean and median, in minutes (calendar time)"
+    ),
+    "first_response_business_time": (
+        "the same over answered flagged mentions of brands with business_hours, counting business time only "
+        "(see business_time), in minutes; empty for brands without business_hours"
     ),
     "sla_breach_rate": (
-        "flagged mentions answered after SLA, or unanswered and already waiting longer than SLA / flagged mentions"
+        "flagged mentions answered after SLA, or unanswered and already waiting longer than SLA / flagged mentions; "
+        "waited in business time for brands with business_hours"
     ),
     "spike": ("value > mean + k x std of the previous `window` periods (population std); needs a full window"),
     "period": "day or ISO week (Monday 00:00 UTC), in UTC",

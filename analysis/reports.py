@@ -18,7 +18,7 @@ import pandas as pd
 from analysis import engagement, flags, response, sentiment, trends
 from analysis.formulas import DEFAULT_SLA_HOURS, FORMULAS, FORMULAS_VERSION
 from analysis.periods import period_start
-from config import Brand
+from config import Brand, BusinessHours
 
 WEEK = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
 
@@ -31,7 +31,7 @@ MENTION_COLUMNS: tuple[str, ...] = (
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "day", "platform", "brand", "mentions", "engagements", "engagement_rate", "engagement_rate_denominator",
     "positive", "neutral", "negative", "net_sentiment", "share_of_voice", "flagged", "replied",
-    "median_first_response_min", "sla_breaches",
+    "median_first_response_min", "median_first_response_business_min", "sla_breaches",
 )
 #: the stored columns the two frames are built from (pipeline.export reads exactly these).
 ROW_COLUMNS: tuple[str, ...] = (
@@ -42,11 +42,18 @@ ROW_COLUMNS: tuple[str, ...] = (
 #: FORMULAS keys a report states (in this order) in its notes.
 REPORT_FORMULAS: tuple[str, ...] = (
     "period", "engagements", "engagement_rate", "sentiment", "net_sentiment", "share_of_voice", "needs_reply",
-    "priority_base", "priority", "response_rate", "first_response_time", "sla_breach_rate",
+    "priority_base", "priority", "waited_hours", "business_time", "response_rate", "first_response_time",
+    "first_response_business_time", "sla_breach_rate",
 )
 # fmt: on
 #: decimals kept in summary.csv (rates and scores; minutes to a tenth).
-ROUNDING = {"engagement_rate": 6, "net_sentiment": 4, "share_of_voice": 4, "median_first_response_min": 1}
+ROUNDING = {
+    "engagement_rate": 6,
+    "net_sentiment": 4,
+    "share_of_voice": 4,
+    "median_first_response_min": 1,
+    "median_first_response_business_min": 1,
+}
 
 
 # --- weeks -----------------------------------------------------------------------------------
@@ -110,6 +117,12 @@ def _utc(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, utc=True)
 
 
+def business_hours(brands: Sequence[Brand]) -> dict[str, BusinessHours]:
+    """The brands that keep business hours: their SLA clocks and business first-response times count
+    business time (analysis.sla); the others run around the clock."""
+    return {b.name: b.business_hours for b in brands if b.business_hours is not None}
+
+
 def _sla_hours(rows: pd.DataFrame, brands: Sequence[Brand]) -> pd.Series:
     by_name = {b.name: b.sla_hours for b in brands}
     return rows["brand"].map(by_name).astype(float).fillna(DEFAULT_SLA_HOURS)
@@ -137,7 +150,8 @@ def mentions_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) -
     """mentions.csv: one row per mention, MENTION_COLUMNS in order, oldest first.
 
     `rows` as prepare() returns them. engagements: analysis.engagement; priority and reasons:
-    analysis.flags.queue_priority as of `now`, for mentions that need a reply (else empty).
+    analysis.flags.queue_priority as of `now`, for mentions that need a reply (else empty); a brand
+    with business hours waits in business time.
     """
     out = rows.copy()
     out["engagements"] = engagement.mention_engagement(out)["engagements"].astype("int64")
@@ -145,7 +159,7 @@ def mentions_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) -
     out["priority"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
     out["reasons"] = pd.Series(None, index=out.index, dtype=object)
     if flagged.any():
-        queue = flags.queue_priority(out[flagged], pd.Timestamp(now))
+        queue = flags.queue_priority(out[flagged], pd.Timestamp(now), business_hours(brands))
         out.loc[flagged, "priority"] = queue["priority"].astype("int64").to_numpy()
         out.loc[flagged, "reasons"] = queue["reasons"].to_numpy()
     return out.loc[:, list(MENTION_COLUMNS)].reset_index(drop=True)
@@ -192,6 +206,9 @@ def summary_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) ->
     analysis.trends.share_of_voice (the brand against its group's other brands, same day and
     platform; empty without competitors); flagged, replied, median first response and SLA
     breaches: analysis.response.response_stats as of `now` (dismissed mentions left out).
+    median_first_response_min is calendar time; median_first_response_business_min the same in
+    business time for brands with business hours (empty for the others), whose SLA breaches
+    count business time too.
     """
     keys = ["day", "platform", "brand"]
     if rows.empty:
@@ -203,17 +220,30 @@ def summary_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) ->
     out = volume.rename(columns={"rate_denominator": "engagement_rate_denominator"})
     out = out.merge(_share_of_voice(per, brands), on=keys, how="left")
     flagged_rows = rows[rows["needs_reply"].to_numpy(dtype=bool)]
-    answers = response.response_stats(flagged_rows, pd.Timestamp(now), by=keys) if len(flagged_rows) else None
+    answers = (
+        response.response_stats(flagged_rows, pd.Timestamp(now), by=keys, business_hours=business_hours(brands))
+        if len(flagged_rows)
+        else None
+    )
+    medians = ["median_first_response_min", "median_first_response_business_min"]
     if answers is not None:
         answers = answers.rename(
-            columns={"first_response_median_min": "median_first_response_min", "sla_breached": "sla_breaches"}
+            columns={
+                "first_response_median_min": "median_first_response_min",
+                "first_response_business_median_min": "median_first_response_business_min",
+                "sla_breached": "sla_breaches",
+            }
         )
         out = out.drop(columns=["flagged"]).merge(
-            answers[[*keys, "flagged", "replied", "median_first_response_min", "sla_breaches"]], on=keys, how="left"
+            answers[[*keys, "flagged", "replied", *medians, "sla_breaches"]], on=keys, how="left"
         )
     else:
         out = out.drop(columns=["flagged"]).assign(
-            flagged=0, replied=0, median_first_response_min=np.nan, sla_breaches=0
+            flagged=0,
+            replied=0,
+            median_first_response_min=np.nan,
+            median_first_response_business_min=np.nan,
+            sla_breaches=0,
         )
     for column in ("flagged", "replied", "sla_breaches"):
         out[column] = out[column].fillna(0).astype("int64")
@@ -247,6 +277,7 @@ def notes_text(
     missing_engagement: int,
     generated_at: datetime,
     left_out: dict[str, int] | None = None,
+    business_hours: dict[str, BusinessHours] | None = None,
 ) -> str:
     """notes.txt: the week, the filters, the counts and the formulas (with FORMULAS_VERSION)."""
     last_day = (end - timedelta(days=1)).date()
@@ -262,6 +293,12 @@ def notes_text(
         f"- brand: {brand_text}",
         "- platforms: all",
         "- the brands' own posts and replies are left out (as on the dashboard)",
+        *(
+            f"- business hours of {name}: {', '.join(h.days)} {h.hours} {h.timezone}"
+            + (f", holidays {', '.join(d.isoformat() for d in h.holidays)}" if h.holidays else "")
+            + " (its SLA clock counts business time)"
+            for name, h in sorted((business_hours or {}).items())
+        ),
         *(
             [
                 "- left out: mentions stored under brands the config does not name: "
@@ -290,6 +327,9 @@ def notes_text(
         "spreadsheet shows them as text, never runs them; remove that first ' to get the original.",
         "- summary flagged / replied / SLA breaches leave out mentions a manager dismissed; share of voice is "
         "empty for brands without configured competitors.",
+        "- summary median_first_response_min is calendar time; median_first_response_business_min counts only "
+        "the brand's business hours and is empty for brands without business_hours; SLA breaches, priority "
+        "and reasons count business time for brands with business_hours.",
         "",
         f"Formulas (version {FORMULAS_VERSION})",
     ]

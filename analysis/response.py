@@ -4,19 +4,24 @@ Formulas (analysis.formulas.FORMULAS): response rate = flagged mentions with a f
 / flagged mentions; first response time = first_response_at - created_at over answered
 mentions, mean and median, in MINUTES; SLA breach rate = mentions answered later than their
 SLA, or unanswered and already waiting longer than it at `now`, / flagged mentions.
+With business hours (brand -> config.BusinessHours), those brands' SLA breaches count business
+time only (analysis.sla), and their first response times are also given in business minutes
+(`first_response_business_*`, NaN for groups without such a brand); the plain columns stay calendar.
 Mentions a manager dismissed (status "dismissed", when a `status` column is given) need no
 reply and are left out of every figure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from analysis import flags
 from analysis.formulas import DEFAULT_SLA_HOURS
 from analysis.periods import iso_week_label, period_start
+from analysis.sla import Hours
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "flagged",
@@ -26,10 +31,14 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "first_response_median_min",
     "sla_breached",
     "sla_breach_rate",
+    "first_response_business_mean_min",
+    "first_response_business_median_min",
 )
 
 
-def _prepare(flagged: pd.DataFrame, now: pd.Timestamp, by: Sequence[str]) -> pd.DataFrame:
+def _prepare(
+    flagged: pd.DataFrame, now: pd.Timestamp, by: Sequence[str], business_hours: Mapping[str, Hours] | None
+) -> pd.DataFrame:
     now = pd.Timestamp(now)
     now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
     rows = flagged
@@ -39,7 +48,14 @@ def _prepare(flagged: pd.DataFrame, now: pd.Timestamp, by: Sequence[str]) -> pd.
     created = pd.to_datetime(rows["created_at"], utc=True)
     responded = pd.to_datetime(rows["first_response_at"], utc=True)
     minutes = ((responded - created).dt.total_seconds() / 60).clip(lower=0)
+    business_min = pd.Series(np.nan, index=rows.index)
+    if business_hours:
+        hours, business = flags.waited_hours(rows, responded, business_hours)
+        business_min = pd.Series(np.where(business, np.maximum(hours, 0.0) * 60, np.nan), index=rows.index)
     waited = ((responded.where(responded.notna(), now) - created).dt.total_seconds() / 3600).clip(lower=0)
+    if business_hours:
+        end = responded.where(responded.notna(), now)
+        waited = pd.Series(np.maximum(flags.waited_hours(rows, end, business_hours)[0], 0.0), index=rows.index)
     sla = pd.to_numeric(rows["sla_hours"], errors="coerce").fillna(DEFAULT_SLA_HOURS)
     data = pd.DataFrame(
         {
@@ -47,6 +63,7 @@ def _prepare(flagged: pd.DataFrame, now: pd.Timestamp, by: Sequence[str]) -> pd.
             "replied": responded.notna().astype(np.int64),
             "response_min": minutes,
             "sla_breached": (waited > sla).astype(np.int64),
+            "business_min": business_min,
         }
     )
     for column in by:
@@ -64,6 +81,8 @@ def _stats(data: pd.DataFrame, keys: list[pd.Series | str]) -> pd.DataFrame:
             first_response_mean_min=("response_min", "mean"),
             first_response_median_min=("response_min", "median"),
             sla_breached=("sla_breached", "sum"),
+            first_response_business_mean_min=("business_min", "mean"),
+            first_response_business_median_min=("business_min", "median"),
         ).reset_index()
     else:
         out = pd.DataFrame(
@@ -73,6 +92,8 @@ def _stats(data: pd.DataFrame, keys: list[pd.Series | str]) -> pd.DataFrame:
                 "first_response_mean_min": [data["response_min"].mean()],
                 "first_response_median_min": [data["response_min"].median()],
                 "sla_breached": [int(data["sla_breached"].sum())],
+                "first_response_business_mean_min": [data["business_min"].mean()],
+                "first_response_business_median_min": [data["business_min"].median()],
             }
         )
     flagged = out["flagged"].to_numpy(dtype=float)
@@ -85,16 +106,23 @@ def _stats(data: pd.DataFrame, keys: list[pd.Series | str]) -> pd.DataFrame:
     )
 
 
-def response_stats(flagged: pd.DataFrame, now: pd.Timestamp, by: Sequence[str] = ()) -> pd.DataFrame:
+def response_stats(
+    flagged: pd.DataFrame,
+    now: pd.Timestamp,
+    by: Sequence[str] = (),
+    business_hours: Mapping[str, Hours] | None = None,
+) -> pd.DataFrame:
     """Response figures for flagged mentions, overall or per `by` ("platform", "week", "brand", ...).
 
     Input columns: created_at (UTC), first_response_at (UTC or NaT), sla_hours, plus any `by`
     column and optionally `status`. "week" groups by ISO week of created_at (UTC) and adds
     `week_start` (Monday 00:00 UTC) and `week` (e.g. 2024-W05). Output: the keys, then flagged,
     replied, response_rate, first_response_mean_min, first_response_median_min (minutes; NaN
-    when nothing was answered), sla_breached, sla_breach_rate.
+    when nothing was answered), sla_breached, sla_breach_rate, first_response_business_mean_min,
+    first_response_business_median_min (business minutes of the rows whose `brand` is in
+    `business_hours`; NaN when none). `business_hours` needs a `brand` column.
     """
-    data = _prepare(flagged, now, by)
+    data = _prepare(flagged, now, by, business_hours)
     keys: list[pd.Series | str] = []
     for column in by:
         if column == "week":

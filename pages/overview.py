@@ -21,7 +21,15 @@ st.caption(
     f"{(selected.end - selected.start).days + 1} days before · the brand's own posts are not counted"
 )
 
-now, before = metrics.kpis(ctx.engine, versions, selected, rivals, context.sla_hours(ctx.config), minute)
+now, before = metrics.kpis(
+    ctx.engine,
+    versions,
+    selected,
+    rivals,
+    context.sla_hours(ctx.config),
+    minute,
+    context.business_hours(ctx.config),
+)
 if now.mentions == 0:
     st.info(
         "No mentions in this range. Widen the dates or platforms in the sidebar, or run "

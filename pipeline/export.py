@@ -129,6 +129,7 @@ def _build(
         missing_engagement=missing,
         generated_at=now,
         left_out=left_out,
+        business_hours=reports.business_hours([b for b in config.brands if brand is None or b.name == brand]),
     )
     return frame, summary, notes, missing
 

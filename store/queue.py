@@ -5,6 +5,14 @@ The order is FORMULAS["priority"] evaluated in SQL with the constants of analysi
 numbers shown (priority, reasons, time waited, SLA breach) come from analysis.flags.queue_priority
 over the page's rows.
 
+Brands with business hours (analysis.sla): SQL cannot follow a time zone's opening hours, so
+Python hands it the few facts the order needs, computed from `now`: the moment before which a
+mention has breached (analysis.sla.breach_cutoff) and the opening windows since then
+(analysis.sla.recent_windows). A mention posted earlier has breached (full waiting points); a
+later one has waited the sum of its overlaps with those windows. That is the same business time
+analysis.flags.queue_priority shows, so the order stays FORMULAS["priority"] exactly; only the
+page's rows are then scored in Python.
+
 Every action is one conditional write on `mention_state` keyed by the `version` the person
 saw: when somebody else changed the mention in between, nothing is written and the caller
 gets the current state back to show (optimistic concurrency), never a silent overwrite.
@@ -15,6 +23,7 @@ sentiment correction also refreshes that mention's rollup hour and bumps the dat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -39,7 +48,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
-from analysis import flags, formulas
+from analysis import flags, formulas, sla
 from store import audit, measures, writer
 from store.accounts import Account, require
 from store.schema import mention_state, mentions, meta
@@ -172,18 +181,60 @@ def _waited_hours(conn: Connection, now: datetime) -> ColumnElement[float]:
     return extract("epoch", literal(now, mentions.c.created_at.type) - mentions.c.created_at) / 3600.0
 
 
-def _priority_order(conn: Connection, now: datetime, sla_hours: dict[str, float]) -> ColumnElement[float]:
+def _business_waited(
+    calendar: ColumnElement[float], now: datetime, sla_hours: float, hours: sla.Hours
+) -> ColumnElement[float]:
+    """Business hours waited by `now`, in SQL, from the calendar hours waited: more than the SLA
+    for a mention posted before analysis.sla.breach_cutoff, else the sum of its overlaps with the
+    opening windows since then (analysis.sla.recent_windows; a few literals)."""
+    stop = now.astimezone(UTC)
+    cut = (stop - sla.breach_cutoff(stop, sla_hours, hours)).total_seconds() / 3600
+    total: ColumnElement[float] = literal(0.0)
+    for opens, closes in sla.recent_windows(stop, sla_hours, hours):
+        since_open = (stop - opens).total_seconds() / 3600
+        since_close = (stop - closes).total_seconds() / 3600
+        overlap = case(
+            (calendar >= since_open, literal(since_open - since_close)),
+            (calendar <= since_close, literal(0.0)),
+            else_=calendar - since_close,
+        )
+        total = total + overlap
+    return case((calendar > cut, literal(2.0 * sla_hours + 1.0)), else_=total)
+
+
+def _effective_sla(sla_hours: Mapping[str, float], brand: str) -> float:
+    """analysis.flags.effective_sla for one brand."""
+    hours = float(sla_hours.get(brand, 0.0) or 0.0)
+    return hours if hours > 0 else formulas.DEFAULT_SLA_HOURS
+
+
+def _priority_order(
+    conn: Connection,
+    now: datetime,
+    sla_hours: dict[str, float],
+    business_hours: Mapping[str, sla.Hours | None] | None = None,
+) -> ColumnElement[float]:
     """FORMULAS["priority"] in SQL, for ORDER BY: the base plus waiting points while unanswered, unrounded.
 
     The same formula as analysis.flags.wait_points over the same constants (analysis.formulas);
-    tests/test_priority_forms.py checks that both give the same numbers on the same rows.
+    tests/test_priority_forms.py checks that both give the same numbers on the same rows. Brands
+    in `business_hours` wait in business time (`_business_waited`).
     """
     m, s = mentions, mention_state
-    sla = measures.sla_hours(sla_hours)
+    sla_column = measures.sla_hours(sla_hours)
     waited = _waited_hours(conn, now)
-    ratio = cast(waited, Float) / sla
+    on_hours = {name: hours for name, hours in (business_hours or {}).items() if hours is not None}
+    if on_hours:
+        waited = case(
+            *(
+                (m.c.brand == name, _business_waited(waited, now, _effective_sla(sla_hours, name), hours))
+                for name, hours in on_hours.items()
+            ),
+            else_=waited,
+        )
+    ratio = cast(waited, Float) / sla_column
     capped = case((ratio > 1.0, 1.0), (ratio < 0.0, 0.0), else_=ratio)
-    waiting = formulas.WAIT_POINTS * capped + case((waited > sla, float(formulas.BREACH_POINTS)), else_=0.0)
+    waiting = formulas.WAIT_POINTS * capped + case((waited > sla_column, float(formulas.BREACH_POINTS)), else_=0.0)
     return case((s.c.first_response_at.is_(None), m.c.priority_base + waiting), else_=m.c.priority_base + 0.0)
 
 
@@ -201,10 +252,13 @@ def queue_page(
     sla_hours: dict[str, float],
     limit: int = PAGE_SIZE,
     offset: int = 0,
+    business_hours: Mapping[str, sla.Hours | None] | None = None,
 ) -> pd.DataFrame:
     """One page of the queue, most urgent first, with priority, reasons, waited_hours and sla_breached.
 
-    Ordered in SQL (priority, then the oldest first); only `limit` rows are read.
+    Ordered in SQL (priority, then the oldest first); only `limit` rows are read. Brands in
+    `business_hours` (brand -> config.BusinessHours) wait in business time; `business_time`
+    says which rows do.
     """
     m, s = mentions, mention_state
     columns = [m.c[c] for c in MENTION_COLUMNS] + [s.c[c] for c in STATE_COLUMNS]
@@ -212,34 +266,46 @@ def queue_page(
         select(*columns)
         .select_from(_joined())
         .where(*_conditions(filters))
-        .order_by(_priority_order(conn, now, sla_hours).desc(), m.c.created_at.asc(), m.c.id.asc())
+        .order_by(_priority_order(conn, now, sla_hours, business_hours).desc(), m.c.created_at.asc(), m.c.id.asc())
         .limit(limit)
         .offset(offset)
     )
     frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=MENTION_COLUMNS + STATE_COLUMNS)
-    return _decorate(frame, now, sla_hours)
+    return _decorate(frame, now, sla_hours, business_hours)
 
 
-def _decorate(frame: pd.DataFrame, now: datetime, sla_hours: dict[str, float]) -> pd.DataFrame:
+def _on_hours(business_hours: Mapping[str, sla.Hours | None] | None) -> dict[str, sla.Hours]:
+    return {name: hours for name, hours in (business_hours or {}).items() if hours is not None}
+
+
+def _decorate(
+    frame: pd.DataFrame,
+    now: datetime,
+    sla_hours: dict[str, float],
+    business_hours: Mapping[str, sla.Hours | None] | None = None,
+) -> pd.DataFrame:
     for column in ("created_at", "first_response_at", "updated_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     frame["status"] = frame["status"].fillna("new")
     frame["version"] = frame["version"].fillna(0).astype(int)
     frame["sla_hours"] = frame["brand"].map(sla_hours).astype(float).fillna(formulas.DEFAULT_SLA_HOURS)
+    frame["business_time"] = frame["brand"].isin(list(_on_hours(business_hours))).astype(bool)
     if frame.empty:
         for column, dtype in (("priority", int), ("reasons", object), ("waited_hours", float), ("sla_breached", bool)):
             frame[column] = pd.Series(dtype=dtype)
         return frame
-    scored = flags.queue_priority(frame, pd.Timestamp(now))
+    scored = flags.queue_priority(frame, pd.Timestamp(now), _on_hours(business_hours))
     return pd.concat([frame, scored], axis=1)
 
 
-def rescore(frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
+def rescore(
+    frame: pd.DataFrame, now: datetime, business_hours: Mapping[str, sla.Hours | None] | None = None
+) -> pd.DataFrame:
     """The page's priority, reasons, waited_hours and sla_breached again, as of `now` (same rows, same order)."""
     plain = frame.drop(columns=["priority", "reasons", "waited_hours", "sla_breached"], errors="ignore")
     if plain.empty:
         return frame
-    return pd.concat([plain, flags.queue_priority(plain, pd.Timestamp(now))], axis=1)
+    return pd.concat([plain, flags.queue_priority(plain, pd.Timestamp(now), _on_hours(business_hours))], axis=1)
 
 
 def mention_with_state(conn: Connection, mention_id: int) -> dict[str, Any] | None:

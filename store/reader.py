@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Text, and_, case, func, or_, select, type_coerce
@@ -298,18 +299,26 @@ def recent_texts(conn: Connection, filters: Filters, label: str, *, limit: int =
     return pd.Series([r[0] for r in conn.execute(query)], dtype="string", name="text")
 
 
-def response_times(conn: Connection, filters: Filters, sla_hours: dict[str, float]) -> pd.DataFrame:
+def response_times(
+    conn: Connection, filters: Filters, sla_hours: dict[str, float], with_brand: bool = False
+) -> pd.DataFrame:
     """The input of analysis.response.response_stats for the flagged mentions in range, dismissed ones
-    left out: created_at, first_response_at (UTC or NaT) and sla_hours (the brand's). Three numbers a row."""
+    left out: created_at, first_response_at (UTC or NaT) and sla_hours (the brand's). Three numbers a row;
+    `with_brand` adds the brand (what business-hours clocks need)."""
     m, s = mentions, mention_state
     sla = measures.sla_hours(sla_hours)
+    names = ["created_at", "first_response_at", "sla_hours"]
+    # raw values: SQLAlchemy's per-row datetime parsing on SQLite costs seconds here; pandas parses in bulk
+    columns: list[Any] = [type_coerce(m.c.created_at, Text), type_coerce(s.c.first_response_at, Text), sla]
+    if with_brand:
+        columns.append(m.c.brand)
+        names.append("brand")
     query = (
-        # raw values: SQLAlchemy's per-row datetime parsing on SQLite costs seconds here; pandas parses in bulk
-        select(type_coerce(m.c.created_at, Text), type_coerce(s.c.first_response_at, Text), sla)
+        select(*columns)
         .select_from(m.outerjoin(s, s.c.mention_id == m.c.id))
         .where(_others(filters), m.c.needs_reply.is_(True), func.coalesce(s.c.status, "new") != "dismissed")
     )
-    frame = _records(conn, query, ["created_at", "first_response_at", "sla_hours"])
+    frame = _records(conn, query, names)
     for column in ("created_at", "first_response_at"):
         frame[column] = _times(frame[column])
     frame["sla_hours"] = frame["sla_hours"].astype("float32")

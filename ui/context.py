@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, event
 
-from config import Config, ConfigError, load_config, resolve_config_path
+from config import BusinessHours, Config, ConfigError, load_config, resolve_config_path
 from pipeline.seed import is_demo, seed_if_first_start
 from store import queue, reader
 from store.engine import StoreError, database_url, make_engine
@@ -89,7 +89,11 @@ def _function_key(function: Callable[..., Any]) -> str:
 
 
 #: how cached functions in ui/ hash an engine and a reader function.
-HASH_FUNCS: dict[Any, Callable[[Any], Any]] = {Engine: _engine_key, types.FunctionType: _function_key}
+HASH_FUNCS: dict[Any, Callable[[Any], Any]] = {
+    Engine: _engine_key,
+    types.FunctionType: _function_key,
+    BusinessHours: lambda hours: (hours.timezone, hours.hours, tuple(hours.days), tuple(hours.holidays)),
+}
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600, hash_funcs=HASH_FUNCS)
@@ -153,6 +157,12 @@ def sla_hours(config: Config) -> dict[str, float]:
     return {b.name: float(b.sla_hours) for b in config.brands}
 
 
+def business_hours(config: Config) -> dict[str, BusinessHours]:
+    """The brands that keep business hours (monitor.toml `business_hours`): their SLA clocks count
+    business time (analysis.sla); the others run around the clock."""
+    return {b.name: b.business_hours for b in config.brands if b.business_hours is not None}
+
+
 def stored_range(ctx: Context, data_version: int) -> tuple[tuple[date, date] | None, list[str]]:
     """The first and last stored day, and the platforms stored: what the sidebar offers."""
     return read(ctx.engine, reader.date_bounds, data_version), read(ctx.engine, reader.platforms_stored, data_version)
@@ -177,8 +187,9 @@ def queue_rows(
         sla_hours=sla_hours(ctx.config),
         limit=limit,
         offset=offset,
+        business_hours=business_hours(ctx.config),
     )
-    return queue.rescore(rows, stamp.to_pydatetime())
+    return queue.rescore(rows, stamp.to_pydatetime(), business_hours(ctx.config))
 
 
 # --- the reply-queue files (pages/queue.py, ui/queue_view.py) call these, in the url-and-context form

@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from analysis import engagement, periods, response, trends
+from config import BusinessHours
 from store import reader
 from store.reader import Filters
 from ui.context import HASH_FUNCS, read
@@ -37,6 +38,10 @@ class Kpis:
     median_first_response_min: float | None
     response_rate: float | None
     sla_breach_rate: float | None
+    #: the brand keeps business hours: the median below is in business time (and SLA breaches count it).
+    business_time: bool = False
+    #: the calendar median when business_time (the tile's help gives both).
+    median_first_response_calendar_min: float | None = None
 
 
 def _number(value: object) -> float | None:
@@ -55,7 +60,13 @@ def market(filters: Filters, rivals: list[str]) -> Filters:
 
 
 def _kpis(
-    engine: Engine, versions: tuple[int, int], filters: Filters, rivals: list[str], sla: dict[str, float], minute: str
+    engine: Engine,
+    versions: tuple[int, int],
+    filters: Filters,
+    rivals: list[str],
+    sla: dict[str, float],
+    minute: str,
+    hours: dict[str, BusinessHours] | None = None,
 ) -> Kpis:
     rows = read(engine, reader.rollups, versions[0], filters)
     totals = engagement.summarize_rollup(rows, period=None).iloc[0] if len(rows) else None
@@ -71,7 +82,11 @@ def _kpis(
                 everyone.assign(hour=filters.start_at), filters.brands[0], rivals, period="hour"
             )
             share = _number(sov.loc[sov["brand"] == filters.brands[0], "share"].iloc[0])
-    stats = response_summary(engine, versions, filters, sla, minute).iloc[0]
+    stats = response_summary(engine, versions, filters, sla, minute, hours).iloc[0]
+    # business time when every selected brand keeps business hours (the Overview shows one brand)
+    on_hours = hours or {}
+    business = bool(filters.brands) and all(b in on_hours for b in filters.brands)
+    median = "first_response_business_median_min" if business else "first_response_median_min"
     return Kpis(
         mentions=int(totals["mentions"]) if totals is not None else 0,
         engagements=int(totals["engagements"]) if totals is not None else 0,
@@ -81,9 +96,11 @@ def _kpis(
         net_sentiment=net,
         share_of_voice=share,
         open_flagged=read(engine, reader.open_flagged_count, versions, filters),
-        median_first_response_min=_number(stats["first_response_median_min"]),
+        median_first_response_min=_number(stats[median]),
         response_rate=_number(stats["response_rate"]),
         sla_breach_rate=_number(stats["sla_breach_rate"]),
+        business_time=business,
+        median_first_response_calendar_min=_number(stats["first_response_median_min"]) if business else None,
     )
 
 
@@ -95,21 +112,33 @@ def kpis(
     rivals: tuple[str, ...],
     sla: dict[str, float],
     minute: str,
+    business_hours: dict[str, BusinessHours] | None = None,
 ) -> tuple[Kpis, Kpis]:
-    """The headline numbers for the range and for the period just before it."""
+    """The headline numbers for the range and for the period just before it (response figures in
+    business time for a brand in `business_hours`)."""
     return (
-        _kpis(engine, versions, filters, list(rivals), sla, minute),
-        _kpis(engine, versions, filters.previous(), list(rivals), sla, minute),
+        _kpis(engine, versions, filters, list(rivals), sla, minute, business_hours),
+        _kpis(engine, versions, filters.previous(), list(rivals), sla, minute, business_hours),
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
 def response_summary(
-    engine: Engine, versions: tuple[int, int], filters: Filters, sla: dict[str, float], minute: str
+    engine: Engine,
+    versions: tuple[int, int],
+    filters: Filters,
+    sla: dict[str, float],
+    minute: str,
+    business_hours: dict[str, BusinessHours] | None = None,
 ) -> pd.DataFrame:
-    """analysis.response.response_stats over the range (now = `minute`, so it is recomputed once a minute)."""
-    frame = read(engine, reader.response_times, versions, filters, sla)
-    return response.response_stats(frame, pd.Timestamp(minute))
+    """analysis.response.response_stats over the range (now = `minute`, so it is recomputed once a minute);
+    brands in `business_hours` count business time (analysis.sla)."""
+    hours = {b: h for b, h in (business_hours or {}).items() if not filters.brands or b in filters.brands}
+    if not hours:
+        frame = read(engine, reader.response_times, versions, filters, sla)
+        return response.response_stats(frame, pd.Timestamp(minute))
+    frame = read(engine, reader.response_times, versions, filters, sla, with_brand=True)
+    return response.response_stats(frame, pd.Timestamp(minute), business_hours=hours)
 
 
 def _history(filters: Filters, period: str) -> Filters:

@@ -16,7 +16,7 @@ from store import queue
 from ui import context, tables
 from ui import queue_actions as act
 from ui.context import Context
-from ui.text import duration_hours, escape_markdown, one_line, plain, safe_url
+from ui.text import business_duration, duration_hours, escape_markdown, one_line, plain, safe_url
 
 PICK = "queue_pick"
 LAST_TABLE_PICK = "queue_table_seen"
@@ -49,10 +49,20 @@ def platform_label(platform: str) -> str:
     return tables.platform_name(platform)
 
 
+def _business(row: Any) -> bool:
+    """The row's brand keeps business hours: its clock counts business time (store.queue `business_time`)."""
+    return bool(row.get("business_time", False))
+
+
+def _waited_text(row: Any) -> str:
+    return business_duration(row["waited_hours"]) if _business(row) else duration_hours(row["waited_hours"])
+
+
 def _sla_text(row: pd.Series) -> str:
     if row["first_response_at"] is not None and pd.notna(row["first_response_at"]):
         return "answered late" if row["sla_breached"] else "answered in time"
-    return f"breached ({row['sla_hours']:g} h)" if row["sla_breached"] else f"within {row['sla_hours']:g} h"
+    unit = " business hours" if _business(row) else " h"
+    return f"breached ({row['sla_hours']:g}{unit})" if row["sla_breached"] else f"within {row['sla_hours']:g}{unit}"
 
 
 def table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +72,7 @@ def table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "priority": rows["priority"].astype(int),
-            "waited": rows["waited_hours"].map(duration_hours),
+            "waited": [_waited_text(r) for _, r in rows.iterrows()],
             "sla": [_sla_text(r) for _, r in rows.iterrows()],
             "reasons": rows["flag_signals"].map(lambda v: plain(v, 120)),
             "platform": rows["platform"].map(tables.platform_name),
@@ -144,13 +154,14 @@ def header(mention: dict[str, Any]) -> None:
     )
     with st.container(border=True):
         st.text(plain(mention["text"], 10_000))
-    waited = duration_hours(mention["waited_hours"])
+    waited = _waited_text(mention)
     sla = float(mention["sla_hours"])
     share = min(float(mention["waited_hours"]) / sla, 1.0) if sla > 0 else 1.0
     answered = mention.get("first_response_at") is not None and pd.notna(mention.get("first_response_at"))
     verb = "Answered after" if answered else "Waiting"
     state = "SLA breached" if mention["sla_breached"] else "within SLA"
-    st.progress(share, text=f"{verb} {waited} of a {sla:g} h SLA: {state}")
+    unit = " business hours" if _business(mention) else " h"
+    st.progress(share, text=f"{verb} {waited} of a {sla:g}{unit} SLA: {state}")
     st.caption("Why: " + escape_markdown(mention["reasons"]))
     url = safe_url(mention.get("url"))
     if url:

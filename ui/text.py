@@ -62,6 +62,15 @@ def count(value: object) -> str:
         return "–"
 
 
+def business_duration(hours: float | None) -> str:
+    """'35 business minutes', '2.5 business hours' (business time stays in hours: a business day varies)."""
+    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
+        return "–"
+    if hours < 1:
+        return f"{hours * 60:.0f} business minutes"
+    return f"{hours:.1f} business hours"
+
+
 def duration_hours(hours: float | None) -> str:
     """'35 min', '6.5 h', '3.2 d' for a number of hours; an en dash when unknown."""
     if hours is None or (isinstance(hours, float) and math.isnan(hours)):

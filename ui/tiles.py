@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from analysis.formulas import FORMULAS
-from ui.text import duration_hours
+from ui.text import business_duration, duration_hours
 
 if TYPE_CHECKING:
     from ui.metrics import Kpis
@@ -51,6 +51,11 @@ def minutes_change(now: float | None, before: float | None) -> str | None:
         return f"{sign}{abs(d):.1f} min" if abs(d) < 60 else sign + duration_hours(abs(d) / 60)
 
     return _change(now, before, text)
+
+
+def business_minutes_change(now: float | None, before: float | None) -> str | None:
+    """A change of a business-time duration given in minutes: '+12 business minutes', '-1.5 business hours'."""
+    return _change(now, before, lambda d: ("+" if d >= 0 else "-") + business_duration(abs(d) / 60))
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -130,14 +135,30 @@ def overview(now: Kpis, before: Kpis, rivals: Sequence[str]) -> None:
         lower_is_better=True,
     )
     median = now.median_first_response_min
-    tile(
-        row[2],
-        "Median first response",
-        "n/a" if median is None else duration_hours(median / 60),
-        minutes_change(median, before.median_first_response_min),
-        FORMULAS["first_response_time"] + ". Dismissed mentions are left out.",
-        lower_is_better=True,
-    )
+    if now.business_time:
+        calendar = now.median_first_response_calendar_min
+        tile(
+            row[2],
+            "Median first response",
+            "n/a" if median is None else business_duration(median / 60),
+            business_minutes_change(median, before.median_first_response_min if before.business_time else None),
+            FORMULAS["first_response_business_time"]
+            + ". Business time: "
+            + FORMULAS["business_time"]
+            + ". In calendar time: "
+            + ("n/a" if calendar is None else duration_hours(calendar / 60))
+            + ". Dismissed mentions are left out.",
+            lower_is_better=True,
+        )
+    else:
+        tile(
+            row[2],
+            "Median first response",
+            "n/a" if median is None else duration_hours(median / 60),
+            minutes_change(median, before.median_first_response_min),
+            FORMULAS["first_response_time"] + ". Dismissed mentions are left out.",
+            lower_is_better=True,
+        )
     tile(
         row[3],
         "Response rate",
@@ -146,5 +167,6 @@ def overview(now: Kpis, before: Kpis, rivals: Sequence[str]) -> None:
         FORMULAS["response_rate"]
         + f". SLA breach rate: {percent(now.sla_breach_rate, 0)} ("
         + FORMULAS["sla_breach_rate"]
-        + ").",
+        + ")."
+        + (" SLA clock: business hours." if now.business_time else ""),
     )
