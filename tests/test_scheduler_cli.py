@@ -22,7 +22,7 @@ from sqlalchemy import Engine, func, select
 
 from store.engine import make_engine
 from store.schema import cursors, mentions, runs
-from tests.conftest import ROOT
+from tests.conftest import ROOT, child_env
 
 BRANDS = """
 [[brands]]
@@ -48,12 +48,7 @@ def workdir(tmp_path: Path) -> Path:
 
 def _env(workdir: Path, toml: str) -> dict[str, str]:
     (workdir / "monitor.toml").write_text(BRANDS + toml + f'\n[reports]\ndir = "{workdir / "reports"}"\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("X_", "REDDIT_", "BLUESKY_", "MASTODON_"))}
-    env.update(
-        DATABASE_URL=f"sqlite:///{workdir / 'monitor.db'}",
-        MONITOR_CONFIG=str(workdir / "monitor.toml"),
-        PYTHONUNBUFFERED="1",
-    )
+    env = child_env(DATABASE_URL=f"sqlite:///{workdir / 'monitor.db'}", MONITOR_CONFIG=str(workdir / "monitor.toml"))
     make_engine(env["DATABASE_URL"]).dispose()  # the schema exists before any process starts (no migration race)
     return env
 
