@@ -10,6 +10,7 @@ test that needs one of them sets it itself (monkeypatch). Child processes get `c
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 import uuid
 from collections.abc import Iterator
@@ -66,6 +67,9 @@ def child_env(**extra: str) -> dict[str, str]:
     Pass `cwd=` a temporary folder too, so the child finds no monitor.toml, .env or secrets.toml.
     """
     env = {k: v for k, v in os.environ.items() if k not in ISOLATED_ENV}
+    # Streamlit reads .streamlit/secrets.toml beside app.py (the project folder) and in ~/.streamlit, whatever
+    # the cwd, and exports its top-level keys (DATABASE_URL too) as variables: point it at a file that is not there.
+    env["STREAMLIT_SECRETS_FILES"] = str(Path(tempfile.gettempdir()) / "monitor-tests-no-secrets" / "secrets.toml")
     env.update(PYTHONUNBUFFERED="1", **extra)
     return env
 
