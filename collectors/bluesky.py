@@ -55,7 +55,7 @@ def _time(value: Any) -> str | None:
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def map_error(exc: Exception, what: str = "bluesky") -> CollectorError:
+def map_error(exc: Exception, what: str = "bluesky", clock: Callable[[], float] = time.time) -> CollectorError:
     """The collector error for an atproto SDK exception (retriable: 429, 5xx, network; else fatal)."""
     response = getattr(exc, "response", None)
     status = getattr(response, "status_code", None)
@@ -63,7 +63,7 @@ def map_error(exc: Exception, what: str = "bluesky") -> CollectorError:
     detail = " ".join(str(getattr(content, k, "") or "") for k in ("error", "message")).strip()
     if isinstance(exc, atx.RateLimitExceededError):
         reset = (getattr(response, "headers", None) or {}).get("ratelimit-reset")
-        wait = float(reset) - time.time() if reset and str(reset).isdigit() else None
+        wait = float(reset) - clock() if reset and str(reset).isdigit() else None
         return RetriableError(f"{what}: rate limited (429)", retry_after=max(wait, 0.0) if wait is not None else None)
     if isinstance(exc, atx.NetworkError):  # timeouts, connection errors, 502
         return RetriableError(f"{what}: network error ({status or exc.__class__.__name__})")
@@ -190,10 +190,11 @@ class BlueskyCollector:
         password: str,
         request: Request | None = None,
         now: datetime | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.source, self.brand = source, brand
         self.handle, self._password = handle.lstrip("@"), password
-        self.request, self.now = request, now
+        self.request, self.now, self.clock = request, now, clock
         self.actor = (brand.handles.get("bluesky") or self.handle).lstrip("@")
         self.include_mentions = bool(source.options.get("include_mentions", True))
         self.include_own = bool(source.options.get("include_own", True))
@@ -207,12 +208,12 @@ class BlueskyCollector:
             response = self.client.invoke_query(nsid, params=params)
         except atx.AtProtocolError as exc:
             if not _expired(exc):
-                raise map_error(exc, f"bluesky {nsid}") from None
+                raise map_error(exc, f"bluesky {nsid}", self.clock) from None
             self.client = login(self.handle, self._password, self.request, fresh=True)
             try:
                 response = self.client.invoke_query(nsid, params=params)
             except atx.AtProtocolError as again:
-                raise map_error(again, f"bluesky {nsid}") from None
+                raise map_error(again, f"bluesky {nsid}", self.clock) from None
         if not isinstance(response.content, dict):
             raise RetriableError(f"bluesky {nsid}: unexpected answer (not JSON)")
         return response.content
@@ -359,7 +360,7 @@ class BlueskyCollector:
         frame["is_own"] = (handles.isin(own).fillna(False) | frame["author_id"].isin(own)).astype(bool)
         frame["brand"] = self.brand.name
         frame["source"] = self.source.name
-        frame["retrieved_at"] = self.now or datetime.now(UTC)
+        frame["retrieved_at"] = self.now or datetime.fromtimestamp(self.clock(), UTC)
         return conform(frame, skipped)
 
 

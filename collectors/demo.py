@@ -267,11 +267,21 @@ def generate(mentions: int = 5000, days: int = 60, seed: int = 7, end: datetime 
             "is_own": False,
             "category": category,
         }
-    ).sort_values("created_at", ignore_index=True)
-    frame["post_id"] = _ids(frame["platform"].to_numpy(), frame["kind"].to_numpy(), np.arange(len(frame)), seed)
+    )
+    # Ids and every random draw below are tied to a row's place in generation order (`serial`),
+    # never to its place in time order: time order depends on `end` (today's hours still to come
+    # move to yesterday), so a rerun a minute later would shift the ids (see `_threads`).
+    frame["serial"] = np.arange(n)
+    frame = frame.sort_values(["created_at", "serial"], ignore_index=True)
     _platform_facts(frame)
-    _threads(frame, rng)
-    own = _brand_replies(frame, rng, end_ts)
+    parent = _threads(frame, rng.random(n))
+    serial = frame["serial"].to_numpy()
+    frame["post_id"] = _ids(frame["platform"].to_numpy(), frame["kind"].to_numpy(), serial, seed)
+    answers = parent >= 0
+    frame.loc[answers, "parent_id"] = frame["post_id"].to_numpy()[parent[answers]]
+    frame["thread_id"] = frame["parent_id"]
+    own = _brand_replies(frame, rng, end_ts).drop(columns=["serial"])
+    frame = frame.drop(columns=["serial"])
     frame = pd.concat([frame, own], ignore_index=True).sort_values("created_at", ignore_index=True)
     frame["url"] = _urls(frame["platform"], frame["post_id"], frame["author_handle"])
     frame["source"] = "demo-seed"
@@ -292,35 +302,50 @@ def _platform_facts(frame: pd.DataFrame) -> None:
     frame.loc[p.isin(["hackernews", "rss"]), "lang"] = None
 
 
-def _threads(frame: pd.DataFrame, rng: np.random.Generator) -> None:
-    """Give comments and replies a parent: an earlier post on the same platform."""
+def _threads(frame: pd.DataFrame, draws: np.ndarray) -> np.ndarray:
+    """Give comments and replies a parent: an earlier post on the same platform (frame in time order).
+
+    Returns each row's parent position (-1: none); an answer with no earlier post becomes a post.
+    `draws` holds one uniform number per row in generation order (indexed by `serial`).
+    """
     frame["parent_id"] = None
     frame["thread_id"] = None
+    parent = np.full(len(frame), -1, dtype="int64")
+    serial = frame["serial"].to_numpy()
     for _, rows in frame.groupby("platform").groups.items():
-        sub = frame.loc[rows]
-        posts = np.flatnonzero(sub["kind"].to_numpy() == "post")
-        answers = np.flatnonzero(sub["kind"].to_numpy() != "post")
+        index = np.asarray(rows)
+        kinds = frame["kind"].to_numpy()[index]
+        posts = np.flatnonzero(kinds == "post")
+        answers = np.flatnonzero(kinds != "post")
         if len(posts) == 0:
             continue
         upto = np.searchsorted(posts, answers)  # posts before each answer
         ok = upto > 0
-        pick = posts[(rng.random(ok.sum()) * upto[ok]).astype(int)]
-        index = sub.index.to_numpy()
-        parents = sub["post_id"].to_numpy()[pick]
-        frame.loc[index[answers[ok]], "parent_id"] = parents
-        frame.loc[index[answers[ok]], "thread_id"] = parents
+        pick = posts[(draws[serial[index[answers[ok]]]] * upto[ok]).astype(int)]
+        parent[index[answers[ok]]] = index[pick]
         frame.loc[index[answers[~ok]], "kind"] = "post"
+    return parent
 
 
 def _brand_replies(frame: pd.DataFrame, rng: np.random.Generator, end: pd.Timestamp) -> pd.DataFrame:
-    """Acme's own accounts answer most questions, complaints and help requests, hours later."""
+    """Acme's own accounts answer most questions, complaints and help requests, hours later.
+
+    Which mentions get an answer, its delay and counts are drawn per mention in generation
+    order, and a reply's id derives from its mention's `serial`, all before replies still to
+    come at `end` are dropped: so a later `end` only adds the replies that fell due meanwhile.
+    """
+    n = int(frame["serial"].max()) + 1
+    chance, delays = rng.random(n), rng.lognormal(np.log(2.5 * 3600), 1.1, n)
+    likes, replies = rng.poisson(2, n), rng.poisson(0.3, n)
+    id_seed = int(rng.integers(0, 1000))
     wants = (
         (frame["brand"] == OWN)
         & frame["category"].isin(["complaint", "question", "help"])
         & frame["platform"].isin(REPLYING_PLATFORMS)
     )
-    answered = frame[wants & (rng.random(len(frame)) < 0.62)]
-    delay = pd.to_timedelta(np.minimum(rng.lognormal(np.log(2.5 * 3600), 1.1, len(answered)), 6 * 86400), unit="s")
+    answered = frame[wants & (chance[frame["serial"].to_numpy()] < 0.62)]
+    serial = answered["serial"].to_numpy()
+    delay = pd.to_timedelta(np.minimum(delays[serial], 6 * 86400), unit="s")
     own = pd.DataFrame(
         {
             "platform": answered["platform"].to_numpy(),
@@ -332,26 +357,22 @@ def _brand_replies(frame: pd.DataFrame, rng: np.random.Generator, end: pd.Timest
             "author_name": "Acme Support",
             "author_followers": np.where(answered["platform"].isin(["reddit"]), None, 250_000),
             "text": [
-                OWN_REPLIES[i % len(OWN_REPLIES)].format(author=a) for i, a in enumerate(answered["author_handle"])
+                OWN_REPLIES[s % len(OWN_REPLIES)].format(author=a)
+                for s, a in zip(serial, answered["author_handle"], strict=True)
             ],
             "lang": "en",
             "created_at": (answered["created_at"] + delay).to_numpy(),
-            "likes": rng.poisson(2, len(answered)),
-            "replies": rng.poisson(0.3, len(answered)),
+            "likes": likes[serial],
+            "replies": replies[serial],
             "brand": OWN,
             "matched": "own account",
             "is_own": True,
             "category": "own",
+            "serial": serial,
         }
     )
-    own = own[own["created_at"] <= end].reset_index(drop=True)
-    own["post_id"] = _ids(
-        own["platform"].to_numpy(),
-        own["kind"].to_numpy(),
-        np.arange(len(own)) + 500_000_000,
-        int(rng.integers(0, 1000)),
-    )
-    return own
+    own["post_id"] = _ids(own["platform"].to_numpy(), own["kind"].to_numpy(), serial + 500_000_000, id_seed)
+    return own[own["created_at"] <= end].reset_index(drop=True)
 
 
 class DemoCollector:

@@ -66,11 +66,35 @@ def make_client(instance: str | None, token: str | None, session: requests.Sessi
     )
 
 
-def map_error(exc: Exception, api: Mastodon | None, what: str) -> CollectorError:
-    """The collector error for a Mastodon.py exception (retriable: 429, 5xx, network; else fatal)."""
+def server_wait(response: requests.Response) -> float | None:
+    """Seconds from a 429's `Date` to its `X-RateLimit-Reset`: the wait on the server's own clock."""
+    from email.utils import parsedate_to_datetime
+
+    reset, date = response.headers.get("X-RateLimit-Reset"), response.headers.get("Date")
+    if not reset or not date:
+        return None
+    try:
+        when = datetime.fromtimestamp(int(reset), UTC) if reset.isdigit() else datetime.fromisoformat(reset)
+        return max((when - parsedate_to_datetime(date)).total_seconds(), 0.0)
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def map_error(
+    exc: Exception,
+    api: Mastodon | None,
+    what: str,
+    clock: Callable[[], float] = time.time,
+    wait: float | None = None,
+) -> CollectorError:
+    """The collector error for a Mastodon.py exception (retriable: 429, 5xx, network; else fatal).
+
+    A 429 waits `wait` seconds when known (server_wait), else until Mastodon.py's reset time on `clock`.
+    """
     if isinstance(exc, errors.MastodonRatelimitError):
         reset = getattr(api, "ratelimit_reset", None)
-        wait = max(float(reset) - time.time(), 0.0) if isinstance(reset, int | float) else None
+        if wait is None and isinstance(reset, int | float):
+            wait = max(float(reset) - clock(), 0.0)
         return RetriableError(f"{what}: rate limited (429)", retry_after=wait)
     if isinstance(exc, errors.MastodonNetworkError | errors.MastodonServerError):
         return RetriableError(f"{what}: {exc.__class__.__name__.removeprefix('Mastodon')} ({str(exc)[:200]})")
@@ -108,8 +132,10 @@ class MastodonCollector:
         token: str | None,
         session: requests.Session | None = None,
         now: datetime | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self.source, self.brand, self.now = source, brand, now
+        self.source, self.brand, self.now, self.clock = source, brand, now, clock
+        self.limit_wait: float | None = None  # the last 429's wait, on the server's clock
         self.instance = base_url(source.options.get("instance"))
         self.host = urlsplit(self.instance).hostname or ""
         self.token = token
@@ -125,6 +151,11 @@ class MastodonCollector:
         self.own_acct = self.full_acct(handle) if handle else None
         self.own_account_id: str | None = None
         self.api = make_client(self.instance, token, session)
+        self.api.session.hooks["response"].append(self._note_rate_limit)
+
+    def _note_rate_limit(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        if response.status_code == 429:
+            self.limit_wait = server_wait(response)
 
     def full_acct(self, acct: str) -> str:
         """'acme' on this instance -> 'acme@host'; 'acme@other.host' stays; lower case, no leading @."""
@@ -135,7 +166,7 @@ class MastodonCollector:
         try:
             return fn(**kwargs)
         except errors.MastodonError as exc:
-            raise map_error(exc, self.api, f"mastodon {what}") from None
+            raise map_error(exc, self.api, f"mastodon {what}", self.clock, self.limit_wait) from None
 
     def _stream(
         self, state: dict[str, Any], name: str, fetch: Callable[[int | None, int | None], Any], skipped: Counter[str]
@@ -304,7 +335,7 @@ class MastodonCollector:
         frame["is_own"] = pd.Series(own, index=frame.index).fillna(False).astype(bool)
         frame["brand"] = self.brand.name
         frame["source"] = self.source.name
-        frame["retrieved_at"] = self.now or datetime.now(UTC)
+        frame["retrieved_at"] = self.now or datetime.fromtimestamp(self.clock(), UTC)
         return conform(frame, skipped)
 
 

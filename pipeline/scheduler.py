@@ -45,6 +45,11 @@ GRACE_SECONDS = 5.0
 NOT_A_FAILURE_PREFIX = "interrupted"
 
 
+def utc_now() -> datetime:
+    """The real clock, the default of every `now` here (tests pass a fixed one)."""
+    return datetime.now(UTC)
+
+
 def backoff_seconds(every: float, failures: int, cap: float = BACKOFF_CAP_SECONDS) -> float:
     """The wait before the next try after `failures` failed runs in a row.
 
@@ -133,7 +138,7 @@ class SourceJob:
 class ReportJob:
     """Writes the last full ISO week's reports (config [reports]) with pipeline.export."""
 
-    def __init__(self, engine: Engine, config: Config, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, engine: Engine, config: Config, now: Callable[[], datetime] = utc_now) -> None:
         self.engine, self.config, self.now = engine, config, now
 
     def target(self) -> tuple[str, Path]:
@@ -238,7 +243,7 @@ def schedule_status(
     overdue: next_run_at is more than an interval plus a minute ago (is a scheduler running?).
     locked_by / lock_expires_at: the process collecting it right now, if any.
     """
-    moment = pd.Timestamp(now or datetime.now(UTC))
+    moment = pd.Timestamp(now or utc_now())
     moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment.tz_convert("UTC")
     last, leases = _last_runs_and_leases(engine)
     rows = [_status_row(engine, s, last.get(s.name), leases.get(s.name), moment, cap) for s in config.sources]
@@ -258,10 +263,11 @@ def build_scheduler(
     scheduler_cls: Any = None,
     cap: float = BACKOFF_CAP_SECONDS,
     jitter: bool = True,
+    now: Callable[[], datetime] = utc_now,
 ) -> tuple[Any, list[SourceJob]]:
     """A scheduler with a job per enabled source and (with `reports`) the weekly report job.
 
-    Sources first run right after start (a second apart), then every `every`.
+    Sources first run right after `now()` (a second apart), then every `every`.
     `scheduler_cls` defaults to BlockingScheduler (tests pass BackgroundScheduler).
     """
     from apscheduler.executors.pool import ThreadPoolExecutor
@@ -277,7 +283,7 @@ def build_scheduler(
         timezone=UTC,
     )
     jobs: list[SourceJob] = []
-    start = datetime.now(UTC)
+    start = now()
     for i, source in enumerate(sources):
         job = SourceJob(engine, config, source, owner, stop, failures=failures_in_row(engine, source.name), cap=cap)
         jobs.append(job)
@@ -296,7 +302,7 @@ def build_scheduler(
         settings = config.reports
         hour, minute = (int(part) for part in settings.time.split(":"))
         scheduler.add_job(
-            ReportJob(engine, config),
+            ReportJob(engine, config, now),
             CronTrigger(day_of_week=settings.weekday, hour=hour, minute=minute, timezone=ZoneInfo(settings.timezone)),
             id="weekly-report",
             name="weekly report",
@@ -325,7 +331,11 @@ def build_scheduler(
 
 
 def close_interrupted(
-    engine: Engine, sources: list[str], owner: str, reason: str = "interrupted: the scheduler was stopped"
+    engine: Engine,
+    sources: list[str],
+    owner: str,
+    reason: str = "interrupted: the scheduler was stopped",
+    now: Callable[[], datetime] = utc_now,
 ) -> int:
     """Close the `running` rows of these sources and free their leases (this process's runs that did not finish).
 
@@ -342,7 +352,7 @@ def close_interrupted(
             closed = conn.execute(
                 update(runs)
                 .where(runs.c.source.in_(sources), runs.c.status == "running")
-                .values(status="error", finished_at=datetime.now(UTC), error=reason)
+                .values(status="error", finished_at=now(), error=reason)
             ).rowcount
             release_prefixed(conn, sources, owner)
             return closed

@@ -15,6 +15,7 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, or_, select, update
@@ -38,13 +39,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def acquire(engine: Engine, source: str, platform: str, owner: str, ttl: float = DEFAULT_TTL_SECONDS) -> str | None:
+#: what every function here reads the time from (tests pass a fixed one).
+Clock = Callable[[], datetime]
+
+
+def acquire(
+    engine: Engine, source: str, platform: str, owner: str, ttl: float = DEFAULT_TTL_SECONDS, clock: Clock = _now
+) -> str | None:
     """Take the lease on `source` for `owner`; None when taken, else the current holder's name.
 
     Inserts the source's cursors row first when it is missing (with a null cursor).
     A lease is never re-entrant: an owner that already holds it gets its own name back.
     """
-    now = _now()
+    now = clock()
     insert_fn = sqlite_insert if engine.dialect.name == "sqlite" else pg_insert
     with engine.begin() as conn:
         conn.execute(insert_fn(cursors).values(source=source, platform=platform).on_conflict_do_nothing())
@@ -64,14 +71,14 @@ def acquire(engine: Engine, source: str, platform: str, owner: str, ttl: float =
     return holder or "another process"
 
 
-def renew(engine: Engine, source: str, owner: str, ttl: float = DEFAULT_TTL_SECONDS) -> bool:
+def renew(engine: Engine, source: str, owner: str, ttl: float = DEFAULT_TTL_SECONDS, clock: Clock = _now) -> bool:
     """Push the lease's expiry `ttl` seconds ahead; False when `owner` no longer holds it."""
     with engine.begin() as conn:
         return (
             conn.execute(
                 update(cursors)
                 .where(cursors.c.source == source, cursors.c.lock_owner == owner)
-                .values(lock_expires_at=_now() + timedelta(seconds=ttl))
+                .values(lock_expires_at=clock() + timedelta(seconds=ttl))
             ).rowcount
             == 1
         )
@@ -99,7 +106,7 @@ def release_prefixed(conn: Connection, sources: list[str], prefix: str) -> int:
     ).rowcount
 
 
-def holder(engine: Engine, source: str) -> tuple[str, datetime] | None:
+def holder(engine: Engine, source: str, clock: Clock = _now) -> tuple[str, datetime] | None:
     """Who holds an unexpired lease on `source`, and until when; None when it is free."""
     with engine.connect() as conn:
         row = conn.execute(
@@ -109,20 +116,30 @@ def holder(engine: Engine, source: str) -> tuple[str, datetime] | None:
         return None
     expires = row.lock_expires_at
     expires = expires.replace(tzinfo=UTC) if expires.tzinfo is None else expires.astimezone(UTC)
-    return (row.lock_owner, expires) if expires > _now() else None
+    return (row.lock_owner, expires) if expires > clock() else None
 
 
 class Lease:
     """The lease on one source for one run: `acquire()`, work, `release()`; renewed meanwhile.
 
     Each Lease has its own owner name (`prefix#token`), so two runs in one process exclude
-    each other too.
+    each other too. The heartbeat renews it every `beat_seconds` (a third of `ttl` by default).
     """
 
     def __init__(
-        self, engine: Engine, source: str, platform: str, prefix: str | None = None, ttl: float = DEFAULT_TTL_SECONDS
+        self,
+        engine: Engine,
+        source: str,
+        platform: str,
+        prefix: str | None = None,
+        ttl: float = DEFAULT_TTL_SECONDS,
+        *,
+        clock: Clock = _now,
+        beat_seconds: float | None = None,
     ) -> None:
-        self.engine, self.source, self.platform, self.ttl = engine, source, platform, ttl
+        self.engine, self.source, self.platform, self.ttl, self.clock = engine, source, platform, ttl, clock
+        self.beat_seconds = beat_seconds if beat_seconds is not None else ttl / 3
+        self.beats = 0  # renewals so far
         base = prefix or default_owner()
         token = uuid.uuid4().hex[:8]
         self.owner = f"{base[: OWNER_MAX_CHARS - len(token) - 1]}#{token}"
@@ -132,18 +149,25 @@ class Lease:
 
     def acquire(self) -> bool:
         """True when this run now holds the lease; else `holder` names who does."""
-        self.holder = acquire(self.engine, self.source, self.platform, self.owner, self.ttl)
+        self.holder = acquire(self.engine, self.source, self.platform, self.owner, self.ttl, self.clock)
         if self.holder is not None:
             return False
         self._beat = threading.Thread(target=self._heartbeat, name=f"lease-{self.source}", daemon=True)
         self._beat.start()
         return True
 
+    def beat(self) -> bool:
+        """Renew the lease once; False when it was lost (expired and taken by another process)."""
+        if not renew(self.engine, self.source, self.owner, self.ttl, self.clock):
+            log.warning("lease on %s was lost (expired and taken by another process)", self.source)
+            return False
+        self.beats += 1
+        return True
+
     def _heartbeat(self) -> None:
-        while not self._stop.wait(self.ttl / 3):
+        while not self._stop.wait(self.beat_seconds):
             try:
-                if not renew(self.engine, self.source, self.owner, self.ttl):
-                    log.warning("lease on %s was lost (expired and taken by another process)", self.source)
+                if not self.beat():
                     return
             except SQLAlchemyError as exc:  # a busy database: try again on the next beat
                 log.warning("could not renew the lease on %s: %s", self.source, exc)

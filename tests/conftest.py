@@ -1,9 +1,17 @@
 """Shared fixtures: a fresh store per test (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
-the config, and the path to ../shared (cassettes, data sets) with a skip when it is absent."""
+the config, and the path to ../shared (cassettes, data sets) with a skip when it is absent.
+
+Isolation: every test runs in its own empty folder (`tmp_path` is the working directory) with
+MONITOR_CONFIG, DATABASE_URL and every credential variable removed from the environment, so a
+user's monitor.toml, .env or .streamlit/secrets.toml in the project folder is never read. A
+test that needs one of them sets it itself (monkeypatch). Child processes get `child_env()`.
+"""
 
 from __future__ import annotations
 
 import os
+import tempfile
+import tomllib
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from config import Config, load_config
+from config import CREDENTIALS, DEMO_TOML, Config, parse_config
 from store.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,9 +37,51 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+#: environment variables a test never inherits from the user's shell (credentials, store, config).
+ISOLATED_ENV: tuple[str, ...] = ("MONITOR_CONFIG", "DATABASE_URL", "MONITOR_NULLPOOL", *CREDENTIALS)
+
+
+def _isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    for name in ISOLATED_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(folder)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Session and module fixtures (seeded stores, servers) run in an empty folder and a clean environment too."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(monkeypatch, tmp_path_factory.mktemp("cwd"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test: cwd = its tmp_path, no config, store or credential variables unless it sets them."""
+    _isolate(monkeypatch, tmp_path)
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process (cli.py, streamlit): this one without any isolated variable, plus `extra`.
+
+    Pass `cwd=` a temporary folder too, so the child finds no monitor.toml, .env or secrets.toml.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ISOLATED_ENV}
+    # Streamlit reads .streamlit/secrets.toml beside app.py (the project folder) and in ~/.streamlit, whatever
+    # the cwd, and exports its top-level keys (DATABASE_URL too) as variables: point it at a file that is not there.
+    env["STREAMLIT_SECRETS_FILES"] = str(Path(tempfile.gettempdir()) / "monitor-tests-no-secrets" / "secrets.toml")
+    env.update(PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+def builtin_demo_config() -> Config:
+    """The built-in demo config, whatever file or variable is around."""
+    return parse_config(tomllib.loads(DEMO_TOML), None)
+
+
 @pytest.fixture
 def demo_config() -> Config:
-    return load_config(None) if not os.environ.get("MONITOR_CONFIG") else load_config(os.environ["MONITOR_CONFIG"])
+    return builtin_demo_config()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from pipeline import export
 from pipeline.seed import seed_demo
 from store import accounts, queue
 from store.engine import make_engine
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, child_env
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,7 +64,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     with engine.begin() as conn:
         accounts.add(conn, USER, "responder", PASSWORD, actor="test")
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "MONITOR_CONFIG": str(config), "PYTHONUNBUFFERED": "1"}
+    env = child_env(DATABASE_URL=url, MONITOR_CONFIG=str(config))
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [
@@ -84,7 +84,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             "--server.fileWatcherType",
             "none",
         ],
-        cwd=ROOT,
+        cwd=folder,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import child_env
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -20,12 +22,7 @@ def cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProce
 
 @pytest.fixture
 def env(tmp_path, monkeypatch) -> dict[str, str]:
-    import os
-
-    values = {k: v for k, v in os.environ.items() if not k.startswith(("X_", "REDDIT_", "BLUESKY_", "MASTODON_"))}
-    values.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", PYTHONPATH=str(ROOT))
-    values.pop("MONITOR_CONFIG", None)
-    return values
+    return child_env(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", PYTHONPATH=str(ROOT))
 
 
 def rows(tmp_path: Path, sql: str) -> list[tuple]:

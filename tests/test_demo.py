@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import pandas.testing as pdt
+from sqlalchemy import Engine
 
 from collectors import demo
+from config import Config
 from frame import FRAME_SCHEMA
+from pipeline.seed import seed_demo
 from tests.conftest import FIXED_NOW
 
 
@@ -77,3 +82,34 @@ def test_posting_follows_the_day_in_utc_whatever_time_it_is_seeded():
         hours = demo.generate(6000, seed=5, end=end)["created_at"].dt.hour
         by_hour = hours.value_counts()
         assert by_hour.loc[[12, 13, 18, 19]].mean() > 3 * by_hour.loc[[1, 2, 3, 4]].mean()
+
+
+def _keys(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(frame["platform"], frame["post_id"], strict=True))
+
+
+def test_a_later_end_only_adds_what_happened_in_between():
+    """Ids never depend on `end`: a minute later, the only new rows are the brand replies that fell due.
+
+    (Ids once followed time order, which `end` changes: at 3,000 mentions several of these
+    minutes gave ~50 new rows each; at 200,000 mentions ~20,000.)
+    """
+    before = demo.generate(3000, seed=7, end=FIXED_NOW)
+    for minute in range(1, 11):
+        end = FIXED_NOW + timedelta(minutes=minute)
+        after = demo.generate(3000, seed=7, end=end)
+        known = _keys(before)
+        new = after[[k not in known for k in zip(after["platform"], after["post_id"], strict=True)]]
+        assert (new["created_at"] > end - timedelta(minutes=1)).all() and new["is_own"].all(), (minute, new)
+        before = after
+
+
+def test_seeding_again_a_minute_later_adds_only_replies_that_fell_due(sqlite_engine: Engine, demo_config: Config):
+    first_end, second_end = FIXED_NOW + timedelta(minutes=3), FIXED_NOW + timedelta(minutes=4)
+    first = seed_demo(sqlite_engine, demo_config, mentions=3000, days=60, end=first_end)
+    assert first.new == first.fetched
+    again = seed_demo(sqlite_engine, demo_config, mentions=3000, days=60, end=first_end)
+    assert again.new == 0 and again.updated == again.fetched
+    later = seed_demo(sqlite_engine, demo_config, mentions=3000, days=60, end=second_end)
+    due = _keys(demo.generate(3000, days=60, seed=7, end=second_end)) - _keys(demo.generate(3000, end=first_end))
+    assert later.new == len(due) <= 2  # before ids were made independent of `end`: 55 new rows

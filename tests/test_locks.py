@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -16,12 +17,29 @@ from store.schema import cursors, runs
 from tests.conftest import FIXED_NOW
 
 
+class Clock:
+    """A settable UTC clock for the lease functions."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
 def test_a_held_lease_names_its_holder_until_released(engine: Engine) -> None:
-    assert locks.acquire(engine, "s1", "demo", "alpha") is None
-    assert locks.acquire(engine, "s1", "demo", "beta") == "alpha"
-    assert locks.acquire(engine, "s1", "demo", "alpha") == "alpha"  # never re-entrant
-    owner, expires = locks.holder(engine, "s1")
-    assert owner == "alpha" and expires > FIXED_NOW
+    clock = Clock()
+    assert locks.acquire(engine, "s1", "demo", "alpha", clock=clock) is None
+    assert locks.acquire(engine, "s1", "demo", "beta", clock=clock) == "alpha"
+    assert locks.acquire(engine, "s1", "demo", "alpha", clock=clock) == "alpha"  # never re-entrant
+    owner, expires = locks.holder(engine, "s1", clock)
+    assert owner == "alpha" and expires == FIXED_NOW + timedelta(seconds=locks.DEFAULT_TTL_SECONDS)
+    clock.advance(locks.DEFAULT_TTL_SECONDS + 1)
+    assert locks.holder(engine, "s1", clock) is None  # expired
+    clock.advance(-locks.DEFAULT_TTL_SECONDS - 1)
     assert locks.release(engine, "s1", "beta") is False  # only the holder releases
     assert locks.release(engine, "s1", "alpha") is True
     assert locks.holder(engine, "s1") is None
@@ -69,15 +87,46 @@ def test_only_one_of_many_racing_acquirers_wins(engine: Engine) -> None:
 
 
 def test_a_lease_is_renewed_while_held_and_released_after(engine: Engine) -> None:
-    lease = locks.Lease(engine, "beat", "demo", prefix="test", ttl=0.3)
+    clock = Clock()
+    lease = locks.Lease(engine, "beat", "demo", prefix="test", ttl=60, clock=clock, beat_seconds=3600)
     assert lease.acquire()
     assert lease.owner.startswith("test#")
-    time.sleep(0.5)  # longer than ttl: only the heartbeat keeps it
-    assert locks.holder(engine, "beat")[0] == lease.owner
-    other = locks.Lease(engine, "beat", "demo", prefix="test")
+    clock.advance(50)
+    assert lease.beat()
+    clock.advance(50)  # past the first expiry: only the renewal keeps it
+    assert locks.holder(engine, "beat", clock)[0] == lease.owner
+    other = locks.Lease(engine, "beat", "demo", prefix="test", clock=clock)
     assert not other.acquire() and other.holder == lease.owner  # same prefix, still excluded
     lease.release()
-    assert locks.holder(engine, "beat") is None
+    assert locks.holder(engine, "beat", clock) is None
+
+
+def test_a_lease_not_renewed_in_time_is_lost_to_another_process(engine: Engine) -> None:
+    clock = Clock()
+    lease = locks.Lease(engine, "lost", "demo", prefix="slow", ttl=60, clock=clock, beat_seconds=3600)
+    assert lease.acquire()
+    clock.advance(61)
+    assert locks.acquire(engine, "lost", "demo", "fast", clock=clock) is None
+    assert not lease.beat()
+    lease.release()  # leaves the new holder alone
+    assert locks.holder(engine, "lost", clock)[0] == "fast"
+
+
+def test_the_heartbeat_thread_renews_the_lease(engine: Engine) -> None:
+    clock = Clock()
+    lease = locks.Lease(engine, "thread", "demo", prefix="test", ttl=60, clock=clock, beat_seconds=0.01)
+    assert lease.acquire()
+    try:
+        clock.advance(100)  # expired unless a beat renews it at the new time
+        seen = lease.beats
+        deadline = time.monotonic() + 30  # generous: waits for two beats, asserts nothing on time
+        while lease.beats < seen + 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert lease.beats >= seen + 2, "the heartbeat never renewed the lease"
+        assert locks.holder(engine, "thread", clock)[0] == lease.owner
+    finally:
+        lease.release()
+    assert locks.holder(engine, "thread", clock) is None
 
 
 class _Collector:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import vcr
+from mastodon import errors
 from sqlalchemy import select
 
 from collectors.base import FatalError, MissingCredentials, RetriableError
@@ -176,8 +177,21 @@ def test_errors_are_retriable_or_fatal(tag: str, error: type, message: str) -> N
     collector = MastodonCollector(source(hashtags=[tag], include_own=False), ACME, token=None, now=NOW)
     with replay("query_subset").use_cassette(str(HERE / "errors.yaml")), pytest.raises(error, match=message) as caught:
         collector.collect(None)
-    if tag == "busy":  # reset 60 s after the server's Date, on our clock
-        assert 50 <= caught.value.retry_after <= 70
+    if tag == "busy":  # reset 60 s after the server's Date: measured on the server's clock, not ours
+        assert caught.value.retry_after == 60
+
+
+def test_a_rate_limit_without_a_server_date_waits_until_the_reset_on_the_injected_clock() -> None:
+    from types import SimpleNamespace
+
+    from collectors.mastodon import map_error
+
+    api = SimpleNamespace(ratelimit_reset=1_000_060.0)
+    busy = errors.MastodonRatelimitError("Hit rate limit.")
+    assert map_error(busy, api, "m", clock=lambda: 1_000_000.0).retry_after == 60
+    assert map_error(busy, api, "m", clock=lambda: 1_000_100.0).retry_after == 0
+    assert map_error(busy, api, "m", clock=lambda: 0.0, wait=30).retry_after == 30
+    assert map_error(busy, SimpleNamespace(ratelimit_reset=None), "m").retry_after is None
 
 
 def test_invalid_token_on_search_is_fatal_and_loop_guard_ends_a_run() -> None:

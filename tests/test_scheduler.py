@@ -89,10 +89,8 @@ def test_a_stopping_scheduler_starts_no_run_and_cuts_retry_waits_short() -> None
     job = scheduler.SourceJob(None, None, _source(), "me", stop, run=lambda *a, **k: pytest.fail("ran"))
     stop.set()
     assert job() is None
-    started = time.monotonic()
     with pytest.raises(RunInterrupted):
-        job.sleep(60)
-    assert time.monotonic() - started < 5
+        job.sleep(60)  # returns at once: a wait that ran its course would not raise
 
 
 def test_an_interrupted_retry_closes_the_run_as_interrupted(sqlite_engine: Engine, demo_config: Config) -> None:
@@ -200,23 +198,27 @@ def test_jobs_are_one_instance_coalesced_jittered_and_the_report_follows_the_con
 
 
 class Slow:
-    """A collector that takes longer than its interval, and notes overlapping calls."""
+    """A collector whose run lasts until the test releases it; notes overlapping calls (per instance)."""
 
     platform = "demo"
-    active = 0
-    overlaps = 0
-    lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self.active = self.overlaps = self.calls = 0
+        self.lock = threading.Lock()
+        self.started, self.release = threading.Event(), threading.Event()
 
     def collect(self, cursor):  # type: ignore[no-untyped-def]
-        with Slow.lock:
-            Slow.active += 1
-            Slow.overlaps += Slow.active > 1
+        with self.lock:
+            self.active += 1
+            self.overlaps += self.active > 1
+            self.calls += 1
+        self.started.set()
         try:
-            time.sleep(1.3)
+            self.release.wait(120)
             return demo.DemoCollector(per_run=20, now=FIXED_NOW).collect(cursor)
         finally:
-            with Slow.lock:
-                Slow.active -= 1
+            with self.lock:
+                self.active -= 1
 
 
 class Broken:
@@ -234,37 +236,71 @@ def _runs(engine: Engine) -> pd.DataFrame:
     return frame
 
 
+def _wait(condition, what: str, timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
+    """Wait for `condition` (a bound against hanging, never a measurement)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
 def test_scheduled_sources_run_never_overlap_and_a_broken_one_does_not_stop_the_others(
     sqlite_engine: Engine, demo_config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The one test with a real APScheduler: 1 s intervals, waits on events, asserts nothing on durations."""
+    from apscheduler.events import EVENT_JOB_MAX_INSTANCES
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from pipeline import sources
 
-    monkeypatch.setattr(sources, "build", lambda source, config: Slow() if source.name == "slow" else Broken())
+    slow = Slow()
+    monkeypatch.setattr(sources, "build", lambda source, config: slow if source.name == "slow" else Broken())
     config = replace(demo_config, sources=(_source("slow", every=1), _source("broken", every=1)))
-    stop = threading.Event()
+    stop, refused = threading.Event(), threading.Event()
     sched, jobs = scheduler.build_scheduler(
         sqlite_engine, config, stop, owner="test", reports=False, scheduler_cls=BackgroundScheduler, cap=2
     )
+    sched.add_listener(lambda event: event.job_id == "source:slow" and refused.set(), EVENT_JOB_MAX_INSTANCES)
     sched.start()
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        assert slow.started.wait(120), "the slow source never ran"
+        assert refused.wait(120), "no fire came while the slow run was held"  # skipped: one instance at a time
+        slow.release.set()
+
+        def done() -> bool:
             frame = _runs(sqlite_engine)
-            done = frame[frame["status"] != "running"].groupby("source").size()
-            if done.get("slow", 0) >= 3 and done.get("broken", 0) >= 3:
-                break
-            time.sleep(0.1)
+            count = frame[frame["status"] != "running"].groupby("source").size()
+            return count.get("slow", 0) >= 3 and count.get("broken", 0) >= 3
+
+        _wait(done, "three runs of each source")
     finally:
         stop.set()
+        slow.release.set()
         sched.shutdown(wait=True)
     frame = _runs(sqlite_engine)
-    slow, broken = frame[frame["source"] == "slow"], frame[frame["source"] == "broken"]
-    assert (slow["status"] == "ok").sum() >= 3 and (broken["status"] == "error").sum() >= 3
-    assert Slow.overlaps == 0
-    slow = slow.sort_values("started_at")
-    assert (slow["started_at"].iloc[1:].to_numpy() >= slow["finished_at"].iloc[:-1].to_numpy()).all()
+    slow_runs, broken = frame[frame["source"] == "slow"], frame[frame["source"] == "broken"]
+    assert (slow_runs["status"] == "ok").sum() >= 3 and (broken["status"] == "error").sum() >= 3
+    assert slow.overlaps == 0 and slow.calls == len(slow_runs)
+    slow_runs = slow_runs.sort_values("started_at")
+    assert (slow_runs["started_at"].iloc[1:].to_numpy() >= slow_runs["finished_at"].iloc[:-1].to_numpy()).all()
     assert jobs[1].failures >= 3 and jobs[0].failures == 0
     with sqlite_engine.connect() as conn:
         assert conn.execute(select(cursors.c.lock_owner).where(cursors.c.lock_owner.is_not(None))).first() is None
+
+
+def test_the_scheduler_reads_the_injected_clock(sqlite_engine: Engine, demo_config: Config) -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    config = replace(demo_config, sources=(_source("a", 60), _source("b", 60)))
+    sched, _ = scheduler.build_scheduler(
+        sqlite_engine, config, threading.Event(), owner="t", scheduler_cls=BackgroundScheduler, now=lambda: FIXED_NOW
+    )
+    assert sched.get_job("source:a").next_run_time == FIXED_NOW
+    assert sched.get_job("source:b").next_run_time == FIXED_NOW + timedelta(seconds=1)
+    assert sched.get_job("weekly-report").func.target()[0] == "2026-W46"
+    start_run(sqlite_engine, _source("a"))
+    assert scheduler.close_interrupted(sqlite_engine, ["a"], "t", now=lambda: FIXED_NOW) == 1
+    with sqlite_engine.connect() as conn:
+        finished = conn.execute(select(runs.c.finished_at)).scalar()
+    assert pd.Timestamp(finished).tz_localize(None) == pd.Timestamp(FIXED_NOW).tz_localize(None)

@@ -20,9 +20,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
+from store import locks
 from store.engine import make_engine
 from store.schema import cursors, mentions, runs
-from tests.conftest import ROOT
+from tests.conftest import ROOT, child_env
 
 BRANDS = """
 [[brands]]
@@ -48,12 +49,7 @@ def workdir(tmp_path: Path) -> Path:
 
 def _env(workdir: Path, toml: str) -> dict[str, str]:
     (workdir / "monitor.toml").write_text(BRANDS + toml + f'\n[reports]\ndir = "{workdir / "reports"}"\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("X_", "REDDIT_", "BLUESKY_", "MASTODON_"))}
-    env.update(
-        DATABASE_URL=f"sqlite:///{workdir / 'monitor.db'}",
-        MONITOR_CONFIG=str(workdir / "monitor.toml"),
-        PYTHONUNBUFFERED="1",
-    )
+    env = child_env(DATABASE_URL=f"sqlite:///{workdir / 'monitor.db'}", MONITOR_CONFIG=str(workdir / "monitor.toml"))
     make_engine(env["DATABASE_URL"]).dispose()  # the schema exists before any process starts (no migration race)
     return env
 
@@ -87,7 +83,8 @@ def _runs(engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float = 45.0, what: str = "") -> None:
+def _wait_for(condition: Callable[[], bool], timeout: float = 180.0, what: str = "") -> None:
+    """Poll until `condition` holds; the timeout only bounds a hang (a busy machine is slow, not wrong)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -170,15 +167,17 @@ def test_sigterm_mid_run_leaves_a_consistent_store(workdir: Path, processes: lis
 
 def test_two_schedulers_never_run_one_source_at_once(workdir: Path, processes: list[subprocess.Popen[bytes]]) -> None:
     env = _env(workdir, _source("shared", "1s", per_run=1500))
+    engine = _engine(workdir)
+    holder = "scheduler@elsewhere:1#held"  # a third process holds the source until both schedulers found it taken
+    assert locks.acquire(engine, "shared", "demo", holder, ttl=3600) is None
     first = _start(workdir, env, "schedule", "--no-reports", log="first.log")
     second = _start(workdir, env, "schedule", "--no-reports", log="second.log")
     processes.extend([first, second])
+    for log in ("first.log", "second.log"):
+        _wait_for(lambda log=log: f"locked by {holder}" in (workdir / log).read_text(), what=f"{log}: source taken")
+    assert locks.release(engine, "shared", holder)
+    engine.dispose()
     _wait_for(lambda: _counts(workdir).get(("shared", "ok"), 0) >= 3, what="three ok runs")
-    _wait_for(
-        lambda: "locked by scheduler@" in (workdir / "first.log").read_text() + (workdir / "second.log").read_text(),
-        timeout=20,
-        what="one scheduler to find the source taken",
-    )
     for proc in (first, second):
         proc.send_signal(signal.SIGTERM)
     assert first.wait(timeout=30) == 0 and second.wait(timeout=30) == 0
