@@ -15,7 +15,8 @@ import platforms
 
 #: every platform a mention may come from: the names of the platform table (platforms.py).
 PLATFORMS: tuple[str, ...] = platforms.NAMES
-KINDS: tuple[str, ...] = ("post", "comment", "reply", "quote")
+#: "article": a news item or feed entry (RSS, a Hacker News story linking elsewhere), never a conversation.
+KINDS: tuple[str, ...] = ("post", "comment", "reply", "quote", "article")
 
 #: column -> pandas dtype, in frame order.
 FRAME_SCHEMA: dict[str, str] = {

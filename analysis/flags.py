@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
+from analysis import rules as rules_
 from analysis import sla as sla_clock
 from analysis.distinct import per_distinct
 from analysis.formulas import (
@@ -30,117 +33,17 @@ from analysis.formulas import (
     WAIT_POINTS,
     own_brand_names,
 )
+from analysis.sentiment import UNKNOWN_LANGS
 from config import Brand
 
 #: authors with at least this many followers are "high reach" (named in the signals).
 HIGH_REACH_FOLLOWERS = 10_000
 
 _URL = r"(?:https?://|www\.)\S+"
+
+
 _SEP = "; "
 
-_QUESTION = re.compile(
-    r"[?？¿]"
-    r"|^(?:[@#]\S+\s+)*(?:how|why|where|when|anyone|does anyone|is there a way|can (?:someone|anyone|you|i))\b(?!')"
-)
-#: questions nobody expects an answer to ("who else loves ...?").
-_RHETORICAL = re.compile(
-    r"\bwho else\b|\bhow (?:cool|awesome|great|good|amazing|nice|fast|beautiful|smooth|cute) (?:is|are|was)\b"
-    r"|\bwhat a\b|\b(?:isn't|isnt|aren't) (?:it|this|that|they) (?:great|amazing|awesome|beautiful|cool)\b"
-    r"|\bam i the only one who (?:loves?|likes?|enjoys?)\b|\bguess what\b|\bdid you know\b"
-    r"|\bwhy (?:is|are) (?:it|this|they|the \w+) so (?:good|great|amazing)\b"
-)
-_HELP = re.compile(
-    r"\b(?:need|needs|needing|want|get|getting|any|some)\s+(?:some\s+|urgent\s+)?help\b"
-    r"|\b(?<!the )(?<!your )(?<!for )help\s*(?:me|us|please|pls|plz|with|needed|!|\?)"
-    r"|\b(?:please|pls|plz)\s+(?:help|fix|advise|respond|reply|answer|dm|contact|check|look|sort|escalate"
-    r"|refund|call|get back|let me know|update|assist|confirm|explain|send)"
-    r"|\b(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|u|y'all|you guys)\s+(?:please\s+|pls\s+)?"
-    r"(?:help|fix|check|look|tell|explain|assist|dm|advise|confirm|reset|refund|send|sort)"
-    r"|\b(?:dm|message|contact|call|email)\s+(?:me|us)\b"
-    r"|\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bis there (?:a|any) way\b"
-    r"|\bwho (?:do|should|can) (?:i|we) (?:contact|talk to|speak to|call|email)\b"
-    r"|\bwhat (?:do|should|can) (?:i|we) do\b|\bany updates?\b|\bupdate on my\b"
-    r"|\bayuda\b|\baidez\b|\bhilfe\b|\bajuda\b"
-)
-#: phrases that contain problem words but report no problem ("no issues", "issue resolved").
-_NOT_A_PROBLEM = re.compile(
-    r"\b(?:no|zero|not a single|not one|never an?|never any|without an?y?)\s+(?:\w+\s+)?(?:problems?|issues?|bugs?"
-    r"|complaints?|lag|crash(?:es)?|delays?|outages?|drops?|questions asked)\b"
-    r"|\b(?:problems?|issues?|bugs?|outages?|faults?|errors?|glitch(?:es)?) (?:is |was |were |got |has been |have been )?"
-    r"(?:fixed|resolved|solved|sorted)\b"
-    r"|\b(?:fix|fixed|fixes|fixing|solved|resolved|sorted|replaced|repaired|swapped)\b[^.!?\n]{0,30}"
-    r"\b(?:problems?|issues?|bugs?|faulty|broken|cracked|tint|port)\b"
-    r"|\b(?:thanks?|thank you|thx)\b[^.!?\n]{0,12}\b(?:refunds?|fix|replacement|repair)\b"
-    r"|\b(?:got|received|receiving|getting)\b[^.!?\n]{0,20}?\brefunds?\b|\brefund (?:came|arrived|was processed)\b"
-    r"|\bworst case\b|\bcan't wait\b|\bcannot wait\b|\bcan't stop\b|\bnot bad\b|\bno complaints\b|\bstuck in my head\b"
-)
-#: problem vocabulary; the first match is named in the signals ("complaint: refund").
-_PROBLEM = re.compile(
-    r"(\b(?:refund(?:s|ed)?|money back|\w+ fee back|cancel+ed|cancel+ation|delay(?:ed|s)?|broken|broke|breaks|lost"
-    r"|losing|still waiting|still (?:not|no|nothing|haven't|hasn't|says|shows|stuck|broken|down|missing|unpatched)"
-    r"|waiting (?:for|since|on) (?:weeks|days|hours|a week|a month|over|my)|no answer|no response|no reply|not responding"
-    r"|unanswered|ignor(?:ed|ing)|not working|(?:doesn't|does not|isn't|is not|won't|will not|wont|doesnt) work"
-    r"|stopped working|won't (?:turn on|charge|load|open|connect|start|boot|sync|update|let me|apply|accept)"
-    r"|(?:can't|cannot|can not|cant|unable to|couldn't) (?:log ?in|sign ?in|access|reset|connect|pair|update|install"
-    r"|cancel|activate|get|find|reach|use|download|pay|checkout|order|hold|turn)"
-    r"|(?:haven't|hasn't|have not|has not|didn't|did not|never) (?:seen|received|got|gotten|heard|arrived|moved"
-    r"|shipped|come|came|showed up)|never (?:arrived|received|came|ordered)|supposed to"
-    r"|crash(?:es|ed|ing)?|freez(?:e|es|ing)|froze|frozen|bug(?:gy|s)?|glitch(?:es|y)?|errors?|outages?|stuck"
-    r"|(?:is|are|been|was|went|were|it's) down|down again|not loading|nothing loads|charged twice|double charged"
-    r"|overcharg\w*|charg(?:e|ed|ing) me|fees?|price (?:increase|hike)s?|raised? (?:the |their |our )?prices?"
-    r"|bill (?:went up|increased|is higher)|scam(?:med)?|fraud|rip ?off|ripped off|refus(?:e|ed|es|ing)"
-    r"|defective|faulty|damaged|missing|dead(?: pixel)?|dies|died|wiped|delet(?:e|es|ed|ing)|erased|cash grab|ruin(?:s|ed)?|impossible|scratch(?:ed|es)?|different (?:colou?r|size|model|item)|snapped|cracked|bricked"
-    r"|drop(?:s|ped|ping)? (?:calls?|connection|out)|dropped|drops|disconnect(?:s|ed|ing)?|stutter(?:s|ing)?|hiss"
-    r"|rebooting|restarting|loops?|looping|bouncing|unusable|404|500|503|expired|overheat(?:s|ing)?"
-    r"|(?:arrived|arriving|running|is|was|been|always|days|weeks|hours) late|wrong \w+|different answers"
-    r"|(?:arrived|came) (?:without|broken|damaged|open|opened|crushed|cracked|dead|empty)|slower|ate my"
-    r"|same (?:fault|problem|issue|script|answer)|reads? from a script|on hold|hold music|hung up|callback"
-    r"|promised|nobody|no one|no (?:signal|service|internet|connection|wifi|data|sound)|without (?:internet|service"
-    r"|signal)|battery drain|drains? (?:the |my )?battery|keeps? (?!getting better|improving)\w+ing"
-    r"|please stop|stop (?:sending|charging|calling|emailing|spamming)|unsubscribed|regret|avoid|don't buy"
-    r"|lasted (?:\d+|a|one|two|three|four|five|six) (?:days?|weeks?|months?)|downhill|creepy|annoy(?:ing|ed)"
-    r"|frustrat\w*|shame(?:less| on)|out of date|outdated|quietly|removed|disappoint(?:ed|ing)|unacceptable"
-    r"|terrible|awful|worst|horrible|useless|furious|complain(?:t|ts|ing)?|fail(?:s|ed|ing|ure)?|problem|issues?"
-    r"|trouble|nightmare|locked out|hacked|reembolso|devoluci[oó]n|no funciona|roto|nunca lleg[oó]|retraso"
-    r"|remboursement|ne marche pas|ne fonctionne pas|panne|cass[ée]|kaputt|funktioniert nicht|st[üu]rzt"
-    r"|r[üu]ckerstattung|erstattung|defekt|n[ãa]o funciona|n[ãa]o liga|quebrado|atrasado)\b"
-    # scripts without spaces between words: no \b
-    r"|届きません|届かない|壊れ|返金|故障|не пришёл|не пришел|не работает|возврат|сломал|退款|坏了)"
-)
-#: a reply was invited ironically: "thanks a lot for ...", "oh great", "/s".
-_SARCASM = re.compile(
-    r"\bthanks for nothing\b|\bthanks a lot for\b|\bso much for\b|\boh great\b|\byeah right\b|/s\b|🙄|🙃"
-    r"|\b(?:just |really )?love (?:how|it when) (?:my|you|your|the)\b|\bgreat job (?:losing|breaking|ruining)\b"
-    r"|\bjust what i needed\b|\bnice one\b|\bsure,? i'll just\b|\bmake it make sense\b|\bimagine (?:selling|paying"
-    r"|charging|being)\b|\bcan't believe\b|\bapparently\b|\blol ok\b|\bhow you treat\b"
-)
-#: praise vocabulary: with it, negative sentiment alone (no problem words) is not a complaint.
-_PRAISE = re.compile(
-    r"\b(?:thanks?|thank you|thx|ty|kudos|props|shout ?out|respect|love[sd]?|loving|great|best|amazing|awesome"
-    r"|excellent|fantastic|brilliant|impressed|impressive|legends?|star|well done|smooth|perfect(?:ly)?|happy"
-    r"|insane|unreal|gorgeous|beautiful|nice|superb|recommend)\b|😍|❤️|🔥|🙌|🙏"
-)
-#: weaker cues of a problem report: count only in a post that does not praise and is not clearly positive.
-_PROBLEM_HINT = re.compile(
-    r"\b((?:not|never|nobody|nothing|none|nowhere|noone|won't|wont|can't|cant|cannot|couldn't|didn't|doesn't"
-    r"|don't|isn't|wasn't|aren't|haven't|hasn't|shouldn't|wouldn't)\b(?: \w+)?"
-    r"|again|every (?:time|day|night|morning|evening|week|month)|each (?:time|one)|\d+(?:st|nd|rd|th) time"
-    r"|(?:second|third|fourth|fifth) time|(?:two|three|four|five|six|\d+) times"
-    r"|(?<!in )(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several) (?:more )?(?:minutes?|hours?"
-    r"|days?|weeks?|months?|years?) (?:ago|since|later|now|already|after|without|for)"
-    r"|takes? (?:\d+|a|one|two|three|four|five|six|several) (?:hours?|days?|weeks?|months?)"
-    r"|(?:since|after|for|in over|over) (?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|few|several)"
-    r" (?:minutes?|hours?|days?|weeks?|months?)"
-    r"|my (?!new\b)(?:\w+ )?(?:order|bill|account|phone|watch|laptop|router|buds|earbuds|screen|battery|repair|return|refund"
-    r"|plan|package|parcel|delivery|card|device|charger|subscription|internet|connection|service|data|case|sim"
-    r"|number|line|keyboard|speaker|invoice|payment|money)"
-    r"|billed|invoiced|courier|tracking|shipments?|vanished|gone|times? out|shuts?(?: itself)? off|resets? (?:itself|themselves)|reset themselves"
-    r"|so (?:hot|slow|low|bad|loud)|too (?:hot|slow|low|expensive|late)|barely|cash grab|sin \w+|nadie|personne"
-    r"|perdu|niemand|nunca|jamais|toujours pas|immer noch|no me|non si|non funziona|cobra\w+|rimborso|rotto"
-    r"|in ritardo|n[ãa]o cheg\w+|n[ãa]o receb\w+|nicht angekommen|dej[oó] de|deux fois|dos veces|zweimal"
-    r"|due volte|duas vezes|twice|(?:got|was|were|been) told|told me to|only (?:works|lasts|charges|gets|lasted)"
-    r"|still|different \w+ than)\b"
-)
 _REPOST = re.compile(r"^RT @")
 
 
@@ -220,38 +123,102 @@ def _reach_labels(followers: np.ndarray) -> np.ndarray:
     return out
 
 
-def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series) -> pd.DataFrame:
-    """What the (lower-cased, link-free) text says: question, help, problem (+ its term), hint, negative, sarcasm.
+@dataclass(frozen=True)
+class _Table:
+    """One brand's rules compiled: per category one regex with a named group per rule."""
+
+    patterns: dict[str, re.Pattern[str] | None]
+    rules: dict[str, tuple[rules_.Rule, ...]]
+    not_a_problem: re.Pattern[str] | None
+
+
+@cache
+def _table(products: tuple[str, ...], complaint: tuple[str, ...], praise: tuple[str, ...], english: bool) -> _Table:
+    table = rules_.brand_rules(products, complaint, praise)
+    patterns: dict[str, re.Pattern[str] | None] = {}
+    by_category: dict[str, tuple[rules_.Rule, ...]] = {}
+    for category in rules_.CATEGORIES:
+        chosen = tuple(r for r in table if r.category == category and (english or not r.english_only))
+        by_category[category] = chosen
+        joined = "|".join(f"(?P<r{i}>{r.regex})" for i, r in enumerate(chosen))
+        patterns[category] = re.compile(joined) if chosen else None
+    excusing = by_category["not-a-problem"]
+    not_a_problem = re.compile("|".join(f"(?:{r.regex})" for r in excusing)) if excusing else None
+    return _Table(patterns, by_category, not_a_problem)
+
+
+def _first_rule(text: pd.Series, table: _Table, category: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(matched, rule name, rule points) of the first rule of `category` matching each text (leftmost match)."""
+    n = len(text)
+    names = np.full(n, "", dtype=object)
+    points = np.zeros(n, dtype=float)
+    pattern = table.patterns[category]
+    if pattern is None or n == 0:
+        return np.zeros(n, dtype=bool), names, points
+    groups = text.str.extract(pattern, expand=True).notna().to_numpy(dtype=bool)
+    hit = groups.any(axis=1)
+    which = groups.argmax(axis=1)
+    chosen = table.rules[category]
+    lookup_names = np.array([r.name for r in chosen], dtype=object)
+    lookup_points = np.array([r.score for r in chosen], dtype=float)
+    names[hit] = lookup_names[which[hit]]
+    points[hit] = lookup_points[which[hit]]
+    return hit, names, points
+
+
+def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _Table) -> pd.DataFrame:
+    """What the (lower-cased, link-free) text says, rule by rule (analysis.rules).
 
     Sarcasm invites a reply whatever VADER says. Gratitude (compound >= 0.5, or >= 0.3 with
-    praise words; no question, help request or sarcasm) outweighs problem words ("thanks for
-    fixing my issue"); praise words outweigh negative sentiment alone and the weaker hints.
+    praise; no question, help request or sarcasm) outweighs problem words ("thanks for fixing
+    my issue"); praise outweighs negative sentiment alone and the weaker hints; text a
+    not-a-problem rule removed ("no issues at all") leaves no negative-sentiment complaint behind.
     """
-    cleaned = text.str.replace(_NOT_A_PROBLEM, " ", regex=True)
-    question = text.str.contains(_QUESTION) & ~text.str.contains(_RHETORICAL)
-    help_ = text.str.contains(_HELP)
-    sarcasm = text.str.contains(_SARCASM)
-    praising = text.str.contains(_PRAISE) & ~sarcasm
+    out: dict[str, object] = {}
+    found = {c: _first_rule(text, table, c) for c in ("question", "rhetorical", "help", "sarcasm", "praise")}
+    if table.not_a_problem is not None:
+        excused = text.str.contains(table.not_a_problem).to_numpy(dtype=bool)
+        cleaned = text.str.replace(table.not_a_problem, " ", regex=True)
+    else:
+        excused, cleaned = np.zeros(len(text), dtype=bool), text
+    complaint = _first_rule(cleaned, table, "complaint")
+    hinted = _first_rule(cleaned, table, "hint")
+    compound_ = compound.to_numpy(dtype=float)
+    question = found["question"][0] & ~found["rhetorical"][0]
+    help_, sarcasm = found["help"][0], found["sarcasm"][0]
+    praising = found["praise"][0] & ~sarcasm
     plain = ~question & ~sarcasm & ~help_
-    grateful = plain & ((compound >= 0.5) | (praising & (compound >= 0.3)))
-    term = cleaned.str.extract(_PROBLEM, expand=False)
-    problem = term.notna() & ~grateful
-    hint_term = cleaned.str.extract(_PROBLEM_HINT, expand=False)
-    hint = hint_term.notna() & ~praising & ~grateful & (compound < 0.5)
-    negative = negative & ~(praising & ~problem)
-    return pd.DataFrame(
-        {
-            "question": question,
-            "help": help_,
-            "problem": problem,
-            "term": term.where(problem),
-            "hint": hint,
-            "hint_term": hint_term.where(hint),
-            "negative": negative,
-            "sarcasm": sarcasm,
-            "complaint": problem | hint | negative | sarcasm,
-        }
-    )
+    grateful = plain & ((compound_ >= 0.5) | (praising & (compound_ >= 0.3)))
+    problem = complaint[0] & ~grateful
+    hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5)
+    negative_ = negative.to_numpy(dtype=bool) & ~(praising & ~problem) & ~(excused & ~problem & ~hint)
+    out = {
+        "question": question,
+        "question_rule": np.where(question, found["question"][1], ""),
+        "question_points": np.where(question, found["question"][2], 0.0),
+        "help": help_,
+        "help_rule": found["help"][1],
+        "help_points": found["help"][2],
+        "problem": problem,
+        "term": np.where(problem, complaint[1], ""),
+        "problem_points": np.where(problem, complaint[2], 0.0),
+        "hint": hint,
+        "hint_term": np.where(hint, hinted[1], ""),
+        "hint_points": np.where(hint, hinted[2], 0.0),
+        "negative": negative_,
+        "sarcasm": sarcasm,
+        "sarcasm_rule": found["sarcasm"][1],
+        "sarcasm_points": found["sarcasm"][2],
+        "complaint": problem | hint | negative_ | sarcasm,
+    }
+    return pd.DataFrame(out, index=text.index)
+
+
+def _english_from_lang(frame: pd.DataFrame) -> pd.Series:
+    """English unless `lang` names another language (no detection: ingest passes its own decision)."""
+    lang = _col(frame, "lang").str.strip().str.lower()
+    unknown = lang.isna() | lang.isin(UNKNOWN_LANGS)
+    return (unknown | lang.str.match(r"en(?:$|[-_])").fillna(False)).fillna(False).astype(bool)
 
 
 def assess(
@@ -259,6 +226,7 @@ def assess(
     brands: Sequence[Brand],
     own_brands: Collection[str] | None = None,
     own_post_ids: Iterable[tuple[str, str]] | None = None,
+    english: pd.Series | None = None,
 ) -> pd.DataFrame:
     """`needs_reply`, `flag_signals` and `priority_base` for each mention, with the frame's index.
 
@@ -266,14 +234,19 @@ def assess(
     `brands` with analysis.formulas.own_brand_names (config.Config.own_brands' rule) unless `own_brands` names
     them. `own_post_ids` adds (platform, post_id) of the brand's own posts stored earlier, so a
     reply to one of them counts as addressed to the brand (own posts in `frame` count anyway).
+    `english` (True where the post is taken as English; ingest passes analysis.sentiment.scorable)
+    defaults to the `lang` column: a post in another language is judged on the rules that are
+    not English vocabulary only (analysis.rules, `english_only`).
 
-    needs_reply: not is_own, not a repost ("RT @..."), author not one of the brand's handles,
-    `brand` is an own brand, addressed to it (names it / a keyword / @handle, answers or sits in
-    the thread of its post, or is in a subreddit named like it), AND a question (not rhetorical),
-    a help request, or a complaint (FORMULAS["needs_reply"]; see `_signals`). flag_signals (None
-    when no reply is needed) e.g. "question; complaint: refund; negative; 12k followers";
-    "problem: <cue>" names a weaker cue. priority_base: FORMULAS["priority_base"] (0..70).
-    Quality on tests/data/flags_labelled.csv: bench/README.md.
+    needs_reply: not is_own, not a repost ("RT @..."), not an article (`kind` "article": RSS
+    entries, linked Hacker News stories), author not one of the brand's handles, no brand
+    `ignore_terms` in the text, `brand` is an own brand, addressed to it (names it / a keyword /
+    @handle, answers or sits in the thread of its post, or is in a subreddit named like it), AND a
+    question (not rhetorical), a help request, or a complaint (FORMULAS["needs_reply"]; see
+    `_signals` and analysis.rules). flag_signals (None when no reply is needed) name the rule that
+    fired, e.g. "question: question-mark; complaint: refund; negative; 12k followers"; "problem:
+    <rule>" names a weaker cue. priority_base: FORMULAS["priority_base"] (0..70), each signal
+    worth its rule's points. Quality on tests/data/flags_labelled.csv: bench/README.md.
     """
     own = set(own_brands) if own_brands is not None else own_brand_names(brands)
     raw_text = _col(frame, "text").fillna("")
@@ -282,24 +255,47 @@ def assess(
     handles = {h.lstrip("@").lower() for b in brands if b.name in own for h in b.handles.values()}
     by_handle = _col(frame, "author_handle").str.lstrip("@").str.lower().isin(handles).fillna(False)
     repost = raw_text.str.match(_REPOST).fillna(False)
-    eligible = ~(is_own | by_handle | repost)
+    article = (_col(frame, "kind") == "article").fillna(False)
+    eligible = ~(is_own | by_handle | repost | article)
+    english = _english_from_lang(frame) if english is None else english.reindex(frame.index).fillna(True)
 
     addressed = _addressed(frame, text, own, brands, _own_post_keys(frame, own_post_ids))
     sentiment = pd.to_numeric(frame["sentiment"], errors="coerce") if "sentiment" in frame else None
     compound = (sentiment if sentiment is not None else pd.Series(np.nan, index=frame.index)).fillna(0.0)
     negative = (_col(frame, "sentiment_label") == "negative").fillna(False)
     candidate = (eligible & addressed).fillna(False).to_numpy(dtype=bool)
-    # the text rules are the costly part: run them only where a reply could be needed.
-    inputs = pd.DataFrame({"text": text, "compound": compound, "negative": negative})[candidate]
-    found = per_distinct(inputs, lambda d: _signals(d["text"], d["compound"], d["negative"]))
-    flag: dict[str, np.ndarray] = {}
-    for column in ("question", "help", "problem", "hint", "negative", "sarcasm", "complaint"):
-        flag[column] = np.zeros(len(frame), dtype=bool)
-        flag[column][candidate] = found[column].to_numpy(dtype=bool)
-    term = np.full(len(frame), "", dtype=object)
-    hint = np.full(len(frame), "", dtype=object)
-    term[candidate] = found["term"].fillna("").str.replace(r"\s+", " ", regex=True).to_numpy(dtype=object)
-    hint[candidate] = found["hint_term"].fillna("").str.replace(r"\s+", " ", regex=True).to_numpy(dtype=object)
+    n = len(frame)
+    flag = {
+        c: np.zeros(n, dtype=bool) for c in ("question", "help", "problem", "hint", "negative", "sarcasm", "complaint")
+    }
+    names = {
+        c: np.full(n, "", dtype=object) for c in ("question_rule", "help_rule", "term", "hint_term", "sarcasm_rule")
+    }
+    rule_points = {c: np.zeros(n) for c in ("question", "help", "problem", "hint", "sarcasm")}
+    brand_col = _col(frame, "brand")
+    inputs = pd.DataFrame({"text": text, "compound": compound, "negative": negative})
+    # the text rules are the costly part: run them only where a reply could be needed, per brand
+    # (its vocabulary) and language (English vocabulary only on English posts).
+    for brand in brands:
+        if brand.name not in own:
+            continue
+        of_brand = candidate & (brand_col == brand.name).fillna(False).to_numpy(dtype=bool)
+        ignore = rules_.terms_pattern(tuple(brand.ignore_terms))
+        if ignore is not None and of_brand.any():
+            ignored = per_distinct(text[of_brand], lambda t, p=ignore: t.str.contains(p)).to_numpy(dtype=bool)
+            of_brand[np.flatnonzero(of_brand)[ignored]] = False
+        for is_english in (True, False):
+            rows = of_brand & (english.to_numpy(dtype=bool) == is_english)
+            if not rows.any():
+                continue
+            table = _table(tuple(brand.products), tuple(brand.complaint_terms), tuple(brand.praise_terms), is_english)
+            found = per_distinct(inputs[rows], lambda d, t=table: _signals(d["text"], d["compound"], d["negative"], t))
+            for column in flag:
+                flag[column][rows] = found[column].to_numpy(dtype=bool)
+            for column in names:
+                names[column][rows] = found[column].to_numpy(dtype=object)
+            for column in rule_points:
+                rule_points[column][rows] = found[f"{column}_points"].to_numpy(dtype=float)
     need = flag["question"] | flag["help"] | flag["complaint"]
 
     followers = pd.to_numeric(_col(frame, "author_followers"), errors="coerce").fillna(0).to_numpy(dtype=float)
@@ -308,25 +304,25 @@ def assess(
         for c in ("likes", "replies", "reposts", "quotes")
     )
     points = (
-        POINTS["question"] * flag["question"]
-        + POINTS["help"] * flag["help"]
-        + POINTS["problem"] * flag["problem"]
-        + POINTS["hint"] * (flag["hint"] & ~flag["problem"])
+        rule_points["question"] * flag["question"]
+        + rule_points["help"] * flag["help"]
+        + rule_points["problem"] * flag["problem"]
+        + rule_points["hint"] * (flag["hint"] & ~flag["problem"])
         + flag["negative"]
         * (POINTS["negative"] + POINTS["negative_per_compound"] * np.abs(compound.to_numpy(dtype=float)))
-        + POINTS["sarcasm"] * (flag["sarcasm"] & ~flag["problem"] & ~flag["negative"])
+        + rule_points["sarcasm"] * (flag["sarcasm"] & ~flag["problem"] & ~flag["negative"])
         + np.clip(REACH_PER_DECADE * (np.log10(np.maximum(followers, 1)) - REACH_FROM_DECADE), 0, REACH_POINTS_MAX)
         + np.clip(ENGAGEMENT_PER_DECADE * np.log10(1 + engagement), 0, ENGAGEMENT_POINTS_MAX)
     )
     base = np.where(need, np.minimum(np.floor(points + 0.5), BASE_CAP), 0).astype(np.int64)
 
     parts = [
-        np.where(flag["question"], "question", ""),
-        np.where(flag["help"], "help", ""),
-        np.where(flag["problem"], "complaint: " + term, ""),
-        np.where(flag["hint"] & ~flag["problem"], "problem: " + hint, ""),
+        np.where(flag["question"], "question: " + names["question_rule"], ""),
+        np.where(flag["help"], "help: " + names["help_rule"], ""),
+        np.where(flag["problem"], "complaint: " + names["term"], ""),
+        np.where(flag["hint"] & ~flag["problem"], "problem: " + names["hint_term"], ""),
         np.where(flag["negative"], "negative", ""),
-        np.where(flag["sarcasm"], "sarcasm", ""),
+        np.where(flag["sarcasm"], "sarcasm: " + names["sarcasm_rule"], ""),
         _reach_labels(followers),
     ]
     joined = (

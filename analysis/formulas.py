@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-FORMULAS_VERSION = "2"
+FORMULAS_VERSION = "3"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
 
@@ -66,9 +66,17 @@ def own_brand_names(brands: Iterable[_Named]) -> set[str]:
 #: key -> the formula as a reader should see it.
 FORMULAS: dict[str, str] = {
     "sentiment": (
-        f"VADER compound score (-1..1) of the post text; label positive if >= {POSITIVE_AT:g}, negative if "
-        f"<= {NEGATIVE_AT:g}, else neutral; 'unscored' for text VADER cannot judge (not English). A manager's "
-        "correction wins."
+        f"VADER compound score (-1..1) of the brand-neutral post text: the mention's own brand names, keywords "
+        "and handles, its competitors' names and every @handle and link are removed first, so a brand's name "
+        "(VADER scores 'united', 'best', 'glad', 'free', 'smart') never moves its score; label positive if "
+        f">= {POSITIVE_AT:g}, negative if <= {NEGATIVE_AT:g}, else neutral; 'unscored' for text VADER cannot "
+        "judge: not English by its platform language or, when none is given, by language detection. A "
+        "manager's correction wins."
+    ),
+    "language": (
+        "the platform's language code; when there is none, py3langid's most likely language (probability >= 0.5, "
+        "else English); @handles and links are ignored. Posts not in English are 'unscored' and flagged on "
+        "language-neutral rules only"
     ),
     "engagements": "likes + replies + reposts + quotes (a missing count counts as 0)",
     "engagement_rate": (
@@ -82,13 +90,17 @@ FORMULAS: dict[str, str] = {
     "avg_sentiment": "sum of VADER compound / scored mentions (unscored excluded)",
     "needs_reply": (
         "addressed to an own brand (names or @-mentions it, answers or sits in the thread of its post, or is in "
-        "its subreddit) AND a question, a help request, or a complaint: problem vocabulary (refund, cancelled, "
-        "broken, still waiting, ...), a weaker problem cue (a negation, 'again', 'for 3 weeks', 'my order', ...) "
-        "in a post without praise, negative sentiment without praise words, or sarcasm; never the brand's own "
-        "posts, reposts or competitor-only mentions"
+        "its subreddit) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
+        "the rule table (analysis/rules.py, extended per brand by products, complaint_terms and praise_terms): "
+        "a complaint rule (refund, billing, late-or-lost, ...), a weaker problem cue (negation, again, "
+        "waited-duration, my-thing, ...) in a post without praise, negative sentiment without praise words and "
+        "not explained by a not-a-problem rule ('no issues at all'), or sarcasm; posts not in English use the "
+        "language-neutral rules only; never the brand's own posts, reposts, articles (RSS entries, linked "
+        "Hacker News stories), posts naming a brand's ignore_terms, or competitor-only mentions"
     ),
     "own_brand": "a brand that lists competitors, or that no brand names as a competitor (all brands when none is)",
     "priority_base": (
+        "the points of the rule that fired, by default: "
         f"question {POINTS['question']} + help {POINTS['help']} + problem vocabulary {POINTS['problem']} (else weaker "
         f"problem cue {POINTS['hint']}) + negative {POINTS['negative']} + {POINTS['negative_per_compound']} x "
         f"|compound| + sarcasm {POINTS['sarcasm']} (when neither problem words nor negative) + reach "

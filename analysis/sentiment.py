@@ -1,9 +1,15 @@
 """Sentiment at ingest: VADER compound and its label, scored once per mention.
 
 Formula (analysis.formulas.FORMULAS["sentiment"]): compound = VADER `polarity_scores(t)["compound"]`
-(-1..1); label `positive` if compound >= 0.05, `negative` if <= -0.05, else `neutral`.
-VADER is an English lexicon: text it cannot judge gets NaN and the label `unscored`, never a
-guess. A manager's correction (`mention_state.sentiment_override`) wins: see `effective_label`.
+(-1..1) of the *brand-neutral* text; label `positive` if compound >= 0.05, `negative` if <= -0.05,
+else `neutral`. Brand-neutral (`masked_text`): the mention's own brand name, keywords and
+handles, its competitors' names, and any @handle or URL are removed before scoring, because
+VADER's lexicon scores many names ("united" +1.8, "best" +3.2, "glad" +2.0, "free" +2.3), so a
+brand's name would otherwise move its own score. `score(texts)` (no brand context) is plain VADER.
+VADER is an English lexicon: text it cannot judge (a known non-English `lang`, mostly non-Latin
+letters, or, with no language given, text analysis.language detects as not English) gets NaN and
+the label `unscored`, never a guess. A manager's correction (`mention_state.sentiment_override`)
+wins: see `effective_label`.
 
 Speed: one analyser per process, each distinct text scored once, and batches with many
 distinct texts split over a process pool (both cores) in chunks.
@@ -13,15 +19,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
 
-from analysis import _vader
+from analysis import _vader, language
 from analysis.distinct import per_distinct
 from analysis.formulas import NEGATIVE_AT, POSITIVE_AT
+from config import Brand
 
 LABELS: tuple[str, ...] = ("positive", "neutral", "negative")
 UNSCORED = "unscored"
@@ -33,6 +42,8 @@ CHUNK_TEXTS = 5_000
 UNKNOWN_LANGS = frozenset({"", "und", "zxx", "qme", "qht", "qam", "qct", "qst", "art", "mul"})
 
 _LETTER = r"[^\W\d_]"
+#: any @handle (X, Bluesky @a.bsky.social, Mastodon @a@server) and any link: names, not opinions.
+_ANY_HANDLE_OR_URL = r"(?:https?://|www\.)\S+|(?<![\w@])@[\w.-]+(?:@[\w.-]+)?"
 _LATIN = r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]"
 
 
@@ -109,12 +120,14 @@ def score(texts: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"sentiment": sentiment, "sentiment_label": label_of(sentiment)})
 
 
-def scorable(frame: pd.DataFrame) -> pd.Series:
-    """True where VADER can judge the text: English, or no language given and mostly Latin letters.
+def scorable(frame: pd.DataFrame, detect: bool = True) -> pd.Series:
+    """True where VADER can judge the text: English, or no language given, mostly Latin letters and
+    (with `detect`) not detected as another language by analysis.language.
 
     `lang` starting with `en` (en, en-GB, en_US) is English; a known other code is not; no code
     (null, or one of UNKNOWN_LANGS) falls back to the script: text whose letters are more than
-    half non-Latin (Cyrillic, CJK, Arabic, ...) is not scorable. Missing text is not scorable.
+    half non-Latin (Cyrillic, CJK, Arabic, ...) is not scorable, and mostly Latin text is detected
+    (FORMULAS["language"]; only those rows, each distinct text once). Missing text is not scorable.
     """
     text = frame["text"].astype("string")
     lang = frame["lang"].astype("string").str.strip().str.lower() if "lang" in frame else None
@@ -125,19 +138,72 @@ def scorable(frame: pd.DataFrame) -> pd.Series:
     mostly_latin = per_distinct(
         text, lambda t: (t.str.count(_LATIN).fillna(0) * 2 >= t.str.count(_LETTER).fillna(0)).astype(bool)
     )
-    ok = english | (unknown & mostly_latin)
-    return (ok & text.notna()).astype(bool)
+    guess = (unknown & mostly_latin & text.notna()).fillna(False).astype(bool)
+    if detect and guess.any():
+        guess[guess] = ~language.not_english(text[guess])
+    ok = english | guess
+    return (ok & text.notna()).fillna(False).astype(bool)
 
 
-def score_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """`sentiment` and `sentiment_label` for a mention frame (uses `text` and `lang`).
+def _clean_term(term: str) -> str:
+    return str(term).strip().strip('"').strip().lstrip("@#")
 
-    Rows `scorable` rejects get NaN and `unscored`; the rest are scored like `score`.
+
+def brand_terms(brand: Brand, brands: Iterable[Brand] = ()) -> list[str]:
+    """What `masked_text` removes for a mention of `brand`: its name, keywords, handles (whole and
+    the part before a server), its competitors' names and, when they are configured brands, their
+    keywords and handles. Longest first, lower case, no duplicates."""
+    by_name = {b.name: b for b in brands}
+    terms: set[str] = set()
+    for b in (brand, *(by_name.get(c) for c in brand.competitors)):
+        if b is None:
+            continue
+        terms |= {_clean_term(b.name), *(_clean_term(k) for k in b.keywords)}
+        for handle in b.handles.values():
+            whole = _clean_term(handle)
+            terms |= {whole, whole.split("@")[0]}
+    terms |= {_clean_term(c) for c in brand.competitors}
+    return sorted({t.lower() for t in terms if t}, key=lambda t: (-len(t), t))
+
+
+def _terms_pattern(terms: Sequence[str]) -> str:
+    words = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in terms)
+    return rf"(?<!\w)(?:{words})(?!\w)"
+
+
+def masked_text(frame: pd.DataFrame, brands: Sequence[Brand]) -> pd.Series:
+    """`text` with every @handle and URL removed, and per row its brand's `brand_terms` (case ignored).
+
+    Rows whose `brand` is not in `brands` lose only handles and URLs. One vectorised regex per
+    brand, each distinct text once.
     """
-    ok = scorable(frame).to_numpy()
+    text = frame["text"].astype("string")
+    out = per_distinct(text, lambda t: t.str.replace(_ANY_HANDLE_OR_URL, " ", regex=True))
+    brand_col = frame["brand"].astype("string") if "brand" in frame else pd.Series(pd.NA, index=frame.index)
+    for brand in brands:
+        rows = (brand_col == brand.name).fillna(False).to_numpy(dtype=bool)
+        terms = brand_terms(brand, brands)
+        if not rows.any() or not terms:
+            continue
+        pattern = re.compile(_terms_pattern(terms), re.IGNORECASE)
+        out.loc[rows] = per_distinct(out[rows], lambda t, p=pattern: t.str.replace(p, " ", regex=True)).to_numpy()
+    return out
+
+
+def score_frame(
+    frame: pd.DataFrame, brands: Sequence[Brand] | None = None, ok: pd.Series | None = None
+) -> pd.DataFrame:
+    """`sentiment` and `sentiment_label` for a mention frame (uses `text`, `lang`, and `brand`).
+
+    Rows `scorable` rejects (or, when given, rows where `ok` is False) get NaN and `unscored`.
+    With `brands` (ingest always passes them) the brand-neutral `masked_text` is scored
+    (FORMULAS["sentiment"]); without, the text as is, like `score`.
+    """
+    ok_rows = (scorable(frame) if ok is None else ok.reindex(frame.index).fillna(False)).to_numpy(dtype=bool)
     values = np.full(len(frame), np.nan)
-    if ok.any():
-        values[ok] = compounds([str(t) for t in frame["text"][ok]])
+    if ok_rows.any():
+        text = masked_text(frame[ok_rows], brands) if brands is not None else frame["text"][ok_rows]
+        values[ok_rows] = compounds([str(t) for t in text])
     sentiment = pd.Series(values, index=frame.index, dtype=float)
     return pd.DataFrame({"sentiment": sentiment, "sentiment_label": label_of(sentiment)})
 

@@ -235,7 +235,7 @@ def generate(mentions: int = 5000, days: int = 60, seed: int = 7, end: datetime 
     kind[np.isin(platform, ["reddit", "hackernews"]) & (rng.random(n) < 0.55)] = "comment"
     kind[np.isin(platform, ["x", "bluesky", "mastodon"]) & (rng.random(n) < 0.25)] = "reply"
     kind[np.isin(platform, ["x", "bluesky"]) & (rng.random(n) < 0.04)] = "quote"
-    kind[platform == "rss"] = "post"
+    kind[platform == "rss"] = "article"  # feed entries are articles: never flagged (frame.KINDS)
 
     # engagement grows with reach and with how charged a post is
     boost = np.select([category == "complaint", category == "praise"], [1.6, 1.3], 1.0)

@@ -74,7 +74,8 @@ def hit_row(hit: dict[str, Any]) -> dict[str, Any] | None:
         "platform": "hackernews",
         "post_id": post_id,
         "url": ITEM_URL.format(post_id),
-        "kind": "comment" if is_comment else "post",
+        # a story that links elsewhere is an article; Ask/Show HN text posts are conversations
+        "kind": "comment" if is_comment else ("article" if str(hit.get("url") or "").strip() else "post"),
         "parent_id": parent,
         "thread_id": thread,
         "author_id": author,

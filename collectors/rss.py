@@ -196,7 +196,7 @@ class RssCollector:
             return empty_frame()
         frame = pd.DataFrame(rows)
         frame["platform"] = "rss"
-        frame["kind"] = "post"
+        frame["kind"] = "article"  # a feed entry is news, not a conversation: never flagged for a reply
         frame["thread_id"] = frame["post_id"]
         frame["author_id"] = frame["author_handle"]
         frame["brand"] = self.brand.name

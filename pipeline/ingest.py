@@ -33,15 +33,19 @@ def enrich(
 ) -> pd.DataFrame:
     """Add the columns derived at ingest: day, sentiment, sentiment_label and reply flags.
 
-    `own_post_ids` names the brand's own posts stored earlier, so replies to them count as
+    Sentiment is the brand-neutral score (analysis.sentiment.masked_text); which rows are English
+    (their `lang`, or detected when there is none) is decided once and used by both sentiment
+    and the reply rules, so a non-English post is `unscored` and flagged on language-neutral
+    rules only. `own_post_ids` names the brand's own posts stored earlier, so replies to them count as
     addressed to the brand even when they do not name it.
     """
     out = frame.copy()
     out["day"] = out["created_at"].dt.tz_convert("UTC").dt.date
-    scored = sentiment.score_frame(out)
+    english = sentiment.scorable(out)
+    scored = sentiment.score_frame(out, list(brands), ok=english)
     out["sentiment"] = scored["sentiment"]
     out["sentiment_label"] = scored["sentiment_label"]
-    flagged = flags.assess(out, list(brands), own_post_ids=own_post_ids)
+    flagged = flags.assess(out, list(brands), own_post_ids=own_post_ids, english=english)
     out["needs_reply"] = flagged["needs_reply"].astype(bool)
     out["flag_signals"] = flagged["flag_signals"]
     out["priority_base"] = flagged["priority_base"].astype(int)

@@ -96,7 +96,7 @@ def test_real_story_recording_maps_to_the_frame() -> None:
     assert replay.requests[0]["tags"] == "(story)" and replay.requests[0]["query"] == "apple"
     assert list(result.frame.columns) == FRAME_COLUMNS
     row = result.frame.iloc[0]
-    assert row["post_id"] == "7919424" and row["kind"] == "post" and row["thread_id"] == "7919424"
+    assert row["post_id"] == "7919424" and row["kind"] == "article" and row["thread_id"] == "7919424"
     assert row["text"] == "Judge says concerned about Apple, Google hiring settlement"
     assert row["url"] == "https://news.ycombinator.com/item?id=7919424"
     assert row["created_at"] == pd.Timestamp("2014-06-20T03:35:46Z")
@@ -127,7 +127,8 @@ def test_pages_comments_threads_and_own_replies() -> None:
     assert [r["page"] for r in replay.requests] == ["0", "1"]
     assert set(frame.index) == {"41000001", "41000002", "41000003"}
     story, complaint, answer = frame.loc["41000001"], frame.loc["41000002"], frame.loc["41000003"]
-    assert (story["kind"], story["likes"], story["replies"]) == ("post", 154, 87)
+    # a story linking elsewhere is an article (never flagged for a reply)
+    assert (story["kind"], story["likes"], story["replies"]) == ("article", 154, 87)
     assert story["text"] == "Acme Cloud is down again"
     assert (complaint["parent_id"], complaint["thread_id"]) == ("41000001", "41000001")
     assert complaint["text"] == "Third Acme outage this month.\nWe are moving off it."  # the script is gone

@@ -47,7 +47,7 @@ def test_feeds_map_to_the_frame_with_keywords_and_exclusions() -> None:
     phone = frame.loc["https://news.example.com/2026/11/acme-phone-x3"]
     assert phone["created_at"] == pd.Timestamp("2026-11-18T08:30:00Z")  # +0100 honoured
     assert phone["author_handle"] == "news.example.com" and phone["author_name"] == "Jane Reporter"
-    assert (phone["lang"], phone["kind"], phone["matched"], phone["platform"]) == ("en-us", "post", "acme", "rss")
+    assert (phone["lang"], phone["kind"], phone["matched"], phone["platform"]) == ("en-us", "article", "acme", "rss")
     assert pd.isna(phone["likes"]) and not phone["is_own"]
     review = frame.loc["tag:blog.example.org,2026:acme-buds"]
     assert review["text"] == (

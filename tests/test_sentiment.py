@@ -10,6 +10,7 @@ import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis import _vader, sentiment
+from config import Brand
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 GROUND_TRUTH = SHARED / "data" / "vader" / "tweets_GroundTruth.txt"
@@ -173,3 +174,52 @@ def test_compound_correlates_with_human_ratings() -> None:
     scores = sentiment.score(truth["text"])["sentiment"]
     r = float(np.corrcoef(scores.to_numpy(), truth["mean"].to_numpy())[0, 1])
     assert r >= 0.87, r
+
+
+BRANDS = [
+    Brand("United", keywords=("united airlines",), handles={"x": "united"}, competitors=("Delta",)),
+    Brand("Delta", keywords=("delta",)),
+]
+
+
+def test_masked_text_removes_brand_names_handles_competitors_and_links() -> None:
+    frame = pd.DataFrame(
+        {
+            "text": ["@united lost my bag http://x.co/good", "Delta beats United Airlines", "@someone united we stand"],
+            "brand": ["United", "United", None],
+        }
+    )
+    masked = sentiment.masked_text(frame, BRANDS).str.split().str.join(" ").tolist()
+    assert masked == ["lost my bag", "beats", "united we stand"]  # no brand context: only the @handle goes
+
+
+def test_brand_name_no_longer_moves_the_score() -> None:
+    frame = pd.DataFrame(
+        {"text": ["@united my flight is delayed", "my flight is delayed"], "brand": ["United"] * 2, "lang": "en"}
+    )
+    masked = sentiment.score_frame(frame, BRANDS)["sentiment"].tolist()
+    assert masked[0] == masked[1] == stock(["my flight is delayed"])[0]
+    assert sentiment.score_frame(frame)["sentiment"].iloc[0] != masked[1]  # unmasked: "united" +1.8
+
+
+def test_score_without_brand_context_is_plain_vader() -> None:
+    texts = ["@united thanks", "Best Buy rocks", *TRICKY]
+    assert sentiment.score(pd.Series(texts))["sentiment"].tolist() == stock(texts)
+
+
+def test_detected_non_english_without_lang_is_unscored() -> None:
+    frame = pd.DataFrame(
+        {
+            "text": [
+                "Ma commande n'est toujours pas arrivée après deux semaines",
+                "Mi pedido todavía no ha llegado y ya pasaron dos semanas",
+                "My order still has not arrived, awful service",
+                "Ma commande n'est toujours pas arrivée après deux semaines",
+            ],
+            "lang": [None, "und", None, "en"],
+        }
+    )
+    labels = sentiment.score_frame(frame)["sentiment_label"].tolist()
+    assert labels[:2] == ["unscored", "unscored"] and labels[2] != "unscored"
+    assert sentiment.scorable(frame).tolist() == [False, False, True, True]  # a given "en" is trusted
+    assert sentiment.scorable(frame, detect=False).tolist() == [True, True, True, True]

@@ -1,0 +1,746 @@
+"""The reply rules as data: every rule has a name, a category, its patterns, its points and
+examples that must and must not match (tests/test_rules.py runs every example).
+
+analysis.flags compiles the table once per brand (the brand's monitor.toml vocabulary adds
+rules, see `brand_rules`) and names the rule that fired in the reasons a manager reads
+("complaint: refund", "problem: waited-duration"). Patterns are Python regular expressions
+matched against the lower-cased text with links removed; `\\b` word boundaries are the
+author's business (scripts written without spaces, such as Japanese, need none).
+
+Categories (what a match means; FORMULAS["needs_reply"]):
+- question: asks something (a reply is expected unless a `rhetorical` rule also matches);
+- rhetorical: a question nobody expects an answer to ("who else loves ...?");
+- help: asks for help or an action;
+- complaint: problem vocabulary (POINTS["problem"]);
+- hint: a weaker problem cue (POINTS["hint"]); counts only in a post without praise that is not
+  clearly positive;
+- sarcasm: praise words used ironically; invites a reply whatever the sentiment says;
+- not-a-problem: text that holds problem words but reports no problem ("no issues", "fees
+  included"); removed before complaint and hint rules run, and then a negative score alone no
+  longer counts as a complaint;
+- praise: with it, negative sentiment alone and weaker cues are not a complaint.
+
+`english_only` rules are English vocabulary and run only on posts taken as English; the rest
+(punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
+French post is flagged on those language-neutral rules only.
+
+Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv only; the `test`
+rows are held out (bench/bench_judgement.py, bench/README.md "Judgement").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from analysis.formulas import POINTS
+
+CATEGORIES: tuple[str, ...] = (
+    "question",
+    "rhetorical",
+    "help",
+    "complaint",
+    "hint",
+    "sarcasm",
+    "not-a-problem",
+    "praise",
+)
+#: the points a category's rules carry by default (0: the category adds no points itself).
+CATEGORY_POINTS: dict[str, int] = {
+    "question": POINTS["question"],
+    "rhetorical": 0,
+    "help": POINTS["help"],
+    "complaint": POINTS["problem"],
+    "hint": POINTS["hint"],
+    "sarcasm": POINTS["sarcasm"],
+    "not-a-problem": 0,
+    "praise": 0,
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    category: str
+    patterns: tuple[str, ...]
+    matches: tuple[str, ...]
+    misses: tuple[str, ...]
+    points: int | None = None  # None: CATEGORY_POINTS[category]
+    english_only: bool = True
+
+    @property
+    def score(self) -> int:
+        return CATEGORY_POINTS[self.category] if self.points is None else self.points
+
+    @property
+    def regex(self) -> str:
+        return "|".join(f"(?:{p})" for p in self.patterns)
+
+
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|couple of)"
+_SPAN = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
+_NEG = (
+    r"(?:not|never|can't|cant|cannot|couldn't|didn't|doesn't|don't|isn't|wasn't|aren't|haven't|hasn't|won't|wont"
+    r"|shouldn't|wouldn't)"
+)
+#: things a customer owns or waits for; a brand's `products` extend this list (`brand_rules`).
+THINGS = (
+    "order",
+    "bill",
+    "account",
+    "phone",
+    "device",
+    "laptop",
+    "router",
+    "modem",
+    "screen",
+    "battery",
+    "repair",
+    "return",
+    "refund",
+    "plan",
+    "package",
+    "parcel",
+    "delivery",
+    "card",
+    "charger",
+    "subscription",
+    "internet",
+    "connection",
+    "service",
+    "data",
+    "sim",
+    "number",
+    "line",
+    "invoice",
+    "payment",
+    "money",
+    "booking",
+    "reservation",
+    "flight",
+    "bag",
+    "luggage",
+    "ticket",
+    "app",
+)
+
+
+def _things(extra: tuple[str, ...] = ()) -> str:
+    words = sorted({*THINGS, *(w.lower() for w in extra)}, key=lambda w: (-len(w), w))
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in words)
+
+
+RULES: tuple[Rule, ...] = (
+    # ---------------------------------------------------------------- question
+    Rule(
+        "question-mark",
+        "question",
+        (r"[?？¿]",),
+        matches=("does it work with android?", "¿tienen tiendas en monterrey"),
+        misses=("it works with android.",),
+        english_only=False,
+    ),
+    Rule(
+        "question-opener",
+        "question",
+        (
+            r"^(?:[@#]\S+\s+)*(?:how|why|where|when|anyone|does anyone|is there a way|can (?:someone|anyone|you|i))\b(?!')",
+        ),
+        matches=("@acme how long does shipping take", "anyone tried the new plan"),
+        misses=("shipping was quick, anyone can see that", "how's it going lol"),
+    ),
+    # ---------------------------------------------------------------- rhetorical
+    Rule(
+        "who-else",
+        "rhetorical",
+        (r"\bwho else\b", r"\bam i the only one who (?:loves?|likes?|enjoys?)\b"),
+        matches=("who else loves the new widgets?",),
+        misses=("who do i contact about my order?",),
+    ),
+    Rule(
+        "how-great-is",
+        "rhetorical",
+        (
+            r"\bhow (?:cool|awesome|great|good|amazing|nice|fast|beautiful|smooth|cute) (?:is|are|was)\b",
+            r"\b(?:isn't|isnt|aren't) (?:it|this|that|they) (?:great|amazing|awesome|beautiful|cool)\b",
+            r"\bwhy (?:is|are) (?:it|this|they|the \w+) so (?:good|great|amazing)\b",
+            r"\bwhat a\b",
+        ),
+        matches=("how good is the camera though?", "isn't it great?"),
+        misses=("how do i reset it?",),
+    ),
+    Rule(
+        "crowd-question",
+        "rhetorical",
+        (
+            r"^(?:[@#]\S+\s+)*anyone (?:going|watching|attending|else going|else watching)\b",
+            r"\bpoll\b",
+            r"\bwhat (?:are|do) (?:you|people|y'all|you guys|everyone) (?:all )?(?:using|use|think|prefer)\b",
+            r"\bcurious what (?:people|everyone|you)\b",
+            r"\bwhich (?:colou?r|model|one|size) did you (?:get|buy|pick|choose)\b",
+        ),
+        matches=("anyone watching the keynote tonight?", "poll: which colour did you get?"),
+        misses=("anyone else unable to log in?",),
+    ),
+    Rule(
+        "teaser",
+        "rhetorical",
+        (r"\bguess what\b", r"\bdid you know\b"),
+        matches=("guess what arrived today?",),
+        misses=("what arrived today?",),
+    ),
+    # ---------------------------------------------------------------- help
+    Rule(
+        "need-help",
+        "help",
+        (
+            r"\b(?:need|needs|needing|want|get|getting|any|some)\s+(?:some\s+|urgent\s+)?help\b",
+            r"\b(?<!the )(?<!your )(?<!for )help\s*(?:me|us|please|pls|plz|with|needed|!|\?)",
+        ),
+        matches=("i need help with my account", "help me please"),
+        misses=("thanks for the help yesterday",),
+    ),
+    Rule(
+        "please-act",
+        "help",
+        (
+            r"\b(?:please|pls|plz)\s+(?:help|fix|advise|respond|reply|answer|dm|contact|check|look|sort|escalate"
+            r"|refund|call|get back|let me know|update|assist|confirm|explain|send)",
+        ),
+        matches=("please fix this", "pls respond"),
+        misses=("please enjoy the show",),
+    ),
+    Rule(
+        "can-you",
+        "help",
+        (
+            r"\b(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|u|y'all|you guys)\s+(?:please\s+|pls\s+)?"
+            r"(?:help|fix|check|look|tell|explain|assist|dm|advise|confirm|reset|refund|send|sort)",
+        ),
+        matches=("can you check my order", "could someone please explain the fee"),
+        misses=("you can check the status online",),
+    ),
+    Rule(
+        "contact-me",
+        "help",
+        (
+            r"\b(?:dm|message|contact|call|email)\s+(?:me|us)\b",
+            r"\bwho (?:do|should|can) (?:i|we) (?:contact|talk to|speak to|call|email)\b",
+        ),
+        matches=("dm me about it", "who do i contact about a lost bag"),
+        misses=("they called me back quickly",),
+    ),
+    Rule(
+        "how-do-i",
+        "help",
+        (
+            r"\bhow (?:do|can|should|would) (?:i|we)\b",
+            r"\bhow to\b",
+            r"\bis there (?:a|any) way\b",
+            r"\bwhat (?:do|should|can) (?:i|we) do\b",
+        ),
+        matches=("how do i turn off auto-renew", "is there a way to export"),
+        misses=("i know how it works",),
+    ),
+    Rule(
+        "any-update",
+        "help",
+        (r"\bany updates?\b", r"\bupdate on my\b"),
+        matches=("any update on my refund", "update on my ticket pls"),
+        misses=("the update is great",),
+    ),
+    Rule(
+        "help-word",
+        "help",
+        (r"\bayuda\b", r"\baidez\b", r"\bhilfe\b", r"\bajuda\b", r"\baiuto\b"),
+        matches=("hilfe, ich komme nicht in mein konto", "ayuda por favor"),
+        misses=("helpful staff",),
+        english_only=False,
+    ),
+    # ---------------------------------------------------------------- not-a-problem
+    Rule(
+        "no-problems",
+        "not-a-problem",
+        (
+            r"\b(?:no|zero|not a single|not one|never an?|never any|without an?y?)\s+(?:\w+\s+)?(?:problems?|issues?|bugs?"
+            r"|complaints?|lag|crash(?:es)?|delays?|outages?|drops?|questions asked|hidden fees?|fees?)\b",
+            r"\bno complaints\b",
+        ),
+        matches=("no issues at all since we switched", "zero problems in a year"),
+        misses=("so many issues",),
+    ),
+    Rule(
+        "problem-fixed",
+        "not-a-problem",
+        (
+            r"\b(?:problems?|issues?|bugs?|outages?|faults?|errors?|glitch(?:es)?) (?:is |was |were |got |has been |have been )?"
+            r"(?:fixed|resolved|solved|sorted)\b",
+            r"\b(?:fix|fixed|fixes|fixing|solved|resolved|sorted|replaced|repaired|swapped)\b[^.!?\n]{0,30}"
+            r"\b(?:problems?|issues?|bugs?|faulty|broken|cracked)\b",
+        ),
+        matches=("problem solved, thanks", "they replaced my cracked screen"),
+        misses=("the problem is not solved",),
+    ),
+    Rule(
+        "refund-received",
+        "not-a-problem",
+        (
+            r"\b(?:thanks?|thank you|thx)\b[^.!?\n]{0,12}\b(?:refunds?|fix|replacement|repair)\b",
+            r"\b(?:got|received|receiving|getting)\b[^.!?\n]{0,20}?\brefunds?\b",
+            r"\brefund (?:came|arrived|was processed)\b",
+        ),
+        matches=("got my refund today", "thanks for the refund"),
+        misses=("where is my refund",),
+    ),
+    Rule(
+        "fees-included",
+        "not-a-problem",
+        (r"\bfees? (?:are |were |is )?(?:all )?included\b", r"\bincluding (?:all )?fees?\b"),
+        matches=("fees included in the price",),
+        misses=("hidden fees everywhere",),
+    ),
+    Rule(
+        "figure-of-speech",
+        "not-a-problem",
+        (
+            r"\bworst case\b",
+            r"\bcan't wait\b",
+            r"\bcannot wait\b",
+            r"\bcan't stop\b",
+            r"\bnot bad\b",
+            r"\bstuck in my head\b",
+            r"\bdidn't expect (?:that|it|this)\b",
+        ),
+        matches=("can't wait for the launch", "not bad at all", "faster, didn't expect that"),
+        misses=("can't log in",),
+    ),
+    # ---------------------------------------------------------------- complaint
+    Rule(
+        "refund",
+        "complaint",
+        (r"\brefund(?:s|ed)?\b", r"\bmoney back\b", r"\b\w+ fee back\b", r"\bchargeback\b"),
+        matches=("my refund still hasn't arrived",),
+        misses=("refundable tickets only",),
+    ),
+    Rule(
+        "billing",
+        "complaint",
+        (
+            r"\bcharged twice\b",
+            r"\bdouble charged\b",
+            r"\bovercharg\w*",
+            r"\bcharg(?:e|ed|ing) me\b",
+            r"\b(?:hidden|extra|surprise|late|overdraft|junk|service|booking|cancellation|admin|ridiculous|insane|crazy)"
+            r" fees?\b",
+            r"\bfees? (?:went up|increased|again|on top)\b",
+            r"\bprice (?:increase|hike)s?\b",
+            r"\braised? (?:the |their |our )?prices?\b",
+            r"\bbill (?:went up|increased|is higher)\b",
+            r"\b(?:scam(?:med)?|fraud|rip ?off|ripped off|cash grab)\b",
+        ),
+        matches=("charged twice this month", "hidden fees on every booking"),
+        misses=("fees included in the price", "the charger is great"),
+    ),
+    Rule(
+        "cancelled",
+        "complaint",
+        (r"\bcancel+(?:ed|ation)\b", r"\bcan't cancel\b"),
+        matches=("my flight got cancelled",),
+        misses=("noise cancelling is great",),
+    ),
+    Rule(
+        "late-or-lost",
+        "complaint",
+        (
+            r"\bdelay(?:ed|s)?\b",
+            r"\blost\b",
+            r"\blosing\b",
+            r"\bnever (?:arrived|received|came|showed up)\b",
+            r"\b(?:haven't|hasn't|have not|has not|didn't|did not) (?:seen|received|got|gotten|heard|arrived|moved"
+            r"|shipped|come|came|showed up)\b",
+            r"\b(?:arrived|arriving|running|is|was|been|always|days|weeks|hours) late\b",
+            r"\bsupposed to\b",
+            r"\bmissing\b",
+        ),
+        matches=("package delayed again", "tracking hasn't moved in 4 days"),
+        misses=("arrived a day early",),
+    ),
+    Rule(
+        "still-waiting",
+        "complaint",
+        (
+            r"\bstill waiting\b",
+            r"\bstill (?:not|no|nothing|haven't|hasn't|says|shows|stuck|broken|down|missing)\b",
+            r"\bwaiting (?:for|since|on) (?:weeks|days|hours|a week|a month|over|my)\b",
+        ),
+        matches=("still waiting for my order", "still no word"),
+        misses=("still love it",),
+    ),
+    Rule(
+        "no-response",
+        "complaint",
+        (
+            r"\bno (?:answer|response|reply)\b",
+            r"\bnot responding\b",
+            r"\bunanswered\b",
+            r"\bignor(?:ed|ing)\b",
+            r"\bnobody\b",
+            r"\bno one\b",
+            r"\bhung up\b",
+            r"\bon hold\b",
+            r"\b(?:reads? from a script|same (?:script|answer)|different answers)\b",
+            r"\bpromised\b",
+        ),
+        matches=("45 minutes on hold", "nobody answers"),
+        misses=("answered in minutes",),
+    ),
+    Rule(
+        "not-working",
+        "complaint",
+        (
+            r"\bnot working\b",
+            r"\b(?:doesn't|does not|isn't|is not|won't|will not|wont|doesnt) work\b",
+            r"\bstopped working\b",
+            r"\bwon't (?:turn on|charge|load|open|connect|start|boot|sync|update|let me|apply|accept)\b",
+            r"\b(?:broken|broke|breaks|defective|faulty|damaged|dead(?: pixel)?|dies|died|snapped|cracked|bricked"
+            r"|unusable|scratch(?:ed|es)?)\b",
+            r"\b(?:arrived|came) (?:without|broken|damaged|open|opened|crushed|cracked|dead|empty)\b",
+            r"\b(?:battery drain|drains? (?:the |my )?battery|overheat(?:s|ing)?)\b",
+            r"\blasted (?:\d+|a|one|two|three|four|five|six) (?:days?|weeks?|months?)\b",
+        ),
+        matches=("the app is not working", "screen arrived cracked"),
+        misses=("works great",),
+    ),
+    Rule(
+        "cannot-do",
+        "complaint",
+        (
+            r"\b(?:can't|cannot|can not|cant|unable to|couldn't) (?:log ?in|sign ?in|access|reset|connect|pair|update"
+            r"|install|cancel|activate|get|find|reach|use|download|pay|checkout|order|hold|turn)\b",
+            r"\blocked out\b",
+            r"\bhacked\b",
+        ),
+        matches=("can't log in since this morning",),
+        misses=("can't wait to use it",),
+    ),
+    Rule(
+        "software-fault",
+        "complaint",
+        (
+            r"\bcrash(?:es|ed|ing)?\b",
+            r"\bfreez(?:e|es|ing)\b",
+            r"\bfroze\b",
+            r"\bfrozen\b",
+            r"\bbug(?:gy|s)?\b",
+            r"\bglitch(?:es|y)?\b",
+            r"\berrors?\b",
+            r"\bstuck\b",
+            r"\b(?:rebooting|restarting|looping|loops?|boot ?loops?)\b",
+            r"\b(?:wiped|erased|ate my)\b",
+            r"\b(?:404|500|503)\b",
+            r"\bnot loading\b",
+            r"\bnothing loads\b",
+            r"\bslower\b",
+            r"\bstutter(?:s|ing)?\b",
+        ),
+        matches=("the app crashes on launch", "stuck on the logo screen"),
+        misses=("smooth and fast",),
+    ),
+    Rule(
+        "outage",
+        "complaint",
+        (
+            r"\boutages?\b",
+            r"\b(?:is|are|been|was|went|were|it's) down\b",
+            r"\bdown again\b",
+            r"\bno (?:signal|service|internet|connection|wifi|data|sound)\b",
+            r"\bwithout (?:internet|service|signal)\b",
+            r"\bdrop(?:s|ped|ping)? (?:calls?|connection|out)\b",
+            r"\bdisconnect(?:s|ed|ing)?\b",
+            r"\b(?:call|connection|line) dropped\b",
+            r"\bdrops (?:continue|again|every)\b",
+        ),
+        matches=("the site is down again", "no signal all day"),
+        misses=("download speed is great",),
+    ),
+    Rule(
+        "wrong-item",
+        "complaint",
+        (
+            r"\b(?<!nothing )wrong \w+\b",
+            r"\bordered\b[^.!?\n]{0,40}\b(?:received|got|sent me)\b",
+            r"\bdifferent (?:colou?r|size|model|item)\b",
+            r"\bexpired\b",
+        ),
+        matches=("sent me the wrong size",),
+        misses=("nothing wrong with it, love it",),
+    ),
+    Rule(
+        "stop-it",
+        "complaint",
+        (
+            r"\bplease stop\b",
+            r"\bstop (?:sending|charging|calling|emailing|spamming)\b",
+            r"\bunsubscribed?\b",
+            r"\bdon't buy\b",
+            r"\bavoid\b",
+            r"\bregret\b",
+        ),
+        matches=("stop sending me emails",),
+        misses=("non-stop fun",),
+    ),
+    Rule(
+        "strong-words",
+        "complaint",
+        (
+            r"\brefus(?:e|ed|es|ing)\b",
+            r"\b(?:terrible|awful|worst|horrible|useless|furious|unacceptable|disappoint(?:ed|ing)|frustrat\w*"
+            r"|annoy(?:ing|ed)|nightmare|downhill|ruin(?:s|ed)?|shame(?:less| on)|impossible|creepy)\b",
+            r"\bcomplain(?:t|ts|ing)?\b",
+            r"\bfail(?:s|ed|ing|ure)?\b",
+            r"\b(?:problem|issues?|trouble)\b",
+        ),
+        matches=("worst customer service ever", "having an issue with checkout"),
+        misses=("best service ever",),
+    ),
+    Rule(
+        "non-english-problem",
+        "complaint",
+        (
+            # es, fr, de, pt, it words for refund / broken / not working / late / lost
+            r"\b(?:reembolso|devoluci[oó]n|no funciona|roto|nunca lleg[oó]|retraso|dej[oó] de funcionar)\b",
+            r"\b(?:remboursement|ne marche pas|ne fonctionne pas|panne|cass[ée]|perdu|factur[ée] deux fois)\b",
+            r"\b(?:kaputt|funktioniert nicht|st[üu]rzt|r[üu]ckerstattung|erstattung|defekt)\b",
+            r"\b(?:n[ãa]o funciona|n[ãa]o liga|quebrado|atrasado|reembolso)\b",
+            r"\b(?:rimborso|rotto|non funziona|non si accende|in ritardo)\b",
+            # scripts written without spaces: no word boundaries
+            r"届きません|届かない|壊れ|返金|故障|не пришёл|не пришел|не работает|возврат|сломал|退款|坏了",
+        ),
+        matches=("mi pedido no funciona", "注文した商品がまだ届きません"),
+        misses=("me encanta mi nuevo reloj",),
+        english_only=False,
+    ),
+    # ---------------------------------------------------------------- hint
+    Rule(
+        "negation",
+        "hint",
+        (rf"\b{_NEG}\b(?: \w+)?", r"\b(?:nothing|none|nowhere)\b"),
+        matches=("the app doesn't sync", "nothing happens"),
+        misses=("it syncs fine",),
+    ),
+    Rule(
+        "again",
+        "hint",
+        (
+            r"\bagain\b",
+            r"\bevery (?:time|day|night|morning|evening|week|month)\b",
+            r"\b(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) time\b",
+            r"\b(?:two|three|four|five|six|\d+) times\b",
+            r"\btwice\b",
+        ),
+        matches=("logged out again", "third time this week"),
+        misses=("first time trying it",),
+    ),
+    Rule(
+        "waited-duration",
+        "hint",
+        (
+            rf"\b(?<!in ){_NUM} (?:more )?{_SPAN} (?:ago|since|later|now|already|after|without|for)\b",
+            rf"\b(?:takes?|took) {_NUM} {_SPAN}\b",
+            rf"\b(?:since|after|for|in over|over) {_NUM} {_SPAN}\b",
+        ),
+        matches=("been waiting 3 weeks for the repair", "two days later and nothing"),
+        misses=("arrived in 2 days",),
+    ),
+    Rule(
+        "my-thing",
+        "hint",
+        (r"\bmy (?!new\b)(?:\w+ )?(?:{things})\b",),
+        matches=("my order from monday", "my phone after the update"),
+        misses=("my new phone is here", "my weekend plans"),
+    ),
+    Rule(
+        "logistics",
+        "hint",
+        (
+            r"\b(?:billed|invoiced|courier|tracking|shipments?|vanished|gone|removed)\b",
+            r"\btimes? out\b",
+            r"\bshuts?(?: itself)? off\b",
+            r"\bresets? (?:itself|themselves)\b",
+            r"\b(?:got|was|were|been) told\b",
+            r"\b(?:told|tells?) me to\b",
+            r"\bkeeps? (?!getting better|improving)\w+ing\b",
+            r"\bonly (?:works|lasts|charges|gets|lasted)\b",
+            r"\bdifferent \w+ than\b",
+        ),
+        matches=("the courier left it outside", "they removed the headphone jack"),
+        misses=("shipping was free",),
+    ),
+    Rule(
+        "too-much",
+        "hint",
+        (r"\bso (?:hot|slow|low|bad|loud|quiet)\b", r"\btoo (?:hot|slow|low|expensive|late)\b", r"\bbarely\b"),
+        matches=("way too expensive now", "barely lasts a day"),
+        misses=("not too bad",),
+    ),
+    Rule(
+        "non-english-cue",
+        "hint",
+        (
+            r"\b(?:nadie|nunca|sin \w+|no me|dos veces|cobra\w+)\b",
+            r"\b(?:personne|jamais|toujours pas|deux fois)\b",
+            r"\b(?:niemand|immer noch|zweimal|nicht angekommen)\b",
+            r"\b(?:n[ãa]o cheg\w+|n[ãa]o receb\w+|duas vezes)\b",
+            r"\b(?:non si|due volte)\b",
+        ),
+        matches=("nadie me responde", "colis perdu, personne ne répond"),
+        misses=("gracias, todo bien",),
+        english_only=False,
+    ),
+    # ---------------------------------------------------------------- sarcasm
+    Rule(
+        "ironic-thanks",
+        "sarcasm",
+        (
+            r"\bthanks for nothing\b",
+            r"\bthanks a lot for\b",
+            r"\bthanks? (?:\w+ )?for (?:cancel|los|break|ruin|charg|ignor|wast)\w*",
+            r"\bso much for\b",
+            r"\bgreat job (?:losing|breaking|ruining)\b",
+        ),
+        matches=("thanks a lot for the 9 hour delivery window",),
+        misses=("thanks a lot!",),
+    ),
+    Rule(
+        "ironic-praise",
+        "sarcasm",
+        (
+            r"\boh great\b",
+            r"\blove (?:paying|waiting|being (?:charged|ignored|told))\b",
+            r"\byeah right\b",
+            r"\b(?:just |really )?love (?:how|it when) (?:my|you|your|the)\b",
+            r"\bjust what i needed\b",
+            r"\bnice one\b",
+            r"\bsure,? i'll just\b",
+            r"\bmake it make sense\b",
+            r"\bimagine (?:selling|paying|charging|being)\b",
+            r"\blol ok\b",
+            r"\bhow you treat\b",
+        ),
+        matches=("oh great, another update", "love how my order vanished"),
+        misses=("i love my new watch", "apparently acme is opening a store"),
+    ),
+    Rule(
+        "irony-marker",
+        "sarcasm",
+        (r"(?<!\w)/s\b", r"🙄", r"🙃"),
+        matches=("best support ever /s", "cool 🙄"),
+        misses=("best support ever",),
+        english_only=False,
+    ),
+    # ---------------------------------------------------------------- praise
+    Rule(
+        "thanks",
+        "praise",
+        (r"\b(?:thanks?|thank you|thx|ty|kudos|props|shout ?out|respect|well done)\b",),
+        matches=("thank you for the quick fix",),
+        misses=("no one answers",),
+    ),
+    Rule(
+        "praise-words",
+        "praise",
+        (
+            r"\b(?:love[sd]?|loving|great|best|amazing|awesome|excellent|fantastic|brilliant|impressed|impressive"
+            r"|legends?|star|smooth|perfect(?:ly)?|happy|insane|unreal|gorgeous|beautiful|nice|superb|recommend)\b",
+            r"\b(?:looks|works|feels|runs|sounds) (?:\w+ )?better\b",
+            r"\b(?:much|way|so much) better\b",
+        ),
+        matches=("insane battery, love it", "removed the old logo, looks better"),
+        misses=("the old logo was ugly",),
+    ),
+    Rule(
+        "praise-emoji",
+        "praise",
+        (r"😍|❤️|🔥|🙌|🙏|👌",),
+        matches=("llegó antes de lo previsto 👌",),
+        misses=("llegó tarde 😡",),
+        english_only=False,
+    ),
+)
+
+
+def _expand(rule: Rule, products: tuple[str, ...]) -> Rule:
+    if rule.name != "my-thing":
+        return rule
+    return Rule(
+        rule.name,
+        rule.category,
+        tuple(p.replace("{things}", _things(products)) for p in rule.patterns),
+        rule.matches,
+        rule.misses,
+        rule.points,
+        rule.english_only,
+    )
+
+
+def _terms_rule(name: str, category: str, terms: tuple[str, ...]) -> Rule | None:
+    words = sorted({str(t).strip().strip('"').strip().lower() for t in terms} - {""}, key=lambda w: (-len(w), w))
+    if not words:
+        return None
+    alternatives = "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in words)
+    return Rule(
+        name,
+        category,
+        (rf"(?<!\w)(?:{alternatives})(?!\w)",),
+        matches=(words[0],),
+        misses=(),
+        english_only=False,
+    )
+
+
+@cache
+def brand_rules(
+    products: tuple[str, ...] = (), complaint_terms: tuple[str, ...] = (), praise_terms: tuple[str, ...] = ()
+) -> tuple[Rule, ...]:
+    """RULES with a brand's vocabulary (monitor.toml): its `products` join the things of `my-thing`
+    ("my <product>" is a weaker problem cue); `complaint_terms` and `praise_terms` become the rules
+    `brand-complaint-term` and `brand-praise-term` (any language). `ignore_terms` are applied by
+    analysis.flags: a mention naming one is never flagged."""
+    rules = [_expand(r, products) for r in RULES]
+    for rule in (
+        _terms_rule("brand-complaint-term", "complaint", complaint_terms),
+        _terms_rule("brand-praise-term", "praise", praise_terms),
+    ):
+        if rule is not None:
+            rules.append(rule)
+    return tuple(rules)
+
+
+def terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Whole-word, case-insensitive pattern of `terms` (quotes dropped), None when there are none."""
+    rule = _terms_rule("terms", "complaint", terms)
+    return re.compile(rule.regex, re.IGNORECASE) if rule is not None else None
+
+
+def check_table(rules: tuple[Rule, ...] = RULES) -> list[str]:
+    """Problems with the table: unknown categories, duplicate names, rules without both kinds of example,
+    patterns that do not compile, examples that do not behave. Empty when all is well."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.name in seen:
+            problems.append(f"{rule.name}: duplicate name")
+        seen.add(rule.name)
+        if rule.category not in CATEGORIES:
+            problems.append(f"{rule.name}: unknown category {rule.category!r}")
+        if not rule.matches or not rule.misses:
+            problems.append(f"{rule.name}: needs at least one example that matches and one that does not")
+        try:
+            pattern = re.compile(_expand(rule, ()).regex)
+        except re.error as exc:
+            problems.append(f"{rule.name}: {exc}")
+            continue
+        problems += [f"{rule.name}: should match {t!r}" for t in rule.matches if not pattern.search(t)]
+        problems += [f"{rule.name}: should not match {t!r}" for t in rule.misses if pattern.search(t)]
+    return problems

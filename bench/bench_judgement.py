@@ -1,0 +1,198 @@
+"""Judgement quality, the rules before this round and now side by side, in one run.
+
+- Reply flags on tests/data/flags_labelled.csv: recall of posts that need a reply and the share of
+  posts that do not need one that get flagged, on the `dev` part (rules tuned there) and the
+  held-out `test` part. "before" is analysis/flags.py and unmasked sentiment as of BASELINE
+  (read from git); "now" is the working tree (rule table, brand-neutral sentiment, languages).
+- Sentiment on the 4,200 human-rated VADER tweets (../shared/data/vader/): Pearson r, and on
+  the brand-named sets (`brand_sets`): mean |score - human rating / 4| unmasked and masked.
+- Language detection on short posts: tests/data/lang_short_posts.csv (non-English) and the
+  VADER tweets of 5-30 words (English); and its cost per distinct text.
+
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors]  (~1 min; --dev-errors lists the
+dev rows the new rules get wrong: never the test rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from analysis import flags, language, sentiment  # noqa: E402
+from config import Brand  # noqa: E402
+
+#: the commit whose rules are "before" (the regular-expression pile, unmasked sentiment).
+BASELINE = "1928150"
+LABELLED = ROOT / "tests" / "data" / "flags_labelled.csv"
+LANG_POSTS = ROOT / "tests" / "data" / "lang_short_posts.csv"
+TWEETS = ROOT.parent / "shared" / "data" / "vader" / "tweets_GroundTruth.txt"
+ACME = Brand(
+    "Acme",
+    keywords=("acme", '"acme phone"', "acmephone"),
+    exclude=("acme anvil",),
+    competitors=("Globex", "Initech"),
+    handles={"x": "acme", "reddit": "acme_support", "bluesky": "acme.bsky.social", "mastodon": "acme@mastodon.social"},
+    sla_hours=4,
+)
+BRANDS = [ACME, Brand("Globex", keywords=("globex",)), Brand("Initech", keywords=("initech",))]
+#: brands whose names VADER's lexicon scores, and how a post names them.
+LEXICON_BRANDS = [
+    (Brand("United", keywords=("united airlines",), handles={"x": "united"}), ["@united", "United Airlines"]),
+    (Brand("Best Buy", keywords=("bestbuy",), handles={"x": "BestBuy"}), ["@BestBuy", "Best Buy"]),
+    (Brand("Honest Company", keywords=("honest company",), handles={"x": "Honest"}), ["@Honest", "Honest Company"]),
+    (Brand("Glad", keywords=("glad",), handles={"x": "glad"}), ["@Glad", "Glad"]),
+    (Brand("Free Now", keywords=("free now",), handles={"x": "FREENOW"}), ["@FREENOW", "Free Now"]),
+    (Brand("Smart", keywords=("smart",), handles={"x": "smart"}), ["@smart", "Smart"]),
+    (Brand("Amazon", keywords=("amazon",), handles={"x": "amazon"}), ["@amazon", "Amazon"]),
+]
+
+
+def baseline_flags() -> object:
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{BASELINE}:analysis/flags.py"], capture_output=True, text=True, check=True
+    ).stdout
+    path = Path(tempfile.mkdtemp()) / "flags_before.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("flags_before", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_labelled() -> pd.DataFrame:
+    data = pd.read_csv(LABELLED, dtype=str, keep_default_na=False).replace("", None)
+    data["author_followers"] = pd.to_numeric(data["author_followers"]).astype("Int64")
+    data["is_own"] = data["is_own"] == "True"
+    data["expect_reply"] = data["expect_reply"] == "True"
+    return data
+
+
+def judge_before(data: pd.DataFrame, before: object) -> pd.Series:
+    scored = pd.concat([data, sentiment.score_frame(data)], axis=1)
+    return before.assess(scored, BRANDS)["needs_reply"]  # type: ignore[attr-defined]
+
+
+def judge_now(data: pd.DataFrame) -> pd.Series:
+    english = sentiment.scorable(data)
+    scored = pd.concat([data, sentiment.score_frame(data, BRANDS, ok=english)], axis=1)
+    return flags.assess(scored, BRANDS, english=english)["needs_reply"]
+
+
+def flag_rates(data: pd.DataFrame, flagged: pd.Series) -> dict[str, float]:
+    need = data["expect_reply"]
+    return {
+        "recall": float(flagged[need].mean()),
+        "flagged_no_need": float(flagged[~need].mean()),
+        "n_need": int(need.sum()),
+        "n_no_need": int((~need).sum()),
+    }
+
+
+def read_tweets() -> pd.DataFrame:
+    rows = [line.split("\t") for line in TWEETS.read_bytes().decode("utf-8").split("\r\n") if line.strip()]
+    return pd.DataFrame({"rating": [float(r[1]) for r in rows], "text": [r[2] for r in rows]})
+
+
+def brand_sets(tweets: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Posts naming a lexicon-scored brand, with a human rating.
+
+    `real`: tweets of the set that name one of the brands as a brand (@handle or capitalised
+    name). `inserted`: every tweet with one brand mention put in front of it ("@united " + text,
+    brands in turn): the raters judged the text without the name, so the name should not move the
+    score.
+    """
+    rows, inserted = [], []
+    for i, (text, rating) in enumerate(zip(tweets["text"], tweets["rating"], strict=True)):
+        for brand, forms in LEXICON_BRANDS:
+            if any(f in text for f in forms if f.startswith("@") or f[0].isupper() and f != "Glad" and f != "Smart"):
+                rows.append({"text": text, "rating": rating, "brand": brand.name})
+        brand, forms = LEXICON_BRANDS[i % len(LEXICON_BRANDS)]
+        inserted.append(
+            {"text": f"{forms[i // len(LEXICON_BRANDS) % 2]} {text}", "rating": rating, "brand": brand.name}
+        )
+    return {"real": pd.DataFrame(rows), "inserted": pd.DataFrame(inserted)}
+
+
+def masking_error(posts: pd.DataFrame) -> dict[str, float]:
+    brands = [b for b, _ in LEXICON_BRANDS]
+    frame = posts.assign(lang="en")
+    plain = sentiment.score(posts["text"])["sentiment"]
+    masked = sentiment.score_frame(frame, brands, ok=pd.Series(True, index=frame.index))["sentiment"]
+    truth = posts["rating"] / 4
+    return {
+        "n": len(posts),
+        "unmasked": float((plain - truth).abs().mean()) if len(posts) else float("nan"),
+        "masked": float((masked - truth).abs().mean()) if len(posts) else float("nan"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dev-errors", action="store_true", help="list the dev rows the new rules get wrong")
+    args = parser.parse_args()
+
+    data = load_labelled()
+    before, now = judge_before(data, baseline_flags()), judge_now(data)
+    print("reply flags (needs_reply vs expect_reply)")
+    print(f"{'part':<6} {'rules':<7} {'recall':>7} {'flagged, no need':>17} {'rows':>10}")
+    for part in ("dev", "test"):
+        rows = (data["split"] == part).to_numpy()
+        for name, flagged in (("before", before), ("now", now)):
+            r = flag_rates(data[rows], flagged[rows])
+            print(
+                f"{part:<6} {name:<7} {r['recall']:>7.3f} {r['flagged_no_need']:>17.3f}"
+                f" {r['n_need']:>4}+{r['n_no_need']:<5}"
+            )
+    if args.dev_errors:
+        dev = data[(data["split"] == "dev") & (now != data["expect_reply"])]
+        for _, row in dev.iterrows():
+            print(f"  dev miss: expect={row['expect_reply']} {row['label']:<9} {row['text'][:110]}")
+
+    if TWEETS.exists():
+        tweets = read_tweets()
+        plain = sentiment.score(tweets["text"])["sentiment"]
+        r = float(np.corrcoef(plain, tweets["rating"])[0, 1])
+        masked_all = sentiment.score_frame(
+            tweets.assign(lang="en", brand=None), [], ok=pd.Series(True, index=tweets.index)
+        )
+        r_masked = float(np.corrcoef(masked_all["sentiment"], tweets["rating"])[0, 1])
+        print(
+            f"\nsentiment, 4,200 VADER tweets: Pearson r {r:.4f} (score, unchanged VADER); {r_masked:.4f} with @handles/URLs masked"
+        )
+        for name, posts in brand_sets(tweets).items():
+            e = masking_error(posts)
+            print(
+                f"brand set {name:<9} n={e['n']:>5}: mean |score - rating/4| unmasked {e['unmasked']:.4f}, masked {e['masked']:.4f}"
+            )
+
+        words = tweets["text"].str.split().str.len()
+        english = tweets.loc[words.between(5, 30), "text"]
+        foreign = pd.read_csv(LANG_POSTS)
+        language._identifier()
+        start = time.perf_counter()
+        wrong_en = language.not_english(english)
+        per_text = (time.perf_counter() - start) / max(len(english.unique()), 1)
+        found = language.not_english(foreign["text"])
+        print(f"\nlanguage: English tweets (5-30 words) marked not English: {wrong_en.mean():.3%} of {len(english)}")
+        for lang, part in foreign.groupby("lang"):
+            print(f"  {lang}: detected as not English {found[part.index].mean():.1%} of {len(part)}")
+        print(
+            f"  all non-English: {found.mean():.2%}; cost {per_text * 1e6:.0f} us per distinct text"
+            f" = {per_text * 1e6:.0f} s per 1,000,000 distinct texts without a language"
+        )
+
+
+if __name__ == "__main__":
+    main()
