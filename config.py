@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, create_model, model_validator
@@ -162,7 +162,7 @@ def _opening_hours(value: Any) -> str:
 def _dates(value: Any) -> tuple[date, ...]:
     if not isinstance(value, list | tuple):
         raise ValueError(f'expected a list of dates such as ["2026-12-25"], got {shown(value)}')
-    out = []
+    out: list[date | None] = []
     for item in value:
         if isinstance(item, date) and not isinstance(item, datetime):
             out.append(item)
@@ -336,14 +336,18 @@ class SourceTable(Table):
 
 #: platform -> the model of its `[[sources]]` table (common keys + the platform's options).
 SOURCE_MODELS: dict[str, type[SourceTable]] = {
-    name: create_model(  # type: ignore[call-overload]  # pydantic accepts a tuple of bases
+    name: create_model(
         f"{name.title()}SourceTable",
-        __base__=(SourceTable, SPECS[name].options),
-        platform=(Literal[name], ...),
+        # pydantic's stub wants every base a subclass of the first; the options model is a mixin
+        __base__=(SourceTable, SPECS[name].options),  # type: ignore[arg-type]  # see above
+        platform=(Literal[name], ...),  # type: ignore[arg-type]  # a Literal built at run time
     )
     for name in COLLECTED
 }
-AnySource = Annotated[Union[tuple(SOURCE_MODELS.values())], Field(discriminator="platform")]  # noqa: UP007
+if TYPE_CHECKING:  # the union below is built at run time; to the checker it is its common base
+    AnySource = SourceTable
+else:
+    AnySource = Annotated[Union[tuple(SOURCE_MODELS.values())], Field(discriminator="platform")]  # noqa: UP007
 
 
 # ---------------------------------------------------------------------------------- alerts
@@ -415,7 +419,10 @@ ALERT_MODELS: dict[str, type[AlertRule]] = {
     for model in (VolumeSpike, NegativeSpike, SlaBreach, HighReach, SourceFailing, SourceSilent, WeeklyReport)
 }
 ALERT_KINDS: tuple[str, ...] = tuple(ALERT_MODELS)
-AnyAlert = Annotated[Union[tuple(ALERT_MODELS.values())], Field(discriminator="when")]  # noqa: UP007
+if TYPE_CHECKING:  # as AnySource: a run-time union, to the checker its common base
+    AnyAlert = AlertRule
+else:
+    AnyAlert = Annotated[Union[tuple(ALERT_MODELS.values())], Field(discriminator="when")]  # noqa: UP007
 
 
 # ---------------------------------------------------------------------------------- other tables

@@ -82,7 +82,7 @@ class FastAnalyzer(vs.SentimentIntensityAnalyzer):
         finally:
             self._current = (None, [])
 
-    def _negation_check(self, valence, words_and_emoticons, start_i, i):  # type: ignore[no-untyped-def]
+    def _negation_check(self, valence, words_and_emoticons, start_i, i):
         lower = self._lowered(words_and_emoticons)
         if start_i == 0:
             word = lower[i - (start_i + 1)]
@@ -112,7 +112,7 @@ class FastAnalyzer(vs.SentimentIntensityAnalyzer):
                     valence = valence * vs.N_SCALAR
         return valence
 
-    def _special_idioms_check(self, valence, words_and_emoticons, i):  # type: ignore[no-untyped-def]
+    def _special_idioms_check(self, valence, words_and_emoticons, i):
         lower = self._lowered(words_and_emoticons)
         onezero = f"{lower[i - 1]} {lower[i]}"
         twoonezero = f"{lower[i - 2]} {lower[i - 1]} {lower[i]}"

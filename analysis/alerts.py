@@ -395,9 +395,9 @@ def compose(events: Sequence[AlertEvent], dashboard_url: str | None = None) -> M
             lines.append(f"- {event.text}{link}")
         if len(events) > DIGEST_ITEMS:
             lines.append(f"... and {len(events) - DIGEST_ITEMS} more")
-    link = dashboard_link(dashboard_url, first.kind)
-    if link:
-        lines.append(f"Dashboard: {link}")
+    dashboard = dashboard_link(dashboard_url, first.kind)
+    if dashboard:
+        lines.append(f"Dashboard: {dashboard}")
     attachments = tuple(dict.fromkeys(a for e in events for a in e.attachments))
     return Message(title=head, body="\n".join(lines), attachments=attachments)
 

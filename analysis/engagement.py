@@ -23,6 +23,8 @@ import pandas as pd
 from analysis.periods import Period, period_start
 
 ENGAGEMENT_COUNTS: tuple[str, ...] = ("likes", "replies", "reposts", "quotes")
+#: the rate denominator where neither views nor followers are known (None, in an object array).
+_NO_DENOMINATOR = np.array(None, dtype=object)
 #: the sums a rollup row carries (store/schema.py rollup_hourly) that rates are computed from.
 SUM_COLUMNS: tuple[str, ...] = (
     "mentions",
@@ -60,7 +62,7 @@ def mention_engagement(frame: pd.DataFrame) -> pd.DataFrame:
     has_followers = ~has_views & (followers > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(has_views, total / views, np.where(has_followers, total / followers, np.nan))
-    denominator = np.where(has_views, "views", np.where(has_followers, "followers", None))
+    denominator = np.where(has_views, "views", np.where(has_followers, "followers", _NO_DENOMINATOR))
     return pd.DataFrame(
         {
             "engagements": total.astype(np.int64),
@@ -119,7 +121,9 @@ def add_rates(sums: pd.DataFrame) -> pd.DataFrame:
         mentions = out["mentions"].to_numpy(dtype=float)
         out["engagements_per_mention"] = np.where(mentions > 0, engagements / mentions, np.nan)
     out["rate_denominator"] = pd.Series(
-        np.where(use_views, "views", np.where(use_followers, "followers", None)), index=out.index, dtype=object
+        np.where(use_views, "views", np.where(use_followers, "followers", _NO_DENOMINATOR)),
+        index=out.index,
+        dtype=object,
     )
     return out
 

@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ def x_page(rng: random.Random, page: int) -> dict[str, Any]:
         created = START - timedelta(seconds=30 * n)
         ms = int(created.timestamp() * 1000)
         tweet_id = str(((ms - x.SNOWFLAKE_EPOCH_MS) << 22) | i)
-        tweet = {
+        tweet: dict[str, Any] = {
             "id": tweet_id,
             "text": text(rng, n),
             "author_id": str(1000 + rng.randrange(40)),
@@ -140,7 +141,7 @@ def reddit_listing(rng: random.Random, page: int) -> dict[str, Any]:
     return {"kind": "Listing", "data": {"after": f"t1_b{page:06d}", "children": children}}
 
 
-def timed(fn: Callable[[], Any], repeat: int, setup: Callable[[], Any] | None = None) -> tuple[float, Any]:
+def timed(fn: Callable[..., Any], repeat: int, setup: Callable[[], Any] | None = None) -> tuple[float, Any]:
     """Median wall time in ms of fn(prepared) over `repeat` runs (setup untimed), and the last result."""
     times, result = [], None
     for _ in range(repeat):
@@ -172,7 +173,8 @@ def main() -> None:
 
     def map_reddit(pages: list[dict[str, Any]]) -> pd.DataFrame:
         skipped: Counter[str] = Counter()
-        things = [t for p in pages for t in client._objector.objectify(data=p)]
+        # a Listing here (iterable); praw types objectify() as any of its results
+        things = [t for p in pages for t in client._objector.objectify(data=p)]  # type: ignore[union-attr]
         return conform(pd.DataFrame(reddit.map_things(things, r_ctx, skipped)), skipped)
 
     def plain_map_x(pages: list[dict[str, Any]]) -> pd.DataFrame:
@@ -211,12 +213,10 @@ def main() -> None:
             ("1 page (100 items)", pages[:1], args.repeat),
             ("backfill (10,000 items)", pages, max(args.repeat // 2, 1)),
         ):
-            map_ms, frame = timed(lambda chunk=chunk, mapper=mapper: mapper(chunk), repeat)
-            plain_map_ms, _ = timed(lambda chunk=chunk, plain=plain: plain(chunk), repeat)
-            store_ms, _ = timed(
-                lambda e, frame=frame, platform=platform: store(e, frame, platform), repeat, fresh_store
-            )
-            plain_store_ms, _ = timed(lambda e, frame=frame: plain_store(e, frame), repeat, fresh_plain)
+            map_ms, frame = timed(partial(mapper, chunk), repeat)
+            plain_map_ms, _ = timed(partial(plain, chunk), repeat)
+            store_ms, _ = timed(partial(store, frame=frame, platform=platform), repeat, fresh_store)
+            plain_store_ms, _ = timed(partial(plain_store, frame=frame), repeat, fresh_plain)
             per_page = (map_ms + store_ms) / len(chunk)
             print(
                 f"{platform + ' ' + label:28}{map_ms:10.1f}{plain_map_ms:11.1f}{store_ms:10.1f}"

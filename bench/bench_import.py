@@ -28,6 +28,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -90,7 +91,7 @@ class Stages:
             return
 
         @functools.wraps(original)
-        def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def timed(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
             try:
                 return original(*args, **kwargs)
@@ -103,7 +104,7 @@ class Stages:
     def wrap_iterator(self, owner: object, name: str, label: str) -> None:
         original = getattr(owner, name)
 
-        def timed(*args, **kwargs) -> Iterator:  # type: ignore[no-untyped-def]
+        def timed(*args: Any, **kwargs: Any) -> Iterator[Any]:
             iterator = original(*args, **kwargs)
             while True:
                 started = time.perf_counter()
@@ -140,7 +141,9 @@ def instrument() -> Stages:
     return stages
 
 
-def timed_import(db: Path, csv: Path, chunk_rows: int, profile: bool) -> tuple[float, object, dict[str, float]]:
+def timed_import(
+    db: Path, csv: Path, chunk_rows: int, profile: bool
+) -> tuple[float, pipeline.importer.ImportResult, dict[str, float]]:
     engine = make_engine(f"sqlite:///{db}")  # creating and migrating the store is not timed
     config = load_config(None)
     stages = instrument()
@@ -198,22 +201,22 @@ def main(argv: list[str] | None = None) -> int:
             f"{time.perf_counter() - started:.0f} s (not timed); chunks of {args.chunk_rows:,} rows\n"
         )
         seconds, result, stages = timed_import(folder / "store.db", csv, args.chunk_rows, args.profile)
-        report("import (parse, map, score, store)", seconds, result.rows, stages)  # type: ignore[attr-defined]
-        print("    " + "\n    ".join(result.lines()))  # type: ignore[attr-defined]
+        report("import (parse, map, score, store)", seconds, result.rows, stages)
+        print("    " + "\n    ".join(result.lines()))
         print(f"    mentions stored: {stored_rows(folder / 'store.db'):,}")
         if not args.no_reimport:
             again_seconds, again, again_stages = timed_import(folder / "store.db", csv, args.chunk_rows, False)
-            report("re-import (nothing new)", again_seconds, again.rows, again_stages)  # type: ignore[attr-defined]
+            report("re-import (nothing new)", again_seconds, again.rows, again_stages)
             print(
-                f"    new {again.new:,}, already stored {again.already_stored:,}; "  # type: ignore[attr-defined]
+                f"    new {again.new:,}, already stored {again.already_stored:,}; "
                 f"mentions stored: {stored_rows(folder / 'store.db'):,}"
             )
         read, total, rows = baseline(folder / "plain.db", csv)
         report("baseline read_csv + to_sql", total, rows, {"read_csv": read, "to_sql": total - read})
-        target = TARGET_SECONDS * result.rows / TARGET_ROWS  # type: ignore[attr-defined]
+        target = TARGET_SECONDS * result.rows / TARGET_ROWS
         verdict = "within" if seconds < target else "OVER"
         print(
-            f"\nimport: {seconds:.1f} s for {result.rows:,} rows, {verdict} the target "  # type: ignore[attr-defined]
+            f"\nimport: {seconds:.1f} s for {result.rows:,} rows, {verdict} the target "
             f"({TARGET_SECONDS:.0f} s per {TARGET_ROWS:,} rows, i.e. {target:.1f} s here); "
             f"{seconds / total:.1f}x the plain baseline"
         )

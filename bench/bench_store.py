@@ -25,14 +25,14 @@ import pandas as pd  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from collectors import demo  # noqa: E402
-from config import load_config  # noqa: E402
+from config import Brand, load_config  # noqa: E402
 from pipeline.ingest import enrich  # noqa: E402
 from pipeline.seed import seed_demo  # noqa: E402
 from store import writer  # noqa: E402
 from store.engine import make_engine  # noqa: E402
 
 
-def upsert_rate(url: str, rows: pd.DataFrame, brands) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def upsert_rate(url: str, rows: pd.DataFrame, brands: tuple[Brand, ...]) -> dict[str, float]:
     engine = make_engine(url)
     enriched = enrich(rows, brands)
     keys = set(zip(enriched["platform"], enriched["post_id"], strict=True))

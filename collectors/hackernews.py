@@ -58,7 +58,9 @@ def hit_row(hit: dict[str, Any]) -> dict[str, Any] | None:
     post_id = _str_id(hit.get("objectID"))
     if post_id is None:
         return None
-    tags = hit.get("_tags") if isinstance(hit.get("_tags"), list) else []
+    tags = hit.get("_tags")
+    if not isinstance(tags, list):
+        tags = []
     is_comment = "comment" in tags or (hit.get("comment_text") and not hit.get("title"))
     if is_comment:
         text = html_to_text(hit.get("comment_text"))
@@ -128,7 +130,9 @@ class HackerNewsCollector:
         complete = False
         for page in range(self.source.max_pages):
             body = self._page(window, page)
-            hits = body.get("hits") if isinstance(body.get("hits"), list) else []
+            hits = body.get("hits")
+            if not isinstance(hits, list):
+                hits = []
             ids = [h.get("objectID") for h in hits if isinstance(h, dict)]
             if hits and guard.seen_before(ids):
                 skipped["page seen twice (loop guard)"] += 1

@@ -37,7 +37,7 @@ with posts_tab:
             list(POST_ORDERS),
             default="engagements",
             key="engagement_post_order",
-            format_func=POST_ORDERS.get,
+            format_func=POST_ORDERS.__getitem__,
         )
         or "engagements"
     )
@@ -53,7 +53,7 @@ with authors_tab:
             list(AUTHOR_ORDERS),
             default="engagements",
             key="engagement_author_order",
-            format_func=AUTHOR_ORDERS.get,
+            format_func=AUTHOR_ORDERS.__getitem__,
         )
         or "engagements"
     )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shlex
+from functools import partial
 
 import streamlit as st
 
@@ -67,7 +68,7 @@ downloads = st.columns([1, 1, 2])
 for column, name in zip(downloads, ("mentions.csv", "summary.csv"), strict=False):
     column.download_button(
         f"Download {name}",
-        lambda name=name: reports.file_bytes(ctx, built, name, week, brand),
+        partial(reports.file_bytes, ctx, built, name, week, brand),
         file_name=f"{prefix}-{name}",
         mime="text/csv",
         icon=":material/download:",

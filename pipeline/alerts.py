@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, and_, func, literal, or_, select
 
 from analysis import alerts as rules_
 from analysis.alerts import AlertEvent, Message
@@ -198,7 +198,7 @@ def _runs(conn: Any, source: str) -> pd.DataFrame:
 def _with_top_posts(conn: Any, rule: Any, event: AlertEvent, n: int = 3) -> AlertEvent:
     """The spike's event with links to the period's `n` most engaged posts by others (negative ones for a negative spike)."""
     m = mentions
-    engagement = sum(func.coalesce(m.c[c], 0) for c in COUNT_FIELDS)
+    engagement = sum((func.coalesce(m.c[c], 0) for c in COUNT_FIELDS), start=literal(0))
     query = select(m.c.url).where(
         m.c.brand == rule.brand,
         m.c.created_at >= event.since,
@@ -248,7 +248,7 @@ def evaluate(engine: Engine, config: Config, rule: Any, now: datetime) -> list[A
             return rules_.sla_events(rule, flagged, brand.sla_hours, now, since, due)
         if rule.when == "high_reach":
             m = mentions
-            engagement = sum(func.coalesce(m.c[c], 0) for c in COUNT_FIELDS)
+            engagement = sum((func.coalesce(m.c[c], 0) for c in COUNT_FIELDS), start=literal(0))
             reach = []
             if rule.followers is not None:
                 reach.append(m.c.author_followers >= rule.followers)
@@ -387,14 +387,14 @@ def send_test(
 ) -> str | None:
     """A test message to one channel (the Alerts page's Send test), admins only and audited:
     None when delivered, else why not (Forbidden for any other role)."""
-    require(account, "admin")
+    admin = require(account, "admin")
     body = f"Test message from the engagement monitor, sent {_when(now)} to {channel}."
     if config.dashboard.url:
         body += f"\nDashboard: {config.dashboard.url.rstrip('/')}/alerts"
     error = send(channel, Message(title="Engagement monitor: test alert", body=body), config.notify_names, root)
     with engine.begin() as conn:
         action = "alert_test_sent" if error is None else "alert_test_failed"
-        audit.record(conn, actor=account.name if account else None, action=action, detail=error or channel, at=now)
+        audit.record(conn, actor=admin.name, action=action, detail=error or channel, at=now)
     return error
 
 

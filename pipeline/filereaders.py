@@ -203,7 +203,8 @@ def _csv_names(path: Path, encoding: str, sep: str) -> list[str]:
             raise ImportFileError(f"not readable as CSV: the header line: {exc}") from None
     if not header:
         raise ImportFileError("the file is empty (no header line)")
-    names, seen = [], Counter()
+    names: list[str] = []
+    seen: Counter[str] = Counter()
     for name in header:
         names.append(f"{name}.{seen[name]}" if seen[name] else name)
         seen[name] += 1

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -332,7 +333,9 @@ def _frames(
         yield len(chunk), to_frame(chunk, columns, ctx, skipped)
 
 
-_END = object()
+def _next(items: Iterator[T]) -> list[T]:
+    """The next item as a one-item list, or [] at the end (a None item stays an item)."""
+    return list(islice(items, 1))
 
 
 def _prefetched(items: Iterator[T]) -> Iterator[T]:
@@ -342,10 +345,10 @@ def _prefetched(items: Iterator[T]) -> Iterator[T]:
     previous one; at most two chunks are in memory. Errors surface in the caller, in order.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
-        ahead = pool.submit(next, items, _END)
-        while (item := ahead.result()) is not _END:
-            ahead = pool.submit(next, items, _END)
-            yield item  # type: ignore[misc]
+        ahead = pool.submit(_next, items)
+        while item := ahead.result():
+            ahead = pool.submit(_next, items)
+            yield item[0]
 
 
 def import_file(

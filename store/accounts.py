@@ -69,8 +69,8 @@ class SignInError(Exception):
     """A sign-in was refused; the message is safe to show (it never says whether a name exists)."""
 
 
-def require(account: Account | None, permission: str) -> None:
-    """Raise Forbidden unless `account` holds `permission` ("view", "respond" or "admin")."""
+def require(account: Account | None, permission: str) -> Account:
+    """Raise Forbidden unless `account` holds `permission` ("view", "respond" or "admin"); returns it."""
     if permission not in PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r} (known: {', '.join(PERMISSIONS)})")
     if account is None:
@@ -81,6 +81,7 @@ def require(account: Account | None, permission: str) -> None:
             f"{account.name} has the {account.role} role, which may not {WHAT[permission]}: "
             f"that needs the {' or '.join(allowed)} role (an admin can change it)."
         )
+    return account
 
 
 def can(account: Account | None, permission: str) -> bool:

@@ -108,7 +108,7 @@ def record(
     pending delivery per channel; returns the first event's id. Call inside a transaction."""
     e = alert_events
     first_key, first_since, first_item = keys[0]
-    head = conn.execute(
+    head: int = conn.execute(
         insert(e)
         .values(
             rule=rule,

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -45,7 +46,7 @@ def safe_url(url: str) -> str:
     return redact_url(url)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -56,7 +57,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _postgres_utc(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _postgres_utc(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("SET TIME ZONE 'UTC'")
     cursor.close()
@@ -141,7 +142,7 @@ def make_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engin
         if os.environ.get("MONITOR_NULLPOOL"):
             kwargs["poolclass"] = NullPool
     try:
-        engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
+        engine = create_engine(url, **kwargs)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise StoreError(redact_text(f"bad database URL {safe_url(url)!r}: {exc}", url)) from None
     if engine.dialect.name == "sqlite":

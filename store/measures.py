@@ -18,7 +18,7 @@ from store.schema import mentions
 
 def engagements() -> ColumnElement[Any]:
     """FORMULAS["engagements"]: likes + replies + reposts + quotes, a missing count as 0."""
-    return sum((func.coalesce(mentions.c[c], 0) for c in ENGAGEMENT_COUNTS), start=literal(0))  # type: ignore[return-value]
+    return sum((func.coalesce(mentions.c[c], 0) for c in ENGAGEMENT_COUNTS), start=literal(0))
 
 
 def no_engagement_data() -> ColumnElement[bool]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Integer, Text, case, cast, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.engagement import ENGAGEMENT_COUNTS
 from store import measures
@@ -107,7 +109,7 @@ def store_is_empty(conn: Connection) -> bool:
     return conn.execute(select(mentions.c.id).limit(1)).first() is None
 
 
-def _insert_on_conflict(conn: Connection):  # type: ignore[no-untyped-def]
+def _insert_on_conflict(conn: Connection) -> Any:  # the dialect's insert(), with on_conflict_do_update
     return sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
 
 
@@ -199,7 +201,7 @@ def link_brand_replies(
     return sum(len(conn.execute(stmt, chunk).all()) for chunk in _chunks(params, CHUNK))
 
 
-def _hour_expr(conn: Connection):  # type: ignore[no-untyped-def]
+def _hour_expr(conn: Connection) -> ColumnElement[Any]:
     if conn.dialect.name == "sqlite":
         return func.strftime("%Y-%m-%d %H:00:00.000000", mentions.c.created_at)
     return func.date_trunc("hour", mentions.c.created_at)
@@ -224,7 +226,7 @@ def refresh_rollups(conn: Connection, ranges: list[tuple[datetime, datetime]]) -
     label = func.coalesce(s.c.sentiment_override, m.c.sentiment_label)
     hour = _hour_expr(conn).label("hour")
 
-    def count_if(cond):  # type: ignore[no-untyped-def]
+    def count_if(cond: ColumnElement[bool]) -> ColumnElement[Any]:
         return func.sum(case((cond, 1), else_=0))
 
     columns = [
@@ -289,7 +291,7 @@ def _on_conflict() -> str:
 def _upsert_postgres(conn: Connection, rows: list[tuple]) -> None:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT."""
     columns = ", ".join(INSERT_COLUMNS)
-    with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+    with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]  # None only once invalidated; here a live psycopg connection
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS incoming_mentions ON COMMIT DROP AS "
             f"SELECT {columns} FROM mentions WITH NO DATA"
@@ -309,7 +311,7 @@ def upsert_rows(conn: Connection, frame: pd.DataFrame) -> None:
         return
     sql = _sqlite_upsert_sql()
     for chunk in _chunks(rows, CHUNK):
-        conn.exec_driver_sql(sql, chunk)  # type: ignore[arg-type]
+        conn.exec_driver_sql(sql, chunk)
 
 
 def finish_run(

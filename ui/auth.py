@@ -122,13 +122,13 @@ def _session(ctx: Context) -> Account | None:
         _forget(("info", f"You were signed out after {hours:g} hours without activity. Sign in again."))
         return None
     with ctx.engine.connect() as conn:
-        account = accounts.get(conn, name)
-    if account is None:
+        current = accounts.get(conn, name)
+    if current is None:
         _forget(("error", f"The account {name} is disabled or gone: ask an admin."))
         return None
-    st.session_state[ACCOUNT] = account
+    st.session_state[ACCOUNT] = current
     st.session_state[SEEN] = now()
-    return account
+    return current
 
 
 def _submit(ctx: Context) -> None:

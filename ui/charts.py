@@ -49,7 +49,7 @@ def _layout(
 ) -> dict[str, Any]:
     """Title top left, legend under the plot (never over the title), axis titles with units; with a
     `period`, date ticks as '21 Oct' ('21 Oct 14:00' for hours): the year is in the page caption."""
-    layout = {
+    layout: dict[str, Any] = {
         "title": {"text": title, "x": 0, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 16}},
         "xaxis": {"title": {"text": x_title}},
         "yaxis": {"title": {"text": y_title}},

@@ -41,7 +41,7 @@ class Context:
 DASHBOARD_SQLITE_CACHE_KIB = 16_384
 
 
-def _dashboard_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _dashboard_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA cache_size=-{DASHBOARD_SQLITE_CACHE_KIB}")
     cursor.close()

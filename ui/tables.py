@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 import platforms
 from ui.text import one_line, plain, safe_url
 
 PLATFORM_NAMES = {name: spec.label for name, spec in platforms.SPECS.items()}
 
-POST_COLUMNS: dict[str, st.column_config.Column] = {
+POST_COLUMNS: dict[str, ColumnConfig] = {
     "posted": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm"),
     "platform": st.column_config.TextColumn("Platform"),
     "author": st.column_config.TextColumn("Author"),
@@ -28,7 +29,7 @@ POST_COLUMNS: dict[str, st.column_config.Column] = {
     "sentiment": st.column_config.NumberColumn("Sentiment (VADER)", format="%+.2f"),
     "corrected": st.column_config.TextColumn("Corrected to"),
 }
-AUTHOR_COLUMNS: dict[str, st.column_config.Column] = {
+AUTHOR_COLUMNS: dict[str, ColumnConfig] = {
     "platform": st.column_config.TextColumn("Platform"),
     "author": st.column_config.TextColumn("Author"),
     "name": st.column_config.TextColumn("Name"),

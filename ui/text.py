@@ -57,7 +57,7 @@ def count(value: object) -> str:
     try:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
-        return f"{int(value):,}"
+        return f"{int(value):,}"  # type: ignore[call-overload]  # any value: what int() refuses raises, caught below
     except (TypeError, ValueError):
         return "–"
 

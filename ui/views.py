@@ -20,7 +20,8 @@ from store.reader import Filters
 from ui import charts, metrics, tables
 from ui.context import HASH_FUNCS
 
-CACHE = {"show_spinner": False, "max_entries": 64, "ttl": 3600, "hash_funcs": HASH_FUNCS}
+#: one cache policy for every section below.
+_cached = st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
 #: below this median of scored mentions per platform and period, net sentiment is drawn per week.
 SPARSE_SCORED = 15
 
@@ -44,7 +45,7 @@ def _spike_marks(spikes: pd.DataFrame) -> pd.DataFrame | None:
     return pd.DataFrame({"x": spikes["period"], "y": spikes["value"], "text": text})
 
 
-@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+@_cached
 def overview_charts(engine: Engine, data_version: int, filters: Filters, period: str) -> Section:
     """Mentions (stacked by platform, spikes marked), engagements and net sentiment per period by platform."""
     series = metrics.over_time(engine, data_version, filters, period)
@@ -123,7 +124,7 @@ def overview_charts(engine: Engine, data_version: int, filters: Filters, period:
     return Section(figures=(volume, engaged, mood), note=note)
 
 
-@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+@_cached
 def engagement_mix(engine: Engine, data_version: int, filters: Filters) -> Section:
     """Engagements by platform and kind, and the engagement rate by platform."""
     mix = metrics.by_platform_kind(engine, data_version, filters)
@@ -157,7 +158,7 @@ def engagement_mix(engine: Engine, data_version: int, filters: Filters) -> Secti
     return Section(figures=(by_kind, rate), note="Engagement rate: " + FORMULAS["engagement_rate"] + "." + missing)
 
 
-@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+@_cached
 def heatmap(engine: Engine, data_version: int, filters: Filters, value: str) -> Section:
     table = metrics.hour_of_week(engine, data_version, filters, value)
     figure = charts.heatmap(
@@ -172,19 +173,19 @@ def heatmap(engine: Engine, data_version: int, filters: Filters, value: str) -> 
     return Section(figures=(figure,), note=note)
 
 
-@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+@_cached
 def top_posts(engine: Engine, data_version: int, filters: Filters, by: str, limit: int) -> Section:
     posts = metrics.top_posts(engine, data_version, filters, by, limit)
     return Section(table=tables.post_view(posts) if len(posts) else None)
 
 
-@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+@_cached
 def top_authors(engine: Engine, data_version: int, filters: Filters, by: str, limit: int) -> Section:
     authors = metrics.top_authors(engine, data_version, filters, by, limit)
     return Section(table=tables.author_view(authors) if len(authors) else None)
 
 
-@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+@_cached
 def sentiment_charts(
     engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str
 ) -> Section:
@@ -227,7 +228,7 @@ def sentiment_charts(
     return Section(figures=tuple(figures), note=note)
 
 
-@st.cache_resource(**CACHE)  # type: ignore[arg-type]
+@_cached
 def extremes(
     engine: Engine,
     data_version: int,
