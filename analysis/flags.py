@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 import pandas as pd
@@ -95,7 +95,7 @@ def _addressed(
         if not rows.any():
             continue
         pattern = _names_pattern(brand)
-        named = per_distinct(text[rows], lambda t, p=pattern: t.str.contains(p, regex=True))
+        named = per_distinct(text[rows], partial(_contains, pattern=pattern))
         community = subreddit[rows].isin(_community_names(brand))
         out.loc[rows] = (named | community | answers_own[rows]).fillna(False).to_numpy(dtype=bool)
     return out
@@ -164,6 +164,16 @@ def _first_rule(text: pd.Series, table: _Table, category: str) -> tuple[np.ndarr
     names[hit] = lookup_names[which[hit]]
     points[hit] = lookup_points[which[hit]]
     return hit, names, points
+
+
+def _contains(texts: pd.Series, pattern: str | re.Pattern[str]) -> pd.Series:
+    """Whether each text matches `pattern` (a regular expression)."""
+    return texts.str.contains(pattern, regex=True)
+
+
+def _table_signals(inputs: pd.DataFrame, table: _Table) -> pd.DataFrame:
+    """`_signals` over a frame of text, compound and negative (for per_distinct)."""
+    return _signals(inputs["text"], inputs["compound"], inputs["negative"], table)
 
 
 def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _Table) -> pd.DataFrame:
@@ -282,14 +292,14 @@ def assess(
         of_brand = candidate & (brand_col == brand.name).fillna(False).to_numpy(dtype=bool)
         ignore = rules_.terms_pattern(tuple(brand.ignore_terms))
         if ignore is not None and of_brand.any():
-            ignored = per_distinct(text[of_brand], lambda t, p=ignore: t.str.contains(p)).to_numpy(dtype=bool)
+            ignored = per_distinct(text[of_brand], partial(_contains, pattern=ignore)).to_numpy(dtype=bool)
             of_brand[np.flatnonzero(of_brand)[ignored]] = False
         for is_english in (True, False):
             rows = of_brand & (english.to_numpy(dtype=bool) == is_english)
             if not rows.any():
                 continue
             table = _table(tuple(brand.products), tuple(brand.complaint_terms), tuple(brand.praise_terms), is_english)
-            found = per_distinct(inputs[rows], lambda d, t=table: _signals(d["text"], d["compound"], d["negative"], t))
+            found = per_distinct(inputs[rows], partial(_table_signals, table=table))
             for column in flag:
                 flag[column][rows] = found[column].to_numpy(dtype=bool)
             for column in names:

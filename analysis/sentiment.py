@@ -23,6 +23,7 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -171,6 +172,11 @@ def _terms_pattern(terms: Sequence[str]) -> str:
     return rf"(?<!\w)(?:{words})(?!\w)"
 
 
+def _blank(texts: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
+    """Each match of `pattern` replaced by a space."""
+    return texts.str.replace(pattern, " ", regex=True)
+
+
 def masked_text(frame: pd.DataFrame, brands: Sequence[Brand]) -> pd.Series:
     """`text` with every @handle and URL removed, and per row its brand's `brand_terms` (case ignored).
 
@@ -186,7 +192,7 @@ def masked_text(frame: pd.DataFrame, brands: Sequence[Brand]) -> pd.Series:
         if not rows.any() or not terms:
             continue
         pattern = re.compile(_terms_pattern(terms), re.IGNORECASE)
-        out.loc[rows] = per_distinct(out[rows], lambda t, p=pattern: t.str.replace(p, " ", regex=True)).to_numpy()
+        out.loc[rows] = per_distinct(out[rows], partial(_blank, pattern=pattern)).to_numpy()
     return out
 
 

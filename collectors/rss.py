@@ -60,7 +60,8 @@ def _entry_time(entry: dict[str, Any]) -> datetime | None:
         value = entry.get(key)
         try:
             if value:
-                return datetime(*value[:6], tzinfo=UTC)
+                year, month, day, hour, minute, second = value[:6]
+                return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
         except (TypeError, ValueError):
             continue
     return None
@@ -88,7 +89,7 @@ def entry_id(entry: dict[str, Any], feed_url: str) -> str | None:
     return raw
 
 
-def entry_text(entry: dict[str, Any]) -> str:
+def entry_text(entry: Mapping[str, Any]) -> str:
     """Title and body as plain text (the fullest body the entry carries)."""
     title = html_to_text(entry.get("title"))
     content = entry.get("content")
@@ -117,7 +118,8 @@ class RssCollector:
 
     def collect(self, cursor: str | None) -> CollectResult:
         state = decode_cursor(cursor)
-        feeds = state.get("feeds") if isinstance(state.get("feeds"), dict) else {}
+        saved = state.get("feeds")
+        feeds: dict[str, Any] = saved if isinstance(saved, dict) else {}
         skipped: Counter[str] = Counter()
         rows: list[dict[str, Any]] = []
         errors: list[CollectorError] = []

@@ -75,7 +75,7 @@ def rollups(conn: Connection, filters: Filters, *, include_own: bool = False) ->
     return frame
 
 
-def _mention_filter(filters: Filters):  # type: ignore[no-untyped-def]
+def _mention_filter(filters: Filters):
     conditions = [mentions.c.created_at >= filters.start_at, mentions.c.created_at < filters.end_at]
     if filters.brands:
         conditions.append(mentions.c.brand.in_(filters.brands))
@@ -126,7 +126,7 @@ POST_COLUMNS = [
 TOP_ORDERS = ("engagements", "views", "followers")
 
 
-def _others(filters: Filters):  # type: ignore[no-untyped-def]
+def _others(filters: Filters):
     return and_(_mention_filter(filters), mentions.c.is_own.is_(False))
 
 
@@ -146,12 +146,12 @@ def _whole(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _records(conn: Connection, query, columns: list[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _records(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
     """Rows as a frame, through plain tuples (pandas is slow on SQLAlchemy Row objects)."""
     return pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=columns)
 
 
-def _frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
     frame = _records(conn, query, columns)
     if "created_at" in frame:
         frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
@@ -262,7 +262,7 @@ def hourly_totals(conn: Connection, filters: Filters, *, include_own: bool = Fal
     return _whole(frame, ["mentions", "engagements"])
 
 
-def _effective_label():  # type: ignore[no-untyped-def]
+def _effective_label():
     """The stored label, or a manager's correction (analysis.sentiment.effective_label, in SQL)."""
     override = func.lower(func.trim(mention_state.c.sentiment_override))
     return case((override.in_(("positive", "neutral", "negative")), override), else_=mentions.c.sentiment_label)
@@ -346,7 +346,10 @@ def versions(conn: Connection) -> tuple[int, int]:
     data_version moves when mentions or rollups change (ingest, sentiment corrections);
     queue_version when somebody acts on the reply queue (store.queue).
     """
-    rows = dict(
-        conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(("data_version", "queue_version")))).all()
-    )
+    rows = {
+        str(key): str(value or 0)
+        for key, value in conn.execute(
+            select(meta.c.key, meta.c.value).where(meta.c.key.in_(("data_version", "queue_version")))
+        ).all()
+    }
     return int(rows.get("data_version") or 0), int(rows.get("queue_version") or 0)

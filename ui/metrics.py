@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from analysis import engagement, periods, response, trends
+from analysis.periods import Period
 from config import BusinessHours
 from store import reader
 from store.reader import Filters
@@ -141,7 +142,7 @@ def response_summary(
     return response.response_stats(frame, pd.Timestamp(minute), business_hours=hours)
 
 
-def _history(filters: Filters, period: str) -> Filters:
+def _history(filters: Filters, period: Period) -> Filters:
     """The range plus enough earlier periods for a full spike baseline."""
     extra = {"hour": timedelta(hours=SPIKE_WINDOW), "day": timedelta(days=SPIKE_WINDOW)}.get(
         period, timedelta(weeks=SPIKE_WINDOW)
@@ -151,7 +152,7 @@ def _history(filters: Filters, period: str) -> Filters:
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
-def over_time(engine: Engine, data_version: int, filters: Filters, period: str) -> dict[str, pd.DataFrame]:
+def over_time(engine: Engine, data_version: int, filters: Filters, period: Period) -> dict[str, pd.DataFrame]:
     """Per period: by platform (`by_platform`), all platforms (`total`), and volume / negative-share
     spikes against a trailing baseline that may reach before the range (`volume_spikes`, `negative_spikes`)."""
     rows = read(engine, reader.rollups, data_version, _history(filters, period))
@@ -159,7 +160,7 @@ def over_time(engine: Engine, data_version: int, filters: Filters, period: str) 
         empty = pd.DataFrame()
         return {"by_platform": empty, "total": empty, "volume_spikes": empty, "negative_spikes": empty}
     # the period the range starts in (a whole ISO week when charting weeks)
-    start = periods.period_start(pd.Series([pd.Timestamp(filters.start_at)]), period).iloc[0]  # type: ignore[arg-type]
+    start = periods.period_start(pd.Series([pd.Timestamp(filters.start_at)]), period).iloc[0]
     by_platform = trends.summarize(rows, period, by=("platform",))
     total = trends.summarize(rows, period, by=())
     series = total.set_index("period")
@@ -176,7 +177,7 @@ def over_time(engine: Engine, data_version: int, filters: Filters, period: str) 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
 def by_brand(
-    engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str
+    engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: Period
 ) -> dict[str, pd.DataFrame]:
     """Net sentiment per period and brand (the brand and its competitors), share of voice per period."""
     rows = read(engine, reader.rollups, data_version, market(filters, list(rivals)))
