@@ -150,10 +150,10 @@ def main() -> None:
     for part in ("dev", "test"):
         rows = (data["split"] == part).to_numpy()
         for name, flagged in (("before", before), ("now", now)):
-            r = flag_rates(data[rows], flagged[rows])
+            rates = flag_rates(data[rows], flagged[rows])
             print(
-                f"{part:<6} {name:<7} {r['recall']:>7.3f} {r['flagged_no_need']:>17.3f}"
-                f" {r['n_need']:>4}+{r['n_no_need']:<5}"
+                f"{part:<6} {name:<7} {rates['recall']:>7.3f} {rates['flagged_no_need']:>17.3f}"
+                f" {rates['n_need']:>4}+{rates['n_no_need']:<5}"
             )
     if args.dev_errors:
         dev = data[(data["split"] == "dev") & (now != data["expect_reply"])]

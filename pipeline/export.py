@@ -100,7 +100,7 @@ def unconfigured_brands(engine: Engine, config: Config, start: datetime, end: da
         .order_by(m.c.brand)
     )
     with engine.connect() as conn:
-        return {str(name): int(count) for name, count in conn.execute(query)}
+        return {str(name): int(count) for name, count in conn.execute(query).tuples()}
 
 
 def _build(

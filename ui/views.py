@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from analysis.formulas import FORMULAS
+from analysis.periods import Period
 from store.reader import Filters
 from ui import charts, metrics, tables
 from ui.context import HASH_FUNCS
@@ -46,7 +47,7 @@ def _spike_marks(spikes: pd.DataFrame) -> pd.DataFrame | None:
 
 
 @_cached
-def overview_charts(engine: Engine, data_version: int, filters: Filters, period: str) -> Section:
+def overview_charts(engine: Engine, data_version: int, filters: Filters, period: Period) -> Section:
     """Mentions (stacked by platform, spikes marked), engagements and net sentiment per period by platform."""
     series = metrics.over_time(engine, data_version, filters, period)
     by_platform, total = series["by_platform"], series["total"]
@@ -187,7 +188,7 @@ def top_authors(engine: Engine, data_version: int, filters: Filters, by: str, li
 
 @_cached
 def sentiment_charts(
-    engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: str
+    engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: Period
 ) -> Section:
     """Mentions per period by sentiment label, and net sentiment of the brand against its competitors."""
     total = metrics.over_time(engine, data_version, filters, period)["total"]
