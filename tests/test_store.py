@@ -201,7 +201,7 @@ def test_schema_is_migrated_once_and_kept(tmp_path):
     engine = make_engine(url)
     with engine.connect() as conn:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0003"  # the head: alerts (0002 is accounts and audit)
+    assert version == "0007"  # the head: stream_state (the lead sets the chain at merge)
 
 
 def test_a_reply_to_a_stored_brand_post_is_addressed_to_the_brand(engine, demo_config):
@@ -233,4 +233,4 @@ def test_processes_opening_a_new_database_together_migrate_it_once(tmp_path):
     assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
     engine = make_engine(url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"  # the head
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007"  # the head
