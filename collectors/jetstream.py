@@ -149,7 +149,7 @@ class JetstreamStream:
     def events(self, cursor: str | None, stop: threading.Event) -> Iterator[StreamEvent | None]:
         url = subscribe_url(self.url, position_of(cursor))
         try:
-            ws = connect(url, open_timeout=OPEN_TIMEOUT, max_size=2**22, compression="deflate")
+            opened = connect(url, open_timeout=OPEN_TIMEOUT, max_size=2**22)
         except InvalidStatus as exc:
             status = exc.response.status_code
             error = FatalError if 400 <= status < 500 and status != 429 else RetriableError
@@ -158,7 +158,7 @@ class JetstreamStream:
             raise FatalError(f"jetstream: bad URL ({exc.__class__.__name__})") from None
         except (OSError, InvalidHandshake, TimeoutError) as exc:
             raise RetriableError(f"jetstream: cannot connect ({exc.__class__.__name__})") from None
-        try:
+        with opened as ws:
             yield None  # connected
             while not stop.is_set():
                 try:
@@ -167,9 +167,8 @@ class JetstreamStream:
                     yield None
                     continue
                 except ConnectionClosed as exc:
-                    raise RetriableError(f"jetstream: connection closed ({exc.rcvd.code if exc.rcvd else 'no code'})") from None
+                    code = exc.rcvd.code if exc.rcvd else "no close frame"
+                    raise RetriableError(f"jetstream: connection closed ({code})") from None
                 except OSError as exc:
                     raise RetriableError(f"jetstream: connection lost ({exc.__class__.__name__})") from None
                 yield self.mapper.event(frame)
-        finally:
-            ws.close()

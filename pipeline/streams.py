@@ -156,6 +156,11 @@ class StreamRunner:
         self.kept_total = 0
 
     # ------------------------------------------------------------------ state
+    def _clean(self, message: str) -> str:
+        """An error message with the endpoint's secrets (a password or token in its URL) hidden."""
+        url = str(getattr(self._stream, "url", "") or "")
+        return redact_text(message, url) if url else message
+
     def _state(self, status: str, error: str | None = None, **values: Any) -> None:
         self.status = status
         try:
@@ -262,16 +267,16 @@ class StreamRunner:
                     seen = self.consume(stop)
                     error = None
                 except (FatalError, MissingCredentials) as exc:
-                    message = redact_text(str(exc))
+                    message = self._clean(str(exc))
                     log.error("stream %s refused: %s", self.source.name, message)
                     self.connected_since = None
                     self._state("refused", message)
                     return "refused"
                 except CollectorError as exc:
-                    seen, error = 0, redact_text(str(exc))
+                    seen, error = 0, self._clean(str(exc))
                 except Exception as exc:  # a bug or the database: log, back off, reconnect from the stored cursor
                     log.exception("stream %s failed", self.source.name)
-                    seen, error = 0, redact_text(f"{exc.__class__.__name__}: {exc}")
+                    seen, error = 0, self._clean(f"{exc.__class__.__name__}: {exc}")
                 if stop.is_set():
                     break
                 failures = 1 if seen else failures + 1
@@ -348,7 +353,7 @@ def live_status(conn: Any, sources: tuple[tuple[str, str | None, int | None], ..
                 "stream_error": state["last_error"] if state else None,
                 "reads_this_month": read,
                 "read_budget": budget,
-                "estimated_spend": round(read * price, 2) if read is not None else None,
+                "estimated_spend": round(read * price, 4) if read is not None else None,
             }
         )
     frame = pd.DataFrame(rows, columns=list(LIVE_COLUMNS))
