@@ -464,7 +464,13 @@ class MonitorFile(Table):
 
 
 #: top-level table -> its model (what the README must document).
-TABLES: dict[str, type[BaseModel]] = {"reports": Reports, "auth": Auth, "dashboard": Dashboard, "scheduler": Scheduler, "x": XSettings}
+TABLES: dict[str, type[BaseModel]] = {
+    "reports": Reports,
+    "auth": Auth,
+    "dashboard": Dashboard,
+    "scheduler": Scheduler,
+    "x": XSettings,
+}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ skipped (the boosted status is somebody else's words). Rate limits raise at once
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -500,10 +501,8 @@ class MastodonStream:
         finally:
             for listener in listeners:
                 if listener.response is not None:
-                    try:
+                    with contextlib.suppress(Exception):  # closing a dead connection
                         listener.response.close()
-                    except Exception:  # closing a dead connection
-                        pass
 
 
 def stream_from_source(source: Source, config: Config) -> MastodonStream:

@@ -342,7 +342,9 @@ class XCollector:
         if len(frame):
             frame = frame.drop_duplicates("post_id", keep="first")  # the same post found by two streams
         if self._budget_hit:
-            log.warning("%s: monthly read budget reached (%d of %d)", self.source, self._reads, self.monthly_read_budget)
+            log.warning(
+                "%s: monthly read budget reached (%d of %d)", self.source, self._reads, self.monthly_read_budget
+            )
         state_note = "budget reached" if self._budget_hit else None
         return CollectResult(conform(frame, skipped), encode_cursor(state), skipped, state=state_note)
 

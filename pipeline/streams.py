@@ -329,7 +329,9 @@ LIVE_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def live_status(conn: Any, sources: tuple[tuple[str, str | None, int | None], ...], price: float, month: str) -> pd.DataFrame:
+def live_status(
+    conn: Any, sources: tuple[tuple[str, str | None, int | None], ...], price: float, month: str
+) -> pd.DataFrame:
     """Stream state and X reads per source, for the Sources page (a `context.read` function).
 
     sources: (name, stream kind or None, monthly_read_budget or None) per configured source.

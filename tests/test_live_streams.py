@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,9 +29,9 @@ from collectors import jetstream
 from config import Config, parse_config
 from pipeline.runner import load_cursor, run_source
 from pipeline.streams import StreamRunner, live_arguments, live_status
+from store import writer
 from store.engine import make_engine
 from store.schema import mentions, runs
-from store import writer
 from store.streamstate import DELETED_TEXT, read_states
 from tests.conftest import ROOT
 from tests.test_collect_vcr import X_ENV, SentRequest, own_x, record_sent, x_cassette
@@ -74,7 +74,12 @@ def create(i: int, text: str, rkey: str | None = None) -> str:
                 "operation": "create",
                 "collection": "app.bsky.feed.post",
                 "rkey": rkey or f"post{i}",
-                "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": "2025-03-12T12:00:00.000Z", "langs": ["en"]},
+                "record": {
+                    "$type": "app.bsky.feed.post",
+                    "text": text,
+                    "createdAt": "2025-03-12T12:00:00.000Z",
+                    "langs": ["en"],
+                },
                 "cid": f"cid{i}",
             },
         }
@@ -381,7 +386,7 @@ class MastodonServer:
 
                 def event(name: str, data: Any) -> None:
                     payload = data if isinstance(data, str) else json.dumps(data)
-                    self.wfile.write(f"event: update\n".replace("update", name).encode())
+                    self.wfile.write("event: update\n".replace("update", name).encode())
                     self.wfile.write(f"data: {payload}\n\n".encode())
                     self.wfile.flush()
 
@@ -425,8 +430,15 @@ def no_mastodon_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def masto_config(url: str) -> Config:
     return brands_config(
-        {"name": "masto-live", "platform": "mastodon", "brand": "Acme", "instance": url, "hashtags": ["acme"],
-         "stream": True, "include_own": False}  # fmt: skip
+        {
+            "name": "masto-live",
+            "platform": "mastodon",
+            "brand": "Acme",
+            "instance": url,
+            "hashtags": ["acme"],
+            "stream": True,
+            "include_own": False,
+        }  # fmt: skip
     )
 
 
