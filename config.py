@@ -452,6 +452,11 @@ class Scheduler(Table):
     alert_every: Interval = timedelta(minutes=1)
 
 
+class XSettings(Table):
+    #: the estimated price of one post read (US dollars), for the Sources page's spend column.
+    price_per_post: Annotated[float, checked(number(0, 100, inclusive_low=True))] = 0.005
+
+
 class MonitorFile(Table):
     """The whole monitor.toml."""
 
@@ -462,10 +467,17 @@ class MonitorFile(Table):
     auth: Auth = Auth()
     dashboard: Dashboard = Dashboard()
     scheduler: Scheduler = Scheduler()
+    x: XSettings = XSettings()
 
 
 #: top-level table -> its model (what the README must document).
-TABLES: dict[str, type[BaseModel]] = {"reports": Reports, "auth": Auth, "dashboard": Dashboard, "scheduler": Scheduler}
+TABLES: dict[str, type[BaseModel]] = {
+    "reports": Reports,
+    "auth": Auth,
+    "dashboard": Dashboard,
+    "scheduler": Scheduler,
+    "x": XSettings,
+}
 
 
 @dataclass(frozen=True)
@@ -478,6 +490,7 @@ class Config:
     auth: Auth = field(default_factory=Auth)
     dashboard: Dashboard = field(default_factory=Dashboard)
     scheduler: Scheduler = field(default_factory=Scheduler)
+    x: XSettings = field(default_factory=XSettings)
 
     @property
     def is_builtin_demo(self) -> bool:
@@ -693,6 +706,7 @@ def parse_config(data: dict[str, Any], path: Path | None) -> Config:
         auth=loaded.auth,
         dashboard=loaded.dashboard,
         scheduler=loaded.scheduler,
+        x=loaded.x,
     )
 
 

@@ -151,6 +151,29 @@ class AccountOptions(Options):
     include_own: Flag | None = None
 
 
+def _websocket_url(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"wss?://[^/\s]+", value.strip()):
+        raise ValueError(f"expected a WebSocket URL (wss://...), got {shown(value)}")
+    return value.strip()
+
+
+def _jetstream(value: Any) -> str:
+    if value != "jetstream":
+        raise ValueError(f'expected "jetstream" (the only Bluesky stream), got {shown(value)}')
+    return str(value)
+
+
+class XOptions(AccountOptions):
+    #: posts read per calendar month (UTC); the collector stops before a page would pass it.
+    monthly_read_budget: Annotated[int, PlainValidator(whole(10, 100_000_000))] | None = None
+
+
+class BlueskyOptions(AccountOptions):
+    #: "jetstream": a long-lived WebSocket instead of polling (pipeline/streams.py).
+    stream: Annotated[str, PlainValidator(_jetstream)] | None = None
+    jetstream: Annotated[str, PlainValidator(_websocket_url)] | None = None
+
+
 class RedditOptions(AccountOptions):
     subreddits: Annotated[list[str], PlainValidator(_subreddits)] | None = None
     thread_comments: Annotated[bool | int, PlainValidator(_thread_comments)] | None = None
@@ -159,6 +182,8 @@ class RedditOptions(AccountOptions):
 class MastodonOptions(AccountOptions):
     instance: Text | None = None
     hashtags: TextOrList | None = None
+    #: true: the streaming API for hashtags (and notifications with a token), polling as fallback.
+    stream: Flag | None = None
 
 
 class HackerNewsOptions(Options):
@@ -191,6 +216,11 @@ CredentialRule = Callable[[str | None, Mapping[str, Any]], tuple[str, ...]]
 def always(*names: str) -> CredentialRule:
     """Read credentials that do not depend on the source."""
     return lambda _query, _options: names
+
+
+def _bluesky_read(query: str | None, options: Mapping[str, Any]) -> tuple[str, ...]:
+    """Jetstream is public: a streamed source needs no login."""
+    return () if options.get("stream") == "jetstream" else _BLUESKY
 
 
 def _mastodon_read(query: str | None, options: Mapping[str, Any]) -> tuple[str, ...]:
@@ -227,7 +257,7 @@ SPECS: dict[str, PlatformSpec] = {
             "x",
             "X",
             collector="collectors.x:from_source",
-            options=AccountOptions,
+            options=XOptions,
             read_credentials=always("X_BEARER_TOKEN"),
             write_credentials=_X_WRITE,
             replier="collectors.x:reply",
@@ -245,8 +275,8 @@ SPECS: dict[str, PlatformSpec] = {
             "bluesky",
             "Bluesky",
             collector="collectors.bluesky:from_source",
-            options=AccountOptions,
-            read_credentials=always(*_BLUESKY),
+            options=BlueskyOptions,
+            read_credentials=_bluesky_read,
             write_credentials=_BLUESKY,
             replier="collectors.bluesky:reply",
         ),

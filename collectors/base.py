@@ -43,6 +43,8 @@ class CollectResult:
     frame: pd.DataFrame
     cursor: str | None
     skipped: Counter[str] = field(default_factory=Counter)
+    #: the run's state when it is not plain "ok" but no error either (X: "budget reached").
+    state: str | None = None
 
 
 class Collector(Protocol):

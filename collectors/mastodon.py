@@ -19,9 +19,12 @@ skipped (the boosted status is somebody else's words). Rate limits raise at once
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from inspect import signature
 from typing import Any
@@ -29,7 +32,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import requests
-from mastodon import Mastodon, errors
+from mastodon import Mastodon, StreamListener, errors
 
 from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
 from collectors.streams import LoopGuard, Window, decode_cursor, encode_cursor
@@ -397,3 +400,143 @@ def reply(
     except errors.MastodonError as exc:
         raise map_error(exc, api, "mastodon reply") from None
     return str(posted.get("id"))
+
+
+# ---------------------------------------------------------------------- streaming (stream = true)
+
+#: a streaming connection with nothing at all for this long (Mastodon sends a heartbeat every
+#: few seconds) is taken as dropped.
+STREAM_READ_TIMEOUT = 90.0
+IDLE_SECONDS = 1.0
+
+
+class _Listener(StreamListener):
+    """Mastodon.py's callbacks -> (kind, payload, matched) on a queue; keeps the response to close it."""
+
+    def __init__(self, out: queue.Queue[tuple[str, Any, str | None]], matched: str | None, updates: bool) -> None:
+        super().__init__()
+        self.out, self.matched, self.updates = out, matched, updates
+        self.response: Any = None
+
+    def handle_stream(self, response: Any) -> None:
+        self.response = response
+        super().handle_stream(response)
+
+    def on_update(self, status: Any) -> None:
+        if self.updates:  # the user stream's updates are the home timeline: not mentions
+            self.out.put(("status", status, self.matched))
+
+    def on_notification(self, notification: Any) -> None:
+        if isinstance(notification, Mapping) and notification.get("type") == "mention":
+            self.out.put(("status", notification.get("status"), "notification: mention"))
+
+    def on_delete(self, status_id: Any) -> None:
+        self.out.put(("delete", status_id, None))
+
+    def on_unknown_event(self, name: str, unknown_event: Any = None) -> None:
+        pass
+
+
+class MastodonStream:
+    """Hashtag timelines (and, with a token, notifications) through Mastodon.py's streaming API (SSE).
+
+    One connection per hashtag plus one for the user's notifications, read by Mastodon.py on
+    helper threads; `events(cursor, stop)` yields their statuses as StreamEvents, None when
+    idle, and raises when any connection ends: RetriableError, or FatalError when the instance
+    refuses streaming (4xx): the source then keeps to polling.
+    """
+
+    platform = "mastodon"
+
+    def __init__(self, collector: MastodonCollector, token: str | None) -> None:
+        self.collector, self.token = collector, token
+        self.statuses: dict[str, int] = {}
+        session = requests.Session()
+        session.hooks["response"].append(self._remember)
+        self.api = make_client(collector.instance, token, session)
+
+    def _remember(self, response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
+        if "/api/v1/streaming" in response.url:
+            self.statuses[urlsplit(response.url).path] = response.status_code
+
+    def _connections(self) -> list[tuple[Callable[[Any], Any], str | None, bool]]:
+        found: list[tuple[Callable[[Any], Any], str | None, bool]] = []
+        for tag in self.collector.hashtags:
+            found.append(
+                (lambda lis, t=tag: self.api.stream_hashtag(t, lis, timeout=STREAM_READ_TIMEOUT), f"#{tag}", True)
+            )
+        if self.token and self.collector.include_mentions:
+            found.append((lambda lis: self.api.stream_user(lis, timeout=STREAM_READ_TIMEOUT), None, False))
+        return found
+
+    def _event(self, kind: str, payload: Any, matched: str | None) -> Any:
+        from collectors.jetstream import StreamEvent
+
+        if kind == "delete":
+            return StreamEvent(None, None, deleted=str(payload))
+        if not isinstance(payload, Mapping) or payload.get("reblog"):
+            return StreamEvent(None, None, reason="boost or malformed status")
+        row = self.collector.status_row(payload)
+        if row is None:
+            return StreamEvent(None, None, reason="malformed status")
+        when = pd.to_datetime(row.get("created_at"), utc=True, errors="coerce")
+        handle = row.get("author_handle")
+        own = bool(self.collector.own_acct and handle == self.collector.own_acct)
+        row.update(matched=matched, brand=self.collector.brand.name, source=self.collector.source.name, is_own=own)
+        return StreamEvent(None, None if pd.isna(when) else when.to_pydatetime(), row=row)
+
+    def _failure(self, exc: BaseException | None) -> CollectorError:
+        refused = [(path, code) for path, code in self.statuses.items() if 400 <= code < 500 and code != 429]
+        if refused:
+            path, code = refused[0]
+            return FatalError(f"mastodon streaming refused ({code} on {path}): polling only")
+        if exc is None:
+            return RetriableError("mastodon streaming: the server closed the connection")
+        return RetriableError(f"mastodon streaming: {exc.__class__.__name__.removeprefix('Mastodon')}")
+
+    def events(self, cursor: str | None, stop: threading.Event) -> Iterator[Any]:
+        connections = self._connections()
+        if not connections:
+            raise FatalError("mastodon streaming: no hashtags (and no token for notifications) to stream")
+        out: queue.Queue[tuple[str, Any, str | None]] = queue.Queue()
+        listeners = []
+        self.statuses.clear()
+
+        def read(open_stream: Callable[[Any], Any], listener: _Listener) -> None:
+            try:
+                open_stream(listener)
+                out.put(("end", None, None))
+            except Exception as exc:  # reported to the stream's reader, which reconnects or gives up
+                out.put(("error", exc, None))
+
+        for open_stream, matched, updates in connections:
+            listener = _Listener(out, matched, updates)
+            listeners.append(listener)
+            threading.Thread(target=read, args=(open_stream, listener), daemon=True, name="mastodon-stream").start()
+        announced = False
+        try:
+            while not stop.is_set():
+                try:
+                    kind, payload, matched = out.get(timeout=IDLE_SECONDS)
+                except queue.Empty:
+                    if not announced and all(lis.response is not None for lis in listeners):
+                        announced = True
+                    yield None
+                    continue
+                if kind in ("end", "error"):
+                    raise self._failure(payload if kind == "error" else None)
+                if not announced:
+                    announced = True
+                    yield None
+                yield self._event(kind, payload, matched)
+        finally:
+            for listener in listeners:
+                if listener.response is not None:
+                    with contextlib.suppress(Exception):  # closing a dead connection
+                        listener.response.close()
+
+
+def stream_from_source(source: Source, config: Config) -> MastodonStream:
+    """The stream for a `stream = true` Mastodon source (notifications only with the token)."""
+    token = credential(TOKEN)
+    return MastodonStream(MastodonCollector(source, config.brand(source.brand), token), token)

@@ -48,6 +48,8 @@ TWEET_FIELDS = [
 USER_FIELDS = ["public_metrics"]
 EXPANSIONS = ["author_id"]
 PAGE_SIZE = 100
+#: the smallest max_results X accepts on search (mentions and timelines take 5): less left = budget reached.
+MIN_PAGE_SIZE = 10
 READ_CREDENTIALS = ["X_BEARER_TOKEN"]
 WRITE_CREDENTIALS = list(platforms.SPECS["x"].write_credentials)
 SNOWFLAKE_EPOCH_MS = 1_288_834_974_657
@@ -306,26 +308,52 @@ class XCollector:
     include_own: bool = False
     max_pages: int = 10
     clock: Callable[[], float] = time.time
+    #: posts read per calendar month (UTC); None: no budget.
+    monthly_read_budget: int | None = None
     platform: str = field(default="x", init=False)
     _account: Mapping[str, Any] | None = field(default=None, init=False, repr=False)
+    _reads: int = field(default=0, init=False, repr=False)
+    _budget_hit: bool = field(default=False, init=False, repr=False)
 
     def collect(self, cursor: str | None) -> CollectResult:
+        """Rows newer than the cursor. The cursor also counts this month's reads ({"reads": {month, count}}):
+        with a budget, no page is fetched that could pass it, and the run's state is "budget reached"."""
         state = decode_cursor(cursor, SEARCH)
         skipped: Counter[str] = Counter()
         retrieved_at = datetime.fromtimestamp(self.clock(), UTC)
+        month = retrieved_at.strftime("%Y-%m")
+        counted = state.get("reads") if isinstance(state.get("reads"), dict) else {}
+        self._reads = int(counted.get("count") or 0) if counted.get("month") == month else 0
+        self._budget_hit = False
         rows: list[dict[str, Any]] = []
         try:
             for stream in self.streams():
+                if self._budget_hit:
+                    break
                 found, state[stream.name] = self._run(stream, window_of(state, stream.name), skipped, retrieved_at)
                 rows += found
         except CollectorError:
             raise
         except (tweepy.TweepyException, requests.RequestException) as exc:
             raise translate(exc, self.clock) from exc
+        if self.monthly_read_budget is not None:  # counted where a budget is set (the Sources page shows it)
+            state["reads"] = {"month": month, "count": self._reads}
         frame = pd.DataFrame(rows)
         if len(frame):
             frame = frame.drop_duplicates("post_id", keep="first")  # the same post found by two streams
-        return CollectResult(conform(frame, skipped), encode_cursor(state), skipped)
+        if self._budget_hit:
+            log.warning(
+                "%s: monthly read budget reached (%d of %d)", self.source, self._reads, self.monthly_read_budget
+            )
+        state_note = "budget reached" if self._budget_hit else None
+        return CollectResult(conform(frame, skipped), encode_cursor(state), skipped, state=state_note)
+
+    def _page_size(self) -> int | None:
+        """max_results for the next stream: 100, or what is left of the budget; None when too little is left."""
+        if self.monthly_read_budget is None:
+            return PAGE_SIZE
+        left = self.monthly_read_budget - self._reads
+        return min(PAGE_SIZE, left) if left >= MIN_PAGE_SIZE else None
 
     def account(self) -> Mapping[str, Any]:
         """The brand account ({id, username, name, public_metrics}); looked up once per collector."""
@@ -397,6 +425,11 @@ class XCollector:
         """Fetch one stream's pages above its window (capped), map them, and say where it now stands."""
         window = self._usable(stream, window)
         kwargs = dict(stream.kwargs)
+        size = self._page_size()
+        if size is None:
+            self._budget_hit = True
+            return [], window
+        kwargs["max_results"] = size
         if window.get("since"):
             kwargs["since_id"] = window["since"]
         if window.get("resume"):
@@ -415,7 +448,15 @@ class XCollector:
         ids: list[int] = []
         guard = LoopGuard()
         exhausted = False
-        for page in tweepy.Paginator(stream.method, *stream.args, limit=self.max_pages, **kwargs):
+        pages = iter(tweepy.Paginator(stream.method, *stream.args, limit=self.max_pages, **kwargs))
+        while True:
+            if self.monthly_read_budget is not None and self._reads + size > self.monthly_read_budget:
+                self._budget_hit = True  # the next page could pass the budget: not fetched
+                break
+            page = next(pages, None)
+            if page is None:
+                break
+            self._reads += len(page_ids(page))
             rows += map_page(page, ctx, skipped)
             ids += page_ids(page)
             token = next_token(page)
@@ -474,6 +515,7 @@ def from_source(source: Source, config: Config, clock: Callable[[], float] = tim
         include_own=include_own,
         max_pages=source.max_pages,
         clock=clock,
+        monthly_read_budget=source.options.get("monthly_read_budget"),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pipeline.streams import live_arguments, live_status
 from ui import context, filters, tables
 
 ctx = context.load()
@@ -88,3 +89,46 @@ st.dataframe(
 never = status[status["last_started_at"].isna()]
 if len(never):
     st.caption(f"{len(never)} source(s) never ran yet: their next run is when a scheduler starts.")
+
+# --- live streams and the X read budget (pipeline/streams.py, collectors/x.py) ----------------------
+live = context.read(ctx.engine, live_status, context.versions(ctx), *live_arguments(ctx.config))
+streamed = live[live["stream"].notna()]
+if len(streamed):
+    st.subheader("Live streams")
+    st.caption(
+        "Streamed by `python cli.py schedule` (one thread per source, reconnecting by itself). Rates are over "
+        "the last batch; lag is how far the newest event saved is behind now."
+    )
+    st.dataframe(
+        streamed.drop(columns=["reads_this_month", "read_budget", "estimated_spend"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "source": st.column_config.TextColumn("Source"),
+            "stream": st.column_config.TextColumn("Stream"),
+            "stream_status": st.column_config.TextColumn("State"),
+            "connected_since": st.column_config.DatetimeColumn("Connected since (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+            "events_per_min": st.column_config.NumberColumn("Events / min", format="%.0f"),
+            "kept_per_min": st.column_config.NumberColumn("Kept / min", format="%.1f"),
+            "lag_seconds": st.column_config.NumberColumn("Lag (s)", format="%.1f"),
+            "stream_error": st.column_config.TextColumn("Last error", width="large"),
+        },
+    )
+budgeted = live[live["read_budget"].notna()]
+if len(budgeted):
+    st.subheader("X read budget (this calendar month, UTC)")
+    st.caption(
+        f"Estimated at ${ctx.config.x.price_per_post:g} a post read (`[x] price_per_post`). A source stops "
+        "fetching before a page could pass its `monthly_read_budget` and resumes next month."
+    )
+    st.dataframe(
+        budgeted[["source", "reads_this_month", "read_budget", "estimated_spend"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "source": st.column_config.TextColumn("Source"),
+            "reads_this_month": st.column_config.NumberColumn("Posts read", format="localized"),
+            "read_budget": st.column_config.NumberColumn("Budget", format="localized"),
+            "estimated_spend": st.column_config.NumberColumn("Estimated spend ($)", format="%.2f"),
+        },
+    )

@@ -63,6 +63,7 @@ def ingest(
     run_id: int | None = None,
     skipped: Counter[str] | None = None,
     chunk_rows: int = 200_000,
+    status: str = "ok",
 ) -> IngestResult:
     """Store `frame` (any collector's output) with its cursor and run row, in one transaction.
 
@@ -105,7 +106,7 @@ def ingest(
             writer.finish_run(
                 conn,
                 run_id,
-                status="ok",
+                status=status,
                 fetched=result.fetched,
                 new=result.new,
                 skipped=sum(skipped.values()),

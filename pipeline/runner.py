@@ -133,6 +133,7 @@ def _run_locked(
             cursor=result.cursor,
             run_id=run_id,
             skipped=result.skipped,
+            status=getattr(result, "state", None) or "ok",  # "budget reached" (X) is a state, not an error
         )
         return RunSummary(source.name, "ok", stored.fetched, stored.new, sum(stored.skipped.values()), result.cursor)
     except RunInterrupted as exc:

@@ -394,6 +394,13 @@ def serve(
     stop, force = threading.Event(), threading.Event()
     owner = owner or default_owner("scheduler")
     scheduler, jobs = build_scheduler(engine, config, stop, owner=owner, reports=reports, cap=cap)
+    # --- streams (pipeline/streams.py): a thread per streamed source, stopped by the same signal ---
+    from pipeline.streams import StreamSupervisor, polls
+
+    for job in [j for j in jobs if not polls(j.source)]:  # Jetstream replays from its cursor: no polling
+        scheduler.remove_job(f"source:{job.source.name}")
+        jobs.remove(job)
+    streams = StreamSupervisor(engine, config, stop, owner).start()
 
     def on_signal(signum: int, _frame: Any) -> None:
         if stop.is_set():
@@ -410,6 +417,8 @@ def serve(
                 target=ReportJob(engine, config), kwargs={"only_if_missing": True}, name="report-catch-up", daemon=True
             ).start()
         scheduler.start()  # blocks until a signal shuts it down
+        for name in streams.join(grace + 5.0):  # each saves its last batch on the way out
+            log.warning("stream %s did not stop in time", name)
         deadline = time.monotonic() + grace
         while any(j.running.is_set() for j in jobs) and time.monotonic() < deadline and not force.is_set():
             time.sleep(0.05)

@@ -261,7 +261,7 @@ def test_new_tables_have_defaults_and_load(tmp_path):
         ("[scheduler]\ncheck = 1", "scheduler.check: unknown key (allowed: alert_every)"),
         (
             "[alerts_settings]\nx = 1",
-            "alerts_settings: unknown top-level key (allowed: alerts, auth, brands, dashboard, reports, scheduler, sources)",
+            "alerts_settings: unknown top-level key (allowed: alerts, auth, brands, dashboard, reports, scheduler, sources, x)",
         ),
     ],
 )
