@@ -38,11 +38,13 @@ class MissingCredentials(FatalError):
 
 @dataclass
 class CollectResult:
-    """What one `collect` call returns: rows, the cursor to save with them, skipped rows by reason."""
+    """What one `collect` call returns: rows, the cursor to save with them, skipped rows by reason,
+    and the ids of stored posts the platform now reports deleted or removed (store.privacy.mark_deleted)."""
 
     frame: pd.DataFrame
     cursor: str | None
     skipped: Counter[str] = field(default_factory=Counter)
+    deleted: list[str] = field(default_factory=list)
 
 
 class Collector(Protocol):

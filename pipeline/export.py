@@ -33,6 +33,7 @@ from sqlalchemy import Engine, func, select
 
 from analysis import reports
 from config import Config
+from store import privacy
 from store.schema import mention_state, mentions
 
 #: a text cell starting with one of these is prefixed with NEUTRALISER (OWASP CSV injection).
@@ -117,6 +118,8 @@ def _build(
         rows = rows[rows["brand"] == brand].reset_index(drop=True)
         summary = summary[summary["brand"] == brand].reset_index(drop=True)
     frame = reports.mentions_frame(rows, config.brands, now)
+    if config.reports.pseudonymise_authors:
+        frame = pseudonymise(engine, frame, f"{label}:{brand or ''}")
     missing = reports.no_engagement_data(rows)
     notes = reports.notes_text(
         label,
@@ -131,6 +134,23 @@ def _build(
         left_out=left_out,
     )
     return frame, summary, notes, missing
+
+
+def pseudonymise(engine: Engine, frame: pd.DataFrame, report: str) -> pd.DataFrame:
+    """Handles replaced by "author-" and a short keyed hash: the same author has the same pseudonym
+    within one report (`report` names it), and a different one in another report."""
+    with engine.begin() as conn:
+        key = privacy.salt(conn)
+    out = frame.copy()
+    handles = out["author_handle"].astype(object)
+    out["author_handle"] = [
+        None
+        if not isinstance(h, str) or not h
+        else "author-" + privacy.keyed(key, f"report:{report}:{p}:{privacy.normal_author(h)}")[:10]
+        for p, h in zip(out["platform"], handles.where(handles.notna(), None), strict=True)
+    ]
+    out["author_handle"] = out["author_handle"].astype("string")
+    return out
 
 
 def week_frames(
