@@ -136,20 +136,45 @@ def _build(
     return frame, summary, notes, missing
 
 
+TOKEN = re.compile(r"[\w.\-]+")
+
+
 def pseudonymise(engine: Engine, frame: pd.DataFrame, report: str) -> pd.DataFrame:
-    """Handles replaced by "author-" and a short keyed hash: the same author has the same pseudonym
-    within one report (`report` names it), and a different one in another report."""
+    """Handles replaced by "author-" and a short keyed hash, in the author column and wherever the
+    report's handles appear in a URL or a text (@dana, bsky.app/profile/dana.bsky.social/...).
+
+    The same author (platform, handle) has the same pseudonym within one report (`report` names
+    it) and a different one in another report.
+    """
     with engine.begin() as conn:
         key = privacy.salt(conn)
     out = frame.copy()
-    handles = out["author_handle"].astype(object)
-    out["author_handle"] = [
-        None
-        if not isinstance(h, str) or not h
-        else "author-" + privacy.keyed(key, f"report:{report}:{p}:{privacy.normal_author(h)}")[:10]
-        for p, h in zip(out["platform"], handles.where(handles.notna(), None), strict=True)
-    ]
-    out["author_handle"] = out["author_handle"].astype("string")
+    handles = out["author_handle"].astype(object).where(out["author_handle"].notna(), None)
+
+    def alias(platform: str, handle: str) -> str:
+        return "author-" + privacy.keyed(key, f"report:{report}:{platform}:{privacy.normal_author(handle)}")[:10]
+
+    names = {
+        privacy.normal_author(h): alias(p, h)
+        for p, h in zip(out["platform"], handles, strict=True)
+        if isinstance(h, str) and privacy.normal_author(h)
+    }
+    out["author_handle"] = pd.Series(
+        [alias(p, h) if isinstance(h, str) and h else None for p, h in zip(out["platform"], handles, strict=True)],
+        index=out.index,
+        dtype="string",
+    )
+
+    def swap(match: re.Match[str]) -> str:
+        token = match.group(0)
+        for candidate in (token, token.rstrip(".")):
+            if (alias_ := names.get(candidate.casefold())) is not None:
+                return alias_ + token[len(candidate) :]
+        return token
+
+    for column in ("url", "text"):
+        values = out[column]
+        out[column] = values.map(lambda v: TOKEN.sub(swap, v) if isinstance(v, str) else v).astype(values.dtype)
     return out
 
 

@@ -203,6 +203,28 @@ def _personal_rows(conn: Connection, mention_ids: Sequence[int]) -> list[dict[st
     return found
 
 
+def _rename_references(conn: Connection, key: bytes, rows: list[dict[str, Any]], *, threads: bool) -> None:
+    """Other mentions answering (parent_id) or, with `threads`, sitting under (thread_id) an erased
+    post name it by its hashed id too (a Bluesky post id holds its author's DID)."""
+    by_platform: dict[str, list[str]] = {}
+    for r in rows:
+        if r["post_id"] and not r["post_id"].startswith(ERASED_PREFIX):
+            by_platform.setdefault(r["platform"], []).append(r["post_id"])
+    m = mentions
+    for platform, ids in by_platform.items():
+        for column in ("parent_id", "thread_id") if threads else ("parent_id",):
+            for chunk in chunks(ids):
+                found = {r[0] for r in conn.execute(
+                    select(m.c[column]).where(m.c.platform == platform, m.c[column].in_(chunk)).distinct()
+                )}  # fmt: skip
+                for old in found:
+                    conn.execute(
+                        update(m)
+                        .where(m.c.platform == platform, m.c[column] == old)
+                        .values({column: erased_id(key, platform, old)})
+                    )
+
+
 def erase(conn: Connection, mention_ids: Sequence[int], reason: str, now: datetime) -> int:
     """Erase the personal content of these mentions (those not erased yet); returns how many were erased.
 
@@ -240,6 +262,7 @@ def erase(conn: Connection, mention_ids: Sequence[int], reason: str, now: dateti
         ],
     )
     conn.execute(insert(mention_privacy), [{"mention_id": r["id"], "erased_at": now, "reason": reason} for r in rows])
+    _rename_references(conn, key, rows, threads=reason != "retention")
     by_id = {r["id"]: r for r in rows}
     ids = list(by_id)
     for chunk in chunks(ids):
