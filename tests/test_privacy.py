@@ -8,6 +8,7 @@ import dataclasses
 import json
 from collections import Counter
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -25,7 +26,11 @@ from store import alerts, audit, queue, reader
 from store import privacy as store_privacy
 from store.accounts import Account
 from store.schema import audit_log, mention_privacy, mention_state, mentions, metadata, suppressed_authors
+from tests import test_app_support as support
 from tests.conftest import FIXED_NOW
+
+seeded_db = support.seeded_db
+store = support.store
 
 NOW = FIXED_NOW + timedelta(hours=1)
 ANN = Account("Ann", "responder")
@@ -434,3 +439,57 @@ def test_mention_state_of_others_is_untouched_by_forget(seeded: Engine) -> None:
         after = pd.DataFrame(conn.execute(select(mention_state).order_by(mention_state.c.mention_id)).all())
     changed = before.compare(after)
     assert set(changed.columns.get_level_values(0)) <= {"note"} and len(changed) == 2  # the two notes naming them
+
+
+# ---------------------------------------------------------------------------------------------- pages, command line
+
+
+def test_pages_show_nothing_of_a_forgotten_author(store: Any) -> None:
+    """The Reply queue (its first item's author) and the Engagement page (top authors) after forget."""
+    from tests.test_app_support import open_app, texts
+
+    at = open_app("queue")
+    mention_id = int(at.selectbox(key="queue_pick").value)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(mentions.c.platform, mentions.c.author_handle).where(mentions.c.id == mention_id)).one()  # fmt: skip
+    assert row.author_handle in texts(at)
+    privacy.forget(store.engine, row.platform, row.author_handle, actor="cli:test")
+    for page in ("queue", "engagement"):
+        shown = open_app(page)
+        assert not shown.exception, [e.value for e in shown.exception]
+        assert row.author_handle.casefold() not in texts(shown).casefold(), page
+
+
+def test_forget_asks_first_and_author_data_writes_json(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from store.engine import make_engine
+
+    root = Path(__file__).resolve().parents[1]
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = make_engine(url)
+    with_person(engine)
+    engine.dispose()
+    env = {k: v for k, v in os.environ.items() if k != "MONITOR_CONFIG"} | {
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(root),
+    }
+
+    def cli(*args: str, answer: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(root / "cli.py"), *args], input=answer, capture_output=True,
+                              text=True, env=env, cwd=tmp_path, timeout=300)  # fmt: skip
+
+    asked = cli("forget", "--platform", "bluesky", "--author", HANDLE, answer="n\n")
+    assert asked.returncode == 1 and "2 stored mention(s)" in asked.stdout and "nothing changed" in asked.stdout
+    out = tmp_path / "subject.json"
+    exported = cli("author-data", "--platform", "bluesky", "--author", HANDLE, "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert len(json.loads(out.read_text())["mentions"]) == 2
+    bad = cli("forget", "--platform", "myspace", "--author", HANDLE, "--yes")
+    assert bad.returncode == 2 and "unknown platform" in bad.stderr and "Traceback" not in bad.stderr
+    done = cli("forget", "--platform", "bluesky", "--author", HANDLE, answer="y\n")
+    assert done.returncode == 0 and "erased 2 mention(s)" in done.stdout
+    dry = cli("retention", "--dry-run")
+    assert dry.returncode == 0 and "every mention is kept" in dry.stdout
