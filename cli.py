@@ -513,6 +513,80 @@ def audit_command(
     typer.echo(f"{len(frame)} audit rows written to {out}", err=True)
 
 
+# ---------------------------------------------------------------------------------------------- privacy
+
+
+@app.command()
+@friendly
+def retention(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="count what would be erased; change nothing")] = False,
+) -> None:
+    """Erase the personal content (text, author, URL) of mentions older than their brand's retain_days.
+
+    Counts, charts and weekly figures stay as they were. Prints what was erased per brand.
+    """
+    from pipeline.retention import apply_retention
+
+    config, engine = context()
+    result = apply_retention(engine, config, dry_run=dry_run, actor=cli_actor())
+    for line in result.lines():
+        typer.echo(line)
+
+
+PlatformOption = Annotated[str, typer.Option("--platform", help="the platform, e.g. reddit, mastodon, bluesky")]
+AuthorOption = Annotated[str, typer.Option("--author", help="the author's handle or id as stored (with or without @)")]
+
+
+@app.command()
+@friendly
+def forget(
+    platform: PlatformOption,
+    author: AuthorOption,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Forget a person: erase their mentions (text, names, URL), clean notes, audit rows and alerts of
+    their names, and never store their posts again. Counts stay."""
+    from pipeline import privacy
+
+    _, engine = context()
+    try:
+        count = privacy.count_author(engine, platform, author)
+    except ValueError as exc:
+        fail(str(exc))
+    name = platform.strip().lower()
+    if not yes:
+        typer.echo(f"{count} stored mention(s) by {author} on {name} would be erased, notes and the audit trail "
+                   "cleaned of their names, and their future posts not stored.")  # fmt: skip
+        if not typer.confirm("Forget this author?", default=False):
+            typer.echo("nothing changed")
+            raise typer.Exit(1)
+    result = privacy.forget(engine, platform, author, actor=cli_actor())
+    typer.echo(result.line())
+
+
+@app.command("author-data")
+@friendly
+def author_data_command(
+    platform: PlatformOption,
+    author: AuthorOption,
+    out: Annotated[Path, typer.Option("--out", help="the JSON file to write")],
+) -> None:
+    """Export what the store holds about an author (mentions, notes naming them, queue history) as JSON."""
+    from pipeline import privacy
+
+    _, engine = context()
+    try:
+        data = privacy.author_data(engine, platform, author, actor=cli_actor())
+    except ValueError as exc:
+        fail(str(exc))
+    try:
+        privacy.write_author_data(data, out)
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    typer.echo(f"{len(data['mentions'])} mention(s), {len(data['notes_naming_them'])} note(s), "
+               f"{len(data['queue_history'])} queue event(s) written to {out}")  # fmt: skip
+
+
 def first_start_admin(engine: Any) -> None:
     """On a store with no account: create `admin` with a random password and print it, once, here."""
     from store import accounts

@@ -435,6 +435,8 @@ class Reports(Table):
     time: Annotated[str, checked(_clock_time)] = "08:00"
     timezone: Annotated[str, checked(_zone_name)] = "UTC"
     dir: Annotated[str, checked(text())] = "data/reports"
+    #: write "author-<keyed hash>" instead of handles in mentions.csv (stable within a report).
+    pseudonymise_authors: Flag = False
 
 
 class Auth(Table):

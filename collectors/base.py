@@ -38,13 +38,16 @@ class MissingCredentials(FatalError):
 
 @dataclass
 class CollectResult:
-    """What one `collect` call returns: rows, the cursor to save with them, skipped rows by reason."""
+    """What one `collect` call returns: rows, the cursor to save with them, skipped rows by reason,
+    and the ids of stored posts the platform now reports deleted or removed (store.privacy.mark_deleted)."""
 
     frame: pd.DataFrame
     cursor: str | None
     skipped: Counter[str] = field(default_factory=Counter)
     #: the run's state when it is not plain "ok" but no error either (X: "budget reached").
     state: str | None = None
+    #: post ids the platform says were deleted or removed (their stored text is erased).
+    deleted: list[str] = field(default_factory=list)
 
 
 class Collector(Protocol):

@@ -50,6 +50,7 @@ THREAD_DAYS = 7
 DEFAULT_THREADS = 5
 SITE = "https://www.reddit.com"
 GONE = {"[deleted]", "[removed]"}
+DELETED = "deleted or removed"
 #: Reddit API error types that mean the target is gone or closed: retrying will not help.
 CLOSED = {
     "DELETED_COMMENT": "the comment was deleted",
@@ -143,9 +144,9 @@ def map_thing(thing: Any, ctx: MapContext) -> dict[str, Any] | str:
         kind, parent, thread = "comment", _str(data.get("parent_id")), _thread_of(data)
         replies, reposts = None, None
         if text in GONE:
-            return "deleted or removed"
+            return DELETED
     if author is None and (text is None or name.startswith("t3_") and _str(data.get("selftext")) in GONE):
-        return "deleted or removed"
+        return DELETED
     created = created_utc(thing)
     if created is None:
         return "missing created_at"
@@ -177,12 +178,17 @@ def map_thing(thing: Any, ctx: MapContext) -> dict[str, Any] | str:
     }
 
 
-def map_things(things: list[Any], ctx: MapContext, skipped: Counter[str]) -> list[dict[str, Any]]:
+def map_things(
+    things: list[Any], ctx: MapContext, skipped: Counter[str], deleted: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Rows for `things`; the ids of items Reddit shows as [deleted]/[removed] go to `deleted`."""
     rows: list[dict[str, Any]] = []
     for thing in things:
         row = map_thing(thing, ctx)
         if isinstance(row, str):
             skipped[row] += 1
+            if row == DELETED and deleted is not None and (name := fullname(thing)):
+                deleted.append(name)
         else:
             rows.append(row)
     return rows
@@ -290,13 +296,16 @@ class RedditCollector:
         skipped: Counter[str] = Counter()
         retrieved_at = datetime.fromtimestamp(self.clock(), UTC)
         rows: list[dict[str, Any]] = []
+        deleted: list[str] = []
         try:
             for listing in self.listings():
                 ctx = MapContext(self.brand, listing.matched, self.source, retrieved_at, self.handle)
                 things, state[listing.name] = self.fetch_listing(listing, window_of(state, listing.name))
-                rows += map_things(things, ctx, skipped)
+                rows += map_things(things, ctx, skipped, deleted)
             if self.thread_limit:
-                found, state["threads"] = self._threads(window_of(state, "threads"), rows, retrieved_at, skipped)
+                found, state["threads"] = self._threads(
+                    window_of(state, "threads"), rows, retrieved_at, skipped, deleted
+                )
                 rows += found
         except CollectorError:
             raise
@@ -305,7 +314,7 @@ class RedditCollector:
         frame = pd.DataFrame(rows)
         if len(frame):
             frame = frame.drop_duplicates("post_id", keep="first")  # the same item found by two listings
-        return CollectResult(conform(frame, skipped), encode_cursor(state), skipped)
+        return CollectResult(conform(frame, skipped), encode_cursor(state), skipped, deleted=deleted)
 
     def listings(self) -> list[Listing]:
         """The newest-first listings this source reads, in order."""
@@ -355,9 +364,15 @@ class RedditCollector:
         return things, advance_window(window, top, bottom, exhausted)
 
     def _threads(
-        self, active: dict[str, Any], rows: list[dict[str, Any]], retrieved_at: datetime, skipped: Counter[str]
+        self,
+        active: dict[str, Any],
+        rows: list[dict[str, Any]],
+        retrieved_at: datetime,
+        skipped: Counter[str],
+        deleted: list[str] | None = None,
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        """Revisit the conversations around the brand's recent comments and posts (bounded)."""
+        """Revisit the conversations around the brand's recent comments and posts (bounded); a
+        conversation answering 404 was deleted at the source and its item goes to `deleted`."""
         threads = {k: v for k, v in active.items() if isinstance(v, dict) and isinstance(v.get("t"), int | float)}
         for row in rows:
             if row["is_own"] and row["created_at"] is not None:
@@ -369,10 +384,12 @@ class RedditCollector:
         found: list[dict[str, Any]] = []
         for name in list(keep):
             try:
-                found += map_things(self._conversation(name, threads[name].get("thread")), ctx, skipped)
-            except (prawcore.Forbidden, prawcore.NotFound, praw.exceptions.ClientException):
+                found += map_things(self._conversation(name, threads[name].get("thread")), ctx, skipped, deleted)
+            except (prawcore.Forbidden, prawcore.NotFound, praw.exceptions.ClientException) as exc:
                 skipped["conversation gone"] += 1
                 keep.remove(name)
+                if isinstance(exc, prawcore.NotFound) and deleted is not None:
+                    deleted.append(name)
         return found, {k: threads[k] for k in keep}
 
     def _conversation(self, name: str, thread: str | None) -> list[Any]:

@@ -33,6 +33,7 @@ from sqlalchemy import Engine, func, select
 
 from analysis import reports
 from config import Config
+from store import privacy
 from store.schema import mention_state, mentions
 
 #: a text cell starting with one of these is prefixed with NEUTRALISER (OWASP CSV injection).
@@ -100,7 +101,7 @@ def unconfigured_brands(engine: Engine, config: Config, start: datetime, end: da
         .order_by(m.c.brand)
     )
     with engine.connect() as conn:
-        return {str(name): int(count) for name, count in conn.execute(query).tuples()}
+        return {str(row[0]): int(row[1]) for row in conn.execute(query)}
 
 
 def _build(
@@ -117,6 +118,8 @@ def _build(
         rows = rows[rows["brand"] == brand].reset_index(drop=True)
         summary = summary[summary["brand"] == brand].reset_index(drop=True)
     frame = reports.mentions_frame(rows, config.brands, now)
+    if config.reports.pseudonymise_authors:
+        frame = pseudonymise(engine, frame, f"{label}:{brand or ''}")
     missing = reports.no_engagement_data(rows)
     notes = reports.notes_text(
         label,
@@ -132,6 +135,48 @@ def _build(
         business_hours=reports.business_hours([b for b in config.brands if brand is None or b.name == brand]),
     )
     return frame, summary, notes, missing
+
+
+TOKEN = re.compile(r"[\w.\-]+")
+
+
+def pseudonymise(engine: Engine, frame: pd.DataFrame, report: str) -> pd.DataFrame:
+    """Handles replaced by "author-" and a short keyed hash, in the author column and wherever the
+    report's handles appear in a URL or a text (@dana, bsky.app/profile/dana.bsky.social/...).
+
+    The same author (platform, handle) has the same pseudonym within one report (`report` names
+    it) and a different one in another report.
+    """
+    with engine.begin() as conn:
+        key = privacy.salt(conn)
+    out = frame.copy()
+    handles = out["author_handle"].astype(object).where(out["author_handle"].notna(), None)
+
+    def alias(platform: str, handle: str) -> str:
+        return "author-" + privacy.keyed(key, f"report:{report}:{platform}:{privacy.normal_author(handle)}")[:10]
+
+    names = {
+        privacy.normal_author(h): alias(p, h)
+        for p, h in zip(out["platform"], handles, strict=True)
+        if isinstance(h, str) and privacy.normal_author(h)
+    }
+    out["author_handle"] = pd.Series(
+        [alias(p, h) if isinstance(h, str) and h else None for p, h in zip(out["platform"], handles, strict=True)],
+        index=out.index,
+        dtype="string",
+    )
+
+    def swap(match: re.Match[str]) -> str:
+        token = match.group(0)
+        for candidate in (token, token.rstrip(".")):
+            if (alias_ := names.get(candidate.casefold())) is not None:
+                return alias_ + token[len(candidate) :]
+        return token
+
+    for column in ("url", "text"):
+        values = out[column]
+        out[column] = values.map(lambda v: TOKEN.sub(swap, v) if isinstance(v, str) else v).astype(values.dtype)
+    return out
 
 
 def week_frames(

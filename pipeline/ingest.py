@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from analysis import flags, sentiment
 from config import Brand
 from frame import conform
-from store import writer
+from store import privacy, writer
 
 
 @dataclass
@@ -75,6 +75,7 @@ def ingest(
     rows = conform(frame, skipped)
     result = IngestResult(fetched=len(rows), new=0, updated=0, replies_linked=0, skipped=skipped)
     with engine.begin() as conn:
+        rows = privacy.drop_blocked(conn, rows, skipped)  # forgotten authors, posts erased earlier
         started_empty = writer.store_is_empty(conn)
         new_keys: set[tuple[str, str]] = set()
         for start in range(0, len(rows), chunk_rows):

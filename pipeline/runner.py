@@ -20,7 +20,7 @@ from collectors.base import CollectorError, FatalError, MissingCredentials, Retr
 from config import Config, Source
 from pipeline import sources as collector_sources
 from pipeline.ingest import ingest
-from store import writer
+from store import privacy, writer
 from store.locks import Lease
 from store.schema import cursors, runs
 
@@ -94,6 +94,19 @@ def collect_with_retries(collector, cursor: str | None, sleep: Callable[[float],
     raise AssertionError("unreachable")
 
 
+def apply_deletions(engine: Engine, platform: str, post_ids: list[str]) -> int:
+    """Erase and mark deleted the stored posts a collector saw deleted at the source; close their
+    open queue items (store.privacy.mark_deleted). Returns how many stored mentions were marked."""
+    if not post_ids:
+        return 0
+    with engine.begin() as conn:
+        marked = privacy.mark_deleted(conn, platform, post_ids, datetime.now(UTC))
+    if marked.erased or marked.closed:
+        log.info("%s: %d post(s) deleted at the source erased, %d queue item(s) closed", platform, marked.erased,
+                 marked.closed)  # fmt: skip
+    return marked.erased
+
+
 def run_source(
     engine: Engine,
     config: Config,
@@ -135,6 +148,7 @@ def _run_locked(
             skipped=result.skipped,
             status=getattr(result, "state", None) or "ok",  # "budget reached" (X) is a state, not an error
         )
+        apply_deletions(engine, source.platform, getattr(result, "deleted", None) or [])
         return RunSummary(source.name, "ok", stored.fetched, stored.new, sum(stored.skipped.values()), result.cursor)
     except RunInterrupted as exc:
         record_failure(engine, run_id, "error", f"interrupted: {exc}", cursor)

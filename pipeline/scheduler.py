@@ -310,6 +310,12 @@ def build_scheduler(
             max_instances=1,
             misfire_grace_time=6 * 3600,
         )
+    # --- privacy: retention once a day (brands with retain_days; see pipeline/retention.py) -----
+    if any(b.retain_days is not None for b in config.brands):
+        from pipeline.retention import RetentionJob
+
+        scheduler.add_job(RetentionJob(engine, config), CronTrigger(hour=3, minute=17, timezone=UTC), id="retention",
+                          name="retention", coalesce=True, max_instances=1, misfire_grace_time=12 * 3600)  # fmt: skip
     # --- alerts: after each collection run and every [scheduler] alert_every -------------------
     if config.alerts:
         from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED

@@ -8,7 +8,7 @@ it: Bluesky `stream = "jetstream"` (collectors/jetstream.py), Mastodon `stream =
   is stored, never from what was only in memory), then reads events;
 - batches what it keeps: a batch is written every `batch_seconds` or `batch_size` events,
   through pipeline.ingest (rows and cursor in one transaction: the existing path, scored and
-  flagged once); deletions of stored posts go through store.streamstate.erase_deleted first;
+  flagged once); deletions of stored posts go through store.privacy.mark_deleted first;
 - after each batch and on every connect / drop writes `stream_state` (connected since,
   events and kept posts per minute over the last batch, lag, last error) for the dashboard;
 - on a drop: the batch so far is saved, then it reconnects with a doubling wait (1 s up to
@@ -39,7 +39,7 @@ from frame import empty_frame
 from pipeline.ingest import ingest
 from pipeline.runner import load_cursor
 from redact import redact_text
-from store import streamstate
+from store import privacy, streamstate
 from store.locks import Lease, default_owner
 
 log = logging.getLogger(__name__)
@@ -188,9 +188,11 @@ class StreamRunner:
         kept = len(batch.rows)
         if batch.deleted:
             with self.engine.begin() as conn:
-                erased = streamstate.erase_deleted(conn, self.source.platform, batch.deleted)
-            if erased:
-                log.info("stream %s: %d stored post(s) deleted by their authors, erased", self.source.name, erased)
+                result = privacy.mark_deleted(conn, self.source.platform, sorted(batch.deleted), self.now())
+            if result.erased:
+                log.info(
+                    "stream %s: %d stored post(s) deleted by their authors, erased", self.source.name, result.erased
+                )
         cursor = self._cursor(batch.position)
         if batch.rows or cursor is not None:
             frame = pd.DataFrame(list(batch.rows.values())) if batch.rows else empty_frame()

@@ -4,6 +4,7 @@
 `mention_state` holds the people's work on a mention and is never written by a collector;
 `rollup_hourly` keeps per hour/brand/platform/kind sums so dashboards never scan every row.
 `accounts`, `sign_in_failures` and `audit_log` are the team's sign-in and its append-only audit trail.
+`mention_privacy` and `suppressed_authors` record erasures and forgotten authors (store/privacy.py).
 Changes go through an Alembic migration in store/migrations/versions.
 """
 
@@ -176,6 +177,27 @@ sign_in_failures = Table(
     Index("ix_sign_in_failures_user_at", "username", "at"),
 )
 
+# --- privacy (migration 0006) ------------------------------------------------------------------
+#: one row per mention whose personal content (text, author, URL) was erased: why and when.
+mention_privacy = Table(
+    "mention_privacy",
+    metadata,
+    Column("mention_id", ID, ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True),
+    Column("erased_at", UTC_DATETIME, nullable=False),
+    Column("reason", String(16), nullable=False),  # retention | forget | deleted
+    Column("deleted_at", UTC_DATETIME),  # when the platform told us the post was deleted
+)
+
+#: forgotten authors: HMAC-SHA256(store salt, platform + ":" + author id or handle); no name.
+suppressed_authors = Table(
+    "suppressed_authors",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("added_at", UTC_DATETIME, nullable=False),
+    Index("ix_suppressed_authors_platform", "platform"),
+)
+
 #: append-only: no code updates or deletes a row (triggers refuse it on SQLite and PostgreSQL).
 audit_log = Table(
     "audit_log",
@@ -188,6 +210,8 @@ audit_log = Table(
     Column("before", Text),  # JSON
     Column("after", Text),  # JSON
     Column("detail", Text),
+    #: set when a privacy request rewrote before/after/detail (the only UPDATE the triggers allow)
+    Column("redacted_at", UTC_DATETIME),
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_mention", "mention_id", "at"),
     Index("ix_audit_log_actor_at", "actor", "at"),

@@ -17,13 +17,12 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Float, Integer, String, Table, Text, select, update
+from sqlalchemy import Column, Connection, Float, Integer, String, Table, Text, select
 
 from store import writer
-from store.schema import UTC_DATETIME, cursors, mentions, metadata
+from store.schema import UTC_DATETIME, cursors, metadata
 
 #: what an erased post's text becomes.
-DELETED_TEXT = "[deleted by its author]"
 STATUSES = ("connecting", "connected", "reconnecting", "refused", "stopped")
 
 stream_state = Table(
@@ -55,42 +54,6 @@ def save_state(conn: Connection, source: str, platform: str, **values: Any) -> N
 def read_states(conn: Connection) -> dict[str, dict[str, Any]]:
     """source -> its stream row as a dict."""
     return {row.source: dict(row._mapping) for row in conn.execute(select(stream_state))}
-
-
-def erase_deleted(conn: Connection, platform: str, post_ids: Iterable[str]) -> int:
-    """Erase the text of stored posts their authors deleted, and mark them; returns rows changed.
-
-    The row stays (its id, time, brand and the team's work on it); text becomes DELETED_TEXT,
-    the author's display name and sentiment are dropped, and it no longer needs a reply. The
-    hours touched are re-rolled and the data version bumped, in the caller's transaction.
-    """
-    ids = sorted({str(p) for p in post_ids})
-    if not ids:
-        return 0
-    changed = 0
-    times: list[datetime] = []
-    for chunk in writer._chunks(ids, writer.KEY_CHUNK):
-        where = (mentions.c.platform == platform) & mentions.c.post_id.in_(chunk) & (mentions.c.text != DELETED_TEXT)
-        times += [r[0] for r in conn.execute(select(mentions.c.created_at).where(where))]
-        changed += conn.execute(
-            update(mentions)
-            .where(where)
-            .values(
-                text=DELETED_TEXT,
-                author_name=None,
-                sentiment=None,
-                sentiment_label="unscored",
-                needs_reply=False,
-                flag_signals="deleted",
-                priority_base=0,
-            )
-        ).rowcount
-    if changed:
-        import pandas as pd
-
-        writer.refresh_rollups(conn, writer.hour_ranges(pd.Series(pd.to_datetime(times, utc=True))))
-        writer.bump_data_version(conn)
-    return changed
 
 
 def month_key(moment: datetime) -> str:

@@ -1,0 +1,170 @@
+"""Forgetting a person and answering a subject access request (`cli.py forget`, `cli.py author-data`).
+
+`forget` first puts the author on the suppression list (so a collection running meanwhile
+stores nothing new of theirs), then removes their names and texts from every note, audit row
+and alert message, then erases their mentions in batches, each in one transaction; a run
+killed midway is simply run again. Counts, flags, sentiment and the queue's work on every
+mention stay. `author_data` gathers what the store holds about an author as JSON. Both are
+recorded in the audit trail with who ran them; the audit row names the author only by a hash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from frame import PLATFORMS
+from store import audit, privacy, writer
+from store.schema import audit_log, mention_state, mentions
+
+BATCH = 500
+
+
+def check_platform(platform: str) -> str:
+    name = platform.strip().lower()
+    if name not in PLATFORMS:
+        raise ValueError(f"unknown platform {platform!r}: use one of {', '.join(PLATFORMS)}")
+    return name
+
+
+def check_author(author: str) -> str:
+    if not privacy.normal_author(author or ""):
+        raise ValueError("--author is empty: give the author's handle or id as stored")
+    return author.strip()
+
+
+def _reference(engine: Engine, platform: str, author: str) -> str:
+    """How the audit trail names the author: a short keyed hash, never the handle."""
+    with engine.begin() as conn:
+        return privacy.author_hash(privacy.salt(conn), platform, author)[:12]
+
+
+def count_author(engine: Engine, platform: str, author: str) -> int:
+    """How many stored mentions `forget` would erase."""
+    with engine.connect() as conn:
+        return len(privacy.find_author(conn, check_platform(platform), check_author(author)).mention_ids)
+
+
+@dataclass
+class ForgetResult:
+    erased: int = 0
+    suppressed: int = 0
+    swept: dict[str, int] = field(default_factory=dict)
+    reference: str = ""
+
+    def line(self) -> str:
+        swept = ", ".join(f"{n} {k}" for k, n in self.swept.items())
+        return f"erased {self.erased} mention(s); cleaned {swept}; the author is on the suppression list"
+
+
+def forget(
+    engine: Engine,
+    platform: str,
+    author: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    batch: int = BATCH,
+    between_batches: Callable[[], None] | None = None,
+) -> ForgetResult:
+    """Erase every stored mention by `author` on `platform`, clean notes, audit rows and alerts of
+    their names and texts, and block them from being stored again. Safe to run again."""
+    platform, author = check_platform(platform), check_author(author)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    result = ForgetResult(reference=_reference(engine, platform, author))
+    with engine.begin() as conn:
+        found = privacy.find_author(conn, platform, author)
+        result.suppressed = privacy.suppress(conn, platform, [author, *found.author_ids, *found.handles], now)
+    with engine.begin() as conn:
+        result.swept = privacy.erase_everywhere(conn, platform, found.needles, now)
+    ids = found.mention_ids
+    for start in range(0, len(ids), batch):
+        with engine.begin() as conn:
+            result.erased += privacy.erase(conn, ids[start : start + batch], "forget", now)
+            writer.bump_data_version(conn)
+        if between_batches is not None:
+            between_batches()
+    with engine.begin() as conn:
+        privacy.bump_versions(conn)
+        detail = {"platform": platform, "author_ref": result.reference, "erased": result.erased, **result.swept}
+        audit.record(conn, actor=actor, action="forget", detail=json.dumps(detail, sort_keys=True), at=now)
+    return result
+
+
+def _jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = frame.astype(object).where(frame.notna(), None)
+    return [{k: _plain(v) for k, v in row.items()} for row in out.to_dict("records")]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | pd.Timestamp):
+        stamp = pd.Timestamp(value)
+        return (stamp.tz_localize(UTC) if stamp.tzinfo is None else stamp.tz_convert(UTC)).isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def author_data(engine: Engine, platform: str, author: str, *, actor: str, now: datetime | None = None) -> dict:
+    """What the store holds about an author: their mentions (with queue state), notes that name
+    them, and the audit history of their mentions. Audited (the author is named by a hash)."""
+    platform, author = check_platform(platform), check_author(author)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    reference = _reference(engine, platform, author)
+    m, s = mentions, mention_state
+    with engine.connect() as conn:
+        found = privacy.find_author(conn, platform, author)
+        columns = [c for c in m.columns] + [s.c[c] for c in ("status", "assignee", "note", "first_response_at",
+                                                               "responded_by", "updated_at", "updated_by")]  # fmt: skip
+        rows = []
+        for chunk in privacy.chunks(found.mention_ids):
+            rows += [dict(r) for r in conn.execute(
+                select(*columns).select_from(m.outerjoin(s, s.c.mention_id == m.c.id)).where(m.c.id.in_(chunk))
+            ).mappings()]  # fmt: skip
+        own = set(found.mention_ids)
+        words = privacy.Needles(words=found.needles.words).pattern()
+        notes = [
+            {"mention_id": int(r.mention_id), "note": r.note}
+            for r in conn.execute(select(s.c.mention_id, s.c.note).where(s.c.note.is_not(None)))
+            if int(r.mention_id) not in own and words is not None and words.search(r.note)
+        ]
+        a = audit_log
+        history = []
+        for chunk in privacy.chunks(found.mention_ids):
+            history += [dict(r) for r in conn.execute(
+                select(a.c.id, a.c.at, a.c.actor, a.c.action, a.c.mention_id, a.c.before, a.c.after, a.c.detail)
+                .where(a.c.mention_id.in_(chunk)).order_by(a.c.at, a.c.id)
+            ).mappings()]  # fmt: skip
+        suppressed = privacy.is_suppressed(conn, platform, author)
+    data = {
+        "platform": platform,
+        "author": author,
+        "generated_at": now.isoformat(),
+        "author_ids": sorted(found.author_ids),
+        "handles": sorted(found.handles),
+        "names": sorted(found.names),
+        "suppressed": suppressed,
+        "mentions": _jsonable(pd.DataFrame(rows)) if rows else [],
+        "notes_naming_them": notes,
+        "queue_history": _jsonable(pd.DataFrame(history)) if history else [],
+    }
+    with engine.begin() as conn:
+        detail = {"platform": platform, "author_ref": reference, "mentions": len(rows), "notes": len(notes)}
+        audit.record(conn, actor=actor, action="author_data", detail=json.dumps(detail, sort_keys=True), at=now)
+    return data
+
+
+def write_author_data(data: dict, out: Path) -> None:
+    """The JSON file (UTF-8, indented), written whole or not at all."""
+    temp = out.with_name(f".{out.name}.part")
+    temp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    temp.replace(out)

@@ -1,0 +1,593 @@
+"""Privacy in SQL: erasing a mention's personal content, forgotten authors, deletions at the source.
+
+Erasing a mention (`erase`) blanks its text and URL, clears author id, handle and name, and
+replaces its post, parent and thread ids with keyed hashes ("erased:..."; a Bluesky post id
+holds its author's DID), records why in `mention_privacy`, and removes the author's names and
+the text from the mention's notes and from its audit rows (`audit_log.redacted_at` marks a
+redacted row; the triggers allow no other UPDATE). Everything dashboards and reports count
+stays: the row, its platform, brand, kind, time, counts, sentiment, flags and queue state, so
+`rollup_hourly` needs no refresh and past figures do not move.
+
+`suppressed_authors` holds HMAC-SHA256 hashes (keyed by a random salt kept in `meta`) of a
+forgotten author's platform and id or handle: ingest drops their new posts (`drop_blocked`),
+and the list itself names nobody. Every function takes an open connection; the caller's
+transaction is the unit of work (pipeline/retention.py and pipeline/privacy.py batch them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from store import audit, writer
+from store.alerts import alert_events
+from store.queue import OPEN, _bump_queue_version
+from store.schema import audit_log, mention_privacy, mention_state, mentions, meta, suppressed_authors
+
+SALT_KEY = "privacy_salt"
+ERASED_PREFIX = "erased:"
+ERASED = "[erased]"
+REASONS = ("retention", "forget", "deleted")
+SYSTEM = "system"
+KEY_CHUNK = 400
+#: a literal (a text, a URL) shorter than this is not searched for in notes: too likely to hit other words.
+MIN_LITERAL = 12
+PERSONAL = ("text", "url", "author_id", "author_handle", "author_name")
+
+
+def _insert(conn: Connection):  # type: ignore[no-untyped-def]
+    return sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+
+
+def chunks(items: Sequence[Any], size: int = KEY_CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# ---------------------------------------------------------------------------------------------- keys
+
+
+def salt(conn: Connection) -> bytes:
+    """This store's random key for every privacy hash (made once, kept in `meta`)."""
+    stmt = _insert(conn)(meta).values(key=SALT_KEY, value=secrets.token_hex(32))
+    conn.execute(stmt.on_conflict_do_nothing(index_elements=[meta.c.key]))
+    return bytes.fromhex(conn.execute(select(meta.c.value).where(meta.c.key == SALT_KEY)).scalar_one())
+
+
+def normal_author(value: str) -> str:
+    """An author id or handle as hashed and compared: trimmed, without a leading @, case-folded."""
+    return value.strip().lstrip("@").strip().casefold()
+
+
+def keyed(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def author_hash(key: bytes, platform: str, author: str) -> str:
+    """The suppression-list entry for one author id or handle on one platform."""
+    return keyed(key, f"{platform}:{normal_author(author)}")
+
+
+def erased_id(key: bytes, platform: str, post_id: str | None) -> str | None:
+    """The stored stand-in for a post id once erased (stable, so threads keep together)."""
+    if post_id is None or post_id.startswith(ERASED_PREFIX):
+        return post_id
+    return ERASED_PREFIX + keyed(key, f"post:{platform}:{post_id}")[:40]
+
+
+# ---------------------------------------------------------------------------------------------- scrubbing
+
+
+@dataclass
+class Needles:
+    """What to remove from free text: names (matched as whole words, with or without @) and literals."""
+
+    words: set[str] = field(default_factory=set)
+    literals: set[str] = field(default_factory=set)
+
+    def add_row(self, row: Any) -> None:
+        for name in (row.get("author_handle"), row.get("author_name"), row.get("author_id")):
+            if isinstance(name, str) and len(normal_author(name)) >= 2:
+                self.words.add(name.strip().lstrip("@").strip())
+        for literal in (row.get("url"), row.get("text")):
+            if isinstance(literal, str) and len(literal.strip()) >= MIN_LITERAL:
+                self.literals.add(literal.strip())
+                flat = " ".join(literal.split())
+                self.literals.add(flat)
+                if len(flat) > 140:
+                    self.literals.add(flat[:139])  # alerts quote 139 characters and an ellipsis
+
+    def pattern(self) -> re.Pattern[str] | None:
+        parts = [re.escape(x) for x in sorted(self.literals, key=len, reverse=True)]
+        parts += [rf"(?<![\w@])@?{re.escape(w)}(?![\w])" for w in sorted(self.words, key=len, reverse=True)]
+        return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.literals)
+
+
+def scrub(text: str | None, pattern: re.Pattern[str] | None) -> str | None:
+    if text is None or pattern is None:
+        return text
+    return pattern.sub(ERASED, text)
+
+
+def scrub_json(text: str | None, pattern: re.Pattern[str] | None) -> str | None:
+    """Scrub every string inside a JSON document (kept as JSON); plain text is scrubbed as text."""
+    if text is None or pattern is None:
+        return text
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return scrub(text, pattern)
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            return pattern.sub(ERASED, item)
+        if isinstance(item, list):
+            return [walk(x) for x in item]
+        if isinstance(item, dict):
+            return {k: walk(v) for k, v in item.items()}
+        return item
+
+    cleaned = walk(value)
+    return text if cleaned == value else json.dumps(cleaned, sort_keys=True, ensure_ascii=False)
+
+
+def _redact_audit_rows(conn: Connection, rows: list[Any], pattern: re.Pattern[str] | None, now: datetime) -> int:
+    """Rewrite before/after/detail of these audit rows where they name the person; returns rows changed.
+
+    The one UPDATE of audit_log anywhere: the triggers allow it only with `redacted_at` set and
+    id, time, actor, action and mention unchanged (migration 0006).
+    """
+    changed = []
+    for row in rows:
+        new = {c: (scrub_json if c != "detail" else scrub)(row[c], pattern) for c in ("before", "after", "detail")}
+        if any(new[c] != row[c] for c in new):
+            changed.append({"b_id": row["id"], "b_before": new["before"], "b_after": new["after"],
+                            "b_detail": new["detail"], "b_now": now})  # fmt: skip
+    if changed:
+        a = audit_log
+        conn.execute(
+            update(a)
+            .where(a.c.id == bindparam("b_id"))
+            .values(
+                before=bindparam("b_before"),
+                after=bindparam("b_after"),
+                detail=bindparam("b_detail"),
+                redacted_at=bindparam("b_now"),
+            ),  # fmt: skip
+            changed,
+        )
+    return len(changed)
+
+
+def _scrub_notes(conn: Connection, rows: list[Any], pattern: re.Pattern[str] | None) -> int:
+    changed = [
+        {"b_id": r["mention_id"], "b_note": new} for r in rows if (new := scrub(r["note"], pattern)) != r["note"]
+    ]
+    if changed:
+        s = mention_state
+        conn.execute(update(s).where(s.c.mention_id == bindparam("b_id")).values(note=bindparam("b_note")), changed)
+    return len(changed)
+
+
+# ---------------------------------------------------------------------------------------------- erasing
+
+
+def _personal_rows(conn: Connection, mention_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The not yet erased mentions among `mention_ids`, with their personal fields."""
+    m, p = mentions, mention_privacy
+    columns = [m.c.id, m.c.platform, m.c.post_id, m.c.parent_id, m.c.thread_id, *(m.c[c] for c in PERSONAL)]
+    found: list[dict[str, Any]] = []
+    for chunk in chunks(list(mention_ids)):
+        query = (
+            select(*columns)
+            .select_from(m.outerjoin(p, p.c.mention_id == m.c.id))
+            .where(m.c.id.in_(chunk), p.c.mention_id.is_(None))
+        )
+        found += [dict(r) for r in conn.execute(query).mappings()]
+    return found
+
+
+def _rename_references(conn: Connection, key: bytes, rows: list[dict[str, Any]], *, threads: bool) -> None:
+    """Other mentions answering (parent_id) or, with `threads`, sitting under (thread_id) an erased
+    post name it by its hashed id too (a Bluesky post id holds its author's DID)."""
+    by_platform: dict[str, list[str]] = {}
+    for r in rows:
+        if r["post_id"] and not r["post_id"].startswith(ERASED_PREFIX):
+            by_platform.setdefault(r["platform"], []).append(r["post_id"])
+    m = mentions
+    for platform, ids in by_platform.items():
+        for column in ("parent_id", "thread_id") if threads else ("parent_id",):
+            for chunk in chunks(ids):
+                found = {r[0] for r in conn.execute(
+                    select(m.c[column]).where(m.c.platform == platform, m.c[column].in_(chunk)).distinct()
+                )}  # fmt: skip
+                for old in found:
+                    conn.execute(
+                        update(m)
+                        .where(m.c.platform == platform, m.c[column] == old)
+                        .values({column: erased_id(key, platform, old)})
+                    )
+
+
+def erase(conn: Connection, mention_ids: Sequence[int], reason: str, now: datetime) -> int:
+    """Erase the personal content of these mentions (those not erased yet); returns how many were erased.
+
+    Also removes the author's names and the text from the mentions' own notes and audit rows.
+    Counts, sentiment, flags and queue state stay. Run inside a transaction.
+    """
+    if reason not in REASONS:
+        raise ValueError(f"unknown erasure reason {reason!r}")
+    rows = _personal_rows(conn, mention_ids)
+    if not rows:
+        return 0
+    key = salt(conn)
+    m = mentions
+    conn.execute(
+        update(m)
+        .where(m.c.id == bindparam("b_id"))
+        .values(
+            text="",
+            url=None,
+            author_id=None,
+            author_handle=None,
+            author_name=None,
+            post_id=bindparam("b_post"),
+            parent_id=bindparam("b_parent"),
+            thread_id=bindparam("b_thread"),
+        ),
+        [
+            {
+                "b_id": r["id"],
+                "b_post": erased_id(key, r["platform"], r["post_id"]),
+                "b_parent": erased_id(key, r["platform"], r["parent_id"]),
+                "b_thread": erased_id(key, r["platform"], r["thread_id"]),
+            }
+            for r in rows
+        ],
+    )
+    conn.execute(insert(mention_privacy), [{"mention_id": r["id"], "erased_at": now, "reason": reason} for r in rows])
+    _rename_references(conn, key, rows, threads=reason != "retention")
+    by_id = {r["id"]: r for r in rows}
+    ids = list(by_id)
+    for chunk in chunks(ids):
+        notes = conn.execute(
+            select(mention_state.c.mention_id, mention_state.c.note).where(
+                mention_state.c.mention_id.in_(chunk), mention_state.c.note.is_not(None)
+            )
+        ).mappings()
+        for note in notes:
+            needles = Needles()
+            needles.add_row(by_id[note["mention_id"]])
+            _scrub_notes(conn, [note], needles.pattern())
+        trail = conn.execute(
+            select(audit_log.c.id, audit_log.c.mention_id, audit_log.c.before, audit_log.c.after, audit_log.c.detail)
+            .where(audit_log.c.mention_id.in_(chunk))
+        ).mappings()  # fmt: skip
+        for row in list(trail):
+            needles = Needles()
+            needles.add_row(by_id[row["mention_id"]])
+            _redact_audit_rows(conn, [row], needles.pattern(), now)
+    return len(rows)
+
+
+def erase_everywhere(
+    conn: Connection, platform: str, needles: Needles, now: datetime, page: int = 1000
+) -> dict[str, int]:
+    """Remove `needles` from others' mention texts, every note, audit row and alert message (a forget
+    request's sweep: a reply naming @someone keeps its words but not the name).
+
+    Idempotent: a second pass finds nothing left to change. Returns rows changed per table.
+    """
+    pattern = needles.pattern()
+    done = {"texts": 0, "notes": 0, "audit rows": 0, "alerts": 0}
+    if pattern is None:
+        return done
+    # a cheap SQL filter on the names first (texts are only searched in rows that name a word)
+    words = sorted({normal_author(w) for w in needles.words})
+    literals = sorted({x.casefold() for x in needles.literals})
+
+    def mentions_any(column: Any, names_only: bool = False) -> Any:
+        terms = [*words, *(() if names_only else (x[:60] for x in literals))]
+        return or_(*(func.lower(column).contains(t, autoescape=True) for t in terms))
+
+    # others' texts on the platform lose the person's names only (the same words may be another's post)
+    names = Needles(words=needles.words).pattern()
+    m = mentions
+    last = 0
+    while True:
+        rows = conn.execute(
+            select(m.c.id, m.c.text).where(m.c.platform == platform, m.c.id > last, mentions_any(m.c.text, True)).order_by(m.c.id).limit(page)
+        ).all() if words else []  # fmt: skip
+        if not rows:
+            break
+        changed = [{"b_id": r.id, "b_text": new} for r in rows if (new := scrub(r.text, names)) != r.text]
+        if changed:
+            conn.execute(update(m).where(m.c.id == bindparam("b_id")).values(text=bindparam("b_text")), changed)
+        done["texts"] += len(changed)
+        last = rows[-1].id
+    s = mention_state
+    notes = conn.execute(select(s.c.mention_id, s.c.note).where(s.c.note.is_not(None), mentions_any(s.c.note)))
+    done["notes"] = _scrub_notes(conn, [dict(r) for r in notes.mappings()], pattern)
+    a = audit_log
+    last = 0
+    while True:
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                select(a.c.id, a.c.before, a.c.after, a.c.detail)
+                .where(a.c.id > last, or_(mentions_any(a.c.detail), mentions_any(a.c.before), mentions_any(a.c.after)))
+                .order_by(a.c.id)
+                .limit(page)
+            ).mappings()
+        ]
+        if not rows:
+            break
+        done["audit rows"] += _redact_audit_rows(conn, rows, pattern, now)
+        last = rows[-1]["id"]
+    # alert messages are JSON (non-ASCII escaped), so they are read and scrubbed whole
+    e = alert_events
+    last = 0
+    while True:
+        rows = [dict(r) for r in conn.execute(select(e.c.id, e.c.payload).where(e.c.id > last).order_by(e.c.id).limit(page)).mappings()]  # fmt: skip
+        if not rows:
+            break
+        changed = [
+            {"b_id": r["id"], "b_payload": new}
+            for r in rows
+            if (new := scrub_json(r["payload"], pattern)) != r["payload"]
+        ]
+        if changed:
+            conn.execute(update(e).where(e.c.id == bindparam("b_id")).values(payload=bindparam("b_payload")), changed)
+        done["alerts"] += len(changed)
+        last = rows[-1]["id"]
+    return done
+
+
+# ---------------------------------------------------------------------------------------------- authors
+
+
+@dataclass
+class Author:
+    """What the store holds under one author on one platform: mention ids, their ids, handles and names."""
+
+    platform: str
+    mention_ids: list[int]
+    author_ids: set[str]
+    handles: set[str]
+    names: set[str]
+    needles: Needles
+
+
+def find_author(conn: Connection, platform: str, who: str) -> Author:
+    """Mentions by `who` (an author id or handle, any case, with or without @) on `platform`, not yet erased.
+
+    An author found by handle is also matched by their id (so a renamed account is found whole).
+    """
+    m = mentions
+    wanted = normal_author(who)
+    by_name = or_(func.lower(m.c.author_id) == wanted, func.lower(m.c.author_handle) == wanted)
+    ids = {r[0] for r in conn.execute(select(m.c.author_id).where(m.c.platform == platform, by_name)) if r[0]}
+    condition = or_(by_name, m.c.author_id.in_(sorted(ids))) if ids else by_name
+    rows = [
+        dict(r)
+        for r in conn.execute(
+            select(m.c.id, *(m.c[c] for c in PERSONAL)).where(m.c.platform == platform, condition).order_by(m.c.id)
+        ).mappings()
+    ]
+    needles = Needles()
+    needles.words.add(who.strip().lstrip("@").strip())
+    for row in rows:
+        needles.add_row(row)
+    return Author(
+        platform=platform,
+        mention_ids=[int(r["id"]) for r in rows],
+        author_ids={r["author_id"] for r in rows if r["author_id"]},
+        handles={r["author_handle"] for r in rows if r["author_handle"]} | {who.strip().lstrip("@")},
+        names={r["author_name"] for r in rows if r["author_name"]},
+        needles=needles,
+    )
+
+
+def suppress(conn: Connection, platform: str, authors: Iterable[str], now: datetime) -> int:
+    """Add these author ids and handles to the suppression list (as hashes); returns entries new."""
+    key = salt(conn)
+    hashes = sorted({author_hash(key, platform, a) for a in authors if a and normal_author(a)})
+    if not hashes:
+        return 0
+    stmt = _insert(conn)(suppressed_authors).on_conflict_do_nothing(index_elements=[suppressed_authors.c.key_hash])
+    stmt = stmt.returning(suppressed_authors.c.key_hash)
+    rows = [{"key_hash": h, "platform": platform, "added_at": now} for h in hashes]
+    return sum(len(conn.execute(stmt, [row]).all()) for row in rows)
+
+
+def is_suppressed(conn: Connection, platform: str, author: str) -> bool:
+    key = salt(conn)
+    found = select(suppressed_authors.c.key_hash).where(
+        suppressed_authors.c.key_hash == author_hash(key, platform, author)
+    )
+    return conn.execute(found).first() is not None
+
+
+def drop_blocked(conn: Connection, rows: pd.DataFrame, skipped: Counter[str]) -> pd.DataFrame:
+    """`rows` (conformed mention frame) without forgotten authors' posts and posts erased earlier.
+
+    One vectorised check per batch: a query for the batch's platforms' suppression hashes, then
+    one for stored erased ids; nothing is hashed when the lists are empty (the usual case).
+    """
+    if rows.empty:
+        return rows
+    platforms = sorted(set(rows["platform"].dropna()))
+    s = suppressed_authors
+    listed = {tuple(r) for r in conn.execute(select(s.c.platform, s.c.key_hash).where(s.c.platform.in_(platforms)))}
+    any_erased = conn.execute(select(mention_privacy.c.mention_id).limit(1)).first() is not None
+    if not listed and not any_erased:
+        return rows
+    key = salt(conn)
+    blocked = pd.Series(False, index=rows.index)
+    if listed:
+        listed_platforms = {p for p, _ in listed}
+        for column in ("author_id", "author_handle"):
+            values = rows[column]
+            hit = [
+                isinstance(v, str) and p in listed_platforms and (p, author_hash(key, p, v)) in listed
+                for p, v in zip(rows["platform"], values.astype(object).where(values.notna(), None), strict=True)
+            ]
+            blocked |= pd.Series(hit, index=rows.index)
+        if blocked.any():
+            skipped["author asked to be forgotten"] += int(blocked.sum())
+    if any_erased:
+        candidates = rows[~blocked]
+        hashed = [erased_id(key, p, i) for p, i in zip(candidates["platform"], candidates["post_id"], strict=True)]
+        stored = writer.existing_keys(conn, list(zip(candidates["platform"], hashed, strict=True)))
+        gone = pd.Series(
+            [(p, h) in stored for p, h in zip(candidates["platform"], hashed, strict=True)], index=candidates.index
+        )
+        if gone.any():
+            skipped["erased earlier (retention or deletion)"] += int(gone.sum())
+            blocked.loc[gone[gone].index] = True
+    return rows[~blocked]
+
+
+# ---------------------------------------------------------------------------------------------- deletions
+
+
+def _close_open_items(conn: Connection, mention_ids: Sequence[int], now: datetime, reason: str) -> int:
+    """Dismiss the open queue items among these mentions (actor "system"), audited; returns items closed."""
+    m, s = mentions, mention_state
+    closed = 0
+    for chunk in chunks(list(mention_ids)):
+        rows = conn.execute(
+            select(m.c.id, s.c.status, s.c.version, s.c.mention_id.label("has_state"))
+            .select_from(m.outerjoin(s, s.c.mention_id == m.c.id))
+            .where(
+                m.c.id.in_(chunk),
+                m.c.is_own.is_(False),
+                or_(s.c.status.in_(OPEN), and_(s.c.mention_id.is_(None), m.c.needs_reply.is_(True))),
+            )
+        ).all()
+        for row in rows:
+            stamp = {"status": "dismissed", "updated_at": now, "updated_by": SYSTEM}
+            if row.has_state is None:
+                conn.execute(insert(s).values(mention_id=row.id, version=1, **stamp))
+                before = {"status": "new", "version": 0}
+            else:
+                conn.execute(update(s).where(s.c.mention_id == row.id).values(**stamp, version=s.c.version + 1))
+                before = {"status": row.status, "version": int(row.version)}
+            after = {"status": "dismissed", "version": before["version"] + 1}
+            audit.record(conn, actor=SYSTEM, action="dismiss", mention_id=row.id, before=before, after=after,
+                         detail=reason, at=now)  # fmt: skip
+            closed += 1
+    if closed:
+        _bump_queue_version(conn)
+    return closed
+
+
+@dataclass
+class DeletedResult:
+    found: int = 0
+    erased: int = 0
+    closed: int = 0
+
+
+def mark_deleted(conn: Connection, platform: str, post_ids: Sequence[str], now: datetime) -> DeletedResult:
+    """The platform says these posts were deleted or removed: erase them, mark them deleted, and
+    close their open queue items ("deleted at source", actor "system"). Idempotent; run in a transaction.
+
+    Post ids are the platform's (as collected); posts not stored are ignored.
+    """
+    wanted = sorted({str(p) for p in post_ids if p})
+    result = DeletedResult()
+    if not wanted:
+        return result
+    key = salt(conn)
+    m, p = mentions, mention_privacy
+    lookup = wanted + [i for i in (erased_id(key, platform, x) for x in wanted) if i]
+    found: list[Any] = []
+    for chunk in chunks(lookup):
+        found += conn.execute(
+            select(m.c.id, p.c.deleted_at)
+            .select_from(m.outerjoin(p, p.c.mention_id == m.c.id))
+            .where(m.c.platform == platform, m.c.post_id.in_(chunk))
+        ).all()
+    fresh = [int(r.id) for r in found if r.deleted_at is None]
+    result.found = len(found)
+    if not fresh:
+        return result
+    result.erased = erase(conn, fresh, "deleted", now)
+    conn.execute(update(p).where(p.c.mention_id.in_(fresh), p.c.deleted_at.is_(None)).values(deleted_at=now))
+    result.closed = _close_open_items(conn, fresh, now, "deleted at source")
+    writer.bump_data_version(conn)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- retention
+
+
+def expired_ids(conn: Connection, brand: str, cutoff: datetime, limit: int) -> list[int]:
+    """Up to `limit` ids of `brand`'s mentions created before `cutoff` and not erased yet (oldest first)."""
+    m, p = mentions, mention_privacy
+    query = (
+        select(m.c.id)
+        .select_from(m.outerjoin(p, p.c.mention_id == m.c.id))
+        .where(m.c.brand == brand, m.c.created_at < cutoff, p.c.mention_id.is_(None))
+        .order_by(m.c.created_at, m.c.id)
+        .limit(limit)
+    )
+    return [int(r[0]) for r in conn.execute(query)]
+
+
+def expired_count(conn: Connection, brand: str, cutoff: datetime) -> int:
+    m, p = mentions, mention_privacy
+    query = (
+        select(func.count())
+        .select_from(m.outerjoin(p, p.c.mention_id == m.c.id))
+        .where(m.c.brand == brand, m.c.created_at < cutoff, p.c.mention_id.is_(None))
+    )
+    return int(conn.execute(query).scalar() or 0)
+
+
+def erase_old_alerts(conn: Connection, brand: str, cutoff: datetime) -> int:
+    """Blank the mention lines of `brand`'s alert messages fired before `cutoff` (titles stay)."""
+    e = alert_events
+    rows = conn.execute(
+        select(e.c.id, e.c.payload).where(e.c.brand == brand, e.c.fired_at < cutoff, e.c.payload.not_like('%"erased"%'))
+    ).all()
+    changed = []
+    for row in rows:
+        try:
+            payload = json.loads(row.payload)
+        except ValueError:
+            payload = {}
+        kept = {k: payload[k] for k in ("title",) if isinstance(payload, dict) and k in payload}
+        changed.append({"b_id": row.id, "b_payload": json.dumps({**kept, "body": ERASED, "erased": "retention"})})
+    if changed:
+        conn.execute(update(e).where(e.c.id == bindparam("b_id")).values(payload=bindparam("b_payload")), changed)
+    return len(changed)
+
+
+def erasure_counts(conn: Connection) -> dict[str, int]:
+    """Erased mentions by reason."""
+    p = mention_privacy
+    return {str(r[0]): int(r[1]) for r in conn.execute(select(p.c.reason, func.count()).group_by(p.c.reason))}
+
+
+def bump_versions(conn: Connection) -> None:
+    """Tell the dashboard's caches that mentions and the queue changed."""
+    writer.bump_data_version(conn)
+    _bump_queue_version(conn)
