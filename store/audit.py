@@ -43,6 +43,9 @@ ACTIONS: tuple[str, ...] = (
     "user_reset_password",
     "alert_test_sent",
     "alert_test_failed",
+    "saved_reply_add",
+    "saved_reply_edit",
+    "saved_reply_delete",
 )
 
 
