@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.formulas import FORMULAS
 from store import accounts, queue
-from ui import context, filters, queue_view
+from ui import context, filters, queue_history, queue_view
 from ui import queue_actions as act
 from ui.text import escape_markdown
 
@@ -102,7 +102,9 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     queue_view.header(mention)
     queue_view.thread(context.thread(ctx.url, versions[0], int(mention["id"]), ctx), int(mention["id"]))
+    queue_history.show(ctx, int(mention["id"]))
 with right:
+    queue_view.presence(ctx, int(mention["id"]))
     if not may_act:
         st.info(
             "You can read the queue; acting on it needs the responder role (an admin can change it).",

@@ -46,6 +46,9 @@ ACTIONS: tuple[str, ...] = (
     "retention",
     "forget",
     "author_data",
+    "saved_reply_add",
+    "saved_reply_edit",
+    "saved_reply_delete",
 )
 
 

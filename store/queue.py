@@ -56,6 +56,13 @@ from store.schema import mention_state, mentions, meta
 STATUSES: tuple[str, ...] = ("new", "assigned", "replied", "dismissed")
 OPEN: tuple[str, ...] = ("new", "assigned")
 LABELS: tuple[str, ...] = ("positive", "neutral", "negative")
+#: why a mention was dismissed (stored in mention_state.dismiss_reason); "other" needs a few words.
+DISMISS_REASONS: dict[str, str] = {
+    "no_reply_needed": "no reply needed",
+    "spam": "spam",
+    "handled_elsewhere": "handled elsewhere",
+    "other": "other",
+}
 PAGE_SIZE = 25
 THREAD_LIMIT = 20
 MAX_REPLIES = 200
@@ -72,6 +79,8 @@ STATE_COLUMNS = [
     "updated_at",
     "updated_by",
     "version",
+    "dismiss_reason",
+    "dismiss_note",
 ]
 MENTION_COLUMNS = [
     "id",
@@ -367,7 +376,16 @@ def assignees(conn: Connection) -> list[str]:
 # transaction as its write, so the trail holds exactly what was saved.
 
 #: the state fields an audit row shows before and after (a note is recorded as its new line).
-AUDITED = ("status", "assignee", "sentiment_override", "first_response_at", "response_post_id", "responded_by")
+AUDITED = (
+    "status",
+    "assignee",
+    "sentiment_override",
+    "first_response_at",
+    "response_post_id",
+    "responded_by",
+    "dismiss_reason",
+    "dismiss_note",
+)
 
 
 def _insert(conn: Connection):  # type: ignore[no-untyped-def]
@@ -497,6 +515,8 @@ def set_status(conn: Connection, mention_id: int, expected_version: int, status:
         changes["first_response_at"] = func.coalesce(s.c.first_response_at, _now_value())
         changes["responded_by"] = func.coalesce(s.c.responded_by, literal(account.name))
         fresh |= {"first_response_at": datetime.now(UTC), "responded_by": account.name}
+    if status in OPEN:  # reopening forgets why it was dismissed (the audit trail keeps it)
+        changes |= {"dismiss_reason": None, "dismiss_note": None}
     action = {"replied": "mark_replied", "dismissed": "dismiss"}.get(status, "reopen")
     return _conditional_write(conn, mention_id, expected_version, changes, fresh, account, action)
 
@@ -615,3 +635,98 @@ def record_reply_failure(
     require(account, "respond")
     detail = reason + (f" | reply: {text}" if text else "")
     audit.record(conn, actor=account.name, action="reply_failed", mention_id=mention_id, detail=detail)
+
+
+# ---------------------------------------------------------------------------------------------- dismiss, replies
+
+
+def dismiss(
+    conn: Connection,
+    mention_id: int,
+    expected_version: int,
+    reason: str,
+    account: Account,
+    note: str | None = None,
+) -> ActionResult:
+    """Dismiss with a reason (a key of DISMISS_REASONS; "other" needs `note`), audited as `dismiss`.
+
+    `Reopen` (set_status to new/assigned) undoes it and clears the reason.
+    """
+    if reason not in DISMISS_REASONS:
+        known = ", ".join(DISMISS_REASONS)
+        return ActionResult(ok=False, message=f"Pick why it is dismissed ({known}).")
+    text = (note or "").strip()[:500] or None
+    if reason == "other" and not text:
+        return ActionResult(ok=False, message="Say in a few words why it is dismissed (reason: other).")
+    if (problem := _check(conn, mention_id, account)) is not None:
+        return problem
+    changes = {"status": "dismissed", "dismiss_reason": reason, "dismiss_note": text}
+    detail = DISMISS_REASONS[reason] + (f": {text}" if text else "")
+    return _conditional_write(conn, mention_id, expected_version, changes, changes, account, "dismiss", detail)
+
+
+def dismiss_text(reason: str | None, note: str | None) -> str:
+    """A dismissal's reason as shown ("spam", "other: duplicate of a ticket"); "" when none is stored."""
+    if not reason:
+        return ""
+    label = DISMISS_REASONS.get(reason, reason)
+    return f"{label}: {note}" if note else label
+
+
+def _stamp_text(value: Any) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC") if value is not None and pd.notna(value) else "just now"
+
+
+def claim_reply(
+    conn: Connection, mention_id: int, expected_version: int, account: Account, now: datetime | None = None
+) -> ActionResult:
+    """Check the mention again just before a reply is posted, and claim it so nobody posts a second one.
+
+    Refused (nothing to post) when the state moved on since the form was opened at
+    `expected_version`: a reply recorded from the dashboard, a brand reply collected, a mark
+    replied, or any other change; the message says who and when. Otherwise the state's version
+    moves on by one in a conditional write (so a second person's claim at the same version
+    fails) and `current["version"]` is the version to record the reply against. Not audited
+    itself: `reply_posted` or `reply_failed` follows.
+    """
+    require(account, "respond")
+    current = mention_with_state(conn, mention_id)
+    if current is None:
+        return ActionResult(ok=False, message="This mention is no longer stored.")
+    if current["version"] != expected_version or current.get("response_post_id"):
+        return _replied_meanwhile(conn, mention_id, current)
+    s = mention_state
+    stamp = {"updated_at": (now or datetime.now(UTC)).astimezone(UTC), "updated_by": account.name}
+    done = conn.execute(
+        update(s)
+        .where(s.c.mention_id == mention_id, s.c.version == expected_version)
+        .values(**stamp, version=s.c.version + 1)
+    ).rowcount
+    if not done and expected_version == 0:
+        row = {"status": "new", **stamp, "mention_id": mention_id, "version": 1}
+        stmt = _insert(conn)(s).values(**row).on_conflict_do_nothing(index_elements=[s.c.mention_id])
+        done = conn.execute(stmt.returning(s.c.mention_id)).first() is not None
+    if not done:
+        return _replied_meanwhile(conn, mention_id, mention_with_state(conn, mention_id) or current)
+    _bump_queue_version(conn)
+    return ActionResult(ok=True, current={"version": expected_version + 1})
+
+
+def _replied_meanwhile(conn: Connection, mention_id: int, current: dict[str, Any]) -> ActionResult:
+    """Why a reply may not go out: who replied and when, else who changed the mention and when."""
+    if current.get("response_post_id") or current.get("first_response_at") is not None:
+        who = current.get("responded_by") or current.get("updated_by") or "somebody"
+        reply = f" (reply id {current['response_post_id']})" if current.get("response_post_id") else ""
+        return ActionResult(
+            ok=False,
+            current=current,
+            message=f"{who} replied at {_stamp_text(current.get('first_response_at'))}{reply} since you opened "
+            "the reply form; nothing was posted.",
+        )
+    who = current.get("updated_by") or "somebody"
+    return ActionResult(
+        ok=False,
+        current=current,
+        message=f"{who} changed this mention at {_stamp_text(current.get('updated_at'))} since you opened the "
+        "reply form; nothing was posted. Check it and send again if it still needs your reply.",
+    )

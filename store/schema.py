@@ -3,7 +3,8 @@
 `mentions` holds collected facts plus what ingest derives once (sentiment, reply flags);
 `mention_state` holds the people's work on a mention and is never written by a collector;
 `rollup_hourly` keeps per hour/brand/platform/kind sums so dashboards never scan every row.
-`accounts`, `sign_in_failures` and `audit_log` are the team's sign-in and its append-only audit trail.
+`accounts`, `sign_in_failures` and `audit_log` are the team's sign-in and its audit trail;
+`presence` and `saved_replies` serve the reply queue;
 `mention_privacy` and `suppressed_authors` record erasures and forgotten authors (store/privacy.py).
 Changes go through an Alembic migration in store/migrations/versions.
 """
@@ -89,6 +90,8 @@ mention_state = Table(
     Column("updated_at", UTC_DATETIME),
     Column("updated_by", String(128)),
     Column("version", Integer, nullable=False, server_default="0"),
+    Column("dismiss_reason", String(32)),  # store.queue.DISMISS_REASONS (migration 0004)
+    Column("dismiss_note", Text),  # the free text of a dismissal for "other"
     Index("ix_mention_state_status", "status"),
 )
 
@@ -215,4 +218,30 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_mention", "mention_id", "at"),
     Index("ix_audit_log_actor_at", "actor", "at"),
+)
+
+# --- the reply queue's presence heartbeats and saved replies (migration 0004) ------------------
+#: who has which mention open: one row per account, alive while `seen_at` is within store.presence.TTL.
+presence = Table(
+    "presence",
+    metadata,
+    Column("account", String(256), primary_key=True),
+    Column("mention_id", ID, ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False),
+    Column("since", UTC_DATETIME, nullable=False),
+    Column("seen_at", UTC_DATETIME, nullable=False),
+    Index("ix_presence_mention_seen", "mention_id", "seen_at"),
+)
+
+#: a brand's named reply texts with {author}, {brand}, {agent} placeholders (store.saved_replies).
+saved_replies = Table(
+    "saved_replies",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("brand", String(128), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("uses", Integer, nullable=False, server_default="0"),
+    Column("updated_at", UTC_DATETIME, nullable=False),
+    Column("updated_by", String(256), nullable=False),
+    UniqueConstraint("brand", "name", name="uq_saved_replies_brand_name"),
 )

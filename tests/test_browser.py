@@ -201,6 +201,9 @@ def test_every_page_a_queue_action_and_a_download(server: dict, browser) -> None
     wanted = queue.QueueFilters(brands=("Acme",), start=FIXED_NOW.date() - timedelta(days=29), end=FIXED_NOW.date())
     with server["engine"].connect() as conn:
         first = queue.queue_page(conn, wanted, now=datetime.now(UTC), sla_hours={"Acme": 4.0}, limit=1)
+    # Dismiss asks for a reason first (the button is disabled until one is picked)
+    page.get_by_test_id("stSelectbox").filter(has_text="Dismiss because").locator("input").click()
+    page.get_by_role("option").filter(has_text="spam").first.click()
     dismiss.click()
     page.get_by_text("Dismissed").first.wait_for(timeout=WAIT_MS)
     settle(page)

@@ -367,7 +367,9 @@ def test_every_page_on_postgresql(pg_engine, tmp_path: Path, monkeypatch: pytest
     at.switch_page("pages/queue.py")
     at.run()
     mention_id = at.selectbox(key="queue_pick").value
-    at.button(key=f"dismiss_{mention_id}_{version(pg_engine, mention_id)}").click().run()
+    seen = version(pg_engine, mention_id)
+    at.selectbox(key=f"dismiss_reason_{mention_id}_{seen}").set_value("spam").run()  # Dismiss asks why
+    at.button(key=f"dismiss_{mention_id}_{seen}").click().run()
     assert "Dismissed" in texts(at)
     with pg_engine.connect() as conn:
         status = conn.exec_driver_sql(

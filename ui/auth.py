@@ -150,10 +150,19 @@ def _sign_out(ctx: Context) -> None:
     name = st.session_state.get(USER)
     if name:
         _record(ctx, name, "sign_out")
+        _leave_queue(ctx, name)
     _forget(("success", "Signed out."))
     if _sso_user():
         st.session_state.pop(SSO_REFUSED, None)
         st.logout()
+
+
+def _leave_queue(ctx: Context, name: str) -> None:
+    """Nobody is shown as on a mention after signing out (store.presence)."""
+    from store import presence
+
+    with ctx.engine.begin() as conn:
+        presence.leave(conn, name)
 
 
 def _sign_in_page(ctx: Context) -> None:

@@ -15,8 +15,9 @@ import streamlit as st
 from sqlalchemy import Connection
 
 from collectors.base import CollectorError, MissingCredentials
-from store import queue
-from store.accounts import Account, Forbidden
+from store import presence, queue, saved_replies
+from store.accounts import Account, Forbidden, can
+from store.saved_replies import SavedReplyError
 from ui import auth
 from ui.context import Context
 from ui.text import plain
@@ -24,6 +25,8 @@ from ui.text import plain
 FLASH = "queue_flash"
 LABEL = "queue_acting_on"
 DRAFT = "queue_reply_draft"
+FROM_SAVED = "queue_reply_from_saved"  # {"mention_id", "saved_id"}: the reply box was filled from a saved reply
+SAVED_NOTE = "queue_saved_note"  # (kind, text): the last saved-reply change
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ def describe(state: dict[str, Any]) -> dict[str, Any]:
         "changed by": state.get("updated_by") or "unknown",
         "changed at": f"{pd.Timestamp(updated):%Y-%m-%d %H:%M} UTC" if updated else "unknown",
         "sentiment correction": state.get("sentiment_override") or "none",
+        "dismissed because": queue.dismiss_text(state.get("dismiss_reason"), state.get("dismiss_note")) or "-",
         "reply id": state.get("response_post_id") or "none",
     }
 
@@ -105,6 +109,18 @@ def unassign(ctx: Context, mention_id: int, version: int) -> None:
 def set_status(ctx: Context, mention_id: int, version: int, status: str) -> None:
     done = {"replied": "Marked replied.", "dismissed": "Dismissed.", "new": "Reopened.", "assigned": "Reopened."}
     _save(ctx, mention_id, done[status], lambda conn: queue.set_status(conn, mention_id, version, status, me()))
+
+
+def dismiss(ctx: Context, mention_id: int, version: int, reason_key: str, note_key: str) -> None:
+    reason = st.session_state.get(reason_key)
+    note = plain(st.session_state.get(note_key) or "", 500)
+    done = "Dismissed (" + queue.dismiss_text(reason, note.strip() if reason == "other" else None) + ")."
+    _save(
+        ctx,
+        mention_id,
+        done,
+        lambda conn: queue.dismiss(conn, mention_id, version, reason or "", me(), note if reason == "other" else None),  # type: ignore[arg-type]
+    )
 
 
 def add_note(ctx: Context, mention_id: int, version: int, widget_key: str) -> None:
@@ -130,7 +146,9 @@ def review_reply(mention_id: int, version: int, widget_key: str) -> None:
     if not text:
         st.session_state[FLASH] = Flash("error", "The reply is empty.", mention_id)
         return
-    st.session_state[DRAFT] = {"mention_id": mention_id, "version": version, "text": text}
+    source = st.session_state.get(FROM_SAVED) or {}
+    saved_id = source.get("saved_id") if source.get("mention_id") == mention_id else None
+    st.session_state[DRAFT] = {"mention_id": mention_id, "version": version, "text": text, "saved_id": saved_id}
 
 
 def cancel_reply() -> None:
@@ -138,42 +156,76 @@ def cancel_reply() -> None:
 
 
 def post_reply(ctx: Context, mention: dict[str, Any], poster: Callable[[str, dict[str, Any], str], str]) -> None:
-    """Post the confirmed draft on the mention's platform, then keep the posted reply's id."""
+    """Post the confirmed draft on the mention's platform, then keep the posted reply's id.
+
+    The mention is checked again and claimed first (store.queue.claim_reply): when somebody
+    replied or changed it since the form was opened, nothing is posted and the message says who
+    and when.
+    """
     draft = st.session_state.pop(DRAFT, None)
     mention_id = int(mention["id"])
     if not draft or draft["mention_id"] != mention_id:
         st.session_state[FLASH] = Flash("error", "Nothing to post: review the reply first.", mention_id)
         return
     account = me()
+    claimed = _claim(ctx, mention_id, int(draft["version"]), account)
+    if claimed is None:
+        return
+    draft = {**draft, "version": claimed}
+    posted = _post(ctx, mention, draft, account, poster)
+    if posted is not None:
+        _record(ctx, mention_id, draft, posted, account)
+
+
+def _claim(ctx: Context, mention_id: int, version: int, account: Account | None) -> int | None:
+    """The version to record the reply against, or None (and a message) when it may not be posted."""
     try:
-        with ctx.engine.connect() as conn:
-            allowed = queue.reply_allowed(conn, mention_id, int(draft["version"]), account)  # type: ignore[arg-type]
+        with ctx.engine.begin() as conn:
+            claimed = queue.claim_reply(conn, mention_id, version, account, auth.now())  # type: ignore[arg-type]
     except Forbidden as exc:
         st.session_state[FLASH] = Flash("error", f"Not posted: {exc}", mention_id)
-        return
-    if not allowed.ok:
-        kind = "warning" if allowed.current else "error"
-        changes = describe(allowed.current) if allowed.current else {}
-        st.session_state[FLASH] = Flash(kind, allowed.message + " Nothing was posted.", mention_id, changes)
-        return
+        return None
+    if not claimed.ok:
+        kind = "warning" if claimed.current else "error"
+        changes = describe(claimed.current) if claimed.current else {}
+        st.session_state[FLASH] = Flash(kind, claimed.message, mention_id, changes)
+        return None
+    return int(claimed.current["version"])
+
+
+def _post(
+    ctx: Context,
+    mention: dict[str, Any],
+    draft: dict[str, Any],
+    account: Account | None,
+    poster: Callable[[str, dict[str, Any], str], str],
+) -> str | None:
+    """The posted reply's id; None (audited as reply_failed, with a message) when posting failed."""
+    mention_id = int(mention["id"])
     try:
-        posted = poster(str(mention["platform"]), mention, draft["text"])
+        return poster(str(mention["platform"]), mention, draft["text"])
     except MissingCredentials as exc:
         _failed(ctx, mention_id, account, f"missing credentials: {exc}", draft["text"])
         st.session_state[FLASH] = Flash("error", f"Not posted: {exc}. Add them to .env to reply from here.", mention_id)
-        return
     except CollectorError as exc:
         _failed(ctx, mention_id, account, str(exc), draft["text"])
         st.session_state[FLASH] = Flash("error", f"Not posted: {exc}", mention_id)
-        st.session_state[DRAFT] = draft
-        return
-    _save(
-        ctx,
-        mention_id,
-        f"Reply posted (id {posted}) and recorded.",
-        lambda conn: queue.record_reply(conn, mention_id, int(draft["version"]), posted, account, draft["text"]),  # type: ignore[arg-type]
-        retry="",
-    )
+        st.session_state[DRAFT] = draft  # at the claimed version: sending again is allowed
+    return None
+
+
+def _record(ctx: Context, mention_id: int, draft: dict[str, Any], posted: str, account: Account | None) -> None:
+    """Keep the posted reply's id; count the saved reply it was made from."""
+    saved_id = draft.get("saved_id")
+
+    def write(conn: Connection) -> queue.ActionResult:
+        result = queue.record_reply(conn, mention_id, int(draft["version"]), posted, account, draft["text"])  # type: ignore[arg-type]
+        if saved_id is not None:
+            saved_replies.count_use(conn, int(saved_id))
+        return result
+
+    _save(ctx, mention_id, f"Reply posted (id {posted}) and recorded.", write, retry="")
+    st.session_state.pop(FROM_SAVED, None)
 
 
 def _failed(ctx: Context, mention_id: int, account: Account | None, reason: str, text: str) -> None:
@@ -183,3 +235,90 @@ def _failed(ctx: Context, mention_id: int, account: Account | None, reason: str,
             queue.record_reply_failure(conn, mention_id, account, reason, text)  # type: ignore[arg-type]
     except Exception:  # the trail could not be written: the message about the reply still shows
         pass
+
+
+# ---------------------------------------------------------------------------------------------- saved replies
+
+
+def insert_saved(mention: dict[str, Any], choices: dict[int, dict[str, Any]], pick_key: str, reply_key: str) -> None:
+    """Fill the reply box with the picked saved reply (placeholders filled in); it stays editable."""
+    mention_id = int(mention["id"])
+    picked = st.session_state.get(pick_key)
+    if picked is None or int(picked) not in choices:
+        st.session_state[FLASH] = Flash("error", "Pick a saved reply first.", mention_id)
+        return
+    chosen = choices[int(picked)]
+    try:
+        text = saved_replies.fill(
+            str(chosen["body"]), author=str(mention["author_handle"] or ""), brand=str(mention["brand"]), agent=user()
+        )
+    except SavedReplyError as exc:
+        st.session_state[FLASH] = Flash("error", f"Saved reply {chosen['name']!r}: {exc}", mention_id)
+        return
+    st.session_state[reply_key] = text
+    st.session_state[FROM_SAVED] = {"mention_id": mention_id, "saved_id": int(picked)}
+
+
+def _saved_change(ctx: Context, done: str, write: Callable[[Connection], object]) -> bool:
+    try:
+        with ctx.engine.begin() as conn:
+            write(conn)
+    except (SavedReplyError, Forbidden) as exc:
+        st.session_state[SAVED_NOTE] = ("error", f"Not saved: {exc}")
+        return False
+    except Exception as exc:  # the database refused: say so, keep the page alive
+        st.session_state[SAVED_NOTE] = ("error", f"Not saved: the database refused ({exc.__class__.__name__}).")
+        return False
+    st.session_state[SAVED_NOTE] = ("success", done)
+    return True
+
+
+def save_saved(ctx: Context, brand: str, pick_key: str, name_key: str, body_key: str) -> None:
+    """Add a saved reply (nothing picked) or change the picked one."""
+    picked = st.session_state.get(pick_key)
+    name = plain(st.session_state.get(name_key) or "", saved_replies.MAX_NAME * 2)
+    body = plain(st.session_state.get(body_key) or "", saved_replies.MAX_BODY * 2)
+    if picked is None:
+        done = _saved_change(
+            ctx, f"Saved reply {name.strip()!r} added.", lambda c: saved_replies.add(c, brand, name, body, me())
+        )  # type: ignore[arg-type]
+    else:
+        done = _saved_change(
+            ctx,
+            f"Saved reply {name.strip()!r} changed.",
+            lambda c: saved_replies.edit(c, int(picked), name, body, me()),  # type: ignore[arg-type]
+        )
+    if done:
+        for k in (pick_key, name_key, body_key):
+            st.session_state[k] = None if k == pick_key else ""
+
+
+def delete_saved(ctx: Context, pick_key: str, name_key: str, body_key: str) -> None:
+    picked = st.session_state.get(pick_key)
+    if picked is None:
+        st.session_state[SAVED_NOTE] = ("error", "Pick the saved reply to delete.")
+        return
+    if _saved_change(ctx, "Saved reply deleted.", lambda c: saved_replies.remove(c, int(picked), me())):  # type: ignore[arg-type]
+        for k in (pick_key, name_key, body_key):
+            st.session_state[k] = None if k == pick_key else ""
+
+
+def load_saved(choices: dict[int, dict[str, Any]], pick_key: str, name_key: str, body_key: str) -> None:
+    """Put the picked saved reply's name and text in the form to edit (empty for a new one)."""
+    picked = st.session_state.get(pick_key)
+    chosen = choices.get(int(picked)) if picked is not None else None
+    st.session_state[name_key] = str(chosen["name"]) if chosen else ""
+    st.session_state[body_key] = str(chosen["body"]) if chosen else ""
+
+
+# ---------------------------------------------------------------------------------------------- presence
+
+
+def heartbeat(ctx: Context, mention_id: int) -> list[presence.Present]:
+    """Say this responder has the mention open (a viewer leaves no trace); who else has it open."""
+    account = me()
+    when = auth.now()
+    with ctx.engine.begin() as conn:
+        if can(account, "respond"):
+            presence.here(conn, account.name, mention_id, now=when)
+        return presence.others(conn, mention_id, account.name if account else None, now=when)

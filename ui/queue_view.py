@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from pipeline import replies
-from store import queue
+from store import queue, saved_replies
 from ui import context, tables
 from ui import queue_actions as act
 from ui.context import Context
@@ -38,6 +38,7 @@ TABLE_COLUMNS: dict[str, Any] = {
     "assignee": st.column_config.TextColumn("Assignee", width="small"),
 }
 SENTIMENT_CHOICES = ["positive", "neutral", "negative", "clear"]
+PRESENCE_REFRESH = "60s"  # heartbeat and "who is on this" while a mention stays open (store.presence.TTL: 2 min)
 
 
 def platform_options(ctx: Context) -> list[str]:
@@ -78,10 +79,23 @@ def table(rows: pd.DataFrame) -> pd.DataFrame:
             "platform": rows["platform"].map(tables.platform_name),
             "author": rows["author_handle"].map(lambda v: plain(v, 40)),
             "text": rows["text"].map(lambda v: one_line(v, 160)),
-            "status": rows["status"],
+            "status": [_status_text(r) for _, r in rows.iterrows()],
             "assignee": rows["assignee"].map(lambda v: plain(v, 40) if isinstance(v, str) else ""),
         }
     )
+
+
+def _status_text(row: pd.Series) -> str:
+    """The row's status, with the reason when dismissed ("dismissed: spam")."""
+    status = str(row["status"])
+    if status != "dismissed":
+        return status
+    why = queue.dismiss_text(_value(row.get("dismiss_reason")), _value(row.get("dismiss_note")))
+    return f"dismissed: {plain(why, 60)}" if why else status
+
+
+def _value(value: Any) -> Any:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 def _label(row: pd.Series) -> str:
@@ -187,6 +201,23 @@ def thread(frame: pd.DataFrame, mention_id: int) -> None:
             st.text(f"@{plain(row['author_handle'], 60)}: {plain(row['text'], 2000)}")
 
 
+def presence(ctx: Context, mention_id: int) -> None:
+    """Who else has this mention open ("Dana is on this (since 10:02 UTC)"), refreshed every minute.
+
+    Each run is also this responder's heartbeat (store.presence), so the others see them.
+    """
+
+    @st.fragment(run_every=PRESENCE_REFRESH)
+    def _shown() -> None:
+        for other in act.heartbeat(ctx, mention_id):
+            st.info(
+                f"{escape_markdown(plain(other.name, 60))} is on this (since {other.since:%H:%M} UTC)",
+                icon=":material/visibility:",
+            )
+
+    _shown()
+
+
 def actions(ctx: Context, mention: dict[str, Any], people: list[str], *, disabled: bool) -> None:
     """Assign, mark replied, dismiss, reopen, note, correct the sentiment, reply: each saved at once."""
     mention_id, version = int(mention["id"]), int(mention["version"])
@@ -194,9 +225,30 @@ def actions(ctx: Context, mention: dict[str, Any], people: list[str], *, disable
     st.session_state[act.LABEL] = {
         mention_id: f"@{plain(mention['author_handle'], 40)}: {one_line(mention['text'], 80)}"
     }
+    _status_line(mention)
+    _assign_box(ctx, mention, people, key, disabled=disabled)
+    _status_buttons(ctx, mention, key, disabled=disabled)
+    _note_box(ctx, mention_id, version, key, disabled=disabled)
+    _sentiment_box(ctx, mention, key, disabled=disabled)
+    saved = _saved_replies(ctx, str(mention["brand"]))
+    _reply(ctx, mention, key, saved, disabled=disabled)
+    _saved_replies_box(ctx, str(mention["brand"]), saved, disabled=disabled)
+
+
+def _saved_replies(ctx: Context, brand: str) -> dict[int, dict[str, Any]]:
+    """The brand's saved replies by id (read on each rerun: a small table, and its changes bump no version)."""
+    with ctx.engine.connect() as conn:
+        return {int(r["id"]): r for r in saved_replies.for_brand(conn, brand).to_dict("records")}
+
+
+def _status_line(mention: dict[str, Any]) -> None:
     status = mention["status"]
+    why = (
+        queue.dismiss_text(mention.get("dismiss_reason"), mention.get("dismiss_note")) if status == "dismissed" else ""
+    )
     st.markdown(
         f"**Status:** {STATUS_ICONS.get(status, '')} {status}"
+        + (f" ({escape_markdown(plain(why, 200))})" if why else "")
         + (f" · assigned to {escape_markdown(mention['assignee'])}" if mention.get("assignee") else "")
     )
     if mention.get("updated_by"):
@@ -205,6 +257,9 @@ def actions(ctx: Context, mention: dict[str, Any], people: list[str], *, disable
             f"{pd.Timestamp(mention['updated_at']):%Y-%m-%d %H:%M} UTC"
         )
 
+
+def _assign_box(ctx: Context, mention: dict[str, Any], people: list[str], key: str, *, disabled: bool) -> None:
+    mention_id, version = int(mention["id"]), int(mention["version"])
     with st.container(border=True):
         st.markdown("**Assign**")
         names = sorted(set(people) | ({act.user()} if act.user() else set()))
@@ -236,40 +291,63 @@ def actions(ctx: Context, mention: dict[str, Any], people: list[str], *, disable
             width="stretch",
         )
 
-    cols = st.columns(2)
-    if status in queue.OPEN:
-        cols[0].button(
-            "Mark replied",
-            key=f"replied_{key}",
-            on_click=act.set_status,
-            icon=":material/done_all:",
-            args=(ctx, mention_id, version, "replied"),
-            disabled=disabled,
-            width="stretch",
-            help="Somebody answered outside the dashboard: first response is now, unless one is known.",
-        )
-        cols[1].button(
-            "Dismiss",
-            key=f"dismiss_{key}",
-            on_click=act.set_status,
-            icon=":material/block:",
-            args=(ctx, mention_id, version, "dismissed"),
-            disabled=disabled,
-            width="stretch",
-            help="Needs no reply: leaves the queue and the response figures.",
-        )
-    else:
+
+def _status_buttons(ctx: Context, mention: dict[str, Any], key: str, *, disabled: bool) -> None:
+    """Mark replied and Dismiss (with its reason) while open; Reopen once replied or dismissed."""
+    mention_id, version = int(mention["id"]), int(mention["version"])
+    if mention["status"] not in queue.OPEN:
         reopen = "assigned" if mention.get("assignee") else "new"
-        cols[0].button(
+        st.button(
             "Reopen",
             key=f"reopen_{key}",
             on_click=act.set_status,
             icon=":material/undo:",
             args=(ctx, mention_id, version, reopen),
             disabled=disabled,
-            width="stretch",
+            help="Back to the open queue (a dismissal's reason is cleared; the history keeps it).",
         )
+        return
+    st.button(
+        "Mark replied",
+        key=f"replied_{key}",
+        on_click=act.set_status,
+        icon=":material/done_all:",
+        args=(ctx, mention_id, version, "replied"),
+        disabled=disabled,
+        help="Somebody answered outside the dashboard: first response is now, unless one is known.",
+    )
+    _dismiss_box(ctx, mention_id, version, key, disabled=disabled)
 
+
+def _dismiss_box(ctx: Context, mention_id: int, version: int, key: str, *, disabled: bool) -> None:
+    with st.container(border=True):
+        cols = st.columns([3, 2], vertical_alignment="bottom")
+        reason = cols[0].selectbox(
+            "Dismiss because",
+            list(queue.DISMISS_REASONS),
+            index=None,
+            key=f"dismiss_reason_{key}",
+            format_func=lambda r: queue.DISMISS_REASONS[r],
+            placeholder="pick a reason",
+            disabled=disabled,
+        )
+        cols[1].button(
+            "Dismiss",
+            key=f"dismiss_{key}",
+            on_click=act.dismiss,
+            icon=":material/block:",
+            args=(ctx, mention_id, version, f"dismiss_reason_{key}", f"dismiss_note_{key}"),
+            disabled=disabled or reason is None,
+            width="stretch",
+            help="Needs no reply: leaves the queue and the response figures. Reopen undoes it.",
+        )
+        if reason == "other":
+            st.text_input(
+                "Why (other)", key=f"dismiss_note_{key}", max_chars=500, placeholder="a few words", disabled=disabled
+            )
+
+
+def _note_box(ctx: Context, mention_id: int, version: int, key: str, *, disabled: bool) -> None:
     with st.container(border=True):
         st.markdown("**Note**")
         st.text_area(
@@ -289,6 +367,9 @@ def actions(ctx: Context, mention: dict[str, Any], people: list[str], *, disable
             disabled=disabled,
         )
 
+
+def _sentiment_box(ctx: Context, mention: dict[str, Any], key: str, *, disabled: bool) -> None:
+    mention_id, version = int(mention["id"]), int(mention["version"])
     with st.container(border=True):
         label = mention.get("sentiment_override") or mention["sentiment_label"]
         score = mention.get("sentiment")
@@ -310,10 +391,10 @@ def actions(ctx: Context, mention: dict[str, Any], people: list[str], *, disable
             disabled=disabled,
         )
 
-    _reply(ctx, mention, key, disabled=disabled)
 
-
-def _reply(ctx: Context, mention: dict[str, Any], key: str, *, disabled: bool) -> None:
+def _reply(
+    ctx: Context, mention: dict[str, Any], key: str, choices: dict[int, dict[str, Any]], *, disabled: bool
+) -> None:
     platform = str(mention["platform"])
     with st.container(border=True):
         st.markdown("**Reply from the dashboard**")
@@ -329,35 +410,111 @@ def _reply(ctx: Context, mention: dict[str, Any], key: str, *, disabled: bool) -
             return
         draft = st.session_state.get(act.DRAFT)
         if draft and draft["mention_id"] == int(mention["id"]):
-            st.caption("This will be posted publicly on " + tables.platform_name(platform) + " as the brand:")
-            st.code(draft["text"], language=None, wrap_lines=True)
-            cols = st.columns(2)
-            cols[0].button(
-                "Post reply",
-                key=f"post_{key}",
-                type="primary",
-                on_click=act.post_reply,
-                args=(ctx, mention, replies.post_reply),
-                disabled=disabled,
-                width="stretch",
-            )
-            cols[1].button("Edit", key=f"cancel_{key}", on_click=act.cancel_reply, width="stretch")
-            return
-        st.text_area(
-            "Reply",
-            key=f"reply_{key}",
-            max_chars=10_000,
-            height=100,
-            label_visibility="collapsed",
-            placeholder=f"reply on {tables.platform_name(platform)}",
+            _confirm(ctx, mention, draft, key, disabled=disabled)
+        else:
+            _compose(mention, key, choices, disabled=disabled)
+
+
+def _confirm(ctx: Context, mention: dict[str, Any], draft: dict[str, Any], key: str, *, disabled: bool) -> None:
+    st.caption("This will be posted publicly on " + tables.platform_name(str(mention["platform"])) + " as the brand:")
+    st.code(draft["text"], language=None, wrap_lines=True)
+    cols = st.columns(2)
+    cols[0].button(
+        "Post reply",
+        key=f"post_{key}",
+        type="primary",
+        on_click=act.post_reply,
+        args=(ctx, mention, replies.post_reply),
+        disabled=disabled,
+        width="stretch",
+    )
+    cols[1].button("Edit", key=f"cancel_{key}", on_click=act.cancel_reply, disabled=disabled, width="stretch")
+
+
+def _compose(mention: dict[str, Any], key: str, choices: dict[int, dict[str, Any]], *, disabled: bool) -> None:
+    """The reply box, with the brand's saved replies to start from."""
+    if choices:
+        cols = st.columns([3, 1], vertical_alignment="bottom")
+        cols[0].selectbox(
+            "Start from a saved reply",
+            list(choices),
+            index=None,
+            key=f"saved_pick_{key}",
+            format_func=lambda i: f"{choices[i]['name']} (used {int(choices[i]['uses'])}x)",
+            placeholder="pick a saved reply",
             disabled=disabled,
         )
-        st.button(
-            "Review reply",
-            key=f"review_{key}",
-            on_click=act.review_reply,
-            args=(int(mention["id"]), int(mention["version"]), f"reply_{key}"),
+        cols[1].button(
+            "Insert",
+            key=f"saved_insert_{key}",
+            on_click=act.insert_saved,
+            args=(mention, choices, f"saved_pick_{key}", f"reply_{key}"),
             disabled=disabled,
+            width="stretch",
+        )
+    st.text_area(
+        "Reply",
+        key=f"reply_{key}",
+        max_chars=10_000,
+        height=100,
+        label_visibility="collapsed",
+        placeholder=f"reply on {tables.platform_name(str(mention['platform']))}",
+        disabled=disabled,
+    )
+    st.button(
+        "Review reply",
+        key=f"review_{key}",
+        on_click=act.review_reply,
+        args=(int(mention["id"]), int(mention["version"]), f"reply_{key}"),
+        disabled=disabled,
+    )
+
+
+def _saved_replies_box(ctx: Context, brand: str, choices: dict[int, dict[str, Any]], *, disabled: bool) -> None:
+    """Add, change or delete the brand's saved replies (placeholders {author}, {brand}, {agent})."""
+    keys = {k: f"saved_{k}_{brand}" for k in ("manage", "name", "body")}
+    with st.expander(f"Saved replies for {escape_markdown(plain(brand, 60))}", icon=":material/bookmarks:"):
+        note = st.session_state.pop(act.SAVED_NOTE, None)
+        if note:
+            (st.success if note[0] == "success" else st.error)(escape_markdown(note[1]))
+        if keys["manage"] in st.session_state and st.session_state[keys["manage"]] not in choices:
+            st.session_state[keys["manage"]] = None
+        st.selectbox(
+            "Saved reply",
+            list(choices),
+            index=None,
+            key=keys["manage"],
+            format_func=lambda i: f"{choices[i]['name']} (used {int(choices[i]['uses'])}x)",
+            placeholder="new saved reply",
+            on_change=act.load_saved,
+            args=(choices, keys["manage"], keys["name"], keys["body"]),
+            disabled=disabled,
+        )
+        st.text_input("Name", key=keys["name"], max_chars=saved_replies.MAX_NAME, disabled=disabled)
+        st.text_area(
+            "Text",
+            key=keys["body"],
+            max_chars=saved_replies.MAX_BODY,
+            height=100,
+            help="Placeholders: {author} (without @), {brand}, {agent} (you). Write {{ or }} for a brace.",
+            disabled=disabled,
+        )
+        cols = st.columns(2)
+        cols[0].button(
+            "Save",
+            key=f"saved_save_{brand}",
+            on_click=act.save_saved,
+            args=(ctx, brand, keys["manage"], keys["name"], keys["body"]),
+            disabled=disabled,
+            width="stretch",
+        )
+        cols[1].button(
+            "Delete",
+            key=f"saved_delete_{brand}",
+            on_click=act.delete_saved,
+            args=(ctx, keys["manage"], keys["name"], keys["body"]),
+            disabled=disabled or not choices,
+            width="stretch",
         )
 
 
