@@ -98,6 +98,7 @@ MENTION_COLUMNS = [
     "sentiment_label",
     "flag_signals",
     "priority_base",
+    "source_sentiment",
 ]
 
 
