@@ -106,3 +106,31 @@ def test_the_queue_shows_the_files_sentiment_beside_ours(store: Store, tmp_path:
 def test_the_queue_shows_no_such_line_for_collected_mentions(store: Store) -> None:
     at = open_app("queue")
     assert "Sentiment in the imported file" not in texts(at)
+
+
+def test_ingest_stores_the_detected_language_only_where_the_platform_gave_none(sqlite_engine: Engine) -> None:
+    from pipeline.ingest import ingest
+
+    frame = pd.DataFrame(
+        {
+            "platform": "x",
+            "post_id": ["fr", "en", "given", "ok"],
+            "text": [
+                "Bonjour, ma commande n'est toujours pas arrivée et personne ne répond au téléphone",
+                "my order still has not arrived and nobody answers the phone at all",
+                "Bonjour, ma commande n'est toujours pas arrivée et personne ne répond au téléphone",
+                "ok",
+            ],
+            "lang": [None, None, "de", None],
+            "created_at": pd.Timestamp(FIXED_NOW),
+            "brand": "Acme",
+            "kind": "post",
+            "is_own": False,
+        }
+    )
+    ingest(sqlite_engine, frame, list(load_config(None).brands))
+    with sqlite_engine.connect() as conn:
+        got = dict(conn.execute(select(mentions.c.post_id, mentions.c.lang)).all())  # type: ignore[arg-type]
+        labels = dict(conn.execute(select(mentions.c.post_id, mentions.c.sentiment_label)).all())  # type: ignore[arg-type]
+    assert (got["fr"], got["en"], got["given"]) == ("fr", "en", "de")  # a platform's language is never replaced
+    assert labels["fr"] == "unscored" and labels["en"] != "unscored"
