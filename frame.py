@@ -43,6 +43,8 @@ FRAME_SCHEMA: dict[str, str] = {
     "is_own": "bool",
     "source": "string",
     "retrieved_at": "datetime64[ns, UTC]",
+    #: an imported file's own sentiment (positive, neutral, negative), kept beside ours; null otherwise.
+    "source_sentiment": "string",
 }
 FRAME_COLUMNS: list[str] = list(FRAME_SCHEMA)
 #: a row without these cannot be stored.

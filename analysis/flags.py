@@ -179,8 +179,8 @@ def _table_signals(inputs: pd.DataFrame, table: _Table) -> pd.DataFrame:
 def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _Table) -> pd.DataFrame:
     """What the (lower-cased, link-free) text says, rule by rule (analysis.rules).
 
-    Sarcasm invites a reply whatever VADER says. Gratitude (compound >= 0.5, or >= 0.3 with
-    praise; no question, help request or sarcasm) outweighs problem words ("thanks for fixing
+    Sarcasm invites a reply whatever VADER says. Gratitude (a praise rule and compound >= 0.3;
+    no question, help request or sarcasm; a high score alone is not gratitude) outweighs problem words ("thanks for fixing
     my issue"); praise outweighs negative sentiment alone and the weaker hints; text a
     not-a-problem rule removed ("no issues at all") leaves no negative-sentiment complaint behind.
     """
@@ -198,7 +198,7 @@ def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _
     help_, sarcasm = found["help"][0], found["sarcasm"][0]
     praising = found["praise"][0] & ~sarcasm
     plain = ~question & ~sarcasm & ~help_
-    grateful = plain & ((compound_ >= 0.5) | (praising & (compound_ >= 0.3)))
+    grateful = plain & praising & (compound_ >= 0.3)
     problem = complaint[0] & ~grateful
     hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5)
     negative_ = negative.to_numpy(dtype=bool) & ~(praising & ~problem) & ~(excused & ~problem & ~hint)

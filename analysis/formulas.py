@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-FORMULAS_VERSION = "3"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages
+FORMULAS_VERSION = "4"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
 
@@ -93,7 +93,8 @@ FORMULAS: dict[str, str] = {
         "its subreddit) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
         "the rule table (analysis/rules.py, extended per brand by products, complaint_terms and praise_terms): "
         "a complaint rule (refund, billing, late-or-lost, ...), a weaker problem cue (negation, again, "
-        "waited-duration, my-thing, ...) in a post without praise, negative sentiment without praise words and "
+        "waited-duration, my-thing, ...) in a post without praise (a complaint is cancelled only by thanks or "
+        "praise in words with compound >= 0.3, never by a high score alone), negative sentiment without praise words and "
         "not explained by a not-a-problem rule ('no issues at all'), or sarcasm; posts not in English use the "
         "language-neutral rules only; never the brand's own posts, reposts, articles (RSS entries, linked "
         "Hacker News stories), posts naming a brand's ignore_terms, or competitor-only mentions"

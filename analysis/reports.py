@@ -26,7 +26,7 @@ WEEK = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
 MENTION_COLUMNS: tuple[str, ...] = (
     "platform", "post_id", "url", "created_at", "brand", "author_handle", "author_followers", "kind", "text",
     "sentiment", "sentiment_label", "likes", "replies", "reposts", "quotes", "views", "engagements",
-    "needs_reply", "priority", "reasons", "status", "assignee", "first_response_at",
+    "needs_reply", "priority", "reasons", "status", "assignee", "first_response_at", "source_sentiment",
 )
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "day", "platform", "brand", "mentions", "engagements", "engagement_rate", "engagement_rate_denominator",
@@ -37,7 +37,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 ROW_COLUMNS: tuple[str, ...] = (
     "platform", "post_id", "url", "created_at", "brand", "author_handle", "author_followers", "kind", "text",
     "sentiment", "sentiment_label", "sentiment_override", "likes", "replies", "reposts", "quotes", "views",
-    "needs_reply", "flag_signals", "priority_base", "status", "assignee", "first_response_at",
+    "needs_reply", "flag_signals", "priority_base", "status", "assignee", "first_response_at", "source_sentiment",
 )
 #: FORMULAS keys a report states (in this order) in its notes.
 REPORT_FORMULAS: tuple[str, ...] = (

@@ -294,6 +294,16 @@ RULES: tuple[Rule, ...] = (
         misses=("where is my refund",),
     ),
     Rule(
+        "feared-but-fine",
+        "not-a-problem",
+        (
+            r"\b(?:thought|expected|worried|feared|afraid|assumed)\b[^.!?\n]{0,60}\bbut (?:it|they|that|this|everything)"
+            r"(?: \w+)? (?:was|were|went|worked|is|are)\b",
+        ),
+        matches=("thought i'd have trouble with the trade-in but it was effortless",),
+        misses=("thought it would be fixed by now. it was not",),
+    ),
+    Rule(
         "fees-included",
         "not-a-problem",
         (r"\bfees? (?:are |were |is )?(?:all )?included\b", r"\bincluding (?:all )?fees?\b"),
@@ -536,11 +546,11 @@ RULES: tuple[Rule, ...] = (
             r"\bagain\b",
             r"\bevery (?:time|day|night|morning|evening|week|month)\b",
             r"\b(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) time\b",
-            r"\b(?:two|three|four|five|six|\d+) times\b",
+            r"\b(?:two|three|four|five|six|\d+) times\b(?! (?:a|per|each|every) )",
             r"\btwice\b",
         ),
-        matches=("logged out again", "third time this week"),
-        misses=("first time trying it",),
+        matches=("logged out again", "third time this week", "sent it four times"),
+        misses=("first time trying it", "i go running 4 times a week now"),
     ),
     Rule(
         "waited-duration",
@@ -564,7 +574,9 @@ RULES: tuple[Rule, ...] = (
         "logistics",
         "hint",
         (
-            r"\b(?:billed|invoiced|courier|tracking|shipments?|vanished|gone|removed)\b",
+            r"\b(?:billed|invoiced|courier|shipments?|vanished|gone|removed)\b",
+            r"\btracking (?:says|said|shows|showed|number|info|page|link|code|still|hasn't|has not|stopped|stuck)\b",
+            r"\b(?:my|the|no|order|package|parcel|delivery) tracking\b",
             r"\btimes? out\b",
             r"\bshuts?(?: itself)? off\b",
             r"\bresets? (?:itself|themselves)\b",
@@ -574,8 +586,8 @@ RULES: tuple[Rule, ...] = (
             r"\bonly (?:works|lasts|charges|gets|lasted)\b",
             r"\bdifferent \w+ than\b",
         ),
-        matches=("the courier left it outside", "they removed the headphone jack"),
-        misses=("shipping was free",),
+        matches=("the courier left it outside", "they removed the headphone jack", "tracking still says pending"),
+        misses=("shipping was free", "the watch sleep tracking is accurate"),
     ),
     Rule(
         "too-much",
@@ -652,11 +664,19 @@ RULES: tuple[Rule, ...] = (
         "praise",
         (
             r"\b(?:love[sd]?|loving|great|best|amazing|awesome|excellent|fantastic|brilliant|impressed|impressive"
-            r"|legends?|star|smooth|perfect(?:ly)?|happy|insane|unreal|gorgeous|beautiful|nice|superb|recommend)\b",
-            r"\b(?:looks|works|feels|runs|sounds) (?:\w+ )?better\b",
-            r"\b(?:much|way|so much) better\b",
+            r"|legends?|star|smooth|perfect(?:ly)?|happy|insane|unreal|gorgeous|beautiful|nice|superb|recommend"
+            r"|effortless(?:ly)?|flawless(?:ly)?|seamless(?:ly)?|reliable|stunning|incredible|wonderful|lovely"
+            r"|delighted|thrilled|pleased|favou?rite|game ?changer|obsessed|enjoy(?:ing|ed|s)?|accurate|snappy|wow)\b",
+            r"\bworth (?:it|every)\b",
+            r"\b(?:looks?|works?|feels?|runs?|sounds?|charges?) (?:\w+ )?(?:better|faster|smoother|snappier|quieter|nicer)\b",
+            r"\b(?:much|way|so much) (?:better|faster|smoother|snappier|quieter)\b",
         ),
-        matches=("insane battery, love it", "removed the old logo, looks better"),
+        matches=(
+            "insane battery, love it",
+            "setup was effortless",
+            "removed the old logo, looks better",
+            "the update made my old phone feel faster",
+        ),
         misses=("the old logo was ugly",),
     ),
     Rule(

@@ -9,8 +9,11 @@
 - Language detection on short posts: tests/data/lang_short_posts.csv (non-English) and the
   VADER tweets of 5-30 words (English); and its cost per distinct text.
 
-Run: .venv/bin/python bench/bench_judgement.py [--dev-errors]  (~1 min; --dev-errors lists the
-dev rows the new rules get wrong: never the test rows).
+"round 1" is the whole tree as of ROUND_ONE (git archive, run in a child process).
+
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~1 min; --dev-errors
+lists the dev rows the new rules get wrong: never the test rows; --dev-only prints no test figures,
+for tuning).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from config import Brand  # noqa: E402
 
 #: the commit whose rules are "before" (the regular-expression pile, unmasked sentiment).
 BASELINE = "1928150"
+#: the commit whose rules are "round one" (the first rule table, merged before this round's tuning).
+ROUND_ONE = "b368e93"
 LABELLED = ROOT / "tests" / "data" / "flags_labelled.csv"
 LANG_POSTS = ROOT / "tests" / "data" / "lang_short_posts.csv"
 TWEETS = ROOT.parent / "shared" / "data" / "vader" / "tweets_GroundTruth.txt"
@@ -82,6 +87,33 @@ def load_labelled() -> pd.DataFrame:
 def judge_before(data: pd.DataFrame, before: object) -> pd.Series:
     scored = pd.concat([data, sentiment.score_frame(data)], axis=1)
     return before.assess(scored, BRANDS)["needs_reply"]  # type: ignore[attr-defined]
+
+
+_ROUND_ONE_SCRIPT = """
+import sys
+import pandas as pd
+sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, sys.argv[2])
+import bench_judgement as b
+data = b.load_labelled()
+print("".join("1" if f else "0" for f in b.judge_now(data)))
+"""
+
+
+def judge_round_one() -> pd.Series:
+    """needs_reply with the whole tree as of ROUND_ONE (its analysis/ and config), in a child process."""
+    data = load_labelled()
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ROUND_ONE], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _ROUND_ONE_SCRIPT, tmp, str(Path(tmp) / "bench")],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp,
+        ).stdout.strip()
+    return pd.Series([c == "1" for c in out], index=data.index)
 
 
 def judge_now(data: pd.DataFrame) -> pd.Series:
@@ -141,15 +173,17 @@ def masking_error(posts: pd.DataFrame) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dev-errors", action="store_true", help="list the dev rows the new rules get wrong")
+    parser.add_argument("--dev-only", action="store_true", help="reply flags on the dev part only (while tuning)")
     args = parser.parse_args()
 
     data = load_labelled()
     before, now = judge_before(data, baseline_flags()), judge_now(data)
+    first = judge_round_one()
     print("reply flags (needs_reply vs expect_reply)")
     print(f"{'part':<6} {'rules':<7} {'recall':>7} {'flagged, no need':>17} {'rows':>10}")
-    for part in ("dev", "test"):
+    for part in ("dev",) if args.dev_only else ("dev", "test"):
         rows = (data["split"] == part).to_numpy()
-        for name, flagged in (("before", before), ("now", now)):
+        for name, flagged in (("before", before), ("round 1", first), ("now", now)):
             rates = flag_rates(data[rows], flagged[rows])
             print(
                 f"{part:<6} {name:<7} {rates['recall']:>7.3f} {rates['flagged_no_need']:>17.3f}"

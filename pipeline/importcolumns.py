@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 import platforms
+from analysis.formulas import NEGATIVE_AT, POSITIVE_AT
 from frame import FRAME_COLUMNS
 from pipeline.filereaders import ImportFileError
 
@@ -175,6 +176,16 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "matched": ("matched", "keyword", "query", "search_term"),
     "is_own": ("is_own",),
     "retrieved_at": ("retrieved_at", "collected_at", "fetched_at"),
+    # the file's own sentiment, kept as `source_sentiment` beside ours (source_labels reads it)
+    "source_sentiment": (
+        "source_sentiment",
+        "sentiment",
+        "sentiment_label",
+        "sentiment_score",
+        "sentiment_value",
+        "tone",
+        "polarity",
+    ),
 }
 REQUIRED_FIELDS = ("text", "created_at")
 #: not a frame column: a file's engagement total (see pipeline.importer.to_frame).
@@ -372,6 +383,55 @@ def read_times(values: pd.Series, zone: ZoneInfo) -> tuple[pd.Series, np.ndarray
         numbers(text).notna() & epochs.isna()
     ).to_numpy(dtype=bool)
     return out.mask(outside).astype("datetime64[ns, UTC]"), outside
+
+
+#: text labels other tools write -> ours (compared without case or surrounding spaces).
+SENTIMENT_WORDS: dict[str, str] = {
+    "positive": "positive",
+    "pos": "positive",
+    "neutral": "neutral",
+    "neu": "neutral",
+    "negative": "negative",
+    "neg": "negative",
+}
+
+
+def sentiment_scale(values: pd.Series) -> str | None:
+    """Which scale a column of numbers (numbers()) is on: "signed" when all lie in -1..1, "stars" when all
+    lie in 1..5 and some above 1; None when it has no numbers or is neither (those are not read)."""
+    found = values.dropna()
+    if found.empty:
+        return None
+    if bool(((found >= -1) & (found <= 1)).all()):
+        return "signed"
+    if bool(((found >= 1) & (found <= 5)).all()):
+        return "stars"
+    return None
+
+
+def source_labels(values: pd.Series, scale: str | None = None) -> tuple[pd.Series, str | None]:
+    """(labels, scale): another tool's sentiment as positive / neutral / negative, NA when unreadable.
+
+    Text labels in any case (positive, neutral, negative; pos, neu, neg). Numbers on the scale
+    `scale`, or, when None, the one `sentiment_scale` finds in `values`: "signed" (-1..1):
+    >= 0.05 positive, <= -0.05 negative, neutral between (VADER's cut-offs); "stars" (1-5):
+    1-2 negative, 3 neutral, 4-5 positive (2.5 and below negative, 3.5 and above positive).
+    Other words ("mixed"), empty cells and numbers on neither scale are NA.
+    """
+    text = values.astype("string").str.strip().str.lower()
+    out = text.map(SENTIMENT_WORDS, na_action="ignore").astype("string")
+    score = numbers(text)
+    scale = scale or sentiment_scale(score)
+    if scale == "signed":
+        ok = (score >= -1) & (score <= 1)
+        cut = np.select([score >= POSITIVE_AT, score <= NEGATIVE_AT], ["positive", "negative"], "neutral")
+    elif scale == "stars":
+        ok = (score >= 1) & (score <= 5)
+        cut = np.select([score >= 3.5, score <= 2.5], ["positive", "negative"], "neutral")
+    else:
+        return out, scale
+    read = pd.Series(cut, index=values.index, dtype="string").where(ok.fillna(False).to_numpy(dtype=bool))
+    return out.fillna(read), scale
 
 
 def derived_ids(platform: pd.Series, author: pd.Series, created: pd.Series, text: pd.Series) -> pd.Series:

@@ -17,6 +17,10 @@ Engagement: `Likes`/`Reactions` -> likes, `Comments` -> replies, `Shares` -> rep
 quotes it is stored as likes, so the row's engagements equal the file's total; a row that has
 those parts ignores the total.
 
+Sentiment: a file's own sentiment column (`Sentiment`, `Sentiment Score`, `Tone`, `Polarity`, ...)
+is kept as `source_sentiment` (positive, neutral or negative) beside ours, never replacing it:
+text labels in any case, numbers on -1..1 or on a 1-5 scale (importcolumns.source_labels).
+
 Bad values: a date before 1970 or from 2200 on, or a count of MAX_COUNT or more (`1e400`,
 2^63), skips its row with that reason; the rest of the file is imported.
 
@@ -71,6 +75,7 @@ from pipeline.importcolumns import (
     platform_names,
     read_times,
     resolve_columns,
+    source_labels,
     too_big,
     whole_ids,
 )
@@ -143,6 +148,8 @@ class _Context:
     source: str
     retrieved_at: datetime
     matchers: list[tuple[Brand, KeywordMatcher]]
+    #: the scale of the file's numeric sentiment column, as the first chunk with numbers showed it
+    sentiment_scale: str | None = None
 
 
 def _text(frame: pd.DataFrame, columns: Mapping[str, tuple[str, ...]], target: str) -> pd.Series:
@@ -258,6 +265,10 @@ def to_frame(
     retrieved = parse_times(_text(chunk, columns, "retrieved_at")[keep], ctx.zone)
     rows["retrieved_at"] = retrieved.fillna(pd.Timestamp(ctx.retrieved_at))
     rows["source"] = ctx.source
+    rows["source_sentiment"], scale = source_labels(
+        _text(chunk, columns, "source_sentiment")[rows.index], ctx.sentiment_scale
+    )
+    ctx.sentiment_scale = ctx.sentiment_scale or scale
     for target in ("post_id", "parent_id", "thread_id", "author_id"):
         rows[target] = bounded_ids(rows[target])
     rows["author_handle"] = rows["author_handle"].str.slice(0, 256)  # the store's column sizes

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine
 
-from analysis import flags, sentiment
+from analysis import flags, language, sentiment
 from config import Brand
 from frame import conform
 from store import privacy, writer
@@ -33,6 +33,7 @@ def enrich(
 ) -> pd.DataFrame:
     """Add the columns derived at ingest: day, sentiment, sentiment_label and reply flags.
 
+    `lang` gets the detected language where the platform gave none (analysis.language; NA when unsure).
     Sentiment is the brand-neutral score (analysis.sentiment.masked_text); which rows are English
     (their `lang`, or detected when there is none) is decided once and used by both sentiment
     and the reply rules, so a non-English post is `unscored` and flagged on language-neutral
@@ -41,7 +42,7 @@ def enrich(
     """
     out = frame.copy()
     out["day"] = out["created_at"].dt.tz_convert("UTC").dt.date
-    english = sentiment.scorable(out)
+    english = sentiment.scorable(_with_detected_lang(out), detect=False)
     scored = sentiment.score_frame(out, list(brands), ok=english)
     out["sentiment"] = scored["sentiment"]
     out["sentiment_label"] = scored["sentiment_label"]
@@ -50,6 +51,21 @@ def enrich(
     out["flag_signals"] = flagged["flag_signals"]
     out["priority_base"] = flagged["priority_base"].astype(int)
     return out
+
+
+def _with_detected_lang(out: pd.DataFrame) -> pd.DataFrame:
+    """Store the detected language (analysis.language.detect, each distinct text once) in `lang` where the
+    platform gave none, and return the frame `sentiment.scorable` should judge without detecting again:
+    only the non-English detections filled in, so a text detected as English or unsure keeps the script
+    rule, exactly as when scorable detects itself."""
+    missing = (out["lang"].isna() & out["text"].notna()).to_numpy(dtype=bool)
+    if not missing.any():
+        return out
+    found = language.detect(out.loc[missing, "text"]).astype("string")
+    judged = out.copy()
+    out.loc[missing, "lang"] = found
+    judged.loc[missing, "lang"] = found.where(found != "en")
+    return judged
 
 
 def ingest(

@@ -107,6 +107,7 @@ MENTION_COLUMNS = [
     "sentiment_label",
     "flag_signals",
     "priority_base",
+    "source_sentiment",
 ]
 
 

@@ -68,6 +68,8 @@ mentions = Table(
     Column("needs_reply", Boolean, nullable=False, server_default="0"),
     Column("flag_signals", Text),
     Column("priority_base", SmallInteger, nullable=False, server_default="0"),
+    # an imported file's own sentiment label, kept beside ours (migration 0005)
+    Column("source_sentiment", String(16)),
     UniqueConstraint("platform", "post_id", name="uq_mentions_platform_post"),
     Index("ix_mentions_brand_created", "brand", "created_at"),
     Index("ix_mentions_platform_created", "platform", "created_at"),

@@ -177,6 +177,9 @@ def header(mention: dict[str, Any]) -> None:
     unit = " business hours" if _business(mention) else " h"
     st.progress(share, text=f"{verb} {waited} of a {sla:g}{unit} SLA: {state}")
     st.caption("Why: " + escape_markdown(mention["reasons"]))
+    if mention.get("source_sentiment"):  # an imported file's own label, shown beside ours
+        ours = mention.get("sentiment_override") or mention["sentiment_label"]
+        st.caption(f"Sentiment in the imported file: {plain(mention['source_sentiment'], 16)} · ours: {ours}")
     url = safe_url(mention.get("url"))
     if url:
         st.link_button(f"Open on {tables.platform_name(mention['platform'])}", url, icon=":material/open_in_new:")
