@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"  # down_revision: the lead sets the chain at merge
+down_revision = "0004"  # chain: 0001, 0002 accounts, 0003 alerts, 0007 streams, 0006 privacy, 0004 queue, 0005 source sentiment
 branch_labels = None
 depends_on = None
 
