@@ -521,7 +521,6 @@ name = "demo-live"
 platform = "demo"
 brand = "Acme"
 every = "1m"
-per_run = 5
 """
 
 

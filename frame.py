@@ -16,6 +16,11 @@ import platforms
 #: every platform a mention may come from: the names of the platform table (platforms.py).
 PLATFORMS: tuple[str, ...] = platforms.NAMES
 KINDS: tuple[str, ...] = ("post", "comment", "reply", "quote")
+#: the `source` of generated demo rows: the seeded set, and the prefix of a `demo` source's rows
+#: ("demo:<source name>"); "demo" alone was the live demo's source before.
+DEMO_SEED_SOURCE = "demo-seed"
+DEMO_LIVE_PREFIX = "demo:"
+DEMO_SOURCES: tuple[str, ...] = (DEMO_SEED_SOURCE, "demo")
 
 #: column -> pandas dtype, in frame order.
 FRAME_SCHEMA: dict[str, str] = {
