@@ -21,7 +21,7 @@ import streamlit as st
 from sqlalchemy import Engine, event
 
 from config import BusinessHours, Config, ConfigError, load_config, resolve_config_path
-from pipeline.seed import is_demo, seed_if_first_start
+from pipeline.seed import seed_if_first_start
 from store import queue, reader
 from store.engine import StoreError, database_url, make_engine
 
@@ -146,10 +146,19 @@ def first_start(ctx: Context) -> bool:
     return _first_start(ctx.engine, ctx.config)
 
 
-@st.cache_data(show_spinner=False, ttl=30, hash_funcs=HASH_FUNCS)
-def demo_label(engine: Engine, data_version: int) -> bool:
-    """Whether the store holds demo data (pipeline.seed.is_demo), once per data version."""
-    return is_demo(engine)
+def demo_rows(ctx: Context, selection: reader.Filters) -> tuple[int, int]:
+    """(generated demo mentions, all mentions) in the sidebar's selection: what the demo label follows."""
+    return read(ctx.engine, reader.demo_rows, version(ctx), selection)
+
+
+def demo_note(ctx: Context, selection: reader.Filters) -> str | None:
+    """The page's demo label when the selection holds demo rows (None for real data only)."""
+    found, total = demo_rows(ctx, selection)
+    if not found:
+        return None
+    if found == total:
+        return "Every number on this page comes from generated demo posts."
+    return f"{found:,} of the {total:,} mentions in this selection are generated demo posts."
 
 
 def sla_hours(config: Config) -> dict[str, float]:
