@@ -33,6 +33,8 @@ class Context:
     config: Config
     engine: Engine
     url: str
+    #: the config file's problem when it changed into a bad one: `config` is then the last good one.
+    config_problem: str | None = None
 
 
 #: SQLite page cache per dashboard connection, in KiB. The store's default (128 MB, for ingest) would
@@ -61,12 +63,29 @@ def _config(path: str | None, _mtime: float) -> Config:
     return load_config(path)
 
 
+@st.cache_resource(show_spinner=False)
+def _last_good_configs() -> dict[str | None, Config]:
+    return {}
+
+
 def load() -> Context:
-    """Config and engine, or a friendly error and a stopped page."""
+    """Config and engine, or a friendly error and a stopped page.
+
+    A config file that changes into a bad one keeps the last good config of this server, and the
+    problem rides along (`config_problem`: the Sources page shows it); a bad file at start stops.
+    """
     path = resolve_config_path(os.environ.get("MONITOR_CONFIG") or None)
+    key = str(path) if path else None
+    problem = None
     try:
         mtime = Path(path).stat().st_mtime if path and Path(path).exists() else 0.0
-        config = _config(str(path) if path else None, mtime)
+        try:
+            config = _config(key, mtime)
+            _last_good_configs()[key] = config
+        except ConfigError as exc:
+            if key not in _last_good_configs():
+                raise
+            config, problem = _last_good_configs()[key], str(exc)
         url = database_url()
         engine = _engine(url)
     except ConfigError as exc:
@@ -75,7 +94,7 @@ def load() -> Context:
     except StoreError as exc:
         st.error(f"The database cannot be opened: {exc}")
         st.stop()
-    return Context(config=config, engine=engine, url=url)
+    return Context(config=config, engine=engine, url=url, config_problem=problem)
 
 
 def _engine_key(engine: Engine) -> str:
@@ -257,6 +276,14 @@ def brand_words(config: Config, brand: str) -> list[str]:
         return words
     words += list(item.keywords) + list(item.handles.values()) + list(item.competitors)
     return words
+
+
+def scheduler_config(ctx: Context) -> dict[str, Any] | None:
+    """What the running (or last) scheduler says about its config (pipeline.scheduler.config_state); one tiny query."""
+    from pipeline import scheduler
+
+    with ctx.engine.connect() as conn:
+        return scheduler.config_state(conn)
 
 
 def sources(ctx: Context) -> pd.DataFrame:
