@@ -131,7 +131,9 @@ def test_live_demo_run_after_run_adds_each_mention_once_and_catches_up_at_most_a
     start = datetime(2026, 11, 20, 9, tzinfo=UTC)
     every_minute = _live_runs(start, minutes=3 * 60, every=1)
     every_hour = _live_runs(start, minutes=3 * 60, every=60)
-    assert len(every_minute) > 0 and _keys(every_minute) == _keys(every_hour)  # how often it runs changes nothing but the delay
+    assert len(every_minute) > 0 and _keys(every_minute) == _keys(
+        every_hour
+    )  # how often it runs changes nothing but the delay
     collector = demo.DemoCollector(now=start + timedelta(days=5))
     late = collector.collect((start - timedelta(days=30)).isoformat()).frame
     assert late["created_at"].min() >= start + timedelta(days=4)

@@ -59,7 +59,8 @@ def _engine(url: str) -> Engine:
 
 
 @st.cache_data(show_spinner=False, ttl=5)
-def _config(path: str | None, _mtime: float) -> Config:
+def _config(path: str | None, mtime: float) -> Config:
+    """The config file as of `mtime` (part of the cache key: a leading underscore would leave it out)."""
     return load_config(path)
 
 
