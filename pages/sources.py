@@ -116,6 +116,7 @@ view = status.assign(
 st.dataframe(
     view,
     hide_index=True,
+    placeholder=tables.MISSING,
     key="sources_table",
     width="stretch",
     row_height=tables.WRAP_ROW_HEIGHT,  # long states and errors wrap; a click on a cell shows it in full

@@ -84,6 +84,7 @@ def test_post_tables_wrap_open_in_full_and_never_say_none(store: Store) -> None:
         for frame in at.dataframe:
             cells = frame.value.astype(str)
             assert not (cells == "None").any().any(), (page, frame.value.columns.tolist())
+            assert frame.proto.placeholder == "–", (page, frame.value.columns.tolist())  # Streamlit's is "None"
 
 
 def test_weekly_ticks_fall_on_mondays() -> None:

@@ -37,7 +37,7 @@ BRAND_COLOURS = ["#0a7aff", "#f0a020", "#6b7280", "#9467bd", "#17becf", "#bcbd22
 SPIKE_COLOUR = "#d62728"
 PERIOD_WORD = {"hour": "hour", "day": "day", "week": "ISO week"}
 #: Plotly's toolbar band at the top of a chart (px): titles start below it.
-TOOLBAR_PX = 28
+TOOLBAR_PX = 36
 #: a Monday (any one): weekly ticks count from it.
 MONDAY = "2024-01-01"
 WEEK_MS = 7 * 24 * 3600 * 1000

@@ -18,8 +18,8 @@ PLATFORM_NAMES = {name: spec.label for name, spec in platforms.SPECS.items()}
 WRAP_ROW_HEIGHT = 72
 #: the longest post text a table holds (the cell overlay shows all of it).
 TEXT_LIMIT = 2000
-#: what a table shows where a text value is missing.
-MISSING = ""
+#: what a table shows where a value is missing (st.dataframe's placeholder; Streamlit's own is "None").
+MISSING = "–"
 
 
 def text_cells(values: pd.Series, limit: int | None = None) -> pd.Series:
@@ -31,7 +31,7 @@ POST_COLUMNS: dict[str, st.column_config.Column] = {
     "posted": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm"),
     "platform": st.column_config.TextColumn("Platform"),
     "author": st.column_config.TextColumn("Author"),
-    "text": st.column_config.TextColumn("Text", width="large"),
+    "text": st.column_config.TextColumn("Text", width="large", help="Long posts wrap; click a cell to read it all"),
     "open": st.column_config.LinkColumn("Open", display_text="open ↗", width="small"),
     "engagements": st.column_config.NumberColumn("Engagements", format="localized"),
     "likes": st.column_config.NumberColumn("Likes", format="localized"),
@@ -113,16 +113,16 @@ def author_view(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-#: what a table of posts shows first: the link, who and when, the numbers, then the text.
+#: what a table of posts shows first: the link, who and when, the text (wide, wrapping), then the numbers.
 ENGAGEMENT_ORDER = (
     "open",
     "posted",
     "platform",
     "author",
+    "text",
     "engagements",
     "rate",
     "per",
-    "text",
     "likes",
     "replies",
     "reposts",
@@ -139,6 +139,7 @@ def show_posts(view: pd.DataFrame, *, key: str, order: tuple[str, ...] = ENGAGEM
     st.dataframe(
         view,
         hide_index=True,
+        placeholder=MISSING,
         column_config=POST_COLUMNS,
         column_order=columns,
         key=key,
@@ -148,4 +149,4 @@ def show_posts(view: pd.DataFrame, *, key: str, order: tuple[str, ...] = ENGAGEM
 
 
 def show_authors(view: pd.DataFrame, *, key: str) -> None:
-    st.dataframe(view, hide_index=True, column_config=AUTHOR_COLUMNS, key=key, width="stretch")
+    st.dataframe(view, hide_index=True, placeholder=MISSING, column_config=AUTHOR_COLUMNS, key=key, width="stretch")

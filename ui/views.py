@@ -142,9 +142,9 @@ def engagement_mix(engine: Engine, data_version: int, filters: Filters) -> Secti
         x="platform",
         y="engagements",
         group="kind",
-        title="Engagements by platform and kind (range total)",
+        title="Engagements by platform and kind",
         x_title="Platform",
-        y_title="Engagements",
+        y_title="Engagements (range total)",
     )
     known = rates[rates["engagement_rate"].notna()]
     figures = [by_kind]
