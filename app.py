@@ -14,9 +14,10 @@ st.set_page_config(page_title="Engagement monitor", page_icon=":material/campaig
 ctx = context.load()
 account = auth.gate(ctx)  # the sign-in page alone until somebody signs in
 context.first_start(ctx)
-filters.sidebar(ctx)
+selection = filters.sidebar(ctx)
 auth.sidebar(account, ctx)
-if context.demo_label(ctx.engine, context.version(ctx)):
+demo_note = context.demo_note(ctx, selection)  # follows the rows in the selection, not what was ever stored
+if demo_note:
     st.sidebar.warning(
         "**Demo data**: generated posts, not real people. Add sources to monitor.toml "
         "and credentials to .env to collect real mentions.",
@@ -41,6 +42,6 @@ PAGES = {
 if account.role == "admin":
     PAGES["Admin"] = [st.Page("pages/team.py", title="Team", icon=":material/group:")]
 page = st.navigation(PAGES)
-if context.demo_label(ctx.engine, context.version(ctx)):
-    st.caption(":orange-badge[:material/science: Demo data] Every number on this page comes from generated demo posts.")
+if demo_note:
+    st.caption(f":orange-badge[:material/science: Demo data] {demo_note}")
 page.run()

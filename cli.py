@@ -282,6 +282,11 @@ def run_command(
             "true",
             "--server.port",
             str(port),
+            # one address printed, and no look-up of this machine's external IP (a monitor must not phone home)
+            "--browser.serverAddress",
+            "localhost",
+            "--browser.gatherUsageStats",
+            "false",
         ]
     }
     if scheduler:

@@ -543,7 +543,6 @@ name = "demo-live"
 platform = "demo"
 brand = "Acme"
 every = "1m"
-per_run = 5
 """
 
 

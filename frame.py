@@ -17,6 +17,11 @@ import platforms
 PLATFORMS: tuple[str, ...] = platforms.NAMES
 #: "article": a news item or feed entry (RSS, a Hacker News story linking elsewhere), never a conversation.
 KINDS: tuple[str, ...] = ("post", "comment", "reply", "quote", "article")
+#: the `source` of generated demo rows: the seeded set, and the prefix of a `demo` source's rows
+#: ("demo:<source name>"); "demo" alone was the live demo's source before.
+DEMO_SEED_SOURCE = "demo-seed"
+DEMO_LIVE_PREFIX = "demo:"
+DEMO_SOURCES: tuple[str, ...] = (DEMO_SEED_SOURCE, "demo")
 
 #: column -> pandas dtype, in frame order.
 FRAME_SCHEMA: dict[str, str] = {

@@ -278,6 +278,7 @@ def notes_text(
     generated_at: datetime,
     left_out: dict[str, int] | None = None,
     business_hours: dict[str, BusinessHours] | None = None,
+    demo: int = 0,
 ) -> str:
     """notes.txt: the week, the filters, the counts and the formulas (with FORMULAS_VERSION)."""
     last_day = (end - timedelta(days=1)).date()
@@ -314,6 +315,11 @@ def notes_text(
         f"- mentions with no engagement data (no likes, replies, reposts or quotes reported): {missing_engagement}; "
         "their engagements count as 0",
     ]
+    if demo:
+        lines.append(
+            f"- DEMO DATA: {demo} of the {mentions} mentions are generated demo posts (the demo data set or a "
+            "`demo` source), not real people"
+        )
     if mentions == 0:
         lines += ["", "No mentions in this week: mentions.csv and summary.csv hold only their headers."]
     lines += [

@@ -4,19 +4,39 @@
 and Initech) over every collected platform: questions, complaints, praise, chatter and help
 requests (some not in English), threads where Acme's own accounts answer after realistic
 delays, heavy-tailed follower counts and engagement, a launch spike and an outage spike.
-`DemoCollector` adds a few fresh mentions on each run, so scheduling shows with no keys.
+`DemoCollector` (the `demo` source) keeps adding mentions like these, at the same pace and
+rhythm, so scheduling shows with no keys.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import functools
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
 
+import frame as frame_module
 import platforms
 from collectors.base import CollectResult
 from frame import conform
+
+#: the seeded set's `source`; the live demo's rows carry LIVE_SOURCE_PREFIX + the source's name.
+SEED_SOURCE = frame_module.DEMO_SEED_SOURCE
+LIVE_SOURCE_PREFIX = frame_module.DEMO_LIVE_PREFIX
+#: the seeded set's pace: seed_demo's default 5,000 rows over 60 days, less the brand's own replies.
+SEEDED_PER_DAY = 5000 / 1.06 / 60
+#: live days are numbered from here; each day's ids start at LIVE_ID_BASE + day number x LIVE_ID_STEP,
+#: above every seeded id (seed % 1000 x 10^9 + serial < 10^12).
+LIVE_EPOCH = date(2020, 1, 1)
+LIVE_ID_BASE, LIVE_ID_STEP = 10**12, 10**6
+#: load mode (`per_run`): ids from here on, apart from both.
+LOAD_ID_BASE = 9 * 10**12
+#: a live run looks back at most this far (a scheduler stopped for a week does not bring a week at once).
+LIVE_CATCH_UP = timedelta(days=1)
+#: brand replies come at most 6 days after the mention (see _brand_replies).
+REPLY_DAYS = 7
+
 
 OWN = "Acme"
 BRANDS = {"Acme": 0.5, "Globex": 0.3, "Initech": 0.2}
@@ -149,8 +169,12 @@ def _fill(
     return out
 
 
-def _ids(platform: np.ndarray, kind: np.ndarray, serial: np.ndarray, seed: int) -> np.ndarray:
-    base = (np.int64(seed % 1000) * 10**9 + serial).astype("int64")
+def _ids(
+    platform: np.ndarray, kind: np.ndarray, serial: np.ndarray, seed: int, id_base: int | None = None
+) -> np.ndarray:
+    """Platform-shaped ids: from `seed` (the seeded set) or from `id_base` (the live demo's days)."""
+    offset = np.int64(seed % 1000) * 10**9 if id_base is None else np.int64(id_base)
+    base = (offset + serial).astype("int64")
     ids = np.empty(len(serial), dtype=object)
     for p in PLATFORM_SHARE:
         rows = platform == p
@@ -193,8 +217,21 @@ def _urls(platform: pd.Series, post_id: pd.Series, handle: pd.Series) -> pd.Seri
     return url
 
 
-def generate(mentions: int = 5000, days: int = 60, seed: int = 7, end: datetime | None = None) -> pd.DataFrame:
-    """`mentions` rows (about; own replies included) over the `days` before `end`, as the mention frame."""
+def generate(
+    mentions: int = 5000,
+    days: int = 60,
+    seed: int = 7,
+    end: datetime | None = None,
+    *,
+    id_base: int | None = None,
+    replies_until: datetime | None = None,
+    source: str = SEED_SOURCE,
+) -> pd.DataFrame:
+    """`mentions` rows (about; own replies included) over the `days` before `end`, as the mention frame.
+
+    `id_base` gives ids of its own (the live demo's days, apart from the seeded set's); brand replies
+    are kept up to `replies_until` (default `end`).
+    """
     rng = np.random.default_rng(seed)
     end_ts = pd.Timestamp(end or datetime.now(UTC)).tz_convert("UTC").floor("min")
     start = end_ts.floor("D") - pd.Timedelta(days=days - 1)  # days run midnight to midnight UTC; the last is today
@@ -276,15 +313,16 @@ def generate(mentions: int = 5000, days: int = 60, seed: int = 7, end: datetime 
     _platform_facts(frame)
     parent = _threads(frame, rng.random(n))
     serial = frame["serial"].to_numpy()
-    frame["post_id"] = _ids(frame["platform"].to_numpy(), frame["kind"].to_numpy(), serial, seed)
+    frame["post_id"] = _ids(frame["platform"].to_numpy(), frame["kind"].to_numpy(), serial, seed, id_base)
     answers = parent >= 0
     frame.loc[answers, "parent_id"] = frame["post_id"].to_numpy()[parent[answers]]
     frame["thread_id"] = frame["parent_id"]
-    own = _brand_replies(frame, rng, end_ts).drop(columns=["serial"])
+    until = end_ts if replies_until is None else pd.Timestamp(replies_until).tz_convert("UTC")
+    own = _brand_replies(frame, rng, until, id_base).drop(columns=["serial"])
     frame = frame.drop(columns=["serial"])
     frame = pd.concat([frame, own], ignore_index=True).sort_values("created_at", ignore_index=True)
     frame["url"] = _urls(frame["platform"], frame["post_id"], frame["author_handle"])
-    frame["source"] = "demo-seed"
+    frame["source"] = source
     frame["retrieved_at"] = end_ts
     return conform(frame.drop(columns=["category"]))
 
@@ -327,7 +365,9 @@ def _threads(frame: pd.DataFrame, draws: np.ndarray) -> np.ndarray:
     return parent
 
 
-def _brand_replies(frame: pd.DataFrame, rng: np.random.Generator, end: pd.Timestamp) -> pd.DataFrame:
+def _brand_replies(
+    frame: pd.DataFrame, rng: np.random.Generator, end: pd.Timestamp, id_base: int | None = None
+) -> pd.DataFrame:
     """Acme's own accounts answer most questions, complaints and help requests, hours later.
 
     Which mentions get an answer, its delay and counts are drawn per mention in generation
@@ -371,36 +411,114 @@ def _brand_replies(frame: pd.DataFrame, rng: np.random.Generator, end: pd.Timest
             "serial": serial,
         }
     )
-    own["post_id"] = _ids(own["platform"].to_numpy(), own["kind"].to_numpy(), serial + 500_000_000, id_seed)
+    if id_base is None:
+        own["post_id"] = _ids(own["platform"].to_numpy(), own["kind"].to_numpy(), serial + 500_000_000, id_seed)
+    else:
+        own["post_id"] = _ids(own["platform"].to_numpy(), own["kind"].to_numpy(), serial + 500_000, 0, id_base)
     return own[own["created_at"] <= end].reset_index(drop=True)
 
 
+@functools.lru_cache(maxsize=2 * REPLY_DAYS + 2)
+def live_day(day: date) -> pd.DataFrame:
+    """The live demo's mentions of one UTC day (and the brand's replies to them, up to a week later).
+
+    The same day always gives the same rows: like the seeded set (its hour-of-day rhythm,
+    platforms, brands, vocabulary, authors and reply habits) at its pace (SEEDED_PER_DAY, drawn
+    per day), with ids of its own. Kept for the process (a run builds a new collector): callers
+    must not change the frame.
+    """
+    number = (day - LIVE_EPOCH).days
+    rng = np.random.default_rng([LIVE_ID_BASE, number])
+    count = max(int(rng.poisson(SEEDED_PER_DAY) * 1.06), 1)
+    end = datetime.combine(day, time(23, 59), tzinfo=UTC)
+    return generate(
+        count,
+        days=1,
+        seed=1_000_000 + number,
+        end=end,
+        id_base=LIVE_ID_BASE + number * LIVE_ID_STEP,
+        replies_until=end + timedelta(days=REPLY_DAYS),
+    )
+
+
 class DemoCollector:
-    """Adds `per_run` fresh mentions per run (platform `demo`); the cursor counts them."""
+    """The `demo` source: mentions that look like the seeded demo set, on the platforms it imitates.
+
+    Without `per_run` (the default), each run adds what the live demo "posted" since the last run
+    (the cursor is that time): the seeded set's pace and hour-of-day rhythm, so a running demo
+    never makes today a spike nor fills the queue faster than the seeded weeks did. With
+    `per_run`, each run adds exactly that many fresh posts (a load test; the cursor counts them).
+    """
 
     platform = "demo"
 
-    def __init__(self, brand: str = OWN, per_run: int = 5, now: datetime | None = None) -> None:
+    def __init__(
+        self,
+        brand: str = OWN,
+        per_run: int | None = None,
+        now: datetime | None = None,
+        *,
+        every_seconds: float = 60.0,
+        name: str = "demo-live",
+    ) -> None:
         self.brand, self.per_run, self.now = brand, per_run, now
+        self.every_seconds, self.name = every_seconds, name
+
+    def _finish(self, fresh: pd.DataFrame, now: datetime) -> pd.DataFrame:
+        if self.brand not in BRANDS:  # a config without the demo brands: everything under the source's brand
+            fresh["brand"] = self.brand
+        fresh["source"] = LIVE_SOURCE_PREFIX + self.name
+        fresh["retrieved_at"] = now
+        return conform(fresh)
 
     def collect(self, cursor: str | None) -> CollectResult:
+        now = pd.Timestamp(self.now or datetime.now(UTC)).tz_convert("UTC")
+        if self.per_run is not None:
+            return self._load(cursor, now.to_pydatetime())
+        since = _since(cursor, now, self.every_seconds)
+        days = pd.date_range(since.floor("D") - pd.Timedelta(days=REPLY_DAYS), now.floor("D"), freq="D")
+        parts = []
+        for day in days:
+            world = live_day(day.date())
+            stamps = world["created_at"]
+            parts.append(world[(stamps > since) & (stamps <= now)])
+        fresh = pd.concat(parts, ignore_index=True).sort_values("created_at", ignore_index=True)
+        return CollectResult(frame=self._finish(fresh.copy(), now.to_pydatetime()), cursor=now.isoformat())
+
+    def _load(self, cursor: str | None, now: datetime) -> CollectResult:
         done = int(cursor) if cursor and cursor.isdigit() else 0
-        now = self.now or datetime.now(UTC)
-        fresh = generate(self.per_run * 2, days=1, seed=10_000 + done, end=now).head(self.per_run).copy()
-        fresh["platform"] = "demo"
+        made = generate(self.per_run * 2 + 2, days=1, seed=10_000 + done, end=now)
+        fresh = made[~made["is_own"]].head(self.per_run).reset_index(drop=True)
+        if self.brand in BRANDS:
+            fresh["brand"] = self.brand
         fresh["created_at"] = [now - timedelta(seconds=30 * (i + 1)) for i in range(len(fresh))]
-        fresh["post_id"] = [f"live-{done + i}" for i in range(len(fresh))]
-        fresh["url"] = None
+        fresh["kind"] = "post"
         fresh["parent_id"] = None
         fresh["thread_id"] = None
-        fresh["kind"] = "post"
-        fresh["is_own"] = False
-        fresh["brand"] = self.brand if self.brand in BRANDS else fresh["brand"]
-        fresh["source"] = "demo"
-        fresh["retrieved_at"] = now
-        return CollectResult(frame=conform(fresh), cursor=str(done + len(fresh)))
+        serial = np.arange(done, done + len(fresh), dtype="int64")
+        fresh["post_id"] = _ids(fresh["platform"].to_numpy(), fresh["kind"].to_numpy(), serial, 0, LOAD_ID_BASE)
+        fresh["url"] = _urls(fresh["platform"], fresh["post_id"], fresh["author_handle"])
+        return CollectResult(frame=self._finish(fresh, now), cursor=str(done + len(fresh)))
+
+
+def _since(cursor: str | None, now: pd.Timestamp, every_seconds: float) -> pd.Timestamp:
+    """Where a live run starts: the last run's end, else one interval ago; never more than LIVE_CATCH_UP ago."""
+    start = now - pd.Timedelta(seconds=every_seconds)
+    if cursor and not cursor.isdigit():  # a count is the cursor of a load-mode run (or an older version)
+        try:
+            start = pd.Timestamp(cursor)
+            start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
+        except ValueError:
+            pass
+    return min(max(start, now - pd.Timedelta(LIVE_CATCH_UP)), now)
 
 
 def from_source(source, config) -> DemoCollector:  # type: ignore[no-untyped-def]
     """Build the demo collector for a configured `platform = "demo"` source."""
-    return DemoCollector(brand=source.brand, per_run=int(source.options.get("per_run", 5)))
+    per_run = source.options.get("per_run")
+    return DemoCollector(
+        brand=source.brand,
+        per_run=int(per_run) if per_run is not None else None,
+        every_seconds=float(source.every_seconds),
+        name=source.name,
+    )

@@ -10,7 +10,7 @@ from config import credential
 from pipeline.alerts import send_test
 from store import alerts as alert_store
 from store.accounts import can
-from ui import auth, context, filters
+from ui import auth, context, filters, tables
 
 ctx = context.load()
 filters.current()
@@ -39,6 +39,7 @@ else:
     st.dataframe(
         fired.drop(columns=["id"]),
         hide_index=True,
+        placeholder=tables.MISSING,
         key="alerts_table",
         width="stretch",
         column_config={
@@ -73,7 +74,9 @@ if rules:
                 "give_up_after_h": rule.give_up_after.total_seconds() / 3600,
             }
         )
-    st.dataframe(pd.DataFrame(settings), hide_index=True, key="alert_rules", width="stretch")
+    st.dataframe(
+        pd.DataFrame(settings), hide_index=True, placeholder=tables.MISSING, key="alert_rules", width="stretch"
+    )
 
     st.subheader("Channels")
     channels = sorted({name for rule in rules for name in rule.notify})

@@ -63,12 +63,20 @@ with authors_tab:
     else:
         tables.show_authors(authors.table, key="top_authors")
 
-left, right = st.columns(2)
-with left:
-    charts.show(mix.figures[0])
-with right:
-    charts.show(mix.figures[1])
-st.caption(mix.note)
+if len(mix.figures) == 1:  # no rate to chart: say why instead of an empty -100%..100% frame
+    left, right = st.columns(2)
+    with left:
+        charts.show(mix.figures[0])
+    with right:
+        st.info(
+            "No engagement rate to chart: no mention in this range reports views or author followers.",
+            icon=":material/percent:",
+        )
+else:
+    for column, figure in zip(st.columns(len(mix.figures)), mix.figures, strict=True):
+        with column:
+            charts.show(figure)
+st.caption(mix.note, help=mix.help)
 
 value = (
     st.segmented_control(

@@ -33,7 +33,7 @@ now, before = metrics.kpis(
 if now.mentions == 0:
     st.info(
         "No mentions in this range. Widen the dates or platforms in the sidebar, or run "
-        "`python cli.py collect` to fetch new ones.",
+        "`.venv/bin/python cli.py collect` to fetch new ones.",
         icon=":material/search_off:",
     )
     st.stop()
@@ -49,4 +49,4 @@ if section.figures:
         charts.show(engaged)
     with right:
         charts.show(mood)
-    st.caption(section.note)
+    st.caption(section.note, help=section.help)

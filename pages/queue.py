@@ -20,7 +20,10 @@ own = [b.name for b in ctx.config.own_brands()]
 st.title("Reply queue")
 st.caption(
     f"Mentions posted {selected.start:%d %b %Y} to {selected.end:%d %b %Y} (UTC) that need a reply, most urgent first. "
-    f"Priority (0-100): {FORMULAS['priority']}."
+    "Priority (0-100) is higher for questions, help requests, problems and angry posts, for authors with a wide "
+    "reach and posts people engage with, and rises the longer a mention waits against the reply target (SLA), "
+    "with a jump once the target is missed.",
+    help=escape_markdown(f"Priority = {FORMULAS['priority']}.\n\npriority_base = {FORMULAS['priority_base']}."),
 )
 
 me = act.me()

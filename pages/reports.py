@@ -10,7 +10,7 @@ import streamlit as st
 
 from pipeline.export import brand_slug
 from store import reader
-from ui import context, filters, reports
+from ui import context, filters, reports, tables
 from ui.text import escape_markdown
 
 ALL = "All brands"
@@ -82,8 +82,10 @@ if built.mentions == 0:
     st.stop()
 
 st.subheader("Summary")
-st.dataframe(built.summary, hide_index=True, key="report_summary", width="stretch", height=360)
+st.dataframe(
+    built.summary, hide_index=True, placeholder=tables.MISSING, key="report_summary", width="stretch", height=360
+)
 st.subheader(f"mentions.csv: the first {len(built.head)} rows")
-st.dataframe(built.head, hide_index=True, key="report_head", width="stretch")
+st.dataframe(built.head, hide_index=True, placeholder=tables.MISSING, key="report_head", width="stretch")
 with st.expander("notes.txt: the formulas behind every number"):
     st.text(built.notes)

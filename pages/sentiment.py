@@ -54,5 +54,12 @@ for label, title in (("negative", "Most negative"), ("positive", "Most positive"
             st.caption("No recurring terms.")
         else:
             config = {"term": st.column_config.TextColumn(f"Terms driving {label}"), **TERM_COLUMNS}
-            st.dataframe(terms.table, hide_index=True, key=f"terms_{label}", width="stretch", column_config=config)
+            st.dataframe(
+                terms.table,
+                hide_index=True,
+                placeholder=tables.MISSING,
+                key=f"terms_{label}",
+                width="stretch",
+                column_config=config,
+            )
             st.caption(terms.note)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from store import accounts
 from store.accounts import AccountError
-from ui import auth, context
+from ui import auth, context, tables
 
 ctx = context.load()
 admin = auth.require("admin")
@@ -92,6 +92,7 @@ with ctx.engine.connect() as conn:
 st.dataframe(
     team,
     hide_index=True,
+    placeholder=tables.MISSING,
     width="stretch",
     column_config={
         "name": st.column_config.TextColumn("Username"),

@@ -34,6 +34,7 @@ from sqlalchemy import Engine, func, select
 from analysis import reports
 from config import Config
 from store import privacy
+from store.reader import is_demo_row
 from store.schema import mention_state, mentions
 
 #: a text cell starting with one of these is prefixed with NEUTRALISER (OWASP CSV injection).
@@ -104,6 +105,16 @@ def unconfigured_brands(engine: Engine, config: Config, start: datetime, end: da
         return {str(row[0]): int(row[1]) for row in conn.execute(query)}
 
 
+def demo_count(engine: Engine, start: datetime, end: datetime, brands: Sequence[str]) -> int:
+    """Generated demo mentions (store.reader.is_demo_row) among the others' mentions of [start, end) for `brands`."""
+    m = mentions
+    query = select(func.count()).where(
+        m.c.created_at >= start, m.c.created_at < end, m.c.is_own.is_(False), m.c.brand.in_(list(brands)), is_demo_row()
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)
+
+
 def _build(
     engine: Engine, config: Config, week: str, brand: str | None, now: datetime | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, str, int]:
@@ -132,6 +143,7 @@ def _build(
         missing_engagement=missing,
         generated_at=now,
         left_out=left_out,
+        demo=demo_count(engine, start, end, [brand] if brand is not None else wanted),
         business_hours=reports.business_hours([b for b in config.brands if brand is None or b.name == brand]),
     )
     return frame, summary, notes, missing

@@ -8,12 +8,17 @@ one database never run a source at once. SIGINT / SIGTERM stop the scheduler: ru
 going get a few seconds to finish; a run still writing then is abandoned before its single
 transaction commits, and its `runs` row is closed as interrupted.
 
-APScheduler is imported only by `build_scheduler` and `serve`, so pages may import
-`schedule_status` and `backoff_seconds` without it.
+A running scheduler reloads its config file when it changes (ConfigReloader, every
+RELOAD_SECONDS): the new file is validated first, and a bad one keeps the running config and
+is recorded for the Sources page (config_state).
+
+APScheduler is imported only by `build_schedule` and `serve`, so pages may import
+`schedule_status`, `backoff_seconds` and `config_state` without it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -27,10 +32,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from analysis.reports import last_full_week
-from config import Config, Source
+from config import Config, ConfigError, Source
 from pipeline.runner import RunInterrupted, RunSummary, run_source
 from store.locks import default_owner, release_prefixed
 from store.schema import cursors, runs
@@ -253,6 +258,243 @@ def schedule_status(
     return frame
 
 
+#: meta key where a running scheduler says which config it runs (the Sources page reads it).
+CONFIG_STATE_KEY = "scheduler_config"
+#: how often a running scheduler looks whether its config file changed.
+RELOAD_SECONDS = 10
+
+
+def record_config_state(engine: Engine, state: dict[str, Any]) -> None:
+    """Save what the scheduler runs (config_state reads it back); never fails the scheduler."""
+    from store.schema import meta
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(delete(meta).where(meta.c.key == CONFIG_STATE_KEY))
+            conn.execute(insert(meta).values(key=CONFIG_STATE_KEY, value=json.dumps(state)))
+    except Exception as exc:
+        log.warning("could not record the scheduler's config state: %s", exc)
+
+
+def config_state(conn: Connection) -> dict[str, Any] | None:
+    """What the newest scheduler said about its config: path, mtime, loaded_at, sources, and a problem (or None)."""
+    from store.schema import meta
+
+    value = conn.execute(select(meta.c.value).where(meta.c.key == CONFIG_STATE_KEY)).scalar()
+    try:
+        state = json.loads(value) if value else None
+    except ValueError:
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def _mtime(path: Path | None) -> float | None:
+    try:
+        return path.stat().st_mtime if path is not None else None
+    except OSError:
+        return None
+
+
+class Schedule:
+    """A scheduler's jobs for one config, and `apply` to move them to another (a reloaded monitor.toml)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        scheduler: Any,
+        stop: threading.Event,
+        *,
+        owner: str,
+        reports: bool,
+        cap: float,
+        jitter: bool,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.engine, self.scheduler, self.stop, self.owner = engine, scheduler, stop, owner
+        self.reports, self.cap, self.jitter, self.now = reports, cap, jitter, now
+        self.jobs: list[SourceJob] = []
+        self.alert_job: Any = None
+        self.config: Config | None = None
+
+    def _add_source(self, job: SourceJob, first: datetime) -> None:
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        every = job.source.every_seconds
+        self.scheduler.add_job(
+            job,
+            IntervalTrigger(seconds=every, jitter=jitter_seconds(every) if self.jitter else None),
+            id=f"source:{job.source.name}",
+            name=f"collect {job.source.name}",
+            next_run_time=first,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=misfire_grace_seconds(every),
+            replace_existing=True,
+        )
+
+    def apply(self, config: Config) -> list[str]:
+        """Jobs for `config`: new and changed sources (re)start a second apart, removed ones stop, the
+        others keep their timing and backoff; the report and alert jobs follow. Returns what changed."""
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        from pipeline.streams import polls
+
+        # a Jetstream source replays from its cursor in its stream thread: no polling job
+        wanted = {s.name: s for s in config.sources if s.enabled and polls(s)}
+        changes: list[str] = []
+        start, started = self.now(), 0
+        for job in list(self.jobs):
+            source = wanted.pop(job.source.name, None)
+            if source == job.source:
+                job.config = config
+                continue
+            self.scheduler.remove_job(f"source:{job.source.name}")
+            self.jobs.remove(job)
+            if source is None:
+                changes.append(f"{job.source.name} removed")
+                continue
+            fresh = SourceJob(self.engine, config, source, self.owner, self.stop, failures=job.failures, cap=self.cap)
+            self.jobs.append(fresh)
+            self._add_source(fresh, start + timedelta(seconds=started))
+            started += 1
+            changes.append(f"{source.name} changed")
+        for source in wanted.values():
+            failures = failures_in_row(self.engine, source.name)
+            job = SourceJob(self.engine, config, source, self.owner, self.stop, failures=failures, cap=self.cap)
+            self.jobs.append(job)
+            self._add_source(job, start + timedelta(seconds=started))
+            started += 1
+            changes.append(f"{source.name} added" if self.config is not None else source.name)
+        if self.reports:
+            settings = config.reports
+            hour, minute = (int(part) for part in settings.time.split(":"))
+            trigger = CronTrigger(
+                day_of_week=settings.weekday, hour=hour, minute=minute, timezone=ZoneInfo(settings.timezone)
+            )
+            self.scheduler.add_job(ReportJob(self.engine, config, self.now), trigger, id="weekly-report",
+                                   name="weekly report", coalesce=True, max_instances=1,
+                                   misfire_grace_time=6 * 3600, replace_existing=True)  # fmt: skip
+        # --- privacy: retention once a day (brands with retain_days; see pipeline/retention.py) -----
+        if any(b.retain_days is not None for b in config.brands):
+            from pipeline.retention import RetentionJob
+
+            self.scheduler.add_job(RetentionJob(self.engine, config), CronTrigger(hour=3, minute=17, timezone=UTC),
+                                   id="retention", name="retention", coalesce=True, max_instances=1,
+                                   misfire_grace_time=12 * 3600, replace_existing=True)  # fmt: skip
+        elif self.scheduler.get_job("retention") is not None:
+            self.scheduler.remove_job("retention")
+        # --- alerts: after each collection run and every [scheduler] alert_every -------------------
+        if config.alerts:
+            from pipeline.alerts import AlertJob
+
+            self.alert_job = AlertJob(self.engine, config)
+            every = int(config.scheduler.alert_every.total_seconds())
+            self.scheduler.add_job(self.alert_job, IntervalTrigger(seconds=every), id="alerts", name="alert check",
+                                   coalesce=True, max_instances=1, misfire_grace_time=misfire_grace_seconds(every),
+                                   replace_existing=True)  # fmt: skip
+        elif self.alert_job is not None:
+            self.alert_job = None
+            self.scheduler.remove_job("alerts")
+        self.config = config
+        return changes
+
+    def after_run(self, event: Any) -> None:
+        """An alert check right after each collection run (when rules are configured)."""
+        if self.alert_job is not None and str(event.job_id).startswith("source:"):
+            self.scheduler.add_job(self.alert_job, id="alerts-after-run", name="alert check after a run",
+                                   replace_existing=True, misfire_grace_time=60)  # fmt: skip
+
+
+class ConfigReloader:
+    """Reloads the config file when it changes. The new file is validated first: a bad one keeps the
+    running config, is logged, and is recorded (config_state) for the Sources page to show."""
+
+    def __init__(
+        self,
+        schedule: Schedule,
+        path: Path | None,
+        *,
+        load: Callable[[str], Config] | None = None,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        from config import load_config
+
+        self.schedule, self.path, self.load, self.now = schedule, path, load or load_config, now
+        self.mtime = _mtime(path)
+        self.loaded_at = now()
+        self.problem: str | None = None
+        self.record()
+
+    def record(self) -> None:
+        config = self.schedule.config
+        record_config_state(
+            self.schedule.engine,
+            {
+                "path": str(self.path) if self.path else None,
+                "mtime": self.mtime,
+                "loaded_at": self.loaded_at.isoformat(),
+                "sources": [s.name for s in config.sources] if config else [],
+                "problem": self.problem,
+                "reload_seconds": RELOAD_SECONDS,
+            },
+        )
+
+    def __call__(self) -> bool | None:
+        """True: reloaded; False: the changed file has a problem (old config kept); None: unchanged."""
+        mtime = _mtime(self.path)
+        if self.path is None or mtime == self.mtime:
+            return None
+        self.mtime = mtime
+        try:
+            config = self.load(str(self.path))
+        except ConfigError as exc:
+            self.problem = str(exc)
+            log.warning("%s changed but has a problem: still running the config loaded at %s.\n%s",
+                        self.path, self.loaded_at.isoformat(timespec="seconds"), exc)  # fmt: skip
+            self.record()
+            return False
+        changes = self.schedule.apply(config)
+        self.loaded_at, self.problem = self.now(), None
+        self.record()
+        log.info("reloaded %s: %s", self.path, ", ".join(changes) or "no source changed")
+        return True
+
+
+def build_schedule(
+    engine: Engine,
+    config: Config,
+    stop: threading.Event,
+    *,
+    owner: str,
+    reports: bool = True,
+    scheduler_cls: Any = None,
+    cap: float = BACKOFF_CAP_SECONDS,
+    jitter: bool = True,
+    now: Callable[[], datetime] = utc_now,
+) -> Schedule:
+    """A scheduler with a job per enabled source, (with `reports`) the weekly report job and the alert jobs.
+
+    Sources first run right after `now()` (a second apart), then every `every`.
+    `scheduler_cls` defaults to BlockingScheduler (tests pass BackgroundScheduler).
+    """
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    sources = [s for s in config.sources if s.enabled]
+    workers = max(4, min(len(sources) + 2, 10))
+    scheduler = (scheduler_cls or BlockingScheduler)(
+        executors={"default": ThreadPoolExecutor(workers)},
+        job_defaults={"coalesce": True, "max_instances": 1},
+        timezone=UTC,
+    )
+    schedule = Schedule(engine, scheduler, stop, owner=owner, reports=reports, cap=cap, jitter=jitter, now=now)
+    schedule.apply(config)
+    scheduler.add_listener(schedule.after_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    return schedule
+
+
 def build_scheduler(
     engine: Engine,
     config: Config,
@@ -265,75 +507,11 @@ def build_scheduler(
     jitter: bool = True,
     now: Callable[[], datetime] = utc_now,
 ) -> tuple[Any, list[SourceJob]]:
-    """A scheduler with a job per enabled source and (with `reports`) the weekly report job.
-
-    Sources first run right after `now()` (a second apart), then every `every`.
-    `scheduler_cls` defaults to BlockingScheduler (tests pass BackgroundScheduler).
-    """
-    from apscheduler.executors.pool import ThreadPoolExecutor
-    from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.cron import CronTrigger
-    from apscheduler.triggers.interval import IntervalTrigger
-
-    sources = [s for s in config.sources if s.enabled]
-    workers = max(2, min(len(sources) + 1, 10))
-    scheduler = (scheduler_cls or BlockingScheduler)(
-        executors={"default": ThreadPoolExecutor(workers)},
-        job_defaults={"coalesce": True, "max_instances": 1},
-        timezone=UTC,
+    """(scheduler, source jobs) of build_schedule."""
+    schedule = build_schedule(
+        engine, config, stop, owner=owner, reports=reports, scheduler_cls=scheduler_cls, cap=cap, jitter=jitter, now=now
     )
-    jobs: list[SourceJob] = []
-    start = now()
-    for i, source in enumerate(sources):
-        job = SourceJob(engine, config, source, owner, stop, failures=failures_in_row(engine, source.name), cap=cap)
-        jobs.append(job)
-        every = source.every_seconds
-        scheduler.add_job(
-            job,
-            IntervalTrigger(seconds=every, jitter=jitter_seconds(every) if jitter else None),
-            id=f"source:{source.name}",
-            name=f"collect {source.name}",
-            next_run_time=start + timedelta(seconds=i),
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=misfire_grace_seconds(every),
-        )
-    if reports:
-        settings = config.reports
-        hour, minute = (int(part) for part in settings.time.split(":"))
-        scheduler.add_job(
-            ReportJob(engine, config, now),
-            CronTrigger(day_of_week=settings.weekday, hour=hour, minute=minute, timezone=ZoneInfo(settings.timezone)),
-            id="weekly-report",
-            name="weekly report",
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=6 * 3600,
-        )
-    # --- privacy: retention once a day (brands with retain_days; see pipeline/retention.py) -----
-    if any(b.retain_days is not None for b in config.brands):
-        from pipeline.retention import RetentionJob
-
-        scheduler.add_job(RetentionJob(engine, config), CronTrigger(hour=3, minute=17, timezone=UTC), id="retention",
-                          name="retention", coalesce=True, max_instances=1, misfire_grace_time=12 * 3600)  # fmt: skip
-    # --- alerts: after each collection run and every [scheduler] alert_every -------------------
-    if config.alerts:
-        from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
-
-        from pipeline.alerts import AlertJob
-
-        alert_job = AlertJob(engine, config)
-        every = int(config.scheduler.alert_every.total_seconds())
-        scheduler.add_job(alert_job, IntervalTrigger(seconds=every), id="alerts", name="alert check",
-                          coalesce=True, max_instances=1, misfire_grace_time=misfire_grace_seconds(every))  # fmt: skip
-
-        def after_run(event: Any) -> None:
-            if str(event.job_id).startswith("source:"):
-                scheduler.add_job(alert_job, id="alerts-after-run", name="alert check after a run",
-                                  replace_existing=True, misfire_grace_time=60)  # fmt: skip
-
-        scheduler.add_listener(after_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    return scheduler, jobs
+    return schedule.scheduler, schedule.jobs
 
 
 def close_interrupted(
@@ -399,13 +577,14 @@ def serve(
     """
     stop, force = threading.Event(), threading.Event()
     owner = owner or default_owner("scheduler")
-    scheduler, jobs = build_scheduler(engine, config, stop, owner=owner, reports=reports, cap=cap)
+    schedule = build_schedule(engine, config, stop, owner=owner, reports=reports, cap=cap)
+    scheduler, jobs = schedule.scheduler, schedule.jobs  # `jobs` follows reloads (the same list)
+    reloader = ConfigReloader(schedule, config.path)
+    scheduler.add_job(reloader, "interval", seconds=RELOAD_SECONDS, id="config-reload", name="config reload",
+                      coalesce=True, max_instances=1)  # fmt: skip
     # --- streams (pipeline/streams.py): a thread per streamed source, stopped by the same signal ---
-    from pipeline.streams import StreamSupervisor, polls
+    from pipeline.streams import StreamSupervisor
 
-    for job in [j for j in jobs if not polls(j.source)]:  # Jetstream replays from its cursor: no polling
-        scheduler.remove_job(f"source:{job.source.name}")
-        jobs.remove(job)
     streams = StreamSupervisor(engine, config, stop, owner).start()
 
     def on_signal(signum: int, _frame: Any) -> None:

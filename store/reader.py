@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Text, and_, case, func, or_, select, type_coerce
 
+from frame import DEMO_LIVE_PREFIX, DEMO_SOURCES
 from store import measures
 from store.schema import mention_state, mentions, meta, rollup_hourly
 from store.writer import data_version  # noqa: F401  (re-exported for readers)
@@ -82,6 +83,18 @@ def _mention_filter(filters: Filters):
     if filters.platforms:
         conditions.append(mentions.c.platform.in_(filters.platforms))
     return and_(*conditions)
+
+
+def is_demo_row(column=mentions.c.source):  # type: ignore[no-untyped-def]
+    """A generated demo mention: the seeded set's source, or a `demo` source's (frame.DEMO_LIVE_PREFIX)."""
+    return or_(column.in_(DEMO_SOURCES), func.substr(column, 1, len(DEMO_LIVE_PREFIX)) == DEMO_LIVE_PREFIX)
+
+
+def demo_rows(conn: Connection, filters: Filters) -> tuple[int, int]:
+    """(generated demo mentions, all mentions) for the filters, the brand's own posts included."""
+    demo = func.coalesce(func.sum(case((is_demo_row(), 1), else_=0)), 0)
+    found, total = conn.execute(select(demo, func.count()).where(_mention_filter(filters))).one()
+    return int(found), int(total)
 
 
 def open_flagged_count(conn: Connection, filters: Filters) -> int:

@@ -1,6 +1,6 @@
 """The dashboard in a real browser: start `streamlit run app.py` on a seeded store, visit every page in
-headless Chromium, work the reply queue, download a report, and keep a screenshot of each page in
-artifacts/screenshots/ (git-ignored) for people to look at."""
+headless Chromium, work the reply queue, download a report, and keep a screenshot of each page at
+1440x900 (desktop) and 390x844 (phone) in artifacts/screenshots/ (git-ignored) for people to look at."""
 
 from __future__ import annotations
 
@@ -38,6 +38,17 @@ ARGS = [
     "--disable-sync",
 ]
 WAIT_MS = 90_000
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PAGES = {  # link -> heading
+    "Overview": "Overview: Acme",
+    "Engagement": "Engagement: Acme",
+    "Sentiment": "Sentiment: Acme",
+    "Reply queue": "Reply queue",
+    "Reports": "Weekly reports",
+    "Sources": "Sources",
+    "Alerts": "Alerts",
+}
 USER, PASSWORD = "Browser Tester", "a browser test passphrase"
 
 pytestmark = [
@@ -130,18 +141,32 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(700)
 
 
-def shoot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
-    """The whole page: Streamlit scrolls inside its main block, so the window grows to fit it first."""
+def shoot(page, name: str, viewport: dict[str, int] = DESKTOP) -> Path:  # type: ignore[no-untyped-def]
+    """The whole page at the viewport's width: Streamlit scrolls inside its main block, so the window
+    grows to fit it first (then goes back to `viewport`)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     height = page.evaluate(
         "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 1000; }"
     )
-    page.set_viewport_size({"width": 1440, "height": max(1000, min(int(height) + 40, 6000))})
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], min(int(height) + 40, 9000))})
     page.wait_for_timeout(800)
     page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.set_viewport_size(viewport)
     return path
+
+
+def close_sidebar(page) -> None:  # type: ignore[no-untyped-def]
+    """On a phone the open sidebar covers the page: close it (its own button) when it is open."""
+    sidebar = page.locator('[data-testid="stSidebar"]').first
+    if (
+        sidebar.count()
+        and sidebar.get_attribute("aria-expanded") != "false"
+        and sidebar.get_attribute("data-collapsed") == "false"
+    ):
+        sidebar.hover()
+        page.locator('[data-testid="stSidebarCollapseButton"] button').first.click()
+        page.wait_for_timeout(500)
 
 
 def visit(page, label: str, heading: str) -> None:  # type: ignore[no-untyped-def]
@@ -159,7 +184,7 @@ def sign_in(page, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-
 
 
 def test_every_page_a_queue_action_and_a_download(server: dict, browser) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -238,7 +263,42 @@ def test_every_page_a_queue_action_and_a_download(server: dict, browser) -> None
     settle(page)
     shoot(page, "sources")
 
-    for name in ("overview", "engagement", "sentiment", "queue", "reports", "sources"):
+    visit(page, "Alerts", "Alerts")
+    shoot(page, "alerts")
+
+    for name in ("overview", "engagement", "sentiment", "queue", "reports", "sources", "alerts"):
         assert (SHOTS / f"{name}.png").stat().st_size > 20_000, name
+    assert not problems, problems
+    context.close()
+
+
+def test_every_page_on_a_phone(server: dict, browser) -> None:  # type: ignore[no-untyped-def]
+    """390 px wide: every page drawn, the sidebar reached through its button, charts' titles clear of
+    Plotly's toolbar (the toolbar shows on tap, at the top right)."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(server["base"], wait_until="domcontentloaded")
+    sign_in(page)
+    page.get_by_role("heading", name="Overview: Acme").wait_for(timeout=WAIT_MS)
+    for label, heading in PAGES.items():
+        if label != "Overview":
+            close_sidebar(page)
+            page.locator('[data-testid="stExpandSidebarButton"]').first.click()
+            page.get_by_role("link", name=label, exact=True).first.click()
+            page.get_by_role("heading", name=heading).first.wait_for(timeout=WAIT_MS)
+        settle(page)
+        close_sidebar(page)
+        name = "phone-" + label.lower().replace(" ", "-")
+        for number, plot in enumerate(page.locator(".js-plotly-plot").all()):
+            plot.scroll_into_view_if_needed()
+            plot.tap()  # what shows the toolbar on a phone
+            title = plot.locator(".gtitle").first.bounding_box()
+            bar = plot.locator(".modebar").first.bounding_box()
+            if title and bar:
+                overlaps = title["y"] < bar["y"] + bar["height"] and title["x"] + title["width"] > bar["x"]
+                assert not overlaps, (label, number, title, bar)
+        assert shoot(page, name, PHONE).stat().st_size > 10_000, name
     assert not problems, problems
     context.close()

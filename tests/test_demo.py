@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pandas.testing as pdt
 from sqlalchemy import Engine
 
 from collectors import demo
-from config import Config
+from config import Config, Source
 from frame import FRAME_SCHEMA
 from pipeline.seed import seed_demo
 from tests.conftest import FIXED_NOW
@@ -68,13 +68,75 @@ def test_the_brand_answers_threads_after_realistic_delays():
     assert 0.5 < hours.median() < 8
 
 
-def test_demo_source_adds_a_few_new_mentions_per_run():
+def test_demo_source_with_per_run_adds_exactly_that_many_per_run():
     collector = demo.DemoCollector(brand="Acme", per_run=4, now=FIXED_NOW)
     first = collector.collect(None)
     second = collector.collect(first.cursor)
     assert (len(first.frame), first.cursor, len(second.frame), second.cursor) == (4, "4", 4, "8")
-    assert set(first.frame["platform"]) == {"demo"} and set(first.frame["brand"]) == {"Acme"}
+    assert set(first.frame["brand"]) == {"Acme"}
+    assert set(first.frame["platform"]) <= set(demo.PLATFORM_SHARE)  # the platform it imitates, never "demo"
     assert not set(first.frame["post_id"]) & set(second.frame["post_id"])
+    assert first.frame["url"].str.startswith("https://").all()
+    assert set(first.frame["source"]) == {"demo:demo-live"}
+
+
+LIVE_HANDLE = r"^(?:" + "|".join(demo.ADJECTIVES) + r")_(?:" + "|".join(demo.NOUNS) + r")\d+$"
+
+
+def _live_runs(start: datetime, minutes: int, every: int) -> pd.DataFrame:
+    """What a `demo` source with the default settings stores when it runs every `every` minutes."""
+    cursor, frames = None, []
+    for step in range(0, minutes, every):
+        collector = demo.from_source(
+            Source(name="demo-live", platform="demo", brand="Acme", every_seconds=every * 60), None
+        )
+        collector.now = start + timedelta(minutes=step + every)
+        result = collector.collect(cursor)
+        cursor = result.cursor
+        frames.append(result.frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_live_demo_looks_like_the_seeded_set():
+    """Before: 5 mentions a minute (7,200 a day against the seeded ~79), platform `demo`, a "Demo" author."""
+    seeded = demo.generate(5000, days=60, seed=7, end=FIXED_NOW)
+    others = seeded[~seeded["is_own"]]
+    per_day = others.groupby(others["created_at"].dt.date).size()
+    start = datetime(2026, 11, 20, tzinfo=UTC)
+    live = _live_runs(start, minutes=3 * 24 * 60, every=30)
+    assert not live.duplicated(["platform", "post_id"]).any()
+    assert not set(zip(live["platform"], live["post_id"], strict=True)) & set(
+        zip(seeded["platform"], seeded["post_id"], strict=True)
+    )
+    mentions = live[~live["is_own"]]
+    daily = mentions.groupby(mentions["created_at"].dt.date).size()
+    assert len(daily) == 3
+    # the seeded pace: never a spike, however long the demo runs
+    assert (daily < per_day.median() + 3 * per_day.std()).all() and (daily > per_day.median() / 2).all(), daily
+    assert set(mentions["platform"]) == set(demo.PLATFORM_SHARE)  # the platforms imitated; never "demo"
+    assert set(mentions["brand"]) == set(demo.BRANDS)
+    assert mentions["author_handle"].str.match(LIVE_HANDLE).all()
+    assert not live["author_name"].str.contains("Demo").any()
+    hours = mentions["created_at"].dt.hour.value_counts().reindex(range(24), fill_value=0)
+    assert hours.loc[[12, 13, 18, 19]].mean() > 3 * hours.loc[[1, 2, 3, 4]].mean()  # the seeded day rhythm
+    assert set(live["source"]) == {"demo:demo-live"}
+    # the brand answers like in the seeded set, so the queue does not grow faster than it did
+    own = live[live["is_own"]]
+    assert len(own) > 0 and set(own["author_name"]) == {"Acme Support"}
+    wants = mentions["text"].str.contains(r"\?|refund|broken|help", case=False) & (mentions["brand"] == "Acme")
+    assert len(own) > 0.2 * wants.sum()
+
+
+def test_live_demo_run_after_run_adds_each_mention_once_and_catches_up_at_most_a_day():
+    start = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    every_minute = _live_runs(start, minutes=3 * 60, every=1)
+    every_hour = _live_runs(start, minutes=3 * 60, every=60)
+    assert len(every_minute) > 0 and _keys(every_minute) == _keys(
+        every_hour
+    )  # how often it runs changes nothing but the delay
+    collector = demo.DemoCollector(now=start + timedelta(days=5))
+    late = collector.collect((start - timedelta(days=30)).isoformat()).frame
+    assert late["created_at"].min() >= start + timedelta(days=4)
 
 
 def test_posting_follows_the_day_in_utc_whatever_time_it_is_seeded():

@@ -110,7 +110,7 @@ def _assert_consistent(engine: Engine, source: str) -> None:
     assert not (frame["status"] == "running").any(), frame
     ok = frame[(frame["source"] == source) & (frame["status"] == "ok")]
     with engine.connect() as conn:
-        stored = conn.execute(select(func.count()).where(mentions.c.platform == "demo")).scalar()
+        stored = conn.execute(select(func.count()).where(mentions.c.source == f"demo:{source}")).scalar()
         cursor = conn.execute(select(cursors.c.cursor).where(cursors.c.source == source)).scalar()
     assert stored == ok["new"].sum() == int(cursor or 0)
 

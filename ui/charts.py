@@ -26,12 +26,21 @@ PLATFORM_COLOURS = {
     "hackernews": "#f0a020",
     "rss": "#2e9d5b",
     "csv": "#8c564b",
-    "demo": "#9ca3af",
+    "instagram": "#c13584",
+    "facebook": "#1877f2",
+    "linkedin": "#0a66c2",
+    "youtube": "#cc0000",
+    "tiktok": "#25b8b0",
 }
 SENTIMENT_COLOURS = {"positive": "#2e9d5b", "neutral": "#9ca3af", "negative": "#d62728", "unscored": "#d4d4d8"}
 BRAND_COLOURS = ["#0a7aff", "#f0a020", "#6b7280", "#9467bd", "#17becf", "#bcbd22"]
 SPIKE_COLOUR = "#d62728"
 PERIOD_WORD = {"hour": "hour", "day": "day", "week": "ISO week"}
+#: Plotly's toolbar band at the top of a chart (px): titles start below it.
+TOOLBAR_PX = 36
+#: a Monday (any one): weekly ticks count from it.
+MONDAY = "2024-01-01"
+WEEK_MS = 7 * 24 * 3600 * 1000
 
 
 def period_for(start: date, end: date, series: int = 8) -> str:
@@ -50,7 +59,19 @@ def _layout(
     """Title top left, legend under the plot (never over the title), axis titles with units; with a
     `period`, date ticks as '21 Oct' ('21 Oct 14:00' for hours): the year is in the page caption."""
     layout: dict[str, Any] = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 16}},
+        # the title sits under Plotly's toolbar (top right, shown on hover or tap), so on a narrow
+        # phone screen the toolbar never covers it
+        "title": {
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": TOOLBAR_PX, "l": 8},
+            "font": {"size": 15},
+        },
         "xaxis": {"title": {"text": x_title}},
         "yaxis": {"title": {"text": y_title}},
         "legend": {
@@ -62,11 +83,20 @@ def _layout(
             "title": {"text": f"{legend}:" if legend else ""},
         },
         "hovermode": "x unified",
-        "margin": {"t": 48, "l": 8, "r": 8, "b": 8},
-        "height": 380,
+        "margin": {"t": TOOLBAR_PX + 40, "l": 8, "r": 8, "b": 8},
+        "height": 400,
     }
     if period is not None:
         layout["xaxis"]["tickformat"] = "%d %b %H:%M" if period == "hour" else "%d %b"
+    return layout
+
+
+def week_ticks(layout: dict[str, Any], periods: pd.Series) -> dict[str, Any]:
+    """Ticks on the Mondays that start ISO weeks (Plotly's own fall on Sundays), about a dozen at most."""
+    stamps = pd.to_datetime(pd.Series(periods).dropna())
+    weeks = 1 if stamps.empty else int((stamps.max() - stamps.min()).days // 7) + 1
+    step = max(1, -(-weeks // 12))
+    layout["xaxis"] |= {"tick0": MONDAY, "dtick": step * WEEK_MS, "ticklabelmode": "instant"}
     return layout
 
 
@@ -141,6 +171,8 @@ def lines(
         for i, (name, rows) in enumerate(_groups(frame, group))
     ]
     layout = _layout(title, x_title, y_title, legend=group.capitalize() if group else None, period=period)
+    if period == "week":
+        week_ticks(layout, frame[x])
     layout["yaxis"] |= {"tickformat": y_format.lstrip(",")}
     if y_format.startswith("+"):
         layout["yaxis"] |= {"range": [-1.05, 1.05], "zeroline": True}
@@ -162,6 +194,7 @@ def stacked_areas(
     marks: pd.DataFrame | None = None,
     mark_label: str = "spike",
     period: str | None = None,
+    y_format: str = ",.0f",
 ) -> go.Figure:
     """Areas stacked per `group` value, so the top edge is the total; `marks` (x, y, text) as red triangles."""
     traces = [
@@ -173,12 +206,14 @@ def stacked_areas(
             "mode": "lines",
             "stackgroup": "one",
             "line": {"color": colour(str(name), i, palette), "width": 1},
-            "hovertemplate": "%{y:,.0f}",
+            "hovertemplate": f"%{{y:{y_format}}}",
         }
         for i, (name, rows) in enumerate(_groups(frame, group))
     ]
     layout = _layout(title, x_title, y_title, legend=group.capitalize(), period=period)
-    layout["yaxis"] |= {"tickformat": ",.0f", "rangemode": "tozero"}
+    if period == "week":
+        week_ticks(layout, frame[x])
+    layout["yaxis"] |= {"tickformat": y_format.lstrip(","), "rangemode": "tozero"}
     return figure(traces + _mark_trace(marks, mark_label), layout)
 
 
@@ -209,6 +244,8 @@ def bars(
         for i, (name, rows) in enumerate(_groups(frame, group))
     ]
     layout = _layout(title, x_title, y_title, legend=group.capitalize() if group else None, period=period)
+    if period == "week":
+        week_ticks(layout, frame[x])
     layout["barmode"] = "stack" if stacked else "group"
     layout["yaxis"] |= {"tickformat": y_format.lstrip(",")}
     return figure(traces, layout)
@@ -267,4 +304,4 @@ def period_label(period: str) -> str:
 
 
 def x_title(period: str) -> str:
-    return {"hour": "Hour (UTC)", "day": "Day (UTC)", "week": "ISO week starting (UTC)"}.get(period, period)
+    return {"hour": "Hour (UTC)", "day": "Day (UTC)", "week": "ISO week starting Monday (UTC)"}.get(period, period)

@@ -21,7 +21,7 @@ import streamlit as st
 from sqlalchemy import Engine, event
 
 from config import BusinessHours, Config, ConfigError, load_config, resolve_config_path
-from pipeline.seed import is_demo, seed_if_first_start
+from pipeline.seed import seed_if_first_start
 from store import queue, reader
 from store.engine import StoreError, database_url, make_engine
 
@@ -33,6 +33,8 @@ class Context:
     config: Config
     engine: Engine
     url: str
+    #: the config file's problem when it changed into a bad one: `config` is then the last good one.
+    config_problem: str | None = None
 
 
 #: SQLite page cache per dashboard connection, in KiB. The store's default (128 MB, for ingest) would
@@ -57,16 +59,34 @@ def _engine(url: str) -> Engine:
 
 
 @st.cache_data(show_spinner=False, ttl=5)
-def _config(path: str | None, _mtime: float) -> Config:
+def _config(path: str | None, mtime: float) -> Config:
+    """The config file as of `mtime` (part of the cache key: a leading underscore would leave it out)."""
     return load_config(path)
 
 
+@st.cache_resource(show_spinner=False)
+def _last_good_configs() -> dict[str | None, Config]:
+    return {}
+
+
 def load() -> Context:
-    """Config and engine, or a friendly error and a stopped page."""
+    """Config and engine, or a friendly error and a stopped page.
+
+    A config file that changes into a bad one keeps the last good config of this server, and the
+    problem rides along (`config_problem`: the Sources page shows it); a bad file at start stops.
+    """
     path = resolve_config_path(os.environ.get("MONITOR_CONFIG") or None)
+    key = str(path) if path else None
+    problem = None
     try:
         mtime = Path(path).stat().st_mtime if path and Path(path).exists() else 0.0
-        config = _config(str(path) if path else None, mtime)
+        try:
+            config = _config(key, mtime)
+            _last_good_configs()[key] = config
+        except ConfigError as exc:
+            if key not in _last_good_configs():
+                raise
+            config, problem = _last_good_configs()[key], str(exc)
         url = database_url()
         engine = _engine(url)
     except ConfigError as exc:
@@ -75,7 +95,7 @@ def load() -> Context:
     except StoreError as exc:
         st.error(f"The database cannot be opened: {exc}")
         st.stop()
-    return Context(config=config, engine=engine, url=url)
+    return Context(config=config, engine=engine, url=url, config_problem=problem)
 
 
 def _engine_key(engine: Engine) -> str:
@@ -146,10 +166,19 @@ def first_start(ctx: Context) -> bool:
     return _first_start(ctx.engine, ctx.config)
 
 
-@st.cache_data(show_spinner=False, ttl=30, hash_funcs=HASH_FUNCS)
-def demo_label(engine: Engine, data_version: int) -> bool:
-    """Whether the store holds demo data (pipeline.seed.is_demo), once per data version."""
-    return is_demo(engine)
+def demo_rows(ctx: Context, selection: reader.Filters) -> tuple[int, int]:
+    """(generated demo mentions, all mentions) in the sidebar's selection: what the demo label follows."""
+    return read(ctx.engine, reader.demo_rows, version(ctx), selection)
+
+
+def demo_note(ctx: Context, selection: reader.Filters) -> str | None:
+    """The page's demo label when the selection holds demo rows (None for real data only)."""
+    found, total = demo_rows(ctx, selection)
+    if not found:
+        return None
+    if found == total:
+        return "Every number on this page comes from generated demo posts."
+    return f"{found:,} of the {total:,} mentions in this selection are generated demo posts."
 
 
 def sla_hours(config: Config) -> dict[str, float]:
@@ -248,6 +277,14 @@ def brand_words(config: Config, brand: str) -> list[str]:
         return words
     words += list(item.keywords) + list(item.handles.values()) + list(item.competitors)
     return words
+
+
+def scheduler_config(ctx: Context) -> dict[str, Any] | None:
+    """What the running (or last) scheduler says about its config (pipeline.scheduler.config_state); one tiny query."""
+    from pipeline import scheduler
+
+    with ctx.engine.connect() as conn:
+        return scheduler.config_state(conn)
 
 
 def sources(ctx: Context) -> pd.DataFrame:

@@ -1,5 +1,9 @@
 """Tables of posts and authors: dataframes (which never render HTML or markdown), links only to
-the post's own http(s) URL. `*_view` builds the display frame (cached by ui.views); `show_*` draws it."""
+the post's own http(s) URL. `*_view` builds the display frame (cached by ui.views); `show_*` draws it.
+
+Long text is never cut where people need it: rows of WRAP_ROW_HEIGHT px let a cell wrap onto
+three lines, and clicking a cell opens it in full (Streamlit's cell overlay). A missing value is
+an empty cell, never the word "None"."""
 
 from __future__ import annotations
 
@@ -11,12 +15,24 @@ import platforms
 from ui.text import one_line, plain, safe_url
 
 PLATFORM_NAMES = {name: spec.label for name, spec in platforms.SPECS.items()}
+#: a row height (px) above Streamlit's 4rem lets text cells wrap (three lines of post text).
+WRAP_ROW_HEIGHT = 72
+#: the longest post text a table holds (the cell overlay shows all of it).
+TEXT_LIMIT = 2000
+#: what a table shows where a value is missing (st.dataframe's placeholder; Streamlit's own is "None").
+MISSING = "–"
+
+
+def text_cells(values: pd.Series, limit: int | None = None) -> pd.Series:
+    """Display text for a column: control characters removed, missing values empty (never "None")."""
+    return values.map(lambda v: plain(v, limit)).astype(object)
+
 
 POST_COLUMNS: dict[str, ColumnConfig] = {
     "posted": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm"),
     "platform": st.column_config.TextColumn("Platform"),
     "author": st.column_config.TextColumn("Author"),
-    "text": st.column_config.TextColumn("Text", width="large"),
+    "text": st.column_config.TextColumn("Text", width="large", help="Long posts wrap; click a cell to read it all"),
     "open": st.column_config.LinkColumn("Open", display_text="open ↗", width="small"),
     "engagements": st.column_config.NumberColumn("Engagements", format="localized"),
     "likes": st.column_config.NumberColumn("Likes", format="localized"),
@@ -57,7 +73,7 @@ def post_view(frame: pd.DataFrame) -> pd.DataFrame:
         "posted": frame["created_at"],
         "platform": frame["platform"].map(platform_name),
         "author": frame["author_handle"].map(lambda v: plain(v, 60)),
-        "text": frame["text"].map(lambda v: one_line(v, 280)),
+        "text": frame["text"].map(lambda v: one_line(v, TEXT_LIMIT)),
         "engagements": frame.get("engagements"),
         "likes": frame["likes"],
         "replies": frame["replies"],
@@ -65,13 +81,20 @@ def post_view(frame: pd.DataFrame) -> pd.DataFrame:
         "views": frame["views"],
         "followers": frame["author_followers"],
         "rate": frame.get("engagement_rate"),
-        "per": frame.get("rate_denominator"),
+        "per": _optional_text(frame.get("rate_denominator")),
         "sentiment": frame.get("sentiment"),
-        "corrected": frame.get("sentiment_override"),
+        "corrected": _optional_text(frame.get("sentiment_override")),
         "open": links(frame["url"]),
     }
     view = pd.DataFrame({k: v for k, v in columns.items() if v is not None})
     return view.dropna(axis=1, how="all")
+
+
+def _optional_text(values: pd.Series | None) -> pd.Series | None:
+    """A text column as shown, or None when the frame lacks it or it is empty throughout (then not shown)."""
+    if values is None or values.isna().all():
+        return None
+    return text_cells(values)
 
 
 def author_view(frame: pd.DataFrame) -> pd.DataFrame:
@@ -85,22 +108,22 @@ def author_view(frame: pd.DataFrame) -> pd.DataFrame:
             "engagements": frame["engagements"],
             "reach": frame["max_followers"],
             "rate": frame["engagement_rate"],
-            "per": frame["rate_denominator"],
+            "per": text_cells(frame["rate_denominator"]),
             "last_seen": frame["last_seen"],
         }
     )
 
 
-#: what a table of posts shows first: the link, who and when, the numbers, then the text.
+#: what a table of posts shows first: the link, who and when, the text (wide, wrapping), then the numbers.
 ENGAGEMENT_ORDER = (
     "open",
     "posted",
     "platform",
     "author",
+    "text",
     "engagements",
     "rate",
     "per",
-    "text",
     "likes",
     "replies",
     "reposts",
@@ -114,8 +137,17 @@ SENTIMENT_ORDER = ("open", "posted", "platform", "author", "sentiment", "correct
 
 def show_posts(view: pd.DataFrame, *, key: str, order: tuple[str, ...] = ENGAGEMENT_ORDER) -> None:
     columns = [c for c in order if c in view.columns]
-    st.dataframe(view, hide_index=True, column_config=POST_COLUMNS, column_order=columns, key=key, width="stretch")
+    st.dataframe(
+        view,
+        hide_index=True,
+        placeholder=MISSING,
+        column_config=POST_COLUMNS,
+        column_order=columns,
+        key=key,
+        width="stretch",
+        row_height=WRAP_ROW_HEIGHT,
+    )
 
 
 def show_authors(view: pd.DataFrame, *, key: str) -> None:
-    st.dataframe(view, hide_index=True, column_config=AUTHOR_COLUMNS, key=key, width="stretch")
+    st.dataframe(view, hide_index=True, placeholder=MISSING, column_config=AUTHOR_COLUMNS, key=key, width="stretch")

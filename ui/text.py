@@ -11,6 +11,8 @@ import math
 import re
 from urllib.parse import urlsplit
 
+import pandas as pd
+
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^])")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -23,7 +25,7 @@ def escape_markdown(value: object) -> str:
 
 def plain(value: object, limit: int | None = None) -> str:
     """Text with control and bidi-override characters removed, cut to `limit` characters with an ellipsis."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = CONTROL.sub("", str(value))
     if limit is not None and len(text) > limit:

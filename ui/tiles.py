@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,14 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{digits}%}"
 
 
+def unchanged(change: str | None) -> bool:
+    """True for a change that is zero once shown ('+0', '+0 (+0%)', '+0.0 pp', '+0.00', '+0.0 min')."""
+    if change is None:
+        return False
+    digits = re.sub(r"\D", "", change)
+    return bool(digits) and set(digits) == {"0"}
+
+
 def tile(
     where: DeltaGenerator,
     label: str,
@@ -71,12 +80,14 @@ def tile(
     *,
     lower_is_better: bool = False,
 ) -> None:
-    """One st.metric tile: the change is green when it is good news."""
+    """One st.metric tile: the change is green when it is good news; no change shows no arrow, in grey."""
+    same = unchanged(change)
     where.metric(
         label,
         value,
-        change,
-        delta_color="inverse" if lower_is_better else "normal",
+        "no change" if same else change,
+        delta_color="off" if same else "inverse" if lower_is_better else "normal",
+        delta_arrow="off" if same else "auto",
         help=help_text,
         border=True,
     )

@@ -20,6 +20,7 @@ from analysis.periods import Period
 from store.reader import Filters
 from ui import charts, metrics, tables
 from ui.context import HASH_FUNCS
+from ui.text import escape_markdown
 
 #: one cache policy for every section below.
 _cached = st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
@@ -34,6 +35,8 @@ class Section:
     figures: tuple[go.Figure, ...] = ()
     table: pd.DataFrame | None = None
     note: str = ""
+    #: the exact rule behind the note, for its help icon.
+    help: str | None = None
 
 
 def _spike_marks(spikes: pd.DataFrame) -> pd.DataFrame | None:
@@ -67,7 +70,7 @@ def overview_charts(engine: Engine, data_version: int, filters: Filters, period:
         marks=_spike_marks(spikes),
         period=period,
     )
-    engaged = charts.lines(
+    engaged = charts.stacked_areas(  # stacked: seven crossing lines were unreadable
         by_platform,
         x="period",
         y="engagements",
@@ -113,16 +116,20 @@ def overview_charts(engine: Engine, data_version: int, filters: Filters, period:
         mark_label="negative share spike",
         period=mood_period,
     )
-    rule = f"{FORMULAS['spike']}; here k = {metrics.SPIKE_K:g} and window = {metrics.SPIKE_WINDOW} {word}s"
+    words = (
+        f"a spike is a {word} with far more mentions than usual: more than the average of the "
+        f"{metrics.SPIKE_WINDOW} {word}s before it plus {metrics.SPIKE_K:g} times their usual spread"
+    )
+    rule = f"Spike: {FORMULAS['spike']}; here k = {metrics.SPIKE_K:g} and window = {metrics.SPIKE_WINDOW} {word}s."
     if len(spikes):
         days = ", ".join(f"{p:%d %b}" for p in spikes["period"])
-        note = f"▲ Volume spikes: {days}. Spike: {rule}."
+        note = f"▲ Volume spikes: {days} ({words})."
     else:
-        note = f"No volume spike in this range. Spike: {rule}."
+        note = f"No volume spike in this range ({words})."
     if len(negative):
         days = ", ".join(f"{p:%d %b}" for p in negative["period"])
-        note += f" The share of negative mentions spiked on {days} (same rule)."
-    return Section(figures=(volume, engaged, mood), note=note)
+        note += f" The share of negative mentions spiked on {days} (the same rule)."
+    return Section(figures=(volume, engaged, mood), note=note, help=escape_markdown(rule))
 
 
 @_cached
@@ -137,26 +144,44 @@ def engagement_mix(engine: Engine, data_version: int, filters: Filters) -> Secti
         x="platform",
         y="engagements",
         group="kind",
-        title="Engagements by platform and kind (range total)",
+        title="Engagements by platform and kind",
         x_title="Platform",
-        y_title="Engagements",
+        y_title="Engagements (range total)",
     )
     known = rates[rates["engagement_rate"].notna()]
-    per = known.assign(per=known["rate_denominator"].map(lambda d: f"per {d[:-1]}"))
-    rate = charts.bars(
-        per,
-        x="platform",
-        y="engagement_rate",
-        group="per",
-        title="Engagement rate by platform (%)",
-        x_title="Platform",
-        y_title="Engagement rate",
-        y_format=".2%",
-        stacked=False,
-    )
+    figures = [by_kind]
+    for denominator, per in (("views", "view"), ("followers", "follower")):
+        rows = known[known["rate_denominator"] == denominator]
+        if len(rows):  # one chart per denominator: a rate per view and one per follower are not comparable
+            figures.append(
+                charts.bars(
+                    rows,
+                    x="platform",
+                    y="engagement_rate",
+                    group="platform",
+                    title=f"Engagement rate per {per} by platform (%)",
+                    x_title="Platform",
+                    y_title=f"Engagements per {per}",
+                    palette=charts.PLATFORM_COLOURS,
+                    y_format=".2%",
+                    stacked=False,
+                )
+            )
     unknown = sorted(set(rates["platform"]) - set(known["platform"]))
-    missing = f" No rate for {', '.join(unknown)}: neither views nor followers reported." if unknown else ""
-    return Section(figures=(by_kind, rate), note="Engagement rate: " + FORMULAS["engagement_rate"] + "." + missing)
+    if known.empty:
+        missing = "No engagement rate: no mention in this range reports views or author followers."
+    elif unknown:
+        missing = f"No rate for {', '.join(unknown)}: neither views nor followers reported."
+    else:
+        missing = ""
+    note = (
+        "Engagement rate: engagements divided by views where a platform reports views, else by the author's followers."
+    )
+    return Section(
+        figures=tuple(figures),
+        note=f"{note} {missing}".strip(),
+        help=escape_markdown(FORMULAS["engagement_rate"] + "."),
+    )
 
 
 @_cached
