@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.formulas import FORMULAS
 from store import accounts, queue
-from ui import context, filters, queue_history, queue_view
+from ui import context, filters, queue_history, queue_view, tables
 from ui import queue_actions as act
 from ui.text import escape_markdown
 
@@ -95,6 +95,8 @@ table = st.dataframe(
     column_config=queue_view.TABLE_COLUMNS,
     width="stretch",
     height=420,
+    row_height=tables.WRAP_ROW_HEIGHT,  # the "Why" column wraps; a click opens the whole cell
+    placeholder=tables.MISSING,
 )
 mention = queue_view.pick(rows, table)
 if mention is None:

@@ -87,6 +87,13 @@ def test_post_tables_wrap_open_in_full_and_never_say_none(store: Store) -> None:
             assert frame.proto.placeholder == "–", (page, frame.value.columns.tolist())  # Streamlit's is "None"
 
 
+def test_the_queue_why_column_wraps(store: Store) -> None:
+    """Before: the queue's "Why" was cut at one line of a medium column."""
+    at = open_app("queue")
+    queue_table = next(d for d in at.dataframe if "reasons" in d.value.columns)
+    assert queue_table.proto.row_height > 64 and queue_table.proto.placeholder == "–"
+
+
 def test_weekly_ticks_fall_on_mondays() -> None:
     """Before: the axis said 'ISO week starting' while Plotly put its weekly ticks on Sundays."""
     weeks = pd.date_range("2026-09-07", periods=10, freq="W-MON", tz="UTC")
