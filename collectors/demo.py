@@ -395,7 +395,9 @@ def _brand_replies(
             "author_id": "brand",
             "author_handle": answered["platform"].map(HANDLES).to_numpy(),
             "author_name": "Acme Support",
-            "author_followers": np.where(answered["platform"].isin(["reddit"]), None, 250_000),
+            "author_followers": pd.array(
+                [None if platform == "reddit" else 250_000 for platform in answered["platform"]], dtype="Int64"
+            ),
             "text": [
                 OWN_REPLIES[s % len(OWN_REPLIES)].format(author=a)
                 for s, a in zip(serial, answered["author_handle"], strict=True)
@@ -486,9 +488,10 @@ class DemoCollector:
         return CollectResult(frame=self._finish(fresh.copy(), now.to_pydatetime()), cursor=now.isoformat())
 
     def _load(self, cursor: str | None, now: datetime) -> CollectResult:
+        per_run = self.per_run or 0
         done = int(cursor) if cursor and cursor.isdigit() else 0
-        made = generate(self.per_run * 2 + 2, days=1, seed=10_000 + done, end=now)
-        fresh = made[~made["is_own"]].head(self.per_run).reset_index(drop=True)
+        made = generate(per_run * 2 + 2, days=1, seed=10_000 + done, end=now)
+        fresh = made[~made["is_own"]].head(per_run).reset_index(drop=True)
         if self.brand in BRANDS:
             fresh["brand"] = self.brand
         fresh["created_at"] = [now - timedelta(seconds=30 * (i + 1)) for i in range(len(fresh))]
@@ -513,7 +516,7 @@ def _since(cursor: str | None, now: pd.Timestamp, every_seconds: float) -> pd.Ti
     return min(max(start, now - pd.Timedelta(LIVE_CATCH_UP)), now)
 
 
-def from_source(source, config) -> DemoCollector:  # type: ignore[no-untyped-def]
+def from_source(source, config) -> DemoCollector:
     """Build the demo collector for a configured `platform = "demo"` source."""
     per_run = source.options.get("per_run")
     return DemoCollector(

@@ -85,7 +85,7 @@ def _mention_filter(filters: Filters):
     return and_(*conditions)
 
 
-def is_demo_row(column=mentions.c.source):  # type: ignore[no-untyped-def]
+def is_demo_row(column=mentions.c.source):
     """A generated demo mention: the seeded set's source, or a `demo` source's (frame.DEMO_LIVE_PREFIX)."""
     return or_(column.in_(DEMO_SOURCES), func.substr(column, 1, len(DEMO_LIVE_PREFIX)) == DEMO_LIVE_PREFIX)
 
@@ -93,8 +93,8 @@ def is_demo_row(column=mentions.c.source):  # type: ignore[no-untyped-def]
 def demo_rows(conn: Connection, filters: Filters) -> tuple[int, int]:
     """(generated demo mentions, all mentions) for the filters, the brand's own posts included."""
     demo = func.coalesce(func.sum(case((is_demo_row(), 1), else_=0)), 0)
-    found, total = conn.execute(select(demo, func.count()).where(_mention_filter(filters))).one()
-    return int(found), int(total)
+    row = conn.execute(select(demo, func.count()).where(_mention_filter(filters))).one()
+    return int(row[0]), int(row[1])
 
 
 def open_flagged_count(conn: Connection, filters: Filters) -> int:

@@ -16,6 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis.periods import Period
+
 MAX_POINTS = 3000
 #: one colour per platform, the same on every chart.
 PLATFORM_COLOURS = {
@@ -43,7 +45,7 @@ MONDAY = "2024-01-01"
 WEEK_MS = 7 * 24 * 3600 * 1000
 
 
-def period_for(start: date, end: date, series: int = 8) -> str:
+def period_for(start: date, end: date, series: int = 8) -> Period:
     """The finest period ('hour', 'day', 'week') that keeps `series` lines under MAX_POINTS and readable."""
     days = (end - start).days + 1
     if days <= 3:
