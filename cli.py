@@ -12,12 +12,15 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from config import ConfigError, load_config
+from config import Config, ConfigError, load_config
 from store.engine import StoreError, make_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine, Select
 
 app = typer.Typer(
     help="Social media engagement monitor: collect, seed, schedule, import, export.",
@@ -50,7 +53,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def context():  # type: ignore[no-untyped-def]
+def context() -> tuple[Config, Engine]:
     """The config and the engine every command works with."""
     config = load_config(state["config"])
     return config, make_engine()
@@ -461,7 +464,7 @@ def users_reset_password(
     typer.echo(f"password of {name.strip()} changed")
 
 
-def select_account(name: str):  # type: ignore[no-untyped-def]
+def select_account(name: str) -> Select[Any]:
     from sqlalchemy import select
 
     from store.accounts import AccountError, clean_name

@@ -105,7 +105,7 @@ class JetstreamMapper:
         kind = data.get("kind")
         if kind != "commit":
             return StreamEvent(position, when, reason=f"{kind} event" if kind in ("identity", "account") else "other")
-        commit = data.get("commit") if isinstance(data.get("commit"), dict) else {}
+        commit = value if isinstance(value := data.get("commit"), dict) else {}
         did, rkey = data.get("did"), commit.get("rkey")
         if commit.get("collection") != COLLECTION or not isinstance(did, str) or not isinstance(rkey, str):
             return StreamEvent(position, when, reason="not a post")
@@ -115,7 +115,7 @@ class JetstreamMapper:
             return StreamEvent(position, when, deleted=uri)
         if operation != "create":
             return StreamEvent(position, when, reason=f"post {operation}")
-        record = commit.get("record") if isinstance(commit.get("record"), dict) else {}
+        record = value if isinstance(value := commit.get("record"), dict) else {}
         matched = self.matcher.match(record.get("text") if isinstance(record.get("text"), str) else None)
         if matched is None:
             return StreamEvent(position, when, reason="no keyword")

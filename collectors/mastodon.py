@@ -286,7 +286,7 @@ class MastodonCollector:
         post_id = _id(status.get("id"))
         if post_id is None:
             return None
-        account = status.get("account") if isinstance(status.get("account"), Mapping) else {}
+        account = value if isinstance(value := status.get("account"), Mapping) else {}
         acct = account.get("acct") if isinstance(account.get("acct"), str) else None
         parent = _id(status.get("in_reply_to_id"))
         warning = html_to_text(status.get("spoiler_text") if isinstance(status.get("spoiler_text"), str) else "")
@@ -459,12 +459,14 @@ class MastodonStream:
         if "/api/v1/streaming" in response.url:
             self.statuses[urlsplit(response.url).path] = response.status_code
 
+    def _hashtag_stream(self, tag: str) -> Callable[[Any], Any]:
+        """Opens the hashtag's stream with a listener (self.api read when called, as for the user stream)."""
+        return lambda lis: self.api.stream_hashtag(tag, lis, timeout=STREAM_READ_TIMEOUT)
+
     def _connections(self) -> list[tuple[Callable[[Any], Any], str | None, bool]]:
         found: list[tuple[Callable[[Any], Any], str | None, bool]] = []
         for tag in self.collector.hashtags:
-            found.append(
-                (lambda lis, t=tag: self.api.stream_hashtag(t, lis, timeout=STREAM_READ_TIMEOUT), f"#{tag}", True)
-            )
+            found.append((self._hashtag_stream(tag), f"#{tag}", True))
         if self.token and self.collector.include_mentions:
             found.append((lambda lis: self.api.stream_user(lis, timeout=STREAM_READ_TIMEOUT), None, False))
         return found

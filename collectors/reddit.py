@@ -134,6 +134,7 @@ def map_thing(thing: Any, ctx: MapContext) -> dict[str, Any] | str:
         return "not a post or comment"
     data = vars(thing)
     author = _name(data.get("author"))
+    thread: str | None  # a comment's thread can be unknown
     if name.startswith("t3_"):
         title, body = _str(data.get("title")), _str(data.get("selftext"))
         text = "\n\n".join(t for t in (title, body) if t and t not in GONE) or None
@@ -339,7 +340,9 @@ class RedditCollector:
         """Items above the listing's window, newest first, at most max_pages pages; and the new window."""
         window = _readable(window)
         since, resume = window.get("since"), window.get("resume")
-        since_t, since_id = (since["t"], since["id"]) if since else (None, None)
+        # _readable leaves `since` None or {"t": float, "id": str}: since_t is None exactly when since is
+        since_t: float | None = since["t"] if since else None
+        since_id: str | None = since["id"] if since else None
         limit = self.max_pages * PAGE_SIZE
         generator = listing.open(limit, {"after": resume} if resume else {})
         guard = LoopGuard()
@@ -353,7 +356,7 @@ class RedditCollector:
                 log.warning("%s/%s: the listing repeated %s; stopping this run there", self.source, listing.name, name)
                 break
             created = created_utc(thing)
-            if since is not None and (name == since_id or (created is not None and created < since_t)):
+            if since_t is not None and (name == since_id or (created is not None and created < since_t)):
                 reached = True
                 break
             things.append(thing)

@@ -137,7 +137,7 @@ def _shape(refs: Mapping[str, str]) -> dict[str, Any]:
 def _author(user: Mapping[str, Any], author_id: str | None, post_id: str) -> dict[str, Any]:
     """The author's columns from the page's includes.users, and the post's URL (by handle when known)."""
     handle = _text(user.get("username"))
-    user_metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
+    user_metrics = value if isinstance(value := user.get("public_metrics"), dict) else {}
     return {
         "url": f"https://x.com/{handle}/status/{post_id}" if handle else f"https://x.com/i/web/status/{post_id}",
         "author_id": author_id,
@@ -149,7 +149,7 @@ def _author(user: Mapping[str, Any], author_id: str | None, post_id: str) -> dic
 
 def _counts(item: Mapping[str, Any]) -> dict[str, Any]:
     """The engagement counts of public_metrics (impressions as views)."""
-    metrics = item.get("public_metrics") if isinstance(item.get("public_metrics"), dict) else {}
+    metrics = value if isinstance(value := item.get("public_metrics"), dict) else {}
     return {
         "likes": _count(metrics.get("like_count")),
         "replies": _count(metrics.get("reply_count")),
@@ -322,7 +322,7 @@ class XCollector:
         skipped: Counter[str] = Counter()
         retrieved_at = datetime.fromtimestamp(self.clock(), UTC)
         month = retrieved_at.strftime("%Y-%m")
-        counted = state.get("reads") if isinstance(state.get("reads"), dict) else {}
+        counted = reads if isinstance(reads := state.get("reads"), dict) else {}
         self._reads = int(counted.get("count") or 0) if counted.get("month") == month else 0
         self._budget_hit = False
         rows: list[dict[str, Any]] = []

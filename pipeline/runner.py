@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select, update
 
-from collectors.base import CollectorError, FatalError, MissingCredentials, RetriableError
+from collectors.base import Collector, CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
 from config import Config, Source
 from pipeline import sources as collector_sources
 from pipeline.ingest import ingest
@@ -67,11 +67,12 @@ def start_run(engine: Engine, source: Source) -> int:
             .where(runs.c.source == source.name, runs.c.status == "running")
             .values(status="error", finished_at=now, error="interrupted: the process stopped mid-run")
         )
-        return int(
-            conn.execute(
-                insert(runs).values(source=source.name, platform=source.platform, started_at=now, status="running")
-            ).inserted_primary_key[0]
+        inserted = conn.execute(
+            insert(runs).values(source=source.name, platform=source.platform, started_at=now, status="running")
         )
+        key = inserted.inserted_primary_key
+        assert key is not None  # a single-row INSERT always reports its primary key
+        return int(key[0])
 
 
 def record_failure(engine: Engine, run_id: int, status: str, error: str, cursor: str | None) -> None:
@@ -79,7 +80,9 @@ def record_failure(engine: Engine, run_id: int, status: str, error: str, cursor:
         writer.finish_run(conn, run_id, status=status, fetched=0, new=0, skipped=0, cursor=cursor, error=error)
 
 
-def collect_with_retries(collector, cursor: str | None, sleep: Callable[[float], None] = time.sleep):  # type: ignore[no-untyped-def]
+def collect_with_retries(
+    collector: Collector, cursor: str | None, sleep: Callable[[float], None] = time.sleep
+) -> CollectResult:
     """Call collector.collect, backing off on RetriableError (honouring retry_after, capped)."""
     for attempt in range(MAX_RETRIES + 1):
         try:
@@ -112,9 +115,9 @@ def run_source(
     config: Config,
     source: Source,
     sleep: Callable[[float], None] = time.sleep,
-    collector=None,
+    collector: Collector | None = None,
     owner: str | None = None,
-) -> RunSummary:  # type: ignore[no-untyped-def]
+) -> RunSummary:
     """Collect one source once, holding its lease; 'skipped: locked by <owner>' when another holds it.
 
     `owner` names the lease holder (default: collect@host:pid); see store.locks.
@@ -129,8 +132,8 @@ def run_source(
 
 
 def _run_locked(
-    engine: Engine, config: Config, source: Source, sleep: Callable[[float], None], collector=None
-) -> RunSummary:  # type: ignore[no-untyped-def]
+    engine: Engine, config: Config, source: Source, sleep: Callable[[float], None], collector: Collector | None = None
+) -> RunSummary:
     """Collect and store (the caller holds the lease); every outcome is a row in `runs`."""
     run_id = start_run(engine, source)
     cursor = load_cursor(engine, source.name)

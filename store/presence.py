@@ -80,5 +80,5 @@ def others(
 
 
 def _stamp(value: object) -> datetime:
-    stamp = pd.Timestamp(value)  # type: ignore[arg-type]  # a datetime, or SQLite's text
+    stamp = pd.Timestamp(value)  # a datetime, or SQLite's text
     return (stamp.tz_localize(UTC) if stamp.tzinfo is None else stamp.tz_convert(UTC)).to_pydatetime()

@@ -48,7 +48,7 @@ MIN_LITERAL = 12
 PERSONAL = ("text", "url", "author_id", "author_handle", "author_name")
 
 
-def _insert(conn: Connection):  # type: ignore[no-untyped-def]
+def _insert(conn: Connection):
     return sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
 
 
@@ -327,7 +327,7 @@ def erase_everywhere(
     a = audit_log
     last = 0
     while True:
-        rows = [
+        audit_rows = [
             dict(r)
             for r in conn.execute(
                 select(a.c.id, a.c.before, a.c.after, a.c.detail)
@@ -336,26 +336,26 @@ def erase_everywhere(
                 .limit(page)
             ).mappings()
         ]
-        if not rows:
+        if not audit_rows:
             break
-        done["audit rows"] += _redact_audit_rows(conn, rows, pattern, now)
-        last = rows[-1]["id"]
+        done["audit rows"] += _redact_audit_rows(conn, audit_rows, pattern, now)
+        last = audit_rows[-1]["id"]
     # alert messages are JSON (non-ASCII escaped), so they are read and scrubbed whole
     e = alert_events
     last = 0
     while True:
-        rows = [dict(r) for r in conn.execute(select(e.c.id, e.c.payload).where(e.c.id > last).order_by(e.c.id).limit(page)).mappings()]  # fmt: skip
-        if not rows:
+        alert_rows = [dict(r) for r in conn.execute(select(e.c.id, e.c.payload).where(e.c.id > last).order_by(e.c.id).limit(page)).mappings()]  # fmt: skip
+        if not alert_rows:
             break
         changed = [
             {"b_id": r["id"], "b_payload": new}
-            for r in rows
+            for r in alert_rows
             if (new := scrub_json(r["payload"], pattern)) != r["payload"]
         ]
         if changed:
             conn.execute(update(e).where(e.c.id == bindparam("b_id")).values(payload=bindparam("b_payload")), changed)
         done["alerts"] += len(changed)
-        last = rows[-1]["id"]
+        last = alert_rows[-1]["id"]
     return done
 
 
@@ -454,7 +454,9 @@ def drop_blocked(conn: Connection, rows: pd.DataFrame, skipped: Counter[str]) ->
     if any_erased:
         candidates = rows[~blocked]
         hashed = [erased_id(key, p, i) for p, i in zip(candidates["platform"], candidates["post_id"], strict=True)]
-        stored = writer.existing_keys(conn, list(zip(candidates["platform"], hashed, strict=True)))
+        # a missing post id (None) can match no stored row, so it is not looked up
+        pairs = [(p, h) for p, h in zip(candidates["platform"], hashed, strict=True) if h is not None]
+        stored = writer.existing_keys(conn, pairs)
         gone = pd.Series(
             [(p, h) in stored for p, h in zip(candidates["platform"], hashed, strict=True)], index=candidates.index
         )
@@ -483,6 +485,7 @@ def _close_open_items(conn: Connection, mention_ids: Sequence[int], now: datetim
         ).all()
         for row in rows:
             stamp = {"status": "dismissed", "updated_at": now, "updated_by": SYSTEM}
+            before: dict[str, Any]
             if row.has_state is None:
                 conn.execute(insert(s).values(mention_id=row.id, version=1, **stamp))
                 before = {"status": "new", "version": 0}

@@ -33,6 +33,7 @@ from sqlalchemy import (
     Connection,
     Float,
     Integer,
+    Join,
     Text,
     case,
     cast,
@@ -179,12 +180,13 @@ def _conditions(filters: QueueFilters) -> list[ColumnElement[bool]]:
     return out
 
 
-def _joined():  # type: ignore[no-untyped-def]
+def _joined() -> Join:
     return mentions.outerjoin(mention_state, mention_state.c.mention_id == mentions.c.id)
 
 
-def _waited_hours(conn: Connection, now: datetime) -> ColumnElement[float]:
-    """Hours from posting to `now`, in SQL (used for ordering only)."""
+def _waited_hours(conn: Connection, now: datetime) -> ColumnElement[Any]:
+    """Hours from posting to `now`, in SQL (used for ordering only): a float on SQLite, a numeric on
+    PostgreSQL (EXTRACT returns one), hence ColumnElement[Any]."""
     if conn.dialect.name == "sqlite":
         stamp = now.astimezone(UTC).strftime(writer.SQLITE_TIME)
         return (func.julianday(literal(stamp)) - func.julianday(mentions.c.created_at)) * 24.0
@@ -389,7 +391,7 @@ AUDITED = (
 )
 
 
-def _insert(conn: Connection):  # type: ignore[no-untyped-def]
+def _insert(conn: Connection):
     return sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
 
 

@@ -105,7 +105,7 @@ def add(conn: Connection, brand: str, name: str, body: str, account: Account, *,
     brand, name, body = _clean(brand, name, body)
     _taken(conn, brand, name)
     when = _now(now)
-    new_id = conn.execute(
+    new_id: int = conn.execute(
         insert(saved_replies)
         .values(brand=brand, name=name, body=body, uses=0, updated_at=when, updated_by=account.name)
         .returning(saved_replies.c.id)

@@ -12,6 +12,7 @@ from store import queue, saved_replies
 from store.accounts import Account, Forbidden
 from tests import test_app_support as support
 from tests.test_app_support import Store, in_range, metric, open_app, table, texts
+from ui import auth
 
 seeded_db = support.seeded_db
 store = support.store
@@ -479,3 +480,24 @@ def test_saved_replies_are_managed_inserted_edited_and_counted(
     assert store.scalar("SELECT count(*) FROM saved_replies") == 0
     trail = store.frame("SELECT action FROM audit_log WHERE action LIKE 'saved_reply%' ORDER BY id")
     assert trail["action"].tolist() == ["saved_reply_add", "saved_reply_edit", "saved_reply_delete"]
+
+
+def test_a_session_that_lost_its_account_is_refused_and_changes_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch, x_write_credentials: None
+) -> None:
+    """ui.queue_actions.signed_in: an action or a reply with nobody signed in is refused with a
+    clear message (store.accounts.require), nothing is posted and nothing is stored."""
+    monkeypatch.setattr(replies, "post_reply", lambda *args: pytest.fail("nothing may be posted"))
+    at = queue_page()
+    mention_id = x_mention(at)
+    at.text_area(key=f"reply_{mention_id}_0").input("Sorry about that!").run()
+    click(at, f"review_{mention_id}_0")
+    del at.session_state[auth.ACCOUNT]  # signed out between the review and the click (callbacks run first)
+    click(at, f"post_{mention_id}_0")
+    assert "Not posted: Sign in first." in texts(at).replace("\\", "")
+    at.selectbox(key=f"assignee_{mention_id}_0").set_value("Ann").run()
+    del at.session_state[auth.ACCOUNT]
+    click(at, f"assign_{mention_id}_0")
+    assert "Not saved: Sign in first." in texts(at).replace("\\", "")
+    saved = state(store, mention_id)
+    assert (saved["status"], saved["assignee"], saved["response_post_id"]) == ("new", None, None)

@@ -148,6 +148,23 @@ def test_watched_subreddit_cap_leaves_a_gap_filled_next_run(sent: list[SentReque
     assert set(first.frame["matched"]) == {"r/acme"}
 
 
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        {"posts": {"since": {"t": None, "id": "t3_1j80000"}}, "comments": {"since": {}}},
+        {"posts": {"since": {"t": "1741773600", "id": "t3_1j80000"}}, "comments": {"since": None}},
+    ],
+)
+def test_a_damaged_stored_position_reads_the_listing_again(damaged: dict[str, Any]) -> None:
+    """A stored `since` without a usable time is dropped (reddit._readable), never compared with
+    an item's time: the run reads the listings as a first run does."""
+    config = make_config(subreddits=["acme"], max_pages=1)
+    with reddit_cassette(own_reddit("subreddit_two_pages")):
+        result = build(config).collect(json.dumps(damaged))
+    assert len(result.frame) == 102
+    assert json.loads(result.cursor)["comments"] == {"since": {"t": 1_741_773_720.0, "id": "t1_mf2c002"}}
+
+
 def test_damaged_items_are_stored_with_nulls_or_skipped_with_a_reason() -> None:
     config = make_config(subreddits=["acme"])
     with reddit_cassette(own_reddit("half_broken")):

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from collectors.base import CollectorError, MissingCredentials
 from store import presence, queue, saved_replies
-from store.accounts import Account, Forbidden, can
+from store.accounts import Account, Forbidden, can, require
 from store.saved_replies import SavedReplyError
 from ui import auth
 from ui.context import Context
@@ -48,6 +48,12 @@ class Flash:
 def me() -> Account | None:
     """Who is acting: the signed-in account."""
     return auth.current_account()
+
+
+def signed_in() -> Account:
+    """The signed-in account, for a store action; Forbidden ("Sign in first.") when nobody is.
+    Every role may view, so this refuses only the signed-out: the action checks its own role."""
+    return require(me(), "view")
 
 
 def user() -> str:
@@ -99,16 +105,16 @@ def describe(state: dict[str, Any]) -> dict[str, Any]:
 def assign(ctx: Context, mention_id: int, version: int, widget_key: str) -> None:
     who = plain(st.session_state.get(widget_key) or "", 128).strip()
     done = f"Assigned to {who}." if who else "Unassigned."
-    _save(ctx, mention_id, done, lambda conn: queue.assign(conn, mention_id, version, who or None, me()))
+    _save(ctx, mention_id, done, lambda conn: queue.assign(conn, mention_id, version, who or None, signed_in()))
 
 
 def unassign(ctx: Context, mention_id: int, version: int) -> None:
-    _save(ctx, mention_id, "Unassigned.", lambda conn: queue.assign(conn, mention_id, version, None, me()))
+    _save(ctx, mention_id, "Unassigned.", lambda conn: queue.assign(conn, mention_id, version, None, signed_in()))
 
 
 def set_status(ctx: Context, mention_id: int, version: int, status: str) -> None:
     done = {"replied": "Marked replied.", "dismissed": "Dismissed.", "new": "Reopened.", "assigned": "Reopened."}
-    _save(ctx, mention_id, done[status], lambda conn: queue.set_status(conn, mention_id, version, status, me()))
+    _save(ctx, mention_id, done[status], lambda conn: queue.set_status(conn, mention_id, version, status, signed_in()))
 
 
 def dismiss(ctx: Context, mention_id: int, version: int, reason_key: str, note_key: str) -> None:
@@ -119,13 +125,15 @@ def dismiss(ctx: Context, mention_id: int, version: int, reason_key: str, note_k
         ctx,
         mention_id,
         done,
-        lambda conn: queue.dismiss(conn, mention_id, version, reason or "", me(), note if reason == "other" else None),  # type: ignore[arg-type]
+        lambda conn: queue.dismiss(
+            conn, mention_id, version, reason or "", signed_in(), note if reason == "other" else None
+        ),
     )
 
 
 def add_note(ctx: Context, mention_id: int, version: int, widget_key: str) -> None:
     text = plain(st.session_state.get(widget_key) or "", 2000)
-    _save(ctx, mention_id, "Note added.", lambda conn: queue.add_note(conn, mention_id, version, text, me()))
+    _save(ctx, mention_id, "Note added.", lambda conn: queue.add_note(conn, mention_id, version, text, signed_in()))
     if isinstance(st.session_state.get(FLASH), Flash) and st.session_state[FLASH].kind == "success":
         st.session_state[widget_key] = ""
 
@@ -134,7 +142,7 @@ def correct_sentiment(ctx: Context, mention_id: int, version: int, widget_key: s
     choice = st.session_state.get(widget_key)
     label = None if choice in (None, "", "clear") else str(choice)
     done = f"Sentiment corrected to {label}." if label else "Sentiment correction removed."
-    _save(ctx, mention_id, done, lambda conn: queue.correct_sentiment(conn, mention_id, version, label, me()))
+    _save(ctx, mention_id, done, lambda conn: queue.correct_sentiment(conn, mention_id, version, label, signed_in()))
 
 
 # ---------------------------------------------------------------------------------------------- replying
@@ -167,7 +175,11 @@ def post_reply(ctx: Context, mention: dict[str, Any], poster: Callable[[str, dic
     if not draft or draft["mention_id"] != mention_id:
         st.session_state[FLASH] = Flash("error", "Nothing to post: review the reply first.", mention_id)
         return
-    account = me()
+    try:
+        account = signed_in()
+    except Forbidden as exc:
+        st.session_state[FLASH] = Flash("error", f"Not posted: {exc}", mention_id)
+        return
     claimed = _claim(ctx, mention_id, int(draft["version"]), account)
     if claimed is None:
         return
@@ -177,11 +189,11 @@ def post_reply(ctx: Context, mention: dict[str, Any], poster: Callable[[str, dic
         _record(ctx, mention_id, draft, posted, account)
 
 
-def _claim(ctx: Context, mention_id: int, version: int, account: Account | None) -> int | None:
+def _claim(ctx: Context, mention_id: int, version: int, account: Account) -> int | None:
     """The version to record the reply against, or None (and a message) when it may not be posted."""
     try:
         with ctx.engine.begin() as conn:
-            claimed = queue.claim_reply(conn, mention_id, version, account, auth.now())  # type: ignore[arg-type]
+            claimed = queue.claim_reply(conn, mention_id, version, account, auth.now())
     except Forbidden as exc:
         st.session_state[FLASH] = Flash("error", f"Not posted: {exc}", mention_id)
         return None
@@ -197,7 +209,7 @@ def _post(
     ctx: Context,
     mention: dict[str, Any],
     draft: dict[str, Any],
-    account: Account | None,
+    account: Account,
     poster: Callable[[str, dict[str, Any], str], str],
 ) -> str | None:
     """The posted reply's id; None (audited as reply_failed, with a message) when posting failed."""
@@ -214,12 +226,12 @@ def _post(
     return None
 
 
-def _record(ctx: Context, mention_id: int, draft: dict[str, Any], posted: str, account: Account | None) -> None:
+def _record(ctx: Context, mention_id: int, draft: dict[str, Any], posted: str, account: Account) -> None:
     """Keep the posted reply's id; count the saved reply it was made from."""
     saved_id = draft.get("saved_id")
 
     def write(conn: Connection) -> queue.ActionResult:
-        result = queue.record_reply(conn, mention_id, int(draft["version"]), posted, account, draft["text"])  # type: ignore[arg-type]
+        result = queue.record_reply(conn, mention_id, int(draft["version"]), posted, account, draft["text"])
         if saved_id is not None:
             saved_replies.count_use(conn, int(saved_id))
         return result
@@ -228,11 +240,11 @@ def _record(ctx: Context, mention_id: int, draft: dict[str, Any], posted: str, a
     st.session_state.pop(FROM_SAVED, None)
 
 
-def _failed(ctx: Context, mention_id: int, account: Account | None, reason: str, text: str) -> None:
+def _failed(ctx: Context, mention_id: int, account: Account, reason: str, text: str) -> None:
     """Keep a failed reply in the audit trail (the state does not change)."""
     try:
         with ctx.engine.begin() as conn:
-            queue.record_reply_failure(conn, mention_id, account, reason, text)  # type: ignore[arg-type]
+            queue.record_reply_failure(conn, mention_id, account, reason, text)
     except Exception:  # the trail could not be written: the message about the reply still shows
         pass
 
@@ -280,13 +292,13 @@ def save_saved(ctx: Context, brand: str, pick_key: str, name_key: str, body_key:
     body = plain(st.session_state.get(body_key) or "", saved_replies.MAX_BODY * 2)
     if picked is None:
         done = _saved_change(
-            ctx, f"Saved reply {name.strip()!r} added.", lambda c: saved_replies.add(c, brand, name, body, me())
-        )  # type: ignore[arg-type]
+            ctx, f"Saved reply {name.strip()!r} added.", lambda c: saved_replies.add(c, brand, name, body, signed_in())
+        )
     else:
         done = _saved_change(
             ctx,
             f"Saved reply {name.strip()!r} changed.",
-            lambda c: saved_replies.edit(c, int(picked), name, body, me()),  # type: ignore[arg-type]
+            lambda c: saved_replies.edit(c, int(picked), name, body, signed_in()),
         )
     if done:
         for k in (pick_key, name_key, body_key):
@@ -298,7 +310,7 @@ def delete_saved(ctx: Context, pick_key: str, name_key: str, body_key: str) -> N
     if picked is None:
         st.session_state[SAVED_NOTE] = ("error", "Pick the saved reply to delete.")
         return
-    if _saved_change(ctx, "Saved reply deleted.", lambda c: saved_replies.remove(c, int(picked), me())):  # type: ignore[arg-type]
+    if _saved_change(ctx, "Saved reply deleted.", lambda c: saved_replies.remove(c, int(picked), signed_in())):
         for k in (pick_key, name_key, body_key):
             st.session_state[k] = None if k == pick_key else ""
 
@@ -319,6 +331,6 @@ def heartbeat(ctx: Context, mention_id: int) -> list[presence.Present]:
     account = me()
     when = auth.now()
     with ctx.engine.begin() as conn:
-        if can(account, "respond"):
+        if account is not None and can(account, "respond"):
             presence.here(conn, account.name, mention_id, now=when)
         return presence.others(conn, mention_id, account.name if account else None, now=when)
