@@ -402,7 +402,7 @@ def users_list() -> None:
     with engine.connect() as conn:
         frame = accounts.list_accounts(conn)
     if frame.empty:
-        typer.echo("no accounts yet: python cli.py users add NAME --role admin")
+        typer.echo("no accounts yet: .venv/bin/python cli.py users add NAME --role admin")
         return
     width = max(4, int(frame["name"].str.len().max()))
     typer.echo(f"{'name':<{width}}  {'role':<9}  {'enabled':<7}  last sign-in")
@@ -607,8 +607,8 @@ def first_start_admin(engine: Any) -> None:
     typer.secho(f"    {password}", fg=typer.colors.GREEN, bold=True)
     typer.echo(
         "It is shown only now and stored only as a hash. Sign in with it, then change it:\n"
-        "    python cli.py users reset-password admin\n"
-        "and add your team: python cli.py users add NAME --role viewer|responder|admin"
+        "    .venv/bin/python cli.py users reset-password admin\n"
+        "and add your team: .venv/bin/python cli.py users add NAME --role viewer|responder|admin"
     )
 
 

@@ -18,7 +18,7 @@ filters.current()
 st.title("Alerts")
 st.caption(
     "Rules come from [[alerts]] in monitor.toml; the scheduler checks them after each collection run and every "
-    "minute (`python cli.py alerts check` checks once). Channels are credentials holding apprise URLs, read from "
+    "minute (`.venv/bin/python cli.py alerts check` checks once). Channels are credentials holding apprise URLs, read from "
     "the environment, .env or .streamlit/secrets.toml, and never shown."
 )
 

@@ -21,14 +21,14 @@ versions = context.versions(ctx)
 
 st.title("Weekly reports")
 st.caption(
-    "The files `python cli.py export` writes, for any ISO week (Monday 00:00 to Monday 00:00 UTC). Text "
+    "The files `.venv/bin/python cli.py export` writes, for any ISO week (Monday 00:00 to Monday 00:00 UTC). Text "
     "cells that start with =, +, - or @ get a leading ' so spreadsheets never run them as formulas."
 )
 
 weeks = context.read(ctx.engine, reader.iso_weeks, versions[0])
 if not weeks:
     st.info(
-        "No mentions stored yet, so there is no week to report on. Run `python cli.py collect` first.",
+        "No mentions stored yet, so there is no week to report on. Run `.venv/bin/python cli.py collect` first.",
         icon=":material/inbox:",
     )
     st.stop()
@@ -76,7 +76,7 @@ for column, name in zip(downloads, ("mentions.csv", "summary.csv"), strict=False
         on_click="ignore",
         width="stretch",
     )
-downloads[2].code(f"python cli.py export --week {week}{flag}", language="bash")
+downloads[2].code(f".venv/bin/python cli.py export --week {week}{flag}", language="bash")
 if built.mentions == 0:
     st.info("No mentions in this week: the files hold only their headers.", icon=":material/inbox:")
     st.stop()

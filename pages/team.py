@@ -23,7 +23,7 @@ st.title("Team")
 st.caption(
     "Roles: **viewer** sees every page and downloads reports; **responder** also acts on the reply queue and "
     "replies; **admin** also manages accounts here. An email address as the username signs in with single "
-    "sign-on (no password needed). Every change is kept in the audit trail (`python cli.py audit`)."
+    "sign-on (no password needed). Every change is kept in the audit trail (`.venv/bin/python cli.py audit`)."
 )
 
 

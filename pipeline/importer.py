@@ -440,7 +440,7 @@ class FileCollector:
                 if total > self.max_rows:
                     raise FatalError(
                         f"{self.path.name} has more than {self.max_rows:,} rows: import it once with "
-                        "`python cli.py import`, and schedule smaller exports"
+                        "`.venv/bin/python cli.py import`, and schedule smaller exports"
                     )
                 frames.append(frame)
         except ImportFileError as exc:

@@ -423,7 +423,7 @@ def authenticate_sso(conn: Connection, email: str | None, now: datetime | None =
         audit.record(conn, actor=key, action="sign_in_refused", detail="sso: no account for this email", at=at)
         raise SignInError(
             f"There is no account for {key}. Ask an admin to add it: "
-            f"python cli.py users add {key} --role viewer --sso (or on the Team page)."
+            f".venv/bin/python cli.py users add {key} --role viewer --sso (or on the Team page)."
         )
     if not row["enabled"]:
         audit.record(conn, actor=key, action="sign_in_refused", detail="sso: account disabled", at=at)

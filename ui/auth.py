@@ -178,8 +178,8 @@ def _sign_in_page(ctx: Context) -> None:
         empty = accounts.count(conn) == 0
     if empty:
         st.info(
-            "No account exists yet. `python cli.py run` creates an `admin` account on first start and prints "
-            "its password; or add one: `python cli.py users add NAME --role admin`.",
+            "No account exists yet. `.venv/bin/python cli.py run` creates an `admin` account on first start and prints "
+            "its password; or add one: `.venv/bin/python cli.py users add NAME --role admin`.",
             icon=":material/person_add:",
         )
     with st.form("sign_in", border=True, enter_to_submit=True):
