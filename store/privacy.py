@@ -175,13 +175,21 @@ def _redact_audit_rows(conn: Connection, rows: list[Any], pattern: re.Pattern[st
     return len(changed)
 
 
-def _scrub_notes(conn: Connection, rows: list[Any], pattern: re.Pattern[str] | None) -> int:
+#: the people's free text on a mention (a note, a dismissal's words): scrubbed like the text itself.
+NOTE_COLUMNS: tuple[str, ...] = ("note", "dismiss_note")
+
+
+def _scrub_notes(conn: Connection, rows: list[Any], pattern: re.Pattern[str] | None, column: str = "note") -> int:
     changed = [
-        {"b_id": r["mention_id"], "b_note": new} for r in rows if (new := scrub(r["note"], pattern)) != r["note"]
+        {"b_id": r["mention_id"], "b_note": new}
+        for r in rows
+        if r[column] is not None and (new := scrub(r[column], pattern)) != r[column]
     ]
     if changed:
         s = mention_state
-        conn.execute(update(s).where(s.c.mention_id == bindparam("b_id")).values(note=bindparam("b_note")), changed)
+        conn.execute(
+            update(s).where(s.c.mention_id == bindparam("b_id")).values({column: bindparam("b_note")}), changed
+        )
     return len(changed)
 
 
@@ -266,15 +274,17 @@ def erase(conn: Connection, mention_ids: Sequence[int], reason: str, now: dateti
     by_id = {r["id"]: r for r in rows}
     ids = list(by_id)
     for chunk in chunks(ids):
+        s = mention_state
         notes = conn.execute(
-            select(mention_state.c.mention_id, mention_state.c.note).where(
-                mention_state.c.mention_id.in_(chunk), mention_state.c.note.is_not(None)
+            select(s.c.mention_id, s.c.note, s.c.dismiss_note).where(
+                s.c.mention_id.in_(chunk), or_(s.c.note.is_not(None), s.c.dismiss_note.is_not(None))
             )
         ).mappings()
         for note in notes:
             needles = Needles()
             needles.add_row(by_id[note["mention_id"]])
-            _scrub_notes(conn, [note], needles.pattern())
+            for column in NOTE_COLUMNS:
+                _scrub_notes(conn, [note], needles.pattern(), column)
         trail = conn.execute(
             select(audit_log.c.id, audit_log.c.mention_id, audit_log.c.before, audit_log.c.after, audit_log.c.detail)
             .where(audit_log.c.mention_id.in_(chunk))
@@ -322,8 +332,12 @@ def erase_everywhere(
         done["texts"] += len(changed)
         last = rows[-1].id
     s = mention_state
-    notes = conn.execute(select(s.c.mention_id, s.c.note).where(s.c.note.is_not(None), mentions_any(s.c.note)))
-    done["notes"] = _scrub_notes(conn, [dict(r) for r in notes.mappings()], pattern)
+    done["notes"] = 0
+    for column in NOTE_COLUMNS:
+        notes = conn.execute(
+            select(s.c.mention_id, s.c[column]).where(s.c[column].is_not(None), mentions_any(s.c[column]))
+        )
+        done["notes"] += _scrub_notes(conn, [dict(r) for r in notes.mappings()], pattern, column)
     a = audit_log
     last = 0
     while True:

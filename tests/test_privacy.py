@@ -493,3 +493,20 @@ def test_forget_asks_first_and_author_data_writes_json(tmp_path, monkeypatch: py
     assert done.returncode == 0 and "erased 2 mention(s)" in done.stdout
     dry = cli("retention", "--dry-run")
     assert dry.returncode == 0 and "every mention is kept" in dry.stdout
+
+
+def test_forget_scrubs_a_dismissal_that_names_them(seeded: Engine) -> None:
+    """A dismissal's own words (mention_state.dismiss_note) are the team's free text too: scrubbed like notes."""
+    ids = with_person(seeded)
+    with seeded.begin() as conn:
+        state = queue.mention_with_state(conn, ids["other"])
+        assert state is not None
+        done = queue.dismiss(conn, ids["other"], state["version"], "other", ANN, note=f"duplicate of @{HANDLE}'s post")
+        assert done.ok, done.message
+    privacy.forget(seeded, "bluesky", HANDLE, actor="cli:test", now=NOW)
+    assert traces(seeded, [HANDLE]) == []
+    with seeded.connect() as conn:
+        other = queue.mention_with_state(conn, ids["other"])
+    assert (
+        other is not None and other["status"] == "dismissed" and other["dismiss_note"] == "duplicate of [erased]'s post"
+    )
