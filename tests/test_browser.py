@@ -227,8 +227,12 @@ def test_every_page_a_queue_action_and_a_download(server: dict, browser) -> None
     with server["engine"].connect() as conn:
         first = queue.queue_page(conn, wanted, now=datetime.now(UTC), sla_hours={"Acme": 4.0}, limit=1)
     # Dismiss asks for a reason first (the button is disabled until one is picked)
-    page.get_by_test_id("stSelectbox").filter(has_text="Dismiss because").locator("input").click()
-    page.get_by_role("option").filter(has_text="spam").first.click()
+    settle(page)
+    reason = page.get_by_test_id("stSelectbox").filter(has_text="Dismiss because")
+    reason.locator("input").click()
+    page.keyboard.type("spam")  # the select filters its options as one types; Enter picks the first
+    page.get_by_role("option").filter(has_text="spam").first.wait_for(timeout=WAIT_MS)
+    page.keyboard.press("Enter")
     dismiss.click()
     page.get_by_text("Dismissed").first.wait_for(timeout=WAIT_MS)
     settle(page)
