@@ -20,7 +20,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from analysis.reports import last_full_week, parse_week
 from analysis.sla import deadline
 from config import Config, credential
 from store import alerts as store
-from store import audit
+from store import audit, locks
 from store.accounts import Account, require
 from store.schema import mention_state, mentions, rollup_hourly, runs
 
@@ -398,16 +398,25 @@ def send_test(
     return error
 
 
+#: the database lease one alert check holds (a `cursors` row; never a configured source's name).
+CHECK_LEASE = "alerts:check"
+#: long enough for a check with slow deliveries; a crashed holder's lease lapses after it.
+CHECK_LEASE_TTL = 600.0
+
+
 @dataclass
 class AlertJob:
     """The scheduler's alert check: after each collection run and every [scheduler] alert_every.
 
-    One check at a time per process (a call while one runs returns None at once).
+    One check at a time: per process (a call while one runs returns None at once) and across
+    processes (a lease in the database, store/locks.py, so two schedulers on one database never
+    evaluate and fire the same event twice).
     """
 
     engine: Engine
     config: Config
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    owner: str = field(default_factory=lambda: locks.default_owner("alerts"))
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -416,7 +425,14 @@ class AlertJob:
         if not self.lock.acquire(blocking=False):
             return None
         try:
-            lines = check(self.engine, self.config, self.now())
+            holder = locks.acquire(self.engine, CHECK_LEASE, "alerts", self.owner, ttl=CHECK_LEASE_TTL)
+            if holder is not None:
+                log.info("alerts: another scheduler (%s) is checking; this check is skipped", holder)
+                return None
+            try:
+                lines = check(self.engine, self.config, self.now())
+            finally:
+                locks.release(self.engine, CHECK_LEASE, self.owner)
         except Exception:  # an alert problem never stops collection
             log.exception("alert check failed")
             return None

@@ -585,3 +585,24 @@ def test_scheduler_adds_the_alert_job(sqlite_engine: Engine, tmp_path: Path, mon
         assert run() is None  # one check at a time
     finally:
         run.lock.release()
+
+
+def test_two_schedulers_never_check_at_once(
+    sqlite_engine: Engine, webhook: Webhook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check holds a lease in the database: while another scheduler holds it, this one fires nothing."""
+    from store import locks
+
+    hook = webhook
+    monkeypatch.setenv("HOOK", hook.url())
+    cfg = make_config(rule_toml("reach", "high_reach", followers=1000), tmp_path)
+    add_mentions(sqlite_engine, cfg, [NOW - timedelta(minutes=5)], COMPLAINT, "big", author_followers=[5000])
+    assert locks.acquire(sqlite_engine, alerts.CHECK_LEASE, "alerts", "other-scheduler", ttl=600) is None
+    job = alerts.AlertJob(sqlite_engine, cfg, now=lambda: NOW, owner="this-scheduler")
+    assert job() is None and hook.received == []
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alert_events")).scalar() == 0
+    assert locks.release(sqlite_engine, alerts.CHECK_LEASE, "other-scheduler")
+    lines = job()
+    assert lines is not None and any(line.startswith("delivered") for line in lines) and len(hook.received) == 1
+    assert locks.holder(sqlite_engine, alerts.CHECK_LEASE) is None  # released after the check
