@@ -496,21 +496,10 @@ def build_schedule(
 
 
 def build_scheduler(
-    engine: Engine,
-    config: Config,
-    stop: threading.Event,
-    *,
-    owner: str,
-    reports: bool = True,
-    scheduler_cls: Any = None,
-    cap: float = BACKOFF_CAP_SECONDS,
-    jitter: bool = True,
-    now: Callable[[], datetime] = utc_now,
+    engine: Engine, config: Config, stop: threading.Event, **options: Any
 ) -> tuple[Any, list[SourceJob]]:
-    """(scheduler, source jobs) of build_schedule."""
-    schedule = build_schedule(
-        engine, config, stop, owner=owner, reports=reports, scheduler_cls=scheduler_cls, cap=cap, jitter=jitter, now=now
-    )
+    """(scheduler, source jobs) of `build_schedule`, which takes the same keyword options."""
+    schedule = build_schedule(engine, config, stop, **options)
     return schedule.scheduler, schedule.jobs
 
 
