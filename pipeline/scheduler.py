@@ -315,6 +315,8 @@ class Schedule:
         self.jobs: list[SourceJob] = []
         self.alert_job: Any = None
         self.config: Config | None = None
+        #: the live streams (pipeline.streams.StreamSupervisor) that a reload also moves, once serve() starts them
+        self.streams: Any = None
 
     def _add_source(self, job: SourceJob, first: datetime) -> None:
         from apscheduler.triggers.interval import IntervalTrigger
@@ -396,6 +398,8 @@ class Schedule:
         elif self.alert_job is not None:
             self.alert_job = None
             self.scheduler.remove_job("alerts")
+        if self.streams is not None:
+            changes += self.streams.apply(config)
         self.config = config
         return changes
 
@@ -575,6 +579,7 @@ def serve(
     from pipeline.streams import StreamSupervisor
 
     streams = StreamSupervisor(engine, config, stop, owner).start()
+    schedule.streams = streams  # a reload starts, stops and restarts streams too
 
     def on_signal(signum: int, _frame: Any) -> None:
         if stop.is_set():

@@ -296,28 +296,87 @@ class StreamRunner:
 
 
 class StreamSupervisor:
-    """The stream threads of one scheduler: `start()`, then `join(timeout)` after stop is set."""
+    """The stream threads of one scheduler: `start()`, `apply(config)` on a reload, then `join(timeout)`
+    after stop is set.
 
-    def __init__(self, engine: Engine, config: Config, stop: threading.Event, owner: str | None = None) -> None:
-        self.stop = stop
-        self.runners = [
-            StreamRunner(engine, config, s, owner=owner) for s in config.sources if stream_kind(s) is not None
-        ]
-        self.threads: list[threading.Thread] = []
+    Each stream has its own stop event, set when the scheduler stops or when a reload removes or
+    changes its source; a changed source's new thread first waits for the old one to save its last
+    batch and free its lease, so one source never streams twice.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: Config,
+        stop: threading.Event,
+        owner: str | None = None,
+        runner: Callable[..., StreamRunner] = StreamRunner,
+    ) -> None:
+        self.engine, self.config, self.stop, self.owner = engine, config, stop, owner
+        self.make_runner = runner
+        self.streams: dict[str, tuple[StreamRunner, threading.Event, threading.Thread]] = {}
+        self.threads: list[threading.Thread] = []  # every stream thread started, for join()
+        self._lock = threading.Lock()
+
+    @property
+    def runners(self) -> list[StreamRunner]:
+        return [runner for runner, _, _ in self.streams.values()]
 
     def start(self) -> StreamSupervisor:
-        for runner in self.runners:
-            thread = threading.Thread(
-                target=runner.run, args=(self.stop,), name=f"stream-{runner.source.name}", daemon=True
-            )
-            thread.start()
-            self.threads.append(thread)
+        threading.Thread(target=self._relay_stop, name="streams-stop", daemon=True).start()
+        self.apply(self.config)
         return self
+
+    def _relay_stop(self) -> None:
+        self.stop.wait()
+        with self._lock:
+            for _, own_stop, _ in self.streams.values():
+                own_stop.set()
+
+    def _start(self, config: Config, source: Source, after: threading.Thread | None) -> None:
+        runner = self.make_runner(self.engine, config, source, owner=self.owner)
+        own_stop = threading.Event()
+
+        def run() -> None:
+            if after is not None:
+                after.join()  # the old thread saves its last batch and frees the lease first
+            runner.run(own_stop)
+
+        thread = threading.Thread(target=run, name=f"stream-{source.name}", daemon=True)
+        self.streams[source.name] = (runner, own_stop, thread)
+        self.threads.append(thread)
+        thread.start()
+
+    def apply(self, config: Config) -> list[str]:
+        """Streams for `config`: new streamed sources start, removed ones stop, changed ones (the source
+        or its brand's keywords) restart; the others go on. Returns what changed."""
+        wanted = {s.name: s for s in config.sources if stream_kind(s) is not None}
+        changes: list[str] = []
+        with self._lock:
+            if self.stop.is_set():
+                return changes
+            for name, (runner, own_stop, thread) in list(self.streams.items()):
+                source = wanted.pop(name, None)
+                if source == runner.source and config.brand(source.brand) == runner.config.brand(source.brand):
+                    runner.config = config
+                    continue
+                own_stop.set()
+                del self.streams[name]
+                if source is None:
+                    changes.append(f"stream {name} stopped")
+                    continue
+                self._start(config, source, after=thread)
+                changes.append(f"stream {name} restarted")
+            for source in wanted.values():
+                self._start(config, source, after=None)
+                changes.append(f"stream {source.name} started")
+            self.config = config
+        return changes
 
     def join(self, timeout: float) -> list[str]:
         """Wait up to `timeout` s in all; returns the sources whose thread is still going."""
         deadline = time.monotonic() + timeout
-        for thread in self.threads:
+        for thread in list(self.threads):
             thread.join(max(deadline - time.monotonic(), 0.0))
         return [t.name.removeprefix("stream-") for t in self.threads if t.is_alive()]
 

@@ -28,7 +28,7 @@ from websockets.sync.server import serve
 from collectors import jetstream
 from config import Config, parse_config
 from pipeline.runner import load_cursor, run_source
-from pipeline.streams import StreamRunner, live_arguments, live_status
+from pipeline.streams import StreamRunner, StreamSupervisor, live_arguments, live_status
 from store import writer
 from store.engine import make_engine
 from store.schema import mention_privacy, mentions, runs
@@ -293,6 +293,64 @@ def test_malformed_and_ignored_frames_are_skipped_with_a_reason() -> None:
     assert kept.row is not None and kept.row["post_id"] == uri("post1") and kept.row["matched"] == "acme"
     assert kept.row["url"] == f"https://bsky.app/profile/{DID}/post/post1" and kept.position == T0 + 1_000_000
     assert mapper.event(delete(8, "post6")).deleted == uri("post6")
+
+
+def test_a_reload_starts_restarts_and_stops_streams(sqlite_engine: Engine) -> None:
+    """A streamed source added to, changed in or removed from monitor.toml while the scheduler runs
+    starts, restarts (after the old thread saved its batch and freed its lease) or stops, without a restart."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from pipeline.scheduler import build_schedule
+
+    def make(engine: Engine, config: Config, source: Any, owner: str | None = None) -> StreamRunner:
+        return runner(engine, config, source.name, owner=owner)
+
+    def with_keywords(url: str, keywords: list[str]) -> Config:
+        return parse_config(
+            {
+                "brands": [{"name": "Acme", "keywords": keywords, "exclude": ["acme anvil"]}],
+                "sources": [{"name": "bsky-live", "platform": "bluesky", "brand": "Acme",
+                             "stream": "jetstream", "jetstream": url}],
+            },
+            None,
+        )  # fmt: skip
+
+    stop = threading.Event()
+    empty = brands_config()
+    schedule = build_schedule(
+        sqlite_engine, empty, stop, owner="t", reports=False, scheduler_cls=BackgroundScheduler, jitter=False
+    )
+    supervisor = StreamSupervisor(sqlite_engine, empty, stop, owner="t", runner=make).start()
+    schedule.streams = supervisor
+    assert supervisor.streams == {}
+    with Jetstream() as server:
+        config = jet_config(server.url)
+        assert schedule.apply(config) == ["stream bsky-live started"]  # a reload reaches the streams
+        first = supervisor.streams["bsky-live"][2]
+        wait_for(server.sent_all.is_set, "the stream's reconnect")
+        wait_for(lambda: read_states_of(sqlite_engine)["status"] == "connected", "connected")
+        assert supervisor.apply(config) == []  # unchanged: the same thread goes on
+        assert supervisor.streams["bsky-live"][2] is first
+
+        connections = len(server.paths)
+        assert supervisor.apply(with_keywords(server.url, ["acme", "globex"])) == ["stream bsky-live restarted"]
+        second = supervisor.streams["bsky-live"][2]
+        assert second is not first
+        wait_for(lambda: not first.is_alive(), "the old stream thread to end")
+        wait_for(lambda: len(server.paths) > connections, "the restarted stream's connection")
+        assert supervisor.runners[0].config.brand("Acme").keywords == ("acme", "globex")
+
+        assert supervisor.apply(empty) == ["stream bsky-live stopped"]
+        wait_for(lambda: not second.is_alive(), "the removed stream's thread to end")
+        assert read_states_of(sqlite_engine)["status"] == "stopped"
+        assert supervisor.streams == {}
+
+        assert supervisor.apply(config) == ["stream bsky-live started"]
+        third = supervisor.streams["bsky-live"][2]
+        stop.set()  # the scheduler stops: every stream stops
+        assert supervisor.join(30) == []
+        assert not third.is_alive()
+        assert supervisor.apply(config) == []  # nothing starts after the stop
 
 
 # ------------------------------------------------------------------------------ cli.py schedule
