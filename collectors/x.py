@@ -244,7 +244,7 @@ def brand_answers(page: Any, brand_id: str, own_timeline: bool) -> list[tuple[st
     ("<conversation id>:<answered user id>", time, {"conv", "to", "after": the reply's id})."""
     data = page.get("data") if isinstance(page, dict) else None
     data = [data] if isinstance(data, dict) else data if isinstance(data, list) else []
-    found = []
+    found: list[tuple[str, float, dict[str, Any]]] = []
     for item in data:
         if not isinstance(item, dict):
             continue
