@@ -87,20 +87,32 @@ def test_followed_threads_are_revisited_until_resolution_days_then_dropped() -> 
 
 
 def test_deleted_hidden_and_malformed_threads(engine: Engine) -> None:
-    deleted, hidden, odd = (POST.format("acmebrand", k) for k in ("3ldeleted", "3lhidden", "3lodd"))
+    deleted, hidden, odd, refused = (
+        POST.format("acmebrand", k) for k in ("3ldeleted", "3lhidden", "3lodd", "3lrefused")
+    )
     t = REPLY_TIME
-    state = {"threads": {deleted: {"t": t + 3}, hidden: {"t": t + 2}, odd: {"t": t + 1}, OWN_REPLY: {"t": t}}}
-    sky, replay = collector("follow_up_gone.json", now=t + 3600)
+    state = {
+        "threads": {
+            deleted: {"t": t + 4},
+            hidden: {"t": t + 3},
+            odd: {"t": t + 2},
+            refused: {"t": t + 1},
+            OWN_REPLY: {"t": t},
+        }
+    }
+    sky, replay = collector("follow_up_gone.json", source(thread_comments=5), now=t + 3600)
     result = sky.collect(json.dumps(state))
     assert [c[1]["uri"] for c in replay.calls if c[0] == "app.bsky.feed.getPostThread"] == [
         deleted,
         hidden,
         odd,
+        refused,
         OWN_REPLY,
     ]
-    assert result.skipped == {threads.GONE: 2, "malformed thread": 1}
+    assert result.skipped == {threads.GONE: 2, "malformed thread": 1, threads.UNREADABLE: 1}
     assert result.deleted == [deleted, hidden]  # the brand's posts the network no longer has
-    assert set(decode_cursor(result.cursor)["threads"]) == {odd, OWN_REPLY}
+    # a refused request (not "gone") is tried again next run
+    assert set(decode_cursor(result.cursor)["threads"]) == {odd, refused, OWN_REPLY}
     # the cap: thread_comments = 2 reads the two newest
     sky, replay = collector("follow_up_gone.json", source(thread_comments=2), now=t + 3600)
     sky.collect(json.dumps(state))

@@ -208,3 +208,22 @@ def pd_isna(value: Any) -> bool:
     import pandas as pd
 
     return bool(pd.isna(value))
+
+
+def test_conversation_searches_count_against_the_monthly_read_budget(sent: list[SentRequest]) -> None:
+    month = {"month": "2025-03"}
+    config = make_config(own_source(monthly_read_budget=1000))
+    collector = x.from_source(config.source("x-own"), config, clock=lambda: CLOCK)
+    with x_cassette(own_x("follow_up")):
+        counted = collector.collect(json.dumps({"reads": {**month, "count": 0}}))
+    assert json.loads(counted.cursor)["reads"] == {**month, "count": 3}  # two own posts, one follow-up
+    assert sent[2].query["max_results"] == "100"
+    # 11 left: the own page may be read (2 posts), then fewer than 10 are left for a search page
+    sent.clear()
+    collector = x.from_source(config.source("x-own"), config, clock=lambda: CLOCK)
+    with x_cassette(own_x("follow_up")):
+        result = collector.collect(json.dumps({"reads": {**month, "count": 989}}))
+    assert [r.path for r in sent][-1].endswith("/tweets") and result.state == "budget reached"
+    assert json.loads(result.cursor)["reads"] == {**month, "count": 991}
+    assert followed(result.cursor) == {KEY: {"t": R1_TIME, "conv": IDS["M1"], "to": ALICE, "after": IDS["R1"]}}
+    assert result.skipped == {threads.POSTPONED: 1} and len(result.frame) == 2

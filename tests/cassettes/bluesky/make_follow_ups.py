@@ -158,6 +158,11 @@ write(
             },
         ),
         thread_of(POST.format("acmebrand", "3lodd"), {"thread": "not a thread"}),
+        thread_of(
+            POST.format("acmebrand", "3lrefused"),
+            {"error": "InvalidRequest", "message": "Error: uri must be a valid at-uri"},
+            400,
+        ),
         thread_of(OWN_REPLY["uri"], {"thread": node(OWN_REPLY)}),
     ],
 )
