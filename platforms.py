@@ -149,6 +149,8 @@ class AccountOptions(Options):
 
     include_mentions: Flag | None = None
     include_own: Flag | None = None
+    #: revisit the conversations the brand answered (true/false or how many a run; collectors/threads.py).
+    thread_comments: Annotated[bool | int, PlainValidator(_thread_comments)] | None = None
 
 
 def _websocket_url(value: Any) -> str:
@@ -176,7 +178,6 @@ class BlueskyOptions(AccountOptions):
 
 class RedditOptions(AccountOptions):
     subreddits: Annotated[list[str], PlainValidator(_subreddits)] | None = None
-    thread_comments: Annotated[bool | int, PlainValidator(_thread_comments)] | None = None
 
 
 class MastodonOptions(AccountOptions):
@@ -188,6 +189,9 @@ class MastodonOptions(AccountOptions):
 
 class HackerNewsOptions(Options):
     tags: TextOrList | None = None
+    #: the brand account's stories and comments (handles.hackernews), and revisiting their replies.
+    include_own: Flag | None = None
+    thread_comments: Annotated[bool | int, PlainValidator(_thread_comments)] | None = None
 
 
 class RssOptions(Options):

@@ -15,6 +15,9 @@ from typing import Protocol
 FORMULAS_VERSION = "4"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
+#: how long after the brand's answer the author's follow-up is looked for (`resolution_days`), in days;
+#: collectors revisit the conversations the brand joined for this long.
+DEFAULT_RESOLUTION_DAYS = 7
 
 #: VADER compound at or above this is positive, at or below NEGATIVE_AT negative.
 POSITIVE_AT = 0.05

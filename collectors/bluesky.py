@@ -8,7 +8,11 @@ Streams, each newest first with its own position in the cursor (JSON, collectors
   `until` windows so a run cut by `max_pages` leaves no gap;
 - `notifications` (`include_mentions`, default on): mentions, replies and quotes of the account;
 - `own` (`include_own`, default on): the brand account's posts and replies (author feed), so
-  the store sees when the brand answered someone.
+  the store sees when the brand answered someone;
+- `threads` (`thread_comments`, default on with `include_own`): app.bsky.feed.getPostThread of
+  the brand's recent replies to other accounts, so what the people it answered say next is
+  collected (replies below the brand's, THREAD_DEPTH levels deep), for `resolution_days`, at most
+  `thread_comments` threads a run (collectors/threads.py).
 
 Reads go through `Client.invoke_query` and are mapped from the JSON, not the SDK's models:
 one malformed post would fail the model of its whole page, here it is skipped and counted.
@@ -33,6 +37,7 @@ from atproto_client.request import Request
 
 from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
 from collectors.streams import LoopGuard, Window, decode_cursor, encode_cursor
+from collectors.threads import Gone, follow_days, revisit, thread_limit
 from config import Brand, Config, Source, credential
 from frame import conform, empty_frame
 
@@ -41,6 +46,8 @@ MAX_REPLY_CHARS = 300
 TIMEOUT_SECONDS = 30.0
 CREDENTIALS = ["BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD"]
 NOTIFICATION_REASONS = ("mention", "reply", "quote")
+#: reply levels read below the brand's post by getPostThread (the API's default is 6).
+THREAD_DEPTH = 6
 _SESSIONS: dict[str, str] = {}
 _SESSIONS_LOCK = threading.Lock()
 
@@ -191,6 +198,7 @@ class BlueskyCollector:
         request: Request | None = None,
         now: datetime | None = None,
         clock: Callable[[], float] = time.time,
+        thread_days: float | None = None,
     ) -> None:
         self.source, self.brand = source, brand
         self.handle, self._password = handle.lstrip("@"), password
@@ -198,15 +206,23 @@ class BlueskyCollector:
         self.actor = (brand.handles.get("bluesky") or self.handle).lstrip("@")
         self.include_mentions = bool(source.options.get("include_mentions", True))
         self.include_own = bool(source.options.get("include_own", True))
+        self.thread_limit = thread_limit(source, self.include_own)
+        if self.thread_limit and not self.include_own:
+            raise FatalError(f"source {source.name}: thread_comments follows the brand's answers: it needs include_own")
+        self.thread_days = thread_days if thread_days is not None else follow_days(None, brand)
         self.client: Client | None = None
 
-    def _query(self, nsid: str, params: Any) -> dict[str, Any]:
-        """One XRPC query through the SDK; a dead cached session is replaced once by a fresh login."""
+    def _query(self, nsid: str, params: Any, gone: str | None = None) -> dict[str, Any]:
+        """One XRPC query through the SDK; a dead cached session is replaced once by a fresh login.
+        With `gone` (the post asked for), NotFound / blocked answers raise collectors.threads.Gone."""
         if self.client is None:
             self.client = login(self.handle, self._password, self.request)
         try:
             response = self.client.invoke_query(nsid, params=params)
         except atx.AtProtocolError as exc:
+            error = getattr(getattr(getattr(exc, "response", None), "content", None), "error", None)
+            if gone and error in {"NotFound", "BlockedActor", "BlockedByActor"}:
+                raise Gone(f"bluesky {nsid}: {error}", deleted=gone if error == "NotFound" else None) from None
             if not _expired(exc):
                 raise map_error(exc, f"bluesky {nsid}", self.clock) from None
             self.client = login(self.handle, self._password, self.request, fresh=True)
@@ -331,18 +347,71 @@ class BlueskyCollector:
             rows.append(row)
         return rows
 
+    def _answers(self, own: list[dict[str, Any]]) -> list[tuple[str, float, dict[str, Any]]]:
+        """The brand's replies to other accounts among its own posts: the threads to follow."""
+        found: list[tuple[str, float, dict[str, Any]]] = []
+        for row in own:
+            parent, did = row.get("parent_id"), row.get("author_id")
+            if not parent or (did and str(parent).startswith(f"at://{did}/")):
+                continue  # a post, or the brand answering itself (a thread of its own)
+            when = pd.to_datetime(row.get("sort_at"), utc=True, errors="coerce")
+            if not pd.isna(when):
+                found.append((row["post_id"], when.timestamp(), {}))
+        return found
+
+    def _thread(self, uri: str, _entry: dict[str, Any], skipped: Counter[str]) -> list[dict[str, Any]]:
+        """The posts of the thread below the brand's post `uri` (its replies, THREAD_DEPTH levels; the
+        brand's post itself is not repeated)."""
+        params = models.AppBskyFeedGetPostThread.Params(uri=uri, depth=THREAD_DEPTH, parent_height=0)
+        body = self._query("app.bsky.feed.getPostThread", params, gone=uri)
+        top = _mapping(body.get("thread"))
+        kind = str(top.get("$type") or "")
+        if kind.endswith(("#notFoundPost", "#blockedPost")):
+            raise Gone(f"bluesky thread {kind.rsplit('#', 1)[-1]}", deleted=uri if "notFound" in kind else None)
+        if not kind.endswith("#threadViewPost"):
+            skipped["malformed thread"] += 1
+            return []
+        posts: list[Any] = []
+        level = top.get("replies") if isinstance(top.get("replies"), list) else []
+        while level:
+            below: list[Any] = []
+            for node in level:
+                node = _mapping(node)
+                if not str(node.get("$type") or "").endswith("#threadViewPost"):
+                    skipped["thread reply not visible (deleted or blocked)"] += 1
+                    continue
+                posts.append(node.get("post"))
+                replies = node.get("replies")
+                below += replies if isinstance(replies, list) else []
+            level = below
+        return self._rows(posts, skipped, matched=f"thread of @{self.actor}")
+
     def collect(self, cursor: str | None) -> CollectResult:
         state = decode_cursor(cursor)
         skipped: Counter[str] = Counter()
         rows: list[dict[str, Any]] = []
+        deleted: list[str] = []
         # later duplicates win in conform: notifications lack counts, so search and own come after
         if self.include_mentions:
             rows += self._notifications(state, skipped)
         if self.source.query:
             rows += self._search(state, skipped)
         if self.include_own:
-            rows += self._own(state, skipped)
-        return CollectResult(self._frame(rows, skipped), encode_cursor(state), skipped)
+            own = self._own(state, skipped)
+            rows += own
+            if self.thread_limit:
+                rows += revisit(
+                    state,
+                    self._answers(own),
+                    now=self.clock(),
+                    days=self.thread_days,
+                    limit=self.thread_limit,
+                    fetch=lambda uri, entry: self._thread(uri, entry, skipped),
+                    skipped=skipped,
+                    deleted=deleted,
+                    what=self.source.name,
+                )
+        return CollectResult(self._frame(rows, skipped), encode_cursor(state), skipped, deleted=deleted)
 
     def _own_ids(self) -> set[str]:
         ids = {self.handle.lower(), self.actor.lower()}
@@ -375,7 +444,8 @@ def _credentials() -> tuple[str, str]:
 def from_source(source: Source, config: Config) -> BlueskyCollector:
     """The collector for a configured `platform = "bluesky"` source."""
     handle, password = _credentials()
-    return BlueskyCollector(source, config.brand(source.brand), handle, password)
+    brand = config.brand(source.brand)
+    return BlueskyCollector(source, brand, handle, password, thread_days=follow_days(config, brand))
 
 
 def reply(mention: Mapping[str, Any], text: str, *, request: Request | None = None) -> str:

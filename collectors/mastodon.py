@@ -4,7 +4,10 @@ Source keys: `instance` (default mastodon.social), `hashtags` (read with no toke
 instance allows public timelines), `query` (full-text search: needs a token, and finds what
 the instance has indexed), `include_mentions` (notifications: mentions of the token's
 account; default on when a token is set) and `include_own` (the brand account's statuses,
-default on: the token's account, else the brand's `mastodon` handle looked up publicly).
+default on: the token's account, else the brand's `mastodon` handle looked up publicly) and
+`thread_comments` (default on with `include_own`: the status context of the brand's recent
+replies to other accounts, so what the people it answered say next is collected; for
+`resolution_days`, at most `thread_comments` statuses a run, collectors/threads.py).
 
 Credential: MASTODON_ACCESS_TOKEN (Preferences > Development > New application, scopes
 `read` and `write:statuses`) on the instance named by `instance`. Without it, hashtags and
@@ -36,6 +39,7 @@ from mastodon import Mastodon, StreamListener, errors
 
 from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
 from collectors.streams import LoopGuard, Window, decode_cursor, encode_cursor
+from collectors.threads import Gone, follow_days, revisit, thread_limit
 from collectors.web import USER_AGENT, html_to_text
 from config import Brand, Config, Source, credential, load_config
 from frame import conform, empty_frame
@@ -136,6 +140,7 @@ class MastodonCollector:
         session: requests.Session | None = None,
         now: datetime | None = None,
         clock: Callable[[], float] = time.time,
+        thread_days: float | None = None,
     ) -> None:
         self.source, self.brand, self.now, self.clock = source, brand, now, clock
         self.limit_wait: float | None = None  # the last 429's wait, on the server's clock
@@ -150,6 +155,12 @@ class MastodonCollector:
         ]
         self.include_mentions = bool(source.options.get("include_mentions", bool(token))) and bool(token)
         self.include_own = bool(source.options.get("include_own", True))
+        self.thread_limit = thread_limit(source, self.include_own)
+        if self.thread_limit and not self.include_own:
+            raise FatalError(f"source {source.name}: thread_comments follows the brand's answers: it needs include_own")
+        self.thread_days = thread_days if thread_days is not None else follow_days(None, brand)
+        #: the brand's replies to other accounts read this run: (status id, time, {}).
+        self._answers: list[tuple[str, float, dict[str, Any]]] = []
         handle = brand.handles.get("mastodon")
         self.own_acct = self.full_acct(handle) if handle else None
         self.own_account_id: str | None = None
@@ -265,7 +276,36 @@ class MastodonCollector:
                 limit=PAGE_LIMIT,
             )
 
-        return self._rows(self._stream(state, "own", fetch, skipped), "own account", skipped)
+        statuses = self._stream(state, "own", fetch, skipped)
+        for status in statuses:  # the brand's replies to other accounts (not its own threads)
+            status_id, parent = _id(status.get("id")), _id(status.get("in_reply_to_id"))
+            when = pd.to_datetime(status.get("created_at"), utc=True, errors="coerce")
+            to_self = str(status.get("in_reply_to_account_id")) == account
+            if status_id is not None and parent is not None and not to_self and not pd.isna(when):
+                self._answers.append((str(status_id), when.timestamp(), {}))
+        return self._rows(statuses, "own account", skipped)
+
+    def _context(self, status_id: str, rows: list[dict[str, Any]], skipped: Counter[str]) -> list[dict[str, Any]]:
+        """The replies below the brand's status (its context's descendants), in the conversation of the
+        context's first ancestor; the brand's own row of this run gets that thread too."""
+        try:
+            context = self.api.status_context(int(status_id))
+        except errors.MastodonNotFoundError:
+            raise Gone(f"mastodon status {status_id} not found", deleted=status_id) from None
+        except errors.MastodonError as exc:
+            raise map_error(exc, self.api, "mastodon context", self.clock, self.limit_wait) from None
+        below = context.get("descendants") if isinstance(context, Mapping) else None
+        above = context.get("ancestors") if isinstance(context, Mapping) else None
+        if not isinstance(below, list) or not isinstance(above, list):
+            skipped["malformed context"] += 1
+            return []
+        root = _id(above[0].get("id")) if above and isinstance(above[0], Mapping) else None
+        thread = str(root) if root is not None else status_id
+        found = self._rows([s for s in below if isinstance(s, Mapping)], f"thread of {self.own_acct}", skipped)
+        skipped["malformed status"] += sum(1 for s in below if not isinstance(s, Mapping))
+        for row in [*found, *(r for r in rows if r["post_id"] == status_id)]:
+            row["thread_id"] = thread
+        return found
 
     def _rows(self, statuses: list[Any], matched: str | None, skipped: Counter[str]) -> list[dict[str, Any]]:
         rows = []
@@ -323,10 +363,24 @@ class MastodonCollector:
             rows += self._hashtag(state, tag, skipped)
         if self.source.query:
             rows += self._search(state, skipped)
+        deleted: list[str] = []
         if self.include_own:
+            self._answers = []
             rows += self._own(state, skipped)
+            if self.thread_limit:
+                rows += revisit(
+                    state,
+                    self._answers,
+                    now=self.clock(),
+                    days=self.thread_days,
+                    limit=self.thread_limit,
+                    fetch=lambda status_id, _entry: self._context(status_id, rows, skipped),
+                    skipped=skipped,
+                    deleted=deleted,
+                    what=self.source.name,
+                )
         skipped = Counter({k: v for k, v in skipped.items() if v})
-        return CollectResult(self._frame(rows, skipped), encode_cursor(state), skipped)
+        return CollectResult(self._frame(rows, skipped), encode_cursor(state), skipped, deleted=deleted)
 
     def _frame(self, rows: list[dict[str, Any]], skipped: Counter[str]) -> pd.DataFrame:
         if not rows:
@@ -347,7 +401,8 @@ def from_source(source: Source, config: Config) -> MastodonCollector:
     token = credential(TOKEN)
     if (source.query or source.options.get("include_mentions") is True) and not token:
         raise MissingCredentials([TOKEN])
-    return MastodonCollector(source, config.brand(source.brand), token)
+    brand = config.brand(source.brand)
+    return MastodonCollector(source, brand, token, thread_days=follow_days(config, brand))
 
 
 def _reply_instance(mention: Mapping[str, Any]) -> str | None:

@@ -34,6 +34,7 @@ from praw.models import Comment, Submission
 from collectors._http import REQUEST_TIMEOUT, header_seconds, quiet_secret_loggers, retry_wait
 from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
 from collectors.streams import LoopGuard, advance_window, decode_cursor, encode_cursor, window_of
+from collectors.threads import follow_days, thread_limit
 from config import Config, Source, credential
 from frame import conform
 
@@ -45,9 +46,6 @@ USER_CREDENTIALS = ["REDDIT_USERNAME", "REDDIT_PASSWORD"]
 PAGE_SIZE = 100
 #: "load more comments" expansions per conversation and run (each one is a request).
 REPLACE_MORE_LIMIT = 4
-#: conversations the brand joined are revisited for this long, at most `thread_comments` a run.
-THREAD_DAYS = 7
-DEFAULT_THREADS = 5
 SITE = "https://www.reddit.com"
 GONE = {"[deleted]", "[removed]"}
 DELETED = "deleted or removed"
@@ -290,6 +288,8 @@ class RedditCollector:
     thread_limit: int = 0
     max_pages: int = 10
     clock: Callable[[], float] = time.time
+    #: conversations the brand joined are revisited for this long (`resolution_days`), at most `thread_limit` a run.
+    thread_days: float = field(default_factory=lambda: follow_days(None, None))
     platform: str = field(default="reddit", init=False)
 
     def collect(self, cursor: str | None) -> CollectResult:
@@ -380,7 +380,7 @@ class RedditCollector:
         for row in rows:
             if row["is_own"] and row["created_at"] is not None:
                 threads[row["post_id"]] = {"t": row["created_at"].timestamp(), "thread": row["thread_id"]}
-        horizon = self.clock() - THREAD_DAYS * 86_400
+        horizon = self.clock() - self.thread_days * 86_400
         keep = sorted((k for k, v in threads.items() if v["t"] >= horizon), key=lambda k: -threads[k]["t"])
         keep = keep[: self.thread_limit]
         ctx = MapContext(self.brand, f"thread of u/{self.handle}", self.source, retrieved_at, self.handle)
@@ -448,15 +448,6 @@ def _flag(source: Source, key: str, default: bool) -> bool:
     return value
 
 
-def _thread_limit(source: Source, default: bool) -> int:
-    value = source.options.get("thread_comments", default)
-    if isinstance(value, bool):
-        return DEFAULT_THREADS if value else 0
-    if not isinstance(value, int) or value < 0:
-        raise FatalError(f"source {source.name}: thread_comments must be true, false or a number of threads")
-    return value
-
-
 def from_source(source: Source, config: Config, clock: Callable[[], float] = time.time) -> RedditCollector:
     """Build the collector for a `platform = "reddit"` source (platforms.SPECS collector).
 
@@ -475,8 +466,8 @@ def from_source(source: Source, config: Config, clock: Callable[[], float] = tim
     account_default = source.query is None and not subreddits and bool(handle)
     include_own = _flag(source, "include_own", account_default)
     include_mentions = _flag(source, "include_mentions", account_default and has_user_credentials())
-    thread_limit = _thread_limit(source, include_own)
-    if (include_own or include_mentions or thread_limit) and not handle:
+    threads = thread_limit(source, include_own)
+    if (include_own or include_mentions or threads) and not handle:
         raise FatalError(f"source {source.name}: the brand account's items need handles.reddit on brand {brand.name}")
     if not (source.query or subreddits or include_own or include_mentions):
         raise FatalError(f"source {source.name}: nothing to collect (set query or subreddits, or handles.reddit)")
@@ -490,9 +481,10 @@ def from_source(source: Source, config: Config, clock: Callable[[], float] = tim
         handle=handle,
         include_mentions=include_mentions,
         include_own=include_own,
-        thread_limit=thread_limit if include_own else 0,
+        thread_limit=threads if include_own else 0,
         max_pages=source.max_pages,
         clock=clock,
+        thread_days=follow_days(config, brand),
     )
 
 

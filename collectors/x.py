@@ -6,6 +6,11 @@ account) and `own` (the brand's posts and replies, so the store learns when it a
 Every stream goes through `tweepy.Paginator` with at most `source.max_pages` pages a run;
 a stream cut short by that cap remembers the gap and fills it on later runs.
 
+Follow-ups (`thread_comments`, default on with `include_own`): for each conversation where the
+brand answered someone, recent search for `conversation_id:<id> from:<that author>` newer than
+the brand's answer (one page a conversation and run, `since_id` kept per conversation in the
+cursor), for `resolution_days` but never past recent search's 7 days; see collectors/threads.py.
+
 The API omits fields it has no value for, and old recordings carry only `id` and `text`:
 mapping tolerates any field missing or malformed, leaving it null. `created_at` falls back
 to the time encoded in the post id (X ids are Snowflakes), a fact the API does state.
@@ -29,6 +34,7 @@ import platforms
 from collectors._http import TimeoutSession, header_seconds, quiet_secret_loggers, retry_wait
 from collectors.base import CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
 from collectors.streams import LoopGuard, advance_window, decode_cursor, encode_cursor, window_of
+from collectors.threads import Gone, follow_days, revisit, thread_limit
 from config import Config, Source, credential
 from frame import conform
 
@@ -233,6 +239,26 @@ def page_ids(page: Any) -> list[int]:
     return [int(i) for i in (str(t.get("id", "")) for t in data if isinstance(t, dict)) if i.isdigit()]
 
 
+def brand_answers(page: Any, brand_id: str, own_timeline: bool) -> list[tuple[str, float, dict[str, Any]]]:
+    """The brand's replies to somebody else on a page, as conversations to follow:
+    ("<conversation id>:<answered user id>", time, {"conv", "to", "after": the reply's id})."""
+    data = page.get("data") if isinstance(page, dict) else None
+    data = [data] if isinstance(data, dict) else data if isinstance(data, list) else []
+    found: list[tuple[str, float, dict[str, Any]]] = []
+    for item in data:
+        if not isinstance(item, dict):
+            continue
+        post_id, conv = str(item.get("id") or ""), str(item.get("conversation_id") or "")
+        to, author = str(item.get("in_reply_to_user_id") or ""), str(item.get("author_id") or "")
+        mine = own_timeline or author == brand_id
+        if not (mine and post_id.isdigit() and conv.isdigit() and to.isdigit() and to != brand_id):
+            continue
+        when = _created_at(item.get("created_at"), post_id)
+        if when is not None:
+            found.append((f"{conv}:{to}", when.timestamp(), {"conv": conv, "to": to, "after": post_id}))
+    return found
+
+
 def next_token(page: Any) -> str | None:
     meta = page.get("meta") if isinstance(page, dict) else None
     token = meta.get("next_token") if isinstance(meta, dict) else None
@@ -310,7 +336,11 @@ class XCollector:
     clock: Callable[[], float] = time.time
     #: posts read per calendar month (UTC); None: no budget.
     monthly_read_budget: int | None = None
+    #: conversations the brand answered revisited per run (0: none), and for how many days.
+    thread_limit: int = 0
+    thread_days: float = 7.0
     platform: str = field(default="x", init=False)
+    _answers: list[tuple[str, float, dict[str, Any]]] = field(default_factory=list, init=False, repr=False)
     _account: Mapping[str, Any] | None = field(default=None, init=False, repr=False)
     _reads: int = field(default=0, init=False, repr=False)
     _budget_hit: bool = field(default=False, init=False, repr=False)
@@ -325,6 +355,7 @@ class XCollector:
         counted = reads if isinstance(reads := state.get("reads"), dict) else {}
         self._reads = int(counted.get("count") or 0) if counted.get("month") == month else 0
         self._budget_hit = False
+        self._answers = []
         rows: list[dict[str, Any]] = []
         try:
             for stream in self.streams():
@@ -332,6 +363,8 @@ class XCollector:
                     break
                 found, state[stream.name] = self._run(stream, window_of(state, stream.name), skipped, retrieved_at)
                 rows += found
+            if self.thread_limit:
+                rows += self._follow_ups(state, skipped, retrieved_at)
         except CollectorError:
             raise
         except (tweepy.TweepyException, requests.RequestException) as exc:
@@ -459,6 +492,8 @@ class XCollector:
             self._reads += len(page_ids(page))
             rows += map_page(page, ctx, skipped)
             ids += page_ids(page)
+            if ctx.brand_user_id:
+                self._answers += brand_answers(page, ctx.brand_user_id, stream.owner is not None)
             token = next_token(page)
             if token is None:
                 exhausted = True
@@ -468,6 +503,60 @@ class XCollector:
                 break
         top, bottom = (str(max(ids)), str(min(ids))) if ids else (None, None)
         return rows, advance_window(window, top, bottom, exhausted)
+
+    def _follow_ups(self, state: dict[str, Any], skipped: Counter[str], retrieved_at: datetime) -> list[dict[str, Any]]:
+        """What the people the brand answered said next in those conversations (collectors/threads.py)."""
+        account = self.account()
+        ctx = MapContext(
+            brand=self.brand,
+            matched=f"conversation of @{self.handle}",
+            source=self.source,
+            retrieved_at=retrieved_at,
+            handle=self.handle,
+            brand_user_id=str(account["id"]),
+        )
+
+        def fetch(_key: str, entry: dict[str, Any]) -> list[dict[str, Any]]:
+            conv, to = str(entry.get("conv") or ""), str(entry.get("to") or "")
+            since = str(entry.get("since") or entry.get("after") or "")
+            if not (conv.isdigit() and to.isdigit() and since.isdigit()):
+                raise Gone("malformed conversation entry")
+            size = self._page_size()
+            if size is None:
+                self._budget_hit = True
+                raise RetriableError("monthly read budget reached")
+            try:
+                page = self.client.search_recent_tweets(
+                    f"conversation_id:{conv} from:{to}",
+                    tweet_fields=TWEET_FIELDS,
+                    expansions=EXPANSIONS,
+                    user_fields=USER_FIELDS,
+                    max_results=size,
+                    since_id=since,
+                )
+            except tweepy.BadRequest as exc:  # e.g. an id recent search no longer accepts
+                raise Gone(f"X refused the conversation search ({exc})") from exc
+            except (tweepy.TweepyException, requests.RequestException) as exc:
+                raise translate(exc, self.clock) from exc
+            ids = page_ids(page)
+            self._reads += len(ids)
+            if ids:
+                entry["since"] = str(max(ids))
+            return map_page(page, ctx, skipped)
+
+        # recent search reads 7 days back: the window is resolution_days, never longer than that
+        days = min(self.thread_days, RECENT_SEARCH_SECONDS / 86_400)
+        answers = sorted(self._answers, key=lambda a: int(a[2]["after"]))  # the brand's first answer first
+        return revisit(
+            state,
+            answers,
+            now=self.clock(),
+            days=days,
+            limit=self.thread_limit,
+            fetch=fetch,
+            skipped=skipped,
+            what=self.source,
+        )
 
 
 # ---------------------------------------------------------------- clients, factory, replies
@@ -502,6 +591,9 @@ def from_source(source: Source, config: Config, clock: Callable[[], float] = tim
         raise FatalError(f"source {source.name}: mentions and own posts need handles.x on brand {brand.name}")
     if not source.query and not (include_mentions or include_own):
         raise FatalError(f"source {source.name}: nothing to collect (set query, or handles.x on brand {brand.name})")
+    threads = thread_limit(source, include_own)
+    if threads and not include_own:
+        raise FatalError(f"source {source.name}: thread_comments follows the brand's answers: it needs include_own")
     token = credential("X_BEARER_TOKEN")
     if not token:
         raise MissingCredentials(READ_CREDENTIALS)
@@ -516,6 +608,8 @@ def from_source(source: Source, config: Config, clock: Callable[[], float] = tim
         max_pages=source.max_pages,
         clock=clock,
         monthly_read_budget=source.options.get("monthly_read_budget"),
+        thread_limit=threads,
+        thread_days=follow_days(config, brand),
     )
 
 

@@ -87,7 +87,7 @@ def source(query: str | None = "acme", max_pages: int = 10, **options) -> Source
         every_seconds=600,
         query=query,
         max_pages=max_pages,
-        options=options,
+        options={"thread_comments": False, **options},  # follow-ups: tests/test_bluesky_followups.py
     )
 
 

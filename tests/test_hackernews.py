@@ -79,7 +79,7 @@ def source(query: str | None = "acme", max_pages: int = 10, **options) -> Source
         every_seconds=900,
         query=query,
         max_pages=max_pages,
-        options=options,
+        options={"include_own": False, **options},  # the own stream and follow-ups: test_hackernews_followups.py
     )
 
 

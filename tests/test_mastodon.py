@@ -61,7 +61,7 @@ def source(query: str | None = None, max_pages: int = 10, **options) -> Source: 
         every_seconds=600,
         query=query,
         max_pages=max_pages,
-        options={"instance": INSTANCE, **options},
+        options={"instance": INSTANCE, "thread_comments": False, **options},  # follow-ups: test_mastodon_followups.py
     )
 
 

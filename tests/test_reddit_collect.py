@@ -251,6 +251,11 @@ def test_old_conversations_expire(user_login: None) -> None:
     cursor = json.dumps({"threads": {"t1_old": {"t": CLOCK - 8 * 86_400, "thread": "t3_x"}}})
     result = collector.collect(cursor)  # nothing to fetch: no request at all
     assert result.cursor is None
+    # the window is resolution_days (default 7): with 2 days, a 3-day-old conversation is gone too
+    assert collector.thread_days == 7
+    collector.thread_days = 2
+    cursor = json.dumps({"threads": {"t1_old": {"t": CLOCK - 3 * 86_400, "thread": "t3_x"}}})
+    assert collector.collect(cursor).cursor is None
 
 
 def test_inbox_mentions_need_user_credentials() -> None:

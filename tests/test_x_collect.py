@@ -153,7 +153,7 @@ def test_a_since_id_older_than_recent_search_allows_is_dropped(sent: list[SentRe
 
 
 def test_brand_account_mentions_and_own_posts(sent: list[SentRequest]) -> None:
-    config = make_config(x_source(name="x-account", query=None))
+    config = make_config(x_source(name="x-account", query=None, thread_comments=False))
     with x_cassette(own_x("account")):
         result = collector(config, "x-account").collect(None)
     paths = [r.path for r in sent]
@@ -179,7 +179,7 @@ def test_brand_account_mentions_and_own_posts(sent: list[SentRequest]) -> None:
 
 
 def test_brand_reply_collected_marks_the_mention_answered(sqlite_engine: Engine) -> None:
-    config = make_config(x_source(name="x-account", query=None))
+    config = make_config(x_source(name="x-account", query=None, thread_comments=False))
     source = config.source("x-account")
     with x_cassette(own_x("account")):
         summary = run_source(

@@ -412,3 +412,107 @@ write(
     ],
     "search_two_pages whose second page answers 503 on each of 4 tries",
 )
+
+# --- follow-ups: the conversations the brand answered, searched by conversation and author
+OWN_Q = "exclude=retweets&" + FIELDS
+CONV_Q = f"query=conversation_id%3A{M1['id']}+from%3A{ALICE['id']}&" + FIELDS
+F1 = tweet(
+    sf(10, 5),
+    ALICE["id"],
+    "@acme got the DM, all sorted now. Thanks!",
+    pm(1, 0, 0, 0, 90),
+    conv=M1["id"],
+    refs=[("replied_to", R1["id"])],
+    reply_user=ACME["id"],
+)
+F2 = tweet(
+    sf(11, 0),
+    ALICE["id"],
+    "Actually the order still hasn't shipped. Same problem as before.",
+    pm(0, 0, 0, 0, 40),
+    conv=M1["id"],
+    refs=[("replied_to", M1["id"])],
+    reply_user=ALICE["id"],
+)
+LOOKUP = interaction("GET", "/2/users/by/username/acme", 200, {"data": ACME}, query="user.fields=public_metrics")
+NOTHING = {"meta": {"result_count": 0}}
+write(
+    "follow_up.yaml",
+    [
+        LOOKUP,
+        interaction("GET", f"/2/users/{ACME['id']}/tweets", 200, page([R1, O1], [ACME]), query=OWN_Q),
+        interaction("GET", SEARCH, 200, page([F1], [ALICE]), query=CONV_Q + f"&since_id={R1['id']}"),
+    ],
+    "The brand's own posts (a reply to @alice_w), then Alice's posts in that conversation after the reply",
+)
+write(
+    "follow_up_again.yaml",
+    [
+        LOOKUP,
+        interaction("GET", f"/2/users/{ACME['id']}/tweets", 200, NOTHING, query=OWN_Q + f"&since_id={R1['id']}"),
+        interaction("GET", SEARCH, 200, page([F2], [ALICE]), query=CONV_Q + f"&since_id={F1['id']}"),
+    ],
+    "The next run: nothing new of the brand's; Alice's second follow-up, newer than the first",
+)
+write(
+    "follow_up_empty.yaml",
+    [
+        LOOKUP,
+        interaction("GET", f"/2/users/{ACME['id']}/tweets", 200, NOTHING, query=OWN_Q + f"&since_id={R1['id']}"),
+        interaction("GET", SEARCH, 200, NOTHING, query=CONV_Q + f"&since_id={F1['id']}"),
+    ],
+    "The next run: nothing new of the brand's, and nothing new from Alice in the conversation",
+)
+write(
+    "follow_up_rate_limited.yaml",
+    [
+        LOOKUP,
+        interaction("GET", f"/2/users/{ACME['id']}/tweets", 200, page([R1, O1], [ACME]), query=OWN_Q),
+        interaction(
+            "GET",
+            SEARCH,
+            429,
+            {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429},
+            headers=RL,
+            query=CONV_Q + f"&since_id={R1['id']}",
+        ),
+    ],
+    "The brand's own posts, then 429 on the conversation search (the run keeps what it read)",
+)
+F_NOID = tweet(sf(10, 10), ALICE["id"], "no id here", pm(0, 0, 0, 0, 0), conv=M1["id"])
+del F_NOID["id"]
+F_DATE = dict(F2, created_at="not a date")
+write(
+    "follow_up_broken.yaml",
+    [
+        LOOKUP,
+        interaction("GET", f"/2/users/{ACME['id']}/tweets", 200, NOTHING, query=OWN_Q + f"&since_id={R1['id']}"),
+        interaction(
+            "GET",
+            SEARCH,
+            400,
+            {
+                "errors": [
+                    {
+                        "parameters": {"since_id": ["1"]},
+                        "message": "Invalid 'since_id':'1'. 'since_id' must be a tweet id created after "
+                        "2025-03-05T12:00Z. Please use a 'start_time' instead.",
+                    }
+                ],
+                "title": "Invalid Request",
+                "detail": "One or more parameters to your request was invalid.",
+                "type": "https://api.twitter.com/2/problems/invalid-request",
+            },
+            query=f"query=conversation_id%3A{T2['conversation_id']}+from%3A{CAROL['id']}&" + FIELDS,
+        ),
+        interaction(
+            "GET",
+            SEARCH,
+            200,
+            page([F_DATE, F_NOID, "deleted"], [{"id": ALICE["id"]}]),
+            query=CONV_Q + f"&since_id={F1['id']}",
+        ),
+    ],
+    "Two followed conversations: the first refused (400, an id search no longer takes), the second's "
+    "page damaged (a bad created_at, an item without id, an item that is not an object, a user without a name)",
+)

@@ -1,0 +1,139 @@
+"""Revisiting the conversations the brand joined, so what people say after its answer is collected.
+
+X, Bluesky, Mastodon and Hacker News keep, in the source's cursor under "threads", the brand's
+recent items: {key: {"t": the brand item's time (epoch seconds), ...what the platform needs to
+revisit it}}. Each run adds the brand items it collected, forgets those older than the follow-up
+window (`resolution_days`, default analysis.formulas.DEFAULT_RESOLUTION_DAYS), and revisits the
+newest `thread_comments` of them (the per-run cap; Reddit's collector has the same option).
+What a revisit finds is stored as ordinary mention rows (kind reply/comment, with author_handle,
+thread_id and parent_id), so the same author's next post in the thread can be read from the store.
+
+Failures stay inside the revisits: a conversation that is gone (deleted, private: `Gone`) is
+dropped and counted; a rate limit or an outage (RetriableError) ends the revisits for this run
+and keeps every entry for the next one; another refusal skips that conversation this run. The
+run's main collection, its rows and its cursor are never lost to a revisit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis.formulas import DEFAULT_RESOLUTION_DAYS
+from collectors.base import CollectorError, FatalError, RetriableError
+
+log = logging.getLogger(__name__)
+
+#: the cursor key of the followed conversations.
+KEY = "threads"
+#: conversations revisited per run when `thread_comments = true` (or unset with the brand's items read).
+DEFAULT_THREADS = 5
+GONE = "conversation gone"
+POSTPONED = "conversation revisits postponed (rate limit or outage)"
+UNREADABLE = "conversation refused this run"
+
+
+class Gone(Exception):
+    """The conversation can no longer be read (deleted, removed, private): stop following it."""
+
+    def __init__(self, message: str, deleted: str | None = None) -> None:
+        super().__init__(message)
+        #: the brand item's id when the platform says it was deleted (store.privacy erases it).
+        self.deleted = deleted
+
+
+def follow_days(config: Any, brand: Any) -> float:
+    """How long a conversation is followed after the brand's answer: `resolution_days` of the
+    brand, else of the configuration, else DEFAULT_RESOLUTION_DAYS."""
+    for holder in (brand, config):
+        days = getattr(holder, "resolution_days", None)
+        if isinstance(days, int | float) and not isinstance(days, bool) and days > 0:
+            return float(days)
+    return float(DEFAULT_RESOLUTION_DAYS)
+
+
+def thread_limit(source: Any, default: bool) -> int:
+    """The source's `thread_comments` (true/false or a number of conversations a run revisits)."""
+    value = source.options.get("thread_comments", default)
+    if isinstance(value, bool):
+        return DEFAULT_THREADS if value else 0
+    if not isinstance(value, int) or value < 0:
+        raise FatalError(f"source {source.name}: thread_comments must be true, false or a number of threads")
+    return value
+
+
+@dataclass
+class Followed:
+    """The followed conversations of one source (the cursor's "threads" entry)."""
+
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, state: Mapping[str, Any]) -> Followed:
+        """The stored entries; anything malformed is dropped (the worst case is one missed revisit)."""
+        raw = state.get(KEY)
+        raw = raw if isinstance(raw, dict) else {}
+        kept = {
+            str(k): dict(v)
+            for k, v in raw.items()
+            if isinstance(v, dict) and isinstance(v.get("t"), int | float) and not isinstance(v.get("t"), bool)
+        }
+        return cls(kept)
+
+    def add(self, key: str, t: float, **facts: Any) -> None:
+        """Follow `key` from time `t`: a later brand item in the same conversation moves `t` on,
+        the facts stored first are kept (e.g. the brand's first answer)."""
+        old = self.entries.get(key, {})
+        merged = {**{k: v for k, v in facts.items() if v is not None}, **old}  # what was stored first stays
+        merged["t"] = max(float(t), float(old.get("t", t)))
+        self.entries[key] = merged
+
+    def due(self, now: float, days: float, limit: int) -> list[str]:
+        """Drop entries older than the window; the newest `limit` keys, newest first."""
+        horizon = now - days * 86_400
+        self.entries = {k: v for k, v in self.entries.items() if v["t"] >= horizon}
+        ordered = sorted(self.entries, key=lambda k: (-self.entries[k]["t"], k))
+        return ordered[:limit]
+
+
+def revisit(
+    state: dict[str, Any],
+    found: Iterable[tuple[str, float, dict[str, Any]]],
+    *,
+    now: float,
+    days: float,
+    limit: int,
+    fetch: Callable[[str, dict[str, Any]], list[dict[str, Any]]],
+    skipped: Counter[str],
+    deleted: list[str] | None = None,
+    what: str = "",
+) -> list[dict[str, Any]]:
+    """Add the brand items `found` ((key, time, facts)) to the followed conversations in `state`,
+    revisit the due ones with `fetch(key, entry)` (rows; it may update `entry`, e.g. a since-id)
+    and store the entries back. Failures as the module says; returns the rows found."""
+    followed = Followed.load(state)
+    for key, t, facts in found:
+        followed.add(key, t, **facts)
+    rows: list[dict[str, Any]] = []
+    due = followed.due(now, days, limit) if limit else []
+    for done, key in enumerate(due):
+        entry = followed.entries[key]
+        try:
+            rows += fetch(key, entry)
+        except Gone as exc:
+            skipped[GONE] += 1
+            followed.entries.pop(key, None)
+            if exc.deleted and deleted is not None:
+                deleted.append(exc.deleted)
+        except RetriableError as exc:
+            skipped[POSTPONED] += len(due) - done
+            log.warning("%s: conversation revisits postponed to the next run: %s", what, exc)
+            break
+        except CollectorError as exc:
+            skipped[UNREADABLE] += 1
+            log.warning("%s: conversation %s not read this run: %s", what, key, exc)
+    state[KEY] = followed.entries or None
+    return rows
