@@ -22,6 +22,26 @@ ACME = Brand(
 )
 BRANDS = [ACME, Brand("Globex", keywords=("globex",)), Brand("Initech", keywords=("initech",))]
 LABELLED = Path(__file__).parent / "data" / "flags_labelled.csv"
+#: more development posts, about brands and industries other than the demo's (all `dev`).
+DEV_EXTRA = Path(__file__).parent / "data" / "flags_dev_extra.csv"
+
+
+def _other_brand(name: str, slug: str, *keywords: str) -> Brand:
+    handles = {"x": slug, "reddit": slug, "bluesky": f"{slug}.bsky.social", "mastodon": f"{slug}@mastodon.social"}
+    return Brand(name, keywords=(name.lower(), slug, *keywords), handles=handles, sla_hours=4)
+
+
+#: the brands of DEV_EXTRA (none lists competitors, so all are own brands).
+EXTRA_BRANDS = [
+    _other_brand("Northwind Bank", "northwindbank", "northwind"),
+    _other_brand("SkyLark Airlines", "skylarkair", "skylark"),
+    _other_brand("Pixelforge", "pixelforge"),
+    _other_brand("FreshCart", "freshcart"),
+    _other_brand("Cloudlet", "cloudlet"),
+    _other_brand("Brightwater Energy", "brightwater"),
+    _other_brand("Dashly", "dashly"),
+    _other_brand("Harbor Hotels", "harborhotels"),
+]
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
 
