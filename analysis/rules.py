@@ -277,9 +277,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:problems?|issues?|bugs?|outages?|faults?|errors?|glitch(?:es)?) (?:is |was |were |got |has been |have been )?"
             r"(?:fixed|resolved|solved|sorted)\b",
             r"\b(?:fix|fixed|fixes|fixing|solved|resolved|sorted|replaced|repaired|swapped)\b[^.!?\n]{0,30}"
-            r"\b(?:problems?|issues?|bugs?|faulty|broken|cracked)\b",
+            r"\b(?:problems?|issues?|bugs?|faulty|broken|cracked|crash(?:es)?|errors?|glitch(?:es)?|faults?|outages?)\b",
         ),
-        matches=("problem solved, thanks", "they replaced my cracked screen"),
+        matches=("problem solved, thanks", "they replaced my cracked screen", "fixed the crash i reported"),
         misses=("the problem is not solved",),
     ),
     Rule(
@@ -289,9 +289,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:thanks?|thank you|thx)\b[^.!?\n]{0,12}\b(?:refunds?|fix|replacement|repair)\b",
             r"\b(?:got|received|receiving|getting)\b[^.!?\n]{0,20}?\brefunds?\b",
             r"\brefund (?:came|arrived|was processed)\b",
+            r"(?<!n't )(?<!not )(?<!never )\brefunded (?:the|my|me|us|it)\b",
         ),
-        matches=("got my refund today", "thanks for the refund"),
-        misses=("where is my refund",),
+        matches=("got my refund today", "thanks for the refund", "they refunded the charge within an hour"),
+        misses=("where is my refund", "still haven't refunded me"),
     ),
     Rule(
         "feared-but-fine",
@@ -321,6 +322,7 @@ RULES: tuple[Rule, ...] = (
             r"\bnot bad\b",
             r"\bstuck in my head\b",
             r"\bdidn't expect (?:that|it|this)\b",
+            r"\bnot (?:your|their|his|her|its|anyone's|\w+'s) fault\b",
         ),
         matches=("can't wait for the launch", "not bad at all", "faster, didn't expect that"),
         misses=("can't log in",),
@@ -382,6 +384,7 @@ RULES: tuple[Rule, ...] = (
         (
             r"\bstill waiting\b",
             r"\bstill (?:not|no|nothing|haven't|hasn't|says|shows|stuck|broken|down|missing)\b",
+            r"\bstill (?:billing|charging|sending|taking)\b",
             r"\bwaiting (?:for|since|on) (?:weeks|days|hours|a week|a month|over|my)\b",
         ),
         matches=("still waiting for my order", "still no word"),
@@ -401,8 +404,10 @@ RULES: tuple[Rule, ...] = (
             r"\bon hold\b",
             r"\b(?:reads? from a script|same (?:script|answer)|different answers)\b",
             r"\bpromised\b",
+            r"\bnot (?:a|one) (?:single )?(?:word|call|email|reply)\b",
+            r"\b(?:no|without an?|not even an?) (?:apology|explanation|call back|callback)\b",
         ),
-        matches=("45 minutes on hold", "nobody answers"),
+        matches=("45 minutes on hold", "nobody answers", "not a word of apology"),
         misses=("answered in minutes",),
     ),
     Rule(
@@ -453,8 +458,10 @@ RULES: tuple[Rule, ...] = (
             r"\bnothing loads\b",
             r"\bslower\b",
             r"\bstutter(?:s|ing)?\b",
+            r"\bout of (?:sync|date)\b",
+            r"\bdoes nothing\b",
         ),
-        matches=("the app crashes on launch", "stuck on the logo screen"),
+        matches=("the app crashes on launch", "stuck on the logo screen", "subtitles are out of sync"),
         misses=("smooth and fast",),
     ),
     Rule(
@@ -482,8 +489,10 @@ RULES: tuple[Rule, ...] = (
             r"\bordered\b[^.!?\n]{0,40}\b(?:received|got|sent me)\b",
             r"\bdifferent (?:colou?r|size|model|item)\b",
             r"\bexpired\b",
+            r"\bpast (?:its|the|their) (?:use[- ]by|sell[- ]by|best[- ]before|expiry)\b",
+            r"\b(?:mou?ldy|rotten|gone off)\b",
         ),
-        matches=("sent me the wrong size",),
+        matches=("sent me the wrong size", "the chicken is past its use-by date"),
         misses=("nothing wrong with it, love it",),
     ),
     Rule(
@@ -546,10 +555,11 @@ RULES: tuple[Rule, ...] = (
             r"\bagain\b",
             r"\bevery (?:time|day|night|morning|evening|week|month)\b",
             r"\b(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) time\b",
+            r"\b(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) \w+(?: \w+)? (?:this|in a|in one) (?:week|month|year)\b",
             r"\b(?:two|three|four|five|six|\d+) times\b(?! (?:a|per|each|every) )",
             r"\btwice\b",
         ),
-        matches=("logged out again", "third time this week", "sent it four times"),
+        matches=("logged out again", "third time this week", "sent it four times", "3rd branch closure this year"),
         misses=("first time trying it", "i go running 4 times a week now"),
     ),
     Rule(
@@ -559,9 +569,10 @@ RULES: tuple[Rule, ...] = (
             rf"\b(?<!in ){_NUM} (?:more )?{_SPAN} (?:ago|since|later|now|already|after|without|for)\b",
             rf"\b(?:takes?|took) {_NUM} {_SPAN}\b",
             rf"\b(?:since|after|for|in over|over) {_NUM} {_SPAN}\b",
+            r"\bsince (?:yesterday|last (?:week|month|night|year)|this morning|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
         ),
-        matches=("been waiting 3 weeks for the repair", "two days later and nothing"),
-        misses=("arrived in 2 days",),
+        matches=("been waiting 3 weeks for the repair", "two days later and nothing", "pending since tuesday"),
+        misses=("arrived in 2 days", "since you asked, tuesday"),
     ),
     Rule(
         "my-thing",
@@ -575,8 +586,11 @@ RULES: tuple[Rule, ...] = (
         "hint",
         (
             r"\b(?:billed|invoiced|courier|shipments?|vanished|gone|removed)\b",
-            r"\btracking (?:says|said|shows|showed|number|info|page|link|code|still|hasn't|has not|stopped|stuck)\b",
-            r"\b(?:my|the|no|order|package|parcel|delivery) tracking\b",
+            r"\btrack(?:ing|er) (?:says|said|shows|showed|number|info|page|link|code|still|hasn't|has not|stopped|stuck)\b",
+            r"\b(?:my|the|no|order|package|parcel|delivery) track(?:ing|er)\b",
+            r"\bpending\b",
+            r"\b(?:box|label|listing|website|site|ad|advert|description|page|email|app) (?:said|says|claimed|claims|promised)\b",
+            r"\b(?:i|we) (?:paid|pay|am paying|are paying)\b",
             r"\btimes? out\b",
             r"\bshuts?(?: itself)? off\b",
             r"\bresets? (?:itself|themselves)\b",
@@ -586,14 +600,25 @@ RULES: tuple[Rule, ...] = (
             r"\bonly (?:works|lasts|charges|gets|lasted)\b",
             r"\bdifferent \w+ than\b",
         ),
-        matches=("the courier left it outside", "they removed the headphone jack", "tracking still says pending"),
+        matches=(
+            "the courier left it outside",
+            "they removed the headphone jack",
+            "tracking still says pending",
+            "the box said 256gb",
+            "you moved me after i paid for the aisle",
+        ),
         misses=("shipping was free", "the watch sleep tracking is accurate"),
     ),
     Rule(
         "too-much",
         "hint",
-        (r"\bso (?:hot|slow|low|bad|loud|quiet)\b", r"\btoo (?:hot|slow|low|expensive|late)\b", r"\bbarely\b"),
-        matches=("way too expensive now", "barely lasts a day"),
+        (
+            r"\bso (?:hot|slow|low|bad|loud|quiet)\b",
+            r"\btoo (?:hot|slow|low|expensive|late)\b",
+            r"\bbarely\b",
+            r"\b(?:takes?|took|taking|spins?|spinning|loads?|loading|waiting|wait) (?:\w+ )?forever\b",
+        ),
+        matches=("way too expensive now", "barely lasts a day", "the page just spins forever"),
         misses=("not too bad",),
     ),
     Rule(
@@ -617,11 +642,11 @@ RULES: tuple[Rule, ...] = (
         (
             r"\bthanks for nothing\b",
             r"\bthanks a lot for\b",
-            r"\bthanks? (?:\w+ )?for (?:cancel|los|break|ruin|charg|ignor|wast)\w*",
+            r"\bthanks? (?:@?[\w.@]+ )?for (?:cancel|los|break|ruin|charg|ignor|wast)\w*",
             r"\bso much for\b",
             r"\bgreat job (?:losing|breaking|ruining)\b",
         ),
-        matches=("thanks a lot for the 9 hour delivery window",),
+        matches=("thanks a lot for the 9 hour delivery window", "thanks @acme for cancelling my order"),
         misses=("thanks a lot!",),
     ),
     Rule(
@@ -666,7 +691,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:love[sd]?|loving|great|best|amazing|awesome|excellent|fantastic|brilliant|impressed|impressive"
             r"|legends?|star|smooth|perfect(?:ly)?|happy|insane|unreal|gorgeous|beautiful|nice|superb|recommend"
             r"|effortless(?:ly)?|flawless(?:ly)?|seamless(?:ly)?|reliable|stunning|incredible|wonderful|lovely"
-            r"|delighted|thrilled|pleased|favou?rite|game ?changer|obsessed|enjoy(?:ing|ed|s)?|accurate|snappy|wow)\b",
+            r"|delighted|thrilled|pleased|favou?rite|game ?changer|obsessed|enjoy(?:ing|ed|s)?|accurate|snappy|wow"
+            r"|masterpiece|glad|grateful|painless(?:ly)?|heroe?s?|top notch|spot on|(?:5|five) stars)\b",
             r"\bworth (?:it|every)\b",
             r"\b(?:looks?|works?|feels?|runs?|sounds?|charges?) (?:\w+ )?(?:better|faster|smoother|snappier|quieter|nicer)\b",
             r"\b(?:much|way|so much) (?:better|faster|smoother|snappier|quieter)\b",
