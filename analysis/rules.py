@@ -18,7 +18,13 @@ Categories (what a match means; FORMULAS["needs_reply"]):
 - not-a-problem: text that holds problem words but reports no problem ("no issues", "fees
   included"); removed before complaint and hint rules run, and then a negative score alone no
   longer counts as a complaint;
-- praise: with it, negative sentiment alone and weaker cues are not a complaint.
+- praise: with it, negative sentiment alone and weaker cues are not a complaint;
+- not-praise: praise words that praise nothing ("not great", "not happy"); removed before the
+  praise rules run (the complaint rule `negated-praise` counts them as a problem);
+- news: a report about the brand (headline, rumour, results, layoffs, "reportedly"): when the
+  author writes nothing personal (no I/me/my/we/our/us/you/your, `PERSONAL`), its problem words,
+  weaker cues and negative sentiment are the news, not the author's problem, and do not count
+  (questions, help requests and sarcasm still do).
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
@@ -45,6 +51,8 @@ CATEGORIES: tuple[str, ...] = (
     "sarcasm",
     "not-a-problem",
     "praise",
+    "not-praise",
+    "news",
 )
 #: the points a category's rules carry by default (0: the category adds no points itself).
 CATEGORY_POINTS: dict[str, int] = {
@@ -56,6 +64,8 @@ CATEGORY_POINTS: dict[str, int] = {
     "sarcasm": POINTS["sarcasm"],
     "not-a-problem": 0,
     "praise": 0,
+    "not-praise": 0,
+    "news": 0,
 }
 
 
@@ -84,6 +94,14 @@ _NEG = (
     r"(?:not|never|can't|cant|cannot|couldn't|didn't|doesn't|don't|isn't|wasn't|aren't|haven't|hasn't|won't|wont"
     r"|shouldn't|wouldn't)"
 )
+#: praise words negated ("not great", "never happy", "wasn't helpful"): no praise, a problem.
+_NEGATED_PRAISE = (
+    r"\b(?:not|never|hardly|no longer|isn't|wasn't|aren't|weren't|ain't)\s+(?:\w+\s+)?"
+    r"(?:great|good|happy|impressed|ideal|ok|okay|cool|helpful|pleased|satisfied|fine|amazing|nice|acceptable)\b"
+)
+#: the author speaks for themselves or to the brand (analysis.flags: a `news` post without it is not a complaint).
+PERSONAL = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us|you|you're|your|yours|u|ur)\b"
+
 #: things a customer owns or waits for; a brand's `products` extend this list (`brand_rules`).
 THINGS = (
     "order",
@@ -322,7 +340,6 @@ RULES: tuple[Rule, ...] = (
             r"\bnot bad\b",
             r"\bstuck in my head\b",
             r"\bdidn't expect (?:that|it|this)\b",
-            r"\bnot (?:your|their|his|her|its|anyone's|\w+'s) fault\b",
         ),
         matches=("can't wait for the launch", "not bad at all", "faster, didn't expect that"),
         misses=("can't log in",),
@@ -524,6 +541,13 @@ RULES: tuple[Rule, ...] = (
         misses=("best service ever",),
     ),
     Rule(
+        "negated-praise",
+        "complaint",
+        (_NEGATED_PRAISE,),
+        matches=("not great for privacy", "not happy at all", "support wasn't very helpful"),
+        misses=("not bad at all", "great, not sure why i waited"),
+    ),
+    Rule(
         "non-english-problem",
         "complaint",
         (
@@ -712,6 +736,29 @@ RULES: tuple[Rule, ...] = (
         matches=("llegó antes de lo previsto 👌",),
         misses=("llegó tarde 😡",),
         english_only=False,
+    ),
+    # ---------------------------------------------------------------- not-praise, news
+    Rule(
+        "negated-praise-words",
+        "not-praise",
+        (_NEGATED_PRAISE,),
+        matches=("not great for privacy", "never happy with the app"),
+        misses=("great app, never had a problem",),
+    ),
+    Rule(
+        "report",
+        "news",
+        (
+            r"\b(?:reportedly|reports? (?:say|said|suggest)|according to|sources? (?:say|said)|rumou?r(?:s|ed)?"
+            r"|allegedly|press release|announce[sd]?|announcement)\b",
+            r"\b(?:shares?|stock) (?:fell|fall|falls|rose|rise|rises|jumped|dropped|drops|up|down|slump\w*)\b",
+            r"\b(?:earnings|quarterly|profits?|revenue|layoffs?|lays off|laid off|ceo|ipo|acquisition|merger|fined"
+            r"|lawsuit|sued|regulator|strike|strikes|union|hiring|sponsor(?:s|ing|ship)?)\b",
+            r"\b(?:to|will) (?:close|cut|open|shut|axe|scrap|raise|hire) (?:\d+|its|their)\b",
+            r"\bheard (?:that )?\S+ (?:is|are|will|was)\b",
+        ),
+        matches=("acme shares fell 3% after the earnings call", "skylark cancels 200 flights as air traffic strike hits"),
+        misses=("my flight was cancelled",),
     ),
 )
 
