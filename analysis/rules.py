@@ -699,6 +699,17 @@ RULES: tuple[Rule, ...] = (
         misses=("i love my new watch", "apparently acme is opening a store"),
     ),
     Rule(
+        "scare-quotes",
+        "sarcasm",
+        (
+            r"(?<!\w)[\"'“‘][\w/ -]{0,20}\b(?:unlimited|free|next[- ]day|24/7|express|priority|premium|fast|guaranteed"
+            r"|instant|same[- ]day|lifetime|delivery window|support|customer service|upgrade|deal|discount)\b[\w/ -]{0,20}"
+            r"[\"'”’](?!\w)",
+        ),
+        matches=('my "next day delivery" is now on day 5', "the 'priority boarding' i paid for"),
+        misses=("the free delivery was quick", "it's free and isn't bad", 'support said "restart it"'),
+    ),
+    Rule(
         "irony-marker",
         "sarcasm",
         (r"(?<!\w)/s\b", r"🙄", r"🙃"),
