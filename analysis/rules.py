@@ -452,12 +452,12 @@ RULES: tuple[Rule, ...] = (
         "cannot-do",
         "complaint",
         (
-            r"\b(?:can't|cannot|can not|cant|unable to|couldn't) (?:log ?in|sign ?in|access|reset|connect|pair|update"
+            r"\b(?:can't|cannot|can not|cant|unable to|couldn't) (?:even |still |seem to |ever )?(?:log ?in|sign ?in|access|reset|connect|pair|update"
             r"|install|cancel|activate|get|find|reach|use|download|pay|checkout|order|hold|turn)\b",
             r"\blocked out\b",
             r"\bhacked\b",
         ),
-        matches=("can't log in since this morning",),
+        matches=("can't log in since this morning", "i can't even get to the menu"),
         misses=("can't wait to use it",),
     ),
     Rule(
@@ -490,6 +490,7 @@ RULES: tuple[Rule, ...] = (
         "complaint",
         (
             r"\boutages?\b",
+            r"\b(?:unreachable|unavailable)\b",
             r"\b(?:is|are|been|was|went|were|it's) down\b",
             r"\bdown again\b",
             r"\bno (?:signal|service|internet|connection|wifi|data|sound)\b",
@@ -572,9 +573,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "negation",
         "hint",
-        (rf"\b{_NEG}\b(?: \w+)?", r"\b(?:nothing|none|nowhere)\b"),
+        (rf"(?<!\bi )(?<!\bi'm )(?<!\bi've )(?<!\bi'd )(?<!\bwe )\b{_NEG}\b(?: \w+)?", r"\b(?:nothing|none|nowhere)\b"),
         matches=("the app doesn't sync", "nothing happens"),
-        misses=("it syncs fine",),
+        misses=("it syncs fine", "i'm not crying", "i've never even flown with them"),
     ),
     Rule(
         "again",
