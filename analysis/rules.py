@@ -323,6 +323,26 @@ RULES: tuple[Rule, ...] = (
         misses=("thought it would be fixed by now. it was not",),
     ),
     Rule(
+        "tenure",
+        "not-a-problem",
+        (
+            rf"\b(?:been|was|were) (?:with|using|a customer of|a member of|banking with|flying with) [^.!?\n]{{0,30}}"
+            rf"\b(?:for|since) {_NUM} (?:years?|months?)\b",
+            rf"\b(?:customer|member|user|subscriber) (?:for|since) {_NUM} (?:years?|months?)\b",
+            rf"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several) (?:years?|months?) (?:with|of|on)"
+            rf" (?:my|our|the|this)\b",
+        ),
+        matches=("been with brightwater for 6 years", "just hit 5 years with my laptop", "customer for ten years"),
+        misses=("waiting for 6 years", "been waiting for 3 months"),
+    ),
+    Rule(
+        "disclaimer",
+        "not-a-problem",
+        (r"\b(?:not|no|never been) (?:affiliated|sponsored|an ad|a paid \w+)\b", r"\bno affiliation\b"),
+        matches=("not affiliated, but their blog is worth reading",),
+        misses=("not paid back yet",),
+    ),
+    Rule(
         "fees-included",
         "not-a-problem",
         (r"\bfees? (?:are |were |is )?(?:all )?included\b", r"\bincluding (?:all )?fees?\b"),
