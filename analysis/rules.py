@@ -518,10 +518,10 @@ RULES: tuple[Rule, ...] = (
             r"\bdrop(?:s|ped|ping)? (?:calls?|connection|out)\b",
             r"\bdisconnect(?:s|ed|ing)?\b",
             r"\b(?:call|connection|line) dropped\b",
-            r"\bdrops (?:continue|again|every)\b",
+            r"\b(?:intermittent|constant|random|frequent|signal|connection|call|wifi) (?:drops|dropouts)\b",
         ),
-        matches=("the site is down again", "no signal all day"),
-        misses=("download speed is great",),
+        matches=("the site is down again", "no signal all day", "third week of intermittent drops"),
+        misses=("download speed is great", "price drops every friday"),
     ),
     Rule(
         "wrong-item",
