@@ -194,6 +194,9 @@ def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _
     no question, help request or sarcasm; a high score alone is not gratitude) outweighs problem words ("thanks for fixing
     my issue"); praise outweighs negative sentiment alone and the weaker hints; text a
     not-a-problem rule removed ("no issues at all") leaves no negative-sentiment complaint behind.
+    Praise words a not-praise rule matched ("not great") are no praise. In a `news` post whose author
+    writes nothing personal (rules.PERSONAL), problem words, weaker cues and negative sentiment are
+    the news, not a complaint.
     """
     out: dict[str, object] = {}
     found = {c: _first_rule(text, table, c) for c in ("question", "rhetorical", "help", "sarcasm", "news")}

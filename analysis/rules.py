@@ -30,8 +30,10 @@ Categories (what a match means; FORMULAS["needs_reply"]):
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
 French post is flagged on those language-neutral rules only.
 
-Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv only; the `test`
-rows are held out (bench/bench_judgement.py, bench/README.md "Judgement").
+Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv (the demo brand) and
+on tests/data/flags_dev_extra.csv (eight other brands and industries) only; the `test` rows are held
+out (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
+structure over a phrase that fits one post.
 """
 
 from __future__ import annotations
@@ -329,8 +331,8 @@ RULES: tuple[Rule, ...] = (
             rf"\b(?:been|was|were) (?:with|using|a customer of|a member of|banking with|flying with) [^.!?\n]{{0,30}}"
             rf"\b(?:for|since) {_NUM} (?:years?|months?)\b",
             rf"\b(?:customer|member|user|subscriber) (?:for|since) {_NUM} (?:years?|months?)\b",
-            rf"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several) (?:years?|months?) (?:with|of|on)"
-            rf" (?:my|our|the|this)\b",
+            r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several) (?:years?|months?) (?:with|of|on)"
+            r" (?:my|our|the|this)\b",
         ),
         matches=("been with brightwater for 6 years", "just hit 5 years with my laptop", "customer for ten years"),
         misses=("waiting for 6 years", "been waiting for 3 months"),
@@ -392,7 +394,12 @@ RULES: tuple[Rule, ...] = (
             r"\bbill (?:went up|increased|is higher)\b",
             r"\b(?:scam(?:med)?|fraud|rip ?off|ripped off|cash grab)\b",
         ),
-        matches=("charged twice this month", "hidden fees on every booking", "doubled my direct debit", "a service charge"),
+        matches=(
+            "charged twice this month",
+            "hidden fees on every booking",
+            "doubled my direct debit",
+            "a service charge",
+        ),
         misses=("fees included in the price", "the charger is great"),
     ),
     Rule(
@@ -534,7 +541,11 @@ RULES: tuple[Rule, ...] = (
             r"\bpast (?:its|the|their) (?:use[- ]by|sell[- ]by|best[- ]before|expiry)\b",
             r"\b(?:mou?ldy|rotten|gone off)\b",
         ),
-        matches=("sent me the wrong size", "the chicken is past its use-by date", "booked a sea view, got a view of the bins"),
+        matches=(
+            "sent me the wrong size",
+            "the chicken is past its use-by date",
+            "booked a sea view, got a view of the bins",
+        ),
         misses=("nothing wrong with it, love it",),
     ),
     Rule(
@@ -658,7 +669,11 @@ RULES: tuple[Rule, ...] = (
             "you moved me after i paid for the aisle",
             "doubled my direct debit without asking",
         ),
-        misses=("shipping was free", "the watch sleep tracking is accurate", "replaced it without asking for a receipt"),
+        misses=(
+            "shipping was free",
+            "the watch sleep tracking is accurate",
+            "replaced it without asking for a receipt",
+        ),
     ),
     Rule(
         "too-much",
@@ -795,7 +810,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:to|will) (?:close|cut|open|shut|axe|scrap|raise|hire) (?:\d+|its|their)\b",
             r"\bheard (?:that )?\S+ (?:is|are|will|was)\b",
         ),
-        matches=("acme shares fell 3% after the earnings call", "skylark cancels 200 flights as air traffic strike hits"),
+        matches=(
+            "acme shares fell 3% after the earnings call",
+            "skylark cancels 200 flights as air traffic strike hits",
+        ),
         misses=("my flight was cancelled",),
     ),
 )
