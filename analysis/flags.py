@@ -200,7 +200,11 @@ def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _
     """
     out: dict[str, object] = {}
     found = {c: _first_rule(text, table, c) for c in ("question", "rhetorical", "help", "sarcasm", "news")}
-    praise_text = text if table.not_praise is None else text.str.replace(table.not_praise, " ", regex=True)
+    praise_text = text
+    unpraised = _matches(text, table.not_praise)
+    if unpraised.any():
+        praise_text = text.copy()
+        praise_text[unpraised] = text[unpraised].str.replace(table.not_praise, " ", regex=True)
     found["praise"] = _first_rule(praise_text, table, "praise")
     if table.not_a_problem is not None:
         excused = text.str.contains(table.not_a_problem).to_numpy(dtype=bool)
@@ -215,7 +219,8 @@ def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _
     praising = found["praise"][0] & ~sarcasm
     plain = ~question & ~sarcasm & ~help_
     grateful = plain & praising & (compound_ >= 0.3)
-    news = found["news"][0] & ~_matches(text, table.personal)
+    news = found["news"][0].copy()
+    news[news] = ~_matches(text[news], table.personal)
     problem = complaint[0] & ~grateful & ~news
     hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5) & ~news
     negative_ = negative.to_numpy(dtype=bool) & ~(praising & ~problem) & ~(excused & ~problem & ~hint) & ~news

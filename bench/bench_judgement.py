@@ -9,11 +9,14 @@
 - Language detection on short posts: tests/data/lang_short_posts.csv (non-English) and the
   VADER tweets of 5-30 words (English); and its cost per distinct text.
 
-"round 1" is the whole tree as of ROUND_ONE (git archive, run in a child process).
+"round 1" and "session 2" are the whole tree as of ROUND_ONE and SESSION_TWO (git archive, run in a
+child process). The reply flags are also measured on tests/data/flags_dev_extra.csv (development
+posts about eight other brands, all tuned on), in two folds by brand: fold B's figure was taken
+after tuning on fold A and before its rows' errors were read.
 
 Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~1 min; --dev-errors
-lists the dev rows the new rules get wrong: never the test rows; --dev-only prints no test figures,
-for tuning).
+lists the dev rows the new rules get wrong and fold A's extra rows, with --fold-b fold B's too: never
+the test rows; --dev-only prints no test figures, for tuning).
 """
 
 from __future__ import annotations
