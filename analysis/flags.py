@@ -130,6 +130,8 @@ class _Table:
     patterns: dict[str, re.Pattern[str] | None]
     rules: dict[str, tuple[rules_.Rule, ...]]
     not_a_problem: re.Pattern[str] | None
+    not_praise: re.Pattern[str] | None
+    personal: re.Pattern[str] | None
 
 
 @cache
@@ -144,7 +146,16 @@ def _table(products: tuple[str, ...], complaint: tuple[str, ...], praise: tuple[
         patterns[category] = re.compile(joined) if chosen else None
     excusing = by_category["not-a-problem"]
     not_a_problem = re.compile("|".join(f"(?:{r.regex})" for r in excusing)) if excusing else None
-    return _Table(patterns, by_category, not_a_problem)
+    unpraising = by_category["not-praise"]
+    not_praise = re.compile("|".join(f"(?:{r.regex})" for r in unpraising)) if unpraising else None
+    personal = re.compile(rules_.PERSONAL) if english else None
+    return _Table(patterns, by_category, not_a_problem, not_praise, personal)
+
+
+def _matches(text: pd.Series, pattern: re.Pattern[str] | None) -> np.ndarray:
+    if pattern is None:
+        return np.zeros(len(text), dtype=bool)
+    return text.str.contains(pattern).to_numpy(dtype=bool)
 
 
 def _first_rule(text: pd.Series, table: _Table, category: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -183,9 +194,18 @@ def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _
     no question, help request or sarcasm; a high score alone is not gratitude) outweighs problem words ("thanks for fixing
     my issue"); praise outweighs negative sentiment alone and the weaker hints; text a
     not-a-problem rule removed ("no issues at all") leaves no negative-sentiment complaint behind.
+    Praise words a not-praise rule matched ("not great") are no praise. In a `news` post whose author
+    writes nothing personal (rules.PERSONAL), problem words, weaker cues and negative sentiment are
+    the news, not a complaint.
     """
     out: dict[str, object] = {}
-    found = {c: _first_rule(text, table, c) for c in ("question", "rhetorical", "help", "sarcasm", "praise")}
+    found = {c: _first_rule(text, table, c) for c in ("question", "rhetorical", "help", "sarcasm", "news")}
+    praise_text = text
+    unpraised = _matches(text, table.not_praise)
+    if unpraised.any():
+        praise_text = text.copy()
+        praise_text[unpraised] = text[unpraised].str.replace(table.not_praise, " ", regex=True)
+    found["praise"] = _first_rule(praise_text, table, "praise")
     if table.not_a_problem is not None:
         excused = text.str.contains(table.not_a_problem).to_numpy(dtype=bool)
         cleaned = text.str.replace(table.not_a_problem, " ", regex=True)
@@ -199,9 +219,11 @@ def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _
     praising = found["praise"][0] & ~sarcasm
     plain = ~question & ~sarcasm & ~help_
     grateful = plain & praising & (compound_ >= 0.3)
-    problem = complaint[0] & ~grateful
-    hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5)
-    negative_ = negative.to_numpy(dtype=bool) & ~(praising & ~problem) & ~(excused & ~problem & ~hint)
+    news = found["news"][0].copy()
+    news[news] = ~_matches(text[news], table.personal)
+    problem = complaint[0] & ~grateful & ~news
+    hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5) & ~news
+    negative_ = negative.to_numpy(dtype=bool) & ~(praising & ~problem) & ~(excused & ~problem & ~hint) & ~news
     out = {
         "question": question,
         "question_rule": np.where(question, found["question"][1], ""),

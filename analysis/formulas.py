@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-FORMULAS_VERSION = "4"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words
+FORMULAS_VERSION = "5"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise)
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
 #: how long after the brand's answer the author's follow-up is looked for (`resolution_days`), in days;
@@ -98,7 +98,9 @@ FORMULAS: dict[str, str] = {
         "a complaint rule (refund, billing, late-or-lost, ...), a weaker problem cue (negation, again, "
         "waited-duration, my-thing, ...) in a post without praise (a complaint is cancelled only by thanks or "
         "praise in words with compound >= 0.3, never by a high score alone), negative sentiment without praise words and "
-        "not explained by a not-a-problem rule ('no issues at all'), or sarcasm; posts not in English use the "
+        "not explained by a not-a-problem rule ('no issues at all'), or sarcasm; negated praise ('not great') is no "
+        "praise; in a news post about the brand (results, layoffs, strikes, 'reportedly') whose author writes "
+        "nothing personal (no I/my/we/our/you/your) only questions, help requests and sarcasm count; posts not in English use the "
         "language-neutral rules only; never the brand's own posts, reposts, articles (RSS entries, linked "
         "Hacker News stories), posts naming a brand's ignore_terms, or competitor-only mentions"
     ),

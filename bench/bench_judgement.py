@@ -9,17 +9,21 @@
 - Language detection on short posts: tests/data/lang_short_posts.csv (non-English) and the
   VADER tweets of 5-30 words (English); and its cost per distinct text.
 
-"round 1" is the whole tree as of ROUND_ONE (git archive, run in a child process).
+"round 1" and "session 2" are the whole tree as of ROUND_ONE and SESSION_TWO (git archive, run in a
+child process). The reply flags are also measured on tests/data/flags_dev_extra.csv (development
+posts about eight other brands, all tuned on), in two folds by brand: fold B's figure was taken
+after tuning on fold A and before its rows' errors were read.
 
 Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~1 min; --dev-errors
-lists the dev rows the new rules get wrong: never the test rows; --dev-only prints no test figures,
-for tuning).
+lists the dev rows the new rules get wrong and fold A's extra rows, with --fold-b fold B's too: never
+the test rows; --dev-only prints no test figures, for tuning).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import subprocess
 import sys
 import tempfile
@@ -34,12 +38,17 @@ import pandas as pd  # noqa: E402
 
 from analysis import flags, language, sentiment  # noqa: E402
 from config import Brand  # noqa: E402
+from tests.test_flags import DEV_EXTRA, EXTRA_BRANDS  # noqa: E402
 
 #: the commit whose rules are "before" (the regular-expression pile, unmasked sentiment).
 BASELINE = "1928150"
-#: the commit whose rules are "round one" (the first rule table, merged before this round's tuning).
+#: the commit whose rules are "round one" (the first rule table, merged before round 2's tuning).
 ROUND_ONE = "b368e93"
+#: the commit whose rules are "session 2" (round 2's tuned table, as merged before session 3).
+SESSION_TWO = "740d997"
 LABELLED = ROOT / "tests" / "data" / "flags_labelled.csv"
+#: fold A of the extra development posts (by brand); the rest is fold B, checked before its errors were read.
+FOLD_A = ("Northwind Bank", "SkyLark Airlines", "Pixelforge", "FreshCart")
 LANG_POSTS = ROOT / "tests" / "data" / "lang_short_posts.csv"
 TWEETS = ROOT.parent / "shared" / "data" / "vader" / "tweets_GroundTruth.txt"
 ACME = Brand(
@@ -76,38 +85,48 @@ def baseline_flags() -> object:
     return module
 
 
-def load_labelled() -> pd.DataFrame:
-    data = pd.read_csv(LABELLED, dtype=str, keep_default_na=False).replace("", None)
+def load_labelled(path: Path = LABELLED) -> pd.DataFrame:
+    data = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
     data["author_followers"] = pd.to_numeric(data["author_followers"]).astype("Int64")
     data["is_own"] = data["is_own"] == "True"
     data["expect_reply"] = data["expect_reply"] == "True"
     return data
 
 
-def judge_before(data: pd.DataFrame, before: object) -> pd.Series:
+def judge_before(data: pd.DataFrame, before: object, brands: list[Brand] = BRANDS) -> pd.Series:
     scored = pd.concat([data, sentiment.score_frame(data)], axis=1)
-    return before.assess(scored, BRANDS)["needs_reply"]  # type: ignore[attr-defined]
+    return before.assess(scored, brands)["needs_reply"]  # type: ignore[attr-defined]
 
 
-_ROUND_ONE_SCRIPT = """
-import sys
-import pandas as pd
+_TREE_SCRIPT = """
+import json, sys
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(0, sys.argv[2])
 import bench_judgement as b
-data = b.load_labelled()
+from config import Brand
+spec = json.loads(sys.argv[4])
+if spec:
+    b.BRANDS = [Brand(s["name"], keywords=tuple(s["keywords"]), handles=s["handles"]) for s in spec]
+import pandas as pd
+data = pd.read_csv(sys.argv[3], dtype=str, keep_default_na=False).replace("", None)
+data["author_followers"] = pd.to_numeric(data["author_followers"]).astype("Int64")
+data["is_own"] = data["is_own"] == "True"
 print("".join("1" if f else "0" for f in b.judge_now(data)))
 """
 
 
-def judge_round_one() -> pd.Series:
-    """needs_reply with the whole tree as of ROUND_ONE (its analysis/ and config), in a child process."""
-    data = load_labelled()
+def judge_tree(commit: str, path: Path = LABELLED, brands: list[Brand] | None = None) -> pd.Series:
+    """needs_reply with the whole tree as of `commit` (its analysis/ and config), in a child process,
+    on the posts in `path` (with `brands` instead of the tree's own BRANDS when given)."""
+    data = load_labelled(path)
+    spec = [{"name": b.name, "keywords": list(b.keywords), "handles": dict(b.handles)} for b in brands or []]
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ROUND_ONE], capture_output=True, check=True).stdout
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        if path == LABELLED:
+            path = Path(tmp) / "tests" / "data" / "flags_labelled.csv"
         out = subprocess.run(
-            [sys.executable, "-c", _ROUND_ONE_SCRIPT, tmp, str(Path(tmp) / "bench")],
+            [sys.executable, "-c", _TREE_SCRIPT, tmp, str(Path(tmp) / "bench"), str(path), json.dumps(spec)],
             capture_output=True,
             text=True,
             check=True,
@@ -116,10 +135,10 @@ def judge_round_one() -> pd.Series:
     return pd.Series([c == "1" for c in out], index=data.index)
 
 
-def judge_now(data: pd.DataFrame) -> pd.Series:
+def judge_now(data: pd.DataFrame, brands: list[Brand] = BRANDS) -> pd.Series:
     english = sentiment.scorable(data)
-    scored = pd.concat([data, sentiment.score_frame(data, BRANDS, ok=english)], axis=1)
-    return flags.assess(scored, BRANDS, english=english)["needs_reply"]
+    scored = pd.concat([data, sentiment.score_frame(data, brands, ok=english)], axis=1)
+    return flags.assess(scored, brands, english=english)["needs_reply"]
 
 
 def flag_rates(data: pd.DataFrame, flagged: pd.Series) -> dict[str, float]:
@@ -174,25 +193,61 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dev-errors", action="store_true", help="list the dev rows the new rules get wrong")
     parser.add_argument("--dev-only", action="store_true", help="reply flags on the dev part only (while tuning)")
+    parser.add_argument("--fold-b", action="store_true", help="with --dev-errors: list fold B's extra rows too")
     args = parser.parse_args()
 
     data = load_labelled()
-    before, now = judge_before(data, baseline_flags()), judge_now(data)
-    first = judge_round_one()
+    extra = load_labelled(DEV_EXTRA)
+    before_fn = baseline_flags()
+    judged = {
+        "labelled": {
+            "before": judge_before(data, before_fn),
+            "round 1": judge_tree(ROUND_ONE),
+            "session 2": judge_tree(SESSION_TWO),
+            "now": judge_now(data),
+        },
+        "extra": {
+            "before": judge_before(extra, before_fn, EXTRA_BRANDS),
+            "round 1": judge_tree(ROUND_ONE, DEV_EXTRA, EXTRA_BRANDS),
+            "session 2": judge_tree(SESSION_TWO, DEV_EXTRA, EXTRA_BRANDS),
+            "now": judge_now(extra, EXTRA_BRANDS),
+        },
+    }
+    fold_a = extra["brand"].isin(FOLD_A).to_numpy()
+    parts = [
+        ("dev", "labelled", (data["split"] == "dev").to_numpy()),
+        ("extra A", "extra", fold_a),
+        ("extra B", "extra", ~fold_a),
+        ("extra", "extra", np.ones(len(extra), dtype=bool)),
+        ("dev+extra", "both", None),
+    ]
+    if not args.dev_only:
+        parts.append(("test", "labelled", (data["split"] == "test").to_numpy()))
     print("reply flags (needs_reply vs expect_reply)")
-    print(f"{'part':<6} {'rules':<7} {'recall':>7} {'flagged, no need':>17} {'rows':>10}")
-    for part in ("dev",) if args.dev_only else ("dev", "test"):
-        rows = (data["split"] == part).to_numpy()
-        for name, flagged in (("before", before), ("round 1", first), ("now", now)):
-            rates = flag_rates(data[rows], flagged[rows])
+    print(f"{'part':<10} {'rules':<9} {'recall':>7} {'flagged, no need':>17} {'rows':>10}")
+    for part, source, rows in parts:
+        for name in ("before", "round 1", "session 2", "now"):
+            if source == "both":
+                dev = (data["split"] == "dev").to_numpy()
+                frame = pd.concat([data[dev], extra])
+                flagged = pd.concat([judged["labelled"][name][dev], judged["extra"][name]])
+            else:
+                frame = data if source == "labelled" else extra
+                frame, flagged = frame[rows], judged[source][name][rows]
+            rates = flag_rates(frame, flagged)
             print(
-                f"{part:<6} {name:<7} {rates['recall']:>7.3f} {rates['flagged_no_need']:>17.3f}"
+                f"{part:<10} {name:<9} {rates['recall']:>7.3f} {rates['flagged_no_need']:>17.3f}"
                 f" {rates['n_need']:>4}+{rates['n_no_need']:<5}"
             )
     if args.dev_errors:
+        now = judged["labelled"]["now"]
         dev = data[(data["split"] == "dev") & (now != data["expect_reply"])]
         for _, row in dev.iterrows():
             print(f"  dev miss: expect={row['expect_reply']} {row['label']:<9} {row['text'][:110]}")
+        now = judged["extra"]["now"]
+        shown = extra[(fold_a | args.fold_b) & (now != extra["expect_reply"]).to_numpy()]
+        for _, row in shown.iterrows():
+            print(f"  extra miss: expect={row['expect_reply']} {row['label']:<9} {row['text'][:110]}")
 
     if TWEETS.exists():
         tweets = read_tweets()

@@ -109,3 +109,46 @@ def test_non_english_posts_use_language_neutral_rules_only() -> None:
     # ingest's decision wins over the lang column
     english = pd.Series([True, True, True, False])
     assert assess(*rows, english=english)["needs_reply"].tolist() == [True, True, True, False]
+
+
+def test_news_about_the_brand_is_not_the_authors_problem() -> None:
+    out = assess(
+        mention(
+            post_id="1",
+            text="Acme cancels 200 flights as air traffic strike hits France",
+            sentiment=-0.34,
+            sentiment_label="negative",
+        ),
+        mention(post_id="2", text="Acme shares fell 3% after the earnings call, outage costs blamed"),
+        # the same news, written by someone it affects: a complaint
+        mention(post_id="3", text="@acme my flight got cancelled because of the strike, no rebooking offered"),
+        # a question still counts in a news post
+        mention(post_id="4", text="Acme reportedly closing 40 stores, is the Leeds one affected?"),
+    )
+    assert out["needs_reply"].tolist() == [False, False, True, True]
+    assert out["flag_signals"].tolist()[2:] == ["complaint: cancelled", "question: question-mark"]
+
+
+def test_negated_praise_is_no_praise() -> None:
+    out = assess(
+        mention(
+            post_id="1",
+            text="@acme the refurbished laptop has someone else's files on it. Not great for privacy.",
+            sentiment=-0.51,
+            sentiment_label="negative",
+        ),
+        mention(post_id="2", text="@acme great laptop, not a single problem"),
+    )
+    assert out["needs_reply"].tolist() == [True, False]
+    assert out["flag_signals"].tolist()[0] == "complaint: negated-praise; negative"
+
+
+def test_first_person_negation_and_tenure_are_no_problem_cues() -> None:
+    texts = {
+        "@acme the safety video song is stuck in my head and I've never even flown with you": False,
+        "Been with @acme for 6 years and counting": False,
+        "@acme the discount you advertised wasn't applied at checkout": True,  # negation about the service
+        "@acme been waiting for 6 weeks": True,  # a wait is not a tenure
+    }
+    out = assess(*(mention(post_id=str(i), text=t) for i, t in enumerate(texts)))
+    assert out["needs_reply"].tolist() == list(texts.values())
