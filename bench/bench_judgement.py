@@ -38,7 +38,7 @@ import pandas as pd  # noqa: E402
 
 from analysis import flags, language, sentiment  # noqa: E402
 from config import Brand  # noqa: E402
-from tests.test_flags import DEV_EXTRA, EXTRA_BRANDS  # noqa: E402
+from tests.test_flags import DEV_EXTRA, EXTRA_BRANDS, FRESH, FRESH_BRANDS  # noqa: E402
 
 #: the commit whose rules are "before" (the regular-expression pile, unmasked sentiment).
 BASELINE = "1928150"
@@ -213,6 +213,14 @@ def main() -> None:
             "now": judge_now(extra, EXTRA_BRANDS),
         },
     }
+    fresh = load_labelled(FRESH)
+    if not args.dev_only:  # held out, written blind to the rules: never while tuning
+        judged["fresh"] = {
+            "before": judge_before(fresh, before_fn, FRESH_BRANDS),
+            "round 1": judge_tree(ROUND_ONE, FRESH, FRESH_BRANDS),
+            "session 2": judge_tree(SESSION_TWO, FRESH, FRESH_BRANDS),
+            "now": judge_now(fresh, FRESH_BRANDS),
+        }
     fold_a = extra["brand"].isin(FOLD_A).to_numpy()
     parts = [
         ("dev", "labelled", (data["split"] == "dev").to_numpy()),
@@ -223,6 +231,7 @@ def main() -> None:
     ]
     if not args.dev_only:
         parts.append(("test", "labelled", (data["split"] == "test").to_numpy()))
+        parts.append(("fresh", "fresh", np.ones(len(fresh), dtype=bool)))
     print("reply flags (needs_reply vs expect_reply)")
     print(f"{'part':<10} {'rules':<9} {'recall':>7} {'flagged, no need':>17} {'rows':>10}")
     for part, source, rows in parts:
@@ -232,7 +241,7 @@ def main() -> None:
                 frame = pd.concat([data[dev], extra])
                 flagged = pd.concat([judged["labelled"][name][dev], judged["extra"][name]])
             else:
-                frame = data if source == "labelled" else extra
+                frame = {"labelled": data, "extra": extra, "fresh": fresh}[source]
                 frame, flagged = frame[rows], judged[source][name][rows]
             rates = flag_rates(frame, flagged)
             print(
