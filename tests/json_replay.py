@@ -1,6 +1,6 @@
 """Replays `[{url, reply, status?, headers?, once?, method?}]` recordings through requests; never the network.
 
-A recording matches when the method (GET unless it says) and the path are the same and every
+A recording matches when the method (GET unless it says), host and path (unquoted) are the same and every
 query parameter it names has the same value in the request. Every request is kept (method,
 URL, headers, body) so tests can check what was sent. Used by the app review collectors'
 tests (tests/cassettes/appstore, tests/cassettes/googleplay).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
 
@@ -31,7 +31,7 @@ class JsonReplay(requests.adapters.BaseAdapter):
             if (
                 entry.get("method", "GET") == request.method
                 and recorded.netloc == url.netloc
-                and recorded.path == url.path
+                and unquote(recorded.path) == unquote(url.path)
                 and all(params.get(k) == v for k, v in parse_qsl(recorded.query))
             ):
                 if entry.get("once"):

@@ -1,0 +1,100 @@
+"""Reviews and ratings (issue 18): which reviews need a reply by their stars (analysis.flags.review_need)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from analysis import flags, sentiment
+from analysis.formulas import FORMULAS, RATING_POINTS
+from config import Brand
+
+ACME = Brand("Acme", keywords=("acme",), competitors=("Globex",), handles={"googleplay": "Acme Inc"})
+BRANDS = [ACME, Brand("Globex", keywords=("globex",))]
+
+
+def review(text: str, rating: Any, **values: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "platform": "googleplay",
+        "post_id": "r",
+        "kind": "review",
+        "author_handle": "someone",
+        "author_followers": None,
+        "text": text,
+        "lang": "en",
+        "likes": None,
+        "brand": "Acme",
+        "is_own": False,
+        "rating": rating,
+    }
+    row.update(values)
+    return row
+
+
+def assess(*rows: dict[str, Any], score: bool = True) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows))
+    frame["rating"] = frame["rating"].astype("Int8")
+    if score:
+        scored = sentiment.score_frame(frame, BRANDS)
+        frame["sentiment"], frame["sentiment_label"] = scored["sentiment"], scored["sentiment_label"]
+    else:
+        frame["sentiment"], frame["sentiment_label"] = 0.0, "neutral"
+    return flags.assess(frame, BRANDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "rating", "needed"),
+    [
+        ("Great app, love it", 1, True),  # 1-2 stars: always, whatever the words
+        ("ok", 2, True),
+        ("Nice design", 3, False),  # 3 stars: only with a problem
+        ("Nice design but sync is broken", 3, True),
+        ("It keeps crashing again", 3, True),
+        ("How do I export my notes?", 3, True),
+        ("Love it!", 5, False),
+        ("I hate that I did not find this sooner", 5, False),  # negative words alone: not for 4-5 stars
+        ("Yeah right, 'best app ever'", 4, False),  # sarcasm alone: not for a rated review
+        ("Great, but how do I export my notes?", 5, True),  # a question is still answered
+        ("The app keeps crashing, refund please", None, True),  # unrated review: the text rules, addressed
+        ("Nice design", None, False),
+    ],
+)
+def test_a_review_needs_a_reply_by_its_stars(text: str, rating: int | None, needed: bool) -> None:
+    out = assess(review(text, rating))
+    assert bool(out["needs_reply"].iloc[0]) is needed
+
+
+def test_low_stars_add_their_points_and_name_the_rating_first() -> None:
+    out = assess(review("ok", 1), review("ok", 2, post_id="r2"), review("sync is broken", 3, post_id="r3"), score=False)
+    assert out["priority_base"].tolist()[:2] == [RATING_POINTS[1], RATING_POINTS[2]] == [30, 20]
+    assert out["flag_signals"].tolist()[:2] == ["rating: 1 star", "rating: 2 stars"]
+    assert out["flag_signals"].iloc[2].startswith("rating: 3 stars; complaint: ")
+
+
+def test_own_replies_competitor_reviews_and_ignore_terms_are_never_flagged() -> None:
+    muted = Brand("Acme", keywords=("acme",), competitors=("Globex",), ignore_terms=("giveaway",))
+    frame = pd.DataFrame(
+        [
+            review("ok", 1, is_own=True, kind="reply"),
+            review("ok", 1, post_id="g", brand="Globex"),
+            review("giveaway entry", 1, post_id="i"),
+            review("ok", 1, post_id="h", author_handle="Acme Inc"),
+        ]
+    )
+    frame["sentiment"], frame["sentiment_label"] = 0.0, "neutral"
+    frame["rating"] = frame["rating"].astype("Int8")
+    assert flags.assess(frame, [muted, BRANDS[1]])["needs_reply"].tolist() == [False, False, False, True]
+    assert not flags.assess(frame.iloc[[3]], BRANDS)["needs_reply"].iloc[0]  # the brand's own handle
+
+
+def test_a_post_without_a_rating_is_judged_as_before() -> None:
+    post = review("sync is broken", None, kind="post", platform="x")  # names no brand: not addressed
+    assert not assess(post)["needs_reply"].iloc[0]
+    assert assess({**post, "text": "acme sync is broken"})["needs_reply"].iloc[0]
+
+
+def test_the_rule_is_stated_in_the_formulas() -> None:
+    rule = FORMULAS["review_needs_reply"]
+    assert "1 to 2 stars (always)" in rule and "30 points for 1 star, 20 points for 2 stars" in rule
