@@ -48,6 +48,10 @@ def _label(entry: dict[str, Any], key: str) -> str | None:
     return label.strip() if isinstance(label, str) and label.strip() else None
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _entries(body: Any) -> list[Any]:
     feed = body.get("feed") if isinstance(body, dict) else None
     if not isinstance(feed, dict):
@@ -62,12 +66,12 @@ def entry_row(entry: dict[str, Any], app_id: str, country: str) -> dict[str, Any
     """One feed entry as a mention-frame row (platform facts only); None for the app's own entry."""
     if "im:name" in entry and "im:rating" not in entry:
         return None
-    author = entry.get("author") if isinstance(entry.get("author"), dict) else {}
+    author = _object(entry.get("author"))
     name = _label(author, "name")
     uri = _label(author, "uri") or ""
     user = _USER_ID.search(uri)
-    content = entry.get("content") if isinstance(entry.get("content"), dict) else {}
-    attributes = content.get("attributes") if isinstance(content.get("attributes"), dict) else {}
+    content = _object(entry.get("content"))
+    attributes = _object(content.get("attributes"))
     body = _label(entry, "content") or ""
     if str(attributes.get("type", "text")).lower() == "html":
         body = html_to_text(body)

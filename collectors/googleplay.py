@@ -199,9 +199,13 @@ def _seconds(stamp: Any) -> float | None:
     if not isinstance(stamp, dict):
         return None
     try:
-        return int(stamp.get("seconds")) + int(stamp.get("nanos") or 0) / 1e9
-    except (TypeError, ValueError):
+        return int(stamp["seconds"]) + int(stamp.get("nanos") or 0) / 1e9
+    except (KeyError, TypeError, ValueError):
         return None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _int(value: Any) -> int | None:
@@ -214,7 +218,7 @@ def _int(value: Any) -> int | None:
 def review_rows(review: dict[str, Any], package: str) -> list[dict[str, Any]] | None:
     """A review as mention-frame rows (the review, and the developer's reply when there is one); None if malformed."""
     review_id = review.get("reviewId")
-    comments = review.get("comments") if isinstance(review.get("comments"), list) else []
+    comments = _list(review.get("comments"))
     user = next(
         (c["userComment"] for c in comments if isinstance(c, dict) and isinstance(c.get("userComment"), dict)), None
     )
@@ -286,8 +290,9 @@ class GooglePlayCollector:
     def collect(self, cursor: str | None) -> CollectResult:
         state = decode_cursor(cursor)
         newest = state.get("newest") if isinstance(state.get("newest"), int | float) else None
-        known = {str(i) for i in state.get("ids", [])} if isinstance(state.get("ids"), list) else set()
-        clock = (lambda: self.now.timestamp()) if self.now else time.time
+        known = {str(i) for i in _list(state.get("ids"))}
+        now = self.now
+        clock = (lambda: now.timestamp()) if now is not None else time.time
         api = PlayApi(self.key or service_account(), self.session, clock)
         url = API.format(package=quote(self.package, safe=""))
         skipped: Counter[str] = Counter()
@@ -297,7 +302,7 @@ class GooglePlayCollector:
         for _ in range(self.source.max_pages):
             params: dict[str, Any] = {"maxResults": PAGE_SIZE, **({"token": token} if token else {})}
             body = api.call("GET", url, f"google play reviews ({self.package})", params=params)
-            reviews = body.get("reviews") if isinstance(body.get("reviews"), list) else []
+            reviews = _list(body.get("reviews"))
             all_old = bool(reviews)
             for review in reviews:
                 found = review_rows(review, self.package) if isinstance(review, dict) else None
@@ -315,7 +320,8 @@ class GooglePlayCollector:
                 if found[0]["rating"] is None:
                     skipped["review without a rating (kept)"] += 1
                 rows += found
-            pages = body.get("tokenPagination") if isinstance(body.get("tokenPagination"), dict) else {}
+            pages = body.get("tokenPagination")
+            pages = pages if isinstance(pages, dict) else {}
             token = pages.get("nextPageToken") if isinstance(pages.get("nextPageToken"), str) else None
             if not token or all_old:
                 break

@@ -7,8 +7,8 @@ committed, and the signed sign-in assertion is checked against the key's public 
 from __future__ import annotations
 
 import base64
-import re
 import json
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path

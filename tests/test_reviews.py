@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from analysis import flags, sentiment
+from analysis import flags, satisfaction, sentiment
 from analysis.formulas import FORMULAS, RATING_POINTS
 from config import Brand
 
@@ -98,3 +99,93 @@ def test_a_post_without_a_rating_is_judged_as_before() -> None:
 def test_the_rule_is_stated_in_the_formulas() -> None:
     rule = FORMULAS["review_needs_reply"]
     assert "1 to 2 stars (always)" in rule and "30 points for 1 star, 20 points for 2 stars" in rule
+
+
+# --------------------------------------------------------------------------- satisfaction
+
+#: (day, brand, platform, source, rating, is_own); Mon 16 and Tue 17 Nov 2026 (one ISO week).
+REVIEWS = [
+    ("2026-11-16T08:00Z", "Acme", "appstore", "acme-ios", 5, False),
+    ("2026-11-16T09:00Z", "Acme", "appstore", "acme-ios", 4, False),
+    ("2026-11-16T23:59Z", "Acme", "appstore", "acme-ios", 1, False),
+    ("2026-11-16T10:00Z", "Acme", "googleplay", "acme-android", 2, False),
+    ("2026-11-17T00:00Z", "Acme", "appstore", "acme-ios", 3, False),
+    ("2026-11-17T11:00Z", "Acme", "appstore", "acme-ios", 5, False),
+    ("2026-11-17T12:00Z", "Acme", "googleplay", "acme-android", 5, False),
+    ("2026-11-17T13:00Z", "Acme", "googleplay", "acme-android", 5, False),
+    ("2026-11-17T14:00Z", "Acme", "googleplay", "acme-android", 4, False),
+    ("2026-11-17T15:00Z", "Acme", "googleplay", "acme-android", None, False),  # unrated: not counted
+    ("2026-11-17T16:00Z", "Acme", "googleplay", "acme-android", 1, True),  # the brand's own: left out
+    ("2026-11-17T17:00Z", "Globex", "googleplay", "globex-android", 1, False),  # another brand
+    ("2026-11-17T18:00Z", "Acme", "x", "x-search", None, False),  # a post, no rating
+]
+
+
+def review_rows() -> pd.DataFrame:
+    rows = [
+        {
+            "platform": platform,
+            "post_id": f"r{i}",
+            "kind": "post" if platform == "x" else "review",
+            "text": "fine",
+            "created_at": when,
+            "brand": brand,
+            "source": source,
+            "rating": rating,
+            "is_own": own,
+        }
+        for i, (when, brand, platform, source, rating, own) in enumerate(REVIEWS)
+    ]
+    return pd.DataFrame(rows)
+
+
+def stored_counts(engine) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    from pipeline.ingest import ingest
+    from store import reader
+
+    ingest(engine, review_rows(), BRANDS)
+    with engine.connect() as conn:
+        return reader.satisfaction(conn, reader.Filters(("Acme",), (), date(2026, 11, 1), date(2026, 11, 30)))
+
+
+def test_average_rating_and_csat_per_day_and_week_by_app(engine) -> None:  # type: ignore[no-untyped-def]
+    counts = stored_counts(engine)
+    mine = review_rows()
+    mine = mine[(mine["brand"] == "Acme") & ~mine["is_own"]]
+    expected = satisfaction.daily_counts(frame_conform(mine))
+    pd.testing.assert_frame_equal(counts, expected, check_dtype=False)  # SQL and pandas count alike
+    days = satisfaction.summarize(counts, "day").set_index(["platform", "app", "period"])
+    assert days[["rated", "rating_sum", "satisfied"]].to_dict("index") == {
+        ("appstore", "acme-ios", pd.Timestamp("2026-11-16", tz="UTC")): {"rated": 3, "rating_sum": 10, "satisfied": 2},
+        ("appstore", "acme-ios", pd.Timestamp("2026-11-17", tz="UTC")): {"rated": 2, "rating_sum": 8, "satisfied": 1},
+        ("googleplay", "acme-android", pd.Timestamp("2026-11-16", tz="UTC")): {
+            "rated": 1,
+            "rating_sum": 2,
+            "satisfied": 0,
+        },
+        ("googleplay", "acme-android", pd.Timestamp("2026-11-17", tz="UTC")): {
+            "rated": 3,
+            "rating_sum": 14,
+            "satisfied": 3,
+        },
+    }
+    assert days["avg_rating"].round(4).tolist() == [3.3333, 2.0, 4.0, 4.6667]  # by day, then app
+    assert days["csat"].round(4).tolist() == [0.6667, 0.0, 0.5, 1.0]
+    weeks = satisfaction.summarize(counts, "week")
+    assert weeks[["app", "rated", "avg_rating", "csat"]].values.tolist() == [
+        ["acme-ios", 5, 3.6, 0.6],
+        ["acme-android", 4, 4.0, 0.75],
+    ]
+    stars = counts.groupby("app")[list(satisfaction.STAR_COLUMNS)].sum()
+    assert stars.loc["acme-ios"].tolist() == [1, 0, 1, 1, 2] and stars.loc["acme-android"].tolist() == [0, 1, 0, 1, 2]
+
+
+def test_no_ratings_means_no_rows() -> None:
+    empty = satisfaction.summarize(satisfaction.daily_counts(pd.DataFrame()), "day")
+    assert empty.empty and {"avg_rating", "csat"} <= set(empty.columns)
+
+
+def frame_conform(rows: pd.DataFrame) -> pd.DataFrame:
+    from frame import conform
+
+    return conform(rows)
