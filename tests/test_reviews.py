@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from analysis import flags, satisfaction, sentiment
+from analysis import flags, reports, satisfaction, sentiment
 from analysis.formulas import FORMULAS, RATING_POINTS
 from config import Brand
 
@@ -189,3 +189,34 @@ def frame_conform(rows: pd.DataFrame) -> pd.DataFrame:
     from frame import conform
 
     return conform(rows)
+
+
+def test_weekly_report_writes_satisfaction_csv_and_notes(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from config import Config
+    from pipeline import export
+
+    stored_counts(engine)
+    config = Config(path=None, brands=tuple(BRANDS), sources=())
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    result = export.export_week(engine, config, "2026-W47", tmp_path / "out", now=now)
+    written = pd.read_csv(tmp_path / "out" / "satisfaction.csv", encoding="utf-8-sig")
+    assert list(written.columns) == list(reports.SATISFACTION_COLUMNS)
+    assert written.values.tolist() == [
+        ["2026-11-16", "appstore", "Acme", "acme-ios", 3, 3.3333, 0.6667, 1, 0, 0, 1, 1],
+        ["2026-11-16", "googleplay", "Acme", "acme-android", 1, 2.0, 0.0, 0, 1, 0, 0, 0],
+        ["2026-11-17", "appstore", "Acme", "acme-ios", 2, 4.0, 0.5, 0, 0, 1, 0, 1],
+        ["2026-11-17", "googleplay", "Acme", "acme-android", 3, 4.6667, 1.0, 0, 0, 0, 1, 2],
+        ["2026-11-17", "googleplay", "Globex", "globex-android", 1, 1.0, 0.0, 1, 0, 0, 0, 0],
+    ]
+    notes = (tmp_path / "out" / "notes.txt").read_text(encoding="utf-8")
+    assert "- appstore / Acme / acme-ios: 5 rated, average 3.60 stars, CSAT 60.0% for the week" in notes
+    assert "- googleplay / Acme / acme-android: 4 rated, average 4.00 stars, CSAT 75.0% for the week" in notes
+    assert f"- csat: {FORMULAS['csat']}" in notes and f"- avg_rating: {FORMULAS['avg_rating']}" in notes
+    assert notes == export.week_frames(engine, config, "2026-W47", now=now)[2]  # the same notes in memory
+    mentions_csv = pd.read_csv(result.files[0], encoding="utf-8-sig", dtype=str).set_index("post_id")
+    assert mentions_csv.loc["r0", "rating"] == "5" and pd.isna(mentions_csv.loc["r12", "rating"])
+    acme = export.satisfaction_week(engine, config, "2026-W47", brand="Acme")
+    assert set(acme["brand"]) == {"Acme"} and len(acme) == 4
+    nothing = export.satisfaction_week(engine, config, "2026-W45")
+    assert nothing.empty and list(nothing.columns) == list(reports.SATISFACTION_COLUMNS)
+    assert "no rated reviews in this week" in reports.satisfaction_notes(nothing)
