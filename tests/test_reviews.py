@@ -220,3 +220,39 @@ def test_weekly_report_writes_satisfaction_csv_and_notes(engine, tmp_path) -> No
     nothing = export.satisfaction_week(engine, config, "2026-W45")
     assert nothing.empty and list(nothing.columns) == list(reports.SATISFACTION_COLUMNS)
     assert "no rated reviews in this week" in reports.satisfaction_notes(nothing)
+
+
+def test_an_imported_rating_or_stars_column_is_stored_checked(sqlite_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from config import Config
+    from frame import RATING_OUT_OF_RANGE
+    from pipeline.importer import import_file
+    from store.schema import mentions
+
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        "Review ID,Date,Platform,Stars,App Version,Review\n"
+        "a1,2026-11-16 10:00,App Store,4/5,4.2.0,Acme is great\n"
+        "a2,2026-11-16 11:00,Google Play,1 star,4.1.0,Acme crashes\n"
+        "a3,2026-11-16 12:00,google play,7,,Acme seven\n"
+        "a4,2026-11-16 13:00,Twitter,,,Acme tweet\n"
+        "a5,2026-11-16 14:00,ios,five,,Acme words\n",
+        encoding="utf-8",
+    )
+    config = Config(path=None, brands=tuple(BRANDS), sources=())
+    result = import_file(sqlite_engine, config, path)
+    assert result.new == 5 and result.skipped == {RATING_OUT_OF_RANGE: 2}  # "7" and "five": kept, no rating
+    with sqlite_engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                mentions.c.post_id, mentions.c.platform, mentions.c.kind, mentions.c.rating, mentions.c.app_version
+            ).order_by(mentions.c.post_id)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("a1", "appstore", "review", 4, "4.2.0"),
+        ("a2", "googleplay", "review", 1, "4.1.0"),
+        ("a3", "googleplay", "review", None, None),
+        ("a4", "x", "post", None, None),
+        ("a5", "appstore", "review", None, None),
+    ]
