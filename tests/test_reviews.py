@@ -256,3 +256,22 @@ def test_an_imported_rating_or_stars_column_is_stored_checked(sqlite_engine, tmp
         ("a4", "x", "post", None, None),
         ("a5", "appstore", "review", None, None),
     ]
+
+
+def test_the_queue_shows_a_reviews_stars_and_version(engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from store import queue
+    from store.schema import mentions
+    from ui.queue_view import review_text
+
+    stored_counts(engine)
+    with engine.connect() as conn:
+        first = conn.execute(select(mentions.c.id).where(mentions.c.post_id == "r3")).scalar_one()
+        post = conn.execute(select(mentions.c.id).where(mentions.c.post_id == "r12")).scalar_one()
+        review = queue.mention_with_state(conn, first)
+        tweet = queue.mention_with_state(conn, post)
+    assert review is not None and tweet is not None
+    assert review_text(review) == "Review: ★★☆☆☆ (2 of 5)"
+    assert review_text({**review, "app_version": "4.2.0"}) == "Review: ★★☆☆☆ (2 of 5) · app version 4.2.0"
+    assert review_text(tweet) is None and review_text({"rating": 9}) is None
