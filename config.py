@@ -66,6 +66,7 @@ CREDENTIALS: dict[str, str] = {
     "BLUESKY_HANDLE": "Bluesky: search, notifications, posting",
     "BLUESKY_APP_PASSWORD": "Bluesky: search, notifications, posting",
     "MASTODON_ACCESS_TOKEN": "Mastodon: search, notifications, posting (hashtags need none)",
+    "GOOGLE_PLAY_SERVICE_ACCOUNT": "Google Play: read and answer reviews (a service account's JSON key: path or content)",
 }
 #: names a `notify` list may not use: they hold platform or database secrets, not delivery URLs.
 RESERVED_NAMES = frozenset(CREDENTIALS) | {"DATABASE_URL", "MONITOR_CONFIG"}

@@ -16,7 +16,8 @@ import platforms
 #: every platform a mention may come from: the names of the platform table (platforms.py).
 PLATFORMS: tuple[str, ...] = platforms.NAMES
 #: "article": a news item or feed entry (RSS, a Hacker News story linking elsewhere), never a conversation.
-KINDS: tuple[str, ...] = ("post", "comment", "reply", "quote", "article")
+#: "review": an app store review (App Store, Google Play), with its star `rating`.
+KINDS: tuple[str, ...] = ("post", "comment", "reply", "quote", "article", "review")
 #: the `source` of generated demo rows: the seeded set, and the prefix of a `demo` source's rows
 #: ("demo:<source name>"); "demo" alone was the live demo's source before.
 DEMO_SEED_SOURCE = "demo-seed"
@@ -50,11 +51,18 @@ FRAME_SCHEMA: dict[str, str] = {
     "retrieved_at": "datetime64[ns, UTC]",
     #: an imported file's own sentiment (positive, neutral, negative), kept beside ours; null otherwise.
     "source_sentiment": "string",
+    #: a review's star rating, 1 to 5 (App Store, Google Play, an imported `rating`/`stars` column); null elsewhere.
+    "rating": "Int8",
+    #: the app version a review was written about; null elsewhere.
+    "app_version": "string",
 }
 FRAME_COLUMNS: list[str] = list(FRAME_SCHEMA)
 #: a row without these cannot be stored.
 REQUIRED: tuple[str, ...] = ("platform", "post_id", "text", "created_at")
 MAX_TEXT_CHARS = 40_000
+#: the star ratings a review may carry; anything else is stored as no rating (and counted).
+RATINGS: tuple[int, ...] = (1, 2, 3, 4, 5)
+RATING_OUT_OF_RANGE = "rating not a whole number from 1 to 5 (kept without a rating)"
 
 
 def empty_frame() -> pd.DataFrame:
@@ -100,12 +108,25 @@ def _to_count(values: pd.Series) -> pd.Series:
     return numbers.round().astype("Int64")
 
 
+def _to_rating(values: pd.Series, skipped: Counter[str]) -> pd.Series:
+    """Whole stars 1..5 ("4", 4, 4.0); anything else given (0, 7, 4.5, "five") becomes null, counted."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    good = numbers.isin(RATINGS)
+    bad = values.notna() & ~good
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        bad &= values.astype("string").str.strip().fillna("") != ""  # an empty cell is no rating, not a wrong one
+    if bad.any():
+        skipped[RATING_OUT_OF_RANGE] += int(bad.sum())
+    return numbers.where(good).astype("Int8")
+
+
 def conform(frame: pd.DataFrame, skipped: Counter[str] | None = None) -> pd.DataFrame:
     """Return `frame` as the mention frame: missing columns null, dtypes cast, order fixed.
 
     Rows missing a required field, or with an unparseable date, are dropped and counted in
     `skipped` by reason; duplicate (platform, post_id) keep the last. Text longer than
-    MAX_TEXT_CHARS is cut there; NUL characters are removed (no database stores them).
+    MAX_TEXT_CHARS is cut there; NUL characters are removed (no database stores them). A `rating`
+    that is not a whole 1..5 becomes null, counted under RATING_OUT_OF_RANGE (the row is kept).
     """
     skipped = skipped if skipped is not None else Counter()
     out = pd.DataFrame(index=frame.index)
@@ -115,12 +136,15 @@ def conform(frame: pd.DataFrame, skipped: Counter[str] | None = None) -> pd.Data
             out[column] = _to_utc(values)
         elif dtype == "Int64":
             out[column] = _to_count(values)
+        elif column == "rating":
+            out[column] = _to_rating(values, skipped)
         elif dtype == "bool":
             out[column] = _to_bool(values)
         else:
             text = values.astype("string")
             out[column] = text.str.replace("\x00", "", regex=False)
     out["text"] = out["text"].str.slice(0, MAX_TEXT_CHARS)
+    out["app_version"] = out["app_version"].str.strip().str.slice(0, 64).replace("", pd.NA)  # the store's size
     out["post_id"] = out["post_id"].str.strip().replace("", pd.NA)
     for column in REQUIRED:
         bad = out[column].isna()

@@ -208,6 +208,52 @@ class DemoOptions(Options):
     per_run: Annotated[int, PlainValidator(whole(1, 100_000))] | None = None
 
 
+# --- app reviews (issue 18): Apple's public customer-reviews feed, Google Play's Developer API
+APP_STORE_ID = re.compile(r"(?:id)?(\d{1,12})")
+COUNTRY = re.compile(r"[a-z]{2}")
+#: Java package names, as Google Play's applicationId: two or more dotted parts.
+PACKAGE = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+")
+
+
+def _app_store_id(value: Any) -> str:
+    """An App Store app id: 284882215, "284882215" or "id284882215" (as in the app's store URL)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return str(value)
+    if isinstance(value, str) and (found := APP_STORE_ID.fullmatch(value.strip())):
+        return found.group(1)
+    raise ValueError(f'expected the app\'s numeric App Store id such as 284882215 or "id284882215", got {shown(value)}')
+
+
+def _countries(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if (
+        not isinstance(value, list | tuple)
+        or not value
+        or not all(isinstance(v, str) and COUNTRY.fullmatch(v.strip().lower()) for v in value)
+    ):
+        raise ValueError(f'expected a list of two-letter country codes such as ["us", "gb"], got {shown(value)}')
+    return list(dict.fromkeys(v.strip().lower() for v in value))
+
+
+def _package(value: Any) -> str:
+    if not isinstance(value, str) or not PACKAGE.fullmatch(value.strip()) or len(value.strip()) > 150:
+        raise ValueError(f'expected an Android package name such as "com.example.app", got {shown(value)}')
+    return value.strip()
+
+
+class AppStoreOptions(Options):
+    #: the app's numeric id (its store URL's "id..." part).
+    app_id: Annotated[str, PlainValidator(_app_store_id)]
+    #: storefronts to read, newest reviews first in each (default ["us"]).
+    countries: Annotated[list[str], PlainValidator(_countries)] | None = None
+
+
+class GooglePlayOptions(Options):
+    #: the app's package name (applicationId); only the team's own apps can be read.
+    package_name: Annotated[str, PlainValidator(_package)]
+
+
 class NoOptions(Options):
     """Platforms stored and charted from imports, never collected."""
 
@@ -253,6 +299,8 @@ class PlatformSpec:
 _X_WRITE = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET")
 _REDDIT_READ = ("REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT")
 _BLUESKY = ("BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD")
+#: a service account's JSON key (the file's path, or its content), with access to the app in Play Console.
+_GOOGLE_PLAY = ("GOOGLE_PLAY_SERVICE_ACCOUNT",)
 
 SPECS: dict[str, PlatformSpec] = {
     spec.name: spec
@@ -297,6 +345,16 @@ SPECS: dict[str, PlatformSpec] = {
             "hackernews", "Hacker News", collector="collectors.hackernews:from_source", options=HackerNewsOptions
         ),
         PlatformSpec("rss", "RSS", collector="collectors.rss:from_source", options=RssOptions),
+        PlatformSpec("appstore", "App Store", collector="collectors.appstore:from_source", options=AppStoreOptions),
+        PlatformSpec(
+            "googleplay",
+            "Google Play",
+            collector="collectors.googleplay:from_source",
+            options=GooglePlayOptions,
+            read_credentials=always(*_GOOGLE_PLAY),
+            write_credentials=_GOOGLE_PLAY,
+            replier="collectors.googleplay:reply",
+        ),
         PlatformSpec("csv", "CSV import", collector="pipeline.importer:from_source", options=CsvOptions),
         PlatformSpec("demo", "Demo", collector="collectors.demo:from_source", options=DemoOptions),
         PlatformSpec("instagram", "Instagram"),
@@ -332,6 +390,14 @@ ALIASES: dict[str, str] = {
     "tik tok": "tiktok",
     "feed": "rss",
     "atom": "rss",
+    "app store": "appstore",
+    "apple app store": "appstore",
+    "ios": "appstore",
+    "itunes": "appstore",
+    "google play": "googleplay",
+    "google_play": "googleplay",
+    "play store": "googleplay",
+    "android": "googleplay",
 }
 
 

@@ -25,8 +25,11 @@ from analysis.formulas import (
     DEFAULT_SLA_HOURS,
     ENGAGEMENT_PER_DECADE,
     ENGAGEMENT_POINTS_MAX,
+    LOW_RATING_AT,
+    MIXED_RATING,
     POINTS,
     PRIORITY_MAX,
+    RATING_POINTS,
     REACH_FROM_DECADE,
     REACH_PER_DECADE,
     REACH_POINTS_MAX,
@@ -246,6 +249,47 @@ def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _
     return pd.DataFrame(out, index=text.index)
 
 
+# --- reviews and ratings (issue 18): FORMULAS["review_needs_reply"] ---------------------------
+
+
+def _ratings(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(stars as float, NaN when unrated; is a review: kind "review" or rated) per row."""
+    stars = (
+        pd.to_numeric(frame["rating"], errors="coerce").astype(float).to_numpy()
+        if "rating" in frame
+        else np.full(len(frame), np.nan)
+    )
+    review = (_col(frame, "kind") == "review").fillna(False).to_numpy(dtype=bool) | ~np.isnan(stars)
+    return stars, review
+
+
+#: by stars (index 0: unrated): the points a low rating adds, and the signal a rated review shows.
+_RATING_POINTS = np.array([float(RATING_POINTS.get(stars, 0)) for stars in range(6)])
+_RATING_LABELS = np.array([""] + [f"rating: {s} star{'s' if s > 1 else ''}" for s in range(1, 6)], dtype=object)
+
+
+def review_need(
+    need: np.ndarray, flag: Mapping[str, np.ndarray], stars: np.ndarray, review: np.ndarray, open_: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which reviews need a reply by their stars, the points the stars add, and their signal ("rating: 1 star").
+
+    `open_` marks the reviews a reply could be wanted for (eligible, an own brand, no ignore term).
+    1-2 stars: always; 3 stars: a complaint or problem cue, a question or a help request; 4-5 stars: a
+    question or a help request; an unrated review keeps the text rules' answer. Rows that are no
+    review keep `need` as it is.
+    """
+    asked = flag["question"] | flag["help"]
+    low = review & open_ & (stars <= LOW_RATING_AT)
+    mixed = review & (stars == MIXED_RATING) & (asked | flag["problem"] | flag["hint"])
+    high = review & (stars > MIXED_RATING) & asked
+    unrated = review & np.isnan(stars) & need
+    out = np.where(review, low | (open_ & (mixed | high)) | unrated, need)
+    whole = np.clip(np.nan_to_num(stars, nan=0), 0, 5).astype(int)
+    points = np.where(low, _RATING_POINTS[whole], 0.0)
+    label = _RATING_LABELS[np.where(review & out, whole, 0)]
+    return out.astype(bool), points, label
+
+
 def _english_from_lang(frame: pd.DataFrame) -> pd.Series:
     """English unless `lang` names another language (no detection: ingest passes its own decision)."""
     lang = _col(frame, "lang").str.strip().str.lower()
@@ -292,6 +336,8 @@ def assess(
     english = _english_from_lang(frame) if english is None else english.reindex(frame.index).fillna(True)
 
     addressed = _addressed(frame, text, own, brands, _own_post_keys(frame, own_post_ids))
+    stars, review = _ratings(frame)
+    addressed = addressed | review  # a review of an own brand's app is addressed to the brand
     sentiment = pd.to_numeric(frame["sentiment"], errors="coerce") if "sentiment" in frame else None
     compound = (sentiment if sentiment is not None else pd.Series(np.nan, index=frame.index)).fillna(0.0)
     negative = (_col(frame, "sentiment_label") == "negative").fillna(False)
@@ -305,6 +351,7 @@ def assess(
     }
     rule_points = {c: np.zeros(n) for c in ("question", "help", "problem", "hint", "sarcasm")}
     brand_col = _col(frame, "brand")
+    open_reviews = np.zeros(n, dtype=bool)
     inputs = pd.DataFrame({"text": text, "compound": compound, "negative": negative})
     # the text rules are the costly part: run them only where a reply could be needed, per brand
     # (its vocabulary) and language (English vocabulary only on English posts).
@@ -316,6 +363,7 @@ def assess(
         if ignore is not None and of_brand.any():
             ignored = per_distinct(text[of_brand], partial(_contains, pattern=ignore)).to_numpy(dtype=bool)
             of_brand[np.flatnonzero(of_brand)[ignored]] = False
+        open_reviews |= of_brand  # the rows of own brands a reply could be wanted for (reviews use it)
         for is_english in (True, False):
             rows = of_brand & (english.to_numpy(dtype=bool) == is_english)
             if not rows.any():
@@ -329,6 +377,7 @@ def assess(
             for column in rule_points:
                 rule_points[column][rows] = found[f"{column}_points"].to_numpy(dtype=float)
     need = flag["question"] | flag["help"] | flag["complaint"]
+    need, rating_points, rating_label = review_need(need, flag, stars, review, open_reviews & review)
 
     followers = pd.to_numeric(_col(frame, "author_followers"), errors="coerce").fillna(0).to_numpy(dtype=float)
     engagement = sum(
@@ -345,10 +394,12 @@ def assess(
         + rule_points["sarcasm"] * (flag["sarcasm"] & ~flag["problem"] & ~flag["negative"])
         + np.clip(REACH_PER_DECADE * (np.log10(np.maximum(followers, 1)) - REACH_FROM_DECADE), 0, REACH_POINTS_MAX)
         + np.clip(ENGAGEMENT_PER_DECADE * np.log10(1 + engagement), 0, ENGAGEMENT_POINTS_MAX)
+        + rating_points
     )
     base = np.where(need, np.minimum(np.floor(points + 0.5), BASE_CAP), 0).astype(np.int64)
 
     parts = [
+        rating_label,
         np.where(flag["question"], "question: " + names["question_rule"], ""),
         np.where(flag["help"], "help: " + names["help_rule"], ""),
         np.where(flag["problem"], "complaint: " + names["term"], ""),

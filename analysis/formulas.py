@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-FORMULAS_VERSION = "5"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise)
+FORMULAS_VERSION = "5"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise), reviews and ratings, resolution after a reply
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
 #: how long after the brand's answer the author's follow-up is looked for (`resolution_days`), in days;
@@ -47,6 +47,16 @@ BASE_CAP = 70
 WAIT_POINTS = 20
 BREACH_POINTS = 10
 PRIORITY_MAX = 100
+
+# --- reviews and ratings (issue 18): FORMULAS["needs_reply"] for reviews, ["avg_rating"], ["csat"]
+#: a review rated at or below this always needs a reply (1-2 stars).
+LOW_RATING_AT = 2
+#: a review with this rating needs a reply when it names a problem (or asks / asks for help).
+MIXED_RATING = 3
+#: priority points for a low rating, by stars.
+RATING_POINTS: dict[int, int] = {1: 30, 2: 20}
+#: CSAT counts reviews rated at or above this as satisfied (4-5 stars).
+SATISFIED_AT = 4
 
 
 class _Named(Protocol):
@@ -142,4 +152,19 @@ FORMULAS: dict[str, str] = {
     ),
     "spike": ("value > mean + k x std of the previous `window` periods (population std); needs a full window"),
     "period": "day or ISO week (Monday 00:00 UTC), in UTC",
+    # --- reviews and ratings (issue 18)
+    "review_needs_reply": (
+        f"a review (App Store, Google Play, or an imported row with a rating) of an own brand's app is addressed "
+        f"to it; it needs a reply when rated 1 to {LOW_RATING_AT} stars (always), {MIXED_RATING} stars with a "
+        "complaint or problem cue, a question or a help request (the rule table), or 4-5 stars with a question or "
+        "a help request; negative sentiment or sarcasm alone does not flag a rated review. Priority adds "
+        + ", ".join(
+            f"{points} points for {stars} star{'s' if stars > 1 else ''}" for stars, points in RATING_POINTS.items()
+        )
+    ),
+    "avg_rating": "sum of star ratings / rated reviews (1-5), per period, app and platform; empty when none is rated",
+    "csat": (
+        f"reviews rated {SATISFIED_AT} or 5 stars / rated reviews, per period, app and platform (CSAT-style share of "
+        "satisfied reviewers, 0-100 %); empty when none is rated"
+    ),
 }

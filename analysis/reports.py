@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from analysis import engagement, flags, response, sentiment, trends
+from analysis import engagement, flags, response, satisfaction, sentiment, trends
 from analysis.formulas import DEFAULT_SLA_HOURS, FORMULAS, FORMULAS_VERSION
 from analysis.periods import period_start
 from config import Brand, BusinessHours
@@ -27,6 +27,7 @@ MENTION_COLUMNS: tuple[str, ...] = (
     "platform", "post_id", "url", "created_at", "brand", "author_handle", "author_followers", "kind", "text",
     "sentiment", "sentiment_label", "likes", "replies", "reposts", "quotes", "views", "engagements",
     "needs_reply", "priority", "reasons", "status", "assignee", "first_response_at", "source_sentiment",
+    "rating", "app_version",
 )
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "day", "platform", "brand", "mentions", "engagements", "engagement_rate", "engagement_rate_denominator",
@@ -38,6 +39,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "platform", "post_id", "url", "created_at", "brand", "author_handle", "author_followers", "kind", "text",
     "sentiment", "sentiment_label", "sentiment_override", "likes", "replies", "reposts", "quotes", "views",
     "needs_reply", "flag_signals", "priority_base", "status", "assignee", "first_response_at", "source_sentiment",
+    "rating", "app_version",
 )
 #: FORMULAS keys a report states (in this order) in its notes.
 REPORT_FORMULAS: tuple[str, ...] = (
@@ -45,6 +47,11 @@ REPORT_FORMULAS: tuple[str, ...] = (
     "priority_base", "priority", "waited_hours", "business_time", "response_rate", "first_response_time",
     "first_response_business_time", "sla_breach_rate",
 )
+#: satisfaction.csv (reviews and ratings, issue 18): one row per UTC day, platform, brand and app.
+SATISFACTION_COLUMNS: tuple[str, ...] = (
+    "day", "platform", "brand", "app", "rated", "avg_rating", "csat", *satisfaction.STAR_COLUMNS,
+)
+SATISFACTION_FORMULAS: tuple[str, ...] = ("avg_rating", "csat", "review_needs_reply")
 # fmt: on
 #: decimals kept in summary.csv (rates and scores; minutes to a tenth).
 ROUNDING = {
@@ -162,6 +169,7 @@ def mentions_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) -
         queue = flags.queue_priority(out[flagged], pd.Timestamp(now), business_hours(brands))
         out.loc[flagged, "priority"] = queue["priority"].astype("int64").to_numpy()
         out.loc[flagged, "reasons"] = queue["reasons"].to_numpy()
+    out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype("Int64")  # whole stars (issue 18)
     return out.loc[:, list(MENTION_COLUMNS)].reset_index(drop=True)
 
 
@@ -340,4 +348,41 @@ def notes_text(
         f"Formulas (version {FORMULAS_VERSION})",
     ]
     lines += [f"- {key}: {FORMULAS[key]}" for key in REPORT_FORMULAS if key in FORMULAS]
+    return "\n".join(lines) + "\n"
+
+
+# --- satisfaction.csv (reviews and ratings, issue 18) ------------------------------------------
+
+
+def satisfaction_frame(counts: pd.DataFrame) -> pd.DataFrame:
+    """satisfaction.csv: per UTC day, platform, brand and app (the reviews' source) with rated reviews:
+    rated, avg_rating (FORMULAS["avg_rating"], 4 decimals), csat (FORMULAS["csat"], a share 0..1, 4
+    decimals) and the count of each star. `counts`: store.reader.satisfaction's daily counts."""
+    if counts.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SATISFACTION_COLUMNS})
+    out = satisfaction.summarize(counts, "day", by=("platform", "brand", "app"))
+    out["day"] = out["period"].dt.date
+    out["avg_rating"] = out["avg_rating"].round(4)
+    out["csat"] = out["csat"].round(4)
+    out = out.sort_values(["day", "platform", "brand", "app"], kind="stable").reset_index(drop=True)
+    return out.loc[:, list(SATISFACTION_COLUMNS)]
+
+
+def satisfaction_notes(frame: pd.DataFrame) -> str:
+    """The part of notes.txt about satisfaction.csv: its columns, the week's figures per app, the formulas."""
+    lines = ["", "Satisfaction (satisfaction.csv: reviews with a 1-5 star rating)"]
+    lines.append("- satisfaction.csv: " + ", ".join(SATISFACTION_COLUMNS))
+    if frame.empty:
+        lines.append("- no rated reviews in this week: satisfaction.csv holds only its header.")
+    else:
+        week = frame.groupby(["platform", "brand", "app"], sort=True)[["rated", *satisfaction.STAR_COLUMNS]].sum()
+        for (platform, brand, app), row in week.iterrows():
+            stars = sum(s * row[f"stars_{s}"] for s in range(1, 6))
+            happy = row["stars_4"] + row["stars_5"]
+            lines.append(
+                f"- {platform} / {brand} / {app or '(no source)'}: {row['rated']} rated, average "
+                f"{stars / row['rated']:.2f} stars, CSAT {happy / row['rated']:.1%} for the week"
+            )
+    lines += ["- avg_rating and csat are per day; csat is a share from 0 to 1 (0.75 = 75 %)."]
+    lines += [f"- {key}: {FORMULAS[key]}" for key in SATISFACTION_FORMULAS]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
-"""Overview: KPI tiles against the previous period; volume, engagement and sentiment over time by platform."""
+"""Overview: KPI tiles against the previous period; volume, engagement and sentiment over time by platform;
+average rating and CSAT by app where reviews are rated."""
 
 from __future__ import annotations
 
@@ -50,3 +51,15 @@ if section.figures:
     with right:
         charts.show(mood)
     st.caption(section.note, help=section.help)
+
+# --- reviews and ratings (issue 18): shown only when the range has rated reviews
+rated = views.satisfaction_charts(ctx.engine, versions[0], selected, period)
+if rated.figures:
+    st.subheader("Ratings")
+    average, csat = rated.figures
+    left, right = st.columns(2)
+    with left:
+        charts.show(average)
+    with right:
+        charts.show(csat)
+    st.caption(rated.note, help=rated.help)

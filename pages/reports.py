@@ -1,4 +1,4 @@
-"""Reports: pick an ISO week, preview its summary, download mentions.csv and summary.csv: the files
+"""Reports: pick an ISO week, preview its summary, download mentions.csv, summary.csv and satisfaction.csv: the files
 `cli.py export` writes, built by that command (pipeline.export)."""
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ st.markdown(
     f"**{week}** · {built.mentions:,} mentions · {len(built.summary):,} summary rows (day × platform × "
     f"brand) · built at {built.built_at} UTC (status and SLA figures are as of then)"
 )
-downloads = st.columns([1, 1, 2])
-for column, name in zip(downloads, ("mentions.csv", "summary.csv"), strict=False):
+downloads = st.columns([1, 1, 1, 2])
+for column, name in zip(downloads, ("mentions.csv", "summary.csv", "satisfaction.csv"), strict=False):
     column.download_button(
         f"Download {name}",
         partial(reports.file_bytes, ctx, built, name, week, brand),
@@ -76,7 +76,7 @@ for column, name in zip(downloads, ("mentions.csv", "summary.csv"), strict=False
         on_click="ignore",
         width="stretch",
     )
-downloads[2].code(f".venv/bin/python cli.py export --week {week}{flag}", language="bash")
+downloads[3].code(f".venv/bin/python cli.py export --week {week}{flag}", language="bash")
 if built.mentions == 0:
     st.info("No mentions in this week: the files hold only their headers.", icon=":material/inbox:")
     st.stop()

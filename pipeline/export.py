@@ -1,4 +1,5 @@
-"""Weekly report files: read one ISO week from the store, write mentions.csv, summary.csv, notes.txt.
+"""Weekly report files: read one ISO week from the store, write mentions.csv, summary.csv, notes.txt
+and satisfaction.csv (rated reviews: average rating and CSAT per day and app).
 
 `export_week` writes them, for `cli.py export` and the scheduler's weekly job. The Reports page
 (ui/reports.py) does not call this module: it runs `cli.py export --out <a private temporary
@@ -25,7 +26,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,7 @@ from sqlalchemy import Engine, func, select
 
 from analysis import reports
 from config import Config
-from store import privacy
+from store import privacy, reader
 from store.reader import is_demo_row
 from store.schema import mention_state, mentions
 
@@ -41,7 +42,7 @@ from store.schema import mention_state, mentions
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISER = "'"
 ENCODING = "utf-8-sig"
-FILES = ("mentions.csv", "summary.csv", "notes.txt")
+FILES = ("mentions.csv", "summary.csv", "notes.txt", "satisfaction.csv")
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,20 @@ def demo_count(engine: Engine, start: datetime, end: datetime, brands: Sequence[
     )
     with engine.connect() as conn:
         return int(conn.execute(query).scalar() or 0)
+
+
+# --- satisfaction.csv (reviews and ratings, issue 18) ------------------------------------------
+
+
+def satisfaction_week(engine: Engine, config: Config, week: str, brand: str | None = None) -> pd.DataFrame:
+    """satisfaction.csv for the week (reports.satisfaction_frame): rated reviews of the configured brands
+    (or `brand`), counted in SQL (store.reader.satisfaction), the brands' own posts left out."""
+    _, start, end = reports.parse_week(week)
+    wanted = (brand,) if brand is not None else tuple(b.name for b in config.brands)
+    filters = reader.Filters(wanted, (), start.date(), (end - timedelta(days=1)).date())
+    with engine.connect() as conn:
+        counts = reader.satisfaction(conn, filters)
+    return reports.satisfaction_frame(counts)
 
 
 def _build(
@@ -201,7 +216,7 @@ def week_frames(
     when status, priority and SLA figures are taken.
     """
     frame, summary, notes, _ = _build(engine, config, week, brand, now)
-    return frame, summary, notes
+    return frame, summary, notes + reports.satisfaction_notes(satisfaction_week(engine, config, week, brand))
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -284,18 +299,20 @@ def export_week(
     brand: str | None = None,
     now: datetime | None = None,
 ) -> ExportResult:
-    """Write mentions.csv, summary.csv and notes.txt for the week to `out_dir` (default_dir if None).
+    """Write mentions.csv, summary.csv, notes.txt and satisfaction.csv for the week to `out_dir` (default_dir if None).
 
     The files are written to a temporary folder beside `out_dir`, which then takes its place:
     an existing report there is replaced only by a complete new one (on any error it stays as it was).
     """
     frame, summary, notes, missing = _build(engine, config, week, brand, now)
+    rated = satisfaction_week(engine, config, week, brand)
+    notes += reports.satisfaction_notes(rated)
     label = reports.parse_week(week)[0]
     folder = Path(out_dir) if out_dir is not None else default_dir(config, label, brand)
     folder.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
     try:
-        contents = (csv_bytes(frame), csv_bytes(summary), notes.encode("utf-8"))
+        contents = (csv_bytes(frame), csv_bytes(summary), notes.encode("utf-8"), csv_bytes(rated))
         for name, data in zip(FILES, contents, strict=True):
             (temp / name).write_bytes(data)
         temp.chmod(0o755 if not folder.exists() else folder.stat().st_mode & 0o7777)

@@ -39,6 +39,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "guid",
         "uuid",
         "uri",
+        "review_id",  # app store exports (issue 18)
     ),
     "text": (
         "text",
@@ -56,6 +57,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "caption",
         "snippet",
         "title",
+        "review",  # app store exports (issue 18)
+        "review_text",
     ),
     "created_at": (
         "created_at",
@@ -186,6 +189,9 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "tone",
         "polarity",
     ),
+    # reviews and ratings (issue 18): a review's stars (frame.conform keeps 1..5) and app version
+    "rating": ("rating", "stars", "star_rating", "review_rating", "rating_value", "score_stars", "starrating"),
+    "app_version": ("app_version", "appversion", "app_version_name", "version_name", "review_version"),
 }
 REQUIRED_FIELDS = ("text", "created_at")
 #: not a frame column: a file's engagement total (see pipeline.importer.to_frame).
@@ -457,3 +463,15 @@ def bounded_ids(ids: pd.Series) -> pd.Series:
     out = ids.copy()
     out[long] = ["sha1:" + hashlib.sha1(str(v).encode("utf-8")).hexdigest() for v in ids[long]]
     return out
+
+
+# --- reviews and ratings (issue 18) -----------------------------------------------------------
+#: "4", "4.0", "4/5", "4 out of 5", "4 stars", "4★": the number of stars.
+_STARS = r"^\s*(\d+(?:\.0+)?)\s*(?:/\s*5|out\s+of\s+5|stars?|★+)?\s*$"
+
+
+def star_values(values: pd.Series) -> pd.Series:
+    """A rating column's stars as text ("4/5" -> "4"); what is not read stays as written, so
+    frame.conform counts it as a rating outside 1..5 (the row is kept without a rating)."""
+    found = values.astype("string").str.extract(_STARS, flags=re.IGNORECASE, expand=False)
+    return found.fillna(values.astype("string"))

@@ -76,6 +76,7 @@ from pipeline.importcolumns import (
     read_times,
     resolve_columns,
     source_labels,
+    star_values,
     too_big,
     whole_ids,
 )
@@ -269,6 +270,11 @@ def to_frame(
         _text(chunk, columns, "source_sentiment")[rows.index], ctx.sentiment_scale
     )
     ctx.sentiment_scale = ctx.sentiment_scale or scale
+    # reviews and ratings (issue 18): a rated row without a kind column is a review
+    rows["rating"] = star_values(_text(chunk, columns, "rating")[rows.index])
+    rows["app_version"] = _text(chunk, columns, "app_version")[rows.index]
+    unkinded = rows["rating"].notna() & _text(chunk, columns, "kind")[rows.index].isna()
+    rows.loc[unkinded.to_numpy(dtype=bool), "kind"] = "review"
     for target in ("post_id", "parent_id", "thread_id", "author_id"):
         rows[target] = bounded_ids(rows[target])
     rows["author_handle"] = rows["author_handle"].str.slice(0, 256)  # the store's column sizes

@@ -12,7 +12,8 @@ from sqlalchemy import and_, case, func, literal
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis.engagement import ENGAGEMENT_COUNTS
-from analysis.formulas import DEFAULT_SLA_HOURS
+from analysis.formulas import DEFAULT_SLA_HOURS, SATISFIED_AT
+from frame import RATINGS
 from store.schema import mentions
 
 
@@ -55,3 +56,15 @@ def sla_hours(by_brand: Mapping[str, float]) -> ColumnElement[float]:
     if not known:
         return default
     return case(*((mentions.c.brand == name, literal(hours)) for name, hours in known.items()), else_=default)
+
+
+def rating_sums() -> list[ColumnElement[Any]]:
+    """The sums FORMULAS["avg_rating"] and ["csat"] divide (analysis.satisfaction.COUNT_COLUMNS), over rated
+    mentions: rated reviews, the sum of their stars, those rated SATISFIED_AT or more, and each star's count."""
+    stars = mentions.c.rating
+    return [
+        func.count(stars).label("rated"),
+        func.coalesce(func.sum(stars), 0).label("rating_sum"),
+        sum_if(stars >= SATISFIED_AT, 1).label("satisfied"),
+        *(sum_if(stars == s, 1).label(f"stars_{s}") for s in RATINGS),
+    ]

@@ -109,6 +109,8 @@ MENTION_COLUMNS = [
     "flag_signals",
     "priority_base",
     "source_sentiment",
+    "rating",  # a review's stars and app version (issue 18)
+    "app_version",
 ]
 
 

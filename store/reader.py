@@ -366,3 +366,27 @@ def versions(conn: Connection) -> tuple[int, int]:
         ).all()
     }
     return int(rows.get("data_version") or 0), int(rows.get("queue_version") or 0)
+
+
+# --- reviews and ratings (issue 18) -----------------------------------------------------------
+
+
+def satisfaction(conn: Connection, filters: Filters) -> pd.DataFrame:
+    """Rated mentions (reviews) per UTC day, brand, platform and app (its source): the counts of
+    analysis.satisfaction.COUNT_COLUMNS (store.measures.rating_sums), the brand's own posts left out.
+    Reads the partial index of rated mentions only; one row per day and app, so it stays small."""
+    m = mentions
+    sums = measures.rating_sums()
+    app = func.coalesce(m.c.source, "").label("app")
+    query = (
+        select(m.c.day, m.c.brand, m.c.platform, app, *sums)
+        .where(_others(filters), m.c.rating.is_not(None))
+        .group_by(m.c.day, m.c.brand, m.c.platform, app)
+        .order_by(m.c.day, m.c.brand, m.c.platform, app)
+    )
+    names = ["day", "brand", "platform", "app", *(c.name for c in sums)]
+    frame = _records(conn, query, names)
+    frame["day"] = (
+        pd.to_datetime(frame["day"]).dt.tz_localize(None).dt.tz_localize("UTC") if len(frame) else frame["day"]
+    )
+    return _whole(frame, names[4:])

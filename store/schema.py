@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import BigInteger
 
@@ -70,12 +71,23 @@ mentions = Table(
     Column("priority_base", SmallInteger, nullable=False, server_default="0"),
     # an imported file's own sentiment label, kept beside ours (migration 0005)
     Column("source_sentiment", String(16)),
+    # a review's star rating 1..5, null for everything else (migration 0009)
+    Column("rating", SmallInteger),
+    Column("app_version", String(64)),
     UniqueConstraint("platform", "post_id", name="uq_mentions_platform_post"),
     Index("ix_mentions_brand_created", "brand", "created_at"),
     Index("ix_mentions_platform_created", "platform", "created_at"),
     Index("ix_mentions_created", "created_at"),
     Index("ix_mentions_flagged", "needs_reply", "created_at"),
     Index("ix_mentions_parent", "platform", "parent_id"),
+    # rated mentions only (reviews): store.reader.satisfaction reads these without scanning the rest
+    Index(
+        "ix_mentions_rated",
+        "brand",
+        "created_at",
+        sqlite_where=text("rating IS NOT NULL"),
+        postgresql_where=text("rating IS NOT NULL"),
+    ),
 )
 
 mention_state = Table(

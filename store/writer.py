@@ -25,8 +25,8 @@ from store.schema import cursors, mention_state, mentions, meta, rollup_hourly, 
 
 #: columns written on insert, in order.
 INSERT_COLUMNS: list[str] = [c.name for c in mentions.columns if c.name != "id"]
-#: refreshed when a stored mention is collected again.
-REFRESHED = ["likes", "replies", "reposts", "quotes", "views", "author_followers"]
+#: refreshed when a stored mention is collected again (a reviewer may change their rating).
+REFRESHED = ["likes", "replies", "reposts", "quotes", "views", "author_followers", "rating"]
 CHUNK = 20_000
 KEY_CHUNK = 400
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"

@@ -248,7 +248,7 @@ def test_csvs_neutralise_formulas_and_round_trip_text(nasty_store: Engine, demo_
     result = export_week(nasty_store, demo_config, WEEK, tmp_path / "out", now=NOW)
     frame = week_frames(nasty_store, demo_config, WEEK, now=NOW)[0]
     assert result.mentions == len(NASTY) and result.files == tuple(
-        tmp_path / "out" / n for n in ("mentions.csv", "summary.csv", "notes.txt")
+        tmp_path / "out" / n for n in ("mentions.csv", "summary.csv", "notes.txt", "satisfaction.csv")
     )
     raw = (tmp_path / "out" / "mentions.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf" + b"platform,post_id,url,created_at,brand,")
@@ -321,4 +321,9 @@ def test_export_defaults_to_the_reports_dir_and_replaces_old_files(
     assert first.out_dir == tmp_path / "reports" / WEEK
     again = export_week(nasty_store, config, WEEK, now=NOW)
     assert again.files == first.files
-    assert sorted(p.name for p in first.out_dir.iterdir()) == ["mentions.csv", "notes.txt", "summary.csv"]
+    assert sorted(p.name for p in first.out_dir.iterdir()) == [
+        "mentions.csv",
+        "notes.txt",
+        "satisfaction.csv",
+        "summary.csv",
+    ]

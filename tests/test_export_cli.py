@@ -32,7 +32,7 @@ def test_export_writes_the_week_to_the_default_folder(store: Path) -> None:
     result = runner.invoke(cli.app, ["export", "--week", "2026-W46"])
     assert result.exit_code == 0, result.output
     folder = store / "data" / "reports" / "2026-W46"
-    assert sorted(p.name for p in folder.iterdir()) == ["mentions.csv", "notes.txt", "summary.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["mentions.csv", "notes.txt", "satisfaction.csv", "summary.csv"]
     assert result.output.startswith("2026-W46: ") and "written to data/reports/2026-W46" in result.output
 
 

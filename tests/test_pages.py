@@ -273,7 +273,11 @@ def test_reports_page_previews_what_the_export_writes(store: Store) -> None:
     assert f"**2026-W46** · {len(frame):,} mentions · {len(summary):,} summary rows" in texts(at)
     shown = table(at, "day", "platform", "brand", "mentions")
     assert shown["mentions"].sum() == summary["mentions"].sum()
-    assert [b.proto.label for b in at.get("download_button")] == ["Download mentions.csv", "Download summary.csv"]
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Download mentions.csv",
+        "Download summary.csv",
+        "Download satisfaction.csv",
+    ]
     assert "python cli.py export --week 2026-W46" in texts(at)
 
 

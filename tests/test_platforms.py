@@ -22,7 +22,10 @@ def resolve(target: str):  # type: ignore[no-untyped-def]
 def test_the_frame_and_the_demo_read_the_table():
     assert frame.PLATFORMS == tuple(SPECS) == platforms.NAMES
     assert tuple(n for n, s in SPECS.items() if s.replier) == demo.REPLYING_PLATFORMS
-    assert set(platforms.COLLECTED) == {"x", "reddit", "bluesky", "mastodon", "hackernews", "rss", "csv", "demo"}
+    assert set(platforms.COLLECTED) == {
+        *("x", "reddit", "bluesky", "mastodon", "hackernews", "rss", "csv", "demo"),
+        *("appstore", "googleplay"),
+    }
 
 
 @pytest.mark.parametrize("name", list(SPECS))

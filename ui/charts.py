@@ -33,6 +33,8 @@ PLATFORM_COLOURS = {
     "linkedin": "#0a66c2",
     "youtube": "#cc0000",
     "tiktok": "#25b8b0",
+    "appstore": "#0d84f5",
+    "googleplay": "#01875f",
 }
 SENTIMENT_COLOURS = {"positive": "#2e9d5b", "neutral": "#9ca3af", "negative": "#d62728", "unscored": "#d4d4d8"}
 BRAND_COLOURS = ["#0a7aff", "#f0a020", "#6b7280", "#9467bd", "#17becf", "#bcbd22"]

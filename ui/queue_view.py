@@ -6,6 +6,7 @@ mention's own http(s) URL.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -180,6 +181,8 @@ def header(mention: dict[str, Any]) -> None:
     if mention.get("source_sentiment"):  # an imported file's own label, shown beside ours
         ours = mention.get("sentiment_override") or mention["sentiment_label"]
         st.caption(f"Sentiment in the imported file: {plain(mention['source_sentiment'], 16)} · ours: {ours}")
+    if (review := review_text(mention)) is not None:  # an app review (issue 18): its stars and version
+        st.caption(review)
     url = safe_url(mention.get("url"))
     if url:
         st.link_button(f"Open on {tables.platform_name(mention['platform'])}", url, icon=":material/open_in_new:")
@@ -530,3 +533,14 @@ def reply_blocker(platform: str) -> str | None:
     if missing:
         return "Replying needs write credentials: " + ", ".join(missing) + " (set them in .env)."
     return None
+
+
+def review_text(mention: Mapping[str, Any]) -> str | None:
+    """ "Review: ★★☆☆☆ (2 of 5) · app version 4.2.0" for a rated review, None for everything else."""
+    rating = pd.to_numeric(pd.Series([mention.get("rating")], dtype=object), errors="coerce").iloc[0]
+    if pd.isna(rating) or not 1 <= rating <= 5:
+        return None
+    stars = int(rating)
+    version = mention.get("app_version")
+    shown = f" · app version {plain(version, 64)}" if isinstance(version, str) and version.strip() else ""
+    return f"Review: {'★' * stars}{'☆' * (5 - stars)} ({stars} of 5){shown}"

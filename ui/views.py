@@ -15,11 +15,15 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
 
+from analysis import satisfaction
 from analysis.formulas import FORMULAS
 from analysis.periods import Period
+from platforms import label
+from store import reader
 from store.reader import Filters
 from ui import charts, metrics, tables
 from ui.context import HASH_FUNCS
+from ui.context import read as context_read
 from ui.text import escape_markdown
 
 #: one cache policy for every section below.
@@ -272,3 +276,58 @@ def extremes(
         Section(table=tables.post_view(posts) if len(posts) else None),
         Section(table=terms if len(terms) else None, note=note),
     )
+
+
+# --- reviews and ratings (issue 18) -----------------------------------------------------------
+#: below this median of rated reviews per app and day, the rating charts are drawn per week.
+SPARSE_RATED = 5
+
+
+@_cached
+def satisfaction_charts(engine: Engine, data_version: int, filters: Filters, period: Period) -> Section:
+    """Average rating and CSAT per period by app (platform: source); empty when nothing is rated.
+
+    Hour periods are charted by day, and days by ISO week when few reviews a day come in.
+    """
+    counts = context_read(engine, reader.satisfaction, data_version, filters)
+    if counts.empty:
+        return Section()
+    chosen: Period = "day" if period == "hour" else period
+    rows = satisfaction.summarize(counts, chosen)
+    if chosen == "day" and rows["rated"].median() < SPARSE_RATED:
+        chosen = "week"
+        rows = satisfaction.summarize(counts, chosen)
+    rows["app"] = [satisfaction.app_label(label(p), a) for p, a in zip(rows["platform"], rows["app"], strict=True)]
+    word, x_title = charts.period_label(chosen), charts.x_title(chosen)
+    average = charts.lines(
+        rows,
+        x="period",
+        y="avg_rating",
+        group="app",
+        title=f"Average rating per {word} by app (1-5 stars)",
+        x_title=x_title,
+        y_title="Average rating",
+        y_format=".2f",
+        period=chosen,
+    )
+    average.layout.yaxis.range = [0.9, 5.1]
+    csat = charts.lines(
+        rows,
+        x="period",
+        y="csat",
+        group="app",
+        title=f"CSAT per {word} by app (share of 4-5 star reviews)",
+        x_title=x_title,
+        y_title="CSAT",
+        y_format=".0%",
+        period=chosen,
+    )
+    csat.layout.yaxis.range = [0, 1.02]
+    rated, total = int(rows["rated"].sum()), int(rows["rating_sum"].sum())
+    happy = int(rows["satisfied"].sum())
+    note = (
+        f"{rated:,} rated reviews in this range: average {total / rated:.2f} stars, CSAT {happy / rated:.0%} "
+        f"({happy:,} rated 4 or 5)."
+    )
+    rule = f"Average rating: {FORMULAS['avg_rating']}. CSAT: {FORMULAS['csat']}."
+    return Section(figures=(average, csat), note=note, help=escape_markdown(rule))
