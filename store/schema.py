@@ -76,6 +76,7 @@ mentions = Table(
     Index("ix_mentions_created", "created_at"),
     Index("ix_mentions_flagged", "needs_reply", "created_at"),
     Index("ix_mentions_parent", "platform", "parent_id"),
+    Index("ix_mentions_thread", "platform", "thread_id"),  # follow-ups in a thread (migration 0008)
 )
 
 mention_state = Table(
@@ -94,6 +95,10 @@ mention_state = Table(
     Column("version", Integer, nullable=False, server_default="0"),
     Column("dismiss_reason", String(32)),  # store.queue.DISMISS_REASONS (migration 0004)
     Column("dismiss_note", Text),  # the free text of a dismissal for "other"
+    # a manager's outcome of an answered conversation (analysis.resolution.MANUAL; migration 0008)
+    Column("outcome_override", String(16)),
+    Column("outcome_by", String(256)),
+    Column("outcome_at", UTC_DATETIME),
     Index("ix_mention_state_status", "status"),
 )
 
