@@ -284,3 +284,83 @@ def test_an_unanswered_mention_has_no_outcome_to_set(threads: Engine) -> None:
         result = queue.set_outcome(conn, other, 0, "resolved", AGENT)
         assert not result.ok and "Nobody answered" in result.message
         assert stored.conversation_of(conn, other, DAYS).empty
+
+
+# --------------------------------------------------------------------------------------- the demo and summary.csv
+
+WEEK = "2026-W46"
+SUMMARY = ["answered", "resolved", "unresolved", "no_follow_up", "resolution_rate", "mean_sentiment_shift"]
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory):
+    from pipeline.seed import seed_demo
+    from store.engine import make_engine
+    from tests.conftest import FIXED_NOW
+
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('resolution') / 'monitor.db'}")
+    seed_demo(engine, load_config(None), mentions=2500, days=21, end=FIXED_NOW)
+    yield engine
+    engine.dispose()
+
+
+def _template_outcomes() -> dict[str, str]:
+    """Every follow-up text the demo writes -> the outcome its author meant."""
+    from collectors import demo
+
+    meant = {"thanks": "resolved", "neutral": "resolved", "angry": "unresolved"}
+    return {
+        text.format(handle=handle): meant[group]
+        for group, texts in demo.FOLLOW_UPS.items()
+        for text in texts
+        for handle in demo.HANDLES.values()
+    }
+
+
+def test_the_demo_follow_ups_are_judged_as_their_authors_meant(demo_store: Engine) -> None:
+    from pipeline.export import week_frames
+    from tests.conftest import FIXED_NOW
+
+    start, end = resolution_week()
+    with demo_store.connect() as conn:
+        found = stored.conversations_between(conn, start, end, DAYS, ["Acme"])
+    out = resolution.outcomes(found, pd.Timestamp(FIXED_NOW + timedelta(days=7)), BRANDS)
+    said = out[out["follow_up_at"].notna()]
+    assert len(said) > 20 and len(said) < len(out) / 2  # some thank, some are still angry, most stay silent
+    assert said["outcome"].tolist() == said["follow_up_text"].map(_template_outcomes()).tolist()
+    assert set(out.loc[out["follow_up_at"].isna(), "outcome"]) == {"no_follow_up"}
+    # the weekly summary holds the same counts, per day, platform and brand
+    _, summary, notes = week_frames(demo_store, load_config(None), WEEK, now=FIXED_NOW + timedelta(days=7))
+    assert list(summary.columns[-6:]) == SUMMARY
+    totals = summary[SUMMARY[:4]].sum()
+    assert totals.tolist() == [len(out), (out["outcome"] == "resolved").sum(), (out["outcome"] == "unresolved").sum(),
+                               (out["outcome"] == "no_follow_up").sum()]
+    assert "resolution_rate: resolved / (resolved + unresolved + no follow-up)" in notes
+    assert "Formulas (version 5)" in notes
+
+
+def resolution_week() -> tuple[datetime, datetime]:
+    from analysis.reports import parse_week
+
+    _, start, end = parse_week(WEEK)
+    return start, end
+
+
+def test_summary_csv_resolution_columns_on_the_demo(demo_store: Engine) -> None:
+    """The pinned figures of the demo's week 2026-W46 (2,500 mentions over 21 days, seed 7)."""
+    from pipeline.export import week_frames
+    from tests.conftest import FIXED_NOW
+
+    config = load_config(None)
+    _, later, _ = week_frames(demo_store, config, WEEK, now=FIXED_NOW + timedelta(days=7))
+    assert later[SUMMARY[:4]].sum().tolist() == [96, 15, 9, 72]  # every window closed
+    _, early, _ = week_frames(demo_store, config, WEEK, now=FIXED_NOW)
+    assert early[SUMMARY[:4]].sum().tolist() == [96, 15, 9, 28]  # 44 still pending at FIXED_NOW
+    row = later[(later["day"].astype(str) == "2026-11-09") & (later["platform"] == "reddit")].iloc[0]
+    assert row[SUMMARY].tolist() == [7, 2, 0, 5, 0.2857, 0.6724]
+    quiet = later[(later["day"].astype(str) == "2026-11-09") & (later["platform"] == "mastodon")].iloc[0]
+    assert quiet[SUMMARY[:5]].tolist() == [1, 0, 0, 1, 0.0] and pd.isna(quiet["mean_sentiment_shift"])
+    others = later[later["brand"] != "Acme"]
+    assert (others["answered"] == 0).all() and others["resolution_rate"].isna().all()
+    rate = (later["resolved"].sum() / (later[["resolved", "unresolved", "no_follow_up"]].sum().sum()))
+    assert rate == pytest.approx(15 / 96)
