@@ -270,7 +270,9 @@ def _resolution(conversations: pd.DataFrame | None, brands: Sequence[Brand], now
     """resolution_stats per UTC day, platform and brand of the answered mentions."""
     columns = ["day", "platform", "brand", *RESOLUTION_COUNTS, "resolution_rate", "mean_sentiment_shift"]
     if conversations is None or conversations.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object if c in ("day", "platform", "brand") else float) for c in columns})
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object if c in ("day", "platform", "brand") else float) for c in columns}
+        )
     judged = resolution.outcomes(conversations, pd.Timestamp(now), brands)
     stats = resolution.resolution_stats(judged, by=("platform", "brand"), period="day")
     stats["day"] = stats["period"].dt.date

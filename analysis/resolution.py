@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis import flags
 from analysis.formulas import DEFAULT_RESOLUTION_DAYS, OUTCOMES
-from analysis.periods import period_start
+from analysis.periods import Period, period_start
 from config import Brand
 
 RESOLVED, UNRESOLVED, NO_FOLLOW_UP, PENDING = OUTCOMES
@@ -143,7 +143,9 @@ def follow_ups(answered: pd.DataFrame, candidates: pd.DataFrame, days: Mapping[s
         | (pairs["parent_id"] == pairs["post_id"])
     ).fillna(False)
     in_time = (pairs["created_at"] > pairs["first_response_at"]) & (pairs["created_at"] <= pairs["window_end"])
-    pairs = pairs[same_thread.to_numpy(dtype=bool) & in_time.to_numpy(dtype=bool) & (pairs["id"] != pairs["mention_id"])]
+    pairs = pairs[
+        same_thread.to_numpy(dtype=bool) & in_time.to_numpy(dtype=bool) & (pairs["id"] != pairs["mention_id"])
+    ]
     if pairs.empty:
         return out
     first = pairs.sort_values(["_row", "created_at", "id"], kind="stable").drop_duplicates("_row", keep="first")
@@ -205,7 +207,7 @@ def outcomes(conversations: pd.DataFrame, now: pd.Timestamp, brands: Sequence[Br
     return out
 
 
-def resolution_stats(judged: pd.DataFrame, by: Sequence[str] = (), period: str | None = None) -> pd.DataFrame:
+def resolution_stats(judged: pd.DataFrame, by: Sequence[str] = (), period: Period | None = None) -> pd.DataFrame:
     """STATS_COLUMNS overall or per `by` columns (and per `period` of the mention's created_at:
     "day" or "week", as `period` column). resolution_rate: FORMULAS["resolution_rate"] (NaN when no
     conversation has a known outcome); mean_sentiment_shift: mean of `sentiment_shift` (NaN when none)."""

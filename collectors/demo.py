@@ -477,9 +477,7 @@ def _follow_ups(
     latest = pd.Series(original["created_at"].to_numpy(), index=replied.index) + pd.Timedelta(
         seconds=REPLY_DAYS * 86400 - 3600
     )
-    created = (replied["created_at"] + pd.to_timedelta(delays[serial], unit="s")).where(
-        lambda t: t <= latest, latest
-    )
+    created = (replied["created_at"] + pd.to_timedelta(delays[serial], unit="s")).where(lambda t: t <= latest, latest)
     text = [
         FOLLOW_UPS[w][int(p * len(FOLLOW_UPS[w]))].format(handle=h)
         for w, p, h in zip(what, pick[serial], replied["platform"].map(HANDLES), strict=True)

@@ -32,8 +32,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from analysis import reports
-from config import Config
 from analysis import resolution as resolution_rules
+from config import Config
 from store import privacy, resolution
 from store.reader import is_demo_row
 from store.schema import mention_state, mentions

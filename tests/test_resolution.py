@@ -333,8 +333,12 @@ def test_the_demo_follow_ups_are_judged_as_their_authors_meant(demo_store: Engin
     _, summary, notes = week_frames(demo_store, load_config(None), WEEK, now=FIXED_NOW + timedelta(days=7))
     assert list(summary.columns[-6:]) == SUMMARY
     totals = summary[SUMMARY[:4]].sum()
-    assert totals.tolist() == [len(out), (out["outcome"] == "resolved").sum(), (out["outcome"] == "unresolved").sum(),
-                               (out["outcome"] == "no_follow_up").sum()]
+    assert totals.tolist() == [
+        len(out),
+        (out["outcome"] == "resolved").sum(),
+        (out["outcome"] == "unresolved").sum(),
+        (out["outcome"] == "no_follow_up").sum(),
+    ]
     assert "resolution_rate: resolved / (resolved + unresolved + no follow-up)" in notes
     assert "Formulas (version 5)" in notes
 
@@ -362,5 +366,5 @@ def test_summary_csv_resolution_columns_on_the_demo(demo_store: Engine) -> None:
     assert quiet[SUMMARY[:5]].tolist() == [1, 0, 0, 1, 0.0] and pd.isna(quiet["mean_sentiment_shift"])
     others = later[later["brand"] != "Acme"]
     assert (others["answered"] == 0).all() and others["resolution_rate"].isna().all()
-    rate = (later["resolved"].sum() / (later[["resolved", "unresolved", "no_follow_up"]].sum().sum()))
+    rate = later["resolved"].sum() / (later[["resolved", "unresolved", "no_follow_up"]].sum().sum())
     assert rate == pytest.approx(15 / 96)
