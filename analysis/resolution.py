@@ -9,7 +9,9 @@ table (analysis.flags.text_signals) and adds the sentiment shift (FORMULAS["sent
 
 Outcomes: "resolved", "unresolved", "no_follow_up", and "pending" while the window is still open
 and nothing came yet (so a conversation answered an hour ago is not counted as silent). A
-manager's outcome (`outcome_override`) wins over the computed one.
+manager's outcome (`outcome_override`) wins over the computed one. When a conversation's personal
+content is erased (retention, forget, deleted at the source) its computed outcome and shift are kept
+(`outcome_frozen`, `sentiment_shift_frozen`, see store.resolution.freeze) and used instead.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ ANSWERED_COLUMNS: tuple[str, ...] = (
     "response_post_id",
     "responded_by",
     "outcome_override",
+    "outcome_frozen",
+    "sentiment_shift_frozen",
 )
 #: a possible follow-up's columns.
 CANDIDATE_COLUMNS: tuple[str, ...] = (
@@ -195,6 +199,9 @@ def outcomes(conversations: pd.DataFrame, now: pd.Timestamp, brands: Sequence[Br
         negative = (said["sentiment_label"] == "negative").fillna(False).to_numpy(dtype=bool)
         unresolved = repeats | (negative & ~thanks)
         computed[has] = np.where(unresolved, UNRESOLVED, RESOLVED)
+    if "outcome_frozen" in out:  # kept when the conversation's personal content was erased
+        frozen = out["outcome_frozen"].isin(OUTCOMES).to_numpy(dtype=bool)
+        computed[frozen] = out["outcome_frozen"].to_numpy(dtype=object)[frozen]
     override = out["outcome_override"] if "outcome_override" in out else pd.Series(None, index=out.index)
     manual = override.astype(object).where(override.isin(MANUAL), None)
     out["computed_outcome"] = computed
@@ -204,6 +211,10 @@ def outcomes(conversations: pd.DataFrame, now: pd.Timestamp, brands: Sequence[Br
     follow = pd.to_numeric(out["follow_up_sentiment"], errors="coerce").astype(float)
     label = out["follow_up_label"].astype(object)
     out["sentiment_shift"] = (follow - original).where(label != "unscored")
+    if "outcome_frozen" in out:
+        kept = out["outcome_frozen"].notna()
+        frozen_shift = pd.to_numeric(out["sentiment_shift_frozen"], errors="coerce").astype(float)
+        out["sentiment_shift"] = out["sentiment_shift"].where(~kept, frozen_shift)
     return out
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Text, func, select, type_coerce
+from sqlalchemy import Connection, Text, bindparam, func, select, type_coerce, update
 
 from analysis import resolution
 from analysis.formulas import DEFAULT_RESOLUTION_DAYS
@@ -37,6 +37,9 @@ def answered(
     brands: Sequence[str] | None = None,
     platforms: Sequence[str] = (),
     mention_id: int | None = None,
+    *,
+    mention_ids: Sequence[int] | None = None,
+    authors: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Others' mentions posted in [start, end) with a first response (analysis.resolution.ANSWERED_COLUMNS);
     with `mention_id`, that one mention (if answered) instead of a range."""
@@ -55,6 +58,8 @@ def answered(
         s.c.response_post_id,
         s.c.responded_by,
         s.c.outcome_override,
+        s.c.outcome_frozen,
+        s.c.sentiment_shift_frozen,
     ]
     query = (
         select(*columns)
@@ -63,6 +68,10 @@ def answered(
     )
     if mention_id is not None:
         query = query.where(m.c.id == mention_id)
+    if mention_ids is not None:
+        query = query.where(m.c.id.in_(list(mention_ids)))
+    if authors is not None:
+        query = query.where(m.c.author_handle.in_(list(authors)))
     if start is not None and end is not None:
         query = query.where(m.c.created_at >= start, m.c.created_at < end)
     if brands is not None:
@@ -73,7 +82,8 @@ def answered(
     frame = pd.DataFrame([tuple(r) for r in rows], columns=list(resolution.ANSWERED_COLUMNS))
     for column in ("created_at", "first_response_at"):
         frame[column] = _times(frame[column])
-    frame["sentiment"] = pd.to_numeric(frame["sentiment"], errors="coerce").astype(float)
+    for column in ("sentiment", "sentiment_shift_frozen"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
 
 
@@ -151,3 +161,66 @@ def conversation_of(conn: Connection, mention_id: int, days: dict[str, int]) -> 
     """The answered conversation of one mention with its follow-up (no row when it has no first response)."""
     found = answered(conn, None, None, mention_id=mention_id)
     return resolution.follow_ups(found, candidates(conn, found, days), days)
+
+
+def freeze(conn: Connection, mention_ids: Sequence[int], now: datetime) -> int:
+    """Keep the computed outcome and sentiment shift of the conversations these mentions take part in
+    (as the answered mention or as its follow-up), before their personal content is erased: without
+    the author's handle and the text, the follow-up can no longer be found or judged. Returns how
+    many conversations were frozen. Conversations still pending (window open, no follow-up) and
+    those frozen before are left alone. Store code has no config: the default window
+    (DEFAULT_RESOLUTION_DAYS) and the rule table without a brand's own vocabulary apply.
+    """
+    if not mention_ids:
+        return 0
+    m = mentions
+    ids = list(mention_ids)
+    found: list[pd.DataFrame] = []
+    for offset in range(0, len(ids), CHUNK):
+        chunk = ids[offset : offset + CHUNK]
+        found.append(answered(conn, None, None, mention_ids=chunk))
+        # conversations these mentions may follow up: the same authors' answered mentions, posted before
+        rows = conn.execute(
+            select(m.c.author_handle, func.min(m.c.created_at), func.max(m.c.created_at))
+            .where(m.c.id.in_(chunk), m.c.is_own.is_(False), m.c.author_handle.is_not(None))
+            .group_by(m.c.author_handle)
+        ).all()
+        if rows:
+            first = pd.Timestamp(min(r[1] for r in rows))
+            first = first.tz_localize("UTC") if first.tzinfo is None else first
+            last = pd.Timestamp(max(r[2] for r in rows))
+            last = last.tz_localize("UTC") if last.tzinfo is None else last
+            since = (first - pd.Timedelta(days=2 * DEFAULT_RESOLUTION_DAYS)).to_pydatetime()
+            authors = sorted({str(r[0]) for r in rows})
+            for start in range(0, len(authors), CHUNK):
+                part = authors[start : start + CHUNK]
+                found.append(answered(conn, since, last.to_pydatetime(), authors=part))
+    every = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None
+    if every is None:
+        return 0
+    every = every.drop_duplicates("mention_id").reset_index(drop=True)
+    every = every[every["outcome_frozen"].isna()].reset_index(drop=True)
+    days: dict[str, float] = {}
+    conversations = resolution.follow_ups(every, candidates(conn, every, days), days)
+    wanted = set(ids)
+    involved = conversations["mention_id"].isin(wanted) | conversations["follow_up_id"].isin(wanted)
+    judged = resolution.outcomes(conversations[involved.to_numpy(dtype=bool)], pd.Timestamp(now), ())
+    judged = judged[judged["computed_outcome"] != resolution.PENDING]
+    if judged.empty:
+        return 0
+    s = mention_state
+    params = [
+        {
+            "b_id": int(r.mention_id),
+            "b_outcome": str(r.computed_outcome),
+            "b_shift": None if pd.isna(r.sentiment_shift) else float(r.sentiment_shift),
+        }
+        for r in judged.itertuples(index=False)
+    ]
+    conn.execute(
+        update(s)
+        .where(s.c.mention_id == bindparam("b_id"))
+        .values(outcome_frozen=bindparam("b_outcome"), sentiment_shift_frozen=bindparam("b_shift")),
+        params,
+    )
+    return len(params)

@@ -99,6 +99,9 @@ mention_state = Table(
     Column("outcome_override", String(16)),
     Column("outcome_by", String(256)),
     Column("outcome_at", UTC_DATETIME),
+    # the computed outcome and sentiment shift, kept when the conversation's personal content is erased
+    Column("outcome_frozen", String(16)),
+    Column("sentiment_shift_frozen", Float),
     Index("ix_mention_state_status", "status"),
 )
 

@@ -368,3 +368,23 @@ def test_summary_csv_resolution_columns_on_the_demo(demo_store: Engine) -> None:
     assert (others["answered"] == 0).all() and others["resolution_rate"].isna().all()
     rate = later["resolved"].sum() / (later[["resolved", "unresolved", "no_follow_up"]].sum().sum())
     assert rate == pytest.approx(15 / 96)
+
+
+def test_an_erased_conversation_keeps_its_outcome_and_shift(threads: Engine) -> None:
+    from store import privacy
+
+    week = Filters(("Acme",), (), T0.date(), (T0 + timedelta(days=6)).date())
+    with threads.connect() as conn:
+        before = judged(stored.conversations(conn, week, DAYS), T0 + timedelta(days=30))
+    with threads.begin() as conn:  # dana is forgotten (her mention and follow-ups); eli's follow-up is deleted
+        ids = [mention_id(threads, p) for p in ("1", "f1", "f1b")]
+        assert privacy.erase(conn, ids, "forget", T0 + timedelta(days=30)) == 3
+        assert privacy.erase(conn, [mention_id(threads, "f2")], "deleted", T0 + timedelta(days=30)) == 1
+    with threads.connect() as conn:
+        found = stored.conversations(conn, week, DAYS)
+    after = resolution.outcomes(found, pd.Timestamp(T0 + timedelta(days=30)), BRANDS)
+    assert sorted(after["outcome"].tolist()) == sorted(before["outcome"].tolist())
+    assert after["follow_up_text"].isna().sum() == 4  # nothing of the erased posts is read back
+    kept = after.set_index("mention_id").loc[[mention_id(threads, "2")]]
+    assert kept["outcome"].iloc[0] == "unresolved"
+    assert kept["sentiment_shift"].iloc[0] == pytest.approx(before.loc["2", "sentiment_shift"])
