@@ -11,7 +11,7 @@ window closes. analysis.resolution.follow_ups picks each conversation's follow-u
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -108,12 +108,12 @@ def candidates(conn: Connection, conversations: pd.DataFrame, days: Mapping[str,
         m.c.sentiment,
         func.coalesce(s.c.sentiment_override, m.c.sentiment_label).label("sentiment_label"),
     ]
-    found: list[tuple] = []
+    found: list[pd.DataFrame] = []
     for platform, group in conversations.groupby("platform", sort=True):
         for offset in range(0, len(group), CHUNK):
             chunk = group.iloc[offset : offset + CHUNK]
-            since = pd.Timestamp(chunk["first_response_at"].min()).to_pydatetime()
-            until = pd.Timestamp(chunk["first_response_at"].max()).to_pydatetime() + timedelta(days=longest)
+            since = pd.Timestamp(chunk["first_response_at"].min())
+            until = pd.Timestamp(chunk["first_response_at"].max()) + pd.Timedelta(days=longest)
             authors = sorted({a for a in chunk["author_handle"].dropna().astype(str)})
             if not authors:
                 continue
@@ -122,17 +122,17 @@ def candidates(conn: Connection, conversations: pd.DataFrame, days: Mapping[str,
             base = (
                 select(*columns)
                 .select_from(m.outerjoin(s, s.c.mention_id == m.c.id))
-                .where(
-                    m.c.platform == platform,
-                    m.c.is_own.is_(False),
-                    m.c.created_at > since,
-                    m.c.created_at <= until,
-                    m.c.author_handle.in_(authors),
-                )
+                # no created_at range here: it would tempt SQLite into scanning the created_at index
+                # instead of the thread / parent index; the time window is applied below
+                .where(m.c.platform == platform, m.c.is_own.is_(False), m.c.author_handle.in_(authors))
             )
-            found += [tuple(r) for r in conn.execute(base.where(m.c.thread_id.in_(keys)))]
-            found += [tuple(r) for r in conn.execute(base.where(m.c.parent_id.in_(parents)))]
-    frame = pd.DataFrame(found, columns=names).drop_duplicates("id").reset_index(drop=True)
+            rows = [tuple(r) for r in conn.execute(base.where(m.c.thread_id.in_(keys)))]
+            rows += [tuple(r) for r in conn.execute(base.where(m.c.parent_id.in_(parents)))]
+            part = pd.DataFrame(rows, columns=names)
+            stamps = _times(part["created_at"])
+            found.append(part[((stamps > since) & (stamps <= until)).to_numpy(dtype=bool)])
+    frame = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=names)
+    frame = frame.drop_duplicates("id").reset_index(drop=True)
     frame["created_at"] = _times(frame["created_at"])
     frame["sentiment"] = pd.to_numeric(frame["sentiment"], errors="coerce").astype(float)
     return frame
