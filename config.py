@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, create_model, model_validator
 from pydantic.dataclasses import dataclass as checked_dataclass
 
-from analysis.formulas import DEFAULT_SLA_HOURS, own_brand_names
+from analysis.formulas import DEFAULT_RESOLUTION_DAYS, DEFAULT_SLA_HOURS, own_brand_names
 from platforms import (
     COLLECTED,
     NAMES,
@@ -48,6 +48,8 @@ MAX_INTERVAL_SECONDS = 30 * 86400
 #: the store's column for brand and source names is this wide.
 MAX_NAME_CHARS = 128
 MAX_HOURS = 720.0
+#: the longest `resolution_days` a brand may set.
+MAX_RESOLUTION_DAYS = 90
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 #: credential name -> what it is for; with the names `[[alerts]] notify` declares, the only
@@ -292,6 +294,8 @@ class Brand:
     ignore_terms: Terms = ()
     #: keep this brand's mentions this many days (None: forever).
     retain_days: OptWhole = None
+    #: an author's follow-up counts this many days after the brand's first response (analysis.resolution).
+    resolution_days: Annotated[int, checked(whole(1, MAX_RESOLUTION_DAYS))] = DEFAULT_RESOLUTION_DAYS
 
 
 # ---------------------------------------------------------------------------------- sources

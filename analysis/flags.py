@@ -245,6 +245,7 @@ def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _
         "sarcasm_rule": found["sarcasm"][1],
         "sarcasm_points": found["sarcasm"][2],
         "complaint": problem | hint | negative_ | sarcasm,
+        "praise": praising,
     }
     return pd.DataFrame(out, index=text.index)
 
@@ -288,6 +289,44 @@ def review_need(
     points = np.where(low, _RATING_POINTS[whole], 0.0)
     label = _RATING_LABELS[np.where(review & out, whole, 0)]
     return out.astype(bool), points, label
+
+
+#: the signals `text_signals` returns.
+TEXT_SIGNALS: tuple[str, ...] = ("question", "help", "problem", "hint", "negative", "sarcasm", "praise")
+
+
+def text_signals(frame: pd.DataFrame, brands: Sequence[Brand]) -> pd.DataFrame:
+    """What the reply rule table finds in each row's text, whoever it is addressed to: TEXT_SIGNALS as
+    booleans, with the frame's index (analysis.resolution judges follow-ups with it).
+
+    Input columns: text, brand, sentiment, sentiment_label (the effective one). A brand in `brands`
+    adds its vocabulary (products, complaint_terms, praise_terms); an "unscored" row is taken as
+    not English (language-neutral rules only), as at ingest.
+    """
+    out = pd.DataFrame({c: np.zeros(len(frame), dtype=bool) for c in TEXT_SIGNALS}, index=frame.index)
+    if frame.empty:
+        return out
+    text = per_distinct(_col(frame, "text").fillna(""), lambda t: t.str.lower().str.replace(_URL, " ", regex=True))
+    label = _col(frame, "sentiment_label")
+    compound = pd.to_numeric(_col(frame, "sentiment"), errors="coerce").fillna(0.0)
+    inputs = pd.DataFrame({"text": text, "compound": compound, "negative": (label == "negative").fillna(False)})
+    english = (label != "unscored").fillna(True).to_numpy(dtype=bool)
+    by_name = {b.name: b for b in brands}
+    brand_col = _col(frame, "brand").astype(object)
+    for name in pd.unique(brand_col.to_numpy(dtype=object)):
+        brand = by_name.get(name) if isinstance(name, str) else None
+        vocabulary = (
+            (tuple(brand.products), tuple(brand.complaint_terms), tuple(brand.praise_terms)) if brand else ((), (), ())
+        )
+        of_brand = (brand_col == name).to_numpy(dtype=bool) if isinstance(name, str) else brand_col.isna().to_numpy()
+        for is_english in (True, False):
+            rows = of_brand & (english == is_english)
+            if not rows.any():
+                continue
+            found = per_distinct(inputs[rows], partial(_table_signals, table=_table(*vocabulary, is_english)))
+            for column in TEXT_SIGNALS:
+                out.loc[rows, column] = found[column].to_numpy(dtype=bool)
+    return out
 
 
 def _english_from_lang(frame: pd.DataFrame) -> pd.Series:

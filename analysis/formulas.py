@@ -15,9 +15,11 @@ from typing import Protocol
 FORMULAS_VERSION = "5"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise), reviews and ratings, resolution after a reply
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
-#: how long after the brand's answer the author's follow-up is looked for (`resolution_days`), in days;
-#: collectors revisit the conversations the brand joined for this long.
+#: how long after the brand's first response an author's follow-up still counts (monitor.toml `resolution_days`),
+#: in days; collectors revisit the conversations the brand joined for this long.
 DEFAULT_RESOLUTION_DAYS = 7
+#: the outcomes of an answered conversation (analysis.resolution); a manager may set the first three by hand.
+OUTCOMES: tuple[str, ...] = ("resolved", "unresolved", "no_follow_up", "pending")
 
 #: VADER compound at or above this is positive, at or below NEGATIVE_AT negative.
 POSITIVE_AT = 0.05
@@ -149,6 +151,25 @@ FORMULAS: dict[str, str] = {
     "sla_breach_rate": (
         "flagged mentions answered after SLA, or unanswered and already waiting longer than SLA / flagged mentions; "
         "waited in business time for brands with business_hours"
+    ),
+    "resolution_outcome": (
+        "for each conversation the brand answered (another's mention with a first response: a collected brand "
+        "reply, a reply posted from the dashboard, or Mark replied), the follow-up is the same author's first post "
+        "on the same platform in the same thread (its thread, or answering the brand's reply) after the first "
+        "response and within the brand's resolution_days "
+        f"(default {DEFAULT_RESOLUTION_DAYS}). Outcome: 'unresolved' when the follow-up repeats the problem (a "
+        "complaint rule or weaker problem cue of the reply rule table, sarcasm, or a help request) or is negative "
+        "without thanking; 'resolved' when it thanks the brand (a praise rule, not sarcastic) or is positive, "
+        "neutral or unscored without a problem; 'no follow-up' when none came within the window; 'pending' while "
+        "the window is still open and nothing came yet. A manager's outcome wins"
+    ),
+    "resolution_rate": (
+        "resolved / (resolved + unresolved + no follow-up) over answered conversations, by the day the mention "
+        "was posted; pending conversations are left out"
+    ),
+    "sentiment_shift": (
+        "follow-up VADER compound - the answered mention's compound (-2..2), for conversations with a follow-up "
+        "whose two posts are both scored; mean_sentiment_shift is its mean"
     ),
     "spike": ("value > mean + k x std of the previous `window` periods (population std); needs a full window"),
     "period": "day or ISO week (Monday 00:00 UTC), in UTC",

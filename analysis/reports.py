@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from analysis import engagement, flags, response, satisfaction, sentiment, trends
+from analysis import engagement, flags, resolution, response, satisfaction, sentiment, trends
 from analysis.formulas import DEFAULT_SLA_HOURS, FORMULAS, FORMULAS_VERSION
 from analysis.periods import period_start
 from config import Brand, BusinessHours
@@ -33,6 +33,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "day", "platform", "brand", "mentions", "engagements", "engagement_rate", "engagement_rate_denominator",
     "positive", "neutral", "negative", "net_sentiment", "share_of_voice", "flagged", "replied",
     "median_first_response_min", "median_first_response_business_min", "sla_breaches",
+    "answered", "resolved", "unresolved", "no_follow_up", "resolution_rate", "mean_sentiment_shift",
 )
 #: the stored columns the two frames are built from (pipeline.export reads exactly these).
 ROW_COLUMNS: tuple[str, ...] = (
@@ -45,7 +46,7 @@ ROW_COLUMNS: tuple[str, ...] = (
 REPORT_FORMULAS: tuple[str, ...] = (
     "period", "engagements", "engagement_rate", "sentiment", "net_sentiment", "share_of_voice", "needs_reply",
     "priority_base", "priority", "waited_hours", "business_time", "response_rate", "first_response_time",
-    "first_response_business_time", "sla_breach_rate",
+    "first_response_business_time", "sla_breach_rate", "resolution_outcome", "resolution_rate", "sentiment_shift",
 )
 #: satisfaction.csv (reviews and ratings, issue 18): one row per UTC day, platform, brand and app.
 SATISFACTION_COLUMNS: tuple[str, ...] = (
@@ -60,7 +61,11 @@ ROUNDING = {
     "share_of_voice": 4,
     "median_first_response_min": 1,
     "median_first_response_business_min": 1,
+    "resolution_rate": 4,
+    "mean_sentiment_shift": 4,
 }
+#: summary.csv's resolution counts (analysis.resolution.resolution_stats).
+RESOLUTION_COUNTS: tuple[str, ...] = ("answered", "resolved", "unresolved", "no_follow_up")
 
 
 # --- weeks -----------------------------------------------------------------------------------
@@ -207,7 +212,9 @@ def _share_of_voice(per: pd.DataFrame, brands: Sequence[Brand]) -> pd.DataFrame:
     return shares.rename(columns={"share": "share_of_voice"})[["day", "platform", "brand", "share_of_voice"]]
 
 
-def summary_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) -> pd.DataFrame:
+def summary_frame(
+    rows: pd.DataFrame, brands: Sequence[Brand], now: datetime, conversations: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """summary.csv: one row per UTC day, platform and brand with mentions, SUMMARY_COLUMNS in order.
 
     Volume, engagement and sentiment: analysis.trends.summarize; share of voice:
@@ -216,7 +223,10 @@ def summary_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) ->
     breaches: analysis.response.response_stats as of `now` (dismissed mentions left out).
     median_first_response_min is calendar time; median_first_response_business_min the same in
     business time for brands with business hours (empty for the others), whose SLA breaches
-    count business time too.
+    count business time too. answered, resolved, unresolved, no_follow_up, resolution_rate and
+    mean_sentiment_shift: analysis.resolution over `conversations` (store.resolution's answered
+    conversations of the week's mentions, with their follow-ups) as of `now`, by the day the
+    answered mention was posted; pending conversations count in `answered` only.
     """
     keys = ["day", "platform", "brand"]
     if rows.empty:
@@ -253,7 +263,8 @@ def summary_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) ->
             median_first_response_business_min=np.nan,
             sla_breaches=0,
         )
-    for column in ("flagged", "replied", "sla_breaches"):
+    out = out.merge(_resolution(conversations, brands, now), on=keys, how="left")
+    for column in ("flagged", "replied", "sla_breaches", *RESOLUTION_COUNTS):
         out[column] = out[column].fillna(0).astype("int64")
     for column in ("mentions", "engagements", "positive", "neutral", "negative"):
         out[column] = out[column].astype("int64")
@@ -261,6 +272,19 @@ def summary_frame(rows: pd.DataFrame, brands: Sequence[Brand], now: datetime) ->
         out[column] = pd.to_numeric(out[column], errors="coerce").astype(float).round(digits)
     out = out.sort_values(keys, kind="stable").reset_index(drop=True)
     return out.loc[:, list(SUMMARY_COLUMNS)]
+
+
+def _resolution(conversations: pd.DataFrame | None, brands: Sequence[Brand], now: datetime) -> pd.DataFrame:
+    """resolution_stats per UTC day, platform and brand of the answered mentions."""
+    columns = ["day", "platform", "brand", *RESOLUTION_COUNTS, "resolution_rate", "mean_sentiment_shift"]
+    if conversations is None or conversations.empty:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object if c in ("day", "platform", "brand") else float) for c in columns}
+        )
+    judged = resolution.outcomes(conversations, pd.Timestamp(now), brands)
+    stats = resolution.resolution_stats(judged, by=("platform", "brand"), period="day")
+    stats["day"] = stats["period"].dt.date
+    return stats[columns]
 
 
 # --- notes ------------------------------------------------------------------------------------
@@ -344,6 +368,11 @@ def notes_text(
         "- summary median_first_response_min is calendar time; median_first_response_business_min counts only "
         "the brand's business hours and is empty for brands without business_hours; SLA breaches, priority "
         "and reasons count business time for brands with business_hours.",
+        "- summary answered / resolved / unresolved / no_follow_up count the conversations the brand answered, "
+        "by the day the answered mention was posted, with their outcome as of the generated time (a manager's "
+        "outcome wins); conversations whose follow-up window is still open with no follow-up yet are pending: "
+        "counted in answered, left out of resolution_rate. mean_sentiment_shift is empty without a scored "
+        "follow-up.",
         "",
         f"Formulas (version {FORMULAS_VERSION})",
     ]

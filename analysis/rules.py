@@ -711,11 +711,15 @@ RULES: tuple[Rule, ...] = (
             r"\bthanks for nothing\b",
             r"\bthanks a lot for\b",
             r"\bthanks? (?:@?[\w.@]+ )?for (?:cancel|los|break|ruin|charg|ignor|wast)\w*",
-            r"\bso much for\b",
+            r"(?<!thanks )(?<!thank you )\bso much for\b",
             r"\bgreat job (?:losing|breaking|ruining)\b",
         ),
-        matches=("thanks a lot for the 9 hour delivery window", "thanks @acme for cancelling my order"),
-        misses=("thanks a lot!",),
+        matches=(
+            "thanks a lot for the 9 hour delivery window",
+            "thanks @acme for cancelling my order",
+            "so much for next day delivery",
+        ),
+        misses=("thanks a lot!", "thanks so much for the quick help"),
     ),
     Rule(
         "ironic-praise",

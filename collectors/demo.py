@@ -116,6 +116,30 @@ OWN_REPLIES = [
     "Hi @{author}! Yes: hold the side button for 10 seconds, then follow the on-screen steps.",
     "@{author} glad you asked! Full details are on our help page, and we're here if you need more.",
 ]
+#: what an author says after the brand's reply (analysis.resolution judges it): some thank the brand,
+#: some are still angry, a few just acknowledge; most say nothing (FOLLOW_UP_SHARE).
+FOLLOW_UPS: dict[str, list[str]] = {
+    "thanks": [
+        "@{handle} thank you, all sorted now!",
+        "Thanks @{handle}, that fixed it. Great support",
+        "@{handle} got it working, thanks so much for the quick help",
+        "Replacement is on its way. Thank you @{handle}!",
+    ],
+    "angry": [
+        "@{handle} I sent the DM two days ago and still no answer. Useless",
+        "Still waiting on my refund @{handle}. This is ridiculous",
+        "@{handle} that did not help, it is still broken",
+        "@{handle} same problem again today. Terrible service",
+    ],
+    "neutral": [
+        "@{handle} ok, sent you a DM",
+        "@{handle} done, order number is in your inbox",
+    ],
+}
+#: the chance an answered author follows up, by what they say; the rest stay silent.
+FOLLOW_UP_SHARE = {"thanks": 0.18, "angry": 0.1, "neutral": 0.06}
+#: a follow-up comes this long (lognormal median) after the brand's reply.
+FOLLOW_UP_MEDIAN_HOURS = 5.0
 CATEGORY_SHARE = {"complaint": 0.15, "question": 0.14, "help": 0.06, "praise": 0.2, "chatter": 0.4, "foreign": 0.05}
 ADJECTIVES = ["quiet", "lucky", "rapid", "urban", "sunny", "cosmic", "retro", "salty", "brave", "mellow", "pixel"]
 NOUNS = ["otter", "falcon", "maple", "comet", "panda", "river", "byte", "tiger", "cactus", "lantern", "moose"]
@@ -226,11 +250,14 @@ def generate(
     id_base: int | None = None,
     replies_until: datetime | None = None,
     source: str = SEED_SOURCE,
+    follow_ups: bool = True,
 ) -> pd.DataFrame:
-    """`mentions` rows (about; own replies included) over the `days` before `end`, as the mention frame.
+    """`mentions` rows (about; own replies and follow-ups included) over the `days` before `end`, as the
+    mention frame.
 
     `id_base` gives ids of its own (the live demo's days, apart from the seeded set's); brand replies
-    are kept up to `replies_until` (default `end`).
+    and the authors' follow-ups to them are kept up to `replies_until` (default `end`). Without
+    `follow_ups`, nobody answers the brand's replies.
     """
     rng = np.random.default_rng(seed)
     end_ts = pd.Timestamp(end or datetime.now(UTC)).tz_convert("UTC").floor("min")
@@ -318,9 +345,11 @@ def generate(
     frame.loc[answers, "parent_id"] = frame["post_id"].to_numpy()[parent[answers]]
     frame["thread_id"] = frame["parent_id"]
     until = end_ts if replies_until is None else pd.Timestamp(replies_until).tz_convert("UTC")
-    own = _brand_replies(frame, rng, until, id_base).drop(columns=["serial"])
+    own = _brand_replies(frame, rng, until, id_base)
+    later = _follow_ups(frame, own, seed, until, id_base) if follow_ups else own.iloc[0:0]
     frame = frame.drop(columns=["serial"])
-    frame = pd.concat([frame, own], ignore_index=True).sort_values("created_at", ignore_index=True)
+    parts = [frame, own.drop(columns=["serial"]), later.drop(columns=["serial"])]
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True).sort_values("created_at", ignore_index=True)
     frame["url"] = _urls(frame["platform"], frame["post_id"], frame["author_handle"])
     frame["source"] = source
     frame["retrieved_at"] = end_ts
@@ -420,6 +449,70 @@ def _brand_replies(
     return own[own["created_at"] <= end].reset_index(drop=True)
 
 
+def _follow_ups(
+    frame: pd.DataFrame, own: pd.DataFrame, seed: int, end: pd.Timestamp, id_base: int | None = None
+) -> pd.DataFrame:
+    """Some authors the brand answered say something more in that thread, hours later: thanks, still
+    angry, or a plain acknowledgement; most say nothing.
+
+    Drawn per answered mention from a generator of its own (`seed`, then the mention's `serial`
+    decides), so the rows before it never change; a follow-up comes within REPLY_DAYS of its mention
+    (what the live demo looks back over) and only up to `end`.
+    """
+    if own.empty:
+        return own.iloc[0:0].assign(category=pd.Series(dtype=object))
+    n = int(frame["serial"].max()) + 1
+    rng = np.random.default_rng([seed, 18])
+    chance, delays, pick = rng.random(n), rng.lognormal(np.log(FOLLOW_UP_MEDIAN_HOURS * 3600), 1.0, n), rng.random(n)
+    serial = own["serial"].to_numpy()
+    bounds = np.cumsum(list(FOLLOW_UP_SHARE.values()))
+    kind_of = np.searchsorted(bounds, chance[serial], side="right")  # len(bounds): silent
+    says = kind_of < len(bounds)
+    if not says.any():
+        return own.iloc[0:0]
+    replied = own[says].reset_index(drop=True)
+    serial = serial[says]
+    what = np.array(list(FOLLOW_UP_SHARE), dtype=object)[kind_of[says]]
+    original = frame.set_index("serial").loc[serial]
+    latest = pd.Series(original["created_at"].to_numpy(), index=replied.index) + pd.Timedelta(
+        seconds=REPLY_DAYS * 86400 - 3600
+    )
+    created = (replied["created_at"] + pd.to_timedelta(delays[serial], unit="s")).where(lambda t: t <= latest, latest)
+    text = [
+        FOLLOW_UPS[w][int(p * len(FOLLOW_UPS[w]))].format(handle=h)
+        for w, p, h in zip(what, pick[serial], replied["platform"].map(HANDLES), strict=True)
+    ]
+    later = pd.DataFrame(
+        {
+            "platform": replied["platform"].to_numpy(),
+            "kind": np.where(replied["platform"] == "reddit", "comment", "reply"),
+            "parent_id": replied["post_id"].to_numpy(),
+            "thread_id": replied["thread_id"].to_numpy(),
+            "author_id": original["author_id"].to_numpy(),
+            "author_handle": original["author_handle"].to_numpy(),
+            "author_name": original["author_name"].to_numpy(),
+            "author_followers": original["author_followers"].to_numpy(),
+            "text": text,
+            "lang": "en",
+            "created_at": created.to_numpy(),
+            "likes": rng.poisson(1, n)[serial],
+            "replies": 0,
+            "brand": OWN,
+            "matched": OWN.lower(),
+            "is_own": False,
+            "category": "follow_up",
+            "serial": serial,
+        }
+    )
+    kinds = later["kind"].to_numpy()
+    if id_base is None:
+        offset = int(seed % 1000)
+        later["post_id"] = _ids(later["platform"].to_numpy(), kinds, serial + 750_000_000, offset)
+    else:
+        later["post_id"] = _ids(later["platform"].to_numpy(), kinds, serial + 750_000, 0, id_base)
+    return later[later["created_at"] <= end].reset_index(drop=True)
+
+
 @functools.lru_cache(maxsize=2 * REPLY_DAYS + 2)
 def live_day(day: date) -> pd.DataFrame:
     """The live demo's mentions of one UTC day (and the brand's replies to them, up to a week later).
@@ -490,7 +583,7 @@ class DemoCollector:
     def _load(self, cursor: str | None, now: datetime) -> CollectResult:
         per_run = self.per_run or 0
         done = int(cursor) if cursor and cursor.isdigit() else 0
-        made = generate(per_run * 2 + 2, days=1, seed=10_000 + done, end=now)
+        made = generate(per_run * 2 + 2, days=1, seed=10_000 + done, end=now, follow_ups=False)
         fresh = made[~made["is_own"]].head(per_run).reset_index(drop=True)
         if self.brand in BRANDS:
             fresh["brand"] = self.brand

@@ -30,6 +30,7 @@ now, before = metrics.kpis(
     context.sla_hours(ctx.config),
     minute,
     context.business_hours(ctx.config),
+    tuple(ctx.config.brands),
 )
 if now.mentions == 0:
     st.info(

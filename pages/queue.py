@@ -108,6 +108,7 @@ with left:
     queue_view.header(mention)
     queue_view.thread(context.thread(ctx.url, versions[0], int(mention["id"]), ctx), int(mention["id"]))
     queue_history.show(ctx, int(mention["id"]))
+    queue_view.after_reply(ctx, mention, versions, minute)
 with right:
     queue_view.presence(ctx, int(mention["id"]))
     if not may_act:

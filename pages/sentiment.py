@@ -18,7 +18,8 @@ TERM_COLUMNS = {
 
 ctx = context.load()
 selected = filters.current()
-data_version = context.versions(ctx)[0]
+versions = context.versions(ctx)
+data_version = versions[0]
 brand = selected.brands[0]
 rivals = tuple(context.rivals(ctx.config, brand))
 
@@ -63,3 +64,28 @@ for label, title in (("negative", "Most negative"), ("positive", "Most positive"
                 column_config=config,
             )
             st.caption(terms.note)
+
+st.subheader("Responses: what became of the conversations the brand answered")
+answered = views.responses(ctx.engine, versions, selected, tuple(ctx.config.brands), context.now_minute(), period)
+if not answered.figures:
+    st.info("The brand answered no mention posted in this range.", icon=":material/search_off:")
+else:
+    over_time, by_platform, by_responder = answered.figures
+    charts.show(over_time)
+    left, right = st.columns(2)
+    with left:
+        charts.show(by_platform)
+    with right:
+        charts.show(by_responder)
+    st.dataframe(
+        answered.table,
+        hide_index=True,
+        placeholder=tables.MISSING,
+        key="responders",
+        width="stretch",
+        column_config={
+            "Resolution rate": st.column_config.NumberColumn(format="percent"),
+            "Mean sentiment shift": st.column_config.NumberColumn(format="%+.2f"),
+        },
+    )
+    st.caption(answered.note)

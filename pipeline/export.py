@@ -33,8 +33,9 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from analysis import reports
+from analysis import resolution as resolution_rules
 from config import Config
-from store import privacy, reader
+from store import privacy, reader, resolution
 from store.reader import is_demo_row
 from store.schema import mention_state, mentions
 
@@ -139,7 +140,10 @@ def _build(
     wanted = reports.brands_to_read(config.brands, brand) or [b.name for b in config.brands]
     rows = reports.prepare(read_week(engine, start, end, wanted), config.brands)
     left_out = unconfigured_brands(engine, config, start, end) if brand is None else {}
-    summary = reports.summary_frame(rows, config.brands, now)
+    with engine.connect() as conn:
+        days = resolution_rules.window_days(config.brands)
+        conversations = resolution.conversations_between(conn, start, end, days, wanted)
+    summary = reports.summary_frame(rows, config.brands, now, conversations)
     if brand is not None:
         rows = rows[rows["brand"] == brand].reset_index(drop=True)
         summary = summary[summary["brand"] == brand].reset_index(drop=True)

@@ -28,6 +28,7 @@ ACTIONS: tuple[str, ...] = (
     "reopen",
     "note",
     "correct_sentiment",
+    "set_outcome",
     "reply_posted",
     "reply_failed",
     "sign_in",

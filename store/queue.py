@@ -49,7 +49,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
-from analysis import flags, formulas, sla
+from analysis import flags, formulas, resolution, sla
 from store import audit, measures, writer
 from store.accounts import Account, require
 from store.schema import mention_state, mentions, meta
@@ -82,6 +82,9 @@ STATE_COLUMNS = [
     "version",
     "dismiss_reason",
     "dismiss_note",
+    "outcome_override",
+    "outcome_by",
+    "outcome_at",
 ]
 MENTION_COLUMNS = [
     "id",
@@ -390,6 +393,7 @@ AUDITED = (
     "responded_by",
     "dismiss_reason",
     "dismiss_note",
+    "outcome_override",
 )
 
 
@@ -627,6 +631,30 @@ def record_reply(
     result.current = mention_with_state(conn, mention_id) or result.current
     result.message += " Your reply was posted, so its id was recorded anyway."
     return result
+
+
+def set_outcome(
+    conn: Connection, mention_id: int, expected_version: int, outcome: str | None, account: Account
+) -> ActionResult:
+    """A manager's outcome of an answered conversation (analysis.resolution.MANUAL; None clears it, so
+    the computed one shows again): it wins over the computed outcome. Audited as `set_outcome`; only
+    a mention with a first response has a conversation to judge."""
+    if outcome is not None and outcome not in resolution.MANUAL:
+        raise ValueError(f"unknown outcome {outcome!r} (known: {', '.join(resolution.MANUAL)})")
+    if (problem := _check(conn, mention_id, account)) is not None:
+        return problem
+    answered = conn.execute(
+        select(mention_state.c.first_response_at).where(mention_state.c.mention_id == mention_id)
+    ).scalar()
+    if answered is None:
+        return ActionResult(ok=False, message="Nobody answered this mention yet: there is no outcome to set.")
+    change = {
+        "outcome_override": outcome,
+        "outcome_by": account.name if outcome else None,
+        "outcome_at": datetime.now(UTC) if outcome else None,
+    }
+    detail = resolution.LABELS[outcome] if outcome else "computed outcome restored"
+    return _conditional_write(conn, mention_id, expected_version, change, change, account, "set_outcome", detail)
 
 
 def _reply_detail(response_post_id: str, text: str | None) -> str:

@@ -88,6 +88,7 @@ mentions = Table(
         sqlite_where=text("rating IS NOT NULL"),
         postgresql_where=text("rating IS NOT NULL"),
     ),
+    Index("ix_mentions_thread", "platform", "thread_id"),  # follow-ups in a thread (migration 0008)
 )
 
 mention_state = Table(
@@ -106,6 +107,13 @@ mention_state = Table(
     Column("version", Integer, nullable=False, server_default="0"),
     Column("dismiss_reason", String(32)),  # store.queue.DISMISS_REASONS (migration 0004)
     Column("dismiss_note", Text),  # the free text of a dismissal for "other"
+    # a manager's outcome of an answered conversation (analysis.resolution.MANUAL; migration 0008)
+    Column("outcome_override", String(16)),
+    Column("outcome_by", String(256)),
+    Column("outcome_at", UTC_DATETIME),
+    # the computed outcome and sentiment shift, kept when the conversation's personal content is erased
+    Column("outcome_frozen", String(16)),
+    Column("sentiment_shift_frozen", Float),
     Index("ix_mention_state_status", "status"),
 )
 

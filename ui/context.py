@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, event
 
-from config import BusinessHours, Config, ConfigError, load_config, resolve_config_path
+from config import Brand, BusinessHours, Config, ConfigError, load_config, resolve_config_path
 from pipeline.seed import seed_if_first_start
 from store import queue, reader
 from store.engine import StoreError, database_url, make_engine
@@ -113,6 +113,7 @@ HASH_FUNCS: dict[Any, Callable[[Any], Any]] = {
     Engine: _engine_key,
     types.FunctionType: _function_key,
     BusinessHours: lambda hours: (hours.timezone, hours.hours, tuple(hours.days), tuple(hours.holidays)),
+    Brand: repr,
 }
 
 

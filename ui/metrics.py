@@ -13,10 +13,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from analysis import engagement, periods, response, trends
+from analysis import engagement, periods, resolution, response, trends
 from analysis.periods import Period
-from config import BusinessHours
+from config import Brand, BusinessHours
 from store import reader
+from store import resolution as conversations_store
 from store.reader import Filters
 from ui.context import HASH_FUNCS, read
 
@@ -43,6 +44,14 @@ class Kpis:
     business_time: bool = False
     #: the calendar median when business_time (the tile's help gives both).
     median_first_response_calendar_min: float | None = None
+    #: answered conversations and their outcomes (analysis.resolution.resolution_stats).
+    answered: int = 0
+    resolved: int = 0
+    unresolved: int = 0
+    no_follow_up: int = 0
+    pending: int = 0
+    resolution_rate: float | None = None
+    mean_sentiment_shift: float | None = None
 
 
 def _number(value: object) -> float | None:
@@ -68,6 +77,7 @@ def _kpis(
     sla: dict[str, float],
     minute: str,
     hours: dict[str, BusinessHours] | None = None,
+    brands: tuple[Brand, ...] = (),
 ) -> Kpis:
     rows = read(engine, reader.rollups, versions[0], filters)
     totals = engagement.summarize_rollup(rows, period=None).iloc[0] if len(rows) else None
@@ -88,6 +98,7 @@ def _kpis(
     on_hours = hours or {}
     business = bool(filters.brands) and all(b in on_hours for b in filters.brands)
     median = "first_response_business_median_min" if business else "first_response_median_min"
+    outcome = resolution.resolution_stats(responses(engine, versions, filters, brands, minute)).iloc[0]
     return Kpis(
         mentions=int(totals["mentions"]) if totals is not None else 0,
         engagements=int(totals["engagements"]) if totals is not None else 0,
@@ -102,6 +113,13 @@ def _kpis(
         sla_breach_rate=_number(stats["sla_breach_rate"]),
         business_time=business,
         median_first_response_calendar_min=_number(stats["first_response_median_min"]) if business else None,
+        answered=int(outcome["answered"]),
+        resolved=int(outcome["resolved"]),
+        unresolved=int(outcome["unresolved"]),
+        no_follow_up=int(outcome["no_follow_up"]),
+        pending=int(outcome["pending"]),
+        resolution_rate=_number(outcome["resolution_rate"]),
+        mean_sentiment_shift=_number(outcome["mean_sentiment_shift"]),
     )
 
 
@@ -114,13 +132,24 @@ def kpis(
     sla: dict[str, float],
     minute: str,
     business_hours: dict[str, BusinessHours] | None = None,
+    brands: tuple[Brand, ...] = (),
 ) -> tuple[Kpis, Kpis]:
     """The headline numbers for the range and for the period just before it (response figures in
-    business time for a brand in `business_hours`)."""
+    business time for a brand in `business_hours`; resolution after a reply with `brands`' settings)."""
     return (
-        _kpis(engine, versions, filters, list(rivals), sla, minute, business_hours),
-        _kpis(engine, versions, filters.previous(), list(rivals), sla, minute, business_hours),
+        _kpis(engine, versions, filters, list(rivals), sla, minute, business_hours, brands),
+        _kpis(engine, versions, filters.previous(), list(rivals), sla, minute, business_hours, brands),
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
+def responses(
+    engine: Engine, versions: tuple[int, int], filters: Filters, brands: tuple[Brand, ...], minute: str
+) -> pd.DataFrame:
+    """The answered conversations of mentions in range, each with its follow-up and outcome as of `minute`
+    (analysis.resolution over store.resolution.conversations; each brand's resolution_days)."""
+    found = read(engine, conversations_store.conversations, versions, filters, resolution.window_days(brands))
+    return resolution.outcomes(found, pd.Timestamp(minute), brands)
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Connection
 
+from analysis import resolution
 from collectors.base import CollectorError, MissingCredentials
 from store import presence, queue, saved_replies
 from store.accounts import Account, Forbidden, can, require
@@ -97,6 +98,7 @@ def describe(state: dict[str, Any]) -> dict[str, Any]:
         "changed by": state.get("updated_by") or "unknown",
         "changed at": f"{pd.Timestamp(updated):%Y-%m-%d %H:%M} UTC" if updated else "unknown",
         "sentiment correction": state.get("sentiment_override") or "none",
+        "outcome set by hand": state.get("outcome_override") or "none",
         "dismissed because": queue.dismiss_text(state.get("dismiss_reason"), state.get("dismiss_note")) or "-",
         "reply id": state.get("response_post_id") or "none",
     }
@@ -143,6 +145,17 @@ def correct_sentiment(ctx: Context, mention_id: int, version: int, widget_key: s
     label = None if choice in (None, "", "clear") else str(choice)
     done = f"Sentiment corrected to {label}." if label else "Sentiment correction removed."
     _save(ctx, mention_id, done, lambda conn: queue.correct_sentiment(conn, mention_id, version, label, signed_in()))
+
+
+def set_outcome(ctx: Context, mention_id: int, version: int, widget_key: str) -> None:
+    choice = st.session_state.get(widget_key)
+    outcome = None if choice in (None, "", "clear") else str(choice)
+    done = (
+        f"Outcome set to {resolution.LABELS[outcome]}."
+        if outcome
+        else "Outcome by hand removed: the computed one shows."
+    )
+    _save(ctx, mention_id, done, lambda conn: queue.set_outcome(conn, mention_id, version, outcome, signed_in()))
 
 
 # ---------------------------------------------------------------------------------------------- replying

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analysis.resolution import LABELS
 from store import audit
 from store.queue import dismiss_text
 from ui.context import Context
@@ -41,6 +42,9 @@ def what(action: str, before: dict[str, Any], after: dict[str, Any], detail: Any
     if action == "correct_sentiment":
         label = after.get("sentiment_override")
         return f"corrected the sentiment to {label}" if label else "removed the sentiment correction"
+    if action == "set_outcome":
+        outcome = after.get("outcome_override")
+        return f"set the outcome to {LABELS.get(outcome, outcome)}" if outcome else "removed the outcome they set"
     if action == "note":
         return f"added a note: {_note(detail)}"
     if action == "reply_posted":

@@ -12,8 +12,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analysis import resolution
 from pipeline import replies
 from store import queue, saved_replies
+from store import resolution as conversations_store
 from ui import context, tables
 from ui import queue_actions as act
 from ui.context import Context
@@ -39,6 +41,7 @@ TABLE_COLUMNS: dict[str, Any] = {
     "assignee": st.column_config.TextColumn("Assignee", width="small"),
 }
 SENTIMENT_CHOICES = ["positive", "neutral", "negative", "clear"]
+OUTCOME_CHOICES = [*resolution.MANUAL, "clear"]
 PRESENCE_REFRESH = "60s"  # heartbeat and "who is on this" while a mention stays open (store.presence.TTL: 2 min)
 
 
@@ -207,6 +210,42 @@ def thread(frame: pd.DataFrame, mention_id: int) -> None:
             st.text(f"@{plain(row['author_handle'], 60)}: {plain(row['text'], 2000)}")
 
 
+def _answered(mention: dict[str, Any]) -> bool:
+    value = mention.get("first_response_at")
+    return value is not None and bool(pd.notna(value))
+
+
+def after_reply(ctx: Context, mention: dict[str, Any], versions: tuple[int, int], minute: str) -> None:
+    """What the author said after the brand's reply (the follow-up) and the conversation's outcome
+    (analysis.resolution; a manager's outcome wins, and says who set it)."""
+    if not _answered(mention):
+        return
+    brands = tuple(ctx.config.brands)
+    days = resolution.window_days(brands)
+    found = context.read(ctx.engine, conversations_store.conversation_of, versions, int(mention["id"]), days)
+    if found.empty:
+        return
+    row = resolution.outcomes(found, pd.Timestamp(minute), brands).iloc[0]
+    outcome = resolution.LABELS[str(row["outcome"])]
+    how = ""
+    if bool(row["overridden"]):
+        by = plain(mention.get("outcome_by") or "a manager", 60)
+        at = mention.get("outcome_at")
+        when = f" at {pd.Timestamp(at):%Y-%m-%d %H:%M} UTC" if at is not None and pd.notna(at) else ""
+        how = f" (set by {escape_markdown(by)}{when}; computed: {resolution.LABELS[str(row['computed_outcome'])]})"
+    st.markdown(f"**After the reply:** {outcome}{how}")
+    window = f"{pd.Timestamp(row['window_end']):%Y-%m-%d %H:%M} UTC"
+    if pd.isna(row["follow_up_at"]):
+        waiting = "waiting for one until" if row["computed_outcome"] == resolution.PENDING else "none came by"
+        st.caption(f"No follow-up from @{plain(mention['author_handle'], 60)} yet: {waiting} {window}.")
+        return
+    shift = row["sentiment_shift"]
+    moved = f" · sentiment shift {shift:+.2f}" if pd.notna(shift) else ""
+    with st.container(border=True):
+        st.caption(f"Follow-up · {pd.Timestamp(row['follow_up_at']):%Y-%m-%d %H:%M} UTC{moved}")
+        st.text(f"@{plain(mention['author_handle'], 60)}: {plain(row['follow_up_text'], 2000)}")
+
+
 def presence(ctx: Context, mention_id: int) -> None:
     """Who else has this mention open ("Dana is on this (since 10:02 UTC)"), refreshed every minute.
 
@@ -236,6 +275,7 @@ def actions(ctx: Context, mention: dict[str, Any], people: list[str], *, disable
     _status_buttons(ctx, mention, key, disabled=disabled)
     _note_box(ctx, mention_id, version, key, disabled=disabled)
     _sentiment_box(ctx, mention, key, disabled=disabled)
+    _outcome_box(ctx, mention, key, disabled=disabled)
     saved = _saved_replies(ctx, str(mention["brand"]))
     _reply(ctx, mention, key, saved, disabled=disabled)
     _saved_replies_box(ctx, str(mention["brand"]), saved, disabled=disabled)
@@ -394,6 +434,33 @@ def _sentiment_box(ctx: Context, mention: dict[str, Any], key: str, *, disabled:
             key=f"save_sentiment_{key}",
             on_click=act.correct_sentiment,
             args=(ctx, mention_id, version, f"sentiment_{key}"),
+            disabled=disabled,
+        )
+
+
+def _outcome_box(ctx: Context, mention: dict[str, Any], key: str, *, disabled: bool) -> None:
+    """Set the outcome of an answered conversation by hand (it wins over the computed one), or clear it."""
+    if not _answered(mention):
+        return
+    mention_id, version = int(mention["id"]), int(mention["version"])
+    with st.container(border=True):
+        mine = mention.get("outcome_override")
+        st.markdown(
+            "**Outcome after the reply:** "
+            + (resolution.LABELS.get(mine, mine) + " (set by hand)" if mine else "computed")
+        )
+        st.segmented_control(
+            "Set the outcome",
+            OUTCOME_CHOICES,
+            key=f"outcome_{key}",
+            disabled=disabled,
+            format_func=lambda c: "use the computed one" if c == "clear" else resolution.LABELS[c],
+        )
+        st.button(
+            "Save outcome",
+            key=f"save_outcome_{key}",
+            on_click=act.set_outcome,
+            args=(ctx, mention_id, version, f"outcome_{key}"),
             disabled=disabled,
         )
 

@@ -94,7 +94,7 @@ def tile(
 
 
 def overview(now: Kpis, before: Kpis, rivals: Sequence[str]) -> None:
-    """The Overview's eight tiles, each against the previous period, each with its formula in the help."""
+    """The Overview's tiles, each against the previous period, each with its formula in the help."""
     compared = before.mentions > 0
     row = st.columns(4)
     tile(
@@ -180,4 +180,29 @@ def overview(now: Kpis, before: Kpis, rivals: Sequence[str]) -> None:
         + FORMULAS["sla_breach_rate"]
         + ")."
         + (" SLA clock: business hours." if now.business_time else ""),
+    )
+    row = st.columns(4)
+    counts = (
+        f" Of {now.answered:,} answered conversations: {now.resolved:,} resolved, {now.unresolved:,} unresolved, "
+        f"{now.no_follow_up:,} with no follow-up, {now.pending:,} pending."
+    )
+    tile(
+        row[0],
+        "Resolved after reply",
+        percent(now.resolution_rate, 0),
+        points_change(now.resolution_rate, before.resolution_rate),
+        "Resolution rate = "
+        + FORMULAS["resolution_rate"]
+        + "."
+        + counts
+        + " Outcome: "
+        + FORMULAS["resolution_outcome"]
+        + ".",
+    )
+    tile(
+        row[1],
+        "Sentiment shift after reply",
+        "n/a" if now.mean_sentiment_shift is None else f"{now.mean_sentiment_shift:+.2f}",
+        score_change(now.mean_sentiment_shift, before.mean_sentiment_shift),
+        "Mean sentiment shift: " + FORMULAS["sentiment_shift"] + ".",
     )

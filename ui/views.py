@@ -15,9 +15,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
 
-from analysis import satisfaction
+from analysis import resolution, satisfaction
 from analysis.formulas import FORMULAS
 from analysis.periods import Period
+from config import Brand
 from platforms import label
 from store import reader
 from store.reader import Filters
@@ -331,3 +332,82 @@ def satisfaction_charts(engine: Engine, data_version: int, filters: Filters, per
     )
     rule = f"Average rating: {FORMULAS['avg_rating']}. CSAT: {FORMULAS['csat']}."
     return Section(figures=(average, csat), note=note, help=escape_markdown(rule))
+
+
+#: outcome -> colour on the Responses charts.
+OUTCOME_COLOURS = {
+    "resolved": "#2e9d5b",
+    "unresolved": "#d62728",
+    "no follow-up": "#9ca3af",
+    "pending": "#d4d4d8",
+}
+#: the Responses table's columns, as shown.
+RESPONDER_COLUMNS = {
+    "responded_by": "Responder",
+    "answered": "Answered",
+    "resolved": "Resolved",
+    "unresolved": "Unresolved",
+    "no_follow_up": "No follow-up",
+    "pending": "Pending",
+    "resolution_rate": "Resolution rate",
+    "mean_sentiment_shift": "Mean sentiment shift",
+}
+
+
+def _outcome_counts(stats: pd.DataFrame, key: str) -> pd.DataFrame:
+    """resolution_stats rows -> one row per key and outcome (ordered), for stacked bars."""
+    names = list(resolution.OUTCOMES)
+    long = stats[[key, *names]].melt(id_vars=key, var_name="outcome", value_name="conversations")
+    labels = [resolution.LABELS[n] for n in names]
+    long["outcome"] = pd.Categorical(long["outcome"].map(resolution.LABELS), categories=labels, ordered=True)
+    return long
+
+
+def _outcome_bars(stats: pd.DataFrame, key: str, title: str, x_title: str, period: Period | None = None) -> go.Figure:
+    """Answered conversations per `key` value, stacked by outcome."""
+    return charts.bars(
+        _outcome_counts(stats, key),
+        x=key,
+        y="conversations",
+        group="outcome",
+        title=title,
+        x_title=x_title,
+        y_title="Conversations",
+        palette=OUTCOME_COLOURS,
+        period=period,
+    )
+
+
+def responses(
+    engine: Engine,
+    versions: tuple[int, int],
+    filters: Filters,
+    brands: tuple[Brand, ...],
+    minute: str,
+    period: Period,
+) -> Section:
+    """What became of the conversations the brand answered: outcomes per period, by platform and by
+    responder (figures), and the responders' figures (table). Empty when nothing was answered."""
+    judged = metrics.responses(engine, versions, filters, brands, minute)
+    if judged.empty:
+        return Section()
+    judged = judged.assign(responded_by=judged["responded_by"].fillna("unknown"))
+    word, x_title = charts.period_label(period), charts.x_title(period)
+    over_time = _outcome_bars(
+        resolution.resolution_stats(judged, period=period),
+        "period",
+        f"Answered conversations per {word} by outcome",
+        x_title,
+        period,
+    )
+    platforms = _outcome_bars(
+        resolution.resolution_stats(judged, by=("platform",)), "platform", "Outcomes by platform", "Platform"
+    )
+    people = resolution.resolution_stats(judged, by=("responded_by",))
+    responders = _outcome_bars(people, "responded_by", "Outcomes by responder", "Responder")
+    table = people.sort_values(["answered", "responded_by"], ascending=[False, True])[list(RESPONDER_COLUMNS)]
+    note = (
+        f"By the day the answered mention was posted. Outcome: {FORMULAS['resolution_outcome']}. "
+        f"Resolution rate = {FORMULAS['resolution_rate']}. Sentiment shift = {FORMULAS['sentiment_shift']}."
+    )
+    return Section(figures=(over_time, platforms, responders), table=table.rename(columns=RESPONDER_COLUMNS), note=note)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0005"  # chain: ..., 0004 queue, 0005 source sentiment, 0009 rating
+down_revision: str | None = "0008"  # chain: ..., 0005 source sentiment, 0008 resolution, 0009 rating
 branch_labels = None
 depends_on = None
 
