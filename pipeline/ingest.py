@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from analysis import flags, language, sentiment
 from config import Brand
 from frame import conform
-from store import privacy, writer
+from store import privacy, touched, writer
 
 
 @dataclass
@@ -116,6 +116,7 @@ def ingest(
             result.replies_linked = writer.link_brand_replies(conn, rows, new_keys, store_was_empty=started_empty)
             writer.refresh_rollups(conn, writer.hour_ranges(rows["created_at"]))
             writer.bump_data_version(conn)
+            touched.record_ingest(conn, rows)  # the days it touched: page caches keep the others
         result.new, result.updated = len(new_keys), len(rows) - len(new_keys)
         if source is not None:
             writer.save_cursor(conn, source, platform or "unknown", cursor)
