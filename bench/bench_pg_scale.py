@@ -133,13 +133,15 @@ def plain(url: str, reruns: int) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- growing the store
 
 
-def grow(url: str, copies: int, shift_minutes: int = 7) -> None:
-    """Copy the stored seed `copies` times in SQL: fresh post ids (`~k` suffix, threads kept), each copy
-    `k * shift_minutes` earlier; brand-reply states copied with them; then rollup_hourly once, whole.
+def grow(url: str, copies: int, first: int = 1, shift_minutes: int = 7) -> None:
+    """Copy the stored seed in SQL as copies `first`..`copies`: fresh post ids (`~k` suffix, threads
+    kept), each copy `k * shift_minutes` earlier; brand-reply states copied with them; then
+    rollup_hourly once, whole.
 
     The shortcut for a 10M store when `seed-demo` is too slow on a shared machine: each copy has
     the seed's shape (a year of mentions, its brands, platforms, sentiment and threads), as another
-    `--seed` would, with the same texts.
+    `--seed` would, with the same texts. The secondary indexes of `mentions` are dropped for the
+    copy and built again after it (their exact definitions, read from the catalog).
     """
     import psycopg
 
@@ -149,7 +151,15 @@ def grow(url: str, copies: int, shift_minutes: int = 7) -> None:
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
     suffixed = {"post_id", "parent_id", "thread_id"}
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        for k in range(1, copies + 1):
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        defs = conn.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.conname, "
+            "pg_get_constraintdef(c.oid) FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
+            "AND c.conrelid = i.indrelid WHERE i.indrelid = 'mentions'::regclass AND NOT i.indisprimary"
+        ).fetchall()
+        for index, _, constraint, _ in defs:
+            conn.execute(f"ALTER TABLE mentions DROP CONSTRAINT {constraint}" if constraint else f"DROP INDEX {index}")
+        for k in range(first, copies + 1):
             shift = f"interval '{k * shift_minutes} minutes'"
             exprs = []
             for c in INSERT_COLUMNS:
@@ -162,21 +172,30 @@ def grow(url: str, copies: int, shift_minutes: int = 7) -> None:
                 else:
                     exprs.append(c)
             started = time.perf_counter()
-            with conn.transaction():
-                conn.execute(
-                    f"INSERT INTO mentions ({', '.join(INSERT_COLUMNS)}) SELECT {', '.join(exprs)} FROM mentions "
-                    "WHERE strpos(post_id, '~') = 0 ON CONFLICT (platform, post_id) DO NOTHING"
-                )
-                conn.execute(
-                    "INSERT INTO mention_state (mention_id, status, first_response_at, response_post_id, responded_by, "
-                    "updated_at, updated_by, version) "
-                    f"SELECT c.id, s.status, s.first_response_at - {shift}, s.response_post_id || '~{k}', "
-                    "s.responded_by, s.updated_at, s.updated_by, s.version "
-                    "FROM mention_state s JOIN mentions m ON m.id = s.mention_id AND strpos(m.post_id, '~') = 0 "
-                    f"JOIN mentions c ON c.platform = m.platform AND c.post_id = m.post_id || '~{k}' "
-                    "ON CONFLICT (mention_id) DO NOTHING"
-                )
+            conn.execute(
+                f"INSERT INTO mentions ({', '.join(INSERT_COLUMNS)}) SELECT {', '.join(exprs)} FROM mentions "
+                "WHERE strpos(post_id, '~') = 0"
+            )
             print(f"copy {k}: {time.perf_counter() - started:.0f} s, load {_load()}", flush=True)
+        started = time.perf_counter()
+        for _, indexdef, constraint, condef in defs:
+            conn.execute(f"ALTER TABLE mentions ADD CONSTRAINT {constraint} {condef}" if constraint else indexdef)
+        print(f"{len(defs)} indexes built: {time.perf_counter() - started:.0f} s, load {_load()}", flush=True)
+        started = time.perf_counter()
+        conn.execute(
+            "INSERT INTO mention_state (mention_id, status, first_response_at, response_post_id, responded_by, "
+            "updated_at, updated_by, version) "
+            "SELECT c.id, s.status, s.first_response_at - k * interval '1 minute' * %(shift)s::int, "
+            "s.response_post_id || '~' || k, s.responded_by, s.updated_at, s.updated_by, s.version "
+            "FROM mention_state s JOIN mentions m ON m.id = s.mention_id AND strpos(m.post_id, '~') = 0 "
+            "CROSS JOIN generate_series(%(first)s::int, %(last)s::int) AS k "
+            "JOIN mentions c ON c.platform = m.platform AND c.post_id = m.post_id || '~' || k "
+            "ON CONFLICT (mention_id) DO NOTHING",
+            {"shift": shift_minutes, "first": first, "last": copies},
+        )
+        conn.execute("ANALYZE mentions")
+        conn.execute("ANALYZE mention_state")
+        print(f"states copied: {time.perf_counter() - started:.0f} s, load {_load()}", flush=True)
     engine = make_engine(url)
     started = time.perf_counter()
     with engine.begin() as sa:
@@ -189,6 +208,7 @@ def grow(url: str, copies: int, shift_minutes: int = 7) -> None:
     print(f"rollup_hourly rebuilt: {time.perf_counter() - started:.0f} s, load {_load()}", flush=True)
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+    print(f"vacuumed, load {_load()}", flush=True)
 
 
 # ---------------------------------------------------------------------------------------------- parent
@@ -276,7 +296,8 @@ def main() -> None:
     parser.add_argument("--reruns", type=int, default=9)
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated subset of pages")
     parser.add_argument("--write", action="store_true", help="print the section for bench/README.md")
-    parser.add_argument("--grow", type=int, default=0, help="first copy the stored seed this many times (SQL)")
+    parser.add_argument("--grow", type=int, default=0, help="copy the stored seed up to this many times (SQL)")
+    parser.add_argument("--grow-from", type=int, default=1, help="the first copy's number (copies made before)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.url or not args.url.startswith("postgresql"):
@@ -285,7 +306,7 @@ def main() -> None:
         print(json.dumps(child(args.child, args.url, args.reruns)))
         return
     if args.grow:
-        grow(args.url, args.grow)
+        grow(args.url, args.grow, args.grow_from)
         return
     info = sizes(args.url)
     print(json.dumps({"sizes": info, "load": _load()}), flush=True)
