@@ -6,15 +6,21 @@ The one path every collector, the demo seeder and file imports take into the sto
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from analysis import flags, language, sentiment
 from config import Brand
 from frame import conform
-from store import privacy, writer
+from store import privacy, touched, writer
+
+#: rows per part: scored, flagged and written together (bounded memory; fewer, bigger statements)
+CHUNK_ROWS = 200_000
 
 
 @dataclass
@@ -78,7 +84,7 @@ def ingest(
     cursor: str | None = None,
     run_id: int | None = None,
     skipped: Counter[str] | None = None,
-    chunk_rows: int = 200_000,
+    chunk_rows: int = CHUNK_ROWS,
     status: str = "ok",
 ) -> IngestResult:
     """Store `frame` (any collector's output) with its cursor and run row, in one transaction.
@@ -87,36 +93,66 @@ def ingest(
     With `source`, the cursor is saved in the same transaction; with `run_id`, the run row is
     finished there too, so rows, cursor and run agree after any crash.
     """
+    return ingest_frames(
+        engine,
+        [frame],
+        brands,
+        source=source,
+        platform=platform,
+        cursor=cursor,
+        run_id=run_id,
+        skipped=skipped,
+        chunk_rows=chunk_rows,
+        status=status,
+    )
+
+
+def ingest_frames(
+    engine: Engine,
+    frames: Iterable[pd.DataFrame],
+    brands: tuple[Brand, ...] | list[Brand],
+    *,
+    source: str | None = None,
+    platform: str | None = None,
+    cursor: str | None = None,
+    run_id: int | None = None,
+    skipped: Counter[str] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    status: str = "ok",
+) -> IngestResult:
+    """`ingest` of frames that arrive one after another (a generator: only one is in memory), in one transaction.
+
+    Each frame is conformed and written in parts of `chunk_rows`: known keys found with one join
+    per part (store.writer), new rows scored and flagged, all upserted, brand replies linked both
+    ways; the hourly rollups of every touched hour are rebuilt once at the end. A key repeated in a
+    later frame counts as already stored.
+    """
     skipped = skipped if skipped is not None else Counter()
-    rows = conform(frame, skipped)
-    result = IngestResult(fetched=len(rows), new=0, updated=0, replies_linked=0, skipped=skipped)
+    result = IngestResult(fetched=0, new=0, updated=0, replies_linked=0, skipped=skipped)
+    hours: list[np.ndarray] = []
+    days: set[date] = set()  # touched (store.touched): the rows' days and the days of the mentions they answer
     with engine.begin() as conn:
-        rows = privacy.drop_blocked(conn, rows, skipped)  # forgotten authors, posts erased earlier
-        started_empty = writer.store_is_empty(conn)
-        new_keys: set[tuple[str, str]] = set()
-        for start in range(0, len(rows), chunk_rows):
-            part = rows.iloc[start : start + chunk_rows]
-            keys = list(zip(part["platform"], part["post_id"], strict=True))
-            stored = set() if started_empty else writer.existing_keys(conn, keys)  # keys are unique in `rows`
-            is_new = pd.Series([k not in stored for k in keys], index=part.index)
-            new_keys.update(k for k, n in zip(keys, is_new, strict=True) if n)
-            own_posts = set() if started_empty else writer.own_posts_answered(conn, part[is_new])
-            fresh = enrich(part[is_new], brands, own_posts) if is_new.any() else part.iloc[0:0]
-            # derived columns are not written on conflict, so known rows need no scoring
-            known = part[~is_new].assign(
-                day=lambda f: f["created_at"].dt.date,
-                sentiment=None,
-                sentiment_label="unscored",
-                needs_reply=False,
-                flag_signals=None,
-                priority_base=0,
-            )
-            writer.upsert_rows(conn, pd.concat([f for f in (fresh, known) if len(f)], ignore_index=True))
-        if len(rows):
-            result.replies_linked = writer.link_brand_replies(conn, rows, new_keys, store_was_empty=started_empty)
-            writer.refresh_rollups(conn, writer.hour_ranges(rows["created_at"]))
+        empty = writer.store_is_empty(conn)
+        for frame in frames:
+            rows = conform(frame, skipped)
+            result.fetched += len(rows)
+            rows = privacy.drop_blocked(conn, rows, skipped)  # forgotten authors, posts erased earlier
+            all_new = empty  # keys are unique in a conformed frame: none stored when the store was empty before it
+            for start in range(0, len(rows), chunk_rows):
+                part = rows.iloc[start : start + chunk_rows]
+                new, linked = _write_part(conn, part, brands, all_new=all_new, store_empty=empty)
+                empty = False
+                result.new += new
+                result.updated += len(part) - new
+                result.replies_linked += linked
+            hours.append(np.unique(rows["created_at"].dt.tz_convert("UTC").dt.floor("h").to_numpy("datetime64[ns]")))
+            days |= touched.days_of(rows["created_at"]) | touched.answered_days(conn, rows)
+            del rows, frame  # only one frame in memory
+        if result.new + result.updated:
+            touched_hours = pd.Series(pd.to_datetime(np.unique(np.concatenate(hours)), utc=True))
+            writer.refresh_rollups(conn, writer.hour_ranges(touched_hours))
             writer.bump_data_version(conn)
-        result.new, result.updated = len(new_keys), len(rows) - len(new_keys)
+            touched.record(conn, days)  # the days it touched: page caches keep the others
         if source is not None:
             writer.save_cursor(conn, source, platform or "unknown", cursor)
         if run_id is not None:
@@ -131,3 +167,35 @@ def ingest(
                 error=None,
             )
     return result
+
+
+def _write_part(
+    conn: Connection,
+    part: pd.DataFrame,
+    brands: tuple[Brand, ...] | list[Brand],
+    *,
+    all_new: bool,
+    store_empty: bool,
+) -> tuple[int, int]:
+    """Write one part of a batch (keys unique in it); returns (new rows, mentions whose brand reply was linked).
+
+    `all_new`: none of its keys can be stored yet; `store_empty`: nothing is stored at all yet.
+    """
+    keys = list(zip(part["platform"], part["post_id"], strict=True))
+    stored = set() if all_new else writer.existing_keys(conn, keys)
+    is_new = np.fromiter((k not in stored for k in keys), dtype=bool, count=len(keys))
+    own_posts = set() if store_empty else writer.own_posts_answered(conn, part[is_new])
+    fresh = enrich(part[is_new], brands, own_posts) if is_new.any() else part.iloc[0:0]
+    # derived columns are not written on conflict, so known rows need no scoring
+    known = part[~is_new].assign(
+        day=lambda f: f["created_at"].dt.date,
+        sentiment=None,
+        sentiment_label="unscored",
+        needs_reply=False,
+        flag_signals=None,
+        priority_base=0,
+    )
+    writer.upsert_rows(conn, pd.concat([f for f in (fresh, known) if len(f)], ignore_index=True))
+    new_keys = {k for k, n in zip(keys, is_new, strict=True) if n}
+    linked = writer.link_brand_replies(conn, part, new_keys, store_was_empty=store_empty)
+    return len(new_keys), linked

@@ -50,7 +50,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
 from analysis import flags, formulas, resolution, sla
-from store import audit, measures, writer
+from store import audit, measures, touched, writer
 from store.accounts import Account, require
 from store.schema import mention_state, mentions, meta
 
@@ -563,6 +563,7 @@ def correct_sentiment(
         when = pd.to_datetime(pd.Series([created]), utc=True, format="ISO8601")
         writer.refresh_rollups(conn, writer.hour_ranges(when))
         writer.bump_data_version(conn)
+        touched.record(conn, touched.days_of(when))
     return result
 
 

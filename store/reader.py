@@ -173,17 +173,26 @@ def _frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
 
 def top_posts(conn: Connection, filters: Filters, *, by: str = "engagements", limit: int = 10) -> pd.DataFrame:
     """The `limit` mentions (not the brand's own) with the most engagements, views or author followers."""
+    return top_posts_ranked(conn, filters, by=by, limit=limit).drop(columns=RANK_KEY)
+
+
+#: the value a top list is ordered by (descending, then the id), kept so parts can be merged.
+RANK_KEY = "rank_key"
+
+
+def top_posts_ranked(conn: Connection, filters: Filters, *, by: str = "engagements", limit: int = 10) -> pd.DataFrame:
+    """`top_posts` with the value it ranks by (`rank_key`)."""
     if by not in TOP_ORDERS:
         raise ValueError(f"by must be one of {', '.join(TOP_ORDERS)}")
     m = mentions
     key = {"engagements": measures.engagements(), "views": m.c.views, "followers": m.c.author_followers}[by]
     query = (
-        select(*(m.c[c] for c in POST_COLUMNS))
+        select(*(m.c[c] for c in POST_COLUMNS), key.label(RANK_KEY))
         .where(_others(filters), key.is_not(None))
         .order_by(key.desc(), m.c.id)
         .limit(limit)
     )
-    return _frame(conn, query, POST_COLUMNS)
+    return _frame(conn, query, [*POST_COLUMNS, RANK_KEY])
 
 
 def top_authors(conn: Connection, filters: Filters, *, by: str = "engagements", limit: int = 10) -> pd.DataFrame:
@@ -390,3 +399,79 @@ def satisfaction(conn: Connection, filters: Filters) -> pd.DataFrame:
         pd.to_datetime(frame["day"]).dt.tz_localize(None).dt.tz_localize("UTC") if len(frame) else frame["day"]
     )
     return _whole(frame, names[4:])
+
+
+# ---------------------------------------------------------------------------------------------- splits
+# A page read over a date range, split at the range's last day: the days before it are closed to a
+# collection of new mentions (a write touches the days of what it stores, store.touched), so their
+# result is cached apart and joined with the last day's. `join` takes the parts' results in time
+# order and the read's other arguments, and gives exactly what the whole read gives.
+
+
+def split_days(filters: Filters) -> list[Filters]:
+    """The range as [first .. day before last] and [last day] (one part for a one-day range)."""
+    if filters.end <= filters.start:
+        return [filters]
+    last = Filters(filters.brands, filters.platforms, filters.end, filters.end)
+    return [Filters(filters.brands, filters.platforms, filters.start, filters.end - timedelta(days=1)), last]
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    full = [p for p in parts if len(p)]
+    if not full:
+        return parts[-1]
+    if len(full) == 1:
+        return full[0]
+    return pd.concat(full, ignore_index=True)
+
+
+def _join_frames(parts: list[pd.DataFrame], *args: Any, **kwargs: Any) -> pd.DataFrame:
+    return _concat(parts)
+
+
+def _join_counts(parts: list[tuple[int, int]], *args: Any, **kwargs: Any) -> tuple[int, int]:
+    return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+
+def _join_count(parts: list[int], *args: Any, **kwargs: Any) -> int:
+    return sum(parts)
+
+
+def _join_top_posts(parts: list[pd.DataFrame], *args: Any, limit: int = 10, **kwargs: Any) -> pd.DataFrame:
+    frame = _concat(parts).sort_values([RANK_KEY, "id"], ascending=[False, True], kind="stable")
+    return frame.head(limit).drop(columns=RANK_KEY).reset_index(drop=True)
+
+
+def _join_extremes(parts: list[pd.DataFrame], label: str, *args: Any, limit: int = 10, **kwargs: Any) -> pd.DataFrame:
+    frame = _concat(parts).sort_values(["sentiment", "id"], ascending=[label == "negative", True], kind="stable")
+    return frame.head(limit).reset_index(drop=True)
+
+
+def _join_newest(parts: list[pd.Series], *args: Any, limit: int = 2000, **kwargs: Any) -> pd.Series:
+    """Newest first: the last day's texts, then the days before."""
+    full = [p for p in reversed(parts) if len(p)]
+    if not full:
+        return parts[-1]
+    return pd.concat(full, ignore_index=True).head(limit).astype("string").rename("text")
+
+
+@dataclass(frozen=True)
+class Split:
+    """How a read splits by days: `part` reads one part (same arguments), `join` joins the parts."""
+
+    part: Any
+    join: Any
+    #: the result also depends on the reply workflow (queue_version), not only on touched days.
+    queue: bool = False
+
+
+SPLITS: dict[Any, Split] = {
+    rollups: Split(rollups, _join_frames),
+    hourly_totals: Split(hourly_totals, _join_frames),
+    demo_rows: Split(demo_rows, _join_counts),
+    open_flagged_count: Split(open_flagged_count, _join_count, queue=True),
+    response_times: Split(response_times, _join_frames, queue=True),
+    top_posts: Split(top_posts_ranked, _join_top_posts),
+    extreme_posts: Split(extreme_posts, _join_extremes),
+    recent_texts: Split(recent_texts, _join_newest),
+}

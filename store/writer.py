@@ -8,7 +8,8 @@ reach (a null never erases a known count) and keeps everything else, including t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,7 +29,6 @@ INSERT_COLUMNS: list[str] = [c.name for c in mentions.columns if c.name != "id"]
 #: refreshed when a stored mention is collected again (a reviewer may change their rating).
 REFRESHED = ["likes", "replies", "reposts", "quotes", "views", "author_followers", "rating"]
 CHUNK = 20_000
-KEY_CHUNK = 400
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
@@ -66,24 +66,73 @@ def _python_rows(frame: pd.DataFrame, dialect: str) -> list[tuple]:
     return list(zip(*columns, strict=True))
 
 
+@contextmanager
+def _staged(conn: Connection, name: str, columns: Sequence[str], rows: list[tuple]) -> Iterator[str]:
+    """`rows` (text values) in a temporary table `name`, for set-based statements: one per batch, not one per
+    chunk of ids.
+
+    PostgreSQL: COPY into a table dropped at commit; SQLite: one executemany into a TEMP table of the
+    connection. The table is emptied before it is filled and when the block ends, so a pooled
+    connection keeps nothing.
+    """
+    names = ", ".join(columns)
+    spec = ", ".join(f"{c} text" for c in columns)
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]  # a live psycopg connection
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({spec}) ON COMMIT DROP")
+            cursor.execute(f"TRUNCATE {name}")
+            with cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"ANALYZE {name}")  # a temp table has no statistics: the planner would guess its size
+        yield name
+        conn.exec_driver_sql(f"TRUNCATE {name}")  # after an error the transaction rolls back instead
+        return
+    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({spec})")
+    conn.exec_driver_sql(f"DELETE FROM {name}")
+    if rows:
+        marks = ", ".join(["?"] * len(columns))
+        conn.exec_driver_sql(f"INSERT INTO {name} ({names}) VALUES ({marks})", rows)
+    yield name
+    conn.exec_driver_sql(f"DELETE FROM {name}")
+
+
+_KEYS = ("platform", "post_id")
+
+
+def _stored_matches(conn: Connection, keys: list[tuple[str, str]], *, on: str, where: str, columns: str) -> list[Any]:
+    """`columns` of stored mentions m whose (m.platform, m.`on`) is one of `keys` (k), filtered by `where`.
+
+    One join per batch. `staged_keys CROSS JOIN mentions` makes SQLite walk the staged keys and
+    probe the index on (platform, `on`); PostgreSQL plans the join itself.
+    """
+    if not keys:
+        return []
+    with _staged(conn, "staged_keys", _KEYS, keys) as table:
+        sql = (
+            f"SELECT {columns} FROM {table} k CROSS JOIN mentions m "
+            f"WHERE m.platform = k.platform AND m.{on} = k.post_id AND {where}"
+        )
+        return list(conn.exec_driver_sql(sql).all())
+
+
+def _true(conn: Connection) -> str:
+    return "1" if conn.dialect.name == "sqlite" else "true"
+
+
+def _false(conn: Connection) -> str:
+    return "0" if conn.dialect.name == "sqlite" else "false"
+
+
 def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-    """Which (platform, post_id) pairs are already stored."""
-    by_platform: dict[str, list[str]] = {}
-    for platform, post_id in keys:
-        by_platform.setdefault(platform, []).append(post_id)
-    found: set[tuple[str, str]] = set()
-    for platform, ids in by_platform.items():
-        for chunk in _chunks(ids, KEY_CHUNK):
-            rows = conn.execute(
-                select(mentions.c.post_id).where(mentions.c.platform == platform, mentions.c.post_id.in_(chunk))
-            )
-            found.update((platform, r[0]) for r in rows)
-    return found
+    """Which (platform, post_id) pairs are already stored (one join against the staged keys)."""
+    wanted = list(dict.fromkeys(keys))
+    rows = _stored_matches(conn, wanted, on="post_id", where="1 = 1", columns="m.platform, m.post_id")
+    return {(r[0], r[1]) for r in rows}
 
 
 def own_posts_answered(conn: Connection, frame: pd.DataFrame) -> set[tuple[str, str]]:
     """(platform, post_id) of stored own posts that rows of `frame` answer or sit under."""
-    found: set[tuple[str, str]] = set()
     targets = (
         pd.concat(
             [
@@ -94,15 +143,9 @@ def own_posts_answered(conn: Connection, frame: pd.DataFrame) -> set[tuple[str, 
         .dropna()
         .drop_duplicates()
     )
-    for platform, ids in targets.groupby("platform")["id"]:
-        for chunk in _chunks(ids.tolist(), KEY_CHUNK):
-            rows = conn.execute(
-                select(mentions.c.post_id).where(
-                    mentions.c.platform == platform, mentions.c.post_id.in_(chunk), mentions.c.is_own
-                )
-            )
-            found.update((platform, r[0]) for r in rows)
-    return found
+    keys = list(zip(targets["platform"].astype(str), targets["id"].astype(str), strict=True))
+    rows = _stored_matches(conn, keys, on="post_id", where=f"m.is_own = {_true(conn)}", columns="m.platform, m.post_id")
+    return {(r[0], r[1]) for r in rows}
 
 
 def store_is_empty(conn: Connection) -> bool:
@@ -127,24 +170,19 @@ def link_brand_replies(
     )
     found: list[dict] = []
     fresh = frame.iloc[0:0] if store_was_empty else frame[~frame["is_own"]]
-    wanted = {k for k in zip(fresh["platform"], fresh["post_id"], strict=True) if k in new_keys}
+    wanted = [k for k in zip(fresh["platform"], fresh["post_id"], strict=True) if k in new_keys]
     if wanted:
-        fresh = fresh[[k in wanted for k in zip(fresh["platform"], fresh["post_id"], strict=True)]]
-        # a reply never predates what it answers: the brand's stored replies since the oldest new mention
-        since = fresh["created_at"].min().to_pydatetime() - timedelta(days=1)
-        rows = conn.execute(
-            select(
-                mentions.c.platform,
-                mentions.c.parent_id,
-                mentions.c.created_at,
-                mentions.c.post_id,
-                mentions.c.author_handle,
-            ).where(mentions.c.is_own, mentions.c.parent_id.is_not(None), mentions.c.created_at >= since)
-        ).all()
+        # the brand's stored replies to the new mentions (index on (platform, parent_id))
+        rows = _stored_matches(
+            conn,
+            wanted,
+            on="parent_id",
+            where=f"m.is_own = {_true(conn)}",
+            columns="m.platform, m.parent_id, m.created_at, m.post_id, m.author_handle",
+        )
         found = [
             {"platform": r[0], "target": r[1], "created_at": r[2], "reply_id": r[3], "author_handle": r[4]}
             for r in rows
-            if (r[0], r[1]) in wanted
         ]
     if found:
         extra = pd.DataFrame(found)
@@ -154,27 +192,28 @@ def link_brand_replies(
         return 0
     first = pairs.sort_values("created_at").drop_duplicates(["platform", "target"], keep="first")
     now = datetime.now(UTC)
-    params: list[dict] = []
-    for platform, group in first.groupby("platform"):
-        for chunk in _chunks(group.to_dict("records"), KEY_CHUNK):
-            targets = conn.execute(
-                select(mentions.c.id, mentions.c.post_id).where(
-                    mentions.c.platform == platform,
-                    mentions.c.post_id.in_([r["target"] for r in chunk]),
-                    mentions.c.is_own.is_(False),
-                )
-            ).all()
-            by_post = {r.post_id: r.id for r in targets}
-            params += [
-                {
-                    "mention_id": by_post[r["target"]],
-                    "first_response_at": r["created_at"].to_pydatetime(),
-                    "response_post_id": r["reply_id"],
-                    "responded_by": r["author_handle"] or "brand account",
-                }
-                for r in chunk
-                if r["target"] in by_post
-            ]
+    keys = list(zip(first["platform"].astype(str), first["target"].astype(str), strict=True))
+    targets = _stored_matches(
+        conn, keys, on="post_id", where=f"m.is_own = {_false(conn)}", columns="m.platform, m.post_id, m.id"
+    )
+    by_post = {(r[0], r[1]): r[2] for r in targets}
+    params: list[dict] = [
+        {
+            "mention_id": by_post[(platform, target)],
+            "first_response_at": created.to_pydatetime(),
+            "response_post_id": reply_id,
+            "responded_by": handle if isinstance(handle, str) and handle else "brand account",
+        }
+        for platform, target, created, reply_id, handle in zip(
+            first["platform"],
+            first["target"],
+            first["created_at"],
+            first["reply_id"],
+            first["author_handle"],
+            strict=True,
+        )
+        if (platform, target) in by_post
+    ]
     if not params:
         return 0
     stmt = _insert_on_conflict(conn)(mention_state).values(

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, event
 
 from config import Brand, BusinessHours, Config, ConfigError, load_config, resolve_config_path
 from pipeline.seed import seed_if_first_start
-from store import queue, reader
+from store import queue, reader, touched
 from store.engine import StoreError, database_url, make_engine
 
 T = TypeVar("T")
@@ -127,7 +127,43 @@ def read(
     versions, arguments): `versions` is the data version for reads of mentions and rollups, and
     (data_version, queue_version) for reads that also depend on the reply workflow. Every
     write bumps one of them, so a new row shows on the next rerun. `versions` is not passed on.
+
+    A read in store.reader.SPLITS over a date range is read in two parts (the days before the
+    last, and the last day), each cached by the days it covers (store.touched): a write of new
+    mentions touches today, so only that part is read again.
     """
+    split = reader.SPLITS.get(reader_function)
+    if split is not None and args and isinstance(args[0], reader.Filters):
+        return _read_split(engine, split, versions, args[0], args[1:], kwargs)
+    with engine.connect() as conn:
+        return reader_function(conn, *args, **kwargs)
+
+
+def _read_split(
+    engine: Engine,
+    split: reader.Split,
+    versions: int | tuple[int, int],
+    filters: reader.Filters,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    data_version = versions if isinstance(versions, int) else versions[0]
+    queue_version = versions[1] if isinstance(versions, tuple) else 0
+    # read before any part (cached per data version): a part is never older than the stamp it is kept under
+    days = read(engine, touched.state, data_version)
+    parts = []
+    for part in reader.split_days(filters):
+        stamp = days.stamp(part.start, part.end)
+        key = (*stamp, queue_version if split.queue else 0)
+        parts.append(_read_part(engine, split.part, key, part, *args, **kwargs))
+    return split.join(parts, *args, **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600, hash_funcs=HASH_FUNCS)
+def _read_part(
+    engine: Engine, reader_function: Callable[..., T], stamp: tuple[int, ...], *args: Any, **kwargs: Any
+) -> T:
+    """One part of a split read, kept under its days' stamp (not dropped when the data version moves)."""
     with engine.connect() as conn:
         return reader_function(conn, *args, **kwargs)
 

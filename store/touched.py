@@ -1,0 +1,130 @@
+"""Which days a write touched, next to the data version: what lets page caches keep closed days.
+
+Every write that bumps `data_version` (store.writer.bump_data_version) may also call `record`
+in the same transaction with the UTC days whose mentions, mention states or rollups it changed.
+`meta` then holds, per day, the last data version that touched it (`touched:YYYY-MM-DD`), and
+`touched_through`: the data version up to which every bump was recorded. A bump that is not
+recorded (retention, erasure: rare writes that did not say what they touched) counts as touching
+every day: the next `record` notices the gap and stores `touched_all`, and until then `stamp`
+answers the data version itself.
+
+Readers ask `State.stamp(first, last)`: a number that changes whenever a write touched one of
+those days. A result over those days cached under that stamp is still right, whatever else was
+written since: a collection of new mentions touches today, so the 29 days before keep their
+cached results (ui.context.read splits a page read at the last selected day). Backdated
+mentions touch their own day, and so does a brand reply's answered mention: its day's stamp
+moves and its results are read again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, insert, select, update
+
+from store.schema import mentions, meta
+
+DAY_PREFIX = "touched:"
+THROUGH = "touched_through"
+ALL = "touched_all"
+#: parent look-ups per query.
+KEY_CHUNK = 400
+
+
+def _key(day: date) -> str:
+    return f"{DAY_PREFIX}{day.isoformat()}"
+
+
+def _set(conn: Connection, key: str, value: int) -> None:
+    done = conn.execute(update(meta).where(meta.c.key == key).values(value=str(value))).rowcount
+    if not done:
+        conn.execute(insert(meta).values(key=key, value=str(value)))
+
+
+def _number(conn: Connection, key: str) -> int:
+    value = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+    return int(value) if value else 0
+
+
+def record(conn: Connection, days: Iterable[date]) -> None:
+    """After bump_data_version, in the same transaction: the write touched these UTC days."""
+    version = _number(conn, "data_version")
+    if not version:
+        return
+    if _number(conn, THROUGH) != version - 1:
+        _set(conn, ALL, version)  # a bump before this one said nothing: count it as touching every day
+    for day in sorted(set(days)):
+        _set(conn, _key(day), version)
+    _set(conn, THROUGH, version)
+
+
+def days_of(times: pd.Series) -> set[date]:
+    """The UTC days of some timestamps."""
+    stamps = pd.to_datetime(times.dropna(), utc=True)
+    return set(stamps.dt.date.unique())
+
+
+def answered_days(conn: Connection, frame: pd.DataFrame) -> set[date]:
+    """The days of the stored mentions that the brand's own replies in `frame` answer: linking a reply
+    changes the answered mention's state (first response), so its day is touched too."""
+    own = frame[frame["is_own"].astype(bool) & frame["parent_id"].notna()]
+    found: set[date] = set()
+    for platform, group in own.groupby("platform"):
+        parents = sorted(set(group["parent_id"].astype(str)))
+        for start in range(0, len(parents), KEY_CHUNK):
+            chunk = parents[start : start + KEY_CHUNK]
+            query = (
+                select(mentions.c.day).where(mentions.c.platform == platform, mentions.c.post_id.in_(chunk)).distinct()
+            )
+            found |= {pd.Timestamp(r[0]).date() for r in conn.execute(query)}
+    return found
+
+
+def record_ingest(conn: Connection, frame: pd.DataFrame) -> None:
+    """`record` for an ingest of `frame`: the days of its rows and of the mentions its replies answer."""
+    record(conn, days_of(frame["created_at"]) | answered_days(conn, frame))
+
+
+@dataclass(frozen=True)
+class State:
+    """What `meta` says about touched days, read once per data version."""
+
+    data_version: int = 0
+    through: int = 0
+    every_day: int = 0
+    days: dict[date, int] = field(default_factory=dict)
+
+    def stamp(self, first: date, last: date) -> tuple[int, int]:
+        """Changes whenever a write touched a day in first..last (inclusive)."""
+        if self.through != self.data_version:
+            return (-1, self.data_version)  # an unrecorded bump is the newest: anything may have changed
+        newest = max((v for d, v in self.days.items() if first <= d <= last), default=0)
+        return (max(newest, self.every_day), 0)
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def state(conn: Connection) -> State:
+    """The touched days (one small query: one row per stored day at most)."""
+    rows = conn.execute(
+        select(meta.c.key, meta.c.value).where(
+            (meta.c.key.in_(("data_version", THROUGH, ALL))) | meta.c.key.startswith(DAY_PREFIX, autoescape=True)
+        )
+    ).all()
+    values = {str(k): _as_int(v) for k, v in rows}
+    days = {date.fromisoformat(k[len(DAY_PREFIX) :]): v for k, v in values.items() if k.startswith(DAY_PREFIX)}
+    return State(
+        data_version=values.get("data_version", 0),
+        through=values.get(THROUGH, 0),
+        every_day=values.get(ALL, 0),
+        days=days,
+    )

@@ -1,0 +1,233 @@
+"""Page reads split at the last selected day (store.reader.SPLITS), kept by the days they cover
+(store.touched) in ui.context.read: the joined parts give exactly the whole read, and every write
+(new rows, backdated rows, a brand reply to an old mention, a write that records nothing) shows
+on the next read. On SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, delete, select
+
+from collectors import demo
+from config import load_config
+from pipeline.ingest import ingest
+from pipeline.seed import seed_demo
+from store import reader, touched, writer
+from store.schema import mentions, meta, rollup_hourly
+from tests.conftest import FIXED_NOW
+from ui import context
+
+FILTERS = reader.Filters(brands=("Acme",), start=FIXED_NOW.date() - timedelta(days=13), end=FIXED_NOW.date())
+SLA = {"Acme": 4.0, "Globex": 2.0}
+SHAPES = {
+    "fourteen days": FILTERS,
+    "one day": reader.Filters(brands=("Acme",), start=FILTERS.end, end=FILTERS.end),
+    "reddit, two brands": reader.Filters(("Acme", "Globex"), ("reddit",), FILTERS.start, FILTERS.end),
+}
+#: (reader, positional arguments after the filters, keyword arguments)
+READS: dict[str, tuple[Any, tuple[Any, ...], dict[str, Any]]] = {
+    "rollups": (reader.rollups, (), {}),
+    "hourly_totals": (reader.hourly_totals, (), {}),
+    "demo_rows": (reader.demo_rows, (), {}),
+    "open_flagged_count": (reader.open_flagged_count, (), {}),
+    "response_times": (reader.response_times, (SLA,), {}),
+    "top_posts by engagements": (reader.top_posts, (), {"by": "engagements", "limit": 7}),
+    "top_posts by views": (reader.top_posts, (), {"by": "views", "limit": 7}),
+    "top_posts by followers": (reader.top_posts, (), {"by": "followers", "limit": 3}),
+    "most negative": (reader.extreme_posts, ("negative",), {"limit": 6}),
+    "most positive": (reader.extreme_posts, ("positive",), {"limit": 6}),
+    "recent negative texts": (reader.recent_texts, ("negative",), {"limit": 40}),
+    "every recent text": (reader.recent_texts, ("positive",), {"limit": 100_000}),
+}
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Engine:
+    seed_demo(engine, load_config(None), mentions=800, days=20, end=FIXED_NOW)
+    return engine
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> None:
+    context.read.clear()
+    context._read_part.clear()
+
+
+def same(found: Any, expected: Any) -> None:
+    """Equal results; rows of an unordered read (rollups, response times) in any order."""
+    if isinstance(expected, pd.Series):
+        assert sorted(found.astype(str)) == sorted(expected.astype(str))
+        return
+    if not isinstance(expected, pd.DataFrame):
+        assert found == expected
+        return
+    assert list(found.columns) == list(expected.columns)
+    if "id" not in expected:  # no order asked of SQL: compare sorted
+        found = found.sort_values(list(found.columns)).reset_index(drop=True)
+        expected = expected.sort_values(list(expected.columns)).reset_index(drop=True)
+    pd.testing.assert_frame_equal(found.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
+
+
+@pytest.mark.parametrize("name", list(READS))
+def test_joined_parts_are_the_whole_read(seeded: Engine, name: str) -> None:
+    function, args, kwargs = READS[name]
+    split = reader.SPLITS[function]
+    with seeded.connect() as conn:
+        for shape, filters in SHAPES.items():
+            whole = function(conn, filters, *args, **kwargs)
+            parts = [split.part(conn, part, *args, **kwargs) for part in reader.split_days(filters)]
+            assert len(parts) == (1 if filters.start == filters.end else 2), shape
+            same(split.join(parts, *args, **kwargs), whole)
+    if name in ("top_posts by engagements", "most negative"):
+        assert len(whole) == kwargs["limit"]  # the store holds more than the limit: the join had to choose
+
+
+def page(engine: Engine) -> dict[str, Any]:
+    """What a page reads through the cache after a rerun's one versions query."""
+    with engine.connect() as conn:
+        versions = reader.versions(conn)
+    return {
+        name: context.read(engine, f, versions, FILTERS, *args, **kwargs) for name, (f, args, kwargs) in READS.items()
+    }
+
+
+def truth(engine: Engine) -> dict[str, Any]:
+    with engine.connect() as conn:
+        return {name: f(conn, FILTERS, *args, **kwargs) for name, (f, args, kwargs) in READS.items()}
+
+
+def check(engine: Engine) -> dict[str, Any]:
+    found, expected = page(engine), truth(engine)
+    for name in READS:
+        same(found[name], expected[name])
+    return found
+
+
+def post(base: pd.DataFrame, post_id: str, when: pd.Timestamp, **values: Any) -> pd.DataFrame:
+    row = base[(base["platform"] == "x") & ~base["is_own"] & (base["brand"] == "Acme")].iloc[[0]].copy()
+    row["post_id"], row["created_at"], row["parent_id"] = post_id, when, None
+    row["text"] = "@acme my order is lost and support never answers, still waiting for a refund"
+    row["likes"], row["views"], row["author_followers"], row["author_handle"] = 10**9, 10**10, 10**9, f"a_{post_id}"
+    for column, value in values.items():
+        row[column] = value
+    return row.reset_index(drop=True)
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which parts are read from the store (the others come from the cache)."""
+    reads: list[str] = []
+    for function, split in list(reader.SPLITS.items()):
+
+        def part(conn: Any, filters: reader.Filters, *args: Any, _f: Any = split.part, **kwargs: Any) -> Any:
+            reads.append(f"{_f.__name__} {filters.start}..{filters.end}")
+            return _f(conn, filters, *args, **kwargs)
+
+        part.__module__, part.__qualname__ = split.part.__module__, split.part.__qualname__
+        monkeypatch.setitem(reader.SPLITS, function, reader.Split(part, split.join, split.queue))
+    return reads
+
+
+def test_every_write_shows_on_the_next_read(seeded: Engine, counted: list[str]) -> None:
+    config = load_config(None)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    closed = f"{FILTERS.start}..{FILTERS.end - timedelta(days=1)}"
+    check(seeded)
+    assert any(closed in r for r in counted)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+
+    # a collection of new mentions on the last day: the days before come from the cache
+    counted.clear()
+    ingest(seeded, post(base, "new-1", last_day), config.brands)
+    found = check(seeded)
+    assert found["top_posts by engagements"]["author_handle"].iloc[0] == "a_new-1"
+    assert counted and not any(closed in r for r in counted)
+
+    # a backdated mention (ten days ago): its day is read again, and it shows
+    counted.clear()
+    ingest(seeded, post(base, "old-1", last_day - timedelta(days=10), likes=2 * 10**9), config.brands)
+    found = check(seeded)
+    assert found["top_posts by engagements"]["author_handle"].iloc[0] == "a_old-1"
+    assert any(closed in r for r in counted)
+    flagged = found["open_flagged_count"]
+
+    # the brand answers that old mention today: the answered mention's day is touched too
+    reply = post(base, "reply-1", last_day, is_own=True, parent_id="old-1", author_handle="acme")
+    reply["text"] = "Sorry about that! Please DM us your order number."
+    ingest(seeded, reply, config.brands)
+    found = check(seeded)
+    assert found["open_flagged_count"] == flagged - 1
+
+    # a write that bumps the version without saying what it touched (an erasure): everything is read again
+    counted.clear()
+    with seeded.begin() as conn:
+        conn.execute(delete(mentions).where(mentions.c.post_id == "old-1"))
+        hour = pd.Timestamp(last_day - timedelta(days=10)).floor("h").to_pydatetime()
+        conn.execute(delete(rollup_hourly).where(rollup_hourly.c.hour == hour))
+        writer.refresh_rollups(conn, [(hour, hour + timedelta(hours=1))])
+        writer.bump_data_version(conn)
+    found = check(seeded)
+    assert "a_old-1" not in set(found["top_posts by engagements"]["author_handle"])
+    assert any(closed in r for r in counted)
+
+    # the next recorded write counts that gap as touching every day once, then keeps closed days again
+    ingest(seeded, post(base, "new-2", last_day), config.brands)
+    check(seeded)
+    counted.clear()
+    ingest(seeded, post(base, "new-3", last_day), config.brands)
+    found = check(seeded)
+    assert not any(closed in r for r in counted)
+    assert found["top_posts by engagements"]["author_handle"].iloc[0] == "a_new-1"
+
+
+def test_a_sentiment_correction_touches_its_day(seeded: Engine) -> None:
+    from store import queue
+    from store.accounts import Account
+
+    check(seeded)
+    negative = page(seeded)["most negative"]
+    target = negative.iloc[0]
+    manager = Account(name="mia", role="admin")
+    with seeded.begin() as conn:
+        state = queue.mention_with_state(conn, int(target["id"]))
+        assert state is not None
+        assert queue.correct_sentiment(conn, int(target["id"]), state["version"], "positive", manager).ok
+    found = check(seeded)
+    assert int(target["id"]) not in set(found["most negative"]["id"])
+
+
+def test_stamps_move_only_for_touched_days(engine: Engine) -> None:
+    day = FILTERS.end
+    with engine.begin() as conn:
+        writer.bump_data_version(conn)
+        touched.record(conn, {day})
+    with engine.connect() as conn:
+        first = touched.state(conn)
+    assert first.stamp(day, day) == (1, 0) and first.stamp(FILTERS.start, day - timedelta(days=1)) == (0, 0)
+
+    with engine.begin() as conn:
+        writer.bump_data_version(conn)
+        touched.record(conn, {day - timedelta(days=5)})
+    with engine.connect() as conn:
+        second = touched.state(conn)
+    assert second.stamp(day, day) == (1, 0)
+    assert second.stamp(FILTERS.start, day - timedelta(days=1)) == (2, 0)
+
+    with engine.begin() as conn:
+        writer.bump_data_version(conn)  # says nothing: every stamp moves
+    with engine.connect() as conn:
+        third = touched.state(conn)
+    assert third.stamp(day, day) != second.stamp(day, day)
+    assert third.stamp(FILTERS.start, day) != second.stamp(FILTERS.start, day)
+
+    with engine.begin() as conn:
+        writer.bump_data_version(conn)
+        touched.record(conn, {day})
+        assert conn.execute(select(meta.c.value).where(meta.c.key == touched.ALL)).scalar() == "4"
+    with engine.connect() as conn:
+        fourth = touched.state(conn)
+    assert fourth.stamp(FILTERS.start, day - timedelta(days=1)) == (4, 0)
