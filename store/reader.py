@@ -61,6 +61,18 @@ def platforms_stored(conn: Connection) -> list[str]:
     return [r[0] for r in conn.execute(select(rollup_hourly.c.platform).distinct().order_by(rollup_hourly.c.platform))]
 
 
+def platforms_in(conn: Connection, filters: Filters) -> list[str]:
+    """The platforms with mentions in the filters' days (brands and platforms of the filters ignored)."""
+    r = rollup_hourly
+    query = (
+        select(r.c.platform)
+        .where(r.c.hour >= filters.start_at, r.c.hour < filters.end_at)
+        .distinct()
+        .order_by(r.c.platform)
+    )
+    return [row[0] for row in conn.execute(query)]
+
+
 def rollups(conn: Connection, filters: Filters, *, include_own: bool = False) -> pd.DataFrame:
     """rollup_hourly rows for the filters: one row per hour, brand, platform, kind (and is_own)."""
     r = rollup_hourly
@@ -409,6 +421,10 @@ def _join_counts(parts: list[tuple[int, int]], *args: Any, **kwargs: Any) -> tup
     return sum(p[0] for p in parts), sum(p[1] for p in parts)
 
 
+def _join_names(parts: list[list[str]], *args: Any, **kwargs: Any) -> list[str]:
+    return sorted(set().union(*parts))
+
+
 def _join_count(parts: list[int], *args: Any, **kwargs: Any) -> int:
     return sum(parts)
 
@@ -443,6 +459,7 @@ class Split:
 
 SPLITS: dict[Any, Split] = {
     rollups: Split(rollups, _join_frames),
+    platforms_in: Split(platforms_in, _join_names),
     hourly_totals: Split(hourly_totals, _join_frames),
     demo_rows: Split(demo_rows, _join_counts),
     open_flagged_count: Split(open_flagged_count, _join_count, queue=True),

@@ -31,6 +31,7 @@ SHAPES = {
 #: (reader, positional arguments after the filters, keyword arguments)
 READS: dict[str, tuple[Any, tuple[Any, ...], dict[str, Any]]] = {
     "rollups": (reader.rollups, (), {}),
+    "platforms_in": (reader.platforms_in, (), {}),
     "hourly_totals": (reader.hourly_totals, (), {}),
     "demo_rows": (reader.demo_rows, (), {}),
     "open_flagged_count": (reader.open_flagged_count, (), {}),
@@ -231,3 +232,24 @@ def test_stamps_move_only_for_touched_days(engine: Engine) -> None:
     with engine.connect() as conn:
         fourth = touched.state(conn)
     assert fourth.stamp(FILTERS.start, day - timedelta(days=1)) == (4, 0)
+
+
+def test_a_weeks_report_is_rebuilt_only_when_a_write_touches_that_week(seeded: Engine) -> None:
+    from analysis.reports import week_of
+    from ui import reports
+    from ui.context import Context
+
+    ctx = Context(config=load_config(None), engine=seeded, url=str(seeded.url))
+    config, base = ctx.config, demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    now = pd.Timestamp(FIXED_NOW)
+    earlier = week_of((now - timedelta(days=7)).to_pydatetime())
+
+    def stamp() -> tuple[int, ...]:
+        with seeded.connect() as conn:
+            return reports.week_stamp(ctx, reader.versions(conn), earlier)
+
+    first = stamp()
+    ingest(seeded, post(base, "today-1", now), config.brands)  # this week: last week's files stay
+    assert stamp() == first
+    ingest(seeded, post(base, "backdated-1", now - timedelta(days=7)), config.brands)  # into that week
+    assert stamp() != first

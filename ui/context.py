@@ -230,7 +230,10 @@ def business_hours(config: Config) -> dict[str, BusinessHours]:
 
 def stored_range(ctx: Context, data_version: int) -> tuple[tuple[date, date] | None, list[str]]:
     """The first and last stored day, and the platforms stored: what the sidebar offers."""
-    return read(ctx.engine, reader.date_bounds, data_version), read(ctx.engine, reader.platforms_stored, data_version)
+    days = read(ctx.engine, reader.date_bounds, data_version)
+    if days is None:
+        return None, []
+    return days, read(ctx.engine, reader.platforms_in, data_version, reader.Filters((), (), days[0], days[1]))
 
 
 #: the queue's order is taken at most this many minutes late (only not-yet-breached mentions move).
