@@ -86,7 +86,9 @@ def _collect(url: str, size: int) -> None:
             newest = pd.Timestamp(conn.exec_driver_sql("SELECT max(created_at) FROM mentions").scalar())
         newest = newest.tz_localize("UTC") if newest.tzinfo is None else newest.tz_convert("UTC")
         seed = random.randint(1, 10**6)
-        frame = demo.generate(size * 2, days=1, seed=seed, end=newest.to_pydatetime(), id_base=8 * 10**12 + seed * 10**6)
+        frame = demo.generate(
+            size * 2, days=1, seed=seed, end=newest.to_pydatetime(), id_base=8 * 10**12 + seed * 10**6
+        )
         frame = frame[~frame["is_own"]].head(size).copy()
         frame["created_at"] = newest + pd.Timedelta(seconds=1)  # the newest day: what a collection adds
         ingest(engine, frame, load_config(None).brands)

@@ -150,12 +150,17 @@ def _read_split(
     queue_version = versions[1] if isinstance(versions, tuple) else 0
     # read before any part (cached per data version): a part is never older than the stamp it is kept under
     days = read(engine, touched.state, data_version)
-    parts = []
-    for part in reader.split_days(filters):
-        stamp = days.stamp(part.start, part.end)
-        key = (*stamp, queue_version if split.queue else 0)
-        parts.append(_read_part(engine, split.part, key, part, *args, **kwargs))
-    return split.join(parts, *args, **kwargs)
+
+    def part_read(function: Callable[..., Any], part: reader.Filters, *more: Any, **options: Any) -> Any:
+        key = (*days.stamp(part.start, part.end), queue_version if split.queue else 0)
+        return _read_part(engine, function, key, part, *more, **options)
+
+    parts = reader.split_days(filters)
+    if split.compose is not None:
+        if len(parts) == 1:
+            return part_read(split.part, filters, *args, **kwargs)
+        return split.compose(part_read, parts, *args, **kwargs)
+    return split.join([part_read(split.part, part, *args, **kwargs) for part in parts], *args, **kwargs)
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600, hash_funcs=HASH_FUNCS)
