@@ -251,17 +251,10 @@ def queue_rows(
     """A page of the queue: ordered as of the last 5-minute mark (cached), scored as of `minute`."""
     stamp = pd.Timestamp(minute)
     bucket = stamp.floor(f"{QUEUE_ORDER_MINUTES}min").to_pydatetime()
-    rows = read(
-        ctx.engine,
-        queue.queue_page,
-        versions,
-        filters,
-        now=bucket,
-        sla_hours=sla_hours(ctx.config),
-        limit=limit,
-        offset=offset,
-        business_hours=business_hours(ctx.config),
-    )
+    timing = {"now": bucket, "sla_hours": sla_hours(ctx.config), "business_hours": business_hours(ctx.config)}
+    # the whole order once per (versions, 5-minute mark), then any page is a slice of ids: paging reads 25 rows
+    order = read(ctx.engine, queue.queue_order, versions, filters, **timing)
+    rows = read(ctx.engine, queue.queue_rows, versions, tuple(order[offset : offset + limit]), **timing)
     return queue.rescore(rows, stamp.to_pydatetime(), business_hours(ctx.config))
 
 
