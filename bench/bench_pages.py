@@ -31,6 +31,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -225,6 +226,13 @@ def main() -> None:
         print(json.dumps(child(args.root, args.child, dbs[0], args.reruns)))
         return
     baseline, tree = baseline_tree(args.baseline), Path(args.tree) if args.tree else ROOT
+    try:
+        measure(args, dbs, baseline, tree)
+    finally:
+        shutil.rmtree(baseline, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, dbs: list[str], baseline: Path, tree: Path) -> None:
     load = os.getloadavg()
     blocks = []
     for url in dbs:
