@@ -1,20 +1,26 @@
-"""Page speed and memory: every dashboard page against a plain page over the same database.
+"""Page speed after a collection and at first start: every dashboard page, this branch against main.
 
-Each page runs under Streamlit's AppTest in a process of its own (the process plays the
-server), app.py included on every rerun as in a server. Measured per page:
+Each (code, page) runs under Streamlit's AppTest in a process of its own (the process plays a
+freshly started server), signed in, app.py included on every rerun as in a server. The same
+child runs twice per page: once over this tree and once over the baseline, the main branch's
+code (`git archive main` into a temporary folder), both on the same database in the same run.
+Measured per page:
 
-- cold: the first run after switching to the page (fresh caches: the SQL reads);
-- warm rerun: a rerun with nothing changed (what a click that changes no filter costs);
-- filter change: switching the sidebar platforms between "all" and "reddit", both seen before;
-- peak memory: the process's maximum resident set size after all of that.
+- first render: the first run of a fresh process that shows the page (imports, first queries,
+  app.py and the page; Reports builds its report);
+- warm rerun: median of reruns with nothing new (a click);
+- after a collection: `ROUNDS` times, N new mentions (5, 100, 5) are stored through
+  pipeline.ingest (the scheduler's path) on the last stored day, then the page reruns: that
+  rerun is timed (median and max);
+- queue paging (queue page only): pages 2, 3, 50 and 1 of the reply queue, each a rerun;
+- peak memory: the process's maximum resident set size.
 
-The plain page is what the dashboard avoids: every mention read once into one cached frame
-(`st.cache_data`; only the columns the Overview needs, no text), then filtered and aggregated in
-pandas on every rerun (the Overview's tiles and charts). `--all` also visits every page in one process (a server that served them all).
+Before the first render each child stores one small collection (so both codes start from a
+store whose last write they wrote themselves). The database grows by ~120 mentions a child.
 
-Run: .venv/bin/python bench/bench_pages.py --db /tmp/m1m.db [--reruns 10] [--write]
+Run: .venv/bin/python bench/bench_pages.py --db /tmp/m1m.db [--db postgresql+psycopg://...] [--write]
 (seed first: DATABASE_URL=sqlite:////tmp/m1m.db .venv/bin/python cli.py seed-demo --mentions 1000000).
---write puts the table in the "Pages" section of bench/README.md.
+--write puts the tables in the "Pages" section of bench/README.md.
 """
 
 from __future__ import annotations
@@ -22,101 +28,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import resource
-import sqlite3
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
 PAGES = ["overview", "engagement", "sentiment", "queue", "reports", "sources"]
+SIZES = (5, 100, 5)
 TIMEOUT = 900
-
-PLAIN_PAGE = """
-import os
-import pandas as pd
-import plotly.express as px
-import streamlit as st
-from sqlalchemy import create_engine
-
-@st.cache_data
-def load(url):
-    engine = create_engine(url)
-    rows = pd.read_sql(
-        "SELECT id, platform, brand, is_own, created_at, likes, replies, reposts, quotes, views, author_followers, "
-        "sentiment_label, needs_reply FROM mentions", engine)
-    state = pd.read_sql("SELECT mention_id, status, first_response_at FROM mention_state", engine)
-    rows = rows.merge(state, left_on="id", right_on="mention_id", how="left")
-    rows["created_at"] = pd.to_datetime(rows["created_at"], utc=True, format="ISO8601")
-    rows["first_response_at"] = pd.to_datetime(rows["first_response_at"], utc=True, format="ISO8601")
-    return rows
-
-rows = load(os.environ["DATABASE_URL"])
-platforms = st.sidebar.multiselect("Platforms", sorted(rows["platform"].unique()), key="filter_platforms")
-end = rows["created_at"].max().normalize() + pd.Timedelta(days=1)
-start = end - pd.Timedelta(days=30)
-
-def pick(rows, start, end, brands=("Acme",)):
-    keep = rows["brand"].isin(brands) & ~rows["is_own"].astype(bool)
-    keep &= (rows["created_at"] >= start) & (rows["created_at"] < end)
-    if platforms:
-        keep &= rows["platform"].isin(platforms)
-    return rows[keep].copy()
-
-def kpis(now):
-    eng = now[["likes", "replies", "reposts", "quotes"]].fillna(0).sum(axis=1)
-    labels = now["sentiment_label"].value_counts()
-    pos, neg = labels.get("positive", 0), labels.get("negative", 0)
-    flagged = now[now["needs_reply"].astype(bool)]
-    answered = flagged[flagged["first_response_at"].notna() & (flagged["status"] != "dismissed")]
-    wait = (answered["first_response_at"] - answered["created_at"]).dt.total_seconds() / 60
-    open_ = flagged["first_response_at"].isna() & flagged["status"].fillna("new").isin(["new", "assigned"])
-    return {"mentions": len(now), "engagements": int(eng.sum()), "net": (pos - neg) / max(pos + neg, 1),
-            "open": int(open_.sum()), "median": float(wait.median()) if len(wait) else 0.0}
-
-now = pick(rows, start, end)
-before = pick(rows, start - pd.Timedelta(days=30), start)
-market = pick(rows, start, end, ("Acme", "Globex", "Initech"))
-a, b = kpis(now), kpis(before)
-cols = st.columns(4)
-cols[0].metric("Mentions", f"{a['mentions']:,}", a["mentions"] - b["mentions"])
-cols[1].metric("Engagements", f"{a['engagements']:,}", a["engagements"] - b["engagements"])
-cols[2].metric("Net sentiment", f"{a['net']:+.2f}", round(a["net"] - b["net"], 2))
-cols[3].metric("Share of voice", f"{len(now) / max(len(market), 1):.1%}")
-cols = st.columns(2)
-cols[0].metric("Open flagged", f"{a['open']:,}", a["open"] - b["open"])
-cols[1].metric("Median first response (min)", f"{a['median']:.0f}")
-now["day"] = now["created_at"].dt.floor("D")
-now["engagements"] = now[["likes", "replies", "reposts", "quotes"]].fillna(0).sum(axis=1)
-daily = now.groupby(["day", "platform"]).agg(mentions=("id", "size"), engagements=("engagements", "sum"))
-daily = daily.reset_index()
-st.plotly_chart(px.area(daily, x="day", y="mentions", color="platform", title="Mentions per day by platform"))
-st.plotly_chart(px.line(daily, x="day", y="engagements", color="platform", title="Engagements per day"))
-mood = now.groupby(["day", "platform"])["sentiment_label"].value_counts().unstack(fill_value=0).reset_index()
-mood["net"] = (mood.get("positive", 0) - mood.get("negative", 0)) / (mood.get("positive", 0) + mood.get("negative", 0)).clip(lower=1)
-st.plotly_chart(px.line(mood, x="day", y="net", color="platform", title="Net sentiment per day"))
-"""
+USER = "bench-pages"
 
 
 # ---------------------------------------------------------------------------------------------- child
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _current_mb() -> float:
-    """Resident memory now (what the process keeps after its peak)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _serve_like_a_server() -> None:
@@ -141,140 +72,203 @@ def _timed(at: Any) -> float:
     return took
 
 
-def _platforms(at: Any, value: list[str]) -> float:
-    widget = at.sidebar.multiselect(key="filter_platforms")
-    widget.set_value(value)
-    return _timed(at)
+def _collect(url: str, size: int) -> None:
+    """Store `size` new demo mentions just after the newest stored one, as a collection does."""
+    import pandas as pd
+
+    from collectors import demo
+    from config import load_config
+    from pipeline.ingest import ingest
+    from store.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            newest = pd.Timestamp(conn.exec_driver_sql("SELECT max(created_at) FROM mentions").scalar())
+        newest = newest.tz_localize("UTC") if newest.tzinfo is None else newest.tz_convert("UTC")
+        seed = random.randint(1, 10**6)
+        frame = demo.generate(
+            size * 2, days=1, seed=seed, end=newest.to_pydatetime(), id_base=8 * 10**12 + seed * 10**6
+        )
+        frame = frame[~frame["is_own"]].head(size).copy()
+        frame["created_at"] = newest + pd.Timedelta(seconds=1)  # the newest day: what a collection adds
+        ingest(engine, frame, load_config(None).brands)
+    finally:
+        engine.dispose()
 
 
-def _measure(at: Any, reruns: int) -> dict[str, float]:
-    """Cold run, warm reruns, and filter changes between two states seen before."""
-    cold = _timed(at)
-    for _ in range(2):  # warm both filter states before timing
-        _platforms(at, ["reddit"])
-        _platforms(at, [])
-    warm = [_timed(at) for _ in range(reruns)]
-    toggles = []
-    for i in range(reruns):
-        toggles.append(_platforms(at, ["reddit"] if i % 2 == 0 else []))
-    _platforms(at, [])
-    return {
-        "cold_s": cold,
-        "warm_median_s": statistics.median(warm),
-        "warm_max_s": max(warm),
-        "filter_median_s": statistics.median(toggles),
-        "filter_max_s": max(toggles),
-    }
+def _account(url: str) -> None:
+    from store import accounts
+    from store.engine import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if accounts.get(conn, USER) is None:
+            accounts.add(conn, USER, "admin", "bench-pages-password", actor="bench")
+    engine.dispose()
 
 
-def child(name: str, db: str, reruns: int) -> dict[str, Any]:
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+def child(root: str, page: str, url: str, reruns: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    os.environ["DATABASE_URL"] = url
     os.environ.pop("MONITOR_CONFIG", None)
-    os.chdir(ROOT)
+    os.chdir(root)
+    sys.path.insert(0, root)
+    _account(url)
+    _collect(url, SIZES[0])
     from streamlit.testing.v1 import AppTest
 
-    if name == "plain":
-        at = AppTest.from_string(PLAIN_PAGE, default_timeout=TIMEOUT)
-        result = _measure(at, reruns)
-    else:
-        _serve_like_a_server()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-        first = _timed(at)  # app.py's first run: the Overview, cold
-        if name == "all":
-            result = {"cold_s": first}
-            for page in PAGES:
-                at.switch_page(f"pages/{page}.py")
-                result[f"{page}_cold_s"] = _timed(at)
-                _platforms(at, ["reddit"])
-                _platforms(at, [])
-        else:
-            at.switch_page(f"pages/{name}.py")
-            result = _measure(at, reruns)
-            if name == "overview":
-                result["cold_s"] = first
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"name": name, **result, "peak_mb": _peak_mb(), "end_mb": _current_mb(), "children_peak_mb": children}
+    _serve_like_a_server()
+    at = AppTest.from_file(str(Path(root) / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["auth_user"] = USER
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py")
+    first = _timed(at)
+    title = at.title[0].value if at.title else ""
+    for _ in range(2):
+        _timed(at)
+    warm = [_timed(at) for _ in range(reruns)]
+    after = []
+    for size in SIZES:
+        _collect(url, size)
+        after.append(_timed(at))
+    paging: list[float] = []
+    if page == "queue":
+        for number in (2, 3, 50, 1):  # pages of the queue, as the pagination widget picks them
+            at.session_state["queue_page_no"] = number
+            paging.append(_timed(at))
+    return {
+        "page": page,
+        "title": title,
+        "first_s": first,
+        "process_s": time.perf_counter() - started,
+        "warm_median_s": statistics.median(warm),
+        "after_s": after,
+        "after_median_s": statistics.median(after),
+        "after_max_s": max(after),
+        "paging_s": paging,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 # ---------------------------------------------------------------------------------------------- parent
 
 
-def describe(db: str) -> str:
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        count = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
-        first, last = conn.execute("SELECT min(created_at), max(created_at) FROM mentions").fetchone()
-    return f"{count:,} mentions, {first[:10]} to {last[:10]}"
-
-
-def run(name: str, db: str, reruns: int) -> dict[str, Any]:
+def run(root: Path, page: str, url: str, reruns: int) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, __file__, "--child", name, "--db", db, "--reruns", str(reruns)],
+        [sys.executable, __file__, "--child", page, "--root", str(root), "--db", url, "--reruns", str(reruns)],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=root,
         timeout=3 * TIMEOUT,
         check=False,
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
-        raise RuntimeError(f"{name} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        raise RuntimeError(f"{page} ({root}) failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
     return json.loads(lines[-1])
 
 
-def table(results: list[dict[str, Any]], plain: dict[str, Any]) -> str:
-    ms = lambda s: f"{s * 1000:,.0f}"  # noqa: E731
+def baseline_tree(ref: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="bench-pages-main-"))
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def describe(url: str) -> str:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.exec_driver_sql("SELECT count(*) FROM mentions").scalar()
+        first, last = conn.exec_driver_sql("SELECT min(created_at), max(created_at) FROM mentions").one()
+    engine.dispose()
+    return f"{engine.dialect.name}, {count:,} mentions, {str(first)[:10]} to {str(last)[:10]}"
+
+
+def table(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
+    s = lambda v: f"{v:.2f}"  # noqa: E731
     rows = [
-        "| page | cold (s) | warm rerun median / max (ms) | filter change median / max (ms) | peak memory (MB) |",
-        "|---|---:|---:|---:|---:|",
+        "| page | first render (s) main / branch | warm rerun (ms) main / branch | after a collection, "
+        "median / max (s) main | branch | peak MB main / branch |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
-    for r in [*results, plain]:
-        label = "**plain page**" if r["name"] == "plain" else r["name"]
+    for main, mine in pairs:
         rows.append(
-            f"| {label} | {r['cold_s']:.1f} | {ms(r['warm_median_s'])} / {ms(r['warm_max_s'])} | "
-            f"{ms(r['filter_median_s'])} / {ms(r['filter_max_s'])} | {r['peak_mb']:,.0f} |"
+            f"| {mine['page']} | {s(main['first_s'])} / **{s(mine['first_s'])}** | "
+            f"{main['warm_median_s'] * 1000:.0f} / {mine['warm_median_s'] * 1000:.0f} | "
+            f"{s(main['after_median_s'])} / {s(main['after_max_s'])} | "
+            f"**{s(mine['after_median_s'])} / {s(mine['after_max_s'])}** | "
+            f"{main['peak_mb']:.0f} / {mine['peak_mb']:.0f} |"
         )
+        if mine["paging_s"]:
+            rows.append(
+                f"| queue paging (pages 2, 3, 50, 1) | | | {', '.join(s(v) for v in main['paging_s'])} | "
+                f"**{', '.join(s(v) for v in mine['paging_s'])}** | |"
+            )
     return "\n".join(rows)
 
 
-def section(
-    database: str, results: list[dict[str, Any]], plain: dict[str, Any], everything: dict[str, Any], reruns: int
-) -> str:
-    """The "Pages" section of bench/README.md."""
-    worst = max(max(r["warm_max_s"], r["filter_max_s"]) for r in results)
-    medians = [r["warm_median_s"] for r in results]
-    slow, fast = plain["warm_median_s"] / max(medians), plain["warm_median_s"] / min(medians)
-    export = max([r.get("children_peak_mb", 0) for r in results] + [everything.get("children_peak_mb", 0)])
-    return f"""`bench/bench_pages.py` (run: `.venv/bin/python bench/bench_pages.py --db /tmp/m1m.db --write`,
-~10 min; seed the store first with `DATABASE_URL=sqlite:////tmp/m1m.db .venv/bin/python cli.py seed-demo
---mentions 1000000`). Store: {database}, SQLite.
-Each page runs under Streamlit's `AppTest` in a process of its own, which plays the server; app.py (sidebar filters, demo label, router) runs on every rerun as in a
-server. Per page: **cold** = first run (its SQL reads); **warm rerun** = {reruns} reruns with nothing
-changed (a click); **filter change** = {reruns} switches of the sidebar platforms between all and reddit,
-both seen before; **peak memory** = the process's maximum resident set size. The **plain page** is the
-Overview written the simple way: every mention (the 13 columns the Overview needs, no text) read once
-into one `st.cache_data` frame, filtered and aggregated in pandas on every rerun.
-2 cores shared with other jobs: expect some noise.
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", action="append", help="a seeded store: SQLite path or database URL (repeatable)")
+    parser.add_argument("--reruns", type=int, default=5)
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated subset of pages")
+    parser.add_argument("--baseline", default="main", help="the git ref measured beside this tree")
+    parser.add_argument("--tree", help="measure this folder instead of the working tree (e.g. a git archive)")
+    parser.add_argument("--write", action="store_true", help="record the tables in bench/README.md (Pages)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--root", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    dbs = [d if "://" in d else f"sqlite:///{d}" for d in (args.db or ["/tmp/m1m.db"])]
+    if args.child:
+        print(json.dumps(child(args.root, args.child, dbs[0], args.reruns)))
+        return
+    baseline, tree = baseline_tree(args.baseline), Path(args.tree) if args.tree else ROOT
+    try:
+        measure(args, dbs, baseline, tree)
+    finally:
+        shutil.rmtree(baseline, ignore_errors=True)
 
-{table(results, plain)}
 
-One process that visits every page in turn (a server that served them all): peak
-{everything["peak_mb"]:,.0f} MB, {everything["end_mb"]:,.0f} MB resident at the end.
+def measure(args: argparse.Namespace, dbs: list[str], baseline: Path, tree: Path) -> None:
+    load = os.getloadavg()
+    blocks = []
+    for url in dbs:
+        label = describe(url)
+        print(f"database: {label}", flush=True)
+        pairs = []
+        for page in args.pages.split(","):
+            main_result = run(baseline, page, url, args.reruns)
+            print(json.dumps(main_result), flush=True)
+            mine = run(tree, page, url, args.reruns)
+            print(json.dumps(mine), flush=True)
+            pairs.append((main_result, mine))
+        blocks.append(f"Store: {label}.\n\n{table(pairs)}")
+    after = os.getloadavg()
+    text = section(blocks, args, load, after)
+    print(text)
+    if args.write:
+        write_section(text)
 
-What it shows:
 
-- Every page reruns warm (a click or a filter change seen before) in at most {worst * 1000:,.0f} ms (limit 300 ms), {slow:.0f}-{fast:.0f}x faster (median) than the
-  plain page's {plain["warm_median_s"]:.1f} s, and a server stays near {everything["peak_mb"]:,.0f} MB (limit
-  600 MB) against the plain page's {plain["peak_mb"] / 1024:,.1f} GB: every `st.cache_data` hit hands the
-  plain page a fresh unpickled copy of its whole frame, and its resident memory grew with every rerun.
-- Warm reruns cost one query (the data and queue versions, from `meta`) plus drawing: page sections
-  (figures, display tables) are built once per (database, data version, filters) and kept with
-  `st.cache_resource`, and figures are built from plain dicts (validated plotly figures cost 30-100 ms each).
-- Cold runs are the SQL: bounded aggregates over `rollup_hourly`, `GROUP BY ... LIMIT` and
-  `ORDER BY ... LIMIT` over indexed ranges. The Overview's first run includes app.py's first start; the
-  Reports page runs `cli.py export` in a child process (peak {export:,.0f} MB there, never in the server).
-- About 200 MB of every process is Python, Streamlit, pandas and plotly themselves. The dashboard's
-  engine caps SQLite's page cache at 16 MB a connection (`ui/context.py`); with the store's default of
-  128 MB, each pooled connection kept ~130 MB more after the first cold reads, for no speed gain.
+def section(blocks: list[str], args: argparse.Namespace, load: tuple[float, ...], after: tuple[float, ...]) -> str:
+    tables = "\n\n".join(blocks)
+    return f"""`bench/bench_pages.py` (run: `.venv/bin/python bench/bench_pages.py --db /tmp/m1m.db
+--db postgresql+psycopg://postgres@127.0.0.1:5432/bench --write`; seed each store first with
+`DATABASE_URL=... .venv/bin/python cli.py seed-demo --mentions 1000000`). Every page runs under
+Streamlit's `AppTest` in a fresh process (a freshly started server), signed in, app.py on every
+rerun; the same child runs over this tree and over `{args.baseline}` (`git archive`), on the same
+store, in the same run. **first render** = the first run that shows the page in that process;
+**warm rerun** = median of {args.reruns} reruns with nothing new; **after a collection** = the
+rerun right after storing {", ".join(map(str, SIZES))} new mentions through `pipeline.ingest` on
+the last stored day (median / max of the three). Load average (1, 5, 15 min) at the start:
+{", ".join(f"{v:.1f}" for v in load)}; at the end: {", ".join(f"{v:.1f}" for v in after)} on 2 cores
+shared with other helpers' jobs, so every figure is inflated by the load: compare the two columns
+of a row, not rows or runs.
+
+{tables}
 """
 
 
@@ -288,37 +282,6 @@ def write_section(text: str) -> None:
     else:
         updated = current.rstrip() + "\n\n" + block
     readme.write_text(updated, encoding="utf-8")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="/tmp/m1m.db", help="a seeded SQLite store (read, never written)")
-    parser.add_argument("--reruns", type=int, default=10)
-    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated subset of pages")
-    parser.add_argument("--write", action="store_true", help="record the table in bench/README.md (Pages)")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(args.child, args.db, args.reruns)))
-        return
-    if not Path(args.db).exists():
-        sys.exit(
-            f"no database at {args.db}: seed one with DATABASE_URL=sqlite:///{args.db} "
-            ".venv/bin/python cli.py seed-demo --mentions 1000000"
-        )
-    print(f"database: {args.db} ({describe(args.db)})", flush=True)
-    results = []
-    for name in args.pages.split(","):
-        results.append(run(name, args.db, args.reruns))
-        print(json.dumps(results[-1]), flush=True)
-    plain = run("plain", args.db, args.reruns)
-    print(json.dumps(plain), flush=True)
-    everything = run("all", args.db, args.reruns)
-    print(json.dumps(everything), flush=True)
-    text = section(f"{describe(args.db)}", results, plain, everything, args.reruns)
-    print(text)
-    if args.write:
-        write_section(text)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ brand = None if scope == ALL else scope
 
 try:
     with st.spinner(f"Building the {week} report with `cli.py export`..."):
-        built = reports.week_files(ctx.url, versions, week, brand, ctx)
+        built = reports.week_files(ctx.url, reports.week_stamp(ctx, versions, week), week, brand, ctx)
 except reports.ReportError as exc:
     st.error(f"The report could not be built: {escape_markdown(exc)}", icon=":material/error:")
     st.stop()

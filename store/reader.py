@@ -61,6 +61,18 @@ def platforms_stored(conn: Connection) -> list[str]:
     return [r[0] for r in conn.execute(select(rollup_hourly.c.platform).distinct().order_by(rollup_hourly.c.platform))]
 
 
+def platforms_in(conn: Connection, filters: Filters) -> list[str]:
+    """The platforms with mentions in the filters' days (brands and platforms of the filters ignored)."""
+    r = rollup_hourly
+    query = (
+        select(r.c.platform)
+        .where(r.c.hour >= filters.start_at, r.c.hour < filters.end_at)
+        .distinct()
+        .order_by(r.c.platform)
+    )
+    return [row[0] for row in conn.execute(query)]
+
+
 def rollups(conn: Connection, filters: Filters, *, include_own: bool = False) -> pd.DataFrame:
     """rollup_hourly rows for the filters: one row per hour, brand, platform, kind (and is_own)."""
     r = rollup_hourly
@@ -195,6 +207,101 @@ def top_posts_ranked(conn: Connection, filters: Filters, *, by: str = "engagemen
     return _frame(conn, query, [*POST_COLUMNS, RANK_KEY])
 
 
+AUTHOR_COLUMNS = [
+    "platform",
+    "author_handle",
+    "author_name",
+    "max_followers",
+    "last_seen",
+    "mentions",
+    "engagements",
+    "no_engagement_data",
+    "views",
+    "engagements_with_views",
+    "followers",
+    "engagements_with_followers",
+]
+#: what ranks authors: engagements summed, mentions, the largest follower count seen (reach).
+RANK_COLUMNS = ["platform", "author_handle", "engagements", "mentions", "reach"]
+
+
+def _author_order(by: str) -> list[Any]:
+    m = mentions
+    eng, reach = func.sum(measures.engagements()), func.max(m.c.author_followers)
+    keys = [eng.desc(), func.count().desc()] if by == "engagements" else [reach.desc(), eng.desc()]
+    return [*keys, m.c.platform, m.c.author_handle]
+
+
+def author_ranks(
+    conn: Connection, filters: Filters, *, by: str = "engagements", limit: int | None = 10, handles: Any = None
+) -> pd.DataFrame:
+    """Authors of others' mentions with what ranks them (RANK_COLUMNS), best first: the top `limit`
+    (None: every author; `handles`: only those). By "followers", authors with a known reach only
+    when `limit` is set (a part of a range may lack the reach another part has)."""
+    if by not in ("engagements", "followers"):
+        raise ValueError("by must be engagements or followers")
+    m = mentions
+    reach = func.max(m.c.author_followers)
+    query = (
+        select(m.c.platform, m.c.author_handle, func.sum(measures.engagements()), func.count(), reach)
+        .where(_others(filters), m.c.author_handle.is_not(None))
+        .group_by(m.c.platform, m.c.author_handle)
+    )
+    if handles is not None:
+        query = query.where(m.c.author_handle.in_(sorted(handles)))
+    if limit is not None:
+        query = query.order_by(*_author_order(by)).limit(limit)
+        if by == "followers":
+            query = query.having(reach.is_not(None))
+    frame = _records(conn, query, RANK_COLUMNS)
+    frame["reach"] = pd.to_numeric(frame["reach"], errors="coerce").astype("float64")
+    return _whole(frame, ["engagements", "mentions"])
+
+
+def author_sums(conn: Connection, filters: Filters, handles: tuple[str, ...]) -> pd.DataFrame:
+    """AUTHOR_COLUMNS for the authors with these handles (any platform), summed in SQL: the sums of
+    analysis.engagement.SUM_COLUMNS (views and followers counted where > 0, as
+    analysis.engagement.mention_sums does), the author's name, reach and last mention."""
+    m = mentions
+    sums = (
+        select(
+            m.c.platform,
+            m.c.author_handle,
+            func.max(m.c.author_name),
+            func.max(m.c.author_followers),
+            type_coerce(func.max(m.c.created_at), Text),
+            func.count(),
+            func.sum(measures.engagements()),
+            measures.sum_if(measures.no_engagement_data(), 1),
+            *measures.rate_sums(),  # the same sums as rollup_hourly's (store.writer.refresh_rollups)
+        )
+        .where(_others(filters), m.c.author_handle.in_(sorted(set(handles))))
+        .group_by(m.c.platform, m.c.author_handle)
+    )
+    frame = _records(conn, sums, AUTHOR_COLUMNS)
+    frame["last_seen"] = _times(frame["last_seen"])
+    frame["max_followers"] = pd.to_numeric(frame["max_followers"]).astype("Int64")
+    return _whole(frame, AUTHOR_COLUMNS[5:])
+
+
+def _ranked(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """RANK_COLUMNS rows in the order of _author_order (platform and handle compared as text)."""
+    if by == "followers":
+        frame = frame[frame["reach"].notna()]
+        keys, ascending = ["reach", "engagements", "platform", "author_handle"], [False, False, True, True]
+    else:
+        keys, ascending = ["engagements", "mentions", "platform", "author_handle"], [False, False, True, True]
+    return frame.sort_values(keys, ascending=ascending, kind="stable").reset_index(drop=True)
+
+
+def _pick(sums: pd.DataFrame, winners: list[tuple[str, str]]) -> pd.DataFrame:
+    """The winners' rows of `sums`, in the winners' order."""
+    rank = {key: i for i, key in enumerate(winners)}
+    sums = sums.copy()
+    sums["rank"] = [rank.get((p, h)) for p, h in zip(sums["platform"], sums["author_handle"], strict=True)]
+    return sums.dropna(subset=["rank"]).sort_values("rank").drop(columns="rank").reset_index(drop=True)
+
+
 def top_authors(conn: Connection, filters: Filters, *, by: str = "engagements", limit: int = 10) -> pd.DataFrame:
     """The `limit` authors (platform, author_handle) of others' mentions with the most engagements
     (`by="engagements"`) or the largest audience (`by="followers"`), summed in SQL.
@@ -205,60 +312,86 @@ def top_authors(conn: Connection, filters: Filters, *, by: str = "engagements", 
     analysis.engagement.add_rates gives each author's engagement rate. Two queries: a lean
     GROUP BY ranks the authors, the sums are taken for the `limit` winners only.
     """
-    if by not in ("engagements", "followers"):
-        raise ValueError("by must be engagements or followers")
-    m = mentions
-    eng = measures.engagements()
-    reach = func.max(m.c.author_followers)
-    order = [func.sum(eng).desc(), func.count().desc()] if by == "engagements" else [reach.desc(), func.sum(eng).desc()]
-    ranking = (
-        select(m.c.platform, m.c.author_handle)
-        .where(_others(filters), m.c.author_handle.is_not(None))
-        .group_by(m.c.platform, m.c.author_handle)
-        .order_by(*order, m.c.platform, m.c.author_handle)
-        .limit(limit)
+    ranks = author_ranks(conn, filters, by=by, limit=limit)
+    if ranks.empty:
+        return pd.DataFrame(columns=AUTHOR_COLUMNS)
+    winners = list(zip(ranks["platform"], ranks["author_handle"], strict=True))
+    return _pick(author_sums(conn, filters, tuple(sorted({h for _, h in winners}))), winners)
+
+
+#: above this many possible winners from the last day, a split top_authors reads the whole range.
+AUTHOR_CANDIDATES = 400
+
+
+def _add_ranks(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    rows = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    return (
+        rows.groupby(["platform", "author_handle"], as_index=False, sort=False)
+        .agg(engagements=("engagements", "sum"), mentions=("mentions", "sum"), reach=("reach", "max"))
+        .loc[:, RANK_COLUMNS]
     )
-    if by == "followers":
-        ranking = ranking.having(reach.is_not(None))
-    winners = [tuple(r) for r in conn.execute(ranking)]
-    columns = [
-        "platform",
-        "author_handle",
-        "author_name",
-        "max_followers",
-        "last_seen",
-        "mentions",
-        "engagements",
-        "no_engagement_data",
-        "views",
-        "engagements_with_views",
-        "followers",
-        "engagements_with_followers",
-    ]
-    if not winners:
-        return pd.DataFrame(columns=columns)
-    sums = (
-        select(
-            m.c.platform,
-            m.c.author_handle,
-            func.max(m.c.author_name),
-            reach,
-            type_coerce(func.max(m.c.created_at), Text),
-            func.count(),
-            func.sum(eng),
-            measures.sum_if(measures.no_engagement_data(), 1),
-            *measures.rate_sums(),  # the same sums as rollup_hourly's (store.writer.refresh_rollups)
-        )
-        .where(_others(filters), m.c.author_handle.in_(sorted({h for _, h in winners})))
-        .group_by(m.c.platform, m.c.author_handle)
+
+
+def _add_sums(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    rows = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    added = {c: (c, "sum") for c in AUTHOR_COLUMNS[5:]}
+    out = rows.groupby(["platform", "author_handle"], as_index=False, sort=False).agg(
+        author_name=("author_name", "max"),
+        max_followers=("max_followers", "max"),
+        last_seen=("last_seen", "max"),
+        **added,
     )
-    frame = _records(conn, sums, columns)
-    rank = {key: i for i, key in enumerate(winners)}
-    frame["rank"] = [rank.get((p, h)) for p, h in zip(frame["platform"], frame["author_handle"], strict=True)]
-    frame = frame.dropna(subset=["rank"]).sort_values("rank").drop(columns="rank").reset_index(drop=True)
-    frame["last_seen"] = _times(frame["last_seen"])
-    frame["max_followers"] = pd.to_numeric(frame["max_followers"]).astype("Int64")
-    return _whole(frame, columns[5:])
+    return out.loc[:, AUTHOR_COLUMNS]
+
+
+def top_authors_split(
+    part_read: Any, parts: list[Filters], *, by: str = "engagements", limit: int = 10
+) -> pd.DataFrame:
+    """`top_authors` over the days before the last (`parts[0]`) and the last day (`parts[1]`), each read
+    through `part_read(function, part, **kwargs)` (cached by its days), exactly as the whole read ranks.
+
+    The last day gives every author it has; the days before give their top 2 x `limit`. Authors of the
+    days before are exact where that list holds them; any other author of the last day can at most
+    add its last-day sum to the 2 x limit-th value, and is read exactly only when that could reach the
+    limit-th exact value (rarely: a viral post). Sums are added per part for the winners only.
+    """
+    before, last = parts
+    head = part_read(author_ranks, before, by=by, limit=2 * limit)
+    today = part_read(author_ranks, last, by=by, limit=None)
+    key = "engagements" if by == "engagements" else "reach"
+    known = set(zip(head["platform"], head["author_handle"], strict=True))
+    complete = len(head) < 2 * limit  # the days before hold no other author (with a reach, by followers)
+    exact = _add_ranks([head, today[[k in known for k in zip(today["platform"], today["author_handle"], strict=True)]]])
+    others = today[[k not in known for k in zip(today["platform"], today["author_handle"], strict=True)]]
+    if by == "engagements" and complete:
+        exact = _add_ranks([exact, others])  # nobody else before the last day: today's sums are theirs
+    elif len(others):
+        # the most an author outside `head` can reach: its last-day value on top of the 2 x limit-th
+        if by == "engagements":
+            ceiling = head[key].iloc[-1] + others["engagements"]
+        elif complete:  # nobody else before the last day has a reach
+            ceiling = others["reach"]
+        else:
+            floor = head[key].iloc[-1]
+            ceiling = others["reach"].fillna(floor).clip(lower=floor)
+        best = _ranked(exact, by)
+        maybe = others[ceiling >= best[key].iloc[limit - 1]] if len(best) >= limit else others[ceiling.notna()]
+        if len(maybe) > AUTHOR_CANDIDATES:
+            whole = Filters(before.brands, before.platforms, before.start, last.end)
+            return part_read(top_authors, whole, by=by, limit=limit)
+        if len(maybe):
+            wanted = set(zip(maybe["platform"], maybe["author_handle"], strict=True))
+            earlier = part_read(author_ranks, before, by=by, limit=None, handles=tuple(sorted({h for _, h in wanted})))
+            keys = zip(earlier["platform"], earlier["author_handle"], strict=True)
+            exact = _add_ranks([exact, maybe, earlier[[k in wanted for k in keys]]])
+    winners_frame = _ranked(exact, by).head(limit)
+    if winners_frame.empty:
+        return pd.DataFrame(columns=AUTHOR_COLUMNS)
+    winners = list(zip(winners_frame["platform"], winners_frame["author_handle"], strict=True))
+    handles = tuple(sorted({h for _, h in winners}))
+    sums = _add_sums([part_read(author_sums, part, handles) for part in parts])
+    sums["max_followers"] = pd.to_numeric(sums["max_followers"]).astype("Int64")
+    return _whole(_pick(sums, winners), AUTHOR_COLUMNS[5:])
 
 
 def hourly_totals(conn: Connection, filters: Filters, *, include_own: bool = False) -> pd.DataFrame:
@@ -433,6 +566,10 @@ def _join_counts(parts: list[tuple[int, int]], *args: Any, **kwargs: Any) -> tup
     return sum(p[0] for p in parts), sum(p[1] for p in parts)
 
 
+def _join_names(parts: list[list[str]], *args: Any, **kwargs: Any) -> list[str]:
+    return sorted(set().union(*parts))
+
+
 def _join_count(parts: list[int], *args: Any, **kwargs: Any) -> int:
     return sum(parts)
 
@@ -457,16 +594,20 @@ def _join_newest(parts: list[pd.Series], *args: Any, limit: int = 2000, **kwargs
 
 @dataclass(frozen=True)
 class Split:
-    """How a read splits by days: `part` reads one part (same arguments), `join` joins the parts."""
+    """How a read splits by days: `part` reads one part (same arguments), `join` joins the parts.
+    With `compose`, the read is `compose(part_read, parts, *args, **kwargs)` instead, reading parts
+    (any reader function) through `part_read(function, part, *args, **kwargs)`."""
 
     part: Any
     join: Any
     #: the result also depends on the reply workflow (queue_version), not only on touched days.
     queue: bool = False
+    compose: Any = None
 
 
 SPLITS: dict[Any, Split] = {
     rollups: Split(rollups, _join_frames),
+    platforms_in: Split(platforms_in, _join_names),
     hourly_totals: Split(hourly_totals, _join_frames),
     demo_rows: Split(demo_rows, _join_counts),
     open_flagged_count: Split(open_flagged_count, _join_count, queue=True),
@@ -474,4 +615,5 @@ SPLITS: dict[Any, Split] = {
     top_posts: Split(top_posts_ranked, _join_top_posts),
     extreme_posts: Split(extreme_posts, _join_extremes),
     recent_texts: Split(recent_texts, _join_newest),
+    top_authors: Split(top_authors, None, compose=top_authors_split),
 }

@@ -31,6 +31,7 @@ SHAPES = {
 #: (reader, positional arguments after the filters, keyword arguments)
 READS: dict[str, tuple[Any, tuple[Any, ...], dict[str, Any]]] = {
     "rollups": (reader.rollups, (), {}),
+    "platforms_in": (reader.platforms_in, (), {}),
     "hourly_totals": (reader.hourly_totals, (), {}),
     "demo_rows": (reader.demo_rows, (), {}),
     "open_flagged_count": (reader.open_flagged_count, (), {}),
@@ -38,6 +39,8 @@ READS: dict[str, tuple[Any, tuple[Any, ...], dict[str, Any]]] = {
     "top_posts by engagements": (reader.top_posts, (), {"by": "engagements", "limit": 7}),
     "top_posts by views": (reader.top_posts, (), {"by": "views", "limit": 7}),
     "top_posts by followers": (reader.top_posts, (), {"by": "followers", "limit": 3}),
+    "top authors by engagements": (reader.top_authors, (), {"by": "engagements", "limit": 4}),
+    "top authors by followers": (reader.top_authors, (), {"by": "followers", "limit": 4}),
     "most negative": (reader.extreme_posts, ("negative",), {"limit": 6}),
     "most positive": (reader.extreme_posts, ("positive",), {"limit": 6}),
     "recent negative texts": (reader.recent_texts, ("negative",), {"limit": 40}),
@@ -72,18 +75,57 @@ def same(found: Any, expected: Any) -> None:
     pd.testing.assert_frame_equal(found.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
 
 
+def joined(conn: Any, function: Any, filters: reader.Filters, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The read as ui.context.read does it, in parts (uncached)."""
+    split = reader.SPLITS[function]
+    parts = reader.split_days(filters)
+    assert len(parts) == (1 if filters.start == filters.end else 2)
+
+    def part_read(f: Any, part: reader.Filters, *more: Any, **options: Any) -> Any:
+        return f(conn, part, *more, **options)
+
+    if split.compose is not None:
+        return (
+            split.compose(part_read, parts, *args, **kwargs)
+            if len(parts) > 1
+            else function(conn, filters, *args, **kwargs)
+        )
+    return split.join([split.part(conn, part, *args, **kwargs) for part in parts], *args, **kwargs)
+
+
 @pytest.mark.parametrize("name", list(READS))
 def test_joined_parts_are_the_whole_read(seeded: Engine, name: str) -> None:
     function, args, kwargs = READS[name]
-    split = reader.SPLITS[function]
     with seeded.connect() as conn:
-        for shape, filters in SHAPES.items():
+        for filters in SHAPES.values():
             whole = function(conn, filters, *args, **kwargs)
-            parts = [split.part(conn, part, *args, **kwargs) for part in reader.split_days(filters)]
-            assert len(parts) == (1 if filters.start == filters.end else 2), shape
-            same(split.join(parts, *args, **kwargs), whole)
-    if name in ("top_posts by engagements", "most negative"):
+            same(joined(conn, function, filters, args, kwargs), whole)
+    if name in ("top_posts by engagements", "most negative", "top authors by engagements"):
         assert len(whole) == kwargs["limit"]  # the store holds more than the limit: the join had to choose
+
+
+@pytest.mark.parametrize("by", ["engagements", "followers"])
+@pytest.mark.parametrize("candidates", [0, 400])
+def test_top_authors_in_parts_with_a_newcomer_on_the_last_day(
+    seeded: Engine, by: str, candidates: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An author seen only on the last day with a huge count, and one seen before whose last-day post lifts
+    them into the top: both ranked exactly (also when the candidates are too many and the whole range is read)."""
+    monkeypatch.setattr(reader, "AUTHOR_CANDIDATES", candidates)
+    config, base = load_config(None), demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    with seeded.connect() as conn:
+        fifth = reader.top_authors(conn, FILTERS, by=by, limit=5).iloc[-1]
+    ingest(seeded, post(base, "viral", last_day, likes=10**6, author_followers=10**8), config.brands)
+    lifted = post(base, "lift", last_day, likes=1, author_followers=None, views=None)
+    lifted["author_handle"], lifted["platform"] = fifth["author_handle"], fifth["platform"]
+    lifted["likes"] = 10**5
+    ingest(seeded, lifted, config.brands)
+    with seeded.connect() as conn:
+        for limit in (1, 3, 5):
+            whole = reader.top_authors(conn, FILTERS, by=by, limit=limit)
+            same(joined(conn, reader.top_authors, FILTERS, (), {"by": by, "limit": limit}), whole)
+        assert "a_viral" in set(whole["author_handle"])
 
 
 def page(engine: Engine) -> dict[str, Any]:
@@ -128,7 +170,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return _f(conn, filters, *args, **kwargs)
 
         part.__module__, part.__qualname__ = split.part.__module__, split.part.__qualname__
-        monkeypatch.setitem(reader.SPLITS, function, reader.Split(part, split.join, split.queue))
+        monkeypatch.setitem(reader.SPLITS, function, reader.Split(part, split.join, split.queue, split.compose))
     return reads
 
 
@@ -231,3 +273,24 @@ def test_stamps_move_only_for_touched_days(engine: Engine) -> None:
     with engine.connect() as conn:
         fourth = touched.state(conn)
     assert fourth.stamp(FILTERS.start, day - timedelta(days=1)) == (4, 0)
+
+
+def test_a_weeks_report_is_rebuilt_only_when_a_write_touches_that_week(seeded: Engine) -> None:
+    from analysis.reports import week_of
+    from ui import reports
+    from ui.context import Context
+
+    ctx = Context(config=load_config(None), engine=seeded, url=str(seeded.url))
+    config, base = ctx.config, demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    now = pd.Timestamp(FIXED_NOW)
+    earlier = week_of((now - timedelta(days=7)).to_pydatetime())
+
+    def stamp() -> tuple[int, ...]:
+        with seeded.connect() as conn:
+            return reports.week_stamp(ctx, reader.versions(conn), earlier)
+
+    first = stamp()
+    ingest(seeded, post(base, "today-1", now), config.brands)  # this week: last week's files stay
+    assert stamp() == first
+    ingest(seeded, post(base, "backdated-1", now - timedelta(days=7)), config.brands)  # into that week
+    assert stamp() != first

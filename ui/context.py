@@ -151,12 +151,17 @@ def _read_split(
     queue_version = versions[1] if isinstance(versions, tuple) else 0
     # read before any part (cached per data version): a part is never older than the stamp it is kept under
     days = read(engine, touched.state, data_version)
-    parts = []
-    for part in reader.split_days(filters):
-        stamp = days.stamp(part.start, part.end)
-        key = (*stamp, queue_version if split.queue else 0)
-        parts.append(_read_part(engine, split.part, key, part, *args, **kwargs))
-    return split.join(parts, *args, **kwargs)
+
+    def part_read(function: Callable[..., Any], part: reader.Filters, *more: Any, **options: Any) -> Any:
+        key = (*days.stamp(part.start, part.end), queue_version if split.queue else 0)
+        return _read_part(engine, function, key, part, *more, **options)
+
+    parts = reader.split_days(filters)
+    if split.compose is not None:
+        if len(parts) == 1:
+            return part_read(split.part, filters, *args, **kwargs)
+        return split.compose(part_read, parts, *args, **kwargs)
+    return split.join([part_read(split.part, part, *args, **kwargs) for part in parts], *args, **kwargs)
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600, hash_funcs=HASH_FUNCS)
@@ -231,7 +236,10 @@ def business_hours(config: Config) -> dict[str, BusinessHours]:
 
 def stored_range(ctx: Context, data_version: int) -> tuple[tuple[date, date] | None, list[str]]:
     """The first and last stored day, and the platforms stored: what the sidebar offers."""
-    return read(ctx.engine, reader.date_bounds, data_version), read(ctx.engine, reader.platforms_stored, data_version)
+    days = read(ctx.engine, reader.date_bounds, data_version)
+    if days is None:
+        return None, []
+    return days, read(ctx.engine, reader.platforms_in, data_version, reader.Filters((), (), days[0], days[1]))
 
 
 #: the queue's order is taken at most this many minutes late (only not-yet-breached mentions move).
@@ -244,17 +252,10 @@ def queue_rows(
     """A page of the queue: ordered as of the last 5-minute mark (cached), scored as of `minute`."""
     stamp = pd.Timestamp(minute)
     bucket = stamp.floor(f"{QUEUE_ORDER_MINUTES}min").to_pydatetime()
-    rows = read(
-        ctx.engine,
-        queue.queue_page,
-        versions,
-        filters,
-        now=bucket,
-        sla_hours=sla_hours(ctx.config),
-        limit=limit,
-        offset=offset,
-        business_hours=business_hours(ctx.config),
-    )
+    timing = {"now": bucket, "sla_hours": sla_hours(ctx.config), "business_hours": business_hours(ctx.config)}
+    # the whole order once per (versions, 5-minute mark), then any page is a slice of ids: paging reads 25 rows
+    order = read(ctx.engine, queue.queue_order, versions, filters, **timing)
+    rows = read(ctx.engine, queue.queue_rows, versions, tuple(order[offset : offset + limit]), **timing)
     return queue.rescore(rows, stamp.to_pydatetime(), business_hours(ctx.config))
 
 

@@ -16,13 +16,14 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from ui.context import Context
+from store import touched
+from ui.context import Context, read
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = ROOT / "cli.py"
@@ -114,9 +115,20 @@ def _build(ctx: Context, week: str, brand: str | None, folder: Path) -> None:
         raise ReportError(lines[-1] if lines else f"the export command stopped with code {done.returncode}")
 
 
+def week_stamp(ctx: Context, versions: tuple[int, int], week: str) -> tuple[int, ...]:
+    """What a week's report is kept by: a stamp that moves when a write touches one of its days
+    (store.touched; a collection of today's mentions leaves last week's report as built), and the
+    queue version (the report shows reply states)."""
+    from analysis.reports import parse_week
+
+    _, start, end = parse_week(week)
+    days = read(ctx.engine, touched.state, versions[0])
+    return (*days.stamp(start.date(), (end - timedelta(days=1)).date()), versions[1])
+
+
 @st.cache_data(show_spinner=False, max_entries=16, ttl=KEEP_SECONDS - 60)
-def week_files(url: str, versions: tuple[int, int], week: str, brand: str | None, _ctx: Context) -> WeekFiles:
-    """Build (once per data version) and preview a week's report files."""
+def week_files(url: str, versions: tuple[int, ...], week: str, brand: str | None, _ctx: Context) -> WeekFiles:
+    """Build (once per `versions`: `week_stamp`) and preview a week's report files."""
     base = _base()
     _prune(base)
     key = hashlib.sha256(repr((url, versions, week, brand, os.getpid(), time.time())).encode()).hexdigest()[:16]
