@@ -130,7 +130,7 @@ def ingest_frames(
     skipped = skipped if skipped is not None else Counter()
     result = IngestResult(fetched=0, new=0, updated=0, replies_linked=0, skipped=skipped)
     hours: list[np.ndarray] = []
-    days: set[date] = set()  # touched (store.touched): the rows' days and the days of the mentions they answer
+    days: set[date] | None = set()  # touched (store.touched.ingest_days); None: every day
     with engine.begin() as conn:
         empty = writer.store_is_empty(conn)
         for frame in frames:
@@ -146,7 +146,9 @@ def ingest_frames(
                 result.updated += len(part) - new
                 result.replies_linked += linked
             hours.append(np.unique(rows["created_at"].dt.tz_convert("UTC").dt.floor("h").to_numpy("datetime64[ns]")))
-            days |= touched.days_of(rows["created_at"]) | touched.answered_days(conn, rows)
+            if days is not None:
+                these = touched.ingest_days(conn, rows)
+                days = None if these is None else days | these
             del rows, frame  # only one frame in memory
         if result.new + result.updated:
             touched_hours = pd.Series(pd.to_datetime(np.unique(np.concatenate(hours)), utc=True))

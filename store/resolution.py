@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Text, bindparam, func, select, type_coerce, u
 
 from analysis import resolution
 from analysis.formulas import DEFAULT_RESOLUTION_DAYS
+from store import reader
 from store.reader import Filters
 from store.schema import mention_state, mentions
 
@@ -154,7 +155,15 @@ def conversations_between(
 
 def conversations(conn: Connection, filters: Filters, days: dict[str, int]) -> pd.DataFrame:
     """`conversations_between` for the sidebar's selection (a page read, through ui.context.read)."""
-    return conversations_between(conn, filters.start_at, filters.end_at, days, filters.brands, filters.platforms)
+    found = conversations_between(conn, filters.start_at, filters.end_at, days, filters.brands, filters.platforms)
+    return _nones(found)
+
+
+def _nones(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing follow-up ids, texts and labels as None (not NaN), however the frame was built."""
+    for column in ("follow_up_post_id", "follow_up_text", "follow_up_label"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
 
 
 def conversation_of(conn: Connection, mention_id: int, days: dict[str, int]) -> pd.DataFrame:
@@ -224,3 +233,15 @@ def freeze(conn: Connection, mention_ids: Sequence[int], now: datetime) -> int:
         params,
     )
     return len(params)
+
+
+# A page's conversations read splits at the range's last day like the other range reads
+# (store.reader.SPLITS): each conversation is read by its answered mention's day, and an ingest
+# touches that day when it stores a reply that may follow the conversation up
+# (store.touched.followed_days); Mark replied and a manager's outcome move the queue version.
+def _join_conversations(parts: list[pd.DataFrame], *args: Any, **kwargs: Any) -> pd.DataFrame:
+    """The parts' conversations, one after the other; missing texts and ids stay None as in a whole read."""
+    return _nones(reader._join_frames(parts))
+
+
+reader.SPLITS[conversations] = reader.Split(conversations, _join_conversations, queue=True)

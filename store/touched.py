@@ -50,13 +50,14 @@ def _number(conn: Connection, key: str) -> int:
     return int(value) if value else 0
 
 
-def record(conn: Connection, days: Iterable[date]) -> None:
-    """After bump_data_version, in the same transaction: the write touched these UTC days."""
+def record(conn: Connection, days: Iterable[date] | None) -> None:
+    """After bump_data_version, in the same transaction: the write touched these UTC days (None: every day)."""
     version = _number(conn, "data_version")
     if not version:
         return
-    if _number(conn, THROUGH) != version - 1:
-        _set(conn, ALL, version)  # a bump before this one said nothing: count it as touching every day
+    if days is None or _number(conn, THROUGH) != version - 1:
+        _set(conn, ALL, version)  # every day, or a bump before this one said nothing: count it as touching every day
+        days = days or ()
     for day in sorted(set(days)):
         _set(conn, _key(day), version)
     _set(conn, THROUGH, version)
@@ -84,9 +85,55 @@ def answered_days(conn: Connection, frame: pd.DataFrame) -> set[date]:
     return found
 
 
+#: a write with more replies than this (an import, a seed) counts as touching every day instead of
+#: looking up which answered conversations its rows follow up (one look-up per reply would cost more).
+FOLLOW_UP_LOOKUPS = 2_000
+
+
+def followed_days(conn: Connection, frame: pd.DataFrame) -> set[date] | None:
+    """The days of the stored mentions whose conversation the others' replies in `frame` may follow up
+    (analysis.resolution.follow_ups: same thread, or answering the mention or the brand's reply to it):
+    a follow-up changes that conversation's outcome, which pages read by the answered mention's day.
+    None (every day) when `frame` holds more than FOLLOW_UP_LOOKUPS such replies."""
+    replies = frame[~frame["is_own"].astype(bool) & (frame["thread_id"].notna() | frame["parent_id"].notna())]
+    if replies.empty:
+        return set()
+    if len(replies) > FOLLOW_UP_LOOKUPS:
+        return None
+    m = mentions
+    found: set[date] = set()
+    for platform, group in replies.groupby("platform"):
+        threads = sorted(set(group["thread_id"].dropna().astype(str)))
+        parents = sorted(set(group["parent_id"].dropna().astype(str)))
+        # the brand's replies that these answer point at the answered mentions (their parent_id)
+        answered = set(parents) | set(threads)
+        for start in range(0, len(parents), KEY_CHUNK):
+            chunk = parents[start : start + KEY_CHUNK]
+            rows = conn.execute(
+                select(m.c.parent_id).where(m.c.platform == platform, m.c.post_id.in_(chunk), m.c.is_own.is_(True))
+            )
+            answered |= {str(r[0]) for r in rows if r[0] is not None}
+        keys = sorted(answered)
+        for start in range(0, len(keys), KEY_CHUNK):
+            chunk = keys[start : start + KEY_CHUNK]
+            for condition in (m.c.post_id.in_(chunk), m.c.thread_id.in_(chunk)):
+                query = select(m.c.day).where(m.c.platform == platform, condition).distinct()
+                found |= {pd.Timestamp(r[0]).date() for r in conn.execute(query)}
+    return found
+
+
+def ingest_days(conn: Connection, frame: pd.DataFrame) -> set[date] | None:
+    """What an ingest of `frame` touched: its rows' days, the days of the mentions its brand replies
+    answer and of the conversations its replies may follow up; None: every day (a large write)."""
+    followed = followed_days(conn, frame)
+    if followed is None:
+        return None
+    return days_of(frame["created_at"]) | answered_days(conn, frame) | followed
+
+
 def record_ingest(conn: Connection, frame: pd.DataFrame) -> None:
-    """`record` for an ingest of `frame`: the days of its rows and of the mentions its replies answer."""
-    record(conn, days_of(frame["created_at"]) | answered_days(conn, frame))
+    """`record` for an ingest of `frame` (ingest_days)."""
+    record(conn, ingest_days(conn, frame))
 
 
 @dataclass(frozen=True)

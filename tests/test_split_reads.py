@@ -17,6 +17,7 @@ from config import load_config
 from pipeline.ingest import ingest
 from pipeline.seed import seed_demo
 from store import reader, touched, writer
+from store import resolution as conversations_store
 from store.schema import mentions, meta, rollup_hourly
 from tests.conftest import FIXED_NOW
 from ui import context
@@ -45,6 +46,7 @@ READS: dict[str, tuple[Any, tuple[Any, ...], dict[str, Any]]] = {
     "most positive": (reader.extreme_posts, ("positive",), {"limit": 6}),
     "recent negative texts": (reader.recent_texts, ("negative",), {"limit": 40}),
     "every recent text": (reader.recent_texts, ("positive",), {"limit": 100_000}),
+    "answered conversations": (conversations_store.conversations, ({"Acme": 7, "Globex": 3},), {}),
 }
 
 
@@ -203,6 +205,21 @@ def test_every_write_shows_on_the_next_read(seeded: Engine, counted: list[str]) 
     ingest(seeded, reply, config.brands)
     found = check(seeded)
     assert found["open_flagged_count"] == flagged - 1
+    talks = found["answered conversations"].set_index("post_id")
+    assert talks.loc["old-1", "response_post_id"] == "reply-1" and pd.isna(talks.loc["old-1", "follow_up_id"])
+
+    # the author follows up today, answering the brand's reply: the old conversation's day is touched
+    counted.clear()
+    thanks = post(
+        base, "thanks-1", last_day + timedelta(minutes=5), parent_id="reply-1", author_handle="a_old-1", likes=0
+    )
+    thanks["views"], thanks["author_followers"] = 0, 1
+    thanks["text"] = "@acme thanks, sorted now!"
+    ingest(seeded, thanks, config.brands)
+    found = check(seeded)
+    talks = found["answered conversations"].set_index("post_id")
+    assert talks.loc["old-1", "follow_up_post_id"] == "thanks-1"
+    assert any(closed in r for r in counted)
 
     # a write that bumps the version without saying what it touched (an erasure): everything is read again
     counted.clear()
