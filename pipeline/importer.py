@@ -84,7 +84,7 @@ from pipeline.ingest import ingest
 
 T = TypeVar("T")
 DEFAULT_PLATFORM = "csv"
-CHUNK_ROWS = 200_000  # rows per read and per ingest transaction: bounded memory, few transactions
+CHUNK_ROWS = 100_000  # rows per read and per ingest transaction: bounded memory, few transactions
 COUNT_FIELDS = ("author_followers", "likes", "replies", "reposts", "quotes", "views")
 PARTS = ("likes", "replies", "reposts", "quotes")  # what analysis.engagement adds up
 _TRUE = {"true", "1", "yes", "y", "t"}

@@ -246,13 +246,18 @@ def _hour_expr(conn: Connection) -> ColumnElement[Any]:
     return func.date_trunc("hour", mentions.c.created_at)
 
 
-def hour_ranges(times: pd.Series) -> list[tuple[datetime, datetime]]:
-    """Contiguous [start, end) hour ranges covering the given UTC timestamps."""
+#: touched hours this close together are refreshed as one range: recomputing an hour nothing touched
+#: rewrites the same rollup rows, and one statement per gap in a sparse batch costs more.
+MERGE_GAP = timedelta(hours=24)
+
+
+def hour_ranges(times: pd.Series, merge_gap: timedelta = MERGE_GAP) -> list[tuple[datetime, datetime]]:
+    """[start, end) hour ranges covering the given UTC timestamps; ranges at most `merge_gap` apart are joined."""
     hours = np.unique(times.dropna().dt.floor("h").to_numpy())
     ranges: list[tuple[datetime, datetime]] = []
     for hour in pd.to_datetime(hours, utc=True):
         start = hour.to_pydatetime()
-        if ranges and ranges[-1][1] == start:
+        if ranges and start - ranges[-1][1] <= merge_gap:
             ranges[-1] = (ranges[-1][0], start + timedelta(hours=1))
         else:
             ranges.append((start, start + timedelta(hours=1)))

@@ -108,3 +108,15 @@ def test_a_sliced_seed_stores_every_slice_once(engine, demo_config, monkeypatch)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(mentions)).scalar() == expected
         assert conn.execute(select(func.sum(rollup_hourly.c.mentions))).scalar() == expected
+
+
+def test_touched_hours_close_together_are_refreshed_as_one_range():
+    times = pd.Series(
+        pd.to_datetime(["2026-11-01 10:05", "2026-11-01 10:50", "2026-11-01 13:20", "2026-11-09 08:00"], utc=True)
+    )
+    ranges = writer.hour_ranges(times)
+    assert [(a.isoformat(), b.isoformat()) for a, b in ranges] == [
+        ("2026-11-01T10:00:00+00:00", "2026-11-01T14:00:00+00:00"),  # 11:00-13:00 untouched, recomputed anyway
+        ("2026-11-09T08:00:00+00:00", "2026-11-09T09:00:00+00:00"),
+    ]
+    assert len(writer.hour_ranges(times, merge_gap=timedelta(0))) == 3
