@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,36 +76,16 @@ def _with_detected_lang(out: pd.DataFrame) -> pd.DataFrame:
 
 
 def ingest(
-    engine: Engine,
-    frame: pd.DataFrame,
-    brands: tuple[Brand, ...] | list[Brand],
-    *,
-    source: str | None = None,
-    platform: str | None = None,
-    cursor: str | None = None,
-    run_id: int | None = None,
-    skipped: Counter[str] | None = None,
-    chunk_rows: int = CHUNK_ROWS,
-    status: str = "ok",
+    engine: Engine, frame: pd.DataFrame, brands: tuple[Brand, ...] | list[Brand], **options: Any
 ) -> IngestResult:
     """Store `frame` (any collector's output) with its cursor and run row, in one transaction.
 
     Only rows not stored yet are scored and flagged; stored rows get their counts refreshed.
     With `source`, the cursor is saved in the same transaction; with `run_id`, the run row is
-    finished there too, so rows, cursor and run agree after any crash.
+    finished there too, so rows, cursor and run agree after any crash. `options` are
+    ingest_frames' (source, platform, cursor, run_id, skipped, chunk_rows, status).
     """
-    return ingest_frames(
-        engine,
-        [frame],
-        brands,
-        source=source,
-        platform=platform,
-        cursor=cursor,
-        run_id=run_id,
-        skipped=skipped,
-        chunk_rows=chunk_rows,
-        status=status,
-    )
+    return ingest_frames(engine, [frame], brands, **options)
 
 
 def ingest_frames(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
@@ -20,20 +20,26 @@ class JsonReplay(requests.adapters.BaseAdapter):
     def __init__(self, *files: Path) -> None:
         super().__init__()
         self.entries: list[dict[str, Any]] = [e for f in files for e in json.loads(f.read_text(encoding="utf-8"))]
-        self.requests: list[requests.PreparedRequest] = []
+        self.requests: list[Any] = []
+
+    def keep(self, request: requests.PreparedRequest) -> None:
+        """What tests see of each request (here the whole prepared request)."""
+        self.requests.append(request)
+
+    def matches(self, entry: dict[str, Any], request: requests.PreparedRequest) -> bool:
+        url, recorded = urlsplit(request.url), urlsplit(entry["url"])
+        params = dict(parse_qsl(url.query))
+        return (
+            entry.get("method", "GET") == request.method
+            and recorded.netloc == url.netloc
+            and unquote(recorded.path) == unquote(url.path)
+            and all(params.get(k) == v for k, v in parse_qsl(recorded.query))
+        )
 
     def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
-        self.requests.append(request)
-        url = urlsplit(request.url)
-        params = dict(parse_qsl(url.query))
+        self.keep(request)
         for entry in self.entries:
-            recorded = urlsplit(entry["url"])
-            if (
-                entry.get("method", "GET") == request.method
-                and recorded.netloc == url.netloc
-                and unquote(recorded.path) == unquote(url.path)
-                and all(params.get(k) == v for k, v in parse_qsl(recorded.query))
-            ):
+            if self.matches(entry, request):
                 if entry.get("once"):
                     self.entries.remove(entry)
                 return self._response(request, entry)
@@ -51,8 +57,11 @@ class JsonReplay(requests.adapters.BaseAdapter):
         pass
 
 
-def session_for(*files: Path) -> tuple[requests.Session, JsonReplay]:
-    replay = JsonReplay(*files)
+R = TypeVar("R", bound=JsonReplay)
+
+
+def session_for(*files: Path, replay_class: type[R] = JsonReplay) -> tuple[requests.Session, R]:  # type: ignore[assignment]  # the default class is an R
+    replay = replay_class(*files)
     session = requests.Session()
     session.mount("https://", replay)
     session.mount("http://", replay)

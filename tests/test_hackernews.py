@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
@@ -20,55 +21,34 @@ from frame import FRAME_COLUMNS
 from pipeline.runner import run_source
 from store.schema import mentions, runs
 from tests.conftest import shared_path
+from tests.json_replay import JsonReplay
+from tests.json_replay import session_for as replay_session
 
 HERE = Path(__file__).parent / "cassettes" / "hackernews"
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 ACME = Brand(name="Acme", keywords=("acme",), handles={"hackernews": "acme_hq"})
 
 
-class AlgoliaReplay(requests.adapters.BaseAdapter):
+class AlgoliaReplay(JsonReplay):
     """Answers requests from `[{url, reply, status?, headers?, once?}]` recordings; never the network.
 
     A recording matches when the path is the same and every query parameter it names has
-    the same value in the request (hitsPerPage, which only sizes pages, is ignored).
+    the same value in the request (hitsPerPage, which only sizes pages, is ignored). `requests`
+    keeps each request's query parameters.
     """
 
-    def __init__(self, *files: Path) -> None:
-        super().__init__()
-        self.entries = [e for f in files for e in json.loads(f.read_text(encoding="utf-8"))]
-        self.requests: list[dict[str, str]] = []
+    def keep(self, request: requests.PreparedRequest) -> None:
+        self.requests.append(dict(parse_qsl(urlsplit(request.url).query)))
 
-    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
-        url = urlsplit(request.url)
+    def matches(self, entry: dict[str, Any], request: requests.PreparedRequest) -> bool:
+        url, recorded = urlsplit(request.url), urlsplit(entry["url"])
         params = dict(parse_qsl(url.query))
-        self.requests.append(params)
-        for entry in self.entries:
-            recorded = urlsplit(entry["url"])
-            wanted = {k: v for k, v in parse_qsl(recorded.query) if k != "hitsPerPage"}
-            if recorded.path == url.path and all(params.get(k) == v for k, v in wanted.items()):
-                if entry.get("once"):
-                    self.entries.remove(entry)
-                return self._response(request, entry)
-        raise AssertionError(f"no recording for {request.url}")
-
-    def _response(self, request, entry):  # type: ignore[no-untyped-def]
-        response = requests.Response()
-        response.status_code = entry.get("status", 200)
-        response.headers.update({"Content-Type": "application/json; charset=utf-8", **entry.get("headers", {})})
-        response._content = json.dumps(entry["reply"]).encode("utf-8")
-        response.url, response.request, response.encoding = request.url, request, "utf-8"
-        return response
-
-    def close(self) -> None:
-        pass
+        wanted = {k: v for k, v in parse_qsl(recorded.query) if k != "hitsPerPage"}
+        return recorded.path == url.path and all(params.get(k) == v for k, v in wanted.items())
 
 
 def session_for(*files: Path) -> tuple[requests.Session, AlgoliaReplay]:
-    replay = AlgoliaReplay(*files)
-    session = requests.Session()
-    session.mount("https://", replay)
-    session.mount("http://", replay)
-    return session, replay
+    return replay_session(*files, replay_class=AlgoliaReplay)
 
 
 def source(query: str | None = "acme", max_pages: int = 10, **options) -> Source:  # type: ignore[no-untyped-def]
