@@ -29,7 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from sqlalchemy import Connection, Engine, event, func, select, text
 from sqlalchemy.exc import OperationalError
@@ -40,8 +39,9 @@ from pipeline.ingest import ingest
 from store import queue, reader
 from store.accounts import Account
 from store.engine import make_engine
-from store.schema import cursors, mention_state, mentions, rollup_hourly, runs
+from store.schema import cursors, mention_state, mentions, rollup_hourly
 from tests.conftest import FIXED_NOW, ROOT, child_env
+from tests.test_scheduler_cli import BRANDS, _runs
 
 pytestmark = pytest.mark.postgres
 
@@ -51,17 +51,6 @@ READER_LOCK_TIMEOUT = "200ms"
 READER_STATEMENT_TIMEOUT = "120s"
 #: how long a held-open write waits for the readers before it gives up (bounds a hang only).
 HOLD_LIMIT_S = 120.0
-
-BRANDS = """
-[[brands]]
-name = "Acme"
-keywords = ["acme"]
-competitors = ["Globex"]
-
-[[brands]]
-name = "Globex"
-keywords = ["globex"]
-"""
 
 
 def _url(engine: Engine) -> str:
@@ -169,14 +158,6 @@ def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-
-
-def _runs(engine: Engine) -> pd.DataFrame:
-    with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(select(runs)).all(), columns=[c.name for c in runs.columns])
-    for column in ("started_at", "finished_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    return frame
 
 
 def _ok_runs(engine: Engine) -> dict[str, int]:
