@@ -206,7 +206,7 @@ def test_every_page_a_queue_action_and_a_download(server: dict, browser) -> None
     page.locator(".js-plotly-plot").nth(2).wait_for(timeout=WAIT_MS)
     settle(page)
     assert page.get_by_text("Demo data").first.is_visible()
-    assert page.locator('[data-testid="stMetric"]').count() == 8
+    assert page.locator('[data-testid="stMetric"]').count() == 10  # 8 + resolved after reply, sentiment shift
     shoot(page, "overview")
 
     visit(page, "Engagement", "Engagement: Acme")
