@@ -18,6 +18,7 @@ from collectors import demo
 from collectors.base import RetriableError
 from config import Config, Reports, Source, parse_config
 from pipeline import scheduler
+from pipeline.export import FILES
 from pipeline.runner import RunInterrupted, RunSummary, run_source, start_run
 from store import locks
 from store.schema import cursors, runs
@@ -130,7 +131,7 @@ def test_the_report_job_writes_the_last_full_week_once(
     job = scheduler.ReportJob(sqlite_engine, config, now=lambda: FIXED_NOW)
     assert job.target() == ("2026-W46", tmp_path / "2026-W46")
     assert job(only_if_missing=True) == tmp_path / "2026-W46"
-    assert sorted(p.name for p in (tmp_path / "2026-W46").iterdir()) == ["mentions.csv", "notes.txt", "summary.csv"]
+    assert sorted(p.name for p in (tmp_path / "2026-W46").iterdir()) == sorted(FILES)
     assert job(only_if_missing=True) is None  # already there: the catch-up at start writes nothing
 
 

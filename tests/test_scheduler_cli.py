@@ -142,7 +142,7 @@ def test_schedule_collects_retries_a_failing_source_and_stops_on_sigterm(
     engine.dispose()
     week = sorted((workdir / "reports").iterdir())  # the missed weekly report was written at start
     assert len(week) == 1 and re.fullmatch(r"\d{4}-W\d\d", week[0].name)
-    assert sorted(p.name for p in week[0].iterdir()) == ["mentions.csv", "notes.txt", "summary.csv"]
+    assert sorted(p.name for p in week[0].iterdir()) == ["mentions.csv", "notes.txt", "satisfaction.csv", "summary.csv"]
 
 
 def test_sigterm_mid_run_leaves_a_consistent_store(workdir: Path, processes: list[subprocess.Popen[bytes]]) -> None:

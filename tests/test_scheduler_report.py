@@ -26,7 +26,7 @@ def test_the_catch_up_at_start_writes_only_a_missing_report_and_logs_which(
         assert job(only_if_missing=True) == folder
     assert "weekly report 2026-W46 is missing at" in caplog.text and "writing it now" in caplog.text
     written = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
-    assert sorted(written) == ["mentions.csv", "notes.txt", "summary.csv"]
+    assert sorted(written) == ["mentions.csv", "notes.txt", "satisfaction.csv", "summary.csv"]
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="pipeline.scheduler"):
         assert job(only_if_missing=True) is None

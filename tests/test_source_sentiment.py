@@ -78,7 +78,7 @@ def test_an_import_keeps_its_sentiment_column_and_the_weekly_csv_exports_it(engi
 
     export_week(engine, config, WEEK, tmp_path / "report", now=FIXED_NOW)
     exported = pd.read_csv(tmp_path / "report" / "mentions.csv", encoding="utf-8-sig", dtype=str)
-    assert exported.columns[-1] == "source_sentiment"
+    assert list(exported.columns[-3:]) == ["source_sentiment", "rating", "app_version"]
     by_id = dict(zip(exported["post_id"], exported["source_sentiment"], strict=True))
     assert by_id["b1"] == "negative" and by_id["s1"] == "positive"
     assert pd.isna(by_id["p1"]) and pd.isna(by_id["b3"])
