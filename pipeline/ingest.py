@@ -113,6 +113,7 @@ def ingest_frames(
     hours: list[np.ndarray] = []
     days: set[date] | None = set()  # touched (store.touched.ingest_days); None: every day
     with engine.begin() as conn:
+        writer.take_write_lock(conn)  # SQLite: before any look-up, so a post stored meanwhile is seen as known
         empty = writer.store_is_empty(conn)
         for frame in frames:
             rows = conform(frame, skipped)
@@ -178,7 +179,7 @@ def _write_part(
         flag_signals=None,
         priority_base=0,
     )
-    writer.upsert_rows(conn, pd.concat([f for f in (fresh, known) if len(f)], ignore_index=True))
+    inserted = writer.upsert_rows(conn, pd.concat([f for f in (fresh, known) if len(f)], ignore_index=True))
     new_keys = {k for k, n in zip(keys, is_new, strict=True) if n}
     linked = writer.link_brand_replies(conn, part, new_keys, store_was_empty=store_empty)
-    return len(new_keys), linked
+    return (len(new_keys) if inserted is None else inserted), linked

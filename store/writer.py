@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Integer, Text, case, cast, func, insert, literal, select, update
+from sqlalchemy import Connection, Integer, Text, case, cast, func, insert, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
@@ -29,6 +29,8 @@ INSERT_COLUMNS: list[str] = [c.name for c in mentions.columns if c.name != "id"]
 #: refreshed when a stored mention is collected again (a reviewer may change their rating).
 REFRESHED = ["likes", "replies", "reposts", "quotes", "views", "author_followers", "rating"]
 CHUNK = 20_000
+#: the advisory lock one PostgreSQL writer at a time holds while it rebuilds hourly rollups (any constant).
+ROLLUP_LOCK_KEY = 727_274_002
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
@@ -264,8 +266,27 @@ def hour_ranges(times: pd.Series, merge_gap: timedelta = MERGE_GAP) -> list[tupl
     return ranges
 
 
+def take_write_lock(conn: Connection) -> None:
+    """SQLite: take the database's write lock now, at the start of a write transaction.
+
+    Python's sqlite3 starts a transaction at the first write, so the look-ups before it (which keys are
+    stored) would read outside the lock: two ingests of one post at once would both count it new. A
+    no-op write first makes every later read see what other writers committed. PostgreSQL: nothing
+    (writers run at once; the counts come from the upsert itself, see upsert_rows).
+    """
+    if conn.dialect.name == "sqlite":
+        conn.execute(update(meta).where(meta.c.key == "data_version").values(value=meta.c.value))
+
+
 def refresh_rollups(conn: Connection, ranges: list[tuple[datetime, datetime]]) -> None:
-    """Recompute rollup_hourly for the given hour ranges from mentions (and label corrections)."""
+    """Recompute rollup_hourly for the given hour ranges from mentions (and label corrections).
+
+    On PostgreSQL one writer at a time refreshes (a transaction-level advisory lock): two collections
+    committing the same hour would otherwise each delete only the committed rows and then insert the
+    same keys twice (a unique violation that failed the later run).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROLLUP_LOCK_KEY})
     m, s = mentions, mention_state
     label = func.coalesce(s.c.sentiment_override, m.c.sentiment_label)
     hour = _hour_expr(conn).label("hour")
@@ -332,8 +353,11 @@ def _on_conflict() -> str:
     return f"ON CONFLICT (platform, post_id) DO UPDATE SET {refresh}, retrieved_at = excluded.retrieved_at"
 
 
-def _upsert_postgres(conn: Connection, rows: list[tuple]) -> None:
-    """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT."""
+def _upsert_postgres(conn: Connection, rows: list[tuple]) -> int:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT.
+
+    Returns how many rows were inserted (`xmax = 0`: not an update), which stays right when another
+    transaction stored one of these posts after this one looked its keys up."""
     columns = ", ".join(INSERT_COLUMNS)
     with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]  # None only once invalidated; here a live psycopg connection
         cursor.execute(
@@ -344,18 +368,27 @@ def _upsert_postgres(conn: Connection, rows: list[tuple]) -> None:
         with cursor.copy(f"COPY incoming_mentions ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cursor.execute(f"INSERT INTO mentions ({columns}) SELECT {columns} FROM incoming_mentions {_on_conflict()}")
+        cursor.execute(
+            f"WITH upserted AS (INSERT INTO mentions ({columns}) SELECT {columns} FROM incoming_mentions "
+            f"{_on_conflict()} RETURNING (xmax = 0) AS inserted) "
+            "SELECT count(*) FILTER (WHERE inserted) FROM upserted"
+        )
+        found = cursor.fetchone()
+        return int(found[0]) if found else 0
 
 
-def upsert_rows(conn: Connection, frame: pd.DataFrame) -> None:
-    """Insert new mentions; on (platform, post_id) conflict refresh counts and reach only."""
+def upsert_rows(conn: Connection, frame: pd.DataFrame) -> int | None:
+    """Insert new mentions; on (platform, post_id) conflict refresh counts and reach only.
+
+    Returns how many were inserted on PostgreSQL; None on SQLite, whose writers take the lock before
+    looking keys up (take_write_lock), so the caller's count of unknown keys is exact there."""
     rows = _python_rows(frame, conn.dialect.name)
     if conn.dialect.name == "postgresql":
-        _upsert_postgres(conn, rows)
-        return
+        return _upsert_postgres(conn, rows)
     sql = _sqlite_upsert_sql()
     for chunk in _chunks(rows, CHUNK):
         conn.exec_driver_sql(sql, chunk)
+    return None
 
 
 def finish_run(

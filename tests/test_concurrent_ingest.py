@@ -1,0 +1,181 @@
+"""Two collections writing at once: each post is counted new once, and the hourly rollups stay right.
+
+On PostgreSQL the scheduler's sources write in parallel. Ingest A is held just before it commits
+(after its upsert and rollup refresh); ingest B starts, and A is let go only once B waits on a
+lock held by A, so the race is the same on every run (no sleeps: the wait is observed in
+pg_stat_activity). On SQLite one writer at a time holds the lock, taken before any key look-up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, func, select, text
+
+from collectors import demo
+from pipeline.ingest import IngestResult, ingest
+from store import touched, writer
+from store.engine import make_engine
+from store.schema import mentions, rollup_hourly
+from tests.conftest import builtin_demo_config
+
+
+def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    one = demo.generate(400, days=1, seed=31, id_base=10_000_000, follow_ups=False)
+    two = demo.generate(400, days=1, seed=32, id_base=20_000_000, follow_ups=False)
+    return one, two
+
+
+def _brands() -> list[Any]:
+    return list(builtin_demo_config().brands)
+
+
+class _HeldIngest:
+    """Ingest in a thread that stops just before its commit until `release()`."""
+
+    def __init__(self, engine: Engine, frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.reached = threading.Event()
+        self.go = threading.Event()
+        self.result: IngestResult | None = None
+        self.error: BaseException | None = None
+        original = touched.record
+        me: dict[str, threading.Thread] = {}
+
+        def record(conn: Any, days: Any) -> None:
+            original(conn, days)
+            if threading.current_thread() is me["thread"]:
+                self.reached.set()
+                assert self.go.wait(120), "never released"
+
+        monkeypatch.setattr(touched, "record", record)
+        me["thread"] = self.thread = threading.Thread(target=self._run, args=(engine, frame), daemon=True)
+
+    def _run(self, engine: Engine, frame: pd.DataFrame) -> None:
+        try:
+            self.result = ingest(engine, frame, _brands())
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            self.error = exc
+
+    def start(self) -> None:
+        self.thread.start()
+        assert self.reached.wait(120), "ingest A never reached its commit"
+
+    def release(self) -> None:
+        self.go.set()
+        self.thread.join(120)
+
+
+def _in_thread(engine: Engine, frame: pd.DataFrame) -> tuple[threading.Thread, dict[str, Any]]:
+    out: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            out["result"] = ingest(engine, frame, _brands())
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            out["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, out
+
+
+@pytest.fixture
+def second_pg_engine(pg_engine: Engine) -> Iterator[Engine]:
+    """A second engine on pg_engine's schema whose sessions are named, so a test can see them wait."""
+    url = pg_engine.url.render_as_string(hide_password=False)
+    engine = make_engine(f"{url}&application_name=ingest_b")
+    yield engine
+    engine.dispose()
+
+
+def _wait_until_b_waits_on_a_lock(engine: Engine, thread: threading.Thread) -> None:
+    with engine.connect() as conn:
+        for _ in range(6000):  # a fail-safe bound, not a timing: B waits on A as long as A is held
+            waiting = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE application_name = 'ingest_b' AND wait_event_type = 'Lock'"
+                )
+            ).scalar()
+            if waiting or not thread.is_alive():
+                return
+            conn.commit()
+            threading.Event().wait(0.02)
+    raise AssertionError("ingest B never waited on ingest A")
+
+
+def _stored(engine: Engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(mentions)).scalar_one()
+        rolled: int = conn.execute(select(func.coalesce(func.sum(rollup_hourly.c.mentions), 0))).scalar_one()
+    return int(stored), int(rolled)
+
+
+@pytest.mark.postgres
+def test_postgres_same_posts_at_once_are_counted_new_once(
+    pg_engine: Engine, second_pg_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest(pg_engine, demo.generate(50, days=1, seed=30, follow_ups=False), _brands())  # not empty: keys looked up
+    frame, _ = _frames()
+    a = _HeldIngest(pg_engine, frame, monkeypatch)
+    a.start()
+    b_thread, b = _in_thread(second_pg_engine, frame)
+    _wait_until_b_waits_on_a_lock(pg_engine, b_thread)
+    a.release()
+    b_thread.join(120)
+    assert a.error is None and "error" not in b, (a.error, b.get("error"))
+    assert a.result is not None and a.result.new == len(frame)
+    assert b["result"].new == 0 and b["result"].updated == len(frame)  # was len(frame): both counted it new
+    stored, rolled = _stored(pg_engine)
+    assert stored == rolled
+
+
+@pytest.mark.postgres
+def test_postgres_two_collections_of_the_same_hours_both_land(
+    pg_engine: Engine, second_pg_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = ingest(pg_engine, demo.generate(50, days=1, seed=30, follow_ups=False), _brands())
+    one, two = _frames()
+    a = _HeldIngest(pg_engine, one, monkeypatch)
+    a.start()
+    b_thread, b = _in_thread(second_pg_engine, two)
+    _wait_until_b_waits_on_a_lock(pg_engine, b_thread)
+    a.release()
+    b_thread.join(120)
+    # before the rollup lock B failed: duplicate key value violates unique constraint "rollup_hourly_pkey"
+    assert a.error is None and "error" not in b, (a.error, b.get("error"))
+    assert a.result is not None and a.result.new and b["result"].new
+    stored, rolled = _stored(pg_engine)
+    assert stored == rolled == first.new + a.result.new + b["result"].new
+
+
+def test_sqlite_keys_are_looked_up_under_the_write_lock(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer cannot start between the look-up of stored keys and the upsert."""
+    ingest(sqlite_engine, demo.generate(50, days=1, seed=30, follow_ups=False), _brands())
+    database = sqlite_engine.url.database
+    assert database
+    seen: list[bool] = []
+    original = writer.existing_keys
+
+    def existing_keys(conn: Any, keys: Any) -> set[tuple[str, str]]:
+        other = sqlite3.connect(database, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.rollback()
+            seen.append(False)  # another writer got in: the look-up was outside the lock
+        except sqlite3.OperationalError as exc:
+            seen.append("locked" in str(exc))
+        finally:
+            other.close()
+        return original(conn, keys)
+
+    monkeypatch.setattr(writer, "existing_keys", existing_keys)
+    frame, _ = _frames()
+    assert ingest(sqlite_engine, frame, _brands()).new == len(frame)
+    assert seen and all(seen)
+    assert ingest(sqlite_engine, frame, _brands()).new == 0
