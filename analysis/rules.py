@@ -21,10 +21,11 @@ Categories (what a match means; FORMULAS["needs_reply"]):
 - praise: with it, negative sentiment alone and weaker cues are not a complaint;
 - not-praise: praise words that praise nothing ("not great", "not happy"); removed before the
   praise rules run (the complaint rule `negated-praise` counts them as a problem);
-- news: a report about the brand (headline, rumour, results, layoffs, "reportedly"): when the
-  author writes nothing personal (no I/me/my/we/our/us/you/your, `PERSONAL`), its problem words,
-  weaker cues and negative sentiment are the news, not the author's problem, and do not count
-  (questions, help requests and sarcasm still do).
+- news: a report about the brand (headline, rumour, results, layoffs, stock, takeovers,
+  "reportedly") or commentary on its past or its business ("hot take", "postmortem", "in 2015"):
+  its weaker cues and negative sentiment never count, and when the author writes nothing personal
+  (no I/me/my/we/our/us/you/your, `PERSONAL`) its problem words do not count either: they are the
+  news, not the author's problem (questions, help requests and sarcasm still do).
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
@@ -170,6 +171,28 @@ RULES: tuple[Rule, ...] = (
         matches=("@acme how long does shipping take", "anyone tried the new plan"),
         misses=("shipping was quick, anyone can see that", "how's it going lol"),
     ),
+    Rule(
+        # a question without a question mark (one with a mark is `question-mark`), put to whoever the post
+        # opens with (the brand: other users' posts are not addressed to it, analysis.flags):
+        # "@delta is the lounge open before 5am"
+        "asks-handle",
+        "question",
+        (
+            r"^(?![^?？]*[?？])(?:@\S+\s+)+(?:(?:do|does|did|is|are|will|would|can|could|should|has|have)\s+(?:the|there|it|my|this|that"
+            r"|these|those|your|you|u|i|we|a|an|any|anyone|someone)|what|which|whats|what's|where|when)\b"
+            r"(?!\s+\w+ (?:best|great|amazing|awesome)\b)",
+        ),
+        matches=("@delta is the sky club open before 5am", "@peacocktv will the games be in 4k"),
+        misses=("@acme my cat sleeps on the box", "is the club open", "@acme is now on the fediverse"),
+    ),
+    Rule(
+        # a question word opening a sentence, without a question mark: "... no announcement. what is happening"
+        "question-sentence",
+        "question",
+        (r"^(?![^?？]*[?？]).*?(?:[.!,;:]|^)\s*(?:where|what|why|when|how) (?:is|are|was|were|do|does|did|can|should|am)\b",),
+        matches=("stopped for 25 min. what is happening", "chat is closed. where do i send it"),
+        misses=("i know what is happening", "how's it going", "no bag. where is it?"),
+    ),
     # ---------------------------------------------------------------- rhetorical
     Rule(
         "who-else",
@@ -197,11 +220,22 @@ RULES: tuple[Rule, ...] = (
             r"^(?:[@#]\S+\s+)*anyone (?:going|watching|attending|else going|else watching)\b",
             r"\bpoll\b",
             r"\bwhat (?:are|do) (?:you|people|y'all|you guys|everyone) (?:all )?(?:using|use|think|prefer)\b",
-            r"\bcurious what (?:people|everyone|you)\b",
-            r"\bwhich (?:colou?r|model|one|size) did you (?:get|buy|pick|choose)\b",
+            r"\bcurious (?:what|how|about) (?:people|everyone|you|others|the experience|your experience)\b",
+            r"\bwhich (?:\w+ )?(?:colou?r|model|one|size|trim|plan|version) (?:did|do|would|should) (?:you|u|y'all|people)\b",
+            # opinions and experiences asked of other users, not of the brand
+            r"\b(?:is|was) (?:it|this|that|\w+(?: \w+)?) (?:really |actually |still )?worth (?:it|the money)\b",
+            r"\b(?:has|have|did) any(?:one|body) (?:here |actually )?(?:used|tried|switched|been using)\b",
+            r"^(?:[@#]\S+\s+)*any(?:one|body) (?:here )?switched\b",
+            r"\bis any(?:one|body) (?:here )?(?:running|using)\b",
         ),
-        matches=("anyone watching the keynote tonight?", "poll: which colour did you get?"),
-        misses=("anyone else unable to log in?",),
+        matches=(
+            "anyone watching the keynote tonight?",
+            "poll: which colour did you get?",
+            "is peacock premium worth it just for the games?",
+            "has anyone used their video visits? is it quick",
+            "anyone switched from tesla to rivian?",
+        ),
+        misses=("anyone else unable to log in?", "is the 13 worth upgrading to from the 11?"),
     ),
     Rule(
         "teaser",
@@ -245,11 +279,11 @@ RULES: tuple[Rule, ...] = (
         "contact-me",
         "help",
         (
-            r"\b(?:dm|message|contact|call|email)\s+(?:me|us)\b",
+            r"\b(?:dm|message|contact|call|email)\s+(?:me|us)\b(?!\s+if\b)",
             r"\bwho (?:do|should|can) (?:i|we) (?:contact|talk to|speak to|call|email)\b",
         ),
         matches=("dm me about it", "who do i contact about a lost bag"),
-        misses=("they called me back quickly",),
+        misses=("they called me back quickly", "we're hiring, dm me if you want a referral"),
     ),
     Rule(
         "how-do-i",
@@ -309,7 +343,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:thanks?|thank you|thx)\b[^.!?\n]{0,12}\b(?:refunds?|fix|replacement|repair)\b",
             r"\b(?:got|received|receiving|getting)\b[^.!?\n]{0,20}?\brefunds?\b",
             r"\brefund (?:came|arrived|was processed)\b",
-            r"\brefunded(?<!n't refunded)(?<!not refunded)(?<!never refunded) (?:the|my|me|us|it)\b",
+            r"\brefunded(?<!n't refunded)(?<!not refunded)(?<!never refunded) (?:the|my|me|us|it|a|an)\b",
         ),
         matches=("got my refund today", "thanks for the refund", "they refunded the charge within an hour"),
         misses=("where is my refund", "still haven't refunded me"),
@@ -583,6 +617,14 @@ RULES: tuple[Rule, ...] = (
         misses=("not bad at all", "great, not sure why i waited"),
     ),
     Rule(
+        "angry-emoji",
+        "complaint",
+        (r"😡|🤬|😠|😤|👎",),
+        matches=("@deliveroo 😡😡😡",),
+        misses=("@deliveroo 😍",),
+        english_only=False,
+    ),
+    Rule(
         "non-english-problem",
         "complaint",
         (
@@ -815,12 +857,31 @@ RULES: tuple[Rule, ...] = (
             r"|lawsuit|sued|regulator|strike|strikes|union|hiring|sponsor(?:s|ing|ship)?)\b",
             r"\b(?:to|will) (?:close|cut|open|shut|axe|scrap|raise|hire) (?:\d+|its|their)\b",
             r"\bheard (?:that )?\S+ (?:is|are|will|was)\b",
+            r"(?<!of )(?<!in )\b(?:stock|share price)\b(?! (?:android|firmware|rom|photos?|images?|levels?)\b)",
+            r"\b(?:bought|acquired|taken over|owned) by\b",
         ),
         matches=(
             "acme shares fell 3% after the earnings call",
             "skylark cancels 200 flights as air traffic strike hits",
+            "rivian stock is a rollercoaster",
+            "rumour is that deliveroo is getting bought by doordash",
         ),
-        misses=("my flight was cancelled",),
+        misses=("my flight was cancelled", "the charger is out of stock again"),
+    ),
+    Rule(
+        # talk about a past incident or the business, not a problem the author has now
+        "commentary",
+        "news",
+        (
+            r"\b(?:hot take|unpopular opinion|post-?mortems?|case study|retrospective)\b",
+            r"\b(?:back )?in (?:19|20)\d\d\b(?! (?:and|but) (?:still|now)\b)",
+            r"\b(?:\d+|a few|several|many|two|three) years ago\b",
+        ),
+        matches=(
+            "hot take: the outage last year taught the whole industry about multi-region",
+            "i built something similar in 2015 and it went nowhere",
+        ),
+        misses=("my router has dropped out every night since monday",),
     ),
 )
 
