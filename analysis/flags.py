@@ -80,13 +80,17 @@ def _community_names(brand: Brand) -> set[str]:
     return {n for n in names if n}
 
 
-def _handle_terms(brand: Brand) -> list[str]:
-    """What follows "@" when a post names the brand by handle: its handles' local parts and its names without spaces."""
-    terms = {_norm(brand.name)} | {_norm(k.strip('"')) for k in brand.keywords}
-    for handle in brand.handles.values():
-        local = handle.lstrip("@").lower()
-        terms |= {local, local.split("@")[0], local.split("@")[0].split(".")[0]}
-    return sorted((t for t in terms if t), key=len, reverse=True)
+def _handle_names(brand: Brand) -> frozenset[str]:
+    """The brand's names as an @handle may spell them, letters and digits only: its name, keywords and handles'
+    local parts ("octopusenergy", "octopus_energy" -> "octopusenergy", "acme.bsky.social" -> "acme")."""
+    names = _community_names(brand) | {_norm(h.lstrip("@").split("@")[0].split(".")[0]) for h in brand.handles.values()}
+    return frozenset(n for n in names if n)
+
+
+def _is_brand_handle(handle: str, names: frozenset[str]) -> bool:
+    """Whether an @handle (without the "@") is the brand's: spelt like one of its names whole, or before its
+    first "." or "@" ("@octopus.energy", "@gap.com", "@linear.app", "@emberforge@mastodon.gamedev.place")."""
+    return _norm(handle) in names or _norm(re.split(r"[.@]", handle, maxsplit=1)[0]) in names
 
 
 #: the @handles a post opens with ("@jen_ux @mike ..."): whom it speaks to.
@@ -94,16 +98,25 @@ _LEADING_HANDLES = r"^((?:@[\w.@-]+[\s,:]+)+)"
 #: a capitalised name beside the brand's in a list or comparison ("Delta, United and American", "Rivian vs Lucid");
 #: one before the brand must open its sentence or follow a comma ("in March, Brightwater is ..." is no list).
 _OTHER_NAME = r"[A-Z][\w&'.-]*"
-_LISTED_JOIN = r"(?:,|\s+and|\s+or|\s+vs\.?|\s+versus|\s*/)\s+"
+_LISTED_JOIN = (
+    r"(?:,|\s+and|\s+or|\s+vs\.?|\s+versus|\s*/|\s+compares? (?:to|with)|\s+instead of|\s+over|\s+than)\s+"
+)
 
 
-def _spoken_to(texts: pd.Series, handle: str) -> pd.DataFrame:
+_HANDLE = re.compile(r"(?<![\w@])@([\w][\w.@-]*[\w])")
+
+
+def _spoken_to(texts: pd.Series, names: frozenset[str]) -> pd.DataFrame:
     """Per lower-cased text: `at_brand` (names the brand by @handle), `to_other` (opens with @handles, none
     the brand's) and `hailed` (opens with @handles, the brand's among them: speaks to the brand)."""
-    at_brand = texts.str.contains(handle)
+
+    def brand_in(text: str) -> bool:
+        return any(_is_brand_handle(h, names) for h in _HANDLE.findall(text))
+
+    at_brand = texts.map(brand_in).astype(bool)
     lead = texts.str.extract(_LEADING_HANDLES, expand=False).fillna("")
     to_other = (lead != "") & ~at_brand
-    hailed = lead.str.contains(handle)
+    hailed = lead.map(brand_in).astype(bool)
     return pd.DataFrame({"at_brand": at_brand, "to_other": to_other, "hailed": hailed}, index=texts.index)
 
 
@@ -130,7 +143,10 @@ def _listed_pattern(brand: Brand) -> re.Pattern[str]:
     names = "|".join(re.escape(t) for t in _brand_terms(brand))
     brand_ = rf"(?i:{names})"
     return re.compile(
-        rf"(?:^|[.!?;:(]\s+|,\s*){_OTHER_NAME}{_LISTED_JOIN}{brand_}(?!\w)|(?<![\w@]){brand_}(?:'s)?{_LISTED_JOIN}(?!(?i:{names})\b){_OTHER_NAME}"
+        rf"(?:^|[.!?;:(]\s+|,\s*){_OTHER_NAME}{_LISTED_JOIN}{brand_}(?!\w)"
+        rf"|(?<![\w@]){brand_}(?:'s)?{_LISTED_JOIN}(?!(?i:{names})\b){_OTHER_NAME}"
+        rf"|(?<![\w@]){brand_} (?:and|&) other \w+"
+        rf"|(?i:\b(?:instead of|compared? (?:to|with)|rather than)) {brand_}(?!\w)"
     )
 
 
@@ -166,13 +182,12 @@ def _addressed(
             continue
         pattern = _names_pattern(brand)
         named = per_distinct(text[rows], partial(_contains, pattern=pattern))
-        handle = r"@(?:" + "|".join(re.escape(t) for t in _handle_terms(brand)) + r")(?![\w-])"
-        spoken = per_distinct(text[rows], partial(_spoken_to, handle=handle))
+        spoken = per_distinct(text[rows], partial(_spoken_to, names=_handle_names(brand)))
         community = subreddit[rows].isin(_community_names(brand))
         thread = answers_own[rows]
         plain_names = re.compile(r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])")
         ordinary = per_distinct(raw[rows], partial(_ordinary_word, names=plain_names)) & ~spoken["at_brand"]
-        to_brand = (named | community | thread) & ~((spoken["to_other"] | ordinary) & ~thread & ~community)
+        to_brand = (named | spoken["at_brand"] | community | thread) & ~((spoken["to_other"] | ordinary) & ~thread & ~community)
         out.loc[rows] = to_brand.fillna(False).to_numpy(dtype=bool)
         listed = per_distinct(raw[rows], partial(_contains, pattern=_listed_pattern(brand)))
         listed_out.loc[rows] = (listed & ~spoken["at_brand"]).fillna(False).to_numpy(dtype=bool)
@@ -211,6 +226,7 @@ class _Table:
     not_a_problem: re.Pattern[str] | None
     not_praise: re.Pattern[str] | None
     personal: re.Pattern[str] | None
+    second_person: re.Pattern[str]
 
 
 @cache
@@ -228,7 +244,7 @@ def _table(products: tuple[str, ...], complaint: tuple[str, ...], praise: tuple[
     unpraising = by_category["not-praise"]
     not_praise = re.compile("|".join(f"(?:{r.regex})" for r in unpraising)) if unpraising else None
     personal = re.compile(rules_.PERSONAL) if english else None
-    return _Table(patterns, by_category, not_a_problem, not_praise, personal)
+    return _Table(patterns, by_category, not_a_problem, not_praise, personal, re.compile(rules_.SECOND_PERSON))
 
 
 def _matches(text: pd.Series, pattern: re.Pattern[str] | None) -> np.ndarray:
@@ -285,7 +301,8 @@ def _signals(
     Praise words a not-praise rule matched ("not great") are no praise. In a `news` post weaker cues
     and negative sentiment alone never count; if its author writes nothing personal (rules.PERSONAL),
     its problem words are the news too, not a complaint; so are they where `aside` is True (the brand named among others:
-    talk about the market, not about the author's own problem with the brand). A post `hailed`
+    talk about the market, not about the author's own problem with the brand; a question there compares
+    brands and is asked of the crowd, and does not count either). A post `hailed`
     (opening with the brand's @handle) speaks to the brand: no news rule applies to it.
     """
     out: dict[str, object] = {}
@@ -305,6 +322,8 @@ def _signals(
     hinted = _first_rule(cleaned, table, "hint")
     compound_ = compound.to_numpy(dtype=float)
     question = found["question"][0] & ~found["rhetorical"][0]
+    if aside is not None:  # "Monzo or Starling?", "is Three or Vodafone better": a comparison asked of the crowd
+        question &= ~aside.to_numpy(dtype=bool)
     help_, sarcasm = found["help"][0], found["sarcasm"][0]
     praising = found["praise"][0] & ~sarcasm
     plain = ~question & ~sarcasm & ~help_
@@ -318,8 +337,14 @@ def _signals(
         news |= aside.to_numpy(dtype=bool)
     problem = complaint[0] & ~grateful & ~news
     hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5) & ~news & ~reported
+    # a negative tone alone is a request only in a post that speaks to the brand (opens with its @handle or
+    # says "you"): one that talks about it ("the villain is so evil", "friday night, deliveroo, sofa") is not
+    spoken = _matches(text, table.second_person)
+    if hailed is not None:
+        spoken |= hailed.to_numpy(dtype=bool)
     negative_ = (
         negative.to_numpy(dtype=bool)
+        & (spoken | problem | hint)
         & ~(praising & ~problem)
         & ~(excused & ~problem & ~hint)
         & ~news
