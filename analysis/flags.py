@@ -98,9 +98,7 @@ _LEADING_HANDLES = r"^((?:@[\w.@-]+[\s,:]+)+)"
 #: a capitalised name beside the brand's in a list or comparison ("Delta, United and American", "Rivian vs Lucid");
 #: one before the brand must open its sentence or follow a comma ("in March, Brightwater is ..." is no list).
 _OTHER_NAME = r"[A-Z][\w&'.-]*"
-_LISTED_JOIN = (
-    r"(?:,|\s+and|\s+or|\s+vs\.?|\s+versus|\s*/|\s+compares? (?:to|with)|\s+instead of|\s+over|\s+than)\s+"
-)
+_LISTED_JOIN = r"(?:,|\s+and|\s+or|\s+vs\.?|\s+versus|\s*/|\s+compares? (?:to|with)|\s+instead of|\s+over|\s+than)\s+"
 
 
 _HANDLE = re.compile(r"(?<![\w@])@([\w][\w.@-]*[\w])")
@@ -185,9 +183,13 @@ def _addressed(
         spoken = per_distinct(text[rows], partial(_spoken_to, names=_handle_names(brand)))
         community = subreddit[rows].isin(_community_names(brand))
         thread = answers_own[rows]
-        plain_names = re.compile(r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])")
+        plain_names = re.compile(
+            r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
+        )
         ordinary = per_distinct(raw[rows], partial(_ordinary_word, names=plain_names)) & ~spoken["at_brand"]
-        to_brand = (named | spoken["at_brand"] | community | thread) & ~((spoken["to_other"] | ordinary) & ~thread & ~community)
+        to_brand = (named | spoken["at_brand"] | community | thread) & ~(
+            (spoken["to_other"] | ordinary) & ~thread & ~community
+        )
         out.loc[rows] = to_brand.fillna(False).to_numpy(dtype=bool)
         listed = per_distinct(raw[rows], partial(_contains, pattern=_listed_pattern(brand)))
         listed_out.loc[rows] = (listed & ~spoken["at_brand"]).fillna(False).to_numpy(dtype=bool)
