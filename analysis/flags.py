@@ -118,18 +118,23 @@ def _spoken_to(texts: pd.Series, names: frozenset[str]) -> pd.DataFrame:
     return pd.DataFrame({"at_brand": at_brand, "to_other": to_other, "hailed": hailed}, index=texts.index)
 
 
+#: who a customer deals with at a brand (with rules.THINGS: "my deliveroo rider", "monzo support").
+_SERVICE = r"(?:support|customer service|staff|driver|rider|agent|store|shop|branch|team|website|site|account)"
 #: a word written with a capital and small letters ("Mississippi", "Nobody"), not an @handle or #tag.
 _CAPITALISED = re.compile(r"(?<![\w@#'’])[A-Z][a-z]")
 
 
-def _ordinary_word(texts: pd.Series, names: re.Pattern[str]) -> pd.Series:
+def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[str]) -> pd.Series:
     """Per raw text: the brand's name is only ever written in small letters in a post that capitalises other
     words ("A peacock screamed outside my window", "the Mississippi delta"): the writer means the ordinary
-    word, not the brand (a post naming the brand by @handle is handled by the caller)."""
+    word, not the brand (a post naming the brand by @handle is handled by the caller). Not when the name is
+    followed by a thing a customer has of a brand ("my deliveroo order", "the monzo app": `things`)."""
 
     def one(text: str) -> bool:
-        found = [m.group(0) for m in names.finditer(text)]
-        if not found or any(f != f.lower() for f in found):
+        found = list(names.finditer(text))
+        if not found or any(f.group(0) != f.group(0).lower() for f in found):
+            return False
+        if any(things.match(text, f.end()) for f in found):
             return False
         rest = names.sub(" ", text)
         return _CAPITALISED.search(rest) is not None
@@ -186,7 +191,9 @@ def _addressed(
         plain_names = re.compile(
             r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
         )
-        ordinary = per_distinct(raw[rows], partial(_ordinary_word, names=plain_names)) & ~spoken["at_brand"]
+        things = re.compile(rf"\s+(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b")
+        ordinary = per_distinct(raw[rows], partial(_ordinary_word, names=plain_names, things=things))
+        ordinary &= ~spoken["at_brand"]
         to_brand = (named | spoken["at_brand"] | community | thread) & ~(
             (spoken["to_other"] | ordinary) & ~thread & ~community
         )

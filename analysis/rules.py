@@ -150,7 +150,8 @@ THINGS = (
 )
 
 
-def _things(extra: tuple[str, ...] = ()) -> str:
+def things(extra: tuple[str, ...] = ()) -> str:
+    """THINGS and `extra` (a brand's products) as regular-expression alternatives, longest first."""
     words = sorted({*THINGS, *(w.lower() for w in extra)}, key=lambda w: (-len(w), w))
     return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in words)
 
@@ -934,7 +935,7 @@ def _expand(rule: Rule, products: tuple[str, ...]) -> Rule:
     return Rule(
         rule.name,
         rule.category,
-        tuple(p.replace("{things}", _things(products)) for p in rule.patterns),
+        tuple(p.replace("{things}", things(products)) for p in rule.patterns),
         rule.matches,
         rule.misses,
         rule.points,
