@@ -120,15 +120,20 @@ def _spoken_to(texts: pd.Series, names: frozenset[str]) -> pd.DataFrame:
 
 #: who a customer deals with at a brand (with rules.THINGS: "my deliveroo rider", "monzo support").
 _SERVICE = r"(?:support|customer service|staff|driver|rider|agent|store|shop|branch|team|website|site|account)"
+#: a determiner (and up to two words) just before a name: the name is a common noun ("the gender pay gap").
+_DETERMINED = re.compile(r"\b(?:a|an|the|my|our|your|this|that|his|her|their)(?: [\w-]+){0,2} $")
 #: a word written with a capital and small letters ("Mississippi", "Nobody"), not an @handle or #tag.
 _CAPITALISED = re.compile(r"(?<![\w@#'’])[A-Z][a-z]")
 
 
-def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[str]) -> pd.Series:
-    """Per raw text: the brand's name is only ever written in small letters in a post that capitalises other
-    words ("A peacock screamed outside my window", "the Mississippi delta"): the writer means the ordinary
-    word, not the brand (a post naming the brand by @handle is handled by the caller). Not when the name is
-    followed by a thing a customer has of a brand ("my deliveroo order", "the monzo app": `things`)."""
+def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[str], name: str) -> pd.Series:
+    """Per raw text: the brand's name is only ever written in small letters, and either the post capitalises
+    other words ("A peacock screamed outside my window", "the Mississippi delta") or every mention is a
+    noun after a determiner ("the kettle just clicked off", "a gap in my teeth", "the G7 summit"): the
+    writer means the ordinary word, not the brand (a post naming the brand by @handle is handled by the
+    caller). Not when the name is followed by a thing a customer has of a brand ("my deliveroo order",
+    "the monzo app": `things`). The determiner test is for the brand's `name` only: a configured keyword
+    such as "acme phone" names a product, which takes a determiner ("is the acme phone waterproof?")."""
 
     def one(text: str) -> bool:
         found = list(names.finditer(text))
@@ -136,6 +141,8 @@ def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[
             return False
         if any(things.match(text, f.end()) for f in found):
             return False
+        if all(f.group(0) == name and _DETERMINED.search(text[: f.start()]) for f in found):
+            return True
         rest = names.sub(" ", text)
         return _CAPITALISED.search(rest) is not None
 
@@ -150,6 +157,8 @@ def _listed_pattern(brand: Brand) -> re.Pattern[str]:
         rf"|(?<![\w@]){brand_}(?:'s)?{_LISTED_JOIN}(?!(?i:{names})\b){_OTHER_NAME}"
         rf"|(?<![\w@]){brand_} (?:and|&) other \w+"
         rf"|(?i:\b(?:instead of|compared? (?:to|with)|rather than)) {brand_}(?!\w)"
+        rf"|(?i:\b(?:brands|companies|banks|airlines|retailers|firms|apps|services|chains|providers|stores|shops)"
+        rf",? (?:including|like|such as)) {brand_}(?!\w)"
     )
 
 
@@ -192,7 +201,7 @@ def _addressed(
             r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
         )
         things = re.compile(rf"\s+(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b")
-        ordinary = per_distinct(raw[rows], partial(_ordinary_word, names=plain_names, things=things))
+        ordinary = per_distinct(raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower()))
         ordinary &= ~spoken["at_brand"]
         to_brand = (named | spoken["at_brand"] | community | thread) & ~(
             (spoken["to_other"] | ordinary) & ~thread & ~community
@@ -288,8 +297,8 @@ def _contains(texts: pd.Series, pattern: str | re.Pattern[str]) -> pd.Series:
 
 def _table_signals(inputs: pd.DataFrame, table: _Table) -> pd.DataFrame:
     """`_signals` over a frame of text, compound and negative (for per_distinct)."""
-    aside = inputs["aside"] if "aside" in inputs else None
-    hailed = inputs["hailed"] if "hailed" in inputs else None
+    aside = inputs.get("aside")
+    hailed = inputs.get("hailed")
     return _signals(inputs["text"], inputs["compound"], inputs["negative"], table, aside, hailed)
 
 
@@ -345,7 +354,9 @@ def _signals(
     if aside is not None:
         news |= aside.to_numpy(dtype=bool)
     problem = complaint[0] & ~grateful & ~news
-    hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5) & ~news & ~reported
+    # a not-a-problem statement ("no complaints", "never had a problem") is the verdict: weaker cues do not
+    # outweigh it (problem words still do)
+    hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5) & ~news & ~reported & ~excused
     # a negative tone alone is a request only in a post that speaks to the brand (opens with its @handle or
     # says "you"): one that talks about it ("the villain is so evil", "friday night, deliveroo, sofa") is not
     spoken = _matches(text, table.second_person)

@@ -63,6 +63,7 @@ def brand_fold(brand: str) -> int:
     """Fold 0 or 1 of a brand, fixed by a hash of its name (session 4's two folds of the 25 other brands)."""
     return int(hashlib.sha256(brand.encode()).hexdigest(), 16) % 2
 
+
 LANG_POSTS = ROOT / "tests" / "data" / "lang_short_posts.csv"
 TWEETS = ROOT.parent / "shared" / "data" / "vader" / "tweets_GroundTruth.txt"
 ACME = Brand(

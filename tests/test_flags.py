@@ -55,6 +55,15 @@ FRESH_BRANDS = [
         ("Target", "target"), ("Three", "threeuk"),
     ]
 ]  # fmt: skip
+#: session 4's development posts about seven more brands (tests/data/flags_dev_extra2.md), scored once before tuning.
+DEV_EXTRA2 = Path(__file__).parent / "data" / "flags_dev_extra2.csv"
+EXTRA2_BRANDS = [
+    _other_brand(name, slug)
+    for name, slug in [
+        ("Kettle", "kettlecoffee"), ("Lumen Cinemas", "lumencinemas"), ("Summit", "summitoutdoor"),
+        ("Orbit Hosting", "orbithost"), ("Harvest", "harvestbakery"), ("Crane", "cranecameras"), ("Pawly", "pawly"),
+    ]
+]  # fmt: skip
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
 
