@@ -201,7 +201,9 @@ def _addressed(
             r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
         )
         things = re.compile(rf"\s+(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b")
-        ordinary = per_distinct(raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower()))
+        ordinary = per_distinct(
+            raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
+        )
         ordinary &= ~spoken["at_brand"]
         to_brand = (named | spoken["at_brand"] | community | thread) & ~(
             (spoken["to_other"] | ordinary) & ~thread & ~community

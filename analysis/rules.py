@@ -31,10 +31,16 @@ Categories (what a match means; FORMULAS["needs_reply"]):
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
 French post is flagged on those language-neutral rules only.
 
-Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv (the demo brand) and
-on tests/data/flags_dev_extra.csv (eight other brands and industries) only; the `test` rows are held
+Who a post is addressed to (other users' @handles, the brand's name as an ordinary word, the brand
+listed among others, the brand's @handle first) is decided in analysis.flags, from the brand's
+names; this table holds what the text says.
+
+Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv (the demo brand), on
+tests/data/flags_dev_extra.csv, tests/data/flags_fresh.csv (scored once blind, development since
+session 4) and tests/data/flags_dev_extra2.csv (32 other brands in all); the `test` rows are held
 out (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
-structure over a phrase that fits one post.
+structure over a phrase that fits one post, and check a change on brands it was not written for
+(the folds by brand in bench_judgement).
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ tests/data/flags_dev_extra.csv (eight other brands) and tests/data/flags_fresh.c
 scored once blind in session 3, development data since), and on those 25 brands in two folds by brand
 (`brand_fold`): session 4 tuned on fold 0's errors only up to PHASE_ONE, so fold 1's "phase 1" figure
 is a figure on brands the changes were not written for; the later changes were written from fold 1's
-errors, and their effect on fold 0 (phase 1 -> now) is the other half of that estimate.
+errors, and their effect on fold 0 (phase 1 -> now) is the other half of that estimate. Session 4's own
+extra posts (tests/data/flags_dev_extra2.csv, seven more brands) were scored once before they were tuned on.
 
 Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~2 min; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
@@ -42,7 +43,14 @@ import pandas as pd  # noqa: E402
 
 from analysis import flags, language, sentiment  # noqa: E402
 from config import Brand  # noqa: E402
-from tests.test_flags import DEV_EXTRA, EXTRA_BRANDS, FRESH, FRESH_BRANDS  # noqa: E402
+from tests.test_flags import (  # noqa: E402
+    DEV_EXTRA,
+    DEV_EXTRA2,
+    EXTRA2_BRANDS,
+    EXTRA_BRANDS,
+    FRESH,
+    FRESH_BRANDS,
+)
 
 #: the commit whose rules are "before" (the regular-expression pile, unmasked sentiment).
 BASELINE = "1928150"
@@ -216,6 +224,7 @@ def main() -> None:
     data = load_labelled()
     extra = load_labelled(DEV_EXTRA)
     fresh = load_labelled(FRESH)
+    extra2 = load_labelled(DEV_EXTRA2)
     before_fn = baseline_flags()
     commits = {"round 1": ROUND_ONE, "session 2": SESSION_TWO, "session 3": SESSION_THREE, "phase 1": PHASE_ONE}
     judged: dict[str, dict[str, pd.Series]] = {}
@@ -223,6 +232,7 @@ def main() -> None:
         ("labelled", data, LABELLED, None),
         ("extra", extra, DEV_EXTRA, EXTRA_BRANDS),
         ("fresh", fresh, FRESH, FRESH_BRANDS),
+        ("extra2", extra2, DEV_EXTRA2, EXTRA2_BRANDS),
     ):
         judged[source] = {
             "before": judge_before(frame, before_fn, brands or BRANDS),
@@ -241,6 +251,7 @@ def main() -> None:
         ("25 brands", others, other_flags, not_own),
         ("fold 0", others, other_flags, not_own & (fold == 0)),
         ("fold 1", others, other_flags, not_own & (fold == 1)),
+        ("extra2", extra2, judged["extra2"], np.ones(len(extra2), dtype=bool)),
     ]
     if not args.dev_only:
         parts.append(("test", data, judged["labelled"], (data["split"] == "test").to_numpy()))
@@ -256,7 +267,7 @@ def main() -> None:
     print("fold 0:", ", ".join(sorted(others.loc[fold == 0, "brand"].unique())))
     print("fold 1:", ", ".join(sorted(others.loc[fold == 1, "brand"].unique())))
     if args.dev_errors:
-        for name, frame, flagged, rows in parts[:3]:
+        for name, frame, flagged, rows in parts[:3] + parts[6:7]:
             now = flagged["now"]
             wrong = frame[rows & (now != frame["expect_reply"]).to_numpy()]
             for _, row in wrong.iterrows():
