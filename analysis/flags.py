@@ -80,12 +80,107 @@ def _community_names(brand: Brand) -> set[str]:
     return {n for n in names if n}
 
 
+def _handle_names(brand: Brand) -> frozenset[str]:
+    """The brand's names as an @handle may spell them, letters and digits only: its name, keywords and handles'
+    local parts ("octopusenergy", "octopus_energy" -> "octopusenergy", "acme.bsky.social" -> "acme")."""
+    names = _community_names(brand) | {_norm(h.lstrip("@").split("@")[0].split(".")[0]) for h in brand.handles.values()}
+    return frozenset(n for n in names if n)
+
+
+def _is_brand_handle(handle: str, names: frozenset[str]) -> bool:
+    """Whether an @handle (without the "@") is the brand's: spelt like one of its names whole, or before its
+    first "." or "@" ("@octopus.energy", "@gap.com", "@linear.app", "@emberforge@mastodon.gamedev.place")."""
+    return _norm(handle) in names or _norm(re.split(r"[.@]", handle, maxsplit=1)[0]) in names
+
+
+#: the @handles a post opens with ("@jen_ux @mike ..."): whom it speaks to.
+_LEADING_HANDLES = r"^((?:@[\w.@-]+[\s,:]+)+)"
+#: a capitalised name beside the brand's in a list or comparison ("Delta, United and American", "Rivian vs Lucid");
+#: one before the brand must open its sentence or follow a comma ("in March, Brightwater is ..." is no list).
+_OTHER_NAME = r"[A-Z][\w&'.-]*"
+_LISTED_JOIN = r"(?:,|\s+and|\s+or|\s+vs\.?|\s+versus|\s*/|\s+compares? (?:to|with)|\s+instead of|\s+over|\s+than)\s+"
+
+
+_HANDLE = re.compile(r"(?<![\w@])@([\w][\w.@-]*[\w])")
+
+
+def _spoken_to(texts: pd.Series, names: frozenset[str]) -> pd.DataFrame:
+    """Per lower-cased text: `at_brand` (names the brand by @handle), `to_other` (opens with @handles, none
+    the brand's) and `hailed` (opens with @handles, the brand's among them: speaks to the brand)."""
+
+    def brand_in(text: str) -> bool:
+        return any(_is_brand_handle(h, names) for h in _HANDLE.findall(text))
+
+    at_brand = texts.map(brand_in).astype(bool)
+    lead = texts.str.extract(_LEADING_HANDLES, expand=False).fillna("")
+    to_other = (lead != "") & ~at_brand
+    hailed = lead.map(brand_in).astype(bool)
+    return pd.DataFrame({"at_brand": at_brand, "to_other": to_other, "hailed": hailed}, index=texts.index)
+
+
+#: who a customer deals with at a brand (with rules.THINGS: "my deliveroo rider", "monzo support").
+_SERVICE = r"(?:support|customer service|staff|driver|rider|agent|store|shop|branch|team|website|site|account)"
+#: a determiner (and up to two words) just before a name: the name is a common noun ("the gender pay gap").
+_DETERMINED = re.compile(r"\b(?:a|an|the|my|our|your|this|that|his|her|their)(?: [\w-]+){0,2} $")
+#: a word written with a capital and small letters ("Mississippi", "Nobody"), not an @handle or #tag.
+_CAPITALISED = re.compile(r"(?<![\w@#'’])[A-Z][a-z]")
+
+
+def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[str], name: str) -> pd.Series:
+    """Per raw text: the brand's name is only ever written in small letters, and either the post capitalises
+    other words ("A peacock screamed outside my window", "the Mississippi delta") or every mention is a
+    noun after a determiner ("the kettle just clicked off", "a gap in my teeth", "the G7 summit"): the
+    writer means the ordinary word, not the brand (a post naming the brand by @handle is handled by the
+    caller). Not when the name is followed by a thing a customer has of a brand ("my deliveroo order",
+    "the monzo app": `things`). The determiner test is for the brand's `name` only: a configured keyword
+    such as "acme phone" names a product, which takes a determiner ("is the acme phone waterproof?")."""
+
+    def one(text: str) -> bool:
+        found = list(names.finditer(text))
+        if not found or any(f.group(0) != f.group(0).lower() for f in found):
+            return False
+        if any(things.match(text, f.end()) for f in found):
+            return False
+        if all(f.group(0) == name and _DETERMINED.search(text[: f.start()]) for f in found):
+            return True
+        rest = names.sub(" ", text)
+        return _CAPITALISED.search(rest) is not None
+
+    return texts.map(one).astype(bool)
+
+
+def _listed_pattern(brand: Brand) -> re.Pattern[str]:
+    names = "|".join(re.escape(t) for t in _brand_terms(brand))
+    brand_ = rf"(?i:{names})"
+    return re.compile(
+        rf"(?:^|[.!?;:(]\s+|,\s*){_OTHER_NAME}{_LISTED_JOIN}{brand_}(?!\w)"
+        rf"|(?<![\w@]){brand_}(?:'s)?{_LISTED_JOIN}(?!(?i:{names})\b){_OTHER_NAME}"
+        rf"|(?<![\w@]){brand_} (?:and|&) other \w+"
+        rf"|(?i:\b(?:instead of|compared? (?:to|with)|rather than)) {brand_}(?!\w)"
+        rf"|(?i:\b(?:brands|companies|banks|airlines|retailers|firms|apps|services|chains|providers|stores|shops)"
+        rf",? (?:including|like|such as)) {brand_}(?!\w)"
+    )
+
+
 def _addressed(
     frame: pd.DataFrame, text: pd.Series, own: set[str], brands: Sequence[Brand], own_posts: set[str]
-) -> pd.Series:
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(addressed to the brand, the brand named among other names, the post opens with the brand's @handle) per row.
+
+    Addressed: names the brand (name, keyword, @handle), answers or sits in the thread of its post, or
+    is in a subreddit named like it; but a post that opens with @handles none of which is the brand's
+    and names no handle of it speaks to those people (a question or a story told to another user), not
+    to the brand, unless it is in the brand's thread; so does a post that writes the brand's name only in
+    small letters while capitalising other words (`_ordinary_word`: "A peacock screamed"). Listed: the brand's name sits in a list or
+    comparison with other capitalised names and no @handle of it ("Delta, United and American",
+    "Rivian vs Lucid"): talk about the market, analysis.flags treats its problem words as news.
+    """
     brand_col = _col(frame, "brand")
     platform = _col(frame, "platform").fillna("")
     out = pd.Series(False, index=frame.index)
+    listed_out = pd.Series(False, index=frame.index)
+    hailed_out = pd.Series(False, index=frame.index)
+    raw = _col(frame, "text").fillna("")
     parent_key = platform + "\x1f" + _col(frame, "parent_id").fillna("")
     thread_key = platform + "\x1f" + _col(frame, "thread_id").fillna("")
     answers_own = parent_key.isin(own_posts) | thread_key.isin(own_posts)
@@ -99,9 +194,25 @@ def _addressed(
             continue
         pattern = _names_pattern(brand)
         named = per_distinct(text[rows], partial(_contains, pattern=pattern))
+        spoken = per_distinct(text[rows], partial(_spoken_to, names=_handle_names(brand)))
         community = subreddit[rows].isin(_community_names(brand))
-        out.loc[rows] = (named | community | answers_own[rows]).fillna(False).to_numpy(dtype=bool)
-    return out
+        thread = answers_own[rows]
+        plain_names = re.compile(
+            r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
+        )
+        things = re.compile(rf"\s+(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b")
+        ordinary = per_distinct(
+            raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
+        )
+        ordinary &= ~spoken["at_brand"]
+        to_brand = (named | spoken["at_brand"] | community | thread) & ~(
+            (spoken["to_other"] | ordinary) & ~thread & ~community
+        )
+        out.loc[rows] = to_brand.fillna(False).to_numpy(dtype=bool)
+        listed = per_distinct(raw[rows], partial(_contains, pattern=_listed_pattern(brand)))
+        listed_out.loc[rows] = (listed & ~spoken["at_brand"]).fillna(False).to_numpy(dtype=bool)
+        hailed_out.loc[rows] = spoken["hailed"].fillna(False).to_numpy(dtype=bool)
+    return out, listed_out, hailed_out
 
 
 def _own_post_keys(frame: pd.DataFrame, extra: Iterable[tuple[str, str]] | None) -> set[str]:
@@ -135,6 +246,7 @@ class _Table:
     not_a_problem: re.Pattern[str] | None
     not_praise: re.Pattern[str] | None
     personal: re.Pattern[str] | None
+    second_person: re.Pattern[str]
 
 
 @cache
@@ -152,7 +264,7 @@ def _table(products: tuple[str, ...], complaint: tuple[str, ...], praise: tuple[
     unpraising = by_category["not-praise"]
     not_praise = re.compile("|".join(f"(?:{r.regex})" for r in unpraising)) if unpraising else None
     personal = re.compile(rules_.PERSONAL) if english else None
-    return _Table(patterns, by_category, not_a_problem, not_praise, personal)
+    return _Table(patterns, by_category, not_a_problem, not_praise, personal, re.compile(rules_.SECOND_PERSON))
 
 
 def _matches(text: pd.Series, pattern: re.Pattern[str] | None) -> np.ndarray:
@@ -187,19 +299,31 @@ def _contains(texts: pd.Series, pattern: str | re.Pattern[str]) -> pd.Series:
 
 def _table_signals(inputs: pd.DataFrame, table: _Table) -> pd.DataFrame:
     """`_signals` over a frame of text, compound and negative (for per_distinct)."""
-    return _signals(inputs["text"], inputs["compound"], inputs["negative"], table)
+    aside = inputs.get("aside")
+    hailed = inputs.get("hailed")
+    return _signals(inputs["text"], inputs["compound"], inputs["negative"], table, aside, hailed)
 
 
-def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _Table) -> pd.DataFrame:
+def _signals(
+    text: pd.Series,
+    compound: pd.Series,
+    negative: pd.Series,
+    table: _Table,
+    aside: pd.Series | None = None,
+    hailed: pd.Series | None = None,
+) -> pd.DataFrame:
     """What the (lower-cased, link-free) text says, rule by rule (analysis.rules).
 
     Sarcasm invites a reply whatever VADER says. Gratitude (a praise rule and compound >= 0.3;
     no question, help request or sarcasm; a high score alone is not gratitude) outweighs problem words ("thanks for fixing
     my issue"); praise outweighs negative sentiment alone and the weaker hints; text a
     not-a-problem rule removed ("no issues at all") leaves no negative-sentiment complaint behind.
-    Praise words a not-praise rule matched ("not great") are no praise. In a `news` post whose author
-    writes nothing personal (rules.PERSONAL), problem words, weaker cues and negative sentiment are
-    the news, not a complaint.
+    Praise words a not-praise rule matched ("not great") are no praise. In a `news` post weaker cues
+    and negative sentiment alone never count; if its author writes nothing personal (rules.PERSONAL),
+    its problem words are the news too, not a complaint; so are they where `aside` is True (the brand named among others:
+    talk about the market, not about the author's own problem with the brand; a question there compares
+    brands and is asked of the crowd, and does not count either). A post `hailed`
+    (opening with the brand's @handle) speaks to the brand: no news rule applies to it.
     """
     out: dict[str, object] = {}
     found = {c: _first_rule(text, table, c) for c in ("question", "rhetorical", "help", "sarcasm", "news")}
@@ -218,15 +342,36 @@ def _signals(text: pd.Series, compound: pd.Series, negative: pd.Series, table: _
     hinted = _first_rule(cleaned, table, "hint")
     compound_ = compound.to_numpy(dtype=float)
     question = found["question"][0] & ~found["rhetorical"][0]
+    if aside is not None:  # "Monzo or Starling?", "is Three or Vodafone better": a comparison asked of the crowd
+        question &= ~aside.to_numpy(dtype=bool)
     help_, sarcasm = found["help"][0], found["sarcasm"][0]
     praising = found["praise"][0] & ~sarcasm
     plain = ~question & ~sarcasm & ~help_
     grateful = plain & praising & (compound_ >= 0.3)
-    news = found["news"][0].copy()
+    reported = found["news"][0].copy()
+    if hailed is not None:  # a post that opens by speaking to the brand is a conversation, not a report
+        reported &= ~hailed.to_numpy(dtype=bool)
+    news = reported.copy()
     news[news] = ~_matches(text[news], table.personal)
+    if aside is not None:
+        news |= aside.to_numpy(dtype=bool)
     problem = complaint[0] & ~grateful & ~news
-    hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5) & ~news
-    negative_ = negative.to_numpy(dtype=bool) & ~(praising & ~problem) & ~(excused & ~problem & ~hint) & ~news
+    # a not-a-problem statement ("no complaints", "never had a problem") is the verdict: weaker cues do not
+    # outweigh it (problem words still do)
+    hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5) & ~news & ~reported & ~excused
+    # a negative tone alone is a request only in a post that speaks to the brand (opens with its @handle or
+    # says "you"): one that talks about it ("the villain is so evil", "friday night, deliveroo, sofa") is not
+    spoken = _matches(text, table.second_person)
+    if hailed is not None:
+        spoken |= hailed.to_numpy(dtype=bool)
+    negative_ = (
+        negative.to_numpy(dtype=bool)
+        & (spoken | problem | hint)
+        & ~(praising & ~problem)
+        & ~(excused & ~problem & ~hint)
+        & ~news
+        & ~(reported & ~problem)
+    )
     out = {
         "question": question,
         "question_rule": np.where(question, found["question"][1], ""),
@@ -374,7 +519,7 @@ def assess(
     eligible = ~(is_own | by_handle | repost | article)
     english = _english_from_lang(frame) if english is None else english.reindex(frame.index).fillna(True)
 
-    addressed = _addressed(frame, text, own, brands, _own_post_keys(frame, own_post_ids))
+    addressed, listed, hailed = _addressed(frame, text, own, brands, _own_post_keys(frame, own_post_ids))
     stars, review = _ratings(frame)
     addressed = addressed | review  # a review of an own brand's app is addressed to the brand
     sentiment = pd.to_numeric(frame["sentiment"], errors="coerce") if "sentiment" in frame else None
@@ -391,7 +536,7 @@ def assess(
     rule_points = {c: np.zeros(n) for c in ("question", "help", "problem", "hint", "sarcasm")}
     brand_col = _col(frame, "brand")
     open_reviews = np.zeros(n, dtype=bool)
-    inputs = pd.DataFrame({"text": text, "compound": compound, "negative": negative})
+    inputs = pd.DataFrame({"text": text, "compound": compound, "negative": negative, "aside": listed, "hailed": hailed})
     # the text rules are the costly part: run them only where a reply could be needed, per brand
     # (its vocabulary) and language (English vocabulary only on English posts).
     for brand in brands:

@@ -21,19 +21,26 @@ Categories (what a match means; FORMULAS["needs_reply"]):
 - praise: with it, negative sentiment alone and weaker cues are not a complaint;
 - not-praise: praise words that praise nothing ("not great", "not happy"); removed before the
   praise rules run (the complaint rule `negated-praise` counts them as a problem);
-- news: a report about the brand (headline, rumour, results, layoffs, "reportedly"): when the
-  author writes nothing personal (no I/me/my/we/our/us/you/your, `PERSONAL`), its problem words,
-  weaker cues and negative sentiment are the news, not the author's problem, and do not count
-  (questions, help requests and sarcasm still do).
+- news: a report about the brand (headline, rumour, results, layoffs, stock, takeovers,
+  "reportedly") or commentary on its past or its business ("hot take", "postmortem", "in 2015"):
+  its weaker cues and negative sentiment never count, and when the author writes nothing personal
+  (no I/me/my/we/our/us/you/your, `PERSONAL`) its problem words do not count either: they are the
+  news, not the author's problem (questions, help requests and sarcasm still do).
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
 French post is flagged on those language-neutral rules only.
 
-Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv (the demo brand) and
-on tests/data/flags_dev_extra.csv (eight other brands and industries) only; the `test` rows are held
+Who a post is addressed to (other users' @handles, the brand's name as an ordinary word, the brand
+listed among others, the brand's @handle first) is decided in analysis.flags, from the brand's
+names; this table holds what the text says.
+
+Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv (the demo brand), on
+tests/data/flags_dev_extra.csv, tests/data/flags_fresh.csv (scored once blind, development since
+session 4) and tests/data/flags_dev_extra2.csv (32 other brands in all); the `test` rows are held
 out (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
-structure over a phrase that fits one post.
+structure over a phrase that fits one post, and check a change on brands it was not written for
+(the folds by brand in bench_judgement).
 """
 
 from __future__ import annotations
@@ -101,6 +108,9 @@ _NEGATED_PRAISE = (
     r"\b(?:not|never|hardly|no longer|isn't|wasn't|aren't|weren't|ain't)\s+(?:\w+\s+)?"
     r"(?:great|good|happy|impressed|ideal|ok|okay|cool|helpful|pleased|satisfied|fine|amazing|nice|acceptable)\b"
 )
+#: the author speaks to someone, in the second person (analysis.flags: a negative tone alone counts only in a post
+#: that speaks to the brand: this, or opening with its @handle).
+SECOND_PERSON = r"\b(?:you|you're|you've|your|yours|u|ur|y'all)\b"
 #: the author speaks for themselves or to the brand (analysis.flags: a `news` post without it is not a complaint).
 PERSONAL = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us|you|you're|your|yours|u|ur)\b"
 
@@ -146,7 +156,8 @@ THINGS = (
 )
 
 
-def _things(extra: tuple[str, ...] = ()) -> str:
+def things(extra: tuple[str, ...] = ()) -> str:
+    """THINGS and `extra` (a brand's products) as regular-expression alternatives, longest first."""
     words = sorted({*THINGS, *(w.lower() for w in extra)}, key=lambda w: (-len(w), w))
     return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in words)
 
@@ -169,6 +180,37 @@ RULES: tuple[Rule, ...] = (
         ),
         matches=("@acme how long does shipping take", "anyone tried the new plan"),
         misses=("shipping was quick, anyone can see that", "how's it going lol"),
+    ),
+    Rule(
+        # a question without a question mark (one with a mark is `question-mark`), put to whoever the post
+        # opens with (the brand: other users' posts are not addressed to it, analysis.flags):
+        # "@delta is the lounge open before 5am"
+        "asks-handle",
+        "question",
+        (
+            r"^(?![^?？]*[?？])(?:@\S+\s+)+(?:(?:do|does|did|is|are|will|would|can|could|should|has|have)\s+(?:the|there|it|my|this|that"
+            r"|these|those|your|you|u|i|we|a|an|any|anyone|someone)|what|which|whats|what's|where|when)\b"
+            r"(?!\s+\w+ (?:best|great|amazing|awesome)\b)",
+        ),
+        matches=("@delta is the sky club open before 5am", "@peacocktv will the games be in 4k"),
+        misses=("@acme my cat sleeps on the box", "is the club open", "@acme is now on the fediverse"),
+    ),
+    Rule(
+        # a question word opening a sentence, without a question mark: "... no announcement. what is happening"
+        "question-sentence",
+        "question",
+        (
+            r"^(?![^?？]*[?？]).*?(?:[.!,;:]|^)\s*(?:where|what|why|when|how) (?:is|are|was|were|do|does|did|can|should|am)\b",
+            r"^(?![^?？]*[?？]).*?(?:[.!,;:]|^)\s*what (?:happened|changed|gives)\b",
+            r"^(?![^?？]*[?？]).*\bor (?:nah|not)\s*$",
+        ),
+        matches=(
+            "stopped for 25 min. what is happening",
+            "chat is closed. where do i send it",
+            "it used to be instant. what changed",
+            "is cross save coming or nah",
+        ),
+        misses=("i know what is happening", "how's it going", "no bag. where is it?"),
     ),
     # ---------------------------------------------------------------- rhetorical
     Rule(
@@ -197,11 +239,26 @@ RULES: tuple[Rule, ...] = (
             r"^(?:[@#]\S+\s+)*anyone (?:going|watching|attending|else going|else watching)\b",
             r"\bpoll\b",
             r"\bwhat (?:are|do) (?:you|people|y'all|you guys|everyone) (?:all )?(?:using|use|think|prefer)\b",
-            r"\bcurious what (?:people|everyone|you)\b",
-            r"\bwhich (?:colou?r|model|one|size) did you (?:get|buy|pick|choose)\b",
+            r"\bcurious (?:what|how|about) (?:people|everyone|you|others|the experience|your experience)\b",
+            r"\bwhich (?:\w+ )?(?:colou?r|model|one|size|trim|plan|version) (?:did|do|would|should) (?:you|u|y'all|people)\b",
+            # opinions and experiences asked of other users, not of the brand
+            r"\b(?:is|was) (?:it|this|that|\w+(?: \w+){0,2}) (?:really |actually |still )?worth (?:it|the money)\b",
+            r"^(?:[@#]\S+\s+)*any(?:one|body) (?:here )?been (?:to|using)\b",
+            r"\b(?:thoughts|opinions|experiences?) from (?:people|anyone|owners|users)\b",
+            r"\b(?:has|have|did) any(?:one|body) (?:here |actually )?(?:used|tried|switched|been using)\b",
+            r"^(?:[@#]\S+\s+)*any(?:one|body) (?:here )?switched\b",
+            r"\bis any(?:one|body) (?:here )?(?:running|using)\b",
+            r"\b(?:any(?:one|body) else )?remember when\b",
+            r"\bwhat do (?:you|y'all|people|folks) (?:all )?use instead of\b",
         ),
-        matches=("anyone watching the keynote tonight?", "poll: which colour did you get?"),
-        misses=("anyone else unable to log in?",),
+        matches=(
+            "anyone watching the keynote tonight?",
+            "poll: which colour did you get?",
+            "is peacock premium worth it just for the games?",
+            "has anyone used their video visits? is it quick",
+            "anyone switched from tesla to rivian?",
+        ),
+        misses=("anyone else unable to log in?", "is the 13 worth upgrading to from the 11?"),
     ),
     Rule(
         "teaser",
@@ -245,11 +302,11 @@ RULES: tuple[Rule, ...] = (
         "contact-me",
         "help",
         (
-            r"\b(?:dm|message|contact|call|email)\s+(?:me|us)\b",
+            r"\b(?:dm|message|contact|call|email)\s+(?:me|us)\b(?!\s+if\b)",
             r"\bwho (?:do|should|can) (?:i|we) (?:contact|talk to|speak to|call|email)\b",
         ),
         matches=("dm me about it", "who do i contact about a lost bag"),
-        misses=("they called me back quickly",),
+        misses=("they called me back quickly", "we're hiring, dm me if you want a referral"),
     ),
     Rule(
         "how-do-i",
@@ -266,8 +323,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "any-update",
         "help",
-        (r"\bany updates?\b", r"\bupdate on my\b"),
-        matches=("any update on my refund", "update on my ticket pls"),
+        (r"\bany (?:updates?|news|eta|word) (?:on|about|for|yet)\b", r"\bany updates?\b", r"\bupdate on my\b"),
+        matches=("any update on my refund", "update on my ticket pls", "any news on the xbox release date"),
         misses=("the update is great",),
     ),
     Rule(
@@ -286,8 +343,15 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:no|zero|not a single|not one|never an?|never any|without an?y?)\s+(?:\w+\s+)?(?:problems?|issues?|bugs?"
             r"|complaints?|lag|crash(?:es)?|delays?|outages?|drops?|questions asked|hidden fees?|fees?)\b",
             r"\bno complaints\b",
+            r"\b(?:never|haven't|have not|hasn't|has not|not once) (?:\w+ )?(?:had|paid|seen|hit|run into|got) (?:a|an|any|one)"
+            r" (?:single )?(?:\w+ )?(?:problems?|issues?|fees?|complaints?|outages?|delays?|bugs?)\b",
         ),
-        matches=("no issues at all since we switched", "zero problems in a year"),
+        matches=(
+            "no issues at all since we switched",
+            "zero problems in a year",
+            "4 years and never had a problem",
+            "haven't paid an overdraft fee since",
+        ),
         misses=("so many issues",),
     ),
     Rule(
@@ -309,7 +373,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:thanks?|thank you|thx)\b[^.!?\n]{0,12}\b(?:refunds?|fix|replacement|repair)\b",
             r"\b(?:got|received|receiving|getting)\b[^.!?\n]{0,20}?\brefunds?\b",
             r"\brefund (?:came|arrived|was processed)\b",
-            r"\brefunded(?<!n't refunded)(?<!not refunded)(?<!never refunded) (?:the|my|me|us|it)\b",
+            r"\brefunded(?<!n't refunded)(?<!not refunded)(?<!never refunded) (?:the|my|me|us|it|a|an)\b",
         ),
         matches=("got my refund today", "thanks for the refund", "they refunded the charge within an hour"),
         misses=("where is my refund", "still haven't refunded me"),
@@ -342,6 +406,15 @@ RULES: tuple[Rule, ...] = (
         (r"\b(?:not|no|never been) (?:affiliated|sponsored|an ad|a paid \w+)\b", r"\bno affiliation\b"),
         matches=("not affiliated, but their blog is worth reading",),
         misses=("not paid back yet",),
+    ),
+    Rule(
+        # the author says the brand is not to blame: the problem words that follow are not about it (a
+        # `news` rule: with no personal voice nothing counts; with one, only its weaker cues are dropped)
+        "not-their-fault",
+        "news",
+        (r"\bnot (?:\w+'s|their|your|its) fault\b", r"\bnothing against\b", r"\bno fault of\b"),
+        matches=("not northwind's fault at all but i lost my card", "nothing against sprouts, just wish"),
+        misses=("their fault entirely",),
     ),
     Rule(
         "fees-included",
@@ -392,6 +465,7 @@ RULES: tuple[Rule, ...] = (
             r"\braised? (?:the |their |our )?prices?\b",
             r"\bbill (?:went up|increased|is higher)\b",
             r"\b(?:scam(?:med)?|fraud|rip ?off|ripped off|cash grab)\b",
+            r"\b(?:is|are|was|were) (?:a|an absolute|a total) (?:trap|con)\b",
         ),
         matches=(
             "charged twice this month",
@@ -470,8 +544,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:arrived|came) (?:without|broken|damaged|open|opened|crushed|cracked|dead|empty)\b",
             r"\b(?:battery drain|drains? (?:the |my )?battery|overheat(?:s|ing)?)\b",
             r"\blasted (?:\d+|a|one|two|three|four|five|six) (?:days?|weeks?|months?)\b",
+            r"\b(?:card|payment|claim|transfer|transaction|application)s? (?:was |were |got |keeps? getting |is )?(?:declined|rejected|denied)\b",
+            r"\b(?:declined|rejected|denied) (?:my|our|the) (?:card|payment|claim|transfer|transaction|application)\b",
         ),
-        matches=("the app is not working", "screen arrived cracked"),
+        matches=("the app is not working", "screen arrived cracked", "your card was declined at the pump"),
         misses=("works great",),
     ),
     Rule(
@@ -481,6 +557,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:can't|cannot|can not|cant|unable to|couldn't) (?:even |still |seem to |ever )?(?:log ?in|sign ?in|access|reset|connect|pair|update"
             r"|install|cancel|activate|get|find|reach|use|download|pay|checkout|order|hold|turn)\b",
             r"\blocked out\b",
+            r"\bno (?:way|option) to (?:\w+ )?(?:cancel|claim|contact|reach|change|talk|turn off|opt out|delete|remove|speak)\b",
             r"\bhacked\b",
         ),
         matches=("can't log in since this morning", "i can't even get to the menu"),
@@ -519,7 +596,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:unreachable|unavailable)\b",
             r"\b(?:is|are|been|was|went|were|it's) down\b",
             r"\bdown again\b",
-            r"\bno (?:signal|service|internet|connection|wifi|data|sound)\b",
+            r"\bno (?:signal|service|internet|connection|wifi|data|sound|power|electricity|heating|hot water|gas)\b",
             r"\bwithout (?:internet|service|signal)\b",
             r"\bdrop(?:s|ped|ping)? (?:calls?|connection|out)\b",
             r"\bdisconnect(?:s|ed|ing)?\b",
@@ -539,6 +616,7 @@ RULES: tuple[Rule, ...] = (
             r"\bexpired\b",
             r"\bpast (?:its|the|their) (?:use[- ]by|sell[- ]by|best[- ]before|expiry)\b",
             r"\b(?:mou?ldy|rotten|gone off)\b",
+            r"\bfound (?:a |an |some )?(?:\w+ ){0,3}(?:plastic|hair|glass|metal|insects?|maggots?|mou?ld|stones?)\b",
         ),
         matches=(
             "sent me the wrong size",
@@ -553,6 +631,7 @@ RULES: tuple[Rule, ...] = (
         (
             r"\bplease stop\b",
             r"\bstop (?:sending|charging|calling|emailing|spamming)\b",
+            r"\bspam(?:med|ming|s)?\b",
             r"\bunsubscribed?\b",
             r"\bdon't buy\b",
             r"\bavoid\b",
@@ -569,6 +648,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:terrible|awful|worst|horrible|useless|furious|unacceptable|disappoint(?:ed|ing)|frustrat\w*"
             r"|annoy(?:ing|ed)|nightmare|downhill|ruin(?:s|ed)?|shame(?:less| on)|impossible|creepy)\b",
             r"\bcomplain(?:t|ts|ing)?\b",
+            r"\b(?:is|are|was) (?:a|an absolute|a complete|a total) joke\b",
             r"\bfail(?:s|ed|ing|ure)?\b",
             r"\b(?:problem|issues?|trouble)\b",
         ),
@@ -581,6 +661,14 @@ RULES: tuple[Rule, ...] = (
         (_NEGATED_PRAISE,),
         matches=("not great for privacy", "not happy at all", "support wasn't very helpful"),
         misses=("not bad at all", "great, not sure why i waited"),
+    ),
+    Rule(
+        "angry-emoji",
+        "complaint",
+        (r"😡|🤬|😠|😤|👎",),
+        matches=("@deliveroo 😡😡😡",),
+        misses=("@deliveroo 😍",),
+        english_only=False,
     ),
     Rule(
         "non-english-problem",
@@ -617,7 +705,7 @@ RULES: tuple[Rule, ...] = (
             r"\bagain\b",
             r"\bevery (?:time|day|night|morning|evening|week|month)\b",
             r"\b(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) time\b",
-            r"\b(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) \w+(?: \w+)? (?:this|in a|in one) (?:week|month|year)\b",
+            r"\b(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) \w+(?: \w+){0,4} (?:this|in a|in one) (?:week|month|year)\b",
             r"\b(?:two|three|four|five|six|\d+) times\b(?! (?:a|per|each|every) )",
             r"\btwice\b",
         ),
@@ -647,7 +735,7 @@ RULES: tuple[Rule, ...] = (
         "logistics",
         "hint",
         (
-            r"\b(?:billed|invoiced|courier|shipments?|vanished|gone|removed)\b",
+            r"\b(?:billed|invoiced|courier|shipments?|vanished|disappeared|gone|removed)\b",
             r"\btrack(?:ing|er) (?:says|said|shows|showed|number|info|page|link|code|still|hasn't|has not|stopped|stuck)\b",
             r"\b(?:my|the|no|order|package|parcel|delivery) track(?:ing|er)\b",
             r"\bpending\b",
@@ -710,7 +798,7 @@ RULES: tuple[Rule, ...] = (
         (
             r"\bthanks for nothing\b",
             r"\bthanks a lot for\b",
-            r"\bthanks? (?:@?[\w.@]+ )?for (?:cancel|los|break|ruin|charg|ignor|wast)\w*",
+            r"\b(?:thanks?|thank you)(?: so much| a lot| again)? (?:@?[\w.@]+ )?for (?:cancel|los|break|ruin|charg|ignor|wast)\w*",
             r"(?<!thanks )(?<!thank you )\bso much for\b",
             r"\bgreat job (?:losing|breaking|ruining)\b",
         ),
@@ -725,11 +813,13 @@ RULES: tuple[Rule, ...] = (
         "ironic-praise",
         "sarcasm",
         (
-            r"\boh great\b",
+            r"\boh (?:great|wonderful|lovely|brilliant|perfect|fantastic|joy|good)\b",
             r"\blove (?:paying|waiting|being (?:charged|ignored|told))\b",
             r"\byeah right\b",
             r"\b(?:just |really )?love (?:how|it when) (?:my|you|your|the)\b",
             r"\bjust what i needed\b",
+            r"\b(?:exactly|really|just) what i paid for\b",
+            r"^(?:@\S+\s+)*(?:great|fantastic|brilliant|wonderful|lovely|perfect|awesome),? (?:@\S+,? )?another\b",
             r"\bnice one\b",
             r"\bsure,? i'll just\b",
             r"\bmake it make sense\b",
@@ -777,6 +867,9 @@ RULES: tuple[Rule, ...] = (
             r"|delighted|thrilled|pleased|favou?rite|game ?changer|obsessed|enjoy(?:ing|ed|s)?|accurate|snappy|wow"
             r"|masterpiece|glad|grateful|painless(?:ly)?|heroe?s?|top notch|spot on|(?:5|five) stars)\b",
             r"\bworth (?:it|every)\b",
+            r"\b(?:really|so|very|super|pretty|genuinely) good\b",
+            r"\bmade my (?:day|morning|week|evening|night|year)\b",
+            r"\blife ?changing\b",
             r"\b(?:looks?|works?|feels?|runs?|sounds?|charges?) (?:\w+ )?(?:better|faster|smoother|snappier|quieter|nicer)\b",
             r"\b(?:much|way|so much) (?:better|faster|smoother|snappier|quieter)\b",
         ),
@@ -815,12 +908,35 @@ RULES: tuple[Rule, ...] = (
             r"|lawsuit|sued|regulator|strike|strikes|union|hiring|sponsor(?:s|ing|ship)?)\b",
             r"\b(?:to|will) (?:close|cut|open|shut|axe|scrap|raise|hire) (?:\d+|its|their)\b",
             r"\bheard (?:that )?\S+ (?:is|are|will|was)\b",
+            r"(?<!of )(?<!in )\b(?:stock|share price)\b(?! (?:android|firmware|rom|photos?|images?|levels?)\b)",
+            r"\b(?:bought|acquired|taken over|owned) by\b",
+            r"\bapparently\b",
+            r"\b(?:is|are) (?:opening|closing|coming to|launching in|expanding)\b",
         ),
         matches=(
             "acme shares fell 3% after the earnings call",
             "skylark cancels 200 flights as air traffic strike hits",
+            "rivian stock is a rollercoaster",
+            "rumour is that deliveroo is getting bought by doordash",
         ),
-        misses=("my flight was cancelled",),
+        misses=("my flight was cancelled", "the charger is out of stock again"),
+    ),
+    Rule(
+        # talk about a past incident or the business, not a problem the author has now
+        "commentary",
+        "news",
+        (
+            r"\b(?:hot take|unpopular opinion|post-?mortems?|case study|retrospective)\b",
+            r"\b(?:back )?in (?:19|20)\d\d\b(?! (?:and|but) (?:still|now)\b)",
+            r"\b(?:\d+|a few|several|many|two|three) years ago\b",
+            r"\breminds? me of\b",
+            r"\bback in the day\b",
+        ),
+        matches=(
+            "hot take: the outage last year taught the whole industry about multi-region",
+            "i built something similar in 2015 and it went nowhere",
+        ),
+        misses=("my router has dropped out every night since monday",),
     ),
 )
 
@@ -831,7 +947,7 @@ def _expand(rule: Rule, products: tuple[str, ...]) -> Rule:
     return Rule(
         rule.name,
         rule.category,
-        tuple(p.replace("{things}", _things(products)) for p in rule.patterns),
+        tuple(p.replace("{things}", things(products)) for p in rule.patterns),
         rule.matches,
         rule.misses,
         rule.points,

@@ -9,19 +9,24 @@
 - Language detection on short posts: tests/data/lang_short_posts.csv (non-English) and the
   VADER tweets of 5-30 words (English); and its cost per distinct text.
 
-"round 1" and "session 2" are the whole tree as of ROUND_ONE and SESSION_TWO (git archive, run in a
-child process). The reply flags are also measured on tests/data/flags_dev_extra.csv (development
-posts about eight other brands, all tuned on), in two folds by brand: fold B's figure was taken
-after tuning on fold A and before its rows' errors were read.
+"round 1", "session 2", "session 3" and "phase 1" are the whole tree as of ROUND_ONE, SESSION_TWO,
+SESSION_THREE and PHASE_ONE (git archive, run in a child process). The reply flags are also measured on
+tests/data/flags_dev_extra.csv (eight other brands) and tests/data/flags_fresh.csv (17 other brands,
+scored once blind in session 3, development data since), and on those 25 brands in two folds by brand
+(`brand_fold`): session 4 tuned on fold 0's errors only up to PHASE_ONE, so fold 1's "phase 1" figure
+is a figure on brands the changes were not written for; the later changes were written from fold 1's
+errors, and their effect on fold 0 (phase 1 -> now) is the other half of that estimate. Session 4's own
+extra posts (tests/data/flags_dev_extra2.csv, seven more brands) were scored once before they were tuned on.
 
-Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~1 min; --dev-errors
-lists the dev rows the new rules get wrong and fold A's extra rows, with --fold-b fold B's too: never
-the test rows; --dev-only prints no test figures, for tuning).
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~2 min; --dev-errors
+lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
+figures, for tuning).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import subprocess
@@ -38,7 +43,14 @@ import pandas as pd  # noqa: E402
 
 from analysis import flags, language, sentiment  # noqa: E402
 from config import Brand  # noqa: E402
-from tests.test_flags import DEV_EXTRA, EXTRA_BRANDS, FRESH, FRESH_BRANDS  # noqa: E402
+from tests.test_flags import (  # noqa: E402
+    DEV_EXTRA,
+    DEV_EXTRA2,
+    EXTRA2_BRANDS,
+    EXTRA_BRANDS,
+    FRESH,
+    FRESH_BRANDS,
+)
 
 #: the commit whose rules are "before" (the regular-expression pile, unmasked sentiment).
 BASELINE = "1928150"
@@ -46,9 +58,20 @@ BASELINE = "1928150"
 ROUND_ONE = "b368e93"
 #: the commit whose rules are "session 2" (round 2's tuned table, as merged before session 3).
 SESSION_TWO = "740d997"
+#: the commit whose rules are "session 3" (main before session 4).
+SESSION_THREE = "c27e99f"
+#: session 4 after its first phase: tuned on fold 0 of the 25 other brands only (`brand_fold`).
+PHASE_ONE = "8281186"
+#: the rule sets compared, oldest first.
+RULE_SETS = ("before", "round 1", "session 2", "session 3", "phase 1", "now")
 LABELLED = ROOT / "tests" / "data" / "flags_labelled.csv"
-#: fold A of the extra development posts (by brand); the rest is fold B, checked before its errors were read.
-FOLD_A = ("Northwind Bank", "SkyLark Airlines", "Pixelforge", "FreshCart")
+
+
+def brand_fold(brand: str) -> int:
+    """Fold 0 or 1 of a brand, fixed by a hash of its name (session 4's two folds of the 25 other brands)."""
+    return int(hashlib.sha256(brand.encode()).hexdigest(), 16) % 2
+
+
 LANG_POSTS = ROOT / "tests" / "data" / "lang_short_posts.csv"
 TWEETS = ROOT.parent / "shared" / "data" / "vader" / "tweets_GroundTruth.txt"
 ACME = Brand(
@@ -111,7 +134,10 @@ import pandas as pd
 data = pd.read_csv(sys.argv[3], dtype=str, keep_default_na=False).replace("", None)
 data["author_followers"] = pd.to_numeric(data["author_followers"]).astype("Int64")
 data["is_own"] = data["is_own"] == "True"
-print("".join("1" if f else "0" for f in b.judge_now(data)))
+import inspect
+takes_brands = "brands" in inspect.signature(b.judge_now).parameters  # later trees: BRANDS is only its default
+flagged = b.judge_now(data, b.BRANDS) if takes_brands else b.judge_now(data)
+print("".join("1" if f else "0" for f in flagged))
 """
 
 
@@ -193,70 +219,59 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dev-errors", action="store_true", help="list the dev rows the new rules get wrong")
     parser.add_argument("--dev-only", action="store_true", help="reply flags on the dev part only (while tuning)")
-    parser.add_argument("--fold-b", action="store_true", help="with --dev-errors: list fold B's extra rows too")
     args = parser.parse_args()
 
     data = load_labelled()
     extra = load_labelled(DEV_EXTRA)
-    before_fn = baseline_flags()
-    judged = {
-        "labelled": {
-            "before": judge_before(data, before_fn),
-            "round 1": judge_tree(ROUND_ONE),
-            "session 2": judge_tree(SESSION_TWO),
-            "now": judge_now(data),
-        },
-        "extra": {
-            "before": judge_before(extra, before_fn, EXTRA_BRANDS),
-            "round 1": judge_tree(ROUND_ONE, DEV_EXTRA, EXTRA_BRANDS),
-            "session 2": judge_tree(SESSION_TWO, DEV_EXTRA, EXTRA_BRANDS),
-            "now": judge_now(extra, EXTRA_BRANDS),
-        },
-    }
     fresh = load_labelled(FRESH)
-    if not args.dev_only:  # held out, written blind to the rules: never while tuning
-        judged["fresh"] = {
-            "before": judge_before(fresh, before_fn, FRESH_BRANDS),
-            "round 1": judge_tree(ROUND_ONE, FRESH, FRESH_BRANDS),
-            "session 2": judge_tree(SESSION_TWO, FRESH, FRESH_BRANDS),
-            "now": judge_now(fresh, FRESH_BRANDS),
+    extra2 = load_labelled(DEV_EXTRA2)
+    before_fn = baseline_flags()
+    commits = {"round 1": ROUND_ONE, "session 2": SESSION_TWO, "session 3": SESSION_THREE, "phase 1": PHASE_ONE}
+    judged: dict[str, dict[str, pd.Series]] = {}
+    for source, frame, path, brands in (
+        ("labelled", data, LABELLED, None),
+        ("extra", extra, DEV_EXTRA, EXTRA_BRANDS),
+        ("fresh", fresh, FRESH, FRESH_BRANDS),
+        ("extra2", extra2, DEV_EXTRA2, EXTRA2_BRANDS),
+    ):
+        judged[source] = {
+            "before": judge_before(frame, before_fn, brands or BRANDS),
+            **{name: judge_tree(commit, path, brands) for name, commit in commits.items()},
+            "now": judge_now(frame, brands or BRANDS),
         }
-    fold_a = extra["brand"].isin(FOLD_A).to_numpy()
-    parts = [
-        ("dev", "labelled", (data["split"] == "dev").to_numpy()),
-        ("extra A", "extra", fold_a),
-        ("extra B", "extra", ~fold_a),
-        ("extra", "extra", np.ones(len(extra), dtype=bool)),
-        ("dev+extra", "both", None),
+    others = pd.concat([extra, fresh], ignore_index=True)
+    other_flags = {n: pd.concat([judged["extra"][n], judged["fresh"][n]], ignore_index=True) for n in RULE_SETS}
+    fold = others["brand"].map(brand_fold).to_numpy()
+    not_own = ~others["is_own"].to_numpy(dtype=bool)
+    dev = (data["split"] == "dev").to_numpy()
+    parts: list[tuple[str, pd.DataFrame, dict[str, pd.Series], np.ndarray]] = [
+        ("dev", data, judged["labelled"], dev),
+        ("extra", extra, judged["extra"], np.ones(len(extra), dtype=bool)),
+        ("fresh", fresh, judged["fresh"], np.ones(len(fresh), dtype=bool)),
+        ("25 brands", others, other_flags, not_own),
+        ("fold 0", others, other_flags, not_own & (fold == 0)),
+        ("fold 1", others, other_flags, not_own & (fold == 1)),
+        ("extra2", extra2, judged["extra2"], np.ones(len(extra2), dtype=bool)),
     ]
     if not args.dev_only:
-        parts.append(("test", "labelled", (data["split"] == "test").to_numpy()))
-        parts.append(("fresh", "fresh", np.ones(len(fresh), dtype=bool)))
-    print("reply flags (needs_reply vs expect_reply)")
-    print(f"{'part':<10} {'rules':<9} {'recall':>7} {'flagged, no need':>17} {'rows':>10}")
-    for part, source, rows in parts:
-        for name in ("before", "round 1", "session 2", "now"):
-            if source == "both":
-                dev = (data["split"] == "dev").to_numpy()
-                frame = pd.concat([data[dev], extra])
-                flagged = pd.concat([judged["labelled"][name][dev], judged["extra"][name]])
-            else:
-                frame = {"labelled": data, "extra": extra, "fresh": fresh}[source]
-                frame, flagged = frame[rows], judged[source][name][rows]
-            rates = flag_rates(frame, flagged)
-            print(
-                f"{part:<10} {name:<9} {rates['recall']:>7.3f} {rates['flagged_no_need']:>17.3f}"
-                f" {rates['n_need']:>4}+{rates['n_no_need']:<5}"
-            )
+        parts.append(("test", data, judged["labelled"], (data["split"] == "test").to_numpy()))
+    print("reply flags (needs_reply vs expect_reply): recall / share flagged of posts needing no reply")
+    print(f"{'part':<10} {'rows':>9}  " + "  ".join(f"{n:>13}" for n in RULE_SETS))
+    for part, frame, flagged, rows in parts:
+        cells = []
+        for name in RULE_SETS:
+            rates = flag_rates(frame[rows], flagged[name][rows])
+            cells.append(f"{rates['recall']:.3f} / {rates['flagged_no_need']:.3f}")
+        rates = flag_rates(frame[rows], flagged["now"][rows])
+        print(f"{part:<10} {rates['n_need']:>4}+{rates['n_no_need']:<4}  " + "  ".join(f"{c:>13}" for c in cells))
+    print("fold 0:", ", ".join(sorted(others.loc[fold == 0, "brand"].unique())))
+    print("fold 1:", ", ".join(sorted(others.loc[fold == 1, "brand"].unique())))
     if args.dev_errors:
-        now = judged["labelled"]["now"]
-        dev = data[(data["split"] == "dev") & (now != data["expect_reply"])]
-        for _, row in dev.iterrows():
-            print(f"  dev miss: expect={row['expect_reply']} {row['label']:<9} {row['text'][:110]}")
-        now = judged["extra"]["now"]
-        shown = extra[(fold_a | args.fold_b) & (now != extra["expect_reply"]).to_numpy()]
-        for _, row in shown.iterrows():
-            print(f"  extra miss: expect={row['expect_reply']} {row['label']:<9} {row['text'][:110]}")
+        for name, frame, flagged, rows in parts[:3] + parts[6:7]:
+            now = flagged["now"]
+            wrong = frame[rows & (now != frame["expect_reply"]).to_numpy()]
+            for _, row in wrong.iterrows():
+                print(f"  {name} miss: expect={row['expect_reply']} {row['label']:<9} {row['text'][:110]}")
 
     if TWEETS.exists():
         tweets = read_tweets()

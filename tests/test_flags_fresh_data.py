@@ -1,8 +1,9 @@
-"""tests/data/flags_fresh.csv, the fresh held-out set of issue 12: its shape only.
+"""tests/data/flags_fresh.csv (issue 12): its shape only.
 
-The set was written blind to the flag rules. These tests check the file (columns, values, no
-duplicates, no overlap with flags_labelled.csv, enough brands, the counts in flags_fresh.md);
-they deliberately do not score the rules on it."""
+The set was written blind to the flag rules and scored once as held-out (session 3); it is development
+data since session 4 (flags_fresh.md, "Status"; tests/test_flags.py scores the rules on it). These
+tests check the file (columns, values, no duplicates, no overlap with flags_labelled.csv, enough
+brands, the counts in flags_fresh.md), and the same shape for session 4's tests/data/flags_dev_extra2.csv."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ DATA = Path(__file__).parent / "data"
 FRESH = DATA / "flags_fresh.csv"
 LABELLED = DATA / "flags_labelled.csv"
 NOTES = DATA / "flags_fresh.md"
+EXTRA2 = DATA / "flags_dev_extra2.csv"
 
 LABELS = {"question", "help", "complaint", "praise", "chatter"}
 KINDS = {"post", "reply", "comment"}
@@ -127,3 +129,19 @@ def test_counts_in_the_notes_match_the_file(fresh: pd.DataFrame) -> None:
     for (label, answer), part in fresh.groupby(["label", "expect_reply"]):
         assert f"| {label} | {answer} | {len(part)} |" in lines
     assert f"{fresh['brand'].nunique()} brands from different industries" in notes
+
+
+def test_session_four_extra_posts_shape() -> None:
+    """flags_dev_extra2.csv (flags_dev_extra2.md): same columns, ids apart from the other sets, no shared text."""
+    extra2 = read(EXTRA2)
+    with EXTRA2.open(encoding="utf-8", newline="") as f:
+        assert next(csv.reader(f)) == list(read(LABELLED).columns)
+    assert set(extra2["split"]) == {"dev"} and set(extra2["label"]) == LABELS
+    assert set(extra2["expect_reply"]) == {"True", "False"}
+    assert extra2["id"].is_unique
+    others = pd.concat([read(LABELLED), read(FRESH), read(DATA / "flags_dev_extra.csv")])
+    assert not set(extra2["id"]) & set(others["id"])
+    assert not set(extra2["text"].map(same_text)) & set(others["text"].map(same_text))
+    assert not {"Acme", "Globex", "Initech"} & set(extra2["brand"])
+    by_label = extra2.groupby("label")["expect_reply"].agg(set).to_dict()
+    assert by_label["praise"] == {"False"} and by_label["chatter"] == {"False"} and by_label["help"] == {"True"}

@@ -67,12 +67,12 @@ def test_brand_vocabulary_extends_the_rules_without_code() -> None:
         keywords=("bank",),
         handles={"x": "bank"},
         products=("debit card",),
-        complaint_terms=("card declined", "frozen account"),
+        complaint_terms=("card swallowed", "frozen account"),
         praise_terms=("smooth transfer",),
         ignore_terms=("giveaway",),
     )
     out = assess(
-        mention(post_id="1", brand="Bank", text="@bank card declined at the till"),
+        mention(post_id="1", brand="Bank", text="@bank card swallowed by the machine at the till"),
         mention(post_id="2", brand="Bank", text="@bank my debit card from last week"),
         mention(post_id="3", brand="Bank", text="@bank where is the giveaway?"),
         mention(
@@ -84,7 +84,7 @@ def test_brand_vocabulary_extends_the_rules_without_code() -> None:
     assert out["flag_signals"].tolist()[:2] == ["complaint: brand-complaint-term", "problem: my-thing"]
     # without the vocabulary the same posts are not complaints
     plain = Brand("Bank", keywords=("bank",), handles={"x": "bank"})
-    assert assess(mention(brand="Bank", text="@bank card declined at the till"), brands=[plain])[
+    assert assess(mention(brand="Bank", text="@bank card swallowed by the machine at the till"), brands=[plain])[
         "needs_reply"
     ].tolist() == [False]
 
