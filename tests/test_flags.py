@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,19 @@ EXTRA2_BRANDS = [
     for name, slug in [
         ("Kettle", "kettlecoffee"), ("Lumen Cinemas", "lumencinemas"), ("Summit", "summitoutdoor"),
         ("Orbit Hosting", "orbithost"), ("Harvest", "harvestbakery"), ("Crane", "cranecameras"), ("Pawly", "pawly"),
+    ]
+]  # fmt: skip
+#: the second blind held-out set (tests/data/flags_fresh2.md), scored once at the end of session 4: never tune on it.
+FRESH2 = Path(__file__).parent / "data" / "flags_fresh2.csv"
+#: its brands as its notes say to configure them: the name and the X handle its posts use.
+FRESH2_BRANDS = [
+    _other_brand(name, slug)
+    for name, slug in [
+        ("Lemonade", "Lemonade_Inc"), ("Bolt", "Boltapp"), ("Wise", "Wise"), ("Boots", "BootsUK"),
+        ("Yodel", "YodelOnline"), ("Hertz", "Hertz"), ("Proton", "ProtonVPN"), ("Hinge", "hinge"),
+        ("Peloton", "onepeloton"), ("IKEA", "IKEAUK"), ("Duolingo", "duolingo"), ("Kraken", "krakenfx"),
+        ("Ring", "ring"), ("Waterstones", "Waterstones"), ("Guardian", "guardian"), ("Arsenal", "Arsenal"),
+        ("King", "King_Games"),
     ]
 ]  # fmt: skip
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
@@ -390,15 +404,30 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     assert main.loc[main["label"].isin(["question", "help"]) & (main["split"] == "dev"), "needs_reply"].mean() >= 0.95
 
 
-def judged_posts(path: Path, brands: list[Brand]) -> tuple[pd.DataFrame, pd.Series]:
-    """A labelled posts file and needs_reply as ingest computes it for `brands`."""
+def judged_posts(path: Path, brands: list[Brand], *, as_collected: bool = False) -> tuple[pd.DataFrame, pd.Series]:
+    """A labelled posts file and needs_reply as ingest computes it for `brands`.
+
+    `as_collected`: a reply that names none of its brand's terms (name, keywords, handles) can only have
+    been collected from the brand's own thread (a keyword search would not find it), so it answers a
+    post of the brand's, as ingest would know from its parent; the files carry no parents.
+    """
     data = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
     data["author_followers"] = pd.to_numeric(data["author_followers"]).astype("Int64")
     data["is_own"] = data["is_own"] == "True"
     data["expect_reply"] = data["expect_reply"] == "True"
+    own_posts: list[tuple[str, str]] = []
+    if as_collected:
+        terms = {
+            b.name: re.compile("|".join(re.escape(t) for t in (b.name, *b.keywords, *b.handles.values())), re.I)
+            for b in brands
+        }
+        names_none = [not terms[b].search(t or "") for b, t in zip(data["brand"], data["text"], strict=True)]
+        in_thread = (data["kind"] == "reply") & pd.Series(names_none, index=data.index)
+        data["parent_id"] = ("brand-post-" + data["brand"]).where(in_thread)
+        own_posts = sorted(set(zip(data.loc[in_thread, "platform"], data.loc[in_thread, "parent_id"], strict=True)))
     english = sentiment.scorable(data)
     scored = pd.concat([data, sentiment.score_frame(data, brands, ok=english)], axis=1)
-    return data, flags.assess(scored, brands, english=english)["needs_reply"]
+    return data, flags.assess(scored, brands, own_post_ids=own_posts, english=english)["needs_reply"]
 
 
 def test_other_brands_development_posts() -> None:
@@ -423,6 +452,22 @@ def test_fresh_development_set_figures() -> None:
     need = data["expect_reply"]
     assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 216 of 220 (0.982) in session 4
     assert flagged[~need].mean() <= 0.18, flagged[~need].mean()  # 36 of 226 (0.159) in session 4
+
+
+def test_second_blind_held_out_set_figures() -> None:
+    """tests/data/flags_fresh2.csv: 459 posts about 17 brands, written blind to the rules in session 4 and
+    scored once, after the rules were frozen (bench/README.md, "Judgement"). Far from issue 12's target
+    (recall >= 0.90 with <= 0.10 flagged with no need): this pins the figures so that a change that makes
+    them worse fails. Never tune on this file."""
+    data, flagged = judged_posts(FRESH2, FRESH2_BRANDS)
+    assert set(data["split"]) == {"fresh2"} and len(data) == 459
+    need = data["expect_reply"]
+    assert flagged[need].mean() >= 0.76, flagged[need].mean()  # 171 of 224 (0.763); session 3's rules 154 (0.688)
+    assert flagged[~need].mean() <= 0.23, flagged[~need].mean()  # 53 of 235 (0.226); session 3's rules 91 (0.387)
+    # 44 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
+    data, flagged = judged_posts(FRESH2, FRESH2_BRANDS, as_collected=True)
+    assert flagged[need].mean() >= 0.88, flagged[need].mean()  # 198 of 224 (0.884); session 3's rules 182 (0.812)
+    assert flagged[~need].mean() <= 0.25, flagged[~need].mean()  # 57 of 235 (0.243); session 3's rules 95 (0.404)
 
 
 def test_session_four_extra_posts_figures() -> None:
