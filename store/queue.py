@@ -24,7 +24,7 @@ sentiment correction also refreshes that mention's rollup hour and bumps the dat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -309,6 +309,65 @@ def queue_order(
         .order_by(_priority_order(conn, now, sla_hours, business_hours).desc(), m.c.created_at.asc(), m.c.id.asc())
     )
     return [int(r[0]) for r in conn.execute(query)]
+
+
+#: the columns of `queue_keys`: the order's sort key, as SQL computes it.
+KEY_COLUMNS = ["id", "priority", "created_at"]
+
+
+def queue_keys(
+    conn: Connection,
+    filters: QueueFilters,
+    *,
+    now: datetime,
+    sla_hours: dict[str, float],
+    business_hours: Mapping[str, sla.Hours | None] | None = None,
+) -> pd.DataFrame:
+    """`queue_order`'s rows with their sort key (id, priority as SQL orders by it, created_at), in that
+    order: parts of a range read apart (`split`) give the whole order again through `merge_keys`."""
+    m = mentions
+    priority = _priority_order(conn, now, sla_hours, business_hours)
+    query = (
+        select(m.c.id, priority.label("priority"), m.c.created_at)
+        .select_from(_joined())
+        .where(*_conditions(filters))
+        .order_by(priority.desc(), m.c.created_at.asc(), m.c.id.asc())
+    )
+    frame = pd.DataFrame(conn.execute(query).all(), columns=KEY_COLUMNS)
+    frame["id"] = frame["id"].astype("int64")
+    frame["priority"] = frame["priority"].astype(float)
+    return frame
+
+
+def merge_keys(parts: list[pd.DataFrame]) -> list[int]:
+    """The ids of `queue_keys` parts over disjoint ranges, in `queue_order`'s order (priority, then
+    the oldest first, then the id): the same list one read over the whole range gives."""
+    full = [p for p in parts if len(p)]
+    if not full:
+        return []
+    if len(full) == 1:
+        return [int(i) for i in full[0]["id"]]
+    joined = pd.concat(full, ignore_index=True)
+    ordered = joined.sort_values(["priority", "created_at", "id"], ascending=[False, True, True], kind="stable")
+    return [int(i) for i in ordered["id"]]
+
+
+def split(filters: QueueFilters) -> list[QueueFilters]:
+    """The filters' range as [start .. the day before end] and [end] (the day a collection writes
+    into), so a write that touched only the last day leaves the first part's cached read right; one
+    part when the range has no end or is one day."""
+    if filters.end is None or (filters.start is not None and filters.start >= filters.end):
+        return [filters]
+    before = replace(filters, end=filters.end - timedelta(days=1))
+    return [before, replace(filters, start=filters.end)]
+
+
+def older(filters: QueueFilters) -> QueueFilters | None:
+    """The same filters over every day before `start` (None when the range has no start): what the
+    page counts as older items it does not list, so none is lost from sight."""
+    if filters.start is None:
+        return None
+    return replace(filters, start=None, end=filters.start - timedelta(days=1))
 
 
 def queue_rows(
