@@ -124,6 +124,12 @@ def child(name: str, url: str, reruns: int) -> dict[str, Any]:
     bench_pages._timed(at)  # settle: the first rerun after the first render
     warm = [bench_pages._timed(at) for _ in range(reruns)]
     result |= {"rerun_median_s": statistics.median(warm), "rerun_max_s": max(warm)}
+    if name == "queue":  # paging: pages 2, 3, 50 and 1 of the queue, each a rerun (bench_pages' method)
+        paging = []
+        for number in (2, 3, 50, 1):
+            at.session_state["queue_page_no"] = number
+            paging.append(bench_pages._timed(at))
+        result["paging_s"] = paging
     writer = Writer(url)
     after: list[float] = []
     written = 0
@@ -297,6 +303,8 @@ def table(results: list[dict[str, Any]], plain_result: dict[str, Any]) -> str:
             f"| {r['name']} | {r['first_s']:.2f} | {ms(r['rerun_median_s'])} / {ms(r['rerun_max_s'])} | "
             f"{ms(r['after_write_median_s'])} / {ms(r['after_write_max_s'])} | {r['peak_mb']:,.0f} |"
         )
+        if r.get("paging_s"):
+            rows.append(f"| {r['name']} paging (pages 2, 3, 50, 1) | | {', '.join(ms(v) for v in r['paging_s'])} | | |")
     p = plain_result
     rows.append(
         f"| **plain SQL** (Overview numbers from `mentions`) | {p['first_s']:.2f} | "

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Connection,
@@ -43,6 +44,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -327,8 +329,11 @@ def queue_keys(
     order: parts of a range read apart (`split`) give the whole order again through `merge_keys`."""
     m = mentions
     priority = _priority_order(conn, now, sla_hours, business_hours)
+    # SQLite keeps times as fixed-format UTC text, whose order is the time order: read it as text and
+    # parse it at once below (the column type would parse it row by row)
+    created = type_coerce(m.c.created_at, Text) if conn.dialect.name == "sqlite" else m.c.created_at
     query = (
-        select(m.c.id, priority.label("priority"), m.c.created_at)
+        select(m.c.id, priority.label("priority"), created.label("created_at"))
         .select_from(_joined())
         .where(*_conditions(filters))
         .order_by(priority.desc(), m.c.created_at.asc(), m.c.id.asc())
@@ -336,6 +341,7 @@ def queue_keys(
     frame = pd.DataFrame(conn.execute(query).all(), columns=KEY_COLUMNS)
     frame["id"] = frame["id"].astype("int64")
     frame["priority"] = frame["priority"].astype(float)
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
     return frame
 
 
@@ -346,10 +352,12 @@ def merge_keys(parts: list[pd.DataFrame]) -> list[int]:
     if not full:
         return []
     if len(full) == 1:
-        return [int(i) for i in full[0]["id"]]
-    joined = pd.concat(full, ignore_index=True)
-    ordered = joined.sort_values(["priority", "created_at", "id"], ascending=[False, True, True], kind="stable")
-    return [int(i) for i in ordered["id"]]
+        return full[0]["id"].tolist()
+    ids = np.concatenate([p["id"].to_numpy("int64") for p in full])
+    priority = np.concatenate([p["priority"].to_numpy(float) for p in full])
+    created = np.concatenate([p["created_at"].dt.tz_convert(None).to_numpy("datetime64[ns]") for p in full])
+    ordered = np.lexsort((ids, created, -priority))  # the last key sorts first
+    return ids[ordered].tolist()
 
 
 def split(filters: QueueFilters) -> list[QueueFilters]:
