@@ -103,12 +103,27 @@ class Writer:
         return ingest(self.engine, frame, self.brands).new
 
 
+def _peak_mb() -> float:
+    """This process's peak resident set size (MB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _current_mb() -> float:
+    """This process's resident set size now (MB), from /proc/self/status."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def child(name: str, url: str, reruns: int) -> dict[str, Any]:
     os.environ["DATABASE_URL"] = url
     os.environ.pop("MONITOR_CONFIG", None)
     os.chdir(ROOT)
     if name == "plain":
-        return {"name": name, **plain(url, reruns), "peak_mb": bench_pages._peak_mb()}
+        return {"name": name, **plain(url, reruns), "peak_mb": _peak_mb()}
     _account(url)
     from streamlit.testing.v1 import AppTest
 
@@ -139,7 +154,7 @@ def child(name: str, url: str, reruns: int) -> dict[str, Any]:
         bench_pages._timed(at)  # and the rerun after it is warm again
     writer.engine.dispose()
     result |= {"after_write_median_s": statistics.median(after), "after_write_max_s": max(after), "written": written}
-    result |= {"peak_mb": bench_pages._peak_mb(), "end_mb": bench_pages._current_mb()}
+    result |= {"peak_mb": _peak_mb(), "end_mb": _current_mb()}
     return result
 
 
