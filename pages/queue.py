@@ -56,7 +56,7 @@ statuses = columns[2].multiselect(
     persist_state="session",
     placeholder="Any status",
 )
-people = context.assignees(ctx.url, versions, ctx)
+people = queue_read.assignees(ctx, versions)
 choices = ["Anyone", "Unassigned", *sorted(set(people) | ({you.strip()} if you and you.strip() else set()))]
 picked_person = columns[3].selectbox("Assignee", choices, key="queue_assignee", persist_state="session")
 

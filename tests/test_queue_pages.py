@@ -519,3 +519,15 @@ def test_older_flagged_mentions_are_counted_and_can_be_listed(store: Store) -> N
     assert not at.exception, [e.value for e in at.exception]
     assert f"{shown + older:,} flagged mentions match" in texts(at)
     assert "more flagged mention" not in texts(at)
+
+
+def test_a_new_assignee_shows_after_an_assignment_but_a_collection_keeps_the_list(store: Store) -> None:
+    at = queue_page()
+    mention_id = picked(at)
+    assert "Zed" not in at.selectbox(key="queue_assignee").options
+    with store.engine.begin() as conn:
+        assert queue.assign(
+            conn, mention_id, state(store, mention_id)["version"], "Zed", Account("Ann", "responder")
+        ).ok
+    at.run()
+    assert "Zed" in at.selectbox(key="queue_assignee").options

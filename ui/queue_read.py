@@ -102,3 +102,18 @@ def older_count(ctx: Context, versions: tuple[int, int], filters: queue.QueueFil
         return 0
     days = context.read(ctx.engine, touched.state, versions[0])
     return _count(ctx.engine, (*_stamp(days, before), versions[1]), before)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=3600, hash_funcs=context.HASH_FUNCS)
+def _assignees(engine: Engine, stamp: tuple[int, ...]) -> list[str]:
+    with engine.connect() as conn:
+        return queue.assignees(conn)
+
+
+def assignees(ctx: Context, versions: tuple[int, int]) -> list[str]:
+    """store.queue.assignees, kept across collections: only a queue action (the queue version) sets
+    an assignee, and only a write that did not say which days it touched (retention, erasure:
+    store.touched) removes states; a collection does neither."""
+    days = context.read(ctx.engine, touched.state, versions[0])
+    unrecorded = days.stamp(date.max, date.max)  # no write records the last representable day
+    return _assignees(ctx.engine, (*unrecorded, versions[1]))
