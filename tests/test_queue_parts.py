@@ -4,11 +4,12 @@ that serves the queue (migration 0010). On SQLite, and on PostgreSQL when TEST_D
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Connection, Engine, inspect, select, text
 
 from collectors import demo
 from config import BusinessHours, load_config
@@ -38,14 +39,14 @@ FILTERS = [
 ]
 
 
-def _parts_order(conn, filters: queue.QueueFilters, **timing) -> list[int]:  # type: ignore[no-untyped-def]
+def _parts_order(conn: Connection, filters: queue.QueueFilters, **timing: Any) -> list[int]:
     return queue.merge_keys([queue.queue_keys(conn, part, **timing) for part in queue.split(filters)])
 
 
 @pytest.mark.parametrize("filters", FILTERS)
 @pytest.mark.parametrize("hours", [None, BUSINESS])
-def test_parts_merge_into_the_whole_order(seeded: Engine, filters: queue.QueueFilters, hours) -> None:  # type: ignore[no-untyped-def]
-    timing = {"now": FIXED_NOW - timedelta(hours=2), "sla_hours": SLA, "business_hours": hours}
+def test_parts_merge_into_the_whole_order(seeded: Engine, filters: queue.QueueFilters, hours: Any) -> None:
+    timing: dict[str, Any] = {"now": FIXED_NOW - timedelta(hours=2), "sla_hours": SLA, "business_hours": hours}
     with seeded.connect() as conn:
         whole = queue.queue_order(conn, filters, **timing)
         keys = queue.queue_keys(conn, filters, **timing)
@@ -55,7 +56,7 @@ def test_parts_merge_into_the_whole_order(seeded: Engine, filters: queue.QueueFi
     assert len(queue.split(filters)) == (1 if filters.start == filters.end else 2)
 
 
-def _write(engine: Engine, n: int, when, batch: int) -> int:  # type: ignore[no-untyped-def]
+def _write(engine: Engine, n: int, when: datetime, batch: int) -> int:
     """`n` new mentions of others (questions, so flagged) posted at `when`, as a collection stores them."""
     made = demo.generate(mentions=4 * n + 4, days=1, seed=batch, id_base=800_000_000 + batch * 10_000, source="t")
     frame = made[~made["is_own"]].head(n).reset_index(drop=True)
@@ -68,7 +69,7 @@ def _write(engine: Engine, n: int, when, batch: int) -> int:  # type: ignore[no-
 
 def test_a_write_into_the_last_day_keeps_the_first_part_and_the_merge_stays_exact(seeded: Engine) -> None:
     filters = FILTERS[0]
-    timing = {"now": FIXED_NOW, "sla_hours": SLA, "business_hours": None}
+    timing: dict[str, Any] = {"now": FIXED_NOW, "sla_hours": SLA, "business_hours": None}
     first, last = queue.split(filters)
     with seeded.connect() as conn:
         days = touched.state(conn)
@@ -106,7 +107,7 @@ def test_older_items_are_counted_so_none_is_lost_from_sight(seeded: Engine) -> N
     assert shown + older == everything
     # an old item dismissed leaves the older count
     with seeded.connect() as conn:
-        old_id = conn.execute(
+        old_id: int = conn.execute(
             select(mentions.c.id)
             .where(mentions.c.brand == "Acme", mentions.c.needs_reply.is_(True), mentions.c.is_own.is_(False))
             .where(mentions.c.created_at < FIXED_NOW - timedelta(days=15))
