@@ -304,6 +304,7 @@ def queue_order(
     """The ids of every mention `queue_page` would list, in its order (one query; ids only, so a
     hundred thousand open mentions are under a megabyte): pages are then slices of it (`queue_rows`)."""
     m = mentions
+    _sort_memory(conn)
     query = (
         select(m.c.id)
         .select_from(_joined())
@@ -315,6 +316,14 @@ def queue_order(
 
 #: the columns of `queue_keys`: the order's sort key, as SQL computes it.
 KEY_COLUMNS = ["id", "priority", "created_at"]
+#: PostgreSQL's sort memory for the order's read, this transaction only: at the default 4 MB the sort
+#: of ~90,000 keys (30 days at 10M mentions) spills to disk and takes about twice as long.
+ORDER_WORK_MEM = "32MB"
+
+
+def _sort_memory(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL work_mem = '{ORDER_WORK_MEM}'")
 
 
 def queue_keys(
@@ -328,6 +337,7 @@ def queue_keys(
     """`queue_order`'s rows with their sort key (id, priority as SQL orders by it, created_at), in that
     order: parts of a range read apart (`split`) give the whole order again through `merge_keys`."""
     m = mentions
+    _sort_memory(conn)
     priority = _priority_order(conn, now, sla_hours, business_hours)
     # SQLite keeps times as fixed-format UTC text, whose order is the time order: read it as text and
     # parse it at once below (the column type would parse it row by row)
