@@ -103,12 +103,27 @@ class Writer:
         return ingest(self.engine, frame, self.brands).new
 
 
+def _peak_mb() -> float:
+    """This process's peak resident set size (MB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _current_mb() -> float:
+    """This process's resident set size now (MB), from /proc/self/status."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def child(name: str, url: str, reruns: int) -> dict[str, Any]:
     os.environ["DATABASE_URL"] = url
     os.environ.pop("MONITOR_CONFIG", None)
     os.chdir(ROOT)
     if name == "plain":
-        return {"name": name, **plain(url, reruns), "peak_mb": bench_pages._peak_mb()}
+        return {"name": name, **plain(url, reruns), "peak_mb": _peak_mb()}
     _account(url)
     from streamlit.testing.v1 import AppTest
 
@@ -124,6 +139,12 @@ def child(name: str, url: str, reruns: int) -> dict[str, Any]:
     bench_pages._timed(at)  # settle: the first rerun after the first render
     warm = [bench_pages._timed(at) for _ in range(reruns)]
     result |= {"rerun_median_s": statistics.median(warm), "rerun_max_s": max(warm)}
+    if name == "queue":  # paging: pages 2, 3, 50 and 1 of the queue, each a rerun (bench_pages' method)
+        paging = []
+        for number in (2, 3, 50, 1):
+            at.session_state["queue_page_no"] = number
+            paging.append(bench_pages._timed(at))
+        result["paging_s"] = paging
     writer = Writer(url)
     after: list[float] = []
     written = 0
@@ -133,7 +154,7 @@ def child(name: str, url: str, reruns: int) -> dict[str, Any]:
         bench_pages._timed(at)  # and the rerun after it is warm again
     writer.engine.dispose()
     result |= {"after_write_median_s": statistics.median(after), "after_write_max_s": max(after), "written": written}
-    result |= {"peak_mb": bench_pages._peak_mb(), "end_mb": bench_pages._current_mb()}
+    result |= {"peak_mb": _peak_mb(), "end_mb": _current_mb()}
     return result
 
 
@@ -297,6 +318,8 @@ def table(results: list[dict[str, Any]], plain_result: dict[str, Any]) -> str:
             f"| {r['name']} | {r['first_s']:.2f} | {ms(r['rerun_median_s'])} / {ms(r['rerun_max_s'])} | "
             f"{ms(r['after_write_median_s'])} / {ms(r['after_write_max_s'])} | {r['peak_mb']:,.0f} |"
         )
+        if r.get("paging_s"):
+            rows.append(f"| {r['name']} paging (pages 2, 3, 50, 1) | | {', '.join(ms(v) for v in r['paging_s'])} | | |")
     p = plain_result
     rows.append(
         f"| **plain SQL** (Overview numbers from `mentions`) | {p['first_s']:.2f} | "

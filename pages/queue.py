@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.formulas import FORMULAS
 from store import accounts, queue
-from ui import context, filters, queue_history, queue_view, tables
+from ui import context, filters, queue_history, queue_read, queue_view, tables
 from ui import queue_actions as act
 from ui.text import escape_markdown
 
@@ -19,7 +19,8 @@ own = [b.name for b in ctx.config.own_brands()]
 
 st.title("Reply queue")
 st.caption(
-    f"Mentions posted {selected.start:%d %b %Y} to {selected.end:%d %b %Y} (UTC) that need a reply, most urgent first. "
+    f"Mentions posted {selected.start:%d %b %Y} to {selected.end:%d %b %Y} (UTC; the sidebar's dates) that need a reply, "
+    "most urgent first. "
     "Priority (0-100) is higher for questions, help requests, problems and angry posts, for authors with a wide "
     "reach and posts people engage with, and rises the longer a mention waits against the reply target (SLA), "
     "with a jump once the target is missed.",
@@ -55,20 +56,35 @@ statuses = columns[2].multiselect(
     persist_state="session",
     placeholder="Any status",
 )
-people = context.assignees(ctx.url, versions, ctx)
+people = queue_read.assignees(ctx, versions)
 choices = ["Anyone", "Unassigned", *sorted(set(people) | ({you.strip()} if you and you.strip() else set()))]
 picked_person = columns[3].selectbox("Assignee", choices, key="queue_assignee", persist_state="session")
 
+include_older = st.toggle(
+    f"Include mentions posted before {selected.start:%d %b %Y}",
+    key="queue_include_older",
+    persist_state="session",
+    help="The queue lists the sidebar's dates. Turn this on to list every older flagged mention too.",
+)
 wanted = queue.QueueFilters(
     brands=tuple(brands or own),
     platforms=tuple(platforms),
     statuses=tuple(statuses),
     assignee=None if picked_person == "Anyone" else "" if picked_person == "Unassigned" else picked_person,
-    start=selected.start,
+    start=None if include_older else selected.start,
     end=selected.end,
 )
 queue_view.flash()
-total = context.queue_count(ctx.url, versions, wanted, ctx)
+order = queue_read.order(ctx, versions, wanted, minute)
+total = len(order)
+older = queue_read.older_count(ctx, versions, wanted)
+if older:
+    st.warning(
+        f"{older:,} more flagged {'mention matches' if older == 1 else 'mentions match'} these filters but "
+        f"{'was' if older == 1 else 'were'} posted before {selected.start:%d %b %Y}: turn on "
+        f"“Include mentions posted before {selected.start:%d %b %Y}” to list {'it' if older == 1 else 'them'}.",
+        icon=":material/history:",
+    )
 if total == 0:
     st.success(
         "Nothing waiting here: no flagged mention matches these filters. Try other statuses or dates, or enjoy "
@@ -81,7 +97,7 @@ pages = max(1, -(-total // queue.PAGE_SIZE))
 if st.session_state.get("queue_page_no", 1) > pages:
     st.session_state["queue_page_no"] = 1
 number = st.pagination(pages, key="queue_page_no", max_visible_pages=7) if pages > 1 else 1
-rows = context.queue_page(ctx.url, versions, wanted, minute, (number - 1) * queue.PAGE_SIZE, queue.PAGE_SIZE, ctx)
+rows = queue_read.rows(ctx, versions, order, minute, (number - 1) * queue.PAGE_SIZE, queue.PAGE_SIZE)
 first = (number - 1) * queue.PAGE_SIZE + 1
 st.caption(
     f"{total:,} flagged mentions match · showing {first:,}-{first + len(rows) - 1:,} · times as of {minute[11:16]} UTC"

@@ -117,6 +117,7 @@ def open_flagged_count(conn: Connection, filters: Filters) -> int:
         .select_from(mentions.outerjoin(s, s.c.mention_id == mentions.c.id))
         .where(
             mentions.c.needs_reply.is_(True),
+            mentions.c.is_own.is_(False),  # never flagged (analysis.flags); lets ix_mentions_queue serve the count
             _mention_filter(filters),
             s.c.first_response_at.is_(None),
             or_(s.c.status.is_(None), s.c.status.in_(OPEN_STATUSES)),

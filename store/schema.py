@@ -89,6 +89,20 @@ mentions = Table(
         postgresql_where=text("rating IS NOT NULL"),
     ),
     Index("ix_mentions_thread", "platform", "thread_id"),  # follow-ups in a thread (migration 0008)
+    # the reply queue (store.queue): flagged mentions of others only, covering its count and order
+    # (migration 0010); the predicates are store.queue's WHERE as each dialect renders it
+    Index(
+        "ix_mentions_queue",
+        "brand",
+        "created_at",
+        "priority_base",
+        "platform",
+        "needs_reply",
+        "is_own",
+        sqlite_where=text("needs_reply IS 1 AND is_own IS 0"),
+        postgresql_where=text("needs_reply IS true AND is_own IS false"),
+        postgresql_include=["id"],
+    ),
 )
 
 mention_state = Table(

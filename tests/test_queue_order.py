@@ -1,5 +1,6 @@
 """Queue pages as slices of one ordered id list (store.queue.queue_order + queue_rows, used by
-ui.context.queue_rows): every page is exactly the page queue_page reads with LIMIT / OFFSET.
+ui.queue_read, which reads the order in day parts merged by store.queue.merge_keys: see
+tests/test_queue_parts.py): every page is exactly the page queue_page reads with LIMIT / OFFSET.
 On SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
 
 from __future__ import annotations

@@ -501,3 +501,33 @@ def test_a_session_that_lost_its_account_is_refused_and_changes_nothing(
     assert "Not saved: Sign in first." in texts(at).replace("\\", "")
     saved = state(store, mention_id)
     assert (saved["status"], saved["assignee"], saved["response_post_id"]) == ("new", None, None)
+
+
+def test_older_flagged_mentions_are_counted_and_can_be_listed(store: Store) -> None:
+    """The queue lists the sidebar's dates; open items posted before them are counted above the
+    list, never silently dropped, and the toggle lists them too."""
+    listed = queue.QueueFilters(brands=("Acme",), start=support.FIRST_DAY, end=support.LAST_DAY)
+    before = queue.older(listed)
+    assert before is not None
+    with store.engine.connect() as conn:
+        shown, older = queue.queue_count(conn, listed), queue.queue_count(conn, before)
+    assert shown and older
+    at = queue_page()
+    assert f"{shown:,} flagged mentions match" in texts(at)
+    assert f"{older:,} more flagged mentions match these filters but were posted before" in texts(at)
+    at.toggle(key="queue_include_older").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"{shown + older:,} flagged mentions match" in texts(at)
+    assert "more flagged mention" not in texts(at)
+
+
+def test_a_new_assignee_shows_after_an_assignment_but_a_collection_keeps_the_list(store: Store) -> None:
+    at = queue_page()
+    mention_id = picked(at)
+    assert "Zed" not in at.selectbox(key="queue_assignee").options
+    with store.engine.begin() as conn:
+        assert queue.assign(
+            conn, mention_id, state(store, mention_id)["version"], "Zed", Account("Ann", "responder")
+        ).ok
+    at.run()
+    assert "Zed" in at.selectbox(key="queue_assignee").options
