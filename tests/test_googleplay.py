@@ -145,7 +145,8 @@ def test_reviews_map_to_the_frame_and_a_developer_reply_is_the_brands_own() -> N
 
 def test_the_next_run_keeps_only_reviews_newer_than_the_cursor() -> None:
     play, _ = collector(source(), HERE / "reviews.json")
-    cursor = json.dumps({"newest": T0 - 1800 + 0.25, "ids": ["gp:AOqpTOE4"]})
+    # newest: TOE4's last activity, its developer reply (T0 - 900), as a run that saw it would store
+    cursor = json.dumps({"newest": T0 - 900, "ids": ["gp:AOqpTOE4"]})
     result = play.collect(cursor)
     assert result.frame["post_id"].tolist() == ["gp:AOqpTOE5"]
     play, replay = collector(source(), HERE / "reviews.json")
