@@ -10,6 +10,11 @@ text are dropped and counted; a rating that is not 1..5 is stored as no rating a
 (frame.conform). A page whose `entry` is a single object (Apple does that for one review) is
 read like a list; an entry naming the app itself (`im:name`, older feeds) is not a review.
 
+A review's `created_at` is its `updated` time: the time of the version collected first. An edited
+review collected again keeps that time once stored (store.writer: its hour and day do not move),
+while its new text, rating and app version replace the old ones and it is scored and flagged again
+(pipeline.ingest).
+
 Source keys: `app_id` (the number in the app's store URL), `countries` (default ["us"]).
 Cursor: JSON `{"<country>": {"newest": ISO time, "ids": [ids at that time]}}`: a run stops at
 the first page reaching what the previous run saw.

@@ -15,6 +15,11 @@ becomes "title", blank line, "body"), `appVersionName` as `app_version`, `author
 becomes the brand's own reply (post id "<reviewId>:reply"), so the queue sees it answered.
 Reviews without an id or the user's comment are counted and dropped.
 
+A review's `created_at` is the user comment's `lastModified`: the time of the version collected first.
+An edited review collected again keeps that time once stored (store.writer: its hour and day do not
+move), while its new text, rating and app version replace the old ones and it is scored and flagged
+again (pipeline.ingest), so a 5-star review edited to 1 star enters the reply queue.
+
 Source key: `package_name`. Cursor: JSON `{"newest": epoch seconds, "ids": [ids at that time]}`, where a
 review's time is its last activity: its own last edit or the developer's reply, whichever is later
 (a reply posted in Play Console leaves the review in the list; the run after it stores the reply).

@@ -5,16 +5,20 @@ through tests/json_replay.py; no network)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import select
 
 from collectors.googleplay import GooglePlayCollector, service_account
 from collectors.streams import decode_cursor
 from config import Config
+from pipeline.ingest import ingest
 from pipeline.runner import run_source
-from store.schema import mention_state, mentions
+from store import touched
+from store.schema import mention_state, mentions, rollup_hourly
 from tests.json_replay import session_for
 from tests.test_googleplay import ACME, KEY_JSON, NOW, source
 
@@ -93,3 +97,71 @@ def test_the_later_reply_answers_the_stored_review(engine, tmp_path) -> None:  #
             )
         ).all()
     assert [r[0] for r in state] == ["replied"] and state[0][1] is not None
+
+
+DAY1 = 1794052800  # 2026-11-07T12:00:00Z
+DAY2 = 1794916800  # 2026-11-17T12:00:00Z
+
+
+def test_an_edited_review_is_rescored_in_place_and_its_stored_day_is_touched(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    src = source()
+    config = Config(path=None, brands=(ACME,), sources=(src,))
+    loved = review(text="Love it", stars=5, seconds=DAY1)
+    assert run_source(engine, config, src, sleep=lambda s: None, collector=play(recording(tmp_path, "v1", loved)))
+    with engine.begin() as conn:  # a manager's note on it: an edit never touches mention_state
+        mention_id = conn.execute(select(mentions.c.id)).scalar_one()
+        conn.execute(
+            mention_state.insert().values(
+                mention_id=mention_id, status="dismissed", note="fan", version=3, updated_by="mara", updated_at=NOW
+            )
+        )
+    edited = review(text="Crashes on every launch since 2.0, lost all my data", stars=1, seconds=DAY2)
+    edited["comments"][0]["userComment"]["thumbsUpCount"] = 40
+    summary = run_source(engine, config, src, sleep=lambda s: None, collector=play(recording(tmp_path, "v2", edited)))
+    assert (summary.status, summary.new) == ("ok", 0)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(
+                mentions.c.created_at,
+                mentions.c.rating,
+                mentions.c.text,
+                mentions.c.needs_reply,
+                mentions.c.likes,
+                mentions.c.sentiment_label,
+            )
+        ).one()
+        rollup = conn.execute(
+            select(rollup_hourly.c.hour, rollup_hourly.c.likes, rollup_hourly.c.flagged, rollup_hourly.c.negative)
+        ).all()
+        state = conn.execute(
+            select(mention_state.c.status, mention_state.c.note, mention_state.c.version, mention_state.c.updated_by)
+        ).one()
+        days = touched.state(conn)
+    assert pd.Timestamp(row.created_at).tz_localize(None) == pd.Timestamp("2026-11-07T12:00:00")  # first collected
+    assert (row.rating, row.text, row.needs_reply, row.likes) == (
+        1,
+        edited["comments"][0]["userComment"]["text"],
+        True,
+        40,
+    )
+    assert row.sentiment_label == "negative"
+    assert [(pd.Timestamp(r.hour).tz_localize(None), r.likes, r.flagged, r.negative) for r in rollup] == [
+        (pd.Timestamp("2026-11-07T12:00:00"), 40, 1, 1)
+    ]
+    assert tuple(state) == ("dismissed", "fan", 3, "mara")
+    assert days.days == {date(2026, 11, 7): days.data_version}  # the stored day, not the edit's
+
+
+def test_a_review_collected_again_unchanged_keeps_its_scores(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    src = source()
+    config = Config(path=None, brands=(ACME,), sources=(src,))
+    path = recording(tmp_path, "same", review())
+    run_source(engine, config, src, sleep=lambda s: None, collector=play(path))
+    with engine.connect() as conn:
+        first = conn.execute(select(mentions.c.sentiment, mentions.c.needs_reply, mentions.c.flag_signals)).one()
+    result = ingest(engine, play(path).collect(None).frame, [ACME])  # no cursor: the same review again
+    assert (result.new, result.updated) == (0, 1)
+    with engine.connect() as conn:
+        assert (
+            conn.execute(select(mentions.c.sentiment, mentions.c.needs_reply, mentions.c.flag_signals)).one() == first
+        )
