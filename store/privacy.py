@@ -32,6 +32,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, u
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from config import Brand
 from store import audit, resolution, writer
 from store.alerts import alert_events
 from store.queue import OPEN, _bump_queue_version
@@ -233,18 +234,21 @@ def _rename_references(conn: Connection, key: bytes, rows: list[dict[str, Any]],
                     )
 
 
-def erase(conn: Connection, mention_ids: Sequence[int], reason: str, now: datetime) -> int:
+def erase(
+    conn: Connection, mention_ids: Sequence[int], reason: str, now: datetime, brands: Sequence[Brand] = ()
+) -> int:
     """Erase the personal content of these mentions (those not erased yet); returns how many were erased.
 
     Also removes the author's names and the text from the mentions' own notes and audit rows.
-    Counts, sentiment, flags and queue state stay. Run inside a transaction.
+    Counts, sentiment, flags and queue state stay. Run inside a transaction. `brands` (the config's)
+    judge the outcomes frozen first (store.resolution.freeze: each brand's window and vocabulary).
     """
     if reason not in REASONS:
         raise ValueError(f"unknown erasure reason {reason!r}")
     rows = _personal_rows(conn, mention_ids)
     if not rows:
         return 0
-    resolution.freeze(conn, [r["id"] for r in rows], now)  # outcomes after a reply outlive the erasure
+    resolution.freeze(conn, [r["id"] for r in rows], now, brands)  # outcomes after a reply outlive the erasure
     key = salt(conn)
     m = mentions
     conn.execute(
@@ -523,11 +527,13 @@ class DeletedResult:
     closed: int = 0
 
 
-def mark_deleted(conn: Connection, platform: str, post_ids: Sequence[str], now: datetime) -> DeletedResult:
+def mark_deleted(
+    conn: Connection, platform: str, post_ids: Sequence[str], now: datetime, brands: Sequence[Brand] = ()
+) -> DeletedResult:
     """The platform says these posts were deleted or removed: erase them, mark them deleted, and
     close their open queue items ("deleted at source", actor "system"). Idempotent; run in a transaction.
 
-    Post ids are the platform's (as collected); posts not stored are ignored.
+    Post ids are the platform's (as collected); posts not stored are ignored. `brands`: as for erase.
     """
     wanted = sorted({str(p) for p in post_ids if p})
     result = DeletedResult()
@@ -547,7 +553,7 @@ def mark_deleted(conn: Connection, platform: str, post_ids: Sequence[str], now: 
     result.found = len(found)
     if not fresh:
         return result
-    result.erased = erase(conn, fresh, "deleted", now)
+    result.erased = erase(conn, fresh, "deleted", now, brands)
     conn.execute(update(p).where(p.c.mention_id.in_(fresh), p.c.deleted_at.is_(None)).values(deleted_at=now))
     result.closed = _close_open_items(conn, fresh, now, "deleted at source")
     writer.bump_data_version(conn)
