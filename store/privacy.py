@@ -214,7 +214,9 @@ def _personal_rows(conn: Connection, mention_ids: Sequence[int]) -> list[dict[st
 
 def _rename_references(conn: Connection, key: bytes, rows: list[dict[str, Any]], *, threads: bool) -> None:
     """Other mentions answering (parent_id) or, with `threads`, sitting under (thread_id) an erased
-    post name it by its hashed id too (a Bluesky post id holds its author's DID)."""
+    post name it by its hashed id too (a Bluesky post id holds its author's DID), and so does the
+    first response recorded on the mention it answered (mention_state.response_post_id): a follow-up
+    answering the brand's erased reply still matches it."""
     by_platform: dict[str, list[str]] = {}
     for r in rows:
         if r["post_id"] and not r["post_id"].startswith(ERASED_PREFIX):
@@ -232,6 +234,30 @@ def _rename_references(conn: Connection, key: bytes, rows: list[dict[str, Any]],
                         .where(m.c.platform == platform, m.c[column] == old)
                         .values({column: erased_id(key, platform, old)})
                     )
+    # the mention an erased reply answered (its parent, by the unique (platform, post_id) index) may record
+    # it as its first response; mention_state.response_post_id has no index of its own
+    s = mention_state
+    answered = select(m.c.id).where(
+        m.c.platform == bindparam("b_platform"), m.c.post_id.in_([bindparam("b_parent"), bindparam("b_hashed")])
+    )
+    params = [
+        {
+            "b_platform": r["platform"],
+            "b_parent": r["parent_id"],
+            "b_hashed": erased_id(key, r["platform"], r["parent_id"]),
+            "b_old": r["post_id"],
+            "b_new": erased_id(key, r["platform"], r["post_id"]),
+        }
+        for r in rows
+        if r["parent_id"] and r["post_id"] and not r["post_id"].startswith(ERASED_PREFIX)
+    ]
+    if params:
+        conn.execute(
+            update(s)
+            .where(s.c.mention_id.in_(answered), s.c.response_post_id == bindparam("b_old"))
+            .values(response_post_id=bindparam("b_new")),
+            params,
+        )
 
 
 def erase(

@@ -15,6 +15,7 @@ from pipeline import privacy, retention
 from pipeline.ingest import ingest
 from pipeline.runner import apply_deletions
 from store import resolution as store_resolution
+from store.schema import mention_state, mentions
 
 T0 = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
@@ -83,3 +84,17 @@ def test_a_deletion_at_the_source_freezes_with_the_brands_window(engine: Engine)
     conversation(engine, brand, "Thanks, that fixed it, works great now!", timedelta(days=10))
     assert apply_deletions(engine, "x", ["f1"], [brand]) == 1
     assert outcome(engine, brand, T0 + timedelta(days=20))[0] == "resolved"
+
+
+def test_a_follow_up_still_matches_the_brands_reply_deleted_at_the_source(engine: Engine) -> None:
+    brand = Brand("Acme", keywords=("acme",), handles={"x": "acme"})
+    conversation(engine, brand, "Still broken, this is useless", timedelta(days=1))
+    now = T0 + timedelta(days=8)
+    before = outcome(engine, brand, now)
+    assert before[0] == "unresolved"
+    assert apply_deletions(engine, "x", ["b1"], [brand]) == 1  # the brand's own reply is gone
+    assert outcome(engine, brand, now) == before
+    with engine.connect() as conn:
+        first = conn.execute(select(mention_state.c.response_post_id)).scalar_one()
+        reply_id = conn.execute(select(mentions.c.post_id).where(mentions.c.is_own.is_(True))).scalar_one()
+    assert first == reply_id and first.startswith("erased:")
