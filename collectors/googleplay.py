@@ -20,7 +20,8 @@ An edited review collected again keeps that time once stored (store.writer: its 
 move), while its new text, rating and app version replace the old ones and it is scored and flagged
 again (pipeline.ingest), so a 5-star review edited to 1 star enters the reply queue.
 
-Source key: `package_name`. Cursor: JSON `{"newest": epoch seconds, "ids": [ids at that time]}`, where a
+Source key: `package_name`. Cursor: JSON `{"newest": epoch seconds, "ids": [digests of the review ids at
+that time]}` (cursor_id: no review id is kept there; a plain id from an older cursor still matches), where a
 review's time is its last activity: its own last edit or the developer's reply, whichever is later
 (a reply posted in Play Console leaves the review in the list; the run after it stores the reply).
 Times are compared in whole microseconds, as stored (Play gives nanoseconds).
@@ -29,6 +30,7 @@ Times are compared in whole microseconds, as stored (Play gives nanoseconds).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 from collections import Counter
@@ -226,6 +228,12 @@ def _time(micros: int | None) -> datetime | None:
         return None
 
 
+def cursor_id(review_id: str) -> str:
+    """How the cursor names a review: a digest, so a forgotten reviewer's review id is not kept in the
+    cursor (or the runs' copies of it) after their review is erased."""
+    return "h:" + hashlib.sha256(f"googleplay review {review_id}".encode()).hexdigest()[:32]
+
+
 def _cursor_micros(value: Any) -> int | None:
     """The cursor's `newest` (epoch seconds, a float) as whole microseconds."""
     return round(value * 1_000_000) if isinstance(value, int | float) and not isinstance(value, bool) else None
@@ -349,10 +357,11 @@ class GooglePlayCollector:
                     continue
                 activity = _activity(found)
                 review_id = str(found[0]["post_id"])
+                seen_as = (cursor_id(review_id), review_id)  # a plain id: a cursor from before digests
                 if (
                     newest is not None
                     and activity is not None
-                    and (activity < newest or (activity == newest and review_id in known))
+                    and (activity < newest or (activity == newest and not known.isdisjoint(seen_as)))
                 ):
                     continue
                 all_old = False
@@ -372,7 +381,7 @@ class GooglePlayCollector:
         frame = self._frame(rows, skipped)
         if latest:
             top = max(latest.values())
-            ids = {i for i, t in latest.items() if t == top}
+            ids = {cursor_id(i) for i, t in latest.items() if t == top}
             if newest is not None and top == newest:
                 ids |= known
             state = {"newest": top / 1_000_000, "ids": sorted(ids)}

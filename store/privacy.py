@@ -212,6 +212,28 @@ def _personal_rows(conn: Connection, mention_ids: Sequence[int]) -> list[dict[st
     return found
 
 
+def _derived_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The brand's own replies to these posts whose ids name the post they answer (a Google Play developer
+    reply is "<reviewId>:reply", its URL the review's): erased with the post, or they would link back to it.
+    One look-up per chunk of ids on (platform, parent_id)."""
+    m = mentions
+    by_platform: dict[str, list[str]] = {}
+    for r in rows:
+        if r["post_id"] and not r["post_id"].startswith(ERASED_PREFIX):
+            by_platform.setdefault(r["platform"], []).append(r["post_id"])
+    taken = {r["id"] for r in rows}
+    wanted: list[int] = []
+    for platform, ids in by_platform.items():
+        for chunk in chunks(ids):
+            found = conn.execute(
+                select(m.c.id, m.c.post_id, m.c.parent_id).where(
+                    m.c.platform == platform, m.c.parent_id.in_(chunk), m.c.is_own.is_(True)
+                )
+            ).all()
+            wanted += [r.id for r in found if r.parent_id in r.post_id and r.id not in taken]
+    return _personal_rows(conn, sorted(set(wanted))) if wanted else []
+
+
 def _rename_references(conn: Connection, key: bytes, rows: list[dict[str, Any]], *, threads: bool) -> None:
     """Other mentions answering (parent_id) or, with `threads`, sitting under (thread_id) an erased
     post name it by its hashed id too (a Bluesky post id holds its author's DID), and so does the
@@ -265,8 +287,10 @@ def erase(
 ) -> int:
     """Erase the personal content of these mentions (those not erased yet); returns how many were erased.
 
-    Also removes the author's names and the text from the mentions' own notes and audit rows.
-    Counts, sentiment, flags and queue state stay. Run inside a transaction. `brands` (the config's)
+    Also removes the author's names and the text from the mentions' own notes and audit rows, and
+    erases the brand's own replies whose ids name an erased post (_derived_rows: a Google Play
+    developer reply), counted too. Counts, sentiment, flags and queue state stay. Run inside a
+    transaction. `brands` (the config's)
     judge the outcomes frozen first (store.resolution.freeze: each brand's window and vocabulary).
     """
     if reason not in REASONS:
@@ -274,6 +298,7 @@ def erase(
     rows = _personal_rows(conn, mention_ids)
     if not rows:
         return 0
+    rows += _derived_rows(conn, rows)
     resolution.freeze(conn, [r["id"] for r in rows], now, brands)  # outcomes after a reply outlive the erasure
     key = salt(conn)
     m = mentions

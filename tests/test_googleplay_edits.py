@@ -12,15 +12,17 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
-from collectors.googleplay import GooglePlayCollector, service_account
+from collectors.googleplay import GooglePlayCollector, cursor_id, service_account
 from collectors.streams import decode_cursor
 from config import Config
+from pipeline import privacy
 from pipeline.ingest import ingest
 from pipeline.runner import run_source
 from store import touched
 from store.schema import mention_state, mentions, rollup_hourly
 from tests.json_replay import session_for
 from tests.test_googleplay import ACME, KEY_JSON, NOW, source
+from tests.test_privacy import traces
 
 PAGE = "https://androidpublisher.googleapis.com/androidpublisher/v3/applications/com.acme.notes/reviews"
 TOKEN = {"method": "POST", "url": "https://oauth2.googleapis.com/token", "reply": {"access_token": "ya29.test-token"}}
@@ -70,7 +72,7 @@ def test_a_reply_posted_later_on_a_seen_review_is_collected(tmp_path) -> None:  
     # the team answered in Play Console; the review is still in the seven-day list
     second = play(recording(tmp_path, "run2", review(reply_at=1794920400))).collect(first.cursor)
     assert sorted(second.frame["kind"]) == ["reply", "review"]
-    assert decode_cursor(second.cursor) == {"newest": 1794920400.0, "ids": ["gp:R1"]}
+    assert decode_cursor(second.cursor) == {"newest": 1794920400.0, "ids": [cursor_id("gp:R1")]}
     third = play(recording(tmp_path, "run3", review(reply_at=1794920400))).collect(second.cursor)
     assert third.frame.empty  # seen, reply included
 
@@ -165,3 +167,24 @@ def test_a_review_collected_again_unchanged_keeps_its_scores(engine, tmp_path) -
         assert (
             conn.execute(select(mentions.c.sentiment, mentions.c.needs_reply, mentions.c.flag_signals)).one() == first
         )
+
+
+def test_forgetting_a_reviewer_leaves_their_review_id_nowhere(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    src = source()
+    config = Config(path=None, brands=(ACME,), sources=(src,))
+    answered = review(review_id="gp:AOqpTOEXAMPLEreview", reply_at=1794920400)
+    other = review(review_id="gp:OTHER", author="Bo", seconds=1794913200)
+    path = recording(tmp_path, "forget", answered, other)
+    assert run_source(engine, config, src, sleep=lambda s: None, collector=play(path)).new == 3
+    result = privacy.forget(engine, "googleplay", "Ann Example", actor="admin", brands=[ACME])
+    assert result.erased == 2  # the review and the developer reply naming it
+    for needle in ("AOqpTOEXAMPLEreview", "Ann Example"):
+        assert traces(engine, [needle]) == []
+    with engine.connect() as conn:
+        state = conn.execute(select(mention_state.c.status, mention_state.c.response_post_id)).one()
+    assert state.status == "replied" and state.response_post_id.startswith("erased:")
+    assert traces(engine, ["gp:OTHER"])  # the other reviewer's review is untouched
+    # collected again: the forgotten review and the reply to it are not stored again
+    again = run_source(engine, config, src, sleep=lambda s: None, collector=play(path))
+    assert again.new == 0
+    assert traces(engine, ["AOqpTOEXAMPLEreview"]) == []
