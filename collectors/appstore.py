@@ -67,8 +67,31 @@ def _entries(body: Any) -> list[Any]:
     return entries if isinstance(entries, list) else []
 
 
-def entry_row(entry: dict[str, Any], app_id: str, country: str) -> dict[str, Any] | None:
-    """One feed entry as a mention-frame row (platform facts only); None for the app's own entry."""
+#: counted when a review's `link` has a shape Apple does not send (the review is kept, linked to the app's page).
+ODD_LINK = "review link malformed (app page linked instead)"
+
+
+def _href(link: Any) -> tuple[str | None, bool]:
+    """The review's https link from its `link` ({"attributes": {"href": ...}}, or a list of such), and
+    whether the link had an odd shape (attributes not an object, a string, a list without one)."""
+    if link is None:
+        return None, False
+    shaped = False
+    for item in link if isinstance(link, list) else [link]:
+        attributes = item.get("attributes") if isinstance(item, dict) else None
+        href = attributes.get("href") if isinstance(attributes, dict) else None
+        shaped = shaped or isinstance(href, str)
+        if isinstance(href, str) and href.startswith("https://"):
+            return href, False
+    return None, not shaped  # a plain http:// link is well formed: the app page is linked, nothing counted
+
+
+def entry_row(
+    entry: dict[str, Any], app_id: str, country: str, skipped: Counter[str] | None = None
+) -> dict[str, Any] | None:
+    """One feed entry as a mention-frame row (platform facts only); None for the app's own entry.
+
+    An odd part that has a fallback (the link) is counted in `skipped` and replaced."""
     if "im:name" in entry and "im:rating" not in entry:
         return None
     author = _object(entry.get("author"))
@@ -82,13 +105,10 @@ def entry_row(entry: dict[str, Any], app_id: str, country: str) -> dict[str, Any
         body = html_to_text(body)
     title = _label(entry, "title")
     text = "\n\n".join(p for p in (title, body) if p)
-    link = entry.get("link")
-    href = link.get("attributes", {}).get("href") if isinstance(link, dict) else None
-    url = (
-        href
-        if isinstance(href, str) and href.startswith("https://")
-        else APP_URL.format(country=country, app_id=app_id)
-    )
+    href, odd = _href(entry.get("link"))
+    if odd and skipped is not None:
+        skipped[ODD_LINK] += 1
+    url = href or APP_URL.format(country=country, app_id=app_id)
     votes = _label(entry, "im:voteSum")
     return {
         "platform": "appstore",
@@ -138,7 +158,7 @@ class AppStoreCollector:
             entries = self._page(country, page)
             reached = False
             for entry in entries:
-                row = entry_row(entry, self.app_id, country) if isinstance(entry, dict) else None
+                row = entry_row(entry, self.app_id, country, skipped) if isinstance(entry, dict) else None
                 if row is None:
                     if not isinstance(entry, dict):
                         skipped["malformed review"] += 1
