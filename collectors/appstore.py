@@ -16,8 +16,9 @@ while its new text, rating and app version replace the old ones and it is scored
 (pipeline.ingest).
 
 Source keys: `app_id` (the number in the app's store URL), `countries` (default ["us"]).
-Cursor: JSON `{"<country>": {"newest": ISO time, "ids": [ids at that time]}}`: a run stops at
-the first page reaching what the previous run saw.
+Cursor: JSON `{"<country>": {"newest": ISO time, "ids": [digests of the ids at that time]}}`
+(collectors.streams.cursor_id: no review id is kept there; plain ids from an older cursor still
+match): a run stops at the first page reaching what the previous run saw.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import pandas as pd
 import requests
 
 from collectors.base import CollectResult, FatalError
-from collectors.streams import decode_cursor, encode_cursor, window_of
+from collectors.streams import cursor_id, decode_cursor, encode_cursor, window_of
 from collectors.web import fetch, html_to_text
 from config import Brand, Config, Source
 from frame import conform, empty_frame
@@ -167,7 +168,13 @@ class AppStoreCollector:
                 if (
                     pd.notna(newest)
                     and pd.notna(when)
-                    and (when < newest or (when == newest and row["post_id"] in known))
+                    and (
+                        when < newest
+                        or (
+                            when == newest
+                            and not known.isdisjoint((cursor_id(self.platform, row["post_id"]), row["post_id"]))
+                        )
+                    )
                 ):
                     reached = True
                     continue
@@ -179,7 +186,13 @@ class AppStoreCollector:
         times = pd.to_datetime(pd.Series([r["created_at"] for r in rows], dtype=object), utc=True, errors="coerce")
         if times.notna().any():
             top = times.max()
-            ids = sorted({str(r["post_id"]) for r, t in zip(rows, times, strict=True) if t == top and r["post_id"]})
+            ids = sorted(
+                {
+                    cursor_id(self.platform, r["post_id"])
+                    for r, t in zip(rows, times, strict=True)
+                    if t == top and r["post_id"]
+                }
+            )
             if pd.notna(newest) and top == newest:
                 ids = sorted(set(ids) | known)
             return rows, {"newest": top.isoformat(), "ids": ids}

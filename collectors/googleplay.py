@@ -21,7 +21,8 @@ move), while its new text, rating and app version replace the old ones and it is
 again (pipeline.ingest), so a 5-star review edited to 1 star enters the reply queue.
 
 Source key: `package_name`. Cursor: JSON `{"newest": epoch seconds, "ids": [digests of the review ids at
-that time]}` (cursor_id: no review id is kept there; a plain id from an older cursor still matches), where a
+that time]}` (collectors.streams.cursor_id: no review id is kept there; a plain id from an older cursor
+still matches), where a
 review's time is its last activity: its own last edit or the developer's reply, whichever is later
 (a reply posted in Play Console leaves the review in the list; the run after it stores the reply).
 Times are compared in whole microseconds, as stored (Play gives nanoseconds).
@@ -30,7 +31,6 @@ Times are compared in whole microseconds, as stored (Play gives nanoseconds).
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import time
 from collections import Counter
@@ -44,7 +44,7 @@ import pandas as pd
 import requests
 
 from collectors.base import CollectResult, FatalError, MissingCredentials, RetriableError
-from collectors.streams import LoopGuard, decode_cursor, encode_cursor
+from collectors.streams import LoopGuard, cursor_id, decode_cursor, encode_cursor
 from collectors.web import TIMEOUT, USER_AGENT, check_status
 from config import Brand, Config, Source, credential
 from frame import conform, empty_frame
@@ -228,12 +228,6 @@ def _time(micros: int | None) -> datetime | None:
         return None
 
 
-def cursor_id(review_id: str) -> str:
-    """How the cursor names a review: a digest, so a forgotten reviewer's review id is not kept in the
-    cursor (or the runs' copies of it) after their review is erased."""
-    return "h:" + hashlib.sha256(f"googleplay review {review_id}".encode()).hexdigest()[:32]
-
-
 def _cursor_micros(value: Any) -> int | None:
     """The cursor's `newest` (epoch seconds, a float) as whole microseconds."""
     return round(value * 1_000_000) if isinstance(value, int | float) and not isinstance(value, bool) else None
@@ -357,7 +351,7 @@ class GooglePlayCollector:
                     continue
                 activity = _activity(found)
                 review_id = str(found[0]["post_id"])
-                seen_as = (cursor_id(review_id), review_id)  # a plain id: a cursor from before digests
+                seen_as = (cursor_id(self.platform, review_id), review_id)  # a plain id: a cursor from before digests
                 if (
                     newest is not None
                     and activity is not None
@@ -381,7 +375,7 @@ class GooglePlayCollector:
         frame = self._frame(rows, skipped)
         if latest:
             top = max(latest.values())
-            ids = {cursor_id(i) for i, t in latest.items() if t == top}
+            ids = {cursor_id(self.platform, i) for i, t in latest.items() if t == top}
             if newest is not None and top == newest:
                 ids |= known
             state = {"newest": top / 1_000_000, "ids": sorted(ids)}

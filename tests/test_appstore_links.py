@@ -1,5 +1,6 @@
-"""App Store entries whose `link` has an odd shape: kept, linked to the app's page, counted (recordings
-written into a tmp folder, replayed through tests/json_replay.py; no network)."""
+"""App Store entries whose `link` has an odd shape (kept, linked to the app's page, counted), and a
+forgotten reviewer's review id (recordings written into a tmp folder, replayed through
+tests/json_replay.py; no network)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import json
 from typing import Any
 
 from collectors.appstore import APP_URL, ODD_LINK, AppStoreCollector
+from config import Config
+from pipeline import privacy
+from pipeline.runner import run_source
 from tests.json_replay import session_for
 from tests.test_appstore import ACME, NOW, source
+from tests.test_privacy import traces
 
 FEED = "https://itunes.apple.com/us/rss/customerreviews/page=1/id=1234567890/sortby=mostrecent/json"
 GOOD = {"attributes": {"rel": "related", "href": "https://itunes.apple.com/us/review?id=1234567890"}}
@@ -50,3 +55,15 @@ def test_odd_links_keep_the_review_link_the_app_page_and_are_counted(tmp_path) -
         "6": app,
     }
     assert result.skipped == {ODD_LINK: 3}
+
+
+def test_forgetting_a_reviewer_leaves_their_review_id_nowhere(engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    src = source(max_pages=1)
+    config = Config(path=None, brands=(ACME,), sources=(src,))
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps([{"url": FEED, "reply": {"feed": {"entry": [entry("987654321012", GOOD)]}}}]))
+    session, _ = session_for(path)
+    store = AppStoreCollector(src, ACME, session=session, now=NOW)
+    assert run_source(engine, config, src, sleep=lambda s: None, collector=store).new == 1
+    assert privacy.forget(engine, "appstore", "Mara K", actor="admin", brands=[ACME]).erased == 1
+    assert traces(engine, ["987654321012", "Mara K"]) == []  # not in the cursor nor in the run's copy of it

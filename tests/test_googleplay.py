@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from sqlalchemy import select
 
 from collectors.base import FatalError, MissingCredentials, RetriableError
-from collectors.googleplay import CREDENTIAL, GooglePlayCollector, cursor_id, reply, service_account
-from collectors.streams import decode_cursor
+from collectors.googleplay import CREDENTIAL, GooglePlayCollector, reply, service_account
+from collectors.streams import cursor_id, decode_cursor
 from config import Brand, Config, Source
 from frame import FRAME_COLUMNS, RATING_OUT_OF_RANGE
 from pipeline import replies
@@ -140,7 +140,7 @@ def test_reviews_map_to_the_frame_and_a_developer_reply_is_the_brands_own() -> N
         "gp:AOqpTOE4": 5,
         "gp:AOqpTOE5": 1,
     }
-    assert decode_cursor(result.cursor) == {"ids": [cursor_id("gp:AOqpTOE5")], "newest": T0 + 0.25}
+    assert decode_cursor(result.cursor) == {"ids": [cursor_id("googleplay", "gp:AOqpTOE5")], "newest": T0 + 0.25}
 
 
 def test_the_next_run_keeps_only_reviews_newer_than_the_cursor() -> None:

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
-from collectors.googleplay import GooglePlayCollector, cursor_id, service_account
-from collectors.streams import decode_cursor
+from collectors.googleplay import GooglePlayCollector, service_account
+from collectors.streams import cursor_id, decode_cursor
 from config import Config
 from pipeline import privacy
 from pipeline.ingest import ingest
@@ -72,7 +72,7 @@ def test_a_reply_posted_later_on_a_seen_review_is_collected(tmp_path) -> None:  
     # the team answered in Play Console; the review is still in the seven-day list
     second = play(recording(tmp_path, "run2", review(reply_at=1794920400))).collect(first.cursor)
     assert sorted(second.frame["kind"]) == ["reply", "review"]
-    assert decode_cursor(second.cursor) == {"newest": 1794920400.0, "ids": [cursor_id("gp:R1")]}
+    assert decode_cursor(second.cursor) == {"newest": 1794920400.0, "ids": [cursor_id("googleplay", "gp:R1")]}
     third = play(recording(tmp_path, "run3", review(reply_at=1794920400))).collect(second.cursor)
     assert third.frame.empty  # seen, reply included
 
