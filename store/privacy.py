@@ -213,9 +213,9 @@ def _personal_rows(conn: Connection, mention_ids: Sequence[int]) -> list[dict[st
 
 
 def _derived_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The brand's own replies to these posts whose ids name the post they answer (a Google Play developer
-    reply is "<reviewId>:reply", its URL the review's): erased with the post, or they would link back to it.
-    One look-up per chunk of ids on (platform, parent_id)."""
+    """The brand's own replies to these posts whose ids are the answered post's id and a ":" suffix (a Google
+    Play developer reply is "<reviewId>:reply", its URL the review's): erased with the post, or they would
+    link back to it. One look-up per chunk of ids on (platform, parent_id)."""
     m = mentions
     by_platform: dict[str, list[str]] = {}
     for r in rows:
@@ -230,7 +230,7 @@ def _derived_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str
                     m.c.platform == platform, m.c.parent_id.in_(chunk), m.c.is_own.is_(True)
                 )
             ).all()
-            wanted += [r.id for r in found if r.parent_id in r.post_id and r.id not in taken]
+            wanted += [r.id for r in found if r.post_id.startswith(r.parent_id + ":") and r.id not in taken]
     return _personal_rows(conn, sorted(set(wanted))) if wanted else []
 
 
@@ -288,7 +288,7 @@ def erase(
     """Erase the personal content of these mentions (those not erased yet); returns how many were erased.
 
     Also removes the author's names and the text from the mentions' own notes and audit rows, and
-    erases the brand's own replies whose ids name an erased post (_derived_rows: a Google Play
+    erases the brand's own replies whose ids extend an erased post's id (_derived_rows: a Google Play
     developer reply), counted too. Counts, sentiment, flags and queue state stay. Run inside a
     transaction. `brands` (the config's)
     judge the outcomes frozen first (store.resolution.freeze: each brand's window and vocabulary).
