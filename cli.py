@@ -556,7 +556,7 @@ def forget(
     their names, and never store their posts again. Counts stay."""
     from pipeline import privacy
 
-    _, engine = context()
+    config, engine = context()
     try:
         count = privacy.count_author(engine, platform, author)
     except ValueError as exc:
@@ -568,7 +568,7 @@ def forget(
         if not typer.confirm("Forget this author?", default=False):
             typer.echo("nothing changed")
             raise typer.Exit(1)
-    result = privacy.forget(engine, platform, author, actor=cli_actor())
+    result = privacy.forget(engine, platform, author, actor=cli_actor(), brands=config.brands)
     typer.echo(result.line())
 
 

@@ -188,7 +188,7 @@ def instrument() -> Stages:
     stages.wrap(pipeline.ingest, "conform", "ingest: conform")
     stages.wrap(analysis.sentiment, "score_frame", "ingest: sentiment (analysis.sentiment)")
     stages.wrap(analysis.flags, "assess", "ingest: reply flags (analysis.flags)")
-    stages.wrap(store.writer, "existing_keys", "ingest: look up stored keys")
+    stages.wrap(store.writer, "stored_versions", "ingest: look up stored keys")
     stages.wrap(store.writer, "link_brand_replies", "ingest: link brand replies")
     stages.wrap(store.writer, "refresh_rollups", "ingest: hourly rollups")
     stages.wrap(store.writer, "upsert_rows", "ingest: upsert rows")

@@ -10,9 +10,15 @@ text are dropped and counted; a rating that is not 1..5 is stored as no rating a
 (frame.conform). A page whose `entry` is a single object (Apple does that for one review) is
 read like a list; an entry naming the app itself (`im:name`, older feeds) is not a review.
 
+A review's `created_at` is its `updated` time: the time of the version collected first. An edited
+review collected again keeps that time once stored (store.writer: its hour and day do not move),
+while its new text, rating and app version replace the old ones and it is scored and flagged again
+(pipeline.ingest).
+
 Source keys: `app_id` (the number in the app's store URL), `countries` (default ["us"]).
-Cursor: JSON `{"<country>": {"newest": ISO time, "ids": [ids at that time]}}`: a run stops at
-the first page reaching what the previous run saw.
+Cursor: JSON `{"<country>": {"newest": ISO time, "ids": [digests of the ids at that time]}}`
+(collectors.streams.cursor_id: no review id is kept there; plain ids from an older cursor still
+match): a run stops at the first page reaching what the previous run saw.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import pandas as pd
 import requests
 
 from collectors.base import CollectResult, FatalError
-from collectors.streams import decode_cursor, encode_cursor, window_of
+from collectors.streams import cursor_id, decode_cursor, encode_cursor, window_of
 from collectors.web import fetch, html_to_text
 from config import Brand, Config, Source
 from frame import conform, empty_frame
@@ -62,8 +68,31 @@ def _entries(body: Any) -> list[Any]:
     return entries if isinstance(entries, list) else []
 
 
-def entry_row(entry: dict[str, Any], app_id: str, country: str) -> dict[str, Any] | None:
-    """One feed entry as a mention-frame row (platform facts only); None for the app's own entry."""
+#: counted when a review's `link` has a shape Apple does not send (the review is kept, linked to the app's page).
+ODD_LINK = "review link malformed (app page linked instead)"
+
+
+def _href(link: Any) -> tuple[str | None, bool]:
+    """The review's https link from its `link` ({"attributes": {"href": ...}}, or a list of such), and
+    whether the link had an odd shape (attributes not an object, a string, a list without one)."""
+    if link is None:
+        return None, False
+    shaped = False
+    for item in link if isinstance(link, list) else [link]:
+        attributes = item.get("attributes") if isinstance(item, dict) else None
+        href = attributes.get("href") if isinstance(attributes, dict) else None
+        shaped = shaped or isinstance(href, str)
+        if isinstance(href, str) and href.startswith("https://"):
+            return href, False
+    return None, not shaped  # a plain http:// link is well formed: the app page is linked, nothing counted
+
+
+def entry_row(
+    entry: dict[str, Any], app_id: str, country: str, skipped: Counter[str] | None = None
+) -> dict[str, Any] | None:
+    """One feed entry as a mention-frame row (platform facts only); None for the app's own entry.
+
+    An odd part that has a fallback (the link) is counted in `skipped` and replaced."""
     if "im:name" in entry and "im:rating" not in entry:
         return None
     author = _object(entry.get("author"))
@@ -77,13 +106,10 @@ def entry_row(entry: dict[str, Any], app_id: str, country: str) -> dict[str, Any
         body = html_to_text(body)
     title = _label(entry, "title")
     text = "\n\n".join(p for p in (title, body) if p)
-    link = entry.get("link")
-    href = link.get("attributes", {}).get("href") if isinstance(link, dict) else None
-    url = (
-        href
-        if isinstance(href, str) and href.startswith("https://")
-        else APP_URL.format(country=country, app_id=app_id)
-    )
+    href, odd = _href(entry.get("link"))
+    if odd and skipped is not None:
+        skipped[ODD_LINK] += 1
+    url = href or APP_URL.format(country=country, app_id=app_id)
     votes = _label(entry, "im:voteSum")
     return {
         "platform": "appstore",
@@ -133,7 +159,7 @@ class AppStoreCollector:
             entries = self._page(country, page)
             reached = False
             for entry in entries:
-                row = entry_row(entry, self.app_id, country) if isinstance(entry, dict) else None
+                row = entry_row(entry, self.app_id, country, skipped) if isinstance(entry, dict) else None
                 if row is None:
                     if not isinstance(entry, dict):
                         skipped["malformed review"] += 1
@@ -142,7 +168,13 @@ class AppStoreCollector:
                 if (
                     pd.notna(newest)
                     and pd.notna(when)
-                    and (when < newest or (when == newest and row["post_id"] in known))
+                    and (
+                        when < newest
+                        or (
+                            when == newest
+                            and not known.isdisjoint((cursor_id(self.platform, row["post_id"]), row["post_id"]))
+                        )
+                    )
                 ):
                     reached = True
                     continue
@@ -154,7 +186,13 @@ class AppStoreCollector:
         times = pd.to_datetime(pd.Series([r["created_at"] for r in rows], dtype=object), utc=True, errors="coerce")
         if times.notna().any():
             top = times.max()
-            ids = sorted({str(r["post_id"]) for r, t in zip(rows, times, strict=True) if t == top and r["post_id"]})
+            ids = sorted(
+                {
+                    cursor_id(self.platform, r["post_id"])
+                    for r, t in zip(rows, times, strict=True)
+                    if t == top and r["post_id"]
+                }
+            )
             if pd.notna(newest) and top == newest:
                 ids = sorted(set(ids) | known)
             return rows, {"newest": top.isoformat(), "ids": ids}

@@ -15,7 +15,17 @@ becomes "title", blank line, "body"), `appVersionName` as `app_version`, `author
 becomes the brand's own reply (post id "<reviewId>:reply"), so the queue sees it answered.
 Reviews without an id or the user's comment are counted and dropped.
 
-Source key: `package_name`. Cursor: JSON `{"newest": epoch seconds, "ids": [ids at that time]}`.
+A review's `created_at` is the user comment's `lastModified`: the time of the version collected first.
+An edited review collected again keeps that time once stored (store.writer: its hour and day do not
+move), while its new text, rating and app version replace the old ones and it is scored and flagged
+again (pipeline.ingest), so a 5-star review edited to 1 star enters the reply queue.
+
+Source key: `package_name`. Cursor: JSON `{"newest": epoch seconds, "ids": [digests of the review ids at
+that time]}` (collectors.streams.cursor_id: no review id is kept there; a plain id from an older cursor
+still matches), where a
+review's time is its last activity: its own last edit or the developer's reply, whichever is later
+(a reply posted in Play Console leaves the review in the list; the run after it stores the reply).
+Times are compared in whole microseconds, as stored (Play gives nanoseconds).
 """
 
 from __future__ import annotations
@@ -25,7 +35,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -34,7 +44,7 @@ import pandas as pd
 import requests
 
 from collectors.base import CollectResult, FatalError, MissingCredentials, RetriableError
-from collectors.streams import LoopGuard, decode_cursor, encode_cursor
+from collectors.streams import LoopGuard, cursor_id, decode_cursor, encode_cursor
 from collectors.web import TIMEOUT, USER_AGENT, check_status
 from config import Brand, Config, Source, credential
 from frame import conform, empty_frame
@@ -195,13 +205,32 @@ def _field(response: requests.Response, name: str) -> str | None:
 # ------------------------------------------------------------------------------ mapping
 
 
-def _seconds(stamp: Any) -> float | None:
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _micros(stamp: Any) -> int | None:
+    """A Play `{seconds, nanos}` timestamp as whole microseconds since the epoch (floored, as stored)."""
     if not isinstance(stamp, dict):
         return None
     try:
-        return int(stamp["seconds"]) + int(stamp.get("nanos") or 0) / 1e9
+        return int(stamp["seconds"]) * 1_000_000 + int(stamp.get("nanos") or 0) // 1000
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _time(micros: int | None) -> datetime | None:
+    """Microseconds since the epoch as a UTC datetime (exact: no float seconds in between)."""
+    if micros is None:
+        return None
+    try:
+        return _EPOCH + timedelta(microseconds=micros)
+    except OverflowError:
+        return None
+
+
+def _cursor_micros(value: Any) -> int | None:
+    """The cursor's `newest` (epoch seconds, a float) as whole microseconds."""
+    return round(value * 1_000_000) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _list(value: Any) -> list[Any]:
@@ -240,7 +269,7 @@ def review_rows(review: dict[str, Any], package: str) -> list[dict[str, Any]] | 
             "author_name": author,
             "text": text or None,
             "lang": user.get("reviewerLanguage") if isinstance(user.get("reviewerLanguage"), str) else None,
-            "created_at": _seconds(user.get("lastModified")),
+            "created_at": _time(_micros(user.get("lastModified"))),
             "likes": _int(user.get("thumbsUpCount")),
             "rating": user.get("starRating"),
             "app_version": user.get("appVersionName") if isinstance(user.get("appVersionName"), str) else None,
@@ -265,11 +294,21 @@ def review_rows(review: dict[str, Any], package: str) -> list[dict[str, Any]] | 
                 "parent_id": review_id,
                 "thread_id": review_id,
                 "text": str(developer["text"]).strip(),
-                "created_at": _seconds(developer.get("lastModified")),
+                "created_at": _time(_micros(developer.get("lastModified"))),
                 "is_own": True,
             }
         )
     return rows
+
+
+def _activity(found: list[dict[str, Any]]) -> int | None:
+    """A review's last activity in microseconds: its own last edit, or the developer's reply when later
+    (a reply posted in Play Console leaves the review in the list, so a run must not skip it as seen).
+    None when the review's own time is unreadable (it is then never skipped, and conform counts it)."""
+    if found[0]["created_at"] is None:
+        return None
+    times = [t for t in (r["created_at"] for r in found) if isinstance(t, datetime)]
+    return max((t - _EPOCH) // timedelta(microseconds=1) for t in times)
 
 
 class GooglePlayCollector:
@@ -289,7 +328,7 @@ class GooglePlayCollector:
 
     def collect(self, cursor: str | None) -> CollectResult:
         state = decode_cursor(cursor)
-        newest = state.get("newest") if isinstance(state.get("newest"), int | float) else None
+        newest = _cursor_micros(state.get("newest"))
         known = {str(i) for i in _list(state.get("ids"))}
         now = self.now
         clock = (lambda: now.timestamp()) if now is not None else time.time
@@ -297,6 +336,7 @@ class GooglePlayCollector:
         url = API.format(package=quote(self.package, safe=""))
         skipped: Counter[str] = Counter()
         rows: list[dict[str, Any]] = []
+        latest: dict[str, int] = {}  # review id -> its last activity (microseconds), for the next cursor
         guard = LoopGuard()
         token: str | None = None
         for _ in range(self.source.max_pages):
@@ -309,17 +349,21 @@ class GooglePlayCollector:
                 if found is None:
                     skipped["malformed review"] += 1
                     continue
-                when = found[0]["created_at"]
+                activity = _activity(found)
+                review_id = str(found[0]["post_id"])
+                seen_as = (cursor_id(self.platform, review_id), review_id)  # a plain id: a cursor from before digests
                 if (
                     newest is not None
-                    and when is not None
-                    and (when < newest or (when == newest and found[0]["post_id"] in known))
+                    and activity is not None
+                    and (activity < newest or (activity == newest and not known.isdisjoint(seen_as)))
                 ):
                     continue
                 all_old = False
                 if found[0]["rating"] is None:
                     skipped["review without a rating (kept)"] += 1
                 rows += found
+                if activity is not None:
+                    latest[review_id] = activity
             pages = body.get("tokenPagination")
             pages = pages if isinstance(pages, dict) else {}
             token = pages.get("nextPageToken") if isinstance(pages.get("nextPageToken"), str) else None
@@ -329,14 +373,12 @@ class GooglePlayCollector:
                 skipped["page seen twice (loop guard)"] += 1
                 break
         frame = self._frame(rows, skipped)
-        reviews_only = frame[frame["kind"] == "review"]
-        if len(reviews_only):
-            top = reviews_only["created_at"].max()
-            ids = set(reviews_only.loc[reviews_only["created_at"] == top, "post_id"])
-            stamp = top.timestamp()
-            if newest is not None and stamp == newest:
+        if latest:
+            top = max(latest.values())
+            ids = {cursor_id(self.platform, i) for i, t in latest.items() if t == top}
+            if newest is not None and top == newest:
                 ids |= known
-            state = {"newest": stamp, "ids": sorted(ids)}
+            state = {"newest": top / 1_000_000, "ids": sorted(ids)}
         return CollectResult(frame, encode_cursor(state), skipped)
 
     def _frame(self, rows: list[dict[str, Any]], skipped: Counter[str]) -> pd.DataFrame:

@@ -14,9 +14,16 @@ cap, the gap below the newest items is kept and fetched first on the next runs. 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
+
+
+def cursor_id(platform: str, post_id: str) -> str:
+    """How a cursor names an item it has seen: a digest, so the id of a post erased later (a forgotten
+    person's app review) is not kept in the cursor or in the runs' copies of it."""
+    return "h:" + hashlib.sha256(f"{platform} {post_id}".encode()).hexdigest()[:32]
 
 
 def decode_cursor(cursor: str | None, legacy_key: str | None = None) -> dict[str, Any]:

@@ -120,13 +120,17 @@ def ingest_frames(
             result.fetched += len(rows)
             rows = privacy.drop_blocked(conn, rows, skipped)  # forgotten authors, posts erased earlier
             all_new = empty  # keys are unique in a conformed frame: none stored when the store was empty before it
+            stored_times: list[pd.Series] = []
             for start in range(0, len(rows), chunk_rows):
                 part = rows.iloc[start : start + chunk_rows]
-                new, linked = _write_part(conn, part, brands, all_new=all_new, store_empty=empty)
+                new, linked, times = _write_part(conn, part, brands, all_new=all_new, store_empty=empty)
                 empty = False
                 result.new += new
                 result.updated += len(part) - new
                 result.replies_linked += linked
+                stored_times.append(times)
+            if stored_times:  # a stored row keeps its created_at: its hour and day are the ones touched
+                rows = rows.assign(created_at=pd.concat(stored_times))
             hours.append(np.unique(rows["created_at"].dt.tz_convert("UTC").dt.floor("h").to_numpy("datetime64[ns]")))
             if days is not None:
                 these = touched.ingest_days(conn, rows)
@@ -160,18 +164,25 @@ def _write_part(
     *,
     all_new: bool,
     store_empty: bool,
-) -> tuple[int, int]:
-    """Write one part of a batch (keys unique in it); returns (new rows, mentions whose brand reply was linked).
+) -> tuple[int, int, pd.Series]:
+    """Write one part of a batch (keys unique in it); returns (new rows, mentions whose brand reply was
+    linked, each row's created_at as stored: the part's own for new rows, the stored one for known rows).
 
-    `all_new`: none of its keys can be stored yet; `store_empty`: nothing is stored at all yet.
+    `all_new`: none of its keys can be stored yet; `store_empty`: nothing is stored at all yet. Known
+    rows keep their stored created_at (an edited app review is dated by the version first collected);
+    a known review whose text or rating changed is scored and flagged again (writer.EDITED).
     """
     keys = list(zip(part["platform"], part["post_id"], strict=True))
-    stored = set() if all_new else writer.existing_keys(conn, keys)
-    is_new = np.fromiter((k not in stored for k in keys), dtype=bool, count=len(keys))
-    own_posts = set() if store_empty else writer.own_posts_answered(conn, part[is_new])
+    stored = writer.stored_versions(conn, [] if all_new else keys).set_index(["platform", "post_id"])
+    before = stored.reindex(pd.MultiIndex.from_tuples(keys, names=["platform", "post_id"]))
+    is_new = before["kind"].isna().to_numpy(dtype=bool)
+    created = part["created_at"].where(is_new, before["created_at"].set_axis(part.index))
+    edited = _edited(part, before, is_new)
+    own_posts = set() if store_empty else writer.own_posts_answered(conn, part[is_new | edited])
     fresh = enrich(part[is_new], brands, own_posts) if is_new.any() else part.iloc[0:0]
     # derived columns are not written on conflict, so known rows need no scoring
-    known = part[~is_new].assign(
+    known = part[~is_new & ~edited].assign(
+        created_at=created[~is_new & ~edited],
         day=lambda f: f["created_at"].dt.date,
         sentiment=None,
         sentiment_label="unscored",
@@ -179,7 +190,27 @@ def _write_part(
         flag_signals=None,
         priority_base=0,
     )
-    inserted = writer.upsert_rows(conn, pd.concat([f for f in (fresh, known) if len(f)], ignore_index=True))
+    written = [f for f in (fresh, known) if len(f)]
+    inserted = writer.upsert_rows(conn, pd.concat(written, ignore_index=True)) if written else 0
+    if edited.any():  # the new words, scored as of the stored time
+        rescored = enrich(part[edited].assign(created_at=created[edited]), brands, own_posts)
+        again = writer.upsert_rows(conn, rescored, edited=True)
+        inserted = None if inserted is None or again is None else inserted + again
     new_keys = {k for k, n in zip(keys, is_new, strict=True) if n}
     linked = writer.link_brand_replies(conn, part, new_keys, store_was_empty=store_empty)
-    return (len(new_keys) if inserted is None else inserted), linked
+    return (len(new_keys) if inserted is None else inserted), linked, created
+
+
+def _edited(part: pd.DataFrame, before: pd.DataFrame, is_new: np.ndarray) -> np.ndarray:
+    """Known app reviews (kind "review" stored and collected) whose text or rating is not the stored one.
+
+    A missing text or rating never counts as a change (a null never erases what is stored)."""
+    review = (part["kind"].to_numpy() == "review") & (before["kind"].to_numpy() == "review") & ~is_new
+    if not review.any():
+        return review
+    text, old_text = part["text"].astype(object).to_numpy(), before["review_text"].to_numpy(dtype=object)
+    rating = part["rating"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    old_rating = pd.to_numeric(before["rating"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    new_text = np.array([isinstance(t, str) and t != o for t, o in zip(text, old_text, strict=True)], dtype=bool)
+    new_rating = ~np.isnan(rating) & (rating != old_rating)
+    return review & (new_text | new_rating)

@@ -11,7 +11,7 @@ recorded in the audit trail with who ran them; the audit row names the author on
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from config import Brand
 from frame import PLATFORMS
 from store import audit, privacy, writer
 from store.schema import audit_log, mention_state, mentions
@@ -73,9 +74,13 @@ def forget(
     now: datetime | None = None,
     batch: int = BATCH,
     between_batches: Callable[[], None] | None = None,
+    brands: Sequence[Brand] = (),
 ) -> ForgetResult:
     """Erase every stored mention by `author` on `platform`, clean notes, audit rows and alerts of
-    their names and texts, and block them from being stored again. Safe to run again."""
+    their names and texts, and block them from being stored again. Safe to run again.
+
+    `brands` (the config's) judge the conversations frozen before erasure (each brand's resolution
+    window and vocabulary; store.resolution.freeze)."""
     platform, author = check_platform(platform), check_author(author)
     now = (now or datetime.now(UTC)).astimezone(UTC)
     result = ForgetResult(reference=_reference(engine, platform, author))
@@ -87,7 +92,7 @@ def forget(
     ids = found.mention_ids
     for start in range(0, len(ids), batch):
         with engine.begin() as conn:
-            result.erased += privacy.erase(conn, ids[start : start + batch], "forget", now)
+            result.erased += privacy.erase(conn, ids[start : start + batch], "forget", now, brands)
             writer.bump_data_version(conn)
         if between_batches is not None:
             between_batches()

@@ -83,7 +83,7 @@ def apply_retention(
                 ids = privacy.expired_ids(conn, brand.name, done.cutoff, batch)
                 if not ids:
                     break
-                done.erased += privacy.erase(conn, ids, "retention", now)
+                done.erased += privacy.erase(conn, ids, "retention", now, config.brands)
                 writer.bump_data_version(conn)
             if between_batches is not None:
                 between_batches()

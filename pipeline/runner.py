@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select, update
 
 from collectors.base import Collector, CollectorError, CollectResult, FatalError, MissingCredentials, RetriableError
-from config import Config, Source
+from config import Brand, Config, Source
 from pipeline import sources as collector_sources
 from pipeline.ingest import ingest
 from store import privacy, writer
@@ -97,13 +97,14 @@ def collect_with_retries(
     raise AssertionError("unreachable")
 
 
-def apply_deletions(engine: Engine, platform: str, post_ids: list[str]) -> int:
+def apply_deletions(engine: Engine, platform: str, post_ids: list[str], brands: Sequence[Brand] = ()) -> int:
     """Erase and mark deleted the stored posts a collector saw deleted at the source; close their
-    open queue items (store.privacy.mark_deleted). Returns how many stored mentions were marked."""
+    open queue items (store.privacy.mark_deleted; `brands` judge the outcomes frozen first). Returns
+    how many stored mentions were marked."""
     if not post_ids:
         return 0
     with engine.begin() as conn:
-        marked = privacy.mark_deleted(conn, platform, post_ids, datetime.now(UTC))
+        marked = privacy.mark_deleted(conn, platform, post_ids, datetime.now(UTC), brands)
     if marked.erased or marked.closed:
         log.info("%s: %d post(s) deleted at the source erased, %d queue item(s) closed", platform, marked.erased,
                  marked.closed)  # fmt: skip
@@ -151,7 +152,7 @@ def _run_locked(
             skipped=result.skipped,
             status=getattr(result, "state", None) or "ok",  # "budget reached" (X) is a state, not an error
         )
-        apply_deletions(engine, source.platform, getattr(result, "deleted", None) or [])
+        apply_deletions(engine, source.platform, getattr(result, "deleted", None) or [], config.brands)
         return RunSummary(source.name, "ok", stored.fetched, stored.new, sum(stored.skipped.values()), result.cursor)
     except RunInterrupted as exc:
         record_failure(engine, run_id, "error", f"interrupted: {exc}", cursor)

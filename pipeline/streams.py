@@ -188,7 +188,9 @@ class StreamRunner:
         kept = len(batch.rows)
         if batch.deleted:
             with self.engine.begin() as conn:
-                result = privacy.mark_deleted(conn, self.source.platform, sorted(batch.deleted), self.now())
+                result = privacy.mark_deleted(
+                    conn, self.source.platform, sorted(batch.deleted), self.now(), self.config.brands
+                )
             if result.erased:
                 log.info(
                     "stream %s: %d stored post(s) deleted by their authors, erased", self.source.name, result.erased

@@ -32,6 +32,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, u
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from config import Brand
 from store import audit, resolution, writer
 from store.alerts import alert_events
 from store.queue import OPEN, _bump_queue_version
@@ -211,9 +212,33 @@ def _personal_rows(conn: Connection, mention_ids: Sequence[int]) -> list[dict[st
     return found
 
 
+def _derived_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The brand's own replies to these posts whose ids are the answered post's id and a ":" suffix (a Google
+    Play developer reply is "<reviewId>:reply", its URL the review's): erased with the post, or they would
+    link back to it. One look-up per chunk of ids on (platform, parent_id)."""
+    m = mentions
+    by_platform: dict[str, list[str]] = {}
+    for r in rows:
+        if r["post_id"] and not r["post_id"].startswith(ERASED_PREFIX):
+            by_platform.setdefault(r["platform"], []).append(r["post_id"])
+    taken = {r["id"] for r in rows}
+    wanted: list[int] = []
+    for platform, ids in by_platform.items():
+        for chunk in chunks(ids):
+            found = conn.execute(
+                select(m.c.id, m.c.post_id, m.c.parent_id).where(
+                    m.c.platform == platform, m.c.parent_id.in_(chunk), m.c.is_own.is_(True)
+                )
+            ).all()
+            wanted += [r.id for r in found if r.post_id.startswith(r.parent_id + ":") and r.id not in taken]
+    return _personal_rows(conn, sorted(set(wanted))) if wanted else []
+
+
 def _rename_references(conn: Connection, key: bytes, rows: list[dict[str, Any]], *, threads: bool) -> None:
     """Other mentions answering (parent_id) or, with `threads`, sitting under (thread_id) an erased
-    post name it by its hashed id too (a Bluesky post id holds its author's DID)."""
+    post name it by its hashed id too (a Bluesky post id holds its author's DID), and so does the
+    first response recorded on the mention it answered (mention_state.response_post_id): a follow-up
+    answering the brand's erased reply still matches it."""
     by_platform: dict[str, list[str]] = {}
     for r in rows:
         if r["post_id"] and not r["post_id"].startswith(ERASED_PREFIX):
@@ -231,20 +256,50 @@ def _rename_references(conn: Connection, key: bytes, rows: list[dict[str, Any]],
                         .where(m.c.platform == platform, m.c[column] == old)
                         .values({column: erased_id(key, platform, old)})
                     )
+    # the mention an erased reply answered (its parent, by the unique (platform, post_id) index) may record
+    # it as its first response; mention_state.response_post_id has no index of its own
+    s = mention_state
+    answered = select(m.c.id).where(
+        m.c.platform == bindparam("b_platform"), m.c.post_id.in_([bindparam("b_parent"), bindparam("b_hashed")])
+    )
+    params = [
+        {
+            "b_platform": r["platform"],
+            "b_parent": r["parent_id"],
+            "b_hashed": erased_id(key, r["platform"], r["parent_id"]),
+            "b_old": r["post_id"],
+            "b_new": erased_id(key, r["platform"], r["post_id"]),
+        }
+        for r in rows
+        if r["parent_id"] and r["post_id"] and not r["post_id"].startswith(ERASED_PREFIX)
+    ]
+    if params:
+        conn.execute(
+            update(s)
+            .where(s.c.mention_id.in_(answered), s.c.response_post_id == bindparam("b_old"))
+            .values(response_post_id=bindparam("b_new")),
+            params,
+        )
 
 
-def erase(conn: Connection, mention_ids: Sequence[int], reason: str, now: datetime) -> int:
+def erase(
+    conn: Connection, mention_ids: Sequence[int], reason: str, now: datetime, brands: Sequence[Brand] = ()
+) -> int:
     """Erase the personal content of these mentions (those not erased yet); returns how many were erased.
 
-    Also removes the author's names and the text from the mentions' own notes and audit rows.
-    Counts, sentiment, flags and queue state stay. Run inside a transaction.
+    Also removes the author's names and the text from the mentions' own notes and audit rows, and
+    erases the brand's own replies whose ids extend an erased post's id (_derived_rows: a Google Play
+    developer reply), counted too. Counts, sentiment, flags and queue state stay. Run inside a
+    transaction. `brands` (the config's)
+    judge the outcomes frozen first (store.resolution.freeze: each brand's window and vocabulary).
     """
     if reason not in REASONS:
         raise ValueError(f"unknown erasure reason {reason!r}")
     rows = _personal_rows(conn, mention_ids)
     if not rows:
         return 0
-    resolution.freeze(conn, [r["id"] for r in rows], now)  # outcomes after a reply outlive the erasure
+    rows += _derived_rows(conn, rows)
+    resolution.freeze(conn, [r["id"] for r in rows], now, brands)  # outcomes after a reply outlive the erasure
     key = salt(conn)
     m = mentions
     conn.execute(
@@ -523,11 +578,13 @@ class DeletedResult:
     closed: int = 0
 
 
-def mark_deleted(conn: Connection, platform: str, post_ids: Sequence[str], now: datetime) -> DeletedResult:
+def mark_deleted(
+    conn: Connection, platform: str, post_ids: Sequence[str], now: datetime, brands: Sequence[Brand] = ()
+) -> DeletedResult:
     """The platform says these posts were deleted or removed: erase them, mark them deleted, and
     close their open queue items ("deleted at source", actor "system"). Idempotent; run in a transaction.
 
-    Post ids are the platform's (as collected); posts not stored are ignored.
+    Post ids are the platform's (as collected); posts not stored are ignored. `brands`: as for erase.
     """
     wanted = sorted({str(p) for p in post_ids if p})
     result = DeletedResult()
@@ -547,7 +604,7 @@ def mark_deleted(conn: Connection, platform: str, post_ids: Sequence[str], now: 
     result.found = len(found)
     if not fresh:
         return result
-    result.erased = erase(conn, fresh, "deleted", now)
+    result.erased = erase(conn, fresh, "deleted", now, brands)
     conn.execute(update(p).where(p.c.mention_id.in_(fresh), p.c.deleted_at.is_(None)).values(deleted_at=now))
     result.closed = _close_open_items(conn, fresh, now, "deleted at source")
     writer.bump_data_version(conn)

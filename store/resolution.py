@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Text, bindparam, func, select, type_coerce, u
 
 from analysis import resolution
 from analysis.formulas import DEFAULT_RESOLUTION_DAYS
+from config import Brand
 from store import reader
 from store.reader import Filters
 from store.schema import mention_state, mentions
@@ -172,18 +173,26 @@ def conversation_of(conn: Connection, mention_id: int, days: dict[str, int]) -> 
     return resolution.follow_ups(found, candidates(conn, found, days), days)
 
 
-def freeze(conn: Connection, mention_ids: Sequence[int], now: datetime) -> int:
+def freeze(
+    conn: Connection,
+    mention_ids: Sequence[int],
+    now: datetime,
+    brands: Sequence[Brand] = (),
+) -> int:
     """Keep the computed outcome and sentiment shift of the conversations these mentions take part in
     (as the answered mention or as its follow-up), before their personal content is erased: without
     the author's handle and the text, the follow-up can no longer be found or judged. Returns how
     many conversations were frozen. Conversations still pending (window open, no follow-up) and
-    those frozen before are left alone. Store code has no config: the default window
-    (DEFAULT_RESOLUTION_DAYS) and the rule table without a brand's own vocabulary apply.
+    those frozen before are left alone. `brands` (the config's) give each brand's window
+    (resolution_days) and its own reply vocabulary, as the pages judge them; a brand not among them
+    gets DEFAULT_RESOLUTION_DAYS and the rule table alone.
     """
     if not mention_ids:
         return 0
     m = mentions
     ids = list(mention_ids)
+    days = resolution.window_days(brands)
+    widest = max([DEFAULT_RESOLUTION_DAYS, *days.values()])
     found: list[pd.DataFrame] = []
     for offset in range(0, len(ids), CHUNK):
         chunk = ids[offset : offset + CHUNK]
@@ -199,7 +208,7 @@ def freeze(conn: Connection, mention_ids: Sequence[int], now: datetime) -> int:
             first = first.tz_localize("UTC") if first.tzinfo is None else first
             last = pd.Timestamp(max(r[2] for r in rows))
             last = last.tz_localize("UTC") if last.tzinfo is None else last
-            since = (first - pd.Timedelta(days=2 * DEFAULT_RESOLUTION_DAYS)).to_pydatetime()
+            since = (first - pd.Timedelta(days=2 * widest)).to_pydatetime()
             authors = sorted({str(r[0]) for r in rows})
             for start in range(0, len(authors), CHUNK):
                 part = authors[start : start + CHUNK]
@@ -209,11 +218,10 @@ def freeze(conn: Connection, mention_ids: Sequence[int], now: datetime) -> int:
         return 0
     every = every.drop_duplicates("mention_id").reset_index(drop=True)
     every = every[every["outcome_frozen"].isna()].reset_index(drop=True)
-    days: dict[str, float] = {}
     conversations = resolution.follow_ups(every, candidates(conn, every, days), days)
     wanted = set(ids)
     involved = conversations["mention_id"].isin(wanted) | conversations["follow_up_id"].isin(wanted)
-    judged = resolution.outcomes(conversations[involved.to_numpy(dtype=bool)], pd.Timestamp(now), ())
+    judged = resolution.outcomes(conversations[involved.to_numpy(dtype=bool)], pd.Timestamp(now), brands)
     judged = judged[judged["computed_outcome"] != resolution.PENDING]
     if judged.empty:
         return 0

@@ -3,7 +3,10 @@
 Everything one batch changes is written in one transaction, so a crash repeats work but
 never loses or duplicates it. Re-collecting a mention refreshes its engagement counts and
 reach (a null never erases a known count) and keeps everything else, including the whole
-`mention_state` row a manager works on.
+`mention_state` row a manager works on. An app review whose text or rating was edited also
+gets the new text, app version and language and its sentiment and reply flags computed again
+(EDITED); it keeps its created_at (the first collected version's time), so it stays in its hour
+and day.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from store.schema import cursors, mention_state, mentions, meta, rollup_hourly, 
 INSERT_COLUMNS: list[str] = [c.name for c in mentions.columns if c.name != "id"]
 #: refreshed when a stored mention is collected again (a reviewer may change their rating).
 REFRESHED = ["likes", "replies", "reposts", "quotes", "views", "author_followers", "rating"]
+#: also replaced when an app review was edited (kind "review", its text or rating changed): the new words,
+#: scored and flagged again (pipeline.ingest). Its created_at, day and mention_state stay.
+EDITED = ["text", "app_version", "lang", "sentiment", "sentiment_label", "needs_reply", "flag_signals", "priority_base"]
 CHUNK = 20_000
 #: the advisory lock one PostgreSQL writer at a time holds while it rebuilds hourly rollups (any constant).
 ROLLUP_LOCK_KEY = 727_274_002
@@ -39,9 +45,9 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _sqlite_upsert_sql() -> str:
+def _sqlite_upsert_sql(edited: bool = False) -> str:
     marks = ", ".join(["?"] * len(INSERT_COLUMNS))
-    return f"INSERT INTO mentions ({', '.join(INSERT_COLUMNS)}) VALUES ({marks}) {_on_conflict()}"
+    return f"INSERT INTO mentions ({', '.join(INSERT_COLUMNS)}) VALUES ({marks}) {_on_conflict(edited)}"
 
 
 def _python_rows(frame: pd.DataFrame, dialect: str) -> list[tuple]:
@@ -131,6 +137,26 @@ def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tupl
     wanted = list(dict.fromkeys(keys))
     rows = _stored_matches(conn, wanted, on="post_id", where="1 = 1", columns="m.platform, m.post_id")
     return {(r[0], r[1]) for r in rows}
+
+
+#: stored_versions' columns: a review's text is read only for reviews (the edit check), nothing else's.
+STORED_VERSION = ["platform", "post_id", "created_at", "kind", "review_text", "rating"]
+
+
+def stored_versions(conn: Connection, keys: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """The stored ones among (platform, post_id) `keys`, with what ingest compares (one join against the
+    staged keys): created_at (UTC), kind, and for reviews their text and rating (STORED_VERSION)."""
+    wanted = list(dict.fromkeys(keys))
+    rows = _stored_matches(
+        conn,
+        wanted,
+        on="post_id",
+        where="1 = 1",
+        columns="m.platform, m.post_id, m.created_at, m.kind, CASE WHEN m.kind = 'review' THEN m.text END, m.rating",
+    )
+    found = pd.DataFrame([tuple(r) for r in rows], columns=STORED_VERSION)
+    found["created_at"] = pd.to_datetime(found["created_at"], utc=True, format="mixed").astype("datetime64[ns, UTC]")
+    return found
 
 
 def own_posts_answered(conn: Connection, frame: pd.DataFrame) -> set[tuple[str, str]]:
@@ -348,12 +374,14 @@ def save_cursor(conn: Connection, source: str, platform: str, cursor: str | None
     )
 
 
-def _on_conflict() -> str:
+def _on_conflict(edited: bool = False) -> str:
     refresh = ", ".join(f"{c} = COALESCE(excluded.{c}, mentions.{c})" for c in REFRESHED)
+    if edited:
+        refresh += ", " + ", ".join(f"{c} = excluded.{c}" for c in EDITED)
     return f"ON CONFLICT (platform, post_id) DO UPDATE SET {refresh}, retrieved_at = excluded.retrieved_at"
 
 
-def _upsert_postgres(conn: Connection, rows: list[tuple]) -> int:
+def _upsert_postgres(conn: Connection, rows: list[tuple], edited: bool = False) -> int:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT.
 
     Returns how many rows were inserted (`xmax = 0`: not an update), which stays right when another
@@ -370,22 +398,23 @@ def _upsert_postgres(conn: Connection, rows: list[tuple]) -> int:
                 copy.write_row(row)
         cursor.execute(
             f"WITH upserted AS (INSERT INTO mentions ({columns}) SELECT {columns} FROM incoming_mentions "
-            f"{_on_conflict()} RETURNING (xmax = 0) AS inserted) "
+            f"{_on_conflict(edited)} RETURNING (xmax = 0) AS inserted) "
             "SELECT count(*) FILTER (WHERE inserted) FROM upserted"
         )
         found = cursor.fetchone()
         return int(found[0]) if found else 0
 
 
-def upsert_rows(conn: Connection, frame: pd.DataFrame) -> int | None:
-    """Insert new mentions; on (platform, post_id) conflict refresh counts and reach only.
+def upsert_rows(conn: Connection, frame: pd.DataFrame, *, edited: bool = False) -> int | None:
+    """Insert new mentions; on (platform, post_id) conflict refresh counts and reach only, and with
+    `edited` (app reviews whose text or rating changed, scored again) also the EDITED columns.
 
     Returns how many were inserted on PostgreSQL; None on SQLite, whose writers take the lock before
     looking keys up (take_write_lock), so the caller's count of unknown keys is exact there."""
     rows = _python_rows(frame, conn.dialect.name)
     if conn.dialect.name == "postgresql":
-        return _upsert_postgres(conn, rows)
-    sql = _sqlite_upsert_sql()
+        return _upsert_postgres(conn, rows, edited)
+    sql = _sqlite_upsert_sql(edited)
     for chunk in _chunks(rows, CHUNK):
         conn.exec_driver_sql(sql, chunk)
     return None

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from collectors.appstore import AppStoreCollector
 from collectors.base import FatalError, RetriableError
-from collectors.streams import decode_cursor
+from collectors.streams import cursor_id, decode_cursor
 from config import Brand, Config, ConfigError, Source, load_config
 from frame import FRAME_COLUMNS, RATING_OUT_OF_RANGE
 from pipeline.runner import run_source
@@ -72,8 +72,8 @@ def test_reviews_map_to_the_frame_with_rating_title_version_and_author() -> None
     }
     assert frame.loc["11500000010", "matched"] == "app 1234567890 (gb)"  # `entry` as a single object
     assert decode_cursor(result.cursor) == {
-        "gb": {"ids": ["11500000010"], "newest": "2026-11-17T10:00:00+00:00"},
-        "us": {"ids": ["11500000005"], "newest": "2026-11-17T22:20:11+00:00"},
+        "gb": {"ids": [cursor_id("appstore", "11500000010")], "newest": "2026-11-17T10:00:00+00:00"},
+        "us": {"ids": [cursor_id("appstore", "11500000005")], "newest": "2026-11-17T22:20:11+00:00"},
     }
 
 
@@ -84,11 +84,16 @@ def test_the_next_run_reads_only_newer_reviews_and_stops_at_the_first_page() -> 
     nothing = again.collect(cursor)
     assert nothing.frame.empty and len(replay.requests) == 1
     assert decode_cursor(nothing.cursor) == decode_cursor(cursor)
+    plain = '{"us": {"ids": ["11500000005"], "newest": "2026-11-17T22:20:11+00:00"}}'  # a cursor from before digests
+    assert collector(source(), HERE / "acme_reviews.json")[0].collect(plain).frame.empty
     newer, replay = collector(source(), HERE / "acme_newer.json")
     result = newer.collect(cursor)
     assert result.frame["post_id"].tolist() == ["11500000006"] and len(replay.requests) == 1
     assert result.frame.iloc[0]["app_version"] == "4.2.1" and result.frame.iloc[0]["rating"] == 2
-    assert decode_cursor(result.cursor)["us"] == {"ids": ["11500000006"], "newest": "2026-11-18T08:00:00+00:00"}
+    assert decode_cursor(result.cursor)["us"] == {
+        "ids": [cursor_id("appstore", "11500000006")],
+        "newest": "2026-11-18T08:00:00+00:00",
+    }
 
 
 def test_max_pages_caps_the_pages_read() -> None:

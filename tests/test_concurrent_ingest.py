@@ -160,9 +160,9 @@ def test_sqlite_keys_are_looked_up_under_the_write_lock(sqlite_engine: Engine, m
     database = sqlite_engine.url.database
     assert database
     seen: list[bool] = []
-    original = writer.existing_keys
+    original = writer.stored_versions
 
-    def existing_keys(conn: Any, keys: Any) -> set[tuple[str, str]]:
+    def stored_versions(conn: Any, keys: Any) -> Any:
         other = sqlite3.connect(database, timeout=0)
         try:
             other.execute("BEGIN IMMEDIATE")
@@ -174,7 +174,7 @@ def test_sqlite_keys_are_looked_up_under_the_write_lock(sqlite_engine: Engine, m
             other.close()
         return original(conn, keys)
 
-    monkeypatch.setattr(writer, "existing_keys", existing_keys)
+    monkeypatch.setattr(writer, "stored_versions", stored_versions)
     frame, _ = _frames()
     assert ingest(sqlite_engine, frame, _brands()).new == len(frame)
     assert seen and all(seen)

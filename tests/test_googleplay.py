@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from collectors.base import FatalError, MissingCredentials, RetriableError
 from collectors.googleplay import CREDENTIAL, GooglePlayCollector, reply, service_account
-from collectors.streams import decode_cursor
+from collectors.streams import cursor_id, decode_cursor
 from config import Brand, Config, Source
 from frame import FRAME_COLUMNS, RATING_OUT_OF_RANGE
 from pipeline import replies
@@ -140,12 +140,13 @@ def test_reviews_map_to_the_frame_and_a_developer_reply_is_the_brands_own() -> N
         "gp:AOqpTOE4": 5,
         "gp:AOqpTOE5": 1,
     }
-    assert decode_cursor(result.cursor) == {"ids": ["gp:AOqpTOE5"], "newest": T0 + 0.25}
+    assert decode_cursor(result.cursor) == {"ids": [cursor_id("googleplay", "gp:AOqpTOE5")], "newest": T0 + 0.25}
 
 
 def test_the_next_run_keeps_only_reviews_newer_than_the_cursor() -> None:
     play, _ = collector(source(), HERE / "reviews.json")
-    cursor = json.dumps({"newest": T0 - 1800 + 0.25, "ids": ["gp:AOqpTOE4"]})
+    # newest: TOE4's last activity, its developer reply (T0 - 900), as a run that saw it would store
+    cursor = json.dumps({"newest": T0 - 900, "ids": ["gp:AOqpTOE4"]})
     result = play.collect(cursor)
     assert result.frame["post_id"].tolist() == ["gp:AOqpTOE5"]
     play, replay = collector(source(), HERE / "reviews.json")
