@@ -32,7 +32,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, u
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from store import audit, resolution, writer
+from store import audit, readcache, resolution, writer
 from store.alerts import alert_events
 from store.queue import OPEN, _bump_queue_version
 from store.schema import audit_log, mention_privacy, mention_state, mentions, meta, suppressed_authors
@@ -245,6 +245,7 @@ def erase(conn: Connection, mention_ids: Sequence[int], reason: str, now: dateti
     if not rows:
         return 0
     resolution.freeze(conn, [r["id"] for r in rows], now)  # outcomes after a reply outlive the erasure
+    readcache.clear(conn)  # the dashboard's kept page parts hold texts and authors: none outlives an erasure
     key = salt(conn)
     m = mentions
     conn.execute(
