@@ -21,7 +21,6 @@ import streamlit as st
 from sqlalchemy import Engine, event
 
 from config import Brand, BusinessHours, Config, ConfigError, load_config, resolve_config_path
-from pipeline.seed import seed_if_first_start
 from store import queue, readcache, reader, touched
 from store.engine import StoreError, database_url, make_engine
 
@@ -213,6 +212,9 @@ def version(ctx: Context) -> int:
 
 @st.cache_resource(show_spinner="Preparing demo data (first start)...", hash_funcs=HASH_FUNCS)
 def _first_start(engine: Engine, _config: Config) -> bool:
+    # imported here: the demo generator, ingest and VADER load once per server, not on every page's first render
+    from pipeline.seed import seed_if_first_start
+
     return seed_if_first_start(engine, _config)
 
 
