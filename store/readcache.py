@@ -324,12 +324,12 @@ def _prune(conn: Connection, limit: int | None = None) -> int:
     rows = conn.execute(
         select(read_cache.c.key, read_cache.c.size).order_by(read_cache.c.created_at, read_cache.c.key)
     ).all()
-    doomed = []
-    for key, size in rows:
+    doomed: list[str] = []
+    for row in rows:
         if total <= limit:
             break
-        doomed.append(key)
-        total -= int(size)
+        doomed.append(str(row.key))
+        total -= int(row.size)
         removed += 1
     for start in range(0, len(doomed), 400):
         conn.execute(delete(read_cache).where(read_cache.c.key.in_(doomed[start : start + 400])))
@@ -363,7 +363,8 @@ def cached(
     key = _digest(slot, repr(stamp))
     found, value = load(engine, key)
     if found:
-        return value  # type: ignore[no-any-return]
+        kept: T = value
+        return kept
     value = compute()
     save(engine, key, slot, name, value)
     return value

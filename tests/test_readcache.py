@@ -4,6 +4,7 @@ when TEST_DATABASE_URL is set. tests/test_split_reads.py checks a fresh server's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -70,7 +71,8 @@ def test_no_pickle_and_other_kinds_are_not_stored() -> None:
 
 def rows(engine: Engine) -> list[tuple[str, str, int]]:
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(select(read_cache.c.slot, read_cache.c.name, read_cache.c.size))]
+        found = conn.execute(select(read_cache.c.slot, read_cache.c.name, read_cache.c.size))
+        return [(str(r.slot), str(r.name), int(r.size)) for r in found]
 
 
 def test_one_row_per_slot_and_bounded(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,8 +82,11 @@ def test_one_row_per_slot_and_bounded(engine: Engine, monkeypatch: pytest.Monkey
         calls.append(n)
         return FRAME.assign(count=n)
 
+    def later(n: int) -> Callable[[], Any]:
+        return lambda: compute(n)
+
     for stamp in range(3):  # a new stamp replaces the slot's row
-        value = readcache.cached(engine, "t.read", "p", (stamp, 0), ("a",), {}, lambda s=stamp: compute(s))
+        value = readcache.cached(engine, "t.read", "p", (stamp, 0), ("a",), {}, later(stamp))
         assert list(value["count"]) == [stamp] * 3
     assert len(rows(engine)) == 1 and calls == [0, 1, 2]
     again = readcache.cached(engine, "t.read", "p", (2, 0), ("a",), {}, lambda: compute(99))
@@ -90,9 +95,9 @@ def test_one_row_per_slot_and_bounded(engine: Engine, monkeypatch: pytest.Monkey
     size = rows(engine)[0][2]
     monkeypatch.setattr(readcache, "MAX_TOTAL_BYTES", 3 * size)
     for n in range(6):
-        readcache.cached(engine, "t.read", "p", (1, 0), (f"args {n}",), {}, lambda n=n: compute(n))
+        readcache.cached(engine, "t.read", "p", (1, 0), (f"args {n}",), {}, later(n))
     with engine.connect() as conn:
-        total = conn.execute(select(func.sum(read_cache.c.size))).scalar()
+        total = int(conn.execute(select(func.sum(read_cache.c.size))).scalar() or 0)
     assert total <= 3 * size and len(rows(engine)) == 3  # the oldest went first
     assert {"t.read"} == {name for _, name, _ in rows(engine)}
 
@@ -125,6 +130,12 @@ def test_a_broken_row_is_computed_again(engine: Engine) -> None:
     assert readcache.cached(engine, "t.read", "p", (1, 0), (), {}, lambda: 2) == 2
 
 
+def stored_bytes(conn: Any) -> bytes:
+    """Every stored part's bytes, joined (what a search for a text in the cache table looks at)."""
+    values: list[Any] = list(conn.execute(select(read_cache.c.data)).scalars())
+    return b"".join(bytes(value) for value in values)
+
+
 def filled(engine: Engine) -> bytes:
     """The page reads of the person's days through the dashboard's cache; the cache table's bytes."""
     context.read.clear()
@@ -140,7 +151,7 @@ def filled(engine: Engine) -> bytes:
     ):
         context.read(engine, function, versions, filters, *args, **kwargs)
     with engine.connect() as conn:
-        return b"".join(bytes(d) for d in conn.execute(select(read_cache.c.data)).scalars())
+        return stored_bytes(conn)
 
 
 def test_forget_leaves_nothing_of_the_person_in_the_cache(people_seeded: Engine) -> None:
@@ -149,7 +160,7 @@ def test_forget_leaves_nothing_of_the_person_in_the_cache(people_seeded: Engine)
     assert people.HANDLE.encode() in before and people.THEIR_TEXTS[0].encode() in before
     assert privacy.forget(people_seeded, "bluesky", people.HANDLE, actor="cli:test", now=people.NOW).erased == 2
     with people_seeded.connect() as conn:
-        right_after = b"".join(bytes(d) for d in conn.execute(select(read_cache.c.data)).scalars())
+        right_after = stored_bytes(conn)
     after = filled(people_seeded)  # then the pages read again: the cache fills without them
     for needle in (people.HANDLE, people.NAME, people.DID, *people.THEIR_TEXTS):
         assert needle.encode() not in right_after and needle.encode() not in after

@@ -331,7 +331,8 @@ def test_a_fresh_server_reads_closed_days_from_the_store(seeded: Engine, counted
     closed = f"{FILTERS.start}..{FILTERS.end - timedelta(days=1)}"
     check(seeded)
     with seeded.connect() as conn:
-        names = set(conn.execute(select(read_cache.c.name)).scalars())
+        stored: list[Any] = list(conn.execute(select(read_cache.c.name)).scalars())
+    names = {str(name) for name in stored}
     expected = {context._function_key(reader.SPLITS[f].part) for f, _, _ in READS.values()}
     expected.discard(context._function_key(reader.top_authors))  # composed: its parts are other reads
     assert expected <= names  # every part of every read is kept (none refused by the codec's exact round trip)
