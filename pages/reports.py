@@ -1,5 +1,6 @@
-"""Reports: pick an ISO week, preview its summary, download mentions.csv, summary.csv and satisfaction.csv: the files
-`cli.py export` writes, built by that command (pipeline.export)."""
+"""Reports: pick an ISO week, preview its summary (built here from the frames `cli.py export` writes,
+pipeline.export.preview), download mentions.csv, summary.csv, satisfaction.csv and notes.txt: the files
+that command writes, built by it when one is downloaded (ui/reports.py)."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ scope = right.selectbox(
 brand = None if scope == ALL else scope
 
 try:
-    with st.spinner(f"Building the {week} report with `cli.py export`..."):
+    with st.spinner(f"Building the {week} report..."):
         built = reports.week_files(ctx.url, reports.week_stamp(ctx, versions, week), week, brand, ctx)
 except reports.ReportError as exc:
     st.error(f"The report could not be built: {escape_markdown(exc)}", icon=":material/error:")
@@ -62,21 +63,29 @@ flag = f" --brand {shlex.quote(brand)}" if brand else ""
 prefix = f"{week}-{brand_slug(brand)}" if brand else week
 st.markdown(
     f"**{week}** · {built.mentions:,} mentions · {len(built.summary):,} summary rows (day × platform × "
-    f"brand) · built at {built.built_at} UTC (status and SLA figures are as of then)"
+    f"brand) · previewed at {built.built_at} UTC (status and SLA figures are as of then; a download runs "
+    "`cli.py export`, so its files are as of the download)"
 )
-downloads = st.columns([1, 1, 1, 2])
-for column, name in zip(downloads, ("mentions.csv", "summary.csv", "satisfaction.csv"), strict=False):
-    column.download_button(
+# one row of buttons as wide as their labels, wrapping onto the next line when the page is narrow (a phone):
+# equal columns cut "Download satisfaction.csv" short on a desktop
+downloads = st.container(horizontal=True, wrap=True, gap="small")
+for name, mime in (
+    ("mentions.csv", "text/csv"),
+    ("summary.csv", "text/csv"),
+    ("satisfaction.csv", "text/csv"),
+    ("notes.txt", "text/plain"),
+):
+    downloads.download_button(
         f"Download {name}",
         partial(reports.file_bytes, ctx, built, name, week, brand),
         file_name=f"{prefix}-{name}",
-        mime="text/csv",
+        mime=mime,
         icon=":material/download:",
-        key=f"download_{name.removesuffix('.csv')}",
+        key=f"download_{name.split('.')[0]}",
         on_click="ignore",
-        width="stretch",
+        width="content",
     )
-downloads[3].code(f".venv/bin/python cli.py export --week {week}{flag}", language="bash")
+st.code(f".venv/bin/python cli.py export --week {week}{flag}", language="bash")
 if built.mentions == 0:
     st.info("No mentions in this week: the files hold only their headers.", icon=":material/inbox:")
     st.stop()

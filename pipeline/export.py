@@ -2,9 +2,10 @@
 and satisfaction.csv (rated reviews: average rating and CSAT per day and app).
 
 `export_week` writes them, for `cli.py export` and the scheduler's weekly job. The Reports page
-(ui/reports.py) does not call this module: it runs `cli.py export --out <a private temporary
-folder>` in a child process, previews summary.csv and the first rows of mentions.csv from
-there, and offers those very files as downloads, so the dashboard never holds a whole week in
+(ui/reports.py) previews a week with `preview` (built in the dashboard's process from the same
+frames, kept in the store's part cache once the week is closed) and builds the download files only
+when one is asked for, by running `cli.py export --out <a private temporary folder>` in a child
+process: the files are the command's own, and the dashboard never holds a week's CSV text in
 memory. `week_frames` gives the same frames in memory (the tests compare the files with it).
 
 Only the week's rows are read (created_at range, indexed). Files are UTF-8 with a byte-order
@@ -20,6 +21,7 @@ under a brand the config no longer names are left out of every report and counte
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -28,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -221,6 +224,34 @@ def week_frames(
     """
     frame, summary, notes, _ = _build(engine, config, week, brand, now)
     return frame, summary, notes + reports.satisfaction_notes(satisfaction_week(engine, config, week, brand))
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the Reports page shows of a week's report before any file is asked for: summary.csv and
+    the first rows of mentions.csv as they read back from those files, notes.txt, and the row count."""
+
+    summary: pd.DataFrame
+    head: pd.DataFrame
+    notes: str
+    mentions: int
+
+
+def _as_read_back(data: bytes, nrows: int | None = None, **options: Any) -> pd.DataFrame:
+    """A report CSV's bytes as a spreadsheet-free preview reads them (pandas, UTF-8 with BOM)."""
+    return pd.read_csv(io.BytesIO(data), encoding=ENCODING, nrows=nrows, **options)
+
+
+def preview(
+    engine: Engine, config: Config, week: str, brand: str | None = None, now: datetime | None = None, rows: int = 20
+) -> Preview:
+    """The week's report as the Reports page previews it, built in this process from the same frames
+    `export_week` writes (no files): summary.csv and the first `rows` rows of mentions.csv (as text),
+    read back from their exact bytes; notes.txt's text; how many rows mentions.csv holds."""
+    frame, summary, notes, _ = _build(engine, config, week, brand, now)
+    notes += reports.satisfaction_notes(satisfaction_week(engine, config, week, brand))
+    head = _as_read_back(csv_bytes(frame.head(rows)), dtype=str)
+    return Preview(_as_read_back(csv_bytes(summary)), head, notes, len(frame))
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from config import Brand
-from store import audit, resolution, writer
+from store import audit, readcache, resolution, writer
 from store.alerts import alert_events
 from store.queue import OPEN, _bump_queue_version
 from store.schema import audit_log, mention_privacy, mention_state, mentions, meta, suppressed_authors
@@ -300,6 +300,7 @@ def erase(
         return 0
     rows += _derived_rows(conn, rows)
     resolution.freeze(conn, [r["id"] for r in rows], now, brands)  # outcomes after a reply outlive the erasure
+    readcache.clear(conn)  # the dashboard's kept page parts hold texts and authors: none outlives an erasure
     key = salt(conn)
     m = mentions
     conn.execute(

@@ -5,7 +5,8 @@
 `rollup_hourly` keeps per hour/brand/platform/kind sums so dashboards never scan every row.
 `accounts`, `sign_in_failures` and `audit_log` are the team's sign-in and its audit trail;
 `presence` and `saved_replies` serve the reply queue;
-`mention_privacy` and `suppressed_authors` record erasures and forgotten authors (store/privacy.py).
+`mention_privacy` and `suppressed_authors` record erasures and forgotten authors (store/privacy.py);
+`read_cache` keeps closed-day page read results across dashboard restarts (store/readcache.py).
 Changes go through an Alembic migration in store/migrations/versions.
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -280,4 +282,16 @@ saved_replies = Table(
     Column("updated_at", UTC_DATETIME, nullable=False),
     Column("updated_by", String(256), nullable=False),
     UniqueConstraint("brand", "name", name="uq_saved_replies_brand_name"),
+)
+
+#: closed-day parts of page reads, kept across dashboard restarts (store.readcache): Arrow IPC / JSON, never pickle.
+read_cache = Table(
+    "read_cache",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of (read, arguments, part, stamp)
+    Column("slot", String(64), nullable=False, index=True),  # sha256 of (read, arguments, part): one row each
+    Column("name", String(128), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTC_DATETIME, nullable=False, index=True),
 )

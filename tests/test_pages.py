@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -277,6 +278,7 @@ def test_reports_page_previews_what_the_export_writes(store: Store) -> None:
         "Download mentions.csv",
         "Download summary.csv",
         "Download satisfaction.csv",
+        "Download notes.txt",
     ]
     assert "python cli.py export --week 2026-W46" in texts(at)
 
@@ -292,6 +294,36 @@ def test_reports_files_are_the_export_files(store: Store) -> None:
     assert reports.file_bytes(ctx, built, "mentions.csv", "2026-W46", "Acme") == export.csv_bytes(frame)
     assert reports.file_bytes(ctx, built, "summary.csv", "2026-W46", "Acme") == export.csv_bytes(summary)
     assert built.mentions == len(frame)
+    # the preview (built in the page's process) is what those files hold
+    folder = Path(built.folder)
+    assert built.summary.equals(pd.read_csv(folder / "summary.csv", encoding="utf-8-sig"))
+    head = pd.read_csv(folder / "mentions.csv", encoding="utf-8-sig", nrows=reports.HEAD_ROWS, dtype=str)
+    assert built.head.equals(head)
+    notes = (folder / "notes.txt").read_text(encoding="utf-8")
+    moment = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")  # when each was generated
+    assert moment.sub("(then)", built.notes) == moment.sub("(then)", notes)
+
+
+def test_a_fresh_server_previews_a_closed_week_from_the_store(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import export as exporting
+    from ui import reports
+    from ui.context import Context
+
+    ctx = Context(config=load(), engine=store.engine, url=store.url)
+    from store import reader
+
+    with store.engine.connect() as conn:
+        stamp = reports.week_stamp(ctx, reader.versions(conn), "2026-W46")
+    first = reports.week_files.__wrapped__(store.url, stamp, "2026-W46", None, ctx)  # type: ignore[attr-defined]
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the preview was built again")
+
+    monkeypatch.setattr(exporting, "preview", no_build)  # a new process: only the store's cache can answer
+    again = reports.week_files.__wrapped__(store.url, stamp, "2026-W46", None, ctx)  # type: ignore[attr-defined]
+    assert again.mentions == first.mentions and again.notes == first.notes and again.built_at == first.built_at
+    assert again.summary.equals(first.summary) and again.head.equals(first.head)
+    assert not Path(first.folder).exists()  # no file is built before a download asks for one
 
 
 def test_sources_page_shows_runs_and_never_a_secret(

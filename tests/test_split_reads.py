@@ -311,3 +311,77 @@ def test_a_weeks_report_is_rebuilt_only_when_a_write_touches_that_week(seeded: E
     assert stamp() == first
     ingest(seeded, post(base, "backdated-1", now - timedelta(days=7)), config.brands)  # into that week
     assert stamp() != first
+
+
+# --- a freshly started server: closed days' parts come from the store (store.readcache) -----------
+
+
+def restart() -> None:
+    """What a new dashboard process has: no Streamlit cache at all (the store's part cache stays)."""
+    context.read.clear()
+    context._read_part.clear()
+
+
+def test_a_fresh_server_reads_closed_days_from_the_store(seeded: Engine, counted: list[str]) -> None:
+    from store import readcache
+    from store.schema import read_cache
+
+    config = load_config(None)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    closed = f"{FILTERS.start}..{FILTERS.end - timedelta(days=1)}"
+    check(seeded)
+    with seeded.connect() as conn:
+        stored: list[Any] = list(conn.execute(select(read_cache.c.name)).scalars())
+    names = {str(name) for name in stored}
+    expected = {context._function_key(reader.SPLITS[f].part) for f, _, _ in READS.values()}
+    expected.discard(context._function_key(reader.top_authors))  # composed: its parts are other reads
+    assert expected <= names  # every part of every read is kept (none refused by the codec's exact round trip)
+    assert context._function_key(reader.author_ranks) in names
+
+    # a new process: nothing read from the store for the closed days, and every read exactly as before
+    restart()
+    counted.clear()
+    check(seeded)
+    assert not any(closed in r for r in counted)
+
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    # a backdated mention, then a new process: its day's part is read again and it shows
+    ingest(seeded, post(base, "old-1", last_day - timedelta(days=10), likes=2 * 10**9), config.brands)
+    restart()
+    counted.clear()
+    found = check(seeded)
+    assert found["top_posts by engagements"]["author_handle"].iloc[0] == "a_old-1"
+    assert any(closed in r for r in counted)
+    flagged = found["open_flagged_count"]
+
+    # a brand reply to that old mention, then a new process
+    reply = post(base, "reply-1", last_day, is_own=True, parent_id="old-1", author_handle="acme")
+    reply["text"] = "Sorry about that! Please DM us your order number."
+    ingest(seeded, reply, config.brands)
+    restart()
+    found = check(seeded)
+    assert found["open_flagged_count"] == flagged - 1
+    assert found["answered conversations"].set_index("post_id").loc["old-1", "response_post_id"] == "reply-1"
+
+    # a sentiment correction, then a new process
+    from store import queue
+    from store.accounts import Account
+
+    target = found["most negative"].iloc[0]
+    with seeded.begin() as conn:
+        state = queue.mention_with_state(conn, int(target["id"]))
+        assert state is not None
+        assert queue.correct_sentiment(
+            conn, int(target["id"]), state["version"], "positive", Account("mia", "admin")
+        ).ok
+    restart()
+    assert int(target["id"]) not in set(check(seeded)["most negative"]["id"])
+
+    # and a new process after a write that said nothing of its days reads everything again
+    with seeded.begin() as conn:
+        writer.bump_data_version(conn)
+    restart()
+    counted.clear()
+    check(seeded)
+    assert any(closed in r for r in counted)
+    assert readcache.code_key()  # parts are kept per code version too

@@ -21,8 +21,7 @@ import streamlit as st
 from sqlalchemy import Engine, event
 
 from config import Brand, BusinessHours, Config, ConfigError, load_config, resolve_config_path
-from pipeline.seed import seed_if_first_start
-from store import queue, reader, touched
+from store import queue, readcache, reader, touched
 from store.engine import StoreError, database_url, make_engine
 
 T = TypeVar("T")
@@ -168,9 +167,22 @@ def _read_split(
 def _read_part(
     engine: Engine, reader_function: Callable[..., T], stamp: tuple[int, ...], *args: Any, **kwargs: Any
 ) -> T:
-    """One part of a split read, kept under its days' stamp (not dropped when the data version moves)."""
-    with engine.connect() as conn:
-        return reader_function(conn, *args, **kwargs)
+    """One part of a split read, kept under its days' stamp (not dropped when the data version moves).
+
+    On a miss here, the store's part cache (store.readcache) is asked before the read runs: the stamp
+    means the same in every process, so a freshly started server finds the closed days' parts that
+    an earlier one read. A part that ends before today is kept there; today's part changes with
+    every collection and is only kept in memory.
+    """
+
+    def compute() -> T:
+        with engine.connect() as conn:
+            return reader_function(conn, *args, **kwargs)
+
+    part = args[0] if args and isinstance(args[0], reader.Filters) else None
+    if part is None or part.end >= datetime.now(UTC).date():
+        return compute()
+    return readcache.cached(engine, _function_key(reader_function), repr(part), stamp, args, kwargs, compute)
 
 
 @st.cache_resource(show_spinner=False)
@@ -200,6 +212,9 @@ def version(ctx: Context) -> int:
 
 @st.cache_resource(show_spinner="Preparing demo data (first start)...", hash_funcs=HASH_FUNCS)
 def _first_start(engine: Engine, _config: Config) -> bool:
+    # imported here: the demo generator, ingest and VADER load once per server, not on every page's first render
+    from pipeline.seed import seed_if_first_start
+
     return seed_if_first_start(engine, _config)
 
 

@@ -1,9 +1,14 @@
-"""Weekly report files for the Reports page, built by `cli.py export` itself in a child process.
+"""Weekly reports for the Reports page: a preview built in this process, the files built by
+`cli.py export` itself in a child process when one is downloaded.
 
-The page offers exactly the files the command writes, and the dashboard process never holds a
-whole week in memory: at a million mentions one week's mentions.csv takes about half a gigabyte
-to build, more than the dashboard may use. The files land in a private temporary folder per
-(database, data versions, week, brand); the page keeps only the summary and a few rows.
+The preview (summary.csv, the first rows of mentions.csv, notes.txt, the row count) comes from
+`pipeline.export.preview`, the same frames the command writes. A closed week's preview is kept in
+the store's part cache (store.readcache) under the week's stamp (`week_stamp`: it moves when a
+write touches one of the week's days, or the reply queue moves), so a freshly started server shows
+a week that any server previewed before at once. The files are built only when a download asks
+for one: the command runs into a private temporary folder per (database, stamp, week, brand), so
+the page offers exactly the files it writes and the dashboard never holds a week's CSV text
+(about half a gigabyte to build at a million mentions) in memory.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from store import touched
+from pipeline import export
+from store import readcache, touched
 from ui.context import Context, read
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +37,8 @@ CLI = ROOT / "cli.py"
 KEEP_SECONDS = 3600
 TIMEOUT_SECONDS = 900
 HEAD_ROWS = 20
+#: the name a week's preview is kept under in the store's part cache.
+PREVIEW = "pipeline.export.preview"
 
 
 def now() -> datetime:
@@ -57,7 +66,7 @@ class ReportError(Exception):
 
 @dataclass(frozen=True)
 class WeekFiles:
-    """A built week: where its files are, and what the page previews."""
+    """A previewed week: where its files go when one is downloaded, and what the page previews."""
 
     folder: str
     summary: pd.DataFrame
@@ -126,23 +135,53 @@ def week_stamp(ctx: Context, versions: tuple[int, int], week: str) -> tuple[int,
     return (*days.stamp(start.date(), (end - timedelta(days=1)).date()), versions[1])
 
 
+def _folder(url: str, versions: tuple[int, ...], week: str, brand: str | None) -> Path:
+    """Where a week's files are built: one private folder per (database, stamp, week, brand)."""
+    key = hashlib.sha256(repr((url, versions, week, brand)).encode()).hexdigest()[:16]
+    return _base() / key
+
+
+def built_label(moment: datetime, today: datetime) -> str:
+    """When a preview was built: the time today, the date and time before."""
+    return f"{moment:%H:%M}" if moment.date() == today.date() else f"{moment:%Y-%m-%d %H:%M}"
+
+
 @st.cache_data(show_spinner=False, max_entries=16, ttl=KEEP_SECONDS - 60)
 def week_files(url: str, versions: tuple[int, ...], week: str, brand: str | None, _ctx: Context) -> WeekFiles:
-    """Build (once per `versions`: `week_stamp`) and preview a week's report files."""
-    base = _base()
-    _prune(base)
-    key = hashlib.sha256(repr((url, versions, week, brand, os.getpid(), time.time())).encode()).hexdigest()[:16]
-    folder = base / key
-    _build(_ctx, week, brand, folder)
-    summary = pd.read_csv(folder / "summary.csv", encoding="utf-8-sig")
-    ids = pd.read_csv(folder / "mentions.csv", encoding="utf-8-sig", usecols=["post_id"], dtype=str)
-    head = pd.read_csv(folder / "mentions.csv", encoding="utf-8-sig", nrows=HEAD_ROWS, dtype=str)
-    notes = (folder / "notes.txt").read_text(encoding="utf-8")
-    return WeekFiles(str(folder), summary, notes, len(ids), head, f"{datetime.now(UTC):%H:%M}")
+    """Preview a week's report (once per `versions`: `week_stamp`), from the store's part cache when
+    the week is closed and a server previewed it under the same stamp before."""
+    from analysis.reports import parse_week
+
+    _prune(_base())
+    _, _, end = parse_week(week)
+    moment = datetime.now(UTC)
+
+    def build() -> dict[str, Any]:
+        try:
+            found = export.preview(_ctx.engine, _ctx.config, week, brand, now=moment, rows=HEAD_ROWS)
+        except ValueError as exc:  # a bad week or a brand the config no longer names
+            raise ReportError(str(exc)) from None
+        return {"summary": found.summary, "head": found.head, "notes": found.notes, "mentions": found.mentions,
+                "built_at": moment}  # fmt: skip
+
+    if end <= moment:  # a closed week: kept in the store under its stamp
+        config = (repr(tuple(_ctx.config.brands)), repr(_ctx.config.reports))
+        value = readcache.cached(_ctx.engine, PREVIEW, week, versions, (week, brand, *config), {}, build)
+    else:
+        value = build()
+    return WeekFiles(
+        str(_folder(url, versions, week, brand)),
+        value["summary"],
+        value["notes"],
+        int(value["mentions"]),
+        value["head"],
+        built_label(value["built_at"], moment),
+    )
 
 
 def file_bytes(ctx: Context, built: WeekFiles, name: str, week: str, brand: str | None) -> bytes:
-    """A built file's bytes; rebuilt when the temporary copy was cleaned away meanwhile."""
+    """A report file's bytes, built by `cli.py export` the first time one of the week's files is asked
+    for (and again when the temporary copy was cleaned away meanwhile)."""
     path = Path(built.folder) / name
     if not path.exists():
         _build(ctx, week, brand, Path(built.folder))
