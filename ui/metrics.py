@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from config import Brand, BusinessHours
 from store import reader
 from store import resolution as conversations_store
 from store.reader import Filters
-from ui.context import HASH_FUNCS, read
+from ui.context import HASH_FUNCS, read, read_part, split_parts
 
 SPIKE_WINDOW = 7
 SPIKE_K = 3.0
@@ -79,14 +80,14 @@ def _kpis(
     hours: dict[str, BusinessHours] | None = None,
     brands: tuple[Brand, ...] = (),
 ) -> Kpis:
-    rows = read(engine, reader.rollups, versions[0], filters)
+    rows = read(engine, reader.day_rollups, versions[0], filters)
     totals = engagement.summarize_rollup(rows, period=None).iloc[0] if len(rows) else None
     net = None
     if len(rows):
         net = _number(trends.net_sentiment(pd.Series([rows["positive"].sum()]), pd.Series([rows["negative"].sum()]))[0])
     share = None
     if rivals:
-        everyone = read(engine, reader.rollups, versions[0], market(filters, rivals))
+        everyone = read(engine, reader.day_rollups, versions[0], market(filters, rivals))
         if len(everyone):
             # one period spanning the whole range: share of voice over the range
             sov = trends.share_of_voice(
@@ -148,8 +149,35 @@ def responses(
 ) -> pd.DataFrame:
     """The answered conversations of mentions in range, each with its follow-up and outcome as of `minute`
     (analysis.resolution over store.resolution.conversations; each brand's resolution_days)."""
-    found = read(engine, conversations_store.conversations, versions, filters, resolution.window_days(brands))
-    return resolution.outcomes(found, pd.Timestamp(minute), brands)
+    now = pd.Timestamp(minute)
+    parts = []
+    for part, stamp in split_parts(engine, conversations_store.conversations, versions, filters):
+        judged, waiting = _judged_part(engine, stamp, part, brands)
+        # a conversation without a follow-up is pending until its window closes: judged as of `now`
+        parts.append(_stack([judged, resolution.outcomes(waiting, now, brands)]).sort_index().reset_index(drop=True))
+    return _stack(parts, ignore_index=True)
+
+
+def _stack(frames: list[pd.DataFrame], ignore_index: bool = False) -> pd.DataFrame:
+    """Frames of the same columns one after the other (empty ones left out, so they change no dtype)."""
+    full = [f for f in frames if len(f)]
+    if len(full) == 1:
+        return full[0]
+    return pd.concat(full, ignore_index=ignore_index) if full else frames[0]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def _judged_part(
+    engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tuple[Brand, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One part's answered conversations (kept by the part's stamp): those with a follow-up judged
+    (analysis.resolution.outcomes: their outcome does not depend on the time), and those without
+    (their index is their place in the part). Read-only: shared, not copied."""
+    found = read_part(engine, conversations_store.conversations, stamp, part, resolution.window_days(brands))
+    followed = found["follow_up_at"].notna().to_numpy(dtype=bool)
+    # any time will do: only a conversation without a follow-up (pending or not) depends on it
+    judged = resolution.outcomes(found[followed], pd.Timestamp(0, tz="UTC"), brands)
+    return judged, found[~followed]
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
@@ -171,6 +199,11 @@ def response_summary(
     return response.response_stats(frame, pd.Timestamp(minute), business_hours=hours)
 
 
+def _rollups_for(period: Period) -> Any:
+    """The rollup read a period needs: hourly rows for hours, rows summed per day otherwise (the same sums)."""
+    return reader.rollups if period == "hour" else reader.day_rollups
+
+
 def _history(filters: Filters, period: Period) -> Filters:
     """The range plus enough earlier periods for a full spike baseline."""
     extra = {"hour": timedelta(hours=SPIKE_WINDOW), "day": timedelta(days=SPIKE_WINDOW)}.get(
@@ -184,7 +217,7 @@ def _history(filters: Filters, period: Period) -> Filters:
 def over_time(engine: Engine, data_version: int, filters: Filters, period: Period) -> dict[str, pd.DataFrame]:
     """Per period: by platform (`by_platform`), all platforms (`total`), and volume / negative-share
     spikes against a trailing baseline that may reach before the range (`volume_spikes`, `negative_spikes`)."""
-    rows = read(engine, reader.rollups, data_version, _history(filters, period))
+    rows = read(engine, _rollups_for(period), data_version, _history(filters, period))
     if rows.empty:
         empty = pd.DataFrame()
         return {"by_platform": empty, "total": empty, "volume_spikes": empty, "negative_spikes": empty}
@@ -209,7 +242,7 @@ def by_brand(
     engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: Period
 ) -> dict[str, pd.DataFrame]:
     """Net sentiment per period and brand (the brand and its competitors), share of voice per period."""
-    rows = read(engine, reader.rollups, data_version, market(filters, list(rivals)))
+    rows = read(engine, _rollups_for(period), data_version, market(filters, list(rivals)))
     if rows.empty:
         return {"sentiment": pd.DataFrame(), "share": pd.DataFrame(), "totals": pd.DataFrame()}
     return {
@@ -222,7 +255,7 @@ def by_brand(
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
 def by_platform_kind(engine: Engine, data_version: int, filters: Filters) -> pd.DataFrame:
     """Engagement summed per platform and kind over the range, with rates (analysis.engagement)."""
-    rows = read(engine, reader.rollups, data_version, filters)
+    rows = read(engine, reader.day_rollups, data_version, filters)
     if rows.empty:
         return pd.DataFrame()
     return engagement.summarize_rollup(rows, period=None, by=("platform", "kind"))
@@ -231,7 +264,7 @@ def by_platform_kind(engine: Engine, data_version: int, filters: Filters) -> pd.
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
 def by_platform(engine: Engine, data_version: int, filters: Filters) -> pd.DataFrame:
     """Engagement summed per platform over the range, with rates (analysis.engagement)."""
-    rows = read(engine, reader.rollups, data_version, filters)
+    rows = read(engine, reader.day_rollups, data_version, filters)
     if rows.empty:
         return pd.DataFrame()
     return engagement.summarize_rollup(rows, period=None, by=("platform",))
@@ -241,13 +274,11 @@ def by_platform(engine: Engine, data_version: int, filters: Filters) -> pd.DataF
 def hour_of_week(engine: Engine, data_version: int, filters: Filters, value: str) -> pd.DataFrame:
     """A 7 x 24 table (weekday 0 = Monday, hour 0..23, UTC) of mentions or engagements per hour of the week."""
     hours = read(engine, reader.hourly_totals, data_version, filters)
-    table = pd.DataFrame(0.0, index=range(7), columns=range(24))
-    if hours.empty:
-        return table
-    sums = hours.groupby([hours["hour"].dt.day_of_week, hours["hour"].dt.hour])[value].sum()
-    for (day, hour), amount in sums.items():
-        table.loc[day, hour] = float(amount)
-    return table
+    grid = np.zeros((7, 24))
+    if not hours.empty:
+        sums = hours.groupby([hours["hour"].dt.day_of_week, hours["hour"].dt.hour])[value].sum()
+        grid[sums.index.get_level_values(0), sums.index.get_level_values(1)] = sums.to_numpy(dtype=float)
+    return pd.DataFrame(grid, index=range(7), columns=range(24))
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)

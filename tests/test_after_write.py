@@ -1,0 +1,172 @@
+"""After a write, the pages' analysis is computed from per-part results (ui.metrics over
+store.reader.day_rollups and per-part judged conversations), kept by the days each part covers: the
+numbers must be exactly those computed from the whole range read at once, after a collection of new
+mentions, a backdated mention, a write for another brand, a brand reply and a follow-up to an old
+conversation. On SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from analysis import engagement, resolution, trends
+from collectors import demo
+from config import load_config
+from pipeline.ingest import ingest
+from store import reader
+from store import resolution as conversations_store
+from tests.conftest import FIXED_NOW
+from tests.test_split_reads import FILTERS, fresh_caches, post, seeded  # noqa: F401  (fixtures)
+from ui import context, metrics, views
+
+#: the dashboard's "now": a day after the last stored post, so some conversations are still pending.
+MINUTE = (FIXED_NOW + timedelta(days=1)).isoformat()
+RIVALS = ("Globex", "Initech")
+#: how the per-part figures may differ from the whole: sums of floats (sentiment_sum) added in another order.
+CLOSE = {"check_exact": False, "rtol": 1e-12, "atol": 1e-12}
+
+
+@pytest.fixture(autouse=True)
+def fresh_metric_caches() -> None:
+    for cached in (
+        metrics.kpis,
+        metrics.over_time,
+        metrics.by_brand,
+        metrics.by_platform,
+        metrics.by_platform_kind,
+        metrics.responses,
+        metrics.response_summary,
+        metrics.hour_of_week,
+        metrics._judged_part,
+        views.responses,
+    ):
+        cached.clear()
+
+
+def versions(engine: Engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        return reader.versions(conn)
+
+
+def whole(engine: Engine, function: Any, filters: reader.Filters, *args: Any, **kwargs: Any) -> Any:
+    with engine.connect() as conn:
+        return function(conn, filters, *args, **kwargs)
+
+
+def test_day_rollups_hold_the_hourly_sums(seeded: Engine) -> None:
+    hourly = whole(seeded, reader.rollups, FILTERS)
+    daily = whole(seeded, reader.day_rollups, FILTERS)
+    assert list(daily.columns) == list(hourly.columns) and len(daily) < len(hourly)
+    assert (daily["hour"] == daily["hour"].dt.floor("D")).all()
+    numbers = [c for c in hourly.columns if c not in reader.ROLLUP_KEYS]
+    assert daily[numbers].sum().to_dict() == pytest.approx(hourly[numbers].sum().to_dict())
+    for period in ("day", "week"):
+        for by in ((), ("platform",), ("brand",)):
+            expected = trends.summarize(hourly, period, by=by)
+            found = trends.summarize(daily, period, by=by)
+            pd.testing.assert_frame_equal(found, expected, **CLOSE)
+    for by in ((), ("platform",), ("platform", "kind")):
+        expected = engagement.summarize_rollup(hourly, period=None, by=by)
+        found = engagement.summarize_rollup(daily, period=None, by=by)
+        pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+
+
+def expected_outcomes(engine: Engine, filters: reader.Filters, brands: tuple[Any, ...]) -> pd.DataFrame:
+    found = whole(engine, conversations_store.conversations, filters, resolution.window_days(brands))
+    return resolution.outcomes(found, pd.Timestamp(MINUTE), brands)
+
+
+def check(engine: Engine) -> dict[str, Any]:
+    """Every per-part figure against the same figure computed from whole reads."""
+    config = load_config(None)
+    brands = tuple(config.brands)
+    now = versions(engine)
+    shown: dict[str, Any] = {}
+    for filters in (FILTERS, FILTERS.previous(), reader.Filters(("Acme", "Globex"), ("reddit",), FILTERS.start, FILTERS.end)):
+        judged = metrics.responses(engine, now, filters, brands, MINUTE)
+        pd.testing.assert_frame_equal(judged, expected_outcomes(engine, filters, brands))
+    shown["responses"] = metrics.responses(engine, now, FILTERS, brands, MINUTE)
+    for period in ("day", "week", "hour"):
+        short = FILTERS if period != "hour" else reader.Filters(FILTERS.brands, (), FILTERS.end - timedelta(days=2), FILTERS.end)
+        series = metrics.over_time(engine, now[0], short, period)
+        rows = whole(engine, reader.rollups, metrics._history(short, period))
+        for name, by in (("by_platform", ("platform",)), ("total", ())):
+            expected = trends.summarize(rows, period, by=by)
+            start = expected["period"] >= series[name]["period"].min()
+            pd.testing.assert_frame_equal(series[name], expected[start].reset_index(drop=True), **CLOSE)
+        shown[f"over_time {period}"] = series
+    market = whole(engine, reader.rollups, metrics.market(FILTERS, list(RIVALS)))
+    compared = metrics.by_brand(engine, now[0], FILTERS, RIVALS, "day")
+    pd.testing.assert_frame_equal(compared["sentiment"], trends.summarize(market, "day", by=("brand",)), **CLOSE)
+    pd.testing.assert_frame_equal(
+        compared["share"], trends.share_of_voice(market, "Acme", list(RIVALS), period="day"), **CLOSE
+    )
+    rows = whole(engine, reader.rollups, FILTERS)
+    pd.testing.assert_frame_equal(
+        metrics.by_platform_kind(engine, now[0], FILTERS),
+        engagement.summarize_rollup(rows, period=None, by=("platform", "kind")),
+        check_dtype=False,
+    )
+    hours = whole(engine, reader.hourly_totals, FILTERS)
+    table = metrics.hour_of_week(engine, now[0], FILTERS, "mentions")
+    for (day, hour), amount in hours.groupby([hours["hour"].dt.day_of_week, hours["hour"].dt.hour])["mentions"].sum().items():
+        assert table.loc[day, hour] == amount
+    assert table.to_numpy().sum() == hours["mentions"].sum()
+    tiles, _ = metrics.kpis(engine, now, FILTERS, RIVALS, {"Acme": 4.0}, MINUTE, None, brands)
+    assert tiles.mentions == int(rows["mentions"].sum())
+    assert tiles.answered == len(shown["responses"])
+    shown["kpis"] = tiles
+    return shown
+
+
+def test_per_part_figures_equal_the_whole_after_every_write(seeded: Engine) -> None:
+    config = load_config(None)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    first = check(seeded)
+
+    # a collection on the last day
+    ingest(seeded, post(base, "new-1", last_day), config.brands)
+    found = check(seeded)
+    assert found["kpis"].mentions == first["kpis"].mentions + 1
+
+    # a backdated mention, ten days ago: its day's part is computed again
+    ingest(seeded, post(base, "old-1", last_day - timedelta(days=10)), config.brands)
+    found = check(seeded)
+    assert found["kpis"].mentions == first["kpis"].mentions + 2
+
+    # a write for another brand, backdated
+    ingest(seeded, post(base, "globex-1", last_day - timedelta(days=5), brand="Globex"), config.brands)
+    check(seeded)
+
+    # the brand answers the old mention today, then its author follows up: the old conversation changes
+    reply = post(base, "reply-1", last_day, is_own=True, parent_id="old-1", author_handle="acme")
+    reply["text"] = "Sorry about that! Please DM us your order number."
+    ingest(seeded, reply, config.brands)
+    found = check(seeded)
+    talks = found["responses"].set_index("post_id")
+    assert talks.loc["old-1", "outcome"] == "pending"
+    thanks = post(base, "thanks-1", last_day + timedelta(minutes=5), parent_id="reply-1", author_handle="a_old-1")
+    thanks["text"] = "@acme thanks, sorted now!"
+    ingest(seeded, thanks, config.brands)
+    found = check(seeded)
+    talks = found["responses"].set_index("post_id")
+    assert talks.loc["old-1", "follow_up_post_id"] == "thanks-1" and talks.loc["old-1", "outcome"] == "resolved"
+    assert found["kpis"].answered == first["kpis"].answered + 1
+
+
+def test_pending_conversations_follow_the_minute(seeded: Engine) -> None:
+    """The judged parts are kept across minutes; a conversation without a follow-up turns from pending
+    to no follow-up when its window closes, as in a whole computation."""
+    brands = tuple(load_config(None).brands)
+    now = versions(seeded)
+    for minute in (MINUTE, (FIXED_NOW + timedelta(days=5)).isoformat(), (FIXED_NOW + timedelta(days=30)).isoformat()):
+        found = metrics.responses(seeded, now, FILTERS, brands, minute)
+        expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
+        pd.testing.assert_frame_equal(found, resolution.outcomes(expected, pd.Timestamp(minute), brands))
+    assert "pending" not in set(found["outcome"])
+    assert context.split_parts(seeded, conversations_store.conversations, now, FILTERS)[0][0].end < FILTERS.end
