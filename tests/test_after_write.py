@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from analysis import engagement, resolution, trends
+from analysis import engagement, resolution, response, trends
 from collectors import demo
-from config import load_config
+from config import BusinessHours, load_config
 from pipeline.ingest import ingest
 from store import reader
 from store import resolution as conversations_store
@@ -28,6 +28,8 @@ MINUTE = (FIXED_NOW + timedelta(days=1)).isoformat()
 RIVALS = ("Globex", "Initech")
 #: how the per-part figures may differ from the whole: sums of floats (sentiment_sum) added in another order.
 CLOSE = {"check_exact": False, "rtol": 1e-12, "atol": 1e-12}
+SLA = {"Acme": 4.0, "Globex": 2.0}
+OFFICE = BusinessHours(timezone="America/New_York", hours="09:00-17:00")
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +44,8 @@ def fresh_metric_caches() -> None:
         metrics.response_summary,
         metrics.hour_of_week,
         metrics._judged_part,
+        metrics._kept_kpis,
+        metrics._prepared_part,
         views.responses,
     ):
         cached.clear()
@@ -90,6 +94,12 @@ def check(engine: Engine) -> dict[str, Any]:
         judged = metrics.responses(engine, now, filters, brands, MINUTE)
         pd.testing.assert_frame_equal(judged, expected_outcomes(engine, filters, brands))
     shown["responses"] = metrics.responses(engine, now, FILTERS, brands, MINUTE)
+    for hours in (None, {"Acme": OFFICE}):
+        for minute in (MINUTE, (FIXED_NOW - timedelta(days=3)).isoformat()):
+            found = metrics.response_summary(engine, now, FILTERS, SLA, minute, hours)
+            flagged = whole(engine, reader.response_times, FILTERS, SLA, with_brand=bool(hours))
+            expected = response.response_stats(flagged, pd.Timestamp(minute), business_hours=hours)
+            pd.testing.assert_frame_equal(found, expected, **CLOSE)
     for period in ("day", "week", "hour"):
         short = FILTERS if period != "hour" else reader.Filters(FILTERS.brands, (), FILTERS.end - timedelta(days=2), FILTERS.end)
         series = metrics.over_time(engine, now[0], short, period)
@@ -116,10 +126,14 @@ def check(engine: Engine) -> dict[str, Any]:
     for (day, hour), amount in hours.groupby([hours["hour"].dt.day_of_week, hours["hour"].dt.hour])["mentions"].sum().items():
         assert table.loc[day, hour] == amount
     assert table.to_numpy().sum() == hours["mentions"].sum()
-    tiles, _ = metrics.kpis(engine, now, FILTERS, RIVALS, {"Acme": 4.0}, MINUTE, None, brands)
+    tiles, before = metrics.kpis(engine, now, FILTERS, RIVALS, {"Acme": 4.0}, MINUTE, None, brands)
     assert tiles.mentions == int(rows["mentions"].sum())
     assert tiles.answered == len(shown["responses"])
-    shown["kpis"] = tiles
+    earlier = FILTERS.previous()
+    assert before.mentions == int(whole(engine, reader.rollups, earlier)["mentions"].sum())
+    assert before.answered == len(expected_outcomes(engine, earlier, brands))
+    assert before.open_flagged == whole(engine, reader.open_flagged_count, earlier)
+    shown["kpis"], shown["before"] = tiles, before
     return shown
 
 
@@ -138,6 +152,11 @@ def test_per_part_figures_equal_the_whole_after_every_write(seeded: Engine) -> N
     ingest(seeded, post(base, "old-1", last_day - timedelta(days=10)), config.brands)
     found = check(seeded)
     assert found["kpis"].mentions == first["kpis"].mentions + 2
+
+    # a mention backdated into the period before the range: the tiles' comparison moves
+    ingest(seeded, post(base, "older-1", pd.Timestamp(FILTERS.previous().end_at) - timedelta(hours=2)), config.brands)
+    found = check(seeded)
+    assert found["before"].mentions == first["before"].mentions + 1
 
     # a write for another brand, backdated
     ingest(seeded, post(base, "globex-1", last_day - timedelta(days=5), brand="Globex"), config.brands)

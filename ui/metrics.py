@@ -137,10 +137,33 @@ def kpis(
 ) -> tuple[Kpis, Kpis]:
     """The headline numbers for the range and for the period just before it (response figures in
     business time for a brand in `business_hours`; resolution after a reply with `brands`' settings)."""
-    return (
-        _kpis(engine, versions, filters, list(rivals), sla, minute, business_hours, brands),
-        _kpis(engine, versions, filters.previous(), list(rivals), sla, minute, business_hours, brands),
+    now, before = (
+        _kept_kpis(engine, _days_stamp(engine, versions, span), span, rivals, sla, minute, business_hours, brands, versions)
+        for span in (filters, filters.previous())
     )
+    return now, before
+
+
+def _days_stamp(engine: Engine, versions: tuple[int, int], filters: Filters) -> tuple[int, ...]:
+    """Changes when a write touches a day of the range or the reply workflow moves (store.touched)."""
+    return tuple(n for _, stamp in split_parts(engine, reader.open_flagged_count, versions, filters) for n in stamp)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600, hash_funcs=HASH_FUNCS)
+def _kept_kpis(
+    engine: Engine,
+    stamp: tuple[int, ...],
+    filters: Filters,
+    rivals: tuple[str, ...],
+    sla: dict[str, float],
+    minute: str,
+    business_hours: dict[str, BusinessHours] | None,
+    brands: tuple[Brand, ...],
+    _versions: tuple[int, int],
+) -> Kpis:
+    """One range's headline numbers, kept under its days' stamp (not the data version): the period
+    before the range is not computed again when a collection touches only today."""
+    return _kpis(engine, _versions, filters, list(rivals), sla, minute, business_hours, brands)
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
@@ -192,11 +215,26 @@ def response_summary(
     """analysis.response.response_stats over the range (now = `minute`, so it is recomputed once a minute);
     brands in `business_hours` count business time (analysis.sla)."""
     hours = {b: h for b, h in (business_hours or {}).items() if not filters.brands or b in filters.brands}
-    if not hours:
-        frame = read(engine, reader.response_times, versions, filters, sla)
-        return response.response_stats(frame, pd.Timestamp(minute))
-    frame = read(engine, reader.response_times, versions, filters, sla, with_brand=True)
-    return response.response_stats(frame, pd.Timestamp(minute), business_hours=hours)
+    now = pd.Timestamp(minute)
+    rows = []
+    for part, stamp in split_parts(engine, reader.response_times, versions, filters):
+        answered, waiting = _prepared_part(engine, stamp, part, sla, hours)
+        # an unanswered mention's wait (SLA breach) grows with `now`: prepared as of it
+        rows += [answered, response.prepare(waiting, now, business_hours=hours or None)]
+    return response.overall(_stack(rows, ignore_index=True))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def _prepared_part(
+    engine: Engine, stamp: tuple[int, ...], part: Filters, sla: dict[str, float], hours: dict[str, BusinessHours]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One part's flagged mentions (kept by the part's stamp): the answered ones prepared for
+    analysis.response (they do not depend on the time), and the unanswered ones as read. Read-only."""
+    frame = read_part(engine, reader.response_times, stamp, part, sla, with_brand=bool(hours))
+    done = frame["first_response_at"].notna().to_numpy(dtype=bool)
+    # any time will do: an answered mention's figures end at its first response
+    answered = response.prepare(frame[done], pd.Timestamp(0, tz="UTC"), business_hours=hours or None)
+    return answered, frame[~done]
 
 
 def _rollups_for(period: Period) -> Any:
