@@ -14,14 +14,19 @@ import pytest
 from sqlalchemy import Engine
 
 from analysis import engagement, resolution, response, trends
+from analysis.periods import Period
 from collectors import demo
 from config import BusinessHours, load_config
 from pipeline.ingest import ingest
 from store import reader
 from store import resolution as conversations_store
+from tests import test_split_reads as split_reads
 from tests.conftest import FIXED_NOW
-from tests.test_split_reads import FILTERS, fresh_caches, post, seeded  # noqa: F401  (fixtures)
+from tests.test_split_reads import FILTERS, post
 from ui import context, metrics, views
+
+seeded = split_reads.seeded
+fresh_caches = split_reads.fresh_caches
 
 #: the dashboard's "now": a day after the last stored post, so some conversations are still pending.
 MINUTE = (FIXED_NOW + timedelta(days=1)).isoformat()
@@ -46,6 +51,7 @@ def fresh_metric_caches() -> None:
         metrics._judged_part,
         metrics._kept_kpis,
         metrics._prepared_part,
+        metrics._part_sums,
         views.responses,
     ):
         cached.clear()
@@ -68,12 +74,15 @@ def test_day_rollups_hold_the_hourly_sums(seeded: Engine) -> None:
     assert (daily["hour"] == daily["hour"].dt.floor("D")).all()
     numbers = [c for c in hourly.columns if c not in reader.ROLLUP_KEYS]
     assert daily[numbers].sum().to_dict() == pytest.approx(hourly[numbers].sum().to_dict())
-    for period in ("day", "week"):
-        for by in ((), ("platform",), ("brand",)):
+    days: tuple[Period, ...] = ("day", "week")
+    for period in days:
+        groups: tuple[tuple[str, ...], ...] = ((), ("platform",), ("brand",))
+        for by in groups:
             expected = trends.summarize(hourly, period, by=by)
             found = trends.summarize(daily, period, by=by)
             pd.testing.assert_frame_equal(found, expected, **CLOSE)
-    for by in ((), ("platform",), ("platform", "kind")):
+    sums: tuple[tuple[str, ...], ...] = ((), ("platform",), ("platform", "kind"))
+    for by in sums:
         expected = engagement.summarize_rollup(hourly, period=None, by=by)
         found = engagement.summarize_rollup(daily, period=None, by=by)
         pd.testing.assert_frame_equal(found, expected, check_dtype=False)
@@ -90,7 +99,11 @@ def check(engine: Engine) -> dict[str, Any]:
     brands = tuple(config.brands)
     now = versions(engine)
     shown: dict[str, Any] = {}
-    for filters in (FILTERS, FILTERS.previous(), reader.Filters(("Acme", "Globex"), ("reddit",), FILTERS.start, FILTERS.end)):
+    for filters in (
+        FILTERS,
+        FILTERS.previous(),
+        reader.Filters(("Acme", "Globex"), ("reddit",), FILTERS.start, FILTERS.end),
+    ):
         judged = metrics.responses(engine, now, filters, brands, MINUTE)
         pd.testing.assert_frame_equal(judged, expected_outcomes(engine, filters, brands))
     shown["responses"] = metrics.responses(engine, now, FILTERS, brands, MINUTE)
@@ -100,8 +113,13 @@ def check(engine: Engine) -> dict[str, Any]:
             flagged = whole(engine, reader.response_times, FILTERS, SLA, with_brand=bool(hours))
             expected = response.response_stats(flagged, pd.Timestamp(minute), business_hours=hours)
             pd.testing.assert_frame_equal(found, expected, **CLOSE)
-    for period in ("day", "week", "hour"):
-        short = FILTERS if period != "hour" else reader.Filters(FILTERS.brands, (), FILTERS.end - timedelta(days=2), FILTERS.end)
+    every: tuple[Period, ...] = ("day", "week", "hour")
+    for period in every:
+        short = (
+            FILTERS
+            if period != "hour"
+            else reader.Filters(FILTERS.brands, (), FILTERS.end - timedelta(days=2), FILTERS.end)
+        )
         series = metrics.over_time(engine, now[0], short, period)
         rows = whole(engine, reader.rollups, metrics._history(short, period))
         for name, by in (("by_platform", ("platform",)), ("total", ())):
@@ -115,6 +133,14 @@ def check(engine: Engine) -> dict[str, Any]:
     pd.testing.assert_frame_equal(
         compared["share"], trends.share_of_voice(market, "Acme", list(RIVALS), period="day"), **CLOSE
     )
+    totals = trends.summarize(market.assign(hour=FILTERS.start_at), "hour", by=("brand",), fill_gaps=False)
+    pd.testing.assert_frame_equal(compared["totals"], totals, **CLOSE)
+    finer: tuple[Period, ...] = ("week", "hour")
+    for period in finer:
+        short = reader.Filters(FILTERS.brands, (), FILTERS.end - timedelta(days=2), FILTERS.end)
+        rows = whole(engine, reader.rollups, metrics.market(short, list(RIVALS)))
+        found = metrics.by_brand(engine, now[0], short, RIVALS, period)["sentiment"]
+        pd.testing.assert_frame_equal(found, trends.summarize(rows, period, by=("brand",)), **CLOSE)
     rows = whole(engine, reader.rollups, FILTERS)
     pd.testing.assert_frame_equal(
         metrics.by_platform_kind(engine, now[0], FILTERS),
@@ -123,7 +149,9 @@ def check(engine: Engine) -> dict[str, Any]:
     )
     hours = whole(engine, reader.hourly_totals, FILTERS)
     table = metrics.hour_of_week(engine, now[0], FILTERS, "mentions")
-    for (day, hour), amount in hours.groupby([hours["hour"].dt.day_of_week, hours["hour"].dt.hour])["mentions"].sum().items():
+    for (day, hour), amount in (
+        hours.groupby([hours["hour"].dt.day_of_week, hours["hour"].dt.hour])["mentions"].sum().items()
+    ):
         assert table.loc[day, hour] == amount
     assert table.to_numpy().sum() == hours["mentions"].sum()
     tiles, before = metrics.kpis(engine, now, FILTERS, RIVALS, {"Acme": 4.0}, MINUTE, None, brands)

@@ -364,7 +364,12 @@ def split_parts(
 
 
 def read_part(
-    engine: Engine, reader_function: Callable[..., T], stamp: tuple[int, ...], part: reader.Filters, *args: Any, **kwargs: Any
+    engine: Engine,
+    reader_function: Callable[..., T],
+    stamp: tuple[int, ...],
+    part: reader.Filters,
+    *args: Any,
+    **kwargs: Any,
 ) -> T:
     """One part of a split read under its key from `split_parts` (the same cache `read` keeps parts in)."""
     split = reader.SPLITS[reader_function]

@@ -138,7 +138,9 @@ def kpis(
     """The headline numbers for the range and for the period just before it (response figures in
     business time for a brand in `business_hours`; resolution after a reply with `brands`' settings)."""
     now, before = (
-        _kept_kpis(engine, _days_stamp(engine, versions, span), span, rivals, sla, minute, business_hours, brands, versions)
+        _kept_kpis(
+            engine, _days_stamp(engine, versions, span), span, rivals, sla, minute, business_hours, brands, versions
+        )
         for span in (filters, filters.previous())
     )
     return now, before
@@ -255,14 +257,15 @@ def _history(filters: Filters, period: Period) -> Filters:
 def over_time(engine: Engine, data_version: int, filters: Filters, period: Period) -> dict[str, pd.DataFrame]:
     """Per period: by platform (`by_platform`), all platforms (`total`), and volume / negative-share
     spikes against a trailing baseline that may reach before the range (`volume_spikes`, `negative_spikes`)."""
-    rows = read(engine, _rollups_for(period), data_version, _history(filters, period))
-    if rows.empty:
+    history = _history(filters, period)
+    platform_sums = period_sums(engine, data_version, history, period, ("platform",))
+    if platform_sums.empty:
         empty = pd.DataFrame()
         return {"by_platform": empty, "total": empty, "volume_spikes": empty, "negative_spikes": empty}
     # the period the range starts in (a whole ISO week when charting weeks)
     start = periods.period_start(pd.Series([pd.Timestamp(filters.start_at)]), period).iloc[0]
-    by_platform = trends.summarize(rows, period, by=("platform",))
-    total = trends.summarize(rows, period, by=())
+    by_platform = trends.from_sums(platform_sums, period, ("platform",))
+    total = trends.from_sums(period_sums(engine, data_version, history, period, ()), period, ())
     series = total.set_index("period")
     volume = trends.spikes(series["mentions"], window=SPIKE_WINDOW, k=SPIKE_K, min_value=5)
     negative = trends.spikes(series["negative_share"].fillna(0), window=SPIKE_WINDOW, k=SPIKE_K)
@@ -275,16 +278,39 @@ def over_time(engine: Engine, data_version: int, filters: Filters, period: Perio
     return keep
 
 
+def period_sums(
+    engine: Engine, data_version: int, filters: Filters, period: Period, by: tuple[str, ...]
+) -> pd.DataFrame:
+    """analysis.trends.period_sums over the range, joined from each part's sums (kept by the part's
+    stamp): after a collection only the last day's rows are summed again."""
+    function = _rollups_for(period)
+    parts = [
+        _part_sums(engine, stamp, part, period, by)
+        for part, stamp in split_parts(engine, function, data_version, filters)
+    ]
+    return trends.join_sums(parts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600, hash_funcs=HASH_FUNCS)
+def _part_sums(
+    engine: Engine, stamp: tuple[int, ...], part: Filters, period: Period, by: tuple[str, ...]
+) -> pd.DataFrame:
+    """One part's period sums (read-only: shared, not copied)."""
+    return trends.period_sums(read_part(engine, _rollups_for(period), stamp, part), period, by)
+
+
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
 def by_brand(
     engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: Period
 ) -> dict[str, pd.DataFrame]:
     """Net sentiment per period and brand (the brand and its competitors), share of voice per period."""
-    rows = read(engine, _rollups_for(period), data_version, market(filters, list(rivals)))
-    if rows.empty:
+    sums = period_sums(engine, data_version, market(filters, list(rivals)), period, ("brand",))
+    if sums.empty:
         return {"sentiment": pd.DataFrame(), "share": pd.DataFrame(), "totals": pd.DataFrame()}
+    # the sums as rollup rows, one per period and brand (own posts already left out)
+    rows = sums.reset_index().rename(columns={"period": "hour"})
     return {
-        "sentiment": trends.summarize(rows, period, by=("brand",)),
+        "sentiment": trends.from_sums(sums, period, ("brand",)),
         "share": trends.share_of_voice(rows, filters.brands[0], list(rivals), period=period),
         "totals": trends.summarize(rows.assign(hour=filters.start_at), "hour", by=("brand",), fill_gaps=False),
     }
