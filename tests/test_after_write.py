@@ -55,6 +55,7 @@ def fresh_metric_caches() -> None:
         views.responses,
     ):
         cached.clear()
+    metrics._judged_before().clear()
 
 
 def versions(engine: Engine) -> tuple[int, int]:
@@ -217,3 +218,51 @@ def test_pending_conversations_follow_the_minute(seeded: Engine) -> None:
         pd.testing.assert_frame_equal(found, resolution.outcomes(expected, pd.Timestamp(minute), brands))
     assert "pending" not in set(found["outcome"])
     assert context.split_parts(seeded, conversations_store.conversations, now, FILTERS)[0][0].end < FILTERS.end
+
+
+def test_a_part_read_again_judges_only_new_or_changed_conversations(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(None)
+    brands = tuple(config.brands)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    original = resolution.outcomes
+    judged: list[int] = []
+
+    def outcomes(conversations: pd.DataFrame, now: pd.Timestamp, brands: Any) -> pd.DataFrame:
+        judged.append(int(conversations["follow_up_at"].notna().sum()))
+        return original(conversations, now, brands)
+
+    monkeypatch.setattr(resolution, "outcomes", outcomes)
+    first = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert sum(judged) == first["follow_up_at"].notna().sum() > 0
+
+    # a new mention today: today's part is read again, and none of its follow-ups is judged again
+    judged.clear()
+    ingest(seeded, post(base, "new-1", last_day), config.brands)
+    found = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert sum(judged) == 0
+    expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
+    pd.testing.assert_frame_equal(found, original(expected, pd.Timestamp(MINUTE), brands))
+
+    # a follow-up to a conversation answered today: that one conversation is judged
+    talk = found[
+        (found["created_at"] >= pd.Timestamp(FILTERS.end_at) - timedelta(days=1)) & found["follow_up_at"].isna()
+    ]
+    talk = talk[talk["platform"] == "x"].iloc[0]
+    reply = post(
+        base,
+        "follow-1",
+        talk["first_response_at"] + timedelta(minutes=1),
+        parent_id=talk["response_post_id"],
+        author_handle=talk["author_handle"],
+    )
+    reply["text"] = "still broken, nobody helped"
+    judged.clear()
+    ingest(seeded, reply, config.brands)
+    found = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert sum(judged) == 1
+    assert found.set_index("mention_id").loc[talk["mention_id"], "outcome"] == "unresolved"
+    expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
+    pd.testing.assert_frame_equal(found, original(expected, pd.Timestamp(MINUTE), brands))

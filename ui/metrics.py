@@ -200,9 +200,53 @@ def _judged_part(
     (their index is their place in the part). Read-only: shared, not copied."""
     found = read_part(engine, conversations_store.conversations, stamp, part, resolution.window_days(brands))
     followed = found["follow_up_at"].notna().to_numpy(dtype=bool)
-    # any time will do: only a conversation without a follow-up (pending or not) depends on it
-    judged = resolution.outcomes(found[followed], pd.Timestamp(0, tz="UTC"), brands)
+    earlier = _judged_before()
+    key = (HASH_FUNCS[Engine](engine), part, repr(brands))
+    judged = _judge(found[followed], brands, earlier.get(key))
+    earlier[key] = judged
+    while len(earlier) > JUDGED_KEPT:
+        earlier.pop(next(iter(earlier)))
     return judged, found[~followed]
+
+
+#: what analysis.resolution.outcomes judges a conversation with a follow-up by: its judgement
+#: (JUDGEMENT) follows from these alone, whatever the time.
+JUDGED_BY: list[str] = [
+    "mention_id",
+    "brand",
+    "sentiment",
+    "follow_up_id",
+    "follow_up_text",
+    "follow_up_sentiment",
+    "follow_up_label",
+    "outcome_override",
+    "outcome_frozen",
+    "sentiment_shift_frozen",
+]
+JUDGEMENT: list[str] = ["computed_outcome", "overridden", "outcome", "sentiment_shift"]
+#: parts whose last judged conversations are kept for the next read of the same part.
+JUDGED_KEPT = 32
+
+
+@st.cache_resource(show_spinner=False)
+def _judged_before() -> dict[tuple[Any, ...], pd.DataFrame]:
+    """The last judged conversations per (database, part, brands): a part read again after a write
+    (today's, mostly) judges only the conversations that are new or changed since."""
+    return {}
+
+
+def _judge(followed: pd.DataFrame, brands: tuple[Brand, ...], before: pd.DataFrame | None) -> pd.DataFrame:
+    """analysis.resolution.outcomes of conversations with a follow-up, taking the judgement of a
+    conversation whose JUDGED_BY values are unchanged from `before` (an earlier judgement)."""
+    epoch = pd.Timestamp(0, tz="UTC")  # any time will do: a conversation with a follow-up does not depend on it
+    if before is None or before.empty or followed.empty:
+        return resolution.outcomes(followed, epoch, brands)
+    known = followed[JUDGED_BY].merge(before[JUDGED_BY + JUDGEMENT], on=JUDGED_BY, how="left", indicator=True)
+    hit = (known["_merge"] == "both").to_numpy(dtype=bool)
+    if len(known) != len(followed) or not hit.any():
+        return resolution.outcomes(followed, epoch, brands)
+    kept = followed[hit].assign(**{c: known.loc[hit, c].astype(before[c].dtype).to_numpy() for c in JUDGEMENT})
+    return _stack([kept, resolution.outcomes(followed[~hit], epoch, brands)]).sort_index()
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
