@@ -5,6 +5,7 @@ analysis.engagement, analysis.trends or analysis.response.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -203,9 +204,10 @@ def _judged_part(
     earlier = _judged_before()
     key = (HASH_FUNCS[Engine](engine), part, repr(brands))
     judged = _judge(found[followed], brands, earlier.get(key))
-    earlier[key] = judged
-    while len(earlier) > JUDGED_KEPT:
-        earlier.pop(next(iter(earlier)))
+    with _JUDGED_LOCK:  # sessions run in threads of one server
+        earlier[key] = judged
+        while len(earlier) > JUDGED_KEPT:
+            earlier.pop(next(iter(earlier)))
     return judged, found[~followed]
 
 
@@ -226,6 +228,7 @@ JUDGED_BY: list[str] = [
 JUDGEMENT: list[str] = ["computed_outcome", "overridden", "outcome", "sentiment_shift"]
 #: parts whose last judged conversations are kept for the next read of the same part.
 JUDGED_KEPT = 32
+_JUDGED_LOCK = threading.Lock()
 
 
 @st.cache_resource(show_spinner=False)
