@@ -106,6 +106,21 @@ def _stats(data: pd.DataFrame, keys: list[pd.Series | str]) -> pd.DataFrame:
     )
 
 
+def prepare(
+    flagged: pd.DataFrame, now: pd.Timestamp, business_hours: Mapping[str, Hours] | None = None
+) -> pd.DataFrame:
+    """Per flagged mention (dismissed ones left out), what `response_stats` adds up: the same rows
+    give the same figures in any split, so `overall(pd.concat([prepare(a, ...), prepare(b, ...)]))`
+    is `response_stats(pd.concat([a, b]), ...)` (up to the order of float sums). A mention answered
+    before `now` does not depend on `now`."""
+    return _prepare(flagged, now, (), business_hours)
+
+
+def overall(prepared: pd.DataFrame) -> pd.DataFrame:
+    """`response_stats` over all rows, from `prepare`'s rows."""
+    return _stats(prepared.reset_index(drop=True), [])
+
+
 def response_stats(
     flagged: pd.DataFrame,
     now: pd.Timestamp,

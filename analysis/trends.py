@@ -86,10 +86,36 @@ def summarize(
     With `fill_gaps`, periods with no rows between the first and last are present with zeros
     for every group seen, so charts and spike baselines see the quiet days.
     """
+    return from_sums(period_sums(rollup, period, by, own), period, by, fill_gaps)
+
+
+def period_sums(
+    rollup: pd.DataFrame, period: Period = "day", by: Sequence[str] = ("brand",), own: Own = "exclude"
+) -> pd.DataFrame:
+    """The sums `summarize` starts from, indexed by (period, `by`): one row per period and group seen.
+    Sums of rows split by time join with `join_sums`, so each part's sums can be kept on their own."""
     rows = select_own(rollup, own)
     columns = [c for c in (*SUM_COLUMNS, *SENTIMENT_COLUMNS, "flagged") if c in rows]
     keys = [period_start(rows["hour"], period).rename("period"), *(rows[c] for c in by)]
-    sums = rows[columns].groupby(keys, observed=True, sort=True).sum()
+    return rows[columns].groupby(keys, observed=True, sort=True).sum()
+
+
+def join_sums(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """`period_sums` of consecutive time parts of some rows -> `period_sums` of all of them (a period
+    both parts hold, a week across the split, is added up; float sums may then differ in the last bit)."""
+    full = [p for p in parts if len(p)]
+    if not full:
+        return parts[-1]
+    sums = full[0] if len(full) == 1 else pd.concat(full)
+    if not sums.index.is_unique:
+        sums = sums.groupby(level=list(range(sums.index.nlevels)), sort=True).sum()
+    elif not sums.index.is_monotonic_increasing:
+        sums = sums.sort_index()
+    return sums
+
+
+def from_sums(sums: pd.DataFrame, period: Period, by: Sequence[str], fill_gaps: bool = True) -> pd.DataFrame:
+    """`summarize`'s output from `period_sums`."""
     if fill_gaps and len(sums):
         sums = _fill_gaps(sums, period, list(by))
     out = add_rates(sums.reset_index())

@@ -88,6 +88,26 @@ def rollups(conn: Connection, filters: Filters, *, include_own: bool = False) ->
     return frame
 
 
+#: the columns rollup rows are keyed by (store/schema.py rollup_hourly): everything else is a sum.
+ROLLUP_KEYS: tuple[str, ...] = ("hour", "brand", "platform", "kind", "is_own")
+
+
+def day_rollups(conn: Connection, filters: Filters, *, include_own: bool = False) -> pd.DataFrame:
+    """`rollups` summed per UTC day (`hour` is the day's 00:00): the same sums in 1/24 of the rows, for
+    everything that is computed per day, per ISO week or over the whole range."""
+    return days_of_rollups(rollups(conn, filters, include_own=include_own))
+
+
+def days_of_rollups(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rollup rows summed per UTC day, brand, platform, kind and is_own, in that order."""
+    sums = [c for c in rows.columns if c not in ROLLUP_KEYS]
+    if rows.empty:
+        return rows.reset_index(drop=True)
+    keys = [rows["hour"].dt.floor("D"), *(rows[c] for c in ROLLUP_KEYS[1:])]
+    out = rows[sums].groupby(keys, sort=True).sum().reset_index()
+    return out[list(rows.columns)]
+
+
 def _mention_filter(filters: Filters):
     conditions = [mentions.c.created_at >= filters.start_at, mentions.c.created_at < filters.end_at]
     if filters.brands:
@@ -608,6 +628,7 @@ class Split:
 
 SPLITS: dict[Any, Split] = {
     rollups: Split(rollups, _join_frames),
+    day_rollups: Split(day_rollups, _join_frames),
     platforms_in: Split(platforms_in, _join_names),
     hourly_totals: Split(hourly_totals, _join_frames),
     demo_rows: Split(demo_rows, _join_counts),

@@ -358,3 +358,34 @@ def _sources(engine: Engine, _config: Config) -> pd.DataFrame:
     failing = (status["state"] == "ready") & (status["last_status"] == "error")
     status.loc[failing, "state"] = "failing (" + status.loc[failing, "failures_in_row"].astype(str) + " in a row)"
     return status
+
+
+# --- per-part results (ui/metrics.py): analysis over one part of a split read, cached by that part's stamp
+
+
+def split_parts(
+    engine: Engine, reader_function: Callable[..., Any], versions: int | tuple[int, int], filters: reader.Filters
+) -> list[tuple[reader.Filters, tuple[int, ...]]]:
+    """The parts `read` reads `reader_function` over `filters` in (store.reader.SPLITS), each with the
+    key its part is kept under: a result computed from one part alone may be kept under that key too."""
+    split = reader.SPLITS[reader_function]
+    data_version = versions if isinstance(versions, int) else versions[0]
+    queue_version = versions[1] if isinstance(versions, tuple) else 0
+    days = read(engine, touched.state, data_version)
+    return [
+        (part, (*days.stamp(part.start, part.end), queue_version if split.queue else 0))
+        for part in reader.split_days(filters)
+    ]
+
+
+def read_part(
+    engine: Engine,
+    reader_function: Callable[..., T],
+    stamp: tuple[int, ...],
+    part: reader.Filters,
+    *args: Any,
+    **kwargs: Any,
+) -> T:
+    """One part of a split read under its key from `split_parts` (the same cache `read` keeps parts in)."""
+    split = reader.SPLITS[reader_function]
+    return _read_part(engine, split.part, stamp, part, *args, **kwargs)

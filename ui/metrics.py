@@ -5,8 +5,10 @@ analysis.engagement, analysis.trends or analysis.response.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +21,7 @@ from config import Brand, BusinessHours
 from store import reader
 from store import resolution as conversations_store
 from store.reader import Filters
-from ui.context import HASH_FUNCS, read
+from ui.context import HASH_FUNCS, read, read_part, split_parts
 
 SPIKE_WINDOW = 7
 SPIKE_K = 3.0
@@ -79,14 +81,14 @@ def _kpis(
     hours: dict[str, BusinessHours] | None = None,
     brands: tuple[Brand, ...] = (),
 ) -> Kpis:
-    rows = read(engine, reader.rollups, versions[0], filters)
+    rows = read(engine, reader.day_rollups, versions[0], filters)
     totals = engagement.summarize_rollup(rows, period=None).iloc[0] if len(rows) else None
     net = None
     if len(rows):
         net = _number(trends.net_sentiment(pd.Series([rows["positive"].sum()]), pd.Series([rows["negative"].sum()]))[0])
     share = None
     if rivals:
-        everyone = read(engine, reader.rollups, versions[0], market(filters, rivals))
+        everyone = read(engine, reader.day_rollups, versions[0], market(filters, rivals))
         if len(everyone):
             # one period spanning the whole range: share of voice over the range
             sov = trends.share_of_voice(
@@ -136,10 +138,35 @@ def kpis(
 ) -> tuple[Kpis, Kpis]:
     """The headline numbers for the range and for the period just before it (response figures in
     business time for a brand in `business_hours`; resolution after a reply with `brands`' settings)."""
-    return (
-        _kpis(engine, versions, filters, list(rivals), sla, minute, business_hours, brands),
-        _kpis(engine, versions, filters.previous(), list(rivals), sla, minute, business_hours, brands),
+    now, before = (
+        _kept_kpis(
+            engine, _days_stamp(engine, versions, span), span, rivals, sla, minute, business_hours, brands, versions
+        )
+        for span in (filters, filters.previous())
     )
+    return now, before
+
+
+def _days_stamp(engine: Engine, versions: tuple[int, int], filters: Filters) -> tuple[int, ...]:
+    """Changes when a write touches a day of the range or the reply workflow moves (store.touched)."""
+    return tuple(n for _, stamp in split_parts(engine, reader.open_flagged_count, versions, filters) for n in stamp)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600, hash_funcs=HASH_FUNCS)
+def _kept_kpis(
+    engine: Engine,
+    stamp: tuple[int, ...],
+    filters: Filters,
+    rivals: tuple[str, ...],
+    sla: dict[str, float],
+    minute: str,
+    business_hours: dict[str, BusinessHours] | None,
+    brands: tuple[Brand, ...],
+    _versions: tuple[int, int],
+) -> Kpis:
+    """One range's headline numbers, kept under its days' stamp (not the data version): the period
+    before the range is not computed again when a collection touches only today."""
+    return _kpis(engine, _versions, filters, list(rivals), sla, minute, business_hours, brands)
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
@@ -148,8 +175,81 @@ def responses(
 ) -> pd.DataFrame:
     """The answered conversations of mentions in range, each with its follow-up and outcome as of `minute`
     (analysis.resolution over store.resolution.conversations; each brand's resolution_days)."""
-    found = read(engine, conversations_store.conversations, versions, filters, resolution.window_days(brands))
-    return resolution.outcomes(found, pd.Timestamp(minute), brands)
+    now = pd.Timestamp(minute)
+    parts = []
+    for part, stamp in split_parts(engine, conversations_store.conversations, versions, filters):
+        judged, waiting = _judged_part(engine, stamp, part, brands)
+        # a conversation without a follow-up is pending until its window closes: judged as of `now`
+        parts.append(_stack([judged, resolution.outcomes(waiting, now, brands)]).sort_index().reset_index(drop=True))
+    return _stack(parts, ignore_index=True)
+
+
+def _stack(frames: list[pd.DataFrame], ignore_index: bool = False) -> pd.DataFrame:
+    """Frames of the same columns one after the other (empty ones left out, so they change no dtype)."""
+    full = [f for f in frames if len(f)]
+    if len(full) == 1:
+        return full[0]
+    return pd.concat(full, ignore_index=ignore_index) if full else frames[0]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def _judged_part(
+    engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tuple[Brand, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One part's answered conversations (kept by the part's stamp): those with a follow-up judged
+    (analysis.resolution.outcomes: their outcome does not depend on the time), and those without
+    (their index is their place in the part). Read-only: shared, not copied."""
+    found = read_part(engine, conversations_store.conversations, stamp, part, resolution.window_days(brands))
+    followed = found["follow_up_at"].notna().to_numpy(dtype=bool)
+    earlier = _judged_before()
+    key = (HASH_FUNCS[Engine](engine), part, repr(brands))
+    judged = _judge(found[followed], brands, earlier.get(key))
+    with _JUDGED_LOCK:  # sessions run in threads of one server
+        earlier[key] = judged
+        while len(earlier) > JUDGED_KEPT:
+            earlier.pop(next(iter(earlier)))
+    return judged, found[~followed]
+
+
+#: what analysis.resolution.outcomes judges a conversation with a follow-up by: its judgement
+#: (JUDGEMENT) follows from these alone, whatever the time.
+JUDGED_BY: list[str] = [
+    "mention_id",
+    "brand",
+    "sentiment",
+    "follow_up_id",
+    "follow_up_text",
+    "follow_up_sentiment",
+    "follow_up_label",
+    "outcome_override",
+    "outcome_frozen",
+    "sentiment_shift_frozen",
+]
+JUDGEMENT: list[str] = ["computed_outcome", "overridden", "outcome", "sentiment_shift"]
+#: parts whose last judged conversations are kept for the next read of the same part.
+JUDGED_KEPT = 32
+_JUDGED_LOCK = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _judged_before() -> dict[tuple[Any, ...], pd.DataFrame]:
+    """The last judged conversations per (database, part, brands): a part read again after a write
+    (today's, mostly) judges only the conversations that are new or changed since."""
+    return {}
+
+
+def _judge(followed: pd.DataFrame, brands: tuple[Brand, ...], before: pd.DataFrame | None) -> pd.DataFrame:
+    """analysis.resolution.outcomes of conversations with a follow-up, taking the judgement of a
+    conversation whose JUDGED_BY values are unchanged from `before` (an earlier judgement)."""
+    epoch = pd.Timestamp(0, tz="UTC")  # any time will do: a conversation with a follow-up does not depend on it
+    if before is None or before.empty or followed.empty:
+        return resolution.outcomes(followed, epoch, brands)
+    known = followed[JUDGED_BY].merge(before[JUDGED_BY + JUDGEMENT], on=JUDGED_BY, how="left", indicator=True)
+    hit = (known["_merge"] == "both").to_numpy(dtype=bool)
+    if len(known) != len(followed) or not hit.any():
+        return resolution.outcomes(followed, epoch, brands)
+    kept = followed[hit].assign(**{c: known.loc[hit, c].astype(before[c].dtype).to_numpy() for c in JUDGEMENT})
+    return _stack([kept, resolution.outcomes(followed[~hit], epoch, brands)]).sort_index()
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
@@ -164,11 +264,31 @@ def response_summary(
     """analysis.response.response_stats over the range (now = `minute`, so it is recomputed once a minute);
     brands in `business_hours` count business time (analysis.sla)."""
     hours = {b: h for b, h in (business_hours or {}).items() if not filters.brands or b in filters.brands}
-    if not hours:
-        frame = read(engine, reader.response_times, versions, filters, sla)
-        return response.response_stats(frame, pd.Timestamp(minute))
-    frame = read(engine, reader.response_times, versions, filters, sla, with_brand=True)
-    return response.response_stats(frame, pd.Timestamp(minute), business_hours=hours)
+    now = pd.Timestamp(minute)
+    rows = []
+    for part, stamp in split_parts(engine, reader.response_times, versions, filters):
+        answered, waiting = _prepared_part(engine, stamp, part, sla, hours)
+        # an unanswered mention's wait (SLA breach) grows with `now`: prepared as of it
+        rows += [answered, response.prepare(waiting, now, business_hours=hours or None)]
+    return response.overall(_stack(rows, ignore_index=True))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def _prepared_part(
+    engine: Engine, stamp: tuple[int, ...], part: Filters, sla: dict[str, float], hours: dict[str, BusinessHours]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One part's flagged mentions (kept by the part's stamp): the answered ones prepared for
+    analysis.response (they do not depend on the time), and the unanswered ones as read. Read-only."""
+    frame = read_part(engine, reader.response_times, stamp, part, sla, with_brand=bool(hours))
+    done = frame["first_response_at"].notna().to_numpy(dtype=bool)
+    # any time will do: an answered mention's figures end at its first response
+    answered = response.prepare(frame[done], pd.Timestamp(0, tz="UTC"), business_hours=hours or None)
+    return answered, frame[~done]
+
+
+def _rollups_for(period: Period) -> Any:
+    """The rollup read a period needs: hourly rows for hours, rows summed per day otherwise (the same sums)."""
+    return reader.rollups if period == "hour" else reader.day_rollups
 
 
 def _history(filters: Filters, period: Period) -> Filters:
@@ -184,14 +304,15 @@ def _history(filters: Filters, period: Period) -> Filters:
 def over_time(engine: Engine, data_version: int, filters: Filters, period: Period) -> dict[str, pd.DataFrame]:
     """Per period: by platform (`by_platform`), all platforms (`total`), and volume / negative-share
     spikes against a trailing baseline that may reach before the range (`volume_spikes`, `negative_spikes`)."""
-    rows = read(engine, reader.rollups, data_version, _history(filters, period))
-    if rows.empty:
+    history = _history(filters, period)
+    platform_sums = period_sums(engine, data_version, history, period, ("platform",))
+    if platform_sums.empty:
         empty = pd.DataFrame()
         return {"by_platform": empty, "total": empty, "volume_spikes": empty, "negative_spikes": empty}
     # the period the range starts in (a whole ISO week when charting weeks)
     start = periods.period_start(pd.Series([pd.Timestamp(filters.start_at)]), period).iloc[0]
-    by_platform = trends.summarize(rows, period, by=("platform",))
-    total = trends.summarize(rows, period, by=())
+    by_platform = trends.from_sums(platform_sums, period, ("platform",))
+    total = trends.from_sums(period_sums(engine, data_version, history, period, ()), period, ())
     series = total.set_index("period")
     volume = trends.spikes(series["mentions"], window=SPIKE_WINDOW, k=SPIKE_K, min_value=5)
     negative = trends.spikes(series["negative_share"].fillna(0), window=SPIKE_WINDOW, k=SPIKE_K)
@@ -204,16 +325,39 @@ def over_time(engine: Engine, data_version: int, filters: Filters, period: Perio
     return keep
 
 
+def period_sums(
+    engine: Engine, data_version: int, filters: Filters, period: Period, by: tuple[str, ...]
+) -> pd.DataFrame:
+    """analysis.trends.period_sums over the range, joined from each part's sums (kept by the part's
+    stamp): after a collection only the last day's rows are summed again."""
+    function = _rollups_for(period)
+    parts = [
+        _part_sums(engine, stamp, part, period, by)
+        for part, stamp in split_parts(engine, function, data_version, filters)
+    ]
+    return trends.join_sums(parts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600, hash_funcs=HASH_FUNCS)
+def _part_sums(
+    engine: Engine, stamp: tuple[int, ...], part: Filters, period: Period, by: tuple[str, ...]
+) -> pd.DataFrame:
+    """One part's period sums (read-only: shared, not copied)."""
+    return trends.period_sums(read_part(engine, _rollups_for(period), stamp, part), period, by)
+
+
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
 def by_brand(
     engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: Period
 ) -> dict[str, pd.DataFrame]:
     """Net sentiment per period and brand (the brand and its competitors), share of voice per period."""
-    rows = read(engine, reader.rollups, data_version, market(filters, list(rivals)))
-    if rows.empty:
+    sums = period_sums(engine, data_version, market(filters, list(rivals)), period, ("brand",))
+    if sums.empty:
         return {"sentiment": pd.DataFrame(), "share": pd.DataFrame(), "totals": pd.DataFrame()}
+    # the sums as rollup rows, one per period and brand (own posts already left out)
+    rows = sums.reset_index().rename(columns={"period": "hour"})
     return {
-        "sentiment": trends.summarize(rows, period, by=("brand",)),
+        "sentiment": trends.from_sums(sums, period, ("brand",)),
         "share": trends.share_of_voice(rows, filters.brands[0], list(rivals), period=period),
         "totals": trends.summarize(rows.assign(hour=filters.start_at), "hour", by=("brand",), fill_gaps=False),
     }
@@ -222,7 +366,7 @@ def by_brand(
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
 def by_platform_kind(engine: Engine, data_version: int, filters: Filters) -> pd.DataFrame:
     """Engagement summed per platform and kind over the range, with rates (analysis.engagement)."""
-    rows = read(engine, reader.rollups, data_version, filters)
+    rows = read(engine, reader.day_rollups, data_version, filters)
     if rows.empty:
         return pd.DataFrame()
     return engagement.summarize_rollup(rows, period=None, by=("platform", "kind"))
@@ -231,7 +375,7 @@ def by_platform_kind(engine: Engine, data_version: int, filters: Filters) -> pd.
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
 def by_platform(engine: Engine, data_version: int, filters: Filters) -> pd.DataFrame:
     """Engagement summed per platform over the range, with rates (analysis.engagement)."""
-    rows = read(engine, reader.rollups, data_version, filters)
+    rows = read(engine, reader.day_rollups, data_version, filters)
     if rows.empty:
         return pd.DataFrame()
     return engagement.summarize_rollup(rows, period=None, by=("platform",))
@@ -241,13 +385,11 @@ def by_platform(engine: Engine, data_version: int, filters: Filters) -> pd.DataF
 def hour_of_week(engine: Engine, data_version: int, filters: Filters, value: str) -> pd.DataFrame:
     """A 7 x 24 table (weekday 0 = Monday, hour 0..23, UTC) of mentions or engagements per hour of the week."""
     hours = read(engine, reader.hourly_totals, data_version, filters)
-    table = pd.DataFrame(0.0, index=range(7), columns=range(24))
-    if hours.empty:
-        return table
-    sums = hours.groupby([hours["hour"].dt.day_of_week, hours["hour"].dt.hour])[value].sum()
-    for (day, hour), amount in sums.items():
-        table.loc[day, hour] = float(amount)
-    return table
+    grid = np.zeros((7, 24))
+    if not hours.empty:
+        sums = hours.groupby([hours["hour"].dt.day_of_week, hours["hour"].dt.hour])[value].sum()
+        grid[sums.index.get_level_values(0), sums.index.get_level_values(1)] = sums.to_numpy(dtype=float)
+    return pd.DataFrame(grid, index=range(7), columns=range(24))
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)

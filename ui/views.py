@@ -378,6 +378,7 @@ def _outcome_bars(stats: pd.DataFrame, key: str, title: str, x_title: str, perio
     )
 
 
+@_cached
 def responses(
     engine: Engine,
     versions: tuple[int, int],

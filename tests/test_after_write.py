@@ -1,0 +1,268 @@
+"""After a write, the pages' analysis is computed from per-part results (ui.metrics over
+store.reader.day_rollups and per-part judged conversations), kept by the days each part covers: the
+numbers must be exactly those computed from the whole range read at once, after a collection of new
+mentions, a backdated mention, a write for another brand, a brand reply and a follow-up to an old
+conversation. On SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from analysis import engagement, resolution, response, trends
+from analysis.periods import Period
+from collectors import demo
+from config import BusinessHours, load_config
+from pipeline.ingest import ingest
+from store import reader
+from store import resolution as conversations_store
+from tests import test_split_reads as split_reads
+from tests.conftest import FIXED_NOW
+from tests.test_split_reads import FILTERS, post
+from ui import context, metrics, views
+
+seeded = split_reads.seeded
+fresh_caches = split_reads.fresh_caches
+
+#: the dashboard's "now": a day after the last stored post, so some conversations are still pending.
+MINUTE = (FIXED_NOW + timedelta(days=1)).isoformat()
+RIVALS = ("Globex", "Initech")
+#: how the per-part figures may differ from the whole: sums of floats (sentiment_sum) added in another order.
+CLOSE = {"check_exact": False, "rtol": 1e-12, "atol": 1e-12}
+SLA = {"Acme": 4.0, "Globex": 2.0}
+OFFICE = BusinessHours(timezone="America/New_York", hours="09:00-17:00")
+
+
+@pytest.fixture(autouse=True)
+def fresh_metric_caches() -> None:
+    for cached in (
+        metrics.kpis,
+        metrics.over_time,
+        metrics.by_brand,
+        metrics.by_platform,
+        metrics.by_platform_kind,
+        metrics.responses,
+        metrics.response_summary,
+        metrics.hour_of_week,
+        metrics._judged_part,
+        metrics._kept_kpis,
+        metrics._prepared_part,
+        metrics._part_sums,
+        views.responses,
+    ):
+        cached.clear()
+    metrics._judged_before().clear()
+
+
+def versions(engine: Engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        return reader.versions(conn)
+
+
+def whole(engine: Engine, function: Any, filters: reader.Filters, *args: Any, **kwargs: Any) -> Any:
+    with engine.connect() as conn:
+        return function(conn, filters, *args, **kwargs)
+
+
+def test_day_rollups_hold_the_hourly_sums(seeded: Engine) -> None:
+    hourly = whole(seeded, reader.rollups, FILTERS)
+    daily = whole(seeded, reader.day_rollups, FILTERS)
+    assert list(daily.columns) == list(hourly.columns) and len(daily) < len(hourly)
+    assert (daily["hour"] == daily["hour"].dt.floor("D")).all()
+    numbers = [c for c in hourly.columns if c not in reader.ROLLUP_KEYS]
+    assert daily[numbers].sum().to_dict() == pytest.approx(hourly[numbers].sum().to_dict())
+    days: tuple[Period, ...] = ("day", "week")
+    for period in days:
+        groups: tuple[tuple[str, ...], ...] = ((), ("platform",), ("brand",))
+        for by in groups:
+            expected = trends.summarize(hourly, period, by=by)
+            found = trends.summarize(daily, period, by=by)
+            pd.testing.assert_frame_equal(found, expected, **CLOSE)
+    sums: tuple[tuple[str, ...], ...] = ((), ("platform",), ("platform", "kind"))
+    for by in sums:
+        expected = engagement.summarize_rollup(hourly, period=None, by=by)
+        found = engagement.summarize_rollup(daily, period=None, by=by)
+        pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+
+
+def expected_outcomes(engine: Engine, filters: reader.Filters, brands: tuple[Any, ...]) -> pd.DataFrame:
+    found = whole(engine, conversations_store.conversations, filters, resolution.window_days(brands))
+    return resolution.outcomes(found, pd.Timestamp(MINUTE), brands)
+
+
+def check(engine: Engine) -> dict[str, Any]:
+    """Every per-part figure against the same figure computed from whole reads."""
+    config = load_config(None)
+    brands = tuple(config.brands)
+    now = versions(engine)
+    shown: dict[str, Any] = {}
+    for filters in (
+        FILTERS,
+        FILTERS.previous(),
+        reader.Filters(("Acme", "Globex"), ("reddit",), FILTERS.start, FILTERS.end),
+    ):
+        judged = metrics.responses(engine, now, filters, brands, MINUTE)
+        pd.testing.assert_frame_equal(judged, expected_outcomes(engine, filters, brands))
+    shown["responses"] = metrics.responses(engine, now, FILTERS, brands, MINUTE)
+    for hours in (None, {"Acme": OFFICE}):
+        for minute in (MINUTE, (FIXED_NOW - timedelta(days=3)).isoformat()):
+            found = metrics.response_summary(engine, now, FILTERS, SLA, minute, hours)
+            flagged = whole(engine, reader.response_times, FILTERS, SLA, with_brand=bool(hours))
+            expected = response.response_stats(flagged, pd.Timestamp(minute), business_hours=hours)
+            pd.testing.assert_frame_equal(found, expected, **CLOSE)
+    every: tuple[Period, ...] = ("day", "week", "hour")
+    for period in every:
+        short = (
+            FILTERS
+            if period != "hour"
+            else reader.Filters(FILTERS.brands, (), FILTERS.end - timedelta(days=2), FILTERS.end)
+        )
+        series = metrics.over_time(engine, now[0], short, period)
+        rows = whole(engine, reader.rollups, metrics._history(short, period))
+        for name, by in (("by_platform", ("platform",)), ("total", ())):
+            expected = trends.summarize(rows, period, by=by)
+            start = expected["period"] >= series[name]["period"].min()
+            pd.testing.assert_frame_equal(series[name], expected[start].reset_index(drop=True), **CLOSE)
+        shown[f"over_time {period}"] = series
+    market = whole(engine, reader.rollups, metrics.market(FILTERS, list(RIVALS)))
+    compared = metrics.by_brand(engine, now[0], FILTERS, RIVALS, "day")
+    pd.testing.assert_frame_equal(compared["sentiment"], trends.summarize(market, "day", by=("brand",)), **CLOSE)
+    pd.testing.assert_frame_equal(
+        compared["share"], trends.share_of_voice(market, "Acme", list(RIVALS), period="day"), **CLOSE
+    )
+    totals = trends.summarize(market.assign(hour=FILTERS.start_at), "hour", by=("brand",), fill_gaps=False)
+    pd.testing.assert_frame_equal(compared["totals"], totals, **CLOSE)
+    finer: tuple[Period, ...] = ("week", "hour")
+    for period in finer:
+        short = reader.Filters(FILTERS.brands, (), FILTERS.end - timedelta(days=2), FILTERS.end)
+        rows = whole(engine, reader.rollups, metrics.market(short, list(RIVALS)))
+        found = metrics.by_brand(engine, now[0], short, RIVALS, period)["sentiment"]
+        pd.testing.assert_frame_equal(found, trends.summarize(rows, period, by=("brand",)), **CLOSE)
+    rows = whole(engine, reader.rollups, FILTERS)
+    pd.testing.assert_frame_equal(
+        metrics.by_platform_kind(engine, now[0], FILTERS),
+        engagement.summarize_rollup(rows, period=None, by=("platform", "kind")),
+        check_dtype=False,
+    )
+    hours = whole(engine, reader.hourly_totals, FILTERS)
+    table = metrics.hour_of_week(engine, now[0], FILTERS, "mentions")
+    for (day, hour), amount in (
+        hours.groupby([hours["hour"].dt.day_of_week, hours["hour"].dt.hour])["mentions"].sum().items()
+    ):
+        assert table.loc[day, hour] == amount
+    assert table.to_numpy().sum() == hours["mentions"].sum()
+    tiles, before = metrics.kpis(engine, now, FILTERS, RIVALS, {"Acme": 4.0}, MINUTE, None, brands)
+    assert tiles.mentions == int(rows["mentions"].sum())
+    assert tiles.answered == len(shown["responses"])
+    earlier = FILTERS.previous()
+    assert before.mentions == int(whole(engine, reader.rollups, earlier)["mentions"].sum())
+    assert before.answered == len(expected_outcomes(engine, earlier, brands))
+    assert before.open_flagged == whole(engine, reader.open_flagged_count, earlier)
+    shown["kpis"], shown["before"] = tiles, before
+    return shown
+
+
+def test_per_part_figures_equal_the_whole_after_every_write(seeded: Engine) -> None:
+    config = load_config(None)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    first = check(seeded)
+
+    # a collection on the last day
+    ingest(seeded, post(base, "new-1", last_day), config.brands)
+    found = check(seeded)
+    assert found["kpis"].mentions == first["kpis"].mentions + 1
+
+    # a backdated mention, ten days ago: its day's part is computed again
+    ingest(seeded, post(base, "old-1", last_day - timedelta(days=10)), config.brands)
+    found = check(seeded)
+    assert found["kpis"].mentions == first["kpis"].mentions + 2
+
+    # a mention backdated into the period before the range: the tiles' comparison moves
+    ingest(seeded, post(base, "older-1", pd.Timestamp(FILTERS.previous().end_at) - timedelta(hours=2)), config.brands)
+    found = check(seeded)
+    assert found["before"].mentions == first["before"].mentions + 1
+
+    # a write for another brand, backdated
+    ingest(seeded, post(base, "globex-1", last_day - timedelta(days=5), brand="Globex"), config.brands)
+    check(seeded)
+
+    # the brand answers the old mention today, then its author follows up: the old conversation changes
+    reply = post(base, "reply-1", last_day, is_own=True, parent_id="old-1", author_handle="acme")
+    reply["text"] = "Sorry about that! Please DM us your order number."
+    ingest(seeded, reply, config.brands)
+    found = check(seeded)
+    talks = found["responses"].set_index("post_id")
+    assert talks.loc["old-1", "outcome"] == "pending"
+    thanks = post(base, "thanks-1", last_day + timedelta(minutes=5), parent_id="reply-1", author_handle="a_old-1")
+    thanks["text"] = "@acme thanks, sorted now!"
+    ingest(seeded, thanks, config.brands)
+    found = check(seeded)
+    talks = found["responses"].set_index("post_id")
+    assert talks.loc["old-1", "follow_up_post_id"] == "thanks-1" and talks.loc["old-1", "outcome"] == "resolved"
+    assert found["kpis"].answered == first["kpis"].answered + 1
+
+
+def test_pending_conversations_follow_the_minute(seeded: Engine) -> None:
+    """The judged parts are kept across minutes; a conversation without a follow-up turns from pending
+    to no follow-up when its window closes, as in a whole computation."""
+    brands = tuple(load_config(None).brands)
+    now = versions(seeded)
+    for minute in (MINUTE, (FIXED_NOW + timedelta(days=5)).isoformat(), (FIXED_NOW + timedelta(days=30)).isoformat()):
+        found = metrics.responses(seeded, now, FILTERS, brands, minute)
+        expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
+        pd.testing.assert_frame_equal(found, resolution.outcomes(expected, pd.Timestamp(minute), brands))
+    assert "pending" not in set(found["outcome"])
+    assert context.split_parts(seeded, conversations_store.conversations, now, FILTERS)[0][0].end < FILTERS.end
+
+
+def test_a_part_read_again_judges_only_new_or_changed_conversations(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(None)
+    brands = tuple(config.brands)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    original = resolution.outcomes
+    judged: list[int] = []
+
+    def outcomes(conversations: pd.DataFrame, now: pd.Timestamp, brands: Any) -> pd.DataFrame:
+        judged.append(int(conversations["follow_up_at"].notna().sum()))
+        return original(conversations, now, brands)
+
+    monkeypatch.setattr(resolution, "outcomes", outcomes)
+    first = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert sum(judged) == first["follow_up_at"].notna().sum() > 0
+
+    # a new mention today: today's part is read again, and none of its follow-ups is judged again
+    judged.clear()
+    ingest(seeded, post(base, "new-1", last_day), config.brands)
+    found = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert sum(judged) == 0
+    expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
+    pd.testing.assert_frame_equal(found, original(expected, pd.Timestamp(MINUTE), brands))
+
+    # a follow-up to a conversation answered today: that one conversation is judged
+    talk = found[
+        (found["created_at"] >= pd.Timestamp(FILTERS.end_at) - timedelta(days=1)) & found["follow_up_at"].isna()
+    ]
+    talk = talk[talk["platform"] == "x"].iloc[0]
+    reply = post(
+        base,
+        "follow-1",
+        talk["first_response_at"] + timedelta(minutes=1),
+        parent_id=talk["response_post_id"],
+        author_handle=talk["author_handle"],
+    )
+    reply["text"] = "still broken, nobody helped"
+    judged.clear()
+    ingest(seeded, reply, config.brands)
+    found = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert sum(judged) == 1
+    assert found.set_index("mention_id").loc[talk["mention_id"], "outcome"] == "unresolved"
+    expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
+    pd.testing.assert_frame_equal(found, original(expected, pd.Timestamp(MINUTE), brands))
