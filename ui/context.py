@@ -261,39 +261,12 @@ def stored_range(ctx: Context, data_version: int) -> tuple[tuple[date, date] | N
 QUEUE_ORDER_MINUTES = 5
 
 
-def queue_rows(
-    ctx: Context, versions: tuple[int, int], filters: queue.QueueFilters, minute: str, offset: int, limit: int
-) -> pd.DataFrame:
-    """A page of the queue: ordered as of the last 5-minute mark (cached), scored as of `minute`."""
-    stamp = pd.Timestamp(minute)
-    bucket = stamp.floor(f"{QUEUE_ORDER_MINUTES}min").to_pydatetime()
-    timing = {"now": bucket, "sla_hours": sla_hours(ctx.config), "business_hours": business_hours(ctx.config)}
-    # the whole order once per (versions, 5-minute mark), then any page is a slice of ids: paging reads 25 rows
-    order = read(ctx.engine, queue.queue_order, versions, filters, **timing)
-    rows = read(ctx.engine, queue.queue_rows, versions, tuple(order[offset : offset + limit]), **timing)
-    return queue.rescore(rows, stamp.to_pydatetime(), business_hours(ctx.config))
-
-
 # --- the reply-queue files (pages/queue.py, ui/queue_view.py) call these, in the url-and-context form
 # they were written against; each is one `read`. Remove them once those files call `read` directly.
 
 
 def bounds(url: str, data_version: int, ctx: Context) -> tuple[tuple[date, date] | None, list[str]]:
     return stored_range(ctx, data_version)
-
-
-def queue_page(
-    url: str, versions: tuple[int, int], filters: queue.QueueFilters, minute: str, offset: int, limit: int, ctx: Context
-) -> pd.DataFrame:
-    return queue_rows(ctx, versions, filters, minute, offset, limit)
-
-
-def queue_count(url: str, versions: tuple[int, int], filters: queue.QueueFilters, ctx: Context) -> int:
-    return read(ctx.engine, queue.queue_count, versions, filters)
-
-
-def assignees(url: str, versions: tuple[int, int], ctx: Context) -> list[str]:
-    return read(ctx.engine, queue.assignees, versions)
 
 
 def thread(url: str, data_version: int, mention_id: int, ctx: Context) -> pd.DataFrame:
