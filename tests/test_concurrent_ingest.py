@@ -179,3 +179,27 @@ def test_sqlite_keys_are_looked_up_under_the_write_lock(sqlite_engine: Engine, m
     assert ingest(sqlite_engine, frame, _brands()).new == len(frame)
     assert seen and all(seen)
     assert ingest(sqlite_engine, frame, _brands()).new == 0
+
+
+@pytest.mark.postgres
+def test_postgres_statistics_refreshed_after_a_large_write(pg_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A seed or import plans its follow-up look-ups on fresh statistics, not the empty table's."""
+    from pipeline import ingest as ingest_module
+
+    def analyzed() -> int:
+        with pg_engine.connect() as conn:
+            return int(
+                conn.execute(
+                    text(
+                        "SELECT analyze_count FROM pg_stat_user_tables "
+                        "WHERE relname = 'mentions' AND schemaname = current_schema()"
+                    )
+                ).scalar_one()
+            )
+
+    before = analyzed()
+    monkeypatch.setattr(ingest_module, "ANALYZE_AFTER", 10_000)
+    ingest(pg_engine, demo.generate(2_000, days=1, seed=33, follow_ups=False), _brands())  # under the threshold
+    assert analyzed() == before
+    ingest(pg_engine, demo.generate(12_000, days=3, seed=34, id_base=30_000_000, follow_ups=False), _brands())
+    assert analyzed() == before + 1
