@@ -20,7 +20,7 @@ store whose last write they wrote themselves). The database grows by ~120 mentio
 
 Run: .venv/bin/python bench/bench_pages.py --db /tmp/m1m.db [--db postgresql+psycopg://...] [--write]
 (seed first: DATABASE_URL=sqlite:////tmp/m1m.db .venv/bin/python cli.py seed-demo --mentions 1000000).
---write puts the tables in the "Pages" section of bench/README.md.
+--write puts the tables in a subsection of bench/README.md's "Pages" section (its other subsections are kept).
 """
 
 from __future__ import annotations
@@ -343,16 +343,24 @@ of a row, not rows or runs.
 """
 
 
+LATEST = "### Latest run (`bench_pages.py --write`)"
+
+
 def write_section(text: str) -> None:
+    """Put the run in its own subsection at the end of bench/README.md's Pages section: the other
+    subsections there (first render, after a collection, earlier runs) are kept."""
     readme = ROOT / "bench" / "README.md"
     current = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
-    block = f"## Pages\n\n{text.strip()}\n"
-    pattern = re.compile(r"^## Pages\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: block + "\n", current).rstrip() + "\n"
+    block = f"{LATEST}\n\n{text.strip()}\n\n"
+    latest = re.compile(r"^" + re.escape(LATEST) + r"\n.*?(?=^##+ |\Z)", re.S | re.M)
+    pages = re.compile(r"^## Pages\n.*?(?=^## |\Z)", re.S | re.M)
+    if latest.search(current):
+        updated = latest.sub(lambda _: block, current, count=1)
+    elif found := pages.search(current):
+        updated = current[: found.end()].rstrip() + "\n\n" + block + current[found.end() :]
     else:
-        updated = current.rstrip() + "\n\n" + block
-    readme.write_text(updated, encoding="utf-8")
+        updated = current.rstrip() + "\n\n## Pages\n\n" + block
+    readme.write_text(updated.rstrip() + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
