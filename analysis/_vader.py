@@ -2,16 +2,20 @@
 
 Kept apart from `sentiment.py` (no pandas import) so a pool worker starts quickly.
 
-`FastAnalyzer` is vaderSentiment 3.3.2's SentimentIntensityAnalyzer with three hot spots
+`FastAnalyzer` is vaderSentiment 3.3.2's SentimentIntensityAnalyzer with its hot spots
 rewritten to give the same numbers faster: the emoji step's character loop runs only on
-text that holds an emoji, and the lower-cased word list the negation and idiom checks rebuild for
-every word is built once per text. Any other vaderSentiment version gets the stock class.
+text that holds an emoji, the lower-cased word list the negation and idiom checks rebuild for
+every word is built once per text, words outside the lexicon skip the valence step (it adds 0
+for them), the text is split without building a SentiText, and `compound` (all `compounds`
+needs) skips the other scores and returns 0.0 at once for a text with no lexicon word. Any other
+vaderSentiment version gets the stock class.
 tests/test_sentiment.py and bench/bench_sentiment.py check the scores are identical.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from functools import cache
 from importlib.metadata import version
 
@@ -20,6 +24,18 @@ from vaderSentiment import vaderSentiment as vs
 PATCHED_VERSION = "3.3.2"
 _NEGATE = frozenset(vs.NEGATE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_PUNCTUATION = string.punctuation
+
+
+class _Words:
+    """What stock sentiment_valence reads of a SentiText: the words and whether only some are ALL CAPS."""
+
+    __slots__ = ("words_and_emoticons", "is_cap_diff")
+
+    def __init__(self, words: list[str]) -> None:
+        self.words_and_emoticons = words
+        capitals = sum(1 for w in words if w.isupper())
+        self.is_cap_diff = 0 < len(words) - capitals < len(words)
 
 
 class FastAnalyzer(vs.SentimentIntensityAnalyzer):
@@ -59,28 +75,53 @@ class FastAnalyzer(vs.SentimentIntensityAnalyzer):
             return current[1]
         return [str(w).lower() for w in words]
 
-    def polarity_scores(self, text: str) -> dict[str, float]:
+    def _prepared(self, text: str) -> tuple[str, list[str], list[str]]:
+        """(text, its words and emoticons, their lower case) exactly as stock SentiText splits them."""
         text = text.strip() if self._emoji_chars.isdisjoint(text) else self._replace_emoji(text).strip()
-        sentitext = vs.SentiText(text)
+        words = [w if len(stripped := w.strip(_PUNCTUATION)) <= 2 else stripped for w in text.split()]
+        return text, words, [w.lower() for w in words]
+
+    def _valences(self, words: list[str], lower: list[str]) -> list[float]:
+        """Each word's valence after the but-check, as stock polarity_scores computes them."""
+        sentitext = _Words(words)
         sentiments: list[float] = []
-        words_and_emoticons = sentitext.words_and_emoticons
-        lower = [str(w).lower() for w in words_and_emoticons]
-        self._current = (words_and_emoticons, lower)
-        last = len(words_and_emoticons) - 1
+        self._current = (words, lower)
+        last = len(words) - 1
         try:
-            for i, item in enumerate(words_and_emoticons):
+            lexicon = self.lexicon
+            for i, item in enumerate(words):
                 valence = 0
-                if lower[i] in vs.BOOSTER_DICT:
+                word = lower[i]
+                if word not in lexicon or word in vs.BOOSTER_DICT:  # stock sentiment_valence adds 0 for these
                     sentiments.append(valence)
                     continue
-                if i < last and lower[i] == "kind" and lower[i + 1] == "of":
+                if i < last and word == "kind" and lower[i + 1] == "of":
                     sentiments.append(valence)
                     continue
                 sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
-            sentiments = self._but_check(words_and_emoticons, sentiments)
-            return self.score_valence(sentiments, text)
+            return self._but_check(words, sentiments)
         finally:
             self._current = (None, [])
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        text, words, lower = self._prepared(text)
+        return self.score_valence(self._valences(words, lower), text)
+
+    def compound(self, text: str) -> float:
+        """`polarity_scores(text)["compound"]`, computing nothing else: a text with no word in the
+        lexicon has only zero valences, so its compound is 0.0 without scoring."""
+        text, words, lower = self._prepared(text)
+        lexicon = self.lexicon
+        if not any(w in lexicon for w in lower):
+            return 0.0
+        sentiments = self._valences(words, lower)
+        total = float(sum(sentiments))
+        emphasis = self._punctuation_emphasis(text)
+        if total > 0:
+            total += emphasis
+        elif total < 0:
+            total -= emphasis
+        return round(vs.normalize(total), 4)
 
     def _negation_check(self, valence, words_and_emoticons, start_i, i):
         lower = self._lowered(words_and_emoticons)
@@ -150,5 +191,8 @@ def analyzer() -> vs.SentimentIntensityAnalyzer:
 
 def compounds(texts: list[str]) -> list[float]:
     """VADER compound for each text, exactly stock `polarity_scores(t)["compound"]`."""
-    polarity = analyzer().polarity_scores
-    return [polarity(t)["compound"] for t in texts]
+    scorer = analyzer()
+    if isinstance(scorer, FastAnalyzer):
+        return [scorer.compound(t) for t in texts]
+    polarity = scorer.polarity_scores
+    return [float(polarity(t)["compound"]) for t in texts]

@@ -9,7 +9,10 @@ peak RSS is the import's own):
 
 - **this tree**: `import_file` into a fresh, migrated SQLite store (read in chunks, map columns,
   parse times, derive ids, sentiment, reply flags, brand-reply links, rollups, upsert);
-- **baseline**: the same with the code of `--baseline-ref` (default `main`, from `git archive`).
+- **baseline**: the same with the code of `--baseline-ref` (default `main`, from `git archive`);
+
+then both stores' derived values (lang, sentiment, label, reply flags, priority, brand) are
+compared row for row: the two trees must store the same.
 
 `--stages` also times this tree's import in process, split by stage (each stage function wrapped
 with a timer); `--reimport` the same file again (nothing new); `--plain` a bare `pd.read_csv` +
@@ -105,7 +108,11 @@ engine = make_engine("sqlite:///" + sys.argv[2])
 started = time.perf_counter()
 result = pipeline.importer.import_file(engine, load_config(None), sys.argv[3])
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:  # VmHWM: this process's own peak; ru_maxrss keeps the forking parent's peak across exec on Linux
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "rows": result.rows, "new": result.new, "peak_mb": peak}))
 """
 
@@ -124,6 +131,34 @@ def child_import(code: Path, db: Path, csv: Path) -> dict[str, float]:
     if done.returncode:
         raise SystemExit(f"import child failed ({code}):\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+#: what ingest derives per row: the two trees must store the same values
+DERIVED = ("lang", "sentiment", "sentiment_label", "needs_reply", "flag_signals", "priority_base", "brand", "matched")
+
+
+def derived_values(db: Path) -> pd.DataFrame:
+    """The derived columns of every stored mention, by (platform, post_id)."""
+    engine = create_engine(f"sqlite:///{db}")  # as stored: the baseline's migrations may be newer than ours
+    columns = [mentions.c.platform, mentions.c.post_id, *(mentions.c[c] for c in DERIVED)]
+    with engine.connect() as conn:
+        frame = pd.read_sql(select(*columns).order_by(mentions.c.platform, mentions.c.post_id), conn)
+    engine.dispose()
+    return frame
+
+
+def compare_stores(ours: Path, theirs: Path) -> str:
+    """Whether both trees stored the same rows with the same derived values (row for row)."""
+    a, b = derived_values(ours), derived_values(theirs)
+    if len(a) != len(b):
+        return f"DIFFERENT: {len(a):,} rows stored against {len(b):,}"
+    differ = []
+    for column in ("platform", "post_id", *DERIVED):
+        left, right = a[column], b[column]
+        same = (left == right) | (left.isna() & right.isna())
+        if not bool(same.all()):
+            differ.append(f"{column} ({int((~same).sum()):,} rows)")
+    return f"DIFFERENT: {', '.join(differ)}" if differ else f"identical: {len(a):,} rows, columns {', '.join(DERIVED)}"
 
 
 def extract(ref: str, folder: Path) -> Path:
@@ -188,7 +223,7 @@ def instrument() -> Stages:
     stages.wrap(pipeline.ingest, "conform", "ingest: conform")
     stages.wrap(analysis.sentiment, "score_frame", "ingest: sentiment (analysis.sentiment)")
     stages.wrap(analysis.flags, "assess", "ingest: reply flags (analysis.flags)")
-    stages.wrap(store.writer, "stored_versions", "ingest: look up stored keys")
+    stages.wrap(store.writer, "existing_keys", "ingest: look up stored keys")
     stages.wrap(store.writer, "link_brand_replies", "ingest: link brand replies")
     stages.wrap(store.writer, "refresh_rollups", "ingest: hourly rollups")
     stages.wrap(store.writer, "upsert_rows", "ingest: upsert rows")
@@ -277,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"this tree is {speedup:.2f}x as fast as {args.baseline_ref} (load average now {os.getloadavg()[0]:.1f})"
             )
+            ours, theirs = (folder / f"{label.replace(' ', '_')}.db" for label in ("this tree", args.baseline_ref))
+            print(f"stored values against {args.baseline_ref}: {compare_stores(ours, theirs)}", flush=True)
         if args.stages or args.profile:
             seconds, result, stages = timed_import(folder / "store.db", csv, args.chunk_rows, args.profile)
             report("import in process (parse, map, score, store)", seconds, result.rows, stages)

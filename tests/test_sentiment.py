@@ -163,7 +163,9 @@ def test_fast_analyzer_identical_to_stock_on_ground_truth() -> None:
     texts = read_ground_truth(GROUND_TRUTH)["text"].tolist()
     fast = _vader.FastAnalyzer()
     sia = SentimentIntensityAnalyzer()
-    assert [fast.polarity_scores(t) for t in texts] == [sia.polarity_scores(t) for t in texts]
+    stock_scores = [sia.polarity_scores(t) for t in texts]
+    assert [fast.polarity_scores(t) for t in texts] == stock_scores
+    assert [fast.compound(t) for t in texts + TRICKY] == [s["compound"] for s in stock_scores] + stock(TRICKY)
 
 
 @pytest.mark.shared
