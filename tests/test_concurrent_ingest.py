@@ -109,6 +109,21 @@ def _wait_until_b_waits_on_a_lock(engine: Engine, thread: threading.Thread) -> N
     raise AssertionError("ingest B never waited on ingest A")
 
 
+def _race(
+    engine: Engine, second: Engine, one: pd.DataFrame, two: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> tuple[IngestResult, IngestResult]:
+    """Ingest `one` (A, held before its commit) and `two` (B, on `second`); let A go once B waits on it."""
+    a = _HeldIngest(engine, one, monkeypatch)
+    a.start()
+    b_thread, b = _in_thread(second, two)
+    _wait_until_b_waits_on_a_lock(engine, b_thread)
+    a.release()
+    b_thread.join(120)
+    assert a.error is None and "error" not in b, (a.error, b.get("error"))
+    assert a.result is not None
+    return a.result, b["result"]
+
+
 def _stored(engine: Engine) -> tuple[int, int]:
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(mentions)).scalar_one()
@@ -122,15 +137,9 @@ def test_postgres_same_posts_at_once_are_counted_new_once(
 ) -> None:
     ingest(pg_engine, demo.generate(50, days=1, seed=30, follow_ups=False), _brands())  # not empty: keys looked up
     frame, _ = _frames()
-    a = _HeldIngest(pg_engine, frame, monkeypatch)
-    a.start()
-    b_thread, b = _in_thread(second_pg_engine, frame)
-    _wait_until_b_waits_on_a_lock(pg_engine, b_thread)
-    a.release()
-    b_thread.join(120)
-    assert a.error is None and "error" not in b, (a.error, b.get("error"))
-    assert a.result is not None and a.result.new == len(frame)
-    assert b["result"].new == 0 and b["result"].updated == len(frame)  # was len(frame): both counted it new
+    a, b = _race(pg_engine, second_pg_engine, frame, frame, monkeypatch)
+    assert a.new == len(frame)
+    assert b.new == 0 and b.updated == len(frame)  # was len(frame): both counted it new
     stored, rolled = _stored(pg_engine)
     assert stored == rolled
 
@@ -141,17 +150,11 @@ def test_postgres_two_collections_of_the_same_hours_both_land(
 ) -> None:
     first = ingest(pg_engine, demo.generate(50, days=1, seed=30, follow_ups=False), _brands())
     one, two = _frames()
-    a = _HeldIngest(pg_engine, one, monkeypatch)
-    a.start()
-    b_thread, b = _in_thread(second_pg_engine, two)
-    _wait_until_b_waits_on_a_lock(pg_engine, b_thread)
-    a.release()
-    b_thread.join(120)
     # before the rollup lock B failed: duplicate key value violates unique constraint "rollup_hourly_pkey"
-    assert a.error is None and "error" not in b, (a.error, b.get("error"))
-    assert a.result is not None and a.result.new and b["result"].new
+    a, b = _race(pg_engine, second_pg_engine, one, two, monkeypatch)
+    assert a.new and b.new
     stored, rolled = _stored(pg_engine)
-    assert stored == rolled == first.new + a.result.new + b["result"].new
+    assert stored == rolled == first.new + a.new + b.new
 
 
 def test_sqlite_keys_are_looked_up_under_the_write_lock(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
