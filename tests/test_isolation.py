@@ -100,3 +100,25 @@ def test_the_suite_passes_from_a_project_folder_holding_a_hostile_config_and_sec
     summary = result.stdout.strip().splitlines()[-1]
     assert re.search(r"\d+ passed", summary) and not re.search(r"failed|error", summary), tail
     assert "leak" not in result.stdout
+
+
+def test_every_test_module_imports_from_a_project_folder_holding_a_hostile_config(tmp_path: Path) -> None:
+    """Collecting the whole suite imports every test module before any fixture moves to a temporary
+    folder: a module-level `load_config(None)` would read the user's monitor.toml (it did, in
+    tests/test_resolution.py)."""
+    project = _copy_project(tmp_path / "project")
+    write_hostile_files(project)
+    env = child_env(**HOSTILE_ENV, MONITOR_CONFIG=str(project / "monitor.toml"))
+    env.pop("PYTHONPATH", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider", "tests"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    tail = result.stdout[-3000:] + result.stderr[-2000:]
+    assert result.returncode == 0, tail
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.search(r"\d+ tests? collected", summary) and "error" not in summary, tail

@@ -17,9 +17,10 @@ from store import resolution as stored
 from store.accounts import Account, Forbidden
 from store.reader import Filters
 from store.schema import mention_state
+from tests.conftest import builtin_demo_config
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
-BRANDS = load_config(None).brands
+BRANDS = builtin_demo_config().brands  # not load_config(None): at import time the cwd is the project folder
 DAYS = resolution.window_days(BRANDS)
 AGENT = Account("Ann", "responder")
 
