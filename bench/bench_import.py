@@ -27,7 +27,6 @@ import argparse
 import contextlib
 import cProfile
 import functools
-import json
 import os
 import pstats
 import subprocess
@@ -44,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from bench_store import child_json  # noqa: E402  (one way to run a measured child)
 from sqlalchemy import create_engine, func, select  # noqa: E402
 
 import analysis.flags  # noqa: E402
@@ -119,18 +119,7 @@ print(json.dumps({"seconds": seconds, "rows": result.rows, "new": result.new, "p
 
 def child_import(code: Path, db: Path, csv: Path) -> dict[str, float]:
     """`import_file` with the code in `code`, in a child process of its own (its peak RSS is the import's)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MONITOR_CONFIG")}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(code), str(db), str(csv)],
-        capture_output=True,
-        text=True,
-        cwd=code,
-        env=env,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"import child failed ({code}):\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return child_json(CHILD, code, str(db), str(csv))
 
 
 #: what ingest derives per row: the two trees must store the same values

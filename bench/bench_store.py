@@ -53,10 +53,12 @@ print(json.dumps(out))
 """
 
 
-def run_child(code: Path, url: str, mentions: int) -> dict[str, float]:
+def child_json(script: str, code: Path, *args: str) -> dict[str, float]:
+    """Run `script` with the code in `code` in a child process of its own (its peak memory is the
+    child's); the last line it prints is JSON. No DATABASE_URL or MONITOR_CONFIG reaches it."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MONITOR_CONFIG")}
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(code), url, str(mentions)],
+        [sys.executable, "-c", script, str(code), *args],
         capture_output=True,
         text=True,
         cwd=code,
@@ -66,6 +68,10 @@ def run_child(code: Path, url: str, mentions: int) -> dict[str, float]:
     if done.returncode:
         raise SystemExit(f"child failed ({code}):\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_child(code: Path, url: str, mentions: int) -> dict[str, float]:
+    return child_json(CHILD, code, url, str(mentions))
 
 
 def targets(folder: Path, postgres: str | None, sqlite: bool) -> list[tuple[str, str, str | None]]:

@@ -80,22 +80,28 @@ def _copy_project(to: Path) -> Path:
     return to
 
 
-def test_the_suite_passes_from_a_project_folder_holding_a_hostile_config_and_secrets(tmp_path: Path) -> None:
+def _pytest_in_hostile_project(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    """pytest `args` run as a user would, from a copy of the project holding hostile files, with the
+    same things in the environment; (the result, its tail for messages)."""
     project = _copy_project(tmp_path / "project")
     write_hostile_files(project)
     env = child_env(**HOSTILE_ENV, MONITOR_CONFIG=str(project / "monitor.toml"))
     env.pop("PYTHONPATH", None)
-    for guard in ("REQUIRE_POSTGRES", "REQUIRE_BROWSER"):  # CI's guard is for the whole suite, not this selection
+    for guard in ("REQUIRE_POSTGRES", "REQUIRE_BROWSER"):  # CI's guard is for the whole suite, not a selection
         env.pop(guard, None)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "t"), *SELECTION],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
         cwd=project,
         env=env,
         capture_output=True,
         text=True,
         timeout=600,
     )
-    tail = result.stdout[-3000:] + result.stderr[-2000:]
+    return result, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_the_suite_passes_from_a_project_folder_holding_a_hostile_config_and_secrets(tmp_path: Path) -> None:
+    result, tail = _pytest_in_hostile_project(tmp_path, "--basetemp", str(tmp_path / "t"), *SELECTION)
     assert result.returncode == 0, tail
     summary = result.stdout.strip().splitlines()[-1]
     assert re.search(r"\d+ passed", summary) and not re.search(r"failed|error", summary), tail
@@ -106,19 +112,7 @@ def test_every_test_module_imports_from_a_project_folder_holding_a_hostile_confi
     """Collecting the whole suite imports every test module before any fixture moves to a temporary
     folder: a module-level `load_config(None)` would read the user's monitor.toml (it did, in
     tests/test_resolution.py)."""
-    project = _copy_project(tmp_path / "project")
-    write_hostile_files(project)
-    env = child_env(**HOSTILE_ENV, MONITOR_CONFIG=str(project / "monitor.toml"))
-    env.pop("PYTHONPATH", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider", "tests"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    tail = result.stdout[-3000:] + result.stderr[-2000:]
+    result, tail = _pytest_in_hostile_project(tmp_path, "--collect-only", "tests")
     assert result.returncode == 0, tail
     summary = result.stdout.strip().splitlines()[-1]
     assert re.search(r"\d+ tests? collected", summary) and "error" not in summary, tail
