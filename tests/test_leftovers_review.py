@@ -47,3 +47,24 @@ def test_a_google_play_body_that_is_not_text_is_not_stored_as_text(tmp_path: Pat
     result = play(recording(tmp_path, "odd", odd, fine)).collect(None)
     assert result.frame["post_id"].tolist() == ["gp:FINE"]
     assert result.skipped["missing text"] == 2  # the review and the reply
+
+
+def test_no_brand_selected_means_every_brand_for_conversations(sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+    """store.reader.Filters: brands empty = all, as for every other read (rollups, top posts...)."""
+    from config import load_config
+    from pipeline.seed import seed_demo
+    from store import reader
+    from store import resolution as conversations_store
+    from tests.conftest import FIXED_NOW
+
+    config = load_config(None)
+    seed_demo(sqlite_engine, config, mentions=400, days=10, end=FIXED_NOW)
+    start, end = FIXED_NOW.date() - timedelta(days=9), FIXED_NOW.date()
+    days = {b.name: 7 for b in config.brands}
+    with sqlite_engine.connect() as conn:
+        every = conversations_store.conversations(
+            conn, reader.Filters(tuple(b.name for b in config.brands), (), start, end), days
+        )
+        unselected = conversations_store.conversations(conn, reader.Filters((), (), start, end), days)
+    assert len(every) > 0
+    assert sorted(unselected["mention_id"]) == sorted(every["mention_id"])
