@@ -317,10 +317,12 @@ def save(
         with engine.begin() as conn:
             _short_wait(conn)
             try:
-                conn.execute(delete(read_cache).where(read_cache.c.slot == slot))  # SQLite: the write lock
+                # the epoch first (SQLite: this write takes the lock; PostgreSQL: FOR UPDATE waits for an erasure
+                # under way), then the rows, in the order clear() takes them: no deadlock with an erasure
                 _ensure_epoch(conn)
-                if _epoch(conn, lock=True) != epoch:  # PostgreSQL: waits for an erasure under way
+                if _epoch(conn, lock=True) != epoch:
                     raise _Erased
+                conn.execute(delete(read_cache).where(read_cache.c.slot == slot))
                 conn.execute(
                     insert(read_cache).values(
                         key=key,
