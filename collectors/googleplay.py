@@ -290,7 +290,8 @@ def review_rows(review: dict[str, Any], package: str) -> list[dict[str, Any]] | 
         None,
     )
     said = developer.get("text") if developer is not None else None
-    if said is not None and (_text(said) or not isinstance(said, str)):  # a blank reply is none; not text: counted
+    if developer is not None and said is not None and (_text(said) or not isinstance(said, str)):
+        # a blank reply is none; one that is not text is kept without text, so conform drops and counts it
         rows.append(
             {
                 "platform": "googleplay",
