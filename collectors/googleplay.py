@@ -244,6 +244,11 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def _text(value: Any) -> str:
+    """A comment's text, stripped; "" when it is not text (a number, an object): never its repr."""
+    return value.strip() if isinstance(value, str) else ""
+
+
 def review_rows(review: dict[str, Any], package: str) -> list[dict[str, Any]] | None:
     """A review as mention-frame rows (the review, and the developer's reply when there is one); None if malformed."""
     review_id = review.get("reviewId")
@@ -253,7 +258,7 @@ def review_rows(review: dict[str, Any], package: str) -> list[dict[str, Any]] | 
     )
     if not isinstance(review_id, str) or not review_id.strip() or user is None:
         return None
-    text = str(user.get("text") or "").strip()
+    text = _text(user.get("text"))  # not text: none (conform drops the review and counts it, as the App Store's)
     if "\t" in text:  # "title<TAB>body"
         title, _, body = text.partition("\t")
         text = "\n\n".join(p.strip() for p in (title, body) if p.strip())
@@ -284,7 +289,9 @@ def review_rows(review: dict[str, Any], package: str) -> list[dict[str, Any]] | 
         ),
         None,
     )
-    if developer is not None and str(developer.get("text") or "").strip():
+    said = developer.get("text") if developer is not None else None
+    if developer is not None and said is not None and (_text(said) or not isinstance(said, str)):
+        # a blank reply is none; one that is not text is kept without text, so conform drops and counts it
         rows.append(
             {
                 "platform": "googleplay",
@@ -293,7 +300,7 @@ def review_rows(review: dict[str, Any], package: str) -> list[dict[str, Any]] | 
                 "kind": "reply",
                 "parent_id": review_id,
                 "thread_id": review_id,
-                "text": str(developer["text"]).strip(),
+                "text": _text(said) or None,
                 "created_at": _time(_micros(developer.get("lastModified"))),
                 "is_own": True,
             }

@@ -365,6 +365,7 @@ def erase_everywhere(
     done = {"texts": 0, "notes": 0, "audit rows": 0, "alerts": 0}
     if pattern is None:
         return done
+    readcache.clear(conn)  # kept page parts hold others' texts naming the person (erase may find no post of theirs)
     # a cheap SQL filter on the names first (texts are only searched in rows that name a word)
     words = sorted({normal_author(w) for w in needles.words})
     literals = sorted({x.casefold() for x in needles.literals})

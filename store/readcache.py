@@ -38,10 +38,12 @@ from typing import Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Integer, Text, cast, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from store.schema import read_cache
+from store.schema import meta, read_cache
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -228,22 +230,25 @@ def arguments_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
 
 
 _CODE: list[str] = []
+#: the sources behind kept results: the reads (store/, analysis/), the migrations that may rewrite stored
+#: rows, and the Reports page's preview (pipeline/export.py computes it, ui/reports.py shapes it).
+CODE_FILES = ("store/*.py", "store/migrations/versions/*.py", "analysis/*.py", "pipeline/export.py", "ui/reports.py",
+              "frame.py", "platforms.py", "config.py")  # fmt: skip
+
+
+def code_digest(root: Path) -> str:
+    """The digest of CODE_FILES under `root` and the pandas and pyarrow versions."""
+    digest = hashlib.sha256(f"{pd.__version__}:{pa.__version__}:{FORMAT}".encode())
+    for path in sorted({p for pattern in CODE_FILES for p in root.glob(pattern) if p.is_file()}):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def code_key() -> str:
-    """What the stored results were computed by: the source of the modules reads run (store/, analysis/,
-    frame.py, platforms.py, config.py) and the pandas and pyarrow versions. A deployment of other code
-    never reads parts the old code stored."""
+    """What the stored results were computed by (code_digest of this checkout): a deployment of other
+    code never reads parts the old code stored."""
     if not _CODE:
-        root = Path(__file__).resolve().parents[1]
-        digest = hashlib.sha256(f"{pd.__version__}:{pa.__version__}:{FORMAT}".encode())
-        files = sorted([*root.glob("store/*.py"), *root.glob("analysis/*.py")]) + [
-            root / name for name in ("frame.py", "platforms.py", "config.py")
-        ]
-        for path in files:
-            if path.is_file():
-                digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        _CODE.append(digest.hexdigest()[:16])
+        _CODE.append(code_digest(Path(__file__).resolve().parents[1]))
     return _CODE[0]
 
 
@@ -267,22 +272,40 @@ def _restore_wait(conn: Connection) -> None:
         conn.exec_driver_sql("PRAGMA busy_timeout=30000")  # store.engine's value
 
 
-def load(engine: Engine, key: str) -> tuple[bool, Any]:
-    """(True, value) when `key` is stored, else (False, None)."""
+#: `meta` key moved by every `clear`: a part read before an erasure is not stored after it.
+EPOCH = "read_cache_epoch"
+
+
+class _Erased(Exception):
+    """An erasure emptied the cache while the part being stored was read."""
+
+
+def _epoch(conn: Connection, lock: bool = False) -> str:
+    query = select(meta.c.value).where(meta.c.key == EPOCH)
+    return str(conn.execute(query.with_for_update() if lock else query).scalar() or "0")  # no row yet: "0"
+
+
+def load(engine: Engine, key: str) -> tuple[bool, Any, str | None]:
+    """(True, value, epoch) when `key` is stored, else (False, None, epoch): `epoch` is what `save` takes."""
+    epoch = None
     try:
         with engine.connect() as conn:
+            epoch = _epoch(conn)
             data = conn.execute(select(read_cache.c.data).where(read_cache.c.key == key)).scalar()
         if data is None:
-            return False, None
-        return True, decode(bytes(data))
+            return False, None, epoch
+        return True, decode(bytes(data)), epoch
     except (SQLAlchemyError, ValueError, pa.ArrowException) as exc:
         log.warning("read cache: a stored part could not be read (%s); computing it", type(exc).__name__)
-        return False, None
+        return False, None, epoch
 
 
-def save(engine: Engine, key: str, slot: str, name: str, value: Any, now: datetime | None = None) -> bool:
+def save(
+    engine: Engine, key: str, slot: str, name: str, value: Any, now: datetime | None = None, epoch: str | None = None
+) -> bool:
     """Store `value` under `key`, replacing what `slot` (the same read, arguments and part range)
-    held; prune past MAX_TOTAL_BYTES. False when the value is not stored (its kind, its size, a lock)."""
+    held; prune past MAX_TOTAL_BYTES. False when the value is not stored (its kind, its size, a lock,
+    or an erasure since `epoch` (load's) was read: the value may hold what it erased)."""
     try:
         data = checked(value)
     except (NotStorable, pa.ArrowException, TypeError, ValueError) as exc:
@@ -294,6 +317,11 @@ def save(engine: Engine, key: str, slot: str, name: str, value: Any, now: dateti
         with engine.begin() as conn:
             _short_wait(conn)
             try:
+                # the epoch first (SQLite: this write takes the lock; PostgreSQL: FOR UPDATE waits for an erasure
+                # under way), then the rows, in the order clear() takes them: no deadlock with an erasure
+                _ensure_epoch(conn)
+                if _epoch(conn, lock=True) != epoch:
+                    raise _Erased
                 conn.execute(delete(read_cache).where(read_cache.c.slot == slot))
                 conn.execute(
                     insert(read_cache).values(
@@ -309,7 +337,7 @@ def save(engine: Engine, key: str, slot: str, name: str, value: Any, now: dateti
             finally:
                 _restore_wait(conn)
         return True
-    except SQLAlchemyError as exc:  # locked, a twin process stored it first, not migrated: the read is computed anyway
+    except (SQLAlchemyError, _Erased) as exc:  # locked, a twin process stored it first, not migrated, erased meanwhile
         log.info("read cache: %s not stored (%s)", name, type(exc).__name__)
         return False
 
@@ -336,8 +364,16 @@ def _prune(conn: Connection, limit: int | None = None) -> int:
     return removed
 
 
+def _ensure_epoch(conn: Connection) -> None:
+    insert_ = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(insert_(meta).values(key=EPOCH, value="0").on_conflict_do_nothing(index_elements=["key"]))
+
+
 def clear(conn: Connection) -> int:
-    """Forget every stored part (erasure, retention): returns how many rows were deleted."""
+    """Forget every stored part (erasure, retention): returns how many rows were deleted. Moves EPOCH
+    first (its row stays locked until the erasure commits), so a part read before is not stored after."""
+    _ensure_epoch(conn)
+    conn.execute(update(meta).where(meta.c.key == EPOCH).values(value=cast(cast(meta.c.value, Integer) + 1, Text)))
     return int(conn.execute(delete(read_cache)).rowcount or 0)
 
 
@@ -361,10 +397,10 @@ def cached(
         return compute()
     slot = _digest(code_key(), name, arguments, part)
     key = _digest(slot, repr(stamp))
-    found, value = load(engine, key)
+    found, value, epoch = load(engine, key)
     if found:
         kept: T = value
         return kept
     value = compute()
-    save(engine, key, slot, name, value)
+    save(engine, key, slot, name, value, epoch=epoch)
     return value

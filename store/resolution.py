@@ -156,7 +156,8 @@ def conversations_between(
 
 def conversations(conn: Connection, filters: Filters, days: dict[str, int]) -> pd.DataFrame:
     """`conversations_between` for the sidebar's selection (a page read, through ui.context.read)."""
-    found = conversations_between(conn, filters.start_at, filters.end_at, days, filters.brands, filters.platforms)
+    brands = filters.brands or None  # no brand selected: every brand, as every store.reader read
+    found = conversations_between(conn, filters.start_at, filters.end_at, days, brands, filters.platforms)
     return _nones(found)
 
 
