@@ -87,6 +87,9 @@ class Rule:
     misses: tuple[str, ...]
     points: int | None = None  # None: CATEGORY_POINTS[category]
     english_only: bool = True
+    #: a hint that counts only in a conversation with the brand (a post opening with its @handle, or in its
+    #: thread): "doesn't matter which", "don't judge me" in a post about the brand are no problem reports.
+    spoken_only: bool = False
 
     @property
     def score(self) -> int:
@@ -167,8 +170,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "question-mark",
         "question",
-        (r"[?？¿]",),
-        matches=("does it work with android?", "¿tienen tiendas en monterrey"),
+        (r"[?？¿❓❔⁉]",),
+        matches=("does it work with android?", "¿tienen tiendas en monterrey", "@yodel 📦❓❓"),
         misses=("it works with android.",),
         english_only=False,
     ),
@@ -188,12 +191,27 @@ RULES: tuple[Rule, ...] = (
         "asks-handle",
         "question",
         (
-            r"^(?![^?？]*[?？])(?:@\S+\s+)+(?:(?:do|does|did|is|are|will|would|can|could|should|has|have)\s+(?:the|there|it|my|this|that"
+            r"^(?![^?？]*[?？])(?:@\S+\s+)+(?:(?:so|and|also|hey|hi|hello|quick question),?\s+)?"
+            r"(?:(?:do|does|did|is|are|will|would|can|could|should|has|have)\s+(?:the|there|it|my|this|that"
             r"|these|those|your|you|u|i|we|a|an|any|anyone|someone)|what|which|whats|what's|where|when)\b"
             r"(?!\s+\w+ (?:best|great|amazing|awesome)\b)",
+            # any subject after do / does / will / can ...: "@guardian do students get a cheaper rate"
+            r"^(?![^?？]*[?？])(?:@\S+\s+)+(?:(?:so|and|also|hey|hi|hello|quick question),?\s+)?"
+            r"(?:do|does|will|would|can|could|should)\s+(?!not\b|never\b|you\s+(?:guys\s+)?(?:ever|even|really)\b)"
+            r"\w+\s+(?!(?:\w+ )?(?:best|great|amazing|awesome)\b)\w+",
         ),
-        matches=("@delta is the sky club open before 5am", "@peacocktv will the games be in 4k"),
-        misses=("@acme my cat sleeps on the box", "is the club open", "@acme is now on the fediverse"),
+        matches=(
+            "@delta is the sky club open before 5am",
+            "@peacocktv will the games be in 4k",
+            "@hinge so does the rose thing reset weekly",
+            "@guardian do students get a cheaper rate",
+        ),
+        misses=(
+            "@acme my cat sleeps on the box",
+            "is the club open",
+            "@acme is now on the fediverse",
+            "@acme do not buy this",
+        ),
     ),
     Rule(
         # a question word opening a sentence, without a question mark: "... no announcement. what is happening"
@@ -203,14 +221,28 @@ RULES: tuple[Rule, ...] = (
             r"^(?![^?？]*[?？]).*?(?:[.!,;:]|^)\s*(?:where|what|why|when|how) (?:is|are|was|were|do|does|did|can|should|am)\b",
             r"^(?![^?？]*[?？]).*?(?:[.!,;:]|^)\s*what (?:happened|changed|gives)\b",
             r"^(?![^?？]*[?？]).*\bor (?:nah|not)\s*$",
+            r"^(?![^?？]*[?？]).*?(?:[.!,;:]|^)\s*what (?:now|next)\s*[.!]*\s*$",
+            r"\b(?:i'm |i am |was |just )?wondering (?:if|whether|how|when|why|where|what)\b",
+            # a service question without a mark: "does yodel deliver on sundays or ..."
+            r"^(?![^?？]*[?？])(?:[@#]\S+\s+)*(?:does|do|can|will|would|could) (?!not\b)(?:\w+ ){1,3}?"
+            r"(?:deliver|ship|accept|take|offer|support|work|cover|open|sell|stock|allow|let|get shipped)\b",
         ),
         matches=(
             "stopped for 25 min. what is happening",
             "chat is closed. where do i send it",
             "it used to be instant. what changed",
             "is cross save coming or nah",
+            "no new screen booked. what now",
+            "@hinge wondering if there's any way to see who liked me",
+            "does yodel deliver on sundays or do i give up",
         ),
-        misses=("i know what is happening", "how's it going", "no bag. where is it?"),
+        misses=(
+            "i know what is happening",
+            "how's it going",
+            "no bag. where is it?",
+            "what now for the club after that result, a rebuild",
+            "do not buy their work boots",
+        ),
     ),
     # ---------------------------------------------------------------- rhetorical
     Rule(
@@ -250,6 +282,8 @@ RULES: tuple[Rule, ...] = (
             r"\bis any(?:one|body) (?:here )?(?:running|using)\b",
             r"\b(?:any(?:one|body) else )?remember when\b",
             r"\bwhat do (?:you|y'all|people|folks) (?:all )?use instead of\b",
+            r"\b(?:is|are) \w+ (?:really|actually) (?:that|as) (?:bad|good)\b",
+            r"\bor is it just (?:me|the|a|people)\b",
         ),
         matches=(
             "anyone watching the keynote tonight?",
@@ -257,6 +291,7 @@ RULES: tuple[Rule, ...] = (
             "is peacock premium worth it just for the games?",
             "has anyone used their video visits? is it quick",
             "anyone switched from tesla to rivian?",
+            "is yodel really that bad or is it just the loud ones online?",
         ),
         misses=("anyone else unable to log in?", "is the 13 worth upgrading to from the 11?"),
     ),
@@ -343,6 +378,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:no|zero|not a single|not one|never an?|never any|without an?y?)\s+(?:\w+\s+)?(?:problems?|issues?|bugs?"
             r"|complaints?|lag|crash(?:es)?|delays?|outages?|drops?|questions asked|hidden fees?|fees?)\b",
             r"\bno complaints\b",
+            r"\bnot (?:even )?a complaint\b",
             r"\b(?:never|haven't|have not|hasn't|has not|not once) (?:\w+ )?(?:had|paid|seen|hit|run into|got) (?:a|an|any|one)"
             r" (?:single )?(?:\w+ )?(?:problems?|issues?|fees?|complaints?|outages?|delays?|bugs?)\b",
         ),
@@ -697,6 +733,7 @@ RULES: tuple[Rule, ...] = (
         ),
         matches=("the app doesn't sync", "nothing happens"),
         misses=("it syncs fine", "i'm not crying", "i've never even flown with them"),
+        spoken_only=True,
     ),
     Rule(
         "again",
@@ -716,12 +753,18 @@ RULES: tuple[Rule, ...] = (
         "waited-duration",
         "hint",
         (
-            rf"\b(?<!in ){_NUM} (?:more )?{_SPAN} (?:ago|since|later|now|already|after|without|for)\b",
+            rf"\b(?<!in ){_NUM} (?:more |working |business |whole |full |long )?{_SPAN} (?:ago|since|later|now|already|after"
+            rf"|without|for)\b",
             rf"\b(?:takes?|took) {_NUM} {_SPAN}\b",
             rf"\b(?:since|after|for|in over|over) {_NUM} {_SPAN}\b",
             r"\bsince (?:yesterday|last (?:week|month|night|year)|this morning|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
         ),
-        matches=("been waiting 3 weeks for the repair", "two days later and nothing", "pending since tuesday"),
+        matches=(
+            "been waiting 3 weeks for the repair",
+            "two days later and nothing",
+            "pending since tuesday",
+            '"within 2 working days" was 9 working days ago',
+        ),
         misses=("arrived in 2 days", "since you asked, tuesday"),
     ),
     Rule(
@@ -750,6 +793,10 @@ RULES: tuple[Rule, ...] = (
             r"\bkeeps? (?!getting better|improving)\w+ing\b",
             r"\bonly (?:works|lasts|charges|gets|lasted)\b",
             r"\bdifferent \w+ than\b",
+            r"\btold (?:me|us) (?:it's|it is|it was|that|they)\b",
+            r"\bno (?:\w+ )?(?:agents?|slots?|appointments?|one) (?:available|free)\b",
+            r"\b(?:app|site|website|page|screen|status|widget|chat|portal|tracker|email) (?:still )?(?:says|said|shows|showing)"
+            r" [\"“'‘]",
         ),
         matches=(
             "the courier left it outside",
@@ -758,12 +805,29 @@ RULES: tuple[Rule, ...] = (
             "the box said 256gb",
             "you moved me after i paid for the aisle",
             "doubled my direct debit without asking",
+            'told me it\'s "normal"',
+            'the support widget says "no agents available"',
         ),
         misses=(
             "shipping was free",
             "the watch sleep tracking is accurate",
             "replaced it without asking for a receipt",
         ),
+    ),
+    Rule(
+        # a case, order or ticket reference: the author is in a service process with the brand
+        "reference-number",
+        "hint",
+        (
+            r"\b(?:case|ticket|order|ref|reference|claim|booking|complaint|incident|tracking)\s*(?:number|no\.?|num|id|#)\s*"
+            r"[:#]?\s*[a-z]{0,4}-?\d{4,}",
+            r"\b(?:case|ticket|order|ref|reference|claim|booking|complaint|incident)\s*[:#]?\s*[a-z]{1,4}-?\d{5,}",
+            r"\b(?:case|ticket|order|ref|reference|claim|booking|complaint|incident)\s*[:#]?\s*\d{4,}-\d{3,}",
+            r"\b(?:reference|ref|case number|order number) is in (?:the|my)\b",
+        ),
+        matches=("case number 2211-8840", "order ws-00482193", "ref #88123", "reference is in the thread above"),
+        misses=("booking 2025 trips soon", "order 66", "ticket prices for 2026"),
+        english_only=False,
     ),
     Rule(
         "too-much",
@@ -801,13 +865,16 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:thanks?|thank you)(?: so much| a lot| again)? (?:@?[\w.@]+ )?for (?:cancel|los|break|ruin|charg|ignor|wast)\w*",
             r"(?<!thanks )(?<!thank you )\bso much for\b",
             r"\bgreat job (?:losing|breaking|ruining)\b",
+            r"\b(?:thanks?|thank you)(?: so much| a lot)? (?:@?[\w.@]+ )?for the (?:surprise|unexpected|hidden|random) "
+            r"(?:[$£€\d]|charges?|fees?|hold|bill|price|increase)",
         ),
         matches=(
             "thanks a lot for the 9 hour delivery window",
             "thanks @acme for cancelling my order",
             "so much for next day delivery",
+            'thanks @hertz for the surprise $300 "hold" on my debit card',
         ),
-        misses=("thanks a lot!", "thanks so much for the quick help"),
+        misses=("thanks a lot!", "thanks so much for the quick help", "thanks for the surprise birthday card"),
     ),
     Rule(
         "ironic-praise",
@@ -844,9 +911,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "irony-marker",
         "sarcasm",
-        (r"(?<!\w)/s\b", r"🙄", r"🙃"),
-        matches=("best support ever /s", "cool 🙄"),
-        misses=("best support ever",),
+        # marks irony in words: an emoji-only post ("@acme 🙄") says nothing ironic
+        (r"^(?=.*?(?<![\w@#.])[^\W\d_]{2}).*?(?:(?<!\w)/s\b|🙄|🙃)",),
+        matches=("best support ever /s", "cool 🙄", "@acme sure 🙃"),
+        misses=("best support ever", "🙄", "@acme 🙄🙄", "@acme.bsky.social 🙃"),
         english_only=False,
     ),
     # ---------------------------------------------------------------- praise
@@ -872,12 +940,19 @@ RULES: tuple[Rule, ...] = (
             r"\blife ?changing\b",
             r"\b(?:looks?|works?|feels?|runs?|sounds?|charges?) (?:\w+ )?(?:better|faster|smoother|snappier|quieter|nicer)\b",
             r"\b(?:much|way|so much) (?:better|faster|smoother|snappier|quieter)\b",
+            r"\bappreciate[ds]?\b",
+            r"\bcredit where (?:it's |its |it is )?due\b",
+            r"\bsaved (?:me|us|my|our)\b",
+            r"\b(?:a|one|two|\d+) days? early\b",
+            r"\bcame through\b",
         ),
         matches=(
             "insane battery, love it",
             "setup was effortless",
             "removed the old logo, looks better",
             "the update made my old phone feel faster",
+            "refund just landed. appreciate you chasing it",
+            "got my parcel here a day early, credit where it's due",
         ),
         misses=("the old logo was ugly",),
     ),
@@ -911,6 +986,8 @@ RULES: tuple[Rule, ...] = (
             r"(?<!of )(?<!in )\b(?:stock|share price)\b(?! (?:android|firmware|rom|photos?|images?|levels?)\b)",
             r"\b(?:bought|acquired|taken over|owned) by\b",
             r"\bapparently\b",
+            r"\b(?:pre-tax|operating|annual|half-year) (?:loss|profit)\b",
+            r"\breported (?:a|an|its|their) (?:\w+ )?(?:loss|profit|results)\b",
             r"\b(?:is|are) (?:opening|closing|coming to|launching in|expanding)\b",
         ),
         matches=(
@@ -920,6 +997,31 @@ RULES: tuple[Rule, ...] = (
             "rumour is that deliveroo is getting bought by doordash",
         ),
         misses=("my flight was cancelled", "the charger is out of stock again"),
+    ),
+    Rule(
+        # the whole industry, not this brand: "every insurer ...", "not unique to them", "across the board"
+        "industry-wide",
+        "news",
+        (
+            r"\b(?:the )?whole industry\b",
+            r"\bindustry[- ]wide\b",
+            r"\bof the industry\b",
+            r"\bnot unique to\b",
+            r"\bacross the board\b",
+            r"\bin general\b",
+            r"\blike (?:everyone|everybody) else\b",
+            r"\b(?:doesn't|does not|don't|do not) matter (?:which|who|if|what)\b",
+            r"\bnot just (?:one|the one) (?:company|club|bank|brand|firm|airline|app|shop|store|carrier|insurer)\b",
+            r"\bevery (?:company|insurer|bank|airline|retailer|carrier|paper|provider|exchange|brand|club|firm|chain"
+            r"|rental (?:place|company)|operator|network)\b",
+            r"\ba known (?:problem|issue)\b",
+        ),
+        matches=(
+            "every insurer is jacking renters rates this year",
+            "sucks but not unique to them",
+            "fees on fees, doesn't matter who you book with",
+        ),
+        misses=("my insurer doubled my rate", "every time i open the app it crashes"),
     ),
     Rule(
         # talk about a past incident or the business, not a problem the author has now
@@ -952,6 +1054,7 @@ def _expand(rule: Rule, products: tuple[str, ...]) -> Rule:
         rule.misses,
         rule.points,
         rule.english_only,
+        rule.spoken_only,
     )
 
 
