@@ -178,15 +178,16 @@ def _listed_pattern(brand: Brand) -> re.Pattern[str]:
         rf"|(?<![\w@]){brand_}, [a-z][\w&'-]*, [a-z][\w&'-]*(?:,| and| or)"
         rf"|(?i:\bnot just|\bwell beyond|\bnot only) {brand_}(?!\w)"
         rf"|(?<![\w@]){brand_} included\b"
+        rf"|(?<![\w@]){brand_} (?:vs\.?|versus) [a-z]|(?<![\w@])[a-z][\w&'-]* (?:vs\.?|versus) {brand_}(?!\w)"
     )
 
 
 def _addressed(
     frame: pd.DataFrame, text: pd.Series, own: set[str], brands: Sequence[Brand], own_posts: set[str]
-) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
     """(addressed to the brand, the brand named among other names, the post opens with the brand's @handle,
-    the post opens with other users' @handles only, the post answers or sits in the thread of the brand's post)
-    per row.
+    the post opens with other users' @handles only, the post answers or sits in the thread of the brand's post,
+    a comment addressed only by its community: in a subreddit named like the brand, naming it nowhere) per row.
 
     Addressed: names the brand (name, keyword, @handle), answers or sits in the thread of its post, or
     is in a subreddit named like it; but a post that opens with @handles none of which is the brand's
@@ -202,10 +203,12 @@ def _addressed(
     listed_out = pd.Series(False, index=frame.index)
     hailed_out = pd.Series(False, index=frame.index)
     other_out = pd.Series(False, index=frame.index)
+    crowd_out = pd.Series(False, index=frame.index)
     raw = _col(frame, "text").fillna("")
     parent_key = platform + "\x1f" + _col(frame, "parent_id").fillna("")
     thread_key = platform + "\x1f" + _col(frame, "thread_id").fillna("")
     answers_own = parent_key.isin(own_posts) | thread_key.isin(own_posts)
+    comment = _col(frame, "kind").isin(["comment", "reply"]).fillna(False)
     subreddit = _col(frame, "url").str.extract(r"/r/([A-Za-z0-9_]+)", expand=False).str.lower()
     subreddit = subreddit.str.replace(r"[^0-9a-z]", "", regex=True)
     for brand in brands:
@@ -235,7 +238,10 @@ def _addressed(
         listed_out.loc[rows] = (listed & ~spoken["at_brand"]).fillna(False).to_numpy(dtype=bool)
         hailed_out.loc[rows] = spoken["hailed"].fillna(False).to_numpy(dtype=bool)
         other_out.loc[rows] = spoken["to_other"].fillna(False).to_numpy(dtype=bool)
-    return out, listed_out, hailed_out, other_out, answers_own.fillna(False).astype(bool)
+        # a comment under another user's post in the brand's subreddit that names the brand nowhere
+        crowd = community & ~named & ~spoken["at_brand"] & ~thread & comment[rows]
+        crowd_out.loc[rows] = crowd.fillna(False).to_numpy(dtype=bool)
+    return out, listed_out, hailed_out, other_out, answers_own.fillna(False).astype(bool), crowd_out
 
 
 def _own_post_keys(frame: pd.DataFrame, extra: Iterable[tuple[str, str]] | None) -> set[str]:
@@ -344,6 +350,7 @@ def _table_signals(inputs: pd.DataFrame, table: _Table) -> pd.DataFrame:
         inputs.get("hailed"),
         inputs.get("to_other"),
         inputs.get("in_thread"),
+        inputs.get("crowd"),
     )
 
 
@@ -356,6 +363,7 @@ def _signals(
     hailed: pd.Series | None = None,
     to_other: pd.Series | None = None,
     in_thread: pd.Series | None = None,
+    crowd: pd.Series | None = None,
 ) -> pd.DataFrame:
     """What the (lower-cased, link-free) text says, rule by rule (analysis.rules).
 
@@ -368,7 +376,13 @@ def _signals(
     its problem words are the news too, not a complaint; so are they where `aside` is True (the brand named among others:
     talk about the market, not about the author's own problem with the brand; a question there compares
     brands and is asked of the crowd, and does not count either). A post `hailed`
-    (opening with the brand's @handle) speaks to the brand: no news rule applies to it.
+    (opening with the brand's @handle) speaks to the brand: no news rule applies to it. A post that opens with
+    other users' @handles only (`to_other`; addressed to the brand all the same when it sits in the brand's
+    thread) asks its questions and help of those users: only its complaint signals count. A hint rule marked
+    `spoken_only` ("negation") counts only in a conversation with the brand: `hailed` or `in_thread` (both
+    None: unknown, taken as a conversation, as for analysis.resolution's follow-ups). A question in the second
+    person in a comment addressed only by its `crowd` (in the brand's subreddit, naming it nowhere: "are you on
+    the beta channel?") is asked of the poster, not of the brand.
     """
     out: dict[str, object] = {}
     found = {c: _first_rule(text, table, c) for c in ("question", "rhetorical", "help", "sarcasm", "news")}
@@ -405,6 +419,8 @@ def _signals(
     if to_other is not None:  # asked of the users the post opens with, not of the brand
         question &= ~to_other.to_numpy(dtype=bool)
         help_ = help_ & ~to_other.to_numpy(dtype=bool)
+    if crowd is not None:  # "are you on the beta channel?" in the brand's subreddit: asked of the commenters
+        question &= ~(crowd.to_numpy(dtype=bool) & _matches(text, table.second_person))
     praising = found["praise"][0] & ~sarcasm
     plain = ~question & ~sarcasm & ~help_
     grateful = plain & praising & (compound_ >= 0.3)
@@ -579,7 +595,7 @@ def assess(
     eligible = ~(is_own | by_handle | repost | article)
     english = _english_from_lang(frame) if english is None else english.reindex(frame.index).fillna(True)
 
-    addressed, listed, hailed, to_other, in_thread = _addressed(
+    addressed, listed, hailed, to_other, in_thread, crowd = _addressed(
         frame, text, own, brands, _own_post_keys(frame, own_post_ids)
     )
     stars, review = _ratings(frame)
@@ -607,6 +623,7 @@ def assess(
             "hailed": hailed,
             "to_other": to_other,
             "in_thread": in_thread,
+            "crowd": crowd,
         }
     )
     # the text rules are the costly part: run them only where a reply could be needed, per brand

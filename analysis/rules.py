@@ -156,6 +156,14 @@ THINGS = (
     "luggage",
     "ticket",
     "app",
+    "policy",
+    "premium",
+    "claim",
+    "insurance",
+    "membership",
+    "prescription",
+    "appointment",
+    "streak",
 )
 
 
@@ -179,10 +187,15 @@ RULES: tuple[Rule, ...] = (
         "question-opener",
         "question",
         (
-            r"^(?:[@#]\S+\s+)*(?:how|why|where|when|anyone|does anyone|is there a way|can (?:someone|anyone|you|i))\b(?!')",
+            r"^(?:[@#]\S+\s+)*(?:how|why|where|when(?= (?:is|are|was|will|do|does|did|can|should|would|\w+ (?:will|be)\b))"
+            r"|anyone|does anyone|is there a way|can (?:someone|anyone|you|i))\b(?!')",
         ),
-        matches=("@acme how long does shipping take", "anyone tried the new plan"),
-        misses=("shipping was quick, anyone can see that", "how's it going lol"),
+        matches=("@acme how long does shipping take", "anyone tried the new plan", "@acme when will my refund arrive"),
+        misses=(
+            "shipping was quick, anyone can see that",
+            "how's it going lol",
+            "when life gives you lemons make lemonade",
+        ),
     ),
     Rule(
         # a question without a question mark (one with a mark is `question-mark`), put to whoever the post
@@ -225,7 +238,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:i'm |i am |was |just )?wondering (?:if|whether|how|when|why|where|what)\b",
             # a service question without a mark: "does yodel deliver on sundays or ..."
             r"^(?![^?？]*[?？])(?:[@#]\S+\s+)*(?:does|do|can|will|would|could) (?!not\b)(?:\w+ ){1,3}?"
-            r"(?:deliver|ship|accept|take|offer|support|work|cover|open|sell|stock|allow|let|get shipped)\b",
+            r"(?:deliver|ship|accept|take|offer|support|work|cover|open|sell|stock|allow|let|get shipped|do|have|make|fix"
+            r"|repair|carry|price[- ]match)\b",
         ),
         matches=(
             "stopped for 25 min. what is happening",
@@ -235,6 +249,7 @@ RULES: tuple[Rule, ...] = (
             "no new screen booked. what now",
             "@hinge wondering if there's any way to see who liked me",
             "does yodel deliver on sundays or do i give up",
+            "does boots do blister packs for elderly patients",
         ),
         misses=(
             "i know what is happening",
@@ -284,6 +299,8 @@ RULES: tuple[Rule, ...] = (
             r"\bwhat do (?:you|y'all|people|folks) (?:all )?use instead of\b",
             r"\b(?:is|are) \w+ (?:really|actually) (?:that|as) (?:bad|good)\b",
             r"\bor is it just (?:me|the|a|people)\b",
+            r"^(?:[@#]\S+\s+)*any(?:one|body) (?:here )?(?:actually|ever|really|have|has|got|use|uses)\b",
+            r"\bworth it or\b",
         ),
         matches=(
             "anyone watching the keynote tonight?",
@@ -292,6 +309,7 @@ RULES: tuple[Rule, ...] = (
             "has anyone used their video visits? is it quick",
             "anyone switched from tesla to rivian?",
             "is yodel really that bad or is it just the loud ones online?",
+            "anyone here have their pet insurance for a senior dog?",
         ),
         misses=("anyone else unable to log in?", "is the 13 worth upgrading to from the 11?"),
     ),
@@ -318,9 +336,17 @@ RULES: tuple[Rule, ...] = (
         "help",
         (
             r"\b(?:please|pls|plz)\s+(?:help|fix|advise|respond|reply|answer|dm|contact|check|look|sort|escalate"
-            r"|refund|call|get back|let me know|update|assist|confirm|explain|send)",
+            r"|refund|call|get back|let me know|update|assist|confirm|explain|send|restore|reinstate|reverse|unlock"
+            r"|reactivate|reopen|unblock|cancel)",
+            # an explanation demanded of the brand: "@lemonade you raised my premium 38%. explain that one"
+            r"^(?:@\S+\s+)+.*\bexplain (?:that|this|why|how|yourselves)\b",
         ),
-        matches=("please fix this", "pls respond"),
+        matches=(
+            "please fix this",
+            "pls respond",
+            "please restore it",
+            "@acme you raised my premium. explain that one",
+        ),
         misses=("please enjoy the show",),
     ),
     Rule(
@@ -576,7 +602,8 @@ RULES: tuple[Rule, ...] = (
             r"\bstopped working\b",
             r"\bwon't (?:turn on|charge|load|open|connect|start|boot|sync|update|let me|apply|accept)\b",
             r"\b(?:broken|broke|breaks|defective|faulty|damaged|dead(?: pixel)?|dies|died|snapped|cracked|bricked"
-            r"|unusable|scratch(?:ed|es)?)\b",
+            r"|unusable|scratch(?:ed|es)?)\b(?<!broken)",
+            r"\bbroken\b(?! in\b)",
             r"\b(?:arrived|came) (?:without|broken|damaged|open|opened|crushed|cracked|dead|empty)\b",
             r"\b(?:battery drain|drains? (?:the |my )?battery|overheat(?:s|ing)?)\b",
             r"\blasted (?:\d+|a|one|two|three|four|five|six) (?:days?|weeks?|months?)\b",
@@ -584,7 +611,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:declined|rejected|denied) (?:my|our|the) (?:card|payment|claim|transfer|transaction|application)\b",
         ),
         matches=("the app is not working", "screen arrived cracked", "your card was declined at the pump"),
-        misses=("works great",),
+        misses=("works great", "walking boots finally broken in"),
     ),
     Rule(
         "cannot-do",
@@ -741,6 +768,7 @@ RULES: tuple[Rule, ...] = (
         (
             r"\bagain\b",
             r"\bevery (?:time|day|night|morning|evening|week|month)\b",
+            r"\bevery \d+ (?:seconds|secs|minutes|mins)\b",
             r"\b(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) time\b",
             r"\b(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) \w+(?: \w+){0,4} (?:this|in a|in one) (?:week|month|year)\b",
             r"\b(?:two|three|four|five|six|\d+) times\b(?! (?:a|per|each|every) )",
@@ -794,6 +822,10 @@ RULES: tuple[Rule, ...] = (
             r"\bonly (?:works|lasts|charges|gets|lasted)\b",
             r"\bdifferent \w+ than\b",
             r"\btold (?:me|us) (?:it's|it is|it was|that|they)\b",
+            r"\bwant (?:my|our) (?:[$£€]?\d[\d.,]* |money )?back\b",
+            r"\b(?:raised|increased|hiked|doubled|tripled|jacked up) (?:my|our) \w+",
+            r"\bsince the (?:last |latest |new )?(?:update|upgrade|patch|version|release)\b",
+            r"\b(?:just )?hangs (?:on|at)\b",
             r"\bno (?:\w+ )?(?:agents?|slots?|appointments?|one) (?:available|free)\b",
             r"\b(?:app|site|website|page|screen|status|widget|chat|portal|tracker|email) (?:still )?(?:says|said|shows|showing)"
             r" [\"“'‘]",
@@ -807,6 +839,8 @@ RULES: tuple[Rule, ...] = (
             "doubled my direct debit without asking",
             'told me it\'s "normal"',
             'the support widget says "no agents available"',
+            "want my $142 back",
+            "hangs on establishing connection since the update",
         ),
         misses=(
             "shipping was free",
@@ -1015,11 +1049,17 @@ RULES: tuple[Rule, ...] = (
             r"\bevery (?:company|insurer|bank|airline|retailer|carrier|paper|provider|exchange|brand|club|firm|chain"
             r"|rental (?:place|company)|operator|network)\b",
             r"\ba known (?:problem|issue)\b",
+            r"\bevery (?:consumer |major |big |other )?(?:vpn|app|client|service|platform|streaming service|dating app)s?"
+            r"(?: client| company| provider)?\b(?! (?:i|we) )",
+            r"\b(?:is|are) no different\b",
+            r"\bthe (?:real|bigger|main|actual|underlying) (?:problem|issue)\b",
+            r"\bthe problem with (?:every|all|any|most)\b",
         ),
         matches=(
             "every insurer is jacking renters rates this year",
             "sucks but not unique to them",
             "fees on fees, doesn't matter who you book with",
+            "the problem with every consumer vpn is trust",
         ),
         misses=("my insurer doubled my rate", "every time i open the app it crashes"),
     ),
