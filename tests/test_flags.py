@@ -452,7 +452,9 @@ def test_fresh_development_set_figures() -> None:
     assert set(data["split"]) == {"fresh"} and len(data) == 446
     need = data["expect_reply"]
     assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 217 of 220 (0.986) in sessions 4 and 5
-    assert flagged[~need].mean() <= 0.12, flagged[~need].mean()  # 25 of 226 (0.111) in session 5 (33, 0.146, in session 4)
+    assert flagged[~need].mean() <= 0.12, flagged[
+        ~need
+    ].mean()  # 25 of 226 (0.111) in session 5 (33, 0.146, in session 4)
 
 
 def test_fresh2_development_set_figures() -> None:

@@ -189,7 +189,13 @@ def test_questions_to_other_users_are_not_asked_of_the_brand() -> None:
         mention(post_id="1", parent_id="old", text="@gooner_tom you going saturday? got a spare"),
         mention(post_id="2", parent_id="old", text="@jen_ux mine arrived broken too"),
         mention(post_id="3", platform="reddit", kind="comment", url=reddit, text="are you on the beta channel?"),
-        mention(post_id="4", platform="reddit", kind="post", url=reddit, text="can you get the discount without a .edu email?"),
+        mention(
+            post_id="4",
+            platform="reddit",
+            kind="post",
+            url=reddit,
+            text="can you get the discount without a .edu email?",
+        ),
         own_post_ids=[("x", "old")],
     )
     assert out["needs_reply"].tolist() == [False, True, False, True]
