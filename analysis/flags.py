@@ -225,7 +225,7 @@ def _addressed(
         plain_names = re.compile(
             r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
         )
-        things = re.compile(rf"\s+(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b")
+        things = re.compile(rf"\s+(?:[\w-]+\s+)?(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b")
         ordinary = per_distinct(
             raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
         )
@@ -279,6 +279,10 @@ class _Table:
 
 
 _PLAIN_HINT = "hint, outside a conversation"
+#: the brand's @handle spoken to ("thanks @skylarkair for ...", "hey @acme"): the post speaks to the brand.
+_VOCATIVE = re.compile(r"\b(?:thanks?|thank you|cheers|hey|hi|hello|dear|come on|well done)(?: so much| again)?,? @")
+#: a turn in a post ("love it but ...", "great, except"): its praise does not outweigh its problem words.
+_CONTRAST = re.compile(r"\b(?:but|though|although|except|however|yet|still|until|unless|if only|shame)\b")
 
 
 @cache
@@ -424,6 +428,13 @@ def _signals(
     praising = found["praise"][0] & ~sarcasm
     plain = ~question & ~sarcasm & ~help_
     grateful = plain & praising & (compound_ >= 0.3)
+    # a testimonial: praise told to others about the brand (not spoken to it, no "but"): the problem words are
+    # the story it praises ("Monzo's fraud team caught a scam payment. Seriously impressive")
+    told = np.zeros(len(text), dtype=bool) if hailed is None else hailed.to_numpy(dtype=bool).copy()
+    if in_thread is not None:
+        told |= in_thread.to_numpy(dtype=bool)
+    told |= _matches(text, table.second_person) | _matches(text, _VOCATIVE)
+    grateful |= plain & praising & ~told & ~_matches(text, _CONTRAST)
     reported = found["news"][0].copy()
     if hailed is not None:  # a post that opens by speaking to the brand is a conversation, not a report
         reported &= ~hailed.to_numpy(dtype=bool)

@@ -226,3 +226,35 @@ def test_brand_handles_with_account_words() -> None:
         mention(post_id="4", text="@acme_fans_club where is the meetup?"),
     )
     assert out["needs_reply"].tolist() == [True, True, True, False]
+
+
+def test_a_testimonial_is_no_complaint() -> None:
+    """Praise told to others about the brand (not spoken to it, no "but") outweighs the problem words of the
+    story it tells; spoken to the brand ("thanks @acme for ...", "you"), or with a turn ("but"), it does not."""
+    neg = {"sentiment": -0.4, "sentiment_label": "negative"}
+    out = assess(
+        mention(
+            post_id="1",
+            text="Acme's fraud team caught a scam payment before it left my account. Seriously impressive",
+            **neg,
+        ),
+        mention(post_id="2", text="Thanks @acme for cancelling my order, impressive work", **neg),
+        mention(post_id="3", text="Acme's app is impressive but it crashed twice today", **neg),
+        mention(
+            post_id="4", text="@acme your fraud team caught a scam payment, impressive but my card is blocked", **neg
+        ),
+    )
+    assert out["needs_reply"].tolist() == [False, True, True, True]
+
+
+def test_a_thing_of_the_brand_one_word_on_keeps_the_brand() -> None:
+    """The ordinary-word reading is spared when a thing a customer has of the brand follows the name, also one
+    word on ("my acme car policy"); the name alone after a determiner is still the ordinary word."""
+    out = assess(
+        mention(
+            post_id="1",
+            text="cancelled my acme car policy in September and they STILL took a payment. want my $142 back",
+        ),
+        mention(post_id="2", text="Cancelled the acme in September, STILL cold"),
+    )
+    assert out["needs_reply"].tolist() == [True, False]
