@@ -439,7 +439,7 @@ def test_other_brands_development_posts() -> None:
     assert set(data["split"]) == {"dev"} and len(data) == 202
     need = data["expect_reply"]
     assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 112 of 113 (0.991) in sessions 4 and 5
-    assert flagged[~need].mean() <= 0.11, flagged[~need].mean()  # 9 of 89 (0.101) in session 5 (0.112 in session 4)
+    assert flagged[~need].mean() <= 0.08, flagged[~need].mean()  # 7 of 89 (0.079) in session 5 (0.112 in session 4)
     assert not flagged[data["is_own"]].any()
 
 
@@ -452,9 +452,8 @@ def test_fresh_development_set_figures() -> None:
     assert set(data["split"]) == {"fresh"} and len(data) == 446
     need = data["expect_reply"]
     assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 217 of 220 (0.986) in sessions 4 and 5
-    assert flagged[~need].mean() <= 0.12, flagged[
-        ~need
-    ].mean()  # 25 of 226 (0.111) in session 5 (33, 0.146, in session 4)
+    # 24 of 226 (0.106) in session 5 (33, 0.146, in session 4)
+    assert flagged[~need].mean() <= 0.11, flagged[~need].mean()
 
 
 def test_fresh2_development_set_figures() -> None:
@@ -466,11 +465,11 @@ def test_fresh2_development_set_figures() -> None:
     data, flagged = judged_posts(FRESH2, FRESH2_BRANDS)
     assert set(data["split"]) == {"fresh2"} and len(data) == 459
     need = data["expect_reply"]
-    assert flagged[need].mean() >= 0.82, flagged[need].mean()  # 185 of 224 (0.826) in session 5; blind 171 (0.763)
+    assert flagged[need].mean() >= 0.83, flagged[need].mean()  # 186 of 224 (0.830) in session 5; blind 171 (0.763)
     assert flagged[~need].mean() <= 0.06, flagged[~need].mean()  # 13 of 235 (0.055) in session 5; blind 53 (0.226)
     # 44 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH2, FRESH2_BRANDS, as_collected=True)
-    assert flagged[need].mean() >= 0.96, flagged[need].mean()  # 217 of 224 (0.969) in session 5; blind 198 (0.884)
+    assert flagged[need].mean() >= 0.97, flagged[need].mean()  # 218 of 224 (0.973) in session 5; blind 198 (0.884)
     assert flagged[~need].mean() <= 0.06, flagged[~need].mean()  # 13 of 235 (0.055) in session 5; blind 57 (0.243)
 
 
