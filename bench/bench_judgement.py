@@ -23,7 +23,9 @@ development data, measured as the file is and as collected (`collected_copy`: re
 term answer the brand's post, as ingest knows from their parent). Its brands are split by `brand_fold`
 too: "s5 phase 1" (S5_PHASE_ONE) was written from fold 0's errors only, so its fold 1 figure against
 "session 4" (SESSION_FOUR, main before session 5) is out of fold; "now" was then written from fold 1's
-errors, so fold 0's change from "s5 phase 1" to "now" is the other out-of-fold figure.
+errors ("s5 phase 2", S5_PHASE_TWO), so fold 0's change from "s5 phase 1" to "s5 phase 2" is the other
+out-of-fold figure; "now" adds phase 3, written from the older sets' errors (extra, fresh, extra2), whose
+change from "s5 phase 2" on both of fresh2's folds is out of fold.
 
 Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~2 min; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
@@ -76,8 +78,10 @@ PHASE_ONE = "8281186"
 SESSION_FOUR = "bd73e51"
 #: session 5 after its first phase: tuned on fold 0 of flags_fresh2.csv's brands only.
 S5_PHASE_ONE = "10d0d4e"
+#: session 5 after its second phase (also tuned on fold 1 of flags_fresh2.csv's brands).
+S5_PHASE_TWO = "be7b148"
 #: the rule sets compared, oldest first.
-RULE_SETS = ("before", "round 1", "session 2", "session 3", "phase 1", "session 4", "s5 phase 1", "now")
+RULE_SETS = ("before", "round 1", "session 2", "session 3", "phase 1", "session 4", "s5 phase 1", "s5 phase 2", "now")
 LABELLED = ROOT / "tests" / "data" / "flags_labelled.csv"
 
 
@@ -285,6 +289,7 @@ def main() -> None:
         "phase 1": PHASE_ONE,
         "session 4": SESSION_FOUR,
         "s5 phase 1": S5_PHASE_ONE,
+        "s5 phase 2": S5_PHASE_TWO,
     }
     judged: dict[str, dict[str, pd.Series]] = {}
     for source, frame, path, brands in (
