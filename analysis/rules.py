@@ -13,7 +13,8 @@ Categories (what a match means; FORMULAS["needs_reply"]):
 - help: asks for help or an action;
 - complaint: problem vocabulary (POINTS["problem"]);
 - hint: a weaker problem cue (POINTS["hint"]); counts only in a post without praise that is not
-  clearly positive;
+  clearly positive; a hint marked `spoken_only` ("negation") only in a conversation with the brand (the
+  post opens with its @handle or sits in its thread);
 - sarcasm: praise words used ironically; invites a reply whatever the sentiment says;
 - not-a-problem: text that holds problem words but reports no problem ("no issues", "fees
   included"); removed before complaint and hint rules run, and then a negative score alone no
@@ -37,8 +38,9 @@ names; this table holds what the text says.
 
 Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv (the demo brand), on
 tests/data/flags_dev_extra.csv, tests/data/flags_fresh.csv (scored once blind, development since
-session 4) and tests/data/flags_dev_extra2.csv (32 other brands in all); the `test` rows are held
-out (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
+session 4), tests/data/flags_dev_extra2.csv and tests/data/flags_fresh2.csv (scored once blind,
+development since session 5): 49 other brands in all; the `test` rows are held out, and so is the
+next blind set, tests/data/flags_fresh3.csv (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
 """
