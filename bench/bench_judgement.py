@@ -27,7 +27,7 @@ errors ("s5 phase 2", S5_PHASE_TWO), so fold 0's change from "s5 phase 1" to "s5
 out-of-fold figure; "now" adds phase 3, written from the older sets' errors (extra, fresh, extra2), whose
 change from "s5 phase 2" on both of fresh2's folds is out of fold.
 
-Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~2 min; --dev-errors
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~8 min at load 8; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).
 """
