@@ -87,10 +87,20 @@ def _handle_names(brand: Brand) -> frozenset[str]:
     return frozenset(n for n in names if n)
 
 
+#: words a brand's account name adds around its name ("@theguardian", "@deliveroo_uk", "@hertzhelp", "@ikeausa").
+_HANDLE_AFFIX = re.compile(
+    r"^(?:the|get|try|use|my|official)|(?:official|support|helps?|care|cares|team|hq|inc|app|uk|usa|us)$"
+)
+
+
 def _is_brand_handle(handle: str, names: frozenset[str]) -> bool:
     """Whether an @handle (without the "@") is the brand's: spelt like one of its names whole, or before its
-    first "." or "@" ("@octopus.energy", "@gap.com", "@linear.app", "@emberforge@mastodon.gamedev.place")."""
-    return _norm(handle) in names or _norm(re.split(r"[.@]", handle, maxsplit=1)[0]) in names
+    first "." or "@" ("@octopus.energy", "@gap.com", "@linear.app", "@emberforge@mastodon.gamedev.place"),
+    or one of those with an account word around the name (`_HANDLE_AFFIX`: "@theguardian.com", "@ikeausa")."""
+    for spelling in (_norm(handle), _norm(re.split(r"[.@]", handle, maxsplit=1)[0])):
+        if spelling in names or _HANDLE_AFFIX.sub("", spelling) in names:
+            return True
+    return False
 
 
 #: the @handles a post opens with ("@jen_ux @mike ..."): whom it speaks to.
@@ -159,13 +169,25 @@ def _listed_pattern(brand: Brand) -> re.Pattern[str]:
         rf"|(?i:\b(?:instead of|compared? (?:to|with)|rather than)) {brand_}(?!\w)"
         rf"|(?i:\b(?:brands|companies|banks|airlines|retailers|firms|apps|services|chains|providers|stores|shops)"
         rf",? (?:including|like|such as)) {brand_}(?!\w)"
+        # the same in small letters: a comparison asked of the crowd ("hertz or enterprise for a one way rental",
+        # "wise or remitly?"), a list of three ("uber, bolt, freenow"), the brand as one of many ("not just ring",
+        # "hinge included", "well beyond Peloton")
+        rf"|(?<![\w@]){brand_} or (?!not\b|nah\b|what\b|something\b)[a-z][\w&'-]*(?: [a-z][\w&'-]*)?(?: for\b|\s*\?)"
+        rf"|(?<![\w@])(?!(?:is|are|do|does|and|but|so|should|would|i|it)\b)[a-z][\w&'-]* or {brand_}(?: for\b|\s*\?)"
+        rf"|(?<![\w@])[a-z][\w&'-]*, {brand_}, [a-z][\w&'-]*"
+        rf"|(?<![\w@]){brand_}, [a-z][\w&'-]*, [a-z][\w&'-]*(?:,| and| or)"
+        rf"|(?i:\bnot just|\bwell beyond|\bnot only) {brand_}(?!\w)"
+        rf"|(?<![\w@]){brand_} included\b"
+        rf"|(?<![\w@]){brand_} (?:vs\.?|versus) [a-z]|(?<![\w@])[a-z][\w&'-]* (?:vs\.?|versus) {brand_}(?!\w)"
     )
 
 
 def _addressed(
     frame: pd.DataFrame, text: pd.Series, own: set[str], brands: Sequence[Brand], own_posts: set[str]
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(addressed to the brand, the brand named among other names, the post opens with the brand's @handle) per row.
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(addressed to the brand, the brand named among other names, the post opens with the brand's @handle,
+    the post opens with other users' @handles only, the post answers or sits in the thread of the brand's post,
+    a comment addressed only by its community: in a subreddit named like the brand, naming it nowhere) per row.
 
     Addressed: names the brand (name, keyword, @handle), answers or sits in the thread of its post, or
     is in a subreddit named like it; but a post that opens with @handles none of which is the brand's
@@ -180,10 +202,13 @@ def _addressed(
     out = pd.Series(False, index=frame.index)
     listed_out = pd.Series(False, index=frame.index)
     hailed_out = pd.Series(False, index=frame.index)
+    other_out = pd.Series(False, index=frame.index)
+    crowd_out = pd.Series(False, index=frame.index)
     raw = _col(frame, "text").fillna("")
     parent_key = platform + "\x1f" + _col(frame, "parent_id").fillna("")
     thread_key = platform + "\x1f" + _col(frame, "thread_id").fillna("")
     answers_own = parent_key.isin(own_posts) | thread_key.isin(own_posts)
+    comment = _col(frame, "kind").isin(["comment", "reply"]).fillna(False)
     subreddit = _col(frame, "url").str.extract(r"/r/([A-Za-z0-9_]+)", expand=False).str.lower()
     subreddit = subreddit.str.replace(r"[^0-9a-z]", "", regex=True)
     for brand in brands:
@@ -200,7 +225,7 @@ def _addressed(
         plain_names = re.compile(
             r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
         )
-        things = re.compile(rf"\s+(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b")
+        things = re.compile(rf"\s+(?:[\w-]+\s+)?(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b")
         ordinary = per_distinct(
             raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
         )
@@ -212,7 +237,11 @@ def _addressed(
         listed = per_distinct(raw[rows], partial(_contains, pattern=_listed_pattern(brand)))
         listed_out.loc[rows] = (listed & ~spoken["at_brand"]).fillna(False).to_numpy(dtype=bool)
         hailed_out.loc[rows] = spoken["hailed"].fillna(False).to_numpy(dtype=bool)
-    return out, listed_out, hailed_out
+        other_out.loc[rows] = spoken["to_other"].fillna(False).to_numpy(dtype=bool)
+        # a comment under another user's post in the brand's subreddit that names the brand nowhere
+        crowd = community & ~named & ~spoken["at_brand"] & ~thread & comment[rows]
+        crowd_out.loc[rows] = crowd.fillna(False).to_numpy(dtype=bool)
+    return out, listed_out, hailed_out, other_out, answers_own.fillna(False).astype(bool), crowd_out
 
 
 def _own_post_keys(frame: pd.DataFrame, extra: Iterable[tuple[str, str]] | None) -> set[str]:
@@ -249,6 +278,13 @@ class _Table:
     second_person: re.Pattern[str]
 
 
+_PLAIN_HINT = "hint, outside a conversation"
+#: the brand's @handle spoken to ("thanks @skylarkair for ...", "hey @acme"): the post speaks to the brand.
+_VOCATIVE = re.compile(r"\b(?:thanks?|thank you|cheers|hey|hi|hello|dear|come on|well done)(?: so much| again)?,? @")
+#: a turn in a post ("love it but ...", "great, except"): its praise does not outweigh its problem words.
+_CONTRAST = re.compile(r"\b(?:but|though|although|except|however|yet|still|until|unless|if only|shame)\b")
+
+
 @cache
 def _table(products: tuple[str, ...], complaint: tuple[str, ...], praise: tuple[str, ...], english: bool) -> _Table:
     table = rules_.brand_rules(products, complaint, praise)
@@ -259,6 +295,11 @@ def _table(products: tuple[str, ...], complaint: tuple[str, ...], praise: tuple[
         by_category[category] = chosen
         joined = "|".join(f"(?P<r{i}>{r.regex})" for i, r in enumerate(chosen))
         patterns[category] = re.compile(joined) if chosen else None
+    # the hints that count outside a conversation with the brand (rules.Rule.spoken_only)
+    plain = tuple(r for r in by_category["hint"] if not r.spoken_only)
+    by_category[_PLAIN_HINT] = plain
+    joined = "|".join(f"(?P<r{i}>{r.regex})" for i, r in enumerate(plain))
+    patterns[_PLAIN_HINT] = re.compile(joined) if plain else None
     excusing = by_category["not-a-problem"]
     not_a_problem = re.compile("|".join(f"(?:{r.regex})" for r in excusing)) if excusing else None
     unpraising = by_category["not-praise"]
@@ -273,8 +314,13 @@ def _matches(text: pd.Series, pattern: re.Pattern[str] | None) -> np.ndarray:
     return text.str.contains(pattern).to_numpy(dtype=bool)
 
 
-def _first_rule(text: pd.Series, table: _Table, category: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(matched, rule name, rule points) of the first rule of `category` matching each text (leftmost match)."""
+def _first_rule(
+    text: pd.Series, table: _Table, category: str, spoken_only: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(matched, rule name, rule points) of the first rule of `category` matching each text (leftmost match);
+    `spoken_only` False: hint rules marked `spoken_only` left out."""
+    if category == "hint" and not spoken_only:
+        category = _PLAIN_HINT
     n = len(text)
     names = np.full(n, "", dtype=object)
     points = np.zeros(n, dtype=float)
@@ -299,9 +345,17 @@ def _contains(texts: pd.Series, pattern: str | re.Pattern[str]) -> pd.Series:
 
 def _table_signals(inputs: pd.DataFrame, table: _Table) -> pd.DataFrame:
     """`_signals` over a frame of text, compound and negative (for per_distinct)."""
-    aside = inputs.get("aside")
-    hailed = inputs.get("hailed")
-    return _signals(inputs["text"], inputs["compound"], inputs["negative"], table, aside, hailed)
+    return _signals(
+        inputs["text"],
+        inputs["compound"],
+        inputs["negative"],
+        table,
+        inputs.get("aside"),
+        inputs.get("hailed"),
+        inputs.get("to_other"),
+        inputs.get("in_thread"),
+        inputs.get("crowd"),
+    )
 
 
 def _signals(
@@ -311,6 +365,9 @@ def _signals(
     table: _Table,
     aside: pd.Series | None = None,
     hailed: pd.Series | None = None,
+    to_other: pd.Series | None = None,
+    in_thread: pd.Series | None = None,
+    crowd: pd.Series | None = None,
 ) -> pd.DataFrame:
     """What the (lower-cased, link-free) text says, rule by rule (analysis.rules).
 
@@ -323,7 +380,13 @@ def _signals(
     its problem words are the news too, not a complaint; so are they where `aside` is True (the brand named among others:
     talk about the market, not about the author's own problem with the brand; a question there compares
     brands and is asked of the crowd, and does not count either). A post `hailed`
-    (opening with the brand's @handle) speaks to the brand: no news rule applies to it.
+    (opening with the brand's @handle) speaks to the brand: no news rule applies to it. A post that opens with
+    other users' @handles only (`to_other`; addressed to the brand all the same when it sits in the brand's
+    thread) asks its questions and help of those users: only its complaint signals count. A hint rule marked
+    `spoken_only` ("negation") counts only in a conversation with the brand: `hailed` or `in_thread` (both
+    None: unknown, taken as a conversation, as for analysis.resolution's follow-ups). A question in the second
+    person in a comment addressed only by its `crowd` (in the brand's subreddit, naming it nowhere: "are you on
+    the beta channel?") is asked of the poster, not of the brand.
     """
     out: dict[str, object] = {}
     found = {c: _first_rule(text, table, c) for c in ("question", "rhetorical", "help", "sarcasm", "news")}
@@ -340,14 +403,38 @@ def _signals(
         excused, cleaned = np.zeros(len(text), dtype=bool), text
     complaint = _first_rule(cleaned, table, "complaint")
     hinted = _first_rule(cleaned, table, "hint")
+    if hailed is not None or in_thread is not None:
+        talking = np.zeros(len(text), dtype=bool)
+        for given in (hailed, in_thread):
+            if given is not None:
+                talking |= given.to_numpy(dtype=bool)
+        if not talking.all():  # outside a conversation only the hints that need none count
+            aside_hint = _first_rule(cleaned, table, "hint", spoken_only=False)
+            hinted = (
+                np.where(talking, hinted[0], aside_hint[0]),
+                np.where(talking, hinted[1], aside_hint[1]),
+                np.where(talking, hinted[2], aside_hint[2]),
+            )
     compound_ = compound.to_numpy(dtype=float)
     question = found["question"][0] & ~found["rhetorical"][0]
     if aside is not None:  # "Monzo or Starling?", "is Three or Vodafone better": a comparison asked of the crowd
         question &= ~aside.to_numpy(dtype=bool)
     help_, sarcasm = found["help"][0], found["sarcasm"][0]
+    if to_other is not None:  # asked of the users the post opens with, not of the brand
+        question &= ~to_other.to_numpy(dtype=bool)
+        help_ = help_ & ~to_other.to_numpy(dtype=bool)
+    if crowd is not None:  # "are you on the beta channel?" in the brand's subreddit: asked of the commenters
+        question &= ~(crowd.to_numpy(dtype=bool) & _matches(text, table.second_person))
     praising = found["praise"][0] & ~sarcasm
     plain = ~question & ~sarcasm & ~help_
     grateful = plain & praising & (compound_ >= 0.3)
+    # a testimonial: praise told to others about the brand (not spoken to it, no "but"): the problem words are
+    # the story it praises ("Monzo's fraud team caught a scam payment. Seriously impressive")
+    told = np.zeros(len(text), dtype=bool) if hailed is None else hailed.to_numpy(dtype=bool).copy()
+    if in_thread is not None:
+        told |= in_thread.to_numpy(dtype=bool)
+    told |= _matches(text, table.second_person) | _matches(text, _VOCATIVE)
+    grateful |= plain & praising & ~told & ~_matches(text, _CONTRAST)
     reported = found["news"][0].copy()
     if hailed is not None:  # a post that opens by speaking to the brand is a conversation, not a report
         reported &= ~hailed.to_numpy(dtype=bool)
@@ -519,7 +606,9 @@ def assess(
     eligible = ~(is_own | by_handle | repost | article)
     english = _english_from_lang(frame) if english is None else english.reindex(frame.index).fillna(True)
 
-    addressed, listed, hailed = _addressed(frame, text, own, brands, _own_post_keys(frame, own_post_ids))
+    addressed, listed, hailed, to_other, in_thread, crowd = _addressed(
+        frame, text, own, brands, _own_post_keys(frame, own_post_ids)
+    )
     stars, review = _ratings(frame)
     addressed = addressed | review  # a review of an own brand's app is addressed to the brand
     sentiment = pd.to_numeric(frame["sentiment"], errors="coerce") if "sentiment" in frame else None
@@ -536,7 +625,18 @@ def assess(
     rule_points = {c: np.zeros(n) for c in ("question", "help", "problem", "hint", "sarcasm")}
     brand_col = _col(frame, "brand")
     open_reviews = np.zeros(n, dtype=bool)
-    inputs = pd.DataFrame({"text": text, "compound": compound, "negative": negative, "aside": listed, "hailed": hailed})
+    inputs = pd.DataFrame(
+        {
+            "text": text,
+            "compound": compound,
+            "negative": negative,
+            "aside": listed,
+            "hailed": hailed,
+            "to_other": to_other,
+            "in_thread": in_thread,
+            "crowd": crowd,
+        }
+    )
     # the text rules are the costly part: run them only where a reply could be needed, per brand
     # (its vocabulary) and language (English vocabulary only on English posts).
     for brand in brands:

@@ -18,7 +18,16 @@ is a figure on brands the changes were not written for; the later changes were w
 errors, and their effect on fold 0 (phase 1 -> now) is the other half of that estimate. Session 4's own
 extra posts (tests/data/flags_dev_extra2.csv, seven more brands) were scored once before they were tuned on.
 
-Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~2 min; --dev-errors
+Session 5: tests/data/flags_fresh2.csv (17 more brands, scored once blind at the end of session 4) is
+development data, measured as the file is and as collected (`collected_copy`: replies that name no brand
+term answer the brand's post, as ingest knows from their parent). Its brands are split by `brand_fold`
+too: "s5 phase 1" (S5_PHASE_ONE) was written from fold 0's errors only, so its fold 1 figure against
+"session 4" (SESSION_FOUR, main before session 5) is out of fold; "now" was then written from fold 1's
+errors ("s5 phase 2", S5_PHASE_TWO), so fold 0's change from "s5 phase 1" to "s5 phase 2" is the other
+out-of-fold figure; "now" adds phase 3, written from the older sets' errors (extra, fresh, extra2), whose
+change from "s5 phase 2" on both of fresh2's folds is out of fold.
+
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~8 min at load 8; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).
 """
@@ -29,6 +38,7 @@ import argparse
 import hashlib
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -49,6 +59,8 @@ from tests.test_flags import (  # noqa: E402
     EXTRA2_BRANDS,
     EXTRA_BRANDS,
     FRESH,
+    FRESH2,
+    FRESH2_BRANDS,
     FRESH_BRANDS,
 )
 
@@ -62,8 +74,14 @@ SESSION_TWO = "740d997"
 SESSION_THREE = "c27e99f"
 #: session 4 after its first phase: tuned on fold 0 of the 25 other brands only (`brand_fold`).
 PHASE_ONE = "8281186"
+#: main before session 5 (session 4's rules as merged).
+SESSION_FOUR = "bd73e51"
+#: session 5 after its first phase: tuned on fold 0 of flags_fresh2.csv's brands only.
+S5_PHASE_ONE = "10d0d4e"
+#: session 5 after its second phase (also tuned on fold 1 of flags_fresh2.csv's brands).
+S5_PHASE_TWO = "be7b148"
 #: the rule sets compared, oldest first.
-RULE_SETS = ("before", "round 1", "session 2", "session 3", "phase 1", "now")
+RULE_SETS = ("before", "round 1", "session 2", "session 3", "phase 1", "session 4", "s5 phase 1", "s5 phase 2", "now")
 LABELLED = ROOT / "tests" / "data" / "flags_labelled.csv"
 
 
@@ -93,6 +111,40 @@ LEXICON_BRANDS = [
     (Brand("Smart", keywords=("smart",), handles={"x": "smart"}), ["@smart", "Smart"]),
     (Brand("Amazon", keywords=("amazon",), handles={"x": "amazon"}), ["@amazon", "Amazon"]),
 ]
+
+
+def collected_copy(path: Path, brands: list[Brand], folder: Path) -> Path:
+    """`path` as collected (tests.test_flags.judged_posts' `as_collected`, in a form any tree reads): a reply
+    that names none of its brand's terms sits in the thread of the brand's post (`thread_id`), and that post
+    is added as an own row per (platform, brand) (own rows are never counted)."""
+    data = pd.read_csv(path, dtype=str, keep_default_na=False)
+    terms = {
+        b.name: re.compile("|".join(re.escape(t) for t in (b.name, *b.keywords, *b.handles.values())), re.I)
+        for b in brands
+    }
+    names_none = [not terms[b].search(t or "") for b, t in zip(data["brand"], data["text"], strict=True)]
+    in_thread = (data["kind"] == "reply") & pd.Series(names_none, index=data.index)
+    data.loc[in_thread, "thread_id"] = "brand-post-" + data.loc[in_thread, "brand"]
+    own = data.loc[in_thread, ["platform", "brand"]].drop_duplicates().reset_index(drop=True)
+    rows = own.assign(
+        id=[f"own-{i}" for i in range(len(own))],
+        post_id="brand-post-" + own["brand"],
+        kind="post",
+        is_own="True",
+        author_handle="brand",
+        author_followers="0",
+        lang="en",
+        text="",
+        label="chatter",
+        group="own",
+        split=data["split"].iloc[0],
+        expect_reply="False",
+    )
+    out = folder / f"{path.stem}_collected.csv"
+    pd.concat([data, rows[[c for c in data.columns if c in rows]]], ignore_index=True).fillna("").to_csv(
+        out, index=False
+    )
+    return out
 
 
 def baseline_flags() -> object:
@@ -225,14 +277,28 @@ def main() -> None:
     extra = load_labelled(DEV_EXTRA)
     fresh = load_labelled(FRESH)
     extra2 = load_labelled(DEV_EXTRA2)
+    fresh2 = load_labelled(FRESH2)
+    folder = Path(tempfile.mkdtemp())
+    fresh2_collected_path = collected_copy(FRESH2, FRESH2_BRANDS, folder)
+    fresh2_collected = load_labelled(fresh2_collected_path)
     before_fn = baseline_flags()
-    commits = {"round 1": ROUND_ONE, "session 2": SESSION_TWO, "session 3": SESSION_THREE, "phase 1": PHASE_ONE}
+    commits = {
+        "round 1": ROUND_ONE,
+        "session 2": SESSION_TWO,
+        "session 3": SESSION_THREE,
+        "phase 1": PHASE_ONE,
+        "session 4": SESSION_FOUR,
+        "s5 phase 1": S5_PHASE_ONE,
+        "s5 phase 2": S5_PHASE_TWO,
+    }
     judged: dict[str, dict[str, pd.Series]] = {}
     for source, frame, path, brands in (
         ("labelled", data, LABELLED, None),
         ("extra", extra, DEV_EXTRA, EXTRA_BRANDS),
         ("fresh", fresh, FRESH, FRESH_BRANDS),
         ("extra2", extra2, DEV_EXTRA2, EXTRA2_BRANDS),
+        ("fresh2", fresh2, FRESH2, FRESH2_BRANDS),
+        ("fresh2 collected", fresh2_collected, fresh2_collected_path, FRESH2_BRANDS),
     ):
         judged[source] = {
             "before": judge_before(frame, before_fn, brands or BRANDS),
@@ -253,6 +319,17 @@ def main() -> None:
         ("fold 1", others, other_flags, not_own & (fold == 1)),
         ("extra2", extra2, judged["extra2"], np.ones(len(extra2), dtype=bool)),
     ]
+    fold2 = fresh2["brand"].map(brand_fold).to_numpy()
+    collected_fold = fresh2_collected["brand"].map(brand_fold).to_numpy()
+    collected_posts = ~fresh2_collected["is_own"].to_numpy(dtype=bool)
+    parts += [
+        ("fresh2", fresh2, judged["fresh2"], np.ones(len(fresh2), dtype=bool)),
+        ("f2 fold 0", fresh2, judged["fresh2"], fold2 == 0),
+        ("f2 fold 1", fresh2, judged["fresh2"], fold2 == 1),
+        ("fresh2 col", fresh2_collected, judged["fresh2 collected"], collected_posts),
+        ("f2c fold 0", fresh2_collected, judged["fresh2 collected"], collected_posts & (collected_fold == 0)),
+        ("f2c fold 1", fresh2_collected, judged["fresh2 collected"], collected_posts & (collected_fold == 1)),
+    ]
     if not args.dev_only:
         parts.append(("test", data, judged["labelled"], (data["split"] == "test").to_numpy()))
     print("reply flags (needs_reply vs expect_reply): recall / share flagged of posts needing no reply")
@@ -266,8 +343,10 @@ def main() -> None:
         print(f"{part:<10} {rates['n_need']:>4}+{rates['n_no_need']:<4}  " + "  ".join(f"{c:>13}" for c in cells))
     print("fold 0:", ", ".join(sorted(others.loc[fold == 0, "brand"].unique())))
     print("fold 1:", ", ".join(sorted(others.loc[fold == 1, "brand"].unique())))
+    print("f2 fold 0:", ", ".join(sorted(fresh2.loc[fold2 == 0, "brand"].unique())))
+    print("f2 fold 1:", ", ".join(sorted(fresh2.loc[fold2 == 1, "brand"].unique())))
     if args.dev_errors:
-        for name, frame, flagged, rows in parts[:3] + parts[6:7]:
+        for name, frame, flagged, rows in parts[:3] + parts[6:7] + parts[10:11]:
             now = flagged["now"]
             wrong = frame[rows & (now != frame["expect_reply"]).to_numpy()]
             for _, row in wrong.iterrows():

@@ -65,7 +65,8 @@ EXTRA2_BRANDS = [
         ("Orbit Hosting", "orbithost"), ("Harvest", "harvestbakery"), ("Crane", "cranecameras"), ("Pawly", "pawly"),
     ]
 ]  # fmt: skip
-#: the second blind held-out set (tests/data/flags_fresh2.md), scored once at the end of session 4: never tune on it.
+#: the second blind set (tests/data/flags_fresh2.md), scored once blind at the end of session 4; development data
+#: since session 5 (tuned on in two folds by brand, bench/README.md "Judgement").
 FRESH2 = Path(__file__).parent / "data" / "flags_fresh2.csv"
 #: its brands as its notes say to configure them: the name and the X handle its posts use.
 FRESH2_BRANDS = [
@@ -437,8 +438,8 @@ def test_other_brands_development_posts() -> None:
     data, flagged = judged_posts(DEV_EXTRA, EXTRA_BRANDS)
     assert set(data["split"]) == {"dev"} and len(data) == 202
     need = data["expect_reply"]
-    assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 112 of 113 (0.991) in session 4 (0.982 before)
-    assert flagged[~need].mean() <= 0.14, flagged[~need].mean()  # 10 of 89 (0.112) in session 4 (0.169 before)
+    assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 112 of 113 (0.991) in sessions 4 and 5
+    assert flagged[~need].mean() <= 0.08, flagged[~need].mean()  # 7 of 89 (0.079) in session 5 (0.112 in session 4)
     assert not flagged[data["is_own"]].any()
 
 
@@ -450,24 +451,26 @@ def test_fresh_development_set_figures() -> None:
     data, flagged = judged_posts(FRESH, FRESH_BRANDS)
     assert set(data["split"]) == {"fresh"} and len(data) == 446
     need = data["expect_reply"]
-    assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 216 of 220 (0.982) in session 4
-    assert flagged[~need].mean() <= 0.18, flagged[~need].mean()  # 36 of 226 (0.159) in session 4
+    assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 217 of 220 (0.986) in sessions 4 and 5
+    # 24 of 226 (0.106) in session 5 (33, 0.146, in session 4)
+    assert flagged[~need].mean() <= 0.11, flagged[~need].mean()
 
 
-def test_second_blind_held_out_set_figures() -> None:
+def test_fresh2_development_set_figures() -> None:
     """tests/data/flags_fresh2.csv: 459 posts about 17 brands, written blind to the rules in session 4 and
-    scored once, after the rules were frozen (bench/README.md, "Judgement"). Far from issue 12's target
-    (recall >= 0.90 with <= 0.10 flagged with no need): this pins the figures so that a change that makes
-    them worse fails. Never tune on this file."""
+    scored once blind at its end (recall 0.763, 0.226 flagged with no need; as collected 0.884 / 0.243).
+    Development data since session 5, which tuned on it in two folds by brand (fold 0's errors first, then
+    fold 1's; bench/README.md, "Judgement", gives each fold's out-of-fold figure): these pins are tuned
+    figures, no estimate for unseen brands (tests/data/flags_fresh3.csv, the next blind set, is the lead's)."""
     data, flagged = judged_posts(FRESH2, FRESH2_BRANDS)
     assert set(data["split"]) == {"fresh2"} and len(data) == 459
     need = data["expect_reply"]
-    assert flagged[need].mean() >= 0.76, flagged[need].mean()  # 171 of 224 (0.763); session 3's rules 154 (0.688)
-    assert flagged[~need].mean() <= 0.23, flagged[~need].mean()  # 53 of 235 (0.226); session 3's rules 91 (0.387)
+    assert flagged[need].mean() >= 0.83, flagged[need].mean()  # 186 of 224 (0.830) in session 5; blind 171 (0.763)
+    assert flagged[~need].mean() <= 0.06, flagged[~need].mean()  # 13 of 235 (0.055) in session 5; blind 53 (0.226)
     # 44 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH2, FRESH2_BRANDS, as_collected=True)
-    assert flagged[need].mean() >= 0.88, flagged[need].mean()  # 198 of 224 (0.884); session 3's rules 182 (0.812)
-    assert flagged[~need].mean() <= 0.25, flagged[~need].mean()  # 57 of 235 (0.243); session 3's rules 95 (0.404)
+    assert flagged[need].mean() >= 0.97, flagged[need].mean()  # 218 of 224 (0.973) in session 5; blind 198 (0.884)
+    assert flagged[~need].mean() <= 0.06, flagged[~need].mean()  # 13 of 235 (0.055) in session 5; blind 57 (0.243)
 
 
 def test_session_four_extra_posts_figures() -> None:

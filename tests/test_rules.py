@@ -152,3 +152,109 @@ def test_first_person_negation_and_tenure_are_no_problem_cues() -> None:
     }
     out = assess(*(mention(post_id=str(i), text=t) for i, t in enumerate(texts)))
     assert out["needs_reply"].tolist() == list(texts.values())
+
+
+def test_emoji_only_post_is_no_sarcasm() -> None:
+    """The irony marker marks irony in words: "@acme 🙄" alone shows no "sarcasm: irony-marker" reason."""
+    out = assess(
+        mention(post_id="1", text="@acme 🙄"),
+        mention(post_id="2", text="@acme.bsky.social 🙃🙃", platform="bluesky"),
+        mention(post_id="3", text="@acme best support ever 🙄"),
+    )
+    assert out["needs_reply"].tolist() == [False, False, True]
+    assert out["flag_signals"].tolist() == [None, None, "sarcasm: irony-marker"]
+
+
+def test_negation_counts_only_in_a_conversation_with_the_brand() -> None:
+    """`negation` is `spoken_only`: in a post that talks about the brand ("doesn't matter which", "don't judge me")
+    it is no problem report; opening with the brand's @handle, or in its thread, it still counts."""
+    assert [r.name for r in rules.RULES if r.spoken_only] == ["negation"]
+    text = "acme, globex, whoever, doesn't matter which one you pick"
+    out = assess(
+        mention(post_id="1", text="acme dinner on a tuesday, don't judge me"),
+        mention(post_id="2", text="@acme the app doesn't sync"),
+        mention(post_id="3", platform="x", parent_id="old", text="still doesn't sync"),
+        mention(post_id="4", text=text),
+        own_post_ids=[("x", "old")],
+    )
+    assert out["needs_reply"].tolist() == [False, True, True, False]
+    assert out["flag_signals"].tolist()[1:3] == ["problem: negation", "problem: negation"]
+
+
+def test_questions_to_other_users_are_not_asked_of_the_brand() -> None:
+    """In the brand's thread a reply opening with another user's @handle asks that user (its complaint still
+    counts); a comment in the brand's subreddit asking "you" asks the poster; a top-level post there asks all."""
+    reddit = "https://www.reddit.com/r/acme/comments/abc/title/"
+    out = assess(
+        mention(post_id="1", parent_id="old", text="@gooner_tom you going saturday? got a spare"),
+        mention(post_id="2", parent_id="old", text="@jen_ux mine arrived broken too"),
+        mention(post_id="3", platform="reddit", kind="comment", url=reddit, text="are you on the beta channel?"),
+        mention(
+            post_id="4",
+            platform="reddit",
+            kind="post",
+            url=reddit,
+            text="can you get the discount without a .edu email?",
+        ),
+        own_post_ids=[("x", "old")],
+    )
+    assert out["needs_reply"].tolist() == [False, True, False, True]
+
+
+def test_market_talk_in_small_letters() -> None:
+    """Comparisons and lists without capitals are market talk too ("hertz or enterprise for ...", "uber, bolt,
+    freenow", "not just ring"), and so is talk about a whole industry; the brand's @handle first is not."""
+    neg = {"sentiment": -0.5, "sentiment_label": "negative"}
+    out = assess(
+        mention(post_id="1", text="acme or globex for a family of four? want the cheapest"),
+        mention(post_id="2", text="uber, acme, freenow, surge pricing at 2am is criminal", **neg),
+        mention(post_id="3", text="the cold kills every lithium doorbell battery, not just acme", **neg),
+        mention(post_id="4", text="every insurer is jacking rates, acme too, the whole industry is broken", **neg),
+        mention(post_id="5", text="acme vs globex doorbell? one without a subscription"),
+        mention(post_id="6", text="@acme or globex, which one fixes my broken screen faster?"),
+    )
+    assert out["needs_reply"].tolist() == [False, False, False, False, False, True]
+
+
+def test_brand_handles_with_account_words() -> None:
+    """An @handle that adds an account word to the brand's name ("@theacme", "@acmeuk", "@acme_help") is the
+    brand's; another account that only starts like it is not."""
+    out = assess(
+        mention(post_id="1", platform="bluesky", text="@theacme.com how do I switch my plan to annual"),
+        mention(post_id="2", text="@acmeuk where is my order?"),
+        mention(post_id="3", text="@acme_help my order arrived broken"),
+        mention(post_id="4", text="@acme_fans_club where is the meetup?"),
+    )
+    assert out["needs_reply"].tolist() == [True, True, True, False]
+
+
+def test_a_testimonial_is_no_complaint() -> None:
+    """Praise told to others about the brand (not spoken to it, no "but") outweighs the problem words of the
+    story it tells; spoken to the brand ("thanks @acme for ...", "you"), or with a turn ("but"), it does not."""
+    neg = {"sentiment": -0.4, "sentiment_label": "negative"}
+    out = assess(
+        mention(
+            post_id="1",
+            text="Acme's fraud team caught a scam payment before it left my account. Seriously impressive",
+            **neg,
+        ),
+        mention(post_id="2", text="Thanks @acme for cancelling my order, impressive work", **neg),
+        mention(post_id="3", text="Acme's app is impressive but it crashed twice today", **neg),
+        mention(
+            post_id="4", text="@acme your fraud team caught a scam payment, impressive but my card is blocked", **neg
+        ),
+    )
+    assert out["needs_reply"].tolist() == [False, True, True, True]
+
+
+def test_a_thing_of_the_brand_one_word_on_keeps_the_brand() -> None:
+    """The ordinary-word reading is spared when a thing a customer has of the brand follows the name, also one
+    word on ("my acme car policy"); the name alone after a determiner is still the ordinary word."""
+    out = assess(
+        mention(
+            post_id="1",
+            text="cancelled my acme car policy in September and they STILL took a payment. want my $142 back",
+        ),
+        mention(post_id="2", text="Cancelled the acme in September, STILL cold"),
+    )
+    assert out["needs_reply"].tolist() == [True, False]
