@@ -79,6 +79,17 @@ FRESH2_BRANDS = [
         ("King", "King_Games"),
     ]
 ]  # fmt: skip
+FRESH3 = Path(__file__).parent / "data" / "flags_fresh3.csv"
+#: configured as flags_fresh3.md's brands table says a user would: name, X handle, "also written as".
+FRESH3_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Brother", "BrotherUSA"), ("Dyson", "Dyson"), ("Subway", "SUBWAY"), ("Indeed", "Indeed"), ("Tide", "tide"),
+        ("Mars", "MarsGlobal"), ("Signal", "signalapp"), ("Firefox", "firefox", "mozilla"), ("Ancestry", "Ancestry"),
+        ("Specsavers", "Specsavers"), ("Zillow", "zillow"), ("Patreon", "Patreon"), ("LEGO", "LEGO_Group"),
+        ("TurboTax", "TurboTax", "turbo tax"), ("Six Flags", "SixFlags"), ("Sonos", "Sonos"), ("Etsy", "Etsy"),
+    ]
+]  # fmt: skip
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
 
@@ -471,6 +482,24 @@ def test_fresh2_development_set_figures() -> None:
     data, flagged = judged_posts(FRESH2, FRESH2_BRANDS, as_collected=True)
     assert flagged[need].mean() >= 0.97, flagged[need].mean()  # 218 of 224 (0.973) in session 5; blind 198 (0.884)
     assert flagged[~need].mean() <= 0.06, flagged[~need].mean()  # 13 of 235 (0.055) in session 5; blind 57 (0.243)
+
+
+def test_third_blind_held_out_set_figures() -> None:
+    """tests/data/flags_fresh3.csv: 451 posts about 17 brands, written blind to the rules in session 5 (a second
+    labeller agreed on 450 of 451 expect_reply labels) and scored once, after session 5's rules were frozen
+    (b93ef14; bench/README.md, "Judgement"). Issue 12's target (recall >= 0.90, <= 0.10 flagged with no need) is
+    missed on recall: posts that name the brand in small letters without a handle and ask without a question mark.
+    Session 4's rules (bd73e51) on the same file: 113 of 210 (0.538) / 44 of 241 (0.183); as collected 152
+    (0.724) / 46 (0.191). These pin the blind figures; once tuned on, the file is development data."""
+    data, flagged = judged_posts(FRESH3, FRESH3_BRANDS)
+    assert set(data["split"]) == {"fresh3"} and len(data) == 451
+    need = data["expect_reply"]
+    assert flagged[need].mean() >= 0.54, flagged[need].mean()  # 115 of 210 (0.548), blind
+    assert flagged[~need].mean() <= 0.11, flagged[~need].mean()  # 25 of 241 (0.104), blind
+    # 92 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
+    data, flagged = judged_posts(FRESH3, FRESH3_BRANDS, as_collected=True)
+    assert flagged[need].mean() >= 0.73, flagged[need].mean()  # 154 of 210 (0.733), blind
+    assert flagged[~need].mean() <= 0.12, flagged[~need].mean()  # 27 of 241 (0.112), blind
 
 
 def test_session_four_extra_posts_figures() -> None:
