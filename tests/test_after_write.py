@@ -49,6 +49,8 @@ def fresh_metric_caches() -> None:
         metrics.response_summary,
         metrics.hour_of_week,
         metrics._judged_part,
+        metrics.judged,
+        metrics._kept_part,
         metrics._kept_kpis,
         metrics._prepared_part,
         metrics._part_sums,
@@ -106,7 +108,16 @@ def check(engine: Engine) -> dict[str, Any]:
         reader.Filters(("Acme", "Globex"), ("reddit",), FILTERS.start, FILTERS.end),
     ):
         judged = metrics.responses(engine, now, filters, brands, MINUTE)
-        pd.testing.assert_frame_equal(judged, expected_outcomes(engine, filters, brands))
+        expected = expected_outcomes(engine, filters, brands)
+        pd.testing.assert_frame_equal(judged, expected)
+        # the kept form (judged once per part, no texts) gives the same outcomes and the same figures
+        kept = metrics.judged(engine, now, filters, brands, MINUTE)
+        pd.testing.assert_frame_equal(kept, resolution.keep(expected))
+        for by, period in (((), None), (("platform",), None), (("responded_by",), None), ((), "day"), ((), "week")):
+            pd.testing.assert_frame_equal(
+                resolution.resolution_stats(kept, by=by, period=period),
+                resolution.resolution_stats(expected, by=by, period=period),
+            )
     shown["responses"] = metrics.responses(engine, now, FILTERS, brands, MINUTE)
     for hours in (None, {"Acme": OFFICE}):
         for minute in (MINUTE, (FIXED_NOW - timedelta(days=3)).isoformat()):
@@ -266,3 +277,65 @@ def test_a_part_read_again_judges_only_new_or_changed_conversations(
     assert found.set_index("mention_id").loc[talk["mention_id"], "outcome"] == "unresolved"
     expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
     pd.testing.assert_frame_equal(found, original(expected, pd.Timestamp(MINUTE), brands))
+
+
+def test_kept_outcomes_follow_the_minute(seeded: Engine) -> None:
+    """A part judged once gives, at every later minute, the outcomes of a whole judgement at that minute."""
+    brands = tuple(load_config(None).brands)
+    now = versions(seeded)
+    found = None
+    for minute in (MINUTE, (FIXED_NOW + timedelta(days=5)).isoformat(), (FIXED_NOW + timedelta(days=30)).isoformat()):
+        found = metrics.judged(seeded, now, FILTERS, brands, minute)
+        expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
+        pd.testing.assert_frame_equal(
+            found, resolution.keep(resolution.outcomes(expected, pd.Timestamp(minute), brands))
+        )
+    assert found is not None and "pending" not in set(found["outcome"])
+
+
+def test_a_restarted_server_takes_judged_closed_days_from_the_store(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The closed days' judged conversations are kept in the store (store.readcache): a process with
+    empty caches neither reads nor judges them again, and a backdated write into a closed day (or a
+    follow-up to an old conversation) is judged again from the store, equal to a whole judgement."""
+    config = load_config(None)
+    brands = tuple(config.brands)
+    first = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+
+    def restart() -> None:
+        for cached in (metrics.judged, metrics._kept_part, context.read, context._read_part):
+            cached.clear()
+        metrics._judged_before().clear()
+
+    read: list[Any] = []
+    original = conversations_store.conversations_between
+
+    def between(conn: Any, start: Any, end: Any, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        read.append(pd.Timestamp(end))
+        return original(conn, start, end, *args, **kwargs)
+
+    monkeypatch.setattr(conversations_store, "conversations_between", between)
+    restart()
+    again = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    pd.testing.assert_frame_equal(again, first)
+    assert read == [], "every part of this past range comes from the store"
+
+    # a backdated complaint ten days ago, answered by the brand and thanked for: that day's part moves
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    old = last_day - timedelta(days=10)
+    ingest(seeded, post(base, "old-9", old), config.brands)
+    reply = post(base, "reply-9", old + timedelta(hours=1), is_own=True, parent_id="old-9", author_handle="acme")
+    ingest(seeded, reply, config.brands)
+    thanks = post(base, "thanks-9", old + timedelta(hours=2), parent_id="reply-9", author_handle="a_old-9")
+    thanks["text"] = "@acme thanks, sorted now!"
+    ingest(seeded, thanks, config.brands)
+    restart()
+    found = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert read == [pd.Timestamp(FILTERS.end_at) - timedelta(days=1)], "only the part with the writes"
+    monkeypatch.setattr(conversations_store, "conversations_between", original)
+    expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
+    pd.testing.assert_frame_equal(found, resolution.keep(resolution.outcomes(expected, pd.Timestamp(MINUTE), brands)))
+    assert len(found) == len(first) + 1
+    assert found.set_index("mention_id").loc[found["mention_id"].max(), "outcome"] == "resolved"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from analysis import engagement, periods, resolution, response, trends
 from analysis.periods import Period
 from config import Brand, BusinessHours
-from store import reader
+from store import readcache, reader
 from store import resolution as conversations_store
 from store.reader import Filters
 from ui.context import HASH_FUNCS, read, read_part, split_parts
@@ -100,7 +100,7 @@ def _kpis(
     on_hours = hours or {}
     business = bool(filters.brands) and all(b in on_hours for b in filters.brands)
     median = "first_response_business_median_min" if business else "first_response_median_min"
-    outcome = resolution.resolution_stats(responses(engine, versions, filters, brands, minute)).iloc[0]
+    outcome = resolution.resolution_stats(judged(engine, versions, filters, brands, minute)).iloc[0]
     return Kpis(
         mentions=int(totals["mentions"]) if totals is not None else 0,
         engagements=int(totals["engagements"]) if totals is not None else 0,
@@ -184,6 +184,57 @@ def responses(
     return _stack(parts, ignore_index=True)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
+def judged(
+    engine: Engine, versions: tuple[int, int], filters: Filters, brands: tuple[Brand, ...], minute: str
+) -> pd.DataFrame:
+    """The answered conversations of mentions in range with their outcome as of `minute`, in
+    analysis.resolution.KEPT_COLUMNS (no texts): what the resolution figures count, the same outcomes
+    `responses` gives. Each part is judged once and kept (`_kept_part`); a new minute only closes the
+    windows that ended. Read-only: shared, not copied."""
+    parts = [
+        _kept_part(engine, stamp, part, brands)
+        for part, stamp in split_parts(engine, conversations_store.conversations, versions, filters)
+    ]
+    return resolution.as_of(_stack(parts, ignore_index=True), pd.Timestamp(minute))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def _kept_part(engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tuple[Brand, ...]) -> pd.DataFrame:
+    """One part's answered conversations judged once (analysis.resolution.judge_once), kept by the
+    part's stamp; a part that ends before today is also kept in the store (store.readcache), so a
+    restarted server neither reads those conversations nor judges them again. Read-only."""
+
+    def compute() -> pd.DataFrame:
+        with engine.connect() as conn:
+            found = conversations_store.conversations(conn, part, resolution.window_days(brands))
+        followed = found["follow_up_at"].notna().to_numpy(dtype=bool)
+        waiting = resolution.outcomes(found[~followed], _EPOCH, brands)
+        both = _stack([_judged_again(engine, part, brands, found[followed]), waiting]).sort_index()
+        return resolution.keep(both).reset_index(drop=True)
+
+    if part.end >= datetime.now(UTC).date():  # today's part changes with every collection: memory only
+        return compute()
+    return readcache.cached(engine, "ui.metrics._kept_part", repr(part), stamp, (part, brands), {}, compute)
+
+
+#: any time will do for a conversation with a follow-up (its outcome does not depend on it).
+_EPOCH = pd.Timestamp(0, tz="UTC")
+
+
+def _judged_again(engine: Engine, part: Filters, brands: tuple[Brand, ...], followed: pd.DataFrame) -> pd.DataFrame:
+    """`_judge` of a part's conversations with a follow-up, reusing the part's last judgement (kept
+    per database, part and brands: JUDGED_BY and JUDGEMENT only)."""
+    earlier = _judged_before()
+    key = (HASH_FUNCS[Engine](engine), part, repr(brands))
+    found = _judge(followed, brands, earlier.get(key))
+    with _JUDGED_LOCK:  # sessions run in threads of one server
+        earlier[key] = found[JUDGED_BY + JUDGEMENT]
+        while len(earlier) > JUDGED_KEPT:
+            earlier.pop(next(iter(earlier)))
+    return found
+
+
 def _stack(frames: list[pd.DataFrame], ignore_index: bool = False) -> pd.DataFrame:
     """Frames of the same columns one after the other (empty ones left out, so they change no dtype)."""
     full = [f for f in frames if len(f)]
@@ -201,14 +252,7 @@ def _judged_part(
     (their index is their place in the part). Read-only: shared, not copied."""
     found = read_part(engine, conversations_store.conversations, stamp, part, resolution.window_days(brands))
     followed = found["follow_up_at"].notna().to_numpy(dtype=bool)
-    earlier = _judged_before()
-    key = (HASH_FUNCS[Engine](engine), part, repr(brands))
-    judged = _judge(found[followed], brands, earlier.get(key))
-    with _JUDGED_LOCK:  # sessions run in threads of one server
-        earlier[key] = judged
-        while len(earlier) > JUDGED_KEPT:
-            earlier.pop(next(iter(earlier)))
-    return judged, found[~followed]
+    return _judged_again(engine, part, brands, found[followed]), found[~followed]
 
 
 #: what analysis.resolution.outcomes judges a conversation with a follow-up by: its judgement
@@ -241,7 +285,7 @@ def _judged_before() -> dict[tuple[Any, ...], pd.DataFrame]:
 def _judge(followed: pd.DataFrame, brands: tuple[Brand, ...], before: pd.DataFrame | None) -> pd.DataFrame:
     """analysis.resolution.outcomes of conversations with a follow-up, taking the judgement of a
     conversation whose JUDGED_BY values are unchanged from `before` (an earlier judgement)."""
-    epoch = pd.Timestamp(0, tz="UTC")  # any time will do: a conversation with a follow-up does not depend on it
+    epoch = _EPOCH
     if before is None or before.empty or followed.empty:
         return resolution.outcomes(followed, epoch, brands)
     known = followed[JUDGED_BY].merge(before[JUDGED_BY + JUDGEMENT], on=JUDGED_BY, how="left", indicator=True)
