@@ -324,7 +324,7 @@ def test_a_restarted_server_takes_judged_closed_days_from_the_store(
     # a backdated complaint ten days ago, answered by the brand and thanked for: that day's part moves
     last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
     base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
-    old = last_day - timedelta(days=10)
+    old = last_day - timedelta(days=10, hours=12)  # the post, the reply and the thanks on one day
     ingest(seeded, post(base, "old-9", old), config.brands)
     reply = post(base, "reply-9", old + timedelta(hours=1), is_own=True, parent_id="old-9", author_handle="acme")
     ingest(seeded, reply, config.brands)
@@ -333,9 +333,31 @@ def test_a_restarted_server_takes_judged_closed_days_from_the_store(
     ingest(seeded, thanks, config.brands)
     restart()
     found = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
-    assert read == [pd.Timestamp(FILTERS.end_at) - timedelta(days=1)], "only the part with the writes"
+    block = next(b for b in metrics.blocks(FILTERS) if b.start <= old.date() <= b.end)
+    assert read == [pd.Timestamp(block.end_at)], "only the block of days with the writes"
+    assert block.end < FILTERS.end - timedelta(days=1), "a block, not every day before the last"
     monkeypatch.setattr(conversations_store, "conversations_between", original)
     expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
     pd.testing.assert_frame_equal(found, resolution.keep(resolution.outcomes(expected, pd.Timestamp(MINUTE), brands)))
     assert len(found) == len(first) + 1
     assert found.set_index("mention_id").loc[found["mention_id"].max(), "outcome"] == "resolved"
+
+
+def test_blocks_cover_the_range_on_calendar_weeks() -> None:
+    """The judged conversations' blocks: every day of the range once, in order, Monday to Sunday but
+    clipped to the range, the last day apart; a range moved on by a day shares its inner blocks."""
+    for length in (1, 2, 7, 8, 30, 61):
+        for shift in range(7):
+            end = FILTERS.end + timedelta(days=shift)
+            filters = reader.Filters(FILTERS.brands, ("x",), end - timedelta(days=length - 1), end)
+            parts = metrics.blocks(filters)
+            days = [p.start + timedelta(days=i) for p in parts for i in range((p.end - p.start).days + 1)]
+            assert days == [filters.start + timedelta(days=i) for i in range(length)]
+            assert all(p.brands == filters.brands and p.platforms == filters.platforms for p in parts)
+            if length > 1:
+                assert parts[-1].start == parts[-1].end == end
+                assert all(p.end.weekday() == 6 for p in parts[:-2])
+                assert all(p.start.weekday() == 0 for p in parts[1:-1])
+                moved = reader.Filters(filters.brands, filters.platforms, filters.start, end + timedelta(days=1))
+                inner = parts[:-2] if length > 8 else []
+                assert set(inner) <= set(metrics.blocks(moved))

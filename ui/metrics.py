@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from analysis import engagement, periods, resolution, response, trends
 from analysis.periods import Period
 from config import Brand, BusinessHours
-from store import readcache, reader
+from store import readcache, reader, touched
 from store import resolution as conversations_store
 from store.reader import Filters
 from ui.context import HASH_FUNCS, read, read_part, split_parts
@@ -192,14 +192,36 @@ def judged(
     analysis.resolution.KEPT_COLUMNS (no texts): what the resolution figures count, the same outcomes
     `responses` gives. Each part is judged once and kept (`_kept_part`); a new minute only closes the
     windows that ended. Read-only: shared, not copied."""
+    days = read(engine, touched.state, versions[0])
     parts = [
-        _kept_part(engine, stamp, part, brands)
-        for part, stamp in split_parts(engine, conversations_store.conversations, versions, filters)
+        _kept_part(engine, (*days.stamp(part.start, part.end), versions[1]), part, brands) for part in blocks(filters)
     ]
     return resolution.as_of(_stack(parts, ignore_index=True), pd.Timestamp(minute))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+#: the days before a range's last are judged in blocks of this many days, aligned on the calendar
+#: (Monday to Sunday): a range that moves on by a day, or a write backdated into one of those days,
+#: reads and judges one block again, not every day before the last.
+BLOCK_DAYS = 7
+
+
+def blocks(filters: Filters) -> list[Filters]:
+    """The range as calendar blocks of BLOCK_DAYS (the first and last clipped to the range) over the
+    days before the last, then the last day (store.reader.split_days' last part)."""
+    parts = reader.split_days(filters)
+    if len(parts) == 1:
+        return parts
+    closed, last = parts
+    out = []
+    day = closed.start
+    while day <= closed.end:
+        end = min(closed.end, day + timedelta(days=BLOCK_DAYS - 1 - (day.toordinal() - 1) % BLOCK_DAYS))
+        out.append(Filters(filters.brands, filters.platforms, day, end))
+        day = end + timedelta(days=1)
+    return [*out, last]
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600, hash_funcs=HASH_FUNCS)
 def _kept_part(engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tuple[Brand, ...]) -> pd.DataFrame:
     """One part's answered conversations judged once (analysis.resolution.judge_once), kept by the
     part's stamp; a part that ends before today is also kept in the store (store.readcache), so a
