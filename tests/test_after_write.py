@@ -53,6 +53,7 @@ def fresh_metric_caches() -> None:
         metrics._kept_part,
         metrics._kept_kpis,
         metrics._prepared_part,
+        metrics._settled_part,
         metrics._part_sums,
         views.responses,
     ):
@@ -361,3 +362,30 @@ def test_blocks_cover_the_range_on_calendar_weeks() -> None:
                 moved = reader.Filters(filters.brands, filters.platforms, filters.start, end + timedelta(days=1))
                 inner = parts[:-2] if length > 8 else []
                 assert set(inner) <= set(metrics.blocks(moved))
+
+
+def test_unanswered_mentions_that_all_breached_are_not_prepared_again(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part whose unanswered mentions had all breached their SLA at a minute gives the same response
+    figures at every later minute without preparing them again; an earlier minute is prepared anew."""
+    now = versions(seeded)
+    later = [(FIXED_NOW + timedelta(days=d)).isoformat() for d in (2, 3, 40)]
+    metrics.response_summary(seeded, now, FILTERS, SLA, later[0])
+    prepared: list[int] = []
+    original = response.prepare
+
+    def prepare(flagged: pd.DataFrame, at: pd.Timestamp, business_hours: Any = None) -> pd.DataFrame:
+        prepared.append(len(flagged))
+        return original(flagged, at, business_hours=business_hours)
+
+    monkeypatch.setattr(response, "prepare", prepare)
+    flagged = whole(seeded, reader.response_times, FILTERS, SLA)
+    for minute in [*later[1:], (FIXED_NOW - timedelta(days=3)).isoformat()]:
+        if minute not in later:
+            assert prepared == [], "two days after the range every unanswered mention has breached: kept"
+        metrics.response_summary.clear()
+        found = metrics.response_summary(seeded, now, FILTERS, SLA, minute)
+        expected = response.response_stats(flagged, pd.Timestamp(minute))
+        pd.testing.assert_frame_equal(found, expected, **CLOSE)
+    assert len(prepared) == 2, "an earlier minute prepares both parts again"

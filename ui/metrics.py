@@ -334,9 +334,29 @@ def response_summary(
     rows = []
     for part, stamp in split_parts(engine, reader.response_times, versions, filters):
         answered, waiting = _prepared_part(engine, stamp, part, sla, hours)
-        # an unanswered mention's wait (SLA breach) grows with `now`: prepared as of it
-        rows += [answered, response.prepare(waiting, now, business_hours=hours or None)]
+        # an unanswered mention's wait (SLA breach) grows with `now`: prepared as of it, unless every
+        # one of them had breached already at an earlier minute (a breach stays one as the wait grows)
+        settled = _settled_part(engine, stamp, part, sla, hours)
+        kept = settled.get("prepared")
+        if kept is not None and now >= settled["now"]:
+            rows += [answered, kept]
+            continue
+        prepared = response.prepare(waiting, now, business_hours=hours or None)
+        if bool((prepared["sla_breached"] == 1).all()):
+            with _JUDGED_LOCK:
+                settled.update(now=now, prepared=prepared)
+        rows += [answered, prepared]
     return response.overall(_stack(rows, ignore_index=True))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def _settled_part(
+    engine: Engine, stamp: tuple[int, ...], part: Filters, sla: dict[str, float], hours: dict[str, BusinessHours]
+) -> dict[str, Any]:
+    """One part's unanswered mentions prepared as of the minute (`now`) by which every one of them
+    had breached its SLA (empty until then): the same at any later minute, so a closed part's are not
+    prepared again each minute. Filled by response_summary."""
+    return {}
 
 
 @st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
