@@ -45,10 +45,8 @@ def fresh_metric_caches() -> None:
         metrics.by_brand,
         metrics.by_platform,
         metrics.by_platform_kind,
-        metrics.responses,
         metrics.response_summary,
         metrics.hour_of_week,
-        metrics._judged_part,
         metrics.judged,
         metrics._kept_part,
         metrics._kept_kpis,
@@ -108,10 +106,8 @@ def check(engine: Engine) -> dict[str, Any]:
         FILTERS.previous(),
         reader.Filters(("Acme", "Globex"), ("reddit",), FILTERS.start, FILTERS.end),
     ):
-        judged = metrics.responses(engine, now, filters, brands, MINUTE)
         expected = expected_outcomes(engine, filters, brands)
-        pd.testing.assert_frame_equal(judged, expected)
-        # the kept form (judged once per part, no texts) gives the same outcomes and the same figures
+        # the kept form (judged once per block of days, no texts) gives the same outcomes and figures
         kept = metrics.judged(engine, now, filters, brands, MINUTE)
         pd.testing.assert_frame_equal(kept, resolution.keep(expected))
         for by, period in (((), None), (("platform",), None), (("responded_by",), None), ((), "day"), ((), "week")):
@@ -119,7 +115,7 @@ def check(engine: Engine) -> dict[str, Any]:
                 resolution.resolution_stats(kept, by=by, period=period),
                 resolution.resolution_stats(expected, by=by, period=period),
             )
-    shown["responses"] = metrics.responses(engine, now, FILTERS, brands, MINUTE)
+    shown["responses"] = expected_outcomes(engine, FILTERS, brands)
     for hours in (None, {"Acme": OFFICE}):
         for minute in (MINUTE, (FIXED_NOW - timedelta(days=3)).isoformat()):
             found = metrics.response_summary(engine, now, FILTERS, SLA, minute, hours)
@@ -219,19 +215,6 @@ def test_per_part_figures_equal_the_whole_after_every_write(seeded: Engine) -> N
     assert found["kpis"].answered == first["kpis"].answered + 1
 
 
-def test_pending_conversations_follow_the_minute(seeded: Engine) -> None:
-    """The judged parts are kept across minutes; a conversation without a follow-up turns from pending
-    to no follow-up when its window closes, as in a whole computation."""
-    brands = tuple(load_config(None).brands)
-    now = versions(seeded)
-    for minute in (MINUTE, (FIXED_NOW + timedelta(days=5)).isoformat(), (FIXED_NOW + timedelta(days=30)).isoformat()):
-        found = metrics.responses(seeded, now, FILTERS, brands, minute)
-        expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
-        pd.testing.assert_frame_equal(found, resolution.outcomes(expected, pd.Timestamp(minute), brands))
-    assert "pending" not in set(found["outcome"])
-    assert context.split_parts(seeded, conversations_store.conversations, now, FILTERS)[0][0].end < FILTERS.end
-
-
 def test_a_part_read_again_judges_only_new_or_changed_conversations(
     seeded: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -247,20 +230,23 @@ def test_a_part_read_again_judges_only_new_or_changed_conversations(
         return original(conversations, now, brands)
 
     monkeypatch.setattr(resolution, "outcomes", outcomes)
-    first = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
-    assert sum(judged) == first["follow_up_at"].notna().sum() > 0
+    first = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    days = resolution.window_days(brands)
+    assert (
+        sum(judged) == whole(seeded, conversations_store.conversations, FILTERS, days)["follow_up_at"].notna().sum() > 0
+    )
 
     # a new mention today: today's part is read again, and none of its follow-ups is judged again
     judged.clear()
     ingest(seeded, post(base, "new-1", last_day), config.brands)
-    found = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
-    assert sum(judged) == 0
-    expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
-    pd.testing.assert_frame_equal(found, original(expected, pd.Timestamp(MINUTE), brands))
+    found = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert sum(judged) == 0 and len(found) == len(first)
+    expected = whole(seeded, conversations_store.conversations, FILTERS, days)
+    pd.testing.assert_frame_equal(found, resolution.keep(original(expected, pd.Timestamp(MINUTE), brands)))
 
     # a follow-up to a conversation answered today: that one conversation is judged
-    talk = found[
-        (found["created_at"] >= pd.Timestamp(FILTERS.end_at) - timedelta(days=1)) & found["follow_up_at"].isna()
+    talk = expected[
+        (expected["created_at"] >= pd.Timestamp(FILTERS.end_at) - timedelta(days=1)) & expected["follow_up_at"].isna()
     ]
     talk = talk[talk["platform"] == "x"].iloc[0]
     reply = post(
@@ -273,11 +259,11 @@ def test_a_part_read_again_judges_only_new_or_changed_conversations(
     reply["text"] = "still broken, nobody helped"
     judged.clear()
     ingest(seeded, reply, config.brands)
-    found = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    found = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
     assert sum(judged) == 1
     assert found.set_index("mention_id").loc[talk["mention_id"], "outcome"] == "unresolved"
-    expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
-    pd.testing.assert_frame_equal(found, original(expected, pd.Timestamp(MINUTE), brands))
+    expected = whole(seeded, conversations_store.conversations, FILTERS, days)
+    pd.testing.assert_frame_equal(found, resolution.keep(original(expected, pd.Timestamp(MINUTE), brands)))
 
 
 def test_kept_outcomes_follow_the_minute(seeded: Engine) -> None:

@@ -169,29 +169,14 @@ def _kept_kpis(
     return _kpis(engine, _versions, filters, list(rivals), sla, minute, business_hours, brands)
 
 
-@st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
-def responses(
-    engine: Engine, versions: tuple[int, int], filters: Filters, brands: tuple[Brand, ...], minute: str
-) -> pd.DataFrame:
-    """The answered conversations of mentions in range, each with its follow-up and outcome as of `minute`
-    (analysis.resolution over store.resolution.conversations; each brand's resolution_days)."""
-    now = pd.Timestamp(minute)
-    parts = []
-    for part, stamp in split_parts(engine, conversations_store.conversations, versions, filters):
-        judged, waiting = _judged_part(engine, stamp, part, brands)
-        # a conversation without a follow-up is pending until its window closes: judged as of `now`
-        parts.append(_stack([judged, resolution.outcomes(waiting, now, brands)]).sort_index().reset_index(drop=True))
-    return _stack(parts, ignore_index=True)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=120, hash_funcs=HASH_FUNCS)
 def judged(
     engine: Engine, versions: tuple[int, int], filters: Filters, brands: tuple[Brand, ...], minute: str
 ) -> pd.DataFrame:
     """The answered conversations of mentions in range with their outcome as of `minute`, in
-    analysis.resolution.KEPT_COLUMNS (no texts): what the resolution figures count, the same outcomes
-    `responses` gives. Each part is judged once and kept (`_kept_part`); a new minute only closes the
-    windows that ended. Read-only: shared, not copied."""
+    analysis.resolution.KEPT_COLUMNS (no texts): what the resolution figures count, the outcomes
+    analysis.resolution.outcomes gives over the whole range. Each block of days is judged once and
+    kept (`_kept_part`); a new minute only closes the windows that ended. Read-only: shared, not copied."""
     days = read(engine, touched.state, versions[0])
     parts = [
         _kept_part(engine, (*days.stamp(part.start, part.end), versions[1]), part, brands) for part in blocks(filters)
@@ -221,7 +206,7 @@ def blocks(filters: Filters) -> list[Filters]:
     return [*out, last]
 
 
-@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600, hash_funcs=HASH_FUNCS)
+@st.cache_resource(show_spinner=False, max_entries=128, ttl=3600, hash_funcs=HASH_FUNCS)
 def _kept_part(engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tuple[Brand, ...]) -> pd.DataFrame:
     """One part's answered conversations judged once (analysis.resolution.judge_once), kept by the
     part's stamp; a part that ends before today is also kept in the store (store.readcache), so a
@@ -263,18 +248,6 @@ def _stack(frames: list[pd.DataFrame], ignore_index: bool = False) -> pd.DataFra
     if len(full) == 1:
         return full[0]
     return pd.concat(full, ignore_index=ignore_index) if full else frames[0]
-
-
-@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
-def _judged_part(
-    engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tuple[Brand, ...]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One part's answered conversations (kept by the part's stamp): those with a follow-up judged
-    (analysis.resolution.outcomes: their outcome does not depend on the time), and those without
-    (their index is their place in the part). Read-only: shared, not copied."""
-    found = read_part(engine, conversations_store.conversations, stamp, part, resolution.window_days(brands))
-    followed = found["follow_up_at"].notna().to_numpy(dtype=bool)
-    return _judged_again(engine, part, brands, found[followed]), found[~followed]
 
 
 #: what analysis.resolution.outcomes judges a conversation with a follow-up by: its judgement
