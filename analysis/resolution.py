@@ -218,8 +218,8 @@ def outcomes(conversations: pd.DataFrame, now: pd.Timestamp, brands: Sequence[Br
     return out
 
 
-#: what a judged conversation keeps for the figures (no texts, no handles): `judge_once` gives these
-#: columns and `as_of` turns them into the outcome at any later time.
+#: what a judged conversation keeps for the figures (no texts, no handles): `keep` takes these columns
+#: of `outcomes`' frame, and `as_of` turns them into the outcomes at any later time.
 KEPT_COLUMNS: tuple[str, ...] = (
     "mention_id",
     "platform",
@@ -233,16 +233,9 @@ KEPT_COLUMNS: tuple[str, ...] = (
     "outcome",
     "sentiment_shift",
 )
-#: the time `judge_once` judges at: before every window's end, so a conversation without a follow-up is pending.
-_EPOCH = pd.Timestamp(0, tz="UTC")
-
-
-def judge_once(conversations: pd.DataFrame, brands: Sequence[Brand]) -> pd.DataFrame:
-    """`outcomes` of `follow_ups`' frame in KEPT_COLUMNS, judged once for every later time: a
-    conversation with a follow-up does not depend on the time, and one without is pending until
-    `as_of` finds its window closed. What a closed day's conversations are kept as."""
-    judged = outcomes(conversations, _EPOCH, brands)
-    return keep(judged)
+#: a time before every window's end: `outcomes` as of it judges each conversation once for every later
+#: time (one with a follow-up does not depend on the time, one without is pending until `as_of`).
+BEFORE_ALL = pd.Timestamp(0, tz="UTC")
 
 
 def keep(judged: pd.DataFrame) -> pd.DataFrame:
@@ -255,7 +248,7 @@ def keep(judged: pd.DataFrame) -> pd.DataFrame:
 
 
 def as_of(kept: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
-    """`kept` (KEPT_COLUMNS, from `judge_once` or from `outcomes` at an earlier time) as `outcomes` would
+    """`kept` (`keep` of `outcomes` as of an earlier time, e.g. BEFORE_ALL) as `outcomes` would
     judge it at `now`: a pending conversation whose window has closed by `now` has no follow-up."""
     now = pd.Timestamp(now)
     now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")

@@ -208,7 +208,7 @@ def blocks(filters: Filters) -> list[Filters]:
 
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600, hash_funcs=HASH_FUNCS)
 def _kept_part(engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tuple[Brand, ...]) -> pd.DataFrame:
-    """One part's answered conversations judged once (analysis.resolution.judge_once), kept by the
+    """One part's answered conversations judged once (analysis.resolution.outcomes as of BEFORE_ALL, `keep`), kept by the
     part's stamp; a part that ends before today is also kept in the store (store.readcache), so a
     restarted server neither reads those conversations nor judges them again. Read-only."""
 
@@ -216,17 +216,13 @@ def _kept_part(engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tu
         with engine.connect() as conn:
             found = conversations_store.conversations(conn, part, resolution.window_days(brands))
         followed = found["follow_up_at"].notna().to_numpy(dtype=bool)
-        waiting = resolution.outcomes(found[~followed], _EPOCH, brands)
+        waiting = resolution.outcomes(found[~followed], resolution.BEFORE_ALL, brands)
         both = _stack([_judged_again(engine, part, brands, found[followed]), waiting]).sort_index()
         return resolution.keep(both).reset_index(drop=True)
 
     if part.end >= datetime.now(UTC).date():  # today's part changes with every collection: memory only
         return compute()
     return readcache.cached(engine, "ui.metrics._kept_part", repr(part), stamp, (part, brands), {}, compute)
-
-
-#: any time will do for a conversation with a follow-up (its outcome does not depend on it).
-_EPOCH = pd.Timestamp(0, tz="UTC")
 
 
 def _judged_again(engine: Engine, part: Filters, brands: tuple[Brand, ...], followed: pd.DataFrame) -> pd.DataFrame:
@@ -280,7 +276,7 @@ def _judged_before() -> dict[tuple[Any, ...], pd.DataFrame]:
 def _judge(followed: pd.DataFrame, brands: tuple[Brand, ...], before: pd.DataFrame | None) -> pd.DataFrame:
     """analysis.resolution.outcomes of conversations with a follow-up, taking the judgement of a
     conversation whose JUDGED_BY values are unchanged from `before` (an earlier judgement)."""
-    epoch = _EPOCH
+    epoch = resolution.BEFORE_ALL  # any time will do: a conversation with a follow-up does not depend on it
     if before is None or before.empty or followed.empty:
         return resolution.outcomes(followed, epoch, brands)
     known = followed[JUDGED_BY].merge(before[JUDGED_BY + JUDGEMENT], on=JUDGED_BY, how="left", indicator=True)
