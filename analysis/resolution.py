@@ -218,6 +218,54 @@ def outcomes(conversations: pd.DataFrame, now: pd.Timestamp, brands: Sequence[Br
     return out
 
 
+#: what a judged conversation keeps for the figures (no texts, no handles): `keep` takes these columns
+#: of `outcomes`' frame, and `as_of` turns them into the outcomes at any later time.
+KEPT_COLUMNS: tuple[str, ...] = (
+    "mention_id",
+    "platform",
+    "brand",
+    "created_at",
+    "responded_by",
+    "window_end",
+    "frozen",
+    "computed_outcome",
+    "overridden",
+    "outcome",
+    "sentiment_shift",
+)
+#: a time before every window's end: `outcomes` as of it judges each conversation once for every later
+#: time (one with a follow-up does not depend on the time, one without is pending until `as_of`).
+BEFORE_ALL = pd.Timestamp(0, tz="UTC")
+
+
+def keep(judged: pd.DataFrame) -> pd.DataFrame:
+    """KEPT_COLUMNS of `outcomes`' frame (`frozen`: the outcome was kept when the content was erased)."""
+    frozen = (
+        judged["outcome_frozen"].isin(OUTCOMES) if "outcome_frozen" in judged else pd.Series(False, index=judged.index)
+    )
+    out = judged.assign(frozen=frozen.to_numpy(dtype=bool))
+    return out[list(KEPT_COLUMNS)]
+
+
+def as_of(kept: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
+    """`kept` (`keep` of `outcomes` as of an earlier time, e.g. BEFORE_ALL) as `outcomes` would
+    judge it at `now`: a pending conversation whose window has closed by `now` has no follow-up."""
+    now = pd.Timestamp(now)
+    now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
+    computed = kept["computed_outcome"].to_numpy(dtype=object)
+    closed = (
+        (computed == PENDING)
+        & ~kept["frozen"].to_numpy(dtype=bool)
+        & ~(pd.to_datetime(kept["window_end"], utc=True) > now).to_numpy(dtype=bool)
+    )
+    if not closed.any():
+        return kept
+    computed = np.where(closed, NO_FOLLOW_UP, computed)
+    overridden = kept["overridden"].to_numpy(dtype=bool)
+    outcome = np.where(overridden, kept["outcome"].to_numpy(dtype=object), computed)
+    return kept.assign(computed_outcome=computed, outcome=outcome)
+
+
 def resolution_stats(judged: pd.DataFrame, by: Sequence[str] = (), period: Period | None = None) -> pd.DataFrame:
     """STATS_COLUMNS overall or per `by` columns (and per `period` of the mention's created_at:
     "day" or "week", as `period` column). resolution_rate: FORMULAS["resolution_rate"] (NaN when no

@@ -45,12 +45,13 @@ def fresh_metric_caches() -> None:
         metrics.by_brand,
         metrics.by_platform,
         metrics.by_platform_kind,
-        metrics.responses,
         metrics.response_summary,
         metrics.hour_of_week,
-        metrics._judged_part,
+        metrics.judged,
+        metrics._kept_part,
         metrics._kept_kpis,
         metrics._prepared_part,
+        metrics._settled_part,
         metrics._part_sums,
         views.responses,
     ):
@@ -105,9 +106,16 @@ def check(engine: Engine) -> dict[str, Any]:
         FILTERS.previous(),
         reader.Filters(("Acme", "Globex"), ("reddit",), FILTERS.start, FILTERS.end),
     ):
-        judged = metrics.responses(engine, now, filters, brands, MINUTE)
-        pd.testing.assert_frame_equal(judged, expected_outcomes(engine, filters, brands))
-    shown["responses"] = metrics.responses(engine, now, FILTERS, brands, MINUTE)
+        expected = expected_outcomes(engine, filters, brands)
+        # the kept form (judged once per block of days, no texts) gives the same outcomes and figures
+        kept = metrics.judged(engine, now, filters, brands, MINUTE)
+        pd.testing.assert_frame_equal(kept, resolution.keep(expected))
+        for by, period in (((), None), (("platform",), None), (("responded_by",), None), ((), "day"), ((), "week")):
+            pd.testing.assert_frame_equal(
+                resolution.resolution_stats(kept, by=by, period=period),
+                resolution.resolution_stats(expected, by=by, period=period),
+            )
+    shown["responses"] = expected_outcomes(engine, FILTERS, brands)
     for hours in (None, {"Acme": OFFICE}):
         for minute in (MINUTE, (FIXED_NOW - timedelta(days=3)).isoformat()):
             found = metrics.response_summary(engine, now, FILTERS, SLA, minute, hours)
@@ -207,19 +215,6 @@ def test_per_part_figures_equal_the_whole_after_every_write(seeded: Engine) -> N
     assert found["kpis"].answered == first["kpis"].answered + 1
 
 
-def test_pending_conversations_follow_the_minute(seeded: Engine) -> None:
-    """The judged parts are kept across minutes; a conversation without a follow-up turns from pending
-    to no follow-up when its window closes, as in a whole computation."""
-    brands = tuple(load_config(None).brands)
-    now = versions(seeded)
-    for minute in (MINUTE, (FIXED_NOW + timedelta(days=5)).isoformat(), (FIXED_NOW + timedelta(days=30)).isoformat()):
-        found = metrics.responses(seeded, now, FILTERS, brands, minute)
-        expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
-        pd.testing.assert_frame_equal(found, resolution.outcomes(expected, pd.Timestamp(minute), brands))
-    assert "pending" not in set(found["outcome"])
-    assert context.split_parts(seeded, conversations_store.conversations, now, FILTERS)[0][0].end < FILTERS.end
-
-
 def test_a_part_read_again_judges_only_new_or_changed_conversations(
     seeded: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -235,20 +230,23 @@ def test_a_part_read_again_judges_only_new_or_changed_conversations(
         return original(conversations, now, brands)
 
     monkeypatch.setattr(resolution, "outcomes", outcomes)
-    first = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
-    assert sum(judged) == first["follow_up_at"].notna().sum() > 0
+    first = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    days = resolution.window_days(brands)
+    assert (
+        sum(judged) == whole(seeded, conversations_store.conversations, FILTERS, days)["follow_up_at"].notna().sum() > 0
+    )
 
     # a new mention today: today's part is read again, and none of its follow-ups is judged again
     judged.clear()
     ingest(seeded, post(base, "new-1", last_day), config.brands)
-    found = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
-    assert sum(judged) == 0
-    expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
-    pd.testing.assert_frame_equal(found, original(expected, pd.Timestamp(MINUTE), brands))
+    found = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert sum(judged) == 0 and len(found) == len(first)
+    expected = whole(seeded, conversations_store.conversations, FILTERS, days)
+    pd.testing.assert_frame_equal(found, resolution.keep(original(expected, pd.Timestamp(MINUTE), brands)))
 
     # a follow-up to a conversation answered today: that one conversation is judged
-    talk = found[
-        (found["created_at"] >= pd.Timestamp(FILTERS.end_at) - timedelta(days=1)) & found["follow_up_at"].isna()
+    talk = expected[
+        (expected["created_at"] >= pd.Timestamp(FILTERS.end_at) - timedelta(days=1)) & expected["follow_up_at"].isna()
     ]
     talk = talk[talk["platform"] == "x"].iloc[0]
     reply = post(
@@ -261,8 +259,119 @@ def test_a_part_read_again_judges_only_new_or_changed_conversations(
     reply["text"] = "still broken, nobody helped"
     judged.clear()
     ingest(seeded, reply, config.brands)
-    found = metrics.responses(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    found = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
     assert sum(judged) == 1
     assert found.set_index("mention_id").loc[talk["mention_id"], "outcome"] == "unresolved"
+    expected = whole(seeded, conversations_store.conversations, FILTERS, days)
+    pd.testing.assert_frame_equal(found, resolution.keep(original(expected, pd.Timestamp(MINUTE), brands)))
+
+
+def test_kept_outcomes_follow_the_minute(seeded: Engine) -> None:
+    """A part judged once gives, at every later minute, the outcomes of a whole judgement at that minute."""
+    brands = tuple(load_config(None).brands)
+    now = versions(seeded)
+    found = None
+    for minute in (MINUTE, (FIXED_NOW + timedelta(days=5)).isoformat(), (FIXED_NOW + timedelta(days=30)).isoformat()):
+        found = metrics.judged(seeded, now, FILTERS, brands, minute)
+        expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
+        pd.testing.assert_frame_equal(
+            found, resolution.keep(resolution.outcomes(expected, pd.Timestamp(minute), brands))
+        )
+    assert found is not None and "pending" not in set(found["outcome"])
+
+
+def test_a_restarted_server_takes_judged_closed_days_from_the_store(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The closed days' judged conversations are kept in the store (store.readcache): a process with
+    empty caches neither reads nor judges them again, and a backdated write into a closed day (or a
+    follow-up to an old conversation) is judged again from the store, equal to a whole judgement."""
+    config = load_config(None)
+    brands = tuple(config.brands)
+    first = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+
+    def restart() -> None:
+        for cached in (metrics.judged, metrics._kept_part, context.read, context._read_part):
+            cached.clear()
+        metrics._judged_before().clear()
+
+    read: list[Any] = []
+    original = conversations_store.conversations_between
+
+    def between(conn: Any, start: Any, end: Any, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        read.append(pd.Timestamp(end))
+        return original(conn, start, end, *args, **kwargs)
+
+    monkeypatch.setattr(conversations_store, "conversations_between", between)
+    restart()
+    again = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    pd.testing.assert_frame_equal(again, first)
+    assert read == [], "every part of this past range comes from the store"
+
+    # a backdated complaint ten days ago, answered by the brand and thanked for: that day's part moves
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    old = last_day - timedelta(days=10, hours=12)  # the post, the reply and the thanks on one day
+    ingest(seeded, post(base, "old-9", old), config.brands)
+    reply = post(base, "reply-9", old + timedelta(hours=1), is_own=True, parent_id="old-9", author_handle="acme")
+    ingest(seeded, reply, config.brands)
+    thanks = post(base, "thanks-9", old + timedelta(hours=2), parent_id="reply-9", author_handle="a_old-9")
+    thanks["text"] = "@acme thanks, sorted now!"
+    ingest(seeded, thanks, config.brands)
+    restart()
+    found = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    block = next(b for b in metrics.blocks(FILTERS) if b.start <= old.date() <= b.end)
+    assert read == [pd.Timestamp(block.end_at)], "only the block of days with the writes"
+    assert block.end < FILTERS.end - timedelta(days=1), "a block, not every day before the last"
+    monkeypatch.setattr(conversations_store, "conversations_between", original)
     expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
-    pd.testing.assert_frame_equal(found, original(expected, pd.Timestamp(MINUTE), brands))
+    pd.testing.assert_frame_equal(found, resolution.keep(resolution.outcomes(expected, pd.Timestamp(MINUTE), brands)))
+    assert len(found) == len(first) + 1
+    assert found.set_index("mention_id").loc[found["mention_id"].max(), "outcome"] == "resolved"
+
+
+def test_blocks_cover_the_range_on_calendar_weeks() -> None:
+    """The judged conversations' blocks: every day of the range once, in order, Monday to Sunday but
+    clipped to the range, the last day apart; a range moved on by a day shares its inner blocks."""
+    for length in (1, 2, 7, 8, 30, 61):
+        for shift in range(7):
+            end = FILTERS.end + timedelta(days=shift)
+            filters = reader.Filters(FILTERS.brands, ("x",), end - timedelta(days=length - 1), end)
+            parts = metrics.blocks(filters)
+            days = [p.start + timedelta(days=i) for p in parts for i in range((p.end - p.start).days + 1)]
+            assert days == [filters.start + timedelta(days=i) for i in range(length)]
+            assert all(p.brands == filters.brands and p.platforms == filters.platforms for p in parts)
+            if length > 1:
+                assert parts[-1].start == parts[-1].end == end
+                assert all(p.end.weekday() == 6 for p in parts[:-2])
+                assert all(p.start.weekday() == 0 for p in parts[1:-1])
+                moved = reader.Filters(filters.brands, filters.platforms, filters.start, end + timedelta(days=1))
+                inner = parts[:-2] if length > 8 else []
+                assert set(inner) <= set(metrics.blocks(moved))
+
+
+def test_unanswered_mentions_that_all_breached_are_not_prepared_again(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part whose unanswered mentions had all breached their SLA at a minute gives the same response
+    figures at every later minute without preparing them again; an earlier minute is prepared anew."""
+    now = versions(seeded)
+    later = [(FIXED_NOW + timedelta(days=d)).isoformat() for d in (2, 3, 40)]
+    metrics.response_summary(seeded, now, FILTERS, SLA, later[0])
+    prepared: list[int] = []
+    original = response.prepare
+
+    def prepare(flagged: pd.DataFrame, at: pd.Timestamp, business_hours: Any = None) -> pd.DataFrame:
+        prepared.append(len(flagged))
+        return original(flagged, at, business_hours=business_hours)
+
+    monkeypatch.setattr(response, "prepare", prepare)
+    flagged = whole(seeded, reader.response_times, FILTERS, SLA)
+    for minute in [*later[1:], (FIXED_NOW - timedelta(days=3)).isoformat()]:
+        if minute not in later:
+            assert prepared == [], "two days after the range every unanswered mention has breached: kept"
+        metrics.response_summary.clear()
+        found = metrics.response_summary(seeded, now, FILTERS, SLA, minute)
+        expected = response.response_stats(flagged, pd.Timestamp(minute))
+        pd.testing.assert_frame_equal(found, expected, **CLOSE)
+    assert len(prepared) == 2, "an earlier minute prepares both parts again"

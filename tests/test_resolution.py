@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
@@ -155,6 +156,28 @@ def test_a_managers_outcome_wins_and_a_longer_window_counts_a_late_follow_up() -
     stats = resolution.resolution_stats(out.reset_index())
     assert stats.iloc[0][["answered", "resolved", "unresolved", "no_follow_up", "pending"]].tolist() == [5, 2, 2, 1, 0]
     assert stats.loc[0, "resolution_rate"] == pytest.approx(0.4)
+
+
+def test_a_conversation_judged_once_gives_the_outcome_at_every_later_time() -> None:
+    """`keep` of a judgement before every window's end, then `as_of(now)`, is `keep` of the judgement
+    at `now`: with a silent conversation, a manager's outcome on a silent one and an erased (frozen) one."""
+    answered, candidates = frames(conversation_rows())
+    answered["outcome_frozen"] = None
+    answered["sentiment_shift_frozen"] = np.nan
+    answered.loc[answered["post_id"] == "5", "outcome_override"] = "resolved"  # silent, decided by a manager
+    answered.loc[answered["post_id"] == "2", ["outcome_frozen", "sentiment_shift_frozen"]] = ["unresolved", -0.4]
+    conversations = resolution.follow_ups(answered, candidates, DAYS)
+    once = resolution.keep(resolution.outcomes(conversations, resolution.BEFORE_ALL, BRANDS))
+    assert list(once.columns) == list(resolution.KEPT_COLUMNS)
+    assert set(once["computed_outcome"]) >= {"pending"}
+    seen = set()
+    for hours in (0, 2, 5, 30, 24 * 7 + 4, 24 * 7 + 5, 24 * 7 + 6, 24 * 60):
+        now = pd.Timestamp(T0 + timedelta(hours=hours))
+        expected = resolution.keep(resolution.outcomes(conversations, now, BRANDS))
+        found = resolution.as_of(once, now)
+        pd.testing.assert_frame_equal(found, expected)
+        seen |= set(found["outcome"])
+    assert seen >= {"pending", "no_follow_up", "resolved", "unresolved"}
 
 
 @pytest.mark.parametrize(

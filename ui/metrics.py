@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from analysis import engagement, periods, resolution, response, trends
 from analysis.periods import Period
 from config import Brand, BusinessHours
-from store import reader
+from store import readcache, reader, touched
 from store import resolution as conversations_store
 from store.reader import Filters
 from ui.context import HASH_FUNCS, read, read_part, split_parts
@@ -100,7 +100,7 @@ def _kpis(
     on_hours = hours or {}
     business = bool(filters.brands) and all(b in on_hours for b in filters.brands)
     median = "first_response_business_median_min" if business else "first_response_median_min"
-    outcome = resolution.resolution_stats(responses(engine, versions, filters, brands, minute)).iloc[0]
+    outcome = resolution.resolution_stats(judged(engine, versions, filters, brands, minute)).iloc[0]
     return Kpis(
         mentions=int(totals["mentions"]) if totals is not None else 0,
         engagements=int(totals["engagements"]) if totals is not None else 0,
@@ -169,19 +169,73 @@ def _kept_kpis(
     return _kpis(engine, _versions, filters, list(rivals), sla, minute, business_hours, brands)
 
 
-@st.cache_data(show_spinner=False, max_entries=32, ttl=120, hash_funcs=HASH_FUNCS)
-def responses(
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=120, hash_funcs=HASH_FUNCS)
+def judged(
     engine: Engine, versions: tuple[int, int], filters: Filters, brands: tuple[Brand, ...], minute: str
 ) -> pd.DataFrame:
-    """The answered conversations of mentions in range, each with its follow-up and outcome as of `minute`
-    (analysis.resolution over store.resolution.conversations; each brand's resolution_days)."""
-    now = pd.Timestamp(minute)
-    parts = []
-    for part, stamp in split_parts(engine, conversations_store.conversations, versions, filters):
-        judged, waiting = _judged_part(engine, stamp, part, brands)
-        # a conversation without a follow-up is pending until its window closes: judged as of `now`
-        parts.append(_stack([judged, resolution.outcomes(waiting, now, brands)]).sort_index().reset_index(drop=True))
-    return _stack(parts, ignore_index=True)
+    """The answered conversations of mentions in range with their outcome as of `minute`, in
+    analysis.resolution.KEPT_COLUMNS (no texts): what the resolution figures count, the outcomes
+    analysis.resolution.outcomes gives over the whole range. Each block of days is judged once and
+    kept (`_kept_part`); a new minute only closes the windows that ended. Read-only: shared, not copied."""
+    days = read(engine, touched.state, versions[0])
+    parts = [
+        _kept_part(engine, (*days.stamp(part.start, part.end), versions[1]), part, brands) for part in blocks(filters)
+    ]
+    return resolution.as_of(_stack(parts, ignore_index=True), pd.Timestamp(minute))
+
+
+#: the days before a range's last are judged in blocks of this many days, aligned on the calendar
+#: (Monday to Sunday): a range that moves on by a day, or a write backdated into one of those days,
+#: reads and judges one block again, not every day before the last.
+BLOCK_DAYS = 7
+
+
+def blocks(filters: Filters) -> list[Filters]:
+    """The range as calendar blocks of BLOCK_DAYS (the first and last clipped to the range) over the
+    days before the last, then the last day (store.reader.split_days' last part)."""
+    parts = reader.split_days(filters)
+    if len(parts) == 1:
+        return parts
+    closed, last = parts
+    out = []
+    day = closed.start
+    while day <= closed.end:
+        end = min(closed.end, day + timedelta(days=BLOCK_DAYS - 1 - (day.toordinal() - 1) % BLOCK_DAYS))
+        out.append(Filters(filters.brands, filters.platforms, day, end))
+        day = end + timedelta(days=1)
+    return [*out, last]
+
+
+@st.cache_resource(show_spinner=False, max_entries=128, ttl=3600, hash_funcs=HASH_FUNCS)
+def _kept_part(engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tuple[Brand, ...]) -> pd.DataFrame:
+    """One part's answered conversations judged once (analysis.resolution.outcomes as of BEFORE_ALL, `keep`), kept by the
+    part's stamp; a part that ends before today is also kept in the store (store.readcache), so a
+    restarted server neither reads those conversations nor judges them again. Read-only."""
+
+    def compute() -> pd.DataFrame:
+        with engine.connect() as conn:
+            found = conversations_store.conversations(conn, part, resolution.window_days(brands))
+        followed = found["follow_up_at"].notna().to_numpy(dtype=bool)
+        waiting = resolution.outcomes(found[~followed], resolution.BEFORE_ALL, brands)
+        both = _stack([_judged_again(engine, part, brands, found[followed]), waiting]).sort_index()
+        return resolution.keep(both).reset_index(drop=True)
+
+    if part.end >= datetime.now(UTC).date():  # today's part changes with every collection: memory only
+        return compute()
+    return readcache.cached(engine, "ui.metrics._kept_part", repr(part), stamp, (part, brands), {}, compute)
+
+
+def _judged_again(engine: Engine, part: Filters, brands: tuple[Brand, ...], followed: pd.DataFrame) -> pd.DataFrame:
+    """`_judge` of a part's conversations with a follow-up, reusing the part's last judgement (kept
+    per database, part and brands: JUDGED_BY and JUDGEMENT only)."""
+    earlier = _judged_before()
+    key = (HASH_FUNCS[Engine](engine), part, repr(brands))
+    found = _judge(followed, brands, earlier.get(key))
+    with _JUDGED_LOCK:  # sessions run in threads of one server
+        earlier[key] = found[JUDGED_BY + JUDGEMENT]
+        while len(earlier) > JUDGED_KEPT:
+            earlier.pop(next(iter(earlier)))
+    return found
 
 
 def _stack(frames: list[pd.DataFrame], ignore_index: bool = False) -> pd.DataFrame:
@@ -190,25 +244,6 @@ def _stack(frames: list[pd.DataFrame], ignore_index: bool = False) -> pd.DataFra
     if len(full) == 1:
         return full[0]
     return pd.concat(full, ignore_index=ignore_index) if full else frames[0]
-
-
-@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
-def _judged_part(
-    engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tuple[Brand, ...]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One part's answered conversations (kept by the part's stamp): those with a follow-up judged
-    (analysis.resolution.outcomes: their outcome does not depend on the time), and those without
-    (their index is their place in the part). Read-only: shared, not copied."""
-    found = read_part(engine, conversations_store.conversations, stamp, part, resolution.window_days(brands))
-    followed = found["follow_up_at"].notna().to_numpy(dtype=bool)
-    earlier = _judged_before()
-    key = (HASH_FUNCS[Engine](engine), part, repr(brands))
-    judged = _judge(found[followed], brands, earlier.get(key))
-    with _JUDGED_LOCK:  # sessions run in threads of one server
-        earlier[key] = judged
-        while len(earlier) > JUDGED_KEPT:
-            earlier.pop(next(iter(earlier)))
-    return judged, found[~followed]
 
 
 #: what analysis.resolution.outcomes judges a conversation with a follow-up by: its judgement
@@ -241,7 +276,7 @@ def _judged_before() -> dict[tuple[Any, ...], pd.DataFrame]:
 def _judge(followed: pd.DataFrame, brands: tuple[Brand, ...], before: pd.DataFrame | None) -> pd.DataFrame:
     """analysis.resolution.outcomes of conversations with a follow-up, taking the judgement of a
     conversation whose JUDGED_BY values are unchanged from `before` (an earlier judgement)."""
-    epoch = pd.Timestamp(0, tz="UTC")  # any time will do: a conversation with a follow-up does not depend on it
+    epoch = resolution.BEFORE_ALL  # any time will do: a conversation with a follow-up does not depend on it
     if before is None or before.empty or followed.empty:
         return resolution.outcomes(followed, epoch, brands)
     known = followed[JUDGED_BY].merge(before[JUDGED_BY + JUDGEMENT], on=JUDGED_BY, how="left", indicator=True)
@@ -268,9 +303,29 @@ def response_summary(
     rows = []
     for part, stamp in split_parts(engine, reader.response_times, versions, filters):
         answered, waiting = _prepared_part(engine, stamp, part, sla, hours)
-        # an unanswered mention's wait (SLA breach) grows with `now`: prepared as of it
-        rows += [answered, response.prepare(waiting, now, business_hours=hours or None)]
+        # an unanswered mention's wait (SLA breach) grows with `now`: prepared as of it, unless every
+        # one of them had breached already at an earlier minute (a breach stays one as the wait grows)
+        settled = _settled_part(engine, stamp, part, sla, hours)
+        kept = settled.get("prepared")
+        if kept is not None and now >= settled["now"]:
+            rows += [answered, kept]
+            continue
+        prepared = response.prepare(waiting, now, business_hours=hours or None)
+        if bool((prepared["sla_breached"] == 1).all()):
+            with _JUDGED_LOCK:
+                settled.update(now=now, prepared=prepared)
+        rows += [answered, prepared]
     return response.overall(_stack(rows, ignore_index=True))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def _settled_part(
+    engine: Engine, stamp: tuple[int, ...], part: Filters, sla: dict[str, float], hours: dict[str, BusinessHours]
+) -> dict[str, Any]:
+    """One part's unanswered mentions prepared as of the minute (`now`) by which every one of them
+    had breached its SLA (empty until then): the same at any later minute, so a closed part's are not
+    prepared again each minute. Filled by response_summary."""
+    return {}
 
 
 @st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)

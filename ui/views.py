@@ -389,7 +389,7 @@ def responses(
 ) -> Section:
     """What became of the conversations the brand answered: outcomes per period, by platform and by
     responder (figures), and the responders' figures (table). Empty when nothing was answered."""
-    judged = metrics.responses(engine, versions, filters, brands, minute)
+    judged = metrics.judged(engine, versions, filters, brands, minute)
     if judged.empty:
         return Section()
     judged = judged.assign(responded_by=judged["responded_by"].fillna("unknown"))
