@@ -197,12 +197,14 @@ def changed_since(conn: Connection, since: int, until: int) -> frozenset[int] | 
         return frozenset()
     if until - since > CHANGE_KEEP:
         return None
-    rows = conn.execute(
-        select(meta.c.value).where(meta.c.key > _change_key(since), meta.c.key <= _change_key(until))
-    ).all()
-    if len(rows) != until - since:
+    values: list[str | None] = list(
+        conn.execute(
+            select(meta.c.value).where(meta.c.key > _change_key(since), meta.c.key <= _change_key(until))
+        ).scalars()
+    )
+    if len(values) != until - since:
         return None
-    ids = frozenset(int(i) for (value,) in rows for i in (value or "").split(",") if i)
+    ids = frozenset(int(i) for value in values for i in (value or "").split(",") if i)
     return ids if len(ids) <= CHANGE_LIMIT else None
 
 
@@ -453,6 +455,41 @@ def patch_keys(
     if rest.empty:
         return fresh
     return _sorted_keys(pd.concat([rest, fresh], ignore_index=True))
+
+
+SETTLE_MARGIN = timedelta(minutes=1)
+
+
+def settled(
+    filters: QueueFilters,
+    *,
+    now: datetime,
+    sla_hours: dict[str, float],
+    business_hours: Mapping[str, sla.Hours | None] | None = None,
+) -> bool:
+    """Whether every mention the filters can list has breached its brand's SLA by `now` (posted before
+    the end of its range by more than the SLA, in business time for brands that keep business hours):
+    then `queue_keys(filters)` is the same at `now` and at any later moment (an unanswered mention's
+    priority has all its waiting points, an answered one has none), so it need not be read again as
+    time passes. False for a range without an end."""
+    if filters.end is None:
+        return False
+    stop = now.astimezone(UTC)
+    # a minute past the range's end: the SQL compares times as floats (julianday on SQLite), so a
+    # mention posted just before the end must not sit within their rounding of the SLA boundary
+    first_after = _day_start(filters.end + timedelta(days=1)) + SETTLE_MARGIN
+    on_hours = _on_hours(business_hours)
+    # no brand filter: any stored brand, so every configured one and the default SLA for the rest
+    names = list(filters.brands) or [*sla_hours, *on_hours, ""]
+    for name in names:
+        effective = _effective_sla(sla_hours, name)
+        hours = on_hours.get(name)
+        if hours is not None:
+            if first_after > sla.breach_cutoff(stop, effective, hours):
+                return False
+        elif (stop - first_after).total_seconds() / 3600 < effective:
+            return False
+    return True
 
 
 def touches(conn: Connection, filters: QueueFilters, ids: frozenset[int]) -> bool:

@@ -5,6 +5,7 @@ PostgreSQL when TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,10 +14,10 @@ import pytest
 from sqlalchemy import Connection, Engine, select
 
 from collectors import demo
-from config import load_config
+from config import BusinessHours, load_config
 from pipeline.ingest import ingest
 from pipeline.seed import seed_demo
-from store import accounts, privacy, queue, reader
+from store import accounts, privacy, queue, readcache, reader
 from store.accounts import Account
 from store.schema import mentions, meta
 from tests.conftest import FIXED_NOW
@@ -224,3 +225,91 @@ def test_the_page_reads_patch_and_stay_equal_to_a_whole_read(seeded: Engine, mon
         assert "whole" in reads and "patch" not in reads
     finally:
         queue_read._kept.clear()
+
+
+BUSINESS = {"Acme": BusinessHours(timezone="Europe/Berlin", hours="09:00-17:00", days=("mon", "tue", "wed"))}
+
+
+@pytest.mark.parametrize("hours", [None, BUSINESS])
+def test_a_settled_part_reads_the_same_later(seeded: Engine, hours: Any) -> None:
+    """store.queue.settled: every mention of the part has breached its SLA, so its keys do not change with time."""
+    closed = queue.QueueFilters(brands=("Acme",), start=END - timedelta(days=9), end=END - timedelta(days=1))
+    last = queue.QueueFilters(brands=("Acme",), start=END, end=END)
+    # Wednesday 15:00 UTC: 7 business hours since Berlin opened; every mention of Tuesday (even one
+    # posted after it closed) has waited more than the 4 hours
+    timing: dict[str, Any] = {"now": FIXED_NOW + timedelta(hours=3), "sla_hours": SLA, "business_hours": hours}
+    later = {**timing, "now": FIXED_NOW + timedelta(hours=5)}
+    assert queue.settled(closed, **timing) and queue.settled(closed, **later)
+    assert not queue.settled(last, **timing)
+    # right after the range's end, nothing has breached yet; in business time, not until 4 open hours passed
+    assert not queue.settled(closed, **{**timing, "now": FIXED_NOW - timedelta(hours=11, minutes=30)})
+    assert queue.settled(closed, **{**timing, "now": FIXED_NOW}) == (hours is None)
+    assert not queue.settled(replace(closed, end=None), **timing)
+    with seeded.connect() as conn:
+        pd.testing.assert_frame_equal(queue.queue_keys(conn, closed, **timing), queue.queue_keys(conn, closed, **later))
+        # the last day's priorities still rise with time: it is read again at each 5-minute mark
+        assert not queue.queue_keys(conn, last, **timing).equals(queue.queue_keys(conn, last, **later))
+
+
+def test_a_restarted_server_takes_the_settled_parts_from_the_store(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The closed days' order and the older count are kept in store.readcache with their queue version: a
+    restarted server reads them from there, patched by what actions changed since, equal to a whole read."""
+    ctx = Context(config=load_config(None), engine=seeded, url=str(seeded.url))
+    minute = FIXED_NOW.replace(second=0, microsecond=0).isoformat()
+    timing = queue_read._timing(ctx, minute)
+    filters = FILTERS[0]
+    reads: list[str] = []
+    keys, count = queue.queue_keys, queue.queue_count
+
+    def counted_keys(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        reads.append("patch" if kwargs.get("ids") is not None else f"keys {args[1].start}..{args[1].end}")
+        return keys(*args, **kwargs)
+
+    def counted_count(*args: Any, **kwargs: Any) -> int:
+        reads.append("count")
+        return count(*args, **kwargs)
+
+    monkeypatch.setattr(queue, "queue_keys", counted_keys)
+    monkeypatch.setattr(queue, "queue_count", counted_count)
+
+    def check() -> None:
+        with seeded.connect() as conn:
+            versions = reader.versions(conn)
+            whole = queue.queue_order(conn, filters, **timing)
+            before = queue.older(filters)
+            assert before is not None
+            older = count(conn, before)
+        reads.clear()
+        assert queue_read.order(ctx, versions, filters, minute) == whole
+        assert queue_read.older_count(ctx, versions, filters) == older
+
+    def restart() -> None:
+        queue_read._kept.clear()
+        queue_read._order.clear()
+
+    try:
+        restart()
+        check()
+        first, last = queue.split(filters)
+        assert sorted(reads) == sorted(["count", f"keys {first.start}..{first.end}", f"keys {last.start}..{last.end}"])
+        restart()
+        check()
+        assert reads == [f"keys {last.start}..{last.end}"]  # the closed days and the count come from the store
+        with seeded.connect() as conn:
+            recent, old = _flagged(conn), _flagged(conn, older=True, limit=1)
+        _act(seeded, recent[0], _account(seeded, "bob"), "resolve")
+        _act(seeded, old[0], _account(seeded, "ann"), "dismiss")
+        restart()
+        check()
+        assert sorted(reads) == sorted(["patch", "count", f"keys {last.start}..{last.end}"])
+        # an erasure empties the store's parts: everything is read again
+        with seeded.begin() as conn:
+            privacy.bump_versions(conn)
+            readcache.clear(conn)
+        restart()
+        check()
+        assert "patch" not in reads and "count" in reads
+    finally:
+        restart()

@@ -13,18 +13,19 @@ day) are counted apart, cached the same way, so the page can say how many it doe
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from config import BusinessHours
-from store import queue, touched
+from store import queue, readcache, touched
 from ui import context
 from ui.context import Context
 
@@ -76,32 +77,87 @@ def _kept() -> _Kept:
     return _Kept()
 
 
-def _timing_key(timing: Mapping[str, Any]) -> tuple[Any, ...]:
+def _settings_key(timing: Mapping[str, Any]) -> tuple[Any, ...]:
     hours = context.HASH_FUNCS[BusinessHours]
     return (
-        timing["now"],
         tuple(sorted(timing["sla_hours"].items())),
         tuple(sorted((name, hours(value)) for name, value in timing["business_hours"].items())),
     )
 
 
+#: what stands for the 5-minute mark in a settled part's key: its keys no longer change with time.
+SETTLED = "settled"
+
+
+def _stored_key(
+    name: str, filters: queue.QueueFilters, settings: tuple[Any, ...], stamp: tuple[int, int]
+) -> tuple[str, str]:
+    """(key, slot) of a part kept in the store (store.readcache): the slot is the read, its arguments
+    and the code; the key adds the part's days' stamp."""
+    slot = hashlib.sha256(
+        f"{readcache.code_key()}\x1fui.queue_read.{name}\x1f{filters!r}\x1f{settings!r}".encode()
+    ).hexdigest()
+    return hashlib.sha256(f"{slot}\x1f{stamp!r}".encode()).hexdigest(), slot
+
+
+def _patched(
+    ctx: Context,
+    kept: tuple[int, Any] | None,
+    queue_version: int,
+    patch: Callable[[Connection, Any, frozenset[int]], Any | None],
+    read: Callable[[Connection], Any],
+) -> tuple[Any, bool]:
+    """`kept` (a value read at an earlier queue version) brought to `queue_version` by `patch`, or read
+    again when the store does not say what changed since (or `patch` gives None); True when read again."""
+    with ctx.engine.connect() as conn:
+        if kept is not None and kept[0] == queue_version:
+            return kept[1], False
+        if kept is not None and kept[0] < queue_version:
+            changed = queue.changed_since(conn, kept[0], queue_version)
+            if changed is not None:
+                value = patch(conn, kept[1], changed)
+                if value is not None:
+                    return value, False
+        return read(conn), True
+
+
+def _from_store(ctx: Context, stored: tuple[str, str] | None) -> tuple[int, Any] | None:
+    if stored is None:
+        return None
+    found, value = readcache.load(ctx.engine, stored[0])
+    if not found or not isinstance(value, tuple) or len(value) != 2 or not isinstance(value[0], int):
+        return None
+    return value[0], value[1]
+
+
 def _keys(
     ctx: Context, stamp: tuple[int, int], filters: queue.QueueFilters, queue_version: int, timing: dict[str, Any]
 ) -> pd.DataFrame:
-    """One part's queue_keys at `queue_version`, kept under its days' stamp: patched after queue actions."""
-    part, when = ("keys", context.HASH_FUNCS[Engine](ctx.engine), filters), (stamp, _timing_key(timing))
+    """One part's queue_keys at `queue_version`, kept under its days' stamp: patched after queue actions.
+    A settled part (store.queue.settled: every mention in it has breached its SLA) is kept across
+    5-minute marks, and in the store (store.readcache) for a restarted server, with its queue version."""
+    settings = _settings_key(timing)
+    is_settled = queue.settled(filters, **timing)
+    part, when = (
+        ("keys", context.HASH_FUNCS[Engine](ctx.engine), filters),
+        (stamp, SETTLED if is_settled else timing["now"], settings),
+    )
     kept = _kept().get(part, when)
     if kept is not None and kept[0] == queue_version:
         return kept[1]
-    with ctx.engine.connect() as conn:
-        changed = (
-            queue.changed_since(conn, kept[0], queue_version) if kept is not None and kept[0] < queue_version else None
-        )
-        if kept is not None and changed is not None:
-            frame = queue.patch_keys(conn, kept[1], filters, changed, **timing)
-        else:
-            frame = queue.queue_keys(conn, filters, **timing)
+    stored = _stored_key("queue_keys", filters, settings, stamp) if is_settled and stamp[0] >= 0 else None
+    if kept is None:
+        kept = _from_store(ctx, stored)
+    frame, fresh = _patched(
+        ctx,
+        kept,
+        queue_version,
+        lambda conn, value, changed: queue.patch_keys(conn, value, filters, changed, **timing),
+        lambda conn: queue.queue_keys(conn, filters, **timing),
+    )
     _kept().put(part, when, queue_version, frame)
+    if stored is not None and fresh:
+        readcache.save(ctx.engine, stored[0], stored[1], "ui.queue_read.queue_keys", (queue_version, frame))
     return frame
 
 
@@ -123,22 +179,28 @@ def _order(
 
 
 def _count(ctx: Context, stamp: tuple[int, int], filters: queue.QueueFilters, queue_version: int) -> int:
-    """queue_count(filters) at `queue_version`, kept under its days' stamp: after queue actions it is read
-    again only when one of the changed mentions lies in the filters' days (store.queue.touches)."""
+    """queue_count(filters) at `queue_version`, kept under its days' stamp (in memory, and in the store
+    for a restarted server): after queue actions it is read again only when one of the changed mentions
+    lies in the filters' days (store.queue.touches)."""
     part, when = ("count", context.HASH_FUNCS[Engine](ctx.engine), filters), (stamp,)
     kept = _kept().get(part, when)
     if kept is not None and kept[0] == queue_version:
         return int(kept[1])
-    with ctx.engine.connect() as conn:
-        changed = (
-            queue.changed_since(conn, kept[0], queue_version) if kept is not None and kept[0] < queue_version else None
-        )
-        if kept is not None and changed is not None and not queue.touches(conn, filters, changed):
-            count = int(kept[1])
-        else:
-            count = queue.queue_count(conn, filters)
-    _kept().put(part, when, queue_version, count)
-    return count
+    closed = filters.end is not None and filters.end < datetime.now(UTC).date()  # today's stamp moves all day
+    stored = _stored_key("queue_count", filters, (), stamp) if closed and stamp[0] >= 0 else None
+    if kept is None:
+        kept = _from_store(ctx, stored)
+    count, fresh = _patched(
+        ctx,
+        kept,
+        queue_version,
+        lambda conn, value, changed: None if queue.touches(conn, filters, changed) else int(value),
+        lambda conn: queue.queue_count(conn, filters),
+    )
+    _kept().put(part, when, queue_version, int(count))
+    if stored is not None and fresh:
+        readcache.save(ctx.engine, stored[0], stored[1], "ui.queue_read.queue_count", (queue_version, int(count)))
+    return int(count)
 
 
 def _timing(ctx: Context, minute: str) -> dict[str, Any]:
