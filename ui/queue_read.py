@@ -225,9 +225,31 @@ def order(ctx: Context, versions: tuple[int, int], filters: queue.QueueFilters, 
 def rows(ctx: Context, versions: tuple[int, int], ids: list[int], minute: str, offset: int, limit: int) -> pd.DataFrame:
     """A page of the queue (a slice of `order`), scored as of `minute`."""
     timing = _timing(ctx, minute)
-    page = context.read(ctx.engine, queue.queue_rows, versions, tuple(ids[offset : offset + limit]), **timing)
-    stamp = pd.Timestamp(minute).to_pydatetime()
-    return queue.rescore(page, stamp, timing["business_hours"])
+    return _rows(
+        ctx,
+        ctx.engine,
+        versions,
+        tuple(ids[offset : offset + limit]),
+        minute,
+        timing["sla_hours"],
+        timing["business_hours"],
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=context.HASH_FUNCS)
+def _rows(
+    _ctx: Context,
+    engine: Engine,
+    versions: tuple[int, int],
+    ids: tuple[int, ...],
+    minute: str,
+    sla_hours: dict[str, float],
+    business_hours: Mapping[str, Any],
+) -> pd.DataFrame:
+    """`rows`, kept for the minute: a rerun within it (a click, a page already seen) scores nothing again."""
+    timing = _timing(_ctx, minute)
+    page = context.read(engine, queue.queue_rows, versions, ids, **timing)
+    return queue.rescore(page, pd.Timestamp(minute).to_pydatetime(), timing["business_hours"])
 
 
 def older_count(ctx: Context, versions: tuple[int, int], filters: queue.QueueFilters) -> int:
