@@ -17,7 +17,9 @@ Every action is one conditional write on `mention_state` keyed by the `version` 
 saw: when somebody else changed the mention in between, nothing is written and the caller
 gets the current state back to show (optimistic concurrency), never a silent overwrite.
 Every action takes the acting `store.accounts.Account`, refuses a viewer (`Forbidden`), and
-appends an audit row in the same transaction. Each write bumps the `queue_version` meta key so every open dashboard rereads the queue; a
+appends an audit row in the same transaction. Each write bumps the `queue_version` meta key and
+records which mention it changed (`changed_since`), so every open dashboard re-reads only that
+mention's place in the queue (`patch_keys`); a
 sentiment correction also refreshes that mention's rollup hour and bumps the data version.
 """
 

@@ -6,9 +6,13 @@ and cached under the stamp of its days (store.touched), the queue version and th
 5-minute mark; store.queue.merge_keys joins them into the order one read over the whole range
 gives. A collection writes new mentions into today, so the next rerun re-reads only today's
 flagged mentions and merges them in; the days before keep their cached part. A queue action (it
-bumps the queue version) and each new 5-minute mark (priorities rise while mentions wait) read
-both parts again. The count is the order's length; the older items (before the range's first
-day) are counted apart, cached the same way, so the page can say how many it does not list.
+bumps the queue version and records which mentions it changed) patches each kept part: only those
+mentions are read again (store.queue.changed_since, patch_keys). A new 5-minute mark (priorities
+rise while mentions wait) reads a part again unless it is settled (store.queue.settled: every
+mention in it has breached its SLA, so its priorities no longer move). The count is the order's
+length; the older items (before the range's first day) are counted apart, kept the same way, so
+the page can say how many it does not list. Settled parts and the older count are also kept in the
+store (store.readcache) with their queue version: a restarted server patches them from there.
 """
 
 from __future__ import annotations
