@@ -250,10 +250,12 @@ def _rows(
     sla_hours: dict[str, float],
     business_hours: Mapping[str, Any],
 ) -> pd.DataFrame:
-    """`rows`, kept for the minute: a rerun within it (a click, a page already seen) scores nothing again."""
-    timing = _timing(_ctx, minute)
-    page = context.read(engine, queue.queue_rows, versions, ids, **timing)
-    return queue.rescore(page, pd.Timestamp(minute).to_pydatetime(), timing["business_hours"])
+    """`rows`, kept for the minute: a rerun within it (a click, a page already seen) reads and scores
+    nothing again. Read and scored once, as of the minute (not read at the 5-minute mark, then rescored)."""
+    with engine.connect() as conn:
+        return queue.queue_rows(
+            conn, ids, now=pd.Timestamp(minute).to_pydatetime(), sla_hours=sla_hours, business_hours=business_hours
+        )
 
 
 def older_count(ctx: Context, versions: tuple[int, int], filters: queue.QueueFilters) -> int:
