@@ -462,6 +462,25 @@ def patch_keys(
 SETTLE_MARGIN = timedelta(minutes=1)
 
 
+def patch_days(
+    conn: Connection,
+    kept: pd.DataFrame,
+    filters: QueueFilters,
+    days: list[date],
+    *,
+    now: datetime,
+    sla_hours: dict[str, float],
+    business_hours: Mapping[str, sla.Hours | None] | None = None,
+) -> pd.DataFrame:
+    """`queue_keys(filters)` after writes touched only these UTC `days` of its range (store.touched), from
+    `kept`, its result before them (same `now`): those days are read again and merged in."""
+    timing: dict[str, Any] = {"now": now, "sla_hours": sla_hours, "business_hours": business_hours}
+    fresh = [queue_keys(conn, replace(filters, start=day, end=day), **timing) for day in days]
+    posted = kept["created_at"].dt.tz_convert(UTC).dt.date
+    rest = kept[~posted.isin(days)]
+    return _sorted_keys(pd.concat([rest, *[f for f in fresh if len(f)]], ignore_index=True))
+
+
 def settled(
     filters: QueueFilters,
     *,

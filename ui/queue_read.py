@@ -55,9 +55,9 @@ class _Kept:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.items: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], int, Any]] = OrderedDict()
+        self.items: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Any, Any]] = OrderedDict()
 
-    def get(self, part: tuple[Any, ...], when: tuple[Any, ...]) -> tuple[int, Any] | None:
+    def get(self, part: tuple[Any, ...], when: tuple[Any, ...]) -> tuple[Any, Any] | None:
         with self.lock:
             found = self.items.get(part)
             if found is None or found[0] != when:
@@ -65,7 +65,8 @@ class _Kept:
             self.items.move_to_end(part)
             return found[1], found[2]
 
-    def put(self, part: tuple[Any, ...], when: tuple[Any, ...], version: int, value: Any) -> None:
+    def put(self, part: tuple[Any, ...], when: tuple[Any, ...], version: Any, value: Any) -> None:
+        """`version` orders what is kept: an older one never replaces a newer one."""
         with self.lock:
             found = self.items.get(part)
             if found is not None and found[0] == when and found[1] > version:
@@ -134,40 +135,78 @@ def _from_store(ctx: Context, stored: tuple[str, str] | None) -> tuple[int, Any]
     return value[0], value[1]
 
 
+#: more days touched since a kept part was read than this: read it all again instead of those days.
+MOVED_DAYS_LIMIT = 7
+
+
+def _recorded(stamp: tuple[int, int]) -> bool:
+    """A stamp of recorded writes only (store.touched: an unrecorded one may have changed any day)."""
+    return stamp[0] >= 0 and stamp[1] == 0
+
+
+def _moved_days(days: touched.State, filters: queue.QueueFilters, since: int) -> list[date] | None:
+    """The days of the filters' range that writes after data version `since` touched (store.touched),
+    or None when that cannot be told (an unrecorded write, a write that touched every day, too many)."""
+    if days.every_day > since or days.through != days.data_version:
+        return None
+    first, last = filters.start or FIRST_DAY, filters.end or date.max
+    moved = sorted(d for d, v in days.days.items() if first <= d <= last and v > since)
+    return moved if len(moved) <= MOVED_DAYS_LIMIT else None
+
+
 def _keys(
-    ctx: Context, stamp: tuple[int, int], filters: queue.QueueFilters, queue_version: int, timing: dict[str, Any]
+    ctx: Context,
+    days: touched.State,
+    stamp: tuple[int, int],
+    filters: queue.QueueFilters,
+    queue_version: int,
+    timing: dict[str, Any],
 ) -> pd.DataFrame:
-    """One part's queue_keys at `queue_version`, kept under its days' stamp: patched after queue actions.
-    A settled part (store.queue.settled: every mention in it has breached its SLA) is kept across
-    5-minute marks, and in the store (store.readcache) for a restarted server, with its queue version."""
+    """One part's queue_keys at `queue_version` and its days' `stamp`, from the part as last read:
+    patched after queue actions (the mentions they changed read again) and after writes into its days
+    (the days they touched read again); read whole when neither can be told. A settled part
+    (store.queue.settled: every mention in it has breached its SLA) is kept across 5-minute marks, and
+    in the store (store.readcache) for a restarted server, with its stamp and queue version."""
     settings = _settings_key(timing)
     is_settled = queue.settled(filters, **timing)
-    part, when = (
-        ("keys", context.HASH_FUNCS[Engine](ctx.engine), filters),
-        (stamp, SETTLED if is_settled else timing["now"], settings),
-    )
+    part = ("keys", context.HASH_FUNCS[Engine](ctx.engine), filters)
+    when = (SETTLED if is_settled else timing["now"], settings)
     kept = _kept().get(part, when)
-    if kept is not None and kept[0] == queue_version:
-        return kept[1]
-    stored = _stored_key("queue_keys", filters, settings, stamp) if is_settled and stamp[0] >= 0 else None
-    if kept is None:
-        kept = _from_store(ctx, stored)
-    frame, fresh = _patched(
-        ctx,
-        kept,
-        queue_version,
-        lambda conn, value, changed: queue.patch_keys(conn, value, filters, changed, **timing),
-        lambda conn: queue.queue_keys(conn, filters, **timing),
-    )
-    _kept().put(part, when, queue_version, frame)
+    if kept is not None and kept[0] == (stamp[0], queue_version) and kept[1][0] == stamp:
+        return kept[1][1]
+    stored = _latest_key("queue_keys", filters, settings) if is_settled and _recorded(stamp) else None
+    if kept is None and stored is not None:
+        found, value = readcache.load(ctx.engine, stored[0])
+        valid = found and isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], pd.DataFrame)
+        kept = ((int(value[1]), int(value[0])), ((int(value[1]), 0), value[2])) if valid else None
+    frame, fresh = None, True
+    with ctx.engine.connect() as conn:
+        if kept is not None and _recorded(stamp) and _recorded(kept[1][0]) and kept[0] <= (stamp[0], queue_version):
+            old_stamp, (old_version, value) = kept[1][0], (kept[0][1], kept[1][1])
+            moved = _moved_days(days, filters, old_stamp[0]) if old_stamp != stamp else []
+            changed = queue.changed_since(conn, old_version, queue_version)
+            if moved is not None and changed is not None:
+                if moved:
+                    value = queue.patch_days(conn, value, filters, moved, **timing)
+                frame, fresh = queue.patch_keys(conn, value, filters, changed, **timing), False
+        if frame is None:
+            frame = queue.queue_keys(conn, filters, **timing)
+    _kept().put(part, when, (stamp[0], queue_version), (stamp, frame))
     if stored is not None and fresh:
-        readcache.save(ctx.engine, stored[0], stored[1], "ui.queue_read.queue_keys", (queue_version, frame))
+        readcache.save(ctx.engine, stored[0], stored[1], "ui.queue_read.queue_keys", (queue_version, stamp[0], frame))
     return frame
+
+
+def _latest_key(name: str, filters: queue.QueueFilters, settings: tuple[Any, ...]) -> tuple[str, str]:
+    """(key, slot) of the one copy of a part kept in the store, whatever its stamp (the value carries it)."""
+    slot = _stored_key(name, filters, settings, (0, 0))[1]
+    return hashlib.sha256(f"{slot}\x1flatest".encode()).hexdigest(), slot
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=3600, hash_funcs=context.HASH_FUNCS)
 def _order(
     _ctx: Context,
+    _days: touched.State,
     engine: Engine,
     stamps: tuple[tuple[int, ...], ...],
     parts: tuple[queue.QueueFilters, ...],
@@ -178,7 +217,7 @@ def _order(
     """The merged order of `parts` (each under its stamp, then the queue version): one merge per change,
     not per rerun."""
     timing = {"now": now, "sla_hours": sla_hours, "business_hours": business_hours}
-    frames = [_keys(_ctx, (s[0], s[1]), p, s[2], timing) for s, p in zip(stamps, parts, strict=True)]
+    frames = [_keys(_ctx, _days, (s[0], s[1]), p, s[2], timing) for s, p in zip(stamps, parts, strict=True)]
     return queue.merge_keys(frames)
 
 
@@ -223,7 +262,7 @@ def order(ctx: Context, versions: tuple[int, int], filters: queue.QueueFilters, 
     parts = tuple(queue.split(filters))
     stamps = tuple((*_stamp(days, part), versions[1]) for part in parts)
     timing = _timing(ctx, minute)
-    return _order(ctx, ctx.engine, stamps, parts, timing["now"], timing["sla_hours"], timing["business_hours"])
+    return _order(ctx, days, ctx.engine, stamps, parts, timing["now"], timing["sla_hours"], timing["business_hours"])
 
 
 def rows(ctx: Context, versions: tuple[int, int], ids: list[int], minute: str, offset: int, limit: int) -> pd.DataFrame:
