@@ -17,13 +17,15 @@ Every action is one conditional write on `mention_state` keyed by the `version` 
 saw: when somebody else changed the mention in between, nothing is written and the caller
 gets the current state back to show (optimistic concurrency), never a silent overwrite.
 Every action takes the acting `store.accounts.Account`, refuses a viewer (`Forbidden`), and
-appends an audit row in the same transaction. Each write bumps the `queue_version` meta key so every open dashboard rereads the queue; a
+appends an audit row in the same transaction. Each write bumps the `queue_version` meta key and
+records which mention it changed (`changed_since`), so every open dashboard re-reads only that
+mention's place in the queue (`patch_keys`); a
 sentiment correction also refreshes that mention's rollup hour and bumps the data version.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -38,6 +40,7 @@ from sqlalchemy import (
     Text,
     case,
     cast,
+    delete,
     extract,
     func,
     insert,
@@ -152,12 +155,59 @@ def queue_version(conn: Connection) -> int:
     return int(value) if value else 0
 
 
-def _bump_queue_version(conn: Connection) -> None:
+#: `meta` keys `queue_change:<version, 12 digits>` -> the ids (comma-separated) of the mentions that
+#: queue version changed: a reader that kept the queue's order at an earlier version reads only those
+#: mentions again (`changed_since`). A version without its key (a bump that did not say what it
+#: changed: erasure, retention) means "everything", and so does a gap older than CHANGE_KEEP versions.
+CHANGE_KEY = "queue_change:"
+#: how many versions' change keys are kept (older ones are deleted by the next bump).
+CHANGE_KEEP = 1000
+
+
+def _change_key(version: int) -> str:
+    return f"{CHANGE_KEY}{version:012d}"
+
+
+def _bump_queue_version(conn: Connection, mention_ids: Iterable[int] | None = None) -> None:
+    """Move the queue version on by one; with `mention_ids`, record that this version changed only those
+    mentions' states (in the same transaction, so a reader that sees the version sees the record)."""
     done = conn.execute(
         update(meta).where(meta.c.key == QUEUE_VERSION_KEY).values(value=cast(cast(meta.c.value, Integer) + 1, Text))
     ).rowcount
     if not done:
         conn.execute(insert(meta).values(key=QUEUE_VERSION_KEY, value="1"))
+    if mention_ids is None:
+        return
+    # the meta row is locked by the update above until commit: versions are handed out in commit order
+    version = queue_version(conn)
+    conn.execute(delete(meta).where(meta.c.key >= CHANGE_KEY, meta.c.key < _change_key(max(0, version - CHANGE_KEEP))))
+    ids = ",".join(str(int(i)) for i in sorted(set(mention_ids)))
+    done = conn.execute(update(meta).where(meta.c.key == _change_key(version)).values(value=ids)).rowcount
+    if not done:
+        conn.execute(insert(meta).values(key=_change_key(version), value=ids))
+
+
+#: more changed mentions than this since a kept read: read the queue again instead of patching it.
+CHANGE_LIMIT = 500
+
+
+def changed_since(conn: Connection, since: int, until: int) -> frozenset[int] | None:
+    """The ids of the mentions whose queue state the versions after `since` up to `until` changed, or
+    None when one of those versions did not record what it changed (or too many changed): then every
+    read of the queue kept at `since` must be read again."""
+    if until <= since:
+        return frozenset()
+    if until - since > CHANGE_KEEP:
+        return None
+    values: list[str | None] = list(
+        conn.execute(
+            select(meta.c.value).where(meta.c.key > _change_key(since), meta.c.key <= _change_key(until))
+        ).scalars()
+    )
+    if len(values) != until - since:
+        return None
+    ids = frozenset(int(i) for value in values for i in (value or "").split(",") if i)
+    return ids if len(ids) <= CHANGE_LIMIT else None
 
 
 # ---------------------------------------------------------------------------------------------- reads
@@ -333,26 +383,34 @@ def queue_keys(
     now: datetime,
     sla_hours: dict[str, float],
     business_hours: Mapping[str, sla.Hours | None] | None = None,
+    ids: frozenset[int] | None = None,
 ) -> pd.DataFrame:
     """`queue_order`'s rows with their sort key (id, priority as SQL orders by it, created_at), in that
-    order: parts of a range read apart (`split`) give the whole order again through `merge_keys`."""
+    order: parts of a range read apart (`split`) give the whole order again through `merge_keys`.
+    With `ids`, only those mentions' rows (what `patch_keys` reads again)."""
     m = mentions
     _sort_memory(conn)
+    where = _conditions(filters)
+    if ids is not None:
+        where.append(m.c.id.in_(sorted(ids)))
     priority = _priority_order(conn, now, sla_hours, business_hours)
     # SQLite keeps times as fixed-format UTC text, whose order is the time order: read it as text and
     # parse it at once below (the column type would parse it row by row)
     created = type_coerce(m.c.created_at, Text) if conn.dialect.name == "sqlite" else m.c.created_at
-    query = (
-        select(m.c.id, priority.label("priority"), created.label("created_at"))
-        .select_from(_joined())
-        .where(*_conditions(filters))
-        .order_by(priority.desc(), m.c.created_at.asc(), m.c.id.asc())
+    # not ordered in SQL: sorted below by the same keys (numpy), which is cheaper than the database's
+    # sort (SQLite's temporary B-tree, PostgreSQL's sort that spills at ~90,000 keys)
+    query = select(m.c.id, priority.label("priority"), created.label("created_at")).select_from(_joined()).where(*where)
+    # columns, not rows: pandas would probe every Row object (seconds at 50,000 rows)
+    columns = list(zip(*conn.execute(query).all(), strict=False)) or [(), (), ()]
+    frame = pd.DataFrame(
+        {
+            "id": np.asarray(columns[0], dtype="int64"),
+            "priority": np.asarray([float(p) for p in columns[1]], dtype=float),
+            "created_at": pd.to_datetime(pd.Series(columns[2], dtype=object), utc=True, format="ISO8601"),
+        },
+        columns=KEY_COLUMNS,
     )
-    frame = pd.DataFrame(conn.execute(query).all(), columns=KEY_COLUMNS)
-    frame["id"] = frame["id"].astype("int64")
-    frame["priority"] = frame["priority"].astype(float)
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    return frame
+    return _sorted_keys(frame)
 
 
 def merge_keys(parts: list[pd.DataFrame]) -> list[int]:
@@ -368,6 +426,102 @@ def merge_keys(parts: list[pd.DataFrame]) -> list[int]:
     created = np.concatenate([p["created_at"].dt.tz_convert(None).to_numpy("datetime64[ns]") for p in full])
     ordered = np.lexsort((ids, created, -priority))  # the last key sorts first
     return ids[ordered].tolist()
+
+
+def _sorted_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (KEY_COLUMNS) in the order's order: priority, then the oldest first, then the id."""
+    created = frame["created_at"].dt.tz_convert(None).to_numpy("datetime64[ns]")
+    ordered = np.lexsort((frame["id"].to_numpy("int64"), created, -frame["priority"].to_numpy(float)))
+    return frame.iloc[ordered].reset_index(drop=True)
+
+
+def patch_keys(
+    conn: Connection,
+    kept: pd.DataFrame,
+    filters: QueueFilters,
+    changed: frozenset[int],
+    *,
+    now: datetime,
+    sla_hours: dict[str, float],
+    business_hours: Mapping[str, sla.Hours | None] | None = None,
+) -> pd.DataFrame:
+    """`queue_keys(filters)` after queue actions changed the states of the `changed` mentions (and
+    nothing else: same `now`, no mention written), from `kept`, its result before them: those
+    mentions are read again and merged in (a closed one drops out, a reopened one comes back)."""
+    if not changed:
+        return kept
+    fresh = queue_keys(conn, filters, now=now, sla_hours=sla_hours, business_hours=business_hours, ids=changed)
+    rest = kept[~kept["id"].isin(list(changed))]
+    if fresh.empty:
+        return rest.reset_index(drop=True)
+    if rest.empty:
+        return fresh
+    return _sorted_keys(pd.concat([rest, fresh], ignore_index=True))
+
+
+SETTLE_MARGIN = timedelta(minutes=1)
+
+
+def patch_days(
+    conn: Connection,
+    kept: pd.DataFrame,
+    filters: QueueFilters,
+    days: list[date],
+    *,
+    now: datetime,
+    sla_hours: dict[str, float],
+    business_hours: Mapping[str, sla.Hours | None] | None = None,
+) -> pd.DataFrame:
+    """`queue_keys(filters)` after writes touched only these UTC `days` of its range (store.touched), from
+    `kept`, its result before them (same `now`): those days are read again and merged in."""
+    timing: dict[str, Any] = {"now": now, "sla_hours": sla_hours, "business_hours": business_hours}
+    fresh = [queue_keys(conn, replace(filters, start=day, end=day), **timing) for day in days]
+    posted = kept["created_at"].dt.tz_convert(UTC).dt.date
+    rest = kept[~posted.isin(days)]
+    return _sorted_keys(pd.concat([rest, *[f for f in fresh if len(f)]], ignore_index=True))
+
+
+def settled(
+    filters: QueueFilters,
+    *,
+    now: datetime,
+    sla_hours: dict[str, float],
+    business_hours: Mapping[str, sla.Hours | None] | None = None,
+) -> bool:
+    """Whether every mention the filters can list has breached its brand's SLA by `now` (posted before
+    the end of its range by more than the SLA, in business time for brands that keep business hours):
+    then `queue_keys(filters)` is the same at `now` and at any later moment (an unanswered mention's
+    priority has all its waiting points, an answered one has none), so it need not be read again as
+    time passes. False for a range without an end."""
+    if filters.end is None:
+        return False
+    stop = now.astimezone(UTC)
+    # a minute past the range's end: the SQL compares times as floats (julianday on SQLite), so a
+    # mention posted just before the end must not sit within their rounding of the SLA boundary
+    first_after = _day_start(filters.end + timedelta(days=1)) + SETTLE_MARGIN
+    on_hours = _on_hours(business_hours)
+    # no brand filter: any stored brand, so every configured one and the default SLA for the rest
+    names = list(filters.brands) or [*sla_hours, *on_hours, ""]
+    for name in names:
+        effective = _effective_sla(sla_hours, name)
+        hours = on_hours.get(name)
+        if hours is not None:
+            if first_after > sla.breach_cutoff(stop, effective, hours):
+                return False
+        elif (stop - first_after).total_seconds() / 3600 < effective:
+            return False
+    return True
+
+
+def touches(conn: Connection, filters: QueueFilters, ids: frozenset[int]) -> bool:
+    """Whether any of these mentions is one the filters could list whatever its state (flagged, of
+    others, the filters' brands, platforms and days): when none is, actions on them leave
+    `queue_count(filters)` as it was."""
+    if not ids:
+        return False
+    stateless = replace(filters, statuses=(), assignee=None)
+    query = select(mentions.c.id).where(*_conditions(stateless), mentions.c.id.in_(sorted(ids))).limit(1)
+    return conn.execute(query).first() is not None
 
 
 def split(filters: QueueFilters) -> list[QueueFilters]:
@@ -590,7 +744,7 @@ def _conditional_write(
         # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING
         done = conn.execute(stmt.returning(s.c.mention_id)).first() is not None
     if done:
-        _bump_queue_version(conn)
+        _bump_queue_version(conn, [mention_id])
         _audit_change(conn, account, action, mention_id, before, detail)
         return ActionResult(ok=True)
     return _conflict(conn, mention_id)
@@ -742,7 +896,7 @@ def record_reply(
         .where(s.c.mention_id == mention_id)
         .values(**changes, updated_at=datetime.now(UTC), updated_by=who, version=s.c.version + 1)
     )
-    _bump_queue_version(conn)
+    _bump_queue_version(conn, [mention_id])
     _audit_change(conn, account, "reply_posted", mention_id, before, _reply_detail(response_post_id, text))
     result.current = mention_with_state(conn, mention_id) or result.current
     result.message += " Your reply was posted, so its id was recorded anyway."
@@ -857,7 +1011,7 @@ def claim_reply(
         done = conn.execute(stmt.returning(s.c.mention_id)).first() is not None
     if not done:
         return _replied_meanwhile(conn, mention_id, mention_with_state(conn, mention_id) or current)
-    _bump_queue_version(conn)
+    _bump_queue_version(conn, [mention_id])
     return ActionResult(ok=True, current={"version": expected_version + 1})
 
 

@@ -63,7 +63,7 @@ def _waited_text(row: Any) -> str:
     return business_duration(row["waited_hours"]) if _business(row) else duration_hours(row["waited_hours"])
 
 
-def _sla_text(row: pd.Series) -> str:
+def _sla_text(row: Mapping[str, Any]) -> str:
     if row["first_response_at"] is not None and pd.notna(row["first_response_at"]):
         return "answered late" if row["sla_breached"] else "answered in time"
     unit = " business hours" if _business(row) else " h"
@@ -74,22 +74,23 @@ def table(rows: pd.DataFrame) -> pd.DataFrame:
     """The page's rows as shown in the queue table."""
     if rows.empty:
         return pd.DataFrame(columns=list(TABLE_COLUMNS))
+    records = rows.to_dict("records")  # one pass: iterrows builds a Series per row, three times
     return pd.DataFrame(
         {
             "priority": rows["priority"].astype(int),
-            "waited": [_waited_text(r) for _, r in rows.iterrows()],
-            "sla": [_sla_text(r) for _, r in rows.iterrows()],
+            "waited": [_waited_text(r) for r in records],
+            "sla": [_sla_text(r) for r in records],
             "reasons": rows["flag_signals"].map(lambda v: plain(v, 120)),
             "platform": rows["platform"].map(tables.platform_name),
             "author": rows["author_handle"].map(lambda v: plain(v, 40)),
             "text": rows["text"].map(lambda v: one_line(v, 160)),
-            "status": [_status_text(r) for _, r in rows.iterrows()],
+            "status": [_status_text(r) for r in records],
             "assignee": rows["assignee"].map(lambda v: plain(v, 40) if isinstance(v, str) else ""),
         }
     )
 
 
-def _status_text(row: pd.Series) -> str:
+def _status_text(row: Mapping[str, Any]) -> str:
     """The row's status, with the reason when dismissed ("dismissed: spam")."""
     status = str(row["status"])
     if status != "dismissed":
@@ -102,7 +103,7 @@ def _value(value: Any) -> Any:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
-def _label(row: pd.Series) -> str:
+def _label(row: Mapping[str, Any]) -> str:
     return (
         f"P{int(row['priority'])} · {tables.platform_name(row['platform'])} · @{plain(row['author_handle'], 30)} · "
         + one_line(row["text"], 70)
@@ -121,7 +122,7 @@ def pick(rows: pd.DataFrame, selection: Any) -> dict[str, Any] | None:
     st.session_state[LAST_TABLE_PICK] = chosen
     if st.session_state.get(PICK) not in ids:
         st.session_state[PICK] = ids[0]
-    by_id = {int(r["id"]): r for _, r in rows.iterrows()}
+    by_id = {int(r["id"]): r for r in rows.to_dict("records")}
     mention_id = st.selectbox(
         "Work on",
         ids,
@@ -129,7 +130,7 @@ def pick(rows: pd.DataFrame, selection: Any) -> dict[str, Any] | None:
         format_func=lambda i: _label(by_id[i]),
         help="Pick a row in the table above, or choose here.",
     )
-    return _plain_values(by_id[int(mention_id)].to_dict())
+    return _plain_values(by_id[int(mention_id)])
 
 
 def _plain_values(row: dict[str, Any]) -> dict[str, Any]:
