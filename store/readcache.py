@@ -285,6 +285,15 @@ def _epoch(conn: Connection, lock: bool = False) -> str:
     return str(conn.execute(query.with_for_update() if lock else query).scalar() or "0")  # no row yet: "0"
 
 
+def epoch(engine: Engine) -> str | None:
+    """The erasure epoch now (what `save` takes for a part about to be read), or None when unreadable."""
+    try:
+        with engine.connect() as conn:
+            return _epoch(conn)
+    except SQLAlchemyError:
+        return None
+
+
 def load(engine: Engine, key: str) -> tuple[bool, Any, str | None]:
     """(True, value, epoch) when `key` is stored, else (False, None, epoch): `epoch` is what `save` takes."""
     epoch = None

@@ -129,7 +129,7 @@ def _patched(
 def _from_store(ctx: Context, stored: tuple[str, str] | None) -> tuple[int, Any] | None:
     if stored is None:
         return None
-    found, value = readcache.load(ctx.engine, stored[0])
+    found, value, _ = readcache.load(ctx.engine, stored[0])
     if not found or not isinstance(value, tuple) or len(value) != 2 or not isinstance(value[0], int):
         return None
     return value[0], value[1]
@@ -175,8 +175,9 @@ def _keys(
     if kept is not None and kept[0] == (stamp[0], queue_version) and kept[1][0] == stamp:
         return kept[1][1]
     stored = _latest_key("queue_keys", filters, settings) if is_settled and _recorded(stamp) else None
+    epoch = readcache.epoch(ctx.engine) if stored is not None else None  # before the read: see readcache.save
     if kept is None and stored is not None:
-        found, value = readcache.load(ctx.engine, stored[0])
+        found, value, epoch = readcache.load(ctx.engine, stored[0])
         valid = found and isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], pd.DataFrame)
         kept = ((int(value[1]), int(value[0])), ((int(value[1]), 0), value[2])) if valid else None
     frame, fresh = None, True
@@ -193,7 +194,9 @@ def _keys(
             frame = queue.queue_keys(conn, filters, **timing)
     _kept().put(part, when, (stamp[0], queue_version), (stamp, frame))
     if stored is not None and fresh:
-        readcache.save(ctx.engine, stored[0], stored[1], "ui.queue_read.queue_keys", (queue_version, stamp[0], frame))
+        readcache.save(
+            ctx.engine, stored[0], stored[1], "ui.queue_read.queue_keys", (queue_version, stamp[0], frame), epoch=epoch
+        )
     return frame
 
 
@@ -231,6 +234,7 @@ def _count(ctx: Context, stamp: tuple[int, int], filters: queue.QueueFilters, qu
         return int(kept[1])
     closed = filters.end is not None and filters.end < datetime.now(UTC).date()  # today's stamp moves all day
     stored = _stored_key("queue_count", filters, (), stamp) if closed and stamp[0] >= 0 else None
+    epoch = readcache.epoch(ctx.engine) if stored is not None else None  # before the read: see readcache.save
     if kept is None:
         kept = _from_store(ctx, stored)
     count, fresh = _patched(
@@ -242,7 +246,9 @@ def _count(ctx: Context, stamp: tuple[int, int], filters: queue.QueueFilters, qu
     )
     _kept().put(part, when, queue_version, int(count))
     if stored is not None and fresh:
-        readcache.save(ctx.engine, stored[0], stored[1], "ui.queue_read.queue_count", (queue_version, int(count)))
+        readcache.save(
+            ctx.engine, stored[0], stored[1], "ui.queue_read.queue_count", (queue_version, int(count)), epoch=epoch
+        )
     return int(count)
 
 
