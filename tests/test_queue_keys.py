@@ -113,10 +113,12 @@ def _answered_in(engine: Engine, block: reader.Filters) -> int:
 
 
 def _flagged_on(engine: Engine, day: Any) -> int:
-    m = mentions
+    m, s = mentions, mention_state
     query = (
         select(m.c.id)
+        .select_from(m.outerjoin(s, s.c.mention_id == m.c.id))
         .where(m.c.brand == "Acme", m.c.needs_reply.is_(True), m.c.is_own.is_(False), m.c.day == day)
+        .where(s.c.mention_id.is_(None))  # nobody acted on it yet: an open item
         .where(m.c.parent_id.is_(None))  # a post, not a reply that may follow up an earlier conversation
         .order_by(m.c.id)
         .limit(1)
@@ -280,3 +282,23 @@ def test_changed_days_stamp_moves_with_the_days_it_holds(store: Engine, monkeypa
     assert changed.stamp(old, old) == changed.version == changed.every_day
     with store.connect() as conn:
         assert queue.changed_days(conn, 0) == queue.ChangedDays()
+
+
+def test_closing_a_deleted_posts_item_says_which_mention_it_changed(store: Engine) -> None:
+    """store.privacy.mark_deleted closes the open queue item of a post deleted at source: its queue
+    bump records the mention (the queue's kept order patches it) and its day (only that day's parts move)."""
+    mention = _flagged_on(store, FILTERS.end)
+    with store.connect() as conn:
+        before = queue.queue_version(conn)
+        platform, post_id = conn.execute(
+            select(mentions.c.platform, mentions.c.post_id).where(mentions.c.id == mention)
+        ).one()
+    with store.begin() as conn:
+        done = privacy.mark_deleted(conn, platform, [post_id], FIXED_NOW)
+    assert done.closed == 1
+    with store.connect() as conn:
+        after = queue.queue_version(conn)
+        assert queue.changed_since(conn, before, after) == frozenset({mention})
+        changed = queue.changed_days(conn, after)
+    assert changed.stamp(FILTERS.end, FILTERS.end) == after
+    assert changed.stamp(FILTERS.start, FILTERS.end - timedelta(days=1)) < after
