@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ def _mentions(url: str) -> dict[str, int]:
     m, s = mentions, mention_state
     found: dict[str, int] = {}
     with engine.connect() as conn:
-        newest = conn.execute(select(m.c.day).order_by(m.c.day.desc()).limit(1)).scalar_one()
+        newest: date = conn.execute(select(m.c.day).order_by(m.c.day.desc()).limit(1)).scalar_one()
         for name, day in (("old", newest - timedelta(days=10)), ("new", newest)):
             found[name] = int(
                 conn.execute(
