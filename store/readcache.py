@@ -285,17 +285,6 @@ def _epoch(conn: Connection, lock: bool = False) -> str:
     return str(conn.execute(query.with_for_update() if lock else query).scalar() or "0")  # no row yet: "0"
 
 
-def epoch(engine: Engine) -> str | None:
-    """What `save` takes when the value was not found by `load`: read it before reading the value
-    (None when it cannot be read: `save` then stores nothing)."""
-    try:
-        with engine.connect() as conn:
-            return _epoch(conn)
-    except SQLAlchemyError as exc:
-        log.warning("read cache: the epoch could not be read (%s)", type(exc).__name__)
-        return None
-
-
 def load(engine: Engine, key: str) -> tuple[bool, Any, str | None]:
     """(True, value, epoch) when `key` is stored, else (False, None, epoch): `epoch` is what `save` takes."""
     epoch = None

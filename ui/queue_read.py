@@ -129,7 +129,7 @@ def _patched(
 def _from_store(ctx: Context, stored: tuple[str, str] | None) -> tuple[int, Any] | None:
     if stored is None:
         return None
-    found, value, _ = readcache.load(ctx.engine, stored[0])
+    found, value = readcache.load(ctx.engine, stored[0])
     if not found or not isinstance(value, tuple) or len(value) != 2 or not isinstance(value[0], int):
         return None
     return value[0], value[1]
@@ -176,11 +176,10 @@ def _keys(
         return kept[1][1]
     stored = _latest_key("queue_keys", filters, settings) if is_settled and _recorded(stamp) else None
     if kept is None and stored is not None:
-        found, value, _ = readcache.load(ctx.engine, stored[0])
+        found, value = readcache.load(ctx.engine, stored[0])
         valid = found and isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], pd.DataFrame)
         kept = ((int(value[1]), int(value[0])), ((int(value[1]), 0), value[2])) if valid else None
     frame, fresh = None, True
-    epoch = readcache.epoch(ctx.engine) if stored is not None else None  # before the read (save checks it)
     with ctx.engine.connect() as conn:
         if kept is not None and _recorded(stamp) and _recorded(kept[1][0]) and kept[0] <= (stamp[0], queue_version):
             old_stamp, (old_version, value) = kept[1][0], (kept[0][1], kept[1][1])
@@ -194,8 +193,7 @@ def _keys(
             frame = queue.queue_keys(conn, filters, **timing)
     _kept().put(part, when, (stamp[0], queue_version), (stamp, frame))
     if stored is not None and fresh:
-        value = (queue_version, stamp[0], frame)
-        readcache.save(ctx.engine, stored[0], stored[1], "ui.queue_read.queue_keys", value, epoch=epoch)
+        readcache.save(ctx.engine, stored[0], stored[1], "ui.queue_read.queue_keys", (queue_version, stamp[0], frame))
     return frame
 
 
@@ -235,7 +233,6 @@ def _count(ctx: Context, stamp: tuple[int, int], filters: queue.QueueFilters, qu
     stored = _stored_key("queue_count", filters, (), stamp) if closed and stamp[0] >= 0 else None
     if kept is None:
         kept = _from_store(ctx, stored)
-    epoch = readcache.epoch(ctx.engine) if stored is not None else None  # before the read (save checks it)
     count, fresh = _patched(
         ctx,
         kept,
@@ -245,8 +242,7 @@ def _count(ctx: Context, stamp: tuple[int, int], filters: queue.QueueFilters, qu
     )
     _kept().put(part, when, queue_version, int(count))
     if stored is not None and fresh:
-        value = (queue_version, int(count))
-        readcache.save(ctx.engine, stored[0], stored[1], "ui.queue_read.queue_count", value, epoch=epoch)
+        readcache.save(ctx.engine, stored[0], stored[1], "ui.queue_read.queue_count", (queue_version, int(count)))
     return int(count)
 
 
