@@ -544,7 +544,7 @@ def drop_blocked(conn: Connection, rows: pd.DataFrame, skipped: Counter[str]) ->
 def _close_open_items(conn: Connection, mention_ids: Sequence[int], now: datetime, reason: str) -> int:
     """Dismiss the open queue items among these mentions (actor "system"), audited; returns items closed."""
     m, s = mentions, mention_state
-    closed = 0
+    closed: list[int] = []
     for chunk in chunks(list(mention_ids)):
         rows = conn.execute(
             select(m.c.id, s.c.status, s.c.version, s.c.mention_id.label("has_state"))
@@ -567,10 +567,10 @@ def _close_open_items(conn: Connection, mention_ids: Sequence[int], now: datetim
             after = {"status": "dismissed", "version": before["version"] + 1}
             audit.record(conn, actor=SYSTEM, action="dismiss", mention_id=row.id, before=before, after=after,
                          detail=reason, at=now)  # fmt: skip
-            closed += 1
+            closed.append(int(row.id))
     if closed:
-        _bump_queue_version(conn)
-    return closed
+        _bump_queue_version(conn, closed)  # says which mentions: cached queue reads patch them only
+    return len(closed)
 
 
 @dataclass
@@ -665,6 +665,7 @@ def erasure_counts(conn: Connection) -> dict[str, int]:
 
 
 def bump_versions(conn: Connection) -> None:
-    """Tell the dashboard's caches that mentions and the queue changed."""
+    """Tell the dashboard's caches that mentions and the queue changed (a forget request's sweep
+    changed texts of mentions it does not list: every cached queue read is read again)."""
     writer.bump_data_version(conn)
     _bump_queue_version(conn)

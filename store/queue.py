@@ -181,10 +181,15 @@ def _bump_queue_version(conn: Connection, mention_ids: Iterable[int] | None = No
     # the meta row is locked by the update above until commit: versions are handed out in commit order
     version = queue_version(conn)
     conn.execute(delete(meta).where(meta.c.key >= CHANGE_KEY, meta.c.key < _change_key(max(0, version - CHANGE_KEEP))))
-    ids = ",".join(str(int(i)) for i in sorted(set(mention_ids)))
+    wanted = sorted({int(i) for i in mention_ids})
+    ids = ",".join(str(i) for i in wanted)
     done = conn.execute(update(meta).where(meta.c.key == _change_key(version)).values(value=ids)).rowcount
     if not done:
         conn.execute(insert(meta).values(key=_change_key(version), value=ids))
+    conn.execute(delete(meta).where(meta.c.key >= DAYS_KEY, meta.c.key < _days_key(max(0, version - CHANGE_KEEP))))
+    days = _changed_days_of(conn, wanted) if len(wanted) <= CHANGE_LIMIT else None
+    text = EVERY_DAY if days is None else ",".join(d.isoformat() for d in sorted(days))
+    conn.execute(insert(meta).values(key=_days_key(version), value=text))
 
 
 #: more changed mentions than this since a kept read: read the queue again instead of patching it.
@@ -208,6 +213,92 @@ def changed_since(conn: Connection, since: int, until: int) -> frozenset[int] | 
         return None
     ids = frozenset(int(i) for value in values for i in (value or "").split(",") if i)
     return ids if len(ids) <= CHANGE_LIMIT else None
+
+
+#: `meta` keys `queue_days:<version, 12 digits>` -> the UTC days (ISO, comma-separated) whose page reads
+#: that version's change may alter, written with the version: the changed mentions' own days and the
+#: days of the answered conversations they may follow up (store.touched.followed_days: a follow-up's
+#: sentiment correction changes that conversation's outcome). EVERY_DAY, or no key (erasure, a gap),
+#: means every day. What ChangedDays.stamp keys day-split reads of the reply workflow by.
+DAYS_KEY = "queue_days:"
+EVERY_DAY = "*"
+#: a read kept at a version older than the days records reach back to cannot be told apart from one
+#: that missed a change: ChangedDays.floor, which moves on in steps of this many versions (so a part
+#: nobody acts on is read again once per FLOOR_STEP queue actions at most, not after every one).
+FLOOR_STEP = CHANGE_KEEP // 2
+
+
+def _days_key(version: int) -> str:
+    return f"{DAYS_KEY}{version:012d}"
+
+
+def _changed_days_of(conn: Connection, mention_ids: list[int]) -> set[date] | None:
+    """The days whose reads a change of these mentions' queue state may alter (DAYS_KEY), or None (every
+    day) when one of them is no longer stored."""
+    m = mentions
+    rows: list[Any] = []
+    for start in range(0, len(mention_ids), touched.KEY_CHUNK):
+        chunk = mention_ids[start : start + touched.KEY_CHUNK]
+        rows += conn.execute(
+            select(m.c.day, m.c.platform, m.c.is_own, m.c.thread_id, m.c.parent_id).where(m.c.id.in_(chunk))
+        ).all()
+    if len(rows) != len(mention_ids):
+        return None
+    frame = pd.DataFrame(rows, columns=["day", "platform", "is_own", "thread_id", "parent_id"])
+    followed = touched.followed_days(conn, frame)
+    if followed is None:
+        return None
+    return {pd.Timestamp(d).date() for d in frame["day"]} | followed
+
+
+@dataclass(frozen=True)
+class ChangedDays:
+    """Which days the queue versions after `floor` up to `version` changed (DAYS_KEY), read once per
+    queue version (`changed_days`): what day-split reads of the reply workflow are kept by instead of
+    the queue version itself, so an action on one mention leaves the other days' reads kept."""
+
+    version: int = 0
+    floor: int = 0
+    #: the newest version in (floor, version] that did not say which days it changed.
+    every_day: int = 0
+    #: per day, the newest version in (floor, version] that changed it.
+    days: dict[date, int] = field(default_factory=dict)
+
+    def stamp(self, first: date, last: date) -> int:
+        """A queue version at which first..last (inclusive) read the same as at `version`: it changes
+        whenever a queue action changes one of those days (and at the latest every FLOOR_STEP versions).
+        The same in every process for the same store, so the store's part cache can be keyed by it."""
+        newest = max((v for d, v in self.days.items() if first <= d <= last), default=0)
+        return max(self.floor, self.every_day, newest)
+
+
+def changed_days(conn: Connection, version: int) -> ChangedDays:
+    """ChangedDays as of queue version `version` (one query over at most CHANGE_KEEP meta rows)."""
+    # the smallest multiple of FLOOR_STEP from which every later version's days are still kept
+    floor = max(0, -(-(version - CHANGE_KEEP) // FLOOR_STEP) * FLOOR_STEP)
+    if version <= floor:
+        return ChangedDays(version=version, floor=version)
+    rows = conn.execute(
+        select(meta.c.key, meta.c.value).where(meta.c.key > _days_key(floor), meta.c.key <= _days_key(version))
+    ).all()
+    recorded: dict[int, str] = {}
+    for key, value in rows:
+        try:
+            recorded[int(str(key)[len(DAYS_KEY) :])] = str(value or "")
+        except ValueError:
+            continue
+    every_day, days = 0, {}
+    for number in range(floor + 1, version + 1):
+        text = recorded.get(number)
+        if text is None or text == EVERY_DAY:
+            every_day = number
+            continue
+        for item in filter(None, text.split(",")):
+            try:
+                days[date.fromisoformat(item)] = number
+            except ValueError:
+                every_day = number
+    return ChangedDays(version=version, floor=floor, every_day=every_day, days=days)
 
 
 # ---------------------------------------------------------------------------------------------- reads

@@ -150,9 +150,10 @@ def _read_split(
     queue_version = versions[1] if isinstance(versions, tuple) else 0
     # read before any part (cached per data version): a part is never older than the stamp it is kept under
     days = read(engine, touched.state, data_version)
+    changed = queue_days(engine, queue_version) if split.queue else None
 
     def part_read(function: Callable[..., Any], part: reader.Filters, *more: Any, **options: Any) -> Any:
-        key = (*days.stamp(part.start, part.end), queue_version if split.queue else 0)
+        key = (*days.stamp(part.start, part.end), changed.stamp(part.start, part.end) if changed else 0)
         return _read_part(engine, function, key, part, *more, **options)
 
     parts = reader.split_days(filters)
@@ -345,10 +346,18 @@ def split_parts(
     data_version = versions if isinstance(versions, int) else versions[0]
     queue_version = versions[1] if isinstance(versions, tuple) else 0
     days = read(engine, touched.state, data_version)
+    changed = queue_days(engine, queue_version) if split.queue else None
     return [
-        (part, (*days.stamp(part.start, part.end), queue_version if split.queue else 0))
+        (part, (*days.stamp(part.start, part.end), changed.stamp(part.start, part.end) if changed else 0))
         for part in reader.split_days(filters)
     ]
+
+
+def queue_days(engine: Engine, queue_version: int) -> queue.ChangedDays:
+    """Which days the queue actions changed, as of `queue_version` (store.queue.changed_days; read once
+    per queue version): a day-split read of the reply workflow is kept under `stamp(first, last)`, not
+    the queue version, so an action on one mention reads only its days' parts again."""
+    return read(engine, queue.changed_days, queue_version, queue_version)
 
 
 def read_part(

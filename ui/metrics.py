@@ -21,7 +21,7 @@ from config import Brand, BusinessHours
 from store import readcache, reader, touched
 from store import resolution as conversations_store
 from store.reader import Filters
-from ui.context import HASH_FUNCS, read, read_part, split_parts
+from ui.context import HASH_FUNCS, queue_days, read, read_part, split_parts
 
 SPIKE_WINDOW = 7
 SPIKE_K = 3.0
@@ -178,8 +178,10 @@ def judged(
     analysis.resolution.outcomes gives over the whole range. Each block of days is judged once and
     kept (`_kept_part`); a new minute only closes the windows that ended. Read-only: shared, not copied."""
     days = read(engine, touched.state, versions[0])
+    changed = queue_days(engine, versions[1])
     parts = [
-        _kept_part(engine, (*days.stamp(part.start, part.end), versions[1]), part, brands) for part in blocks(filters)
+        _kept_part(engine, (*days.stamp(part.start, part.end), changed.stamp(part.start, part.end)), part, brands)
+        for part in blocks(filters)
     ]
     return resolution.as_of(_stack(parts, ignore_index=True), pd.Timestamp(minute))
 

@@ -30,7 +30,7 @@ import streamlit as st
 
 from pipeline import export
 from store import readcache, touched
-from ui.context import Context, read
+from ui.context import Context, queue_days, read
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = ROOT / "cli.py"
@@ -131,8 +131,9 @@ def week_stamp(ctx: Context, versions: tuple[int, int], week: str) -> tuple[int,
     from analysis.reports import parse_week
 
     _, start, end = parse_week(week)
+    first, last = start.date(), (end - timedelta(days=1)).date()
     days = read(ctx.engine, touched.state, versions[0])
-    return (*days.stamp(start.date(), (end - timedelta(days=1)).date()), versions[1])
+    return (*days.stamp(first, last), queue_days(ctx.engine, versions[1]).stamp(first, last))
 
 
 def _folder(url: str, versions: tuple[int, ...], week: str, brand: str | None) -> Path:
