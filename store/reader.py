@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Text, and_, case, func, or_, select, type_coerce
 
@@ -357,11 +358,32 @@ AUTHOR_CANDIDATES = 400
 
 
 def _add_ranks(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    rows = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
-    return (
-        rows.groupby(["platform", "author_handle"], as_index=False, sort=False)
-        .agg(engagements=("engagements", "sum"), mentions=("mentions", "sum"), reach=("reach", "max"))
-        .loc[:, RANK_COLUMNS]
+    """RANK_COLUMNS rows added per author (engagements and mentions summed, the largest known reach), in
+    the order authors first appear: in plain Python, as these frames are a few dozen rows (a pandas
+    group-by over them costs more than the reads)."""
+    added: dict[tuple[str, str], list[Any]] = {}
+    for frame in frames:
+        if not len(frame):  # an empty part may come back without its columns (store.readcache)
+            continue
+        columns = [frame[c].tolist() for c in RANK_COLUMNS]
+        for platform, handle, engaged, count, reach in zip(*columns, strict=True):
+            now = added.get((platform, handle))
+            if now is None:
+                added[(platform, handle)] = [int(engaged), int(count), float(reach)]
+                continue
+            now[0] += int(engaged)
+            now[1] += int(count)
+            if reach == reach and not now[2] >= reach:  # NaN (an unknown reach) never wins
+                now[2] = float(reach)
+    values = list(added.values())
+    return pd.DataFrame(
+        {
+            "platform": pd.Series([k[0] for k in added], dtype="str"),
+            "author_handle": pd.Series([k[1] for k in added], dtype="str"),
+            "engagements": np.array([v[0] for v in values], dtype="int64"),
+            "mentions": np.array([v[1] for v in values], dtype="int64"),
+            "reach": np.array([v[2] for v in values], dtype="float64"),
+        }
     )
 
 
