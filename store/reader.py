@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Text, and_, case, func, or_, select, type_coerce
 
@@ -254,22 +255,34 @@ def _author_order(by: str) -> list[Any]:
 
 
 def author_ranks(
-    conn: Connection, filters: Filters, *, by: str = "engagements", limit: int | None = 10, handles: Any = None
+    conn: Connection,
+    filters: Filters,
+    *,
+    by: str = "engagements",
+    limit: int | None = 10,
+    handles: Any = None,
+    at_least: float | None = None,
+    keep: Any = None,
 ) -> pd.DataFrame:
     """Authors of others' mentions with what ranks them (RANK_COLUMNS), best first: the top `limit`
-    (None: every author; `handles`: only those). By "followers", authors with a known reach only
-    when `limit` is set (a part of a range may lack the reach another part has)."""
+    (None: every author; `handles`: only those; `at_least`: only those whose engagements, or reach by
+    "followers", are at least that, and those whose handle is in `keep`). By "followers", authors
+    with a known reach only when `limit` is set (a part of a range may lack the reach another part has)."""
     if by not in ("engagements", "followers"):
         raise ValueError("by must be engagements or followers")
     m = mentions
     reach = func.max(m.c.author_followers)
+    engaged = func.sum(measures.engagements())
     query = (
-        select(m.c.platform, m.c.author_handle, func.sum(measures.engagements()), func.count(), reach)
+        select(m.c.platform, m.c.author_handle, engaged, func.count(), reach)
         .where(_others(filters), m.c.author_handle.is_not(None))
         .group_by(m.c.platform, m.c.author_handle)
     )
     if handles is not None:
         query = query.where(m.c.author_handle.in_(sorted(handles)))
+    if at_least is not None:
+        enough = (engaged if by == "engagements" else reach) >= at_least
+        query = query.having(or_(enough, m.c.author_handle.in_(sorted(keep))) if keep else enough)
     if limit is not None:
         query = query.order_by(*_author_order(by)).limit(limit)
         if by == "followers":
@@ -345,11 +358,32 @@ AUTHOR_CANDIDATES = 400
 
 
 def _add_ranks(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    rows = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
-    return (
-        rows.groupby(["platform", "author_handle"], as_index=False, sort=False)
-        .agg(engagements=("engagements", "sum"), mentions=("mentions", "sum"), reach=("reach", "max"))
-        .loc[:, RANK_COLUMNS]
+    """RANK_COLUMNS rows added per author (engagements and mentions summed, the largest known reach), in
+    the order authors first appear: in plain Python, as these frames are a few dozen rows (a pandas
+    group-by over them costs more than the reads)."""
+    added: dict[tuple[str, str], list[Any]] = {}
+    for frame in frames:
+        if not len(frame):  # an empty part may come back without its columns (store.readcache)
+            continue
+        columns = [frame[c].tolist() for c in RANK_COLUMNS]
+        for platform, handle, engaged, count, reach in zip(*columns, strict=True):
+            now = added.get((platform, handle))
+            if now is None:
+                added[(platform, handle)] = [int(engaged), int(count), float(reach)]
+                continue
+            now[0] += int(engaged)
+            now[1] += int(count)
+            if reach == reach and not now[2] >= reach:  # NaN (an unknown reach) never wins
+                now[2] = float(reach)
+    values = list(added.values())
+    return pd.DataFrame(
+        {
+            "platform": pd.Series([k[0] for k in added], dtype="str"),
+            "author_handle": pd.Series([k[1] for k in added], dtype="str"),
+            "engagements": np.array([v[0] for v in values], dtype="int64"),
+            "mentions": np.array([v[1] for v in values], dtype="int64"),
+            "reach": np.array([v[2] for v in values], dtype="float64"),
+        }
     )
 
 
@@ -365,52 +399,91 @@ def _add_sums(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out.loc[:, AUTHOR_COLUMNS]
 
 
+def _keys(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """(platform, author_handle) of each row (through lists: iterating Arrow-backed columns is slow)."""
+    return list(zip(frame["platform"].tolist(), frame["author_handle"].tolist(), strict=True))
+
+
+def _only(frame: pd.DataFrame, keys: set[tuple[str, str]], inside: bool = True) -> pd.DataFrame:
+    """The rows of `frame` whose (platform, author_handle) is (`inside`) or is not in `keys`."""
+    return frame[[(k in keys) == inside for k in _keys(frame)]]
+
+
+def _handles(keys: Any) -> tuple[str, ...]:
+    return tuple(sorted({h for _, h in keys}))
+
+
 def top_authors_split(
     part_read: Any, parts: list[Filters], *, by: str = "engagements", limit: int = 10
 ) -> pd.DataFrame:
     """`top_authors` over the days before the last (`parts[0]`) and the last day (`parts[1]`), each read
     through `part_read(function, part, **kwargs)` (cached by its days), exactly as the whole read ranks.
 
-    The last day gives every author it has; the days before give their top 2 x `limit`. Authors of the
-    days before are exact where that list holds them; any other author of the last day can at most
-    add its last-day sum to the 2 x limit-th value, and is read exactly only when that could reach the
-    limit-th exact value (rarely: a viral post). Sums are added per part for the winners only.
+    The days before give their top 2 x `limit` (`head`): those authors are exact with their last-day
+    sums. Any other author can at most add its last-day value to the 2 x limit-th value (to nothing
+    when the days before hold no other author), and the limit-th exact value is at least head's
+    limit-th, so one read of the last day asks only for head's authors and those whose last-day value
+    could reach that (`at_least`, `keep`: a few rows, where the last day holds thousands of authors).
+    An outsider that could reach the limit-th exact value is read exactly over the days before
+    (rarely: a viral post), or the whole range when they are more than AUTHOR_CANDIDATES. Sums are
+    added per part: over the days before for head's authors and those outsiders (a key that a
+    collection leaves alone), over the last day for the winners.
     """
     before, last = parts
     head = part_read(author_ranks, before, by=by, limit=2 * limit)
-    today = part_read(author_ranks, last, by=by, limit=None)
     key = "engagements" if by == "engagements" else "reach"
-    known = set(zip(head["platform"], head["author_handle"], strict=True))
+    known = set(_keys(head))
     complete = len(head) < 2 * limit  # the days before hold no other author (with a reach, by followers)
-    exact = _add_ranks([head, today[[k in known for k in zip(today["platform"], today["author_handle"], strict=True)]]])
-    others = today[[k not in known for k in zip(today["platform"], today["author_handle"], strict=True)]]
+    # what an author outside `head` adds its last-day value to: nothing when `complete`, else the 2 x limit-th
+    floor = None if complete else head[key].iloc[-1]
+    low = head[key].iloc[limit - 1] if len(head) >= limit else None  # the limit-th exact value is at least this
+    at_least: float | None = None
+    if low is None or (by == "followers" and floor is not None and floor >= low):
+        at_least = None  # any author of the last day may reach the top: ask for all of them
+    elif by == "engagements":
+        at_least = int(low) - int(floor or 0)
+    else:
+        at_least = float(low)
+    if at_least is not None and by == "engagements" and at_least <= 0:
+        at_least = None
+    today = part_read(
+        author_ranks,
+        last,
+        by=by,
+        limit=None,
+        at_least=at_least,
+        keep=_handles(known) if at_least is not None else None,
+    )
+    exact = _add_ranks([head, _only(today, known)])
+    others = _only(today, known, inside=False)
+    best = _ranked(exact, by)
+    bar = best[key].iloc[limit - 1] if len(best) >= limit else None
+    earlier_handles: tuple[str, ...] = ()
     if by == "engagements" and complete:
         exact = _add_ranks([exact, others])  # nobody else before the last day: today's sums are theirs
     elif len(others):
-        # the most an author outside `head` can reach: its last-day value on top of the 2 x limit-th
         if by == "engagements":
-            ceiling = head[key].iloc[-1] + others["engagements"]
+            ceiling = floor + others["engagements"]
         elif complete:  # nobody else before the last day has a reach
             ceiling = others["reach"]
         else:
-            floor = head[key].iloc[-1]
             ceiling = others["reach"].fillna(floor).clip(lower=floor)
-        best = _ranked(exact, by)
-        maybe = others[ceiling >= best[key].iloc[limit - 1]] if len(best) >= limit else others[ceiling.notna()]
+        maybe = others[ceiling >= bar] if bar is not None else others[ceiling.notna()]
         if len(maybe) > AUTHOR_CANDIDATES:
             whole = Filters(before.brands, before.platforms, before.start, last.end)
             return part_read(top_authors, whole, by=by, limit=limit)
         if len(maybe):
-            wanted = set(zip(maybe["platform"], maybe["author_handle"], strict=True))
-            earlier = part_read(author_ranks, before, by=by, limit=None, handles=tuple(sorted({h for _, h in wanted})))
-            keys = zip(earlier["platform"], earlier["author_handle"], strict=True)
-            exact = _add_ranks([exact, maybe, earlier[[k in wanted for k in keys]]])
+            wanted = set(_keys(maybe))
+            earlier_handles = _handles(wanted)
+            earlier = part_read(author_ranks, before, by=by, limit=None, handles=earlier_handles)
+            exact = _add_ranks([exact, maybe, _only(earlier, wanted)])
     winners_frame = _ranked(exact, by).head(limit)
     if winners_frame.empty:
         return pd.DataFrame(columns=AUTHOR_COLUMNS)
-    winners = list(zip(winners_frame["platform"], winners_frame["author_handle"], strict=True))
-    handles = tuple(sorted({h for _, h in winners}))
-    sums = _add_sums([part_read(author_sums, part, handles) for part in parts])
+    winners = _keys(winners_frame)
+    # a winner is of head, an outsider read above, or (complete, by engagements) has no mention before
+    handles_before = tuple(sorted({*_handles(known), *earlier_handles}))
+    sums = _add_sums([part_read(author_sums, before, handles_before), part_read(author_sums, last, _handles(winners))])
     sums["max_followers"] = pd.to_numeric(sums["max_followers"]).astype("Int64")
     return _whole(_pick(sums, winners), AUTHOR_COLUMNS[5:])
 
