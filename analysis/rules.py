@@ -261,6 +261,36 @@ RULES: tuple[Rule, ...] = (
             "do not buy their work boots",
         ),
     ),
+    Rule(
+        # a yes/no or "which ..." question without a question mark and without an @handle first (`asks-handle`
+        # has one): "does the dyson guarantee cover the battery or just the motor", "will my stickers come
+        # across as well", "which email do i send the proof to" (other users' posts are not addressed to the
+        # brand, analysis.flags; opinions asked of the crowd are `rhetorical`)
+        "asks-plain",
+        "question",
+        (
+            r"^(?![^?？]*[?？])(?:(?:so|and|also|hey|hi|ok|okay|quick question),?\s+)?"
+            r"(?:do|does|did|is|are|will|would|can|could|should)\s+(?!not\b|never\b|you\s+(?:guys\s+)?(?:ever|even|really)\b)"
+            r"(?:i|we|my|the|it|this|that|these|those|there|your|you|u|a|an|any|they|our|[a-z][\w-]*)\s+"
+            r"(?!(?:\w+ )?(?:best|great|amazing|awesome|worth|good|bad|actually|really|just me)\b)\w+",
+            r"^(?![^?？]*[?？])(?:which|what) (?:[\w-]+ ){1,2}(?:do|does|should|can|will) (?:i|we|my|it|you)\b",
+        ),
+        matches=(
+            "does the dyson 2 year guarantee cover the battery or just the motor, asking before i buy",
+            "will my stickers come across as well or only the messages",
+            "is the replacement the same model or the newer one",
+            "which email do i send the proof of death to, for my mum's account",
+        ),
+        misses=(
+            "does not work at all",
+            "is the best hoover i have owned",
+            "do you guys ever sleep",
+            "which one do you think is better?",
+            "will never order again",
+            "is it just me or does the logo look like a waffle",
+            "is bolt actually cheaper than uber in lisbon or is that a myth",
+        ),
+    ),
     # ---------------------------------------------------------------- rhetorical
     Rule(
         "who-else",
@@ -762,6 +792,24 @@ RULES: tuple[Rule, ...] = (
         ),
         matches=("the app doesn't sync", "nothing happens"),
         misses=("it syncs fine", "i'm not crying", "i've never even flown with them"),
+        spoken_only=True,
+    ),
+    Rule(
+        # in a conversation with the brand, the problem is still there after its advice: "i did that, still
+        # getting the same rejection", "still happening after reinstalling", "sent it back with the same fault"
+        "persists",
+        "hint",
+        (
+            r"\bstill (?:happening|getting|going|goes|doing|does|seeing|showing|the same|there|on|at|in)\b",
+            r"\bsame (?:thing|problem|issue|error|fault|rejection|message|result|screen|response)\b",
+        ),
+        matches=(
+            "i did that, still getting the same rejection",
+            "still happening after reinstalling",
+            "the reset email still goes to the old one",
+            "sent it back with the same fault",
+        ),
+        misses=("still love it", "same day delivery"),
         spoken_only=True,
     ),
     Rule(

@@ -231,11 +231,16 @@ def test_who_is_addressed_other_users_ordinary_words_and_handle_spellings() -> N
         mention(post_id="5", text="Saw a road runner dodge an acme anvil trap. Nobody was hurt, the trap broke"),
         mention(post_id="6", text="my acme order arrived broken, where do i send it back"),
         mention(post_id="6b", text="Ordered on Monday and my acme order arrived broken"),  # a thing of the brand's
+        # a name after a determiner is the ordinary word, unless a thing of the brand's or a number follows it
+        mention(post_id="6c", text="how do i move my acme history to a new phone"),
+        mention(post_id="6d", text="does the acme 2 year guarantee cover the battery"),
+        mention(post_id="6e", text="the acme of my career was that year, a nightmare"),
+        mention(post_id="6f", text="no acme on the train again, it's a nightmare"),
         # a handle spelt like the brand's name (a Bluesky domain handle) without the configured handle
         mention(post_id="7", platform="bluesky", text="@acme.com my order arrived broken"),
     )
     out = flags.assess(f, BRANDS, own_post_ids=[("x", "old")])
-    assert out["needs_reply"].tolist() == [False, False, True, True, False, True, True, True]
+    assert out["needs_reply"].tolist() == [False, False, True, True, False, True, True, True, True, False, False, True]
 
 
 def test_market_talk_news_and_tone_without_address() -> None:
