@@ -133,10 +133,14 @@ _SERVICE = (
     r"(?:support|customer service|staff|driver|rider|agent|store|shop|branch|team|website|site|account"
     # what a customer keeps with a brand or buys of it ("my signal history", "my ancestry tree", "the dyson guarantee")
     r"|history|tree|pin|password|login|profile|backup|settings|desktop|guarantee|warranty|deal|listing|kit|results"
-    r"|points|rewards|gift card|code)"
+    r"|points|rewards|gift card|code|cart|basket|checkout)"
 )
-#: a determiner (and up to two words) just before a name: the name is a common noun ("the gender pay gap").
-_DETERMINED = re.compile(r"\b(?:a|an|the|my|our|your|this|that|his|her|their|no)(?: [\w'’-]+){0,2} $")
+#: a determiner (and up to two words, no preposition: "my home on zillow" is no noun phrase) just before a name: the
+#: name is a common noun ("the gender pay gap").
+_DETERMINED = re.compile(
+    r"\b(?:a|an|the|my|our|your|this|that|his|her|their|no)"
+    r"(?: (?!(?:on|at|in|to|from|with|for|of|by|via|through|into|onto|off|over|about)\b)[\w'’-]+){0,2} $"
+)
 #: a word written with a capital and small letters ("Mississippi", "Nobody"), not an @handle or #tag.
 _CAPITALISED = re.compile(r"(?<![\w@#'’])[A-Z][a-z]")
 
@@ -231,7 +235,9 @@ def _addressed(
             r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
         )
         # a thing of the brand's after its name, or a model number or price ("the dyson 2 year guarantee")
-        things = re.compile(rf"\s+(?:[\w-]+\s+)?(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b|\s+[$£€]?\d")
+        things = re.compile(
+            rf"\s+(?:[\w-]+\s+)?(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b|\s+(?:[\w-]+\s+)?[$£€]?\d"
+        )
         ordinary = per_distinct(
             raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
         )

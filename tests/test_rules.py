@@ -286,3 +286,22 @@ def test_questions_without_a_mark_or_a_handle() -> None:
     )
     assert out["needs_reply"].tolist() == [True, True, True, False, False]
     assert out["flag_signals"].tolist()[:3] == ["question: asks-plain"] * 3
+
+
+def test_thread_replies_and_product_reports_without_fault_words() -> None:
+    """Session 5's third blind set, fold 1 (rules2 phase 2): advice followed without effect, a question about the
+    brand's range in its thread, a batch code with a best-before date (no praise: "best before"), a wish ("would
+    be nice if") that is no praise, ironic thanks for a thing that failed; a refund for damaged goods is thanks."""
+    out = assess(
+        mention(post_id="1", platform="x", parent_id="old", text="I emailed support like you said, still nothing"),
+        mention(post_id="2", platform="x", parent_id="old", text="which of the pods would you recommend then"),
+        mention(post_id="3", text="@acme two bars were hollow. best before 08/27, batch L3142"),
+        mention(post_id="4", text="The update broke my Acme setup. Would be nice if they documented it."),
+        mention(post_id="5", text="wow thanks @acme for the alarm that didn't go off"),
+        mention(post_id="6", text="@acme got a refund for the squashed berries without asking, nice touch"),
+        own_post_ids=[("x", "old")],
+    )
+    assert out["needs_reply"].tolist() == [True, True, True, True, True, False]
+    signals = out["flag_signals"].tolist()
+    assert signals[1] == "question: asks-plain" and signals[2].startswith("complaint: batch-code")
+    assert "sarcasm: ironic-thanks" in signals[4]
