@@ -273,11 +273,13 @@ RULES: tuple[Rule, ...] = (
         "question",
         (
             r"^(?![^?？]*[?？])(?:(?:so|and|also|hey|hi|ok|okay|quick question),?\s+)?"
+            # what to buy or switch to is asked of the crowd: "should i switch to firefox or stay on chrome"
+            r"(?!should (?:i|we) (?:switch|get|buy|go|pick|choose|stay|upgrade)\b)"
             r"(?:do|does|did|is|are|will|would|can|could|should)\s+(?!not\b|never\b|you\s+(?:guys\s+)?(?:ever|even|really)\b)"
             r"(?:i|we|my|the|it|this|that|these|those|there|your|you|u|a|an|any|they|our|[a-z][\w-]*)\s+"
             r"(?!(?:\w+ )?(?:best|great|amazing|awesome|worth|good|bad|actually|really|just me)\b)\w+",
             r"^(?![^?？]*[?？]).*?(?:[.!,;:]\s+|^)(?:which|what) (?:of the )?(?:[\w-]+ ){1,2}(?:do|does|should|can|will|would)"
-            r" (?:i|we|my|it|you)\b",
+            r" (?:i|we|my|it|you)\b(?! (?:get|buy|pick|choose|go for|switch to)\b)",
         ),
         matches=(
             "does the dyson 2 year guarantee cover the battery or just the motor, asking before i buy",
@@ -295,6 +297,8 @@ RULES: tuple[Rule, ...] = (
             "will never order again",
             "is it just me or does the logo look like a waffle",
             "is bolt actually cheaper than uber in lisbon or is that a myth",
+            "should i switch to firefox or stay on chrome for web dev",
+            "which lego set should i get my 8 year old",
         ),
     ),
     # ---------------------------------------------------------------- rhetorical
@@ -829,7 +833,7 @@ RULES: tuple[Rule, ...] = (
         (
             r"\bstill (?:happening|getting|going|goes|doing|does|seeing|showing|the same|there|on|at|in|up)\b",
             r"\b(?:like|as) (?:you|u|your \w+) (?:said|suggested|told me|advised|asked)\b",
-            r"\bsame (?:thing|problem|issue|error|fault|rejection|message|result|screen|response)\b",
+            r"\bsame (?:problem|issue|error|fault|rejection|message|result|screen|response)\b",
         ),
         matches=(
             "i did that, still getting the same rejection",
@@ -838,7 +842,7 @@ RULES: tuple[Rule, ...] = (
             "sent it back with the same fault",
             "i emailed guest relations like you said, the auto reply says 10 business days",
         ),
-        misses=("still love it", "same day delivery"),
+        misses=("still love it", "same day delivery", "ha, i said the same thing to my dad"),
         spoken_only=True,
     ),
     Rule(

@@ -518,11 +518,11 @@ def test_fresh3_development_set_figures() -> None:
     assert set(data["split"]) == {"fresh3"} and len(data) == 451
     need = data["expect_reply"]
     assert flagged[need].mean() >= 0.64, flagged[need].mean()  # 136 of 210 (0.648) tuned; blind 115 (0.548)
-    assert flagged[~need].mean() <= 0.105, flagged[~need].mean()  # 25 of 241 (0.104) tuned; blind 25 (0.104)
+    assert flagged[~need].mean() <= 0.10, flagged[~need].mean()  # 23 of 241 (0.095) tuned; blind 25 (0.104)
     # 92 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH3, FRESH3_BRANDS, as_collected=True)
     assert flagged[need].mean() >= 0.92, flagged[need].mean()  # 194 of 210 (0.924) tuned; blind 154 (0.733)
-    assert flagged[~need].mean() <= 0.12, flagged[~need].mean()  # 28 of 241 (0.116) tuned; blind 27 (0.112)
+    assert flagged[~need].mean() <= 0.105, flagged[~need].mean()  # 25 of 241 (0.104) tuned; blind 27 (0.112)
 
 
 def test_session_four_extra_posts_figures() -> None:
