@@ -129,9 +129,18 @@ def _spoken_to(texts: pd.Series, names: frozenset[str]) -> pd.DataFrame:
 
 
 #: who a customer deals with at a brand (with rules.THINGS: "my deliveroo rider", "monzo support").
-_SERVICE = r"(?:support|customer service|staff|driver|rider|agent|store|shop|branch|team|website|site|account)"
-#: a determiner (and up to two words) just before a name: the name is a common noun ("the gender pay gap").
-_DETERMINED = re.compile(r"\b(?:a|an|the|my|our|your|this|that|his|her|their)(?: [\w-]+){0,2} $")
+_SERVICE = (
+    r"(?:support|customer service|staff|driver|rider|agent|store|shop|branch|team|website|site|account"
+    # what a customer keeps with a brand or buys of it ("my signal history", "my ancestry tree", "the dyson guarantee")
+    r"|history|tree|pin|password|login|profile|backup|settings|desktop|guarantee|warranty|deal|listing|kit|results"
+    r"|points|rewards|gift card|code|cart|basket|checkout)"
+)
+#: a determiner (and up to two words, no preposition: "my home on zillow" is no noun phrase) just before a name: the
+#: name is a common noun ("the gender pay gap").
+_DETERMINED = re.compile(
+    r"\b(?:a|an|the|my|our|your|this|that|his|her|their|no)"
+    r"(?: (?!(?:on|at|in|to|from|with|for|of|by|via|through|into|onto|off|over|about)\b)[\w'’-]+){0,2} $"
+)
 #: a word written with a capital and small letters ("Mississippi", "Nobody"), not an @handle or #tag.
 _CAPITALISED = re.compile(r"(?<![\w@#'’])[A-Z][a-z]")
 
@@ -225,7 +234,10 @@ def _addressed(
         plain_names = re.compile(
             r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
         )
-        things = re.compile(rf"\s+(?:[\w-]+\s+)?(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b")
+        # a thing of the brand's after its name, or a model number or price ("the dyson 2 year guarantee")
+        things = re.compile(
+            rf"\s+(?:[\w-]+\s+)?(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b|\s+(?:[\w-]+\s+)?[$£€]?\d"
+        )
         ordinary = per_distinct(
             raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
         )

@@ -27,7 +27,12 @@ errors ("s5 phase 2", S5_PHASE_TWO), so fold 0's change from "s5 phase 1" to "s5
 out-of-fold figure; "now" adds phase 3, written from the older sets' errors (extra, fresh, extra2), whose
 change from "s5 phase 2" on both of fresh2's folds is out of fold.
 
-Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~8 min at load 8; --dev-errors
+Session 6 (branch rules2): tests/data/flags_fresh3.csv (17 more brands, scored once blind at SESSION_FIVE) is
+development data, printed in its own table (as the file is and as collected, per `brand_fold`): "r2 phase 1"
+(R2_PHASE_ONE) was written from fold 0's errors only, so its fold 1 change from "session 5" is out of fold; "now" was
+then written from fold 1's errors, so fold 0's change from "r2 phase 1" to "now" is the other out-of-fold figure.
+
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~10 min at load 8; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).
 """
@@ -61,6 +66,8 @@ from tests.test_flags import (  # noqa: E402
     FRESH,
     FRESH2,
     FRESH2_BRANDS,
+    FRESH3,
+    FRESH3_BRANDS,
     FRESH_BRANDS,
 )
 
@@ -80,6 +87,10 @@ SESSION_FOUR = "bd73e51"
 S5_PHASE_ONE = "10d0d4e"
 #: session 5 after its second phase (also tuned on fold 1 of flags_fresh2.csv's brands).
 S5_PHASE_TWO = "be7b148"
+#: main with session 5's rules, frozen when tests/data/flags_fresh3.csv was scored blind.
+SESSION_FIVE = "b93ef14"
+#: branch rules2 after its first phase: tuned on fold 0 of flags_fresh3.csv's brands only.
+R2_PHASE_ONE = "b8bbb53"
 #: the rule sets compared, oldest first.
 RULE_SETS = ("before", "round 1", "session 2", "session 3", "phase 1", "session 4", "s5 phase 1", "s5 phase 2", "now")
 LABELLED = ROOT / "tests" / "data" / "flags_labelled.csv"
@@ -267,6 +278,25 @@ def masking_error(posts: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def fresh3_table(folder: Path) -> None:
+    """flags_fresh3.csv, as the file is and as collected, whole and per `brand_fold`: session 5 (blind), rules2's
+    phase 1 (tuned on fold 0 only) and now (also tuned on fold 1)."""
+    commits = {"session 5": SESSION_FIVE, "r2 phase 1": R2_PHASE_ONE}
+    print("\nflags_fresh3 (scored once blind at session 5, development since): recall / share flagged with no need")
+    print(f"{'part':<13} {'rows':>9}  " + "  ".join(f"{n:>13}" for n in (*commits, "now")))
+    for label, path in (("fresh3", FRESH3), ("fresh3 col", collected_copy(FRESH3, FRESH3_BRANDS, folder))):
+        frame = load_labelled(path)
+        runs = {name: judge_tree(commit, path, FRESH3_BRANDS) for name, commit in commits.items()}
+        runs["now"] = judge_now(frame, FRESH3_BRANDS)
+        posts = ~frame["is_own"].to_numpy(dtype=bool)
+        fold = frame["brand"].map(brand_fold).to_numpy()
+        for part, rows in ((label, posts), (f"{label} f0", posts & (fold == 0)), (f"{label} f1", posts & (fold == 1))):
+            cells = [flag_rates(frame[rows], flagged[rows]) for flagged in runs.values()]
+            text = "  ".join(f"{c['recall']:.3f} / {c['flagged_no_need']:.3f}" for c in cells)
+            print(f"{part:<13} {cells[0]['n_need']:>4}+{cells[0]['n_no_need']:<4}  {text}")
+    print("fresh3 fold 0:", ", ".join(sorted({b.name for b in FRESH3_BRANDS if brand_fold(b.name) == 0})))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dev-errors", action="store_true", help="list the dev rows the new rules get wrong")
@@ -345,6 +375,7 @@ def main() -> None:
     print("fold 1:", ", ".join(sorted(others.loc[fold == 1, "brand"].unique())))
     print("f2 fold 0:", ", ".join(sorted(fresh2.loc[fold2 == 0, "brand"].unique())))
     print("f2 fold 1:", ", ".join(sorted(fresh2.loc[fold2 == 1, "brand"].unique())))
+    fresh3_table(folder)
     if args.dev_errors:
         for name, frame, flagged, rows in parts[:3] + parts[6:7] + parts[10:11]:
             now = flagged["now"]

@@ -231,11 +231,31 @@ def test_who_is_addressed_other_users_ordinary_words_and_handle_spellings() -> N
         mention(post_id="5", text="Saw a road runner dodge an acme anvil trap. Nobody was hurt, the trap broke"),
         mention(post_id="6", text="my acme order arrived broken, where do i send it back"),
         mention(post_id="6b", text="Ordered on Monday and my acme order arrived broken"),  # a thing of the brand's
+        # a name after a determiner is the ordinary word, unless a thing of the brand's or a number follows it
+        mention(post_id="6c", text="how do i move my acme history to a new phone"),
+        mention(post_id="6d", text="does the acme 2 year guarantee cover the battery"),
+        mention(post_id="6e", text="the acme of my career was that year, a nightmare"),
+        mention(post_id="6f", text="no acme on the train again, it's a nightmare"),
+        mention(post_id="6g", text="how do I claim my home on acme, it keeps saying verification failed"),
         # a handle spelt like the brand's name (a Bluesky domain handle) without the configured handle
         mention(post_id="7", platform="bluesky", text="@acme.com my order arrived broken"),
     )
     out = flags.assess(f, BRANDS, own_post_ids=[("x", "old")])
-    assert out["needs_reply"].tolist() == [False, False, True, True, False, True, True, True]
+    assert out["needs_reply"].tolist() == [
+        False,
+        False,
+        True,
+        True,
+        False,
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        True,
+        True,
+    ]
 
 
 def test_market_talk_news_and_tone_without_address() -> None:
@@ -484,22 +504,25 @@ def test_fresh2_development_set_figures() -> None:
     assert flagged[~need].mean() <= 0.06, flagged[~need].mean()  # 13 of 235 (0.055) in session 5; blind 57 (0.243)
 
 
-def test_third_blind_held_out_set_figures() -> None:
+def test_fresh3_development_set_figures() -> None:
     """tests/data/flags_fresh3.csv: 451 posts about 17 brands, written blind to the rules in session 5 (a second
-    labeller agreed on 450 of 451 expect_reply labels) and scored once, after session 5's rules were frozen
-    (b93ef14; bench/README.md, "Judgement"). Issue 12's target (recall >= 0.90, <= 0.10 flagged with no need) is
-    missed on recall: posts that name the brand in small letters without a handle and ask without a question mark.
-    Session 4's rules (bd73e51) on the same file: 113 of 210 (0.538) / 44 of 241 (0.183); as collected 152
-    (0.724) / 46 (0.191). These pin the blind figures; once tuned on, the file is development data."""
+    labeller agreed on 450 of 451 expect_reply labels) and scored once, blind, after session 5's rules were frozen
+    (b93ef14): 115 of 210 (0.548) / 25 of 241 (0.104) flagged with no need; as collected 154 (0.733) / 27 (0.112).
+    Issue 12's target (recall >= 0.90, <= 0.10 flagged with no need) was missed on recall: posts that name the brand
+    in small letters without a handle and ask without a question mark. Session 4's rules (bd73e51) on the same file:
+    113 (0.538) / 44 (0.183); as collected 152 (0.724) / 46 (0.191). Development data since (branch rules2), tuned
+    on in two folds by brand (bench_judgement's `brand_fold`: fold 0's misses first, then fold 1's; each fold's
+    out-of-fold figure is in the rules2 report / bench/README.md): these pins are tuned figures, no estimate for
+    unseen brands."""
     data, flagged = judged_posts(FRESH3, FRESH3_BRANDS)
     assert set(data["split"]) == {"fresh3"} and len(data) == 451
     need = data["expect_reply"]
-    assert flagged[need].mean() >= 0.54, flagged[need].mean()  # 115 of 210 (0.548), blind
-    assert flagged[~need].mean() <= 0.11, flagged[~need].mean()  # 25 of 241 (0.104), blind
+    assert flagged[need].mean() >= 0.64, flagged[need].mean()  # 136 of 210 (0.648) tuned; blind 115 (0.548)
+    assert flagged[~need].mean() <= 0.10, flagged[~need].mean()  # 23 of 241 (0.095) tuned; blind 25 (0.104)
     # 92 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH3, FRESH3_BRANDS, as_collected=True)
-    assert flagged[need].mean() >= 0.73, flagged[need].mean()  # 154 of 210 (0.733), blind
-    assert flagged[~need].mean() <= 0.12, flagged[~need].mean()  # 27 of 241 (0.112), blind
+    assert flagged[need].mean() >= 0.92, flagged[need].mean()  # 194 of 210 (0.924) tuned; blind 154 (0.733)
+    assert flagged[~need].mean() <= 0.105, flagged[~need].mean()  # 25 of 241 (0.104) tuned; blind 27 (0.112)
 
 
 def test_session_four_extra_posts_figures() -> None:

@@ -168,7 +168,7 @@ def test_emoji_only_post_is_no_sarcasm() -> None:
 def test_negation_counts_only_in_a_conversation_with_the_brand() -> None:
     """`negation` is `spoken_only`: in a post that talks about the brand ("doesn't matter which", "don't judge me")
     it is no problem report; opening with the brand's @handle, or in its thread, it still counts."""
-    assert [r.name for r in rules.RULES if r.spoken_only] == ["negation"]
+    assert [r.name for r in rules.RULES if r.spoken_only] == ["negation", "persists"]
     text = "acme, globex, whoever, doesn't matter which one you pick"
     out = assess(
         mention(post_id="1", text="acme dinner on a tuesday, don't judge me"),
@@ -258,3 +258,50 @@ def test_a_thing_of_the_brand_one_word_on_keeps_the_brand() -> None:
         mention(post_id="2", text="Cancelled the acme in September, STILL cold"),
     )
     assert out["needs_reply"].tolist() == [True, False]
+
+
+def test_problem_persisting_counts_only_in_a_conversation_with_the_brand() -> None:
+    """`persists` ("still getting the same rejection") is `spoken_only`: in the brand's thread it reports that
+    the brand's advice did not work; in a post about the brand it is no problem report."""
+    out = assess(
+        mention(post_id="1", platform="x", parent_id="old", text="i did that, still getting the same rejection"),
+        mention(post_id="2", platform="x", parent_id="old", text="still happening after reinstalling"),
+        mention(post_id="3", text="acme is still the same shop i went to as a kid"),
+        own_post_ids=[("x", "old")],
+    )
+    assert out["needs_reply"].tolist() == [True, True, False]
+    assert out["flag_signals"].tolist()[:2] == ["problem: persists", "problem: persists"]
+
+
+def test_questions_without_a_mark_or_a_handle() -> None:
+    """`asks-plain`: a yes/no or "which ..." question with no question mark and no @handle first is asked of
+    the brand in its thread or in a post naming it; opinions and "is it just me" are not."""
+    out = assess(
+        mention(post_id="1", text="does the acme 2 year guarantee cover the battery or just the motor"),
+        mention(post_id="2", platform="x", parent_id="old", text="will my stickers come across as well"),
+        mention(post_id="3", platform="x", parent_id="old", text="which email do i send the proof to"),
+        mention(post_id="4", text="is it just me or does the acme logo look like a waffle"),
+        mention(post_id="5", text="is acme actually cheaper than globex or is that a myth"),
+        own_post_ids=[("x", "old")],
+    )
+    assert out["needs_reply"].tolist() == [True, True, True, False, False]
+    assert out["flag_signals"].tolist()[:3] == ["question: asks-plain"] * 3
+
+
+def test_thread_replies_and_product_reports_without_fault_words() -> None:
+    """Session 5's third blind set, fold 1 (rules2 phase 2): advice followed without effect, a question about the
+    brand's range in its thread, a batch code with a best-before date (no praise: "best before"), a wish ("would
+    be nice if") that is no praise, ironic thanks for a thing that failed; a refund for damaged goods is thanks."""
+    out = assess(
+        mention(post_id="1", platform="x", parent_id="old", text="I emailed support like you said, still nothing"),
+        mention(post_id="2", platform="x", parent_id="old", text="which of the pods would you recommend then"),
+        mention(post_id="3", text="@acme two bars were hollow. best before 08/27, batch L3142"),
+        mention(post_id="4", text="The update broke my Acme setup. Would be nice if they documented it."),
+        mention(post_id="5", text="wow thanks @acme for the alarm that didn't go off"),
+        mention(post_id="6", text="@acme got a refund for the squashed berries without asking, nice touch"),
+        own_post_ids=[("x", "old")],
+    )
+    assert out["needs_reply"].tolist() == [True, True, True, True, True, False]
+    signals = out["flag_signals"].tolist()
+    assert signals[1] == "question: asks-plain" and signals[2].startswith("complaint: batch-code")
+    assert "sarcasm: ironic-thanks" in signals[4]
