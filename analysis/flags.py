@@ -323,7 +323,8 @@ def _table(products: tuple[str, ...], complaint: tuple[str, ...], praise: tuple[
 def _matches(text: pd.Series, pattern: re.Pattern[str] | None) -> np.ndarray:
     if pattern is None:
         return np.zeros(len(text), dtype=bool)
-    return text.str.contains(pattern).to_numpy(dtype=bool)
+    search = pattern.search
+    return np.fromiter((bool(search(t)) if isinstance(t, str) else False for t in text.tolist()), bool, len(text))
 
 
 def _first_rule(
@@ -339,9 +340,17 @@ def _first_rule(
     pattern = table.patterns[category]
     if pattern is None or n == 0:
         return np.zeros(n, dtype=bool), names, points
-    groups = text.str.extract(pattern, expand=True).notna().to_numpy(dtype=bool)
-    hit = groups.any(axis=1)
-    which = groups.argmax(axis=1)
+    # the first alternative that matched (the table's rules are the pattern's top-level groups r0, r1, ...):
+    # the leftmost match, as str.extract finds it, read off the match instead of a frame of every group
+    hit = np.zeros(n, dtype=bool)
+    which = np.zeros(n, dtype=np.intp)
+    search, index = pattern.search, pattern.groupindex
+    top = [index[f"r{i}"] for i in range(len(table.rules[category]))]
+    for row, t in enumerate(text.tolist()):
+        found = search(t) if isinstance(t, str) else None
+        if found is not None:
+            hit[row] = True
+            which[row] = next(i for i, g in enumerate(top) if found.start(g) >= 0)
     chosen = table.rules[category]
     lookup_names = np.array([r.name for r in chosen], dtype=object)
     lookup_points = np.array([r.score for r in chosen], dtype=float)

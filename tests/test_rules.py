@@ -305,3 +305,35 @@ def test_thread_replies_and_product_reports_without_fault_words() -> None:
     signals = out["flag_signals"].tolist()
     assert signals[1] == "question: asks-plain" and signals[2].startswith("complaint: batch-code")
     assert "sarcasm: ironic-thanks" in signals[4]
+
+
+def test_text_signals_of_one_row_equal_the_same_row_among_others() -> None:
+    """The rule matches are read row by row off the compiled table (flags._matches, flags._first_rule): one
+    row alone, its signals within a larger frame and str.extract's leftmost-match choice agree."""
+    texts = [
+        "@acme still happening after the reinstall, like you said",
+        "thanks @acme, works now",
+        "is the acme deal in-app only or in store too",
+        "",
+    ]
+    rows = pd.DataFrame(
+        {
+            "text": texts,
+            "brand": "Acme",
+            "sentiment": [-0.3, 0.6, 0.0, 0.0],
+            "sentiment_label": ["negative", "positive", "neutral", "neutral"],
+        }
+    )
+    together = flags.text_signals(rows, BRANDS)
+    for i in range(len(rows)):
+        alone = flags.text_signals(rows.iloc[[i]], BRANDS)
+        assert alone.iloc[0].equals(together.iloc[i]), texts[i]
+    table = flags._table((), (), (), True)
+    for category in ("question", "complaint", "hint", "praise"):
+        lower = pd.Series([t.lower() for t in texts], dtype=object)
+        hit, names, _ = flags._first_rule(lower, table, category)
+        pattern = table.patterns[category]
+        assert pattern is not None
+        groups = lower.str.extract(pattern, expand=True).notna().to_numpy(dtype=bool)
+        expected = [table.rules[category][g.argmax()].name if g.any() else "" for g in groups]
+        assert list(names) == expected and list(hit) == [bool(g.any()) for g in groups]
