@@ -233,7 +233,7 @@ _CODE: list[str] = []
 #: the sources behind kept results: the reads (store/, analysis/), the migrations that may rewrite stored
 #: rows, and the Reports page's preview (pipeline/export.py computes it, ui/reports.py shapes it).
 CODE_FILES = ("store/*.py", "store/migrations/versions/*.py", "analysis/*.py", "pipeline/export.py", "ui/reports.py",
-              "frame.py", "platforms.py", "config.py")  # fmt: skip
+              "ui/metrics.py", "ui/queue_read.py", "frame.py", "platforms.py", "config.py")  # fmt: skip
 
 
 def code_digest(root: Path) -> str:

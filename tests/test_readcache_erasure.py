@@ -111,6 +111,8 @@ def _tree(root: Path, files: dict[str, str]) -> Path:
         "ui/reports.py",  # and shaped there
         "store/migrations/versions/0099_backfill.py",  # a migration that rewrites stored rows
         "store/reader.py",
+        "ui/metrics.py",  # the judged conversation blocks and kept parts are composed there
+        "ui/queue_read.py",  # the stored queue parts' layout (version, stamp, frame)
     ],
 )
 def test_the_code_key_covers_every_module_behind_a_kept_result(tmp_path: Path, changed: str) -> None:
@@ -119,6 +121,8 @@ def test_the_code_key_covers_every_module_behind_a_kept_result(tmp_path: Path, c
         "analysis/trends.py": "x = 1\n",
         "pipeline/export.py": "x = 1\n",
         "ui/reports.py": "x = 1\n",
+        "ui/metrics.py": "x = 1\n",
+        "ui/queue_read.py": "x = 1\n",
         "store/migrations/versions/0099_backfill.py": "x = 1\n",
     }
     before = readcache.code_digest(_tree(tmp_path / "a", files))
