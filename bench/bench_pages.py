@@ -154,9 +154,10 @@ def child(root: str, page: str, url: str, reruns: int) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- parent
 
 
-def run(root: Path, page: str, url: str, reruns: int) -> dict[str, Any]:
+def run(root: Path, page: str, url: str, reruns: int, script: str = __file__) -> dict[str, Any]:
+    """`script --child page` over the code at `root` in a process of its own: its JSON line."""
     done = subprocess.run(
-        [sys.executable, __file__, "--child", page, "--root", str(root), "--db", url, "--reruns", str(reruns)],
+        [sys.executable, script, "--child", page, "--root", str(root), "--db", url, "--reruns", str(reruns)],
         capture_output=True,
         text=True,
         cwd=root,

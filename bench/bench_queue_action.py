@@ -119,18 +119,7 @@ def child(root: str, page: str, url: str, reruns: int) -> dict[str, Any]:
 
 
 def run(root: Path, page: str, url: str, reruns: int) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", page, "--root", str(root), "--db", url, "--reruns", str(reruns)],
-        capture_output=True,
-        text=True,
-        cwd=root,
-        timeout=3 * TIMEOUT,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"{page} ({root}) failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    return json.loads(lines[-1])
+    return bench_pages.run(root, page, url, reruns, script=__file__)
 
 
 def main() -> None:

@@ -126,13 +126,12 @@ def _patched(
         return read(conn), True
 
 
-def _from_store(ctx: Context, stored: tuple[str, str] | None) -> tuple[int, Any] | None:
-    if stored is None:
-        return None
-    found, value, _ = readcache.load(ctx.engine, stored[0])
+def _from_store(ctx: Context, stored: tuple[str, str]) -> tuple[tuple[int, Any] | None, str | None]:
+    """(queue version, value) of a stored part, or None; and the erasure epoch readcache.save takes."""
+    found, value, epoch = readcache.load(ctx.engine, stored[0])
     if not found or not isinstance(value, tuple) or len(value) != 2 or not isinstance(value[0], int):
-        return None
-    return value[0], value[1]
+        return None, epoch
+    return (value[0], value[1]), epoch
 
 
 #: more days touched since a kept part was read than this: read it all again instead of those days.
@@ -175,8 +174,10 @@ def _keys(
     if kept is not None and kept[0] == (stamp[0], queue_version) and kept[1][0] == stamp:
         return kept[1][1]
     stored = _latest_key("queue_keys", filters, settings) if is_settled and _recorded(stamp) else None
-    epoch = readcache.epoch(ctx.engine) if stored is not None else None  # before the read: see readcache.save
-    if kept is None and stored is not None:
+    epoch = None  # read before the part is (readcache.save): load's, or the epoch alone when the part is kept
+    if stored is not None and kept is not None:
+        epoch = readcache.epoch(ctx.engine)
+    elif stored is not None:
         found, value, epoch = readcache.load(ctx.engine, stored[0])
         valid = found and isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], pd.DataFrame)
         kept = ((int(value[1]), int(value[0])), ((int(value[1]), 0), value[2])) if valid else None
@@ -234,9 +235,11 @@ def _count(ctx: Context, stamp: tuple[int, int], filters: queue.QueueFilters, qu
         return int(kept[1])
     closed = filters.end is not None and filters.end < datetime.now(UTC).date()  # today's stamp moves all day
     stored = _stored_key("queue_count", filters, (), stamp) if closed and stamp[0] >= 0 else None
-    epoch = readcache.epoch(ctx.engine) if stored is not None else None  # before the read: see readcache.save
-    if kept is None:
-        kept = _from_store(ctx, stored)
+    epoch = None  # read before the count is (readcache.save): load's, or the epoch alone when the count is kept
+    if stored is not None and kept is not None:
+        epoch = readcache.epoch(ctx.engine)
+    elif stored is not None:
+        kept, epoch = _from_store(ctx, stored)
     count, fresh = _patched(
         ctx,
         kept,
