@@ -1,0 +1,253 @@
+"""The blind sets of issue 12 (tests/data/flags_fresh2.csv, flags_fresh3.csv, ...): their shape only.
+
+Each set was written blind to the flag rules by a helper that read none of them, then scored once as
+held-out. These tests check each file (columns, values, no duplicates, no overlap with the sets
+written before it, brands, the in-thread replies where the set has that convention, the counts in
+its notes); they deliberately do not score the rules (tests/test_flags.py does, as development data
+once a set has been scored)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import platforms
+
+DATA = Path(__file__).parent / "data"
+LABELS = {"question", "help", "complaint", "praise", "chatter"}
+KINDS = {"post", "reply", "comment"}
+COLUMNS = [
+    "id",
+    "platform",
+    "post_id",
+    "kind",
+    "brand",
+    "is_own",
+    "author_handle",
+    "author_followers",
+    "lang",
+    "url",
+    "thread_id",
+    "text",
+    "label",
+    "group",
+    "split",
+    "expect_reply",
+]
+# Brands named in the notes of the earlier sets besides their `brand` columns (which are read too).
+USED_BEFORE = {"Acme", "Globex", "Initech"}
+
+
+@dataclass(frozen=True)
+class BlindSet:
+    """One blind set: its name (the `split` value and the file's stem after `flags_`), its first id,
+    the files written before it, and whether it follows the in-thread replies convention (every `post`
+    names its brand, no `reply` does; flags_fresh3.md "In-thread replies")."""
+
+    name: str
+    first_id: int
+    earlier: tuple[str, ...]
+    thread_convention: bool
+
+    @property
+    def path(self) -> Path:
+        return DATA / f"flags_{self.name}.csv"
+
+    @property
+    def notes(self) -> str:
+        return (DATA / f"flags_{self.name}.md").read_text(encoding="utf-8")
+
+
+FIRST_SETS = ("flags_labelled.csv", "flags_dev_extra.csv", "flags_fresh.csv")
+SETS = [
+    BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
+    BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
+]
+
+
+def read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def same_text(text: str) -> str:
+    """Texts compared case-blind with whitespace collapsed."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def brands_table(notes: str) -> dict[str, list[str]]:
+    """The notes' brands table: brand -> the words that name it (name, X handle, other spellings)."""
+    section = notes.split("## Brands", 1)[1].split("\n## ", 1)[0]
+    table: dict[str, list[str]] = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.split("|")[1:-1]]
+        if not line.startswith("| ") or cells[0] == "brand":
+            continue
+        also = cells[3] if len(cells) > 3 else ""
+        others = [word.strip().strip('"') for word in also.split(",") if word.strip() not in ("", "-")]
+        table[cells[0]] = [cells[0], cells[2], *others]
+    return table
+
+
+def names_brand(text: str, words: list[str]) -> bool:
+    low = text.casefold()
+    return any(word.casefold() in low for word in words)
+
+
+@pytest.fixture(scope="module", params=SETS, ids=[s.name for s in SETS])
+def blind(request: pytest.FixtureRequest) -> tuple[BlindSet, pd.DataFrame, pd.DataFrame]:
+    """A blind set, its rows, and the rows of every set written before it."""
+    spec: BlindSet = request.param
+    earlier = pd.concat([read(DATA / name) for name in spec.earlier], ignore_index=True)
+    return spec, read(spec.path), earlier
+
+
+THREADED = [s for s in SETS if s.thread_convention]
+
+
+@pytest.fixture(scope="module", params=THREADED, ids=[s.name for s in THREADED])
+def threaded(request: pytest.FixtureRequest) -> tuple[BlindSet, pd.DataFrame]:
+    """A blind set that follows the in-thread replies convention, and its rows."""
+    spec: BlindSet = request.param
+    return spec, read(spec.path)
+
+
+def test_columns_are_those_of_the_other_sets(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    spec = blind[0]
+    for path in (spec.path, *(DATA / name for name in spec.earlier)):
+        with path.open(encoding="utf-8", newline="") as f:
+            assert next(csv.reader(f)) == COLUMNS, path.name
+
+
+def test_fixed_columns(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    spec, rows, _ = blind
+    assert 400 <= len(rows) <= 500
+    assert set(rows["split"]) == {spec.name}
+    assert set(rows["group"]) == {"main"}
+    assert set(rows["is_own"]) == {"False"}
+    assert set(rows["lang"]) == {"en"}
+    assert (rows["author_handle"] == f"{spec.name}_" + rows["id"]).all()
+
+
+def test_values_are_in_their_allowed_sets(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    rows = blind[1]
+    assert set(rows["label"]) == LABELS
+    assert set(rows["expect_reply"]) == {"True", "False"}
+    assert set(rows["kind"]) == KINDS
+    assert set(rows["platform"]) == {"x", "reddit", "bluesky", "mastodon", "hackernews"}
+    assert set(rows["platform"]) <= set(platforms.COLLECTED)
+    assert rows["author_followers"].str.fullmatch(r"\d+").all()
+    assert (rows["text"].str.strip() != "").all()
+    assert (rows["brand"].str.strip() != "").all()
+    hn = rows[rows["platform"] == "hackernews"]
+    assert (hn["kind"] == "comment").all() and (hn["thread_id"] != "").all()
+    assert (rows.loc[rows["platform"] != "hackernews", "thread_id"] == "").all()
+
+
+def test_ids_are_unique_and_apart_from_the_earlier_sets(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    spec, rows, earlier = blind
+    assert rows["id"].is_unique and rows["post_id"].is_unique
+    assert rows["id"].astype(int).min() >= spec.first_id
+    assert not set(rows["id"]) & set(earlier["id"])
+    assert not set(rows["post_id"]) & set(earlier["post_id"])
+    assert (rows["post_id"] == rows["platform"] + "-" + rows["id"]).all()
+
+
+def test_labels_agree_with_expect_reply(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    """praise and chatter never need a reply, help always does (the labelling guide)."""
+    rows = blind[1]
+    by_label = rows.groupby("label")["expect_reply"].agg(set).to_dict()
+    assert by_label["praise"] == {"False"} and by_label["chatter"] == {"False"}
+    assert by_label["help"] == {"True"}
+    assert by_label["complaint"] == {"True", "False"}
+    assert by_label["question"] == {"True", "False"}
+    share = (rows["expect_reply"] == "True").mean()
+    assert 0.45 <= share <= 0.55, share
+
+
+def test_no_duplicate_texts(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    texts = blind[1]["text"].map(same_text)
+    assert texts[texts.duplicated()].tolist() == []
+
+
+def test_no_text_shared_with_the_earlier_sets(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    _, rows, earlier = blind
+    seen = set(earlier["text"].map(same_text))
+    assert [t for t in rows["text"] if same_text(t) in seen] == []
+
+
+def test_new_brands_only(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    _, rows, earlier = blind
+    per_brand = rows["brand"].value_counts()
+    assert 15 <= len(per_brand) <= 20
+    assert per_brand.min() >= 15
+    assert not (USED_BEFORE | set(earlier["brand"])) & set(per_brand.index)
+    assert (rows.groupby("brand")["expect_reply"].agg(set).map(len) == 2).all()
+
+
+def test_every_platform_has_both_answers(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    assert (blind[1].groupby("platform")["expect_reply"].agg(set).map(len) == 2).all()
+
+
+def test_every_brand_is_in_the_brands_table(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    spec, rows, _ = blind
+    assert set(brands_table(spec.notes)) == set(rows["brand"])
+
+
+def test_posts_name_their_brand_and_replies_in_its_thread_do_not(threaded: tuple[BlindSet, pd.DataFrame]) -> None:
+    """A post is collected because it names the brand; a reply is collected from the brand's thread.
+
+    Every `post` names its brand (name, handle or another spelling in the notes' table), no `reply`
+    does, and the replies are at least 15% of the set."""
+    spec, rows = threaded
+    words = brands_table(spec.notes)
+    named = rows.apply(lambda row: names_brand(row["text"], words[row["brand"]]), axis=1)
+    posts, replies = rows["kind"] == "post", rows["kind"] == "reply"
+    assert rows.loc[posts & ~named, "id"].tolist() == []
+    assert rows.loc[replies & named, "id"].tolist() == []
+    assert replies.mean() >= 0.15
+    assert set(rows.loc[replies, "platform"]) <= {"x", "bluesky", "mastodon"}
+
+
+def test_reddit_comments_sit_under_a_post_of_the_set(threaded: tuple[BlindSet, pd.DataFrame]) -> None:
+    rows = threaded[1]
+    reddit = rows[rows["platform"] == "reddit"]
+    posts = reddit[reddit["kind"] == "post"]
+    assert (reddit["kind"] != "reply").all()
+    for _, row in reddit[reddit["kind"] == "comment"].iterrows():
+        parent = posts[posts["brand"] == row["brand"]]
+        assert any(row["url"].startswith(url) and row["url"] != url for url in parent["url"]), row["id"]
+
+
+def table_rows(rows: pd.DataFrame, column: str) -> list[str]:
+    return [
+        f"| {value} | {len(part)} | {(part['expect_reply'] == 'True').sum()} |" for value, part in rows.groupby(column)
+    ]
+
+
+def test_counts_in_the_notes_match_the_file(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> None:
+    spec, rows, _ = blind
+    notes = spec.notes
+    true = int((rows["expect_reply"] == "True").sum())
+    assert (
+        f"Rows: {len(rows)}; expect_reply True: {true}; expect_reply False: {len(rows) - true}; "
+        f"brands: {rows['brand'].nunique()}"
+    ) in notes
+    lines = set(notes.splitlines())
+    for column in ("label", "platform", "kind", "brand"):
+        missing = [row for row in table_rows(rows, column) if row not in lines]
+        assert missing == [], column
+    for (label, answer), part in rows.groupby(["label", "expect_reply"]):
+        assert f"| {label} | {answer} | {len(part)} |" in lines
+    assert f"{rows['brand'].nunique()} brands from industries" in notes
+    if spec.thread_convention:
+        replies = rows[rows["kind"] == "reply"]
+        true_replies = int((replies["expect_reply"] == "True").sum())
+        assert (
+            f"In-thread replies naming neither the brand nor its handle: {len(replies)} of {len(rows)} "
+            f"({len(replies) / len(rows):.1%}); expect_reply True: {true_replies}"
+        ) in notes
