@@ -67,6 +67,12 @@ FIRST_SETS = ("flags_labelled.csv", "flags_dev_extra.csv", "flags_fresh.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
+    BlindSet(
+        "fresh4",
+        6001,
+        (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv", "flags_fresh3.csv"),
+        thread_convention=True,
+    ),
 ]
 
 
