@@ -787,10 +787,12 @@ def assess(
     need = flag["question"] | flag["help"] | flag["complaint"]
     added = np.zeros(len(frame), dtype=bool)
     learned = np.full(len(frame), np.nan)
-    if model:  # the learned layer (analysis.reply_model): English posts a reply could be wanted for, no reviews
-        learned = _learned(frame, brands, found.open_ & found.english & ~review)
+    strong = flag["question"] | flag["help"] | flag["problem"]
+    if model:  # the learned layer (analysis.reply_model): English posts a reply could be wanted for, no reviews;
+        # not where the rules found a question, help request or complaint vocabulary (the model cannot change those)
+        learned = _learned(frame, brands, found.open_ & found.english & ~review & ~(need & strong))
         if not np.isnan(learned).all():
-            need, added = combine(need, flag["question"] | flag["help"] | flag["problem"], learned, reply_model.load())
+            need, added = combine(need, strong, learned, reply_model.load())
     need, rating_points, rating_label = review_need(need, flag, stars, review, open_reviews & review)
 
     followers = pd.to_numeric(_col(frame, "author_followers"), errors="coerce").fillna(0).to_numpy(dtype=float)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -38,11 +37,9 @@ _SPACES = re.compile(r"\s\s+")
 
 @dataclass(frozen=True)
 class Family:
-    """One feature family: term -> column, and per column its idf and coefficient."""
+    """One feature family: per term of its vocabulary, (idf, idf x coefficient)."""
 
-    index: dict[str, int]
-    idf: np.ndarray
-    coef: np.ndarray
+    weights: dict[str, tuple[float, float]]
 
 
 @dataclass(frozen=True)
@@ -74,25 +71,29 @@ def char_terms(text: str) -> list[str]:
         padded = f" {word} "
         length = len(padded)
         for n in range(low, high + 1):
-            offset = 0
-            out.append(padded[offset : offset + n])
-            while offset + n < length:
-                offset += 1
-                out.append(padded[offset : offset + n])
-            if offset == 0:  # a short word counts once
+            if length <= n:  # a short word counts once, whole
+                out.append(padded)
                 break
+            out.extend([padded[i : i + n] for i in range(length - n + 1)])
     return out
 
 
 def _family_score(terms: Iterable[str], family: Family) -> float:
-    counts = Counter(i for i in map(family.index.get, terms) if i is not None)
+    """The family's part of the decision: sublinear tf x idf, l2-normalised, dot the coefficients."""
+    weights = family.weights
+    counts: dict[str, int] = {}
+    for term in terms:
+        if term in weights:
+            counts[term] = counts.get(term, 0) + 1
     if not counts:
         return 0.0
-    columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-    tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
-    weights = tf * family.idf[columns]
-    norm = math.sqrt(float(weights @ weights))
-    return float(weights @ family.coef[columns]) / norm
+    square = dot = 0.0
+    for term, count in counts.items():
+        idf, weighted = weights[term]
+        tf = 1.0 + math.log(count)
+        square += (tf * idf) ** 2
+        dot += tf * weighted
+    return dot / math.sqrt(square)
 
 
 def decision(texts: Sequence[str], model: Model | None = None) -> np.ndarray:
@@ -113,12 +114,8 @@ def probability(score: np.ndarray) -> np.ndarray:
 
 
 def _family(data: dict[str, list[object]]) -> Family:
-    terms = [str(t) for t in data["terms"]]
-    return Family(
-        {t: i for i, t in enumerate(terms)},
-        np.asarray(data["idf"], dtype=float),
-        np.asarray(data["coef"], dtype=float),
-    )
+    terms, idf, coef = data["terms"], data["idf"], data["coef"]
+    return Family({str(t): (float(i), float(i) * float(c)) for t, i, c in zip(terms, idf, coef, strict=True)})  # type: ignore[arg-type]
 
 
 def from_dict(data: dict[str, object]) -> Model:
