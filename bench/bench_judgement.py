@@ -32,7 +32,12 @@ development data, printed in its own table (as the file is and as collected, per
 (R2_PHASE_ONE) was written from fold 0's errors only, so its fold 1 change from "session 5" is out of fold; "now" was
 then written from fold 1's errors, so fold 0's change from "r2 phase 1" to "now" is the other out-of-fold figure.
 
-Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~10 min at load 8; --dev-errors
+Session 6 (branch learned): the learned layer (analysis.reply_model, combined with the rules by flags.combine) is
+part of "now"; "rules2" (RULES_TWO) is the rule table alone as merged before it. `loso_table` leaves one development
+set out at a time: the model is trained on the other five (scripts/train_reply_model.py) and scores the held-out set,
+beside the rules now (tuned on every set) and the rules each set was scored blind with (BLIND_RULES).
+
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso]  (~25 min at load 9-16; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).
 """
