@@ -175,8 +175,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only say whether the shipped file is what training gives")
     args = parser.parse_args()
-    trained = fit(all_sets(as_collected=True))
+    sets = all_sets(as_collected=True)
+    trained = fit(sets)
     text = dumps(to_dict(trained))
+    print(f"trained on {sum(int(s.rows.sum()) for s in sets):,} rows of {len(sets)} development sets")
     if args.check:
         same = reply_model.MODEL_FILE.read_text(encoding="utf-8") == text
         print("the shipped model is what training gives" if same else "the shipped model differs: retrain")
