@@ -16,6 +16,7 @@ from functools import cache, partial
 import numpy as np
 import pandas as pd
 
+from analysis import reply_model
 from analysis import rules as rules_
 from analysis import sla as sla_clock
 from analysis.distinct import per_distinct
@@ -36,7 +37,7 @@ from analysis.formulas import (
     WAIT_POINTS,
     own_brand_names,
 )
-from analysis.sentiment import UNKNOWN_LANGS
+from analysis.sentiment import UNKNOWN_LANGS, masked_text
 from config import Brand
 
 #: authors with at least this many followers are "high reach" (named in the signals).
@@ -589,33 +590,30 @@ def _english_from_lang(frame: pd.DataFrame) -> pd.Series:
     return (unknown | lang.str.match(r"en(?:$|[-_])").fillna(False)).fillna(False).astype(bool)
 
 
-def assess(
+@dataclass(frozen=True)
+class _Evidence:
+    """What the rule table and the addressing logic found per row (`assess` turns it into needs_reply)."""
+
+    open_: np.ndarray  # eligible, addressed to an own brand, no ignore term: the rows a reply could be wanted for
+    english: np.ndarray
+    flag: dict[str, np.ndarray]
+    names: dict[str, np.ndarray]
+    rule_points: dict[str, np.ndarray]
+    compound: pd.Series
+    stars: np.ndarray
+    review: np.ndarray
+    hailed: np.ndarray
+    in_thread: np.ndarray
+
+
+def _evidence(
     frame: pd.DataFrame,
     brands: Sequence[Brand],
-    own_brands: Collection[str] | None = None,
-    own_post_ids: Iterable[tuple[str, str]] | None = None,
-    english: pd.Series | None = None,
-) -> pd.DataFrame:
-    """`needs_reply`, `flag_signals` and `priority_base` for each mention, with the frame's index.
-
-    Input: the mention frame plus `sentiment` and `sentiment_label`. Own brands are derived from
-    `brands` with analysis.formulas.own_brand_names (config.Config.own_brands' rule) unless `own_brands` names
-    them. `own_post_ids` adds (platform, post_id) of the brand's own posts stored earlier, so a
-    reply to one of them counts as addressed to the brand (own posts in `frame` count anyway).
-    `english` (True where the post is taken as English; ingest passes analysis.sentiment.scorable)
-    defaults to the `lang` column: a post in another language is judged on the rules that are
-    not English vocabulary only (analysis.rules, `english_only`).
-
-    needs_reply: not is_own, not a repost ("RT @..."), not an article (`kind` "article": RSS
-    entries, linked Hacker News stories), author not one of the brand's handles, no brand
-    `ignore_terms` in the text, `brand` is an own brand, addressed to it (names it / a keyword /
-    @handle, answers or sits in the thread of its post, or is in a subreddit named like it), AND a
-    question (not rhetorical), a help request, or a complaint (FORMULAS["needs_reply"]; see
-    `_signals` and analysis.rules). flag_signals (None when no reply is needed) name the rule that
-    fired, e.g. "question: question-mark; complaint: refund; negative; 12k followers"; "problem:
-    <rule>" names a weaker cue. priority_base: FORMULAS["priority_base"] (0..70), each signal
-    worth its rule's points. Quality on tests/data/flags_labelled.csv: bench/README.md.
-    """
+    own_brands: Collection[str] | None,
+    own_post_ids: Iterable[tuple[str, str]] | None,
+    english: pd.Series | None,
+) -> _Evidence:
+    """The rule table's signals per row, run only where a reply could be wanted (see `assess`)."""
     own = set(own_brands) if own_brands is not None else own_brand_names(brands)
     raw_text = _col(frame, "text").fillna("")
     text = per_distinct(raw_text, lambda t: t.str.lower().str.replace(_URL, " ", regex=True))
@@ -638,7 +636,8 @@ def assess(
     candidate = (eligible & addressed).fillna(False).to_numpy(dtype=bool)
     n = len(frame)
     flag = {
-        c: np.zeros(n, dtype=bool) for c in ("question", "help", "problem", "hint", "negative", "sarcasm", "complaint")
+        c: np.zeros(n, dtype=bool)
+        for c in ("question", "help", "problem", "hint", "negative", "sarcasm", "complaint", "praise")
     }
     names = {
         c: np.full(n, "", dtype=object) for c in ("question_rule", "help_rule", "term", "hint_term", "sarcasm_rule")
@@ -681,7 +680,119 @@ def assess(
                 names[column][rows] = found[column].to_numpy(dtype=object)
             for column in rule_points:
                 rule_points[column][rows] = found[f"{column}_points"].to_numpy(dtype=float)
+    return _Evidence(
+        open_reviews,
+        english.to_numpy(dtype=bool),
+        flag,
+        names,
+        rule_points,
+        compound,
+        stars,
+        review,
+        hailed.to_numpy(dtype=bool),
+        in_thread.to_numpy(dtype=bool),
+    )
+
+
+def model_text(frame: pd.DataFrame, brands: Sequence[Brand]) -> pd.Series:
+    """What the learned layer reads (analysis.reply_model): analysis.sentiment.masked_text, lower-cased."""
+    return masked_text(frame, brands).fillna("").str.lower()
+
+
+def _decisions(texts: pd.Series) -> pd.Series:
+    return pd.Series(reply_model.decision(texts.tolist()), index=texts.index, dtype=float)
+
+
+def _learned(frame: pd.DataFrame, brands: Sequence[Brand], rows: np.ndarray) -> np.ndarray:
+    """The learned layer's decision on `rows` (once per distinct masked text), NaN elsewhere."""
+    out = np.full(len(frame), np.nan)
+    if rows.any():
+        out[rows] = per_distinct(model_text(frame[rows], brands), _decisions).to_numpy(dtype=float)
+    return out
+
+
+def _model_labels(learned: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """ "model: reads like it needs a reply (0.82)" where the learned layer alone flagged the post, "" elsewhere."""
+    out = np.full(len(learned), "", dtype=object)
+    if added.any():
+        chance = reply_model.probability(learned[added])
+        out[added] = [f"model: reads like it needs a reply ({p:.2f})" for p in chance]
+    return out
+
+
+def combine(
+    need: np.ndarray, strong: np.ndarray, learned: np.ndarray, model: reply_model.Model
+) -> tuple[np.ndarray, np.ndarray]:
+    """(needs_reply, flagged by the model alone) from the rules' answer and the learned layer's decision (NaN where it
+    does not apply): a rule flag on a weaker cue only (no question, help request or complaint vocabulary: `strong`
+    False) stands where the decision is at least `model.keep_at`; a post the rules do not flag is flagged where it is
+    at least `model.add_at` (FORMULAS["needs_reply"])."""
+    scored = ~np.isnan(learned)
+    decision = np.where(scored, learned, 0.0)
+    added = scored & ~need & (decision >= model.add_at)
+    vetoed = scored & need & ~strong & (decision < model.keep_at)
+    return (need & ~vetoed) | added, added
+
+
+def learned_inputs(
+    frame: pd.DataFrame,
+    brands: Sequence[Brand],
+    own_post_ids: Iterable[tuple[str, str]] | None = None,
+    english: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Per row, what scripts/train_reply_model.py trains on: `rows` (where `assess` applies the learned layer:
+    English, eligible, addressed to an own brand, no ignore term, no review), `text` (`model_text`) and `rules`
+    (needs_reply by the rule table alone) and `strong` (the rules found a question, help request or complaint
+    vocabulary: `combine` never vetoes those)."""
+    found = _evidence(frame, brands, None, own_post_ids, english)
+    rows = found.open_ & found.english & ~found.review
+    rules = assess(frame, brands, own_post_ids=own_post_ids, english=english, model=False)["needs_reply"]
+    strong = found.flag["question"] | found.flag["help"] | found.flag["problem"]
+    return pd.DataFrame(
+        {"rows": rows, "text": model_text(frame, brands), "rules": rules, "strong": strong}, index=frame.index
+    )
+
+
+def assess(
+    frame: pd.DataFrame,
+    brands: Sequence[Brand],
+    own_brands: Collection[str] | None = None,
+    own_post_ids: Iterable[tuple[str, str]] | None = None,
+    english: pd.Series | None = None,
+    model: bool = True,
+) -> pd.DataFrame:
+    """`needs_reply`, `flag_signals` and `priority_base` for each mention, with the frame's index.
+
+    Input: the mention frame plus `sentiment` and `sentiment_label`. Own brands are derived from
+    `brands` with analysis.formulas.own_brand_names (config.Config.own_brands' rule) unless `own_brands` names
+    them. `own_post_ids` adds (platform, post_id) of the brand's own posts stored earlier, so a
+    reply to one of them counts as addressed to the brand (own posts in `frame` count anyway).
+    `english` (True where the post is taken as English; ingest passes analysis.sentiment.scorable)
+    defaults to the `lang` column: a post in another language is judged on the rules that are
+    not English vocabulary only (analysis.rules, `english_only`).
+
+    needs_reply: not is_own, not a repost ("RT @..."), not an article (`kind` "article": RSS
+    entries, linked Hacker News stories), author not one of the brand's handles, no brand
+    `ignore_terms` in the text, `brand` is an own brand, addressed to it (names it / a keyword /
+    @handle, answers or sits in the thread of its post, or is in a subreddit named like it), AND a
+    question (not rhetorical), a help request, or a complaint (FORMULAS["needs_reply"]; see
+    `_signals` and analysis.rules). flag_signals (None when no reply is needed) name the rule that
+    fired, e.g. "question: question-mark; complaint: refund; negative; 12k followers"; "problem:
+    <rule>" names a weaker cue. priority_base: FORMULAS["priority_base"] (0..70), each signal
+    worth its rule's points. Quality on tests/data/flags_labelled.csv: bench/README.md.
+    """
+    found = _evidence(frame, brands, own_brands, own_post_ids, english)
+    flag, names, rule_points, compound = found.flag, found.names, found.rule_points, found.compound
+    stars, review, open_reviews = found.stars, found.review, found.open_
     need = flag["question"] | flag["help"] | flag["complaint"]
+    added = np.zeros(len(frame), dtype=bool)
+    learned = np.full(len(frame), np.nan)
+    strong = flag["question"] | flag["help"] | flag["problem"]
+    if model:  # the learned layer (analysis.reply_model): English posts a reply could be wanted for, no reviews;
+        # not where the rules found a question, help request or complaint vocabulary (the model cannot change those)
+        learned = _learned(frame, brands, found.open_ & found.english & ~review & ~(need & strong))
+        if not np.isnan(learned).all():
+            need, added = combine(need, strong, learned, reply_model.load())
     need, rating_points, rating_label = review_need(need, flag, stars, review, open_reviews & review)
 
     followers = pd.to_numeric(_col(frame, "author_followers"), errors="coerce").fillna(0).to_numpy(dtype=float)
@@ -700,6 +811,7 @@ def assess(
         + np.clip(REACH_PER_DECADE * (np.log10(np.maximum(followers, 1)) - REACH_FROM_DECADE), 0, REACH_POINTS_MAX)
         + np.clip(ENGAGEMENT_PER_DECADE * np.log10(1 + engagement), 0, ENGAGEMENT_POINTS_MAX)
         + rating_points
+        + POINTS["model"] * added
     )
     base = np.where(need, np.minimum(np.floor(points + 0.5), BASE_CAP), 0).astype(np.int64)
 
@@ -711,6 +823,7 @@ def assess(
         np.where(flag["hint"] & ~flag["problem"], "problem: " + names["hint_term"], ""),
         np.where(flag["negative"], "negative", ""),
         np.where(flag["sarcasm"], "sarcasm: " + names["sarcasm_rule"], ""),
+        _model_labels(learned, added),
         _reach_labels(followers),
     ]
     joined = (

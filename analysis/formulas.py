@@ -35,6 +35,8 @@ POINTS: dict[str, int] = {
     "sarcasm": 15,
     "negative": 10,
     "negative_per_compound": 15,
+    #: a post only the learned layer flagged (analysis.reply_model).
+    "model": 15,
 }
 #: reach points = REACH_PER_DECADE x (log10(followers) - REACH_FROM_DECADE), within 0..REACH_POINTS_MAX.
 REACH_PER_DECADE = 5
@@ -113,15 +115,19 @@ FORMULAS: dict[str, str] = {
         "not explained by a not-a-problem rule ('no issues at all'), or sarcasm; negated praise ('not great') is no "
         "praise; in a news post about the brand (results, layoffs, strikes, 'reportedly') whose author writes "
         "nothing personal (no I/my/we/our/you/your) only questions, help requests and sarcasm count; posts not in English use the "
-        "language-neutral rules only; never the brand's own posts, reposts, articles (RSS entries, linked "
-        "Hacker News stories), posts naming a brand's ignore_terms, or competitor-only mentions"
+        "language-neutral rules only; then the learned layer (analysis/reply_model.py, English posts only, no "
+        "reviews): a post the rules do not flag is flagged when the model's decision is at least its add_at, and a rule "
+        "flag that rests on a weaker cue, tone or sarcasm only (no question, help request or complaint vocabulary) stands "
+        "only when the decision is at least its keep_at; never the brand's own posts, reposts, articles (RSS entries, "
+        "linked Hacker News stories), posts naming a brand's ignore_terms, or competitor-only mentions"
     ),
     "own_brand": "a brand that lists competitors, or that no brand names as a competitor (all brands when none is)",
     "priority_base": (
         "the points of the rule that fired, by default: "
         f"question {POINTS['question']} + help {POINTS['help']} + problem vocabulary {POINTS['problem']} (else weaker "
         f"problem cue {POINTS['hint']}) + negative {POINTS['negative']} + {POINTS['negative_per_compound']} x "
-        f"|compound| + sarcasm {POINTS['sarcasm']} (when neither problem words nor negative) + reach "
+        f"|compound| + sarcasm {POINTS['sarcasm']} (when neither problem words nor negative) + {POINTS['model']} when the "
+        "learned layer alone flagged it + reach "
         f"{REACH_PER_DECADE} x (log10(followers) - {REACH_FROM_DECADE}) capped 0..{REACH_POINTS_MAX} + engagement "
         f"{ENGAGEMENT_PER_DECADE} x log10(1 + likes + replies + reposts + quotes) capped 0..{ENGAGEMENT_POINTS_MAX}; "
         f"rounded, capped at {BASE_CAP}; 0 when no reply is needed"

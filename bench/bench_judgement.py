@@ -32,7 +32,12 @@ development data, printed in its own table (as the file is and as collected, per
 (R2_PHASE_ONE) was written from fold 0's errors only, so its fold 1 change from "session 5" is out of fold; "now" was
 then written from fold 1's errors, so fold 0's change from "r2 phase 1" to "now" is the other out-of-fold figure.
 
-Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only]  (~10 min at load 8; --dev-errors
+Session 6 (branch learned): the learned layer (analysis.reply_model, combined with the rules by flags.combine) is
+part of "now"; "rules2" (RULES_TWO) is the rule table alone as merged before it. `loso_table` leaves one development
+set out at a time: the model is trained on the other five (scripts/train_reply_model.py) and scores the held-out set,
+beside the rules now (tuned on every set) and the rules each set was scored blind with (BLIND_RULES).
+
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso]  (~25 min at load 9-16; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).
 """
@@ -49,6 +54,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -56,7 +62,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis import flags, language, sentiment  # noqa: E402
+from analysis import flags, language, reply_model, sentiment  # noqa: E402
 from config import Brand  # noqa: E402
 from tests.test_flags import (  # noqa: E402
     DEV_EXTRA,
@@ -91,8 +97,12 @@ S5_PHASE_TWO = "be7b148"
 SESSION_FIVE = "b93ef14"
 #: branch rules2 after its first phase: tuned on fold 0 of flags_fresh3.csv's brands only.
 R2_PHASE_ONE = "b8bbb53"
+#: main before session 6's learned layer (rules2 merged): the rule table alone.
+RULES_TWO = "4977e0c"
 #: the rule sets compared, oldest first.
-RULE_SETS = ("before", "round 1", "session 2", "session 3", "phase 1", "session 4", "s5 phase 1", "s5 phase 2", "now")
+RULE_SETS = (
+    "before", "round 1", "session 2", "session 3", "phase 1", "session 4", "s5 phase 1", "s5 phase 2", "rules2", "now",
+)  # fmt: skip
 LABELLED = ROOT / "tests" / "data" / "flags_labelled.csv"
 
 
@@ -297,11 +307,95 @@ def fresh3_table(folder: Path) -> None:
     print("fresh3 fold 0:", ", ".join(sorted({b.name for b in FRESH3_BRANDS if brand_fold(b.name) == 0})))
 
 
+#: the rules each development set was scored with blind, before anyone tuned on it (labelled dev and extra: none kept).
+BLIND_RULES = {"extra2": SESSION_THREE, "fresh": SESSION_THREE, "fresh2": SESSION_FOUR, "fresh3": SESSION_FIVE}
+
+
+def _trainer() -> object:
+    spec = importlib.util.spec_from_file_location("train_reply_model", ROOT / "scripts" / "train_reply_model.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def loso_table(folder: Path) -> None:
+    """Session 6: the learned layer (analysis.reply_model) left one set out. For each development set in turn, the
+    model is trained on the other five (scripts/train_reply_model.py's `fit`, as collected) and scores the held-out
+    set, as the file is and as collected. Columns: the rules now (tuned on every set: no estimate), the model alone
+    (decision >= ADD_AT), rules OR model, the shipped combination (`flags.combine`), and, where the set was scored
+    blind once (BLIND_RULES), those blind rules alone and combined with the held-out model: the honest pair (the
+    `strong` signals the combination never vetoes come from the rules now, a proxy the old trees do not report)."""
+    trainer: Any = _trainer()
+    model = reply_model.load()
+    variants = {"col": trainer.all_sets(as_collected=True), "file": trainer.all_sets(as_collected=False)}
+    paths = {name: (path, brands) for name, path, brands in trainer.SETS}
+    heads = ("rules now", "model", "rules|model", "combined", "blind rules", "blind+model")
+    pooled: dict[tuple[str, str, str], np.ndarray] = {}
+    print("\nleave one set out: the learned layer (recall / share flagged with no need; own posts left out)")
+    print(f"{'set':<18} {'rows':>9}  " + "  ".join(f"{h:>13}" for h in heads))
+    for k, held in enumerate(variants["col"]):
+        fitted = trainer.fit([s for i, s in enumerate(variants["col"]) if i != k])
+        learned_model = reply_model.from_dict(trainer.to_dict(fitted, digits=None))
+        for variant, sets in variants.items():
+            d = sets[k]
+            decision = np.full(len(d.data), np.nan)
+            decision[d.rows] = reply_model.decision([str(t) for t in d.text[d.rows]], learned_model)
+            alone = d.rows & (np.nan_to_num(decision, nan=-np.inf) >= model.add_at)
+            runs = {
+                "rules now": d.rules,
+                "model": alone,
+                "rules|model": d.rules | alone,
+                "combined": flags.combine(d.rules, d.strong, decision, model)[0],
+            }
+            commit = BLIND_RULES.get(held.name)
+            if commit is not None:
+                path, brands = paths[held.name]
+                source = collected_copy(path, brands, folder) if variant == "col" else path
+                blind = judge_tree(commit, source, brands).to_numpy(dtype=bool)[: len(d.data)]
+                runs["blind rules"] = blind
+                runs["blind+model"] = flags.combine(blind, d.strong, decision, model)[0]
+            posts = ~d.data["is_own"].to_numpy(dtype=bool)
+            need = d.data["expect_reply"].to_numpy(dtype=bool)
+            cells = []
+            for head in heads:
+                if head not in runs:
+                    cells.append(f"{'-':>13}")
+                    continue
+                f = runs[head]
+                counts = np.array(
+                    [(f & need & posts).sum(), (need & posts).sum(), (f & ~need & posts).sum(), (~need & posts).sum()]
+                )
+                for scope in ("all", "blind4") if commit is not None else ("all",):
+                    pooled[(variant, head, scope)] = pooled.get((variant, head, scope), np.zeros(4)) + counts
+                cells.append(f"{counts[0] / counts[1]:.3f} / {counts[2] / counts[3]:.3f}")
+            label = f"{held.name} {variant}"
+            print(f"{label:<18} {(need & posts).sum():>4}+{(~need & posts).sum():<4}  " + "  ".join(cells))
+    for scope, title in (("all", "all six"), ("blind4", "the four blind")):
+        for variant in variants:
+            cells = []
+            for head in heads:
+                c = pooled.get((variant, head, scope))
+                cells.append(f"{'-':>13}" if c is None else f"{c[0] / c[1]:.3f} / {c[2] / c[3]:.3f}")
+            print(f"{title + ' ' + variant:<28}" + "  ".join(cells))
+    print(
+        f"(model: decision >= {model.add_at}; combined: flags.combine, a rule flag on a weaker cue only needs >= "
+        f"{model.keep_at}; blind+model takes the never-vetoed strong signals from the rules now, a proxy; blind rules: "
+        + ", ".join(f"{n} {c}" for n, c in BLIND_RULES.items())
+        + ")"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dev-errors", action="store_true", help="list the dev rows the new rules get wrong")
     parser.add_argument("--dev-only", action="store_true", help="reply flags on the dev part only (while tuning)")
+    parser.add_argument("--loso", action="store_true", help="only the learned layer's leave-one-set-out table")
     args = parser.parse_args()
+    if args.loso:
+        loso_table(Path(tempfile.mkdtemp()))
+        return
 
     data = load_labelled()
     extra = load_labelled(DEV_EXTRA)
@@ -320,6 +414,7 @@ def main() -> None:
         "session 4": SESSION_FOUR,
         "s5 phase 1": S5_PHASE_ONE,
         "s5 phase 2": S5_PHASE_TWO,
+        "rules2": RULES_TWO,
     }
     judged: dict[str, dict[str, pd.Series]] = {}
     for source, frame, path, brands in (
@@ -376,6 +471,7 @@ def main() -> None:
     print("f2 fold 0:", ", ".join(sorted(fresh2.loc[fold2 == 0, "brand"].unique())))
     print("f2 fold 1:", ", ".join(sorted(fresh2.loc[fold2 == 1, "brand"].unique())))
     fresh3_table(folder)
+    loso_table(folder)
     if args.dev_errors:
         for name, frame, flagged, rows in parts[:3] + parts[6:7] + parts[10:11]:
             now = flagged["now"]

@@ -271,7 +271,8 @@ def test_market_talk_news_and_tone_without_address() -> None:
         mention(post_id="6", text="acme, your new ad is so evil, you scared my kids", **neg),
         mention(post_id="7", text="@acme the new colour is ugly", **neg),
     )
-    out = flags.assess(f, BRANDS)
+    # the rule table alone: the learned layer's part is tests/test_reply_model.py's
+    out = flags.assess(f, BRANDS, model=False)
     assert out["needs_reply"].tolist() == [False, False, True, False, False, True, True]
 
 
@@ -295,7 +296,8 @@ def test_question_help_complaint_and_praise_rules() -> None:
         "@acme no complaints, 4 years and never had a problem": False,
     }
     f = frame(*(mention(post_id=str(i), text=t) for i, t in enumerate(texts)))
-    assert flags.assess(f, BRANDS)["needs_reply"].tolist() == list(texts.values())
+    # the rule table alone: the learned layer's part is tests/test_reply_model.py's
+    assert flags.assess(f, BRANDS, model=False)["needs_reply"].tolist() == list(texts.values())
 
 
 def test_negative_sentiment_counts_unless_praise_words() -> None:
@@ -303,7 +305,8 @@ def test_negative_sentiment_counts_unless_praise_words() -> None:
         mention(post_id="1", text="@acme the new colour is ugly", sentiment=-0.5, sentiment_label="negative"),
         mention(post_id="2", text="@acme insane battery, love it", sentiment=-0.2, sentiment_label="negative"),
     )
-    out = flags.assess(f, BRANDS)
+    # the rule table alone: the learned layer's part is tests/test_reply_model.py's
+    out = flags.assess(f, BRANDS, model=False)
     assert out["needs_reply"].tolist() == [True, False]
     assert out["flag_signals"].tolist() == ["negative", None]
 
@@ -469,8 +472,10 @@ def test_other_brands_development_posts() -> None:
     data, flagged = judged_posts(DEV_EXTRA, EXTRA_BRANDS)
     assert set(data["split"]) == {"dev"} and len(data) == 202
     need = data["expect_reply"]
-    assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 112 of 113 (0.991) in sessions 4 and 5
-    assert flagged[~need].mean() <= 0.08, flagged[~need].mean()  # 7 of 89 (0.079) in session 5 (0.112 in session 4)
+    # session 6, with the learned layer (trained on these rows too): 111 of 113 (0.982) / 4 of 89 (0.045); the rules
+    # alone 112 (0.991) / 7 (0.079) in session 5 (0.112 in session 4)
+    assert flagged[need].mean() >= 0.95, flagged[need].mean()
+    assert flagged[~need].mean() <= 0.05, flagged[~need].mean()
     assert not flagged[data["is_own"]].any()
 
 
@@ -482,9 +487,10 @@ def test_fresh_development_set_figures() -> None:
     data, flagged = judged_posts(FRESH, FRESH_BRANDS)
     assert set(data["split"]) == {"fresh"} and len(data) == 446
     need = data["expect_reply"]
-    assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 217 of 220 (0.986) in sessions 4 and 5
-    # 24 of 226 (0.106) in session 5 (33, 0.146, in session 4)
-    assert flagged[~need].mean() <= 0.11, flagged[~need].mean()
+    # session 6, with the learned layer (trained on these rows too): 219 of 220 (0.995) / 19 of 226 (0.084); the rules
+    # alone 217 (0.986) / 24 (0.106) in session 5 (33, 0.146, in session 4)
+    assert flagged[need].mean() >= 0.95, flagged[need].mean()
+    assert flagged[~need].mean() <= 0.09, flagged[~need].mean()
 
 
 def test_fresh2_development_set_figures() -> None:
@@ -496,12 +502,14 @@ def test_fresh2_development_set_figures() -> None:
     data, flagged = judged_posts(FRESH2, FRESH2_BRANDS)
     assert set(data["split"]) == {"fresh2"} and len(data) == 459
     need = data["expect_reply"]
-    assert flagged[need].mean() >= 0.83, flagged[need].mean()  # 186 of 224 (0.830) in session 5; blind 171 (0.763)
-    assert flagged[~need].mean() <= 0.06, flagged[~need].mean()  # 13 of 235 (0.055) in session 5; blind 53 (0.226)
+    # session 6 with the learned layer (trained on these rows too): 189 of 224 (0.844) / 9 of 235 (0.038); as collected
+    # 222 (0.991) / 9 (0.038). The rules alone in session 5: 186 (0.830) / 13 (0.055), as collected 218 (0.973) / 13
+    assert flagged[need].mean() >= 0.84, flagged[need].mean()  # blind 171 (0.763)
+    assert flagged[~need].mean() <= 0.04, flagged[~need].mean()  # blind 53 (0.226)
     # 44 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH2, FRESH2_BRANDS, as_collected=True)
-    assert flagged[need].mean() >= 0.97, flagged[need].mean()  # 218 of 224 (0.973) in session 5; blind 198 (0.884)
-    assert flagged[~need].mean() <= 0.06, flagged[~need].mean()  # 13 of 235 (0.055) in session 5; blind 57 (0.243)
+    assert flagged[need].mean() >= 0.99, flagged[need].mean()  # blind 198 (0.884)
+    assert flagged[~need].mean() <= 0.04, flagged[~need].mean()  # blind 57 (0.243)
 
 
 def test_fresh3_development_set_figures() -> None:
@@ -517,12 +525,14 @@ def test_fresh3_development_set_figures() -> None:
     data, flagged = judged_posts(FRESH3, FRESH3_BRANDS)
     assert set(data["split"]) == {"fresh3"} and len(data) == 451
     need = data["expect_reply"]
-    assert flagged[need].mean() >= 0.64, flagged[need].mean()  # 136 of 210 (0.648) tuned; blind 115 (0.548)
-    assert flagged[~need].mean() <= 0.10, flagged[~need].mean()  # 23 of 241 (0.095) tuned; blind 25 (0.104)
+    # session 6 with the learned layer (trained on these rows too): 140 of 210 (0.667) / 13 of 241 (0.054); as collected
+    # 197 (0.938) / 15 (0.062). The rules alone (tuned): 136 (0.648) / 23 (0.095), as collected 194 (0.924) / 25 (0.104)
+    assert flagged[need].mean() >= 0.66, flagged[need].mean()  # blind 115 (0.548)
+    assert flagged[~need].mean() <= 0.06, flagged[~need].mean()  # blind 25 (0.104)
     # 92 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH3, FRESH3_BRANDS, as_collected=True)
-    assert flagged[need].mean() >= 0.92, flagged[need].mean()  # 194 of 210 (0.924) tuned; blind 154 (0.733)
-    assert flagged[~need].mean() <= 0.105, flagged[~need].mean()  # 25 of 241 (0.104) tuned; blind 27 (0.112)
+    assert flagged[need].mean() >= 0.93, flagged[need].mean()  # blind 154 (0.733)
+    assert flagged[~need].mean() <= 0.065, flagged[~need].mean()  # blind 27 (0.112)
 
 
 def test_session_four_extra_posts_figures() -> None:

@@ -30,6 +30,8 @@ def test_every_example_of_every_rule(rule: rules.Rule) -> None:
 
 
 def assess(*rows: dict[str, Any], brands: list[Brand] = BRANDS, **kwargs: Any) -> pd.DataFrame:
+    """The rule table's and the addressing logic's answer (the learned layer is tests/test_reply_model.py's)."""
+    kwargs.setdefault("model", False)
     return flags.assess(frame(*rows), brands, **kwargs)
 
 

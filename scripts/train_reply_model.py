@@ -1,0 +1,192 @@
+"""Train the learned reply layer (analysis/reply_model.py) and write analysis/reply_model.json, deterministically.
+
+Run: .venv/bin/python scripts/train_reply_model.py [--check]  (needs scikit-learn, requirements-dev.txt; ~2 min)
+
+Training rows: every development set (SETS; flags_labelled.csv without its held-out `test` split, dropped as the
+file is read), as collected (tests.test_flags.judged_posts' `as_collected`: a reply naming no brand term sits in
+its brand's thread), where analysis.flags applies the layer (`flags.learned_inputs`: English, eligible, addressed
+to an own brand, no review); target `expect_reply`. Features: TF-IDF of word 1-2 grams and character 2-5 grams
+(inside word boundaries) of the brand-masked text, sublinear tf, terms in at least 2 posts; a logistic regression,
+C=4, classes balanced. KEEP_AT and ADD_AT (how analysis.flags combines it with the rules) were chosen by
+leave-one-set-out figures (bench/bench_judgement.py, bench/README.md "Judgement", session 6).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+
+from analysis import flags, reply_model, sentiment  # noqa: E402
+from config import Brand  # noqa: E402
+from tests.test_flags import (  # noqa: E402
+    BRANDS,
+    DEV_EXTRA,
+    DEV_EXTRA2,
+    EXTRA2_BRANDS,
+    EXTRA_BRANDS,
+    FRESH,
+    FRESH2,
+    FRESH2_BRANDS,
+    FRESH3,
+    FRESH3_BRANDS,
+    FRESH_BRANDS,
+    LABELLED,
+)
+
+#: the development sets: name, file, brands as configured (flags_labelled.csv without its `test` split).
+SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
+    ("labelled dev", LABELLED, BRANDS),
+    ("extra", DEV_EXTRA, EXTRA_BRANDS),
+    ("extra2", DEV_EXTRA2, EXTRA2_BRANDS),
+    ("fresh", FRESH, FRESH_BRANDS),
+    ("fresh2", FRESH2, FRESH2_BRANDS),
+    ("fresh3", FRESH3, FRESH3_BRANDS),
+)
+
+
+#: a rule flag on a weaker cue only (no question, help or complaint vocabulary) stands where the model's decision is at
+#: least KEEP_AT; the model alone flags a post at ADD_AT and above (bench/README.md "Judgement", session 6).
+KEEP_AT = 0.5
+ADD_AT = 1.0
+#: the regularisation (inverse strength) of the logistic regression.
+C = 4.0
+DIGITS = 6
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One set judged by the rules: its rows, the rules' answer and what the model layer sees."""
+
+    name: str
+    data: pd.DataFrame  # with expect_reply (bool), is_own (bool)
+    scored: pd.DataFrame  # data + sentiment columns, as assess reads it
+    brands: list[Brand]
+    own_posts: list[tuple[str, str]]
+    english: pd.Series
+    rules: np.ndarray  # needs_reply by the rules alone
+    rows: np.ndarray  # where the learned layer applies
+    strong: np.ndarray  # the rules found a question, help request or complaint vocabulary (never vetoed)
+    text: np.ndarray  # what it reads (flags.model_text)
+
+
+def read(path: Path) -> pd.DataFrame:
+    """A labelled file without the held-out `test` split (dropped before anything reads a row)."""
+    data = pd.read_csv(path, dtype=str, keep_default_na=False)
+    data = data[data["split"] != "test"].reset_index(drop=True).replace("", None)
+    data["author_followers"] = pd.to_numeric(data["author_followers"]).astype("Int64")
+    data["is_own"] = data["is_own"] == "True"
+    data["expect_reply"] = data["expect_reply"] == "True"
+    return data
+
+
+def judge(name: str, path: Path, brands: list[Brand], *, as_collected: bool) -> Judged:
+    """As tests.test_flags.judged_posts (the same `as_collected` rule), without the test split."""
+    data = read(path)
+    own_posts: list[tuple[str, str]] = []
+    if as_collected:
+        terms = {
+            b.name: re.compile("|".join(re.escape(t) for t in (b.name, *b.keywords, *b.handles.values())), re.I)
+            for b in brands
+        }
+        names_none = [not terms[b].search(t or "") for b, t in zip(data["brand"], data["text"], strict=True)]
+        in_thread = (data["kind"] == "reply") & pd.Series(names_none, index=data.index)
+        data["parent_id"] = ("brand-post-" + data["brand"]).where(in_thread)
+        own_posts = sorted(set(zip(data.loc[in_thread, "platform"], data.loc[in_thread, "parent_id"], strict=True)))
+    english = sentiment.scorable(data)
+    scored = pd.concat([data, sentiment.score_frame(data, brands, ok=english)], axis=1)
+    inputs = flags.learned_inputs(scored, brands, own_post_ids=own_posts, english=english)
+    rules, rows = inputs["rules"].to_numpy(dtype=bool), inputs["rows"].to_numpy(dtype=bool)
+    text, strong = inputs["text"].to_numpy(dtype=object), inputs["strong"].to_numpy(dtype=bool)
+    return Judged(name, data, scored, brands, own_posts, english, rules, rows, strong, text)
+
+
+def all_sets(*, as_collected: bool) -> list[Judged]:
+    return [judge(n, p, b, as_collected=as_collected) for n, p, b in SETS]
+
+
+def fit(sets: list[Judged]) -> tuple[Any, Any, Any]:
+    """(word vectorizer, character vectorizer, logistic regression) trained on `sets`' rows."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts = np.concatenate([s.text[s.rows] for s in sets]).astype(str)
+    target = np.concatenate([s.data["expect_reply"].to_numpy(dtype=bool)[s.rows] for s in sets])
+    words = TfidfVectorizer(
+        analyzer="word", token_pattern=reply_model.WORD_TOKEN, ngram_range=reply_model.WORD_NGRAMS, min_df=2,
+        sublinear_tf=True, lowercase=False, dtype=np.float64,
+    )  # fmt: skip
+    chars = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=reply_model.CHAR_NGRAMS, min_df=2, sublinear_tf=True, lowercase=False,
+        dtype=np.float64,
+    )  # fmt: skip
+    features = sp.hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
+    regression = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, tol=1e-8)
+    regression.fit(features, target)
+    return words, chars, regression
+
+
+def sklearn_decision(trained: tuple[Any, Any, Any], texts: list[str]) -> np.ndarray:
+    words, chars, regression = trained
+    features = sp.hstack([words.transform(texts), chars.transform(texts)]).tocsr()
+    return np.asarray(regression.decision_function(features), dtype=float)
+
+
+def to_dict(trained: tuple[Any, Any, Any], digits: int | None = DIGITS) -> dict[str, object]:
+    """The model as analysis/reply_model.json holds it (numbers rounded to `digits` decimals; None: exact)."""
+    words, chars, regression = trained
+    coef = regression.coef_[0]
+    width = len(words.vocabulary_)
+
+    def rounded(values: np.ndarray) -> list[float]:
+        return [float(v) if digits is None else round(float(v), digits) for v in values]
+
+    def family(vectorizer: Any, part: np.ndarray) -> dict[str, object]:
+        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+        return {"terms": terms, "idf": rounded(vectorizer.idf_), "coef": rounded(part)}
+
+    return {
+        "about": "analysis/reply_model.py; written by scripts/train_reply_model.py",
+        "intercept": rounded(regression.intercept_)[0],
+        "keep_at": KEEP_AT,
+        "add_at": ADD_AT,
+        "words": family(words, coef[:width]),
+        "chars": family(chars, coef[width:]),
+    }
+
+
+def dumps(model: dict[str, object]) -> str:
+    return json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only say whether the shipped file is what training gives")
+    args = parser.parse_args()
+    sets = all_sets(as_collected=True)
+    trained = fit(sets)
+    text = dumps(to_dict(trained))
+    print(f"trained on {sum(int(s.rows.sum()) for s in sets):,} rows of {len(sets)} development sets")
+    if args.check:
+        same = reply_model.MODEL_FILE.read_text(encoding="utf-8") == text
+        print("the shipped model is what training gives" if same else "the shipped model differs: retrain")
+        return 0 if same else 1
+    reply_model.MODEL_FILE.write_text(text, encoding="utf-8")
+    print(f"wrote {reply_model.MODEL_FILE} ({len(text):,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""analysis.reply_model, the learned reply layer, and how analysis.flags uses it."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+from analysis import flags, reply_model
+from tests.test_flags import BRANDS, frame, mention
+
+ROOT = Path(__file__).resolve().parents[1]
+#: a product report without a fault word the rules know: the model alone flags it.
+MODEL_ONLY = "@acme the screen flickers and goes black, tried a reset already"
+
+
+def _trainer() -> ModuleType:
+    pytest.importorskip("sklearn", reason="scikit-learn (requirements-dev.txt) trains the model")
+    spec = importlib.util.spec_from_file_location("train_reply_model", ROOT / "scripts" / "train_reply_model.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def trained() -> tuple[ModuleType, Any, list[Any]]:
+    trainer = _trainer()
+    sets = trainer.all_sets(as_collected=True)
+    return trainer, trainer.fit(sets), sets
+
+
+def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any, list[Any]]) -> None:
+    """scripts/train_reply_model.py on the development sets gives analysis/reply_model.json (if not: retrain)."""
+    trainer, model, _ = trained
+    fresh = trainer.to_dict(model)
+    shipped = json.loads(reply_model.MODEL_FILE.read_text(encoding="utf-8"))
+    assert (shipped["keep_at"], shipped["add_at"]) == (trainer.KEEP_AT, trainer.ADD_AT)
+    for family in ("words", "chars"):
+        assert shipped[family]["terms"] == fresh[family]["terms"], family
+        assert np.allclose(shipped[family]["idf"], fresh[family]["idf"], atol=1e-5), family
+        assert np.allclose(shipped[family]["coef"], fresh[family]["coef"], atol=1e-4), family
+    assert abs(shipped["intercept"] - fresh["intercept"]) < 1e-4
+
+
+def test_numpy_inference_equals_scikit_learn_on_the_development_rows(
+    trained: tuple[ModuleType, Any, list[Any]],
+) -> None:
+    trainer, model, sets = trained
+    texts = [str(t) for s in sets for t in s.text[s.rows]]
+    assert len(texts) > 1500
+    ours = reply_model.decision(texts, reply_model.from_dict(trainer.to_dict(model, digits=None)))
+    assert np.allclose(ours, trainer.sklearn_decision(model, texts), atol=1e-9)
+    # the shipped (rounded) numbers decide the same way
+    shipped = reply_model.decision(texts)
+    assert np.abs(shipped - ours).max() < 1e-3
+
+
+def test_terms_are_scikit_learns() -> None:
+    text = pytest.importorskip("sklearn.feature_extraction.text", reason="scikit-learn compares the analyzers")
+    samples = ["  my order   never came, a b c!! ", "ok", "x", "the  app\tlogs me out… again", ""]
+    words = text.TfidfVectorizer(
+        analyzer="word", token_pattern=reply_model.WORD_TOKEN, ngram_range=reply_model.WORD_NGRAMS, lowercase=False
+    ).build_analyzer()
+    chars = text.TfidfVectorizer(
+        analyzer="char_wb", ngram_range=reply_model.CHAR_NGRAMS, lowercase=False
+    ).build_analyzer()
+    for sample in samples:
+        assert reply_model.word_terms(sample) == words(sample), sample
+        assert reply_model.char_terms(sample) == chars(sample), sample
+
+
+def test_the_model_adds_a_flag_and_names_itself() -> None:
+    f = frame(mention(post_id="1", text=MODEL_ONLY), mention(post_id="2", text="@acme is it down?"))
+    rules_only = flags.assess(f, BRANDS, model=False)
+    out = flags.assess(f, BRANDS)
+    assert rules_only["needs_reply"].tolist() == [False, True]
+    assert out["needs_reply"].tolist() == [True, True]
+    assert out["flag_signals"].iloc[0].startswith("model: reads like it needs a reply (0.")
+    assert out["priority_base"].iloc[0] == 15  # POINTS["model"]
+    assert out["flag_signals"].iloc[1] == "question: question-mark"  # a question is never vetoed
+
+
+def test_the_model_vetoes_a_weaker_cue_only() -> None:
+    neg = {"sentiment": -0.5, "sentiment_label": "negative"}
+    f = frame(mention(post_id="1", text="@acme the new colour is ugly", **neg))
+    assert flags.assess(f, BRANDS, model=False)["needs_reply"].tolist() == [True]  # negative tone alone
+    assert flags.assess(f, BRANDS)["needs_reply"].tolist() == [False]
+
+
+def test_the_model_never_applies_to_other_languages_articles_or_own_posts() -> None:
+    f = frame(
+        # the same words, but the post is not English: language-neutral rules only, no model
+        mention(post_id="1", text=MODEL_ONLY, lang="fr", sentiment=np.nan, sentiment_label="unscored"),
+        mention(post_id="2", text=MODEL_ONLY, kind="article"),
+        mention(post_id="3", text=MODEL_ONLY, is_own=True),
+        mention(post_id="4", text=MODEL_ONLY, author_handle="acme"),
+    )
+    assert flags.assess(f, BRANDS)["needs_reply"].tolist() == [False, False, False, False]
+    english = flags.assess(f.iloc[[0]].assign(lang="en"), BRANDS)
+    assert english["needs_reply"].tolist() == [True]  # the English twin is flagged: the language decides
+
+
+def test_the_model_reads_the_brand_masked_text() -> None:
+    """The brand's names and every handle are removed before the model reads a post: the brand does not move it."""
+    acme = frame(mention(post_id="1", text=MODEL_ONLY))
+    other = frame(mention(post_id="1", text=MODEL_ONLY.replace("@acme", "@globex"), brand="Globex"))
+    assert flags.model_text(acme, BRANDS).tolist() == flags.model_text(other, BRANDS).tolist()
+    assert "acme" not in flags.model_text(acme, BRANDS).iloc[0]
