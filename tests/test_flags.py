@@ -90,6 +90,18 @@ FRESH3_BRANDS = [
         ("TurboTax", "TurboTax", "turbo tax"), ("Six Flags", "SixFlags"), ("Sonos", "Sonos"), ("Etsy", "Etsy"),
     ]
 ]  # fmt: skip
+FRESH4 = Path(__file__).parent / "data" / "flags_fresh4.csv"
+#: configured as flags_fresh4.md's brands table says a user would: name, X handle, "also written as".
+FRESH4_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Zoom", "Zoom"), ("Shell", "Shell"), ("Crocs", "Crocs"), ("Corona", "corona"), ("Casper", "Casper"),
+        ("Pampers", "Pampers"), ("Ticketmaster", "Ticketmaster"), ("HelloFresh", "HelloFresh", "hello fresh"),
+        ("1Password", "1Password"), ("Coursera", "coursera"), ("Yorkshire Tea", "YorkshireTea"),
+        ("Ryobi", "RyobiTools"), ("Brompton", "BromptonBicycle"), ("Colgate", "Colgate"), ("Waze", "waze"),
+        ("GoPro", "GoPro"), ("Duracell", "Duracell"),
+    ]
+]  # fmt: skip
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
 
@@ -533,6 +545,25 @@ def test_fresh3_development_set_figures() -> None:
     data, flagged = judged_posts(FRESH3, FRESH3_BRANDS, as_collected=True)
     assert flagged[need].mean() >= 0.93, flagged[need].mean()  # blind 154 (0.733)
     assert flagged[~need].mean() <= 0.065, flagged[~need].mean()  # blind 27 (0.112)
+
+
+def test_fresh4_blind_set_figures() -> None:
+    """tests/data/flags_fresh4.csv: 459 posts about 17 brands, written blind to the rules and the learned layer in
+    session 6 (a second blind labeller agreed on 456 of 459 expect_reply labels; one row corrected before scoring) and
+    scored once, by the lead, after the rules and the layer were frozen (main 9b6a2bc; flags_fresh4.md "Status"):
+    142 of 222 (0.640) / 25 of 237 (0.105) flagged with no need; as collected 194 (0.874) / 26 (0.110). Session 5's
+    rules (4977e0c) on the same file: 138 (0.622) / 24 (0.101); as collected 187 (0.842) / 29 (0.122). Issue 12's
+    target (recall >= 0.90, <= 0.10 flagged with no need) missed on both as collected. These pins are that blind
+    score; the set is development data from now on (a change tuned on it must not quote it as held-out)."""
+    data, flagged = judged_posts(FRESH4, FRESH4_BRANDS)
+    assert set(data["split"]) == {"fresh4"} and len(data) == 459
+    need = data["expect_reply"]
+    assert flagged[need].sum() >= 142, flagged[need].sum()
+    assert flagged[~need].sum() <= 25, flagged[~need].sum()
+    # 92 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
+    data, flagged = judged_posts(FRESH4, FRESH4_BRANDS, as_collected=True)
+    assert flagged[need].sum() >= 194, flagged[need].sum()
+    assert flagged[~need].sum() <= 26, flagged[~need].sum()
 
 
 def test_session_four_extra_posts_figures() -> None:
