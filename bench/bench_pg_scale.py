@@ -17,7 +17,12 @@ Database: `pg_total_relation_size` of every table (mentions and its indexes, rol
 database size, and the row count.
 
 Run: .venv/bin/python bench/bench_pg_scale.py --url postgresql+psycopg://postgres@127.0.0.1:5432/bench_perfpg
-     [--reruns 10] [--pages overview,queue] [--write]
+     [--reruns 10] [--pages overview,queue] [--baseline main] [--restart] [--write]
+
+--baseline REF runs every page's child over REF's code too (`git archive REF`), before this tree's, on the
+same store in the same run. --restart empties the store's part cache (store.readcache) before each code's
+first child of a page ("empty") and then runs that child again ("restarted": a new server process that
+finds what the first one kept).
 (seed first: DATABASE_URL=<url> .venv/bin/python cli.py seed-demo --mentions 1000000 --days 365 --seed N
 for N in 1..10). --write puts the tables in the "PostgreSQL at 10M" section of bench/README.md.
 """
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -288,19 +294,31 @@ def sizes(url: str) -> dict[str, Any]:
     }
 
 
-def run(name: str, url: str, reruns: int) -> dict[str, Any]:
+def run(name: str, url: str, reruns: int, root: Path = ROOT) -> dict[str, Any]:
+    """`bench_pg_scale.py --child name` of the code at `root` in a process of its own: its JSON line,
+    with the load average before and after."""
+    before = _load()
     done = subprocess.run(
-        [sys.executable, __file__, "--child", name, "--url", url, "--reruns", str(reruns)],
+        [
+            sys.executable,
+            str(root / "bench" / "bench_pg_scale.py"),
+            "--child",
+            name,
+            "--url",
+            url,
+            "--reruns",
+            str(reruns),
+        ],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=root,
         timeout=3 * bench_pages.TIMEOUT,
         check=False,
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
-        raise RuntimeError(f"{name} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    return json.loads(lines[-1])
+        raise RuntimeError(f"{name} ({root}) failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return {**json.loads(lines[-1]), "load_before": before, "load": _load()}
 
 
 def _load() -> str:
@@ -310,20 +328,24 @@ def _load() -> str:
 def table(results: list[dict[str, Any]], plain_result: dict[str, Any]) -> str:
     ms = lambda s: f"{s * 1000:,.0f}"  # noqa: E731
     rows = [
-        "| page | first render (s) | rerun median / max (ms) | after a write median / max (ms) | peak memory (MB) |",
-        "|---|---:|---:|---:|---:|",
+        "| page, code | first render (s) | rerun median / max (ms) | after a write median / max (ms) | peak memory (MB) "
+        "| load before / after |",
+        "|---|---:|---:|---:|---:|---|",
     ]
     for r in results:
+        name = f"{r['name']}, {r['code']}" if r.get("code") else r["name"]
         rows.append(
-            f"| {r['name']} | {r['first_s']:.2f} | {ms(r['rerun_median_s'])} / {ms(r['rerun_max_s'])} | "
-            f"{ms(r['after_write_median_s'])} / {ms(r['after_write_max_s'])} | {r['peak_mb']:,.0f} |"
+            f"| {name} | {r['first_s']:.2f} | {ms(r['rerun_median_s'])} / {ms(r['rerun_max_s'])} | "
+            f"{ms(r['after_write_median_s'])} / {ms(r['after_write_max_s'])} | {r['peak_mb']:,.0f} | "
+            f"{r.get('load_before', '')} / {r.get('load', '')} |"
         )
         if r.get("paging_s"):
-            rows.append(f"| {r['name']} paging (pages 2, 3, 50, 1) | | {', '.join(ms(v) for v in r['paging_s'])} | | |")
+            rows.append(f"| {name} paging (pages 2, 3, 50, 1) | | {', '.join(ms(v) for v in r['paging_s'])} | | | |")
     p = plain_result
     rows.append(
         f"| **plain SQL** (Overview numbers from `mentions`) | {p['first_s']:.2f} | "
-        f"{ms(p['rerun_median_s'])} / {ms(p['rerun_max_s'])} | same as rerun | - |"
+        f"{ms(p['rerun_median_s'])} / {ms(p['rerun_max_s'])} | same as rerun | - | "
+        f"{p.get('load_before', '')} / {p.get('load', '')} |"
     )
     return "\n".join(rows)
 
@@ -344,6 +366,12 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="print the section for bench/README.md")
     parser.add_argument("--grow", type=int, default=0, help="copy the stored seed up to this many times (SQL)")
     parser.add_argument("--grow-from", type=int, default=1, help="the first copy's number (copies made before)")
+    parser.add_argument("--baseline", help="a git ref measured beside this tree, page by page (git archive)")
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="per page and code: empty the part cache, run the child, run it again (a restarted server)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.url or not args.url.startswith("postgresql"):
@@ -354,14 +382,32 @@ def main() -> None:
     if args.grow:
         grow(args.url, args.grow, args.grow_from)
         return
+    baseline = bench_pages.baseline_tree(args.baseline) if args.baseline else None
+    try:
+        measure(args, baseline)
+    finally:
+        if baseline is not None:
+            shutil.rmtree(baseline, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, baseline: Path | None) -> None:
     info = sizes(args.url)
     print(json.dumps({"sizes": info, "load": _load()}), flush=True)
+    codes = [(f"{args.baseline}", baseline)] if baseline is not None else []
+    codes.append(("this tree" if baseline is not None else "", ROOT))
     results = []
     for name in args.pages.split(","):
-        results.append(run(name, args.url, args.reruns))
-        print(json.dumps({**results[-1], "load": _load()}), flush=True)
+        for code, root in codes:
+            modes = ["empty", "restarted"] if args.restart else [""]
+            for mode in modes:
+                if mode == "empty":
+                    bench_pages.clear_part_cache(args.url)
+                result = run(name, args.url, args.reruns, root)
+                result["code"] = ", ".join(p for p in (code, mode) if p)
+                results.append(result)
+                print(json.dumps(results[-1]), flush=True)
     plain_result = run("plain", args.url, args.reruns)
-    print(json.dumps({**plain_result, "load": _load()}), flush=True)
+    print(json.dumps(plain_result), flush=True)
     print(table(results, plain_result))
     print(size_table(info))
     if args.write:

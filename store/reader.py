@@ -292,12 +292,10 @@ def author_ranks(
     return _whole(frame, ["engagements", "mentions"])
 
 
-def author_sums(conn: Connection, filters: Filters, handles: tuple[str, ...]) -> pd.DataFrame:
-    """AUTHOR_COLUMNS for the authors with these handles (any platform), summed in SQL: the sums of
-    analysis.engagement.SUM_COLUMNS (views and followers counted where > 0, as
-    analysis.engagement.mention_sums does), the author's name, reach and last mention."""
+def _author_sums(filters: Filters) -> Any:
+    """AUTHOR_COLUMNS per (platform, author_handle) of others' mentions in range, as a grouped select."""
     m = mentions
-    sums = (
+    return (
         select(
             m.c.platform,
             m.c.author_handle,
@@ -309,13 +307,49 @@ def author_sums(conn: Connection, filters: Filters, handles: tuple[str, ...]) ->
             measures.sum_if(measures.no_engagement_data(), 1),
             *measures.rate_sums(),  # the same sums as rollup_hourly's (store.writer.refresh_rollups)
         )
-        .where(_others(filters), m.c.author_handle.in_(sorted(set(handles))))
+        .where(_others(filters), m.c.author_handle.is_not(None))
         .group_by(m.c.platform, m.c.author_handle)
     )
-    frame = _records(conn, sums, AUTHOR_COLUMNS)
+
+
+def _author_frame(conn: Connection, query: Any) -> pd.DataFrame:
+    frame = _records(conn, query, AUTHOR_COLUMNS)
     frame["last_seen"] = _times(frame["last_seen"])
     frame["max_followers"] = pd.to_numeric(frame["max_followers"]).astype("Int64")
     return _whole(frame, AUTHOR_COLUMNS[5:])
+
+
+def author_sums(conn: Connection, filters: Filters, handles: tuple[str, ...]) -> pd.DataFrame:
+    """AUTHOR_COLUMNS for the authors with these handles (any platform), summed in SQL: the sums of
+    analysis.engagement.SUM_COLUMNS (views and followers counted where > 0, as
+    analysis.engagement.mention_sums does), the author's name, reach and last mention."""
+    return _author_frame(conn, _author_sums(filters).where(mentions.c.author_handle.in_(sorted(set(handles)))))
+
+
+def author_leaders(conn: Connection, filters: Filters, *, by: str = "engagements", limit: int = 10) -> pd.DataFrame:
+    """The top `limit` authors as `author_ranks` ranks them, with their AUTHOR_COLUMNS sums, best first:
+    one GROUP BY over the range where `author_ranks` then `author_sums` read it twice."""
+    if by not in ("engagements", "followers"):
+        raise ValueError("by must be engagements or followers")
+    query = _author_sums(filters).order_by(*_author_order(by)).limit(limit)
+    if by == "followers":
+        query = query.having(func.max(mentions.c.author_followers).is_not(None))
+    return _author_frame(conn, query)
+
+
+def _rank_view(sums: pd.DataFrame) -> pd.DataFrame:
+    """RANK_COLUMNS of AUTHOR_COLUMNS rows (reach: the largest follower count seen)."""
+    if not len(sums):  # an empty part may come back without its columns (store.readcache)
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "reach" else "object") for c in RANK_COLUMNS})
+    return pd.DataFrame(
+        {
+            "platform": sums["platform"],
+            "author_handle": sums["author_handle"],
+            "engagements": sums["engagements"],
+            "mentions": sums["mentions"],
+            "reach": sums["max_followers"].astype("float64"),
+        }
+    ).reset_index(drop=True)
 
 
 def _ranked(frame: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -406,6 +440,8 @@ def _keys(frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 def _only(frame: pd.DataFrame, keys: set[tuple[str, str]], inside: bool = True) -> pd.DataFrame:
     """The rows of `frame` whose (platform, author_handle) is (`inside`) or is not in `keys`."""
+    if not len(frame):
+        return frame
     return frame[[(k in keys) == inside for k in _keys(frame)]]
 
 
@@ -426,11 +462,13 @@ def top_authors_split(
     could reach that (`at_least`, `keep`: a few rows, where the last day holds thousands of authors).
     An outsider that could reach the limit-th exact value is read exactly over the days before
     (rarely: a viral post), or the whole range when they are more than AUTHOR_CANDIDATES. Sums are
-    added per part: over the days before for head's authors and those outsiders (a key that a
-    collection leaves alone), over the last day for the winners.
+    added per part: over the days before, head's come with its ranks (`author_leaders`: one scan of
+    those days, a key that a collection leaves alone) and the outsiders' with theirs (`author_sums`);
+    over the last day, the winners'.
     """
     before, last = parts
-    head = part_read(author_ranks, before, by=by, limit=2 * limit)
+    leaders = part_read(author_leaders, before, by=by, limit=2 * limit)  # head's ranks and sums in one read
+    head = _rank_view(leaders)
     key = "engagements" if by == "engagements" else "reach"
     known = set(_keys(head))
     complete = len(head) < 2 * limit  # the days before hold no other author (with a reach, by followers)
@@ -458,7 +496,7 @@ def top_authors_split(
     others = _only(today, known, inside=False)
     best = _ranked(exact, by)
     bar = best[key].iloc[limit - 1] if len(best) >= limit else None
-    earlier_handles: tuple[str, ...] = ()
+    earlier = leaders.iloc[:0]  # the outsiders' sums over the days before (none so far)
     if by == "engagements" and complete:
         exact = _add_ranks([exact, others])  # nobody else before the last day: today's sums are theirs
     elif len(others):
@@ -474,16 +512,15 @@ def top_authors_split(
             return part_read(top_authors, whole, by=by, limit=limit)
         if len(maybe):
             wanted = set(_keys(maybe))
-            earlier_handles = _handles(wanted)
-            earlier = part_read(author_ranks, before, by=by, limit=None, handles=earlier_handles)
-            exact = _add_ranks([exact, maybe, _only(earlier, wanted)])
+            earlier = _only(part_read(author_sums, before, _handles(wanted)), wanted)  # their ranks and sums
+            exact = _add_ranks([exact, maybe, _rank_view(earlier)])
     winners_frame = _ranked(exact, by).head(limit)
     if winners_frame.empty:
         return pd.DataFrame(columns=AUTHOR_COLUMNS)
     winners = _keys(winners_frame)
-    # a winner is of head, an outsider read above, or (complete, by engagements) has no mention before
-    handles_before = tuple(sorted({*_handles(known), *earlier_handles}))
-    sums = _add_sums([part_read(author_sums, before, handles_before), part_read(author_sums, last, _handles(winners))])
+    # a winner is of head (its sums came with it), an outsider read above, or (complete, by engagements) has no
+    # mention before
+    sums = _add_sums([leaders, earlier, part_read(author_sums, last, _handles(winners))])
     sums["max_followers"] = pd.to_numeric(sums["max_followers"]).astype("Int64")
     return _whole(_pick(sums, winners), AUTHOR_COLUMNS[5:])
 

@@ -132,3 +132,23 @@ def test_iso_weeks_newest_first(seeded: Engine) -> None:
         weeks = reader.iso_weeks(conn)
     assert weeks[0] == "2026-W47" and weeks == sorted(weeks, reverse=True)
     assert len(weeks) in (3, 4, 5)
+
+
+@pytest.mark.postgres
+def test_dashboard_connections_on_postgresql_read_without_jit(pg_engine: Engine) -> None:
+    """Every connection of the dashboard's engine carries ui.context.DASHBOARD_POSTGRES_SETTINGS (the
+    engine's connections opened before, by the migration, are dropped so none misses them)."""
+    from ui import context
+
+    url = pg_engine.url.render_as_string(hide_password=False)
+    context._engine.clear()
+    engine = context._engine(url)
+    try:
+        for _ in range(2):  # a fresh connection and one from the pool
+            with engine.connect() as conn:
+                for name, value in context.DASHBOARD_POSTGRES_SETTINGS:
+                    assert conn.exec_driver_sql(f"SHOW {name}").scalar() == value
+                assert conn.exec_driver_sql("SHOW TimeZone").scalar() == "UTC"  # the store's own setting kept
+    finally:
+        context._engine.clear()
+        engine.dispose()

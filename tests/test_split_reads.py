@@ -385,3 +385,19 @@ def test_a_fresh_server_reads_closed_days_from_the_store(seeded: Engine, counted
     check(seeded)
     assert any(closed in r for r in counted)
     assert readcache.code_key()  # parts are kept per code version too
+
+
+@pytest.mark.parametrize("by", ["engagements", "followers"])
+def test_author_leaders_rank_and_sum_as_the_two_reads_do(seeded: Engine, by: str) -> None:
+    """One GROUP BY (reader.author_leaders) gives the authors author_ranks ranks, in its order, with the
+    sums author_sums gives them: what top_authors_split takes for the days before."""
+    with seeded.connect() as conn:
+        for filters in SHAPES.values():
+            for limit in (1, 4, 50):
+                leaders = reader.author_leaders(conn, filters, by=by, limit=limit)
+                ranks = reader.author_ranks(conn, filters, by=by, limit=limit)
+                same(reader._rank_view(leaders), ranks)
+                keys = list(zip(ranks["platform"], ranks["author_handle"], strict=True))
+                assert list(zip(leaders["platform"], leaders["author_handle"], strict=True)) == keys  # same order
+                sums = reader.author_sums(conn, filters, tuple(ranks["author_handle"]))
+                same(leaders, reader._pick(sums, keys))
