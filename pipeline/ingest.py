@@ -73,7 +73,7 @@ def _with_detected_lang(out: pd.DataFrame) -> pd.DataFrame:
     if not missing.any():
         return out
     found = language.detect(out.loc[missing, "text"]).astype("string")
-    judged = out.copy()
+    judged = out[["text", "lang"]].copy()  # what scorable reads
     out.loc[missing, "lang"] = found
     judged.loc[missing, "lang"] = found.where(found != "en")
     return judged
@@ -197,7 +197,10 @@ def _write_part(
         priority_base=0,
     )
     written = [f for f in (fresh, known) if len(f)]
-    inserted = writer.upsert_rows(conn, pd.concat(written, ignore_index=True)) if written else 0
+    inserted: int | None = 0
+    if written:  # one frame is written as it is (a concat would copy it)
+        inserted = writer.upsert_rows(conn, written[0] if len(written) == 1 else pd.concat(written, ignore_index=True))
+    del fresh, known, written  # scored rows are stored: not kept while the links are found
     if edited.any():  # the new words, scored as of the stored time
         rescored = enrich(part[edited].assign(created_at=created[edited]), brands, own_posts)
         again = writer.upsert_rows(conn, rescored, edited=True)
