@@ -350,7 +350,9 @@ def _frames(
                 continue
             finally:
                 first = False
-        yield len(chunk), to_frame(chunk, columns, ctx, skipped)
+        read_rows, mapped = len(chunk), to_frame(chunk, columns, ctx, skipped)
+        del chunk  # the file's text is not kept while the mapped frame waits to be stored
+        yield read_rows, mapped
 
 
 def _next(items: Iterator[T]) -> list[T]:
@@ -363,12 +365,13 @@ def _prefetched(items: Iterator[T]) -> Iterator[T]:
 
     Reading and mapping a chunk (pyarrow, mostly outside the GIL) overlaps with storing the
     previous one; at most two chunks are in memory. Errors surface in the caller, in order.
+    Each item is handed over, not kept (`pop`): once the caller drops it, it is freed.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
         ahead = pool.submit(_next, items)
         while item := ahead.result():
             ahead = pool.submit(_next, items)
-            yield item[0]
+            yield item.pop()
 
 
 def import_file(
@@ -392,11 +395,15 @@ def import_file(
     mapped = ReadStats()  # written by the reading thread, merged when it is done
 
     def frames() -> Iterator[pd.DataFrame]:
-        for rows, frame in _prefetched(_frames(read, ctx, mapping, chunk_rows, mapped)):
+        """The mapped chunks, each handed over and not kept here (ingest_frames frees it once conformed)."""
+        for item in _prefetched(_frames(read, ctx, mapping, chunk_rows, mapped)):
+            rows, frame = item
+            del item
             result.rows += rows
             if len(frame):
-                yield frame
-            del frame  # one mapped chunk here, one being read ahead: no third
+                box = [frame]
+                del frame
+                yield box.pop()
             if progress is not None:
                 progress(result)  # rows read so far; new and already stored are counted at the end
 

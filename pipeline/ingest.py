@@ -121,6 +121,7 @@ def ingest_frames(
         empty = writer.store_is_empty(conn)
         for frame in frames:
             rows = conform(frame, skipped)
+            del frame  # conformed: the caller's frame is not kept beside its copy (when nothing else holds it)
             result.fetched += len(rows)
             rows = privacy.drop_blocked(conn, rows, skipped)  # forgotten authors, posts erased earlier
             all_new = empty  # keys are unique in a conformed frame: none stored when the store was empty before it
@@ -139,7 +140,7 @@ def ingest_frames(
             if days is not None:
                 these = touched.ingest_days(conn, rows)
                 days = None if these is None else days | these
-            del rows, frame  # only one frame in memory
+            del rows  # only one frame in memory
         if result.new + result.updated:
             touched_hours = pd.Series(pd.to_datetime(np.unique(np.concatenate(hours)), utc=True))
             writer.refresh_rollups(conn, writer.hour_ranges(touched_hours))
@@ -185,7 +186,9 @@ def _write_part(
     created = part["created_at"].where(is_new, before["created_at"].set_axis(part.index))
     edited = _edited(part, before, is_new)
     own_posts = set() if store_empty else writer.own_posts_answered(conn, part[is_new | edited])
-    fresh = enrich(part[is_new], brands, own_posts) if is_new.any() else part.iloc[0:0]
+    fresh = part.iloc[0:0]
+    if is_new.any():  # enrich copies what it is given: all-new rows (an import's) are not copied before that
+        fresh = enrich(part if is_new.all() else part[is_new], brands, own_posts)
     # derived columns are not written on conflict, so known rows need no scoring
     known = part[~is_new & ~edited].assign(
         created_at=created[~is_new & ~edited],
