@@ -5,14 +5,15 @@ tools export: their column names (id, screen_name, favorite_count, retweet_count
 in_reply_to_status_id, ...), times with UTC offsets in several zones, a brand column; `--distinct`
 (default 0.6) of the rows get a text of their own (1,000,000 rows: about 600,000 distinct texts).
 Building it is not timed. Then, in the same run, each in a child process of its own (so its
-peak RSS is the import's own):
+peak RSS is the import's own), one after another or with `--parallel` all at once (on a shared
+machine each then runs under the same load):
 
 - **this tree**: `import_file` into a fresh, migrated SQLite store (read in chunks, map columns,
   parse times, derive ids, sentiment, reply flags, brand-reply links, rollups, upsert);
-- **baseline**: the same with the code of `--baseline-ref` (default `main`, from `git archive`);
+- **baselines**: the same with the code of each `--baseline-ref` (repeatable; default `main`, from `git archive`);
 
-then both stores' derived values (lang, sentiment, label, reply flags, priority, brand) are
-compared row for row: the two trees must store the same.
+then each baseline store's derived values (lang, sentiment, label, reply flags, priority, brand) are
+compared row for row with this tree's: the trees must store the same.
 
 `--stages` also times this tree's import in process, split by stage (each stage function wrapped
 with a timer); `--reimport` the same file again (nothing new); `--plain` a bare `pd.read_csv` +
@@ -32,9 +33,11 @@ import pstats
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,7 @@ from bench_store import child_json  # noqa: E402  (one way to run a measured chi
 from sqlalchemy import create_engine, func, select  # noqa: E402
 
 import analysis.flags  # noqa: E402
+import analysis.language  # noqa: E402
 import analysis.sentiment  # noqa: E402
 import pipeline.importer  # noqa: E402
 import pipeline.ingest  # noqa: E402
@@ -54,7 +58,7 @@ import store.writer  # noqa: E402
 from collectors import demo  # noqa: E402
 from config import load_config  # noqa: E402
 from store.engine import make_engine  # noqa: E402
-from store.schema import mentions  # noqa: E402
+from store.schema import mentions, rollup_hourly  # noqa: E402
 
 RENAMES = {
     "post_id": "id",
@@ -113,7 +117,9 @@ try:  # VmHWM: this process's own peak; ru_maxrss keeps the forking parent's pea
         peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
 except (OSError, StopIteration):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "rows": result.rows, "new": result.new, "peak_mb": peak}))
+usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU time: less skewed than wall time by other jobs
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": result.rows, "new": result.new, "peak_mb": peak}))
 """
 
 
@@ -136,18 +142,41 @@ def derived_values(db: Path) -> pd.DataFrame:
     return frame
 
 
-def compare_stores(ours: Path, theirs: Path) -> str:
-    """Whether both trees stored the same rows with the same derived values (row for row)."""
-    a, b = derived_values(ours), derived_values(theirs)
-    if len(a) != len(b):
-        return f"DIFFERENT: {len(a):,} rows stored against {len(b):,}"
+def rollups(db: Path) -> pd.DataFrame:
+    """Every hourly rollup row as stored, by its key."""
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        frame = pd.read_sql(select(rollup_hourly).order_by(*rollup_hourly.primary_key.columns), conn)
+    engine.dispose()
+    return frame
+
+
+def _differences(a: pd.DataFrame, b: pd.DataFrame, columns: list[str]) -> list[str]:
+    """`columns` of `a` and `b` (same length) that differ in some row, with how many rows differ."""
     differ = []
-    for column in ("platform", "post_id", *DERIVED):
+    for column in columns:
         left, right = a[column], b[column]
         same = (left == right) | (left.isna() & right.isna())
         if not bool(same.all()):
             differ.append(f"{column} ({int((~same).sum()):,} rows)")
-    return f"DIFFERENT: {', '.join(differ)}" if differ else f"identical: {len(a):,} rows, columns {', '.join(DERIVED)}"
+    return differ
+
+
+def compare_stores(ours: Path, theirs: Path) -> str:
+    """Whether both trees stored the same rows with the same derived values (row for row), and the same
+    hourly rollups (every column, exactly)."""
+    a, b = derived_values(ours), derived_values(theirs)
+    if len(a) != len(b):
+        return f"DIFFERENT: {len(a):,} rows stored against {len(b):,}"
+    differ = _differences(a, b, ["platform", "post_id", *DERIVED])
+    ra, rb = rollups(ours), rollups(theirs)
+    if len(ra) != len(rb):
+        differ.append(f"rollup_hourly: {len(ra):,} rows against {len(rb):,}")
+    else:
+        differ += [f"rollup_hourly.{d}" for d in _differences(ra, rb, list(ra.columns))]
+    if differ:
+        return f"DIFFERENT: {', '.join(differ)}"
+    return f"identical: {len(a):,} rows, columns {', '.join(DERIVED)}; {len(ra):,} rollup_hourly rows, every column"
 
 
 def extract(ref: str, folder: Path) -> Path:
@@ -163,7 +192,27 @@ class Stages:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        #: the highest RSS (MB) sampled while the label was the innermost stage of the importing thread
+        self.peak_mb: dict[str, float] = defaultdict(float)
         self._restore: list[tuple[object, str, object]] = []
+        self._main = threading.get_ident()
+        self._stack: list[str] = []
+        self._sampling = threading.Event()
+
+    def _sample(self) -> None:
+        page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
+        with open("/proc/self/statm") as statm:
+            while not self._sampling.wait(0.02):
+                statm.seek(0)
+                rss = int(statm.read().split()[1]) * page_mb
+                label = self._stack[-1] if self._stack else "(between stages)"
+                self.peak_mb[label] = max(self.peak_mb[label], rss)
+
+    def sample_memory(self) -> threading.Thread:
+        """Sample this process's RSS every 20 ms until `restore` (Linux /proc)."""
+        sampler = threading.Thread(target=self._sample, daemon=True)
+        sampler.start()
+        return sampler
 
     def wrap(self, owner: object, name: str, label: str) -> None:
         original = getattr(owner, name, None)
@@ -173,10 +222,15 @@ class Stages:
         @functools.wraps(original)
         def timed(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
+            main = threading.get_ident() == self._main
+            if main:
+                self._stack.append(label)
             try:
                 return original(*args, **kwargs)
             finally:
                 self.seconds[label] += time.perf_counter() - started
+                if main:
+                    self._stack.pop()
 
         self._restore.append((owner, name, original))
         setattr(owner, name, timed)
@@ -200,6 +254,7 @@ class Stages:
         setattr(owner, name, timed)
 
     def restore(self) -> None:
+        self._sampling.set()
         for owner, name, original in reversed(self._restore):
             setattr(owner, name, original)
         self._restore.clear()
@@ -217,7 +272,13 @@ def instrument() -> Stages:
     stages.wrap(store.writer, "refresh_rollups", "ingest: hourly rollups")
     stages.wrap(store.writer, "upsert_rows", "ingest: upsert rows")
     stages.wrap(store.writer, "write_mentions", "ingest: write (upsert + links + rollups)")
+    stages.wrap(store.writer, "stored_versions", "ingest: look up stored versions")
+    stages.wrap(store.writer, "own_posts_answered", "ingest: own posts answered")
+    stages.wrap(analysis.language, "detect", "ingest: language detection")
+    stages.wrap(pipeline.ingest, "enrich", "ingest: enrich (language, sentiment, flags)")
+    stages.wrap(pipeline.ingest.touched, "ingest_days", "ingest: touched days")
     stages.wrap(pipeline.importer, "ingest", "ingest (pipeline.ingest.ingest, total)")
+    stages.wrap(pipeline.importer, "ingest_frames", "ingest (pipeline.ingest.ingest_frames, total)")
     return stages
 
 
@@ -227,6 +288,7 @@ def timed_import(
     engine = make_engine(f"sqlite:///{db}")  # creating and migrating the store is not timed
     config = load_config(None)
     stages = instrument()
+    stages.sample_memory()
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
     with profiler or contextlib.nullcontext():
@@ -236,6 +298,9 @@ def timed_import(
     if profiler is not None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     engine.dispose()
+    print("peak RSS while the importing thread was in (innermost stage; the reading thread runs beside it):")
+    for label, mb in sorted(stages.peak_mb.items(), key=lambda kv: -kv[1]):
+        print(f"    {label:<46} {mb:7,.0f} MB")
     return seconds, result, dict(stages.seconds)
 
 
@@ -264,11 +329,29 @@ def report(label: str, seconds: float, rows: int, stages: dict[str, float] | Non
         print(f"    {name:<46} {value:7.1f} s  {100 * value / seconds:5.1f}%")
 
 
+def _load() -> str:
+    """/proc/loadavg's three averages (1, 5, 15 minutes)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _db(folder: Path, label: str) -> Path:
+    return folder / f"{label.replace(' ', '_').replace('/', '_')}.db"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--distinct", type=float, default=0.6, help="share of rows with a text of their own")
-    parser.add_argument("--baseline-ref", default="main", help="git ref whose import is the baseline")
+    parser.add_argument(
+        "--baseline-ref",
+        action="append",
+        help="git ref whose import is a baseline (repeatable: each in the same run; default main)",
+    )
+    parser.add_argument(
+        "--parallel",
+        action="store_true",
+        help="run this tree's and the baselines' imports at once (same load for each; on a shared machine)",
+    )
     parser.add_argument("--no-compare", action="store_true", help="skip the child-process runs (this tree, baseline)")
     parser.add_argument("--stages", action="store_true", help="also time this tree's import in process, by stage")
     parser.add_argument("--chunk-rows", type=int, default=pipeline.importer.CHUNK_ROWS)
@@ -276,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reimport", action="store_true", help="time importing the same file again (in process)")
     parser.add_argument("--plain", action="store_true", help="also time read_csv + to_sql of the file")
     args = parser.parse_args(argv)
-    print(f"load average at start: {os.getloadavg()[0]:.1f} (2 cores, shared with other jobs)")
+    print(f"load average at start: {_load()} (2 cores, shared with other jobs)")
     with tempfile.TemporaryDirectory(prefix="bench_import_") as tmp:
         folder = Path(tmp)
         csv = folder / "export.csv"
@@ -287,22 +370,27 @@ def main(argv: list[str] | None = None) -> int:
             f"{time.perf_counter() - started:.0f} s (not timed)\n"
         )
         if not args.no_compare:
-            base = extract(args.baseline_ref, folder / "baseline")
-            runs = {}
-            for label, code in (("this tree", ROOT), (args.baseline_ref, base)):
-                got = child_import(code, folder / f"{label.replace(' ', '_')}.db", csv)
-                runs[label] = got
-                print(
-                    f"{label:<12} import {got['seconds']:7.1f} s  {got['rows'] / got['seconds']:>8,.0f} rows/s  "
-                    f"peak RSS {got['peak_mb']:,.0f} MB  new {got['new']:,.0f}",
-                    flush=True,
-                )
-            speedup = runs[args.baseline_ref]["seconds"] / runs["this tree"]["seconds"]
-            print(
-                f"this tree is {speedup:.2f}x as fast as {args.baseline_ref} (load average now {os.getloadavg()[0]:.1f})"
-            )
-            ours, theirs = (folder / f"{label.replace(' ', '_')}.db" for label in ("this tree", args.baseline_ref))
-            print(f"stored values against {args.baseline_ref}: {compare_stores(ours, theirs)}", flush=True)
+            refs = args.baseline_ref or ["main"]
+            codes = {"this tree": ROOT, **{ref: extract(ref, folder / f"base{i}") for i, ref in enumerate(refs)}}
+            print(f"load average before the imports: {_load()}", flush=True)
+            with ThreadPoolExecutor(max_workers=len(codes) if args.parallel else 1) as pool:
+                futures = {
+                    label: pool.submit(child_import, code, _db(folder, label), csv) for label, code in codes.items()
+                }
+                runs = {}
+                for label, future in futures.items():
+                    got = runs[label] = future.result()
+                    print(
+                        f"{label:<12} import {got['seconds']:7.1f} s  (CPU {got.get('cpu', float('nan')):7.1f} s)  "
+                        f"{got['rows'] / got['seconds']:>8,.0f} rows/s  "
+                        f"peak RSS {got['peak_mb']:,.0f} MB  new {got['new']:,.0f}  (load average now: {_load()})",
+                        flush=True,
+                    )
+            for ref in refs:
+                speedup = runs[ref]["seconds"] / runs["this tree"]["seconds"]
+                cpu = runs[ref].get("cpu", float("nan")) / runs["this tree"].get("cpu", float("nan"))
+                print(f"this tree is {speedup:.2f}x as fast as {ref} (CPU time: {cpu:.2f}x)")
+                print(f"stored values against {ref}: {compare_stores(_db(folder, 'this tree'), _db(folder, ref))}")
         if args.stages or args.profile:
             seconds, result, stages = timed_import(folder / "store.db", csv, args.chunk_rows, args.profile)
             report("import in process (parse, map, score, store)", seconds, result.rows, stages)
@@ -318,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.plain:
             read, total, rows = baseline(folder / "plain.db", csv)
             report("plain read_csv + to_sql", total, rows, {"read_csv": read, "to_sql": total - read})
-    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+    print(f"load average at end: {_load()}")
     return 0
 
 

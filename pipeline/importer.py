@@ -26,7 +26,10 @@ Bad values: a date before 1970 or from 2200 on, or a count of MAX_COUNT or more 
 
 Times: offsets in the data ("+02:00", "Z", "-0800") are honoured; times without one are in
 `timezone` (default UTC); numbers are Unix epochs (seconds, or milliseconds when large).
-The file is read in chunks of `chunk_rows`, so memory stays bounded whatever its size.
+The file is read in chunks of `chunk_rows`, so memory stays bounded whatever its size, and stored in
+one transaction (pipeline.ingest.ingest_frames): a failed import stores nothing, and the hourly rollups
+of the hours it touched are rebuilt once at the end (per chunk they were rebuilt over the whole span
+the file covers, growing with every chunk). Other writers wait while it runs, as during `seed-demo`.
 
 `FileCollector` is the same import as a scheduled source (`platform = "csv"`, `path`, `map`):
 it re-reads the file only when its size or modification time changed.
@@ -80,11 +83,11 @@ from pipeline.importcolumns import (
     too_big,
     whole_ids,
 )
-from pipeline.ingest import ingest
+from pipeline.ingest import ingest_frames
 
 T = TypeVar("T")
 DEFAULT_PLATFORM = "csv"
-CHUNK_ROWS = 100_000  # rows per read and per ingest transaction: bounded memory, few transactions
+CHUNK_ROWS = 100_000  # rows per read and per stored part: bounded memory
 COUNT_FIELDS = ("author_followers", "likes", "replies", "reposts", "quotes", "views")
 PARTS = ("likes", "replies", "reposts", "quotes")  # what analysis.engagement adds up
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -347,7 +350,9 @@ def _frames(
                 continue
             finally:
                 first = False
-        yield len(chunk), to_frame(chunk, columns, ctx, skipped)
+        read_rows, mapped = len(chunk), to_frame(chunk, columns, ctx, skipped)
+        del chunk  # the file's text is not kept while the mapped frame waits to be stored
+        yield read_rows, mapped
 
 
 def _next(items: Iterator[T]) -> list[T]:
@@ -360,12 +365,13 @@ def _prefetched(items: Iterator[T]) -> Iterator[T]:
 
     Reading and mapping a chunk (pyarrow, mostly outside the GIL) overlaps with storing the
     previous one; at most two chunks are in memory. Errors surface in the caller, in order.
+    Each item is handed over, not kept (`pop`): once the caller drops it, it is freed.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
         ahead = pool.submit(_next, items)
         while item := ahead.result():
             ahead = pool.submit(_next, items)
-            yield item[0]
+            yield item.pop()
 
 
 def import_file(
@@ -387,15 +393,24 @@ def import_file(
     ctx = _context(config, read.path, platform, brand, timezone)
     result = ImportResult(path=read.path, fmt=read.fmt, encoding=read.encoding, notes=[read.note] if read.note else [])
     mapped = ReadStats()  # written by the reading thread, merged when it is done
-    for rows, frame in _prefetched(_frames(read, ctx, mapping, chunk_rows, mapped)):
-        result.rows += rows
-        if len(frame):
-            stored = ingest(engine, frame, config.brands)
-            result.new += stored.new
-            result.already_stored += stored.updated
-            result.skipped.update(stored.skipped)
-        if progress is not None:
-            progress(result)
+
+    def frames() -> Iterator[pd.DataFrame]:
+        """The mapped chunks, each handed over and not kept here (ingest_frames frees it once conformed)."""
+        for item in _prefetched(_frames(read, ctx, mapping, chunk_rows, mapped)):
+            rows, frame = item
+            del item
+            result.rows += rows
+            if len(frame):
+                box = [frame]
+                del frame
+                yield box.pop()
+            if progress is not None:
+                progress(result)  # rows read so far; new and already stored are counted at the end
+
+    # one transaction: the hourly rollups of the hours the file touches are rebuilt once, not per chunk
+    stored = ingest_frames(engine, frames(), config.brands)
+    result.new, result.already_stored = stored.new, stored.updated
+    result.skipped.update(stored.skipped)
     mapped.update(read.stats)
     result.skipped.update(mapped.skipped)
     result.where = mapped.where

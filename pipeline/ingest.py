@@ -73,7 +73,7 @@ def _with_detected_lang(out: pd.DataFrame) -> pd.DataFrame:
     if not missing.any():
         return out
     found = language.detect(out.loc[missing, "text"]).astype("string")
-    judged = out.copy()
+    judged = out[["text", "lang"]].copy()  # what scorable reads
     out.loc[missing, "lang"] = found
     judged.loc[missing, "lang"] = found.where(found != "en")
     return judged
@@ -121,6 +121,7 @@ def ingest_frames(
         empty = writer.store_is_empty(conn)
         for frame in frames:
             rows = conform(frame, skipped)
+            del frame  # conformed: the caller's frame is not kept beside its copy (when nothing else holds it)
             result.fetched += len(rows)
             rows = privacy.drop_blocked(conn, rows, skipped)  # forgotten authors, posts erased earlier
             all_new = empty  # keys are unique in a conformed frame: none stored when the store was empty before it
@@ -139,7 +140,7 @@ def ingest_frames(
             if days is not None:
                 these = touched.ingest_days(conn, rows)
                 days = None if these is None else days | these
-            del rows, frame  # only one frame in memory
+            del rows  # only one frame in memory
         if result.new + result.updated:
             touched_hours = pd.Series(pd.to_datetime(np.unique(np.concatenate(hours)), utc=True))
             writer.refresh_rollups(conn, writer.hour_ranges(touched_hours))
@@ -185,7 +186,9 @@ def _write_part(
     created = part["created_at"].where(is_new, before["created_at"].set_axis(part.index))
     edited = _edited(part, before, is_new)
     own_posts = set() if store_empty else writer.own_posts_answered(conn, part[is_new | edited])
-    fresh = enrich(part[is_new], brands, own_posts) if is_new.any() else part.iloc[0:0]
+    fresh = part.iloc[0:0]
+    if is_new.any():  # enrich copies what it is given: all-new rows (an import's) are not copied before that
+        fresh = enrich(part if is_new.all() else part[is_new], brands, own_posts)
     # derived columns are not written on conflict, so known rows need no scoring
     known = part[~is_new & ~edited].assign(
         created_at=created[~is_new & ~edited],
@@ -197,7 +200,10 @@ def _write_part(
         priority_base=0,
     )
     written = [f for f in (fresh, known) if len(f)]
-    inserted = writer.upsert_rows(conn, pd.concat(written, ignore_index=True)) if written else 0
+    inserted: int | None = 0
+    if written:  # one frame is written as it is (a concat would copy it)
+        inserted = writer.upsert_rows(conn, written[0] if len(written) == 1 else pd.concat(written, ignore_index=True))
+    del fresh, known, written  # scored rows are stored: not kept while the links are found
     if edited.any():  # the new words, scored as of the stored time
         rescored = enrich(part[edited].assign(created_at=created[edited]), brands, own_posts)
         again = writer.upsert_rows(conn, rescored, edited=True)

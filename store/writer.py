@@ -392,7 +392,7 @@ def _on_conflict(edited: bool = False) -> str:
     return f"ON CONFLICT (platform, post_id) DO UPDATE SET {refresh}, retrieved_at = excluded.retrieved_at"
 
 
-def _upsert_postgres(conn: Connection, rows: list[tuple], edited: bool = False) -> int:
+def _upsert_postgres(conn: Connection, rows: Iterable[tuple], edited: bool = False) -> int:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT.
 
     Returns how many rows were inserted (`xmax = 0`: not an update), which stays right when another
@@ -422,13 +422,25 @@ def upsert_rows(conn: Connection, frame: pd.DataFrame, *, edited: bool = False) 
 
     Returns how many were inserted on PostgreSQL; None on SQLite, whose writers take the lock before
     looking keys up (take_write_lock), so the caller's count of unknown keys is exact there."""
-    rows = _python_rows(frame, conn.dialect.name)
     if conn.dialect.name == "postgresql":
-        return _upsert_postgres(conn, rows, edited)
+        return _upsert_postgres(conn, _row_chunks(frame, conn.dialect.name), edited)
     sql = _sqlite_upsert_sql(edited)
-    for chunk in _chunks(rows, CHUNK):
+    for chunk in _chunk_rows(frame, conn.dialect.name):
         conn.exec_driver_sql(sql, chunk)
     return None
+
+
+def _chunk_rows(frame: pd.DataFrame, dialect: str) -> Iterator[list[tuple]]:
+    """The frame's rows as Python tuples (_python_rows), CHUNK at a time: the Python objects of one chunk
+    are alive at once, not those of the whole frame."""
+    for start in range(0, len(frame), CHUNK):
+        yield _python_rows(frame.iloc[start : start + CHUNK], dialect)
+
+
+def _row_chunks(frame: pd.DataFrame, dialect: str) -> Iterator[tuple]:
+    """Every row of `frame` as a Python tuple, converted CHUNK rows at a time."""
+    for chunk in _chunk_rows(frame, dialect):
+        yield from chunk
 
 
 def finish_run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,8 @@ from pipeline.filereaders import ImportFileError
 from pipeline.importcolumns import derived_ids, parse_mapping, resolve_columns
 from pipeline.importer import FileCollector, import_file
 from pipeline.runner import run_source
-from store.schema import mention_state, mentions
+from store import writer
+from store.schema import mention_state, mentions, rollup_hourly
 
 DATA = Path(__file__).parent / "data" / "import"
 CONFIG = Config(
@@ -348,3 +350,35 @@ def test_platform_aliases_and_import_only_platforms(sqlite_engine, tmp_path) -> 
     assert sorted(stored(sqlite_engine)["platform"]) == ["hackernews", "instagram", "tiktok", "x"]
     again = import_file(sqlite_engine, CONFIG, path, platform="twitter")  # --platform takes an alias too
     assert (again.new, again.already_stored) == (4, 1)  # every row as x: only row 1 was stored as x
+
+
+def _rollups(engine) -> list[tuple]:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(rollup_hourly).order_by(*rollup_hourly.primary_key.columns))]
+
+
+def test_a_chunked_import_is_one_write_with_its_rollups_rebuilt_once(sqlite_engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "hours.csv"
+    rows = [f"{i},acme is down again? #{i},2024-05-0{1 + i % 3} {10 + i}:30,{i}" for i in range(7)]
+    path.write_text("id,text,created_at,likes\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    calls: list[int] = []
+    refresh = writer.refresh_rollups
+    monkeypatch.setattr(writer, "refresh_rollups", lambda conn, ranges: (calls.append(1), refresh(conn, ranges)))
+    result = import_file(sqlite_engine, CONFIG, path, chunk_rows=2)
+    assert (result.rows, result.new, len(calls)) == (7, 7, 1)  # four chunks, one rebuild at the end
+    imported = _rollups(sqlite_engine)
+    assert sum(r[5] for r in imported) == 7 and len({r[0] for r in imported}) == 7  # every mention, in its own hour
+    with sqlite_engine.begin() as conn:  # rebuilt from the stored mentions at once: the same rows
+        refresh(conn, [(datetime(2024, 5, 1, tzinfo=UTC), datetime(2024, 5, 4, tzinfo=UTC))])
+    assert _rollups(sqlite_engine) == imported
+
+
+def test_an_import_that_fails_part_way_stores_nothing(sqlite_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "cut.json"
+    records = [{"id": str(i), "text": f"acme {i}", "created_at": "2024-05-01 10:00"} for i in range(5)]
+    path.write_text(json.dumps(records)[:-1], encoding="utf-8")  # the array is never closed
+    with pytest.raises(ImportFileError, match="not closed"):
+        import_file(sqlite_engine, CONFIG, path, chunk_rows=2)  # two chunks were read before the end
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(mentions.c.id)).first() is None
+        assert conn.execute(select(rollup_hourly.c.hour)).first() is None
