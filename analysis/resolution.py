@@ -252,17 +252,16 @@ def as_of(kept: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
     judge it at `now`: a pending conversation whose window has closed by `now` has no follow-up."""
     now = pd.Timestamp(now)
     now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
-    computed = kept["computed_outcome"].to_numpy(dtype=object)
+    # compared and replaced in the columns' own (string) dtype: no object array of every row
     closed = (
-        (computed == PENDING)
+        (kept["computed_outcome"] == PENDING).to_numpy(dtype=bool)
         & ~kept["frozen"].to_numpy(dtype=bool)
         & ~(pd.to_datetime(kept["window_end"], utc=True) > now).to_numpy(dtype=bool)
     )
     if not closed.any():
         return kept
-    computed = np.where(closed, NO_FOLLOW_UP, computed)
-    overridden = kept["overridden"].to_numpy(dtype=bool)
-    outcome = np.where(overridden, kept["outcome"].to_numpy(dtype=object), computed)
+    computed = kept["computed_outcome"].mask(closed, NO_FOLLOW_UP)
+    outcome = kept["outcome"].where(kept["overridden"].to_numpy(dtype=bool), computed)
     return kept.assign(computed_outcome=computed, outcome=outcome)
 
 
@@ -280,7 +279,8 @@ def resolution_stats(judged: pd.DataFrame, by: Sequence[str] = (), period: Perio
         data["period"] = period_start(pd.to_datetime(judged["created_at"], utc=True), period)
         keys.append("period")
     for column in by:
-        data[column] = judged[column].to_numpy()
+        # as it is (no round trip of every row through an object array); an empty frame's as before
+        data[column] = judged[column].array if len(judged) else judged[column].to_numpy()
         keys.append(column)
     counts = ["answered", *OUTCOMES]
     if keys:

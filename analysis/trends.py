@@ -96,8 +96,9 @@ def period_sums(
     Sums of rows split by time join with `join_sums`, so each part's sums can be kept on their own."""
     rows = select_own(rollup, own)
     columns = [c for c in (*SUM_COLUMNS, *SENTIMENT_COLUMNS, "flagged") if c in rows]
-    keys = [period_start(rows["hour"], period).rename("period"), *(rows[c] for c in by)]
-    return rows[columns].groupby(keys, observed=True, sort=True).sum()
+    # grouped by column names: Series keys cost pandas a repr of each key per groupby
+    keyed = rows[columns].assign(period=period_start(rows["hour"], period), **{c: rows[c] for c in by})
+    return keyed.groupby(["period", *by], observed=True, sort=True)[columns].sum()
 
 
 def join_sums(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:

@@ -104,8 +104,9 @@ def days_of_rollups(rows: pd.DataFrame) -> pd.DataFrame:
     sums = [c for c in rows.columns if c not in ROLLUP_KEYS]
     if rows.empty:
         return rows.reset_index(drop=True)
-    keys = [rows["hour"].dt.floor("D"), *(rows[c] for c in ROLLUP_KEYS[1:])]
-    out = rows[sums].groupby(keys, sort=True).sum().reset_index()
+    # grouped by column names: Series keys cost pandas a repr of each key per groupby
+    days = rows.assign(hour=rows["hour"].dt.floor("D"))
+    out = days.groupby(list(ROLLUP_KEYS), sort=True)[sums].sum().reset_index()
     return out[list(rows.columns)]
 
 

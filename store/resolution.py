@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Text, bindparam, func, select, type_coerce, update
 
@@ -97,7 +98,7 @@ def candidates(conn: Connection, conversations: pd.DataFrame, days: Mapping[str,
     names = list(resolution.CANDIDATE_COLUMNS)
     if conversations.empty:
         return pd.DataFrame(columns=names)
-    longest = max([float(v) for v in days.values()] + [float(DEFAULT_RESOLUTION_DAYS)])
+    longest = pd.Timedelta(days=max([float(v) for v in days.values()] + [float(DEFAULT_RESOLUTION_DAYS)]))
     columns: list[Any] = [
         m.c.id,
         m.c.platform,
@@ -110,34 +111,53 @@ def candidates(conn: Connection, conversations: pd.DataFrame, days: Mapping[str,
         m.c.sentiment,
         func.coalesce(s.c.sentiment_override, m.c.sentiment_label).label("sentiment_label"),
     ]
-    found: list[pd.DataFrame] = []
-    for platform, group in conversations.groupby("platform", sort=True):
-        for offset in range(0, len(group), CHUNK):
-            chunk = group.iloc[offset : offset + CHUNK]
-            since = pd.Timestamp(chunk["first_response_at"].min())
-            until = pd.Timestamp(chunk["first_response_at"].max()) + pd.Timedelta(days=longest)
-            authors = sorted({a for a in chunk["author_handle"].dropna().astype(str)})
+    # plain arrays, taken once: a chunk's lists are built from them without a pandas step per chunk
+    platform = conversations["platform"].to_numpy(dtype=object)
+    authors_of = conversations["author_handle"].to_numpy(dtype=object)
+    keys_of = resolution.thread_key(conversations).to_numpy(dtype=object)
+    replies_of = conversations["response_post_id"].to_numpy(dtype=object)
+    posts_of = conversations["post_id"].to_numpy(dtype=object)
+    responded = pd.to_datetime(conversations["first_response_at"], utc=True).reset_index(drop=True)
+    rows: list[tuple[Any, ...]] = []
+    #: per row read, the time window of the chunk that read it
+    since: list[pd.Timestamp] = []
+    until: list[pd.Timestamp] = []
+    for name in sorted({str(p) for p in platform}):
+        where = np.flatnonzero(platform == name)  # the platform's conversations, in their order
+        for offset in range(0, len(where), CHUNK):
+            chunk = where[offset : offset + CHUNK]
+            authors = sorted({str(a) for a in authors_of[chunk] if _present(a)})
             if not authors:
                 continue
-            keys = sorted(set(resolution.thread_key(chunk).dropna().astype(str)))
-            parents = sorted(set(chunk["response_post_id"].dropna().astype(str)) | set(chunk["post_id"].astype(str)))
+            keys = sorted({str(k) for k in keys_of[chunk] if _present(k)})
+            parents = sorted({str(p) for p in replies_of[chunk] if _present(p)} | {str(p) for p in posts_of[chunk]})
+            times = responded.iloc[chunk]
             base = (
                 select(*columns)
                 .select_from(m.outerjoin(s, s.c.mention_id == m.c.id))
                 # no created_at range here: it would tempt SQLite into scanning the created_at index
                 # instead of the thread / parent index; the time window is applied below
-                .where(m.c.platform == platform, m.c.is_own.is_(False), m.c.author_handle.in_(authors))
+                .where(m.c.platform == name, m.c.is_own.is_(False), m.c.author_handle.in_(authors))
             )
-            rows = [tuple(r) for r in conn.execute(base.where(m.c.thread_id.in_(keys)))]
-            rows += [tuple(r) for r in conn.execute(base.where(m.c.parent_id.in_(parents)))]
-            part = pd.DataFrame(rows, columns=names)
-            stamps = _times(part["created_at"])
-            found.append(part[((stamps > since) & (stamps <= until)).to_numpy(dtype=bool)])
-    frame = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=names)
+            found = [tuple(r) for r in conn.execute(base.where(m.c.thread_id.in_(keys)))]
+            found += [tuple(r) for r in conn.execute(base.where(m.c.parent_id.in_(parents)))]
+            rows += found
+            since += [pd.Timestamp(times.min())] * len(found)
+            until += [pd.Timestamp(times.max()) + longest] * len(found)
+    frame = pd.DataFrame(rows, columns=names)
+    if rows:
+        stamps = _times(frame["created_at"])
+        inside = (stamps > pd.DatetimeIndex(since)) & (stamps <= pd.DatetimeIndex(until))
+        frame = frame[inside.to_numpy(dtype=bool)]
     frame = frame.drop_duplicates("id").reset_index(drop=True)
     frame["created_at"] = _times(frame["created_at"])
     frame["sentiment"] = pd.to_numeric(frame["sentiment"], errors="coerce").astype(float)
     return frame
+
+
+def _present(value: Any) -> bool:
+    """Not a missing value (None, NaN) of an object array."""
+    return not pd.isna(value)
 
 
 def conversations_between(
@@ -150,8 +170,27 @@ def conversations_between(
 ) -> pd.DataFrame:
     """The answered conversations of mentions posted in [start, end), each with its follow-up
     (analysis.resolution.follow_ups); `days` is each brand's resolution_days."""
+    found, possible = rows_between(conn, start, end, days, brands, platforms)
+    return resolution.follow_ups(found, possible, days)
+
+
+def rows_between(
+    conn: Connection,
+    start: datetime,
+    end: datetime,
+    days: Mapping[str, float],
+    brands: Sequence[str] | None = None,
+    platforms: Sequence[str] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What `conversations_between` joins: the answered mentions posted in [start, end) and their
+    possible follow-ups (`answered`, `candidates`); `joined` of them is the conversations."""
     found = answered(conn, start, end, brands, platforms)
-    return resolution.follow_ups(found, candidates(conn, found, days), days)
+    return found, candidates(conn, found, days)
+
+
+def joined(found: pd.DataFrame, possible: pd.DataFrame, days: Mapping[str, float]) -> pd.DataFrame:
+    """`conversations`' frame from `rows_between`'s two (follow-ups picked, missing ones as None)."""
+    return _nones(resolution.follow_ups(found, possible, days))
 
 
 def conversations(conn: Connection, filters: Filters, days: dict[str, int]) -> pd.DataFrame:

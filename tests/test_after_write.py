@@ -244,6 +244,21 @@ def test_a_part_read_again_judges_only_new_or_changed_conversations(
     expected = whole(seeded, conversations_store.conversations, FILTERS, days)
     pd.testing.assert_frame_equal(found, resolution.keep(original(expected, pd.Timestamp(MINUTE), brands)))
 
+    # the same rows read again (nothing new for today's conversations): the part's judgement is taken whole
+    judged.clear()
+    ingest(seeded, post(base, "new-2", last_day, brand="Globex"), config.brands)
+    again = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert judged == [] and again.equals(found)
+
+    # the brand answers today's new mention: one more conversation today (pending, no follow-up yet)
+    reply = post(base, "reply-new-1", last_day + timedelta(minutes=1), is_own=True, parent_id="new-1")
+    reply["author_handle"] = "acme"
+    ingest(seeded, reply, config.brands)
+    found = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+    assert len(found) == len(first) + 1 and sum(judged) == 0
+    expected = whole(seeded, conversations_store.conversations, FILTERS, days)
+    pd.testing.assert_frame_equal(found, resolution.keep(original(expected, pd.Timestamp(MINUTE), brands)))
+
     # a follow-up to a conversation answered today: that one conversation is judged
     talk = expected[
         (expected["created_at"] >= pd.Timestamp(FILTERS.end_at) - timedelta(days=1)) & expected["follow_up_at"].isna()
@@ -296,13 +311,13 @@ def test_a_restarted_server_takes_judged_closed_days_from_the_store(
         metrics._judged_before().clear()
 
     read: list[Any] = []
-    original = conversations_store.conversations_between
+    original = conversations_store.rows_between
 
-    def between(conn: Any, start: Any, end: Any, *args: Any, **kwargs: Any) -> pd.DataFrame:
+    def between(conn: Any, start: Any, end: Any, *args: Any, **kwargs: Any) -> Any:
         read.append(pd.Timestamp(end))
         return original(conn, start, end, *args, **kwargs)
 
-    monkeypatch.setattr(conversations_store, "conversations_between", between)
+    monkeypatch.setattr(conversations_store, "rows_between", between)
     restart()
     again = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
     pd.testing.assert_frame_equal(again, first)
@@ -323,7 +338,7 @@ def test_a_restarted_server_takes_judged_closed_days_from_the_store(
     block = next(b for b in metrics.blocks(FILTERS) if b.start <= old.date() <= b.end)
     assert read == [pd.Timestamp(block.end_at)], "only the block of days with the writes"
     assert block.end < FILTERS.end - timedelta(days=1), "a block, not every day before the last"
-    monkeypatch.setattr(conversations_store, "conversations_between", original)
+    monkeypatch.setattr(conversations_store, "rows_between", original)
     expected = whole(seeded, conversations_store.conversations, FILTERS, resolution.window_days(brands))
     pd.testing.assert_frame_equal(found, resolution.keep(resolution.outcomes(expected, pd.Timestamp(MINUTE), brands)))
     assert len(found) == len(first) + 1

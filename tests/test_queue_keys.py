@@ -48,13 +48,13 @@ def store(seeded: Engine) -> Engine:
 def blocks_read(monkeypatch: pytest.MonkeyPatch) -> list[pd.Timestamp]:
     """The end of every block of conversations read from the store (not from a cache)."""
     read: list[pd.Timestamp] = []
-    original = conversations_store.conversations_between
+    original = conversations_store.rows_between
 
-    def between(conn: Any, start: Any, end: Any, *args: Any, **kwargs: Any) -> pd.DataFrame:
+    def between(conn: Any, start: Any, end: Any, *args: Any, **kwargs: Any) -> Any:
         read.append(pd.Timestamp(end))
         return original(conn, start, end, *args, **kwargs)
 
-    monkeypatch.setattr(conversations_store, "conversations_between", between)
+    monkeypatch.setattr(conversations_store, "rows_between", between)
     return read
 
 

@@ -215,29 +215,62 @@ def _kept_part(engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tu
     restarted server neither reads those conversations nor judges them again. Read-only."""
 
     def compute() -> pd.DataFrame:
+        window = resolution.window_days(brands)
         with engine.connect() as conn:
-            found = conversations_store.conversations(conn, part, resolution.window_days(brands))
-        followed = found["follow_up_at"].notna().to_numpy(dtype=bool)
-        waiting = resolution.outcomes(found[~followed], resolution.BEFORE_ALL, brands)
-        both = _stack([_judged_again(engine, part, brands, found[followed]), waiting]).sort_index()
-        return resolution.keep(both).reset_index(drop=True)
+            found, possible = conversations_store.rows_between(
+                conn, part.start_at, part.end_at, window, part.brands or None, part.platforms
+            )
+        return _judged_rows(engine, part, brands, found, possible)
 
     if part.end >= datetime.now(UTC).date():  # today's part changes with every collection: memory only
         return compute()
     return readcache.cached(engine, "ui.metrics._kept_part", repr(part), stamp, (part, brands), {}, compute)
 
 
-def _judged_again(engine: Engine, part: Filters, brands: tuple[Brand, ...], followed: pd.DataFrame) -> pd.DataFrame:
-    """`_judge` of a part's conversations with a follow-up, reusing the part's last judgement (kept
-    per database, part and brands: JUDGED_BY and JUDGEMENT only)."""
-    earlier = _judged_before()
+@dataclass(frozen=True)
+class _Judged:
+    """A part's last judgement (kept per database, part and brands by `_judged_rows`)."""
+
+    #: JUDGED_BY and JUDGEMENT of its conversations with a follow-up.
+    judgement: pd.DataFrame
+    #: what `_kept_part` gave.
+    kept: pd.DataFrame
+    #: for a one-day part (a range's last day: today's), the rows it was judged from
+    #: (store.resolution.rows_between).
+    rows: tuple[pd.DataFrame, pd.DataFrame] | None = None
+
+
+def _judged_rows(
+    engine: Engine, part: Filters, brands: tuple[Brand, ...], found: pd.DataFrame, possible: pd.DataFrame
+) -> pd.DataFrame:
+    """`keep` of a part's conversations judged as of BEFORE_ALL, from the rows they are joined from.
+
+    The part's last judgement is reused: all of it when the rows read are the very same as last time
+    (today's part after a collection that brought no answer and no follow-up for today's mentions),
+    else the judgement of each conversation with a follow-up whose JUDGED_BY values are unchanged."""
     key = (HASH_FUNCS[Engine](engine), part, repr(brands))
-    found = _judge(followed, brands, earlier.get(key))
+    earlier = _judged_before().get(key)
+    if earlier is not None and earlier.rows is not None and _same(earlier.rows, (found, possible)):
+        return earlier.kept
+    conversations = conversations_store.joined(found, possible, resolution.window_days(brands))
+    followed = conversations["follow_up_at"].notna().to_numpy(dtype=bool)
+    waiting = resolution.outcomes(conversations[~followed], resolution.BEFORE_ALL, brands)
+    answered = _judge(conversations[followed], brands, earlier.judgement if earlier is not None else None)
+    kept = resolution.keep(_stack([answered, waiting]).sort_index()).reset_index(drop=True)
+    # a range's last day (today's part, which every collection reads again) keeps its rows: few of them
+    one_day = part.start == part.end
+    remembered = _Judged(answered[JUDGED_BY + JUDGEMENT], kept, (found, possible) if one_day else None)
     with _JUDGED_LOCK:  # sessions run in threads of one server
-        earlier[key] = found[JUDGED_BY + JUDGEMENT]
-        while len(earlier) > JUDGED_KEPT:
-            earlier.pop(next(iter(earlier)))
-    return found
+        before = _judged_before()
+        before[key] = remembered
+        while len(before) > JUDGED_KEPT:
+            before.pop(next(iter(before)))
+    return kept
+
+
+def _same(earlier: tuple[pd.DataFrame, pd.DataFrame], now: tuple[pd.DataFrame, pd.DataFrame]) -> bool:
+    """The same rows, values and dtypes (NaN equal to NaN)."""
+    return all(a.shape == b.shape and a.equals(b) for a, b in zip(earlier, now, strict=True))
 
 
 def _stack(frames: list[pd.DataFrame], ignore_index: bool = False) -> pd.DataFrame:
@@ -269,9 +302,9 @@ _JUDGED_LOCK = threading.Lock()
 
 
 @st.cache_resource(show_spinner=False)
-def _judged_before() -> dict[tuple[Any, ...], pd.DataFrame]:
-    """The last judged conversations per (database, part, brands): a part read again after a write
-    (today's, mostly) judges only the conversations that are new or changed since."""
+def _judged_before() -> dict[tuple[Any, ...], _Judged]:
+    """The last judgement per (database, part, brands): a part read again after a write (today's,
+    mostly) judges only the conversations that are new or changed since, or nothing."""
     return {}
 
 
