@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +43,7 @@ from tests.test_flags import (  # noqa: E402
     FRESH3_BRANDS,
     FRESH_BRANDS,
     LABELLED,
+    in_brand_threads,
 )
 
 #: the development sets: name, file, brands as configured (flags_labelled.csv without its `test` split).
@@ -95,16 +95,7 @@ def read(path: Path) -> pd.DataFrame:
 def judge(name: str, path: Path, brands: list[Brand], *, as_collected: bool) -> Judged:
     """As tests.test_flags.judged_posts (the same `as_collected` rule), without the test split."""
     data = read(path)
-    own_posts: list[tuple[str, str]] = []
-    if as_collected:
-        terms = {
-            b.name: re.compile("|".join(re.escape(t) for t in (b.name, *b.keywords, *b.handles.values())), re.I)
-            for b in brands
-        }
-        names_none = [not terms[b].search(t or "") for b, t in zip(data["brand"], data["text"], strict=True)]
-        in_thread = (data["kind"] == "reply") & pd.Series(names_none, index=data.index)
-        data["parent_id"] = ("brand-post-" + data["brand"]).where(in_thread)
-        own_posts = sorted(set(zip(data.loc[in_thread, "platform"], data.loc[in_thread, "parent_id"], strict=True)))
+    own_posts = in_brand_threads(data, brands) if as_collected else []
     english = sentiment.scorable(data)
     scored = pd.concat([data, sentiment.score_frame(data, brands, ok=english)], axis=1)
     inputs = flags.learned_inputs(scored, brands, own_post_ids=own_posts, english=english)

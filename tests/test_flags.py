@@ -462,19 +462,23 @@ def judged_posts(path: Path, brands: list[Brand], *, as_collected: bool = False)
     data["author_followers"] = pd.to_numeric(data["author_followers"]).astype("Int64")
     data["is_own"] = data["is_own"] == "True"
     data["expect_reply"] = data["expect_reply"] == "True"
-    own_posts: list[tuple[str, str]] = []
-    if as_collected:
-        terms = {
-            b.name: re.compile("|".join(re.escape(t) for t in (b.name, *b.keywords, *b.handles.values())), re.I)
-            for b in brands
-        }
-        names_none = [not terms[b].search(t or "") for b, t in zip(data["brand"], data["text"], strict=True)]
-        in_thread = (data["kind"] == "reply") & pd.Series(names_none, index=data.index)
-        data["parent_id"] = ("brand-post-" + data["brand"]).where(in_thread)
-        own_posts = sorted(set(zip(data.loc[in_thread, "platform"], data.loc[in_thread, "parent_id"], strict=True)))
+    own_posts = in_brand_threads(data, brands) if as_collected else []
     english = sentiment.scorable(data)
     scored = pd.concat([data, sentiment.score_frame(data, brands, ok=english)], axis=1)
     return data, flags.assess(scored, brands, own_post_ids=own_posts, english=english)["needs_reply"]
+
+
+def in_brand_threads(data: pd.DataFrame, brands: list[Brand]) -> list[tuple[str, str]]:
+    """Puts the replies that name none of their brand's terms in a thread of the brand's (`parent_id`, in
+    place) and returns those own posts' keys: as collected, such a reply answers a post of the brand's."""
+    terms = {
+        b.name: re.compile("|".join(re.escape(t) for t in (b.name, *b.keywords, *b.handles.values())), re.I)
+        for b in brands
+    }
+    names_none = [not terms[b].search(t or "") for b, t in zip(data["brand"], data["text"], strict=True)]
+    in_thread = (data["kind"] == "reply") & pd.Series(names_none, index=data.index)
+    data["parent_id"] = ("brand-post-" + data["brand"]).where(in_thread)
+    return sorted(set(zip(data.loc[in_thread, "platform"], data.loc[in_thread, "parent_id"], strict=True)))
 
 
 def test_other_brands_development_posts() -> None:
