@@ -16,7 +16,6 @@ from config import BusinessHours, load_config
 from pipeline.ingest import ingest
 from pipeline.seed import seed_demo
 from store import accounts, queue, touched
-from store.schema import mentions
 from tests.conftest import FIXED_NOW
 
 SLA = {"Acme": 4.0, "Globex": 2.0}
@@ -35,7 +34,9 @@ FILTERS = [
     queue.QueueFilters(brands=("Acme", "Globex"), platforms=("x", "reddit"), start=END - timedelta(days=5), end=END),
     queue.QueueFilters(brands=("Acme",), end=END),  # older items included: no start
     queue.QueueFilters(brands=("Acme",), statuses=("replied",), start=END - timedelta(days=12), end=END),
-    queue.QueueFilters(brands=("Acme",), start=END, end=END),  # one day: one part
+    queue.QueueFilters(
+        brands=("Acme",), start=END - timedelta(days=1), end=END - timedelta(days=1)
+    ),  # one day: one part
 ]
 
 
@@ -107,12 +108,7 @@ def test_older_items_are_counted_so_none_is_lost_from_sight(seeded: Engine) -> N
     assert shown + older == everything
     # an old item dismissed leaves the older count
     with seeded.connect() as conn:
-        old_id: int = conn.execute(
-            select(mentions.c.id)
-            .where(mentions.c.brand == "Acme", mentions.c.needs_reply.is_(True), mentions.c.is_own.is_(False))
-            .where(mentions.c.created_at < FIXED_NOW - timedelta(days=15))
-            .limit(1)
-        ).scalar_one()
+        old_id = queue.queue_order(conn, before, now=FIXED_NOW, sla_hours=SLA)[0]  # an old item still in the queue
     with seeded.begin() as conn:
         accounts.add(conn, "ann", "responder", "a-long-enough-password", actor="test")
         ann = accounts.get(conn, "ann")
