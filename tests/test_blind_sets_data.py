@@ -73,6 +73,12 @@ SETS = [
         (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv", "flags_fresh3.csv"),
         thread_convention=True,
     ),
+    BlindSet(
+        "fresh5",
+        7001,
+        (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv", "flags_fresh3.csv", "flags_fresh4.csv"),
+        thread_convention=True,
+    ),
 ]
 
 
