@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pandas as pd
+import plotly.io as pio
 import pytest
 from sqlalchemy import Engine
 
@@ -57,6 +58,7 @@ def fresh_metric_caches() -> None:
     ):
         cached.clear()
     metrics._judged_before().clear()
+    metrics._same_inputs().clear()
 
 
 def versions(engine: Engine) -> tuple[int, int]:
@@ -116,6 +118,11 @@ def check(engine: Engine) -> dict[str, Any]:
                 resolution.resolution_stats(expected, by=by, period=period),
             )
     shown["responses"] = expected_outcomes(engine, FILTERS, brands)
+    # the Sentiment page's Responses section, built from the kept parts (taken by identity when they
+    # did not change) against the one built from the whole judgement
+    for period in ("day", "week"):
+        found_section = views.responses(engine, now, FILTERS, brands, MINUTE, period)
+        same_section(found_section, views._responses(resolution.keep(shown["responses"]), period))
     for hours in (None, {"Acme": OFFICE}):
         for minute in (MINUTE, (FIXED_NOW - timedelta(days=3)).isoformat()):
             found = metrics.response_summary(engine, now, FILTERS, SLA, minute, hours)
@@ -172,6 +179,15 @@ def check(engine: Engine) -> dict[str, Any]:
     assert before.open_flagged == whole(engine, reader.open_flagged_count, earlier)
     shown["kpis"], shown["before"] = tiles, before
     return shown
+
+
+def same_section(found: views.Section, expected: views.Section) -> None:
+    """The same figures (as sent to the browser), table and note."""
+    assert [pio.to_json(f) for f in found.figures] == [pio.to_json(f) for f in expected.figures]
+    assert (found.table is None) == (expected.table is None)
+    if expected.table is not None:
+        pd.testing.assert_frame_equal(found.table, expected.table)
+    assert (found.note, found.help) == (expected.note, expected.help)
 
 
 def test_per_part_figures_equal_the_whole_after_every_write(seeded: Engine) -> None:
@@ -390,3 +406,45 @@ def test_unanswered_mentions_that_all_breached_are_not_prepared_again(
         expected = response.response_stats(flagged, pd.Timestamp(minute))
         pd.testing.assert_frame_equal(found, expected, **CLOSE)
     assert len(prepared) == 2, "an earlier minute prepares both parts again"
+
+
+def test_unchanged_conversations_are_taken_by_identity(seeded: Engine) -> None:
+    """A write that changes none of the range's conversations (another brand's mention today) hands
+    back the very same judged frame and Responses section, and the tiles' resolution figures; a
+    brand reply to an old mention and its author's follow-up (an older day changes) give new ones,
+    equal to those computed from the whole range read again."""
+    config = load_config(None)
+    brands = tuple(config.brands)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+
+    def shown() -> tuple[pd.DataFrame, views.Section, metrics.Kpis]:
+        now = versions(seeded)
+        tiles = metrics.kpis(seeded, now, FILTERS, RIVALS, {"Acme": 4.0}, MINUTE, None, brands)[0]
+        return (
+            metrics.judged(seeded, now, FILTERS, brands, MINUTE),
+            views.responses(seeded, now, FILTERS, brands, MINUTE, "day"),
+            tiles,
+        )
+
+    judged, section, tiles = shown()
+    ingest(seeded, post(base, "globex-today", last_day, brand="Globex"), config.brands)
+    again, same, kept = shown()
+    assert again is judged and same is section
+    assert (kept.answered, kept.resolved, kept.pending) == (tiles.answered, tiles.resolved, tiles.pending)
+
+    # the brand answers a mention posted ten days ago, then its author thanks it: that day's block changes
+    ingest(seeded, post(base, "old-7", last_day - timedelta(days=10)), config.brands)
+    reply = post(base, "reply-7", last_day, is_own=True, parent_id="old-7", author_handle="acme")
+    ingest(seeded, reply, config.brands)
+    thanks = post(base, "thanks-7", last_day + timedelta(minutes=5), parent_id="reply-7", author_handle="a_old-7")
+    thanks["text"] = "@acme thanks, sorted now!"
+    ingest(seeded, thanks, config.brands)
+    moved, built, counted = shown()
+    assert moved is not judged and built is not section
+    expected = resolution.keep(expected_outcomes(seeded, FILTERS, brands))
+    pd.testing.assert_frame_equal(moved, expected)
+    same_section(built, views._responses(expected, "day"))
+    stats = resolution.resolution_stats(expected).iloc[0]
+    assert (counted.answered, counted.resolved) == (int(stats["answered"]), int(stats["resolved"]))
+    assert counted.answered == tiles.answered + 1 and counted.resolved == tiles.resolved + 1
