@@ -448,3 +448,28 @@ def test_unchanged_conversations_are_taken_by_identity(seeded: Engine) -> None:
     stats = resolution.resolution_stats(expected).iloc[0]
     assert (counted.answered, counted.resolved) == (int(stats["answered"]), int(stats["resolved"]))
     assert counted.answered == tiles.answered + 1 and counted.resolved == tiles.resolved + 1
+
+
+def test_same_input_takes_results_by_identity_only() -> None:
+    """A result is taken only for the very same input objects: an equal copy is computed again (a
+    frame read again is a new object even when equal), and each kind keeps its newest few."""
+    calls: list[int] = []
+
+    def compute(n: int) -> Any:
+        calls.append(n)
+        return {"n": n}
+
+    frame = pd.DataFrame({"a": [1, 2]})
+    first = metrics.same_input("test", (frame,), ("k",), lambda: compute(1))
+    assert metrics.same_input("test", (frame,), ("k",), lambda: compute(2)) is first and calls == [1]
+    assert metrics.same_input("test", (frame.copy(),), ("k",), lambda: compute(3)) == {"n": 3}
+    assert metrics.same_input("test", (frame,), ("other",), lambda: compute(4)) == {"n": 4}
+    assert metrics.same_input("another kind", (frame,), ("k",), lambda: compute(5)) == {"n": 5}
+    kept = [pd.DataFrame({"a": [n]}) for n in range(metrics.SAME_INPUT_KEPT + 1)]
+    for n, item in enumerate(kept):
+        metrics.same_input("test", (item,), (), lambda n=n: compute(100 + n))
+    calls.clear()
+    metrics.same_input("test", (kept[-1],), (), lambda: compute(0))
+    metrics.same_input("test", (kept[0],), (), lambda: compute(-1))
+    assert calls == [-1], "the newest is kept, the oldest was let go"
+    assert len(metrics._same_inputs()["test"]) == metrics.SAME_INPUT_KEPT

@@ -215,26 +215,29 @@ def judged(
     return same_input("judged:as_of", (stacked,), (minute,), lambda: resolution.as_of(stacked, pd.Timestamp(minute)))
 
 
-#: results computed from frames that are kept read-only (cached parts), by the frames' identity.
-SAME_INPUT_KEPT = 64
+#: results computed from frames that are kept read-only (cached parts), by the frames' identity: this
+#: many per kind of result (a judged range's stack is a few MB at 1M mentions; a miss only recomputes).
+SAME_INPUT_KEPT = 6
 _SAME_LOCK = threading.Lock()
 
 
 @st.cache_resource(show_spinner=False)
-def _same_inputs() -> dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]]:
+def _same_inputs() -> dict[str, dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]]]:
     return {}
 
 
 def same_input(kind: str, inputs: tuple[Any, ...], key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """`compute()`, or its result from an earlier call with the very same `inputs` objects (and `key`).
+    """`compute()`, or its result from an earlier call of this `kind` with the very same `inputs`
+    objects (and equal `key`).
 
     For results of read-only frames handed out by the caches (kept parts, their stack): a write that
     leaves a frame's part unchanged hands back the same object, so whatever follows from it alone is
     not computed again. The inputs are held with the result, so their ids cannot be reused by other
-    objects while the entry lives; the oldest entries go first (SAME_INPUT_KEPT)."""
-    memo = _same_inputs()
-    ident = (kind, tuple(id(o) for o in inputs), key)
-    found = memo.get(ident)
+    objects while the entry lives; the oldest entries of a kind go first (SAME_INPUT_KEPT)."""
+    ident = (tuple(id(o) for o in inputs), key)
+    with _SAME_LOCK:
+        memo = _same_inputs().setdefault(kind, {})
+        found = memo.get(ident)
     if found is not None and all(a is b for a, b in zip(found[0], inputs, strict=True)):
         return found[1]
     value = compute()
