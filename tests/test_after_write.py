@@ -19,7 +19,7 @@ from analysis.periods import Period
 from collectors import demo
 from config import BusinessHours, load_config
 from pipeline.ingest import ingest
-from store import reader
+from store import reader, touched, writer
 from store import resolution as conversations_store
 from tests import test_split_reads as split_reads
 from tests.conftest import FIXED_NOW
@@ -473,3 +473,79 @@ def test_same_input_takes_results_by_identity_only() -> None:
     metrics.same_input("test", (kept[0],), (), lambda: compute(-1))
     assert calls == [-1], "the newest is kept, the oldest was let go"
     assert len(metrics._same_inputs()["test"]) == metrics.SAME_INPUT_KEPT
+
+
+def test_conversation_stamp_follows_only_writes_that_touch_conversations() -> None:
+    """A day's conversation stamp is the last version that touched its conversations while the day's
+    last write noted it; after a write that did not (older code, or `record` without a note) it is
+    the day's own stamp."""
+    day = FILTERS.end
+    quiet = touched.State(data_version=5, through=5, days={day: 5}, talks={day: (5, 2)})
+    assert quiet.conversation_stamp(day, day) == (2, 0) and quiet.stamp(day, day) == (5, 0)
+    unnoted = touched.State(data_version=6, through=6, days={day: 6}, talks={day: (5, 2)})
+    assert unnoted.conversation_stamp(day, day) == (6, 0)
+    bare = touched.State(data_version=6, through=6, days={day: 6})
+    assert bare.conversation_stamp(day, day) == (6, 0)
+    gap = touched.State(data_version=7, through=6, days={day: 6}, talks={day: (6, 2)})
+    assert gap.conversation_stamp(day, day) == (-1, 7)
+    everything = touched.State(data_version=8, through=8, every_day=8, days={day: 6}, talks={day: (6, 2)})
+    assert everything.conversation_stamp(day, day) == (8, 0)
+
+
+def test_a_collection_that_touches_no_conversation_reads_none_again(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New mentions that answer nothing and reply in no thread leave the last day's conversations
+    unread; a reply in an answered conversation's thread, a brand reply, and a write recorded without
+    a note (the reply queue's) read them again; every time equal to the whole judgement."""
+    config = load_config(None)
+    brands = tuple(config.brands)
+    days = resolution.window_days(brands)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    read: list[pd.Timestamp] = []
+    original = conversations_store.rows_between
+
+    def between(conn: Any, start: Any, end: Any, *args: Any, **kwargs: Any) -> Any:
+        read.append(pd.Timestamp(start))
+        return original(conn, start, end, *args, **kwargs)
+
+    def judged_now() -> pd.DataFrame:
+        found = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+        monkeypatch.setattr(conversations_store, "rows_between", original)
+        expected = whole(seeded, conversations_store.conversations, FILTERS, days)
+        monkeypatch.setattr(conversations_store, "rows_between", between)
+        pd.testing.assert_frame_equal(
+            found, resolution.keep(resolution.outcomes(expected, pd.Timestamp(MINUTE), brands))
+        )
+        return found
+
+    first = judged_now()
+    monkeypatch.setattr(conversations_store, "rows_between", between)
+    read.clear()
+    plain = post(base, "plain-1", last_day, thread_id=None)
+    ingest(seeded, plain, config.brands)
+    assert judged_now() is first and read == [], "nothing of the conversations changed: nothing read"
+
+    # a brand reply to that mention: it is answered now, its day is read again
+    reply = post(base, "reply-plain-1", last_day + timedelta(minutes=1), is_own=True, parent_id="plain-1")
+    reply["author_handle"], reply["thread_id"] = "acme", None
+    ingest(seeded, reply, config.brands)
+    found = judged_now()
+    assert read == [pd.Timestamp(FILTERS.end_at) - timedelta(days=1)] and len(found) == len(first) + 1
+
+    # its author follows up in the brand's reply: read again, judged
+    read.clear()
+    thanks = post(base, "thanks-plain-1", last_day + timedelta(minutes=2), parent_id="reply-plain-1")
+    thanks["author_handle"], thanks["thread_id"], thanks["text"] = "a_plain-1", None, "@acme thanks, sorted now!"
+    ingest(seeded, thanks, config.brands)
+    found = judged_now()
+    assert len(read) == 1 and found.set_index("mention_id")["outcome"].eq("resolved").sum() > 0
+
+    # a write recorded without a note (as store.queue records): every day it names is read again
+    read.clear()
+    with seeded.begin() as conn:
+        writer.bump_data_version(conn)
+        touched.record(conn, {FILTERS.end})
+    judged_now()
+    assert len(read) == 1

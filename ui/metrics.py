@@ -204,7 +204,11 @@ def judged(
     days = read(engine, touched.state, versions[0])
     changed = queue_days(engine, versions[1])
     parts = [
-        _kept_part(engine, (*days.stamp(part.start, part.end), changed.stamp(part.start, part.end)), part, brands)
+        # under the stamp of the part's conversations: a collection that answered and followed up none
+        # of them (new mentions, no replies in their threads) leaves the part as it is, not read again
+        _kept_part(
+            engine, (*days.conversation_stamp(part.start, part.end), changed.stamp(part.start, part.end)), part, brands
+        )
         for part in blocks(filters)
     ]
     # the very same parts (a collection that brought nothing for the range's conversations hands back
