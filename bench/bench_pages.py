@@ -19,6 +19,8 @@ Before the first render each child stores one small collection (so both codes st
 store whose last write they wrote themselves). The database grows by ~120 mentions a child.
 
 Run: .venv/bin/python bench/bench_pages.py --db /tmp/m1m.db [--db postgresql+psycopg://...] [--write]
+Profile one page after a collection (the script thread, where Streamlit runs the page):
+.venv/bin/python bench/bench_pages.py --child overview --root . --db /tmp/m1m.db --profile /tmp/overview.prof
 (seed first: DATABASE_URL=sqlite:////tmp/m1m.db .venv/bin/python cli.py seed-demo --mentions 1000000).
 --write puts the tables in a subsection of bench/README.md's "Pages" section (its other subsections are kept).
 """
@@ -108,8 +110,35 @@ def _account(url: str) -> None:
     engine.dispose()
 
 
-def child(root: str, page: str, url: str, reruns: int) -> dict[str, Any]:
+def _profiled(profile: str | None) -> Any:
+    """With a file name: a cProfile.Profile that runs inside the AppTest script thread while `on` is
+    set (Streamlit runs the page in a thread of its own, which a profile of the main thread misses)."""
+    if not profile:
+        return None
+    import cProfile
+
+    from streamlit.runtime.scriptrunner import script_runner
+
+    profiler = cProfile.Profile()
+    profiler.on = False  # type: ignore[attr-defined]
+    original = script_runner.ScriptRunner._run_script
+
+    def run_script(self: Any, rerun_data: Any) -> None:
+        if not profiler.on:  # type: ignore[attr-defined]
+            return original(self, rerun_data)
+        profiler.enable()
+        try:
+            return original(self, rerun_data)
+        finally:
+            profiler.disable()
+
+    script_runner.ScriptRunner._run_script = run_script  # type: ignore[method-assign]
+    return profiler
+
+
+def child(root: str, page: str, url: str, reruns: int, profile: str | None = None) -> dict[str, Any]:
     started = time.perf_counter()
+    root = str(Path(root).resolve())  # AppTest resolves a relative path against the calling file
     os.environ["DATABASE_URL"] = url
     os.environ.pop("MONITOR_CONFIG", None)
     os.chdir(root)
@@ -119,6 +148,7 @@ def child(root: str, page: str, url: str, reruns: int) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
     _serve_like_a_server()
+    profiler = _profiled(profile)
     at = AppTest.from_file(str(Path(root) / "app.py"), default_timeout=TIMEOUT)
     at.session_state["auth_user"] = USER
     if page != "overview":
@@ -131,7 +161,13 @@ def child(root: str, page: str, url: str, reruns: int) -> dict[str, Any]:
     after = []
     for size in SIZES:
         _collect(url, size)
+        if profiler is not None:
+            profiler.on = True
         after.append(_timed(at))
+        if profiler is not None:
+            profiler.on = False
+    if profiler is not None and profile:
+        profiler.dump_stats(profile)  # the reruns after a collection only (pstats: divide by len(SIZES))
     paging: list[float] = []
     if page == "queue":
         for number in (2, 3, 50, 1):  # pages of the queue, as the pagination widget picks them
@@ -279,12 +315,17 @@ def main() -> None:
         help="empty the store's part cache before each page's branch child, then run the branch child again "
         "(a restarted server: its first render finds what the first process kept)",
     )
+    parser.add_argument(
+        "--profile",
+        help="with --child (one page, one code): cProfile the page's script thread over the reruns after a "
+        "collection into this file (python -m pstats FILE)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     args = parser.parse_args()
     dbs = [d if "://" in d else f"sqlite:///{d}" for d in (args.db or ["/tmp/m1m.db"])]
     if args.child:
-        print(json.dumps(child(args.root, args.child, dbs[0], args.reruns)))
+        print(json.dumps(child(args.root, args.child, dbs[0], args.reruns, args.profile)))
         return
     baseline, tree = baseline_tree(args.baseline), Path(args.tree) if args.tree else ROOT
     try:

@@ -52,7 +52,11 @@ def _utc(series: pd.Series) -> pd.Series:
 
 def date_bounds(conn: Connection) -> tuple[date, date] | None:
     """The first and last day with a stored mention, or None when the store is empty."""
-    low, high = conn.execute(select(func.min(rollup_hourly.c.hour), func.max(rollup_hourly.c.hour))).one()
+    # two scalar subqueries: each is one index look-up (SQLite scans the whole index for min and max together)
+    hour = rollup_hourly.c.hour
+    low, high = conn.execute(
+        select(select(func.min(hour)).scalar_subquery(), select(func.max(hour)).scalar_subquery())
+    ).one()
     if low is None:
         return None
     return pd.Timestamp(low).date(), pd.Timestamp(high).date()

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pandas as pd
+import plotly.io as pio
 import pytest
 from sqlalchemy import Engine
 
@@ -18,7 +19,7 @@ from analysis.periods import Period
 from collectors import demo
 from config import BusinessHours, load_config
 from pipeline.ingest import ingest
-from store import reader
+from store import reader, touched, writer
 from store import resolution as conversations_store
 from tests import test_split_reads as split_reads
 from tests.conftest import FIXED_NOW
@@ -57,6 +58,7 @@ def fresh_metric_caches() -> None:
     ):
         cached.clear()
     metrics._judged_before().clear()
+    metrics._same_inputs().clear()
 
 
 def versions(engine: Engine) -> tuple[int, int]:
@@ -116,6 +118,11 @@ def check(engine: Engine) -> dict[str, Any]:
                 resolution.resolution_stats(expected, by=by, period=period),
             )
     shown["responses"] = expected_outcomes(engine, FILTERS, brands)
+    # the Sentiment page's Responses section, built from the kept parts (taken by identity when they
+    # did not change) against the one built from the whole judgement
+    for period in ("day", "week"):
+        found_section = views.responses(engine, now, FILTERS, brands, MINUTE, period)
+        same_section(found_section, views._responses(resolution.keep(shown["responses"]), period))
     for hours in (None, {"Acme": OFFICE}):
         for minute in (MINUTE, (FIXED_NOW - timedelta(days=3)).isoformat()):
             found = metrics.response_summary(engine, now, FILTERS, SLA, minute, hours)
@@ -172,6 +179,15 @@ def check(engine: Engine) -> dict[str, Any]:
     assert before.open_flagged == whole(engine, reader.open_flagged_count, earlier)
     shown["kpis"], shown["before"] = tiles, before
     return shown
+
+
+def same_section(found: views.Section, expected: views.Section) -> None:
+    """The same figures (as sent to the browser), table and note."""
+    assert [pio.to_json(f) for f in found.figures] == [pio.to_json(f) for f in expected.figures]
+    assert (found.table is None) == (expected.table is None)
+    if expected.table is not None:
+        pd.testing.assert_frame_equal(found.table, expected.table)
+    assert (found.note, found.help) == (expected.note, expected.help)
 
 
 def test_per_part_figures_equal_the_whole_after_every_write(seeded: Engine) -> None:
@@ -390,3 +406,146 @@ def test_unanswered_mentions_that_all_breached_are_not_prepared_again(
         expected = response.response_stats(flagged, pd.Timestamp(minute))
         pd.testing.assert_frame_equal(found, expected, **CLOSE)
     assert len(prepared) == 2, "an earlier minute prepares both parts again"
+
+
+def test_unchanged_conversations_are_taken_by_identity(seeded: Engine) -> None:
+    """A write that changes none of the range's conversations (another brand's mention today) hands
+    back the very same judged frame and Responses section, and the tiles' resolution figures; a
+    brand reply to an old mention and its author's follow-up (an older day changes) give new ones,
+    equal to those computed from the whole range read again."""
+    config = load_config(None)
+    brands = tuple(config.brands)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+
+    def shown() -> tuple[pd.DataFrame, views.Section, metrics.Kpis]:
+        now = versions(seeded)
+        tiles = metrics.kpis(seeded, now, FILTERS, RIVALS, {"Acme": 4.0}, MINUTE, None, brands)[0]
+        return (
+            metrics.judged(seeded, now, FILTERS, brands, MINUTE),
+            views.responses(seeded, now, FILTERS, brands, MINUTE, "day"),
+            tiles,
+        )
+
+    judged, section, tiles = shown()
+    ingest(seeded, post(base, "globex-today", last_day, brand="Globex"), config.brands)
+    again, same, kept = shown()
+    assert again is judged and same is section
+    assert (kept.answered, kept.resolved, kept.pending) == (tiles.answered, tiles.resolved, tiles.pending)
+
+    # the brand answers a mention posted ten days ago, then its author thanks it: that day's block changes
+    ingest(seeded, post(base, "old-7", last_day - timedelta(days=10)), config.brands)
+    reply = post(base, "reply-7", last_day, is_own=True, parent_id="old-7", author_handle="acme")
+    ingest(seeded, reply, config.brands)
+    thanks = post(base, "thanks-7", last_day + timedelta(minutes=5), parent_id="reply-7", author_handle="a_old-7")
+    thanks["text"] = "@acme thanks, sorted now!"
+    ingest(seeded, thanks, config.brands)
+    moved, built, counted = shown()
+    assert moved is not judged and built is not section
+    expected = resolution.keep(expected_outcomes(seeded, FILTERS, brands))
+    pd.testing.assert_frame_equal(moved, expected)
+    same_section(built, views._responses(expected, "day"))
+    stats = resolution.resolution_stats(expected).iloc[0]
+    assert (counted.answered, counted.resolved) == (int(stats["answered"]), int(stats["resolved"]))
+    assert counted.answered == tiles.answered + 1 and counted.resolved == tiles.resolved + 1
+
+
+def test_same_input_takes_results_by_identity_only() -> None:
+    """A result is taken only for the very same input objects: an equal copy is computed again (a
+    frame read again is a new object even when equal), and each kind keeps its newest few."""
+    calls: list[int] = []
+
+    def compute(n: int) -> Any:
+        calls.append(n)
+        return {"n": n}
+
+    frame = pd.DataFrame({"a": [1, 2]})
+    first = metrics.same_input("test", (frame,), ("k",), lambda: compute(1))
+    assert metrics.same_input("test", (frame,), ("k",), lambda: compute(2)) is first and calls == [1]
+    assert metrics.same_input("test", (frame.copy(),), ("k",), lambda: compute(3)) == {"n": 3}
+    assert metrics.same_input("test", (frame,), ("other",), lambda: compute(4)) == {"n": 4}
+    assert metrics.same_input("another kind", (frame,), ("k",), lambda: compute(5)) == {"n": 5}
+    kept = [pd.DataFrame({"a": [n]}) for n in range(metrics.SAME_INPUT_KEPT + 1)]
+    for n, item in enumerate(kept):
+        metrics.same_input("test", (item,), (), lambda n=n: compute(100 + n))
+    calls.clear()
+    metrics.same_input("test", (kept[-1],), (), lambda: compute(0))
+    metrics.same_input("test", (kept[0],), (), lambda: compute(-1))
+    assert calls == [-1], "the newest is kept, the oldest was let go"
+    assert len(metrics._same_inputs()["test"]) == metrics.SAME_INPUT_KEPT
+
+
+def test_conversation_stamp_follows_only_writes_that_touch_conversations() -> None:
+    """A day's conversation stamp is the last version that touched its conversations while the day's
+    last write noted it; after a write that did not (older code, or `record` without a note) it is
+    the day's own stamp."""
+    day = FILTERS.end
+    quiet = touched.State(data_version=5, through=5, days={day: 5}, talks={day: (5, 2)})
+    assert quiet.conversation_stamp(day, day) == (2, 0) and quiet.stamp(day, day) == (5, 0)
+    unnoted = touched.State(data_version=6, through=6, days={day: 6}, talks={day: (5, 2)})
+    assert unnoted.conversation_stamp(day, day) == (6, 0)
+    bare = touched.State(data_version=6, through=6, days={day: 6})
+    assert bare.conversation_stamp(day, day) == (6, 0)
+    gap = touched.State(data_version=7, through=6, days={day: 6}, talks={day: (6, 2)})
+    assert gap.conversation_stamp(day, day) == (-1, 7)
+    everything = touched.State(data_version=8, through=8, every_day=8, days={day: 6}, talks={day: (6, 2)})
+    assert everything.conversation_stamp(day, day) == (8, 0)
+
+
+def test_a_collection_that_touches_no_conversation_reads_none_again(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New mentions that answer nothing and reply in no thread leave the last day's conversations
+    unread; a reply in an answered conversation's thread, a brand reply, and a write recorded without
+    a note (the reply queue's) read them again; every time equal to the whole judgement."""
+    config = load_config(None)
+    brands = tuple(config.brands)
+    days = resolution.window_days(brands)
+    last_day = pd.Timestamp(FILTERS.end_at) - timedelta(hours=1)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    read: list[pd.Timestamp] = []
+    original = conversations_store.rows_between
+
+    def between(conn: Any, start: Any, end: Any, *args: Any, **kwargs: Any) -> Any:
+        read.append(pd.Timestamp(start))
+        return original(conn, start, end, *args, **kwargs)
+
+    def judged_now() -> pd.DataFrame:
+        found = metrics.judged(seeded, versions(seeded), FILTERS, brands, MINUTE)
+        monkeypatch.setattr(conversations_store, "rows_between", original)
+        expected = whole(seeded, conversations_store.conversations, FILTERS, days)
+        monkeypatch.setattr(conversations_store, "rows_between", between)
+        pd.testing.assert_frame_equal(
+            found, resolution.keep(resolution.outcomes(expected, pd.Timestamp(MINUTE), brands))
+        )
+        return found
+
+    first = judged_now()
+    monkeypatch.setattr(conversations_store, "rows_between", between)
+    read.clear()
+    plain = post(base, "plain-1", last_day, thread_id=None)
+    ingest(seeded, plain, config.brands)
+    assert judged_now() is first and read == [], "nothing of the conversations changed: nothing read"
+
+    # a brand reply to that mention: it is answered now, its day is read again
+    reply = post(base, "reply-plain-1", last_day + timedelta(minutes=1), is_own=True, parent_id="plain-1")
+    reply["author_handle"], reply["thread_id"] = "acme", None
+    ingest(seeded, reply, config.brands)
+    found = judged_now()
+    assert read == [pd.Timestamp(FILTERS.end_at) - timedelta(days=1)] and len(found) == len(first) + 1
+
+    # its author follows up in the brand's reply: read again, judged
+    read.clear()
+    thanks = post(base, "thanks-plain-1", last_day + timedelta(minutes=2), parent_id="reply-plain-1")
+    thanks["author_handle"], thanks["thread_id"], thanks["text"] = "a_plain-1", None, "@acme thanks, sorted now!"
+    ingest(seeded, thanks, config.brands)
+    found = judged_now()
+    assert len(read) == 1 and found.set_index("mention_id")["outcome"].eq("resolved").sum() > 0
+
+    # a write recorded without a note (as store.queue records): every day it names is read again
+    read.clear()
+    with seeded.begin() as conn:
+        writer.bump_data_version(conn)
+        touched.record(conn, {FILTERS.end})
+    judged_now()
+    assert len(read) == 1

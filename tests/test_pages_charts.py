@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
+import pytest
 
 from ui import charts, tiles
 
@@ -66,3 +68,37 @@ def test_change_texts() -> None:
     assert tiles.minutes_change(150.0, 149.9) == "+0.1 min"
     assert tiles.minutes_change(60.0, 200.0) == "-2.3 h"  # ASCII: st.metric's arrow goes down
     assert tiles.percent(None) == "n/a" and tiles.percent(0.515) == "51.5%"
+
+
+def test_times_are_sent_as_plotly_writes_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Traces carry times with a zone as their ISO strings: the JSON sent to the browser is the very
+    one plotly writes for the Timestamps themselves (hours, days, ISO weeks; spike marks included)."""
+    import plotly.io as pio
+    import plotly.tools
+
+    def sent(figure: object) -> str:
+        return str(pio.to_json(plotly.tools.return_figure_from_figure_or_data(figure, True), validate=False))
+
+    def draw(period: str, freq: str) -> list[object]:
+        periods = pd.date_range("2026-10-05", periods=30, freq=freq, tz="UTC")
+        rows = pd.DataFrame(
+            [(p, name, i * 7 % 11, (i % 5) / 4 - 0.5) for i, p in enumerate(periods) for name in ("x", "reddit")],
+            columns=["period", "platform", "mentions", "net"],
+        )
+        marks = pd.DataFrame({"x": periods[:2], "y": [3.0, 4.0], "text": ["a", "b"]})
+        common: dict[str, Any] = {"title": "t", "x_title": "x", "y_title": "y", "period": period}
+        return [
+            charts.stacked_areas(rows, x="period", y="mentions", group="platform", marks=marks, **common),
+            charts.lines(rows, x="period", y="net", group="platform", y_format="+.2f", marks=marks, **common),
+            charts.bars(rows, x="period", y="mentions", group="platform", **common),
+        ]
+
+    for freq, period in (("h", "hour"), ("D", "day"), ("7D", "week")):
+        found = draw(period, freq)
+        assert all(isinstance(t.x, tuple | list) and isinstance(t.x[0], str) for f in found for t in f.data)  # type: ignore[attr-defined]
+        with monkeypatch.context() as patched:  # the Timestamps themselves, as before
+            patched.setattr(charts, "_values", lambda column: column.to_numpy())
+            expected = draw(period, freq)
+        assert isinstance(expected[0].data[0].x[0], pd.Timestamp)  # type: ignore[attr-defined]
+        assert [sent(f) for f in found] == [sent(f) for f in expected]
+        assert [charts.points(f) for f in found] == [charts.points(f) for f in expected]  # type: ignore[arg-type]

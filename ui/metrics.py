@@ -6,9 +6,10 @@ analysis.engagement, analysis.trends or analysis.response.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,8 @@ from store import readcache, reader, touched
 from store import resolution as conversations_store
 from store.reader import Filters
 from ui.context import HASH_FUNCS, queue_days, read, read_part, split_parts
+
+T = TypeVar("T")
 
 SPIKE_WINDOW = 7
 SPIKE_K = 3.0
@@ -71,16 +74,8 @@ def market(filters: Filters, rivals: list[str]) -> Filters:
     )
 
 
-def _kpis(
-    engine: Engine,
-    versions: tuple[int, int],
-    filters: Filters,
-    rivals: list[str],
-    sla: dict[str, float],
-    minute: str,
-    hours: dict[str, BusinessHours] | None = None,
-    brands: tuple[Brand, ...] = (),
-) -> Kpis:
+def _volume(engine: Engine, versions: tuple[int, int], filters: Filters, rivals: list[str]) -> dict[str, Any]:
+    """The tiles that follow from the rollups and the open flagged count (not from the time)."""
     rows = read(engine, reader.day_rollups, versions[0], filters)
     totals = engagement.summarize_rollup(rows, period=None).iloc[0] if len(rows) else None
     net = None
@@ -95,21 +90,40 @@ def _kpis(
                 everyone.assign(hour=filters.start_at), filters.brands[0], rivals, period="hour"
             )
             share = _number(sov.loc[sov["brand"] == filters.brands[0], "share"].iloc[0])
+    return {
+        "mentions": int(totals["mentions"]) if totals is not None else 0,
+        "engagements": int(totals["engagements"]) if totals is not None else 0,
+        "engagement_rate": _number(totals["engagement_rate"]) if totals is not None else None,
+        "rate_denominator": totals["rate_denominator"] if totals is not None and totals["rate_denominator"] else None,
+        "rate_coverage": _number(totals["rate_coverage"]) if totals is not None else None,
+        "net_sentiment": net,
+        "share_of_voice": share,
+        "open_flagged": read(engine, reader.open_flagged_count, versions, filters),
+    }
+
+
+def _with_responses(
+    engine: Engine,
+    volume: dict[str, Any],
+    versions: tuple[int, int],
+    filters: Filters,
+    sla: dict[str, float],
+    minute: str,
+    hours: dict[str, BusinessHours] | None,
+    brands: tuple[Brand, ...],
+) -> Kpis:
+    """`volume` with the response and resolution tiles as of `minute`."""
     stats = response_summary(engine, versions, filters, sla, minute, hours).iloc[0]
     # business time when every selected brand keeps business hours (the Overview shows one brand)
     on_hours = hours or {}
     business = bool(filters.brands) and all(b in on_hours for b in filters.brands)
     median = "first_response_business_median_min" if business else "first_response_median_min"
-    outcome = resolution.resolution_stats(judged(engine, versions, filters, brands, minute)).iloc[0]
+    conversations = judged(engine, versions, filters, brands, minute)
+    outcome = same_input(
+        "kpis:resolution_stats", (conversations,), (), lambda: resolution.resolution_stats(conversations)
+    ).iloc[0]
     return Kpis(
-        mentions=int(totals["mentions"]) if totals is not None else 0,
-        engagements=int(totals["engagements"]) if totals is not None else 0,
-        engagement_rate=_number(totals["engagement_rate"]) if totals is not None else None,
-        rate_denominator=totals["rate_denominator"] if totals is not None and totals["rate_denominator"] else None,
-        rate_coverage=_number(totals["rate_coverage"]) if totals is not None else None,
-        net_sentiment=net,
-        share_of_voice=share,
-        open_flagged=read(engine, reader.open_flagged_count, versions, filters),
+        **volume,
         median_first_response_min=_number(stats[median]),
         response_rate=_number(stats["response_rate"]),
         sla_breach_rate=_number(stats["sla_breach_rate"]),
@@ -165,8 +179,18 @@ def _kept_kpis(
     _versions: tuple[int, int],
 ) -> Kpis:
     """One range's headline numbers, kept under its days' stamp (not the data version): the period
-    before the range is not computed again when a collection touches only today."""
-    return _kpis(engine, _versions, filters, list(rivals), sla, minute, business_hours, brands)
+    before the range is not computed again when a collection touches only today. In a new minute only
+    the response and resolution tiles are taken again (from parts kept under the same stamps)."""
+    volume = _kept_volume(engine, stamp, filters, rivals, _versions)
+    return _with_responses(engine, volume, _versions, filters, sla, minute, business_hours, brands)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=600, hash_funcs=HASH_FUNCS)
+def _kept_volume(
+    engine: Engine, stamp: tuple[int, ...], filters: Filters, rivals: tuple[str, ...], _versions: tuple[int, int]
+) -> dict[str, Any]:
+    """`_volume` under the range's days' stamp (no minute: those tiles do not age)."""
+    return _volume(engine, _versions, filters, list(rivals))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=120, hash_funcs=HASH_FUNCS)
@@ -180,10 +204,53 @@ def judged(
     days = read(engine, touched.state, versions[0])
     changed = queue_days(engine, versions[1])
     parts = [
-        _kept_part(engine, (*days.stamp(part.start, part.end), changed.stamp(part.start, part.end)), part, brands)
+        # under the stamp of the part's conversations: a collection that answered and followed up none
+        # of them (new mentions, no replies in their threads) leaves the part as it is, not read again
+        _kept_part(
+            engine, (*days.conversation_stamp(part.start, part.end), changed.stamp(part.start, part.end)), part, brands
+        )
         for part in blocks(filters)
     ]
-    return resolution.as_of(_stack(parts, ignore_index=True), pd.Timestamp(minute))
+    # the very same parts (a collection that brought nothing for the range's conversations hands back
+    # today's last judgement whole) are stacked once, and `as_of` hands that frame back when no window
+    # closed since: what is computed from it (the resolution figures, the Responses section) is then
+    # taken by identity (`same_input`) instead of computed again
+    stacked = same_input("judged:stack", tuple(parts), (), lambda: _stack(parts, ignore_index=True))
+    return same_input("judged:as_of", (stacked,), (minute,), lambda: resolution.as_of(stacked, pd.Timestamp(minute)))
+
+
+#: results computed from frames that are kept read-only (cached parts), by the frames' identity: this
+#: many per kind of result (a judged range's stack is a few MB at 1M mentions; a miss only recomputes).
+SAME_INPUT_KEPT = 6
+_SAME_LOCK = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _same_inputs() -> dict[str, dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]]]:
+    return {}
+
+
+def same_input(kind: str, inputs: tuple[Any, ...], key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, or its result from an earlier call of this `kind` with the very same `inputs`
+    objects (and equal `key`).
+
+    For results of read-only frames handed out by the caches (kept parts, their stack): a write that
+    leaves a frame's part unchanged hands back the same object, so whatever follows from it alone is
+    not computed again. The inputs are held with the result, so their ids cannot be reused by other
+    objects while the entry lives; the oldest entries of a kind go first (SAME_INPUT_KEPT)."""
+    ident = (tuple(id(o) for o in inputs), key)
+    with _SAME_LOCK:
+        memo = _same_inputs().setdefault(kind, {})
+        found = memo.get(ident)
+    if found is not None and all(a is b for a, b in zip(found[0], inputs, strict=True)):
+        return found[1]
+    value = compute()
+    with _SAME_LOCK:
+        memo.pop(ident, None)
+        memo[ident] = (inputs, value)
+        while len(memo) > SAME_INPUT_KEPT:
+            memo.pop(next(iter(memo)))
+    return value
 
 
 #: the days before a range's last are judged in blocks of this many days, aligned on the calendar
@@ -350,7 +417,8 @@ def response_summary(
             with _JUDGED_LOCK:
                 settled.update(now=now, prepared=prepared)
         rows += [answered, prepared]
-    return response.overall(_stack(rows, ignore_index=True))
+    # the same prepared rows (every part kept: the period before a range, in a new minute) give the same figures
+    return same_input("response_summary", tuple(rows), (), lambda: response.overall(_stack(rows, ignore_index=True)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)

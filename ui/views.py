@@ -390,6 +390,12 @@ def responses(
     """What became of the conversations the brand answered: outcomes per period, by platform and by
     responder (figures), and the responders' figures (table). Empty when nothing was answered."""
     judged = metrics.judged(engine, versions, filters, brands, minute)
+    # the same judged frame (a collection that changed none of the range's conversations, in the same
+    # minute or one that closed no window) gives the same section: taken, not built again
+    return metrics.same_input("views.responses", (judged,), (period,), lambda: _responses(judged, period))
+
+
+def _responses(judged: pd.DataFrame, period: Period) -> Section:
     if judged.empty:
         return Section()
     judged = judged.assign(responded_by=judged["responded_by"].fillna("unknown"))
