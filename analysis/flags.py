@@ -246,13 +246,16 @@ def _addressed(
         to_brand = (named | spoken["at_brand"] | community | thread) & ~(
             (spoken["to_other"] | ordinary) & ~thread & ~community
         )
+        # a comment under another user's post in the brand's subreddit that names the brand nowhere answers that
+        # user ("Did you pay through the app store?", advice, me-too stories), not the brand (session 7: 1 of 56 such
+        # comments in the seven development sets needs a reply)
+        crowd = community & ~named & ~spoken["at_brand"] & ~thread & comment[rows]
+        to_brand &= ~crowd
         out.loc[rows] = to_brand.fillna(False).to_numpy(dtype=bool)
         listed = per_distinct(raw[rows], partial(_contains, pattern=_listed_pattern(brand)))
         listed_out.loc[rows] = (listed & ~spoken["at_brand"]).fillna(False).to_numpy(dtype=bool)
         hailed_out.loc[rows] = spoken["hailed"].fillna(False).to_numpy(dtype=bool)
         other_out.loc[rows] = spoken["to_other"].fillna(False).to_numpy(dtype=bool)
-        # a comment under another user's post in the brand's subreddit that names the brand nowhere
-        crowd = community & ~named & ~spoken["at_brand"] & ~thread & comment[rows]
         crowd_out.loc[rows] = crowd.fillna(False).to_numpy(dtype=bool)
     return out, listed_out, hailed_out, other_out, answers_own.fillna(False).astype(bool), crowd_out
 
