@@ -39,9 +39,10 @@ names; this table holds what the text says.
 Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv (the demo brand), on
 tests/data/flags_dev_extra.csv, tests/data/flags_fresh.csv (scored once blind, development since
 session 4), tests/data/flags_dev_extra2.csv, tests/data/flags_fresh2.csv (scored once blind,
-development since session 5) and tests/data/flags_fresh3.csv (scored once blind at the end of session 5,
-development since, tuned on in two folds by brand): 66 other brands in all; the `test` rows are held out
-(bench/bench_judgement.py, bench/README.md "Judgement"); no blind set is left. Prefer general vocabulary and
+development since session 5), tests/data/flags_fresh3.csv (scored once blind at the end of session 5,
+development since, tuned on in two folds by brand) and tests/data/flags_fresh4.csv (scored once blind at the end of
+session 6, development since session 7): 83 other brands in all; the `test` rows are held out
+(bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
 """
