@@ -107,7 +107,7 @@ FORMULAS: dict[str, str] = {
     "avg_sentiment": "sum of VADER compound / scored mentions (unscored excluded)",
     "needs_reply": (
         "addressed to an own brand (names or @-mentions it, answers or sits in the thread of its post, or is in "
-        "its subreddit) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
+        "its subreddit, except a comment there under another user's post that names the brand nowhere) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
         "the rule table (analysis/rules.py, extended per brand by products, complaint_terms and praise_terms): "
         "a complaint rule (refund, billing, late-or-lost, ...), a weaker problem cue (negation, again, "
         "waited-duration, my-thing, ...) in a post without praise (a complaint is cancelled only by thanks or "

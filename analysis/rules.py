@@ -39,9 +39,10 @@ names; this table holds what the text says.
 Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv (the demo brand), on
 tests/data/flags_dev_extra.csv, tests/data/flags_fresh.csv (scored once blind, development since
 session 4), tests/data/flags_dev_extra2.csv, tests/data/flags_fresh2.csv (scored once blind,
-development since session 5) and tests/data/flags_fresh3.csv (scored once blind at the end of session 5,
-development since, tuned on in two folds by brand): 66 other brands in all; the `test` rows are held out
-(bench/bench_judgement.py, bench/README.md "Judgement"); no blind set is left. Prefer general vocabulary and
+development since session 5), tests/data/flags_fresh3.csv (scored once blind at the end of session 5,
+development since, tuned on in two folds by brand) and tests/data/flags_fresh4.csv (scored once blind at the end of
+session 6, development since session 7): 83 other brands in all; the `test` rows are held out
+(bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
 """
@@ -214,16 +215,19 @@ RULES: tuple[Rule, ...] = (
             # any subject after do / does / will / can ...: "@guardian do students get a cheaper rate"
             r"^(?![^?？]*[?？])(?:@\S+\s+)+(?:(?:so|and|also|hey|hi|hello|quick question),?\s+)?"
             r"(?:do|does|will|would|can|could|should)\s+(?!not\b|never\b|you\s+(?:guys\s+)?(?:ever|even|really)\b)"
-            r"\w+\s+(?!(?:\w+ )?(?:best|great|amazing|awesome)\b)\w+",
+            # the subject may carry a sign or a hyphen ("go+ points", "wi-fi calls")
+            r"\w[\w+&'-]*\s+(?!(?:\w+ )?(?:best|great|amazing|awesome)\b)\w+",
         ),
         matches=(
             "@delta is the sky club open before 5am",
             "@peacocktv will the games be in 4k",
             "@hinge so does the rose thing reset weekly",
             "@guardian do students get a cheaper rate",
+            "@fuelco do go+ points work at the motorway stations",
         ),
         misses=(
             "@acme my cat sleeps on the box",
+            "@acme go+ points do add up",
             "is the club open",
             "@acme is now on the fediverse",
             "@acme do not buy this",
@@ -664,6 +668,41 @@ RULES: tuple[Rule, ...] = (
             "half my multipack was squashed open",
         ),
         misses=("works great", "walking boots finally broken in", "got a refund for the squashed berries, nice touch"),
+    ),
+    Rule(
+        # a physical product fault told without the words broken / faulty (session 7, from flags_fresh4.csv's fold 0
+        # brands): parts that come off or fall apart, things that leak, shrink or split, a new battery or pack
+        # already flat, empty or mouldy
+        "physical-fault",
+        "complaint",
+        (
+            r"\b(?:came|comes|coming|fell|falls|falling) (?:off|apart|loose|to bits|to pieces)\b",
+            r"\b(?:falls|falling|fell) out\b(?! (?:of love|with)\b)",
+            r"\b(?:leaks|leaked|leaking)\b(?! (?:trailer|footage|memo|images?|renders?|photos?|pics|benchmarks?|screenshots?|specs|roadmap|details|documents?)\b)",
+            r"\b(?:shrank|shrunk|shrinks)\b",
+            r"\b(?:is|are|was|were|got|came|arrived) (?:all |already |completely )?split\b",
+            r"\bsplit (?:clean |right )?(?:open|in half|in two|at the seams?)\b",
+            r"\b(?:was|were|is|are|arrived|came) (?:already |completely |totally )?flat (?:on|out of|from|after|within)\b",
+            r"\balready (?:flat|dead|mouldy|moldy)\b|\b(?:was|were|is|are|arrived|came) (?:all |already )?(?:mouldy|moldy)\b",
+        ),
+        matches=(
+            "the chainsaw chain came off three times in an hour",
+            "bristles falling out after a week",
+            "3 were already leaking white crust",
+            "the protector shrank to a kid size",
+            "half the bags are split",
+            "the sole split clean in half",
+            "battery from a sealed pack was flat on day one",
+        ),
+        misses=(
+            "the photos came out great",
+            "falling out of love with podcasts",
+            "the leaked trailer looks amazing",
+            "leaked renders of the next phone",
+            "we split the bill",
+            "the road was flat all the way",
+            "the stain came out in one wash",
+        ),
     ),
     Rule(
         "cannot-do",

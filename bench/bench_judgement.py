@@ -37,7 +37,12 @@ part of "now"; "rules2" (RULES_TWO) is the rule table alone as merged before it.
 set out at a time: the model is trained on the other five (scripts/train_reply_model.py) and scores the held-out set,
 beside the rules now (tuned on every set) and the rules each set was scored blind with (BLIND_RULES).
 
-Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso]  (~25 min at load 9-16; --dev-errors
+Session 7 (branch judge): tests/data/flags_fresh4.csv (17 more brands, scored once blind at SESSION_SIX) is development
+data: `fresh4_table` (alone with --fresh4) compares session 6, session 7's rules with session 6's layer (S7_RULES) and
+now per `brand_fold`; `loso_table` takes the seven sets, and `--never-train fresh4` gives session 6's layer's
+leave-one-set-out figures (run in a checkout of main before session 7: its rules, the layer never trained on fresh4).
+
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso] [--fresh4] [--never-train SET]  (~25 min at load 9-16; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).
 """
@@ -74,6 +79,8 @@ from tests.test_flags import (  # noqa: E402
     FRESH2_BRANDS,
     FRESH3,
     FRESH3_BRANDS,
+    FRESH4,
+    FRESH4_BRANDS,
     FRESH_BRANDS,
 )
 
@@ -99,6 +106,10 @@ SESSION_FIVE = "b93ef14"
 R2_PHASE_ONE = "b8bbb53"
 #: main before session 6's learned layer (rules2 merged): the rule table alone.
 RULES_TWO = "4977e0c"
+#: main with the learned layer, frozen when tests/data/flags_fresh4.csv was scored blind (session 6's end).
+SESSION_SIX = "9b6a2bc"
+#: branch judge (session 7) with its new rules and session 6's layer (not yet retrained with flags_fresh4.csv).
+S7_RULES = "cc21af4"
 #: the rule sets compared, oldest first.
 RULE_SETS = (
     "before", "round 1", "session 2", "session 3", "phase 1", "session 4", "s5 phase 1", "s5 phase 2", "rules2", "now",
@@ -307,8 +318,36 @@ def fresh3_table(folder: Path) -> None:
     print("fresh3 fold 0:", ", ".join(sorted({b.name for b in FRESH3_BRANDS if brand_fold(b.name) == 0})))
 
 
+def fresh4_table(folder: Path) -> None:
+    """Session 7: flags_fresh4.csv, as the file is and as collected, whole and per `brand_fold`: session 6 (the blind
+    score), session 7's rules with session 6's layer (S7_RULES: the rules were written from fold 0's errors; fold 1's
+    change is the nearest to an out-of-fold figure, see bench/README.md for what of fold 1 was read) and now (the
+    layer retrained with flags_fresh4.csv too: in-sample)."""
+    commits = {"session 6": SESSION_SIX, "s7 rules": S7_RULES}
+    print("\nflags_fresh4 (scored once blind at session 6, development since): recall / share flagged with no need")
+    print(f"{'part':<13} {'rows':>9}  " + "  ".join(f"{n:>13}" for n in (*commits, "now")))
+    for label, path in (("fresh4", FRESH4), ("fresh4 col", collected_copy(FRESH4, FRESH4_BRANDS, folder))):
+        frame = load_labelled(path)
+        runs = {name: judge_tree(commit, path, FRESH4_BRANDS) for name, commit in commits.items()}
+        runs["now"] = judge_now(frame, FRESH4_BRANDS)
+        posts = ~frame["is_own"].to_numpy(dtype=bool)
+        fold = frame["brand"].map(brand_fold).to_numpy()
+        for part, rows in ((label, posts), (f"{label} f0", posts & (fold == 0)), (f"{label} f1", posts & (fold == 1))):
+            cells = [flag_rates(frame[rows], flagged[rows]) for flagged in runs.values()]
+            text = "  ".join(f"{c['recall']:.3f} / {c['flagged_no_need']:.3f}" for c in cells)
+            print(f"{part:<13} {cells[0]['n_need']:>4}+{cells[0]['n_no_need']:<4}  {text}")
+    print("fresh4 fold 0:", ", ".join(sorted({b.name for b in FRESH4_BRANDS if brand_fold(b.name) == 0})))
+
+
 #: the rules each development set was scored with blind, before anyone tuned on it (labelled dev and extra: none kept).
-BLIND_RULES = {"extra2": SESSION_THREE, "fresh": SESSION_THREE, "fresh2": SESSION_FOUR, "fresh3": SESSION_FIVE}
+BLIND_RULES = {
+    "extra2": SESSION_THREE,
+    "fresh": SESSION_THREE,
+    "fresh2": SESSION_FOUR,
+    "fresh3": SESSION_FIVE,
+    # scored blind by main 9b6a2bc: RULES_TWO's rule table (unchanged there) + the layer trained on the six older sets
+    "fresh4": RULES_TWO,
+}
 
 
 def _trainer() -> object:
@@ -320,23 +359,28 @@ def _trainer() -> object:
     return module
 
 
-def loso_table(folder: Path) -> None:
+def loso_table(folder: Path, never_train: frozenset[str] = frozenset()) -> None:
     """Session 6: the learned layer (analysis.reply_model) left one set out. For each development set in turn, the
     model is trained on the other five (scripts/train_reply_model.py's `fit`, as collected) and scores the held-out
     set, as the file is and as collected. Columns: the rules now (tuned on every set: no estimate), the model alone
     (decision >= ADD_AT), rules OR model, the shipped combination (`flags.combine`), and, where the set was scored
     blind once (BLIND_RULES), those blind rules alone and combined with the held-out model: the honest pair (the
-    `strong` signals the combination never vetoes come from the rules now, a proxy the old trees do not report)."""
+    `strong` signals the combination never vetoes come from the rules now, a proxy the old trees do not report).
+    `never_train`: sets no model is trained on (session 7's "before": the layer as shipped in session 6 never saw
+    flags_fresh4.csv, so its held-out model for fresh4 is the shipped one and the others' are trained without it)."""
     trainer: Any = _trainer()
     model = reply_model.load()
     variants = {"col": trainer.all_sets(as_collected=True), "file": trainer.all_sets(as_collected=False)}
     paths = {name: (path, brands) for name, path, brands in trainer.SETS}
     heads = ("rules now", "model", "rules|model", "combined", "blind rules", "blind+model")
     pooled: dict[tuple[str, str, str], np.ndarray] = {}
-    print("\nleave one set out: the learned layer (recall / share flagged with no need; own posts left out)")
+    print(
+        "\nleave one set out: the learned layer (recall / share flagged with no need; own posts left out)"
+        + (f"; never trained on: {', '.join(sorted(never_train))}" if never_train else "")
+    )
     print(f"{'set':<18} {'rows':>9}  " + "  ".join(f"{h:>13}" for h in heads))
     for k, held in enumerate(variants["col"]):
-        fitted = trainer.fit([s for i, s in enumerate(variants["col"]) if i != k])
+        fitted = trainer.fit([s for i, s in enumerate(variants["col"]) if i != k and s.name not in never_train])
         learned_model = reply_model.from_dict(trainer.to_dict(fitted, digits=None))
         for variant, sets in variants.items():
             d = sets[k]
@@ -367,12 +411,12 @@ def loso_table(folder: Path) -> None:
                 counts = np.array(
                     [(f & need & posts).sum(), (need & posts).sum(), (f & ~need & posts).sum(), (~need & posts).sum()]
                 )
-                for scope in ("all", "blind4") if commit is not None else ("all",):
+                for scope in ("all", "blind") if commit is not None else ("all",):
                     pooled[(variant, head, scope)] = pooled.get((variant, head, scope), np.zeros(4)) + counts
                 cells.append(f"{counts[0] / counts[1]:.3f} / {counts[2] / counts[3]:.3f}")
             label = f"{held.name} {variant}"
             print(f"{label:<18} {(need & posts).sum():>4}+{(~need & posts).sum():<4}  " + "  ".join(cells))
-    for scope, title in (("all", "all six"), ("blind4", "the four blind")):
+    for scope, title in (("all", f"all {len(variants['col'])}"), ("blind", f"the {len(BLIND_RULES)} blind")):
         for variant in variants:
             cells = []
             for head in heads:
@@ -392,9 +436,14 @@ def main() -> None:
     parser.add_argument("--dev-errors", action="store_true", help="list the dev rows the new rules get wrong")
     parser.add_argument("--dev-only", action="store_true", help="reply flags on the dev part only (while tuning)")
     parser.add_argument("--loso", action="store_true", help="only the learned layer's leave-one-set-out table")
+    parser.add_argument("--fresh4", action="store_true", help="only session 7's flags_fresh4.csv table by fold")
+    parser.add_argument("--never-train", action="append", default=[], help="a set --loso never trains on (repeat)")
     args = parser.parse_args()
+    if args.fresh4:
+        fresh4_table(Path(tempfile.mkdtemp()))
+        return
     if args.loso:
-        loso_table(Path(tempfile.mkdtemp()))
+        loso_table(Path(tempfile.mkdtemp()), frozenset(args.never_train))
         return
 
     data = load_labelled()
@@ -471,6 +520,7 @@ def main() -> None:
     print("f2 fold 0:", ", ".join(sorted(fresh2.loc[fold2 == 0, "brand"].unique())))
     print("f2 fold 1:", ", ".join(sorted(fresh2.loc[fold2 == 1, "brand"].unique())))
     fresh3_table(folder)
+    fresh4_table(folder)
     loso_table(folder)
     if args.dev_errors:
         for name, frame, flagged, rows in parts[:3] + parts[6:7] + parts[10:11]:

@@ -489,7 +489,7 @@ def test_other_brands_development_posts() -> None:
     assert set(data["split"]) == {"dev"} and len(data) == 202
     need = data["expect_reply"]
     # session 6, with the learned layer (trained on these rows too): 111 of 113 (0.982) / 4 of 89 (0.045); the rules
-    # alone 112 (0.991) / 7 (0.079) in session 5 (0.112 in session 4)
+    # alone 112 (0.991) / 7 (0.079) in session 5 (0.112 in session 4); session 7 (fresh4 in training): unchanged
     assert flagged[need].mean() >= 0.95, flagged[need].mean()
     assert flagged[~need].mean() <= 0.05, flagged[~need].mean()
     assert not flagged[data["is_own"]].any()
@@ -504,7 +504,8 @@ def test_fresh_development_set_figures() -> None:
     assert set(data["split"]) == {"fresh"} and len(data) == 446
     need = data["expect_reply"]
     # session 6, with the learned layer (trained on these rows too): 219 of 220 (0.995) / 19 of 226 (0.084); the rules
-    # alone 217 (0.986) / 24 (0.106) in session 5 (33, 0.146, in session 4)
+    # alone 217 (0.986) / 24 (0.106) in session 5 (33, 0.146, in session 4). Session 7: 218 (0.991) / 18 (0.080): a
+    # comment in the brand's subreddit answering another user is no longer addressed (one of them needed a reply)
     assert flagged[need].mean() >= 0.95, flagged[need].mean()
     assert flagged[~need].mean() <= 0.09, flagged[~need].mean()
 
@@ -519,13 +520,14 @@ def test_fresh2_development_set_figures() -> None:
     assert set(data["split"]) == {"fresh2"} and len(data) == 459
     need = data["expect_reply"]
     # session 6 with the learned layer (trained on these rows too): 189 of 224 (0.844) / 9 of 235 (0.038); as collected
-    # 222 (0.991) / 9 (0.038). The rules alone in session 5: 186 (0.830) / 13 (0.055), as collected 218 (0.973) / 13
-    assert flagged[need].mean() >= 0.84, flagged[need].mean()  # blind 171 (0.763)
-    assert flagged[~need].mean() <= 0.04, flagged[~need].mean()  # blind 53 (0.226)
+    # 222 (0.991) / 9 (0.038). The rules alone in session 5: 186 (0.830) / 13 (0.055), as collected 218 (0.973) / 13.
+    # Session 7 (new rules, the layer retrained with fresh4): 188 (0.839) / 10 (0.043); as collected 221 (0.987) / 10
+    assert flagged[need].sum() >= 188, flagged[need].sum()  # blind 171 (0.763)
+    assert flagged[~need].sum() <= 10, flagged[~need].sum()  # blind 53 (0.226)
     # 44 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH2, FRESH2_BRANDS, as_collected=True)
-    assert flagged[need].mean() >= 0.99, flagged[need].mean()  # blind 198 (0.884)
-    assert flagged[~need].mean() <= 0.04, flagged[~need].mean()  # blind 57 (0.243)
+    assert flagged[need].sum() >= 221, flagged[need].sum()  # blind 198 (0.884)
+    assert flagged[~need].sum() <= 10, flagged[~need].sum()  # blind 57 (0.243)
 
 
 def test_fresh3_development_set_figures() -> None:
@@ -542,32 +544,37 @@ def test_fresh3_development_set_figures() -> None:
     assert set(data["split"]) == {"fresh3"} and len(data) == 451
     need = data["expect_reply"]
     # session 6 with the learned layer (trained on these rows too): 140 of 210 (0.667) / 13 of 241 (0.054); as collected
-    # 197 (0.938) / 15 (0.062). The rules alone (tuned): 136 (0.648) / 23 (0.095), as collected 194 (0.924) / 25 (0.104)
-    assert flagged[need].mean() >= 0.66, flagged[need].mean()  # blind 115 (0.548)
-    assert flagged[~need].mean() <= 0.06, flagged[~need].mean()  # blind 25 (0.104)
+    # 197 (0.938) / 15 (0.062). The rules alone (tuned): 136 (0.648) / 23 (0.095), as collected 194 (0.924) / 25 (0.104).
+    # Session 7 (a name in small letters before a noun is the brand: "my specsavers glasses", "a sonos sub"; the layer
+    # retrained with fresh4): 146 (0.695) / 12 (0.050); as collected 204 (0.971) / 14 (0.058)
+    assert flagged[need].sum() >= 146, flagged[need].sum()  # blind 115 (0.548)
+    assert flagged[~need].sum() <= 12, flagged[~need].sum()  # blind 25 (0.104)
     # 92 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH3, FRESH3_BRANDS, as_collected=True)
-    assert flagged[need].mean() >= 0.93, flagged[need].mean()  # blind 154 (0.733)
-    assert flagged[~need].mean() <= 0.065, flagged[~need].mean()  # blind 27 (0.112)
+    assert flagged[need].sum() >= 204, flagged[need].sum()  # blind 154 (0.733)
+    assert flagged[~need].sum() <= 14, flagged[~need].sum()  # blind 27 (0.112)
 
 
-def test_fresh4_blind_set_figures() -> None:
+def test_fresh4_development_set_figures() -> None:
     """tests/data/flags_fresh4.csv: 459 posts about 17 brands, written blind to the rules and the learned layer in
     session 6 (a second blind labeller agreed on 456 of 459 expect_reply labels; one row corrected before scoring) and
     scored once, by the lead, after the rules and the layer were frozen (main 9b6a2bc; flags_fresh4.md "Status"):
     142 of 222 (0.640) / 25 of 237 (0.105) flagged with no need; as collected 194 (0.874) / 26 (0.110). Session 5's
     rules (4977e0c) on the same file: 138 (0.622) / 24 (0.101); as collected 187 (0.842) / 29 (0.122). Issue 12's
-    target (recall >= 0.90, <= 0.10 flagged with no need) missed on both as collected. These pins are that blind
-    score; the set is development data from now on (a change tuned on it must not quote it as held-out)."""
+    target (recall >= 0.90, <= 0.10 flagged with no need) missed on both as collected. Development data since session
+    7 (branch judge): rules written from its fold 0 brands' errors (bench_judgement's `brand_fold`; bench/README.md
+    "Session 7" gives fold 1's figure) and the learned layer trained on it too, so these pins are tuned, in-sample
+    figures, no estimate for unseen brands."""
     data, flagged = judged_posts(FRESH4, FRESH4_BRANDS)
     assert set(data["split"]) == {"fresh4"} and len(data) == 459
     need = data["expect_reply"]
-    assert flagged[need].sum() >= 142, flagged[need].sum()
-    assert flagged[~need].sum() <= 25, flagged[~need].sum()
+    # session 7: 162 of 222 (0.730) / 6 of 237 (0.025); as collected 218 (0.982) / 7 (0.030)
+    assert flagged[need].sum() >= 162, flagged[need].sum()  # blind 142 (0.640)
+    assert flagged[~need].sum() <= 6, flagged[~need].sum()  # blind 25 (0.105)
     # 92 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH4, FRESH4_BRANDS, as_collected=True)
-    assert flagged[need].sum() >= 194, flagged[need].sum()
-    assert flagged[~need].sum() <= 26, flagged[~need].sum()
+    assert flagged[need].sum() >= 218, flagged[need].sum()  # blind 194 (0.874)
+    assert flagged[~need].sum() <= 7, flagged[~need].sum()  # blind 26 (0.110)
 
 
 def test_session_four_extra_posts_figures() -> None:

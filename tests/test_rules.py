@@ -309,6 +309,53 @@ def test_thread_replies_and_product_reports_without_fault_words() -> None:
     assert "sarcasm: ironic-thanks" in signals[4]
 
 
+def test_comments_answering_another_user_in_the_brands_subreddit_are_not_addressed() -> None:
+    """Session 7 (flags_fresh4.csv: all 45 reddit comments needed no reply): a comment under another user's post in
+    the brand's subreddit that names the brand nowhere answers that user (advice, a me-too story, a question back),
+    whatever its words; one that names the brand or its @handle, a top-level post there and a comment in the brand's
+    own thread still count."""
+    reddit = "https://www.reddit.com/r/acme/comments/abc/post/"
+    comment = {"platform": "reddit", "kind": "comment", "url": reddit + "k1/"}
+    out = assess(
+        mention(post_id="1", **comment, text="Did you pay through the app store? Apple would handle the refund."),
+        mention(post_id="2", **comment, text="This happened to my flatmate. It's a scam at this point."),
+        mention(post_id="3", **comment, text="Same here, acme support never answered my ticket either"),
+        mention(post_id="4", platform="reddit", kind="post", url=reddit, text="My order arrived broken, what now?"),
+        mention(post_id="5", **{**comment, "thread_id": "own1"}, text="tried that, still broken"),
+        own_post_ids=[("reddit", "own1")],
+    )
+    assert out["needs_reply"].tolist() == [False, False, True, True, True]
+
+
+def test_a_name_in_small_letters_before_a_noun_is_the_brand() -> None:
+    """Session 7: after a determiner in an all-lowercase post the name is the ordinary word ("the acme of my
+    career"), unless a noun follows it: then it names the brand's product ("my acme lawnmower won't start", "in the
+    acme queue"); a function word, an adverb or a past tense after it keeps the ordinary reading."""
+    out = assess(
+        mention(post_id="1", text="my acme lawnmower won't start, battery full, just clicks"),
+        mention(post_id="2", text="sat in the acme queue for 3 hours and got an error at the front"),
+        mention(post_id="3", text="the acme just clicked off and died on me again"),
+        mention(post_id="4", text="the acme of my career was that year, a nightmare"),
+        mention(post_id="5", text="a huge acme between what they say and do, the problem is everywhere"),
+    )
+    assert out["needs_reply"].tolist() == [True, True, False, False, False]
+
+
+def test_product_faults_without_fault_words() -> None:
+    """Session 7 (`physical-fault`, `asks-handle` with a sign in the subject): parts coming off, leaking, shrinking,
+    split bags, a battery flat on day one; a yes/no question to the brand's handle without a mark."""
+    out = assess(
+        mention(post_id="1", text="@acme the chain came off three times in an hour. new tool, first use."),
+        mention(post_id="2", text="@acme opened a new pack, 3 were already leaking white crust"),
+        mention(post_id="3", text="@acme opened a box of 240 and half the bags are split"),
+        mention(post_id="4", text="@acme do go+ points still work at the franchised stations or only company ones"),
+        mention(post_id="5", text="@acme the leaked renders look great, the photos came out great too"),
+    )
+    assert out["needs_reply"].tolist() == [True, True, True, True, False]
+    signals = out["flag_signals"].tolist()
+    assert "complaint: physical-fault" in signals[0] and "question: asks-handle" in signals[3]
+
+
 def test_text_signals_of_one_row_equal_the_same_row_among_others() -> None:
     """The rule matches are read row by row off the compiled table (flags._matches, flags._first_rule): one
     row alone, its signals within a larger frame and str.extract's leftmost-match choice agree."""
