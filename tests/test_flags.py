@@ -102,6 +102,18 @@ FRESH4_BRANDS = [
         ("GoPro", "GoPro"), ("Duracell", "Duracell"),
     ]
 ]  # fmt: skip
+FRESH5 = Path(__file__).parent / "data" / "flags_fresh5.csv"
+#: configured as flags_fresh5.md's brands table says a user would: name and X handle.
+FRESH5_BRANDS = [
+    _other_brand(name, slug)
+    for name, slug in [
+        ("Lime", "limebike"), ("B&Q", "BandQ"), ("Costa", "CostaCoffee"), ("Snapfish", "Snapfish"),
+        ("Namecheap", "Namecheap"), ("National Lottery", "NationalLottery"), ("Avanti", "AvantiWestCoast"),
+        ("Rogue", "roguefitness"), ("Phonak", "Phonak"), ("Victorinox", "victorinox"), ("Dulux", "DuluxUK"),
+        ("Parker", "ParkerPens"), ("Fender", "Fender"), ("RingGo", "RingGo"), ("Carrot", "CarrotWeather"),
+        ("Love2shop", "love2shop"),
+    ]
+]  # fmt: skip
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
 
@@ -575,6 +587,25 @@ def test_fresh4_development_set_figures() -> None:
     data, flagged = judged_posts(FRESH4, FRESH4_BRANDS, as_collected=True)
     assert flagged[need].sum() >= 218, flagged[need].sum()  # blind 194 (0.874)
     assert flagged[~need].sum() <= 7, flagged[~need].sum()  # blind 26 (0.110)
+
+
+def test_fresh5_blind_set_figures() -> None:
+    """tests/data/flags_fresh5.csv: 450 posts about 16 brands, written blind to the rules and the learned layer in
+    session 7 (a second blind labeller agreed on all 450 expect_reply labels) and scored once, by the lead, after the
+    rules and the layer were frozen (main 5c2ade7; flags_fresh5.md "Status"): 148 of 230 (0.643) / 8 of 220 (0.036)
+    flagged with no need; as collected 203 (0.883) / 9 (0.041). Session 6's rules (f3c1867) on the same file: 132
+    (0.574) / 9 (0.041); as collected 184 (0.800) / 10 (0.045). Issue 12's target (recall >= 0.90, <= 0.10 flagged
+    with no need): the flagged share met, recall missed (0.883 as collected, four posts short). Development data from
+    now on: a change that moves these pins is tuned on this set, and its figure here is no longer held out."""
+    data, flagged = judged_posts(FRESH5, FRESH5_BRANDS)
+    assert set(data["split"]) == {"fresh5"} and len(data) == 450
+    need = data["expect_reply"]
+    assert flagged[need].sum() >= 148, flagged[need].sum()
+    assert flagged[~need].sum() <= 8, flagged[~need].sum()
+    # 106 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
+    data, flagged = judged_posts(FRESH5, FRESH5_BRANDS, as_collected=True)
+    assert flagged[need].sum() >= 203, flagged[need].sum()
+    assert flagged[~need].sum() <= 9, flagged[~need].sum()
 
 
 def test_session_four_extra_posts_figures() -> None:
