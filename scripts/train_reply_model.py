@@ -9,7 +9,8 @@ to an own brand, no review); target `expect_reply`. Features: TF-IDF of word 1-2
 (inside word boundaries) of the brand-masked text, sublinear tf, terms in at least 2 posts; a logistic regression,
 C=4, classes balanced. KEEP_AT and ADD_AT (how analysis.flags combines it with the rules) were chosen by
 leave-one-set-out figures (bench/bench_judgement.py, bench/README.md "Judgement", session 6). Session 7 added
-flags_fresh4.csv (scored once blind at the end of session 6) to the training sets.
+flags_fresh4.csv (scored once blind at the end of session 6) to the training sets; branch judge2 (session 7) added
+flags_fresh5.csv (scored once blind in session 7, main 4981090).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from tests.test_flags import (  # noqa: E402
     FRESH3_BRANDS,
     FRESH4,
     FRESH4_BRANDS,
+    FRESH5,
+    FRESH5_BRANDS,
     FRESH_BRANDS,
     LABELLED,
     in_brand_threads,
@@ -58,12 +61,14 @@ SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh2", FRESH2, FRESH2_BRANDS),
     ("fresh3", FRESH3, FRESH3_BRANDS),
     ("fresh4", FRESH4, FRESH4_BRANDS),
+    ("fresh5", FRESH5, FRESH5_BRANDS),
 )
 
 
 #: a rule flag on a weaker cue only (no question, help or complaint vocabulary) stands where the model's decision is at
-#: least KEEP_AT; the model alone flags a post at ADD_AT and above (bench/README.md "Judgement", session 6).
-KEEP_AT = 0.5
+#: least KEEP_AT; the model alone flags a post at ADD_AT and above (bench/README.md "Judgement", session 6; KEEP_AT
+#: was 0.5 until branch judge2, session 7, chose -1.0 in two folds by brand of fresh4 + fresh5: more recall).
+KEEP_AT = -1.0
 ADD_AT = 1.0
 #: the regularisation (inverse strength) of the logistic regression.
 C = 4.0

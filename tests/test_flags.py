@@ -559,12 +559,14 @@ def test_fresh3_development_set_figures() -> None:
     # 197 (0.938) / 15 (0.062). The rules alone (tuned): 136 (0.648) / 23 (0.095), as collected 194 (0.924) / 25 (0.104).
     # Session 7 (a name in small letters before a noun is the brand: "my specsavers glasses", "a sonos sub"; the layer
     # retrained with fresh4): 146 (0.695) / 12 (0.050); as collected 204 (0.971) / 14 (0.058)
-    assert flagged[need].sum() >= 146, flagged[need].sum()  # blind 115 (0.548)
-    assert flagged[~need].sum() <= 12, flagged[~need].sum()  # blind 25 (0.104)
+    # Branch judge2 (fresh5 in training; a rule flag on a weaker cue stands unless the layer's decision is below -1.0,
+    # was 0.5): 147 (0.700) / 13 (0.054); as collected 205 (0.976) / 15 (0.062)
+    assert flagged[need].sum() >= 147, flagged[need].sum()  # blind 115 (0.548)
+    assert flagged[~need].sum() <= 13, flagged[~need].sum()  # blind 25 (0.104)
     # 92 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH3, FRESH3_BRANDS, as_collected=True)
-    assert flagged[need].sum() >= 204, flagged[need].sum()  # blind 154 (0.733)
-    assert flagged[~need].sum() <= 14, flagged[~need].sum()  # blind 27 (0.112)
+    assert flagged[need].sum() >= 205, flagged[need].sum()  # blind 154 (0.733)
+    assert flagged[~need].sum() <= 15, flagged[~need].sum()  # blind 27 (0.112)
 
 
 def test_fresh4_development_set_figures() -> None:
@@ -580,32 +582,37 @@ def test_fresh4_development_set_figures() -> None:
     data, flagged = judged_posts(FRESH4, FRESH4_BRANDS)
     assert set(data["split"]) == {"fresh4"} and len(data) == 459
     need = data["expect_reply"]
-    # session 7: 162 of 222 (0.730) / 6 of 237 (0.025); as collected 218 (0.982) / 7 (0.030)
-    assert flagged[need].sum() >= 162, flagged[need].sum()  # blind 142 (0.640)
-    assert flagged[~need].sum() <= 6, flagged[~need].sum()  # blind 25 (0.105)
+    # session 7: 162 of 222 (0.730) / 6 of 237 (0.025); as collected 218 (0.982) / 7 (0.030). Branch judge2 (fresh5 in
+    # training, KEEP_AT -1.0): 163 (0.734) / 7 (0.030); as collected 219 (0.986) / 8 (0.034)
+    assert flagged[need].sum() >= 163, flagged[need].sum()  # blind 142 (0.640)
+    assert flagged[~need].sum() <= 7, flagged[~need].sum()  # blind 25 (0.105)
     # 92 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH4, FRESH4_BRANDS, as_collected=True)
-    assert flagged[need].sum() >= 218, flagged[need].sum()  # blind 194 (0.874)
-    assert flagged[~need].sum() <= 7, flagged[~need].sum()  # blind 26 (0.110)
+    assert flagged[need].sum() >= 219, flagged[need].sum()  # blind 194 (0.874)
+    assert flagged[~need].sum() <= 8, flagged[~need].sum()  # blind 26 (0.110)
 
 
-def test_fresh5_blind_set_figures() -> None:
+def test_fresh5_development_set_figures() -> None:
     """tests/data/flags_fresh5.csv: 450 posts about 16 brands, written blind to the rules and the learned layer in
     session 7 (a second blind labeller agreed on all 450 expect_reply labels) and scored once, by the lead, after the
     rules and the layer were frozen (main 5c2ade7; flags_fresh5.md "Status"): 148 of 230 (0.643) / 8 of 220 (0.036)
     flagged with no need; as collected 203 (0.883) / 9 (0.041). Session 6's rules (f3c1867) on the same file: 132
     (0.574) / 9 (0.041); as collected 184 (0.800) / 10 (0.045). Issue 12's target (recall >= 0.90, <= 0.10 flagged
-    with no need): the flagged share met, recall missed (0.883 as collected, four posts short). Development data from
-    now on: a change that moves these pins is tuned on this set, and its figure here is no longer held out."""
+    with no need): the flagged share met, recall missed (0.883 as collected, four posts short). Development data since
+    session 7's branch judge2: the learned layer is trained on it and its thresholds were chosen with it (in two folds
+    by brand with fresh4; bench/README.md "Session 7, branch judge2"), so these pins are in-sample figures, no
+    estimate for unseen brands."""
     data, flagged = judged_posts(FRESH5, FRESH5_BRANDS)
     assert set(data["split"]) == {"fresh5"} and len(data) == 450
     need = data["expect_reply"]
-    assert flagged[need].sum() >= 148, flagged[need].sum()
-    assert flagged[~need].sum() <= 8, flagged[~need].sum()
+    # branch judge2 (the layer trained on it, KEEP_AT -1.0): 164 of 230 (0.713) / 6 of 220 (0.027)
+    assert flagged[need].sum() >= 164, flagged[need].sum()  # blind 148 (0.643)
+    assert flagged[~need].sum() <= 6, flagged[~need].sum()  # blind 8 (0.036)
     # 106 replies name no brand term: as collected they answer the brand's post (judged_posts' as_collected)
     data, flagged = judged_posts(FRESH5, FRESH5_BRANDS, as_collected=True)
-    assert flagged[need].sum() >= 203, flagged[need].sum()
-    assert flagged[~need].sum() <= 9, flagged[~need].sum()
+    # as collected 222 (0.965) / 7 (0.032)
+    assert flagged[need].sum() >= 222, flagged[need].sum()  # blind 203 (0.883)
+    assert flagged[~need].sum() <= 7, flagged[~need].sum()  # blind 9 (0.041)
 
 
 def test_session_four_extra_posts_figures() -> None:
