@@ -79,6 +79,19 @@ SETS = [
         (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv", "flags_fresh3.csv", "flags_fresh4.csv"),
         thread_convention=True,
     ),
+    BlindSet(
+        "fresh6",
+        8001,
+        (
+            *FIRST_SETS,
+            "flags_fresh2.csv",
+            "flags_dev_extra2.csv",
+            "flags_fresh3.csv",
+            "flags_fresh4.csv",
+            "flags_fresh5.csv",
+        ),
+        thread_convention=True,
+    ),
 ]
 
 
