@@ -299,44 +299,36 @@ def masking_error(posts: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def fresh3_table(folder: Path) -> None:
-    """flags_fresh3.csv, as the file is and as collected, whole and per `brand_fold`: session 5 (blind), rules2's
-    phase 1 (tuned on fold 0 only) and now (also tuned on fold 1)."""
-    commits = {"session 5": SESSION_FIVE, "r2 phase 1": R2_PHASE_ONE}
-    print("\nflags_fresh3 (scored once blind at session 5, development since): recall / share flagged with no need")
+def fold_table(name: str, path: Path, brands: list[Brand], commits: dict[str, str], folder: Path, note: str) -> None:
+    """A development set once scored blind, as the file is and as collected, whole and per `brand_fold`: the rules
+    of `commits` (git archive) and now."""
+    print(f"\n{name} ({note}): recall / share flagged with no need")
     print(f"{'part':<13} {'rows':>9}  " + "  ".join(f"{n:>13}" for n in (*commits, "now")))
-    for label, path in (("fresh3", FRESH3), ("fresh3 col", collected_copy(FRESH3, FRESH3_BRANDS, folder))):
-        frame = load_labelled(path)
-        runs = {name: judge_tree(commit, path, FRESH3_BRANDS) for name, commit in commits.items()}
-        runs["now"] = judge_now(frame, FRESH3_BRANDS)
+    for label, part_path in ((name, path), (f"{name} col", collected_copy(path, brands, folder))):
+        frame = load_labelled(part_path)
+        runs = {run: judge_tree(commit, part_path, brands) for run, commit in commits.items()}
+        runs["now"] = judge_now(frame, brands)
         posts = ~frame["is_own"].to_numpy(dtype=bool)
         fold = frame["brand"].map(brand_fold).to_numpy()
         for part, rows in ((label, posts), (f"{label} f0", posts & (fold == 0)), (f"{label} f1", posts & (fold == 1))):
             cells = [flag_rates(frame[rows], flagged[rows]) for flagged in runs.values()]
             text = "  ".join(f"{c['recall']:.3f} / {c['flagged_no_need']:.3f}" for c in cells)
             print(f"{part:<13} {cells[0]['n_need']:>4}+{cells[0]['n_no_need']:<4}  {text}")
-    print("fresh3 fold 0:", ", ".join(sorted({b.name for b in FRESH3_BRANDS if brand_fold(b.name) == 0})))
+    print(f"{name} fold 0:", ", ".join(sorted({b.name for b in brands if brand_fold(b.name) == 0})))
+
+
+def fresh3_table(folder: Path) -> None:
+    """flags_fresh3.csv: session 5 (blind), rules2's phase 1 (tuned on fold 0 only) and now (also tuned on fold 1)."""
+    commits = {"session 5": SESSION_FIVE, "r2 phase 1": R2_PHASE_ONE}
+    fold_table("fresh3", FRESH3, FRESH3_BRANDS, commits, folder, "scored once blind at session 5, development since")
 
 
 def fresh4_table(folder: Path) -> None:
-    """Session 7: flags_fresh4.csv, as the file is and as collected, whole and per `brand_fold`: session 6 (the blind
-    score), session 7's rules with session 6's layer (S7_RULES: the rules were written from fold 0's errors; fold 1's
-    change is the nearest to an out-of-fold figure, see bench/README.md for what of fold 1 was read) and now (the
-    layer retrained with flags_fresh4.csv too: in-sample)."""
+    """Session 7: flags_fresh4.csv: session 6 (the blind score), session 7's rules with session 6's layer (S7_RULES:
+    the rules were written from fold 0's errors; fold 1's change is the nearest to an out-of-fold figure, see
+    bench/README.md for what of fold 1 was read) and now (the layer retrained with flags_fresh4.csv too: in-sample)."""
     commits = {"session 6": SESSION_SIX, "s7 rules": S7_RULES}
-    print("\nflags_fresh4 (scored once blind at session 6, development since): recall / share flagged with no need")
-    print(f"{'part':<13} {'rows':>9}  " + "  ".join(f"{n:>13}" for n in (*commits, "now")))
-    for label, path in (("fresh4", FRESH4), ("fresh4 col", collected_copy(FRESH4, FRESH4_BRANDS, folder))):
-        frame = load_labelled(path)
-        runs = {name: judge_tree(commit, path, FRESH4_BRANDS) for name, commit in commits.items()}
-        runs["now"] = judge_now(frame, FRESH4_BRANDS)
-        posts = ~frame["is_own"].to_numpy(dtype=bool)
-        fold = frame["brand"].map(brand_fold).to_numpy()
-        for part, rows in ((label, posts), (f"{label} f0", posts & (fold == 0)), (f"{label} f1", posts & (fold == 1))):
-            cells = [flag_rates(frame[rows], flagged[rows]) for flagged in runs.values()]
-            text = "  ".join(f"{c['recall']:.3f} / {c['flagged_no_need']:.3f}" for c in cells)
-            print(f"{part:<13} {cells[0]['n_need']:>4}+{cells[0]['n_no_need']:<4}  {text}")
-    print("fresh4 fold 0:", ", ".join(sorted({b.name for b in FRESH4_BRANDS if brand_fold(b.name) == 0})))
+    fold_table("fresh4", FRESH4, FRESH4_BRANDS, commits, folder, "scored once blind at session 6, development since")
 
 
 #: the rules each development set was scored with blind, before anyone tuned on it (labelled dev and extra: none kept).

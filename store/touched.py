@@ -33,7 +33,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, insert, select, update
 
 from store.schema import mention_state, mentions, meta
 
@@ -116,15 +116,20 @@ def answered_days(conn: Connection, frame: pd.DataFrame) -> set[date]:
     """The days of the stored mentions that the brand's own replies in `frame` answer: linking a reply
     changes the answered mention's state (first response), so its day is touched too."""
     own = frame[frame["is_own"].astype(bool) & frame["parent_id"].notna()]
+    m = mentions
     found: set[date] = set()
     for platform, group in own.groupby("platform"):
         parents = sorted(set(group["parent_id"].astype(str)))
-        for start in range(0, len(parents), KEY_CHUNK):
-            chunk = parents[start : start + KEY_CHUNK]
-            query = (
-                select(mentions.c.day).where(mentions.c.platform == platform, mentions.c.post_id.in_(chunk)).distinct()
-            )
-            found |= {pd.Timestamp(r[0]).date() for r in conn.execute(query)}
+        found |= _days_in_chunks(conn, select(m.c.day).where(m.c.platform == platform), m.c.post_id, parents)
+    return found
+
+
+def _days_in_chunks(conn: Connection, query: Select[Any], column: ColumnElement[Any], keys: list[str]) -> set[date]:
+    """The distinct days `query` (selecting a day) finds where `column` is one of `keys`, in chunks of KEY_CHUNK."""
+    found: set[date] = set()
+    for start in range(0, len(keys), KEY_CHUNK):
+        rows = conn.execute(query.where(column.in_(keys[start : start + KEY_CHUNK])).distinct())
+        found |= {pd.Timestamp(r[0]).date() for r in rows}
     return found
 
 
@@ -157,11 +162,8 @@ def followed_days(conn: Connection, frame: pd.DataFrame) -> set[date] | None:
             )
             answered |= {str(r[0]) for r in rows if r[0] is not None}
         keys = sorted(answered)
-        for start in range(0, len(keys), KEY_CHUNK):
-            chunk = keys[start : start + KEY_CHUNK]
-            for condition in (m.c.post_id.in_(chunk), m.c.thread_id.in_(chunk)):
-                query = select(m.c.day).where(m.c.platform == platform, condition).distinct()
-                found |= {pd.Timestamp(r[0]).date() for r in conn.execute(query)}
+        for column in (m.c.post_id, m.c.thread_id):
+            found |= _days_in_chunks(conn, select(m.c.day).where(m.c.platform == platform), column, keys)
     return found
 
 
@@ -173,15 +175,12 @@ def answered_rows_days(conn: Connection, frame: pd.DataFrame) -> set[date]:
     found: set[date] = set()
     for platform, group in others.groupby("platform"):
         posts = sorted(set(group["post_id"].astype(str)))
-        for start in range(0, len(posts), KEY_CHUNK):
-            chunk = posts[start : start + KEY_CHUNK]
-            query = (
-                select(m.c.day)
-                .select_from(m.join(s, s.c.mention_id == m.c.id))
-                .where(m.c.platform == platform, m.c.post_id.in_(chunk), s.c.first_response_at.is_not(None))
-                .distinct()
-            )
-            found |= {pd.Timestamp(r[0]).date() for r in conn.execute(query)}
+        answered = (
+            select(m.c.day)
+            .select_from(m.join(s, s.c.mention_id == m.c.id))
+            .where(m.c.platform == platform, s.c.first_response_at.is_not(None))
+        )
+        found |= _days_in_chunks(conn, answered, m.c.post_id, posts)
     return found
 
 
