@@ -92,6 +92,20 @@ SETS = [
         ),
         thread_convention=True,
     ),
+    BlindSet(
+        "fresh7",
+        9001,
+        (
+            *FIRST_SETS,
+            "flags_fresh2.csv",
+            "flags_dev_extra2.csv",
+            "flags_fresh3.csv",
+            "flags_fresh4.csv",
+            "flags_fresh5.csv",
+            "flags_fresh6.csv",
+        ),
+        thread_convention=True,
+    ),
 ]
 
 
