@@ -43,6 +43,7 @@ def fresh_metric_caches() -> None:
     for cached in (
         metrics.kpis,
         metrics.over_time,
+        metrics.total_over_time,
         metrics.by_brand,
         metrics.by_platform,
         metrics.by_platform_kind,
@@ -90,6 +91,29 @@ def test_day_rollups_hold_the_hourly_sums(seeded: Engine) -> None:
         expected = engagement.summarize_rollup(hourly, period=None, by=by)
         found = engagement.summarize_rollup(daily, period=None, by=by)
         pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+
+
+def test_one_day_rollups_summed_in_sql_equal_the_hourly_rows_summed(seeded: Engine) -> None:
+    """A one-day part's day rollups (summed in SQL, what a collection reads again) equal the same
+    day's hourly rows summed in pandas: columns, dtypes, order, sums (floats to the last bits)."""
+    config = load_config(None)
+    base = demo.generate(50, days=10, seed=3, end=FIXED_NOW)
+    ingest(seeded, post(base, "own-1", pd.Timestamp(FILTERS.end_at) - timedelta(hours=2), is_own=True), config.brands)
+    every = (*(b.name for b in config.brands), "nobody")
+    checked = 0
+    for offset in range((FILTERS.end - FILTERS.start).days + 1):
+        day = FILTERS.start + timedelta(days=offset)
+        for brands in ((), ("Acme",), every):
+            for platforms in ((), ("reddit", "bluesky")):
+                for own in (False, True):
+                    part = reader.Filters(brands, platforms, day, day)
+                    expected = reader.days_of_rollups(whole(seeded, reader.rollups, part, include_own=own))
+                    found = whole(seeded, reader.day_rollups, part, include_own=own)
+                    pd.testing.assert_frame_equal(found, expected, **CLOSE)
+                    checked += len(found)
+    assert checked > 0
+    nothing = reader.Filters(("nobody",), (), FILTERS.end, FILTERS.end)
+    assert whole(seeded, reader.day_rollups, nothing).empty
 
 
 def expected_outcomes(engine: Engine, filters: reader.Filters, brands: tuple[Any, ...]) -> pd.DataFrame:
@@ -143,19 +167,16 @@ def check(engine: Engine) -> dict[str, Any]:
             start = expected["period"] >= series[name]["period"].min()
             pd.testing.assert_frame_equal(series[name], expected[start].reset_index(drop=True), **CLOSE)
         shown[f"over_time {period}"] = series
+        # the Sentiment page's total alone is over_time's total
+        pd.testing.assert_frame_equal(metrics.total_over_time(engine, now[0], short, period), series["total"])
     market = whole(engine, reader.rollups, metrics.market(FILTERS, list(RIVALS)))
     compared = metrics.by_brand(engine, now[0], FILTERS, RIVALS, "day")
-    pd.testing.assert_frame_equal(compared["sentiment"], trends.summarize(market, "day", by=("brand",)), **CLOSE)
-    pd.testing.assert_frame_equal(
-        compared["share"], trends.share_of_voice(market, "Acme", list(RIVALS), period="day"), **CLOSE
-    )
-    totals = trends.summarize(market.assign(hour=FILTERS.start_at), "hour", by=("brand",), fill_gaps=False)
-    pd.testing.assert_frame_equal(compared["totals"], totals, **CLOSE)
+    pd.testing.assert_frame_equal(compared, trends.summarize(market, "day", by=("brand",)), **CLOSE)
     finer: tuple[Period, ...] = ("week", "hour")
     for period in finer:
         short = reader.Filters(FILTERS.brands, (), FILTERS.end - timedelta(days=2), FILTERS.end)
         rows = whole(engine, reader.rollups, metrics.market(short, list(RIVALS)))
-        found = metrics.by_brand(engine, now[0], short, RIVALS, period)["sentiment"]
+        found = metrics.by_brand(engine, now[0], short, RIVALS, period)
         pd.testing.assert_frame_equal(found, trends.summarize(rows, period, by=("brand",)), **CLOSE)
     rows = whole(engine, reader.rollups, FILTERS)
     pd.testing.assert_frame_equal(

@@ -467,10 +467,9 @@ def over_time(engine: Engine, data_version: int, filters: Filters, period: Perio
     if platform_sums.empty:
         empty = pd.DataFrame()
         return {"by_platform": empty, "total": empty, "volume_spikes": empty, "negative_spikes": empty}
-    # the period the range starts in (a whole ISO week when charting weeks)
-    start = periods.period_start(pd.Series([pd.Timestamp(filters.start_at)]), period).iloc[0]
+    start = _first_period(filters, period)
     by_platform = trends.from_sums(platform_sums, period, ("platform",))
-    total = trends.from_sums(period_sums(engine, data_version, history, period, ()), period, ())
+    total = _history_total(engine, data_version, filters, period)
     series = total.set_index("period")
     volume = trends.spikes(series["mentions"], window=SPIKE_WINDOW, k=SPIKE_K, min_value=5)
     negative = trends.spikes(series["negative_share"].fillna(0), window=SPIKE_WINDOW, k=SPIKE_K)
@@ -481,6 +480,27 @@ def over_time(engine: Engine, data_version: int, filters: Filters, period: Perio
         "negative_spikes": negative[negative["period"] >= start].reset_index(drop=True),
     }
     return keep
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
+def total_over_time(engine: Engine, data_version: int, filters: Filters, period: Period) -> pd.DataFrame:
+    """`over_time`'s `total` alone (all platforms per period; empty when nothing is stored): what the
+    Sentiment page charts, without the per-platform sums and the spikes it does not show."""
+    total = _history_total(engine, data_version, filters, period)
+    if total.empty:
+        return pd.DataFrame()
+    return total[total["period"] >= _first_period(filters, period)].reset_index(drop=True)
+
+
+def _first_period(filters: Filters, period: Period) -> pd.Timestamp:
+    """The period the range starts in (a whole ISO week when charting weeks)."""
+    return periods.period_start(pd.Series([pd.Timestamp(filters.start_at)]), period).iloc[0]
+
+
+def _history_total(engine: Engine, data_version: int, filters: Filters, period: Period) -> pd.DataFrame:
+    """All platforms per period over the range and its spike baseline (`_history`)."""
+    sums = period_sums(engine, data_version, _history(filters, period), period, ())
+    return trends.from_sums(sums, period, ()) if len(sums) else pd.DataFrame()
 
 
 def period_sums(
@@ -507,18 +527,10 @@ def _part_sums(
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)
 def by_brand(
     engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: Period
-) -> dict[str, pd.DataFrame]:
-    """Net sentiment per period and brand (the brand and its competitors), share of voice per period."""
+) -> pd.DataFrame:
+    """Net sentiment (analysis.trends.from_sums) per period and brand: the brand and its competitors."""
     sums = period_sums(engine, data_version, market(filters, list(rivals)), period, ("brand",))
-    if sums.empty:
-        return {"sentiment": pd.DataFrame(), "share": pd.DataFrame(), "totals": pd.DataFrame()}
-    # the sums as rollup rows, one per period and brand (own posts already left out)
-    rows = sums.reset_index().rename(columns={"period": "hour"})
-    return {
-        "sentiment": trends.from_sums(sums, period, ("brand",)),
-        "share": trends.share_of_voice(rows, filters.brands[0], list(rivals), period=period),
-        "totals": trends.summarize(rows.assign(hour=filters.start_at), "hour", by=("brand",), fill_gaps=False),
-    }
+    return trends.from_sums(sums, period, ("brand",)) if len(sums) else pd.DataFrame()
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600, hash_funcs=HASH_FUNCS)

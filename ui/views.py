@@ -221,7 +221,7 @@ def sentiment_charts(
     engine: Engine, data_version: int, filters: Filters, rivals: tuple[str, ...], period: Period
 ) -> Section:
     """Mentions per period by sentiment label, and net sentiment of the brand against its competitors."""
-    total = metrics.over_time(engine, data_version, filters, period)["total"]
+    total = metrics.total_over_time(engine, data_version, filters, period)
     if total.empty or int(total["mentions"].sum()) == 0:
         return Section()
     word, x_title = charts.period_label(period), charts.x_title(period)
@@ -240,7 +240,7 @@ def sentiment_charts(
         period=period,
     )
     figures = [stacked]
-    compared = metrics.by_brand(engine, data_version, filters, rivals, period)["sentiment"]
+    compared = metrics.by_brand(engine, data_version, filters, rivals, period)
     if len(compared):
         figures.append(
             charts.lines(
