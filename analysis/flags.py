@@ -486,6 +486,8 @@ def _signals(
     # a not-a-problem statement ("no complaints", "never had a problem") is the verdict: weaker cues do not
     # outweigh it (problem words still do)
     hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5) & ~news & ~reported & ~excused
+    if to_other is not None:  # told to another user in the brand's thread: only problem words count (session 8)
+        hint &= ~to_other.to_numpy(dtype=bool)
     # a negative tone alone is a request only in a post that speaks to the brand (opens with its @handle or
     # says "you"): one that talks about it ("the villain is so evil", "friday night, deliveroo, sofa") is not
     spoken = _matches(text, table.second_person)
@@ -499,6 +501,8 @@ def _signals(
         & ~news
         & ~(reported & ~problem)
     )
+    if to_other is not None:
+        negative_ &= ~to_other.to_numpy(dtype=bool) | problem
     out = {
         "question": question,
         "question_rule": np.where(question, found["question"][1], ""),
@@ -622,6 +626,7 @@ class _Evidence:
     review: np.ndarray
     hailed: np.ndarray
     in_thread: np.ndarray
+    to_other: np.ndarray  # opens with other users' @handles only: spoken to them
 
 
 def _evidence(
@@ -709,6 +714,7 @@ def _evidence(
         review,
         hailed.to_numpy(dtype=bool),
         in_thread.to_numpy(dtype=bool),
+        to_other.to_numpy(dtype=bool),
     )
 
 
@@ -763,7 +769,7 @@ def learned_inputs(
     (needs_reply by the rule table alone) and `strong` (the rules found a question, help request or complaint
     vocabulary: `combine` never vetoes those)."""
     found = _evidence(frame, brands, None, own_post_ids, english)
-    rows = found.open_ & found.english & ~found.review
+    rows = found.open_ & found.english & ~found.review & ~found.to_other
     rules = assess(frame, brands, own_post_ids=own_post_ids, english=english, model=False)["needs_reply"]
     strong = found.flag["question"] | found.flag["help"] | found.flag["problem"]
     return pd.DataFrame(
@@ -808,7 +814,7 @@ def assess(
     strong = flag["question"] | flag["help"] | flag["problem"]
     if model:  # the learned layer (analysis.reply_model): English posts a reply could be wanted for, no reviews;
         # not where the rules found a question, help request or complaint vocabulary (the model cannot change those)
-        learned = _learned(frame, brands, found.open_ & found.english & ~review & ~(need & strong))
+        learned = _learned(frame, brands, found.open_ & found.english & ~review & ~found.to_other & ~(need & strong))
         if not np.isnan(learned).all():
             need, added = combine(need, strong, learned, reply_model.load())
     need, rating_points, rating_label = review_need(need, flag, stars, review, open_reviews & review)

@@ -1137,6 +1137,30 @@ RULES: tuple[Rule, ...] = (
         misses=("best chocolate ever", "i love it"),
     ),
     Rule(
+        # a lone praise word or thanks closing a post after a statement ("... 4 pages are missing. great", "the lid
+        # hinge cracked in the first use. nice", "... which nobody mentioned. thanks for that"): irony, no praise
+        # (session 8, from flags_fresh5/6.csv's misses); the problem words before it count
+        "closing-irony",
+        "not-praise",
+        (
+            r"[.,;:!]\s+(?:so |well |oh |just )?(?:great|nice|lovely|perfect|wonderful|cheers|thanks|cool"
+            r"|marvellous)\s*[.!]*\s*$",
+            r"\b(?:so |well )?(?:thanks|thank you|cheers|ta) (?:for that|for nothing|very much|a bunch)\s*[.!]*\s*$",
+        ),
+        matches=(
+            "due at 9am tomorrow. great",
+            "everything warm by lunch. nice",
+            "which nobody mentioned. thanks for that",
+            "in the greenhouse with my other citrus so thanks for that",
+        ),
+        misses=(
+            "great, it arrived early",
+            "the new bike is great",
+            "thanks for that, it worked!",
+            "a replacement card at my hotel in 2 days. brilliant.",
+        ),
+    ),
+    Rule(
         "negated-praise-words",
         "not-praise",
         (_NEGATED_PRAISE,),
