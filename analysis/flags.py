@@ -152,7 +152,7 @@ _MODIFIES = re.compile(
     r"|now|here|there|today|yesterday|tonight|up|down|out|off|over|under|into|onto|i|me|my|we|our|you|your|he|she"
     r"|it|its|it's|they|their|them|his|her|not|no|very|all|some|any|every|each|only|even|ever|once|twice|lol|haha"
     r"|though|tho|instead|anyway|between|through|across|about|around|after|before|behind|near|against|without|within"
-    r"|like|right|year|years|day|days|week|weeks|month|months|old|problem|thing|things|stuff|way|kind|sort|type)\b)[a-z][a-z'’-]*\b(?<!ed)(?<!ly)(?![\w'’])"
+    r"|like|right|year|years|day|days|week|weeks|month|months|old|problem|thing|things|stuff|way|kind|sort|type)\b)[a-z][\w'’-]*\b(?<!ed)(?<!ly)(?![\w'’])"
 )
 #: a word written with a capital and small letters ("Mississippi", "Nobody"), not an @handle or #tag.
 _CAPITALISED = re.compile(r"(?<![\w@#'’])[A-Z][a-z]")
@@ -173,8 +173,9 @@ def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[
             return False
         if any(things.match(text, f.end()) for f in found):
             return False
-        if all(
-            f.group(0) == name and _DETERMINED.search(text[: f.start()]) and not _MODIFIES.match(text, f.end())
+        lower = text.lower() if len(text.lower()) == len(text) else text
+        if " " not in name and all(
+            f.group(0) == name and _DETERMINED.search(text[: f.start()]) and not _MODIFIES.match(lower, f.end())
             for f in found
         ):
             return True
