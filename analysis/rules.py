@@ -653,8 +653,13 @@ RULES: tuple[Rule, ...] = (
             r"\bnot responding\b",
             r"\bunanswered\b",
             r"\bignor(?:ed|ing)\b",
-            r"\bnobody\b",
-            r"\bno one\b",
+            # nobody serving the author (session 8: "nobody" alone also fired on "the sequel nobody wanted", "nobody
+            # else can build gimbals at that price", "nobody is surprised")
+            r"\b(?:nobody|no one)(?: (?:at|from|in|on) (?:the )?[\w-]+)?"
+            r" (?:(?:has|had|have|will|would|could|can|even|ever|so much as|seems to|bothered to|actually|just|ever) )*"
+            r"(?:told|tell(?! me otherwise)|answer\w*|came|comes|come|replie[sd]|reply|call\w*|rang|mention\w*|apologi[sz]\w*"
+            r"|email\w*|turned up|turns up|showed up|shows up|picks? up|got back|gets back|respond\w*|opened|started|helped"
+            r"|help|explain\w*|contacted|checked|looked|said|sneezed|fixed|sorted|cares|care)\b",
             r"\bhung up\b",
             r"\bon hold\b",
             r"\b(?:reads? from a script|same (?:script|answer)|different answers)\b",
@@ -667,11 +672,19 @@ RULES: tuple[Rule, ...] = (
         matches=(
             "45 minutes on hold",
             "nobody answers",
+            "nobody at the store could tell me why",
+            "no one will tell me anything",
+            "which nobody mentioned",
             "not a word of apology",
             "sitting outside stafford for 40 minutes with no announcement at all",
             "the branch has no record of the booking at all",
         ),
-        misses=("answered in minutes",),
+        misses=(
+            "answered in minutes",
+            "turbo tax, the sequel nobody wanted",
+            "nobody else can build gimbals at that price",
+            "the caramel has been grainy since the 90s and nobody can tell me otherwise",
+        ),
     ),
     Rule(
         "not-working",
@@ -1295,10 +1308,19 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:\d+|a few|several|many|two|three) years ago\b",
             r"\breminds? me of\b",
             r"\bback in the day\b",
+            # session 8: analysis of a business, not a problem the author has ("the textbook example of a big-bang
+            # rewrite", "their real moat is the motor", "notoriously unreliable for years")
+            r"\b(?:textbook|canonical|classic|cautionary) (?:example|case|tale)\b",
+            r"\b(?:real |only |whole |competitive )?moat\b|\bdominance\b|\bconsolidation\b|\bbusiness model\b"
+            r"|\bmarket share\b|\bunit economics\b",
+            r"\bnotoriously\b",
         ),
         matches=(
             "hot take: the outage last year taught the whole industry about multi-region",
             "i built something similar in 2015 and it went nowhere",
+            "the app rewrite is the textbook example of a big-bang rewrite",
+            "their real moat is the motor and the manufacturing",
+            "the realtime feed has been notoriously unreliable for years",
         ),
         misses=("my router has dropped out every night since monday",),
     ),
