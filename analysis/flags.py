@@ -161,7 +161,8 @@ _CAPITALISED = re.compile(r"(?<![\w@#'’])[A-Z][a-z]")
 def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[str], name: str) -> pd.Series:
     """Per raw text: the brand's name is only ever written in small letters, and either the post capitalises
     other words ("A peacock screamed outside my window", "the Mississippi delta") or every mention is a
-    noun after a determiner ("the kettle just clicked off", "a gap in my teeth", "the G7 summit"): the
+    one-word name after a determiner, not modifying a noun ("the kettle just clicked off", "a gap in my teeth", "the
+    G7 summit"; a name of two words or more after "the" is the brand's: "the science museum"): the
     writer means the ordinary word, not the brand (a post naming the brand by @handle is handled by the
     caller). Not when the name is followed by a thing a customer has of a brand ("my deliveroo order",
     "the monzo app": `things`). The determiner test is for the brand's `name` only: a configured keyword
@@ -423,7 +424,9 @@ def _signals(
     brands and is asked of the crowd, and does not count either). A post `hailed`
     (opening with the brand's @handle) speaks to the brand: no news rule applies to it. A post that opens with
     other users' @handles only (`to_other`; addressed to the brand all the same when it sits in the brand's
-    thread) asks its questions and help of those users: only its complaint signals count. A hint rule marked
+    thread) speaks to those users: only its problem words count (no question, help, hint or tone alone; session 8:
+    35 of 35 such replies in the brand's thread in the development sets need no reply), and `assess` does not
+    apply the learned layer to it. A hint rule marked
     `spoken_only` ("negation") counts only in a conversation with the brand: `hailed` or `in_thread` (both
     None: unknown, taken as a conversation, as for analysis.resolution's follow-ups). A question in the second
     person in a comment addressed only by its `crowd` (in the brand's subreddit, naming it nowhere: "are you on

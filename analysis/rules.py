@@ -40,8 +40,10 @@ Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv (the 
 tests/data/flags_dev_extra.csv, tests/data/flags_fresh.csv (scored once blind, development since
 session 4), tests/data/flags_dev_extra2.csv, tests/data/flags_fresh2.csv (scored once blind,
 development since session 5), tests/data/flags_fresh3.csv (scored once blind at the end of session 5,
-development since, tuned on in two folds by brand) and tests/data/flags_fresh4.csv (scored once blind at the end of
-session 6, development since session 7): 83 other brands in all; the `test` rows are held out
+development since, tuned on in two folds by brand), tests/data/flags_fresh4.csv (scored once blind at the end of
+session 6, development since session 7), tests/data/flags_fresh5.csv and tests/data/flags_fresh6.csv (scored once blind
+in session 7, development since; session 8 wrote rules from their misses): 115 other brands in all; the `test` rows
+are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
