@@ -433,7 +433,12 @@ def _signals(
     the beta channel?") is asked of the poster, not of the brand.
     """
     out: dict[str, object] = {}
-    found = {c: _first_rule(text, table, c) for c in ("question", "rhetorical", "help", "sarcasm", "news")}
+    found = {c: _first_rule(text, table, c) for c in ("question", "help", "sarcasm", "news")}
+    # a rhetorical rule only cancels a question: searched where a question rule matched (the same answer, less work)
+    asked = found["question"][0]
+    rhetorical = np.zeros(len(text), dtype=bool)
+    if asked.any():
+        rhetorical[asked] = _matches(text[asked], table.patterns["rhetorical"])
     praise_text = text
     unpraised = _matches(text, table.not_praise)
     if unpraised.any():
@@ -460,7 +465,7 @@ def _signals(
                 np.where(talking, hinted[2], aside_hint[2]),
             )
     compound_ = compound.to_numpy(dtype=float)
-    question = found["question"][0] & ~found["rhetorical"][0]
+    question = asked & ~rhetorical
     if aside is not None:  # "Monzo or Starling?", "is Three or Vodafone better": a comparison asked of the crowd
         question &= ~aside.to_numpy(dtype=bool)
     help_, sarcasm = found["help"][0], found["sarcasm"][0]

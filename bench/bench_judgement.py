@@ -42,7 +42,11 @@ data: `fresh4_table` (alone with --fresh4) compares session 6, session 7's rules
 now per `brand_fold`; `loso_table` takes the seven sets, and `--never-train fresh4` gives session 6's layer's
 leave-one-set-out figures (run in a checkout of main before session 7: its rules, the layer never trained on fresh4).
 
-Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso] [--fresh4] [--never-train SET]  (~25 min at load 9-16; --dev-errors
+Session 8 (branch judge3): flags_fresh5.csv and flags_fresh6.csv are development data (the trainer's SETS, so `loso_table`
+takes nine sets); `threshold_table` (alone with --thresholds) chooses KEEP_AT and ADD_AT in two folds by brand on every
+set's leave-one-set-out decisions.
+
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso] [--fresh4] [--thresholds] [--never-train SET]  (~25 min at load 9-16; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).
 """
