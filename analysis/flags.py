@@ -152,7 +152,7 @@ _MODIFIES = re.compile(
     r"|now|here|there|today|yesterday|tonight|up|down|out|off|over|under|into|onto|i|me|my|we|our|you|your|he|she"
     r"|it|its|it's|they|their|them|his|her|not|no|very|all|some|any|every|each|only|even|ever|once|twice|lol|haha"
     r"|though|tho|instead|anyway|between|through|across|about|around|after|before|behind|near|against|without|within"
-    r"|like|right|year|years|day|days|week|weeks|month|months|old|problem|thing|things|stuff|way|kind|sort|type)\b)[a-z][a-z'’-]*\b(?<!ed)(?<!ly)(?![\w'’])"
+    r"|like|right|year|years|day|days|week|weeks|month|months|old|problem|thing|things|stuff|way|kind|sort|type)\b)[a-z][\w'’-]*\b(?<!ed)(?<!ly)(?![\w'’])"
 )
 #: a word written with a capital and small letters ("Mississippi", "Nobody"), not an @handle or #tag.
 _CAPITALISED = re.compile(r"(?<![\w@#'’])[A-Z][a-z]")
@@ -161,7 +161,8 @@ _CAPITALISED = re.compile(r"(?<![\w@#'’])[A-Z][a-z]")
 def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[str], name: str) -> pd.Series:
     """Per raw text: the brand's name is only ever written in small letters, and either the post capitalises
     other words ("A peacock screamed outside my window", "the Mississippi delta") or every mention is a
-    noun after a determiner ("the kettle just clicked off", "a gap in my teeth", "the G7 summit"): the
+    one-word name after a determiner, not modifying a noun ("the kettle just clicked off", "a gap in my teeth", "the
+    G7 summit"; a name of two words or more after "the" is the brand's: "the science museum"): the
     writer means the ordinary word, not the brand (a post naming the brand by @handle is handled by the
     caller). Not when the name is followed by a thing a customer has of a brand ("my deliveroo order",
     "the monzo app": `things`). The determiner test is for the brand's `name` only: a configured keyword
@@ -173,8 +174,9 @@ def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[
             return False
         if any(things.match(text, f.end()) for f in found):
             return False
-        if all(
-            f.group(0) == name and _DETERMINED.search(text[: f.start()]) and not _MODIFIES.match(text, f.end())
+        lower = text.lower() if len(text.lower()) == len(text) else text
+        if " " not in name and all(
+            f.group(0) == name and _DETERMINED.search(text[: f.start()]) and not _MODIFIES.match(lower, f.end())
             for f in found
         ):
             return True
@@ -422,14 +424,21 @@ def _signals(
     brands and is asked of the crowd, and does not count either). A post `hailed`
     (opening with the brand's @handle) speaks to the brand: no news rule applies to it. A post that opens with
     other users' @handles only (`to_other`; addressed to the brand all the same when it sits in the brand's
-    thread) asks its questions and help of those users: only its complaint signals count. A hint rule marked
+    thread) speaks to those users: only its problem words count (no question, help, hint or tone alone; session 8:
+    35 of 35 such replies in the brand's thread in the development sets need no reply), and `assess` does not
+    apply the learned layer to it. A hint rule marked
     `spoken_only` ("negation") counts only in a conversation with the brand: `hailed` or `in_thread` (both
     None: unknown, taken as a conversation, as for analysis.resolution's follow-ups). A question in the second
     person in a comment addressed only by its `crowd` (in the brand's subreddit, naming it nowhere: "are you on
     the beta channel?") is asked of the poster, not of the brand.
     """
     out: dict[str, object] = {}
-    found = {c: _first_rule(text, table, c) for c in ("question", "rhetorical", "help", "sarcasm", "news")}
+    found = {c: _first_rule(text, table, c) for c in ("question", "help", "sarcasm", "news")}
+    # a rhetorical rule only cancels a question: searched where a question rule matched (the same answer, less work)
+    asked = found["question"][0]
+    rhetorical = np.zeros(len(text), dtype=bool)
+    if asked.any():
+        rhetorical[asked] = _matches(text[asked], table.patterns["rhetorical"])
     praise_text = text
     unpraised = _matches(text, table.not_praise)
     if unpraised.any():
@@ -456,7 +465,7 @@ def _signals(
                 np.where(talking, hinted[2], aside_hint[2]),
             )
     compound_ = compound.to_numpy(dtype=float)
-    question = found["question"][0] & ~found["rhetorical"][0]
+    question = asked & ~rhetorical
     if aside is not None:  # "Monzo or Starling?", "is Three or Vodafone better": a comparison asked of the crowd
         question &= ~aside.to_numpy(dtype=bool)
     help_, sarcasm = found["help"][0], found["sarcasm"][0]
@@ -486,6 +495,8 @@ def _signals(
     # a not-a-problem statement ("no complaints", "never had a problem") is the verdict: weaker cues do not
     # outweigh it (problem words still do)
     hint = hinted[0] & ~praising & ~grateful & (compound_ < 0.5) & ~news & ~reported & ~excused
+    if to_other is not None:  # told to another user in the brand's thread: only problem words count (session 8)
+        hint &= ~to_other.to_numpy(dtype=bool)
     # a negative tone alone is a request only in a post that speaks to the brand (opens with its @handle or
     # says "you"): one that talks about it ("the villain is so evil", "friday night, deliveroo, sofa") is not
     spoken = _matches(text, table.second_person)
@@ -499,6 +510,8 @@ def _signals(
         & ~news
         & ~(reported & ~problem)
     )
+    if to_other is not None:
+        negative_ &= ~to_other.to_numpy(dtype=bool) | problem
     out = {
         "question": question,
         "question_rule": np.where(question, found["question"][1], ""),
@@ -622,6 +635,7 @@ class _Evidence:
     review: np.ndarray
     hailed: np.ndarray
     in_thread: np.ndarray
+    to_other: np.ndarray  # opens with other users' @handles only: spoken to them
 
 
 def _evidence(
@@ -709,6 +723,7 @@ def _evidence(
         review,
         hailed.to_numpy(dtype=bool),
         in_thread.to_numpy(dtype=bool),
+        to_other.to_numpy(dtype=bool),
     )
 
 
@@ -763,7 +778,7 @@ def learned_inputs(
     (needs_reply by the rule table alone) and `strong` (the rules found a question, help request or complaint
     vocabulary: `combine` never vetoes those)."""
     found = _evidence(frame, brands, None, own_post_ids, english)
-    rows = found.open_ & found.english & ~found.review
+    rows = found.open_ & found.english & ~found.review & ~found.to_other
     rules = assess(frame, brands, own_post_ids=own_post_ids, english=english, model=False)["needs_reply"]
     strong = found.flag["question"] | found.flag["help"] | found.flag["problem"]
     return pd.DataFrame(
@@ -808,7 +823,7 @@ def assess(
     strong = flag["question"] | flag["help"] | flag["problem"]
     if model:  # the learned layer (analysis.reply_model): English posts a reply could be wanted for, no reviews;
         # not where the rules found a question, help request or complaint vocabulary (the model cannot change those)
-        learned = _learned(frame, brands, found.open_ & found.english & ~review & ~(need & strong))
+        learned = _learned(frame, brands, found.open_ & found.english & ~review & ~found.to_other & ~(need & strong))
         if not np.isnan(learned).all():
             need, added = combine(need, strong, learned, reply_model.load())
     need, rating_points, rating_label = review_need(need, flag, stars, review, open_reviews & review)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-FORMULAS_VERSION = "5"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise), reviews and ratings, resolution after a reply
+FORMULAS_VERSION = "6"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise), reviews and ratings, resolution after a reply; 6: the learned reply layer (session 6, unbumped then), replies to other users in the brand's thread (session 8)
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
 #: how long after the brand's first response an author's follow-up still counts (monitor.toml `resolution_days`),
@@ -107,7 +107,9 @@ FORMULAS: dict[str, str] = {
     "avg_sentiment": "sum of VADER compound / scored mentions (unscored excluded)",
     "needs_reply": (
         "addressed to an own brand (names or @-mentions it, answers or sits in the thread of its post, or is in "
-        "its subreddit, except a comment there under another user's post that names the brand nowhere) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
+        "its subreddit, except a comment there under another user's post that names the brand nowhere; a post opening "
+        "with other users' @handles only speaks to them: outside the brand's thread it is not addressed, in it only "
+        "complaint rules count and the learned layer does not read it) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
         "the rule table (analysis/rules.py, extended per brand by products, complaint_terms and praise_terms): "
         "a complaint rule (refund, billing, late-or-lost, ...), a weaker problem cue (negation, again, "
         "waited-duration, my-thing, ...) in a post without praise (a complaint is cancelled only by thanks or "

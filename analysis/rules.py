@@ -40,8 +40,10 @@ Tuning: rules are tuned on the `dev` rows of tests/data/flags_labelled.csv (the 
 tests/data/flags_dev_extra.csv, tests/data/flags_fresh.csv (scored once blind, development since
 session 4), tests/data/flags_dev_extra2.csv, tests/data/flags_fresh2.csv (scored once blind,
 development since session 5), tests/data/flags_fresh3.csv (scored once blind at the end of session 5,
-development since, tuned on in two folds by brand) and tests/data/flags_fresh4.csv (scored once blind at the end of
-session 6, development since session 7): 83 other brands in all; the `test` rows are held out
+development since, tuned on in two folds by brand), tests/data/flags_fresh4.csv (scored once blind at the end of
+session 6, development since session 7), tests/data/flags_fresh5.csv and tests/data/flags_fresh6.csv (scored once blind
+in session 7, development since; session 8 wrote rules from their misses): 115 other brands in all; the `test` rows
+are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -280,7 +282,7 @@ RULES: tuple[Rule, ...] = (
             # what to buy or switch to is asked of the crowd: "should i switch to firefox or stay on chrome"
             r"(?!should (?:i|we) (?:switch|get|buy|go|pick|choose|stay|upgrade)\b)"
             r"(?:do|does|did|is|are|will|would|can|could|should)\s+(?!not\b|never\b|you\s+(?:guys\s+)?(?:ever|even|really)\b)"
-            r"(?:i|we|my|the|it|this|that|these|those|there|your|you|u|a|an|any|they|our|[a-z][\w-]*)\s+"
+            r"(?:i|we|my|the|it|this|that|these|those|there|your|you|u|a|an|any|they|our|[a-z][\w-]*(?:'s|’s)?)\s+"
             r"(?!(?:\w+ )?(?:best|great|amazing|awesome|worth|good|bad|actually|really|just me)\b)\w+",
             r"^(?![^?？]*[?？]).*?(?:[.!,;:]\s+|^)(?:which|what) (?:of the )?(?:[\w-]+ ){1,2}(?:do|does|should|can|will|would)"
             r" (?:i|we|my|it|you)\b(?! (?:get|buy|pick|choose|go for|switch to)\b)",
@@ -292,6 +294,7 @@ RULES: tuple[Rule, ...] = (
             "which email do i send the proof of death to, for my mum's account",
             "serial ends in 4471. what info do you need for the warranty claim",
             "which of the pods would you recommend for a baby's clothes then",
+            "does samsonite's 10 year warranty cover airline damage or just manufacturing faults",
         ),
         misses=(
             "does not work at all",
@@ -347,9 +350,26 @@ RULES: tuple[Rule, ...] = (
             r"\bor is it just (?:me|the|a|people)\b",
             r"^(?:[@#]\S+\s+)*any(?:one|body) (?:here )?(?:actually|ever|really|have|has|got|use|uses)\b",
             r"\bworth it or\b",
+            # session 8 (flags_fresh5/6.csv's false flags): opinions asked of the crowd without "anyone": worth a
+            # price or "any good", one thing against another, "... too or just ours", a me-too habit
+            r"\b(?:actually |really )worth\b|\bworth (?:it|the (?:extra|money|price|hype|upgrade)|[£$€]\d[\w.]*)\b[^.?!]*\bor (?:nah|not|no)\b",
+            r"\bworth (?:the extra|[£$€]\d[\w.]*)\b",
+            r"\bany good\b(?=\s*[?,]|\s+or\b|\s*$)",
+            r"^(?:is|are|was|were) (?:[\w'’-]+ ){1,6}or (?:[\w'’-]+ ){1,6}(?:better|worse|cheaper|nicer|best)\b",
+            r"\b(?:too|as well) or (?:is it )?just (?:me|mine|ours|us|my \w+|our \w+)\b",
+            r"^(?:[@#]\S+\s+)*any(?:one|body) else (?:do|use|love|enjoy|play|go to|shop at|collect|prefer)\b",
+            r"\b(?:which|what) \w+ (?:are|were) (?:you|u|y'all) (?:using|on|running|playing)\b",
         ),
         matches=(
-            "anyone watching the keynote tonight?",
+            "is the exclusive colour variant actually worth the extra tenner",
+            "first class weekend upgrade worth £25 or nah",
+            "is the data analytics cert worth it in this job market or nah",
+            "is the no7 serum actually any good or just hype",
+            "is the science museum or the natural history museum better for a 6 year old",
+            "is your production dropping this month too or just ours lol",
+            "anyone else do the lottery with a work syndicate? how do you split it",
+            "which webcam are you using btw? looks crisp",
+            "what tier are you on?",
             "poll: which colour did you get?",
             "is peacock premium worth it just for the games?",
             "has anyone used their video visits? is it quick",
@@ -357,7 +377,13 @@ RULES: tuple[Rule, ...] = (
             "is yodel really that bad or is it just the loud ones online?",
             "anyone here have their pet insurance for a senior dog?",
         ),
-        misses=("anyone else unable to log in?", "is the 13 worth upgrading to from the 11?"),
+        misses=(
+            "anyone else unable to log in?",
+            "is the 13 worth upgrading to from the 11?",
+            "anyone else getting error 503 this morning?",
+            "is the any good way to export my data?",
+            "is the outage over or not",
+        ),
     ),
     Rule(
         "teaser",
@@ -615,9 +641,10 @@ RULES: tuple[Rule, ...] = (
             r"\bstill waiting\b",
             r"\bstill (?:not|no|nothing|haven't|hasn't|says|shows|stuck|broken|down|missing)\b",
             r"\bstill (?:billing|charging|sending|taking)\b",
+            r"\bstill [\"'“]?(?:processing|pending|in transit|preparing|being processed|awaiting|on hold)\b",
             r"\bwaiting (?:for|since|on) (?:weeks|days|hours|a week|a month|over|my)\b",
         ),
-        matches=("still waiting for my order", "still no word"),
+        matches=("still waiting for my order", "still no word", 'ordered 18 days ago. still "processing"'),
         misses=("still love it",),
     ),
     Rule(
@@ -628,17 +655,38 @@ RULES: tuple[Rule, ...] = (
             r"\bnot responding\b",
             r"\bunanswered\b",
             r"\bignor(?:ed|ing)\b",
-            r"\bnobody\b",
-            r"\bno one\b",
+            # nobody serving the author (session 8: "nobody" alone also fired on "the sequel nobody wanted", "nobody
+            # else can build gimbals at that price", "nobody is surprised")
+            r"\b(?:nobody|no one)(?: (?:at|from|in|on) (?:the )?[\w-]+)?"
+            r" (?:(?:has|had|have|will|would|could|can|even|ever|so much as|seems to|bothered to|actually|just|ever) )*"
+            r"(?:told|tell(?! me otherwise)|answer\w*|came|comes|come|replie[sd]|reply|call\w*|rang|mention\w*|apologi[sz]\w*"
+            r"|email\w*|turned up|turns up|showed up|shows up|picks? up|got back|gets back|respond\w*|opened|started|helped"
+            r"|help|explain\w*|contacted|checked|looked|said|sneezed|fixed|sorted|cares|care)\b",
             r"\bhung up\b",
             r"\bon hold\b",
             r"\b(?:reads? from a script|same (?:script|answer)|different answers)\b",
             r"\bpromised\b",
             r"\bnot (?:a|one) (?:single )?(?:word|call|email|reply)\b",
             r"\b(?:no|without an?|not even an?) (?:apology|explanation|call back|callback)\b",
+            # session 8: nobody told, the booking unknown
+            r"\bno (?:announcement|communication|record of)\b",
         ),
-        matches=("45 minutes on hold", "nobody answers", "not a word of apology"),
-        misses=("answered in minutes",),
+        matches=(
+            "45 minutes on hold",
+            "nobody answers",
+            "nobody at the store could tell me why",
+            "no one will tell me anything",
+            "which nobody mentioned",
+            "not a word of apology",
+            "sitting outside stafford for 40 minutes with no announcement at all",
+            "the branch has no record of the booking at all",
+        ),
+        misses=(
+            "answered in minutes",
+            "turbo tax, the sequel nobody wanted",
+            "nobody else can build gimbals at that price",
+            "the caramel has been grainy since the 90s and nobody can tell me otherwise",
+        ),
     ),
     Rule(
         "not-working",
@@ -684,6 +732,18 @@ RULES: tuple[Rule, ...] = (
             r"\bsplit (?:clean |right )?(?:open|in half|in two|at the seams?)\b",
             r"\b(?:was|were|is|are|arrived|came) (?:already |completely |totally )?flat (?:on|out of|from|after|within)\b",
             r"\balready (?:flat|dead|mouldy|moldy)\b|\b(?:was|were|is|are|arrived|came) (?:all |already )?(?:mouldy|moldy)\b",
+            # session 8 (flags_fresh5/6.csv's misses): gone flat or rotting, arrived with pests or damage, a part of
+            # the thing damaged ("corners crushed, spine bent"), a noise it makes, less than the label says
+            r"\b(?:went|goes|going|gone|keeps going) (?:flat|mouldy|moldy|rusty)\b|\brotting\b",
+            r"\b(?:arrived|came|delivered) (?:covered in|crawling with|riddled with|infested|full of (?:holes|bugs|insects|ants|flies"
+            r"|mou?ld|dirt|hair|water|sand|dust))\b",
+            r"\b(?:corners?|box|spine|lid|screen|case|frame|edges?|packaging|handle|seal|hinge|zip|zipper|strap|seam)s? "
+            r"(?:\w+ )?(?:crushed|dented|bent|ripped|torn|chipped|smashed|snapped)\b",
+            r"\b(?:making|makes|made|has|with) (?:a |an )?(?:\w+ )?(?:grinding|rattling|squeaking|squealing|screeching"
+            r"|whining|buzzing|clicking|crackling) (?:sound|noise)\b"
+            r"|\b(?:constant|loud|weird|strange) (?:click|clicking|hum|humming|buzz|buzzing|rattle|rattling|grinding)\b",
+            r"\b(?:lighter|smaller|shorter|thinner|weaker|less|fewer) than (?:the |it |what )?(?:label|advertised|described"
+            r"|pictured|stated|listed|promised|claimed|on the box|says on|the photos?|the pictures?)\b",
         ),
         matches=(
             "the chainsaw chain came off three times in an hour",
@@ -693,6 +753,13 @@ RULES: tuple[Rule, ...] = (
             "half the bags are split",
             "the sole split clean in half",
             "battery from a sealed pack was flat on day one",
+            "airbed went flat three nights in a row",
+            "roots rotting in the pots",
+            "lemon tree arrived covered in scale insects",
+            "photo book arrived in a paper envelope, corners crushed, spine bent",
+            "my bike fan is making a grinding sound after 3 weeks",
+            "plays with a constant click on side b",
+            "two of them are 2kg lighter than the label",
         ),
         misses=(
             "the photos came out great",
@@ -702,6 +769,10 @@ RULES: tuple[Rule, ...] = (
             "we split the bill",
             "the road was flat all the way",
             "the stain came out in one wash",
+            "my new bag arrived full of goodies",
+            "you crushed it at the gig",
+            "the grinding sound of the coffee mill in the morning is my alarm",
+            "lighter than my old one, love it",
         ),
     ),
     Rule(
@@ -873,6 +944,9 @@ RULES: tuple[Rule, ...] = (
             r"\bstill (?:happening|getting|going|goes|doing|does|seeing|showing|the same|there|on|at|in|up)\b",
             r"\b(?:like|as) (?:you|u|your \w+) (?:said|suggested|told me|advised|asked)\b",
             r"\bsame (?:problem|issue|error|fault|rejection|message|result|screen|response)\b",
+            # session 8: the replacement no better, the same fault on another one in the brand's thread
+            r"\breplacements? (?:\w+ )?(?:was|were|is|are) (?:the same|also|just as|no better|worse|even worse)\b",
+            r"\bmine (?:is|are|was|were|did|does|do) (?:the same|too|as well)\b",
         ),
         matches=(
             "i did that, still getting the same rejection",
@@ -880,6 +954,8 @@ RULES: tuple[Rule, ...] = (
             "the reset email still goes to the old one",
             "sent it back with the same fault",
             "i emailed guest relations like you said, the auto reply says 10 business days",
+            "the replacement plants were the same, roots rotting in the pots",
+            "mine are the same, i thought it was just me",
         ),
         misses=("still love it", "same day delivery", "ha, i said the same thing to my dad"),
         spoken_only=True,
@@ -1137,6 +1213,30 @@ RULES: tuple[Rule, ...] = (
         misses=("best chocolate ever", "i love it"),
     ),
     Rule(
+        # a lone praise word or thanks closing a post after a statement ("... 4 pages are missing. great", "the lid
+        # hinge cracked in the first use. nice", "... which nobody mentioned. thanks for that"): irony, no praise
+        # (session 8, from flags_fresh5/6.csv's misses); the problem words before it count
+        "closing-irony",
+        "not-praise",
+        (
+            r"[.,;:!]\s+(?:so |well |oh |just )?(?:great|nice|lovely|perfect|wonderful|cheers|thanks|cool"
+            r"|marvellous)\s*[.!]*\s*$",
+            r"\b(?:so |well )?(?:thanks|thank you|cheers|ta) (?:for that|for nothing|very much|a bunch)\s*[.!]*\s*$",
+        ),
+        matches=(
+            "due at 9am tomorrow. great",
+            "everything warm by lunch. nice",
+            "which nobody mentioned. thanks for that",
+            "in the greenhouse with my other citrus so thanks for that",
+        ),
+        misses=(
+            "great, it arrived early",
+            "the new bike is great",
+            "thanks for that, it worked!",
+            "a replacement card at my hotel in 2 days. brilliant.",
+        ),
+    ),
+    Rule(
         "negated-praise-words",
         "not-praise",
         (_NEGATED_PRAISE,),
@@ -1210,10 +1310,19 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:\d+|a few|several|many|two|three) years ago\b",
             r"\breminds? me of\b",
             r"\bback in the day\b",
+            # session 8: analysis of a business, not a problem the author has ("the textbook example of a big-bang
+            # rewrite", "their real moat is the motor", "notoriously unreliable for years")
+            r"\b(?:textbook|canonical|classic|cautionary) (?:example|case|tale)\b",
+            r"\b(?:real |only |whole |competitive )?moat\b|\bdominance\b|\bconsolidation\b|\bbusiness model\b"
+            r"|\bmarket share\b|\bunit economics\b",
+            r"\bnotoriously\b",
         ),
         matches=(
             "hot take: the outage last year taught the whole industry about multi-region",
             "i built something similar in 2015 and it went nowhere",
+            "the app rewrite is the textbook example of a big-bang rewrite",
+            "their real moat is the motor and the manufacturing",
+            "the realtime feed has been notoriously unreliable for years",
         ),
         misses=("my router has dropped out every night since monday",),
     ),

@@ -42,7 +42,11 @@ data: `fresh4_table` (alone with --fresh4) compares session 6, session 7's rules
 now per `brand_fold`; `loso_table` takes the seven sets, and `--never-train fresh4` gives session 6's layer's
 leave-one-set-out figures (run in a checkout of main before session 7: its rules, the layer never trained on fresh4).
 
-Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso] [--fresh4] [--never-train SET]  (~25 min at load 9-16; --dev-errors
+Session 8 (branch judge3): flags_fresh5.csv and flags_fresh6.csv are development data (the trainer's SETS, so `loso_table`
+takes nine sets); `threshold_table` (alone with --thresholds) chooses KEEP_AT and ADD_AT in two folds by brand on every
+set's leave-one-set-out decisions.
+
+Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso] [--fresh4] [--thresholds] [--never-train SET]  (~25 min at load 9-16; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).
 """
@@ -423,6 +427,66 @@ def loso_table(folder: Path, never_train: frozenset[str] = frozenset()) -> None:
     )
 
 
+#: session 8's threshold grid (`threshold_table`): KEEP_AT x ADD_AT.
+KEEP_GRID = (-np.inf, -1.5, -1.0, -0.5, 0.0, 0.5)
+ADD_GRID = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+
+
+def threshold_table(max_flagged: float = 0.08) -> None:
+    """Session 8 (branch judge3): KEEP_AT and ADD_AT chosen in two folds by brand (`brand_fold`) over every development
+    set, on leave-one-set-out decisions (each set's model trained on the others, as collected). On each fold, the
+    choice is the pair with the most recall at most `max_flagged` flagged with no need (as collected, pooled over the
+    sets; ties: fewer flagged, then the higher thresholds); it is then scored on the other fold, beside the thresholds
+    as shipped. Also prints the pooled leave-one-set-out figures of a few pairs on both folds together."""
+    trainer: Any = _trainer()
+    model = reply_model.load()
+    variants = {"col": trainer.all_sets(as_collected=True), "file": trainer.all_sets(as_collected=False)}
+    # per variant, set: (rules, strong, decision, need, posts, fold)
+    held: dict[str, list[tuple[np.ndarray, ...]]] = {"col": [], "file": []}
+    for k, left_out in enumerate(variants["col"]):
+        fitted = trainer.fit([s for i, s in enumerate(variants["col"]) if i != k])
+        learned_model = reply_model.from_dict(trainer.to_dict(fitted, digits=None))
+        for variant, sets in variants.items():
+            d = sets[k]
+            decision = np.full(len(d.data), np.nan)
+            decision[d.rows] = reply_model.decision([str(t) for t in d.text[d.rows]], learned_model)
+            posts = ~d.data["is_own"].to_numpy(dtype=bool)
+            fold = d.data["brand"].map(brand_fold).to_numpy()
+            held[variant].append(
+                (d.rules, d.strong, decision, d.data["expect_reply"].to_numpy(dtype=bool), posts, fold)
+            )
+        print(f"  {left_out.name}: model trained without it", flush=True)
+
+    def counts(variant: str, keep: float, add: float, fold: int | None) -> np.ndarray:
+        out = np.zeros(4)
+        thresholds = reply_model.Model(model.words, model.chars, model.intercept, keep, add)
+        for rules, strong, decision, need, posts, folds in held[variant]:
+            f = flags.combine(rules, strong, decision, thresholds)[0]
+            rows = posts if fold is None else posts & (folds == fold)
+            out += [(f & need & rows).sum(), (need & rows).sum(), (f & ~need & rows).sum(), (~need & rows).sum()]
+        return out
+
+    def cell(c: np.ndarray) -> str:
+        return f"{c[0] / c[1]:.3f} / {c[2] / c[3]:.3f}"
+
+    grid = [(keep, add) for keep in KEEP_GRID for add in ADD_GRID]
+    print(f"\nthresholds by fold (leave one set out, as collected; choice: most recall with <= {max_flagged} flagged)")
+    shipped = (model.keep_at, model.add_at)
+    for choose_on in (0, 1):
+        scored = {pair: counts("col", *pair, choose_on) for pair in grid}
+        fits = [p for p in grid if scored[p][2] / scored[p][3] <= max_flagged]
+        best = max(fits, key=lambda p: (scored[p][0] / scored[p][1], -scored[p][2] / scored[p][3], p[0], p[1]))
+        other = 1 - choose_on
+        print(
+            f"chosen on fold {choose_on}: KEEP {best[0]}, ADD {best[1]} ({cell(scored[best])} there); on fold {other}:"
+            f" chosen {cell(counts('col', *best, other))}, as file {cell(counts('file', *best, other))};"
+            f" shipped {shipped} {cell(counts('col', *shipped, other))}, as file {cell(counts('file', *shipped, other))}"
+        )
+    print("\npooled over both folds (leave one set out): KEEP, ADD: as collected | as the file is")
+    for pair in grid:
+        print(f"  {pair[0]:>5} {pair[1]:>5}: {cell(counts('col', *pair, None))} | {cell(counts('file', *pair, None))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dev-errors", action="store_true", help="list the dev rows the new rules get wrong")
@@ -430,7 +494,11 @@ def main() -> None:
     parser.add_argument("--loso", action="store_true", help="only the learned layer's leave-one-set-out table")
     parser.add_argument("--fresh4", action="store_true", help="only session 7's flags_fresh4.csv table by fold")
     parser.add_argument("--never-train", action="append", default=[], help="a set --loso never trains on (repeat)")
+    parser.add_argument("--thresholds", action="store_true", help="only session 8's threshold grid in folds by brand")
     args = parser.parse_args()
+    if args.thresholds:
+        threshold_table()
+        return
     if args.fresh4:
         fresh4_table(Path(tempfile.mkdtemp()))
         return

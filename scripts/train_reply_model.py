@@ -10,7 +10,9 @@ to an own brand, no review); target `expect_reply`. Features: TF-IDF of word 1-2
 C=4, classes balanced. KEEP_AT and ADD_AT (how analysis.flags combines it with the rules) were chosen by
 leave-one-set-out figures (bench/bench_judgement.py, bench/README.md "Judgement", session 6). Session 7 added
 flags_fresh4.csv (scored once blind at the end of session 6) to the training sets; branch judge2 (session 7) added
-flags_fresh5.csv (scored once blind in session 7, main 4981090).
+flags_fresh5.csv (scored once blind in session 7, main 4981090); branch judge3 (session 8) added flags_fresh6.csv
+(scored once blind at the end of session 7, main 74ca037) and leaves out posts opening with other users' @handles
+(flags.learned_inputs: the layer no longer applies to them).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ from tests.test_flags import (  # noqa: E402
     FRESH4_BRANDS,
     FRESH5,
     FRESH5_BRANDS,
+    FRESH6,
+    FRESH6_BRANDS,
     FRESH_BRANDS,
     LABELLED,
     in_brand_threads,
@@ -62,6 +66,7 @@ SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh3", FRESH3, FRESH3_BRANDS),
     ("fresh4", FRESH4, FRESH4_BRANDS),
     ("fresh5", FRESH5, FRESH5_BRANDS),
+    ("fresh6", FRESH6, FRESH6_BRANDS),
 )
 
 
