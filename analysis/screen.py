@@ -101,6 +101,8 @@ def _needed_seq(items: Iterable[tuple[Any, Any]]) -> set[str] | None:
     best: set[str] | None = None
     run: set[str] = {""}  # what the items since the last unknown one consume, one after another
     for op, av in items:
+        if op is sre.ASSERT:  # consumes nothing, but what it looks at is in the text
+            best = _better(best, _needed(op, av))
         part = _exact(op, av)
         if part is not None:
             joined = _product(run, part)
