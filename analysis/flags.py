@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis import reply_model
 from analysis import rules as rules_
+from analysis import screen as screen_
 from analysis import sla as sla_clock
 from analysis.distinct import per_distinct
 from analysis.formulas import (
@@ -305,6 +306,8 @@ class _Table:
 
     patterns: dict[str, re.Pattern[str] | None]
     rules: dict[str, tuple[rules_.Rule, ...]]
+    #: per category its rules as analysis.screen.Alternatives: searched as `patterns` would be, only where they can match
+    alternatives: dict[str, screen_.Alternatives]
     not_a_problem: re.Pattern[str] | None
     not_praise: re.Pattern[str] | None
     personal: re.Pattern[str] | None
@@ -338,13 +341,16 @@ def _table(products: tuple[str, ...], complaint: tuple[str, ...], praise: tuple[
     unpraising = by_category["not-praise"]
     not_praise = re.compile("|".join(f"(?:{r.regex})" for r in unpraising)) if unpraising else None
     personal = re.compile(rules_.PERSONAL) if english else None
-    return _Table(patterns, by_category, not_a_problem, not_praise, personal, re.compile(rules_.SECOND_PERSON))
+    alternatives = {c: screen_.Alternatives([r.regex for r in chosen]) for c, chosen in by_category.items()}
+    return _Table(
+        patterns, by_category, alternatives, not_a_problem, not_praise, personal, re.compile(rules_.SECOND_PERSON)
+    )
 
 
 def _matches(text: pd.Series, pattern: re.Pattern[str] | None) -> np.ndarray:
     if pattern is None:
         return np.zeros(len(text), dtype=bool)
-    search = pattern.search
+    search = screen_.screen(pattern).search
     return np.fromiter((bool(search(t)) if isinstance(t, str) else False for t in text.tolist()), bool, len(text))
 
 
@@ -362,16 +368,15 @@ def _first_rule(
     if pattern is None or n == 0:
         return np.zeros(n, dtype=bool), names, points
     # the first alternative that matched (the table's rules are the pattern's top-level groups r0, r1, ...):
-    # the leftmost match, as str.extract finds it, read off the match instead of a frame of every group
+    # the leftmost match, as str.extract finds it (analysis.screen searches only the rules a text can match)
     hit = np.zeros(n, dtype=bool)
     which = np.zeros(n, dtype=np.intp)
-    search, index = pattern.search, pattern.groupindex
-    top = [index[f"r{i}"] for i in range(len(table.rules[category]))]
+    first = table.alternatives[category].first
     for row, t in enumerate(text.tolist()):
-        found = search(t) if isinstance(t, str) else None
+        found = first(t) if isinstance(t, str) else None
         if found is not None:
             hit[row] = True
-            which[row] = next(i for i, g in enumerate(top) if found.start(g) >= 0)
+            which[row] = found
     chosen = table.rules[category]
     lookup_names = np.array([r.name for r in chosen], dtype=object)
     lookup_points = np.array([r.score for r in chosen], dtype=float)
@@ -381,8 +386,14 @@ def _first_rule(
 
 
 def _contains(texts: pd.Series, pattern: str | re.Pattern[str]) -> pd.Series:
-    """Whether each text matches `pattern` (a regular expression)."""
-    return texts.str.contains(pattern, regex=True)
+    """Whether each text matches `pattern` (a regular expression; searched only where analysis.screen says it can)."""
+    could = screen_.screen(pattern).could_match
+    maybe = np.fromiter((not isinstance(t, str) or could(t) for t in texts.tolist()), bool, len(texts))
+    if maybe.all():
+        return texts.str.contains(pattern, regex=True)
+    out = pd.Series(False, index=texts.index, dtype="boolean")
+    out[maybe] = texts[maybe].str.contains(pattern, regex=True)
+    return out
 
 
 def _table_signals(inputs: pd.DataFrame, table: _Table) -> pd.DataFrame:
@@ -446,8 +457,9 @@ def _signals(
         praise_text[unpraised] = text[unpraised].str.replace(table.not_praise, " ", regex=True)
     found["praise"] = _first_rule(praise_text, table, "praise")
     if table.not_a_problem is not None:
-        excused = text.str.contains(table.not_a_problem).to_numpy(dtype=bool)
-        cleaned = text.str.replace(table.not_a_problem, " ", regex=True)
+        excused = _matches(text, table.not_a_problem)  # the other texts are left as they are
+        cleaned = text.copy()
+        cleaned[excused] = text[excused].str.replace(table.not_a_problem, " ", regex=True)
     else:
         excused, cleaned = np.zeros(len(text), dtype=bool), text
     complaint = _first_rule(cleaned, table, "complaint")

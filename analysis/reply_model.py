@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -37,9 +37,25 @@ _SPACES = re.compile(r"\s\s+")
 
 @dataclass(frozen=True)
 class Family:
-    """One feature family: per term of its vocabulary, (idf, idf x coefficient)."""
+    """One feature family: per term of its vocabulary, (idf, idf x coefficient).
+
+    The same numbers by term number for `decision`'s batched path: `number` (term -> its row), and per row
+    `idf`, `weighted` (idf x coefficient) and `square` ((1.0 x idf) ** 2: a term counted once, computed as
+    `reference_decision` computes it).
+    """
 
     weights: dict[str, tuple[float, float]]
+    number: dict[str, int] = field(init=False, repr=False, compare=False)
+    idf: np.ndarray = field(init=False, repr=False, compare=False)
+    weighted: np.ndarray = field(init=False, repr=False, compare=False)
+    square: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        values = list(self.weights.values())
+        object.__setattr__(self, "number", {term: i for i, term in enumerate(self.weights)})
+        object.__setattr__(self, "idf", np.array([idf for idf, _ in values], dtype=float))
+        object.__setattr__(self, "weighted", np.array([weighted for _, weighted in values], dtype=float))
+        object.__setattr__(self, "square", np.array([(1.0 * idf) ** 2 for idf, _ in values], dtype=float))
 
 
 @dataclass(frozen=True)
@@ -63,19 +79,28 @@ def word_terms(text: str) -> list[str]:
     return out
 
 
-def char_terms(text: str) -> list[str]:
-    """Character n-grams inside word boundaries, padded with a space, as scikit-learn's "char_wb" analyzer."""
+def _words(text: str) -> list[str]:
+    """The words `char_terms` pads (runs of white space are one space first, as in scikit-learn)."""
+    return _SPACES.sub(" ", text).split()
+
+
+def _word_char_terms(word: str) -> list[str]:
+    """One word's character n-grams, padded with a space (a short word counts once, whole)."""
     low, high = CHAR_NGRAMS
     out: list[str] = []
-    for word in _SPACES.sub(" ", text).split():
-        padded = f" {word} "
-        length = len(padded)
-        for n in range(low, high + 1):
-            if length <= n:  # a short word counts once, whole
-                out.append(padded)
-                break
-            out.extend([padded[i : i + n] for i in range(length - n + 1)])
+    padded = f" {word} "
+    length = len(padded)
+    for n in range(low, high + 1):
+        if length <= n:
+            out.append(padded)
+            break
+        out.extend([padded[i : i + n] for i in range(length - n + 1)])
     return out
+
+
+def char_terms(text: str) -> list[str]:
+    """Character n-grams inside word boundaries, padded with a space, as scikit-learn's "char_wb" analyzer."""
+    return [term for word in _words(text) for term in _word_char_terms(word)]
 
 
 def _family_score(terms: Iterable[str], family: Family) -> float:
@@ -96,8 +121,8 @@ def _family_score(terms: Iterable[str], family: Family) -> float:
     return dot / math.sqrt(square)
 
 
-def decision(texts: Sequence[str], model: Model | None = None) -> np.ndarray:
-    """The model's decision (log-odds that a reply is needed) per lower-cased, brand-masked text."""
+def reference_decision(texts: Sequence[str], model: Model | None = None) -> np.ndarray:
+    """`decision` computed plainly, text by text (what the batched `decision` must equal, bit for bit)."""
     model = model or load()
     return np.array(
         [
@@ -106,6 +131,81 @@ def decision(texts: Sequence[str], model: Model | None = None) -> np.ndarray:
         ],
         dtype=float,
     )
+
+
+def _family_scores(ids: np.ndarray, sizes: np.ndarray, family: Family) -> np.ndarray:
+    """`_family_score` of many texts, given as their in-vocabulary term numbers one after another (`sizes` per text),
+    with the same floating-point operations in the same order: per distinct term in order of first appearance,
+    (tf x idf) ** 2 and tf x weight, added to the text's sums one after another from 0.0 (`np.add.at` adds in
+    index order), then dot / sqrt(square); 0.0 for a text without terms."""
+    texts = len(sizes)
+    square, dot = np.zeros(texts), np.zeros(texts)
+    if len(ids) == 0:
+        return square
+    text = np.repeat(np.arange(texts, dtype=np.int64), sizes)
+    order = np.argsort(text * len(family.idf) + ids, kind="stable")  # by (text, term), then by position
+    keys = (text * len(family.idf) + ids)[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    first = np.zeros(len(ids), dtype=np.int64)  # at a term's first appearance in its text: how often it appears
+    first[order[starts]] = np.diff(np.r_[starts, len(keys)])
+    at = np.flatnonzero(first)  # the distinct terms, by text and first appearance
+    term, count = ids[at], first[at]
+    squares, products = family.square[term], family.weighted[term]  # a term once: tf = 1.0
+    repeated = np.flatnonzero(count > 1)
+    if len(repeated):  # tf = 1 + log(count): Python's own arithmetic, once per distinct (term, count)
+        span = int(count.max()) + 1
+        pairs, back = np.unique(term[repeated] * span + count[repeated], return_inverse=True)
+        values = []
+        for pair in pairs.tolist():
+            number, times = divmod(pair, span)
+            tf, idf, weighted = 1.0 + math.log(times), float(family.idf[number]), float(family.weighted[number])
+            values.append(((tf * idf) ** 2, tf * weighted))
+        table = np.array(values, dtype=float)
+        squares[repeated], products[repeated] = table[back, 0], table[back, 1]
+    np.add.at(square, text[at], squares)  # in order: each text's terms one after another
+    np.add.at(dot, text[at], products)
+    found = sizes > 0
+    return np.divide(dot, np.sqrt(square), out=np.zeros(texts), where=found)
+
+
+#: texts judged at a time (bounds the term numbers held).
+_BATCH = 8_192
+
+
+def decision(texts: Sequence[str], model: Model | None = None) -> np.ndarray:
+    """The model's decision (log-odds that a reply is needed) per lower-cased, brand-masked text.
+
+    Equal, bit for bit, to `reference_decision` (tests/test_reply_model.py), but batched: each word's
+    in-vocabulary character n-grams are found once per call, terms absent from the weights are dropped before
+    counting, and counting and sums run across texts in numpy (`_family_scores`).
+    """
+    model = model or load()
+    words, chars = model.words.number, model.chars.number
+    by_word: dict[str, list[int]] = {}  # a word's character n-grams in the vocabulary, in order
+    out = np.zeros(len(texts))
+    for start in range(0, len(texts), _BATCH):
+        batch = texts[start : start + _BATCH]
+        word_ids: list[int] = []
+        char_ids: list[int] = []
+        word_sizes, char_sizes = np.zeros(len(batch), dtype=np.int64), np.zeros(len(batch), dtype=np.int64)
+        for row, text in enumerate(batch):
+            before = len(word_ids)
+            word_ids += [words[t] for t in word_terms(text) if t in words]
+            word_sizes[row] = len(word_ids) - before
+            before = len(char_ids)
+            for word in _words(text):
+                known = by_word.get(word)
+                if known is None:
+                    known = by_word[word] = [chars[t] for t in _word_char_terms(word) if t in chars]
+                char_ids += known
+            char_sizes[row] = len(char_ids) - before
+        scores = (
+            model.intercept
+            + _family_scores(np.array(word_ids, dtype=np.int64), word_sizes, model.words)
+            + _family_scores(np.array(char_ids, dtype=np.int64), char_sizes, model.chars)
+        )
+        out[start : start + len(batch)] = scores
+    return out
 
 
 def probability(score: np.ndarray) -> np.ndarray:
