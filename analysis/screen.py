@@ -16,7 +16,7 @@ labelled sets and on odd texts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from re import _constants as sre  # type: ignore[attr-defined]  # the parser's opcodes (standard library)
 from re import _parser as parser  # type: ignore[attr-defined]
@@ -60,13 +60,8 @@ def _exact(op: Any, av: Any) -> set[str] | None:
     if op is sre.ATOMIC_GROUP:
         return _exact_seq(av.data)
     if op is sre.BRANCH:
-        either: set[str] = set()
-        for alternative in av[1]:
-            part = _exact_seq(alternative.data)
-            if part is None:
-                return None
-            either |= part
-        return either if len(either) <= _MOST else None
+        either = _union(av[1], _exact_seq)
+        return either if either is not None and len(either) <= _MOST else None
     if op in _REPEATS:
         low, high, inner = av
         part = _exact_seq(inner.data)
@@ -94,6 +89,17 @@ def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
 
 def _solid(strings: set[str]) -> set[str] | None:
     return strings if strings and "" not in strings else None
+
+
+def _union(alternatives: Iterable[Any], part_of: Callable[[Any], set[str] | None]) -> set[str] | None:
+    """The strings of every alternative of a branch (`part_of` each one's items); None when one has none."""
+    out: set[str] = set()
+    for alternative in alternatives:
+        part = part_of(alternative.data)
+        if part is None:
+            return None
+        out |= part
+    return out
 
 
 def _needed_seq(items: Iterable[tuple[Any, Any]]) -> set[str] | None:
@@ -125,13 +131,7 @@ def _needed(op: Any, av: Any) -> set[str] | None:
     if op is sre.ASSERT:  # a lookaround that must match: its text is in the text too
         return _needed_seq(av[1].data)
     if op is sre.BRANCH:
-        out: set[str] = set()
-        for alternative in av[1]:
-            part = _needed_seq(alternative.data)
-            if part is None:
-                return None
-            out |= part
-        return out
+        return _union(av[1], _needed_seq)
     if op in _REPEATS and av[0] >= 1:
         return _needed_seq(av[2].data)
     return None

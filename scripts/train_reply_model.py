@@ -34,40 +34,10 @@ import scipy.sparse as sp  # noqa: E402
 
 from analysis import flags, reply_model, sentiment  # noqa: E402
 from config import Brand  # noqa: E402
-from tests.test_flags import (  # noqa: E402
-    BRANDS,
-    DEV_EXTRA,
-    DEV_EXTRA2,
-    EXTRA2_BRANDS,
-    EXTRA_BRANDS,
-    FRESH,
-    FRESH2,
-    FRESH2_BRANDS,
-    FRESH3,
-    FRESH3_BRANDS,
-    FRESH4,
-    FRESH4_BRANDS,
-    FRESH5,
-    FRESH5_BRANDS,
-    FRESH6,
-    FRESH6_BRANDS,
-    FRESH_BRANDS,
-    LABELLED,
-    in_brand_threads,
-)
+from tests.test_flags import DEVELOPMENT_SETS, in_brand_threads  # noqa: E402
 
 #: the development sets: name, file, brands as configured (flags_labelled.csv without its `test` split).
-SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
-    ("labelled dev", LABELLED, BRANDS),
-    ("extra", DEV_EXTRA, EXTRA_BRANDS),
-    ("extra2", DEV_EXTRA2, EXTRA2_BRANDS),
-    ("fresh", FRESH, FRESH_BRANDS),
-    ("fresh2", FRESH2, FRESH2_BRANDS),
-    ("fresh3", FRESH3, FRESH3_BRANDS),
-    ("fresh4", FRESH4, FRESH4_BRANDS),
-    ("fresh5", FRESH5, FRESH5_BRANDS),
-    ("fresh6", FRESH6, FRESH6_BRANDS),
-)
+SETS = DEVELOPMENT_SETS
 
 
 #: a rule flag on a weaker cue only (no question, help or complaint vocabulary) stands where the model's decision is at

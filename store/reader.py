@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Float, Text, and_, case, func, or_, select, type_coerce
+from sqlalchemy import Connection, Float, Select, Text, and_, case, func, or_, select, type_coerce
 
 from frame import DEMO_LIVE_PREFIX, DEMO_SOURCES
 from store import measures
@@ -78,16 +78,22 @@ def platforms_in(conn: Connection, filters: Filters) -> list[str]:
     return [row[0] for row in conn.execute(query)]
 
 
-def rollups(conn: Connection, filters: Filters, *, include_own: bool = False) -> pd.DataFrame:
-    """rollup_hourly rows for the filters: one row per hour, brand, platform, kind (and is_own)."""
+def _rollup_filters(query: Select[Any], filters: Filters, include_own: bool) -> Select[Any]:
+    """`query` over rollup_hourly narrowed to the filters' hours, brands and platforms (and others' posts only)."""
     r = rollup_hourly
-    query = select(r).where(r.c.hour >= filters.start_at, r.c.hour < filters.end_at)
+    query = query.where(r.c.hour >= filters.start_at, r.c.hour < filters.end_at)
     if filters.brands:
         query = query.where(r.c.brand.in_(filters.brands))
     if filters.platforms:
         query = query.where(r.c.platform.in_(filters.platforms))
     if not include_own:
         query = query.where(r.c.is_own.is_(False))
+    return query
+
+
+def rollups(conn: Connection, filters: Filters, *, include_own: bool = False) -> pd.DataFrame:
+    """rollup_hourly rows for the filters: one row per hour, brand, platform, kind (and is_own)."""
+    query = _rollup_filters(select(rollup_hourly), filters, include_own)
     frame = pd.read_sql(query, conn)
     frame["hour"] = _utc(frame["hour"])
     return frame
@@ -113,17 +119,9 @@ def _one_day_rollups(conn: Connection, filters: Filters, include_own: bool) -> p
     r = rollup_hourly
     keys = [r.c[k] for k in ROLLUP_KEYS if k != "hour"]
     sums = [c for c in r.c if c.name not in ROLLUP_KEYS]
-    query = (
-        select(*keys, *(func.sum(c).label(c.name) for c in sums))
-        .where(r.c.hour >= filters.start_at, r.c.hour < filters.end_at)
-        .group_by(*keys)
+    query = _rollup_filters(
+        select(*keys, *(func.sum(c).label(c.name) for c in sums)).group_by(*keys), filters, include_own
     )
-    if filters.brands:
-        query = query.where(r.c.brand.in_(filters.brands))
-    if filters.platforms:
-        query = query.where(r.c.platform.in_(filters.platforms))
-    if not include_own:
-        query = query.where(r.c.is_own.is_(False))
     # ordered here, not in SQL: PostgreSQL's collation may order text otherwise than pandas does
     rows = sorted((tuple(row) for row in conn.execute(query)), key=lambda row: row[: len(keys)])
     if not rows:

@@ -138,6 +138,20 @@ FRESH7_BRANDS = [
         ("Keychron", "Keychron"), ("Casio", "CasioUK"), ("WeWork", "WeWork"), ("RED Driving School", "REDdrivingschool"),
     ]
 ]  # fmt: skip
+#: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
+#: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, is
+#: development data now but not yet in training (the layer's weights were trained on these nine).
+DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
+    ("labelled dev", LABELLED, BRANDS),
+    ("extra", DEV_EXTRA, EXTRA_BRANDS),
+    ("extra2", DEV_EXTRA2, EXTRA2_BRANDS),
+    ("fresh", FRESH, FRESH_BRANDS),
+    ("fresh2", FRESH2, FRESH2_BRANDS),
+    ("fresh3", FRESH3, FRESH3_BRANDS),
+    ("fresh4", FRESH4, FRESH4_BRANDS),
+    ("fresh5", FRESH5, FRESH5_BRANDS),
+    ("fresh6", FRESH6, FRESH6_BRANDS),
+)
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
 

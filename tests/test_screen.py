@@ -14,38 +14,11 @@ import pytest
 
 from analysis import flags, reply_model, rules, screen, sentiment
 from config import Brand
-from tests.test_flags import (
-    BRANDS,
-    DEV_EXTRA,
-    DEV_EXTRA2,
-    EXTRA2_BRANDS,
-    EXTRA_BRANDS,
-    FRESH,
-    FRESH2,
-    FRESH2_BRANDS,
-    FRESH3,
-    FRESH3_BRANDS,
-    FRESH4,
-    FRESH4_BRANDS,
-    FRESH5,
-    FRESH5_BRANDS,
-    FRESH6,
-    FRESH6_BRANDS,
-    FRESH_BRANDS,
-    LABELLED,
-    in_brand_threads,
-)
+from tests.test_flags import DEVELOPMENT_SETS, FRESH7, FRESH7_BRANDS, LABELLED, in_brand_threads
 
-SETS: list[tuple[Path, list[Brand]]] = [
-    (LABELLED, BRANDS),
-    (DEV_EXTRA, EXTRA_BRANDS),
-    (DEV_EXTRA2, EXTRA2_BRANDS),
-    (FRESH, FRESH_BRANDS),
-    (FRESH2, FRESH2_BRANDS),
-    (FRESH3, FRESH3_BRANDS),
-    (FRESH4, FRESH4_BRANDS),
-    (FRESH5, FRESH5_BRANDS),
-    (FRESH6, FRESH6_BRANDS),
+#: every labelled set (the development sets and the latest blind set).
+SETS: list[tuple[Path, list[Brand]]] = [(path, brands) for _, path, brands in DEVELOPMENT_SETS] + [
+    (FRESH7, FRESH7_BRANDS)
 ]
 
 #: texts that test the edges: nothing, white space of every kind, combining marks, scripts without spaces, emoji,
