@@ -175,7 +175,8 @@ def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[
             return False
         if any(things.match(text, f.end()) for f in found):
             return False
-        lower = text.lower() if len(text.lower()) == len(text) else text
+        folded = text.lower()
+        lower = folded if len(folded) == len(text) else text  # same positions only when the length is kept
         if " " not in name and all(
             f.group(0) == name and _DETERMINED.search(text[: f.start()]) and not _MODIFIES.match(lower, f.end())
             for f in found
