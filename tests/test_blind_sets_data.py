@@ -106,6 +106,21 @@ SETS = [
         ),
         thread_convention=True,
     ),
+    BlindSet(
+        "fresh8",
+        10001,
+        (
+            *FIRST_SETS,
+            "flags_fresh2.csv",
+            "flags_dev_extra2.csv",
+            "flags_fresh3.csv",
+            "flags_fresh4.csv",
+            "flags_fresh5.csv",
+            "flags_fresh6.csv",
+            "flags_fresh7.csv",
+        ),
+        thread_convention=True,
+    ),
 ]
 
 
