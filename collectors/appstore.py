@@ -13,7 +13,8 @@ read like a list; an entry naming the app itself (`im:name`, older feeds) is not
 A review's `created_at` is its `updated` time: the time of the version collected first. An edited
 review collected again keeps that time once stored (store.writer: its hour and day do not move),
 while its new text, rating and app version replace the old ones and it is scored and flagged again
-(pipeline.ingest).
+(pipeline.ingest). Only a version at least as new as the stored one (by `updated`, kept as
+mentions.edited_at) replaces it, whichever of two collections commits last (store.writer).
 
 Source keys: `app_id` (the number in the app's store URL), `countries` (default ["us"]).
 Cursor: JSON `{"<country>": {"newest": ISO time, "ids": [digests of the ids at that time]}}`

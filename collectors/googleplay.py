@@ -18,7 +18,9 @@ Reviews without an id or the user's comment are counted and dropped.
 A review's `created_at` is the user comment's `lastModified`: the time of the version collected first.
 An edited review collected again keeps that time once stored (store.writer: its hour and day do not
 move), while its new text, rating and app version replace the old ones and it is scored and flagged
-again (pipeline.ingest), so a 5-star review edited to 1 star enters the reply queue.
+again (pipeline.ingest), so a 5-star review edited to 1 star enters the reply queue. Only a version at
+least as new as the stored one (by `lastModified`, kept as mentions.edited_at) replaces it, whichever of
+two collections commits last (store.writer).
 
 Source key: `package_name`. Cursor: JSON `{"newest": epoch seconds, "ids": [digests of the review ids at
 that time]}` (collectors.streams.cursor_id: no review id is kept there; a plain id from an older cursor

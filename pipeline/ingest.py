@@ -177,7 +177,9 @@ def _write_part(
 
     `all_new`: none of its keys can be stored yet; `store_empty`: nothing is stored at all yet. Known
     rows keep their stored created_at (an edited app review is dated by the version first collected);
-    a known review whose text or rating changed is scored and flagged again (writer.EDITED).
+    a known review whose text or rating changed is scored and flagged again (writer.EDITED). A review's own
+    time goes along as `edited_at`: an older version than the stored one replaces nothing, whichever of two
+    ingests commits last; on PostgreSQL its stored row is locked before it is looked up (writer.lock_reviews).
     """
     keys = list(zip(part["platform"], part["post_id"], strict=True))
     review = (part["kind"] == "review").to_numpy(dtype=bool)
