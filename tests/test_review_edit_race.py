@@ -12,6 +12,8 @@ ingest.
 from __future__ import annotations
 
 import json
+import threading
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from collectors.appstore import AppStoreCollector
 from collectors.googleplay import GooglePlayCollector, service_account
@@ -29,7 +31,7 @@ from store.engine import make_engine
 from store.schema import mentions, rollup_hourly
 from tests import test_appstore, test_googleplay
 from tests.json_replay import session_for
-from tests.test_concurrent_ingest import _HeldIngest, _in_thread, _wait_until_b_waits_on_a_lock
+from tests.test_concurrent_ingest import _HeldIngest, _in_thread
 from tests.test_googleplay_edits import recording, review
 
 FIRST = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)  # the version collected first (its hour and day stay)
@@ -174,12 +176,27 @@ def test_a_newer_version_committed_last_replaces_the_stored_one(engine: Engine, 
 # ------------------------------------------------------------------------------ PostgreSQL: at once
 
 
+B_NAME = f"review_b_{uuid.uuid4().hex[:12]}"  # B's sessions, named apart from any other test run's
+
+
 @pytest.fixture
 def second_pg_engine(pg_engine: Engine) -> Iterator[Engine]:
     url = pg_engine.url.render_as_string(hide_password=False)
-    engine = make_engine(f"{url}&application_name=ingest_b")
+    engine = make_engine(f"{url}&application_name={B_NAME}")
     yield engine
     engine.dispose()
+
+
+def _wait_until_b_waits_on_a_lock(engine: Engine, thread: threading.Thread) -> None:
+    """Returns once B waits on a lock (A holds it until released) or B has ended (the test then fails)."""
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND wait_event_type = 'Lock'")
+    with engine.connect() as conn:
+        for _ in range(6000):  # a fail-safe bound, not a timing: B waits on A as long as A is held
+            if conn.execute(query, {"name": B_NAME}).scalar() or not thread.is_alive():
+                return
+            conn.commit()
+            threading.Event().wait(0.02)
+    raise AssertionError("ingest B never waited on ingest A")
 
 
 @pytest.mark.postgres
