@@ -13,12 +13,14 @@ read like a list; an entry naming the app itself (`im:name`, older feeds) is not
 A review's `created_at` is its `updated` time: the time of the version collected first. An edited
 review collected again keeps that time once stored (store.writer: its hour and day do not move),
 while its new text, rating and app version replace the old ones and it is scored and flagged again
-(pipeline.ingest).
+(pipeline.ingest). Only a version at least as new as the stored one (by `updated`, kept as
+mentions.edited_at) replaces it, whichever of two collections commits last (store.writer).
 
 Source keys: `app_id` (the number in the app's store URL), `countries` (default ["us"]).
 Cursor: JSON `{"<country>": {"newest": ISO time, "ids": [digests of the ids at that time]}}`
 (collectors.streams.cursor_id: no review id is kept there; plain ids from an older cursor still
-match): a run stops at the first page reaching what the previous run saw.
+match, and are written back as digests: collectors.streams.seen_ids): a run stops at the first page
+reaching what the previous run saw.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import pandas as pd
 import requests
 
 from collectors.base import CollectResult, FatalError
-from collectors.streams import cursor_id, decode_cursor, encode_cursor, window_of
+from collectors.streams import cursor_id, decode_cursor, encode_cursor, seen_ids, window_of
 from collectors.web import fetch, html_to_text
 from config import Brand, Config, Source
 from frame import conform, empty_frame
@@ -153,7 +155,7 @@ class AppStoreCollector:
     def _country(self, country: str, seen: dict[str, Any], skipped: Counter[str]) -> tuple[list[dict], dict]:
         """This country's new reviews, and its next cursor entry."""
         newest = pd.to_datetime(seen.get("newest"), utc=True, errors="coerce") if seen.get("newest") else pd.NaT
-        known = {str(i) for i in seen.get("ids", []) if isinstance(i, str | int)}
+        known = seen_ids(self.platform, seen.get("ids"))  # digests, also of an older cursor's plain ids
         rows: list[dict[str, Any]] = []
         for page in range(1, self.pages + 1):
             entries = self._page(country, page)
@@ -168,13 +170,7 @@ class AppStoreCollector:
                 if (
                     pd.notna(newest)
                     and pd.notna(when)
-                    and (
-                        when < newest
-                        or (
-                            when == newest
-                            and not known.isdisjoint((cursor_id(self.platform, row["post_id"]), row["post_id"]))
-                        )
-                    )
+                    and (when < newest or (when == newest and cursor_id(self.platform, row["post_id"]) in known))
                 ):
                     reached = True
                     continue
@@ -196,6 +192,8 @@ class AppStoreCollector:
             if pd.notna(newest) and top == newest:
                 ids = sorted(set(ids) | known)
             return rows, {"newest": top.isoformat(), "ids": ids}
+        if "ids" in seen:  # nothing newer: the same entry, its ids as digests (an older cursor is rewritten)
+            return rows, {**seen, "ids": sorted(known)}
         return rows, dict(seen)
 
     def collect(self, cursor: str | None) -> CollectResult:

@@ -18,11 +18,13 @@ Reviews without an id or the user's comment are counted and dropped.
 A review's `created_at` is the user comment's `lastModified`: the time of the version collected first.
 An edited review collected again keeps that time once stored (store.writer: its hour and day do not
 move), while its new text, rating and app version replace the old ones and it is scored and flagged
-again (pipeline.ingest), so a 5-star review edited to 1 star enters the reply queue.
+again (pipeline.ingest), so a 5-star review edited to 1 star enters the reply queue. Only a version at
+least as new as the stored one (by `lastModified`, kept as mentions.edited_at) replaces it, whichever of
+two collections commits last (store.writer).
 
 Source key: `package_name`. Cursor: JSON `{"newest": epoch seconds, "ids": [digests of the review ids at
 that time]}` (collectors.streams.cursor_id: no review id is kept there; a plain id from an older cursor
-still matches), where a
+still matches, and is written back as its digest: collectors.streams.seen_ids), where a
 review's time is its last activity: its own last edit or the developer's reply, whichever is later
 (a reply posted in Play Console leaves the review in the list; the run after it stores the reply).
 Times are compared in whole microseconds, as stored (Play gives nanoseconds).
@@ -44,7 +46,7 @@ import pandas as pd
 import requests
 
 from collectors.base import CollectResult, FatalError, MissingCredentials, RetriableError
-from collectors.streams import LoopGuard, cursor_id, decode_cursor, encode_cursor
+from collectors.streams import LoopGuard, cursor_id, decode_cursor, encode_cursor, seen_ids
 from collectors.web import TIMEOUT, USER_AGENT, check_status
 from config import Brand, Config, Source, credential
 from frame import conform, empty_frame
@@ -336,7 +338,7 @@ class GooglePlayCollector:
     def collect(self, cursor: str | None) -> CollectResult:
         state = decode_cursor(cursor)
         newest = _cursor_micros(state.get("newest"))
-        known = {str(i) for i in _list(state.get("ids"))}
+        known = seen_ids(self.platform, state.get("ids"))  # digests, also of an older cursor's plain ids
         now = self.now
         clock = (lambda: now.timestamp()) if now is not None else time.time
         api = PlayApi(self.key or service_account(), self.session, clock)
@@ -358,11 +360,10 @@ class GooglePlayCollector:
                     continue
                 activity = _activity(found)
                 review_id = str(found[0]["post_id"])
-                seen_as = (cursor_id(self.platform, review_id), review_id)  # a plain id: a cursor from before digests
                 if (
                     newest is not None
                     and activity is not None
-                    and (activity < newest or (activity == newest and not known.isdisjoint(seen_as)))
+                    and (activity < newest or (activity == newest and cursor_id(self.platform, review_id) in known))
                 ):
                     continue
                 all_old = False
@@ -386,6 +387,8 @@ class GooglePlayCollector:
             if newest is not None and top == newest:
                 ids |= known
             state = {"newest": top / 1_000_000, "ids": sorted(ids)}
+        elif "ids" in state:  # nothing newer: the same cursor, its ids as digests (an older one is rewritten)
+            state = {**state, "ids": sorted(known)}
         return CollectResult(frame, encode_cursor(state), skipped)
 
     def _frame(self, rows: list[dict[str, Any]], skipped: Counter[str]) -> pd.DataFrame:

@@ -9,7 +9,9 @@ Entries without a date cannot be stored and are counted. With several feeds, one
 feed is counted and skipped; the source fails only when every feed fails.
 
 Source keys: `url` (one feed) and/or `feeds` (a list). No credentials.
-Cursor: JSON `{"feeds": {url: {"newest": ISO time, "ids": [ids in the feed], "etag", "modified"}}}`.
+Cursor: JSON `{"feeds": {url: {"newest": ISO time, "ids": [digests of the ids in the feed], "etag", "modified"}}}`
+(collectors.streams.cursor_id: no entry id is kept there, so an erased entry's id stays nowhere; a plain id
+from an older cursor still matches, and is written back as its digest: collectors.streams.seen_ids).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import requests
 
 from collectors.base import CollectorError, CollectResult, FatalError, RetriableError
 from collectors.keywords import KeywordMatcher, query_terms
-from collectors.streams import decode_cursor, encode_cursor
+from collectors.streams import cursor_id, decode_cursor, encode_cursor, seen_ids
 from collectors.web import fetch, html_to_text
 from config import Brand, Config, Source
 from frame import conform, empty_frame
@@ -140,11 +142,13 @@ class RssCollector:
     def _feed(self, url: str, seen: dict[str, Any], skipped: Counter[str]) -> tuple[list[dict[str, Any]], dict]:
         """New matching entries of one feed, and the feed's next cursor entry."""
         response = self._get(url, seen)
-        if response.status_code == 304:
-            return [], seen
+        known = seen_ids(self.platform, seen.get("ids"))  # digests, also of an older cursor's plain ids
+        if response.status_code == 304:  # unchanged: the same entry, an older one's plain ids as digests
+            ids = seen.get("ids")
+            digests = isinstance(ids, list) and all(isinstance(i, str) for i in ids) and set(ids) == known
+            return [], seen if digests or not known else {**seen, "ids": sorted(known)}
         parsed = _parse(response, url)
         feed = parsed.get("feed") or {}
-        seen_ids = set(seen.get("ids") or [])
         rows: list[dict[str, Any]] = []
         current: list[str] = []
         stamps: list[str] = []
@@ -153,16 +157,16 @@ class RssCollector:
             if post_id is None or when is None:
                 skipped["entry without id or date"] += 1
                 continue
-            current.append(post_id)
+            current.append(cursor_id(self.platform, post_id))
             stamps.append(when.strftime(ISO))
-            if post_id in seen_ids:
+            if current[-1] in known:
                 continue  # in the feed at the last run already
             row = self._row(entry, post_id, when, feed, url)
             if row is None:
                 skipped["not about the brand (no keyword, or an excluded term)"] += 1
                 continue
             rows.append(row)
-        return rows, _next_cursor(seen, current, stamps, response)
+        return rows, _next_cursor(seen, known, current, stamps, response)
 
     def _get(self, url: str, seen: dict[str, Any]) -> requests.Response:
         """The feed, asked conditionally (ETag, Last-Modified) so an unchanged one answers 304."""
@@ -226,12 +230,13 @@ def _parse(response: requests.Response, url: str) -> Any:
 
 
 def _next_cursor(
-    seen: dict[str, Any], current: list[str], stamps: list[str], response: requests.Response
+    seen: dict[str, Any], known: set[str], current: list[str], stamps: list[str], response: requests.Response
 ) -> dict[str, Any]:
-    """The feed's cursor entry: newest entry time, the ids in the feed now, and its validators."""
+    """The feed's cursor entry: newest entry time, the digests of the ids in the feed now (`current`; the
+    previous ones, `known`, when it has none), and its validators."""
     cursor_entry = {
         "newest": max([*stamps, *([seen["newest"]] if seen.get("newest") else [])], default=None),
-        "ids": list(dict.fromkeys(current))[:MAX_SEEN_IDS] or sorted(set(seen.get("ids") or [])),
+        "ids": list(dict.fromkeys(current))[:MAX_SEEN_IDS] or sorted(known),
         "etag": response.headers.get("ETag"),
         "modified": response.headers.get("Last-Modified"),
     }

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,23 @@ def cursor_id(platform: str, post_id: str) -> str:
     """How a cursor names an item it has seen: a digest, so the id of a post erased later (a forgotten
     person's app review) is not kept in the cursor or in the runs' copies of it."""
     return "h:" + hashlib.sha256(f"{platform} {post_id}".encode()).hexdigest()[:32]
+
+
+_DIGEST = re.compile(r"h:[0-9a-f]{32}")
+
+
+def seen_ids(platform: str, ids: Any) -> set[str]:
+    """A cursor's list of seen items as digests (cursor_id): what collectors compare and write back.
+
+    A cursor saved before digests keeps plain ids: each is digested here, so it still matches the item it
+    names and the next cursor written holds only digests (the old one is rewritten on its source's next run).
+    Anything else in the list (not text nor a whole number: a hand edit) is dropped."""
+    items = ids if isinstance(ids, list) else []
+    return {
+        i if isinstance(i, str) and _DIGEST.fullmatch(i) else cursor_id(platform, str(i))
+        for i in items
+        if isinstance(i, str | int) and not isinstance(i, bool) and str(i)
+    }
 
 
 def decode_cursor(cursor: str | None, legacy_key: str | None = None) -> dict[str, Any]:

@@ -177,21 +177,29 @@ def _write_part(
 
     `all_new`: none of its keys can be stored yet; `store_empty`: nothing is stored at all yet. Known
     rows keep their stored created_at (an edited app review is dated by the version first collected);
-    a known review whose text or rating changed is scored and flagged again (writer.EDITED).
+    a known review whose text or rating changed is scored and flagged again (writer.EDITED). A review's own
+    time goes along as `edited_at`: an older version than the stored one replaces nothing, whichever of two
+    ingests commits last; on PostgreSQL its stored row is locked before it is looked up (writer.lock_reviews).
     """
     keys = list(zip(part["platform"], part["post_id"], strict=True))
+    review = (part["kind"] == "review").to_numpy(dtype=bool)
+    if not all_new and review.any():  # PostgreSQL: another ingest of these reviews waits until this one commits
+        writer.lock_reviews(conn, [k for k, r in zip(keys, review, strict=True) if r])
     stored = writer.stored_versions(conn, [] if all_new else keys).set_index(["platform", "post_id"])
     before = stored.reindex(pd.MultiIndex.from_tuples(keys, names=["platform", "post_id"]))
     is_new = before["kind"].isna().to_numpy(dtype=bool)
     created = part["created_at"].where(is_new, before["created_at"].set_axis(part.index))
+    version = part["created_at"].where(review)  # a review's own time: the newest version wins (writer._on_conflict)
     edited = _edited(part, before, is_new)
     own_posts = set() if store_empty else writer.own_posts_answered(conn, part[is_new | edited])
     fresh = part.iloc[0:0]
     if is_new.any():  # enrich copies what it is given: all-new rows (an import's) are not copied before that
         fresh = enrich(part if is_new.all() else part[is_new], brands, own_posts)
+        fresh["edited_at"] = version[is_new]
     # derived columns are not written on conflict, so known rows need no scoring
     known = part[~is_new & ~edited].assign(
         created_at=created[~is_new & ~edited],
+        edited_at=version[~is_new & ~edited],
         day=lambda f: f["created_at"].dt.date,
         sentiment=None,
         sentiment_label="unscored",
@@ -199,13 +207,15 @@ def _write_part(
         flag_signals=None,
         priority_base=0,
     )
-    written = [f for f in (fresh, known) if len(f)]
     inserted: int | None = 0
-    if written:  # one frame is written as it is (a concat would copy it)
-        inserted = writer.upsert_rows(conn, written[0] if len(written) == 1 else pd.concat(written, ignore_index=True))
-    del fresh, known, written  # scored rows are stored: not kept while the links are found
+    # scored rows may replace a stored review's words when not older (one stored meanwhile); known rows never
+    for rows, scored in ((fresh, True), (known, False)):
+        if len(rows):
+            again = writer.upsert_rows(conn, rows, edited=scored)
+            inserted = None if inserted is None or again is None else inserted + again
+    del fresh, known  # scored rows are stored: not kept while the links are found
     if edited.any():  # the new words, scored as of the stored time
-        rescored = enrich(part[edited].assign(created_at=created[edited]), brands, own_posts)
+        rescored = enrich(part[edited].assign(created_at=created[edited], edited_at=version[edited]), brands, own_posts)
         again = writer.upsert_rows(conn, rescored, edited=True)
         inserted = None if inserted is None or again is None else inserted + again
     new_keys = {k for k, n in zip(keys, is_new, strict=True) if n}

@@ -76,6 +76,9 @@ mentions = Table(
     # a review's star rating 1..5, null for everything else (migration 0009)
     Column("rating", SmallInteger),
     Column("app_version", String(64)),
+    # an app review's stored version: its own last-modified time (the platform's); null for everything else and
+    # for reviews stored before migration 0012 (created_at then). The newest version wins (store.writer).
+    Column("edited_at", UTC_DATETIME),
     UniqueConstraint("platform", "post_id", name="uq_mentions_platform_post"),
     Index("ix_mentions_brand_created", "brand", "created_at"),
     Index("ix_mentions_platform_created", "platform", "created_at"),

@@ -6,7 +6,10 @@ reach (a null never erases a known count) and keeps everything else, including t
 `mention_state` row a manager works on. An app review whose text or rating was edited also
 gets the new text, app version and language and its sentiment and reply flags computed again
 (EDITED); it keeps its created_at (the first collected version's time), so it stays in its hour
-and day.
+and day. Its `edited_at` is the stored version's own time (the platform's last-modified): an older
+version written later (two collections of one review, the one that fetched first committing last)
+replaces nothing, on SQLite and PostgreSQL (_on_conflict), so the newest version is stored whatever
+the commit order.
 """
 
 from __future__ import annotations
@@ -59,7 +62,9 @@ def _python_rows(frame: pd.DataFrame, dialect: str) -> list[tuple]:
     columns = []
     for name in INSERT_COLUMNS:
         series = frame[name]
-        if isinstance(series.dtype, pd.DatetimeTZDtype):
+        if isinstance(series.dtype, pd.DatetimeTZDtype) and series.isna().all():  # edited_at of anything but reviews
+            columns.append([None] * len(series))
+        elif isinstance(series.dtype, pd.DatetimeTZDtype):
             stamps = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[us]")
             text = np.char.replace(np.datetime_as_string(stamps, unit="us"), "T", " ")
             if dialect != "sqlite":
@@ -385,11 +390,37 @@ def save_cursor(conn: Connection, source: str, platform: str, cursor: str | None
     )
 
 
+#: the stored version's time: an app review's edited_at, else (anything else, or a review stored before
+#: migration 0012) its created_at.
+_STORED_VERSION = "COALESCE(mentions.edited_at, mentions.created_at)"
+#: the incoming row is an older version of a stored app review (never true for anything else: NULL edited_at).
+_OLDER = f"excluded.edited_at < {_STORED_VERSION}"
+#: the incoming row is the stored review's version or a newer one (NULL, so false, for anything else).
+_NOT_OLDER = f"excluded.edited_at >= {_STORED_VERSION}"
+
+
 def _on_conflict(edited: bool = False) -> str:
-    refresh = ", ".join(f"{c} = COALESCE(excluded.{c}, mentions.{c})" for c in REFRESHED)
+    """The upsert's conflict clause: counts and reach refreshed (a null never erases a count).
+
+    With `edited` (scored rows: new ones, and app reviews whose words changed) an app review's EDITED
+    columns are replaced only by its stored version or a newer one, by the review's own time (edited_at),
+    whichever transaction commits last; a review's rating likewise. Without (known rows, not scored
+    again: their EDITED columns are placeholders and never written) a newer version with the stored words
+    (edited back) only moves edited_at, so an older edit committed later does not replace it.
+    Everything else (edited_at NULL) keeps its derived columns, as before.
+    """
+    refresh = [
+        f"{c} = COALESCE(excluded.{c}, mentions.{c})"
+        if c != "rating"
+        else f"rating = CASE WHEN {_OLDER} THEN mentions.rating ELSE COALESCE(excluded.rating, mentions.rating) END"
+        for c in REFRESHED
+    ]
     if edited:
-        refresh += ", " + ", ".join(f"{c} = excluded.{c}" for c in EDITED)
-    return f"ON CONFLICT (platform, post_id) DO UPDATE SET {refresh}, retrieved_at = excluded.retrieved_at"
+        refresh += [f"{c} = CASE WHEN {_NOT_OLDER} THEN excluded.{c} ELSE mentions.{c} END" for c in EDITED]
+    refresh.append(
+        f"edited_at = CASE WHEN excluded.edited_at > {_STORED_VERSION} THEN excluded.edited_at ELSE mentions.edited_at END"
+    )
+    return f"ON CONFLICT (platform, post_id) DO UPDATE SET {', '.join(refresh)}, retrieved_at = excluded.retrieved_at"
 
 
 def _upsert_postgres(conn: Connection, rows: Iterable[tuple], edited: bool = False) -> int:
@@ -416,9 +447,27 @@ def _upsert_postgres(conn: Connection, rows: Iterable[tuple], edited: bool = Fal
         return int(found[0]) if found else 0
 
 
+def lock_reviews(conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
+    """PostgreSQL: lock the stored app reviews among (platform, post_id) `keys` (FOR UPDATE, in id order)
+    until the transaction ends; call it before looking them up (stored_versions). Another ingest of the same
+    review then waits, and looks up what this one committed: whether its words are new is decided on the
+    stored row it will write over. SQLite: nothing (take_write_lock already serialises writers)."""
+    wanted = list(dict.fromkeys(keys))
+    if conn.dialect.name != "postgresql" or not wanted:
+        return
+    with _staged(conn, "staged_keys", _KEYS, wanted) as table:
+        conn.exec_driver_sql(
+            f"SELECT m.id FROM {table} k JOIN mentions m ON m.platform = k.platform AND m.post_id = k.post_id "
+            "WHERE m.kind = 'review' ORDER BY m.id FOR UPDATE OF m"
+        ).all()
+
+
 def upsert_rows(conn: Connection, frame: pd.DataFrame, *, edited: bool = False) -> int | None:
     """Insert new mentions; on (platform, post_id) conflict refresh counts and reach only, and with
-    `edited` (app reviews whose text or rating changed, scored again) also the EDITED columns.
+    `edited` (scored rows: new ones, and app reviews whose text or rating changed) also an app review's
+    EDITED columns when the incoming version is not older than the stored one (_on_conflict).
+
+    `frame` has an `edited_at` column: an app review's own time (its last-modified), null for the rest.
 
     Returns how many were inserted on PostgreSQL; None on SQLite, whose writers take the lock before
     looking keys up (take_write_lock), so the caller's count of unknown keys is exact there."""
