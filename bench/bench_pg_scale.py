@@ -6,8 +6,9 @@ own that plays the server, app.py on every rerun). Per page:
 - first render: app.py's first run, then the switch to the page (cold caches: its SQL reads);
 - rerun: a rerun with nothing changed (median / max of --reruns);
 - after a write: a batch of 5, 20 or 100 new mentions is ingested (ingest: upsert, rollups of
-  the touched hours, data_version bump) by a separate engine, then the page reruns and re-reads;
-- memory: the process's peak resident set size.
+  the touched hours, data_version bump) by another process (as the scheduler would: its imports and
+  frames are not the dashboard's), then the page reruns and re-reads;
+- memory: the page process's peak resident set size, and its resident set at the end.
 
 The plain baseline, measured in the same run: the Overview's headline numbers (mentions,
 engagements, positive/negative, open flagged, last 30 days, one brand) computed straight from
@@ -20,7 +21,7 @@ Run: .venv/bin/python bench/bench_pg_scale.py --url postgresql+psycopg://postgre
      [--reruns 10] [--pages overview,queue] [--baseline main] [--restart] [--write]
 
 --baseline REF runs every page's child over REF's code too (`git archive REF`), before this tree's, on the
-same store in the same run. --restart empties the store's part cache (store.readcache) before each code's
+same store in the same run; the method (this script's child and writer) is this tree's for both codes. --restart empties the store's part cache (store.readcache) before each code's
 first child of a page ("empty") and then runs that child again ("restarted": a new server process that
 finds what the first one kept).
 (seed first: DATABASE_URL=<url> .venv/bin/python cli.py seed-demo --mentions 1000000 --days 365 --seed N
@@ -81,8 +82,8 @@ def _account(url: str) -> None:
     engine.dispose()
 
 
-class Writer:
-    """Adds `n` fresh demo mentions dated now (ids of their own), as a collector run would."""
+class Ingester:
+    """Adds `n` fresh demo mentions dated now (ids of their own), as a collection run would."""
 
     def __init__(self, url: str) -> None:
         import tomllib
@@ -109,6 +110,44 @@ class Writer:
         return ingest(self.engine, frame, self.brands).new
 
 
+def ingester(url: str) -> None:
+    """`--ingester`: an Ingester in a process of its own, as the scheduler is: one batch size per line
+    on stdin, the count of new mentions stored per line on stdout."""
+    writes = Ingester(url)
+    for line in sys.stdin:
+        print(writes.write(int(line)), flush=True)
+    writes.engine.dispose()
+
+
+class Writer:
+    """The collections the pages see, from another process (the scheduler's, not the dashboard's): its
+    imports and frames are not counted in the page process's memory."""
+
+    def __init__(self, url: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--ingester", "--url", url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+
+    def write(self, n: int) -> int:
+        """Store `n` new mentions and wait until they are committed."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(f"{n}\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer.strip():
+            raise RuntimeError(f"the writer process stopped (exit {self.process.wait()})")
+        return int(answer)
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=120)
+
+
 def _peak_mb() -> float:
     """This process's peak resident set size (MB)."""
     import resource
@@ -124,22 +163,28 @@ def _current_mb() -> float:
     return 0.0
 
 
-def child(name: str, url: str, reruns: int) -> dict[str, Any]:
+def child(name: str, url: str, reruns: int, root: Path = ROOT) -> dict[str, Any]:
+    """One page over the code at `root` (this tree or a baseline's `git archive`), measured by this script."""
     os.environ["DATABASE_URL"] = url
     os.environ.pop("MONITOR_CONFIG", None)
-    os.chdir(ROOT)
+    root = root.resolve()
+    os.chdir(root)
+    sys.path.insert(0, str(root))  # the pages' code (store/, ui/, ...) from `root`, before this tree's
     if name == "plain":
         return {"name": name, **plain(url, reruns), "peak_mb": _peak_mb()}
     _account(url)
     from streamlit.testing.v1 import AppTest
 
     bench_pages._serve_like_a_server()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=bench_pages.TIMEOUT)
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=bench_pages.TIMEOUT)
     at.session_state["auth_user"] = USER  # signed in (ui/auth.USER), as after the sign-in form
     if name != "overview":
         at.switch_page(f"pages/{name}.py")
     result: dict[str, Any] = {"name": name, "first_s": bench_pages._timed(at)}  # a fresh server's first render
     result["title"] = at.title[0].value if at.title else ""
+    pages_code = Path(sys.modules["ui.context"].__file__ or "").resolve()
+    if not pages_code.is_relative_to(root):
+        raise RuntimeError(f"{name}: the pages ran {pages_code}, not the code under {root}")
     if result["title"] in ("", "Sign in"):
         raise RuntimeError(f"{name}: the page did not render (title {result['title']!r})")
     bench_pages._timed(at)  # settle: the first rerun after the first render
@@ -158,7 +203,7 @@ def child(name: str, url: str, reruns: int) -> dict[str, Any]:
         written += writer.write(size)
         after.append(bench_pages._timed(at))
         bench_pages._timed(at)  # and the rerun after it is warm again
-    writer.engine.dispose()
+    writer.close()
     result |= {"after_write_median_s": statistics.median(after), "after_write_max_s": max(after), "written": written}
     result |= {"peak_mb": _peak_mb(), "end_mb": _current_mb()}
     return result
@@ -195,6 +240,7 @@ def grow(url: str, copies: int, first: int = 1, shift_minutes: int = 7) -> None:
     """
     import psycopg
 
+    from store import touched
     from store.engine import make_engine
     from store.writer import INSERT_COLUMNS, bump_data_version, refresh_rollups
 
@@ -254,6 +300,9 @@ def grow(url: str, copies: int, first: int = 1, shift_minutes: int = 7) -> None:
         high: datetime = row[1]
         refresh_rollups(sa, [(low, high + timedelta(hours=1))])
         bump_data_version(sa)
+        # recorded as touching every day: unrecorded, the bump would make the first collection after it
+        # count as touching every day too (store.touched), and a bench's first write re-read the year
+        touched.record(sa, None)
     engine.dispose()
     print(f"rollup_hourly rebuilt: {time.perf_counter() - started:.0f} s, load {_load()}", flush=True)
     with psycopg.connect(conninfo, autocommit=True) as conn:
@@ -295,15 +344,17 @@ def sizes(url: str) -> dict[str, Any]:
 
 
 def run(name: str, url: str, reruns: int, root: Path = ROOT) -> dict[str, Any]:
-    """`bench_pg_scale.py --child name` of the code at `root` in a process of its own: its JSON line,
-    with the load average before and after."""
+    """This script's `--child name` over the code at `root` in a process of its own: its JSON line,
+    with the load average before and after. The method (this file) is the same for every code measured."""
     before = _load()
     done = subprocess.run(
         [
             sys.executable,
-            str(root / "bench" / "bench_pg_scale.py"),
+            str(Path(__file__).resolve()),
             "--child",
             name,
+            "--root",
+            str(root),
             "--url",
             url,
             "--reruns",
@@ -328,7 +379,7 @@ def _load() -> str:
 def table(results: list[dict[str, Any]], plain_result: dict[str, Any]) -> str:
     ms = lambda s: f"{s * 1000:,.0f}"  # noqa: E731
     rows = [
-        "| page, code | first render (s) | rerun median / max (ms) | after a write median / max (ms) | peak memory (MB) "
+        "| page, code | first render (s) | rerun median / max (ms) | after a write median / max (ms) | peak / end memory (MB) "
         "| load before / after |",
         "|---|---:|---:|---:|---:|---|",
     ]
@@ -336,7 +387,7 @@ def table(results: list[dict[str, Any]], plain_result: dict[str, Any]) -> str:
         name = f"{r['name']}, {r['code']}" if r.get("code") else r["name"]
         rows.append(
             f"| {name} | {r['first_s']:.2f} | {ms(r['rerun_median_s'])} / {ms(r['rerun_max_s'])} | "
-            f"{ms(r['after_write_median_s'])} / {ms(r['after_write_max_s'])} | {r['peak_mb']:,.0f} | "
+            f"{ms(r['after_write_median_s'])} / {ms(r['after_write_max_s'])} | {r['peak_mb']:,.0f} / {r.get('end_mb', 0):,.0f} | "
             f"{r.get('load_before', '')} / {r.get('load', '')} |"
         )
         if r.get("paging_s"):
@@ -373,11 +424,16 @@ def main() -> None:
         help="per page and code: empty the part cache, run the child, run it again (a restarted server)",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    parser.add_argument("--ingester", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.url or not args.url.startswith("postgresql"):
         sys.exit("give --url postgresql+psycopg://... (a seeded PostgreSQL database; see the docstring)")
     if args.child:
-        print(json.dumps(child(args.child, args.url, args.reruns)))
+        print(json.dumps(child(args.child, args.url, args.reruns, Path(args.root))))
+        return
+    if args.ingester:
+        ingester(args.url)
         return
     if args.grow:
         grow(args.url, args.grow, args.grow_from)
