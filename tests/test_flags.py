@@ -139,8 +139,8 @@ FRESH7_BRANDS = [
     ]
 ]  # fmt: skip
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
-#: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, is
-#: development data now but not yet in training (the layer's weights were trained on these nine).
+#: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
+#: them in session 9 (branch judge4).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -151,6 +151,7 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh4", FRESH4, FRESH4_BRANDS),
     ("fresh5", FRESH5, FRESH5_BRANDS),
     ("fresh6", FRESH6, FRESH6_BRANDS),
+    ("fresh7", FRESH7, FRESH7_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
