@@ -118,7 +118,7 @@ _HANDLE = re.compile(r"(?<![\w@])@([\w][\w.@-]*[\w])")
 _PEER = re.compile(rules_.category_regex("peer"))
 #: a comment under a user's post carrying the writer's own reference number, in their own voice: the writer's own case,
 #: which the brand can act on ("Same thing happened to me on the 5th ... ref RF88410"; session 9).
-_OWN_CASE = re.compile(rf"^(?=.*?{rules_.PERSONAL})(?=.*?(?:{rules_.rule_regex('reference-number')}))")
+_OWN_CASE = re.compile(rf"^(?=.*?{rules_.FIRST_PERSON})(?=.*?(?:{rules_.rule_regex('reference-number')}))")
 
 
 def _spoken_to(texts: pd.Series, names: frozenset[str]) -> pd.DataFrame:

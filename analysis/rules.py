@@ -45,8 +45,9 @@ session 4), tests/data/flags_dev_extra2.csv, tests/data/flags_fresh2.csv (scored
 development since session 5), tests/data/flags_fresh3.csv (scored once blind at the end of session 5,
 development since, tuned on in two folds by brand), tests/data/flags_fresh4.csv (scored once blind at the end of
 session 6, development since session 7), tests/data/flags_fresh5.csv and tests/data/flags_fresh6.csv (scored once blind
-in session 7, development since; session 8 wrote rules from their misses): 115 other brands in all; the `test` rows
-are held out
+in session 7, development since; session 8 wrote rules from their misses), tests/data/flags_fresh7.csv (scored once
+blind in session 8, development since session 9, which wrote rules from its misses): 131 other brands in all; the `test`
+rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -127,6 +128,8 @@ _NEGATED_PRAISE = (
 SECOND_PERSON = r"\b(?:you|you're|you've|your|yours|u|ur|y'all)\b"
 #: the author speaks for themselves or to the brand (analysis.flags: a `news` post without it is not a complaint).
 PERSONAL = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us|you|you're|your|yours|u|ur)\b"
+#: the author speaks for themselves (analysis.flags: a comment with a reference number in it is the writer's own case).
+FIRST_PERSON = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us)\b"
 
 #: things a customer owns or waits for; a brand's `products` extend this list (`brand_rules`).
 THINGS = (
@@ -1213,11 +1216,13 @@ RULES: tuple[Rule, ...] = (
         "sarcasm",
         (
             r"\b(?:lovely|nice|great|fun|love) to (?:get|receive|find|wake up to|come home to) (?:a |an |another |my |our )?"
-            r"(?:[\w%£$-]+ ){0,3}(?:price rise|rise|increase|hike|bill|fine|charge|fee|letter|invoice)\b",
-            r"\b10/10 (?:to|for) (?:[\w@.-]+ ){1,4}for (?!the\b|a\b|my\b|our\b)\w+ing\b",
+            r"(?:[\w%£$-]+ ){0,3}(?:price rise|rise|increase|hike|bill|fine|charge|fee)\b",
+            # a thing done all over the place ("for emptying our food bin all over the pavement"), not a kindness
+            r"\b10/10 (?:to|for) (?:[\w@.-]+ ){1,4}for (?!the\b|a\b|my\b|our\b)\w+ing\b[^.!?]{0,40}"
+            r"\b(?:all over|everywhere|across the|into the|onto the)\b",
             r"\bnice of (?:@?[\w.]+ ){1,3}to \w+ [^.!?]{0,60}\b(?:no|without|never|wrong|late|bent|broken|damaged)\b",
-            r"\blove (?:that|how) (?!(?:my|you|your|the|it|they|we|i)\b)(?:[\w@.-]+ ){1,3}(?:put|sent|gave|charged|moved|left"
-            r"|made|booked) (?:us|me|my|our)\b",
+            r"\blove (?:that|how) (?!(?:my|you|your|the|it|they|we|i)\b)(?:[\w@.-]+ ){1,3}(?:put|charged|moved|left)"
+            r" (?:us|me|my|our)\b",
             r"[\"“][^\"”]{2,40}[\"”],? (?:they|you|it|he|she) (?:said|say|says|promised|claimed)\b",
             r"[\"“][^\"”]{2,30}[\"”] (?:was|is) a (?:lovely|nice|great|good) (?:idea|thought|touch|promise)\b",
             r"\b(?:great|good|top|brilliant|lovely) (?:value|service|stuff|job),? that\s*[.!]*\s*(?:[^\w\s]\s*)*$",
@@ -1239,6 +1244,9 @@ RULES: tuple[Rule, ...] = (
         misses=(
             "lovely to get a thank you card from the team",
             "10/10 to the staff for the birthday cake",
+            "10/10 to the staff for making my son's birthday",
+            "love that the zoo sent me a birthday voucher",
+            "lovely to get a letter from the team",
             "our tent survived the storm. 10/10",
             "nice of them to refund me so quickly",
             "love that my order came early",
