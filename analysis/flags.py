@@ -271,7 +271,9 @@ def _addressed(
         # a comment under a user's post about the brand (reddit, hacker news) with the writer's own reference number:
         # the writer's own unresolved case, addressed to the brand (session 9: 2 of 2 such comments in the ten sets
         # need a reply, both flags_fresh7.csv's: weak evidence)
-        own_case = under_post[rows] & ~spoken["to_other"] & per_distinct(text[rows], partial(_contains, pattern=_OWN_CASE))
+        own_case = (
+            under_post[rows] & ~spoken["to_other"] & per_distinct(text[rows], partial(_contains, pattern=_OWN_CASE))
+        )
         to_brand = (named | spoken["at_brand"] | community | thread | own_case) & ~(
             (spoken["to_other"] | ordinary) & ~thread & ~community
         )

@@ -402,7 +402,9 @@ def test_advice_between_customers_in_the_brands_thread_and_a_comment_with_the_wr
         mention(post_id="3", **thread, text="this happened to my brother, they turned up 2 weeks later"),
         mention(post_id="4", **thread, text="this happened to my brother and his parcel arrived broken"),
         mention(post_id="5", **thread, text="still waiting 2 weeks later, nobody has called"),
-        mention(post_id="6", **reddit, text="Same thing happened to me, two payments and nobody has answered. ref RF88410"),
+        mention(
+            post_id="6", **reddit, text="Same thing happened to me, two payments and nobody has answered. ref RF88410"
+        ),
         mention(post_id="7", **reddit, text="Same thing happened to me, two payments and nobody has answered"),
         mention(post_id="8", **reddit, text="You'll need the booking ref RF88410 from the email"),
         own_post_ids=[("bluesky", "old")],
