@@ -492,13 +492,14 @@ def test_labelled_set_split_is_frozen_and_stratified(labelled: pd.DataFrame) -> 
 def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -> None:
     """Held-out (`test`) figures; the rules were tuned on `dev` only (bench/README.md, "Judgement")."""
     # session 8 (branch judge3): the held-out part 115 of 120 (0.958) / 10 of 65 (0.154), one post more flagged with no
-    # need than main d71cdee (9, 0.138), read once after the rules and the layer were frozen: the pin moved, reported
-    for part, max_flagged in (("dev", 0.10), ("test", 0.16)):
+    # need than main d71cdee (9, 0.138), read once after the rules and the layer were frozen: the pin moved, reported.
+    # Session 9 (branch judge4), read once after freezing: 115 of 120 / 9 of 65 (0.138), main b9aeb57 10 (0.154)
+    for part, max_flagged in (("dev", 0.10), ("test", 0.14)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
         flagged = rows.loc[~rows["expect_reply"], "needs_reply"].mean()
         assert recall >= 0.90, (part, recall)
-        # the 0.10 target is met on dev but not on the held-out part (0.138, 0.154 since session 8): reported, not hidden
+        # the 0.10 target is met on dev but not on the held-out part (0.138; 0.154 in session 8): reported, not hidden
         assert flagged <= max_flagged, (part, flagged)
     main = labelled[labelled["group"] == "main"]
     assert main.loc[main["label"].isin(["question", "help"]) & (main["split"] == "dev"), "needs_reply"].mean() >= 0.95
