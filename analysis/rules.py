@@ -1372,8 +1372,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         # session 9 (flags_fresh7.csv's false flags: customers advising each other in the brand's thread on bluesky and
-        # mastodon): advice or a me-too story told to another user. 8 of 8 in-thread replies of the ten sets that match
-        # need no reply, but 7 of them are fresh7's: weak evidence
+        # mastodon): advice or a me-too story told to another user. 9 of 9 in-thread replies of the ten sets that match
+        # need no reply, but 8 of them are fresh7's: weak evidence
         "advice-to-another",
         "peer",
         (
