@@ -114,6 +114,11 @@ _LISTED_JOIN = r"(?:,|\s+and|\s+or|\s+vs\.?|\s+versus|\s*/|\s+compares? (?:to|wi
 
 
 _HANDLE = re.compile(r"(?<![\w@])@([\w][\w.@-]*[\w])")
+#: a reply in the brand's thread that advises another user or tells them a me-too story (rules category `peer`).
+_PEER = re.compile(rules_.category_regex("peer"))
+#: a comment under a user's post carrying the writer's own reference number, in their own voice: the writer's own case,
+#: which the brand can act on ("Same thing happened to me on the 5th ... ref RF88410"; session 9).
+_OWN_CASE = re.compile(rf"^(?=.*?{rules_.FIRST_PERSON})(?=.*?(?:{rules_.rule_regex('reference-number')}))")
 
 
 def _spoken_to(texts: pd.Series, names: frozenset[str]) -> pd.DataFrame:
@@ -238,6 +243,7 @@ def _addressed(
     thread_key = platform + "\x1f" + _col(frame, "thread_id").fillna("")
     answers_own = parent_key.isin(own_posts) | thread_key.isin(own_posts)
     comment = _col(frame, "kind").isin(["comment", "reply"]).fillna(False)
+    under_post = (_col(frame, "kind") == "comment").fillna(False)
     subreddit = _col(frame, "url").str.extract(r"/r/([A-Za-z0-9_]+)", expand=False).str.lower()
     subreddit = subreddit.str.replace(r"[^0-9a-z]", "", regex=True)
     for brand in brands:
@@ -262,13 +268,19 @@ def _addressed(
             raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
         )
         ordinary &= ~spoken["at_brand"]
-        to_brand = (named | spoken["at_brand"] | community | thread) & ~(
+        # a comment under a user's post about the brand (reddit, hacker news) with the writer's own reference number:
+        # the writer's own unresolved case, addressed to the brand (session 9: 2 of 2 such comments in the ten sets
+        # need a reply, both flags_fresh7.csv's: weak evidence)
+        own_case = (
+            under_post[rows] & ~spoken["to_other"] & per_distinct(text[rows], partial(_contains, pattern=_OWN_CASE))
+        )
+        to_brand = (named | spoken["at_brand"] | community | thread | own_case) & ~(
             (spoken["to_other"] | ordinary) & ~thread & ~community
         )
         # a comment under another user's post in the brand's subreddit that names the brand nowhere answers that
         # user ("Did you pay through the app store?", advice, me-too stories), not the brand (session 7: 1 of 56 such
         # comments in the seven development sets needs a reply)
-        crowd = community & ~named & ~spoken["at_brand"] & ~thread & comment[rows]
+        crowd = community & ~named & ~spoken["at_brand"] & ~thread & comment[rows] & ~own_case
         to_brand &= ~crowd
         out.loc[rows] = to_brand.fillna(False).to_numpy(dtype=bool)
         listed = per_distinct(raw[rows], partial(_contains, pattern=_listed_pattern(brand)))
@@ -673,6 +685,13 @@ def _evidence(
     addressed, listed, hailed, to_other, in_thread, crowd = _addressed(
         frame, text, own, brands, _own_post_keys(frame, own_post_ids)
     )
+    # a reply in the brand's thread advising another user or telling them a me-too story (rules category `peer`,
+    # English): spoken to that user, as a reply opening with other users' @handles (session 9)
+    thread_talk = (in_thread & ~hailed & ~to_other & english).fillna(False).to_numpy(dtype=bool)
+    if thread_talk.any():
+        peer = per_distinct(text[thread_talk], partial(_contains, pattern=_PEER)).fillna(False).to_numpy(dtype=bool)
+        to_other = to_other.copy()
+        to_other.iloc[np.flatnonzero(thread_talk)[peer]] = True
     stars, review = _ratings(frame)
     addressed = addressed | review  # a review of an own brand's app is addressed to the brand
     sentiment = pd.to_numeric(frame["sentiment"], errors="coerce") if "sentiment" in frame else None

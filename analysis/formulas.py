@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-FORMULAS_VERSION = "6"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise), reviews and ratings, resolution after a reply; 6: the learned reply layer (session 6, unbumped then), replies to other users in the brand's thread (session 8)
+FORMULAS_VERSION = "7"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise), reviews and ratings, resolution after a reply; 6: the learned reply layer (session 6, unbumped then), replies to other users in the brand's thread (session 8); 7: advice between customers in the brand's thread, a comment with the writer's own reference number, the layer retrained with flags_fresh7.csv (session 9)
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
 #: how long after the brand's first response an author's follow-up still counts (monitor.toml `resolution_days`),
@@ -107,9 +107,11 @@ FORMULAS: dict[str, str] = {
     "avg_sentiment": "sum of VADER compound / scored mentions (unscored excluded)",
     "needs_reply": (
         "addressed to an own brand (names or @-mentions it, answers or sits in the thread of its post, or is in "
-        "its subreddit, except a comment there under another user's post that names the brand nowhere; a post opening "
+        "its subreddit, except a comment there under another user's post that names the brand nowhere; a comment under "
+        "a user's post that carries the writer's own reference number in their own voice is addressed; a post opening "
         "with other users' @handles only speaks to them: outside the brand's thread it is not addressed, in it only "
-        "complaint rules count and the learned layer does not read it) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
+        "complaint rules count and the learned layer does not read it; so does a reply in the brand's thread that "
+        "advises another user or tells them a me-too story, rule category peer) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
         "the rule table (analysis/rules.py, extended per brand by products, complaint_terms and praise_terms): "
         "a complaint rule (refund, billing, late-or-lost, ...), a weaker problem cue (negation, again, "
         "waited-duration, my-thing, ...) in a post without praise (a complaint is cancelled only by thanks or "

@@ -26,7 +26,10 @@ Categories (what a match means; FORMULAS["needs_reply"]):
   "reportedly") or commentary on its past or its business ("hot take", "postmortem", "in 2015"):
   its weaker cues and negative sentiment never count, and when the author writes nothing personal
   (no I/me/my/we/our/us/you/your, `PERSONAL`) its problem words do not count either: they are the
-  news, not the author's problem (questions, help requests and sarcasm still do).
+  news, not the author's problem (questions, help requests and sarcasm still do);
+- peer: in the brand's thread, a reply that advises another user or tells them a me-too story ("check your order
+  history, mine showed ...", "this happened to my brother"): analysis.flags treats it as a reply opening with other
+  users' @handles (only its problem words count; the learned layer does not read it).
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
@@ -42,8 +45,9 @@ session 4), tests/data/flags_dev_extra2.csv, tests/data/flags_fresh2.csv (scored
 development since session 5), tests/data/flags_fresh3.csv (scored once blind at the end of session 5,
 development since, tuned on in two folds by brand), tests/data/flags_fresh4.csv (scored once blind at the end of
 session 6, development since session 7), tests/data/flags_fresh5.csv and tests/data/flags_fresh6.csv (scored once blind
-in session 7, development since; session 8 wrote rules from their misses): 115 other brands in all; the `test` rows
-are held out
+in session 7, development since; session 8 wrote rules from their misses), tests/data/flags_fresh7.csv (scored once
+blind in session 8, development since session 9, which wrote rules from its misses): 131 other brands in all; the `test`
+rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -68,6 +72,7 @@ CATEGORIES: tuple[str, ...] = (
     "praise",
     "not-praise",
     "news",
+    "peer",
 )
 #: the points a category's rules carry by default (0: the category adds no points itself).
 CATEGORY_POINTS: dict[str, int] = {
@@ -81,6 +86,7 @@ CATEGORY_POINTS: dict[str, int] = {
     "praise": 0,
     "not-praise": 0,
     "news": 0,
+    "peer": 0,
 }
 
 
@@ -122,6 +128,8 @@ _NEGATED_PRAISE = (
 SECOND_PERSON = r"\b(?:you|you're|you've|your|yours|u|ur|y'all)\b"
 #: the author speaks for themselves or to the brand (analysis.flags: a `news` post without it is not a complaint).
 PERSONAL = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us|you|you're|your|yours|u|ur)\b"
+#: the author speaks for themselves (analysis.flags: a comment with a reference number in it is the writer's own case).
+FIRST_PERSON = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us)\b"
 
 #: things a customer owns or waits for; a brand's `products` extend this list (`brand_rules`).
 THINGS = (
@@ -246,6 +254,11 @@ RULES: tuple[Rule, ...] = (
             r"^(?![^?？]*[?？]).*\bor (?:nah|not)\s*$",
             r"^(?![^?？]*[?？]).*?(?:[.!,;:]|^)\s*what (?:now|next)\s*[.!]*\s*$",
             r"\b(?:i'm |i am |was |just )?wondering (?:if|whether|how|when|why|where|what)\b",
+            # session 9 (flags_fresh7.csv's misses, non-native English without a mark): "is possible to have quote in
+            # euros", "where i find the insurance document" (no inversion after the question word)
+            r"(?<!it )(?<!it's )(?<!its )(?<!that )(?<!this )\bis (?:it )?possible (?:to|for (?:me|us|you) to)\b",
+            r"(?:^|[.,!;:]\s*)(?:(?:hi|hello|hey|please|sorry)\s+)?(?:where|how) (?:i|we) (?:can |could |should |must )?"
+            r"(?:find|get|send|download|change|cancel|pay|book|contact|reach|see|check|upload|apply)\b",
             # a service question without a mark: "does yodel deliver on sundays or ..."
             r"^(?![^?？]*[?？])(?:[@#]\S+\s+)*(?:does|do|can|will|would|could) (?!not\b)(?:\w+ ){1,3}?"
             r"(?:deliver|ship|accept|take|offer|support|work|cover|open|sell|stock|allow|let|get shipped|do|have|make|fix"
@@ -261,6 +274,8 @@ RULES: tuple[Rule, ...] = (
             "@hinge wondering if there's any way to see who liked me",
             "does yodel deliver on sundays or do i give up",
             "does boots do blister packs for elderly patients",
+            "hello we move from italy in march, is possible to have quote in euros",
+            "sorry my english, where i find the insurance document for the unit",
         ),
         misses=(
             "i know what is happening",
@@ -268,6 +283,8 @@ RULES: tuple[Rule, ...] = (
             "no bag. where is it?",
             "what now for the club after that result, a rebuild",
             "do not buy their work boots",
+            "it is possible to change it online",
+            "that's where i find the best deals",
         ),
     ),
     Rule(
@@ -359,6 +376,13 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:too|as well) or (?:is it )?just (?:me|mine|ours|us|my \w+|our \w+)\b",
             r"^(?:[@#]\S+\s+)*any(?:one|body) else (?:do|use|love|enjoy|play|go to|shop at|collect|prefer)\b",
             r"\b(?:which|what) \w+ (?:are|were) (?:you|u|y'all) (?:using|on|running|playing)\b",
+            # session 9 (flags_fresh7.csv's false flags): a choice put to the crowd ("casio or a cheap smartwatch for a
+            # 12 year old? which would you get"), a post opening with "X or a Y ...?" (not after an @handle, not a
+            # question word or verb first), "what are we paying for"
+            r"\bwhich (?:\w+ )?(?:would|should|do) (?:you|u|y'all|people|folks) (?:get|buy|pick|choose|go for)\b",
+            r"^(?!@)(?!(?:is|are|do|does|did|can|could|will|would|should|has|have|was|were|why|how|what|where|when|who"
+            r"|which|any\w*|my|our|i|we)\b)[^?.!,@]{1,40}\bor (?:a|an|the|some|another|one|other) [^?.!]{1,40}\?",
+            r"\bwhat (?:are|am|is) (?:we|i|they|you) (?:even |actually )?paying (?:for|them for)\b",
         ),
         matches=(
             "is the exclusive colour variant actually worth the extra tenner",
@@ -376,6 +400,9 @@ RULES: tuple[Rule, ...] = (
             "anyone switched from tesla to rivian?",
             "is yodel really that bad or is it just the loud ones online?",
             "anyone here have their pet insurance for a senior dog?",
+            "le creuset or staub for a first dutch oven, which would you buy",
+            "red driving school or an independent instructor? mates say independents are cheaper",
+            "bins emptied fortnightly. what are we paying for",
         ),
         misses=(
             "anyone else unable to log in?",
@@ -383,6 +410,10 @@ RULES: tuple[Rule, ...] = (
             "anyone else getting error 503 this morning?",
             "is the any good way to export my data?",
             "is the outage over or not",
+            "@acme a refund or a voucher? which one is it",
+            "is my order lost or a delay?",
+            "which would you recommend to fix my account",
+            "which email do you need it sent to",
         ),
     ),
     Rule(
@@ -447,12 +478,13 @@ RULES: tuple[Rule, ...] = (
         "help",
         (
             r"\bhow (?:do|can|should|would) (?:i|we)\b",
-            r"\bhow to\b",
+            # "showed me how to thaw it", "that's how to handle it": told, not asked (session 9, flags_fresh7.csv)
+            r"(?<!showed me )(?<!showed us )(?<!show me )(?<!taught me )(?<!that's )(?<!thats )(?<!that is )\bhow to\b",
             r"\bis there (?:a|any) way\b",
             r"\bwhat (?:do|should|can) (?:i|we) do\b",
         ),
-        matches=("how do i turn off auto-renew", "is there a way to export"),
-        misses=("i know how it works",),
+        matches=("how do i turn off auto-renew", "is there a way to export", "can someone explain how to turn it off"),
+        misses=("i know how it works", "showed me how to thaw it myself", "fair play, that's how to handle it"),
     ),
     Rule(
         "any-update",
@@ -569,8 +601,10 @@ RULES: tuple[Rule, ...] = (
             r"\bnot bad\b",
             r"\bstuck in my head\b",
             r"\bdidn't expect (?:that|it|this)\b",
+            # session 9: "still not over it" (a concert, flags_fresh7.csv)
+            r"\bstill not over (?:it|that|this|him|her|them)\b",
         ),
-        matches=("can't wait for the launch", "not bad at all", "faster, didn't expect that"),
+        matches=("can't wait for the launch", "not bad at all", "faster, didn't expect that", "i'm still not over it"),
         misses=("can't log in",),
     ),
     # ---------------------------------------------------------------- complaint
@@ -596,7 +630,7 @@ RULES: tuple[Rule, ...] = (
             r"|direct debit|premium|payments?|tariff|subscription|rent)\b",
             r"\b(?:bill|prices?|fees?|rates?|premium|tariff|subscription)s? (?:doubled|tripled|jumped|shot up)\b",
             r"\b(?:tripled|doubled) (?:my|our|the) (?:\w+ )?bill\b",
-            r"\bprice (?:increase|hike)s?\b",
+            r"\bprice (?:increase|hike|rise)s?\b",
             r"\braised? (?:the |their |our )?prices?\b",
             r"\bbill (?:went up|increased|is higher)\b",
             r"\b(?:scam(?:med)?|fraud|rip ?off|ripped off|cash grab)\b",
@@ -607,6 +641,7 @@ RULES: tuple[Rule, ...] = (
             "hidden fees on every booking",
             "doubled my direct debit",
             "a service charge",
+            "a 15% price rise letter",
         ),
         misses=("fees included in the price", "the charger is great"),
     ),
@@ -670,6 +705,13 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:no|without an?|not even an?) (?:apology|explanation|call back|callback)\b",
             # session 8: nobody told, the booking unknown
             r"\bno (?:announcement|communication|record of)\b",
+            # session 9 (flags_fresh7.csv's misses): a visit moved and moved ("booked for tuesday, then thursday, now
+            # next week"), nobody in charge ("reversed with nobody guiding it")
+            r"\b(?:booked|scheduled|due|arranged|confirmed|promised) (?:for|on) (?:the )?\w+(?: \w+)?,? then (?:the )?"
+            r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d|next|tomorrow|today)",
+            r"\b(?:moved|rescheduled|changed|pushed back) (?:it |the (?:date|appointment|visit|booking|install|fitting) )?"
+            r"(?:again|twice|three times)\b",
+            r"\b(?:with |and )?(?:nobody|no one) (?:guiding|watching|supervising|checking|manning|directing)\b",
         ),
         matches=(
             "45 minutes on hold",
@@ -680,12 +722,17 @@ RULES: tuple[Rule, ...] = (
             "not a word of apology",
             "sitting outside stafford for 40 minutes with no announcement at all",
             "the branch has no record of the booking at all",
+            'fitter was booked for tuesday, then thursday, now "next week"',
+            "they've rescheduled the install again",
+            "one of your lorries reversed the length of our road with nobody guiding it",
         ),
         misses=(
             "answered in minutes",
             "turbo tax, the sequel nobody wanted",
             "nobody else can build gimbals at that price",
             "the caramel has been grainy since the 90s and nobody can tell me otherwise",
+            "booked for a table, then dessert",
+            "moved the sofa again",
         ),
     ),
     Rule(
@@ -744,6 +791,13 @@ RULES: tuple[Rule, ...] = (
             r"|\b(?:constant|loud|weird|strange) (?:click|clicking|hum|humming|buzz|buzzing|rattle|rattling|grinding)\b",
             r"\b(?:lighter|smaller|shorter|thinner|weaker|less|fewer) than (?:the |it |what )?(?:label|advertised|described"
             r"|pictured|stated|listed|promised|claimed|on the box|says on|the photos?|the pictures?)\b",
+            # session 9 (flags_fresh7.csv's misses, faults told as a story): a thing in pieces, one that arrived bent,
+            # property hit by the brand's vehicle or staff ("clipped a parked car")
+            r"\bin (?:\d+|two|three|four|five|several|many|a (?:few|hundred|thousand|million)) pieces\b",
+            r"\b(?:arrived|came|delivered|turned up)(?: \w+)?,? (?:also |all |completely |badly |slightly )?(?:bent|dented|warped"
+            r"|chipped|snapped|shattered|scratched)\b",
+            r"\b(?:clipped|scraped|dented|hit|reversed into|drove into|backed into) (?:a|my|our|the|someone's|next door's) "
+            r"(?:parked |neighbour's |new )?(?:car|van|wall|gate|fence|door|doorframe|bannister|floor)\b(?! park)",
         ),
         matches=(
             "the chainsaw chain came off three times in an hour",
@@ -760,6 +814,9 @@ RULES: tuple[Rule, ...] = (
             "my bike fan is making a grinding sound after 3 weeks",
             "plays with a constant click on side b",
             "two of them are 2kg lighter than the label",
+            "grandmother's mirror is in 3 pieces",
+            "new sheet arrived, also bent",
+            "reversed the length of our road and clipped a parked car",
         ),
         misses=(
             "the photos came out great",
@@ -773,6 +830,9 @@ RULES: tuple[Rule, ...] = (
             "you crushed it at the gig",
             "the grinding sound of the coffee mill in the morning is my alarm",
             "lighter than my old one, love it",
+            "i ate my lunch in pieces of five minutes",
+            "the bent nail trick worked",
+            "hit the car park at 9",
         ),
     ),
     Rule(
@@ -801,7 +861,7 @@ RULES: tuple[Rule, ...] = (
             r"\berrors?\b",
             r"\bstuck\b",
             r"\b(?:rebooting|restarting|looping|loops?|boot ?loops?)\b",
-            r"\b(?:wiped|erased|ate my)\b",
+            r"\b(?:wiped|erased|ate my)\b|\bate (?:[£$€]\d|\d+ (?:tokens|coins|credits|quid|pounds|dollars|euros)\b)",
             r"\b(?:404|500|503)\b",
             r"\bnot loading\b",
             r"\bnothing loads\b",
@@ -810,7 +870,12 @@ RULES: tuple[Rule, ...] = (
             r"\bout of (?:sync|date)\b",
             r"\bdoes nothing\b",
         ),
-        matches=("the app crashes on launch", "stuck on the logo screen", "subtitles are out of sync"),
+        matches=(
+            "the app crashes on launch",
+            "stuck on the logo screen",
+            "subtitles are out of sync",
+            "the arcade ate £15 in tokens",
+        ),
         misses=("smooth and fast",),
     ),
     Rule(
@@ -1055,9 +1120,17 @@ RULES: tuple[Rule, ...] = (
             r"[:#]?\s*[a-z]{0,4}-?\d{4,}",
             r"\b(?:case|ticket|order|ref|reference|claim|booking|complaint|incident)\s*[:#]?\s*[a-z]{1,4}-?\d{5,}",
             r"\b(?:case|ticket|order|ref|reference|claim|booking|complaint|incident)\s*[:#]?\s*\d{4,}-\d{3,}",
+            # session 9: "ref 8841233" (flags_fresh7.csv, one row)
+            r"\b(?:ref|reference)\s*[:#]?\s*\d{5,}\b",
             r"\b(?:reference|ref|case number|order number) is in (?:the|my)\b",
         ),
-        matches=("case number 2211-8840", "order ws-00482193", "ref #88123", "reference is in the thread above"),
+        matches=(
+            "case number 2211-8840",
+            "order ws-00482193",
+            "ref #88123",
+            "reference is in the thread above",
+            "ref 8841233 closed as collected",
+        ),
         misses=("booking 2025 trips soon", "order 66", "ticket prices for 2026"),
         english_only=False,
     ),
@@ -1133,6 +1206,56 @@ RULES: tuple[Rule, ...] = (
         misses=("i love my new watch", "apparently acme is opening a store"),
     ),
     Rule(
+        # session 9 (flags_fresh7.csv's misses, sarcasm about the author's own purchase or visit): praise of a thing
+        # that went wrong ("lovely to get a 15% price rise letter", "10/10 to bristol waste for emptying our food bin
+        # all over the pavement", "nice of @prusa3d to ship my sheet in a box with no padding", "love that hollywood
+        # bowl put us on the lane next to a stag do"), a promise quoted back ('"quality built in" they said',
+        # '"ships in 3 days" was a lovely idea'), an ironic closing line ("great value that 👍", "very romantic",
+        # "really relaxing family afternoon"). Each shape fits one or two development rows: weak evidence
+        "ironic-story",
+        "sarcasm",
+        (
+            r"\b(?:lovely|nice|great|fun|love) to (?:get|receive|find|wake up to|come home to) (?:a |an |another |my |our )?"
+            r"(?:[\w%£$-]+ ){0,3}(?:price rise|rise|increase|hike|bill|fine|charge|fee)\b",
+            # a thing done all over the place ("for emptying our food bin all over the pavement"), not a kindness
+            r"\b10/10 (?:to|for) (?:[\w@.-]+ ){1,4}for (?!the\b|a\b|my\b|our\b)\w+ing\b[^.!?]{0,40}"
+            r"\b(?:all over|everywhere|across the|into the|onto the)\b",
+            r"\bnice of (?:@?[\w.]+ ){1,3}to \w+ [^.!?]{0,60}\b(?:no|without|never|wrong|late|bent|broken|damaged)\b",
+            r"\blove (?:that|how) (?!(?:my|you|your|the|it|they|we|i)\b)(?:[\w@.-]+ ){1,3}(?:put|charged|moved|left)"
+            r" (?:us|me|my|our)\b",
+            r"[\"“][^\"”]{2,40}[\"”],? (?:they|you|it|he|she) (?:said|say|says|promised|claimed)\b",
+            r"[\"“][^\"”]{2,30}[\"”] (?:was|is) a (?:lovely|nice|great|good) (?:idea|thought|touch|promise)\b",
+            r"\b(?:great|good|top|brilliant|lovely) (?:value|service|stuff|job),? that\s*[.!]*\s*(?:[^\w\s]\s*)*$",
+            r"[.!,;]\s+(?:very|really|so|how|truly) (?:romantic|relaxing|reassuring|thoughtful|professional|efficient"
+            r"|convenient|classy|helpful)(?: (?:family |day |evening )?(?:afternoon|morning|evening|day|night|weekend|trip))?"
+            r"\s*[.!]*\s*(?:[^\w\s]\s*)*$",
+        ),
+        matches=(
+            "lovely to get a 15% price rise letter from big yellow",
+            "10/10 to bristol waste for emptying our food bin all over the pavement",
+            "nice of @prusa3d to ship my spring steel sheet in a box with no padding",
+            "love that hollywood bowl put us on the lane right next to a 30 person stag do",
+            'cold shower number 6 courtesy of my boiler. "quality built in" they said 🥶',
+            '"ships in 3 days" was a lovely idea. day 24',
+            "was literally the last car loaded. great value that 👍",
+            "getting the valentine's card to her on the 16th. very romantic",
+            "right next to a stag do. really relaxing family afternoon",
+        ),
+        misses=(
+            "lovely to get a thank you card from the team",
+            "10/10 to the staff for the birthday cake",
+            "10/10 to the staff for making my son's birthday",
+            "love that the zoo sent me a birthday voucher",
+            "lovely to get a letter from the team",
+            "our tent survived the storm. 10/10",
+            "nice of them to refund me so quickly",
+            "love that my order came early",
+            "great value for a family of four",
+            "the staff were very helpful and kind",
+            "so helpful, thanks",
+        ),
+    ),
+    Rule(
         "scare-quotes",
         "sarcasm",
         (
@@ -1180,6 +1303,8 @@ RULES: tuple[Rule, ...] = (
             r"\bsaved (?:me|us|my|our)\b",
             r"\b(?:a|one|two|\d+) days? early\b",
             r"\bcame through\b",
+            # session 9: "fair play, that's how to handle it", "proper service"
+            r"\bfair play\b|\bproper (?:service|job|customer service)\b",
         ),
         matches=(
             "insane battery, love it",
@@ -1188,6 +1313,8 @@ RULES: tuple[Rule, ...] = (
             "the update made my old phone feel faster",
             "refund just landed. appreciate you chasing it",
             "got my parcel here a day early, credit where it's due",
+            "both games refunded. fair play",
+            "came out same day. proper service",
         ),
         misses=("the old logo was ugly",),
     ),
@@ -1244,6 +1371,39 @@ RULES: tuple[Rule, ...] = (
         misses=("great app, never had a problem",),
     ),
     Rule(
+        # session 9 (flags_fresh7.csv's false flags: customers advising each other in the brand's thread on bluesky and
+        # mastodon): advice or a me-too story told to another user. 9 of 9 in-thread replies of the ten sets that match
+        # need no reply, but 8 of them are fresh7's: weak evidence
+        "advice-to-another",
+        "peer",
+        (
+            r"^(?:check|try|ring|ask|vet|just use|use the|make sure) (?!(?:my|our|me|us|it|this|that)\b)",
+            r"\bcheck your (?!\w+ (?:for|about) (?:me|us)\b)",
+            r"^you (?:need|can|have to|'ll need|will need) (?!to (?:fix|sort|refund|answer|reply|respond|explain|send|tell)\b)",
+            r"\b(?:confused|caught|got|happened to) me too\b",
+            r"\b(?:this|that|the same(?: thing)?|same) happened to my (?:brother|sister|mum|mom|dad|friend|neighbour|partner"
+            r"|mate|flatmate|wife|husband|son|daughter)\b",
+            r"\bsame happened to (?:my|me)\b",
+            r"\bmine (?:showed|did|had|was|were) (?:the same|that|this|it)\b(?! (?:again|too) (?:today|now)\b)",
+            r"^they usually\b",
+            r"\bfwiw\b",
+        ),
+        matches=(
+            "check your order history, mine showed the deleted ones as saved drafts",
+            "this happened to my brother, they turned up in a different depot 2 weeks later",
+            "vet straight away if the dog's had any, don't wait",
+            "you need the code from the dvsa letter not the email, confused me too",
+            "they usually push it eventually but it's slow, there's a github issue tracking it",
+            "use the ethernet in the phone booths, it's fine",
+        ),
+        misses=(
+            "still waiting for my refund",
+            "you need to fix this today",
+            "check my account please",
+            "the replacement is the same, mine did that again today",
+        ),
+    ),
+    Rule(
         "report",
         "news",
         (
@@ -1275,6 +1435,11 @@ RULES: tuple[Rule, ...] = (
         "news",
         (
             r"\b(?:the )?whole industry\b",
+            # session 9 (flags_fresh7.csv's false flags; 8 of 8 such rows in the ten sets need no reply): "the whole self
+            # storage industry", "mydentist, bupa, all of them", "the government has let it rot"
+            r"\bthe whole (?:[\w-]+ ){1,3}(?:industry|sector|market)\b",
+            r"(?:,|\band) all of them\b",
+            r"\bthe government\b",
             r"\bindustry[- ]wide\b",
             r"\bof the industry\b",
             r"\bnot unique to\b",
@@ -1297,8 +1462,11 @@ RULES: tuple[Rule, ...] = (
             "sucks but not unique to them",
             "fees on fees, doesn't matter who you book with",
             "the problem with every consumer vpn is trust",
+            "the whole self storage industry is a rip off",
+            "boots, lloyds, all of them",
+            "the government has let it rot",
         ),
-        misses=("my insurer doubled my rate", "every time i open the app it crashes"),
+        misses=("my insurer doubled my rate", "every time i open the app it crashes", "loved all of them"),
     ),
     Rule(
         # talk about a past incident or the business, not a problem the author has now
@@ -1316,6 +1484,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:real |only |whole |competitive )?moat\b|\bdominance\b|\bconsolidation\b|\bbusiness model\b"
             r"|\bmarket share\b|\bunit economics\b",
             r"\bnotoriously\b",
+            # session 9: the news about the brand ("every time wework is in the news"), one development row: weak
+            r"\b(?:is|are|was|were|been) in the news\b",
         ),
         matches=(
             "hot take: the outage last year taught the whole industry about multi-region",
@@ -1323,10 +1493,21 @@ RULES: tuple[Rule, ...] = (
             "the app rewrite is the textbook example of a big-bang rewrite",
             "their real moat is the motor and the manufacturing",
             "the realtime feed has been notoriously unreliable for years",
+            "every time wework is in the news it's another valuation story",
         ),
         misses=("my router has dropped out every night since monday",),
     ),
 )
+
+
+def category_regex(category: str) -> str:
+    """The rules of `category` in RULES as one regular expression (analysis.flags reads `peer` this way)."""
+    return "|".join(f"(?:{r.regex})" for r in RULES if r.category == category)
+
+
+def rule_regex(name: str) -> str:
+    """The regular expression of the rule `name` in RULES."""
+    return next(r.regex for r in RULES if r.name == name)
 
 
 def _expand(rule: Rule, products: tuple[str, ...]) -> Rule:

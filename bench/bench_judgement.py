@@ -46,6 +46,8 @@ Session 8 (branch judge3): flags_fresh5.csv and flags_fresh6.csv are development
 takes nine sets); `threshold_table` (alone with --thresholds) chooses KEEP_AT and ADD_AT in two folds by brand on every
 set's leave-one-set-out decisions.
 
+Session 9 (branch judge4): flags_fresh7.csv is a development set too (tests.test_flags.DEVELOPMENT_SETS, ten sets).
+
 Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso] [--fresh4] [--thresholds] [--never-train SET]  (~25 min at load 9-16; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).

@@ -12,7 +12,9 @@ leave-one-set-out figures (bench/bench_judgement.py, bench/README.md "Judgement"
 flags_fresh4.csv (scored once blind at the end of session 6) to the training sets; branch judge2 (session 7) added
 flags_fresh5.csv (scored once blind in session 7, main 4981090); branch judge3 (session 8) added flags_fresh6.csv
 (scored once blind at the end of session 7, main 74ca037) and leaves out posts opening with other users' @handles
-(flags.learned_inputs: the layer no longer applies to them).
+(flags.learned_inputs: the layer no longer applies to them); branch judge4 (session 9) added flags_fresh7.csv (scored
+once blind at the end of session 8, main 42cfa78) and leaves out replies in the brand's thread that advise another user
+(rules category `peer`, treated as replies to other users).
 """
 
 from __future__ import annotations

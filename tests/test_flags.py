@@ -139,8 +139,8 @@ FRESH7_BRANDS = [
     ]
 ]  # fmt: skip
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
-#: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, is
-#: development data now but not yet in training (the layer's weights were trained on these nine).
+#: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
+#: them in session 9 (branch judge4).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -151,6 +151,7 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh4", FRESH4, FRESH4_BRANDS),
     ("fresh5", FRESH5, FRESH5_BRANDS),
     ("fresh6", FRESH6, FRESH6_BRANDS),
+    ("fresh7", FRESH7, FRESH7_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -491,13 +492,14 @@ def test_labelled_set_split_is_frozen_and_stratified(labelled: pd.DataFrame) -> 
 def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -> None:
     """Held-out (`test`) figures; the rules were tuned on `dev` only (bench/README.md, "Judgement")."""
     # session 8 (branch judge3): the held-out part 115 of 120 (0.958) / 10 of 65 (0.154), one post more flagged with no
-    # need than main d71cdee (9, 0.138), read once after the rules and the layer were frozen: the pin moved, reported
-    for part, max_flagged in (("dev", 0.10), ("test", 0.16)):
+    # need than main d71cdee (9, 0.138), read once after the rules and the layer were frozen: the pin moved, reported.
+    # Session 9 (branch judge4), read once after freezing: 115 of 120 / 9 of 65 (0.138), main b9aeb57 10 (0.154)
+    for part, max_flagged in (("dev", 0.10), ("test", 0.14)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
         flagged = rows.loc[~rows["expect_reply"], "needs_reply"].mean()
         assert recall >= 0.90, (part, recall)
-        # the 0.10 target is met on dev but not on the held-out part (0.138, 0.154 since session 8): reported, not hidden
+        # the 0.10 target is met on dev but not on the held-out part (0.138; 0.154 in session 8): reported, not hidden
         assert flagged <= max_flagged, (part, flagged)
     main = labelled[labelled["group"] == "main"]
     assert main.loc[main["label"].isin(["question", "help"]) & (main["split"] == "dev"), "needs_reply"].mean() >= 0.95
@@ -543,7 +545,8 @@ def test_other_brands_development_posts() -> None:
     # session 6, with the learned layer (trained on these rows too): 111 of 113 (0.982) / 4 of 89 (0.045); the rules
     # alone 112 (0.991) / 7 (0.079) in session 5 (0.112 in session 4); session 7 (fresh4 in training): unchanged. Session 8
     # (branch judge3, fresh6 in training): 113 of 113 / 5 of 86 (0.058): "ordered @dashly at 11pm, here by 11:20, still
-    # hot. Never cooking again" (the `again` hint) is no longer vetoed by the retrained layer: worse by one post
+    # hot. Never cooking again" (the `again` hint) is no longer vetoed by the retrained layer: worse by one post. Session 9
+    # (branch judge4, fresh7 in training): unchanged, 113 / 5
     assert flagged[need].mean() >= 0.95, flagged[need].mean()
     assert flagged[~need].mean() <= 0.06, flagged[~need].mean()
     assert not flagged[data["is_own"]].any()
@@ -561,7 +564,7 @@ def test_fresh_development_set_figures() -> None:
     # alone 217 (0.986) / 24 (0.106) in session 5 (33, 0.146, in session 4). Session 7: 218 (0.991) / 18 (0.080): a
     # comment in the brand's subreddit answering another user is no longer addressed (one of them needed a reply)
     # Session 8 (branch judge3: "nobody" needs a serving verb, replies to other users in the brand's thread, the layer
-    # retrained with fresh6): 218 (0.991) / 14 (0.062)
+    # retrained with fresh6): 218 (0.991) / 14 (0.062). Session 9 (branch judge4): unchanged
     assert flagged[need].mean() >= 0.95, flagged[need].mean()
     assert flagged[~need].mean() <= 0.07, flagged[~need].mean()
 
@@ -574,25 +577,32 @@ def test_fresh_development_set_figures() -> None:
 #: naming no brand term was collected from the brand's thread).
 SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, int]]] = [
     # blind at session 4's end 171 (0.763) / 53 (0.226), as collected 198 (0.884) / 57 (0.243); session 7 188 / 10,
-    # as collected 221 / 10; session 8 (judge3) 189 (0.844) / 9 (0.038), as collected 222 (0.991) / 9
+    # as collected 221 / 10; session 8 (judge3) 189 (0.844) / 9 (0.038), as collected 222 (0.991) / 9; session 9
+    # (judge4) unchanged
     ("fresh2", FRESH2, FRESH2_BRANDS, 459, (189, 9), (222, 9)),
     # blind at b93ef14 115 (0.548) / 25 (0.104), as collected 154 (0.733) / 27 (0.112); session 7 (judge2) 147 / 13, as
-    # collected 205 / 15; session 8 (judge3) 148 (0.705) / 7 (0.029), as collected 206 (0.981) / 8 (0.033)
+    # collected 205 / 15; session 8 (judge3) 148 (0.705) / 7 (0.029), as collected 206 (0.981) / 8 (0.033); session 9
+    # (judge4) unchanged
     ("fresh3", FRESH3, FRESH3_BRANDS, 451, (148, 7), (206, 8)),
     # blind at 9b6a2bc 142 (0.640) / 25 (0.105), as collected 194 (0.874) / 26 (0.110); session 7 (judge2) 163 / 7, as
-    # collected 219 / 8; session 8 (judge3) 163 (0.734) / 5 (0.021), as collected 220 (0.991) / 5 (0.021)
+    # collected 219 / 8; session 8 (judge3) 163 (0.734) / 5 (0.021), as collected 220 (0.991) / 5 (0.021); session 9
+    # (judge4) unchanged
     ("fresh4", FRESH4, FRESH4_BRANDS, 459, (163, 5), (220, 5)),
     # blind at 5c2ade7 148 (0.643) / 8 (0.036), as collected 203 (0.883) / 9 (0.041); session 7 (judge2) 164 / 6, as
-    # collected 222 / 7; session 8 (judge3) 169 (0.735) / 5 (0.023), as collected 228 (0.991) / 6 (0.027)
-    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (169, 5), (228, 6)),
+    # collected 222 / 7; session 8 (judge3) 169 (0.735) / 5 (0.023), as collected 228 (0.991) / 6 (0.027); session 9
+    # (judge4, the layer retrained with fresh7) 170 (0.739) / 5, as collected 229 (0.996) / 6: "costa ... charging £5.10
+    # for a medium latte and the milk was cold" now flagged by the layer
+    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (170, 5), (229, 6)),
     # blind at 74ca037 158 (0.699) / 14 (0.066), as collected 207 (0.916) / 18 (0.085): issue 12's target met as
     # collected; session 8 (judge3, rules written from its misses, the layer trained on it) 172 (0.761) / 5 (0.024), as
-    # collected 223 (0.987) / 5 (0.024)
+    # collected 223 (0.987) / 5 (0.024); session 9 (judge4) unchanged
     ("fresh6", FRESH6, FRESH6_BRANDS, 437, (172, 5), (223, 5)),
     # blind at 42cfa78 (session 8, judge3 and import3 merged) 155 of 221 (0.701) / 16 of 233 (0.069), as collected 199
     # (0.900) / 25 (0.107): recall met as collected, the flagged share missed by two posts (session 7's rules, d71cdee,
-    # in the same run: 153 (0.692) / 18 (0.077), as collected 197 (0.891) / 31 (0.133)). Not tuned on yet.
-    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (155, 16), (199, 25)),
+    # in the same run: 153 (0.692) / 18 (0.077), as collected 197 (0.891) / 31 (0.133)). Session 9 (judge4: rules written
+    # from its misses and false flags, the layer trained on it; in-sample) 172 (0.778) / 3 (0.013), as collected 218
+    # (0.986) / 7 (0.030)
+    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (172, 3), (218, 7)),
 ]
 
 
@@ -621,7 +631,9 @@ def test_session_four_extra_posts_figures() -> None:
     data, flagged = judged_posts(DEV_EXTRA2, EXTRA2_BRANDS)
     need = data["expect_reply"]
     assert flagged[need].mean() >= 0.95, flagged[need].mean()  # 38 of 38 in session 4
-    assert flagged[~need].mean() <= 0.10, flagged[~need].mean()  # 1 of 41 (0.024) in session 4
+    # 1 of 41 (0.024) in session 4; session 9 (branch judge4, the layer retrained with fresh7): 2 of 41 (0.049), "the G7
+    # summit traffic has closed half the roads in town again" (the `again` hint) no longer vetoed: worse by one post
+    assert flagged[~need].mean() <= 0.10, flagged[~need].mean()
 
 
 def test_labelled_set_exclusions_never_flagged(labelled: pd.DataFrame) -> None:

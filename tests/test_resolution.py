@@ -364,7 +364,7 @@ def test_the_demo_follow_ups_are_judged_as_their_authors_meant(demo_store: Engin
         (out["outcome"] == "no_follow_up").sum(),
     ]
     assert "resolution_rate: resolved / (resolved + unresolved + no follow-up)" in notes
-    assert "Formulas (version 6)" in notes
+    assert "Formulas (version 7)" in notes
 
 
 def resolution_week() -> tuple[datetime, datetime]:

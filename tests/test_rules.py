@@ -386,3 +386,28 @@ def test_text_signals_of_one_row_equal_the_same_row_among_others() -> None:
         groups = lower.str.extract(pattern, expand=True).notna().to_numpy(dtype=bool)
         expected = [table.rules[category][g.argmax()].name if g.any() else "" for g in groups]
         assert list(names) == expected and list(hit) == [bool(g.any()) for g in groups]
+
+
+def test_advice_between_customers_in_the_brands_thread_and_a_comment_with_the_writers_own_reference() -> None:
+    """Session 9 (flags_fresh7.csv's false flags and misses; weak evidence, most rows of both kinds are that set's): a
+    reply in the brand's thread that advises another user or tells them a me-too story (rules category `peer`) counts
+    only its problem words, as one opening with other users' @handles; the same words spoken to the brand, or a
+    problem word, still count. A comment under a user's post (reddit, hacker news) that names the brand nowhere is
+    addressed to it when it carries the writer's own reference number in their own voice; without one it is not."""
+    thread = {"platform": "bluesky", "kind": "reply", "parent_id": "old"}
+    reddit = {"platform": "reddit", "kind": "comment", "url": "https://www.reddit.com/r/london/comments/abc/post/k1/"}
+    out = assess(
+        mention(post_id="1", **thread, text="check your order history, mine showed the deleted ones as drafts"),
+        mention(post_id="2", **thread, text="you need the code from the letter not the email, don't wait"),
+        mention(post_id="3", **thread, text="this happened to my brother, they turned up 2 weeks later"),
+        mention(post_id="4", **thread, text="this happened to my brother and his parcel arrived broken"),
+        mention(post_id="5", **thread, text="still waiting 2 weeks later, nobody has called"),
+        mention(
+            post_id="6", **reddit, text="Same thing happened to me, two payments and nobody has answered. ref RF88410"
+        ),
+        mention(post_id="7", **reddit, text="Same thing happened to me, two payments and nobody has answered"),
+        mention(post_id="8", **reddit, text="You'll need the booking ref RF88410 from the email"),
+        own_post_ids=[("bluesky", "old")],
+    )
+    assert out["needs_reply"].tolist() == [False, False, False, True, True, True, False, False]
+    assert out["flag_signals"].iloc[5] == "complaint: no-response"

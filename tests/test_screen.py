@@ -14,12 +14,10 @@ import pytest
 
 from analysis import flags, reply_model, rules, screen, sentiment
 from config import Brand
-from tests.test_flags import DEVELOPMENT_SETS, FRESH7, FRESH7_BRANDS, LABELLED, in_brand_threads
+from tests.test_flags import DEVELOPMENT_SETS, LABELLED, in_brand_threads
 
-#: every labelled set (the development sets and the latest blind set).
-SETS: list[tuple[Path, list[Brand]]] = [(path, brands) for _, path, brands in DEVELOPMENT_SETS] + [
-    (FRESH7, FRESH7_BRANDS)
-]
+#: every labelled set (the development sets; flags_fresh7.csv, the latest blind set, is one of them since session 9).
+SETS: list[tuple[Path, list[Brand]]] = [(path, brands) for _, path, brands in DEVELOPMENT_SETS]
 
 #: texts that test the edges: nothing, white space of every kind, combining marks, scripts without spaces, emoji,
 #: case that changes length when folded, control characters, a huge text, a text of one repeated term, many terms.
