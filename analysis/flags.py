@@ -216,6 +216,19 @@ def _listed_pattern(brand: Brand) -> re.Pattern[str]:
     )
 
 
+def _listed(texts: pd.Series, brand: Brand) -> pd.Series:
+    """`_contains(texts, _listed_pattern(brand))`, searched only where it can match: every alternative of the pattern
+    holds the brand's names case-insensitively (`(?i:names)`), so a text where those are not found cannot match."""
+    names = re.compile("(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + ")")
+    maybe = np.fromiter(
+        (not isinstance(t, str) or names.search(t) is not None for t in texts.tolist()), bool, len(texts)
+    )
+    out = pd.Series(False, index=texts.index, dtype="boolean")
+    if maybe.any():
+        out[maybe] = _contains(texts[maybe], _listed_pattern(brand)).to_numpy()
+    return out
+
+
 def _addressed(
     frame: pd.DataFrame, text: pd.Series, own: set[str], brands: Sequence[Brand], own_posts: set[str]
 ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
@@ -283,7 +296,7 @@ def _addressed(
         crowd = community & ~named & ~spoken["at_brand"] & ~thread & comment[rows] & ~own_case
         to_brand &= ~crowd
         out.loc[rows] = to_brand.fillna(False).to_numpy(dtype=bool)
-        listed = per_distinct(raw[rows], partial(_contains, pattern=_listed_pattern(brand)))
+        listed = per_distinct(raw[rows], partial(_listed, brand=brand))
         listed_out.loc[rows] = (listed & ~spoken["at_brand"]).fillna(False).to_numpy(dtype=bool)
         hailed_out.loc[rows] = spoken["hailed"].fillna(False).to_numpy(dtype=bool)
         other_out.loc[rows] = spoken["to_other"].fillna(False).to_numpy(dtype=bool)

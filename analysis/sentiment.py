@@ -121,6 +121,24 @@ def score(texts: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"sentiment": sentiment, "sentiment_label": label_of(sentiment)})
 
 
+_LATIN_RE = re.compile(_LATIN)
+_LETTER_RE = re.compile(_LETTER)
+
+
+def _mostly_latin(texts: pd.Series) -> pd.Series:
+    """Per text: at least half its letters (`_LETTER`) are Latin (`_LATIN`); True for a missing text.
+
+    An ASCII text's letters are all Latin (A-Z, a-z), so only the others are counted.
+    """
+
+    def one(text: object) -> bool:
+        if not isinstance(text, str) or text.isascii():
+            return True
+        return len(_LATIN_RE.findall(text)) * 2 >= len(_LETTER_RE.findall(text))
+
+    return pd.Series(np.fromiter(map(one, texts.tolist()), bool, len(texts)), index=texts.index, dtype=bool)
+
+
 def scorable(frame: pd.DataFrame, detect: bool = True) -> pd.Series:
     """True where VADER can judge the text: English, or no language given, mostly Latin letters and
     (with `detect`) not detected as another language by analysis.language.
@@ -136,9 +154,7 @@ def scorable(frame: pd.DataFrame, detect: bool = True) -> pd.Series:
         lang = pd.Series(pd.NA, index=frame.index, dtype="string")
     unknown = lang.isna() | lang.isin(UNKNOWN_LANGS)
     english = lang.str.match(r"en(?:$|[-_])").fillna(False).astype(bool)
-    mostly_latin = per_distinct(
-        text, lambda t: (t.str.count(_LATIN).fillna(0) * 2 >= t.str.count(_LETTER).fillna(0)).astype(bool)
-    )
+    mostly_latin = per_distinct(text, _mostly_latin)
     guess = (unknown & mostly_latin & text.notna()).fillna(False).astype(bool)
     if detect and guess.any():
         guess[guess] = ~language.not_english(text[guess])

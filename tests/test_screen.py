@@ -154,6 +154,23 @@ def test_screened_search_and_sub_equal_the_patterns() -> None:
     assert screened_texts > 10_000  # the screens do skip texts
 
 
+def test_listed_searches_only_where_the_brand_is_named_and_answers_as_the_pattern() -> None:
+    """flags._listed (the market-talk pattern searched only in texts holding the brand's names, case ignored) against
+    the pattern searched in every text: each set's raw texts, the odd texts, and case-folding look-alikes."""
+    found = 0
+    for path, brands in SETS:
+        raw = _read(path)["text"].fillna("").tolist()
+        for brand in brands[:3]:
+            name = brand.name
+            texts = [*ODD, *raw, f"Delta, {name.upper()} and United", f"{name} vs Lucid", f"{name.lower()} or hertz?"]
+            texts += [f"Globex, {name.replace('s', 'ſ').replace('k', 'K')} and Initech", f"İ {name} vs Rivian"]
+            series = pd.Series(texts, dtype="string")
+            expected = series.str.contains(flags._listed_pattern(brand), regex=True).fillna(False).tolist()
+            assert flags._listed(series, brand).fillna(False).tolist() == expected, name
+            found += sum(expected)
+    assert found > 100  # the pattern does match: the comparison is not of empty answers
+
+
 def test_needed_strings() -> None:
     assert screen.needed(r"\brefunds?\b") == {"refund", "refunds"}
     assert screen.needed(r"[?？¿]") == {"?", "？", "¿"}

@@ -143,6 +143,31 @@ def test_mostly_latin_text_with_a_few_other_letters_is_scored() -> None:
     assert sentiment.score_frame(frame)["sentiment_label"].tolist() == ["positive"]
 
 
+def test_mostly_latin_equals_counting_every_text_s_letters() -> None:
+    """scorable's script rule (`_mostly_latin`, which counts only non-ASCII texts' letters) against counting the Latin
+    letters and all letters of every text, on the ground-truth and tricky texts, their upper case and odd texts."""
+    texts = [*TRICKY, *read_ground_truth(GROUND_TRUTH)["text"].tolist()] if GROUND_TRUTH.exists() else [*TRICKY]
+    texts += [t.upper() for t in texts] + [
+        "",
+        " ",
+        "123 456_789",
+        "ß ǅ İstanbul ﬁx e\u0301",
+        "ありがとう Acme",
+        "Привет мир and a few words",
+        "a ありがとうございます",
+        "ĀĂĄ ḀẞỸ ΩΣ",
+        "\x00\x7f\U0010ffff",
+        "🙂🎉 ok",
+    ]
+    series = pd.Series([*texts, None], dtype="string")
+    counted = (
+        series.str.count(sentiment._LATIN).fillna(0) * 2 >= series.str.count(sentiment._LETTER).fillna(0)
+    ).astype(bool)
+    fast = sentiment._mostly_latin(series)
+    assert fast.tolist() == counted.tolist()
+    assert 0 < int((~fast).sum()) < len(fast)  # both answers occur
+
+
 def test_effective_label_override_wins() -> None:
     label = pd.Series(["positive", "neutral", "negative", "unscored", "positive"], index=[3, 4, 5, 6, 7])
     override = pd.Series([None, "Negative", "bogus", "positive", " "], index=[3, 4, 5, 6, 7])
