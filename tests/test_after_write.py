@@ -548,6 +548,13 @@ def test_a_collection_that_touches_no_conversation_reads_none_again(
     ingest(seeded, plain, config.brands)
     assert judged_now() is first and read == [], "nothing of the conversations changed: nothing read"
 
+    # somebody replies in that mention's thread: nobody answered it, so no conversation changes either
+    aside = post(base, "aside-1", last_day + timedelta(seconds=30), parent_id="plain-1", thread_id="plain-1")
+    ingest(seeded, aside, config.brands)
+    assert judged_now() is first and read == [], "a reply in a thread nobody answered: nothing read"
+    with seeded.connect() as conn:
+        assert touched.followed_days(conn, aside) == {FILTERS.end}, "the day is still touched for other reads"
+
     # a brand reply to that mention: it is answered now, its day is read again
     reply = post(base, "reply-plain-1", last_day + timedelta(minutes=1), is_own=True, parent_id="plain-1")
     reply["author_handle"], reply["thread_id"] = "acme", None

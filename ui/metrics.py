@@ -22,7 +22,7 @@ from config import Brand, BusinessHours
 from store import readcache, reader, touched
 from store import resolution as conversations_store
 from store.reader import Filters
-from ui.context import HASH_FUNCS, queue_days, read, read_part, split_parts
+from ui.context import HASH_FUNCS, queue_days, read, read_part, reading, split_parts
 
 T = TypeVar("T")
 
@@ -283,7 +283,7 @@ def _kept_part(engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tu
 
     def compute() -> pd.DataFrame:
         window = resolution.window_days(brands)
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             found, possible = conversations_store.rows_between(
                 conn, part.start_at, part.end_at, window, part.brands or None, part.platforms
             )
