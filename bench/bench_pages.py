@@ -191,7 +191,7 @@ def child(
     for _ in range(2):
         _timed(at)
     warm = [_timed(at) for _ in range(reruns)]
-    after = []
+    after: list[float] = []
     for size in SIZES:
         _collect(url, size)
         if profiler is not None:

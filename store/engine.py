@@ -49,8 +49,8 @@ def _ping_when_idle(engine: Engine) -> None:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:
-            if engine.dialect.is_disconnect(exc, dbapi_connection, None):
+        except Exception as exc:  # the driver's error (a DBAPI Error when the connection is gone)
+            if engine.dialect.is_disconnect(exc, dbapi_connection, None):  # type: ignore[arg-type]
                 raise DisconnectionError(f"a pooled connection was closed: {type(exc).__name__}") from exc
             raise
 
