@@ -21,6 +21,7 @@ store whose last write they wrote themselves). The database grows by ~120 mentio
 Run: .venv/bin/python bench/bench_pages.py --db /tmp/m1m.db [--db postgresql+psycopg://...] [--write]
 Profile one page after a collection (the script thread, where Streamlit runs the page):
 .venv/bin/python bench/bench_pages.py --child overview --root . --db /tmp/m1m.db --profile /tmp/overview.prof
+(--statements /tmp/overview.json: every SQL statement of those reruns, timed).
 (seed first: DATABASE_URL=sqlite:////tmp/m1m.db .venv/bin/python cli.py seed-demo --mentions 1000000).
 --write puts the tables in a subsection of bench/README.md's "Pages" section (its other subsections are kept).
 """
@@ -136,7 +137,38 @@ def _profiled(profile: str | None) -> Any:
     return profiler
 
 
-def child(root: str, page: str, url: str, reruns: int, profile: str | None = None) -> dict[str, Any]:
+class _Statements:
+    """With a file name: every SQL statement the page's reruns after a collection send, timed (start of
+    execute to its end, rows fetched later not included), with the rerun it belongs to."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path, self.on, self.rerun = path, False, 0
+        self.rows: list[dict[str, Any]] = []
+        if not path:
+            return
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        event.listen(Engine, "before_cursor_execute", self._before)
+        event.listen(Engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        conn.info["bench_started"] = time.perf_counter()
+
+    def _after(self, conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if not self.on:
+            return
+        took = time.perf_counter() - conn.info.pop("bench_started", time.perf_counter())
+        self.rows.append({"rerun": self.rerun, "ms": took * 1000, "sql": " ".join(statement.split())[:300]})
+
+    def dump(self, reruns: list[float]) -> None:
+        if self.path:
+            Path(self.path).write_text(json.dumps({"reruns_s": reruns, "statements": self.rows}), encoding="utf-8")
+
+
+def child(
+    root: str, page: str, url: str, reruns: int, profile: str | None = None, statements: str | None = None
+) -> dict[str, Any]:
     started = time.perf_counter()
     root = str(Path(root).resolve())  # AppTest resolves a relative path against the calling file
     os.environ["DATABASE_URL"] = url
@@ -149,6 +181,7 @@ def child(root: str, page: str, url: str, reruns: int, profile: str | None = Non
 
     _serve_like_a_server()
     profiler = _profiled(profile)
+    timed = _Statements(statements)
     at = AppTest.from_file(str(Path(root) / "app.py"), default_timeout=TIMEOUT)
     at.session_state["auth_user"] = USER
     if page != "overview":
@@ -158,14 +191,17 @@ def child(root: str, page: str, url: str, reruns: int, profile: str | None = Non
     for _ in range(2):
         _timed(at)
     warm = [_timed(at) for _ in range(reruns)]
-    after = []
+    after: list[float] = []
     for size in SIZES:
         _collect(url, size)
         if profiler is not None:
             profiler.on = True
+        timed.on, timed.rerun = True, len(after)
         after.append(_timed(at))
+        timed.on = False
         if profiler is not None:
             profiler.on = False
+    timed.dump(after)
     if profiler is not None and profile:
         profiler.dump_stats(profile)  # the reruns after a collection only (pstats: divide by len(SIZES))
     paging: list[float] = []
@@ -322,12 +358,17 @@ def main() -> None:
         help="with --child (one page, one code): cProfile the page's script thread over the reruns after a "
         "collection into this file (python -m pstats FILE)",
     )
+    parser.add_argument(
+        "--statements",
+        help="with --child (one page, one code): every SQL statement of the reruns after a collection, with "
+        "its time, into this JSON file",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     args = parser.parse_args()
     dbs = [d if "://" in d else f"sqlite:///{d}" for d in (args.db or ["/tmp/m1m.db"])]
     if args.child:
-        print(json.dumps(child(args.root, args.child, dbs[0], args.reruns, args.profile)))
+        print(json.dumps(child(args.root, args.child, dbs[0], args.reruns, args.profile, args.statements)))
         return
     baseline, tree = baseline_tree(args.baseline), Path(args.tree) if args.tree else ROOT
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from redact import redact_text, redact_url
@@ -25,6 +26,37 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK_KEY = 727_274_001  # any constant; names this project's migration lock
 _lock = threading.Lock()
 _migrated: set[str] = set()
+
+
+#: a pooled PostgreSQL connection idle at least this long (seconds) is pinged before it is handed out.
+PING_AFTER_IDLE_S = 1.0
+_clock = time.monotonic  # what the pool's idle times are measured with
+_IDLE_SINCE = "store_idle_since"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Before a pooled connection is handed out, ping it (a round trip) when it has been idle for
+    PING_AFTER_IDLE_S or more; a dead one is replaced by a new one (the pool retries on
+    DisconnectionError). SQLAlchemy's pool_pre_ping pings at every checkout: a page's reads take
+    and return connections a few milliseconds apart, and each paid a round trip for it."""
+
+    def idle_from(dbapi_connection: Any, record: Any, *_: Any) -> None:
+        record.info[_IDLE_SINCE] = _clock()
+
+    def checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is not None and _clock() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the driver's error (a DBAPI Error when the connection is gone)
+            if engine.dialect.is_disconnect(exc, dbapi_connection, None):  # type: ignore[arg-type]
+                raise DisconnectionError(f"a pooled connection was closed: {type(exc).__name__}") from exc
+            raise
+
+    event.listen(engine, "connect", idle_from)  # a new connection is as good as a just-used one
+    event.listen(engine, "checkin", idle_from)
+    event.listen(engine, "checkout", checkout)
 
 
 class StoreError(Exception):
@@ -138,7 +170,6 @@ def make_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engin
 
             kwargs["poolclass"] = StaticPool
     else:
-        kwargs["pool_pre_ping"] = True
         if os.environ.get("MONITOR_NULLPOOL"):
             kwargs["poolclass"] = NullPool
     try:
@@ -149,6 +180,7 @@ def make_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engin
         event.listen(engine, "connect", _sqlite_pragmas)
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgres_utc)
+        _ping_when_idle(engine)
     if migrate_schema:
         try:
             with _lock:

@@ -18,7 +18,7 @@ moves and its results are read again.
 The answered conversations of a day (store.resolution.rows_between: the answered mentions and their
 possible follow-ups) change with fewer writes: `talks:YYYY-MM-DD` holds "v,c", the last recorded
 version v that touched the day and the last one, c, that touched its conversations (an ingest tells
-which: `ingest_days` notes the days of the answered mentions its brand replies answer, of the
+which: `ingest_days` notes the days of the answered mentions its brand replies answer, of the answered
 conversations its replies may follow up and of its own rows that are answered mentions; any other
 `record` counts every day it names). `State.conversation_stamp` answers c while v is the day's
 `touched` value, else (a write by code that does not note conversations) that value.
@@ -143,13 +143,23 @@ def followed_days(conn: Connection, frame: pd.DataFrame) -> set[date] | None:
     (analysis.resolution.follow_ups: same thread, or answering the mention or the brand's reply to it):
     a follow-up changes that conversation's outcome, which pages read by the answered mention's day.
     None (every day) when `frame` holds more than FOLLOW_UP_LOOKUPS such replies."""
+    found = _followed(conn, frame)
+    return None if found is None else found[0]
+
+
+def _followed(conn: Connection, frame: pd.DataFrame) -> tuple[set[date], set[date]] | None:
+    """`followed_days`, and of those the days of the stored mentions that are answered conversations
+    (others' mentions with a first response, store.resolution.answered): only these can be followed up,
+    so a reply in a thread nobody answered changes no day's conversations."""
     replies = frame[~frame["is_own"].astype(bool) & (frame["thread_id"].notna() | frame["parent_id"].notna())]
     if replies.empty:
-        return set()
+        return set(), set()
     if len(replies) > FOLLOW_UP_LOOKUPS:
         return None
-    m = mentions
+    m, s = mentions, mention_state
     found: set[date] = set()
+    answered_found: set[date] = set()
+    conversation = (m.c.is_own.is_(False) & s.c.first_response_at.is_not(None)).label("answered")
     for platform, group in replies.groupby("platform"):
         threads = sorted(set(group["thread_id"].dropna().astype(str)))
         parents = sorted(set(group["parent_id"].dropna().astype(str)))
@@ -162,9 +172,19 @@ def followed_days(conn: Connection, frame: pd.DataFrame) -> set[date] | None:
             )
             answered |= {str(r[0]) for r in rows if r[0] is not None}
         keys = sorted(answered)
+        query = (
+            select(m.c.day, conversation)
+            .select_from(m.outerjoin(s, s.c.mention_id == m.c.id))
+            .where(m.c.platform == platform)
+        )
         for column in (m.c.post_id, m.c.thread_id):
-            found |= _days_in_chunks(conn, select(m.c.day).where(m.c.platform == platform), column, keys)
-    return found
+            for start in range(0, len(keys), KEY_CHUNK):
+                rows = conn.execute(query.where(column.in_(keys[start : start + KEY_CHUNK])).distinct())
+                for day, is_answered in rows:
+                    found.add(pd.Timestamp(day).date())
+                    if is_answered:
+                        answered_found.add(pd.Timestamp(day).date())
+    return found, answered_found
 
 
 def answered_rows_days(conn: Connection, frame: pd.DataFrame) -> set[date]:
@@ -189,11 +209,14 @@ def ingest_days(conn: Connection, frame: pd.DataFrame) -> set[date] | None:
     the days of the mentions its brand replies answer and of the conversations its replies may follow
     up; None: every day (a large write). The days whose conversations it touched (those answered, those
     followed up, and its own answered mentions' days) are noted for this transaction's `record`."""
-    followed = followed_days(conn, frame)
-    if followed is None:
+    both = _followed(conn, frame)
+    if both is None:
         return None
+    followed, followed_talks = both
     answered = answered_days(conn, frame)
-    talks = answered | followed | answered_rows_days(conn, frame)
+    # the days of the conversations followed up: of answered mentions only (a reply in a thread nobody
+    # answered reads no day's conversations again); the days touched stay every thread's (`followed`)
+    talks = answered | followed_talks | answered_rows_days(conn, frame)
     version = _number(conn, "data_version")
     noted = _TALKS.get(conn)
     if noted is not None and noted[0] == version:

@@ -193,6 +193,10 @@ def check(engine: Engine) -> dict[str, Any]:
     assert table.to_numpy().sum() == hours["mentions"].sum()
     tiles, before = metrics.kpis(engine, now, FILTERS, RIVALS, {"Acme": 4.0}, MINUTE, None, brands)
     assert tiles.mentions == int(rows["mentions"].sum())
+    # the volume tiles, added up per part, are those of the whole range's rows (and so for the period before)
+    for found_tiles, span in ((tiles, FILTERS), (before, FILTERS.previous())):
+        expected = whole_volume(engine, span)
+        assert {k: getattr(found_tiles, k) for k in expected} == expected
     assert tiles.answered == len(shown["responses"])
     earlier = FILTERS.previous()
     assert before.mentions == int(whole(engine, reader.rollups, earlier)["mentions"].sum())
@@ -200,6 +204,28 @@ def check(engine: Engine) -> dict[str, Any]:
     assert before.open_flagged == whole(engine, reader.open_flagged_count, earlier)
     shown["kpis"], shown["before"] = tiles, before
     return shown
+
+
+def whole_volume(engine: Engine, filters: reader.Filters) -> dict[str, Any]:
+    """The volume tiles from the range's rows read at once (as ui.metrics computed them before they were
+    added up per part)."""
+    rows = whole(engine, reader.day_rollups, filters)
+    totals = engagement.summarize_rollup(rows, period=None).iloc[0] if len(rows) else None
+    net = trends.net_sentiment(pd.Series([rows["positive"].sum()]), pd.Series([rows["negative"].sum()]))[0]
+    everyone = whole(engine, reader.day_rollups, metrics.market(filters, list(RIVALS)))
+    sov = trends.share_of_voice(everyone.assign(hour=filters.start_at), filters.brands[0], RIVALS, period="hour")
+    share = sov.loc[sov["brand"] == filters.brands[0], "share"].iloc[0]
+    assert totals is not None and len(everyone), "the test range has rows"
+    return {
+        "mentions": int(totals["mentions"]),
+        "engagements": int(totals["engagements"]),
+        "engagement_rate": metrics._number(totals["engagement_rate"]),
+        "rate_denominator": totals["rate_denominator"] or None,
+        "rate_coverage": metrics._number(totals["rate_coverage"]),
+        "net_sentiment": metrics._number(net),
+        "share_of_voice": metrics._number(share),
+        "open_flagged": whole(engine, reader.open_flagged_count, filters),
+    }
 
 
 def same_section(found: views.Section, expected: views.Section) -> None:
@@ -547,6 +573,13 @@ def test_a_collection_that_touches_no_conversation_reads_none_again(
     plain = post(base, "plain-1", last_day, thread_id=None)
     ingest(seeded, plain, config.brands)
     assert judged_now() is first and read == [], "nothing of the conversations changed: nothing read"
+
+    # somebody replies in that mention's thread: nobody answered it, so no conversation changes either
+    aside = post(base, "aside-1", last_day + timedelta(seconds=30), parent_id="plain-1", thread_id="plain-1")
+    ingest(seeded, aside, config.brands)
+    assert judged_now() is first and read == [], "a reply in a thread nobody answered: nothing read"
+    with seeded.connect() as conn:
+        assert touched.followed_days(conn, aside) == {FILTERS.end}, "the day is still touched for other reads"
 
     # a brand reply to that mention: it is answered now, its day is read again
     reply = post(base, "reply-plain-1", last_day + timedelta(minutes=1), is_own=True, parent_id="plain-1")

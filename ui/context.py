@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from config import Brand, BusinessHours, Config, ConfigError, load_config, resolve_config_path
 from store import queue, readcache, reader, touched
@@ -144,6 +144,23 @@ HASH_FUNCS: dict[Any, Callable[[Any], Any]] = {
 }
 
 
+def reading(engine: Engine) -> Connection:
+    """A connection for the dashboard's reads (`with reading(engine) as conn:`).
+
+    On PostgreSQL in autocommit: under READ COMMITTED every statement reads its own snapshot whether or
+    not a transaction is open, so a read sees the same rows, without the BEGIN before its first statement
+    and the ROLLBACK when the pool takes it back (two round trips of every read; session 9, bench/README
+    "Branch `pgafter4`"). psycopg's automatic server-side prepared statements stay off, as they are in a
+    transaction rolled back on every return to the pool: the planner plans each read as before."""
+    conn = engine.connect()
+    if engine.dialect.name == "postgresql":
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        driver = conn.connection.driver_connection
+        if driver is not None:
+            driver.prepare_threshold = None
+    return conn
+
+
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600, hash_funcs=HASH_FUNCS)
 def read(
     engine: Engine, reader_function: Callable[..., T], versions: int | tuple[int, int], *args: Any, **kwargs: Any
@@ -162,7 +179,7 @@ def read(
     split = reader.SPLITS.get(reader_function)
     if split is not None and args and isinstance(args[0], reader.Filters):
         return _read_split(engine, split, versions, args[0], args[1:], kwargs)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return reader_function(conn, *args, **kwargs)
 
 
@@ -205,7 +222,7 @@ def _read_part(
     """
 
     def compute() -> T:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             return reader_function(conn, *args, **kwargs)
 
     part = args[0] if args and isinstance(args[0], reader.Filters) else None
@@ -225,7 +242,7 @@ def versions(ctx: Context) -> tuple[int, int]:
     When the data version moves on, every cached read is of an older version and will never be
     asked for again: they are dropped at once rather than held until they expire.
     """
-    with ctx.engine.connect() as conn:
+    with reading(ctx.engine) as conn:
         found = reader.versions(conn)
     newest = _newest_data_version()
     key = _engine_key(ctx.engine)

@@ -22,7 +22,7 @@ from config import Brand, BusinessHours
 from store import readcache, reader, touched
 from store import resolution as conversations_store
 from store.reader import Filters
-from ui.context import HASH_FUNCS, queue_days, read, read_part, split_parts
+from ui.context import HASH_FUNCS, queue_days, read, read_part, reading, split_parts
 
 T = TypeVar("T")
 
@@ -75,21 +75,34 @@ def market(filters: Filters, rivals: list[str]) -> Filters:
 
 
 def _volume(engine: Engine, versions: tuple[int, int], filters: Filters, rivals: list[str]) -> dict[str, Any]:
-    """The tiles that follow from the rollups and the open flagged count (not from the time)."""
-    rows = read(engine, reader.day_rollups, versions[0], filters)
-    totals = engagement.summarize_rollup(rows, period=None).iloc[0] if len(rows) else None
+    """The tiles that follow from the rollups and the open flagged count (not from the time).
+
+    The rollups are added up per part of the range (`_volume_sums`, kept by the part's stamp), and the
+    formulas (analysis.engagement.summarize_rollup, trends.net_sentiment, trends.share_of_voice) are
+    applied once to the range's sums: after a collection only the last day's rows are summed again.
+    The sums are whole numbers, so the tiles are exactly those of the range's rows read at once."""
+    parts = [
+        _volume_sums(engine, stamp, part, tuple(rivals))
+        for part, stamp in split_parts(engine, reader.day_rollups, versions[0], filters)
+    ]
+    found = [p for p in parts if p["rows"]]
+    totals = None
     net = None
-    if len(rows):
-        net = _number(trends.net_sentiment(pd.Series([rows["positive"].sum()]), pd.Series([rows["negative"].sum()]))[0])
+    if found:
+        sums = pd.DataFrame([_added([p["sums"] for p in found])])
+        totals = engagement.summarize_rollup(sums, period=None).iloc[0]
+        positive, negative = (sum(p[label] for p in found) for label in ("positive", "negative"))
+        net = _number(trends.net_sentiment(pd.Series([positive]), pd.Series([negative]))[0])
     share = None
-    if rivals:
-        everyone = read(engine, reader.day_rollups, versions[0], market(filters, rivals))
-        if len(everyone):
-            # one period spanning the whole range: share of voice over the range
-            sov = trends.share_of_voice(
-                everyone.assign(hour=filters.start_at), filters.brands[0], rivals, period="hour"
-            )
-            share = _number(sov.loc[sov["brand"] == filters.brands[0], "share"].iloc[0])
+    voices = [p["voices"] for p in parts if p["voices"] is not None and len(p["voices"])]
+    if rivals and voices:
+        mentioned = _added(voices)
+        # one period spanning the whole range: share of voice over the range
+        everyone = pd.DataFrame(
+            {"hour": filters.start_at, "brand": mentioned.index, "is_own": False, "mentions": mentioned.to_numpy()}
+        )
+        sov = trends.share_of_voice(everyone, filters.brands[0], rivals, period="hour")
+        share = _number(sov.loc[sov["brand"] == filters.brands[0], "share"].iloc[0])
     return {
         "mentions": int(totals["mentions"]) if totals is not None else 0,
         "engagements": int(totals["engagements"]) if totals is not None else 0,
@@ -100,6 +113,32 @@ def _volume(engine: Engine, versions: tuple[int, int], filters: Filters, rivals:
         "share_of_voice": share,
         "open_flagged": read(engine, reader.open_flagged_count, versions, filters),
     }
+
+
+def _added(series: list[pd.Series]) -> pd.Series:
+    """Series of whole numbers added by label (a label missing from one counts 0 there)."""
+    total = series[0]
+    for more in series[1:]:
+        total = total.add(more, fill_value=0)
+    return total.astype("int64")
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600, hash_funcs=HASH_FUNCS)
+def _volume_sums(engine: Engine, stamp: tuple[int, ...], part: Filters, rivals: tuple[str, ...]) -> dict[str, Any]:
+    """One part's rollups added up for the volume tiles (read-only): its row count, the sums of
+    analysis.engagement.SUM_COLUMNS, positive and negative, and (with rivals) the mentions per brand of
+    the brand and its competitors."""
+    rows = read_part(engine, reader.day_rollups, stamp, part)
+    out: dict[str, Any] = {"rows": len(rows), "sums": None, "positive": 0, "negative": 0, "voices": None}
+    if len(rows):
+        columns = [c for c in engagement.SUM_COLUMNS if c in rows]
+        out["sums"] = rows[columns].sum().astype("int64")
+        out["positive"], out["negative"] = int(rows["positive"].sum()), int(rows["negative"].sum())
+    if rivals:
+        everyone = read_part(engine, reader.day_rollups, stamp, market(part, list(rivals)))
+        if len(everyone):
+            out["voices"] = everyone.groupby("brand", sort=True)["mentions"].sum().astype("int64")
+    return out
 
 
 def _with_responses(
@@ -283,7 +322,7 @@ def _kept_part(engine: Engine, stamp: tuple[int, ...], part: Filters, brands: tu
 
     def compute() -> pd.DataFrame:
         window = resolution.window_days(brands)
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             found, possible = conversations_store.rows_between(
                 conn, part.start_at, part.end_at, window, part.brands or None, part.platforms
             )
