@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import tomllib
 import uuid
 from collections.abc import Iterator
@@ -113,6 +114,33 @@ def pg_engine() -> Iterator[Engine]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+#: the application_name of second_pg_engine's sessions, apart from any other test run's
+SECOND_SESSION = f"second_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def second_pg_engine(pg_engine: Engine) -> Iterator[Engine]:
+    """A second engine on pg_engine's schema whose sessions are named (SECOND_SESSION), so a test can see
+    them wait on a lock (wait_until_second_waits)."""
+    url = pg_engine.url.render_as_string(hide_password=False)
+    engine = make_engine(f"{url}&application_name={SECOND_SESSION}")
+    yield engine
+    engine.dispose()
+
+
+def wait_until_second_waits(engine: Engine, thread: threading.Thread) -> None:
+    """Returns once a session of second_pg_engine's, run by `thread`, waits on a lock (one the test holds
+    until it releases it) or `thread` has ended (the test then fails on its result)."""
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND wait_event_type = 'Lock'")
+    with engine.connect() as conn:
+        for _ in range(6000):  # a fail-safe bound, not a timing: the second waits as long as the lock is held
+            if conn.execute(query, {"name": SECOND_SESSION}).scalar() or not thread.is_alive():
+                return
+            conn.commit()
+            threading.Event().wait(0.02)
+    raise AssertionError("the second engine's session never waited on the first's lock")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

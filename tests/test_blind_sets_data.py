@@ -64,6 +64,15 @@ class BlindSet:
 
 
 FIRST_SETS = ("flags_labelled.csv", "flags_dev_extra.csv", "flags_fresh.csv")
+#: the sets written before flags_fresh6.csv (each later set was written after every earlier one)
+FRESH6_EARLIER = (
+    *FIRST_SETS,
+    "flags_fresh2.csv",
+    "flags_dev_extra2.csv",
+    "flags_fresh3.csv",
+    "flags_fresh4.csv",
+    "flags_fresh5.csv",
+)
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -79,48 +88,9 @@ SETS = [
         (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv", "flags_fresh3.csv", "flags_fresh4.csv"),
         thread_convention=True,
     ),
-    BlindSet(
-        "fresh6",
-        8001,
-        (
-            *FIRST_SETS,
-            "flags_fresh2.csv",
-            "flags_dev_extra2.csv",
-            "flags_fresh3.csv",
-            "flags_fresh4.csv",
-            "flags_fresh5.csv",
-        ),
-        thread_convention=True,
-    ),
-    BlindSet(
-        "fresh7",
-        9001,
-        (
-            *FIRST_SETS,
-            "flags_fresh2.csv",
-            "flags_dev_extra2.csv",
-            "flags_fresh3.csv",
-            "flags_fresh4.csv",
-            "flags_fresh5.csv",
-            "flags_fresh6.csv",
-        ),
-        thread_convention=True,
-    ),
-    BlindSet(
-        "fresh8",
-        10001,
-        (
-            *FIRST_SETS,
-            "flags_fresh2.csv",
-            "flags_dev_extra2.csv",
-            "flags_fresh3.csv",
-            "flags_fresh4.csv",
-            "flags_fresh5.csv",
-            "flags_fresh6.csv",
-            "flags_fresh7.csv",
-        ),
-        thread_convention=True,
-    ),
+    BlindSet("fresh6", 8001, FRESH6_EARLIER, thread_convention=True),
+    BlindSet("fresh7", 9001, (*FRESH6_EARLIER, "flags_fresh6.csv"), thread_convention=True),
+    BlindSet("fresh8", 10001, (*FRESH6_EARLIER, "flags_fresh6.csv", "flags_fresh7.csv"), thread_convention=True),
 ]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -20,9 +19,8 @@ from sqlalchemy import Engine, func, select, text
 from collectors import demo
 from pipeline.ingest import IngestResult, ingest
 from store import touched, writer
-from store.engine import make_engine
 from store.schema import mentions, rollup_hourly
-from tests.conftest import builtin_demo_config
+from tests.conftest import builtin_demo_config, wait_until_second_waits
 
 
 def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -84,31 +82,6 @@ def _in_thread(engine: Engine, frame: pd.DataFrame) -> tuple[threading.Thread, d
     return thread, out
 
 
-@pytest.fixture
-def second_pg_engine(pg_engine: Engine) -> Iterator[Engine]:
-    """A second engine on pg_engine's schema whose sessions are named, so a test can see them wait."""
-    url = pg_engine.url.render_as_string(hide_password=False)
-    engine = make_engine(f"{url}&application_name=ingest_b")
-    yield engine
-    engine.dispose()
-
-
-def _wait_until_b_waits_on_a_lock(engine: Engine, thread: threading.Thread) -> None:
-    with engine.connect() as conn:
-        for _ in range(6000):  # a fail-safe bound, not a timing: B waits on A as long as A is held
-            waiting = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE application_name = 'ingest_b' AND wait_event_type = 'Lock'"
-                )
-            ).scalar()
-            if waiting or not thread.is_alive():
-                return
-            conn.commit()
-            threading.Event().wait(0.02)
-    raise AssertionError("ingest B never waited on ingest A")
-
-
 def _race(
     engine: Engine, second: Engine, one: pd.DataFrame, two: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[IngestResult, IngestResult]:
@@ -116,7 +89,7 @@ def _race(
     a = _HeldIngest(engine, one, monkeypatch)
     a.start()
     b_thread, b = _in_thread(second, two)
-    _wait_until_b_waits_on_a_lock(engine, b_thread)
+    wait_until_second_waits(engine, b_thread)
     a.release()
     b_thread.join(120)
     assert a.error is None and "error" not in b, (a.error, b.get("error"))

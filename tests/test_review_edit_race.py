@@ -12,26 +12,23 @@ ingest.
 from __future__ import annotations
 
 import json
-import threading
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
 from collectors.appstore import AppStoreCollector
 from collectors.googleplay import GooglePlayCollector, service_account
 from pipeline.ingest import ingest
 from store import writer
-from store.engine import make_engine
 from store.schema import mentions, rollup_hourly
 from tests import test_appstore, test_googleplay
 from tests.json_replay import session_for
-from tests.test_concurrent_ingest import _HeldIngest, _in_thread
+from tests.test_concurrent_ingest import _race
 from tests.test_googleplay_edits import recording, review
 
 FIRST = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)  # the version collected first (its hour and day stay)
@@ -176,29 +173,6 @@ def test_a_newer_version_committed_last_replaces_the_stored_one(engine: Engine, 
 # ------------------------------------------------------------------------------ PostgreSQL: at once
 
 
-B_NAME = f"review_b_{uuid.uuid4().hex[:12]}"  # B's sessions, named apart from any other test run's
-
-
-@pytest.fixture
-def second_pg_engine(pg_engine: Engine) -> Iterator[Engine]:
-    url = pg_engine.url.render_as_string(hide_password=False)
-    engine = make_engine(f"{url}&application_name={B_NAME}")
-    yield engine
-    engine.dispose()
-
-
-def _wait_until_b_waits_on_a_lock(engine: Engine, thread: threading.Thread) -> None:
-    """Returns once B waits on a lock (A holds it until released) or B has ended (the test then fails)."""
-    query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND wait_event_type = 'Lock'")
-    with engine.connect() as conn:
-        for _ in range(6000):  # a fail-safe bound, not a timing: B waits on A as long as A is held
-            if conn.execute(query, {"name": B_NAME}).scalar() or not thread.is_alive():
-                return
-            conn.commit()
-            threading.Event().wait(0.02)
-    raise AssertionError("ingest B never waited on ingest A")
-
-
 @pytest.mark.postgres
 @pytest.mark.parametrize("a_has_newest", [True, False], ids=["newest-commits-first", "newest-commits-last"])
 def test_postgres_two_ingests_of_one_review_at_once_keep_the_newest(
@@ -211,13 +185,8 @@ def test_postgres_two_ingests_of_one_review_at_once_keep_the_newest(
     """A (held just before its commit) and B write two versions of one review; B waits on A, A commits first."""
     ingest(pg_engine, versions("v0", LOVED, FIRST), _brands())
     older, newest = versions("v1", ANGRY, EDIT), versions("v2", MIXED, LATEST)
-    a = _HeldIngest(pg_engine, newest if a_has_newest else older, monkeypatch)
-    a.start()
-    b_thread, b = _in_thread(second_pg_engine, older if a_has_newest else newest)
-    _wait_until_b_waits_on_a_lock(pg_engine, b_thread)
-    a.release()
-    b_thread.join(120)
-    assert a.error is None and "error" not in b, (a.error, b.get("error"))
+    first, second = (newest, older) if a_has_newest else (older, newest)
+    _race(pg_engine, second_pg_engine, first, second, monkeypatch)
     row = _row(pg_engine)
     assert (row["rating"], MIXED[0] in row["text"]) == (3, True)  # was (1, False) when the newest committed first
     assert row["created_at"] == pd.Timestamp(FIRST)
@@ -243,13 +212,7 @@ def test_postgres_a_newest_version_edited_back_wins_over_an_edit_committing_mean
     A's older edit stayed)."""
     ingest(pg_engine, versions("v0", LOVED, FIRST), _brands())
     angry, back = versions("v1", ANGRY, EDIT), versions("v2", LOVED, LATEST)
-    a = _HeldIngest(pg_engine, angry, monkeypatch)
-    a.start()
-    b_thread, b = _in_thread(second_pg_engine, back)
-    _wait_until_b_waits_on_a_lock(pg_engine, b_thread)
-    a.release()
-    b_thread.join(120)
-    assert a.error is None and "error" not in b, (a.error, b.get("error"))
+    _race(pg_engine, second_pg_engine, angry, back, monkeypatch)
     row = _row(pg_engine)
     assert (row["rating"], row["needs_reply"], LOVED[0] in row["text"]) == (5, False, True)
     _check_derived(pg_engine)
