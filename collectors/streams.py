@@ -44,6 +44,43 @@ def seen_ids(platform: str, ids: Any) -> set[str]:
     }
 
 
+#: the platforms whose cursors keep lists of seen items ("ids": seen_ids) anywhere in their JSON.
+SEEN_ID_PLATFORMS = ("appstore", "googleplay", "rss")
+
+
+def digest_seen(platform: str, cursor: str | None) -> str | None:
+    """The cursor with every plain id of its "ids" lists turned into its digest (order kept, repeats
+    dropped): what the source's next run would write. A forget or retention rewrites the stored cursors
+    and the runs' copies with it (pipeline.privacy.clean_cursors). Anything else comes back unchanged."""
+    if not cursor:
+        return cursor
+    try:
+        state = json.loads(cursor)
+    except (TypeError, ValueError):
+        return cursor
+    changed = False
+
+    def walk(item: Any) -> Any:
+        nonlocal changed
+        if isinstance(item, dict):
+            out = {}
+            for key, value in item.items():
+                if key == "ids" and isinstance(value, list):
+                    digests = [d for i in value for d in seen_ids(platform, [i])]
+                    kept = list(dict.fromkeys(digests))
+                    changed = changed or kept != value
+                    out[key] = kept
+                else:
+                    out[key] = walk(value)
+            return out
+        if isinstance(item, list):
+            return [walk(x) for x in item]
+        return item
+
+    rewritten = walk(state)
+    return json.dumps(rewritten, sort_keys=True, separators=(",", ":"), ensure_ascii=False) if changed else cursor
+
+
 def decode_cursor(cursor: str | None, legacy_key: str | None = None) -> dict[str, Any]:
     """The cursor's JSON object, or {} when absent or unreadable.
 

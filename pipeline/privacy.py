@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
+from collectors.streams import SEEN_ID_PLATFORMS, digest_seen
+from collectors.threads import forget_followed
 from config import Brand
 from frame import PLATFORMS
 from store import audit, privacy, writer
@@ -51,6 +53,28 @@ def count_author(engine: Engine, platform: str, author: str) -> int:
     """How many stored mentions `forget` would erase."""
     with engine.connect() as conn:
         return len(privacy.find_author(conn, check_platform(platform), check_author(author)).mention_ids)
+
+
+def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[str] = ()) -> int:
+    """Rewrite the sources' cursors and the runs' copies of them so none names an erased item: every plain
+    id in a seen-items list becomes its digest (collectors.streams.digest_seen; cursors saved before
+    digests, and the runs that copied them), and with `platform`, the followed conversations naming one of
+    `ids` (the forgotten person's user ids and post ids: X's "<conversation>:<user id>" entries) are
+    dropped (collectors.threads.forget_followed). Returns rows changed; run inside a transaction."""
+    done = 0
+    for seen in SEEN_ID_PLATFORMS:
+        done += privacy.rewrite_cursors(conn, seen, ['"ids"'], lambda cursor, seen=seen: digest_seen(seen, cursor))
+    if platform is not None and ids:
+        done += privacy.rewrite_cursors(conn, platform, ids, lambda cursor: forget_followed(cursor, ids))
+    return done
+
+
+def _post_ids(conn: Connection, mention_ids: Sequence[int]) -> list[str]:
+    m = mentions
+    found: list[str] = []
+    for chunk in privacy.chunks(list(mention_ids)):
+        found += [r[0] for r in conn.execute(select(m.c.post_id).where(m.c.id.in_(chunk))) if r[0]]
+    return found
 
 
 @dataclass
@@ -89,6 +113,9 @@ def forget(
         result.suppressed = privacy.suppress(conn, platform, [author, *found.author_ids, *found.handles], now)
     with engine.begin() as conn:
         result.swept = privacy.erase_everywhere(conn, platform, found.needles, now)
+        # before erasing, while the post ids are still stored (a run killed midway is run again)
+        named = sorted(found.author_ids | set(_post_ids(conn, found.mention_ids)))
+        result.swept["cursors"] = clean_cursors(conn, platform, named)
     ids = found.mention_ids
     for start in range(0, len(ids), batch):
         with engine.begin() as conn:
