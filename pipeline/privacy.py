@@ -10,6 +10,7 @@ recorded in the audit trail with who ran them; the audit row names the author on
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -63,7 +64,7 @@ def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[s
     dropped (collectors.threads.forget_followed). Returns rows changed; run inside a transaction."""
     done = 0
     for seen in SEEN_ID_PLATFORMS:
-        done += privacy.rewrite_cursors(conn, seen, ['"ids"'], lambda cursor, seen=seen: digest_seen(seen, cursor))
+        done += privacy.rewrite_cursors(conn, seen, ['"ids"'], functools.partial(digest_seen, seen))
     if platform is not None and ids:
         done += privacy.rewrite_cursors(conn, platform, ids, lambda cursor: forget_followed(cursor, ids))
     return done
