@@ -24,10 +24,12 @@ from typing import Any
 def cursor_id(platform: str, post_id: str) -> str:
     """How a cursor names an item it has seen: a digest, so the id of a post erased later (a forgotten
     person's app review) is not kept in the cursor or in the runs' copies of it."""
-    return "h:" + hashlib.sha256(f"{platform} {post_id}".encode()).hexdigest()[:32]
+    return DIGEST_PREFIX + hashlib.sha256(f"{platform} {post_id}".encode()).hexdigest()[:32]
 
 
-_DIGEST = re.compile(r"h:[0-9a-f]{32}")
+#: how a digest (cursor_id) starts.
+DIGEST_PREFIX = "h:"
+_DIGEST = re.compile(re.escape(DIGEST_PREFIX) + r"[0-9a-f]{32}")
 
 
 def seen_ids(platform: str, ids: Any) -> set[str]:

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from collectors.streams import SEEN_ID_PLATFORMS, digest_seen
+from collectors.streams import DIGEST_PREFIX, SEEN_ID_PLATFORMS, digest_seen
 from collectors.threads import forget_followed
 from config import Brand
 from frame import PLATFORMS
@@ -63,8 +63,15 @@ def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[s
     `ids` (the forgotten person's user ids and post ids: X's "<conversation>:<user id>" entries) are
     dropped (collectors.threads.forget_followed). Returns rows changed; run inside a transaction."""
     done = 0
+    # a run writes digests since collectors.streams.seen_ids: the runs checked by an earlier pass are not read again
+    checked, newest = privacy.runs_checked(conn), privacy.newest_run(conn)
     for seen in SEEN_ID_PLATFORMS:
-        done += privacy.rewrite_cursors(conn, seen, ['"ids"'], functools.partial(digest_seen, seen))
+        rewrite = functools.partial(digest_seen, seen)
+        # read only cursors with a list that starts with a plain id (an older version's: all plain or all digests)
+        starts = ['"ids":["', '"ids": ["']
+        digests = [f"{x}{DIGEST_PREFIX}" for x in starts]
+        done += privacy.rewrite_cursors(conn, seen, starts, rewrite, unless=digests, after_run=checked)
+    privacy.mark_runs_checked(conn, max(newest, checked))
     if platform is not None and ids:
         done += privacy.rewrite_cursors(conn, platform, ids, lambda cursor: forget_followed(cursor, ids))
     return done
