@@ -19,7 +19,8 @@ from sqlalchemy import Engine, select
 from collectors.appstore import AppStoreCollector
 from collectors.googleplay import GooglePlayCollector, service_account
 from collectors.rss import RssCollector
-from collectors.streams import cursor_id, decode_cursor, encode_cursor, seen_ids
+from collectors.streams import cursor_id, decode_cursor, digest_seen, encode_cursor, seen_ids
+from collectors.threads import forget_followed
 from config import Config, Source
 from pipeline import privacy, retention
 from pipeline.ingest import ingest
@@ -88,6 +89,30 @@ def test_seen_ids_digests_plain_ids_and_keeps_digests() -> None:
     assert seen_ids("appstore", ["1", 1, digest]) == {digest}
     assert seen_ids("appstore", ["2", None, True, {"x": 1}, ""]) == {cursor_id("appstore", "2")}
     assert seen_ids("appstore", "not a list") == set()
+
+
+def test_digest_seen_rewrites_plain_ids_in_place_and_leaves_the_rest() -> None:
+    digest = cursor_id("rss", "b")
+    old = json.dumps({"feeds": {NEWS: {"ids": ["b", "a", digest, "a"], "etag": '"v1"', "empty": None}}})
+    new = decode_cursor(digest_seen("rss", old))
+    assert new == {"feeds": {NEWS: {"ids": [digest, cursor_id("rss", "a")], "etag": '"v1"', "empty": None}}}
+    done = digest_seen("rss", old)
+    assert digest_seen("rss", done) is done  # digests only: the very same string back
+    for other in (None, "", "1790000000000000001", "[1, 2]", '{"since": "7"}'):  # nothing to rewrite
+        assert digest_seen("rss", other) == other
+
+
+def test_forget_followed_drops_only_the_entries_naming_the_ids() -> None:
+    followed = {f"{X_CONV}:{X_USER}": {"t": 1.0, "conv": X_CONV, "to": X_USER},
+                "77:88": {"t": 2.0, "conv": "77", "to": "88"}}  # fmt: skip
+    cursor = encode_cursor({"search": {"since": "5"}, "threads": followed})
+    assert decode_cursor(forget_followed(cursor, [X_USER]))["threads"] == {"77:88": followed["77:88"]}
+    assert decode_cursor(forget_followed(cursor, ["77"]))["threads"] == {
+        f"{X_CONV}:{X_USER}": followed[f"{X_CONV}:{X_USER}"]
+    }
+    assert decode_cursor(forget_followed(cursor, [X_USER, "88"])) == {"search": {"since": "5"}}
+    assert forget_followed(cursor, ["5", "1.0"]) is cursor  # a since-id or a time is not a conversation
+    assert forget_followed("not json", [X_USER]) == "not json" and forget_followed(cursor, []) is cursor
 
 
 def test_app_store_reads_an_older_plain_id_cursor_and_writes_it_back_as_digests(tmp_path: Path) -> None:
