@@ -24,10 +24,12 @@ from typing import Any
 def cursor_id(platform: str, post_id: str) -> str:
     """How a cursor names an item it has seen: a digest, so the id of a post erased later (a forgotten
     person's app review) is not kept in the cursor or in the runs' copies of it."""
-    return "h:" + hashlib.sha256(f"{platform} {post_id}".encode()).hexdigest()[:32]
+    return DIGEST_PREFIX + hashlib.sha256(f"{platform} {post_id}".encode()).hexdigest()[:32]
 
 
-_DIGEST = re.compile(r"h:[0-9a-f]{32}")
+#: how a digest (cursor_id) starts.
+DIGEST_PREFIX = "h:"
+_DIGEST = re.compile(re.escape(DIGEST_PREFIX) + r"[0-9a-f]{32}")
 
 
 def seen_ids(platform: str, ids: Any) -> set[str]:
@@ -42,6 +44,43 @@ def seen_ids(platform: str, ids: Any) -> set[str]:
         for i in items
         if isinstance(i, str | int) and not isinstance(i, bool) and str(i)
     }
+
+
+#: the platforms whose cursors keep lists of seen items ("ids": seen_ids) anywhere in their JSON.
+SEEN_ID_PLATFORMS = ("appstore", "googleplay", "rss")
+
+
+def digest_seen(platform: str, cursor: str | None) -> str | None:
+    """The cursor with every plain id of its "ids" lists turned into its digest (order kept, repeats
+    dropped): what the source's next run would write. A forget or retention rewrites the stored cursors
+    and the runs' copies with it (pipeline.privacy.clean_cursors). Anything else comes back unchanged."""
+    if not cursor:
+        return cursor
+    try:
+        state = json.loads(cursor)
+    except (TypeError, ValueError):
+        return cursor
+    changed = False
+
+    def walk(item: Any) -> Any:
+        nonlocal changed
+        if isinstance(item, dict):
+            out = {}
+            for key, value in item.items():
+                if key == "ids" and isinstance(value, list):
+                    digests = [d for i in value for d in seen_ids(platform, [i])]
+                    kept = list(dict.fromkeys(digests))
+                    changed = changed or kept != value
+                    out[key] = kept
+                else:
+                    out[key] = walk(value)
+            return out
+        if isinstance(item, list):
+            return [walk(x) for x in item]
+        return item
+
+    rewritten = walk(state)
+    return json.dumps(rewritten, sort_keys=True, separators=(",", ":"), ensure_ascii=False) if changed else cursor
 
 
 def decode_cursor(cursor: str | None, legacy_key: str | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ run's main collection, its rows and its cursor are never lost to a revisit.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -24,6 +25,7 @@ from typing import Any
 
 from analysis.formulas import DEFAULT_RESOLUTION_DAYS
 from collectors.base import CollectorError, FatalError, RetriableError
+from collectors.streams import encode_cursor
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,33 @@ class Followed:
         self.entries = {k: v for k, v in self.entries.items() if v["t"] >= horizon}
         ordered = sorted(self.entries, key=lambda k: (-self.entries[k]["t"], k))
         return ordered[:limit]
+
+
+def forget_followed(cursor: str | None, ids: Iterable[str]) -> str | None:
+    """The cursor without the followed conversations that name one of `ids` (a forgotten person's user
+    id or post ids): an entry's key, or its facts' answered person ("to") or conversation ("conv", X's
+    "<conversation>:<user id>" entries). Anything else, and a cursor naming none of them, comes back
+    unchanged (pipeline.privacy.clean_cursors)."""
+    wanted = {str(i) for i in ids if i}
+    if not cursor or not wanted:
+        return cursor
+    try:
+        state = json.loads(cursor)
+    except (TypeError, ValueError):
+        return cursor
+    entries = state.get(KEY) if isinstance(state, dict) else None
+    if not isinstance(entries, dict):
+        return cursor
+
+    def names(key: str, entry: Any) -> bool:
+        facts = entry if isinstance(entry, dict) else {}
+        return bool(wanted & ({key, *key.split(":")} | {str(facts.get(f)) for f in ("to", "conv") if f in facts}))
+
+    kept = {k: v for k, v in entries.items() if not names(str(k), v)}
+    if len(kept) == len(entries):
+        return cursor
+    state[KEY] = kept or None
+    return encode_cursor(state)
 
 
 def revisit(

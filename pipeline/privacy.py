@@ -10,6 +10,7 @@ recorded in the audit trail with who ran them; the audit row names the author on
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
+from collectors.streams import DIGEST_PREFIX, SEEN_ID_PLATFORMS, digest_seen
+from collectors.threads import forget_followed
 from config import Brand
 from frame import PLATFORMS
 from store import audit, privacy, writer
@@ -51,6 +54,35 @@ def count_author(engine: Engine, platform: str, author: str) -> int:
     """How many stored mentions `forget` would erase."""
     with engine.connect() as conn:
         return len(privacy.find_author(conn, check_platform(platform), check_author(author)).mention_ids)
+
+
+def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[str] = ()) -> int:
+    """Rewrite the sources' cursors and the runs' copies of them so none names an erased item: every plain
+    id in a seen-items list becomes its digest (collectors.streams.digest_seen; cursors saved before
+    digests, and the runs that copied them), and with `platform`, the followed conversations naming one of
+    `ids` (the forgotten person's user ids and post ids: X's "<conversation>:<user id>" entries) are
+    dropped (collectors.threads.forget_followed). Returns rows changed; run inside a transaction."""
+    done = 0
+    # a run writes digests since collectors.streams.seen_ids: the runs checked by an earlier pass are not read again
+    checked, newest = privacy.runs_checked(conn), privacy.newest_run(conn)
+    for seen in SEEN_ID_PLATFORMS:
+        rewrite = functools.partial(digest_seen, seen)
+        # read only cursors with a list that starts with a plain id (an older version's: all plain or all digests)
+        starts = ['"ids":["', '"ids": ["']
+        digests = [f"{x}{DIGEST_PREFIX}" for x in starts]
+        done += privacy.rewrite_cursors(conn, seen, starts, rewrite, unless=digests, after_run=checked)
+    privacy.mark_runs_checked(conn, max(newest, checked))
+    if platform is not None and ids:
+        done += privacy.rewrite_cursors(conn, platform, ids, lambda cursor: forget_followed(cursor, ids))
+    return done
+
+
+def _post_ids(conn: Connection, mention_ids: Sequence[int]) -> list[str]:
+    m = mentions
+    found: list[str] = []
+    for chunk in privacy.chunks(list(mention_ids)):
+        found += [r[0] for r in conn.execute(select(m.c.post_id).where(m.c.id.in_(chunk))) if r[0]]
+    return found
 
 
 @dataclass
@@ -89,6 +121,9 @@ def forget(
         result.suppressed = privacy.suppress(conn, platform, [author, *found.author_ids, *found.handles], now)
     with engine.begin() as conn:
         result.swept = privacy.erase_everywhere(conn, platform, found.needles, now)
+        # before erasing, while the post ids are still stored (a run killed midway is run again)
+        named = sorted(found.author_ids | set(_post_ids(conn, found.mention_ids)))
+        result.swept["cursors"] = clean_cursors(conn, platform, named)
     ids = found.mention_ids
     for start in range(0, len(ids), batch):
         with engine.begin() as conn:

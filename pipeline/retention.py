@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from config import Config
+from pipeline.privacy import clean_cursors
 from store import audit, privacy, writer
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class BrandRetention:
 class RetentionResult:
     dry_run: bool
     brands: list[BrandRetention] = field(default_factory=list)
+    #: stored cursors and runs' copies rewritten (plain ids of seen items turned into digests)
+    cursors: int = 0
 
     @property
     def erased(self) -> int:
@@ -90,6 +93,8 @@ def apply_retention(
         with engine.begin() as conn:
             done.alerts = privacy.erase_old_alerts(conn, brand.name, done.cutoff)
     if not dry_run and result.brands:
+        with engine.begin() as conn:  # cursors saved before digests, and the runs' copies, named erased items
+            result.cursors = clean_cursors(conn)
         detail = {b.brand: {"erased": b.erased, "retain_days": b.retain_days, "before": b.cutoff.isoformat()}
                   for b in result.brands}  # fmt: skip
         with engine.begin() as conn:

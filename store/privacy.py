@@ -22,7 +22,7 @@ import json
 import re
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -36,7 +36,7 @@ from config import Brand
 from store import audit, readcache, resolution, writer
 from store.alerts import alert_events
 from store.queue import OPEN, _bump_queue_version
-from store.schema import audit_log, mention_privacy, mention_state, mentions, meta, suppressed_authors
+from store.schema import audit_log, cursors, mention_privacy, mention_state, mentions, meta, runs, suppressed_authors
 
 SALT_KEY = "privacy_salt"
 ERASED_PREFIX = "erased:"
@@ -429,6 +429,71 @@ def erase_everywhere(
         done["alerts"] += len(changed)
         last = alert_rows[-1]["id"]
     return done
+
+
+# ---------------------------------------------------------------------------------------------- cursors
+
+
+def rewrite_cursors(
+    conn: Connection,
+    platform: str,
+    terms: Sequence[str],
+    rewrite: Callable[[str], str | None],
+    *,
+    unless: Sequence[str] = (),
+    after_run: int = 0,
+    page: int = 1000,
+) -> int:
+    """Rewrite the cursor of every `platform` source, and every run's copy of it (`runs.cursor`, of the runs
+    with an id above `after_run`), whose text holds one of `terms` once every `unless` string is taken out of it
+    (a plain SQL filter; no terms, no rows) with `rewrite(cursor)`; returns rows changed.
+
+    The store knows no cursor format: the caller's `rewrite` (pipeline.privacy.clean_cursors passes the
+    collectors') does. A forget or retention calls it so no copy keeps the plain ids of erased items."""
+    wanted = sorted({t for t in terms if t})
+    if not wanted:
+        return 0
+    done = 0
+    for table, key in ((cursors, cursors.c.source), (runs, runs.c.id)):
+        text: Any = table.c.cursor
+        for gone in unless:
+            text = func.replace(text, gone, "")
+        holds = or_(*(text.contains(t, autoescape=True) for t in wanted))
+        last: Any = None
+        while True:
+            query = select(key.label("key"), table.c.cursor).where(table.c.platform == platform, holds)
+            if last is not None or table is runs:
+                query = query.where(key > (last if last is not None else after_run))
+            rows = conn.execute(query.order_by(key).limit(page)).all()
+            if not rows:
+                break
+            changed = [{"b_key": r.key, "b_cursor": new} for r in rows if (new := rewrite(r.cursor)) != r.cursor]
+            if changed:
+                conn.execute(
+                    update(table).where(key == bindparam("b_key")).values(cursor=bindparam("b_cursor")), changed
+                )
+            done += len(changed)
+            last = rows[-1].key
+    return done
+
+
+#: meta key: the newest run whose cursor copy every seen-items pass has checked (pipeline.privacy.clean_cursors).
+RUNS_CHECKED_KEY = "cursor_ids_checked_through_run"
+
+
+def runs_checked(conn: Connection) -> int:
+    """The id of the newest run already checked (0: none)."""
+    value = conn.execute(select(meta.c.value).where(meta.c.key == RUNS_CHECKED_KEY)).scalar()
+    return int(value) if value else 0
+
+
+def newest_run(conn: Connection) -> int:
+    return int(conn.execute(select(func.max(runs.c.id))).scalar() or 0)
+
+
+def mark_runs_checked(conn: Connection, run_id: int) -> None:
+    stmt = _insert(conn)(meta).values(key=RUNS_CHECKED_KEY, value=str(run_id))
+    conn.execute(stmt.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": str(run_id)}))
 
 
 # ---------------------------------------------------------------------------------------------- authors

@@ -6,23 +6,27 @@ next run writes it back as digests; after a forget, no id of the erased person's
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import requests
 from sqlalchemy import Engine, select
 
 from collectors.appstore import AppStoreCollector
 from collectors.googleplay import GooglePlayCollector, service_account
 from collectors.rss import RssCollector
-from collectors.streams import cursor_id, decode_cursor, seen_ids
+from collectors.streams import cursor_id, decode_cursor, digest_seen, encode_cursor, seen_ids
+from collectors.threads import forget_followed
 from config import Config, Source
-from pipeline import privacy
-from pipeline.runner import run_source
+from pipeline import privacy, retention
+from pipeline.ingest import ingest
+from pipeline.runner import run_source, start_run
 from store import writer
-from store.schema import cursors
+from store.schema import cursors, runs
 from tests import test_appstore, test_googleplay
 from tests.json_replay import JsonReplay, session_for
 from tests.test_googleplay_edits import recording, review
@@ -85,6 +89,30 @@ def test_seen_ids_digests_plain_ids_and_keeps_digests() -> None:
     assert seen_ids("appstore", ["1", 1, digest]) == {digest}
     assert seen_ids("appstore", ["2", None, True, {"x": 1}, ""]) == {cursor_id("appstore", "2")}
     assert seen_ids("appstore", "not a list") == set()
+
+
+def test_digest_seen_rewrites_plain_ids_in_place_and_leaves_the_rest() -> None:
+    digest = cursor_id("rss", "b")
+    old = json.dumps({"feeds": {NEWS: {"ids": ["b", "a", digest, "a"], "etag": '"v1"', "empty": None}}})
+    new = decode_cursor(digest_seen("rss", old))
+    assert new == {"feeds": {NEWS: {"ids": [digest, cursor_id("rss", "a")], "etag": '"v1"', "empty": None}}}
+    done = digest_seen("rss", old)
+    assert digest_seen("rss", done) is done  # digests only: the very same string back
+    for other in (None, "", "1790000000000000001", "[1, 2]", '{"since": "7"}'):  # nothing to rewrite
+        assert digest_seen("rss", other) == other
+
+
+def test_forget_followed_drops_only_the_entries_naming_the_ids() -> None:
+    followed = {f"{X_CONV}:{X_USER}": {"t": 1.0, "conv": X_CONV, "to": X_USER},
+                "77:88": {"t": 2.0, "conv": "77", "to": "88"}}  # fmt: skip
+    cursor = encode_cursor({"search": {"since": "5"}, "threads": followed})
+    assert decode_cursor(forget_followed(cursor, [X_USER]))["threads"] == {"77:88": followed["77:88"]}
+    assert decode_cursor(forget_followed(cursor, ["77"]))["threads"] == {
+        f"{X_CONV}:{X_USER}": followed[f"{X_CONV}:{X_USER}"]
+    }
+    assert decode_cursor(forget_followed(cursor, [X_USER, "88"])) == {"search": {"since": "5"}}
+    assert forget_followed(cursor, ["5", "1.0"]) is cursor  # a since-id or a time is not a conversation
+    assert forget_followed("not json", [X_USER]) == "not json" and forget_followed(cursor, []) is cursor
 
 
 def test_app_store_reads_an_older_plain_id_cursor_and_writes_it_back_as_digests(tmp_path: Path) -> None:
@@ -160,10 +188,15 @@ def test_after_a_forget_no_id_of_the_reviewers_items_is_left_in_the_store(engine
     play_path = recording(tmp_path, "play", review(review_id=play_id, author=play_author, seconds=1794916800))
     assert run_source(engine, config, app_src, sleep=lambda s: None, collector=_app_store(tmp_path, app_entry)).new
     assert run_source(engine, config, play_src, sleep=lambda s: None, collector=_play(play_path)).new
+    old_app = json.dumps({"us": {"newest": WHEN.isoformat(), "ids": [APP_REVIEW]}})
+    old_play = json.dumps({"newest": 1794916800.0, "ids": [play_id]})
+    for src, old in ((app_src, old_app), (play_src, old_play)):  # runs of an older version copied them
+        run_id = start_run(engine, src)
+        with engine.begin() as conn:
+            writer.finish_run(conn, run_id, status="ok", fetched=1, new=0, skipped=0, cursor=old, error=None)
     with engine.begin() as conn:  # the cursors as an older version saved them
-        old_app = {"us": {"newest": WHEN.isoformat(), "ids": [APP_REVIEW]}}
-        writer.save_cursor(conn, app_src.name, "appstore", json.dumps(old_app))
-        writer.save_cursor(conn, play_src.name, "googleplay", json.dumps({"newest": 1794916800.0, "ids": [play_id]}))
+        writer.save_cursor(conn, app_src.name, "appstore", old_app)
+        writer.save_cursor(conn, play_src.name, "googleplay", old_play)
     # the next runs find nothing newer, and write the cursors back
     assert run_source(engine, config, app_src, sleep=lambda s: None, collector=_app_store(tmp_path, app_entry)).new == 0
     assert run_source(engine, config, play_src, sleep=lambda s: None, collector=_play(play_path)).new == 0
@@ -172,4 +205,78 @@ def test_after_a_forget_no_id_of_the_reviewers_items_is_left_in_the_store(engine
             _only_digests(cursor)
     assert privacy.forget(engine, "appstore", APP_AUTHOR, actor="admin", brands=[test_appstore.ACME]).erased == 1
     assert privacy.forget(engine, "googleplay", play_author, actor="admin", brands=[test_appstore.ACME]).erased == 1
-    assert traces(engine, [APP_REVIEW, play_id, APP_AUTHOR, play_author]) == []  # was the cursors' plain ids
+    # was the old runs' copies of the cursors (runs.cursor), with the reviews' plain ids
+    assert traces(engine, [APP_REVIEW, play_id, APP_AUTHOR, play_author]) == []
+    with engine.connect() as conn:  # the runs' copies now as the sources' next runs wrote them: digests
+        copies = conn.execute(select(runs.c.cursor).where(runs.c.cursor.is_not(None))).scalars().all()
+    assert len(copies) == 6 and all(_only_digests(c) for c in copies)
+
+
+def test_retention_turns_the_plain_ids_of_the_runs_copies_into_digests(engine: Engine, tmp_path: Path) -> None:
+    """Retention erases old reviews: the plain ids an older version's runs copied go too (the source's
+    cursor and the runs' copies alike), and the source still knows the review it saw."""
+    app_src = test_appstore.source()
+    brand = dataclasses.replace(test_appstore.ACME, retain_days=1)
+    config = Config(path=None, brands=(brand,), sources=(app_src,))
+    entry = _app_entry(APP_REVIEW, APP_AUTHOR, WHEN, "Sync lost my notes again")
+    assert run_source(engine, config, app_src, sleep=lambda s: None, collector=_app_store(tmp_path, entry)).new
+    old = json.dumps({"us": {"newest": WHEN.isoformat(), "ids": [APP_REVIEW]}})
+    run_id = start_run(engine, app_src)
+    with engine.begin() as conn:
+        writer.finish_run(conn, run_id, status="ok", fetched=1, new=0, skipped=0, cursor=old, error=None)
+        writer.save_cursor(conn, app_src.name, "appstore", old)
+    done = retention.apply_retention(engine, config, WHEN + timedelta(days=30))
+    assert done.erased == 1
+    assert traces(engine, [APP_REVIEW, APP_AUTHOR]) == []  # was the cursor's and the old run's plain id
+    assert done.cursors == 2
+    with engine.connect() as conn:
+        stored = conn.execute(select(cursors.c.cursor)).scalar_one()
+    assert _only_digests(stored) == [cursor_id("appstore", APP_REVIEW)]
+    assert _app_store(tmp_path, entry).collect(stored).frame.empty  # still seen: not collected again
+
+
+X_USER, X_OTHER, X_CONV, X_BRAND = "1449000000000000001", "1449000000000000002", "1861000000000000001", "1449"
+
+
+def _x_post(post_id: str, author_id: str, handle: str, when: datetime, **extra: Any) -> dict[str, Any]:
+    return {"platform": "x", "post_id": post_id, "url": f"https://x.com/{handle}/status/{post_id}",
+            "kind": "post", "text": f"@acme where is my order {post_id[-3:]}", "created_at": when, "brand": "Acme",
+            "matched": "acme", "author_id": author_id, "author_handle": handle, "author_name": handle.title(),
+            "is_own": False, "source": "x-acme", **extra}  # fmt: skip
+
+
+def test_after_a_forget_no_followed_x_conversation_names_the_person(engine: Engine) -> None:
+    """The X source's cursor follows the conversations the brand answered ("<conversation>:<user id>",
+    `to` the answered person) for up to 7 days, and its runs copy it: a forget of that person drops their
+    entries (by user id, and the conversation their forgotten post started) and keeps everybody else's."""
+    src = Source(name="x-acme", platform="x", brand="Acme", every_seconds=600, options={"query": "acme"})
+    config = Config(path=None, brands=(test_appstore.ACME,), sources=(src,))
+    other_conv = "1861000000000000002"
+    rows = [
+        _x_post(X_CONV, X_USER, "mara_k", WHEN, thread_id=X_CONV),
+        _x_post(other_conv, X_OTHER, "bo_b", WHEN, thread_id=other_conv),
+    ]
+    ingest(engine, pd.DataFrame(rows), config.brands, source=src.name, platform="x")
+    t = WHEN.timestamp()
+    followed = {
+        f"{X_CONV}:{X_USER}": {"t": t, "conv": X_CONV, "to": X_USER, "after": "1861000000000000011"},
+        f"{X_CONV}:{X_OTHER}": {"t": t, "conv": X_CONV, "to": X_OTHER, "after": "1861000000000000012"},
+        f"{other_conv}:{X_OTHER}": {"t": t, "conv": other_conv, "to": X_OTHER, "after": "1861000000000000013"},
+    }
+    cursor = encode_cursor({"search": {"since": "1861000000000000013"}, "threads": followed})
+    run_id = start_run(engine, src)
+    with engine.begin() as conn:
+        writer.finish_run(conn, run_id, status="ok", fetched=3, new=2, skipped=0, cursor=cursor, error=None)
+        writer.save_cursor(conn, src.name, "x", cursor)
+    result = privacy.forget(engine, "x", "mara_k", actor="admin", brands=config.brands)
+    assert result.erased == 1
+    # was the cursor's and the run's "<conversation>:<user id>" entries, with `to` = the person's user id
+    assert traces(engine, [X_USER, X_CONV, "mara_k"]) == []
+    assert result.swept["cursors"] == 2
+    with engine.connect() as conn:
+        kept = [decode_cursor(c) for c in (
+            conn.execute(select(cursors.c.cursor)).scalar_one(), conn.execute(select(runs.c.cursor)).scalar_one()
+        )]  # fmt: skip
+    for state in kept:
+        assert list(state["threads"]) == [f"{other_conv}:{X_OTHER}"]  # another person's conversation stays
+        assert state["search"] == {"since": "1861000000000000013"}
