@@ -91,6 +91,12 @@ SETS = [
     BlindSet("fresh6", 8001, FRESH6_EARLIER, thread_convention=True),
     BlindSet("fresh7", 9001, (*FRESH6_EARLIER, "flags_fresh6.csv"), thread_convention=True),
     BlindSet("fresh8", 10001, (*FRESH6_EARLIER, "flags_fresh6.csv", "flags_fresh7.csv"), thread_convention=True),
+    BlindSet(
+        "fresh9",
+        11001,
+        (*FRESH6_EARLIER, "flags_fresh6.csv", "flags_fresh7.csv", "flags_fresh8.csv"),
+        thread_convention=True,
+    ),
 ]
 
 
