@@ -487,28 +487,32 @@ class WarmJob:
 
     def __call__(self) -> int | None:
         import subprocess
+        import tempfile
 
         if self.stop.is_set():
             return None
         started = time.monotonic()
         nice = (lambda: os.nice(10)) if hasattr(os, "nice") else None
-        try:
-            child = subprocess.Popen(  # noqa: S603 - our own cli.py, no shell
-                self.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=nice
-            )
-        except OSError as exc:
-            log.warning("part cache warm-up could not start: %s", exc)
-            return None
-        while child.poll() is None:
-            if self.stop.wait(0.2):
-                child.terminate()
-                try:
-                    child.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
+        # its messages go to a file, not a pipe: a pipe nobody reads while waiting would block a talkative child
+        with tempfile.TemporaryFile() as errors:
+            try:
+                child = subprocess.Popen(  # noqa: S603 - our own cli.py, no shell
+                    self.command, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=nice
+                )
+            except OSError as exc:
+                log.warning("part cache warm-up could not start: %s", exc)
                 return None
-        error = child.stderr.read().decode("utf-8", "replace") if child.stderr else ""
+            while child.poll() is None:
+                if self.stop.wait(0.2):
+                    child.terminate()
+                    try:
+                        child.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        child.kill()
+                        child.wait()
+                    return None
+            errors.seek(max(0, errors.seek(0, os.SEEK_END) - 2000))
+            error = errors.read().decode("utf-8", "replace")
         if child.returncode:
             log.warning("part cache warm-up failed (exit %d): %s", child.returncode, error.strip()[-500:])
         else:

@@ -205,6 +205,9 @@ def test_the_scheduler_job_runs_warm_in_a_child_and_a_signal_stops_it(store: Sto
     assert ok() == 0
     failing = WarmJob(config, stop, command=[sys.executable, "-c", "import sys; sys.exit(3)"])
     assert failing() == 3
+    # a child that says a lot (more than a pipe holds) is not blocked by the job waiting for it
+    talkative = "import sys; sys.stderr.write('x' * 2_000_000); sys.exit(4)"
+    assert WarmJob(config, stop, command=[sys.executable, "-c", talkative])() == 4
     # a child that would run for long is stopped as soon as the scheduler stops
     waiting = WarmJob(config, stop, command=[sys.executable, "-c", "import time; time.sleep(600)"])
     result: list[int | None] = []
