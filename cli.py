@@ -139,6 +139,14 @@ def schedule(
             min=1, help="longest wait, in seconds, between tries of a failing source (never shorter than its `every`)"
         ),
     ] = 3600.0,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm/--no-warm",
+            help="also fill the pages' part cache ahead of the first visitor (`cli.py warm` in a low-priority "
+            "child process at start and every hour)",
+        ),
+    ] = True,
 ) -> None:
     """Run the enabled sources at their `every` and the weekly report, until Ctrl-C or SIGTERM."""
     from pipeline.scheduler import serve
@@ -161,7 +169,46 @@ def schedule(
         )
         + ". Ctrl-C stops it."
     )
-    raise typer.Exit(serve(engine, config, reports=reports, grace=grace, cap=backoff_cap))
+    raise typer.Exit(serve(engine, config, reports=reports, grace=grace, cap=backoff_cap, warm=warm))
+
+
+@app.command()
+@friendly
+def warm(
+    brand: Annotated[
+        list[str] | None, typer.Option(help="only this brand (repeatable); default every brand, own brands first")
+    ] = None,
+    page: Annotated[
+        list[str] | None, typer.Option(help="only this page (repeatable): overview, sentiment, engagement, queue")
+    ] = None,
+) -> None:
+    """Compute the pages' closed days for each brand's default selection ahead of the first visitor, and keep
+    them in the store's part cache (the scheduler runs this at its start and every hour)."""
+    from store.engine import database_url
+
+    # outside a server Streamlit's caches live in this process's memory, as they should here (each cached
+    # function says so when it is defined and used): not worth a warning
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
+        lambda record: not str(record.msg).startswith("No runtime found")
+    )
+    from ui import warm as warming
+
+    config, engine = context()  # config checked and schema migrated
+    engine.dispose()
+    pages = list(page) if page else list(warming.PAGES)
+    unknown = [p for p in pages if p not in warming.PAGES]
+    if unknown:
+        fail(f"unknown page(s): {', '.join(unknown)} (known: {', '.join(warming.PAGES)})")
+    configured = [b.name for b in config.brands]
+    missing = [b for b in (brand or []) if b not in configured]
+    if missing:
+        fail(f"unknown brand(s): {', '.join(missing)} (configured: {', '.join(configured)})")
+    started = time.perf_counter()
+    done = warming.run(database_url(), state["config"], brand or None, pages)
+    for (name, which), seconds in done.seconds.items():
+        failed = done.failed.get((name, which))
+        typer.echo(f"{name} {which}: {seconds:.1f} s" + (f" (failed: {failed})" if failed else ""))
+    typer.echo(f"warmed in {time.perf_counter() - started:.1f} s")
 
 
 @app.command()

@@ -372,6 +372,33 @@ def run(name: str, url: str, reruns: int, root: Path = ROOT) -> dict[str, Any]:
     return {**json.loads(lines[-1]), "load_before": before, "load": _load()}
 
 
+def warm_up(url: str, page: str, root: Path = ROOT) -> dict[str, Any]:
+    """`cli.py warm --page PAGE` for the default brand (the bench child's) over the code at `root`: wall, the
+    child's CPU and peak resident set (its own rusage), and the load before and after."""
+    from config import load_config
+
+    brand = next(b.name for b in load_config(None).own_brands())
+    before = _load()
+    started = time.perf_counter()
+    command = [sys.executable, str(root / "cli.py"), "warm", "--brand", brand, "--page", page]
+    env = {**os.environ, "DATABASE_URL": url}
+    env.pop("MONITOR_CONFIG", None)
+    child = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    out = child.stdout.read().decode() if child.stdout else ""
+    if status != 0:
+        error = child.stderr.read().decode() if child.stderr else ""
+        raise RuntimeError(f"warm-up of {page} failed:\n{out}\n{error[-3000:]}")
+    return {
+        "warm_s": time.perf_counter() - started,
+        "warm_cpu_s": usage.ru_utime + usage.ru_stime,
+        "warm_peak_mb": usage.ru_maxrss / 1024,
+        "warm_out": out.strip().splitlines(),
+        "warm_load_before": before,
+        "warm_load": _load(),
+    }
+
+
 def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -385,6 +412,8 @@ def table(results: list[dict[str, Any]], plain_result: dict[str, Any]) -> str:
     ]
     for r in results:
         name = f"{r['name']}, {r['code']}" if r.get("code") else r["name"]
+        if "warm_s" in r:
+            name += f" (warm-up before: {r['warm_s']:.1f} s, {r['warm_cpu_s']:.1f} s CPU, {r['warm_peak_mb']:,.0f} MB)"
         rows.append(
             f"| {name} | {r['first_s']:.2f} | {ms(r['rerun_median_s'])} / {ms(r['rerun_max_s'])} | "
             f"{ms(r['after_write_median_s'])} / {ms(r['after_write_max_s'])} | {r['peak_mb']:,.0f} / {r.get('end_mb', 0):,.0f} | "
@@ -423,6 +452,12 @@ def main() -> None:
         action="store_true",
         help="per page and code: empty the part cache, run the child, run it again (a restarted server)",
     )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="per page: empty the part cache, run `cli.py warm --page PAGE` (the default brand), then the child "
+        "(the first server on a store whose cache the scheduler's warm-up filled)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
     parser.add_argument("--ingester", action="store_true", help=argparse.SUPPRESS)
@@ -454,11 +489,20 @@ def measure(args: argparse.Namespace, baseline: Path | None) -> None:
     results = []
     for name in args.pages.split(","):
         for code, root in codes:
-            modes = ["empty", "restarted"] if args.restart else [""]
-            for mode in modes:
-                if mode == "empty":
+            modes = [
+                "empty",
+                *(["warmed"] if args.warm and root == ROOT else []),
+                *(["restarted"] if args.restart else []),
+            ]
+            for mode in modes if len(modes) > 1 else [""]:
+                warmed: dict[str, Any] = {}
+                if mode in ("empty", "warmed"):
                     bench_pages.clear_part_cache(args.url)
+                if mode == "warmed":
+                    warmed = warm_up(args.url, name, root)
+                    print(json.dumps(warmed), flush=True)
                 result = run(name, args.url, args.reruns, root)
+                result.update(warmed)
                 result["code"] = ", ".join(p for p in (code, mode) if p)
                 results.append(result)
                 print(json.dumps(results[-1]), flush=True)

@@ -465,6 +465,61 @@ class ConfigReloader:
         return True
 
 
+#: how often the scheduler fills the store's part cache ahead of the pages (WarmJob): at its start, then
+#: this often (a new day moves the pages' default range; an erasure empties the cache).
+WARM_MINUTES = 60
+
+
+class WarmJob:
+    """`cli.py warm` in a child process of its own at low priority (nice 10): the pages' closed days for each
+    brand's default selection computed ahead of the first visitor (ui.warm). Never blocks a collection: the
+    child holds no lease and no lock (a part cache write gives up after 250 ms), and a signal stops it."""
+
+    def __init__(self, config: Config, stop: threading.Event, command: list[str] | None = None) -> None:
+        options = ["--config", str(config.path)] if config.path else []
+        self.command = command or [
+            sys.executable,
+            str(Path(__file__).resolve().parents[1] / "cli.py"),
+            *options,
+            "warm",
+        ]
+        self.stop = stop
+
+    def __call__(self) -> int | None:
+        import subprocess
+        import tempfile
+
+        if self.stop.is_set():
+            return None
+        started = time.monotonic()
+        nice = (lambda: os.nice(10)) if hasattr(os, "nice") else None
+        # its messages go to a file, not a pipe: a pipe nobody reads while waiting would block a talkative child
+        with tempfile.TemporaryFile() as errors:
+            try:
+                child = subprocess.Popen(  # noqa: S603 - our own cli.py, no shell
+                    self.command, stdout=subprocess.DEVNULL, stderr=errors, preexec_fn=nice
+                )
+            except OSError as exc:
+                log.warning("part cache warm-up could not start: %s", exc)
+                return None
+            while child.poll() is None:
+                if self.stop.wait(0.2):
+                    child.terminate()
+                    try:
+                        child.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        child.kill()
+                        child.wait()
+                    return None
+            errors.seek(max(0, errors.seek(0, os.SEEK_END) - 2000))
+            error = errors.read().decode("utf-8", "replace")
+        if child.returncode:
+            log.warning("part cache warm-up failed (exit %d): %s", child.returncode, error.strip()[-500:])
+        else:
+            log.info("part cache warmed in %.0f s", time.monotonic() - started)
+        return child.returncode
+
+
 def build_schedule(
     engine: Engine,
     config: Config,
@@ -561,6 +616,7 @@ def serve(
     grace: float = GRACE_SECONDS,
     cap: float = BACKOFF_CAP_SECONDS,
     owner: str | None = None,
+    warm: bool = True,
 ) -> int:
     """Run the scheduler until SIGINT / SIGTERM; returns the exit code (0).
 
@@ -575,6 +631,9 @@ def serve(
     reloader = ConfigReloader(schedule, config.path)
     scheduler.add_job(reloader, "interval", seconds=RELOAD_SECONDS, id="config-reload", name="config reload",
                       coalesce=True, max_instances=1)  # fmt: skip
+    if warm:
+        scheduler.add_job(WarmJob(config, stop), "interval", minutes=WARM_MINUTES, id="warm", name="part cache warm-up",
+                          next_run_time=utc_now(), coalesce=True, max_instances=1)  # fmt: skip
     # --- streams (pipeline/streams.py): a thread per streamed source, stopped by the same signal ---
     from pipeline.streams import StreamSupervisor
 
