@@ -67,10 +67,12 @@ def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[s
     checked, newest = privacy.runs_checked(conn), privacy.newest_run(conn)
     for seen in SEEN_ID_PLATFORMS:
         rewrite = functools.partial(digest_seen, seen)
-        # read only cursors with a list that starts with a plain id (an older version's: all plain or all digests)
-        starts = ['"ids":["', '"ids": ["']
-        digests = [f"{x}{DIGEST_PREFIX}" for x in starts]
-        done += privacy.rewrite_cursors(conn, seen, starts, rewrite, unless=digests, after_run=checked)
+        # read only cursors with an "ids" list that is neither empty nor starts with a digest (an older version's
+        # lists are all plain or all digests); a plain id may be text or a bare number (`"ids":[11500000042]`), and
+        # a hand-edited cursor may have any spacing: those are read and rewritten whatever follows the key
+        lists = ['"ids":[', '"ids": [']
+        unless = [*(f'{x}"{DIGEST_PREFIX}' for x in lists), *(f"{x}]" for x in lists)]
+        done += privacy.rewrite_cursors(conn, seen, ['"ids"'], rewrite, unless=unless, after_run=checked)
     privacy.mark_runs_checked(conn, max(newest, checked))
     if platform is not None and ids:
         done += privacy.rewrite_cursors(conn, platform, ids, lambda cursor: forget_followed(cursor, ids))
