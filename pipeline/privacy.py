@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from collectors.streams import DIGEST_PREFIX, SEEN_ID_PLATFORMS, digest_seen
+from collectors.streams import DIGEST_PREFIX, SEEN_ID_PLATFORMS, digest_seen, forget_positions
 from collectors.threads import forget_followed
 from config import Brand
 from frame import PLATFORMS
@@ -61,7 +61,7 @@ def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[s
     id in a seen-items list becomes its digest (collectors.streams.digest_seen; cursors saved before
     digests, and the runs that copied them), and with `platform`, the followed conversations naming one of
     `ids` (the forgotten person's user ids and post ids: X's "<conversation>:<user id>" entries) are
-    dropped (collectors.threads.forget_followed). Returns rows changed; run inside a transaction."""
+    dropped and the positions naming them digested (forget_ids). Returns rows changed; run inside a transaction."""
     done = 0
     # a run writes digests since collectors.streams.seen_ids: the runs checked by an earlier pass are not read again
     checked, newest = privacy.runs_checked(conn), privacy.newest_run(conn)
@@ -75,8 +75,15 @@ def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[s
         done += privacy.rewrite_cursors(conn, seen, ['"ids"'], rewrite, unless=unless, after_run=checked)
     privacy.mark_runs_checked(conn, max(newest, checked))
     if platform is not None and ids:
-        done += privacy.rewrite_cursors(conn, platform, ids, lambda cursor: forget_followed(cursor, ids))
+        done += privacy.rewrite_cursors(conn, platform, ids, functools.partial(forget_ids, platform, ids=ids))
     return done
+
+
+def forget_ids(platform: str, cursor: str | None, ids: Sequence[str]) -> str | None:
+    """`cursor` naming none of `ids` (a forgotten person's user and post ids): the followed conversations
+    naming them dropped (collectors.threads.forget_followed), the streams' positions naming them digested
+    and their gaps' resume tokens dropped (collectors.streams.forget_positions)."""
+    return forget_positions(platform, forget_followed(cursor, ids), ids)
 
 
 def _post_ids(conn: Connection, mention_ids: Sequence[int]) -> list[str]:

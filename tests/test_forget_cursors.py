@@ -15,14 +15,14 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import Engine, insert, select
 
-from collectors.streams import cursor_id, decode_cursor
+from collectors.streams import cursor_id, decode_cursor, forget_positions
 from config import Config
 from pipeline import privacy
 from pipeline.ingest import ingest
-from pipeline.runner import start_run
+from pipeline.runner import run_source, start_run
 from store import privacy as store_privacy
 from store import writer
-from store.schema import cursors, meta
+from store.schema import cursors, meta, runs
 from tests import test_appstore
 from tests.test_privacy import traces
 
@@ -72,3 +72,66 @@ def test_a_seen_items_list_of_bare_numbers_is_rewritten_by_forget(engine: Engine
         cursor_id("appstore", "11500000042"),
         cursor_id("appstore", "11500000043"),
     ]
+
+
+# ---------------------------------------------------------------------------------------------- Reddit
+
+
+def test_after_a_forget_the_reddit_cursor_keeps_no_id_of_the_persons_submission(engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The Reddit source's cursor keeps, per listing, the newest item's fullname (`since`: here the person's
+    submission t3_1j9aaa1) and, per followed brand comment, the submission it sits under (`thread`): a forget of
+    the submission's author digests the position (the listing still stops there, by its time) and drops the
+    `thread` fact (the brand's comment is still followed, looked up by its own id); the run's copy alike."""
+    import time
+
+    from tests.test_collect_vcr import REDDIT_ENV, REDDIT_USER_ENV, own_reddit, reddit_cassette
+    from tests.test_reddit_collect import ACCOUNT, build, make_config
+
+    for name, value in {**REDDIT_ENV, **REDDIT_USER_ENV}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    config = make_config(**ACCOUNT)
+    src = config.source("reddit-acme")
+    with reddit_cassette(own_reddit("account")):
+        assert run_source(engine, config, src, sleep=lambda s: None, collector=build(config)).new == 6
+    with engine.connect() as conn:
+        before = decode_cursor(conn.execute(select(cursors.c.cursor)).scalar_one())
+    assert before["search"]["since"]["id"] == "t3_1j9aaa1" and before["threads"]["t1_mf1a001"]["thread"] == "t3_1j9aaa1"
+    result = privacy.forget(engine, "reddit", "blender_bob", actor="admin", brands=config.brands)
+    assert result.erased == 2
+    assert traces(engine, ["t3_1j9aaa1", "t1_mf1c001", "t2_blende", "blender_bob"]) == []  # was the cursor's, the run's
+    assert result.swept["cursors"] == 2
+    with engine.connect() as conn:
+        kept = [decode_cursor(c) for c in (
+            conn.execute(select(cursors.c.cursor)).scalar_one(), conn.execute(select(runs.c.cursor)).scalar_one()
+        )]  # fmt: skip
+    for state in kept:
+        assert state["search"] == {"since": {"t": 1_741_770_000.0, "id": cursor_id("reddit", "t3_1j9aaa1")}}
+        assert state["threads"] == {"t1_mf1a001": {"t": 1_741_772_700.0}}  # still followed, without the submission
+        assert state["own_comments"] == before["own_comments"] and state["mentions"] == before["mentions"]
+
+
+def test_a_digested_reddit_position_still_stops_the_listing_at_its_time() -> None:
+    """The listing read from a digested `since` stops at the first older item: the forgotten submission (at
+    that very second) is read again (ingest drops it: its author is suppressed), nothing older is."""
+    import praw
+    from praw.models import Submission
+
+    from collectors import reddit
+
+    client = praw.Reddit(client_id="x", client_secret="y", user_agent="test", check_for_updates=False)
+    things = [Submission(client, _data={"id": i, "created_utc": t}) for i, t in (("new1", 200.0), ("aaa1", 100.0),
+                                                                                 ("old1", 90.0))]  # fmt: skip
+    listing = reddit.Listing("posts", lambda limit, params: iter(things), "r/acme")
+    collector = reddit.RedditCollector(reddit=client, source="reddit-acme", brand="Acme", subreddits=("acme",))
+    plain = {"since": {"t": 100.0, "id": "t3_aaa1"}}
+    digested = decode_cursor(forget_positions("reddit", json.dumps({"posts": plain}), ["t3_aaa1"]))["posts"]
+    assert digested == {"since": {"t": 100.0, "id": cursor_id("reddit", "t3_aaa1")}}
+    assert [reddit.fullname(t) for t in collector.fetch_listing(listing, plain)[0]] == ["t3_new1"]
+    read, window = collector.fetch_listing(listing, digested)
+    assert [reddit.fullname(t) for t in read] == ["t3_new1", "t3_aaa1"]
+    assert window == {"since": {"t": 200.0, "id": "t3_new1"}}
+    gap = {"resume": "t3_aaa1", "newest": {"t": 200.0, "id": "t3_new1"}, "since": {"t": 50.0, "id": "t3_z"}}
+    assert decode_cursor(forget_positions("reddit", json.dumps({"posts": gap}), ["t3_aaa1"]))["posts"] == {
+        "since": {"t": 50.0, "id": "t3_z"}  # the gap below the forgotten item is given up: read again from the top
+    }
