@@ -136,6 +136,36 @@ def forget_followed(cursor: str | None, ids: Iterable[str]) -> str | None:
     return encode_cursor(state)
 
 
+def named_ids(cursor: str | None) -> set[str]:
+    """Every user or post id the cursor names where forget_followed and streams.forget_positions look: the
+    followed conversations' keys (and their ":" parts) and `to`, `conv` and `thread` facts, the streams'
+    positions' ids ({"t", "id"}) and `resume` tokens. What a run's cursor is checked for before it is written
+    (pipeline.privacy.cursor_to_store)."""
+    try:
+        state = json.loads(cursor) if cursor else None
+    except (TypeError, ValueError):
+        return set()
+    if not isinstance(state, dict):
+        return set()
+    found: set[str] = set()
+    for name, value in state.items():
+        if not isinstance(value, dict):
+            continue
+        if name == KEY:
+            for key, entry in value.items():
+                found |= {str(key), *str(key).split(":")}
+                facts = entry if isinstance(entry, dict) else {}
+                found |= {str(facts[f]) for f in ("to", "conv", THREAD_FACT) if facts.get(f) is not None}
+            continue
+        for field_name in ("since", "newest"):
+            position = value.get(field_name)
+            if isinstance(position, dict) and isinstance(position.get("id"), str):
+                found.add(position["id"])
+        if isinstance(value.get("resume"), str):
+            found.add(value["resume"])
+    return {i for i in found if i}
+
+
 def revisit(
     state: dict[str, Any],
     found: Iterable[tuple[str, float, dict[str, Any]]],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from collectors.streams import DIGEST_PREFIX, SEEN_ID_PLATFORMS, digest_seen, forget_positions
-from collectors.threads import forget_followed
+from collectors.threads import forget_followed, named_ids
 from config import Brand
 from frame import PLATFORMS
 from store import audit, privacy, writer
@@ -86,6 +86,20 @@ def forget_ids(platform: str, cursor: str | None, ids: Sequence[str]) -> str | N
     return forget_positions(platform, forget_followed(cursor, ids), ids)
 
 
+def cursor_to_store(conn: Connection, platform: str, cursor: str | None, forgotten: Iterable[str] = ()) -> str | None:
+    """The cursor a run writes (the source's, and the run's copy), without the ids of anyone forgotten:
+    `forgotten` (the post and user ids of the rows this run dropped as theirs) and the ids the cursor names
+    that store.privacy.forgotten_among finds (forget_ids). Taken under store.privacy.lock_cursors, so a run
+    that read its cursor before a forget cleaned the stored one never writes the person back, whichever
+    commits first. Call it in the transaction that writes the cursor, before writing it."""
+    privacy.lock_cursors(conn, platform)
+    named = named_ids(cursor)
+    if not named:
+        return cursor
+    gone = (named & {str(i) for i in forgotten}) | privacy.forgotten_among(conn, platform, named)
+    return forget_ids(platform, cursor, sorted(gone)) if gone else cursor
+
+
 def _post_ids(conn: Connection, mention_ids: Sequence[int]) -> list[str]:
     m = mentions
     found: list[str] = []
@@ -132,6 +146,7 @@ def forget(
         result.swept = privacy.erase_everywhere(conn, platform, found.needles, now)
         # before erasing, while the post ids are still stored (a run killed midway is run again)
         named = sorted(found.author_ids | set(_post_ids(conn, found.mention_ids)))
+        privacy.lock_cursors(conn, platform, forget=True)  # a run writing its cursor now commits first
         result.swept["cursors"] = clean_cursors(conn, platform, named)
     ids = found.mention_ids
     for start in range(0, len(ids), batch):

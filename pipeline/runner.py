@@ -20,6 +20,7 @@ from collectors.base import Collector, CollectorError, CollectResult, FatalError
 from config import Brand, Config, Source
 from pipeline import sources as collector_sources
 from pipeline.ingest import ingest
+from pipeline.privacy import cursor_to_store
 from store import privacy, writer
 from store.locks import Lease
 from store.schema import cursors, runs
@@ -75,8 +76,13 @@ def start_run(engine: Engine, source: Source) -> int:
         return int(key[0])
 
 
-def record_failure(engine: Engine, run_id: int, status: str, error: str, cursor: str | None) -> None:
+def record_failure(
+    engine: Engine, run_id: int, status: str, error: str, cursor: str | None, platform: str = "unknown"
+) -> None:
+    """Finish the run row with its error; its copy of the cursor (as read at the start) names nobody forgotten
+    meanwhile (pipeline.privacy.cursor_to_store)."""
     with engine.begin() as conn:
+        cursor = cursor_to_store(conn, platform, cursor)
         writer.finish_run(conn, run_id, status=status, fetched=0, new=0, skipped=0, cursor=cursor, error=error)
 
 
@@ -153,22 +159,22 @@ def _run_locked(
             status=getattr(result, "state", None) or "ok",  # "budget reached" (X) is a state, not an error
         )
         apply_deletions(engine, source.platform, getattr(result, "deleted", None) or [], config.brands)
-        return RunSummary(source.name, "ok", stored.fetched, stored.new, sum(stored.skipped.values()), result.cursor)
+        return RunSummary(source.name, "ok", stored.fetched, stored.new, sum(stored.skipped.values()), stored.cursor)
     except RunInterrupted as exc:
-        record_failure(engine, run_id, "error", f"interrupted: {exc}", cursor)
+        record_failure(engine, run_id, "error", f"interrupted: {exc}", cursor, source.platform)
         return RunSummary(source.name, "interrupted", error=f"interrupted: {exc}", cursor=cursor)
     except MissingCredentials as exc:
-        record_failure(engine, run_id, "skipped", str(exc), cursor)
+        record_failure(engine, run_id, "skipped", str(exc), cursor, source.platform)
         return RunSummary(source.name, "skipped", error=str(exc), cursor=cursor)
     except (CollectorError, KeyError) as exc:
         kind = "fatal" if isinstance(exc, FatalError | KeyError) else "retriable"
         message = f"{kind}: {exc}"
-        record_failure(engine, run_id, "error", message, cursor)
+        record_failure(engine, run_id, "error", message, cursor, source.platform)
         return RunSummary(source.name, "error", error=message, cursor=cursor)
     except Exception as exc:  # one broken source never stops the others
         log.exception("source %s failed", source.name)
         message = f"unexpected {exc.__class__.__name__}: {exc}"
-        record_failure(engine, run_id, "error", message, cursor)
+        record_failure(engine, run_id, "error", message, cursor, source.platform)
         return RunSummary(source.name, "error", error=message, cursor=cursor)
 
 

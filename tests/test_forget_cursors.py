@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from datetime import UTC, datetime
 
 import pandas as pd
+import pytest
 from sqlalchemy import Engine, insert, select
+from sqlalchemy import text as sa_text
 
-from collectors.streams import cursor_id, decode_cursor, forget_positions
+from collectors.streams import cursor_id, decode_cursor, encode_cursor, forget_positions
 from config import Config
 from pipeline import privacy
 from pipeline.ingest import ingest
@@ -135,3 +138,169 @@ def test_a_digested_reddit_position_still_stops_the_listing_at_its_time() -> Non
     assert decode_cursor(forget_positions("reddit", json.dumps({"posts": gap}), ["t3_aaa1"]))["posts"] == {
         "since": {"t": 50.0, "id": "t3_z"}  # the gap below the forgotten item is given up: read again from the top
     }
+
+
+# ---------------------------------------------------------------------------------------------- a run meanwhile
+
+
+class _ForgetWhileCollecting:
+    """The real collector; `meanwhile` (a forget) runs once the collector has read the cursor and before the run
+    writes it back: what a forget started during a long collection does (its transactions commit in between)."""
+
+    def __init__(self, inner: object, meanwhile: object) -> None:
+        self.inner, self.meanwhile = inner, meanwhile
+        self.platform = inner.platform  # type: ignore[attr-defined]
+
+    def collect(self, cursor: str | None):  # type: ignore[no-untyped-def]
+        result = self.inner.collect(cursor)  # type: ignore[attr-defined]
+        self.meanwhile()  # type: ignore[operator]
+        return result
+
+
+def _reddit(monkeypatch):  # type: ignore[no-untyped-def]
+    import time
+
+    from tests.test_collect_vcr import REDDIT_ENV, REDDIT_USER_ENV
+
+    for name, value in {**REDDIT_ENV, **REDDIT_USER_ENV}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+
+
+def _no_trace_of_bob(engine: Engine, tables: tuple[str, ...] | None = None) -> None:
+    found = traces(engine, ["t3_1j9aaa1", "t1_mf1c001", "t2_blende", "blender_bob"])
+    assert [t for t in found if tables is None or t[0] in tables] == []
+    with engine.connect() as conn:
+        copies = conn.execute(select(runs.c.cursor).where(runs.c.cursor.is_not(None))).scalars().all()
+        stored = conn.execute(select(cursors.c.cursor)).scalar_one()
+    for state in [decode_cursor(c) for c in [stored, *copies]]:
+        assert state["threads"] == {"t1_mf1a001": {"t": 1_741_772_700.0}}  # the brand's comment, still followed
+        assert state["search"]["since"] == {"t": 1_741_770_000.0, "id": cursor_id("reddit", "t3_1j9aaa1")}
+
+
+def test_a_collection_running_during_a_forget_does_not_write_the_person_back(engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The run read the cursor (naming the person's submission) before the forget cleaned it, and writes its own
+    copy after: the cursor is filtered when written (the person is suppressed, their posts erased), so neither
+    the source's cursor nor the run's copy names them again."""
+    from tests.test_collect_vcr import own_reddit, reddit_cassette
+    from tests.test_reddit_collect import ACCOUNT, build, make_config
+
+    _reddit(monkeypatch)
+    config = make_config(**ACCOUNT)
+    src = config.source("reddit-acme")
+    with reddit_cassette(own_reddit("account"), repeats=True):
+        assert run_source(engine, config, src, sleep=lambda s: None, collector=build(config)).status == "ok"
+        done: list[object] = []
+        during = _ForgetWhileCollecting(
+            build(config),
+            lambda: done.append(privacy.forget(engine, "reddit", "blender_bob", actor="admin", brands=config.brands)),
+        )
+        summary = run_source(engine, config, src, sleep=lambda s: None, collector=during)  # type: ignore[arg-type]
+    assert summary.status == "ok" and done and done[0].erased == 2  # type: ignore[attr-defined]
+    assert "t3_1j9aaa1" not in (summary.cursor or "")  # the cursor as stored, also in the CLI's line
+    _no_trace_of_bob(engine)
+
+
+def test_a_run_after_a_forget_does_not_name_the_person_in_its_cursor(engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Forgotten before anything of theirs was stored: the run drops their posts (suppressed) and its cursor,
+    which the collector built from them, names none of them either."""
+    from tests.test_collect_vcr import own_reddit, reddit_cassette
+    from tests.test_reddit_collect import ACCOUNT, build, make_config
+
+    _reddit(monkeypatch)
+    config = make_config(**ACCOUNT)
+    src = config.source("reddit-acme")
+    assert privacy.forget(engine, "reddit", "blender_bob", actor="admin").erased == 0
+    with reddit_cassette(own_reddit("account")):
+        summary = run_source(engine, config, src, sleep=lambda s: None, collector=build(config))
+    assert summary.status == "ok" and summary.new == 4
+    # the cursor tables only: the replies stored under his dropped submission still name it as their parent and
+    # thread (ingest renames no references to a post it drops; not a cursor's doing, left as it was)
+    _no_trace_of_bob(engine, ("cursors", "runs"))
+
+
+def _x_followed(engine: Engine):  # type: ignore[no-untyped-def]
+    """An X source with a stored post of the person (X_USER, mara_k) and a cursor following their conversation."""
+    from config import Source
+    from tests.test_cursor_digests import X_CONV, X_OTHER, X_USER, _x_post
+
+    src = Source(name="x-acme", platform="x", brand="Acme", every_seconds=600, options={"query": "acme"})
+    rows = pd.DataFrame([_x_post(X_CONV, X_USER, "mara_k", WHEN, thread_id=X_CONV)])
+    ingest(engine, rows, (ACME,), source=src.name, platform="x")
+    t = WHEN.timestamp()
+    followed = {f"{X_CONV}:{X_USER}": {"t": t, "conv": X_CONV, "to": X_USER},
+                f"77:{X_OTHER}": {"t": t, "conv": "77", "to": X_OTHER}}  # fmt: skip
+    return src, rows, encode_cursor({"search": {"since": "1861000000000000013"}, "threads": followed})
+
+
+def test_an_x_run_that_read_its_cursor_before_a_forget_writes_none_of_their_conversations(engine: Engine) -> None:
+    """The X run read its cursor (following the person's conversation), the forget ran, the run writes: the
+    entries naming the person are dropped as it writes (the source's cursor and the run's copy)."""
+    from tests.test_cursor_digests import X_CONV, X_OTHER, X_USER
+
+    src, rows, cursor = _x_followed(engine)
+    run_id = start_run(engine, src)  # the run starts and reads the cursor ...
+    assert privacy.forget(engine, "x", "mara_k", actor="admin", brands=(ACME,)).erased == 1  # ... a forget meanwhile
+    stored = ingest(engine, rows, (ACME,), source=src.name, platform="x", cursor=cursor, run_id=run_id)
+    assert stored.new == 0 and sum(stored.skipped.values()) == 1  # the person's post: dropped, suppressed
+    assert traces(engine, [X_USER, X_CONV, "mara_k"]) == []
+    with engine.connect() as conn:
+        kept = [conn.execute(select(cursors.c.cursor)).scalar_one(), conn.execute(select(runs.c.cursor).where(runs.c.id == run_id)).scalar_one()]  # fmt: skip
+    assert [list(decode_cursor(c)["threads"]) for c in kept] == [[f"77:{X_OTHER}"]] * 2
+    assert stored.cursor == kept[0]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_forget_waits_for_a_run_writing_its_cursor(pg_engine: Engine) -> None:
+    """PostgreSQL runs and forgets write at once: a run that filtered its cursor before the person was suppressed
+    and has not committed yet is waited for by the forget's cursor pass (an advisory lock per platform, shared by
+    runs, exclusive for a forget), which then rewrites what the run wrote. Driven step by step: the run's
+    transaction stays open until the forget is seen waiting in pg_locks."""
+    from tests.test_cursor_digests import X_USER
+
+    src, _rows, cursor = _x_followed(pg_engine)
+    with pg_engine.connect() as run:
+        with run.begin():
+            written = privacy.cursor_to_store(run, "x", cursor)  # nobody suppressed yet: written as read
+            assert written == cursor
+            writer.save_cursor(run, src.name, "x", written)
+            done: list[object] = []
+            forget = threading.Thread(
+                target=lambda: done.append(privacy.forget(pg_engine, "x", "mara_k", actor="admin", brands=(ACME,)))
+            )
+            forget.start()
+            waiting = _wait_for(pg_engine, lambda: bool(done) or _advisory_waits(pg_engine) > 0)
+            assert waiting and not done, "the forget's cursor pass did not wait for the run's open transaction"
+        forget.join(timeout=60)
+    assert done and done[0].erased == 1  # type: ignore[attr-defined]
+    with pg_engine.connect() as conn:
+        stored = conn.execute(select(cursors.c.cursor)).scalar_one()
+    assert X_USER not in stored and "mara_k" not in stored
+
+
+def _advisory_waits(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa_text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).scalar() or 0)  # fmt: skip
+
+
+def _wait_for(engine: Engine, condition) -> bool:  # type: ignore[no-untyped-def]
+    """Poll a database state (not a race on time: the state holds until the test moves on), 60 s at most."""
+    import time
+
+    for _ in range(1200):
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_run_failing_after_a_forget_keeps_no_entry_of_theirs_in_its_copy(engine: Engine) -> None:
+    """A failed run records the cursor it read as its copy: read before the forget, it is filtered too."""
+    from pipeline.runner import record_failure
+    from tests.test_cursor_digests import X_CONV, X_USER
+
+    src, _rows, cursor = _x_followed(engine)
+    run_id = start_run(engine, src)
+    privacy.forget(engine, "x", "mara_k", actor="admin", brands=(ACME,))
+    record_failure(engine, run_id, "error", "retriable: rate limited", cursor, "x")
+    assert traces(engine, [X_USER, X_CONV, "mara_k"]) == []
