@@ -79,6 +79,35 @@ def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[s
     return done
 
 
+#: the platforms whose cursors name items in their streams' positions (collectors.streams.forget_positions).
+POSITION_PLATFORMS = ("reddit",)
+
+
+def clean_erased_positions(conn: Connection, runs_since: datetime | None) -> int:
+    """Rewrite the cursors of POSITION_PLATFORMS (the sources', and the copies of the runs started at or after
+    `runs_since`: no earlier run saw an item created since) so that none names an erased item (a retention's):
+    the positions naming one get its digest, gaps resuming at one are given up, followed items erased are
+    dropped (forget_ids). Each page of cursors is looked up at once. Returns rows changed."""
+    key = privacy.salt(conn)
+    done = 0
+    for platform in POSITION_PLATFORMS:
+
+        def rewrite(texts: list[str], platform: str = platform) -> list[str | None]:
+            named = [named_ids(t) for t in texts]
+            hashed = {privacy.erased_id(key, platform, i): i for ids in named for i in ids}
+            if not hashed:
+                return list(texts)
+            stored = writer.existing_keys(conn, [(platform, h) for h in hashed if h])
+            gone = {hashed[h] for _, h in stored}
+            return [
+                forget_ids(platform, t, sorted(ids & gone)) if ids & gone else t
+                for t, ids in zip(texts, named, strict=True)
+            ]
+
+        done += privacy.rewrite_cursor_pages(conn, platform, rewrite, runs_since=runs_since)
+    return done
+
+
 def forget_ids(platform: str, cursor: str | None, ids: Sequence[str]) -> str | None:
     """`cursor` naming none of `ids` (a forgotten person's user and post ids): the followed conversations
     naming them dropped (collectors.threads.forget_followed), the streams' positions naming them digested

@@ -479,6 +479,54 @@ def rewrite_cursors(
     return done
 
 
+def rewrite_cursor_pages(
+    conn: Connection,
+    platform: str,
+    rewrite: Callable[[list[str]], list[str | None]],
+    *,
+    runs_since: datetime | None,
+    page: int = 1000,
+) -> int:
+    """Rewrite the cursor of every `platform` source, and the copies of its runs started at or after `runs_since`
+    (None: no run), a page of cursors at a time: `rewrite(cursors)` returns them rewritten (the caller looks up
+    what a page names at once). Returns rows changed."""
+    done = 0
+    for table, key in ((cursors, cursors.c.source), (runs, runs.c.id)):
+        if table is runs and runs_since is None:
+            continue
+        last: Any = None
+        while True:
+            query = select(key.label("key"), table.c.cursor).where(
+                table.c.platform == platform, table.c.cursor.is_not(None)
+            )
+            if table is runs:
+                query = query.where(runs.c.started_at >= runs_since)
+            if last is not None:
+                query = query.where(key > last)
+            rows = conn.execute(query.order_by(key).limit(page)).all()
+            if not rows:
+                break
+            new = rewrite([r.cursor for r in rows])
+            changed = [{"b_key": r.key, "b_cursor": n} for r, n in zip(rows, new, strict=True) if n != r.cursor]
+            if changed:
+                conn.execute(
+                    update(table).where(key == bindparam("b_key")).values(cursor=bindparam("b_cursor")), changed
+                )
+            done += len(changed)
+            last = rows[-1].key
+    return done
+
+
+def oldest_created(conn: Connection, mention_ids: Sequence[int]) -> datetime | None:
+    """The earliest created_at among these mentions (None: none)."""
+    found = [
+        conn.execute(select(func.min(mentions.c.created_at)).where(mentions.c.id.in_(chunk))).scalar()
+        for chunk in chunks(list(mention_ids))
+    ]
+    present = [f for f in found if f is not None]
+    return min(present) if present else None
+
+
 #: meta key: the newest run whose cursor copy every seen-items pass has checked (pipeline.privacy.clean_cursors).
 #: Renamed in session 10: the passes before read only lists of quoted ids (`"ids":["`), so the runs they marked
 #: checked may hold bare-number ids; under the new key the first pass reads every run again, once.

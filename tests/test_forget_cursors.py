@@ -304,3 +304,28 @@ def test_a_run_failing_after_a_forget_keeps_no_entry_of_theirs_in_its_copy(engin
     privacy.forget(engine, "x", "mara_k", actor="admin", brands=(ACME,))
     record_failure(engine, run_id, "error", "retriable: rate limited", cursor, "x")
     assert traces(engine, [X_USER, X_CONV, "mara_k"]) == []
+
+
+def test_retention_rewrites_the_reddit_cursor_naming_an_erased_submission(engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Retention erases the subreddit's old items; the listing positions still naming them (a quiet listing's
+    newest item can be older than `retain_days`) get their digest, a followed brand comment erased goes, and
+    the runs' copies alike. A copy of a run older than the erased items is not read (nothing to name)."""
+    from pipeline import retention
+    from tests.test_collect_vcr import own_reddit, reddit_cassette
+    from tests.test_reddit_collect import ACCOUNT, build, make_config
+
+    _reddit(monkeypatch)
+    config = make_config(**ACCOUNT)
+    src = config.source("reddit-acme")
+    with reddit_cassette(own_reddit("account")):
+        assert run_source(engine, config, src, sleep=lambda s: None, collector=build(config)).new == 6
+    old = datetime(2025, 3, 12, 9, 0, tzinfo=UTC)  # the recordings' items: 2025-03-12 08:20 to 09:45
+    config = dataclasses.replace(config, brands=tuple(dataclasses.replace(b, retain_days=30) for b in config.brands))
+    done = retention.apply_retention(engine, config, old + pd.Timedelta(days=45))
+    assert done.erased == 6
+    assert traces(engine, ["t3_1j9aaa1", "t1_mf1a001", "t1_mf1m001"]) == []  # was the cursor's and the run's
+    assert done.cursors == 2
+    with engine.connect() as conn:
+        state = decode_cursor(conn.execute(select(cursors.c.cursor)).scalar_one())
+    assert state["search"] == {"since": {"t": 1_741_770_000.0, "id": cursor_id("reddit", "t3_1j9aaa1")}}
+    assert "threads" not in state  # the brand's followed comment is erased (and long past its window anyway)
