@@ -672,6 +672,11 @@ def drop_blocked(
 CURSOR_LOCK_BASE = 727_280_000
 
 
+def cursor_lock_key(platform: str) -> int:
+    """The advisory lock key of `platform`'s cursors (lock_cursors)."""
+    return CURSOR_LOCK_BASE + zlib.crc32(platform.encode("utf-8")) % 10_000
+
+
 def lock_cursors(conn: Connection, platform: str, *, forget: bool = False) -> None:
     """Order the writes of `platform`'s cursors with a forget's pass over them, for this transaction.
 
@@ -684,7 +689,7 @@ def lock_cursors(conn: Connection, platform: str, *, forget: bool = False) -> No
     if conn.dialect.name != "postgresql":
         writer.take_write_lock(conn)
         return
-    key = CURSOR_LOCK_BASE + zlib.crc32(platform.encode("utf-8")) % 10_000
+    key = cursor_lock_key(platform)
     function = "pg_advisory_xact_lock" if forget else "pg_advisory_xact_lock_shared"
     conn.execute(sql_text(f"SELECT {function}(:key)"), {"key": key})
 

@@ -279,8 +279,13 @@ def test_on_postgresql_a_forget_waits_for_a_run_writing_its_cursor(pg_engine: En
 
 
 def _advisory_waits(engine: Engine) -> int:
+    """Sessions of this database waiting for the X cursors' advisory lock (store.privacy.cursor_lock_key)."""
+    query = sa_text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 0 AND objid = :key"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
     with engine.connect() as conn:
-        return int(conn.execute(sa_text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).scalar() or 0)  # fmt: skip
+        return int(conn.execute(query, {"key": store_privacy.cursor_lock_key("x")}).scalar() or 0)
 
 
 def _wait_for(engine: Engine, condition) -> bool:  # type: ignore[no-untyped-def]
