@@ -4,8 +4,11 @@
 stores nothing new of theirs), then removes their names and texts from every note, audit row
 and alert message, then erases their mentions in batches, each in one transaction; a run
 killed midway is simply run again. Counts, flags, sentiment and the queue's work on every
-mention stay. `author_data` gathers what the store holds about an author as JSON. Both are
-recorded in the audit trail with who ran them; the audit row names the author only by a hash.
+mention stay. The sources' cursors lose the person's ids too (clean_cursors), and a collection
+running meanwhile cannot write them back: every run's cursor is filtered as it is written
+(cursor_to_store), in order with the forget's cursor pass (store.privacy.lock_cursors).
+`author_data` gathers what the store holds about an author as JSON. Both are recorded in the
+audit trail with who ran them; the audit row names the author only by a hash.
 """
 
 from __future__ import annotations
