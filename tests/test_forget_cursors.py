@@ -334,3 +334,21 @@ def test_retention_rewrites_the_reddit_cursor_naming_an_erased_submission(engine
         state = decode_cursor(conn.execute(select(cursors.c.cursor)).scalar_one())
     assert state["search"] == {"since": {"t": 1_741_770_000.0, "id": cursor_id("reddit", "t3_1j9aaa1")}}
     assert "threads" not in state  # the brand's followed comment is erased (and long past its window anyway)
+
+
+def test_followed_conversations_naming_the_person_by_bare_numbers_are_dropped_too(engine: Engine) -> None:
+    """The forget's own pass (followed conversations) matched bare numbers already: its SQL filter is a substring
+    of the cursor's text and collectors.threads compares facts as text. A hand-edited X cursor with numeric
+    `conv` and `to` facts loses the person's entry. (Hacker News keeps no seen-items list: its cursor holds
+    times and the brand's own comment ids, nothing of the people it answered.)"""
+    from config import Source
+
+    src = Source(name="x-acme", platform="x", brand="Acme", every_seconds=600, options={"query": "acme"})
+    cursor = json.dumps({"threads": {"1861:1449": {"t": 1.0, "conv": 1861, "to": 1449},
+                                     "77:88": {"t": 1.0, "conv": 77, "to": 88}}})  # fmt: skip
+    _save(engine, src, "x", cursor)
+    with engine.begin() as conn:
+        assert privacy.clean_cursors(conn, "x", ["1449"]) == 2
+    with engine.connect() as conn:
+        for stored in (conn.execute(select(cursors.c.cursor)).scalar_one(), conn.execute(select(runs.c.cursor)).scalar_one()):  # fmt: skip
+            assert list(decode_cursor(stored)["threads"]) == ["77:88"]
