@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -531,7 +531,7 @@ def oldest_created(conn: Connection, mention_ids: Sequence[int]) -> datetime | N
 #: Renamed in session 10: the passes before read only lists of quoted ids (`"ids":["`), so the runs they marked
 #: checked may hold bare-number ids; under the new key the first pass reads every run again, once.
 RUNS_CHECKED_KEY = "cursor_seen_ids_checked_through_run"
-#: the key of the passes before (deleted when the new one is written).
+#: the key of the passes before: left as it is, read by nothing.
 OLD_RUNS_CHECKED_KEYS = ("cursor_ids_checked_through_run",)
 
 
@@ -548,7 +548,6 @@ def newest_run(conn: Connection) -> int:
 def mark_runs_checked(conn: Connection, run_id: int) -> None:
     stmt = _insert(conn)(meta).values(key=RUNS_CHECKED_KEY, value=str(run_id))
     conn.execute(stmt.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": str(run_id)}))
-    conn.execute(delete(meta).where(meta.c.key.in_(OLD_RUNS_CHECKED_KEYS)))
 
 
 # ---------------------------------------------------------------------------------------------- authors
