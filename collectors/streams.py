@@ -190,3 +190,36 @@ def advance_window(window: dict[str, Any], top: Any, bottom: Any, exhausted: boo
         done = newest if newest is not None else since
         return {"since": done} if done is not None else {}
     return {k: v for k, v in (("since", since), ("resume", bottom), ("newest", newest)) if v is not None}
+
+
+def forget_positions(platform: str, cursor: str | None, ids: Any) -> str | None:
+    """The cursor without the plain ids of `ids` (a forgotten person's post ids) in its streams' positions:
+    a position {"t": time, "id": item id} (Reddit's `since` and `newest`) keeps its time and gets the id's digest
+    (cursor_id: the stream still stops at that time, an item at that very second is read again and stored as
+    known), and a `resume` token naming one is dropped with the gap it continues (the stream is read from its
+    newest items down to `since` again, as far as its page cap allows). Anything else, and a cursor naming none
+    of them, comes back unchanged (pipeline.privacy.clean_cursors)."""
+    wanted = {str(i) for i in ids if i}
+    if not cursor or not wanted:
+        return cursor
+    try:
+        state = json.loads(cursor)
+    except (TypeError, ValueError):
+        return cursor
+    if not isinstance(state, dict):
+        return cursor
+    changed = False
+    for name, window in state.items():
+        if not isinstance(window, dict):
+            continue
+        kept = dict(window)
+        if isinstance(kept.get("resume"), str) and kept["resume"] in wanted:
+            kept.pop("resume")
+            kept.pop("newest", None)
+        for key in ("since", "newest"):
+            position = kept.get(key)
+            if isinstance(position, dict) and isinstance(position.get("id"), str) and position["id"] in wanted:
+                kept[key] = {**position, "id": cursor_id(platform, position["id"])}
+        if kept != window:
+            state[name], changed = kept, True
+    return encode_cursor(state) if changed else cursor

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 #: the cursor key of the followed conversations.
 KEY = "threads"
+#: the fact naming the conversation's first post (Reddit's submission), dropped alone by forget_followed.
+THREAD_FACT = "thread"
 #: conversations revisited per run when `thread_comments = true` (or unset with the brand's items read).
 DEFAULT_THREADS = 5
 GONE = "conversation gone"
@@ -104,8 +106,10 @@ class Followed:
 def forget_followed(cursor: str | None, ids: Iterable[str]) -> str | None:
     """The cursor without the followed conversations that name one of `ids` (a forgotten person's user
     id or post ids): an entry's key, or its facts' answered person ("to") or conversation ("conv", X's
-    "<conversation>:<user id>" entries). Anything else, and a cursor naming none of them, comes back
-    unchanged (pipeline.privacy.clean_cursors)."""
+    "<conversation>:<user id>" entries). An entry whose `thread` fact names one (Reddit's: the submission
+    the brand's comment sits under) loses that fact only: the brand's own item is still followed (looked
+    up by its own id). Anything else, and a cursor naming none of them, comes back unchanged
+    (pipeline.privacy.clean_cursors)."""
     wanted = {str(i) for i in ids if i}
     if not cursor or not wanted:
         return cursor
@@ -121,11 +125,45 @@ def forget_followed(cursor: str | None, ids: Iterable[str]) -> str | None:
         facts = entry if isinstance(entry, dict) else {}
         return bool(wanted & ({key, *key.split(":")} | {str(facts.get(f)) for f in ("to", "conv") if f in facts}))
 
-    kept = {k: v for k, v in entries.items() if not names(str(k), v)}
-    if len(kept) == len(entries):
+    kept = {
+        k: {f: x for f, x in v.items() if f != THREAD_FACT or str(x) not in wanted} if isinstance(v, dict) else v
+        for k, v in entries.items()
+        if not names(str(k), v)
+    }
+    if kept == entries:
         return cursor
     state[KEY] = kept or None
     return encode_cursor(state)
+
+
+def named_ids(cursor: str | None) -> set[str]:
+    """Every user or post id the cursor names where forget_followed and streams.forget_positions look: the
+    followed conversations' keys (and their ":" parts) and `to`, `conv` and `thread` facts, the streams'
+    positions' ids ({"t", "id"}) and `resume` tokens. What a run's cursor is checked for before it is written
+    (pipeline.privacy.cursor_to_store)."""
+    try:
+        state = json.loads(cursor) if cursor else None
+    except (TypeError, ValueError):
+        return set()
+    if not isinstance(state, dict):
+        return set()
+    found: set[str] = set()
+    for name, value in state.items():
+        if not isinstance(value, dict):
+            continue
+        if name == KEY:
+            for key, entry in value.items():
+                found |= {str(key), *str(key).split(":")}
+                facts = entry if isinstance(entry, dict) else {}
+                found |= {str(facts[f]) for f in ("to", "conv", THREAD_FACT) if facts.get(f) is not None}
+            continue
+        for field_name in ("since", "newest"):
+            position = value.get(field_name)
+            if isinstance(position, dict) and isinstance(position.get("id"), str):
+                found.add(position["id"])
+        if isinstance(value.get("resume"), str):
+            found.add(value["resume"])
+    return {i for i in found if i}
 
 
 def revisit(

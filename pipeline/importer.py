@@ -29,7 +29,9 @@ Times: offsets in the data ("+02:00", "Z", "-0800") are honoured; times without 
 The file is read in chunks of `chunk_rows`, so memory stays bounded whatever its size, and stored in
 one transaction (pipeline.ingest.ingest_frames): a failed import stores nothing, and the hourly rollups
 of the hours it touched are rebuilt once at the end (per chunk they were rebuilt over the whole span
-the file covers, growing with every chunk). Other writers wait while it runs, as during `seed-demo`.
+the file covers, growing with every chunk). On SQLite it holds the write lock while it runs, as `seed-demo`
+does: a collection due meanwhile is skipped as "store busy" (not a failure), one that had collected waits for it
+(pipeline.runner.write_when_free).
 
 `FileCollector` is the same import as a scheduled source (`platform = "csv"`, `path`, `map`):
 it re-reads the file only when its size or modification time changed.

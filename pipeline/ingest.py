@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 from analysis import flags, language, sentiment
 from config import Brand
 from frame import conform
+from pipeline.privacy import cursor_to_store
 from store import privacy, touched, writer
 
 #: rows per part: scored, flagged and written together (bounded memory; fewer, bigger statements)
@@ -35,6 +36,8 @@ class IngestResult:
     updated: int
     replies_linked: int
     skipped: Counter[str] = field(default_factory=Counter)
+    #: the cursor as stored (pipeline.privacy.cursor_to_store: naming nobody forgotten)
+    cursor: str | None = None
 
 
 def enrich(
@@ -113,7 +116,8 @@ def ingest_frames(
     later frame counts as already stored.
     """
     skipped = skipped if skipped is not None else Counter()
-    result = IngestResult(fetched=0, new=0, updated=0, replies_linked=0, skipped=skipped)
+    result = IngestResult(fetched=0, new=0, updated=0, replies_linked=0, skipped=skipped, cursor=cursor)
+    forgotten: set[str] = set()  # post and user ids of the rows dropped as forgotten authors' (cursor_to_store)
     hours: list[np.ndarray] = []
     days: set[date] | None = set()  # touched (store.touched.ingest_days); None: every day
     with engine.begin() as conn:
@@ -123,7 +127,7 @@ def ingest_frames(
             rows = conform(frame, skipped)
             del frame  # conformed: the caller's frame is not kept beside its copy (when nothing else holds it)
             result.fetched += len(rows)
-            rows = privacy.drop_blocked(conn, rows, skipped)  # forgotten authors, posts erased earlier
+            rows = privacy.drop_blocked(conn, rows, skipped, forgotten)  # forgotten authors, posts erased earlier
             all_new = empty  # keys are unique in a conformed frame: none stored when the store was empty before it
             stored_times: list[pd.Series] = []
             for start in range(0, len(rows), chunk_rows):
@@ -146,6 +150,9 @@ def ingest_frames(
             writer.refresh_rollups(conn, writer.hour_ranges(touched_hours))
             writer.bump_data_version(conn)
             touched.record(conn, days)  # the days it touched: page caches keep the others
+        if source is not None or run_id is not None:  # naming nobody forgotten, even by a forget running meanwhile
+            cursor = cursor_to_store(conn, platform or "unknown", cursor, forgotten)
+            result.cursor = cursor
         if source is not None:
             writer.save_cursor(conn, source, platform or "unknown", cursor)
         if run_id is not None:

@@ -4,15 +4,18 @@
 stores nothing new of theirs), then removes their names and texts from every note, audit row
 and alert message, then erases their mentions in batches, each in one transaction; a run
 killed midway is simply run again. Counts, flags, sentiment and the queue's work on every
-mention stay. `author_data` gathers what the store holds about an author as JSON. Both are
-recorded in the audit trail with who ran them; the audit row names the author only by a hash.
+mention stay. The sources' cursors lose the person's ids too (clean_cursors), and a collection
+running meanwhile cannot write them back: every run's cursor is filtered as it is written
+(cursor_to_store), in order with the forget's cursor pass (store.privacy.lock_cursors).
+`author_data` gathers what the store holds about an author as JSON. Both are recorded in the
+audit trail with who ran them; the audit row names the author only by a hash.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +24,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from collectors.streams import DIGEST_PREFIX, SEEN_ID_PLATFORMS, digest_seen
-from collectors.threads import forget_followed
+from collectors.streams import DIGEST_PREFIX, SEEN_ID_PLATFORMS, digest_seen, forget_positions
+from collectors.threads import forget_followed, named_ids
 from config import Brand
 from frame import PLATFORMS
 from store import audit, privacy, writer
@@ -61,20 +64,72 @@ def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[s
     id in a seen-items list becomes its digest (collectors.streams.digest_seen; cursors saved before
     digests, and the runs that copied them), and with `platform`, the followed conversations naming one of
     `ids` (the forgotten person's user ids and post ids: X's "<conversation>:<user id>" entries) are
-    dropped (collectors.threads.forget_followed). Returns rows changed; run inside a transaction."""
+    dropped and the positions naming them digested (forget_ids). Returns rows changed; run inside a transaction."""
     done = 0
     # a run writes digests since collectors.streams.seen_ids: the runs checked by an earlier pass are not read again
     checked, newest = privacy.runs_checked(conn), privacy.newest_run(conn)
     for seen in SEEN_ID_PLATFORMS:
         rewrite = functools.partial(digest_seen, seen)
-        # read only cursors with a list that starts with a plain id (an older version's: all plain or all digests)
-        starts = ['"ids":["', '"ids": ["']
-        digests = [f"{x}{DIGEST_PREFIX}" for x in starts]
-        done += privacy.rewrite_cursors(conn, seen, starts, rewrite, unless=digests, after_run=checked)
+        # read only cursors with an "ids" list that is neither empty nor starts with a digest (an older version's
+        # lists are all plain or all digests); a plain id may be text or a bare number (`"ids":[11500000042]`), and
+        # a hand-edited cursor may have any spacing: those are read and rewritten whatever follows the key
+        lists = ['"ids":[', '"ids": [']
+        unless = [*(f'{x}"{DIGEST_PREFIX}' for x in lists), *(f"{x}]" for x in lists)]
+        done += privacy.rewrite_cursors(conn, seen, ['"ids"'], rewrite, unless=unless, after_run=checked)
     privacy.mark_runs_checked(conn, max(newest, checked))
     if platform is not None and ids:
-        done += privacy.rewrite_cursors(conn, platform, ids, lambda cursor: forget_followed(cursor, ids))
+        done += privacy.rewrite_cursors(conn, platform, ids, functools.partial(forget_ids, platform, ids=ids))
     return done
+
+
+#: the platforms whose cursors name items in their streams' positions (collectors.streams.forget_positions).
+POSITION_PLATFORMS = ("reddit",)
+
+
+def clean_erased_positions(conn: Connection, runs_since: datetime | None) -> int:
+    """Rewrite the cursors of POSITION_PLATFORMS (the sources', and the copies of the runs started at or after
+    `runs_since`: no earlier run saw an item created since) so that none names an erased item (a retention's):
+    the positions naming one get its digest, gaps resuming at one are given up, followed items erased are
+    dropped (forget_ids). Each page of cursors is looked up at once. Returns rows changed."""
+    key = privacy.salt(conn)
+    done = 0
+    for platform in POSITION_PLATFORMS:
+
+        def rewrite(texts: list[str], platform: str = platform) -> list[str | None]:
+            named = [named_ids(t) for t in texts]
+            hashed = {privacy.erased_id(key, platform, i): i for ids in named for i in ids}
+            if not hashed:
+                return list(texts)
+            stored = writer.existing_keys(conn, [(platform, h) for h in hashed if h])
+            gone = {hashed[h] for _, h in stored}
+            return [
+                forget_ids(platform, t, sorted(ids & gone)) if ids & gone else t
+                for t, ids in zip(texts, named, strict=True)
+            ]
+
+        done += privacy.rewrite_cursor_pages(conn, platform, rewrite, runs_since=runs_since)
+    return done
+
+
+def forget_ids(platform: str, cursor: str | None, ids: Sequence[str]) -> str | None:
+    """`cursor` naming none of `ids` (a forgotten person's user and post ids): the followed conversations
+    naming them dropped (collectors.threads.forget_followed), the streams' positions naming them digested
+    and their gaps' resume tokens dropped (collectors.streams.forget_positions)."""
+    return forget_positions(platform, forget_followed(cursor, ids), ids)
+
+
+def cursor_to_store(conn: Connection, platform: str, cursor: str | None, forgotten: Iterable[str] = ()) -> str | None:
+    """The cursor a run writes (the source's, and the run's copy), without the ids of anyone forgotten:
+    `forgotten` (the post and user ids of the rows this run dropped as theirs) and the ids the cursor names
+    that store.privacy.forgotten_among finds (forget_ids). Taken under store.privacy.lock_cursors, so a run
+    that read its cursor before a forget cleaned the stored one never writes the person back, whichever
+    commits first. Call it in the transaction that writes the cursor, before writing it."""
+    privacy.lock_cursors(conn, platform)
+    named = named_ids(cursor)
+    if not named:
+        return cursor
+    gone = (named & {str(i) for i in forgotten}) | privacy.forgotten_among(conn, platform, named)
+    return forget_ids(platform, cursor, sorted(gone)) if gone else cursor
 
 
 def _post_ids(conn: Connection, mention_ids: Sequence[int]) -> list[str]:
@@ -123,6 +178,7 @@ def forget(
         result.swept = privacy.erase_everywhere(conn, platform, found.needles, now)
         # before erasing, while the post ids are still stored (a run killed midway is run again)
         named = sorted(found.author_ids | set(_post_ids(conn, found.mention_ids)))
+        privacy.lock_cursors(conn, platform, forget=True)  # a run writing its cursor now commits first
         result.swept["cursors"] = clean_cursors(conn, platform, named)
     ids = found.mention_ids
     for start in range(0, len(ids), batch):

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from config import Config
-from pipeline.privacy import clean_cursors
+from pipeline.privacy import clean_cursors, clean_erased_positions
 from store import audit, privacy, writer
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,7 @@ def apply_retention(
     """
     now = (now or datetime.now(UTC)).astimezone(UTC)
     result = RetentionResult(dry_run=dry_run)
+    oldest: datetime | None = None  # the earliest created_at erased by this pass
     for brand in config.brands:
         if brand.retain_days is None:
             continue
@@ -81,11 +82,16 @@ def apply_retention(
             with engine.connect() as conn:
                 done.erased = privacy.expired_count(conn, brand.name, done.cutoff)
             continue
+        first = True
         while True:
             with engine.begin() as conn:
                 ids = privacy.expired_ids(conn, brand.name, done.cutoff, batch)
                 if not ids:
                     break
+                if first:  # a brand's oldest come first (expired_ids): the runs started since may name them
+                    found = privacy.oldest_created(conn, ids)
+                    oldest = found if oldest is None or (found is not None and found < oldest) else oldest
+                    first = False
                 done.erased += privacy.erase(conn, ids, "retention", now, config.brands)
                 writer.bump_data_version(conn)
             if between_batches is not None:
@@ -95,6 +101,8 @@ def apply_retention(
     if not dry_run and result.brands:
         with engine.begin() as conn:  # cursors saved before digests, and the runs' copies, named erased items
             result.cursors = clean_cursors(conn)
+            if oldest is not None:  # a listing's position or a followed item erased now (Reddit)
+                result.cursors += clean_erased_positions(conn, oldest)
         detail = {b.brand: {"erased": b.erased, "retain_days": b.retain_days, "before": b.cutoff.isoformat()}
                   for b in result.brands}  # fmt: skip
         with engine.begin() as conn:

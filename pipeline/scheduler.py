@@ -76,7 +76,10 @@ def misfire_grace_seconds(every: float) -> int:
 
 
 def is_failure(summary: RunSummary) -> bool:
-    """Errors and missing credentials count; a run skipped because another process holds the source does not."""
+    """Errors and missing credentials count; a run skipped because another process holds the source, or because
+    the store stayed busy (an import holding SQLite's write lock), does not."""
+    if summary.busy:
+        return False
     if summary.status == "error":
         return True
     return summary.status == "skipped" and summary.locked_by is None
@@ -136,7 +139,7 @@ class SourceJob:
         else:
             if summary.status == "ok":
                 self.failures, self.retry_at = 0, None
-            log.info(summary.line())
+            (log.warning if summary.busy else log.info)(summary.line())
         return summary
 
 

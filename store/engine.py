@@ -63,6 +63,20 @@ class StoreError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
 
+#: what SQLite says when another connection held the write lock past this one's busy wait.
+BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
+
+
+def store_busy(exc: BaseException) -> bool:
+    """True when `exc` is SQLite's "database is locked": another process (an import, `seed-demo`) holds the
+    store's write lock for longer than the busy wait (30 s). Not an error of what was being written: the
+    same write succeeds once that process commits."""
+    if not isinstance(exc, OperationalError):
+        return False
+    message = str(exc.orig if exc.orig is not None else exc).lower()
+    return any(m in message for m in BUSY_MESSAGES)
+
+
 def database_url(explicit: str | None = None) -> str:
     """The URL in effect: an explicit one, else DATABASE_URL, else the default SQLite file."""
     url = explicit or os.environ.get("DATABASE_URL") or DEFAULT_URL

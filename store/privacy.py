@@ -21,6 +21,7 @@ import hmac
 import json
 import re
 import secrets
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -477,8 +479,60 @@ def rewrite_cursors(
     return done
 
 
+def rewrite_cursor_pages(
+    conn: Connection,
+    platform: str,
+    rewrite: Callable[[list[str]], list[str | None]],
+    *,
+    runs_since: datetime | None,
+    page: int = 1000,
+) -> int:
+    """Rewrite the cursor of every `platform` source, and the copies of its runs started at or after `runs_since`
+    (None: no run), a page of cursors at a time: `rewrite(cursors)` returns them rewritten (the caller looks up
+    what a page names at once). Returns rows changed."""
+    done = 0
+    for table, key in ((cursors, cursors.c.source), (runs, runs.c.id)):
+        if table is runs and runs_since is None:
+            continue
+        last: Any = None
+        while True:
+            query = select(key.label("key"), table.c.cursor).where(
+                table.c.platform == platform, table.c.cursor.is_not(None)
+            )
+            if table is runs:
+                query = query.where(runs.c.started_at >= runs_since)
+            if last is not None:
+                query = query.where(key > last)
+            rows = conn.execute(query.order_by(key).limit(page)).all()
+            if not rows:
+                break
+            new = rewrite([r.cursor for r in rows])
+            changed = [{"b_key": r.key, "b_cursor": n} for r, n in zip(rows, new, strict=True) if n != r.cursor]
+            if changed:
+                conn.execute(
+                    update(table).where(key == bindparam("b_key")).values(cursor=bindparam("b_cursor")), changed
+                )
+            done += len(changed)
+            last = rows[-1].key
+    return done
+
+
+def oldest_created(conn: Connection, mention_ids: Sequence[int]) -> datetime | None:
+    """The earliest created_at among these mentions (None: none)."""
+    found = [
+        conn.execute(select(func.min(mentions.c.created_at)).where(mentions.c.id.in_(chunk))).scalar()
+        for chunk in chunks(list(mention_ids))
+    ]
+    present = [f for f in found if f is not None]
+    return min(present) if present else None
+
+
 #: meta key: the newest run whose cursor copy every seen-items pass has checked (pipeline.privacy.clean_cursors).
-RUNS_CHECKED_KEY = "cursor_ids_checked_through_run"
+#: Renamed in session 10: the passes before read only lists of quoted ids (`"ids":["`), so the runs they marked
+#: checked may hold bare-number ids; under the new key the first pass reads every run again, once.
+RUNS_CHECKED_KEY = "cursor_seen_ids_checked_through_run"
+#: the key of the passes before: left as it is, read by nothing.
+OLD_RUNS_CHECKED_KEYS = ("cursor_ids_checked_through_run",)
 
 
 def runs_checked(conn: Connection) -> int:
@@ -561,11 +615,14 @@ def is_suppressed(conn: Connection, platform: str, author: str) -> bool:
     return conn.execute(found).first() is not None
 
 
-def drop_blocked(conn: Connection, rows: pd.DataFrame, skipped: Counter[str]) -> pd.DataFrame:
+def drop_blocked(
+    conn: Connection, rows: pd.DataFrame, skipped: Counter[str], forgotten: set[str] | None = None
+) -> pd.DataFrame:
     """`rows` (conformed mention frame) without forgotten authors' posts and posts erased earlier.
 
     One vectorised check per batch: a query for the batch's platforms' suppression hashes, then
-    one for stored erased ids; nothing is hashed when the lists are empty (the usual case).
+    one for stored erased ids; nothing is hashed when the lists are empty (the usual case). The post
+    and author ids of the forgotten authors' rows go to `forgotten` (the run's cursor must not name them).
     """
     if rows.empty:
         return rows
@@ -588,6 +645,9 @@ def drop_blocked(conn: Connection, rows: pd.DataFrame, skipped: Counter[str]) ->
             blocked |= pd.Series(hit, index=rows.index)
         if blocked.any():
             skipped["author asked to be forgotten"] += int(blocked.sum())
+            if forgotten is not None:
+                gone = rows.loc[blocked, ["post_id", "author_id"]].astype(object)
+                forgotten.update(str(v) for v in gone.to_numpy().ravel() if isinstance(v, str) and v)
     if any_erased:
         candidates = rows[~blocked]
         hashed = [erased_id(key, p, i) for p, i in zip(candidates["platform"], candidates["post_id"], strict=True)]
@@ -601,6 +661,75 @@ def drop_blocked(conn: Connection, rows: pd.DataFrame, skipped: Counter[str]) ->
             skipped["erased earlier (retention or deletion)"] += int(gone.sum())
             blocked.loc[gone[gone].index] = True
     return rows[~blocked]
+
+
+# ---------------------------------------------------------------------------------------------- cursors written
+
+
+#: PostgreSQL advisory locks (one per platform, this plus a CRC of its name) ordering a run's cursor write after
+#: a forget's cursor pass: a run takes it shared, a forget exclusive (lock_cursors).
+CURSOR_LOCK_BASE = 727_280_000
+
+
+def cursor_lock_key(platform: str) -> int:
+    """The advisory lock key of `platform`'s cursors (lock_cursors)."""
+    return CURSOR_LOCK_BASE + zlib.crc32(platform.encode("utf-8")) % 10_000
+
+
+def lock_cursors(conn: Connection, platform: str, *, forget: bool = False) -> None:
+    """Order the writes of `platform`'s cursors with a forget's pass over them, for this transaction.
+
+    A run takes it before reading the suppression list to filter the cursor it writes (forgotten_among), a
+    forget (`forget=True`) before reading the cursors it rewrites: whichever comes second sees what the other
+    committed, so a run that read its cursor before a forget never writes the forgotten person back. SQLite:
+    the database's write lock (one writer at a time already orders them); PostgreSQL: a transaction-level
+    advisory lock per platform, shared by runs (they never wait for each other), exclusive for a forget.
+    """
+    if conn.dialect.name != "postgresql":
+        writer.take_write_lock(conn)
+        return
+    key = cursor_lock_key(platform)
+    function = "pg_advisory_xact_lock" if forget else "pg_advisory_xact_lock_shared"
+    conn.execute(sql_text(f"SELECT {function}(:key)"), {"key": key})
+
+
+def forgotten_among(conn: Connection, platform: str, ids: Iterable[str]) -> set[str]:
+    """Those of `ids` (user and post ids a cursor names) that name a person forgotten on `platform`: a user id
+    on the suppression list, a stored post by one (not erased yet: a forget still running), or a post erased by
+    a forget. Nothing is hashed or looked up when the platform's suppression list is empty (the usual case)."""
+    wanted = sorted({str(i) for i in ids if i})
+    s = suppressed_authors
+    if not wanted or conn.execute(select(s.c.key_hash).where(s.c.platform == platform).limit(1)).first() is None:
+        return set()
+    key = salt(conn)
+    hashes = {author_hash(key, platform, i): i for i in wanted}
+    found = {hashes[h] for h in _suppressed(conn, list(hashes))}
+    m, p = mentions, mention_privacy
+    erased = {erased_id(key, platform, i): i for i in wanted}
+    for chunk in chunks(wanted + list(erased)):
+        rows = conn.execute(
+            select(m.c.post_id, m.c.author_id, m.c.author_handle, p.c.reason)
+            .select_from(m.outerjoin(p, p.c.mention_id == m.c.id))
+            .where(m.c.platform == platform, m.c.post_id.in_(chunk))
+        ).all()
+        authors: dict[str, str] = {}
+        for row in rows:
+            if row.reason == "forget":
+                found.add(erased.get(row.post_id, row.post_id))
+            elif row.reason is None:
+                for who in (row.author_id, row.author_handle):
+                    if who and normal_author(who):
+                        authors[author_hash(key, platform, who)] = row.post_id
+        found |= {authors[h] for h in _suppressed(conn, list(authors))}
+    return found
+
+
+def _suppressed(conn: Connection, hashes: list[str]) -> set[str]:
+    s = suppressed_authors
+    found: set[str] = set()
+    for chunk in chunks(hashes):
+        found |= {r[0] for r in conn.execute(select(s.c.key_hash).where(s.c.key_hash.in_(chunk)))}
+    return found
 
 
 # ---------------------------------------------------------------------------------------------- deletions
