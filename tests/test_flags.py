@@ -153,7 +153,8 @@ FRESH8_BRANDS = [
 ]  # fmt: skip
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
-#: them in session 9 (branch judge4).
+#: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
+#: session 10 (branch judge5).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -165,6 +166,7 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh5", FRESH5, FRESH5_BRANDS),
     ("fresh6", FRESH6, FRESH6_BRANDS),
     ("fresh7", FRESH7, FRESH7_BRANDS),
+    ("fresh8", FRESH8, FRESH8_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
