@@ -121,9 +121,7 @@ _PEER = re.compile(rules_.category_regex("peer"))
 #: Session 10: a me-too opener ("same here, charged twice ... booking GWK-87740", "mine too, order 78990") is the
 #: writer's voice too.
 _ME_TOO = r"^(?:same here|same (?:thing|issue|problem)|mine too|me too|ditto)\b"
-_OWN_CASE = re.compile(
-    rf"^(?=.*?{rules_.FIRST_PERSON}|{_ME_TOO})(?=.*?(?:{rules_.rule_regex('reference-number')}))"
-)
+_OWN_CASE = re.compile(rf"^(?=.*?{rules_.FIRST_PERSON}|{_ME_TOO})(?=.*?(?:{rules_.rule_regex('reference-number')}))")
 #: a comment under a user's post that names the brand only as "their" / "they" and speaks for the writer's own
 #: organisation or thing ("Their OCPP backend started rejecting our chargepoints' heartbeats"; session 10: 11 of 11
 #: comments of the eleven sets that open so and say our / we / us / my own need a reply, 4 of them fresh8's, which name

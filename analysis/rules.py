@@ -28,8 +28,9 @@ Categories (what a match means; FORMULAS["needs_reply"]):
   (no I/me/my/we/our/us/you/your, `PERSONAL`) its problem words do not count either: they are the
   news, not the author's problem (questions, help requests and sarcasm still do);
 - peer: in the brand's thread, a reply that advises another user or tells them a me-too story ("check your order
-  history, mine showed ...", "this happened to my brother"): analysis.flags treats it as a reply opening with other
-  users' @handles (only its problem words count; the learned layer does not read it).
+  history, mine showed ...", "this happened to my brother"), asks which of two things they had ("the orange or the blue
+  one?") or wishes them well ("hope they sort it"): analysis.flags treats it as a reply opening with other users'
+  @handles (only its problem words count; the learned layer does not read it).
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
@@ -46,8 +47,9 @@ development since session 5), tests/data/flags_fresh3.csv (scored once blind at 
 development since, tuned on in two folds by brand), tests/data/flags_fresh4.csv (scored once blind at the end of
 session 6, development since session 7), tests/data/flags_fresh5.csv and tests/data/flags_fresh6.csv (scored once blind
 in session 7, development since; session 8 wrote rules from their misses), tests/data/flags_fresh7.csv (scored once
-blind in session 8, development since session 9, which wrote rules from its misses): 131 other brands in all; the `test`
-rows are held out
+blind in session 8, development since session 9, which wrote rules from its misses), tests/data/flags_fresh8.csv (scored
+once blind in session 9, development since session 10, which wrote rules from its kinds of miss and false flag): 147
+other brands in all; the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).

@@ -14,7 +14,8 @@ flags_fresh5.csv (scored once blind in session 7, main 4981090); branch judge3 (
 (scored once blind at the end of session 7, main 74ca037) and leaves out posts opening with other users' @handles
 (flags.learned_inputs: the layer no longer applies to them); branch judge4 (session 9) added flags_fresh7.csv (scored
 once blind at the end of session 8, main 42cfa78) and leaves out replies in the brand's thread that advise another user
-(rules category `peer`, treated as replies to other users).
+(rules category `peer`, treated as replies to other users); branch judge5 (session 10) added flags_fresh8.csv (scored
+once blind in session 9, main 1f2082b).
 """
 
 from __future__ import annotations
