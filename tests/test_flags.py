@@ -603,14 +603,17 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     ("fresh3", FRESH3, FRESH3_BRANDS, 451, (149, 7), (207, 8)),
     # blind at 9b6a2bc 142 (0.640) / 25 (0.105), as collected 194 (0.874) / 26 (0.110); session 7 (judge2) 163 / 7, as
     # collected 219 / 8; session 8 (judge3) 163 (0.734) / 5 (0.021), as collected 220 (0.991) / 5 (0.021); session 9
-    # (judge4) unchanged; session 10 (judge5, the layer retrained with fresh8, ADD_AT 0.75) 163 / 4, as collected 220 /
-    # 4: "can't believe it's been 6 years since the first corona lockdown" no longer flagged
-    ("fresh4", FRESH4, FRESH4_BRANDS, 459, (163, 4), (220, 4)),
+    # (judge4) unchanged; session 10 (judge5, the layer retrained with fresh8) 162 / 4, as collected 219 / 4: "is corona
+    # cero actually 0.0 or ..." no longer added by the layer (worse by one post), "can't believe it's been 6 years since
+    # the first corona lockdown" no longer flagged
+    ("fresh4", FRESH4, FRESH4_BRANDS, 459, (162, 4), (219, 4)),
     # blind at 5c2ade7 148 (0.643) / 8 (0.036), as collected 203 (0.883) / 9 (0.041); session 7 (judge2) 164 / 6, as
     # collected 222 / 7; session 8 (judge3) 169 (0.735) / 5 (0.023), as collected 228 (0.991) / 6 (0.027); session 9
     # (judge4, the layer retrained with fresh7) 170 (0.739) / 5, as collected 229 (0.996) / 6: "costa ... charging £5.10
-    # for a medium latte and the milk was cold" now flagged by the layer; session 10 (judge5) unchanged
-    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (170, 5), (229, 6)),
+    # for a medium latte and the milk was cold" now flagged by the layer; session 10 (judge5, the layer retrained with
+    # fresh8) 169 (0.735) / 5, as collected 228 / 6: "bought dulux trade paint and it's separating in the tin" no longer
+    # added by the layer (worse by one post)
+    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (169, 5), (228, 6)),
     # blind at 74ca037 158 (0.699) / 14 (0.066), as collected 207 (0.916) / 18 (0.085): issue 12's target met as
     # collected; session 8 (judge3, rules written from its misses, the layer trained on it) 172 (0.761) / 5 (0.024), as
     # collected 223 (0.987) / 5 (0.024); session 9 (judge4) unchanged
@@ -619,10 +622,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # (0.900) / 25 (0.107): recall met as collected, the flagged share missed by two posts (session 7's rules, d71cdee,
     # in the same run: 153 (0.692) / 18 (0.077), as collected 197 (0.891) / 31 (0.133)). Session 9 (judge4: rules written
     # from its misses and false flags, the layer trained on it; in-sample) 172 (0.778) / 3 (0.013), as collected 218
-    # (0.986) / 7 (0.030); session 10 (judge5) 174 / 3, as collected 220 / 6: "did you get the wood or the vinyl
-    # ones?" (a question between users in the brand's thread) no longer flagged, two posts added by the layer at
-    # ADD_AT 0.75 (in-sample)
-    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (174, 3), (220, 6)),
+    # (0.986) / 7 (0.030); session 10 (judge5) 172 / 3, as collected 218 / 6: "did you get the wood or the vinyl
+    # ones?" (a question between users in the brand's thread) no longer flagged
+    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (172, 3), (218, 6)),
     # blind at 1f2082b (session 9, judge4 merged and frozen) 145 of 218 (0.665) / 16 of 242 (0.066), as collected 191
     # (0.876) / 23 (0.095): the flagged share met as collected, recall missed by six posts (session 8's rules, b9aeb57,
     # in the same run: 143 (0.656) / 16 (0.066), as collected 189 (0.867) / 22 (0.091)). Development data since.
