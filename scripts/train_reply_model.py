@@ -45,7 +45,8 @@ SETS = DEVELOPMENT_SETS
 
 #: a rule flag on a weaker cue only (no question, help or complaint vocabulary) stands where the model's decision is at
 #: least KEEP_AT; the model alone flags a post at ADD_AT and above (bench/README.md "Judgement", session 6; KEEP_AT
-#: was 0.5 until branch judge2, session 7, chose -1.0 in two folds by brand of fresh4 + fresh5: more recall).
+#: was 0.5 until branch judge2, session 7, chose -1.0 in two folds by brand of fresh4 + fresh5: more recall; session 10,
+#: branch judge5, tried ADD_AT 0.75 and went back: bench/README.md "Session 10").
 KEEP_AT = -1.0
 ADD_AT = 1.0
 #: the regularisation (inverse strength) of the logistic regression.
