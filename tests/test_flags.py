@@ -623,7 +623,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in the same run: 153 (0.692) / 18 (0.077), as collected 197 (0.891) / 31 (0.133)). Session 9 (judge4: rules written
     # from its misses and false flags, the layer trained on it; in-sample) 172 (0.778) / 3 (0.013), as collected 218
     # (0.986) / 7 (0.030); session 10 (judge5) 172 / 3, as collected 218 / 6: "did you get the wood or the vinyl
-    # ones?" (a question between users in the brand's thread) no longer flagged
+    # ones?" (a question between users in the brand's thread) no longer flagged, "Their VIA definition ... my own
+    # board" found (their/our comments), 'ordered "dove grey" ... I now live in a sweet shop. thanks' lost by the
+    # retrained layer
     ("fresh7", FRESH7, FRESH7_BRANDS, 454, (172, 3), (218, 6)),
     # blind at 1f2082b (session 9, judge4 merged and frozen) 145 of 218 (0.665) / 16 of 242 (0.066), as collected 191
     # (0.876) / 23 (0.095): the flagged share met as collected, recall missed by six posts (session 8's rules, b9aeb57,
