@@ -108,7 +108,9 @@ FORMULAS: dict[str, str] = {
     "needs_reply": (
         "addressed to an own brand (names or @-mentions it, answers or sits in the thread of its post, or is in "
         "its subreddit, except a comment there under another user's post that names the brand nowhere; a comment under "
-        "a user's post that carries the writer's own reference number in their own voice is addressed; a post opening "
+        "a user's post that carries the writer's own reference number in their own voice (or after \"same here\") is "
+        'addressed, and so is one naming the brand only as "their" / "they" that speaks for the writer\'s own '
+        "organisation (our, we, us); a post opening "
         "with other users' @handles only speaks to them: outside the brand's thread it is not addressed, in it only "
         "complaint rules count and the learned layer does not read it; so does a reply in the brand's thread that "
         "advises another user or tells them a me-too story, rule category peer) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
