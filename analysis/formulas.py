@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-FORMULAS_VERSION = "7"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise), reviews and ratings, resolution after a reply; 6: the learned reply layer (session 6, unbumped then), replies to other users in the brand's thread (session 8); 7: advice between customers in the brand's thread, a comment with the writer's own reference number, the layer retrained with flags_fresh7.csv (session 9)
+FORMULAS_VERSION = "8"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise), reviews and ratings, resolution after a reply; 6: the learned reply layer (session 6, unbumped then), replies to other users in the brand's thread (session 8); 7: advice between customers in the brand's thread, a comment with the writer's own reference number, the layer retrained with flags_fresh7.csv (session 9); 8: a comment naming the brand only as "their" that speaks for the writer's organisation, a me-too comment with an order number, a plain yes/no question or a hyphenated name is about the brand, rules from flags_fresh8.csv's kinds of miss and false flag, the layer retrained with it (session 10)
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
 #: how long after the brand's first response an author's follow-up still counts (monitor.toml `resolution_days`),
@@ -108,7 +108,9 @@ FORMULAS: dict[str, str] = {
     "needs_reply": (
         "addressed to an own brand (names or @-mentions it, answers or sits in the thread of its post, or is in "
         "its subreddit, except a comment there under another user's post that names the brand nowhere; a comment under "
-        "a user's post that carries the writer's own reference number in their own voice is addressed; a post opening "
+        "a user's post that carries the writer's own reference number in their own voice (or after \"same here\") is "
+        'addressed, and so is one naming the brand only as "their" / "they" that speaks for the writer\'s own '
+        "organisation (our, we, us); a post opening "
         "with other users' @handles only speaks to them: outside the brand's thread it is not addressed, in it only "
         "complaint rules count and the learned layer does not read it; so does a reply in the brand's thread that "
         "advises another user or tells them a me-too story, rule category peer) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "

@@ -28,8 +28,9 @@ Categories (what a match means; FORMULAS["needs_reply"]):
   (no I/me/my/we/our/us/you/your, `PERSONAL`) its problem words do not count either: they are the
   news, not the author's problem (questions, help requests and sarcasm still do);
 - peer: in the brand's thread, a reply that advises another user or tells them a me-too story ("check your order
-  history, mine showed ...", "this happened to my brother"): analysis.flags treats it as a reply opening with other
-  users' @handles (only its problem words count; the learned layer does not read it).
+  history, mine showed ...", "this happened to my brother"), asks which of two things they had ("the orange or the blue
+  one?") or wishes them well ("hope they sort it"): analysis.flags treats it as a reply opening with other users'
+  @handles (only its problem words count; the learned layer does not read it).
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
@@ -46,8 +47,9 @@ development since session 5), tests/data/flags_fresh3.csv (scored once blind at 
 development since, tuned on in two folds by brand), tests/data/flags_fresh4.csv (scored once blind at the end of
 session 6, development since session 7), tests/data/flags_fresh5.csv and tests/data/flags_fresh6.csv (scored once blind
 in session 7, development since; session 8 wrote rules from their misses), tests/data/flags_fresh7.csv (scored once
-blind in session 8, development since session 9, which wrote rules from its misses): 131 other brands in all; the `test`
-rows are held out
+blind in session 8, development since session 9, which wrote rules from its misses), tests/data/flags_fresh8.csv (scored
+once blind in session 9, development since session 10, which wrote rules from its kinds of miss and false flag): 147
+other brands in all; the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -299,7 +301,8 @@ RULES: tuple[Rule, ...] = (
             # what to buy or switch to is asked of the crowd: "should i switch to firefox or stay on chrome"
             r"(?!should (?:i|we) (?:switch|get|buy|go|pick|choose|stay|upgrade)\b)"
             r"(?:do|does|did|is|are|will|would|can|could|should)\s+(?!not\b|never\b|you\s+(?:guys\s+)?(?:ever|even|really)\b)"
-            r"(?:i|we|my|the|it|this|that|these|those|there|your|you|u|a|an|any|they|our|[a-z][\w-]*(?:'s|’s)?)\s+"
+            # the subject may be the brand's @handle (session 10: "does @laundryheap.bsky.social wash with ...")
+            r"(?:i|we|my|the|it|this|that|these|those|there|your|you|u|a|an|any|they|our|[a-z][\w-]*(?:'s|’s)?|@[\w.-]+)\s+"
             r"(?!(?:\w+ )?(?:best|great|amazing|awesome|worth|good|bad|actually|really|just me)\b)\w+",
             r"^(?![^?？]*[?？]).*?(?:[.!,;:]\s+|^)(?:which|what) (?:of the )?(?:[\w-]+ ){1,2}(?:do|does|should|can|will|would)"
             r" (?:i|we|my|it|you)\b(?! (?:get|buy|pick|choose|go for|switch to)\b)",
@@ -312,6 +315,7 @@ RULES: tuple[Rule, ...] = (
             "serial ends in 4471. what info do you need for the warranty claim",
             "which of the pods would you recommend for a baby's clothes then",
             "does samsonite's 10 year warranty cover airline damage or just manufacturing faults",
+            "does @laundryheap.bsky.social wash with fragrance free detergent, asking for my eczema",
         ),
         misses=(
             "does not work at all",
@@ -380,9 +384,14 @@ RULES: tuple[Rule, ...] = (
             # 12 year old? which would you get"), a post opening with "X or a Y ...?" (not after an @handle, not a
             # question word or verb first), "what are we paying for"
             r"\bwhich (?:\w+ )?(?:would|should|do) (?:you|u|y'all|people|folks) (?:get|buy|pick|choose|go for)\b",
+            # session 10: "academy haircut for £15: anyone tried it?" (2 of 2 rows of the eleven sets need no reply)
+            r"\bany(?:one|body) (?:here )?tried (?:it|this|them|both|one|that)\b",
             r"^(?!@)(?!(?:is|are|do|does|did|can|could|will|would|should|has|have|was|were|why|how|what|where|when|who"
             r"|which|any\w*|my|our|i|we)\b)[^?.!,@]{1,40}\bor (?:a|an|the|some|another|one|other) [^?.!]{1,40}\?",
             r"\bwhat (?:are|am|is) (?:we|i|they|you) (?:even |actually )?paying (?:for|them for)\b",
+            # session 10 (flags_fresh8.csv's false flags, a gripe about a whole market): "why does every stairlift cost
+            # the same as a small car" (3 of 3 rows of the eleven sets opening so need no reply)
+            r"^(?:[@#]\S+\s+)*why (?:does|do|is|are) (?:every|all)\b",
         ),
         matches=(
             "is the exclusive colour variant actually worth the extra tenner",
@@ -403,6 +412,8 @@ RULES: tuple[Rule, ...] = (
             "le creuset or staub for a first dutch oven, which would you buy",
             "red driving school or an independent instructor? mates say independents are cheaper",
             "bins emptied fortnightly. what are we paying for",
+            "why does every stairlift cost the same as a small car",
+            "academy haircut for £15: anyone tried it?",
         ),
         misses=(
             "anyone else unable to log in?",
@@ -414,6 +425,7 @@ RULES: tuple[Rule, ...] = (
             "is my order lost or a delay?",
             "which would you recommend to fix my account",
             "which email do you need it sent to",
+            "why does my order say every item is out of stock",
         ),
     ),
     Rule(
@@ -563,9 +575,28 @@ RULES: tuple[Rule, ...] = (
             rf"\b(?:for|since) {_NUM} (?:years?|months?)\b",
             rf"\b(?:customer|member|user|subscriber) (?:for|since) {_NUM} (?:years?|months?)\b",
             r"\b(?:years|months) with (?:my|our|the|this)\b",
+            # session 10 (flags_fresh8.csv's false flags): "the only shop that's been open for 30 years straight"
+            rf"\b(?:open|running|trading) (?:for )?{_NUM} years\b",
+            # a small fault once in years, or one mark after years of use, is praise of a thing that lasts ("leaked a
+            # bit of acid once in 8 years and still runs", "12 years, one scratch on the strap and that's it"; 2 rows,
+            # fresh8's: weak evidence)
+            rf"\b(?:[\w'-]+ ){{0,6}}once in {_NUM} years\b",
+            r"\b(?:one|a single|only one|just one) (?:small |tiny |little )?(?:scratch|scuff|mark|chip|dent|ding)\b"
+            r"(?:[^.!?]{0,30})\band that'?s it\b",
         ),
-        matches=("been with brightwater for 6 years", "just hit 5 years with my laptop", "customer for ten years"),
-        misses=("waiting for 6 years", "been waiting for 3 months"),
+        matches=(
+            "been with brightwater for 6 years",
+            "just hit 5 years with my laptop",
+            "customer for ten years",
+            "leaked a bit of acid once in 8 years and still runs",
+            "one scratch on the strap and that's it",
+        ),
+        misses=(
+            "waiting for 6 years",
+            "been waiting for 3 months",
+            "one scratch on the screen already",
+            "once in a while it crashes",
+        ),
     ),
     Rule(
         "disclaimer",
@@ -579,9 +610,19 @@ RULES: tuple[Rule, ...] = (
         # `news` rule: with no personal voice nothing counts; with one, only its weaker cues are dropped)
         "not-their-fault",
         "news",
-        (r"\bnot (?:\w+'s|their|your|its) fault\b", r"\bnothing against\b", r"\bno fault of\b"),
-        matches=("not northwind's fault at all but i lost my card", "nothing against sprouts, just wish"),
-        misses=("their fault entirely",),
+        (
+            r"\bnot (?:\w+'s|their|your|its) fault\b",
+            r"\bnothing against\b",
+            r"\bno fault of\b",
+            # session 10: "that isn't a Met Office problem specifically" (3 rows of the eleven sets, none needs a reply)
+            r"\b(?:isn't|is not|not) (?:a|an) (?:[\w-]+ ){1,3}problem\b",
+        ),
+        matches=(
+            "not northwind's fault at all but i lost my card",
+            "nothing against sprouts, just wish",
+            "that isn't a met office problem specifically",
+        ),
+        misses=("their fault entirely", "not a problem, thanks"),
     ),
     Rule(
         "fees-included",
@@ -604,8 +645,25 @@ RULES: tuple[Rule, ...] = (
             # session 9: "still not over it" (a concert, flags_fresh7.csv)
             r"\bstill not over (?:it|that|this|him|her|them)\b",
         ),
-        matches=("can't wait for the launch", "not bad at all", "faster, didn't expect that", "i'm still not over it"),
+        matches=(
+            "can't wait for the launch",
+            "not bad at all",
+            "faster, didn't expect that",
+            "i'm still not over it",
+        ),
         misses=("can't log in",),
+    ),
+    Rule(
+        # session 10 (flags_fresh8.csv's false flags): sympathy for another user's trouble ("that sounds so frustrating,
+        # hope they sort it"): the problem word is the other user's (1 row of the eleven sets: weak evidence)
+        "sympathy",
+        "not-a-problem",
+        (
+            r"\b(?:that|this|it) sounds (?:so |really |very |super )?(?:frustrating|awful|rough|horrible|stressful|terrible"
+            r"|grim|hard|annoying|infuriating)\b",
+        ),
+        matches=("that sounds so frustrating, hope they sort it", "oh no, that sounds awful"),
+        misses=("this is so frustrating", "sounds like a fault to me"),
     ),
     # ---------------------------------------------------------------- complaint
     Rule(
@@ -635,15 +693,19 @@ RULES: tuple[Rule, ...] = (
             r"\bbill (?:went up|increased|is higher)\b",
             r"\b(?:scam(?:med)?|fraud|rip ?off|ripped off|cash grab)\b",
             r"\b(?:is|are|was|were) (?:a|an absolute|a total) (?:trap|con)\b",
+            # session 10 (flags_fresh8.csv's misses): "the charger took £18 for 3 kwh", "the booth took £8 and printed
+            # nothing" (24 of 24 rows of the eleven sets with "took / charged / charged me £..." need a reply)
+            r"\b(?:took|swallowed|kept) (?:my )?[£$€]\d",
         ),
         matches=(
             "charged twice this month",
+            "pod point at tesco took £18 for 3 kwh",
             "hidden fees on every booking",
             "doubled my direct debit",
             "a service charge",
             "a 15% price rise letter",
         ),
-        misses=("fees included in the price", "the charger is great"),
+        misses=("fees included in the price", "the charger is great", "took 10 minutes, £5 well spent"),
     ),
     Rule(
         "cancelled",
@@ -754,15 +816,29 @@ RULES: tuple[Rule, ...] = (
             r"\blasted (?:\d+|a|one|two|three|four|five|six) (?:days?|weeks?|months?)\b",
             r"\b(?:card|payment|claim|transfer|transaction|application)s? (?:was |were |got |keeps? getting |is )?(?:declined|rejected|denied)\b",
             r"\b(?:declined|rejected|denied) (?:my|our|the) (?:card|payment|claim|transfer|transaction|application)\b",
+            # session 10 (flags_fresh8.csv's misses, a fault told as a story: 7 of 8 rows of the eleven sets need a reply,
+            # the eighth a reddit comment the rules do not address): "engineer came tuesday, it did it again", "so no, not
+            # fixed", "stops halfway and beeps"
+            r"\b(?:did|does|happened|doing|done) it again\b",
+            r"\bnot fixed\b",
+            r"\b(?:stops|stopped|stopping|cuts out|cut out) (?:halfway|randomly|at random|mid[- ]?way)\b",
         ),
         matches=(
             "the app is not working",
+            "engineer came tuesday, it did it again wednesday night",
+            "it beeped and stopped again this morning, so no, not fixed",
+            "mum's stairlift stops halfway and beeps",
             "screen arrived cracked",
             "your card was declined at the pump",
             "the app won't show my dining pass",
             "half my multipack was squashed open",
         ),
-        misses=("works great", "walking boots finally broken in", "got a refund for the squashed berries, nice touch"),
+        misses=(
+            "works great",
+            "walking boots finally broken in",
+            "got a refund for the squashed berries, nice touch",
+            "the fixed price menu was lovely",
+        ),
     ),
     Rule(
         # a physical product fault told without the words broken / faulty (session 7, from flags_fresh4.csv's fold 0
@@ -798,6 +874,11 @@ RULES: tuple[Rule, ...] = (
             r"|chipped|snapped|shattered|scratched)\b",
             r"\b(?:clipped|scraped|dented|hit|reversed into|drove into|backed into) (?:a|my|our|the|someone's|next door's) "
             r"(?:parked |neighbour's |new )?(?:car|van|wall|gate|fence|door|doorframe|bannister|floor)\b(?! park)",
+            # session 10 (flags_fresh8.csv's misses, faults told as a story): "sunday morning it was half empty and the
+            # lawn was a lake", "the toilets by gate 9 are flooded and closed" (2 + 2 rows of the eleven sets, all need a
+            # reply: weak evidence)
+            r"\b(?:it|it's|its) (?:was |is |went |had gone )?half (?:empty|deflated)\b",
+            r"\b(?:is|are|was|were|been|got) (?:all |completely )?(?:flooded|overflowing)\b",
         ),
         matches=(
             "the chainsaw chain came off three times in an hour",
@@ -817,6 +898,8 @@ RULES: tuple[Rule, ...] = (
             "grandmother's mirror is in 3 pieces",
             "new sheet arrived, also bent",
             "reversed the length of our road and clipped a parked car",
+            "sunday morning it was half empty and the lawn was a lake",
+            "the toilets by gate 9 are flooded and closed",
         ),
         misses=(
             "the photos came out great",
@@ -833,6 +916,8 @@ RULES: tuple[Rule, ...] = (
             "i ate my lunch in pieces of five minutes",
             "the bent nail trick worked",
             "hit the car park at 9",
+            "the cinema was half empty, bliss",
+            "the roads flooded again, stay safe",
         ),
     ),
     Rule(
@@ -869,14 +954,22 @@ RULES: tuple[Rule, ...] = (
             r"\bstutter(?:s|ing)?\b",
             r"\bout of (?:sync|date)\b",
             r"\bdoes nothing\b",
+            # session 10 (flags_fresh8.csv's misses, an integration's fault told plainly; 21 of 21 rows of the eleven
+            # sets with these need a reply): "started rejecting our heartbeats", "rejects every image", "stale snapshot"
+            r"\b(?:started|starts|keeps?|kept) (?:returning|rejecting|refusing|failing|dropping)\b",
+            r"\brejects? (?:every|all|each|any)\b",
+            r"\bstale (?:data|snapshot|feed|results?|cache|status)\b",
         ),
         matches=(
             "the app crashes on launch",
+            "their backend started rejecting our chargepoints' heartbeats",
+            "the photo checker rejects every image from our booths",
+            "has been returning the same stale snapshot for a week",
             "stuck on the logo screen",
             "subtitles are out of sync",
             "the arcade ate £15 in tokens",
         ),
-        misses=("smooth and fast",),
+        misses=("smooth and fast", "the app rejects nothing i throw at it, love it", "stale bread for the ducks"),
     ),
     Rule(
         "outage",
@@ -907,13 +1000,21 @@ RULES: tuple[Rule, ...] = (
             r"\bpast (?:its|the|their) (?:use[- ]by|sell[- ]by|best[- ]before|expiry)\b",
             r"\b(?:mou?ldy|rotten|gone off)\b",
             r"\bfound (?:a |an |some )?(?:\w+ ){0,3}(?:plastic|hair|glass|metal|insects?|maggots?|mou?ld|stones?)\b",
+            # session 10 (flags_fresh8.csv's misses): another person's things or data ("someone else's supporting
+            # documents", "a stranger's birth certificate", "meals from a different child"; 10 of 10 rows of the eleven
+            # sets with these need a reply)
+            r"\bsomeone else'?s\b|\ba stranger'?s\b",
+            r"\bfrom a different (?:child|kid|customer|person|family|patient|account)\b|\banother (?:kid|child|customer|person"
+            r"|family|patient)'?s\b",
         ),
         matches=(
             "sent me the wrong size",
+            "came back with someone else's supporting documents in the envelope",
+            "the app shows meals from a different child today",
             "the chicken is past its use-by date",
             "booked a sea view, got a view of the bins",
         ),
-        misses=("nothing wrong with it, love it",),
+        misses=("nothing wrong with it, love it", "someone else recommended it", "a different kind of great"),
     ),
     Rule(
         # a product's batch or lot code: the author reports a fault in something they bought ("batch L3142")
@@ -1041,6 +1142,27 @@ RULES: tuple[Rule, ...] = (
         misses=("first time trying it", "i go running 4 times a week now"),
     ),
     Rule(
+        # session 10 (flags_fresh8.csv's misses, a delay told as a story without a delay word): paid for a fast service
+        # ("paid laundryheap for next day delivery tuesday. it's friday."), a day named as now, something missed because
+        # of it ("its 12:40 and I've missed my shift", "fast track lane closed, missed our boarding"). 4 + 3 + 3 rows of
+        # the eleven sets, 10 of them need a reply, 1 not (a missed connection told as praise; a hint does not count with
+        # praise): weak evidence
+        "promised-time",
+        "hint",
+        (
+            r"\bpaid (?:[\w-]+ ){0,2}for (?:next[- ]day|express|same[- ]day|priority|fast[- ]track|premium)\b",
+            r"\bit'?s (?:now )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+            r"\bmissed (?:my|our) (?:shift|flight|train|boarding|connection|appointment|interview|ferry|bus"
+            r"|plane|slot|check-in|gate)\b",
+        ),
+        matches=(
+            "paid laundryheap for next day delivery tuesday. it's friday.",
+            "its 12:40 and i've missed my shift",
+            "fast track lane closed, missed our boarding",
+        ),
+        misses=("paid for the tickets on friday", "it's a monday thing", "never miss my train now"),
+    ),
+    Rule(
         "waited-duration",
         "hint",
         (
@@ -1122,6 +1244,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:case|ticket|order|ref|reference|claim|booking|complaint|incident)\s*[:#]?\s*\d{4,}-\d{3,}",
             # session 9: "ref 8841233" (flags_fresh7.csv, one row)
             r"\b(?:ref|reference)\s*[:#]?\s*\d{5,}\b",
+            # session 10: "order 78990", "ticket 44871" (a bare number of five digits or more: no year; 30 of 30 such rows
+            # of the eleven sets need a reply)
+            r"\b(?:order|booking|ticket|claim|case|complaint|incident)\s*[:#]?\s*\d{5,}\b",
             r"\b(?:reference|ref|case number|order number) is in (?:the|my)\b",
         ),
         matches=(
@@ -1130,8 +1255,9 @@ RULES: tuple[Rule, ...] = (
             "ref #88123",
             "reference is in the thread above",
             "ref 8841233 closed as collected",
+            "mine too, order 78990, picked up that same monday",
         ),
-        misses=("booking 2025 trips soon", "order 66", "ticket prices for 2026"),
+        misses=("booking 2025 trips soon", "order 66", "ticket prices for 2026", "order 2026 calendars now"),
         english_only=False,
     ),
     Rule(
@@ -1305,6 +1431,10 @@ RULES: tuple[Rule, ...] = (
             r"\bcame through\b",
             # session 9: "fair play, that's how to handle it", "proper service"
             r"\bfair play\b|\bproper (?:service|job|customer service)\b",
+            # session 10 (flags_fresh8.csv's false flags, praise with a problem word): "respect" (11 of 11 rows of the
+            # eleven sets with it need no reply), "proper workhorse", "nailed it", "on the dot", "still going strong"
+            r"(?<!no )(?<!zero )(?<!any )(?<!with )\brespect\b(?! (?:for|your|my|our|us|me)\b)",
+            r"\bworkhorse\b|\bnailed it\b|\bon the dot\b|\bstill going strong\b",
         ),
         matches=(
             "insane battery, love it",
@@ -1315,8 +1445,10 @@ RULES: tuple[Rule, ...] = (
             "got my parcel here a day early, credit where it's due",
             "both games refunded. fair play",
             "came out same day. proper service",
+            "passport office took 6 days for my renewal. respect",
+            "still runs my scope all night, proper workhorse",
         ),
-        misses=("the old logo was ugly",),
+        misses=("the old logo was ugly", "no respect for customers", "with respect to my order"),
     ),
     Rule(
         "praise-emoji",
@@ -1387,6 +1519,12 @@ RULES: tuple[Rule, ...] = (
             r"\bmine (?:showed|did|had|was|were) (?:the same|that|this|it)\b(?! (?:again|too) (?:today|now)\b)",
             r"^they usually\b",
             r"\bfwiw\b",
+            # session 10 (flags_fresh8.csv's false flags, questions and sympathy between users in the brand's thread): which
+            # of two things the other user had ("did you park in the orange or the blue one?", "was it the black one or the
+            # red one?": 4 of 4 such in-thread replies of the eleven sets need no reply, 3 of them fresh8's), good wishes
+            # to them ("hope they sort it", "sending love to you and your family": 3 rows, fresh8's: weak evidence)
+            r"\bor (?:the|a) (?:[\w-]+ ){0,2}ones?\s*\?",
+            r"\bhope (?:they|it) (?:sort|get|gets|fix)\w*\b|\bsending (?:love|hugs|strength)\b|\bsorry for your loss\b",
         ),
         matches=(
             "check your order history, mine showed the deleted ones as saved drafts",
@@ -1395,12 +1533,17 @@ RULES: tuple[Rule, ...] = (
             "you need the code from the dvsa letter not the email, confused me too",
             "they usually push it eventually but it's slow, there's a github issue tracking it",
             "use the ethernet in the phone booths, it's fine",
+            "did you park in the orange or the blue one?",
+            "that sounds so frustrating, hope they sort it",
+            "sending love to you and your family xx",
         ),
         misses=(
             "still waiting for my refund",
             "you need to fix this today",
             "check my account please",
             "the replacement is the same, mine did that again today",
+            "do i need the original box or a new one",
+            "hope you can fix my order",
         ),
     ),
     Rule(
@@ -1456,6 +1599,11 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:is|are) no different\b",
             r"\bthe (?:real|bigger|main|actual|underlying) (?:problem|issue)\b",
             r"\bthe problem with (?:every|all|any|most)\b",
+            # session 10 (flags_fresh8.csv's false flags, price gripes about the market): "public EV charging prices are a
+            # joke", "house prices are insane", "at this price point are all wobbly, you get what you pay for" (3 rows of
+            # the eleven sets, none needs a reply: weak evidence)
+            r"^(?:[\w-]+ ){0,3}prices (?:are|have been|have gone|keep)\b",
+            r"\byou get what you pay for\b|\bat this price point\b",
         ),
         matches=(
             "every insurer is jacking renters rates this year",
@@ -1465,8 +1613,15 @@ RULES: tuple[Rule, ...] = (
             "the whole self storage industry is a rip off",
             "boots, lloyds, all of them",
             "the government has let it rot",
+            "public ev charging prices are a joke, 79p a kwh",
+            "mounts at this price point are all wobbly, you get what you pay for",
         ),
-        misses=("my insurer doubled my rate", "every time i open the app it crashes", "loved all of them"),
+        misses=(
+            "my insurer doubled my rate",
+            "every time i open the app it crashes",
+            "loved all of them",
+            "my bill says the prices are going up",
+        ),
     ),
     Rule(
         # talk about a past incident or the business, not a problem the author has now

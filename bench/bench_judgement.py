@@ -48,6 +48,8 @@ set's leave-one-set-out decisions.
 
 Session 9 (branch judge4): flags_fresh7.csv is a development set too (tests.test_flags.DEVELOPMENT_SETS, ten sets).
 
+Session 10 (branch judge5): flags_fresh8.csv is a development set too (eleven sets).
+
 Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso] [--fresh4] [--thresholds] [--never-train SET]  (~25 min at load 9-16; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).

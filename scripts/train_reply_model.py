@@ -14,7 +14,8 @@ flags_fresh5.csv (scored once blind in session 7, main 4981090); branch judge3 (
 (scored once blind at the end of session 7, main 74ca037) and leaves out posts opening with other users' @handles
 (flags.learned_inputs: the layer no longer applies to them); branch judge4 (session 9) added flags_fresh7.csv (scored
 once blind at the end of session 8, main 42cfa78) and leaves out replies in the brand's thread that advise another user
-(rules category `peer`, treated as replies to other users).
+(rules category `peer`, treated as replies to other users); branch judge5 (session 10) added flags_fresh8.csv (scored
+once blind in session 9, main 1f2082b).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ SETS = DEVELOPMENT_SETS
 
 #: a rule flag on a weaker cue only (no question, help or complaint vocabulary) stands where the model's decision is at
 #: least KEEP_AT; the model alone flags a post at ADD_AT and above (bench/README.md "Judgement", session 6; KEEP_AT
-#: was 0.5 until branch judge2, session 7, chose -1.0 in two folds by brand of fresh4 + fresh5: more recall).
+#: was 0.5 until branch judge2, session 7, chose -1.0 in two folds by brand of fresh4 + fresh5: more recall; session 10,
+#: branch judge5, tried ADD_AT 0.75 and went back: bench/README.md "Session 10").
 KEEP_AT = -1.0
 ADD_AT = 1.0
 #: the regularisation (inverse strength) of the logistic regression.

@@ -153,7 +153,8 @@ FRESH8_BRANDS = [
 ]  # fmt: skip
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
-#: them in session 9 (branch judge4).
+#: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
+#: session 10 (branch judge5).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -165,6 +166,7 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh5", FRESH5, FRESH5_BRANDS),
     ("fresh6", FRESH6, FRESH6_BRANDS),
     ("fresh7", FRESH7, FRESH7_BRANDS),
+    ("fresh8", FRESH8, FRESH8_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -591,21 +593,27 @@ def test_fresh_development_set_figures() -> None:
 SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, int]]] = [
     # blind at session 4's end 171 (0.763) / 53 (0.226), as collected 198 (0.884) / 57 (0.243); session 7 188 / 10,
     # as collected 221 / 10; session 8 (judge3) 189 (0.844) / 9 (0.038), as collected 222 (0.991) / 9; session 9
-    # (judge4) unchanged
-    ("fresh2", FRESH2, FRESH2_BRANDS, 459, (189, 9), (222, 9)),
+    # (judge4) unchanged; session 10 (judge5) 190 / 9, as collected 223 / 9: "does the guardian weekly get shipped to
+    # new zealand ..." found (a post opening as a yes/no question names the brand, not the ordinary word)
+    ("fresh2", FRESH2, FRESH2_BRANDS, 459, (190, 9), (223, 9)),
     # blind at b93ef14 115 (0.548) / 25 (0.104), as collected 154 (0.733) / 27 (0.112); session 7 (judge2) 147 / 13, as
     # collected 205 / 15; session 8 (judge3) 148 (0.705) / 7 (0.029), as collected 206 (0.981) / 8 (0.033); session 9
-    # (judge4) unchanged
-    ("fresh3", FRESH3, FRESH3_BRANDS, 451, (148, 7), (206, 8)),
+    # (judge4) unchanged; session 10 (judge5) 149 / 7, as collected 207 / 8: "is the lego Titanic going to be restocked
+    # ..." found (the same yes/no question logic)
+    ("fresh3", FRESH3, FRESH3_BRANDS, 451, (149, 7), (207, 8)),
     # blind at 9b6a2bc 142 (0.640) / 25 (0.105), as collected 194 (0.874) / 26 (0.110); session 7 (judge2) 163 / 7, as
     # collected 219 / 8; session 8 (judge3) 163 (0.734) / 5 (0.021), as collected 220 (0.991) / 5 (0.021); session 9
-    # (judge4) unchanged
-    ("fresh4", FRESH4, FRESH4_BRANDS, 459, (163, 5), (220, 5)),
+    # (judge4) unchanged; session 10 (judge5, the layer retrained with fresh8) 162 / 4, as collected 219 / 4: "is corona
+    # cero actually 0.0 or ..." no longer added by the layer (worse by one post), "can't believe it's been 6 years since
+    # the first corona lockdown" no longer flagged
+    ("fresh4", FRESH4, FRESH4_BRANDS, 459, (162, 4), (219, 4)),
     # blind at 5c2ade7 148 (0.643) / 8 (0.036), as collected 203 (0.883) / 9 (0.041); session 7 (judge2) 164 / 6, as
     # collected 222 / 7; session 8 (judge3) 169 (0.735) / 5 (0.023), as collected 228 (0.991) / 6 (0.027); session 9
     # (judge4, the layer retrained with fresh7) 170 (0.739) / 5, as collected 229 (0.996) / 6: "costa ... charging £5.10
-    # for a medium latte and the milk was cold" now flagged by the layer
-    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (170, 5), (229, 6)),
+    # for a medium latte and the milk was cold" now flagged by the layer; session 10 (judge5, the layer retrained with
+    # fresh8) 169 (0.735) / 5, as collected 228 / 6: "bought dulux trade paint and it's separating in the tin" no longer
+    # added by the layer (worse by one post)
+    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (169, 5), (228, 6)),
     # blind at 74ca037 158 (0.699) / 14 (0.066), as collected 207 (0.916) / 18 (0.085): issue 12's target met as
     # collected; session 8 (judge3, rules written from its misses, the layer trained on it) 172 (0.761) / 5 (0.024), as
     # collected 223 (0.987) / 5 (0.024); session 9 (judge4) unchanged
@@ -614,12 +622,17 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # (0.900) / 25 (0.107): recall met as collected, the flagged share missed by two posts (session 7's rules, d71cdee,
     # in the same run: 153 (0.692) / 18 (0.077), as collected 197 (0.891) / 31 (0.133)). Session 9 (judge4: rules written
     # from its misses and false flags, the layer trained on it; in-sample) 172 (0.778) / 3 (0.013), as collected 218
-    # (0.986) / 7 (0.030)
-    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (172, 3), (218, 7)),
+    # (0.986) / 7 (0.030); session 10 (judge5) 172 / 3, as collected 218 / 6: "did you get the wood or the vinyl
+    # ones?" (a question between users in the brand's thread) no longer flagged, "Their VIA definition ... my own
+    # board" found (their/our comments), 'ordered "dove grey" ... I now live in a sweet shop. thanks' lost by the
+    # retrained layer
+    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (172, 3), (218, 6)),
     # blind at 1f2082b (session 9, judge4 merged and frozen) 145 of 218 (0.665) / 16 of 242 (0.066), as collected 191
     # (0.876) / 23 (0.095): the flagged share met as collected, recall missed by six posts (session 8's rules, b9aeb57,
     # in the same run: 143 (0.656) / 16 (0.066), as collected 189 (0.867) / 22 (0.091)). Development data since.
-    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (145, 16), (191, 23)),
+    # Session 10 (judge5: rules written from its misses and false flags, the layer trained on it; in-sample) 167 (0.766) /
+    # 5 (0.021), as collected 214 (0.982) / 6 (0.025)
+    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (167, 5), (214, 6)),
 ]
 
 

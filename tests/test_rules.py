@@ -135,7 +135,8 @@ def test_negated_praise_is_no_praise() -> None:
     out = assess(
         mention(
             post_id="1",
-            text="@acme the refurbished laptop has someone else's files on it. Not great for privacy.",
+            # (session 10: "someone else's files" is `wrong-item` now, named first; the last owner's are not)
+            text="@acme the refurbished laptop has the last owner's files on it. Not great for privacy.",
             sentiment=-0.51,
             sentiment_label="negative",
         ),
@@ -411,3 +412,33 @@ def test_advice_between_customers_in_the_brands_thread_and_a_comment_with_the_wr
     )
     assert out["needs_reply"].tolist() == [False, False, False, True, True, True, False, False]
     assert out["flag_signals"].iloc[5] == "complaint: no-response"
+
+
+def test_comments_naming_the_brand_as_their_me_too_references_and_plain_questions_in_small_letters() -> None:
+    """Session 10 (flags_fresh8.csv's misses): a comment under a user's post that names the brand only as "their" /
+    "they" and speaks for the writer's own organisation is addressed to the brand (without "our" / "we" it is talk
+    about the brand); a me-too opener is the writer's own voice for a reference number ("mine too, order 78990"); a
+    name in small letters is the brand in a post opening as a yes/no question, or when written with a hyphen."""
+    hn = {
+        "platform": "hackernews",
+        "kind": "comment",
+        "thread_id": "hn-1",
+        "url": "https://news.ycombinator.com/item?id=1",
+    }
+    reddit = {"platform": "reddit", "kind": "comment", "url": "https://www.reddit.com/r/london/comments/abc/post/k1/"}
+    hyphen = Brand("Lay-Z-Spa", keywords=("lay-z-spa",))
+    out = flags.assess(
+        frame(
+            mention(post_id="1", **hn, text="Their backend started rejecting our chargers' heartbeats last week."),
+            mention(post_id="2", **hn, text="Their backend started rejecting heartbeats last week, I read."),
+            mention(post_id="3", **reddit, text="they told me the same and it was broken for weeks"),
+            mention(post_id="4", **reddit, text='mine too, order 78990, picked up monday and now "not received"'),
+            mention(post_id="5", **reddit, text='picked up monday and now "not received", order 78990 for them'),
+            mention(post_id="6", text="can a acme curved hose reach the back of the Garden or only straight runs"),
+            mention(post_id="7", text="a acme screamed in the Garden all night and it's broken my sleep"),
+            mention(post_id="8", brand="Lay-Z-Spa", text="filled the lay-z-spa on Saturday, it was half empty"),
+        ),
+        [*BRANDS, hyphen],
+    )
+    assert out["needs_reply"].tolist() == [True, False, False, True, False, True, False, True]
+    assert out["flag_signals"].iloc[0] == "complaint: software-fault"
