@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine
 from analysis import flags, language, sentiment
 from config import Brand
 from frame import conform
-from store import privacy, touched, writer
+from store import judged, privacy, touched, writer
 
 #: rows per part: scored, flagged and written together (bounded memory; fewer, bigger statements)
 CHUNK_ROWS = 200_000
@@ -119,6 +119,7 @@ def ingest_frames(
     with engine.begin() as conn:
         writer.take_write_lock(conn)  # SQLite: before any look-up, so a post stored meanwhile is seen as known
         empty = writer.store_is_empty(conn)
+        judged.note_ingest(conn, empty)  # which formulas version the stored judgements are (store.judged)
         for frame in frames:
             rows = conform(frame, skipped)
             del frame  # conformed: the caller's frame is not kept beside its copy (when nothing else holds it)
