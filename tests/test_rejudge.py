@@ -296,6 +296,31 @@ def test_collections_during_the_run_are_kept_and_judged_by_the_new_code(engine: 
     fresh.dispose()
 
 
+def test_a_collection_in_another_thread_is_kept_whatever_the_interleaving(engine: Engine, tmp_path: Path) -> None:
+    """A collection running at the same time as the re-judge (threads; on SQLite each waits for the other's
+    write lock): every row of both is stored once and judged by the current formulas, whichever commits first."""
+    import threading
+
+    first, second = _frame(), _frame(seed=53, size=400, id_base=60_000_000)
+    _old_store(engine, first)
+    errors: list[BaseException] = []
+
+    def collect() -> None:
+        try:
+            ingest(engine, second, _config().brands)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            errors.append(exc)
+
+    thread = threading.Thread(target=collect)
+    thread.start()
+    result = rejudge.rejudge(engine, _config(), chunk=100)
+    thread.join()
+    assert not errors and result.done and not rejudge.pending(engine)
+    fresh = _fresh_store(tmp_path / "fresh.db", first, second)
+    pd.testing.assert_frame_equal(_derived(engine), _derived(fresh))  # whichever committed first
+    fresh.dispose()
+
+
 def test_an_empty_store_and_a_bad_chunk(sqlite_engine: Engine) -> None:
     result = rejudge.rejudge(sqlite_engine, _config())
     assert result.done and result.counts["examined"] == 0
