@@ -290,6 +290,9 @@ def rejudge(
     result: RejudgeResult | None = None
     while True:
         result = step(engine, config.brands, chunk=chunk, actor=actor, result=result)
+        log.info(
+            "re-judged %s mention(s), %s changed", f"{result.counts['examined']:,}", f"{result.counts['changed']:,}"
+        )
         if on_chunk is not None:
             on_chunk(result)
         if result.done or (max_chunks is not None and result.chunks >= max_chunks):
