@@ -20,7 +20,9 @@ store.readcache follow), exactly like an ingest. The chunk's last id and the cou
 the same transaction to PROGRESS_KEY, so a crash loses at most the chunk under way and a new run resumes
 after the last committed chunk; re-running a chunk writes nothing new (idempotent). A mention collected
 during the run gets a higher id than every chunk done, so the run reaches it before it ends, and it was
-judged by the collecting code anyway. The run ends (VERSION_KEY set, PROGRESS_KEY removed, one audit row
+judged by the collecting code anyway (on PostgreSQL a collection that took its ids before a chunk and
+commits after it leaves them below the last id: judged by that collecting code only). An ingest by an
+older release (store.judged.note_ingest) lowers the version and makes the run start over. The run ends (VERSION_KEY set, PROGRESS_KEY removed, one audit row
 "rejudge") in the transaction that finds no row after the last id.
 
 Never changed: mention_state (queue status, assignee, notes, replies, a manager's sentiment correction or
