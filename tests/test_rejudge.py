@@ -138,6 +138,22 @@ def test_ingest_records_the_version_in_a_new_store_and_an_older_writer_lowers_it
     assert _meta(sqlite_engine, judged.VERSION_KEY) == OLD
 
 
+def test_a_store_from_before_the_key_stays_not_recorded_until_a_rejudge(sqlite_engine: Engine) -> None:
+    ingest(sqlite_engine, _frame(size=200), _config().brands)
+    with sqlite_engine.begin() as conn:  # a store made before versions were kept
+        conn.execute(meta.delete().where(meta.c.key == judged.VERSION_KEY))
+    ingest(sqlite_engine, _frame(seed=44, size=100, id_base=33_000_000), _config().brands)
+    with sqlite_engine.connect() as conn:
+        assert judged.stored_version(conn) is None and judged.behind(conn)
+        assert "not recorded" in (judged.notice(judged.status(conn)) or "")
+    assert export.judged_with(sqlite_engine) == "not recorded"
+    result = rejudge.rejudge(sqlite_engine, _config())
+    assert result.done and result.from_version is None and result.counts["changed"] == 0
+    assert "stored: not recorded" in result.lines()[0]
+    with sqlite_engine.connect() as conn:
+        assert judged.stored_version(conn) == FORMULAS_VERSION and judged.notice(judged.status(conn)) is None
+
+
 # ------------------------------------------------------------------------------------------- the run
 
 
