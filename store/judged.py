@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from analysis.formulas import FORMULAS_VERSION
 from store.schema import mentions, meta
@@ -26,9 +28,11 @@ PROGRESS_KEY = "rejudge_progress"
 
 
 def set_value(conn: Connection, key: str, value: str) -> None:
-    done = conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount
-    if not done:
-        conn.execute(insert(meta).values(key=key, value=value))
+    """Write a `meta` key in one upsert: two first ingests on PostgreSQL (no store-wide lock) both find the key
+    missing, and an update-then-insert would fail the later one on the primary key."""
+    insert_ = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = insert_(meta).values(key=key, value=value)
+    conn.execute(statement.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
 
 
 def stored_version(conn: Connection) -> str | None:
