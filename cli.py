@@ -588,6 +588,48 @@ def retention(
         typer.echo(line)
 
 
+@app.command()
+@friendly
+def rejudge(
+    chunk: Annotated[
+        int, typer.Option("--chunk", help="mentions per transaction (1 to 100,000; the write lock is held this long)")
+    ] = 5_000,
+    status: Annotated[bool, typer.Option("--status", help="only say which formulas version the store holds")] = False,
+) -> None:
+    """Judge every stored mention again with the current formulas (sentiment, language, reply flags, priority).
+
+    Resumes an interrupted run; safe beside a running scheduler. Queue status, assignments, notes, replies,
+    sentiment corrections and the audit trail stay; erased mentions keep their judgement. Prints how many
+    rows changed.
+    """
+    from analysis.formulas import FORMULAS_VERSION
+    from pipeline import rejudge as rj
+    from store import judged
+
+    config, engine = context()
+    if not 1 <= chunk <= 100_000:
+        fail("--chunk must be between 1 and 100,000 mentions")
+    with engine.connect() as conn:
+        recorded, under_way, empty = judged.stored_version(conn), judged.progress(conn), judged.is_empty(conn)
+    if status:
+        typer.echo(f"formulas version: {FORMULAS_VERSION}; stored judgements: {recorded or 'not recorded'}")
+        if under_way:
+            typer.echo(f"a re-judge is under way: done up to mention id {under_way.get('last_id')}")
+        elif not empty and recorded != FORMULAS_VERSION:
+            typer.echo("run: .venv/bin/python cli.py rejudge")
+        return
+    if empty:
+        typer.echo("nothing stored: nothing to re-judge")
+        return
+    try:
+        result = rj.rejudge(engine, config, chunk=chunk, actor=cli_actor())
+    except KeyboardInterrupt:
+        typer.echo("interrupted: the chunks done are kept; run it again to continue", err=True)
+        raise typer.Exit(130) from None
+    for line in result.lines():
+        typer.echo(line)
+
+
 PlatformOption = Annotated[str, typer.Option("--platform", help="the platform, e.g. reddit, mastodon, bluesky")]
 AuthorOption = Annotated[str, typer.Option("--author", help="the author's handle or id as stored (with or without @)")]
 

@@ -311,8 +311,12 @@ def notes_text(
     left_out: dict[str, int] | None = None,
     business_hours: dict[str, BusinessHours] | None = None,
     demo: int = 0,
+    judged_with: str | None = None,
 ) -> str:
-    """notes.txt: the week, the filters, the counts and the formulas (with FORMULAS_VERSION)."""
+    """notes.txt: the week, the filters, the counts and the formulas (with FORMULAS_VERSION).
+
+    `judged_with`: the formulas version the stored judgements were made with (store.judged) when it is not
+    FORMULAS_VERSION ("not recorded" when the store never kept it); named beside it."""
     last_day = (end - timedelta(days=1)).date()
     brand_text = brand if brand is not None else "all (" + ", ".join(all_brands) + ")" if all_brands else "all"
     lines = [
@@ -374,8 +378,15 @@ def notes_text(
         "counted in answered, left out of resolution_rate. mean_sentiment_shift is empty without a scored "
         "follow-up.",
         "",
-        f"Formulas (version {FORMULAS_VERSION})",
+        f"Formulas (version {FORMULAS_VERSION}"
+        + (f"; stored judgements: version {judged_with}" if judged_with is not None else "")
+        + ")",
     ]
+    if judged_with is not None:
+        lines.append(
+            f"- sentiment, needs reply, flag signals and priority were stored by formulas version {judged_with}, "
+            f"not {FORMULAS_VERSION}: rows may mix the two until `.venv/bin/python cli.py rejudge` has run"
+        )
     lines += [f"- {key}: {FORMULAS[key]}" for key in REPORT_FORMULAS if key in FORMULAS]
     return "\n".join(lines) + "\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts, context, filters, metrics, tiles, views
+from ui import auth, charts, context, filters, metrics, tiles, views
 from ui.text import escape_markdown
 
 ctx = context.load()
@@ -21,6 +21,8 @@ st.caption(
     f"{escape_markdown(', '.join(selected.platforms) or 'all platforms')} · changes are against the "
     f"{(selected.end - selected.start).days + 1} days before · the brand's own posts are not counted"
 )
+signed_in = auth.current_account()
+context.show_formulas_notice(ctx, signed_in.role if signed_in else None)  # admins: judgements of older formulas
 
 now, before = metrics.kpis(
     ctx.engine,

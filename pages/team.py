@@ -25,6 +25,7 @@ st.caption(
     "replies; **admin** also manages accounts here. An email address as the username signs in with single "
     "sign-on (no password needed). Every change is kept in the audit trail (`.venv/bin/python cli.py audit`)."
 )
+context.show_formulas_notice(ctx, admin.role)  # stored judgements of older formulas
 
 
 def _change(done: str, change: Callable[[Any], Any], *clear: str) -> None:

@@ -38,7 +38,7 @@ from sqlalchemy import Engine, func, select
 from analysis import reports
 from analysis import resolution as resolution_rules
 from config import Config
-from store import privacy, reader, resolution
+from store import judged, privacy, reader, resolution
 from store.reader import is_demo_row
 from store.schema import mention_state, mentions
 
@@ -167,8 +167,18 @@ def _build(
         left_out=left_out,
         demo=demo_count(engine, start, end, [brand] if brand is not None else wanted),
         business_hours=reports.business_hours([b for b in config.brands if brand is None or b.name == brand]),
+        judged_with=judged_with(engine),
     )
     return frame, summary, notes, missing
+
+
+def judged_with(engine: Engine) -> str | None:
+    """The formulas version of the stored judgements when it is not this release's (store.judged), else None."""
+    with engine.connect() as conn:
+        found = judged.status(conn)
+    if not found["behind"]:
+        return None
+    return found["stored"] or "not recorded"
 
 
 TOKEN = re.compile(r"[\w.\-]+")

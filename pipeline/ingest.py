@@ -19,7 +19,7 @@ from analysis import flags, language, sentiment
 from config import Brand
 from frame import conform
 from pipeline.privacy import cursor_to_store
-from store import privacy, touched, writer
+from store import judged, privacy, touched, writer
 
 #: rows per part: scored, flagged and written together (bounded memory; fewer, bigger statements)
 CHUNK_ROWS = 200_000
@@ -76,9 +76,9 @@ def _with_detected_lang(out: pd.DataFrame) -> pd.DataFrame:
     if not missing.any():
         return out
     found = language.detect(out.loc[missing, "text"]).astype("string")
-    judged = out[["text", "lang"]].copy()  # what scorable reads
+    for_scoring = out[["text", "lang"]].copy()  # what scorable reads
     out.loc[missing, "lang"] = found
-    judged.loc[missing, "lang"] = found.where(found != "en")
+    for_scoring.loc[missing, "lang"] = found.where(found != "en")
     return judged
 
 
@@ -123,6 +123,7 @@ def ingest_frames(
     with engine.begin() as conn:
         writer.take_write_lock(conn)  # SQLite: before any look-up, so a post stored meanwhile is seen as known
         empty = writer.store_is_empty(conn)
+        judged.note_ingest(conn, empty)  # which formulas version the stored judgements are (store.judged)
         for frame in frames:
             rows = conform(frame, skipped)
             del frame  # conformed: the caller's frame is not kept beside its copy (when nothing else holds it)

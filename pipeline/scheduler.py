@@ -18,6 +18,7 @@ APScheduler is imported only by `build_schedule` and `serve`, so pages may impor
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -44,6 +45,9 @@ log = logging.getLogger(__name__)
 
 #: the longest wait between tries of a failing source (never shorter than its `every`).
 BACKOFF_CAP_SECONDS = 3600.0
+#: the background re-judge (pipeline.rejudge.RejudgeJob): its job id and how often it takes its few chunks.
+REJUDGE_JOB = "rejudge"
+REJUDGE_EVERY_SECONDS = 30
 #: how long runs still going may finish after SIGINT / SIGTERM.
 GRACE_SECONDS = 5.0
 #: errors that are not the source's fault and do not count toward its backoff.
@@ -389,6 +393,8 @@ class Schedule:
                                    misfire_grace_time=12 * 3600, replace_existing=True)  # fmt: skip
         elif self.scheduler.get_job("retention") is not None:
             self.scheduler.remove_job("retention")
+        # --- re-judging: while stored judgements are of other formulas, a few small chunks at a time
+        self._apply_rejudge(config)
         # --- alerts: after each collection run and every [scheduler] alert_every -------------------
         if config.alerts:
             from pipeline.alerts import AlertJob
@@ -405,6 +411,37 @@ class Schedule:
             changes += self.streams.apply(config)
         self.config = config
         return changes
+
+    def _apply_rejudge(self, config: Config) -> None:
+        """The background re-judge (pipeline.rejudge.RejudgeJob) while the store's judgements are not this code's
+        formulas version (checked when the config is applied); it removes itself once the store is current."""
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        from pipeline.rejudge import RejudgeJob, pending
+
+        job = self.scheduler.get_job(REJUDGE_JOB)
+        if job is not None:
+            job.func.config = config
+            return
+        try:
+            behind = pending(self.engine)
+        except Exception as exc:  # an unreachable store: collection jobs say so; the next reload checks again
+            log.warning("could not read the store's formulas version: %s", exc)
+            return
+        if not behind:
+            return
+        log.info("stored judgements are of other formulas: re-judging them in the background")
+        self.scheduler.add_job(RejudgeJob(self.engine, config, on_done=self._rejudge_done),
+                               IntervalTrigger(seconds=REJUDGE_EVERY_SECONDS), id=REJUDGE_JOB, name="re-judge",
+                               coalesce=True, max_instances=1, misfire_grace_time=REJUDGE_EVERY_SECONDS,
+                               next_run_time=self.now() + timedelta(seconds=REJUDGE_EVERY_SECONDS),
+                               replace_existing=True)  # fmt: skip
+
+    def _rejudge_done(self) -> None:
+        from apscheduler.jobstores.base import JobLookupError
+
+        with contextlib.suppress(JobLookupError):
+            self.scheduler.remove_job(REJUDGE_JOB)
 
     def after_run(self, event: Any) -> None:
         """An alert check right after each collection run (when rules are configured)."""

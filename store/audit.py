@@ -47,6 +47,7 @@ ACTIONS: tuple[str, ...] = (
     "retention",
     "forget",
     "author_data",
+    "rejudge",
     "saved_reply_add",
     "saved_reply_edit",
     "saved_reply_delete",

@@ -21,7 +21,7 @@ import streamlit as st
 from sqlalchemy import Connection, Engine, event
 
 from config import Brand, BusinessHours, Config, ConfigError, load_config, resolve_config_path
-from store import queue, readcache, reader, touched
+from store import judged, queue, readcache, reader, touched
 from store.engine import StoreError, database_url, make_engine
 
 T = TypeVar("T")
@@ -282,6 +282,26 @@ def demo_note(ctx: Context, selection: reader.Filters) -> str | None:
     if found == total:
         return "Every number on this page comes from generated demo posts."
     return f"{found:,} of the {total:,} mentions in this selection are generated demo posts."
+
+
+def formulas_notice(ctx: Context) -> str | None:
+    """For admins: a sentence when stored judgements are of another formulas version than this release's
+    (store.judged; `cli.py rejudge` brings them up to date), else None. Three look-ups of `meta` by key,
+    read on every rerun: a re-judge that finishes without changing a row moves no data version."""
+    try:
+        with reading(ctx.engine) as conn:
+            return judged.notice(judged.status(conn))
+    except Exception:  # an older store that cannot say: no notice rather than a broken page
+        return None
+
+
+def show_formulas_notice(ctx: Context, role: str | None) -> None:
+    """The notice of `formulas_notice` on the page, for an admin only."""
+    if role != "admin":
+        return
+    found = formulas_notice(ctx)
+    if found:
+        st.warning(found, icon=":material/update:")
 
 
 def sla_hours(config: Config) -> dict[str, float]:
