@@ -79,7 +79,7 @@ def _with_detected_lang(out: pd.DataFrame) -> pd.DataFrame:
     for_scoring = out[["text", "lang"]].copy()  # what scorable reads
     out.loc[missing, "lang"] = found
     for_scoring.loc[missing, "lang"] = found.where(found != "en")
-    return judged
+    return for_scoring
 
 
 def ingest(
