@@ -212,7 +212,9 @@ def test_managers_work_and_the_audit_trail_stay(engine: Engine, tmp_path: Path) 
     assert set(trail) <= set(after)
     new = [r for r in after if r not in trail]
     assert len(new) == 1 and new[0][3] == "rejudge" and new[0][2] == "cli:tester"
-    assert json.loads(new[0][5]) == {"formulas_version": OLD} and json.loads(new[0][6]) == {"formulas_version": "7"}
+    assert json.loads(new[0][5]) == {"formulas_version": OLD} and json.loads(new[0][6]) == {
+        "formulas_version": FORMULAS_VERSION
+    }
     assert json.loads(new[0][7])["changed"] == result.counts["changed"]
     with engine.connect() as conn:
         flag = conn.execute(select(mentions.c.needs_reply).where(mentions.c.id == closed)).scalar()
@@ -425,7 +427,7 @@ def test_cli_rejudge_reports_counts_and_exit_codes(tmp_path: Path, monkeypatch: 
     with engine.connect() as conn:
         row = conn.execute(select(audit_log.c.actor, audit_log.c.detail).where(audit_log.c.action == "rejudge")).one()
     assert row.actor.startswith("cli:") and json.loads(row.detail)["flag_changed"] == flips
-    assert "stored judgements: 7" in _cli("rejudge", "--status").output
+    assert f"stored judgements: {FORMULAS_VERSION}" in _cli("rejudge", "--status").output
     engine.dispose()
 
 
