@@ -97,6 +97,12 @@ SETS = [
         (*FRESH6_EARLIER, "flags_fresh6.csv", "flags_fresh7.csv", "flags_fresh8.csv"),
         thread_convention=True,
     ),
+    BlindSet(
+        "fresh10",
+        12001,
+        (*FRESH6_EARLIER, "flags_fresh6.csv", "flags_fresh7.csv", "flags_fresh8.csv", "flags_fresh9.csv"),
+        thread_convention=True,
+    ),
 ]
 
 
