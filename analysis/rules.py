@@ -52,8 +52,9 @@ development since, tuned on in two folds by brand), tests/data/flags_fresh4.csv 
 session 6, development since session 7), tests/data/flags_fresh5.csv and tests/data/flags_fresh6.csv (scored once blind
 in session 7, development since; session 8 wrote rules from their misses), tests/data/flags_fresh7.csv (scored once
 blind in session 8, development since session 9, which wrote rules from its misses), tests/data/flags_fresh8.csv (scored
-once blind in session 9, development since session 10, which wrote rules from its kinds of miss and false flag): 147
-other brands in all; the `test` rows are held out
+once blind in session 9, development since session 10, which wrote rules from its kinds of miss and false flag),
+tests/data/flags_fresh9.csv (scored once blind in session 10, development since, branch judge6): 163 other brands in
+all; the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
