@@ -116,6 +116,11 @@ _LISTED_JOIN = r"(?:,|\s+and|\s+or|\s+vs\.?|\s+versus|\s*/|\s+compares? (?:to|wi
 _HANDLE = re.compile(r"(?<![\w@])@([\w][\w.@-]*[\w])")
 #: a reply in the brand's thread that advises another user or tells them a me-too story (rules category `peer`).
 _PEER = re.compile(rules_.category_regex("peer"))
+#: a reply in the brand's thread about another person's experience, a question about the other user's thing or
+#: encouragement (rules category `peer-aside`; session 10, branch judge6): not addressed to the brand, unless it asks
+#: the brand for something (`_ASKS_BRAND`) or carries the writer's own reference number (`_OWN_CASE`).
+_PEER_ASIDE = re.compile(rules_.category_regex("peer-aside"))
+_ASKS_BRAND = re.compile(r"\b(?:can|could|will|would) you\b|\bplease\b|\bdm\b")
 #: a comment under a user's post carrying the writer's own reference number, in their own voice: the writer's own case,
 #: which the brand can act on ("Same thing happened to me on the 5th ... ref RF88410"; session 9).
 #: Session 10: a me-too opener ("same here, charged twice ... booking GWK-87740", "mine too, order 78990") is the
@@ -727,8 +732,26 @@ def _evidence(
     thread_talk = (in_thread & ~hailed & ~to_other & english).fillna(False).to_numpy(dtype=bool)
     if thread_talk.any():
         peer = per_distinct(text[thread_talk], partial(_contains, pattern=_PEER)).fillna(False).to_numpy(dtype=bool)
+        # session 10 (branch judge6): a me-too reply with the writer's own reference number is the writer's own case
+        # ("mine did the same, two payments taken, supporter number 30229117"), spoken to the brand
+        if peer.any():
+            at = np.flatnonzero(thread_talk)[peer]
+            own_ref = per_distinct(text.iloc[at], partial(_contains, pattern=_OWN_CASE))
+            peer[peer] = ~own_ref.fillna(False).to_numpy(dtype=bool)
         to_other = to_other.copy()
         to_other.iloc[np.flatnonzero(thread_talk)[peer]] = True
+    # a reply in the brand's thread about another person's experience, a question about the other user's thing or
+    # encouragement (rules category `peer-aside`): talk between users, not addressed to the brand (session 10)
+    aside_talk = (in_thread & ~hailed & english).fillna(False).to_numpy(dtype=bool)
+    if aside_talk.any():
+        rows = text[aside_talk]
+        aside = per_distinct(rows, partial(_contains, pattern=_PEER_ASIDE)).fillna(False).to_numpy(dtype=bool)
+        if aside.any():
+            at = np.flatnonzero(aside_talk)[aside]
+            kept = per_distinct(text.iloc[at], partial(_contains, pattern=_ASKS_BRAND)).fillna(False).to_numpy(bool)
+            kept |= per_distinct(text.iloc[at], partial(_contains, pattern=_OWN_CASE)).fillna(False).to_numpy(bool)
+            addressed = addressed.copy()
+            addressed.iloc[at[~kept]] = False
     stars, review = _ratings(frame)
     addressed = addressed | review  # a review of an own brand's app is addressed to the brand
     sentiment = pd.to_numeric(frame["sentiment"], errors="coerce") if "sentiment" in frame else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-FORMULAS_VERSION = "8"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise), reviews and ratings, resolution after a reply; 6: the learned reply layer (session 6, unbumped then), replies to other users in the brand's thread (session 8); 7: advice between customers in the brand's thread, a comment with the writer's own reference number, the layer retrained with flags_fresh7.csv (session 9); 8: a comment naming the brand only as "their" that speaks for the writer's organisation, a me-too comment with an order number, a plain yes/no question or a hyphenated name is about the brand, rules from flags_fresh8.csv's kinds of miss and false flag, the layer retrained with it (session 10)
+FORMULAS_VERSION = "9"  # 2: business hours; 3: brand-neutral sentiment, reply rule table, articles, detected languages; 4: gratitude needs praise words; 5: reply rules for other brands (news, negated praise), reviews and ratings, resolution after a reply; 6: the learned reply layer (session 6, unbumped then), replies to other users in the brand's thread (session 8); 7: advice between customers in the brand's thread, a comment with the writer's own reference number, the layer retrained with flags_fresh7.csv (session 9); 8: a comment naming the brand only as "their" that speaks for the writer's organisation, a me-too comment with an order number, a plain yes/no question or a hyphenated name is about the brand, rules from flags_fresh8.csv's kinds of miss and false flag, the layer retrained with it (session 10); 9: a reply in the brand's thread about a relative's experience, a question about the other user's thing or encouragement is not addressed (rule category peer-aside), a me-too reply with the writer's own number is not peer talk, customer / supporter / member numbers are references, rules from flags_fresh9.csv's kinds, the layer retrained with it (session 10, branch judge6)
 #: a brand's reply SLA when it sets none (monitor.toml `sla_hours`), in hours.
 DEFAULT_SLA_HOURS = 4.0
 #: how long after the brand's first response an author's follow-up still counts (monitor.toml `resolution_days`),
@@ -113,7 +113,10 @@ FORMULAS: dict[str, str] = {
         "organisation (our, we, us); a post opening "
         "with other users' @handles only speaks to them: outside the brand's thread it is not addressed, in it only "
         "complaint rules count and the learned layer does not read it; so does a reply in the brand's thread that "
-        "advises another user or tells them a me-too story, rule category peer) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
+        "advises another user or tells them a me-too story, rule category peer, unless it carries the writer's own reference "
+        "number; a reply in the brand's thread about a relative's experience, a question about the other user's thing "
+        "or encouragement is not addressed, rule category peer-aside, unless it asks the brand or carries the writer's "
+        "own reference number) AND a question (not rhetorical), a help request, or a complaint, each a named rule of "
         "the rule table (analysis/rules.py, extended per brand by products, complaint_terms and praise_terms): "
         "a complaint rule (refund, billing, late-or-lost, ...), a weaker problem cue (negation, again, "
         "waited-duration, my-thing, ...) in a post without praise (a complaint is cancelled only by thanks or "

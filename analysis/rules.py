@@ -30,7 +30,11 @@ Categories (what a match means; FORMULAS["needs_reply"]):
 - peer: in the brand's thread, a reply that advises another user or tells them a me-too story ("check your order
   history, mine showed ...", "this happened to my brother"), asks which of two things they had ("the orange or the blue
   one?") or wishes them well ("hope they sort it"): analysis.flags treats it as a reply opening with other users'
-  @handles (only its problem words count; the learned layer does not read it).
+  @handles (only its problem words count; the learned layer does not read it);
+- peer-aside: in the brand's thread, a reply about another person's experience ("same thing happened to my mum"), a
+  question about the other user's thing ("where did you get the tiles?") or encouragement ("keep going"): talk between
+  users, not to the brand; analysis.flags does not take it as addressed to the brand (its problem words do not count
+  either) unless it asks the brand for something ("can you", "please") or carries the writer's own reference number.
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
@@ -48,8 +52,9 @@ development since, tuned on in two folds by brand), tests/data/flags_fresh4.csv 
 session 6, development since session 7), tests/data/flags_fresh5.csv and tests/data/flags_fresh6.csv (scored once blind
 in session 7, development since; session 8 wrote rules from their misses), tests/data/flags_fresh7.csv (scored once
 blind in session 8, development since session 9, which wrote rules from its misses), tests/data/flags_fresh8.csv (scored
-once blind in session 9, development since session 10, which wrote rules from its kinds of miss and false flag): 147
-other brands in all; the `test` rows are held out
+once blind in session 9, development since session 10, which wrote rules from its kinds of miss and false flag),
+tests/data/flags_fresh9.csv (scored once blind in session 10, development since, branch judge6): 163 other brands in
+all; the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -75,6 +80,7 @@ CATEGORIES: tuple[str, ...] = (
     "not-praise",
     "news",
     "peer",
+    "peer-aside",
 )
 #: the points a category's rules carry by default (0: the category adds no points itself).
 CATEGORY_POINTS: dict[str, int] = {
@@ -89,6 +95,7 @@ CATEGORY_POINTS: dict[str, int] = {
     "not-praise": 0,
     "news": 0,
     "peer": 0,
+    "peer-aside": 0,
 }
 
 
@@ -1248,6 +1255,11 @@ RULES: tuple[Rule, ...] = (
             # of the eleven sets need a reply)
             r"\b(?:order|booking|ticket|claim|case|complaint|incident)\s*[:#]?\s*\d{5,}\b",
             r"\b(?:reference|ref|case number|order number) is in (?:the|my)\b",
+            # session 10 (branch judge6, flags_fresh9.csv's misses): "supporter number 30229117", "customer id
+            # ex-498120", "member no. 6331 0042 1178" (12 rows of the twelve sets, all need a reply: fresh2, fresh3,
+            # fresh5 x2, fresh8, fresh9 x7)
+            r"\b(?:customer|supporter|account|member|membership|policy|donor)\s*(?:number|no\.?|num|id|#)\s*[:#]?\s*"
+            r"[a-z]{0,4}-?\d{4,}",
         ),
         matches=(
             "case number 2211-8840",
@@ -1256,8 +1268,16 @@ RULES: tuple[Rule, ...] = (
             "reference is in the thread above",
             "ref 8841233 closed as collected",
             "mine too, order 78990, picked up that same monday",
+            "mine did the same, two payments taken, supporter number 30229117.",
+            "customer id ex-498120",
         ),
-        misses=("booking 2025 trips soon", "order 66", "ticket prices for 2026", "order 2026 calendars now"),
+        misses=(
+            "booking 2025 trips soon",
+            "order 66",
+            "ticket prices for 2026",
+            "order 2026 calendars now",
+            "account number changed",
+        ),
         english_only=False,
     ),
     Rule(
@@ -1327,9 +1347,22 @@ RULES: tuple[Rule, ...] = (
             r"\bimagine (?:selling|paying|charging|being)\b",
             r"\blol ok\b",
             r"\bhow you treat\b",
+            # session 10 (branch judge6, flags_fresh9.csv's miss): "love that the laundry room has had one working dryer
+            # for five weeks" (praise of a thing that has been broken; 1 row of the twelve sets: weak evidence)
+            r"^(?:i )?love (?:that|how) (?:the|my|our) [^.!?]{0,60}\b(?:has|have) (?:had|been) (?:only |just )?"
+            r"(?:one working|no |broken|out of order|down for)",
         ),
-        matches=("oh great, another update", "love how my order vanished"),
-        misses=("i love my new watch", "apparently acme is opening a store"),
+        matches=(
+            "oh great, another update",
+            "love how my order vanished",
+            "love that the unite students laundry room has had one working dryer for five weeks",
+        ),
+        misses=(
+            "i love my new watch",
+            "apparently acme is opening a store",
+            "i love that the watch battery lasts a whole week",
+            "love that my order came early",
+        ),
     ),
     Rule(
         # session 9 (flags_fresh7.csv's misses, sarcasm about the author's own purchase or visit): praise of a thing
@@ -1496,6 +1529,24 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # session 10 (branch judge6, flags_fresh9.csv's false flags, praise of a fault already put right): "they sent the
+        # right one free", "they sent one out next day free", "they moved my result across in a day", "your fitter
+        # returned and fixed the gap" (5 rows of the twelve sets, fresh8 1 and fresh9 4, none needs a reply: weak evidence)
+        "put-right",
+        "praise",
+        (
+            r"\bthey (?:sent|replaced|moved|fixed|refunded|swapped)\b[^.!?]{0,40}\b(?:next day|same day|in a day|free"
+            r"|for free)\b",
+            r"(?<!never )\b(?:returned|came back) and fixed\b",
+        ),
+        matches=(
+            "messaged them and they sent the right one free and let me keep the other",
+            "they sent one out next day free. sorted",
+            "your fitter returned and fixed the gap by the skirting",
+        ),
+        misses=("they sent the wrong one again", "they never came back and fixed it", "free delivery next day"),
+    ),
+    Rule(
         "negated-praise-words",
         "not-praise",
         (_NEGATED_PRAISE,),
@@ -1547,6 +1598,34 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # session 10 (branch judge6, flags_fresh9.csv's false flags: 6 of its 16 bluesky replies needing none were
+        # flagged): a reply in the brand's thread about a relative's or friend's experience, a question about the other
+        # user's thing, encouragement. Counted on the twelve sets (every row, any kind): the relative's story 8 rows
+        # (fresh4, fresh7 x2, fresh8, fresh9 x4), none needs a reply, 4 of them in-thread replies (all fresh9's); "where
+        # did you get" 1 row (fresh9); encouragement 3 rows (fresh5, fresh8, fresh9), none needs a reply
+        "other-user-story",
+        "peer-aside",
+        (
+            r"\b(?:the )?(?:same|this|that)(?: thing)? happened to my (?:\w+ )?(?:brother|sister|mum|mom|dad|friend"
+            r"|neighbour|partner|mate|flatmate|wife|husband|son|daughter|nan|gran|grandad|grandma|uncle|aunt|cousin"
+            r"|parents|colleague)\b",
+            r"\b(?:where|how) did you (?:get|buy|find|order)\b",
+            r"\b(?:keep going|keep at it|don't give up|stick (?:with|at) it|hang in there)\s*(?:[.!,]|$)",
+        ),
+        matches=(
+            "same happened to my dad, turned out it was a different model from the catalogue",
+            "same thing happened to my mum last spring, its a nightmare with fitting slots",
+            "looks gorgeous! where did you get the tiles?",
+            "they have to provide it within 12 working days or they can't enforce it, keep going",
+        ),
+        misses=(
+            "same thing happened to me, still no refund",
+            "this happened to my order again",
+            "where did my parcel go?",
+            "keep going back to the shop and nobody helps",
+        ),
+    ),
+    Rule(
         "report",
         "news",
         (
@@ -1557,6 +1636,10 @@ RULES: tuple[Rule, ...] = (
             r"|lawsuit|sued|regulator|strike|strikes|union|hiring|sponsor(?:s|ing|ship)?)\b",
             r"\b(?:to|will) (?:close|cut|open|shut|axe|scrap|raise|hire) (?:\d+|its|their)\b",
             r"\bheard (?:that )?\S+ (?:is|are|will|was)\b",
+            # session 10 (branch judge6, flags_fresh9.csv's false flags, headlines without a source account): "files for
+            # bankruptcy again", "figures show 500,000 fewer licences" (2 rows of the twelve sets, both fresh9's, neither
+            # needs a reply: weak evidence)
+            r"\b(?:files?|filed|filing) for (?:bankruptcy|administration|chapter 11)\b|\bfigures show\b",
             r"(?<!of )(?<!in )\b(?:stock|share price)\b(?! (?:android|firmware|rom|photos?|images?|levels?)\b)",
             r"\b(?:bought|acquired|taken over|owned) by\b",
             r"\bapparently\b",
@@ -1604,6 +1687,11 @@ RULES: tuple[Rule, ...] = (
             # the eleven sets, none needs a reply: weak evidence)
             r"^(?:[\w-]+ ){0,3}prices (?:are|have been|have gone|keep)\b",
             r"\byou get what you pay for\b|\bat this price point\b",
+            # session 10 (branch judge6, flags_fresh9.csv's false flags, opinion on a whole trade or a fee): "the whole
+            # model is lowball", "the wedding industry is a scam", "abolish it" (3 rows of the twelve sets, all fresh9's,
+            # none needs a reply: weak evidence)
+            r"\bthe whole (?:business )?model\b|\b(?:industry|sector|trade) is a (?:scam|joke|racket|con)\b",
+            r"\babolish (?:it|them|the)\b",
         ),
         matches=(
             "every insurer is jacking renters rates this year",
@@ -1615,6 +1703,9 @@ RULES: tuple[Rule, ...] = (
             "the government has let it rot",
             "public ev charging prices are a joke, 79p a kwh",
             "mounts at this price point are all wobbly, you get what you pay for",
+            "the whole model is lowball then shrug",
+            "the wedding industry is a scam",
+            "£174.50 a year to fund shows i don't watch. abolish it",
         ),
         misses=(
             "my insurer doubled my rate",

@@ -50,6 +50,8 @@ Session 9 (branch judge4): flags_fresh7.csv is a development set too (tests.test
 
 Session 10 (branch judge5): flags_fresh8.csv is a development set too (eleven sets).
 
+Session 10 (branch judge6): flags_fresh9.csv is a development set too (twelve sets).
+
 Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso] [--fresh4] [--thresholds] [--never-train SET]  (~25 min at load 9-16; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).

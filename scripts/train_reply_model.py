@@ -15,7 +15,8 @@ flags_fresh5.csv (scored once blind in session 7, main 4981090); branch judge3 (
 (flags.learned_inputs: the layer no longer applies to them); branch judge4 (session 9) added flags_fresh7.csv (scored
 once blind at the end of session 8, main 42cfa78) and leaves out replies in the brand's thread that advise another user
 (rules category `peer`, treated as replies to other users); branch judge5 (session 10) added flags_fresh8.csv (scored
-once blind in session 9, main 1f2082b).
+once blind in session 9, main 1f2082b); branch judge6 (session 10) added flags_fresh9.csv (scored once blind in session
+10, main 50fe760).
 """
 
 from __future__ import annotations

@@ -168,7 +168,8 @@ FRESH9_BRANDS = [
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
-#: session 10 (branch judge5).
+#: session 10 (branch judge5); flags_fresh9.csv, scored once blind in session 10, is development data since (branch
+#: judge6).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -181,6 +182,7 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh6", FRESH6, FRESH6_BRANDS),
     ("fresh7", FRESH7, FRESH7_BRANDS),
     ("fresh8", FRESH8, FRESH8_BRANDS),
+    ("fresh9", FRESH9, FRESH9_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -609,12 +611,16 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # as collected 221 / 10; session 8 (judge3) 189 (0.844) / 9 (0.038), as collected 222 (0.991) / 9; session 9
     # (judge4) unchanged; session 10 (judge5) 190 / 9, as collected 223 / 9: "does the guardian weekly get shipped to
     # new zealand ..." found (a post opening as a yes/no question names the brand, not the ordinary word)
-    ("fresh2", FRESH2, FRESH2_BRANDS, 459, (190, 9), (223, 9)),
+    # session 10 (judge6, the layer retrained with fresh9) 189 / 9, as collected 222 / 9: "@King_Games the new event gives
+    # 3 free lives then asks for money every 30 seconds ..." no longer added by the layer (worse by one post)
+    ("fresh2", FRESH2, FRESH2_BRANDS, 459, (189, 9), (222, 9)),
     # blind at b93ef14 115 (0.548) / 25 (0.104), as collected 154 (0.733) / 27 (0.112); session 7 (judge2) 147 / 13, as
     # collected 205 / 15; session 8 (judge3) 148 (0.705) / 7 (0.029), as collected 206 (0.981) / 8 (0.033); session 9
     # (judge4) unchanged; session 10 (judge5) 149 / 7, as collected 207 / 8: "is the lego Titanic going to be restocked
     # ..." found (the same yes/no question logic)
-    ("fresh3", FRESH3, FRESH3_BRANDS, 451, (149, 7), (207, 8)),
+    # session 10 (judge6, the layer retrained with fresh9) 148 / 7, as collected 206 / 8: "@lego.com the printed
+    # instructions skip a step on page 42 ..." no longer added by the layer (worse by one post)
+    ("fresh3", FRESH3, FRESH3_BRANDS, 451, (148, 7), (206, 8)),
     # blind at 9b6a2bc 142 (0.640) / 25 (0.105), as collected 194 (0.874) / 26 (0.110); session 7 (judge2) 163 / 7, as
     # collected 219 / 8; session 8 (judge3) 163 (0.734) / 5 (0.021), as collected 220 (0.991) / 5 (0.021); session 9
     # (judge4) unchanged; session 10 (judge5, the layer retrained with fresh8) 162 / 4, as collected 219 / 4: "is corona
@@ -631,7 +637,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # blind at 74ca037 158 (0.699) / 14 (0.066), as collected 207 (0.916) / 18 (0.085): issue 12's target met as
     # collected; session 8 (judge3, rules written from its misses, the layer trained on it) 172 (0.761) / 5 (0.024), as
     # collected 223 (0.987) / 5 (0.024); session 9 (judge4) unchanged
-    ("fresh6", FRESH6, FRESH6_BRANDS, 437, (172, 5), (223, 5)),
+    # session 10 (judge6, the layer retrained with fresh9) 171 / 5, as collected 222 / 5: "stagecoach driver told my son
+    # (14, autistic) to get off ..." no longer added by the layer (worse by one post)
+    ("fresh6", FRESH6, FRESH6_BRANDS, 437, (171, 5), (222, 5)),
     # blind at 42cfa78 (session 8, judge3 and import3 merged) 155 of 221 (0.701) / 16 of 233 (0.069), as collected 199
     # (0.900) / 25 (0.107): recall met as collected, the flagged share missed by two posts (session 7's rules, d71cdee,
     # in the same run: 153 (0.692) / 18 (0.077), as collected 197 (0.891) / 31 (0.133)). Session 9 (judge4: rules written
@@ -646,11 +654,15 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in the same run: 143 (0.656) / 16 (0.066), as collected 189 (0.867) / 22 (0.091)). Development data since.
     # Session 10 (judge5: rules written from its misses and false flags, the layer trained on it; in-sample) 167 (0.766) /
     # 5 (0.021), as collected 214 (0.982) / 6 (0.025)
-    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (167, 5), (214, 6)),
+    # session 10 (judge6, the layer retrained with fresh9) 166 / 5, as collected 213 / 6: the reddit post "Our Stannah
+    # stairlift ... grinding noise on the bend and stops randomly" no longer added by the layer (worse by one post)
+    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (166, 5), (213, 6)),
     # blind at 50fe760 (session 10, judge5 merged and frozen) 158 of 218 (0.725) / 17 of 243 (0.070), as collected 202
     # (0.927) / 25 (0.103): recall met as collected, the flagged share missed by one post (session 9's rules, ac92fe0,
     # in the same run: 158 (0.725) / 18 (0.074), as collected 202 (0.927) / 27 (0.111)). Development data since.
-    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (158, 17), (202, 25)),
+    # Session 10 (judge6: rules written from its misses and false flags, the layer trained on it; in-sample) 166 (0.761)
+    # / 7 (0.029), as collected 211 (0.968) / 8 (0.033)
+    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (166, 7), (211, 8)),
 ]
 
 

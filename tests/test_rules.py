@@ -401,7 +401,9 @@ def test_advice_between_customers_in_the_brands_thread_and_a_comment_with_the_wr
         mention(post_id="1", **thread, text="check your order history, mine showed the deleted ones as drafts"),
         mention(post_id="2", **thread, text="you need the code from the letter not the email, don't wait"),
         mention(post_id="3", **thread, text="this happened to my brother, they turned up 2 weeks later"),
-        mention(post_id="4", **thread, text="this happened to my brother and his parcel arrived broken"),
+        # session 10 (judge6): a relative's story alone is talk between users (rules category `peer-aside`); asking the
+        # brand for something keeps it addressed
+        mention(post_id="4", **thread, text="this happened to my brother, can you check it? his parcel arrived broken"),
         mention(post_id="5", **thread, text="still waiting 2 weeks later, nobody has called"),
         mention(
             post_id="6", **reddit, text="Same thing happened to me, two payments and nobody has answered. ref RF88410"
@@ -412,6 +414,32 @@ def test_advice_between_customers_in_the_brands_thread_and_a_comment_with_the_wr
     )
     assert out["needs_reply"].tolist() == [False, False, False, True, True, True, False, False]
     assert out["flag_signals"].iloc[5] == "complaint: no-response"
+
+
+def test_talk_between_users_in_the_brands_thread_and_me_too_replies_with_the_writers_own_number() -> None:
+    """Session 10 (branch judge6, flags_fresh9.csv's false flags and misses): in the brand's thread a reply about a
+    relative's experience, a question about the other user's thing or encouragement is not addressed to the brand, even
+    with problem words ("nightmare", "never came back"); asking the brand for something, or the writer's own reference
+    number, keeps it addressed. A me-too reply ("mine did the same") with the writer's own supporter / customer number
+    is the writer's own case, and so is a comment under a user's post with "for me" and a customer id."""
+    thread = {"platform": "bluesky", "kind": "reply", "parent_id": "old"}
+    reddit = {"platform": "reddit", "kind": "comment", "url": "https://www.reddit.com/r/london/comments/abc/post/k1/"}
+    out = assess(
+        mention(post_id="1", **thread, text="same thing happened to my mum last spring, its a nightmare with fitting"),
+        mention(post_id="2", **thread, text="looks gorgeous! where did you get the tiles?"),
+        mention(post_id="3", **thread, text="they have to provide it within 12 working days or they can't, keep going"),
+        mention(post_id="4", **thread, text="same happened to my dad, can you please refund him? charged twice"),
+        mention(post_id="5", **thread, text="Mine did the same, two payments taken, supporter number 30229117."),
+        mention(post_id="6", **thread, text="still charged twice and nobody has answered"),
+        mention(
+            post_id="7",
+            **reddit,
+            text="Exactly the same for me. Cancelled in June, charged every month since. Customer ID EX-498120.",
+        ),
+        mention(post_id="8", **reddit, text="Exactly the same for me. Cancelled in June, charged every month since."),
+        own_post_ids=[("bluesky", "old")],
+    )
+    assert out["needs_reply"].tolist() == [False, False, False, True, True, True, True, False]
 
 
 def test_comments_naming_the_brand_as_their_me_too_references_and_plain_questions_in_small_letters() -> None:
