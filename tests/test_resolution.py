@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from analysis import resolution
+from analysis.formulas import FORMULAS_VERSION
 from config import ConfigError, load_config, parse_config
 from pipeline.ingest import ingest
 from store import audit, queue
@@ -364,7 +365,7 @@ def test_the_demo_follow_ups_are_judged_as_their_authors_meant(demo_store: Engin
         (out["outcome"] == "no_follow_up").sum(),
     ]
     assert "resolution_rate: resolved / (resolved + unresolved + no follow-up)" in notes
-    assert "Formulas (version 7)" in notes
+    assert f"Formulas (version {FORMULAS_VERSION})" in notes
 
 
 def resolution_week() -> tuple[datetime, datetime]:
