@@ -103,6 +103,19 @@ SETS = [
         (*FRESH6_EARLIER, "flags_fresh6.csv", "flags_fresh7.csv", "flags_fresh8.csv", "flags_fresh9.csv"),
         thread_convention=True,
     ),
+    BlindSet(
+        "fresh11",
+        13001,
+        (
+            *FRESH6_EARLIER,
+            "flags_fresh6.csv",
+            "flags_fresh7.csv",
+            "flags_fresh8.csv",
+            "flags_fresh9.csv",
+            "flags_fresh10.csv",
+        ),
+        thread_convention=True,
+    ),
 ]
 
 
