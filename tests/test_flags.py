@@ -181,7 +181,7 @@ FRESH10_BRANDS = [
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
 #: session 10 (branch judge5); flags_fresh9.csv, scored once blind in session 10, is development data since (branch
-#: judge6).
+#: judge6); flags_fresh10.csv, scored once blind in session 10, is development data since (branch judge7).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -195,6 +195,7 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh7", FRESH7, FRESH7_BRANDS),
     ("fresh8", FRESH8, FRESH8_BRANDS),
     ("fresh9", FRESH9, FRESH9_BRANDS),
+    ("fresh10", FRESH10, FRESH10_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
