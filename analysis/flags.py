@@ -480,8 +480,8 @@ def _signals(
     """What the (lower-cased, link-free) text says, rule by rule (analysis.rules).
 
     Sarcasm invites a reply whatever VADER says. Gratitude (a praise rule and compound >= 0.3;
-    no question, help request or sarcasm; a high score alone is not gratitude) outweighs problem words ("thanks for fixing
-    my issue"); praise outweighs negative sentiment alone and the weaker hints; text a
+    no question, help request or sarcasm; a high score alone is not gratitude; a `put-right` rule, a fault the brand
+    already put right, is gratitude at any score) outweighs problem words ("thanks for fixing my issue"); praise outweighs negative sentiment alone and the weaker hints; text a
     not-a-problem rule removed ("no issues at all") leaves no negative-sentiment complaint behind.
     Praise words a not-praise rule matched ("not great") are no praise. In a `news` post weaker cues
     and negative sentiment alone never count; if its author writes nothing personal (rules.PERSONAL),
@@ -511,6 +511,9 @@ def _signals(
         praise_text = text.copy()
         praise_text[unpraised] = text[unpraised].str.replace(table.not_praise, " ", regex=True)
     found["praise"] = _first_rule(praise_text, table, "praise")
+    # a fault the brand already put right, told with praise or thanks (rules category `put-right`): gratitude whatever
+    # the score or a "but" says (session 10, judge7)
+    put_right = _matches(text, table.patterns["put-right"])
     if table.not_a_problem is not None:
         excused = _matches(text, table.not_a_problem)  # the other texts are left as they are
         cleaned = text.copy()
@@ -541,9 +544,9 @@ def _signals(
         help_ = help_ & ~to_other.to_numpy(dtype=bool)
     if crowd is not None:  # "are you on the beta channel?" in the brand's subreddit: asked of the commenters
         question &= ~(crowd.to_numpy(dtype=bool) & _matches(text, table.second_person))
-    praising = found["praise"][0] & ~sarcasm
+    praising = (found["praise"][0] | put_right) & ~sarcasm
     plain = ~question & ~sarcasm & ~help_
-    grateful = plain & praising & (compound_ >= 0.3)
+    grateful = plain & praising & ((compound_ >= 0.3) | put_right)
     # a testimonial: praise told to others about the brand (not spoken to it, no "but"): the problem words are
     # the story it praises ("Monzo's fraud team caught a scam payment. Seriously impressive")
     told = np.zeros(len(text), dtype=bool) if hailed is None else hailed.to_numpy(dtype=bool).copy()

@@ -35,6 +35,10 @@ Categories (what a match means; FORMULAS["needs_reply"]):
   question about the other user's thing ("where did you get the tiles?") or encouragement ("keep going"): talk between
   users, not to the brand; analysis.flags does not take it as addressed to the brand (its problem words do not count
   either) unless it asks the brand for something ("can you", "please") or carries the writer's own reference number.
+- put-right: a fault the brand already put right, told with praise or thanks ("double charged me last month but fixed it
+  the same day", "penalty cancelled, thank you for sorting it"): analysis.flags takes it as gratitude whatever the
+  sentiment score or a "but" says, so the fault's words do not flag it; the patterns refuse a fault still live after
+  the fix ("still", "again", "not fixed", "but").
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
@@ -53,7 +57,8 @@ session 6, development since session 7), tests/data/flags_fresh5.csv and tests/d
 in session 7, development since; session 8 wrote rules from their misses), tests/data/flags_fresh7.csv (scored once
 blind in session 8, development since session 9, which wrote rules from its misses), tests/data/flags_fresh8.csv (scored
 once blind in session 9, development since session 10, which wrote rules from its kinds of miss and false flag),
-tests/data/flags_fresh9.csv (scored once blind in session 10, development since, branch judge6): 163 other brands in
+tests/data/flags_fresh9.csv (scored once blind in session 10, development since, branch judge6),
+tests/data/flags_fresh10.csv (scored once blind in session 10, development since, branch judge7): 179 other brands in
 all; the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
@@ -68,6 +73,12 @@ from functools import cache
 
 from analysis.formulas import POINTS
 
+#: after a put-right pattern: nothing later in the post says the fault is still live (rule `put-right`).
+_STILL_LIVE = (
+    r"(?![^\n]*\b(?:still|not (?:fixed|sorted|working|right)|isn't|hasn't|wasn't|won't|never|eventually|until|but)\b)"
+    r"(?![^\n]*\b(?:broke|broken|stopped|happened|wrong|crashed|failed|down|back) again\b)"
+)
+
 CATEGORIES: tuple[str, ...] = (
     "question",
     "rhetorical",
@@ -81,6 +92,7 @@ CATEGORIES: tuple[str, ...] = (
     "news",
     "peer",
     "peer-aside",
+    "put-right",
 )
 #: the points a category's rules carry by default (0: the category adds no points itself).
 CATEGORY_POINTS: dict[str, int] = {
@@ -96,6 +108,7 @@ CATEGORY_POINTS: dict[str, int] = {
     "news": 0,
     "peer": 0,
     "peer-aside": 0,
+    "put-right": 0,
 }
 
 
@@ -366,7 +379,9 @@ RULES: tuple[Rule, ...] = (
             r"\bcurious (?:what|how|about) (?:people|everyone|you|others|the experience|your experience)\b",
             r"\bwhich (?:\w+ )?(?:colou?r|model|one|size|trim|plan|version) (?:did|do|would|should) (?:you|u|y'all|people)\b",
             # opinions and experiences asked of other users, not of the brand
-            r"\b(?:is|was) (?:it|this|that|\w+(?: \w+){0,2}) (?:really |actually |still )?worth (?:it|the money)\b",
+            # session 10 (judge7): a subject of up to five words ("is a crown golf membership worth it for a beginner"; 15 rows of
+            # the thirteen sets match, none needs a reply)
+            r"\b(?:is|was) (?:it|this|that|\w+(?: \w+){0,4}) (?:really |actually |still )?worth (?:it|the money)\b",
             r"^(?:[@#]\S+\s+)*any(?:one|body) (?:here )?been (?:to|using)\b",
             r"\b(?:thoughts|opinions|experiences?) from (?:people|anyone|owners|users)\b",
             r"\b(?:has|have|did) any(?:one|body) (?:here |actually )?(?:used|tried|switched|been using)\b",
@@ -1531,20 +1546,54 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # session 10 (branch judge6, flags_fresh9.csv's false flags, praise of a fault already put right): "they sent the
         # right one free", "they sent one out next day free", "they moved my result across in a day", "your fitter
-        # returned and fixed the gap" (5 rows of the twelve sets, fresh8 1 and fresh9 4, none needs a reply: weak evidence)
+        # returned and fixed the gap" (5 rows of the twelve sets, fresh8 1 and fresh9 4, none needs a reply: weak evidence).
+        # Session 10 (branch judge7, flags_fresh10.csv's biggest false-flag kind, 13 of its 38): the general shape, a
+        # past fault and then "but / and <who> fixed / sorted / replaced / refunded / corrected / put back / sent ...",
+        # and thanks for sorting / fixing / chasing it; nothing after it may say the fault is still live ("still",
+        # "again", "not fixed", "never", "but", "until"). The whole rule matches 38 rows of the thirteen sets, none
+        # needing a reply (fresh10 13, fresh9 9, fresh8 4, fresh5 3, fresh3 / fresh6 / fresh7 / labelled dev 2 each,
+        # fresh4 1); it now outweighs the fault words and a "but" (analysis.flags), which a praise rule does not.
         "put-right",
-        "praise",
+        "put-right",
         (
-            r"\bthey (?:sent|replaced|moved|fixed|refunded|swapped)\b[^.!?]{0,40}\b(?:next day|same day|in a day|free"
-            r"|for free)\b",
-            r"(?<!never )\b(?:returned|came back) and fixed\b",
+            r"\bthey (?:sent|replaced|moved|fixed|refunded|swapped)\b"
+            + _STILL_LIVE
+            + r"[^.!?]{0,40}\b(?:next day|same day|in a day|free|for free)\b",
+            r"(?<!never )\b(?:returned|came back) and fixed\b" + _STILL_LIVE,
+            r"(?<!never came back )(?<!never came )(?<!never returned )(?<!never )\b(?:but|and) (?:(?!(?:said|says|was|were|is|are|got|get|been|booked|never|not|still|then|nobody|no one)\b)"
+            r"(?:they|we|it|he|she|support|the \w+|\w+) )?(?:(?:quickly|soon|promptly|immediately|actually|had|have|'ve) )?"
+            r"(?:fixed|sorted|replaced|refunded|corrected|credited|reimbursed|waived|put (?:it|them|everything) back"
+            r"|sent (?:someone|a new|a replacement|the right|me the right|out a new)|came back with the|took it off"
+            r"|messaged me the right|gave (?:us|me) a (?:free|full refund)|are showing now|showed up)\b" + _STILL_LIVE,
+            r"\b(?:thank(?:s| you)|cheers) for (?:sorting|fixing|chasing|refunding|cancelling|correcting|replacing) "
+            r"(?!(?:nothing|fuck all|sweet fa)\b)" + _STILL_LIVE,
         ),
         matches=(
             "messaged them and they sent the right one free and let me keep the other",
             "they sent one out next day free. sorted",
             "your fitter returned and fixed the gap by the skirting",
+            "medivet double charged me last month but fixed it the same day i rang and apologised. good team",
+            "missed clean last month but spotless sent someone the very next day and took it off the bill. fair play",
+            "libby lost all my tags after the update but they came back with the next fix. phew",
+            "yougov lost my points after the app update but support put them back in a day. nice",
+            "had a leaking wax melt order but yankee replaced it straight away with no fuss. nice",
+            "penalty cancelled, thank you for sorting it",
+            "all the missing contributions are showing now, thanks for chasing my employer",
         ),
-        misses=("they sent the wrong one again", "they never came back and fixed it", "free delivery next day"),
+        misses=(
+            "they sent the wrong one again",
+            "they never came back and fixed it",
+            "free delivery next day",
+            "the engineer fixed it but it broke again the next day",
+            "charged me twice last month, they fixed it but it broke again the next day",
+            "they replaced it but the new one leaks too",
+            "said they'd sort it and fixed nothing, still waiting",
+            "someone came yesterday and said fixed, it is not fixed",
+            "the app crashed and they fixed it until the next update, now it's down again",
+            "fitter booked and cancelled twice",
+            "thanks for fixing nothing",
+            "thank you for sorting it but the refund still hasn't arrived",
+        ),
     ),
     Rule(
         "negated-praise-words",

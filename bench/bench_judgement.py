@@ -52,6 +52,8 @@ Session 10 (branch judge5): flags_fresh8.csv is a development set too (eleven se
 
 Session 10 (branch judge6): flags_fresh9.csv is a development set too (twelve sets).
 
+Session 10 (branch judge7): flags_fresh10.csv is a development set too (thirteen sets).
+
 Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso] [--fresh4] [--thresholds] [--never-train SET]  (~25 min at load 9-16; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test
 figures, for tuning).

@@ -181,7 +181,7 @@ FRESH10_BRANDS = [
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
 #: session 10 (branch judge5); flags_fresh9.csv, scored once blind in session 10, is development data since (branch
-#: judge6).
+#: judge6); flags_fresh10.csv, scored once blind in session 10, is development data since (branch judge7).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -195,6 +195,7 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh7", FRESH7, FRESH7_BRANDS),
     ("fresh8", FRESH8, FRESH8_BRANDS),
     ("fresh9", FRESH9, FRESH9_BRANDS),
+    ("fresh10", FRESH10, FRESH10_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -406,6 +407,23 @@ def test_question_help_complaint_and_praise_rules() -> None:
     assert flags.assess(f, BRANDS, model=False)["needs_reply"].tolist() == list(texts.values())
 
 
+def test_a_fault_already_put_right_is_gratitude_unless_it_is_still_live() -> None:
+    """Session 10 (judge7, rules category `put-right`): a past fault the brand put right, told with praise or thanks, is
+    not flagged whatever the sentiment score or a "but" says; a fault still live after the fix is."""
+    texts = {
+        "acme double charged me last month but fixed it the same day i rang. good team": False,
+        "acme lost all my points after the update but support put them back in a day. nice": False,
+        "@acme penalty cancelled, thank you for sorting it": False,
+        "acme charged me twice last month, they fixed it but it broke again the next day": True,
+        "@acme thank you for sorting it but the refund still hasn't arrived": True,
+        "@acme charged twice and said they'd sort it, still waiting": True,
+    }
+    f = frame(
+        *(mention(post_id=str(i), text=t, sentiment=-0.4, sentiment_label="negative") for i, t in enumerate(texts))
+    )
+    assert flags.assess(f, BRANDS, model=False)["needs_reply"].tolist() == list(texts.values())
+
+
 def test_negative_sentiment_counts_unless_praise_words() -> None:
     f = frame(
         mention(post_id="1", text="@acme the new colour is ugly", sentiment=-0.5, sentiment_label="negative"),
@@ -607,7 +625,9 @@ def test_fresh_development_set_figures() -> None:
     # alone 217 (0.986) / 24 (0.106) in session 5 (33, 0.146, in session 4). Session 7: 218 (0.991) / 18 (0.080): a
     # comment in the brand's subreddit answering another user is no longer addressed (one of them needed a reply)
     # Session 8 (branch judge3: "nobody" needs a serving verb, replies to other users in the brand's thread, the layer
-    # retrained with fresh6): 218 (0.991) / 14 (0.062). Session 9 (branch judge4): unchanged
+    # retrained with fresh6): 218 (0.991) / 14 (0.062). Session 9 (branch judge4): unchanged. Session 10 (branch judge7,
+    # the layer retrained with fresh10): 218 / 15 (0.066): "monzo support replied in 2 minutes at 11pm on a sunday. other
+    # banks take 2 weeks" now added by the layer (worse by one post)
     assert flagged[need].mean() >= 0.95, flagged[need].mean()
     assert flagged[~need].mean() <= 0.07, flagged[~need].mean()
 
@@ -678,8 +698,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # blind at 0878007 (session 10, judge6 merged and frozen) 158 of 224 (0.705) / 33 of 237 (0.139), as collected 208
     # (0.929) / 38 (0.160): recall met as collected, the flagged share missed by 15 posts (session 9's rules, ac92fe0, in
     # the same run: 156 (0.696) / 33 (0.139), as collected 206 (0.920) / 38 (0.160); judge5, 50fe760: 157 / 34, as
-    # collected 207 / 39). Development data since.
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (158, 33), (208, 38)),
+    # collected 207 / 39). Development data since. Session 10 (judge7: the layer trained on it, rules for its
+    # kinds of false flag; in-sample) 167 (0.746) / 17 (0.072), as collected 218 (0.973) / 19 (0.080)
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (167, 17), (218, 19)),
 ]
 
 
