@@ -177,6 +177,19 @@ FRESH10_BRANDS = [
         ("Classic FM", "ClassicFM"), ("Yankee Candle", "YankeeCandle", "Yankee"), ("Rover", "Rover"),
     ]
 ]  # fmt: skip
+FRESH11 = Path(__file__).parent / "data" / "flags_fresh11.csv"
+#: flags_fresh11.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH11_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Flip Out", "FlipOutUK"), ("Rockover", "RockoverClimbing"), ("Kuuma", "KuumaSauna", "Kuuma Sauna"),
+        ("Code Ninjas", "CodeNinjas"), ("Naked Wines", "NakedWines"), ("Pocket Casts", "pocketcasts"),
+        ("Cake Box", "CakeBoxUK"), ("Graham & Brown", "grahambrownuk", "Graham and Brown"),
+        ("Escape Hunt", "EscapeHunt"), ("Planet Ice", "PlanetIceUK"), ("Lichess", "lichess"), ("PADI", "PADI"),
+        ("Chill Factore", "ChillFactore"), ("OS Maps", "OrdnanceSurvey", "Ordnance Survey"),
+        ("Catawiki", "catawiki"), ("Unsplash", "unsplash"),
+    ]
+]  # fmt: skip
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -701,6 +714,11 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # collected 207 / 39). Development data since. Session 10 (judge7: the layer trained on it, rules for its
     # kinds of false flag; in-sample) 167 (0.746) / 17 (0.072), as collected 218 (0.973) / 19 (0.080)
     ("fresh10", FRESH10, FRESH10_BRANDS, 461, (167, 17), (218, 19)),
+    # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
+    # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
+    # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
+    # data since.
+    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (163, 27), (210, 29)),
 ]
 
 
