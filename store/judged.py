@@ -108,14 +108,18 @@ def notice(found: dict[str, Any]) -> str | None:
     if not found["behind"]:
         return None
     stored = found["stored"]
-    held = f"version {stored}" if stored is not None else "a version not recorded (made before versions were kept)"
+    held = (
+        f"with formulas version {stored}"
+        if stored is not None
+        else "before this store recorded a formulas version (its version is not recorded)"
+    )
     under_way = (
         f" A re-judge is under way (done up to mention id {found['last_id']:,})."
         if isinstance(found.get("last_id"), int)
         else ""
     )
     return (
-        f"Stored sentiment and reply flags were judged with formulas {held}; this release computes version "
+        f"Stored sentiment and reply flags were judged {held}; this release computes version "
         f"{found['current']}, so older rows may disagree with new ones.{under_way} Run `.venv/bin/python cli.py "
         "rejudge` (or leave the scheduler running: it re-judges in the background)."
     )

@@ -456,7 +456,7 @@ def test_admins_see_the_version_notice_and_it_goes_after_a_rejudge(tmp_path: Pat
     _old_store(engine)
 
     def notices(at: Any) -> list[str]:
-        return [w.value for w in at.warning if "judged with formulas" in str(w.value)]
+        return [w.value for w in at.warning if "Stored sentiment and reply flags were judged" in str(w.value)]
 
     admin = open_app(user="Ada", role="admin")
     shown = notices(admin)
