@@ -111,7 +111,7 @@ def notice(found: dict[str, Any]) -> str | None:
     held = (
         f"with formulas version {stored}"
         if stored is not None
-        else "before this store recorded a formulas version (its version is not recorded)"
+        else "before this store recorded which formulas version judged it"
     )
     under_way = (
         f" A re-judge is under way (done up to mention id {found['last_id']:,})."
