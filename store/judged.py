@@ -111,7 +111,7 @@ def notice(found: dict[str, Any]) -> str | None:
     held = (
         f"with formulas version {stored}"
         if stored is not None
-        else "before this store recorded which formulas version judged it"
+        else "with formulas whose version was not recorded (the store predates version records)"
     )
     under_way = (
         f" A re-judge is under way (done up to mention id {found['last_id']:,})."
