@@ -116,6 +116,20 @@ SETS = [
         ),
         thread_convention=True,
     ),
+    BlindSet(
+        "fresh13",
+        15001,
+        (
+            *FRESH6_EARLIER,
+            "flags_fresh6.csv",
+            "flags_fresh7.csv",
+            "flags_fresh8.csv",
+            "flags_fresh9.csv",
+            "flags_fresh10.csv",
+            "flags_fresh11.csv",
+        ),
+        thread_convention=True,
+    ),
 ]
 
 
