@@ -130,6 +130,23 @@ SETS = [
         ),
         thread_convention=True,
     ),
+    # written at the same time as fresh12, in another worktree, neither writer seeing the other's set: three brands are
+    # in both (Calm, Bugaboo, Angling Direct; no text is shared). Both sets were scored once with the same frozen rules
+    # (session 11, judge8), so neither was development data for the other's score.
+    BlindSet(
+        "fresh13",
+        15001,
+        (
+            *FRESH6_EARLIER,
+            "flags_fresh6.csv",
+            "flags_fresh7.csv",
+            "flags_fresh8.csv",
+            "flags_fresh9.csv",
+            "flags_fresh10.csv",
+            "flags_fresh11.csv",
+        ),
+        thread_convention=True,
+    ),
 ]
 
 
