@@ -76,6 +76,17 @@ def _names_pattern(brand: Brand) -> str:
     return r"(?<!\w)(?:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?!\w)"
 
 
+@cache
+def _name_first(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """The brand's name (`terms`: the name, keywords, handles) opening a lower-cased post and followed by a question's first word: "naked
+    wines is the ...", "cake box can u ..." (the name hails the brand, as an @handle would; rules `asks-by-name`)."""
+    names = "|".join(re.escape(t) for t in terms)
+    return re.compile(
+        rf"^(?:{names})(?:'s)?[\s,:!.-]+(?=(?:do|does|did|can|could|will|would|should|is|are|what|whats|what's|which"
+        r"|where|when|how|why)\b)"
+    )
+
+
 def _community_names(brand: Brand) -> set[str]:
     names = {_norm(brand.name)} | {_norm(k.strip('"')) for k in brand.keywords}
     names |= {_norm(h.lstrip("@").split("@")[0]) for h in brand.handles.values()}
@@ -800,7 +811,14 @@ def _evidence(
             if not rows.any():
                 continue
             table = _table(tuple(brand.products), tuple(brand.complaint_terms), tuple(brand.praise_terms), is_english)
-            found = per_distinct(inputs[rows], partial(_table_signals, table=table))
+            given = inputs[rows]
+            if is_english:  # the brand's name opening a question hails the brand (rule `asks-by-name`, session 11)
+                given = given.assign(
+                    text=given["text"].str.replace(
+                        _name_first(tuple(_brand_terms(brand))), rules_.BRAND_FIRST + " ", n=1, regex=True
+                    )
+                )
+            found = per_distinct(given, partial(_table_signals, table=table))
             for column in flag:
                 flag[column][rows] = found[column].to_numpy(dtype=bool)
             for column in names:

@@ -58,8 +58,9 @@ in session 7, development since; session 8 wrote rules from their misses), tests
 blind in session 8, development since session 9, which wrote rules from its misses), tests/data/flags_fresh8.csv (scored
 once blind in session 9, development since session 10, which wrote rules from its kinds of miss and false flag),
 tests/data/flags_fresh9.csv (scored once blind in session 10, development since, branch judge6),
-tests/data/flags_fresh10.csv (scored once blind in session 10, development since, branch judge7): 179 other brands in
-all; the `test` rows are held out
+tests/data/flags_fresh10.csv (scored once blind in session 10, development since, branch judge7),
+tests/data/flags_fresh11.csv (scored once blind in session 10, development since session 11, branch judge8): 195 other
+brands in all; the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -151,6 +152,10 @@ SECOND_PERSON = r"\b(?:you|you're|you've|your|yours|u|ur|y'all)\b"
 #: the author speaks for themselves or to the brand (analysis.flags: a `news` post without it is not a complaint).
 PERSONAL = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us|you|you're|your|yours|u|ur)\b"
 #: the author speaks for themselves (analysis.flags: a comment with a reference number in it is the writer's own case).
+#: analysis.flags writes this in place of the brand's name where an English post opens with it and goes on as a question
+#: ("naked wines is the angel money refundable if i leave": the name hails the brand, as an @handle would; rule
+#: `asks-by-name`). No post holds it.
+BRAND_FIRST = "‹brand›"
 FIRST_PERSON = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us)\b"
 
 #: things a customer owns or waits for; a brand's `products` extend this list (`brand_rules`).
@@ -263,6 +268,36 @@ RULES: tuple[Rule, ...] = (
             "is the club open",
             "@acme is now on the fediverse",
             "@acme do not buy this",
+        ),
+    ),
+    Rule(
+        # session 11 (branch judge8, flags_fresh11.csv's misses): a question without a mark put to the brand by its name
+        # opening the post ("planet ice is there a parent and toddler session", "cake box can u put a photo on the cake",
+        # "rockover do you rent shoes in size 13"; analysis.flags writes BRAND_FIRST for the name). 26 of the 31 rows of
+        # the fourteen sets that open so need a reply, all 5 others are statements ("peloton is a case study", "timpson
+        # is the only shop", "peacock has ..."), which the guards refuse
+        "asks-by-name",
+        "question",
+        (
+            rf"^{BRAND_FIRST} (?:(?:so|and|also|hey|hi|hello),?\s+)?(?:(?:do|does|did|can|could|will|would|should)\s+"
+            r"(?!not\b|never\b)\w[\w+&'-]*\s+\w+|(?:is|are) (?:the|there|it|my|this|that|these|those|your|any)\b"
+            r"(?!\s+(?:\w+ )?(?:only|best|worst|most|first|last|reason|place|one|greatest|cheapest|biggest|king)\b)"
+            r"|(?:what|whats|what's|which|where|when|how|why)\b)",
+        ),
+        matches=(
+            f"{BRAND_FIRST} is there a parent and toddler session or are the little ones just in public skates",
+            f"{BRAND_FIRST} can u put a photo on the cake if i send it by whatsapp",
+            f"{BRAND_FIRST} do you rent shoes in size 13 or should i bring my own",
+            f"{BRAND_FIRST} how far ahead do you need for a 3 tier, wedding is in 5 weeks",
+            f"{BRAND_FIRST} whats the rule on swimwear",
+        ),
+        misses=(
+            f"{BRAND_FIRST} is a case study in hardware margins",
+            f"{BRAND_FIRST} is the only shop on our high street that's been open for 30 years",
+            f"{BRAND_FIRST} is the best app on my phone",
+            f"{BRAND_FIRST} has a surprisingly good collection",
+            "planet ice is there a parent and toddler session",
+            f"the {BRAND_FIRST} can u put",
         ),
     ),
     Rule(
@@ -414,6 +449,13 @@ RULES: tuple[Rule, ...] = (
             # session 10 (flags_fresh8.csv's false flags, a gripe about a whole market): "why does every stairlift cost
             # the same as a small car" (3 of 3 rows of the eleven sets opening so need no reply)
             r"^(?:[@#]\S+\s+)*why (?:does|do|is|are) (?:every|all)\b",
+            # session 11 (branch judge8, flags_fresh11.csv's false flags): the crowd's experience, then how it was ("anyone
+            # done the padi rescue diver course, is it as hard as people say"; 5 rows of the fourteen sets in 3, none needs a
+            # reply; "has anyone done the red funnel with a roof box, does that put you in the high vehicle lane" asks the
+            # brand and does not match)
+            r"^(?:[@#]\S+\s+)*(?:has |have |did )?any(?:one|body) (?:here )?(?:been to|done|had|tried|used|visited) "
+            r"[^?.!,]{1,60}[,.?]\s*(?:is|are|was|were) (?:it|they|that) (?:still |as |too |really |actually |any |worth |good"
+            r"|bad|quick|ok|okay|hard|busy|nice|easy)",
         ),
         matches=(
             "is the exclusive colour variant actually worth the extra tenner",
@@ -436,6 +478,9 @@ RULES: tuple[Rule, ...] = (
             "bins emptied fortnightly. what are we paying for",
             "why does every stairlift cost the same as a small car",
             "academy haircut for £15: anyone tried it?",
+            "anyone done the padi rescue diver course, is it as hard as people say",
+            "anyone had the biscoff cake, is it too sweet for adults",
+            "has anyone used pickfords recently, are they still good or coasting on the name",
         ),
         misses=(
             "anyone else unable to log in?",
@@ -448,6 +493,8 @@ RULES: tuple[Rule, ...] = (
             "which would you recommend to fix my account",
             "which email do you need it sent to",
             "why does my order say every item is out of stock",
+            "has anyone done the red funnel with a roof box, does that put you in the high vehicle lane",
+            "has anyone had luck getting a student ticket without a uni email? the form just loops back",
         ),
     ),
     Rule(
@@ -943,6 +990,35 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # session 11 (branch judge8, flags_fresh11.csv's misses, safety reports): a person hurt by the product or the
+        # venue, told without a fault word ("came out with a rash", "split her chin", "hit the mat hard"); 8 rows of the
+        # fourteen sets in 5, all need a reply
+        "injury",
+        "complaint",
+        (
+            r"\b(?:sprained|needed stitches|(?:came|come|comes) (?:out|home|back) with (?:a |an )?(?:rash|burn|cut|bruise"
+            r"|black eye|sprain)|gave (?:me|him|her|us|them|my \w+) (?:a |an )?(?:rash|burn|allergic reaction))\b",
+            r"\b(?:split (?:his|her|my|their|your) (?:chin|lip|head|eyebrow)|(?:broke|broken|fractured) (?:his|her|my|their)"
+            r" (?:arm|wrist|leg|ankle|finger|nose|collarbone)|burn(?:t|ed) (?:my|his|her|their) (?:hand|arm|fingers?|gums"
+            r"|mouth|skin|tongue))\b",
+            r"\b(?:(?:went|go|ended up|end up|taken) (?:to|in) a&e|hit the (?:mat|floor|ground|wall) hard)\b",
+        ),
+        matches=(
+            "my kid came home from the park with a sprained wrist and nobody filled in an accident form",
+            "the foam pit smelled like a wet dog and my daughter came out with a rash on her legs",
+            "the ice was so rutted my daughter caught an edge and split her chin",
+            "the auto belay dropped me way too fast tonight, hit the mat hard",
+            "the lid knob came off and burnt my hand when it fell",
+            "it closed on his finger. needed stitches",
+        ),
+        misses=(
+            "the only wipes that didn't give my daughter a rash",
+            "walking boots finally broken in, heels no longer bleeding",
+            "the stitches on the seam are lovely",
+            "handled my dad's injury claim, thank you",
+        ),
+    ),
+    Rule(
         "cannot-do",
         "complaint",
         (
@@ -1427,6 +1503,33 @@ RULES: tuple[Rule, ...] = (
             "great value for a family of four",
             "the staff were very helpful and kind",
             "so helpful, thanks",
+        ),
+    ),
+    Rule(
+        # session 11 (branch judge8, flags_fresh11.csv's misses, sarcasm opening the post): praise that opens the post
+        # and then tells a fault ("lovely that the changing hut has no lock", "wow love that they let 200 kids into a
+        # session", "love that the website ... crashes at 11:40pm"); 6 rows of the fourteen sets in 3, all need a reply
+        "ironic-opener",
+        "sarcasm",
+        (
+            # the fault after it: a thing missing ("no lock", not "no fees"), closed, broken or lost, a crowd let in, a thing
+            # left out ("leave my case outside"), a crash
+            r"^(?:@\S+\s+)*(?:wow,? |oh,? )?(?:i )?(?:love|lovely|so glad|great|nice) (?:that|of) [^\n]{0,100}?\b(?:no (?!(?:"
+            r"fees?|charges?|ads|queues?|wait\w*|extra|hidden|catch|fuss|problems?|issues?|more|longer)\b)\w+|closed|shut"
+            r"|broke|broken|lost|leave|left (?:my|our|us|me)|let \d+|crash\w*)\b",
+        ),
+        matches=(
+            "lovely that the changing hut has no lock. my phone went walkabout",
+            'wow love that they let 200 kids into a session "capped at 80"',
+            "lovely of the wine club to leave my case outside in the rain",
+            'love that the website says "pay by midnight tomorrow" and then crashes at 11:40pm',
+        ),
+        misses=(
+            "love that my order came early",
+            "the lad fixed my bag strap for free and wouldn't take anything. love that company",
+            "love that they never charge for delivery",
+            "lovely that the cafe stays open late now",
+            "love that there's no queue at the new store and no hidden fees",
         ),
     ),
     Rule(

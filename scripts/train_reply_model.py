@@ -16,7 +16,8 @@ flags_fresh5.csv (scored once blind in session 7, main 4981090); branch judge3 (
 once blind at the end of session 8, main 42cfa78) and leaves out replies in the brand's thread that advise another user
 (rules category `peer`, treated as replies to other users); branch judge5 (session 10) added flags_fresh8.csv (scored
 once blind in session 9, main 1f2082b); branch judge6 (session 10) added flags_fresh9.csv (scored once blind in session
-10, main 50fe760).
+10, main 50fe760); branch judge7 flags_fresh10.csv; branch judge8 (session 11) flags_fresh11.csv (scored once blind in
+session 10, main 973aecc).
 """
 
 from __future__ import annotations

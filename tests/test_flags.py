@@ -194,7 +194,8 @@ FRESH11_BRANDS = [
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
 #: session 10 (branch judge5); flags_fresh9.csv, scored once blind in session 10, is development data since (branch
-#: judge6); flags_fresh10.csv, scored once blind in session 10, is development data since (branch judge7).
+#: judge6); flags_fresh10.csv, scored once blind in session 10, is development data since (branch judge7);
+#: flags_fresh11.csv, scored once blind in session 10, is development data since session 11 (branch judge8).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -209,6 +210,7 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh8", FRESH8, FRESH8_BRANDS),
     ("fresh9", FRESH9, FRESH9_BRANDS),
     ("fresh10", FRESH10, FRESH10_BRANDS),
+    ("fresh11", FRESH11, FRESH11_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -665,7 +667,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # ..." found (the same yes/no question logic)
     # session 10 (judge6, the layer retrained with fresh9) 148 / 7, as collected 206 / 8: "@lego.com the printed
     # instructions skip a step on page 42 ..." no longer added by the layer (worse by one post)
-    ("fresh3", FRESH3, FRESH3_BRANDS, 451, (148, 7), (206, 8)),
+    # session 11 (judge8, the layer retrained with fresh11) 148 / 8, as collected 206 / 9: "support me on patreon they say,
+    # as I refresh my bank app" now added by the layer (worse by one post)
+    ("fresh3", FRESH3, FRESH3_BRANDS, 451, (148, 8), (206, 9)),
     # blind at 9b6a2bc 142 (0.640) / 25 (0.105), as collected 194 (0.874) / 26 (0.110); session 7 (judge2) 163 / 7, as
     # collected 219 / 8; session 8 (judge3) 163 (0.734) / 5 (0.021), as collected 220 (0.991) / 5 (0.021); session 9
     # (judge4) unchanged; session 10 (judge5, the layer retrained with fresh8) 162 / 4, as collected 219 / 4: "is corona
@@ -684,7 +688,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # collected 223 (0.987) / 5 (0.024); session 9 (judge4) unchanged
     # session 10 (judge6, the layer retrained with fresh9) 171 / 5, as collected 222 / 5: "stagecoach driver told my son
     # (14, autistic) to get off ..." no longer added by the layer (worse by one post)
-    ("fresh6", FRESH6, FRESH6_BRANDS, 437, (171, 5), (222, 5)),
+    # session 11 (judge8, the layer retrained with fresh11) 172 / 5, as collected 223 / 5: the stagecoach driver post is
+    # added by the layer again
+    ("fresh6", FRESH6, FRESH6_BRANDS, 437, (172, 5), (223, 5)),
     # blind at 42cfa78 (session 8, judge3 and import3 merged) 155 of 221 (0.701) / 16 of 233 (0.069), as collected 199
     # (0.900) / 25 (0.107): recall met as collected, the flagged share missed by two posts (session 7's rules, d71cdee,
     # in the same run: 153 (0.692) / 18 (0.077), as collected 197 (0.891) / 31 (0.133)). Session 9 (judge4: rules written
@@ -707,18 +713,24 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in the same run: 158 (0.725) / 18 (0.074), as collected 202 (0.927) / 27 (0.111)). Development data since.
     # Session 10 (judge6: rules written from its misses and false flags, the layer trained on it; in-sample) 166 (0.761)
     # / 7 (0.029), as collected 211 (0.968) / 8 (0.033)
-    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (166, 7), (211, 8)),
+    # session 11 (judge8, the layer retrained with fresh11) 165 / 7, as collected 210 / 8: 'carpetright sold us a "stain
+    # resistant" carpet. the first spilt tea says otherwise' no longer added by the layer (worse by one post)
+    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (165, 7), (210, 8)),
     # blind at 0878007 (session 10, judge6 merged and frozen) 158 of 224 (0.705) / 33 of 237 (0.139), as collected 208
     # (0.929) / 38 (0.160): recall met as collected, the flagged share missed by 15 posts (session 9's rules, ac92fe0, in
     # the same run: 156 (0.696) / 33 (0.139), as collected 206 (0.920) / 38 (0.160); judge5, 50fe760: 157 / 34, as
     # collected 207 / 39). Development data since. Session 10 (judge7: the layer trained on it, rules for its
     # kinds of false flag; in-sample) 167 (0.746) / 17 (0.072), as collected 218 (0.973) / 19 (0.080)
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (167, 17), (218, 19)),
+    # session 11 (judge8, the layer retrained with fresh11) 165 / 17, as collected 215 / 19: "my documents are medical
+    # reports do gengo translators sign a confidentiality agreement", "libby app is in dark mode but the ebook pages stay
+    # white" and (as collected) "The stream buffers every few minutes on the web player" no longer added (worse by 2 / 3)
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (165, 17), (215, 19)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
     # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
-    # data since.
-    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (163, 27), (210, 29)),
+    # data since. Session 11 (judge8: the layer trained on it, rules for its kinds of miss and false flag; in-sample)
+    # 175 (0.732) / 15 (0.061), as collected 229 (0.958) / 16 (0.065)
+    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (175, 15), (229, 16)),
 ]
 
 
