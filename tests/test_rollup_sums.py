@@ -82,7 +82,7 @@ def _updated(engine: Engine, rng: random.Random, n: int) -> pd.DataFrame:
 
 def _correct_labels(engine: Engine, rng: random.Random, n: int) -> None:
     with engine.begin() as conn:
-        ids = [int(i) for i in conn.execute(select(mentions.c.id).where(~mentions.c.is_own)).scalars()]
+        ids = [int(r[0]) for r in conn.execute(select(mentions.c.id).where(~mentions.c.is_own))]
         for mention_id in rng.sample(ids, min(n, len(ids))):
             version = conn.execute(select(mention_state.c.version).where(mention_state.c.mention_id == mention_id))
             label = rng.choice(["positive", "neutral", "negative", None])
@@ -98,7 +98,7 @@ def _forget_someone(engine: Engine, rng: random.Random) -> None:
             .limit(50)
         ).all()
     platform, handle = rng.choice(found)
-    privacy.forget(engine, platform, handle, actor="cli:test", now=FIXED_NOW)
+    privacy.forget(engine, str(platform), str(handle), actor="cli:test", now=FIXED_NOW)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -132,7 +132,12 @@ def test_a_write_of_new_mentions_recomputes_no_hour(sqlite_engine: Engine, monke
     ingest(sqlite_engine, _batch(rng, 200), CONFIG.brands)
     ranges: list[list[tuple[datetime, datetime]]] = []
     refresh = writer.refresh_rollups
-    monkeypatch.setattr(writer, "refresh_rollups", lambda conn, r: (ranges.append(r), refresh(conn, r)))
+
+    def recorded(conn: Any, these: list[tuple[datetime, datetime]]) -> None:
+        ranges.append(these)
+        refresh(conn, these)
+
+    monkeypatch.setattr(writer, "refresh_rollups", recorded)
     ingest(sqlite_engine, _batch(rng, 100), CONFIG.brands)
     assert ranges == [[]]
     ingest(sqlite_engine, _updated(sqlite_engine, rng, 5), CONFIG.brands)  # known rows: their hours, whole
