@@ -112,17 +112,18 @@ def ingest_frames(
 
     Each frame is conformed and written in parts of `chunk_rows`: known keys found with one join
     per part (store.writer), new rows scored and flagged, all upserted, brand replies linked both
-    ways; the hourly rollups of every touched hour are rebuilt once at the end. A key repeated in a
-    later frame counts as already stored.
+    ways; at the end the new mentions' sums are added to the hourly rollups and the hours of updated
+    mentions recomputed (writer.update_rollups). A key repeated in a later frame counts as already stored.
     """
     skipped = skipped if skipped is not None else Counter()
     result = IngestResult(fetched=0, new=0, updated=0, replies_linked=0, skipped=skipped, cursor=cursor)
     forgotten: set[str] = set()  # post and user ids of the rows dropped as forgotten authors' (cursor_to_store)
-    hours: list[np.ndarray] = []
+    changed: list[np.ndarray] = []  # hours of stored mentions this write updated: recomputed (writer.update_rollups)
     days: set[date] | None = set()  # touched (store.touched.ingest_days); None: every day
     with engine.begin() as conn:
         writer.take_write_lock(conn)  # SQLite: before any look-up, so a post stored meanwhile is seen as known
         empty = writer.store_is_empty(conn)
+        first_id = writer.first_new_id(conn)  # SQLite: the new mentions' ids start here (their rollup sums added)
         judged.note_ingest(conn, empty)  # which formulas version the stored judgements are (store.judged)
         for frame in frames:
             rows = conform(frame, skipped)
@@ -133,7 +134,9 @@ def ingest_frames(
             stored_times: list[pd.Series] = []
             for start in range(0, len(rows), chunk_rows):
                 part = rows.iloc[start : start + chunk_rows]
-                new, linked, times = _write_part(conn, part, brands, all_new=all_new, store_empty=empty)
+                new, linked, times, known = _write_part(conn, part, brands, all_new=all_new, store_empty=empty)
+                if known.any():
+                    changed.append(_hours(times[known]))
                 empty = False
                 result.new += new
                 result.updated += len(part) - new
@@ -141,14 +144,13 @@ def ingest_frames(
                 stored_times.append(times)
             if stored_times:  # a stored row keeps its created_at: its hour and day are the ones touched
                 rows = rows.assign(created_at=pd.concat(stored_times))
-            hours.append(np.unique(rows["created_at"].dt.tz_convert("UTC").dt.floor("h").to_numpy("datetime64[ns]")))
             if days is not None:
                 these = touched.ingest_days(conn, rows)
                 days = None if these is None else days | these
             del rows  # only one frame in memory
         if result.new + result.updated:
-            touched_hours = pd.Series(pd.to_datetime(np.unique(np.concatenate(hours)), utc=True))
-            writer.refresh_rollups(conn, writer.hour_ranges(touched_hours))
+            hours = np.unique(np.concatenate(changed)) if changed else np.array([], dtype="datetime64[ns]")
+            writer.update_rollups(conn, pd.Series(pd.to_datetime(hours, utc=True)), first_id)
             writer.bump_data_version(conn)
             touched.record(conn, days)  # the days it touched: page caches keep the others
         if source is not None or run_id is not None:  # naming nobody forgotten, even by a forget running meanwhile
@@ -179,9 +181,10 @@ def _write_part(
     *,
     all_new: bool,
     store_empty: bool,
-) -> tuple[int, int, pd.Series]:
+) -> tuple[int, int, pd.Series, np.ndarray]:
     """Write one part of a batch (keys unique in it); returns (new rows, mentions whose brand reply was
-    linked, each row's created_at as stored: the part's own for new rows, the stored one for known rows).
+    linked, each row's created_at as stored: the part's own for new rows, the stored one for known rows,
+    which rows were known: stored before).
 
     `all_new`: none of its keys can be stored yet; `store_empty`: nothing is stored at all yet. Known
     rows keep their stored created_at (an edited app review is dated by the version first collected);
@@ -228,7 +231,12 @@ def _write_part(
         inserted = None if inserted is None or again is None else inserted + again
     new_keys = {k for k, n in zip(keys, is_new, strict=True) if n}
     linked = writer.link_brand_replies(conn, part, new_keys, store_was_empty=store_empty)
-    return (len(new_keys) if inserted is None else inserted), linked, created
+    return (len(new_keys) if inserted is None else inserted), linked, created, ~is_new
+
+
+def _hours(times: pd.Series) -> np.ndarray:
+    """The distinct UTC hours of `times`."""
+    return np.unique(times.dt.tz_convert("UTC").dt.floor("h").to_numpy("datetime64[ns]"))
 
 
 def _edited(part: pd.DataFrame, before: pd.DataFrame, is_new: np.ndarray) -> np.ndarray:

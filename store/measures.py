@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, literal
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import TableClause
 
 from analysis.engagement import ENGAGEMENT_COUNTS
 from analysis.formulas import DEFAULT_SLA_HOURS, SATISFIED_AT
@@ -17,14 +18,16 @@ from frame import RATINGS
 from store.schema import mentions
 
 
-def engagements() -> ColumnElement[Any]:
-    """FORMULAS["engagements"]: likes + replies + reposts + quotes, a missing count as 0."""
-    return sum((func.coalesce(mentions.c[c], 0) for c in ENGAGEMENT_COUNTS), start=literal(0))
+def engagements(m: TableClause = mentions) -> ColumnElement[Any]:
+    """FORMULAS["engagements"]: likes + replies + reposts + quotes, a missing count as 0.
+
+    `m`: `mentions`, or a table with its columns (store.writer's rows a write stored)."""
+    return sum((func.coalesce(m.c[c], 0) for c in ENGAGEMENT_COUNTS), start=literal(0))
 
 
-def no_engagement_data() -> ColumnElement[bool]:
+def no_engagement_data(m: TableClause = mentions) -> ColumnElement[bool]:
     """True for a mention that reports none of the engagement counts."""
-    return and_(*(mentions.c[c].is_(None) for c in ENGAGEMENT_COUNTS))
+    return and_(*(m.c[c].is_(None) for c in ENGAGEMENT_COUNTS))
 
 
 def sum_if(condition: ColumnElement[bool], value: Any) -> ColumnElement[Any]:
@@ -32,12 +35,11 @@ def sum_if(condition: ColumnElement[bool], value: Any) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
-def rate_sums() -> list[ColumnElement[Any]]:
+def rate_sums(m: TableClause = mentions) -> list[ColumnElement[Any]]:
     """The sums FORMULAS["engagement_rate"] divides (analysis.engagement.add_rates): views and the
     engagements of mentions with views, followers and the engagements of mentions with followers;
     a denominator counts only when > 0. Labelled like analysis.engagement.SUM_COLUMNS."""
-    m = mentions
-    eng = engagements()
+    eng = engagements(m)
     has_views = func.coalesce(m.c.views, 0) > 0
     has_followers = func.coalesce(m.c.author_followers, 0) > 0
     return [

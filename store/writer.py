@@ -21,10 +21,27 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Integer, Text, case, cast, func, insert, literal, select, text, update
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Engine,
+    Integer,
+    Text,
+    case,
+    cast,
+    column,
+    func,
+    insert,
+    literal,
+    select,
+    table,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import TableClause
 
 from analysis.engagement import ENGAGEMENT_COUNTS
 from store import measures
@@ -38,7 +55,7 @@ REFRESHED = ["likes", "replies", "reposts", "quotes", "views", "author_followers
 #: scored and flagged again (pipeline.ingest). Its created_at, day and mention_state stay.
 EDITED = ["text", "app_version", "lang", "sentiment", "sentiment_label", "needs_reply", "flag_signals", "priority_base"]
 CHUNK = 20_000
-#: the advisory lock one PostgreSQL writer at a time holds while it rebuilds hourly rollups (any constant).
+#: the advisory lock one PostgreSQL writer at a time holds while it changes hourly rollups (any constant).
 ROLLUP_LOCK_KEY = 727_274_002
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -273,10 +290,10 @@ def link_brand_replies(
     return sum(len(conn.execute(stmt, chunk).all()) for chunk in _chunks(params, CHUNK))
 
 
-def _hour_expr(conn: Connection) -> ColumnElement[Any]:
+def _hour_expr(conn: Connection, m: TableClause = mentions) -> ColumnElement[Any]:
     if conn.dialect.name == "sqlite":
-        return func.strftime("%Y-%m-%d %H:00:00.000000", mentions.c.created_at)
-    return func.date_trunc("hour", mentions.c.created_at)
+        return func.strftime("%Y-%m-%d %H:00:00.000000", m.c.created_at)
+    return func.date_trunc("hour", m.c.created_at)
 
 
 #: touched hours this close together are refreshed as one range: recomputing an hour nothing touched
@@ -309,40 +326,80 @@ def take_write_lock(conn: Connection) -> None:
         conn.execute(update(meta).where(meta.c.key == "data_version").values(value=meta.c.value))
 
 
-def refresh_rollups(conn: Connection, ranges: list[tuple[datetime, datetime]]) -> None:
-    """Recompute rollup_hourly for the given hour ranges from mentions (and label corrections).
+#: sentiment_sum is kept as a whole number of these units (VADER compounds have 4 decimals, analysis._vader):
+#: each compound counts as ROUND(compound * SENTIMENT_UNITS), summed exactly (integers far below 2**53 in a
+#: float), the column holding that sum / SENTIMENT_UNITS (one correctly rounded division, on SQLite and
+#: PostgreSQL alike). A sum added to a stored one (add_new_rollups) is then bit for bit the whole
+#: recompute, in any order: ROUND(stored * SENTIMENT_UNITS) gives the stored integer back.
+SENTIMENT_UNITS = 10_000
+#: the mention columns rollup_hourly is summed from.
+ROLLUP_SOURCE = [
+    "created_at",
+    "brand",
+    "platform",
+    "kind",
+    "is_own",
+    *ENGAGEMENT_COUNTS,
+    "views",
+    "author_followers",
+    "sentiment",
+    "sentiment_label",
+    "needs_reply",
+]
+#: PostgreSQL: the rows this transaction's upserts wrote (their ROLLUP_SOURCE columns as stored, and whether
+#: each was inserted rather than updated), a temporary table dropped at commit (_upsert_postgres fills it).
+WRITTEN = table("written_rows", *(column(c, mentions.c[c].type) for c in ROLLUP_SOURCE), column("inserted", Boolean()))
 
-    On PostgreSQL one writer at a time refreshes (a transaction-level advisory lock): two collections
-    committing the same hour would otherwise each delete only the committed rows and then insert the
-    same keys twice (a unique violation that failed the later run).
-    """
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROLLUP_LOCK_KEY})
-    m, s = mentions, mention_state
-    label = func.coalesce(s.c.sentiment_override, m.c.sentiment_label)
-    hour = _hour_expr(conn).label("hour")
+
+def _units(value: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A sentiment (or a stored sentiment_sum) in whole SENTIMENT_UNITS."""
+    return func.round(value * SENTIMENT_UNITS)
+
+
+def _rollup_columns(conn: Connection, m: TableClause, label: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+    """rollup_hourly's columns summed over rows of `m` (mentions, or WRITTEN), `label` their sentiment label."""
 
     def count_if(cond: ColumnElement[bool]) -> ColumnElement[Any]:
         return func.sum(case((cond, 1), else_=0))
 
-    columns = [
-        hour,
+    scored = case((label != "unscored", _units(m.c.sentiment)), else_=0.0)
+    return [
+        _hour_expr(conn, m).label("hour"),
         m.c.brand,
         m.c.platform,
         m.c.kind,
         m.c.is_own,
         func.count().label("mentions"),
-        func.sum(measures.engagements()).label("engagements"),
+        func.sum(measures.engagements(m)).label("engagements"),
         *(func.coalesce(func.sum(m.c[c]), 0).label(c) for c in ENGAGEMENT_COUNTS),
-        count_if(measures.no_engagement_data()).label("no_engagement_data"),
-        *measures.rate_sums(),  # FORMULAS["engagement_rate"]'s sums, as store.reader.top_authors takes them
+        count_if(measures.no_engagement_data(m)).label("no_engagement_data"),
+        *measures.rate_sums(m),  # FORMULAS["engagement_rate"]'s sums, as store.reader.top_authors takes them
         count_if(label == "positive").label("positive"),
         count_if(label == "neutral").label("neutral"),
         count_if(label == "negative").label("negative"),
         count_if(label == "unscored").label("unscored"),
-        func.coalesce(func.sum(case((label != "unscored", m.c.sentiment), else_=0.0)), 0.0).label("sentiment_sum"),
+        (func.coalesce(func.sum(scored), 0.0) / float(SENTIMENT_UNITS)).label("sentiment_sum"),
         count_if(m.c.needs_reply).label("flagged"),
     ]
+
+
+def _lock_rollups(conn: Connection) -> None:
+    """PostgreSQL: one writer at a time changes rollup_hourly, until its transaction ends (an advisory lock).
+
+    Two collections committing the same hour would otherwise each delete only the committed rows and then
+    insert the same keys twice (a unique violation that failed the later run), or a recompute would miss
+    sums another writer added meanwhile."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROLLUP_LOCK_KEY})
+
+
+def refresh_rollups(conn: Connection, ranges: list[tuple[datetime, datetime]]) -> None:
+    """Recompute rollup_hourly for the given hour ranges from mentions (and label corrections): the exact
+    path for rows that changed (updated counts, label corrections, rejudged mentions)."""
+    _lock_rollups(conn)
+    m, s = mentions, mention_state
+    columns = _rollup_columns(conn, m, func.coalesce(s.c.sentiment_override, m.c.sentiment_label))
+    hour = columns[0]
     for start, end in ranges:
         conn.execute(rollup_hourly.delete().where(rollup_hourly.c.hour >= start, rollup_hourly.c.hour < end))
         query = (
@@ -352,6 +409,56 @@ def refresh_rollups(conn: Connection, ranges: list[tuple[datetime, datetime]]) -
             .group_by(hour, m.c.brand, m.c.platform, m.c.kind, m.c.is_own)
         )
         conn.execute(insert(rollup_hourly).from_select([c.name for c in columns], query))
+
+
+def first_new_id(conn: Connection) -> int | None:
+    """SQLite: the id the write about to start gives its first new mention (ids grow: one writer at a time,
+    under take_write_lock, appends above the largest). PostgreSQL: None (the upserts record what they inserted,
+    WRITTEN, since concurrent writers' ids interleave)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    return int(conn.execute(select(func.coalesce(func.max(mentions.c.id), 0))).scalar_one()) + 1
+
+
+def add_new_rollups(conn: Connection, first_id: int | None) -> None:
+    """Add the sums of the mentions this transaction inserted to rollup_hourly: one grouped INSERT ... ON
+    CONFLICT DO UPDATE adding each hour/brand/platform/kind/is_own's counts, instead of recomputing the hours
+    from every mention in them. Exact: counts are integers, sentiment_sum whole SENTIMENT_UNITS.
+
+    SQLite: mentions from `first_id` (first_new_id) on; PostgreSQL: WRITTEN's inserted rows. A mention
+    inserted in this transaction has no label correction yet (mention_state rows come after their mention).
+    Rows updated in the transaction are not added: update_rollups recomputes their hours afterwards.
+    """
+    m: TableClause = mentions
+    if conn.dialect.name == "sqlite":
+        s = mention_state
+        columns = _rollup_columns(conn, m, func.coalesce(s.c.sentiment_override, m.c.sentiment_label))
+        query = select(*columns).select_from(m.outerjoin(s, s.c.mention_id == m.c.id)).where(m.c.id >= first_id)
+    else:
+        m = WRITTEN
+        columns = _rollup_columns(conn, m, m.c.sentiment_label)
+        query = select(*columns).where(m.c.inserted)
+    query = query.group_by(*columns[:5])
+    stmt = _insert_on_conflict(conn)(rollup_hourly).from_select([c.name for c in columns], query)
+    r, sums = rollup_hourly, [c.name for c in columns[5:]]
+    added = {c: r.c[c] + stmt.excluded[c] for c in sums if c != "sentiment_sum"}
+    added["sentiment_sum"] = (_units(r.c.sentiment_sum) + _units(stmt.excluded.sentiment_sum)) / float(SENTIMENT_UNITS)
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(r.primary_key.columns), set_=added))
+
+
+def update_rollups(conn: Connection, changed: pd.Series, first_id: int | None) -> None:
+    """rollup_hourly after a write: the new mentions' sums added (add_new_rollups), then the hours of stored
+    mentions the write updated (`changed`: their UTC times; on PostgreSQL also rows another writer stored
+    first, WRITTEN's not inserted) recomputed whole (refresh_rollups), new mentions in them included."""
+    _lock_rollups(conn)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(_written_table_sql())  # a write of known rows only never made it
+        hour = _hour_expr(conn, WRITTEN)
+        lost = [r[0] for r in conn.execute(select(hour).where(~WRITTEN.c.inserted).group_by(hour))]
+        if lost:
+            changed = pd.concat([changed, pd.Series(pd.to_datetime(lost, utc=True))], ignore_index=True)
+    add_new_rollups(conn, first_id)
+    refresh_rollups(conn, hour_ranges(changed))
 
 
 def analyze(engine: Engine) -> None:
@@ -423,8 +530,17 @@ def _on_conflict(edited: bool = False) -> str:
     return f"ON CONFLICT (platform, post_id) DO UPDATE SET {', '.join(refresh)}, retrieved_at = excluded.retrieved_at"
 
 
+def _written_table_sql() -> str:
+    """PostgreSQL: create WRITTEN for this transaction unless it exists (empty; dropped at commit)."""
+    return (
+        f"CREATE TEMP TABLE IF NOT EXISTS {WRITTEN.name} ON COMMIT DROP AS "
+        f"SELECT {', '.join(ROLLUP_SOURCE)}, true AS inserted FROM mentions WITH NO DATA"
+    )
+
+
 def _upsert_postgres(conn: Connection, rows: Iterable[tuple], edited: bool = False) -> int:
-    """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT.
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT, which also
+    notes what it wrote in WRITTEN (for update_rollups).
 
     Returns how many rows were inserted (`xmax = 0`: not an update), which stays right when another
     transaction stored one of these posts after this one looked its keys up."""
@@ -438,9 +554,12 @@ def _upsert_postgres(conn: Connection, rows: Iterable[tuple], edited: bool = Fal
         with cursor.copy(f"COPY incoming_mentions ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        cursor.execute(_written_table_sql())
+        noted = ", ".join(ROLLUP_SOURCE)
         cursor.execute(
             f"WITH upserted AS (INSERT INTO mentions ({columns}) SELECT {columns} FROM incoming_mentions "
-            f"{_on_conflict(edited)} RETURNING (xmax = 0) AS inserted) "
+            f"{_on_conflict(edited)} RETURNING (xmax = 0) AS inserted, {noted}), "
+            f"noted AS (INSERT INTO {WRITTEN.name} ({noted}, inserted) SELECT {noted}, inserted FROM upserted) "
             "SELECT count(*) FILTER (WHERE inserted) FROM upserted"
         )
         found = cursor.fetchone()
