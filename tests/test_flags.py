@@ -220,7 +220,9 @@ FRESH13_BRANDS = [
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
 #: session 10 (branch judge5); flags_fresh9.csv, scored once blind in session 10, is development data since (branch
 #: judge6); flags_fresh10.csv, scored once blind in session 10, is development data since (branch judge7);
-#: flags_fresh11.csv, scored once blind in session 10, is development data since session 11 (branch judge8).
+#: flags_fresh11.csv, scored once blind in session 10, is development data since session 11 (branch judge8);
+#: flags_fresh12.csv and flags_fresh13.csv, scored once blind in session 11 (judge8's rules, b494a8b), are development
+#: data since session 11 (branch judge9).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -236,6 +238,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh9", FRESH9, FRESH9_BRANDS),
     ("fresh10", FRESH10, FRESH10_BRANDS),
     ("fresh11", FRESH11, FRESH11_BRANDS),
+    ("fresh12", FRESH12, FRESH12_BRANDS),
+    ("fresh13", FRESH13, FRESH13_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
