@@ -59,8 +59,9 @@ blind in session 8, development since session 9, which wrote rules from its miss
 once blind in session 9, development since session 10, which wrote rules from its kinds of miss and false flag),
 tests/data/flags_fresh9.csv (scored once blind in session 10, development since, branch judge6),
 tests/data/flags_fresh10.csv (scored once blind in session 10, development since, branch judge7),
-tests/data/flags_fresh11.csv (scored once blind in session 10, development since session 11, branch judge8): 195 other
-brands in all; the `test` rows are held out
+tests/data/flags_fresh11.csv (scored once blind in session 10, development since session 11, branch judge8),
+tests/data/flags_fresh12.csv and tests/data/flags_fresh13.csv (scored once blind in session 11, development since,
+branch judge9): 227 other brands in all; the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
