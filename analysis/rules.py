@@ -59,8 +59,9 @@ blind in session 8, development since session 9, which wrote rules from its miss
 once blind in session 9, development since session 10, which wrote rules from its kinds of miss and false flag),
 tests/data/flags_fresh9.csv (scored once blind in session 10, development since, branch judge6),
 tests/data/flags_fresh10.csv (scored once blind in session 10, development since, branch judge7),
-tests/data/flags_fresh11.csv (scored once blind in session 10, development since session 11, branch judge8): 195 other
-brands in all; the `test` rows are held out
+tests/data/flags_fresh11.csv (scored once blind in session 10, development since session 11, branch judge8),
+tests/data/flags_fresh12.csv and tests/data/flags_fresh13.csv (scored once blind in session 11, development since,
+branch judge9): 227 other brands in all; the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -434,6 +435,13 @@ RULES: tuple[Rule, ...] = (
             r"\bworth (?:the extra|[£$€]\d[\w.]*)\b",
             r"\bany good\b(?=\s*[?,]|\s+or\b|\s*$)",
             r"^(?:is|are|was|were) (?:[\w'’-]+ ){1,6}or (?:[\w'’-]+ ){1,6}(?:better|worse|cheaper|nicer|best)\b",
+            # session 11 (branch judge9, flags_fresh13.csv's false flags): "X or Y for <a use>?" opening the post ("hoka
+            # speedgoat or salomon for muddy fell races? opinions please"; 42 rows of the sixteen sets in 10 match, none
+            # needs a reply) and "is X or Y more <adjective>" (2 rows, fresh3 and fresh13, neither needs one)
+            r"^(?:[@#]\S+\s+)*(?:[\w'’.&-]+ ){1,4}or (?:[\w'’.&-]+ ){1,4}for (?!(?:my|our|me|us|it)\b)(?:[\w'’-]+ ){0,4}"
+            r"[\w'’-]+\s*"
+            r"(?:\?|, (?:anyone|opinions|help|thoughts))",
+            r"^(?:is|are|was|were) (?:[\w'’-]+ ){1,6}or (?:[\w'’-]+ ){1,6}more \w+",
             r"\b(?:too|as well) or (?:is it )?just (?:me|mine|ours|us|my \w+|our \w+)\b",
             r"^(?:[@#]\S+\s+)*any(?:one|body) else (?:do|use|love|enjoy|play|go to|shop at|collect|prefer)\b",
             r"\b(?:which|what) \w+ (?:are|were) (?:you|u|y'all) (?:using|on|running|playing)\b",
@@ -481,9 +489,14 @@ RULES: tuple[Rule, ...] = (
             "anyone done the padi rescue diver course, is it as hard as people say",
             "anyone had the biscoff cake, is it too sweet for adults",
             "has anyone used pickfords recently, are they still good or coasting on the name",
+            "hoka speedgoat or salomon for muddy fell races? opinions please",
+            "anglian or a local firm for a conservatory roof, anyone had both done?",
+            "is co-star or the pattern more accurate, my sister swears by the pattern",
         ),
         misses=(
             "anyone else unable to log in?",
+            "is my refund or my replacement coming first?",
+            "can i get a refund or a voucher for my cancelled flight?",
             "is the 13 worth upgrading to from the 11?",
             "anyone else getting error 503 this morning?",
             "is the any good way to export my data?",
@@ -1225,6 +1238,50 @@ RULES: tuple[Rule, ...] = (
         spoken_only=True,
     ),
     Rule(
+        # session 11 (branch judge9, flags_fresh12.csv's and flags_fresh13.csv's misses): a reply in the brand's thread
+        # opening with a me-too ("same here", "ours did the same", "we had the exact same", "the same happened to me",
+        # "me too", "mine split in the same place") tells the writer's own fault, often with no fault word ("same here,
+        # half the new songs have no lyrics on screen"). Counted on the sixteen sets (in-thread replies): 46 rows in 6
+        # sets (fresh4, fresh9, fresh10, fresh11 x8, fresh12 x16, fresh13 x19), all 46 need a reply; advice or "fine"
+        # after the opener ("we had the same, it was the router's 5ghz band, switch to 2.4") is refused, a bare "same,"
+        # is left alone (4 of 8 such replies need none: "same, i use it with the watch and it's fine offline"), and a
+        # relative's story stays `other-user-story`
+        "me-too-own",
+        "hint",
+        (
+            r"^(?:same (?:here|thing here|for me|for mine|with mine|with ours|batch here|problem here|issue here)\b"
+            r"|(?:me|mine|us|ours) too\b|ditto\b"
+            r"|(?:the )?same (?:thing )?happened (?:to|with) (?:me|us|mine|ours)\b"
+            r"|(?:the )?same (?:thing )?happened (?:to|with) (?:my|our) (?!(?:\w+ )?(?:brother|sister|mum|mom|dad|friend"
+            r"|neighbour|partner|mate|flatmate|wife|husband|son|daughter|nan|gran|grandad|grandma|uncle|aunt|cousin"
+            r"|parents|colleague)\b)"
+            r"|(?:ours|mine) (?:did|does|went|was|is) (?:exactly |the exact )?(?:the )?same\b"
+            r"|we had the (?:exact |exactly )?same\b"
+            r"|(?:ours|mine) \w+ (?:in|at|on) the same (?:place|spot|point|bit|day)\b)"
+            r"(?![^\n]*\b(?:fine|better|love|loved|great|works|worked|working now|sorted|fixed|switch|turned out"
+            r"|it was the|just (?:use|try))\b)",
+        ),
+        matches=(
+            "same here, half the new songs have no lyrics on screen",
+            "ours did the same, whole cake tipped over on the second shot",
+            "we had the exact same with our door, have to lift the handle to get it to lock",
+            "mine split in the same place at about 200 miles",
+            "the same happened to me, quote said £390 and the insurer wanted £540",
+            "me too, about 10 notifications in the middle of the night",
+            "same happened with my order, part missing",
+        ),
+        misses=(
+            "same, i use it with the watch and it's fine offline",
+            "we had the same, it was the router's 5ghz band, switch to 2.4 and it paired",
+            "same happened to my dad, turned out it was a different model",
+            "same thing happened to my mum last spring",
+            "mine has been fine since the spring update",
+            "ours was rained off, did it the next night instead",
+            "same dealer told me that about a 2006 part",
+        ),
+        spoken_only=True,
+    ),
+    Rule(
         "again",
         "hint",
         (
@@ -1533,6 +1590,31 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # session 11 (branch judge9, flags_fresh12.csv's and flags_fresh13.csv's misses): thanks opening the post, to the
+        # brand by name, for a fault ("thank you <brand> for telling us a week before that ...", "thanks <brand> for
+        # passing my quote to every broker"). 5 rows of the sixteen sets in 4 (labelled dev, fresh7, fresh12, fresh13), all
+        # need a reply; the verbs name a fault only ("sending", "giving", "letting" are left alone: thanks for them is
+        # mostly meant), and "thanks for ..." with no name between is gratitude
+        "thanks-for-fault",
+        "sarcasm",
+        (
+            r"^(?:thanks|thank you|cheers)(?! (?:so|very) much\b)(?: [\w&@.'-]+){1,3} for (?:telling (?:us|me) "
+            r"(?:\w+ ){0,3}(?:before|after|late|on the day|last minute)|passing|charging|cancelling|ruining|losing"
+            r"|leaving)\b",
+        ),
+        matches=(
+            'thank you oakhurst weddings for telling us a week before that the fireworks "aren\'t allowed anymore"',
+            'thanks compare the market for passing my "private" quote to every broker in the country',
+            "thanks @acme for cancelling my order without telling me",
+        ),
+        misses=(
+            "thanks for cancelling it so quickly",
+            "thank you so much for cancelling my booking at no cost",
+            "thanks lovevery for sending the new kit early",
+            "thank you acme for telling us about the delay in advance",
+        ),
+    ),
+    Rule(
         "scare-quotes",
         "sarcasm",
         (
@@ -1670,8 +1752,22 @@ RULES: tuple[Rule, ...] = (
             r"|messaged me the right|gave (?:us|me) a (?:free|full refund)|are showing now|showed up)\b" + _STILL_LIVE,
             r"\b(?:thank(?:s| you)|cheers) for (?:sorting|fixing|chasing|refunding|cancelling|correcting|replacing) "
             r"(?!(?:nothing|fuck all|sweet fa)\b)" + _STILL_LIVE,
+            # session 11 (branch judge9, flags_fresh12.csv's and flags_fresh13.csv's false flags): the verdict after a
+            # fault put right ("... but oura support sorted it fast, all good now", "the bug is finally fixed", "can't
+            # fault them", "no arguing. will shop there again", "good service", "all forgiven"). 20 rows of the sixteen
+            # sets in 10 (labelled dev 4, fresh, fresh2, fresh3 2, fresh5, fresh6, fresh8, fresh11, fresh12 6, fresh13
+            # 2); 19 need no reply and the one that does ("said the co-op bug was fixed. it is not fixed. still ...") is
+            # refused by the still-live guard
+            r"\b(?:all good now|all forgiven|can't fault (?:them|it|the)|cannot fault|no (?:arguing|quibbles?"
+            r"|questions asked)|will (?:shop|buy|use|fly|book|order) (?:there|with them|from them|here) again"
+            r"|good service|(?:is|are|was|got) (?:finally |now )?(?:fixed|sorted)|swapped it (?:there and then"
+            r"|straight away|on the spot)|much smoother|fair play to)\b" + _STILL_LIVE,
         ),
         matches=(
+            "had a sync bug last week but oura support sorted it fast, all good now",
+            "the calendly bug with timezones is finally fixed, my clients stopped booking me at 3am",
+            "our cabin aircon broke on night one and the team moved us to a bigger cabin within the hour. can't fault them",
+            "took it back and they swapped it there and then, no arguing. will shop there again",
             "messaged them and they sent the right one free and let me keep the other",
             "they sent one out next day free. sorted",
             "your fitter returned and fixed the gap by the skirting",
@@ -1696,6 +1792,9 @@ RULES: tuple[Rule, ...] = (
             "fitter booked and cancelled twice",
             "thanks for fixing nothing",
             "thank you for sorting it but the refund still hasn't arrived",
+            "patch notes said the co-op bug was fixed. it is not fixed. still disconnecting every 15 min",
+            "it was sorted on monday and broke again today",
+            "good service until the engine light came on",
         ),
     ),
     Rule(
@@ -1718,8 +1817,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:confused|caught|got|happened to) me too\b",
             r"\b(?:this|that|the same(?: thing)?|same) happened to my (?:brother|sister|mum|mom|dad|friend|neighbour|partner"
             r"|mate|flatmate|wife|husband|son|daughter)\b",
-            r"\bsame happened to (?:my|me)\b",
-            r"\bmine (?:showed|did|had|was|were) (?:the same|that|this|it)\b(?! (?:again|too) (?:today|now)\b)",
+            # session 11 (branch judge9): "same happened to me", "mine did the same" left this rule for the hint
+            # `me-too-own` (the writer's own fault: 4 of the 4 such in-thread replies of the sixteen sets need a reply)
+            r"\bmine showed (?:the same|that|this|it)\b",
             r"^they usually\b",
             r"\bfwiw\b",
             # session 10 (flags_fresh8.csv's false flags, questions and sympathy between users in the brand's thread): which

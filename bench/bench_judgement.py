@@ -54,7 +54,8 @@ Session 10 (branch judge6): flags_fresh9.csv is a development set too (twelve se
 
 Session 10 (branch judge7): flags_fresh10.csv is a development set too (thirteen sets).
 
-Session 11 (branch judge8): flags_fresh11.csv is a development set too (fourteen sets).
+Session 11 (branch judge8): flags_fresh11.csv is a development set too (fourteen sets); branch judge9 (session 11):
+flags_fresh12.csv and flags_fresh13.csv (sixteen sets).
 
 Run: .venv/bin/python bench/bench_judgement.py [--dev-errors] [--dev-only] [--loso] [--fresh4] [--thresholds] [--never-train SET]  (~25 min at load 9-16; --dev-errors
 lists the development rows the new rules get wrong, never the test rows; --dev-only prints no test

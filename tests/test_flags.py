@@ -220,7 +220,9 @@ FRESH13_BRANDS = [
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
 #: session 10 (branch judge5); flags_fresh9.csv, scored once blind in session 10, is development data since (branch
 #: judge6); flags_fresh10.csv, scored once blind in session 10, is development data since (branch judge7);
-#: flags_fresh11.csv, scored once blind in session 10, is development data since session 11 (branch judge8).
+#: flags_fresh11.csv, scored once blind in session 10, is development data since session 11 (branch judge8);
+#: flags_fresh12.csv and flags_fresh13.csv, scored once blind in session 11 (judge8's rules, b494a8b), are development
+#: data since session 11 (branch judge9).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -236,6 +238,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh9", FRESH9, FRESH9_BRANDS),
     ("fresh10", FRESH10, FRESH10_BRANDS),
     ("fresh11", FRESH11, FRESH11_BRANDS),
+    ("fresh12", FRESH12, FRESH12_BRANDS),
+    ("fresh13", FRESH13, FRESH13_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -700,14 +704,18 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # (judge4) unchanged; session 10 (judge5, the layer retrained with fresh8) 162 / 4, as collected 219 / 4: "is corona
     # cero actually 0.0 or ..." no longer added by the layer (worse by one post), "can't believe it's been 6 years since
     # the first corona lockdown" no longer flagged
-    ("fresh4", FRESH4, FRESH4_BRANDS, 459, (162, 4), (219, 4)),
+    # session 11 (judge9, the layer retrained with fresh12 and fresh13, rules me-too-own / thanks-for-fault / put-right verdicts)
+    # 163 / 4, as collected 220 / 4: one more post found (the retrained layer)
+    ("fresh4", FRESH4, FRESH4_BRANDS, 459, (163, 4), (220, 4)),
     # blind at 5c2ade7 148 (0.643) / 8 (0.036), as collected 203 (0.883) / 9 (0.041); session 7 (judge2) 164 / 6, as
     # collected 222 / 7; session 8 (judge3) 169 (0.735) / 5 (0.023), as collected 228 (0.991) / 6 (0.027); session 9
     # (judge4, the layer retrained with fresh7) 170 (0.739) / 5, as collected 229 (0.996) / 6: "costa ... charging £5.10
     # for a medium latte and the milk was cold" now flagged by the layer; session 10 (judge5, the layer retrained with
     # fresh8) 169 (0.735) / 5, as collected 228 / 6: "bought dulux trade paint and it's separating in the tin" no longer
     # added by the layer (worse by one post)
-    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (169, 5), (228, 6)),
+    # session 11 (judge9, the layer retrained with fresh12 and fresh13, rules me-too-own / thanks-for-fault / put-right verdicts)
+    # 170 / 5, as collected 229 / 6: one more post found (the retrained layer)
+    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (170, 5), (229, 6)),
     # blind at 74ca037 158 (0.699) / 14 (0.066), as collected 207 (0.916) / 18 (0.085): issue 12's target met as
     # collected; session 8 (judge3, rules written from its misses, the layer trained on it) 172 (0.761) / 5 (0.024), as
     # collected 223 (0.987) / 5 (0.024); session 9 (judge4) unchanged
@@ -732,7 +740,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 5 (0.021), as collected 214 (0.982) / 6 (0.025)
     # session 10 (judge6, the layer retrained with fresh9) 166 / 5, as collected 213 / 6: the reddit post "Our Stannah
     # stairlift ... grinding noise on the bend and stops randomly" no longer added by the layer (worse by one post)
-    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (166, 5), (213, 6)),
+    # session 11 (judge9, the layer retrained with fresh12 and fresh13, rules me-too-own / thanks-for-fault / put-right verdicts)
+    # 167 / 5, as collected 214 / 6: one more post found (the retrained layer)
+    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (167, 5), (214, 6)),
     # blind at 50fe760 (session 10, judge5 merged and frozen) 158 of 218 (0.725) / 17 of 243 (0.070), as collected 202
     # (0.927) / 25 (0.103): recall met as collected, the flagged share missed by one post (session 9's rules, ac92fe0,
     # in the same run: 158 (0.725) / 18 (0.074), as collected 202 (0.927) / 27 (0.111)). Development data since.
@@ -740,7 +750,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # / 7 (0.029), as collected 211 (0.968) / 8 (0.033)
     # session 11 (judge8, the layer retrained with fresh11) 165 / 7, as collected 210 / 8: 'carpetright sold us a "stain
     # resistant" carpet. the first spilt tea says otherwise' no longer added by the layer (worse by one post)
-    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (165, 7), (210, 8)),
+    # session 11 (judge9, the layer retrained with fresh12 and fresh13, rules me-too-own / thanks-for-fault / put-right verdicts)
+    # 167 / 7, as collected 212 / 8: two more posts found (the retrained layer)
+    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (167, 7), (212, 8)),
     # blind at 0878007 (session 10, judge6 merged and frozen) 158 of 224 (0.705) / 33 of 237 (0.139), as collected 208
     # (0.929) / 38 (0.160): recall met as collected, the flagged share missed by 15 posts (session 9's rules, ac92fe0, in
     # the same run: 156 (0.696) / 33 (0.139), as collected 206 (0.920) / 38 (0.160); judge5, 50fe760: 157 / 34, as
@@ -749,7 +761,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 11 (judge8, the layer retrained with fresh11) 165 / 17, as collected 215 / 19: "my documents are medical
     # reports do gengo translators sign a confidentiality agreement", "libby app is in dark mode but the ebook pages stay
     # white" and (as collected) "The stream buffers every few minutes on the web player" no longer added (worse by 2 / 3)
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (165, 17), (215, 19)),
+    # session 11 (judge9, the layer retrained with fresh12 and fresh13, rules me-too-own / thanks-for-fault / put-right verdicts)
+    # 164 / 17, as collected 215 / 19: one post as the file is no longer added by the retrained layer (worse by one)
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (164, 17), (215, 19)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
     # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
@@ -760,11 +774,15 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # (0.725) / 17 of 228 (0.075), as collected 217 (0.919) / 18 (0.079): issue 12's target met as collected (session
     # 10's rules, 85e389e, in the same run: 170 (0.720) / 16 (0.070), as collected 216 (0.915) / 17 (0.075)).
     # Development data since.
-    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (171, 17), (217, 18)),
+    # Session 11 (judge9: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 176 (0.746) /
+    # 7 (0.031), as collected 230 (0.975) / 8 (0.035)
+    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (176, 7), (230, 8)),
     # blind at b494a8b (session 11, judge8 frozen, the same run as fresh12) 149 of 232 (0.642) / 26 of 245 (0.106), as
     # collected 201 (0.866) / 30 (0.122): both missed (session 10's rules, 85e389e: 147 (0.634) / 26 (0.106), as
     # collected 200 (0.862) / 30 (0.122)). Development data since.
-    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (149, 26), (201, 30)),
+    # Session 11 (judge9: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 159 (0.685) /
+    # 16 (0.065), as collected 219 (0.944) / 20 (0.082)
+    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (159, 16), (219, 20)),
 ]
 
 

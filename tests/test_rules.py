@@ -171,7 +171,7 @@ def test_emoji_only_post_is_no_sarcasm() -> None:
 def test_negation_counts_only_in_a_conversation_with_the_brand() -> None:
     """`negation` is `spoken_only`: in a post that talks about the brand ("doesn't matter which", "don't judge me")
     it is no problem report; opening with the brand's @handle, or in its thread, it still counts."""
-    assert [r.name for r in rules.RULES if r.spoken_only] == ["negation", "persists"]
+    assert [r.name for r in rules.RULES if r.spoken_only] == ["negation", "persists", "me-too-own"]
     text = "acme, globex, whoever, doesn't matter which one you pick"
     out = assess(
         mention(post_id="1", text="acme dinner on a tuesday, don't judge me"),
