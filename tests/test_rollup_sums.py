@@ -19,16 +19,15 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from collectors import demo
-from config import load_config
 from pipeline import privacy, rejudge, retention
 from pipeline.ingest import ingest
 from store import queue, writer
 from store.accounts import Account
 from store.schema import mention_state, mentions, rollup_hourly
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, builtin_demo_config
 from tests.test_concurrent_ingest import _frames, _race
 
-CONFIG = load_config(None)
+CONFIG = builtin_demo_config()  # never the user's monitor.toml (the tests run in any checkout)
 EVERYTHING = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 KEYS = [c.name for c in rollup_hourly.primary_key.columns]
 
