@@ -73,6 +73,16 @@ FRESH6_EARLIER = (
     "flags_fresh4.csv",
     "flags_fresh5.csv",
 )
+#: the sets written before session 11's two (fresh12 and fresh13 were written at the same time, each blind to the other).
+SESSION11_EARLIER = (
+    *FRESH6_EARLIER,
+    "flags_fresh6.csv",
+    "flags_fresh7.csv",
+    "flags_fresh8.csv",
+    "flags_fresh9.csv",
+    "flags_fresh10.csv",
+    "flags_fresh11.csv",
+)
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -119,15 +129,7 @@ SETS = [
     BlindSet(
         "fresh12",
         14001,
-        (
-            *FRESH6_EARLIER,
-            "flags_fresh6.csv",
-            "flags_fresh7.csv",
-            "flags_fresh8.csv",
-            "flags_fresh9.csv",
-            "flags_fresh10.csv",
-            "flags_fresh11.csv",
-        ),
+        SESSION11_EARLIER,
         thread_convention=True,
     ),
     # written at the same time as fresh12, in another worktree, neither writer seeing the other's set: three brands are
@@ -136,15 +138,7 @@ SETS = [
     BlindSet(
         "fresh13",
         15001,
-        (
-            *FRESH6_EARLIER,
-            "flags_fresh6.csv",
-            "flags_fresh7.csv",
-            "flags_fresh8.csv",
-            "flags_fresh9.csv",
-            "flags_fresh10.csv",
-            "flags_fresh11.csv",
-        ),
+        SESSION11_EARLIER,
         thread_convention=True,
     ),
 ]
