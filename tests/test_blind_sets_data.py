@@ -83,6 +83,9 @@ SESSION11_EARLIER = (
     "flags_fresh10.csv",
     "flags_fresh11.csv",
 )
+#: the sets written before session 12's two (fresh14 and the other session-12 set were written at the same time, each
+#: blind to the other).
+SESSION12_EARLIER = (*SESSION11_EARLIER, "flags_fresh12.csv", "flags_fresh13.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -141,6 +144,9 @@ SETS = [
         SESSION11_EARLIER,
         thread_convention=True,
     ),
+    # written at the same time as the other session-12 set, in another worktree, neither writer seeing the other's set
+    # (different industries), so the tests check neither set's ids or texts against the other's.
+    BlindSet("fresh14", 16001, SESSION12_EARLIER, thread_convention=True),
 ]
 
 
