@@ -83,7 +83,7 @@ SESSION11_EARLIER = (
     "flags_fresh10.csv",
     "flags_fresh11.csv",
 )
-#: the sets written before session 12's two (written at the same time, each blind to the other).
+#: the sets written before session 12's two (fresh14 and fresh15 were written at the same time, each blind to the other).
 SESSION12_EARLIER = (*SESSION11_EARLIER, "flags_fresh12.csv", "flags_fresh13.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -143,8 +143,9 @@ SETS = [
         SESSION11_EARLIER,
         thread_convention=True,
     ),
-    # written at the same time as the other session-12 set, in another worktree, neither writer seeing the other's set
-    # (so neither file is listed among the other's earlier sets).
+    # fresh14 and fresh15 were written at the same time, in two worktrees, neither writer seeing the other's set (different
+    # industries), so the tests check neither set's ids or texts against the other's.
+    BlindSet("fresh14", 16001, SESSION12_EARLIER, thread_convention=True),
     BlindSet("fresh15", 17001, SESSION12_EARLIER, thread_convention=True),
 ]
 
