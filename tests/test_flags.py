@@ -215,6 +215,31 @@ FRESH13_BRANDS = [
         ("Cricut", "OfficialCricut"), ("Angling Direct", "AnglingDirect"), ("Hoka", "hoka"),
     ]
 ]  # fmt: skip
+FRESH14 = Path(__file__).parent / "data" / "flags_fresh14.csv"
+#: flags_fresh14.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH14_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Xero", "Xero"), ("Strava", "Strava"), ("Hornby", "HornbyHobbies"), ("Maker's Mark", "MakersMark", "Makers Mark"),
+        ("Black Sheep Wools", "blacksheepwools", "Black Sheep"), ("TeamSport", "TeamSportKarts", "Team Sport"),
+        ("Nothing", "nothing"), ("Petplan", "PetplanUK"), ("Shakespeare's Globe", "The_Globe", "Globe"),
+        ("Affirm", "Affirm"), ("Quorn", "QuornFoods"), ("Harry's", "harrys"), ("Patagonia", "patagonia"),
+        ("Weetabix", "weetabix"), ("Ascot", "Ascot"), ("Dobbies", "DobbiesGC"),
+    ]
+]  # fmt: skip
+FRESH15 = Path(__file__).parent / "data" / "flags_fresh15.csv"
+#: flags_fresh15.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH15_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Walkers", "walkers_crisps"), ("Tango", "tango"), ("Kindle", "AmazonKindle"), ("Spotify", "SpotifyCares"),
+        ("Meta Quest", "MetaQuestVR", "Quest 3", "Quest 2"), ("Acer", "AcerUK"), ("Ninja", "NinjaKitchenUK"),
+        ("Halfords", "Halfords_uk"), ("Everyone Active", "everyoneactive"),
+        ("Student Loans Company", "SLCGovUK", "SLC", "Student Finance England", "SF_England"),
+        ("Bravissimo", "Bravissimo"), ("Canon", "CanonUKandIE"), ("PensionBee", "PensionBee"),
+        ("Freetrade", "Freetrade"), ("Nintendo", "NintendoUK"), ("Awesome Walls", "AwesomeWalls"),
+    ]
+]  # fmt: skip
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -783,6 +808,15 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # Session 11 (judge9: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 159 (0.685) /
     # 16 (0.065), as collected 219 (0.944) / 20 (0.082)
     ("fresh13", FRESH13, FRESH13_BRANDS, 477, (159, 16), (219, 20)),
+    # blind at 94e5426 (session 12: judge9's rules and layer, merged at a671425 in session 11 and frozen since; written
+    # at the same time as fresh15 by a writer who read no rule) 150 of 223 (0.673) / 18 of 257 (0.070), as collected 194
+    # (0.870) / 23 (0.089): recall missed, the flagged share met (judge8's rules, b494a8b, in the same run: 146 / 20, as
+    # collected 186 (0.834) / 25 (0.097)). Development data since.
+    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (150, 18), (194, 23)),
+    # blind at 94e5426 (session 12, the same run as fresh14) 172 of 249 (0.691) / 22 of 231 (0.095), as collected 223
+    # (0.896) / 28 (0.121): both missed as collected (judge8's rules, b494a8b: 168 / 23, as collected 215 (0.863) / 29
+    # (0.126)). Development data since.
+    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (172, 22), (223, 28)),
 ]
 
 
