@@ -85,6 +85,8 @@ SESSION11_EARLIER = (
 )
 #: the sets written before session 12's two (fresh14 and fresh15 were written at the same time, each blind to the other).
 SESSION12_EARLIER = (*SESSION11_EARLIER, "flags_fresh12.csv", "flags_fresh13.csv")
+#: the sets written before session 13's two (fresh16 and fresh17 were written at the same time, each blind to the other).
+SESSION13_EARLIER = (*SESSION12_EARLIER, "flags_fresh14.csv", "flags_fresh15.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -147,6 +149,9 @@ SETS = [
     # industries), so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh14", 16001, SESSION12_EARLIER, thread_convention=True),
     BlindSet("fresh15", 17001, SESSION12_EARLIER, thread_convention=True),
+    # fresh16 was written at the same time as another set (fresh16 and fresh17), in two worktrees, neither writer seeing
+    # the other's set, so the tests check neither set's ids or texts against the other's.
+    BlindSet("fresh16", 18001, SESSION13_EARLIER, thread_convention=True),
 ]
 
 
