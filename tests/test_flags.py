@@ -247,7 +247,8 @@ FRESH15_BRANDS = [
 #: judge6); flags_fresh10.csv, scored once blind in session 10, is development data since (branch judge7);
 #: flags_fresh11.csv, scored once blind in session 10, is development data since session 11 (branch judge8);
 #: flags_fresh12.csv and flags_fresh13.csv, scored once blind in session 11 (judge8's rules, b494a8b), are development
-#: data since session 11 (branch judge9).
+#: data since session 11 (branch judge9); flags_fresh14.csv and flags_fresh15.csv, scored once blind in session 12
+#: (judge9's rules, 94e5426), are development data since session 12 (branch judge10).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -265,6 +266,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh11", FRESH11, FRESH11_BRANDS),
     ("fresh12", FRESH12, FRESH12_BRANDS),
     ("fresh13", FRESH13, FRESH13_BRANDS),
+    ("fresh14", FRESH14, FRESH14_BRANDS),
+    ("fresh15", FRESH15, FRESH15_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
