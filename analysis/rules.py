@@ -464,8 +464,15 @@ RULES: tuple[Rule, ...] = (
             r"^(?:[@#]\S+\s+)*(?:has |have |did )?any(?:one|body) (?:here )?(?:been to|done|had|tried|used|visited) "
             r"[^?.!,]{1,60}[,.?]\s*(?:is|are|was|were) (?:it|they|that) (?:still |as |too |really |actually |any |worth |good"
             r"|bad|quick|ok|okay|hard|busy|nice|easy)",
+            # session 12 (branch judge10, flags_fresh14.csv's and flags_fresh15.csv's false flags): the crowd asked first
+            # ("is it just me or does weetabix taste different lately", "honest question for the snack nerds here", "anyone
+            # else find it bleak that ..."): 6 rows of the eighteen sets in 5 (extra, fresh, fresh7, fresh14, fresh15 x2),
+            # none needs a reply
+            r"^(?:[@#]\S+\s+)*(?:is it just me,? or|honest question for|anyone else find it)\b",
         ),
         matches=(
+            "is it just me or does the cereal taste different lately",
+            "honest question for the snack nerds here: were the crisps thicker in the 90s",
             "is the exclusive colour variant actually worth the extra tenner",
             "first class weekend upgrade worth £25 or nah",
             "is the data analytics cert worth it in this job market or nah",
