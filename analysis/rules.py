@@ -464,8 +464,15 @@ RULES: tuple[Rule, ...] = (
             r"^(?:[@#]\S+\s+)*(?:has |have |did )?any(?:one|body) (?:here )?(?:been to|done|had|tried|used|visited) "
             r"[^?.!,]{1,60}[,.?]\s*(?:is|are|was|were) (?:it|they|that) (?:still |as |too |really |actually |any |worth |good"
             r"|bad|quick|ok|okay|hard|busy|nice|easy)",
+            # session 12 (branch judge10, flags_fresh14.csv's and flags_fresh15.csv's false flags): the crowd asked first
+            # ("is it just me or does weetabix taste different lately", "honest question for the snack nerds here", "anyone
+            # else find it bleak that ..."): 6 rows of the eighteen sets in 5 (extra, fresh, fresh7, fresh14, fresh15 x2),
+            # none needs a reply
+            r"^(?:[@#]\S+\s+)*(?:is it just me,? or|honest question for|anyone else find it)\b",
         ),
         matches=(
+            "is it just me or does the cereal taste different lately",
+            "honest question for the snack nerds here: were the crisps thicker in the 90s",
             "is the exclusive colour variant actually worth the extra tenner",
             "first class weekend upgrade worth £25 or nah",
             "is the data analytics cert worth it in this job market or nah",
@@ -1000,6 +1007,31 @@ RULES: tuple[Rule, ...] = (
             "hit the car park at 9",
             "the cinema was half empty, bliss",
             "the roads flooded again, stay safe",
+        ),
+    ),
+    Rule(
+        # session 12 (branch judge10, flags_fresh14.csv's and flags_fresh15.csv's misses, safety reports with no safety word
+        # the rules knew): a thing that melted, bulged or smells of chemicals / burning, a part that spun off or slid,
+        # vomiting, weevils. Counted on the eighteen sets: 12 rows in 6 sets (fresh4, fresh6, fresh7, fresh13, fresh14 x5,
+        # fresh15 x4), all need a reply ("maggots" left out: 2 rows are bait prices, neither needs one)
+        "hazard",
+        "complaint",
+        (
+            r"\b(?:melted|bulged|bulging|swollen battery|battery (?:has )?swollen|smell(?:s|ed|ing)? (?:of )?(?:chemicals?"
+            r"|burning)|weevils?|vomit(?:ing|ed)|spun off|slid down)\b",
+        ),
+        matches=(
+            "the plug end melted a bit overnight",
+            "my camera battery bulged and it smells chemical",
+            "full of weevils. sealed bag",
+            "vomiting for hours after eating it",
+            "the bracket slid down the frame with my toddler in it",
+        ),
+        misses=(
+            "the cheese melts nicely",
+            "the battery lasts all day",
+            "smells lovely",
+            "£7 for a tub of maggots now",
         ),
     ),
     Rule(
@@ -1601,8 +1633,20 @@ RULES: tuple[Rule, ...] = (
             r"^(?:thanks|thank you|cheers)(?! (?:so|very) much\b)(?: [\w&@.'-]+){1,3} for (?:telling (?:us|me) "
             r"(?:\w+ ){0,3}(?:before|after|late|on the day|last minute)|passing|charging|cancelling|ruining|losing"
             r"|leaving)\b",
+            # session 12 (branch judge10, flags_fresh14.csv's and flags_fresh15.csv's misses): thanks to the brand by name
+            # for a thing in scare quotes ("thanks quorn for the '8 pieces' pack", "thanks weetabix, the 'resealable'
+            # bag"): 5 rows of the eighteen sets in 3 (fresh12, fresh14 x3, fresh15), all need a reply; and for seating
+            # / logging / giving one's own thing away: 3 rows (fresh14 x2, fresh15), all need one
+            r"^(?:@\S+\s+)*(?:thanks|thank you|cheers)(?! (?:so|very) much\b)(?: [\w&@.'-]+){1,3}(?:,| for) (?:the |my |a )?"
+            r"[\"'“‘]",
+            r"^(?:thanks|thank you|cheers)(?! (?:so|very) much\b)(?: [\w&@.'-]+){1,3} for (?:logging me out|seating (?:me|us)"
+            r"|giving my|locking me out|keeping (?:me|us) waiting)\b",
         ),
         matches=(
+            "thanks quorn for the '8 pieces' pack with 5 pieces in it",
+            "thanks weetabix, the 'resealable' bag lasted one morning",
+            "thanks @acme for logging me out mid-run",
+            "thanks the globe for seating me behind the one pillar",
             'thank you oakhurst weddings for telling us a week before that the fireworks "aren\'t allowed anymore"',
             'thanks compare the market for passing my "private" quote to every broker in the country',
             "thanks @acme for cancelling my order without telling me",
@@ -1612,6 +1656,51 @@ RULES: tuple[Rule, ...] = (
             "thank you so much for cancelling my booking at no cost",
             "thanks lovevery for sending the new kit early",
             "thank you acme for telling us about the delay in advance",
+            "thanks acme for the lovely gift",
+            "thanks, the 'new' one works",
+            "thanks acme for giving us a refund",
+        ),
+    ),
+    Rule(
+        # session 12 (branch judge10, flags_fresh14.csv's and flags_fresh15.csv's misses, sarcasm about the writer's own
+        # purchase or visit): delight opening the post at a thing paid for or a fault ("so glad i pay <brand> £40 a month
+        # to ...", "nothing like paying £55 for ...", "love that my <thing> decided ...", "genuinely thrilled that ...",
+        # "really appreciate <brand> shipping ...", "loved queuing 90 minutes", "oh brilliant <brand>, ..."). Counted on
+        # the eighteen sets: 20 rows in 9 sets (extra, extra2, fresh, fresh2 x2, fresh8, fresh13 x2, fresh14 x6,
+        # fresh15 x8), 19 need a reply (fresh2's "love paying a £4.50 booking fee ... arsenal really spoiling us" needs
+        # none); a bare "brilliant, ..." (2 rows, neither needs one) is left alone
+        "sarcastic-delight",
+        "sarcasm",
+        (
+            r"^(?:@\S+\s+)*(?:so|really|very) (?:glad|pleased|happy) (?:that )?(?:i (?:pay|paid)|my \w+(?: \w+)? "
+            r"(?:refuses|decided|won't|wont))\b",
+            r"^(?:@\S+\s+)*(?:genuinely|really|so|absolutely) (?:thrilled|delighted) that\b",
+            r"^(?:@\S+\s+)*(?:really |truly )?appreciate @?[\w.]+ (?:shipping|sending|delivering|charging|cancell?ing)\b",
+            r"^(?:@\S+\s+)*nothing like (?:paying|spending|queu?ing|waiting)\b",
+            r"^(?:@\S+\s+)*(?:i )?(?:love|loving|lovely) (?:how|that) my (?!(?:son|daughter|kids?|wife|husband|partner|mum|dad|mom|friends?|family|boy|girl)\b)"
+            r"[^.\n]{0,40}?\bdecided\b",
+            r"^(?:@\S+\s+)*(?:great|lovely|nice|loved|love) (?:to pay|paying|queu?ing|waiting) ",
+            r"^(?:@\S+\s+)*(?:oh (?:brilliant|great|wonderful|fantastic|lovely)\b|wonderful, the\b)",
+        ),
+        matches=(
+            "so glad i pay everyone active £40 a month to shower in ice cold water",
+            "so pleased my canon printer refuses to scan",
+            "genuinely thrilled that acme needed three proofs of address",
+            "really appreciate @acme shipping my laptop back with a crack",
+            "nothing like paying £55 for a sports bra and having the strap ping off",
+            "love that my phone decided the alarm wasn't important",
+            "loved queuing 90 minutes to get out of the car park",
+            "oh brilliant @acme, a bag with no vinegar",
+            "wonderful, the air fryer beeps E4 and switches off",
+        ),
+        misses=(
+            "so glad i bought the acme one",
+            "really thrilled with my new bike",
+            "really appreciate the team sending a replacement",
+            "nothing like a cold beer after a ride",
+            "love that my son decided to join the club",
+            "love to see it",
+            "brilliant, the new clamp fits perfectly",
         ),
     ),
     Rule(
