@@ -240,6 +240,31 @@ FRESH15_BRANDS = [
         ("Freetrade", "Freetrade"), ("Nintendo", "NintendoUK"), ("Awesome Walls", "AwesomeWalls"),
     ]
 ]  # fmt: skip
+FRESH16 = Path(__file__).parent / "data" / "flags_fresh16.csv"
+#: flags_fresh16.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH16_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("The Wave", "TheWaveBristol"), ("Habito", "Habito"), ("Indie Campers", "IndieCampers"), ("Thorne", "EHThorne"),
+        ("Bang Bang", "bangbangforever"), ("SEA LIFE", "SEALIFEUK"), ("Draughts", "DraughtsLondon"),
+        ("Tempest", "TempestPhoto"), ("Jo Malone", "JoMaloneLondon"), ("Bleach London", "BleachLondon", "Bleach"),
+        ("Loaf", "loaf"), ("Tabasco", "TABASCO"), ("Remedy", "remedydrinks"), ("Wagamama", "wagamama_uk", "wagas"),
+        ("Krispy Kreme", "KrispyKremeUK"), ("Chatime", "ChatimeUK"),
+    ]
+]  # fmt: skip
+FRESH17 = Path(__file__).parent / "data" / "flags_fresh17.csv"
+#: flags_fresh17.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH17_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Ooni", "ooni"), ("Nextbase", "NextbaseUK"), ("GreenThumb", "GreenThumbUK", "Green Thumb"),
+        ("Forest Garden", "ForestGardenUK"), ("Forbidden Planet", "ForbiddenPlanet"), ("Party Delights", "PartyDelights"),
+        ("Angels Costumes", "AngelsCostumes", "Angels Fancy Dress", "Angels"), ("Roland", "RolandUK"),
+        ("Yousician", "yousician"), ("Snog", "SnogFroYo"), ("Withings", "Withings"), ("Owlet", "OwletBabyCare"),
+        ("Joie", "joiebaby"), ("Color Me Mine", "ColorMeMine"), ("Helly Hansen", "HellyHansen"),
+        ("Topps Tiles", "ToppsTiles", "Topps"),
+    ]
+]  # fmt: skip
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -843,6 +868,15 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # Session 12 (judge10: the layer trained on it, rules for its kinds of miss and one of false flag; in-sample) 187
     # (0.751) / 17 (0.074), as collected 238 (0.956) / 21 (0.091)
     ("fresh15", FRESH15, FRESH15_BRANDS, 480, (187, 17), (238, 21)),
+    # blind at deb5e4d (session 12: judge10's rules and layer, frozen at 17:53 UTC before this set was scored; written at
+    # the same time as fresh17 and as judge10's rules, by a writer who read no rule) 156 of 217 (0.719) / 19 of 248
+    # (0.077), as collected 197 (0.908) / 24 (0.097): issue 12's target met as collected (judge9's rules, 94e5426, in
+    # the same run: 152 / 20, as collected 193 (0.889) / 26 (0.105)). Development data since.
+    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (156, 19), (197, 24)),
+    # blind at deb5e4d (session 12, the same run as fresh16) 160 of 234 (0.684) / 10 of 241 (0.041), as collected 202
+    # (0.863) / 15 (0.062): recall missed, the flagged share met (judge9's rules, 94e5426: 159 / 10, as collected 201
+    # (0.859) / 15 (0.062)). Development data since.
+    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (160, 10), (202, 15)),
 ]
 
 
