@@ -652,6 +652,9 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # session 8 (branch judge3): the held-out part 115 of 120 (0.958) / 10 of 65 (0.154), one post more flagged with no
     # need than main d71cdee (9, 0.138), read once after the rules and the layer were frozen: the pin moved, reported.
     # Session 9 (branch judge4), read once after freezing: 115 of 120 / 9 of 65 (0.138), main b9aeb57 10 (0.154)
+    # Session 12 (branch judge10, the layer retrained with fresh14 and fresh15), read once after freezing: 114 of 120
+    # (0.950) / 9 of 65 (0.138): "@acme I'd love to give you my money but your website has been down for an hour during
+    # the launch" is no longer found (worse by one post)
     for part, max_flagged in (("dev", 0.10), ("test", 0.14)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
