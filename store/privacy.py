@@ -724,6 +724,65 @@ def forgotten_among(conn: Connection, platform: str, ids: Iterable[str]) -> set[
     return found
 
 
+#: position_below reads at most this many pages of stored post ids before giving up (the stream then starts over).
+POSITION_PAGES = 40
+POSITION_PAGE = 500
+
+
+def position_below(conn: Connection, platform: str, post_id: str, skip: Iterable[str] = ()) -> str | None:
+    """The newest stored post id of `platform` below `post_id`, compared as whole numbers (X's and Mastodon's ids),
+    that names nobody forgotten: not erased, not one of `skip`, not one forgotten_among finds (a suppressed
+    author's post a forget has not erased yet). What a stream's `since` naming a forgotten person's post becomes
+    (collectors.streams.forget_id_positions): any lower id is a safe since-id (the stream reads everything after
+    it again, upserted as known), the nearest reads the fewest again. Mastodon ids of several instances share the
+    platform: a lower one is still a safe since-id on any instance (a snowflake: an earlier time).
+
+    Read newest first through the (platform, post_id) index, one number of digits at a time (text order is
+    number order among digit strings of one length), at most POSITION_PAGES pages; None when none is found."""
+    wanted = post_id.strip()
+    if not (wanted.isascii() and wanted.isdigit()):
+        return None
+    target = int(wanted)
+    digits = len(str(target))
+    skipped = {str(s) for s in skip}
+    m = mentions
+    pages = POSITION_PAGES
+    for length in range(digits, 0, -1):
+        # this length's ids lie in [low, top]; the first page starts below the target itself
+        top, inclusive = (str(target), False) if length == digits else ("9" * length, True)
+        low = "1" + "0" * (length - 1) if length > 1 else "0"
+        while pages > 0:
+            pages -= 1
+            bound = m.c.post_id <= top if inclusive else m.c.post_id < top
+            found: Sequence[str] = conn.execute(
+                select(m.c.post_id)
+                .where(m.c.platform == platform, bound, m.c.post_id >= low)
+                .order_by(m.c.post_id.desc())
+                .limit(POSITION_PAGE)
+            ).scalars().all()  # fmt: skip
+            if not found:
+                break
+            fit = sorted(
+                {
+                    i
+                    for i in found
+                    if len(i) == length and i.isascii() and i.isdigit() and (length == 1 or i[0] != "0")
+                    and int(i) < target and i not in skipped
+                },
+                key=int,
+                reverse=True,
+            )  # fmt: skip
+            if fit:
+                gone = forgotten_among(conn, platform, fit)
+                for candidate in fit:
+                    if candidate not in gone:
+                        return candidate
+            if len(found) < POSITION_PAGE:
+                break
+            top, inclusive = found[-1], False
+    return None
+
+
 def _suppressed(conn: Connection, hashes: list[str]) -> set[str]:
     s = suppressed_authors
     found: set[str] = set()
