@@ -23,7 +23,7 @@ import re
 import secrets
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -618,7 +618,8 @@ def is_suppressed(conn: Connection, platform: str, author: str) -> bool:
 def drop_blocked(
     conn: Connection, rows: pd.DataFrame, skipped: Counter[str], forgotten: set[str] | None = None
 ) -> pd.DataFrame:
-    """`rows` (conformed mention frame) without forgotten authors' posts and posts erased earlier.
+    """`rows` (conformed mention frame) without forgotten authors' posts and posts erased earlier, and naming
+    no such post as what they answer or sit under (hide_erased_references).
 
     One vectorised check per batch: a query for the batch's platforms' suppression hashes, then
     one for stored erased ids; nothing is hashed when the lists are empty (the usual case). The post
@@ -634,6 +635,7 @@ def drop_blocked(
         return rows
     key = salt(conn)
     blocked = pd.Series(False, index=rows.index)
+    dropped: set[tuple[str, str]] = set()  # (platform, post id) of the forgotten authors' rows dropped here
     if listed:
         listed_platforms = {p for p, _ in listed}
         for column in ("author_id", "author_handle"):
@@ -648,6 +650,8 @@ def drop_blocked(
             if forgotten is not None:
                 gone = rows.loc[blocked, ["post_id", "author_id"]].astype(object)
                 forgotten.update(str(v) for v in gone.to_numpy().ravel() if isinstance(v, str) and v)
+            theirs = rows.loc[blocked, ["platform", "post_id"]].astype(object).to_numpy()
+            dropped = {(str(p), str(i)) for p, i in theirs if isinstance(i, str) and i}
     if any_erased:
         candidates = rows[~blocked]
         hashed = [erased_id(key, p, i) for p, i in zip(candidates["platform"], candidates["post_id"], strict=True)]
@@ -660,7 +664,45 @@ def drop_blocked(
         if gone.any():
             skipped["erased earlier (retention or deletion)"] += int(gone.sum())
             blocked.loc[gone[gone].index] = True
-    return rows[~blocked]
+    return hide_erased_references(conn, rows[~blocked], key, dropped)
+
+
+def hide_erased_references(
+    conn: Connection, rows: pd.DataFrame, key: bytes, dropped: Collection[tuple[str, str]] = ()
+) -> pd.DataFrame:
+    """`rows` whose parent_id or thread_id names an erased post name it by its erased id instead, as erase
+    renamed the mentions stored before (_rename_references: a parent erased for any reason, a thread's first post
+    not for retention), and so do those naming a post in `dropped` ((platform, post id) of the rows this batch
+    dropped as a forgotten author's, stored never). A reply to a forgotten person's post collected after the
+    forget keeps no plain id of it, and still sits with the replies stored before. One look-up of the hashed ids
+    per batch (drop_blocked calls it when a suppression list or an erasure exists)."""
+    if rows.empty:
+        return rows
+    hashed: dict[tuple[str, str], str] = {}
+    for column in ("parent_id", "thread_id"):
+        values = rows[column].astype(object)
+        for platform, value in zip(rows["platform"], values.where(values.notna(), None), strict=True):
+            if isinstance(value, str) and value and not value.startswith(ERASED_PREFIX):
+                hashed[(platform, value)] = erased_id(key, platform, value) or value
+    if not hashed:
+        return rows
+    reasons = writer.erasure_reasons(conn, [(p, h) for (p, _), h in hashed.items()])
+
+    def renamed(platform: str, value: Any, thread: bool) -> Any:
+        if not isinstance(value, str) or (platform, value) not in hashed:
+            return value
+        new = hashed[(platform, value)]
+        reason = reasons.get((platform, new))
+        hide = (platform, value) in dropped or (reason is not None and not (thread and reason == "retention"))
+        return new if hide else value
+
+    changes = {}
+    for column, thread in (("parent_id", False), ("thread_id", True)):
+        values = rows[column].astype(object)
+        new = [renamed(p, v, thread) for p, v in zip(rows["platform"], values.where(values.notna(), None), strict=True)]
+        if any(n is not v for n, v in zip(new, values.where(values.notna(), None), strict=True)):
+            changes[column] = pd.Series(new, index=rows.index, dtype=rows[column].dtype)
+    return rows.assign(**changes) if changes else rows
 
 
 # ---------------------------------------------------------------------------------------------- cursors written
