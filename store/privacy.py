@@ -664,29 +664,44 @@ def drop_blocked(
         if gone.any():
             skipped["erased earlier (retention or deletion)"] += int(gone.sum())
             blocked.loc[gone[gone].index] = True
-    return hide_erased_references(conn, rows[~blocked], key, dropped)
+    kept = rows[~blocked]
+    return hide_erased_references(conn, kept, key, dropped, skipped) if any_erased or dropped else kept
+
+
+#: why ingest drops a brand's reply whose id extends an erased post's (hide_erased_references).
+DERIVED_SKIP = "brand reply to an erased post (its id holds the post's)"
 
 
 def hide_erased_references(
-    conn: Connection, rows: pd.DataFrame, key: bytes, dropped: Collection[tuple[str, str]] = ()
+    conn: Connection,
+    rows: pd.DataFrame,
+    key: bytes,
+    dropped: Collection[tuple[str, str]] = (),
+    skipped: Counter[str] | None = None,
 ) -> pd.DataFrame:
     """`rows` whose parent_id or thread_id names an erased post name it by its erased id instead, as erase
     renamed the mentions stored before (_rename_references: a parent erased for any reason, a thread's first post
     not for retention), and so do those naming a post in `dropped` ((platform, post id) of the rows this batch
     dropped as a forgotten author's, stored never). A reply to a forgotten person's post collected after the
-    forget keeps no plain id of it, and still sits with the replies stored before. One look-up of the hashed ids
-    per batch (drop_blocked calls it when a suppression list or an erasure exists)."""
+    forget keeps no plain id of it, and still sits with the replies stored before. A brand's reply whose own id
+    extends such a post's ("<reviewId>:reply", Google Play's: erase erases it with the post, _derived_rows) is
+    dropped, counted in `skipped` (DERIVED_SKIP). One look-up of the hashed ids per batch (drop_blocked calls it
+    when an erasure exists or it dropped a forgotten author's row); ids of the batch's own rows (kept: not
+    erased) and a row's own id are not looked up."""
     if rows.empty:
         return rows
+    own = set(zip(rows["platform"], rows["post_id"], strict=True))
     hashed: dict[tuple[str, str], str] = {}
     for column in ("parent_id", "thread_id"):
         values = rows[column].astype(object)
         for platform, value in zip(rows["platform"], values.where(values.notna(), None), strict=True):
-            if isinstance(value, str) and value and not value.startswith(ERASED_PREFIX):
-                hashed[(platform, value)] = erased_id(key, platform, value) or value
+            pair = (platform, value)
+            if isinstance(value, str) and value and not value.startswith(ERASED_PREFIX) and pair not in own:
+                hashed[pair] = erased_id(key, platform, value) or value
     if not hashed:
         return rows
-    reasons = writer.erasure_reasons(conn, [(p, h) for (p, _), h in hashed.items()])
+    lookup = [(p, h) for (p, v), h in hashed.items() if (p, v) not in dropped]
+    reasons = writer.erasure_reasons(conn, lookup) if lookup else {}
 
     def renamed(platform: str, value: Any, thread: bool) -> Any:
         if not isinstance(value, str) or (platform, value) not in hashed:
@@ -702,7 +717,21 @@ def hide_erased_references(
         new = [renamed(p, v, thread) for p, v in zip(rows["platform"], values.where(values.notna(), None), strict=True)]
         if any(n is not v for n, v in zip(new, values.where(values.notna(), None), strict=True)):
             changes[column] = pd.Series(new, index=rows.index, dtype=rows[column].dtype)
-    return rows.assign(**changes) if changes else rows
+    if "parent_id" not in changes:
+        return rows.assign(**changes) if changes else rows
+    parents = rows["parent_id"].astype(object)
+    derived = [
+        bool(is_own) and isinstance(post, str) and isinstance(parent, str) and post.startswith(parent + ":")
+        and renamed(platform, parent, False) != parent
+        for platform, post, parent, is_own in zip(rows["platform"], rows["post_id"], parents.where(parents.notna(), None),
+                                                  rows["is_own"].fillna(False), strict=True)
+    ]  # fmt: skip
+    out = rows.assign(**changes)
+    if any(derived):
+        if skipped is not None:
+            skipped[DERIVED_SKIP] += sum(derived)
+        out = out[~pd.Series(derived, index=rows.index)]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- cursors written

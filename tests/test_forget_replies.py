@@ -94,3 +94,34 @@ def test_a_reply_to_a_post_erased_by_retention_is_renamed_as_erase_does(engine: 
     ingest(engine, pd.DataFrame([_reply("1861000000000000021", F, ANA, "ana_c", 6)]), (ACME,), source="x-acme")
     hashed = _hashed(engine, F)
     assert _links(engine, "1861000000000000020", "1861000000000000021") == [(hashed, F)] * 2
+
+
+def test_the_brands_reply_whose_id_holds_their_review_id_is_not_stored(engine: Engine) -> None:
+    """Google Play's developer reply is "<reviewId>:reply" (with the review's URL): collected beside a review of
+    the forgotten person (dropped), it would keep the review's id in its own; it is dropped too, and counted."""
+
+    def review(post_id: str, author: str, **extra: Any) -> dict[str, Any]:
+        return {"platform": "googleplay", "post_id": post_id, "url": f"https://play.google.com/store/apps/details"
+                f"?id=com.acme&reviewId={post_id}", "kind": "review", "text": "Sync lost my notes again",
+                "created_at": WHEN, "brand": "Acme", "matched": "acme", "author_id": None, "author_handle": author,
+                "author_name": author, "is_own": False, "rating": 2, "source": "acme-play", **extra}  # fmt: skip
+
+    ingest(engine, pd.DataFrame([review("gp:AOqpTOE1", "Mara Kowalczyk")]), (ACME,), source="acme-play")
+    assert privacy.forget(engine, "googleplay", "Mara Kowalczyk", actor="admin", brands=(ACME,)).erased == 1
+    rows = [
+        review("gp:AOqpTOE2", "Mara Kowalczyk"),
+        review(
+            "gp:AOqpTOE2:reply",
+            "Acme",
+            kind="reply",
+            parent_id="gp:AOqpTOE2",
+            thread_id="gp:AOqpTOE2",
+            is_own=True,
+            rating=None,
+            text="Sorry Mara, fixed in 4.2",
+        ),  # fmt: skip
+        review("gp:AOqpTOE3", "Bo Berg"),
+    ]
+    stored = ingest(engine, pd.DataFrame(rows), (ACME,), source="acme-play")
+    assert stored.new == 1 and stored.skipped[store_privacy.DERIVED_SKIP] == 1
+    assert traces(engine, ["AOqpTOE1", "AOqpTOE2", "Mara"]) == []
