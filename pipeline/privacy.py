@@ -149,9 +149,10 @@ def cursor_to_store(conn: Connection, platform: str, cursor: str | None, forgott
     """The cursor a run writes (the source's, and the run's copy), without the ids of anyone forgotten:
     `forgotten` (the post and user ids of the rows this run dropped as theirs) and the ids the cursor names
     that store.privacy.forgotten_among finds (forget_ids: an X or Mastodon stream whose newest item was such a
-    post keeps the newest stored post below it as its since-id, the rows this run stored included). Taken under store.privacy.lock_cursors, so a run
-    that read its cursor before a forget cleaned the stored one never writes the person back, whichever
-    commits first. Call it in the transaction that writes the cursor, before writing it."""
+    post gets the newest stored post below it as its since-id, the rows this run stored included). Taken under
+    store.privacy.lock_cursors, so a run that read its cursor before a forget cleaned the stored one never
+    writes the person back, whichever commits first. Call it in the transaction that writes the cursor, before
+    writing it."""
     privacy.lock_cursors(conn, platform)
     named = named_ids(cursor) | id_positions(platform, cursor)
     if not named:
