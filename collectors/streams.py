@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,84 +220,6 @@ def forget_positions(platform: str, cursor: str | None, ids: Any) -> str | None:
             position = kept.get(key)
             if isinstance(position, dict) and isinstance(position.get("id"), str) and position["id"] in wanted:
                 kept[key] = {**position, "id": cursor_id(platform, position["id"])}
-        if kept != window:
-            state[name], changed = kept, True
-    return encode_cursor(state) if changed else cursor
-
-
-#: the platforms whose streams keep bare post ids as positions: X's since_id windows (`since`, and while a gap is
-#: filled `resume` and `newest`, advance_window) and Mastodon's Windows of status ids (`since`, `until`, `newest`).
-ID_POSITION_PLATFORMS = ("x", "mastodon")
-#: a window's fields that bound a gap still to fill (id_positions): given up together when one names a forgotten item.
-GAP_FIELDS = ("resume", "until", "newest")
-#: cursor entries of those platforms that are no stream of posts: the followed conversations (collectors.threads,
-#: rewritten by forget_followed), X's read count, Mastodon's notifications (positions are notification ids).
-NOT_POST_WINDOWS = ("threads", "reads", "notifications")
-
-
-def _plain_position(value: Any) -> str | None:
-    """A position that is a bare post id (a whole number, as JSON number or digits), as text; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return value
-    return None
-
-
-def _post_windows(platform: str, cursor: str | None) -> dict[str, Any] | None:
-    """The cursor's state when `platform` keeps bare post ids as positions (an X cursor saved as a bare since-id
-    reads as {"search": {"since": id}}, as collectors.x reads it); None for another platform or no cursor."""
-    if platform not in ID_POSITION_PLATFORMS or not cursor:
-        return None
-    return decode_cursor(cursor, "search" if platform == "x" else None)
-
-
-def id_positions(platform: str, cursor: str | None) -> set[str]:
-    """The post ids X's and Mastodon's stream windows name as positions (`since`, `resume`, `until`, `newest`):
-    what a run's cursor is checked for too before it is written (pipeline.privacy.cursor_to_store)."""
-    state = _post_windows(platform, cursor) or {}
-    found = set()
-    for name, window in state.items():
-        if name in NOT_POST_WINDOWS or not isinstance(window, dict):
-            continue
-        found |= {p for k in ("since", *GAP_FIELDS) if (p := _plain_position(window.get(k))) is not None}
-    return found
-
-
-def forget_id_positions(
-    platform: str, cursor: str | None, ids: Any, below: Callable[[str], str | None] | None = None
-) -> str | None:
-    """The cursor without `ids` (a forgotten person's post ids) among X's and Mastodon's bare-id positions.
-
-    A stream's `since` naming one becomes `below(id)`, a stored post id lower than it that names nobody forgotten
-    (store.privacy.position_below): the stream is read again from there, so the items between (stored already)
-    are upserted as known, the forgotten post is read and dropped again (its author is suppressed), and nothing
-    newer is missed. Without such an id (`below` None or finding none) `since` is dropped: the stream starts over
-    from its newest items as on a source's first run. A gap bound naming one (`resume`, `until`, `newest`) is
-    given up with the gap: the stream is read from its newest items down to `since` again, as far as its page cap
-    allows, and keeps the rest of the gap as usual. The type of a position is kept (Mastodon's are JSON numbers).
-    Anything else, and a cursor naming none of them, comes back unchanged (pipeline.privacy.forget_ids)."""
-    wanted = {str(i) for i in ids if i}
-    state = _post_windows(platform, cursor) if wanted else None
-    if not state:
-        return cursor
-    changed = False
-    for name, window in list(state.items()):
-        if name in NOT_POST_WINDOWS or not isinstance(window, dict):
-            continue
-        kept = dict(window)
-        if any(_plain_position(kept.get(k)) in wanted for k in GAP_FIELDS):
-            for k in GAP_FIELDS:
-                kept.pop(k, None)
-        since = _plain_position(kept.get("since"))
-        if since in wanted:
-            lower = below(since) if below is not None else None
-            if lower is None:
-                kept.pop("since")
-            else:
-                kept["since"] = int(lower) if isinstance(kept["since"], int) else str(lower)
         if kept != window:
             state[name], changed = kept, True
     return encode_cursor(state) if changed else cursor

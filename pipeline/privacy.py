@@ -24,14 +24,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from collectors.streams import (
-    DIGEST_PREFIX,
-    SEEN_ID_PLATFORMS,
-    digest_seen,
-    forget_id_positions,
-    forget_positions,
-    id_positions,
-)
+from collectors.streams import DIGEST_PREFIX, SEEN_ID_PLATFORMS, digest_seen, forget_positions
 from collectors.threads import forget_followed, named_ids
 from config import Brand
 from frame import PLATFORMS
@@ -71,8 +64,7 @@ def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[s
     id in a seen-items list becomes its digest (collectors.streams.digest_seen; cursors saved before
     digests, and the runs that copied them), and with `platform`, the followed conversations naming one of
     `ids` (the forgotten person's user ids and post ids: X's "<conversation>:<user id>" entries) are
-    dropped and the positions naming them digested, or for X and Mastodon moved to the newest stored post below
-    them (forget_ids). Returns rows changed; run inside a transaction."""
+    dropped and the positions naming them digested (forget_ids). Returns rows changed; run inside a transaction."""
     done = 0
     # a run writes digests since collectors.streams.seen_ids: the runs checked by an earlier pass are not read again
     checked, newest = privacy.runs_checked(conn), privacy.newest_run(conn)
@@ -86,23 +78,8 @@ def clean_cursors(conn: Connection, platform: str | None = None, ids: Sequence[s
         done += privacy.rewrite_cursors(conn, seen, ['"ids"'], rewrite, unless=unless, after_run=checked)
     privacy.mark_runs_checked(conn, max(newest, checked))
     if platform is not None and ids:
-        below = _positions_below(conn, platform, ids)
-        rewrite = functools.partial(forget_ids, platform, ids=ids, below=below)
-        done += privacy.rewrite_cursors(conn, platform, ids, rewrite)
+        done += privacy.rewrite_cursors(conn, platform, ids, functools.partial(forget_ids, platform, ids=ids))
     return done
-
-
-def _positions_below(conn: Connection, platform: str, ids: Iterable[str]) -> Callable[[str], str | None]:
-    """store.privacy.position_below for this platform, skipping `ids`, each position looked up once."""
-    skip = {str(i) for i in ids}
-    found: dict[str, str | None] = {}
-
-    def below(post_id: str) -> str | None:
-        if post_id not in found:
-            found[post_id] = privacy.position_below(conn, platform, post_id, skip)
-        return found[post_id]
-
-    return below
 
 
 #: the platforms whose cursors name items in their streams' positions (collectors.streams.forget_positions).
@@ -134,33 +111,25 @@ def clean_erased_positions(conn: Connection, runs_since: datetime | None) -> int
     return done
 
 
-def forget_ids(
-    platform: str, cursor: str | None, ids: Sequence[str], below: Callable[[str], str | None] | None = None
-) -> str | None:
+def forget_ids(platform: str, cursor: str | None, ids: Sequence[str]) -> str | None:
     """`cursor` naming none of `ids` (a forgotten person's user and post ids): the followed conversations
     naming them dropped (collectors.threads.forget_followed), the streams' positions naming them digested
-    and their gaps' resume tokens dropped (collectors.streams.forget_positions), and X's and Mastodon's since-ids
-    naming them moved to `below(id)` (a lower stored post id: store.privacy.position_below; dropped without
-    one) and their gaps given up (collectors.streams.forget_id_positions)."""
-    return forget_id_positions(platform, forget_positions(platform, forget_followed(cursor, ids), ids), ids, below)
+    and their gaps' resume tokens dropped (collectors.streams.forget_positions)."""
+    return forget_positions(platform, forget_followed(cursor, ids), ids)
 
 
 def cursor_to_store(conn: Connection, platform: str, cursor: str | None, forgotten: Iterable[str] = ()) -> str | None:
     """The cursor a run writes (the source's, and the run's copy), without the ids of anyone forgotten:
     `forgotten` (the post and user ids of the rows this run dropped as theirs) and the ids the cursor names
-    that store.privacy.forgotten_among finds (forget_ids: an X or Mastodon stream whose newest item was such a
-    post gets the newest stored post below it as its since-id, the rows this run stored included). Taken under
-    store.privacy.lock_cursors, so a run that read its cursor before a forget cleaned the stored one never
-    writes the person back, whichever commits first. Call it in the transaction that writes the cursor, before
-    writing it."""
+    that store.privacy.forgotten_among finds (forget_ids). Taken under store.privacy.lock_cursors, so a run
+    that read its cursor before a forget cleaned the stored one never writes the person back, whichever
+    commits first. Call it in the transaction that writes the cursor, before writing it."""
     privacy.lock_cursors(conn, platform)
-    named = named_ids(cursor) | id_positions(platform, cursor)
+    named = named_ids(cursor)
     if not named:
         return cursor
     gone = (named & {str(i) for i in forgotten}) | privacy.forgotten_among(conn, platform, named)
-    if not gone:
-        return cursor
-    return forget_ids(platform, cursor, sorted(gone), _positions_below(conn, platform, gone | set(map(str, forgotten))))
+    return forget_ids(platform, cursor, sorted(gone)) if gone else cursor
 
 
 def _post_ids(conn: Connection, mention_ids: Sequence[int]) -> list[str]:

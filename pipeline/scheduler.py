@@ -48,10 +48,6 @@ BACKOFF_CAP_SECONDS = 3600.0
 #: the background re-judge (pipeline.rejudge.RejudgeJob): its job id and how often it takes its few chunks.
 REJUDGE_JOB = "rejudge"
 REJUDGE_EVERY_SECONDS = 30
-#: the check whether the store's judgements fell behind this code's formulas since the scheduler started
-#: (Schedule.check_rejudge): its job id and how often it looks (one read of meta while the store is current).
-REJUDGE_CHECK_JOB = "rejudge-check"
-REJUDGE_CHECK_SECONDS = 600
 #: how long runs still going may finish after SIGINT / SIGTERM.
 GRACE_SECONDS = 5.0
 #: errors that are not the source's fault and do not count toward its backoff.
@@ -418,18 +414,11 @@ class Schedule:
 
     def _apply_rejudge(self, config: Config) -> None:
         """The background re-judge (pipeline.rejudge.RejudgeJob) while the store's judgements are not this code's
-        formulas version (checked when the config is applied, and every REJUDGE_CHECK_SECONDS by check_rejudge);
-        it removes itself once the store is current."""
+        formulas version (checked when the config is applied); it removes itself once the store is current."""
         from apscheduler.triggers.interval import IntervalTrigger
 
         from pipeline.rejudge import RejudgeJob, pending
 
-        if self.scheduler.get_job(REJUDGE_CHECK_JOB) is None:
-            self.scheduler.add_job(self.check_rejudge, IntervalTrigger(seconds=REJUDGE_CHECK_SECONDS),
-                                   id=REJUDGE_CHECK_JOB, name="formulas version check", coalesce=True,
-                                   max_instances=1, misfire_grace_time=REJUDGE_CHECK_SECONDS,
-                                   next_run_time=self.now() + timedelta(seconds=REJUDGE_CHECK_SECONDS),
-                                   replace_existing=True)  # fmt: skip
         job = self.scheduler.get_job(REJUDGE_JOB)
         if job is not None:
             job.func.config = config
@@ -447,26 +436,6 @@ class Schedule:
                                coalesce=True, max_instances=1, misfire_grace_time=REJUDGE_EVERY_SECONDS,
                                next_run_time=self.now() + timedelta(seconds=REJUDGE_EVERY_SECONDS),
                                replace_existing=True)  # fmt: skip
-
-    def check_rejudge(self) -> bool:
-        """Every REJUDGE_CHECK_SECONDS: start the background re-judge when the store's judgements fell behind this
-        code's formulas after the scheduler started (an older release's ingest lowered the recorded version, a
-        store restored from a backup) or a re-judge was left under way (an interrupted `cli.py rejudge`). One
-        read of meta while the store is current (store.judged.up_to_date). True when a re-judge job is scheduled."""
-        from store.judged import up_to_date
-
-        if self.scheduler.get_job(REJUDGE_JOB) is not None:
-            return True
-        try:
-            with self.engine.connect() as conn:
-                if up_to_date(conn):
-                    return False
-        except Exception as exc:  # an unreachable store: collection jobs say so; the next check looks again
-            log.warning("could not read the store's formulas version: %s", exc)
-            return False
-        if self.config is not None:
-            self._apply_rejudge(self.config)
-        return self.scheduler.get_job(REJUDGE_JOB) is not None
 
     def _rejudge_done(self) -> None:
         from apscheduler.jobstores.base import JobLookupError

@@ -73,16 +73,6 @@ def behind(conn: Connection) -> bool:
     return stored_version(conn) != FORMULAS_VERSION and not is_empty(conn)
 
 
-def up_to_date(conn: Connection) -> bool:
-    """True when the recorded version is this code's and no re-judge is under way, in one read of `meta` (the
-    scheduler's periodic check, pipeline.scheduler.Schedule.check_rejudge; anything else is looked at closer
-    with pipeline.rejudge.pending: an empty store is not behind)."""
-    keys = (VERSION_KEY, PROGRESS_KEY)
-    rows = conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all()
-    found = {str(r.key): r.value for r in rows}
-    return found.get(VERSION_KEY) == FORMULAS_VERSION and PROGRESS_KEY not in found
-
-
 def note_ingest(conn: Connection, store_was_empty: bool) -> None:
     """Ingest, in its transaction: an empty store is judged with this code's version from now on; a recorded
     newer version is lowered to this code's (an older writer's rows are in the store now), and a re-judge toward

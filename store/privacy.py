@@ -10,8 +10,7 @@ stays: the row, its platform, brand, kind, time, counts, sentiment, flags and qu
 
 `suppressed_authors` holds HMAC-SHA256 hashes (keyed by a random salt kept in `meta`) of a
 forgotten author's platform and id or handle: ingest drops their new posts (`drop_blocked`),
-and the replies it stores name an erased post by its keyed hash as erase renamed the earlier ones
-(`hide_erased_references`); the list itself names nobody. Every function takes an open connection; the caller's
+and the list itself names nobody. Every function takes an open connection; the caller's
 transaction is the unit of work (pipeline/retention.py and pipeline/privacy.py batch them).
 """
 
@@ -24,7 +23,7 @@ import re
 import secrets
 import zlib
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -619,8 +618,7 @@ def is_suppressed(conn: Connection, platform: str, author: str) -> bool:
 def drop_blocked(
     conn: Connection, rows: pd.DataFrame, skipped: Counter[str], forgotten: set[str] | None = None
 ) -> pd.DataFrame:
-    """`rows` (conformed mention frame) without forgotten authors' posts and posts erased earlier, and naming
-    no such post as what they answer or sit under (hide_erased_references).
+    """`rows` (conformed mention frame) without forgotten authors' posts and posts erased earlier.
 
     One vectorised check per batch: a query for the batch's platforms' suppression hashes, then
     one for stored erased ids; nothing is hashed when the lists are empty (the usual case). The post
@@ -636,7 +634,6 @@ def drop_blocked(
         return rows
     key = salt(conn)
     blocked = pd.Series(False, index=rows.index)
-    dropped: set[tuple[str, str]] = set()  # (platform, post id) of the forgotten authors' rows dropped here
     if listed:
         listed_platforms = {p for p, _ in listed}
         for column in ("author_id", "author_handle"):
@@ -651,8 +648,6 @@ def drop_blocked(
             if forgotten is not None:
                 gone = rows.loc[blocked, ["post_id", "author_id"]].astype(object)
                 forgotten.update(str(v) for v in gone.to_numpy().ravel() if isinstance(v, str) and v)
-            theirs = rows.loc[blocked, ["platform", "post_id"]].astype(object).to_numpy()
-            dropped = {(str(p), str(i)) for p, i in theirs if isinstance(i, str) and i}
     if any_erased:
         candidates = rows[~blocked]
         hashed = [erased_id(key, p, i) for p, i in zip(candidates["platform"], candidates["post_id"], strict=True)]
@@ -665,74 +660,7 @@ def drop_blocked(
         if gone.any():
             skipped["erased earlier (retention or deletion)"] += int(gone.sum())
             blocked.loc[gone[gone].index] = True
-    kept = rows[~blocked]
-    return hide_erased_references(conn, kept, key, dropped, skipped) if any_erased or dropped else kept
-
-
-#: why ingest drops a brand's reply whose id extends an erased post's (hide_erased_references).
-DERIVED_SKIP = "brand reply to an erased post (its id holds the post's)"
-
-
-def hide_erased_references(
-    conn: Connection,
-    rows: pd.DataFrame,
-    key: bytes,
-    dropped: Collection[tuple[str, str]] = (),
-    skipped: Counter[str] | None = None,
-) -> pd.DataFrame:
-    """`rows` whose parent_id or thread_id names an erased post name it by its erased id instead, as erase
-    renamed the mentions stored before (_rename_references: a parent erased for any reason, a thread's first post
-    not for retention), and so do those naming a post in `dropped` ((platform, post id) of the rows this batch
-    dropped as a forgotten author's, stored never). A reply to a forgotten person's post collected after the
-    forget keeps no plain id of it, and still sits with the replies stored before. A brand's reply whose own id
-    extends such a post's ("<reviewId>:reply", Google Play's: erase erases it with the post, _derived_rows) is
-    dropped, counted in `skipped` (DERIVED_SKIP). One look-up of the hashed ids per batch (drop_blocked calls it
-    when an erasure exists or it dropped a forgotten author's row); ids of the batch's own rows (kept: not
-    erased) and a row's own id are not looked up."""
-    if rows.empty:
-        return rows
-    own = set(zip(rows["platform"], rows["post_id"], strict=True))
-    hashed: dict[tuple[str, str], str] = {}
-    for column in ("parent_id", "thread_id"):
-        values = rows[column].astype(object)
-        for platform, value in zip(rows["platform"], values.where(values.notna(), None), strict=True):
-            pair = (platform, value)
-            if isinstance(value, str) and value and not value.startswith(ERASED_PREFIX) and pair not in own:
-                hashed[pair] = erased_id(key, platform, value) or value
-    if not hashed:
-        return rows
-    lookup = [(p, h) for (p, v), h in hashed.items() if (p, v) not in dropped]
-    reasons = writer.erasure_reasons(conn, lookup) if lookup else {}
-
-    def renamed(platform: str, value: Any, thread: bool) -> Any:
-        if not isinstance(value, str) or (platform, value) not in hashed:
-            return value
-        new = hashed[(platform, value)]
-        reason = reasons.get((platform, new))
-        hide = (platform, value) in dropped or (reason is not None and not (thread and reason == "retention"))
-        return new if hide else value
-
-    changes = {}
-    for column, thread in (("parent_id", False), ("thread_id", True)):
-        values = rows[column].astype(object)
-        new = [renamed(p, v, thread) for p, v in zip(rows["platform"], values.where(values.notna(), None), strict=True)]
-        if any(n is not v for n, v in zip(new, values.where(values.notna(), None), strict=True)):
-            changes[column] = pd.Series(new, index=rows.index, dtype=rows[column].dtype)
-    if "parent_id" not in changes:
-        return rows.assign(**changes) if changes else rows
-    parents = rows["parent_id"].astype(object)
-    derived = [
-        bool(is_own) and isinstance(post, str) and isinstance(parent, str) and post.startswith(parent + ":")
-        and renamed(platform, parent, False) != parent
-        for platform, post, parent, is_own in zip(rows["platform"], rows["post_id"], parents.where(parents.notna(), None),
-                                                  rows["is_own"].fillna(False), strict=True)
-    ]  # fmt: skip
-    out = rows.assign(**changes)
-    if any(derived):
-        if skipped is not None:
-            skipped[DERIVED_SKIP] += sum(derived)
-        out = out[~pd.Series(derived, index=rows.index)]
-    return out
+    return rows[~blocked]
 
 
 # ---------------------------------------------------------------------------------------------- cursors written
@@ -794,65 +722,6 @@ def forgotten_among(conn: Connection, platform: str, ids: Iterable[str]) -> set[
                         authors[author_hash(key, platform, who)] = row.post_id
         found |= {authors[h] for h in _suppressed(conn, list(authors))}
     return found
-
-
-#: position_below reads at most this many pages of stored post ids before giving up (the stream then starts over).
-POSITION_PAGES = 40
-POSITION_PAGE = 500
-
-
-def position_below(conn: Connection, platform: str, post_id: str, skip: Iterable[str] = ()) -> str | None:
-    """The newest stored post id of `platform` below `post_id`, compared as whole numbers (X's and Mastodon's ids),
-    that names nobody forgotten: not erased, not one of `skip`, not one forgotten_among finds (a suppressed
-    author's post a forget has not erased yet). What a stream's `since` naming a forgotten person's post becomes
-    (collectors.streams.forget_id_positions): any lower id is a safe since-id (the stream reads everything after
-    it again, upserted as known), the nearest reads the fewest again. Mastodon ids of several instances share the
-    platform: a lower one is still a safe since-id on any instance (a snowflake: an earlier time).
-
-    Read newest first through the (platform, post_id) index, one number of digits at a time (text order is
-    number order among digit strings of one length), at most POSITION_PAGES pages; None when none is found."""
-    wanted = post_id.strip()
-    if not (wanted.isascii() and wanted.isdigit()):
-        return None
-    target = int(wanted)
-    digits = len(str(target))
-    skipped = {str(s) for s in skip}
-    m = mentions
-    pages = POSITION_PAGES
-    for length in range(digits, 0, -1):
-        # this length's ids lie in [low, top]; the first page starts below the target itself
-        top, inclusive = (str(target), False) if length == digits else ("9" * length, True)
-        low = "1" + "0" * (length - 1) if length > 1 else "0"
-        while pages > 0:
-            pages -= 1
-            bound = m.c.post_id <= top if inclusive else m.c.post_id < top
-            found: Sequence[str] = conn.execute(
-                select(m.c.post_id)
-                .where(m.c.platform == platform, bound, m.c.post_id >= low)
-                .order_by(m.c.post_id.desc())
-                .limit(POSITION_PAGE)
-            ).scalars().all()  # fmt: skip
-            if not found:
-                break
-            fit = sorted(
-                {
-                    i
-                    for i in found
-                    if len(i) == length and i.isascii() and i.isdigit() and (length == 1 or i[0] != "0")
-                    and int(i) < target and i not in skipped
-                },
-                key=int,
-                reverse=True,
-            )  # fmt: skip
-            if fit:
-                gone = forgotten_among(conn, platform, fit)
-                for candidate in fit:
-                    if candidate not in gone:
-                        return candidate
-            if len(found) < POSITION_PAGE:
-                break
-            top, inclusive = found[-1], False
-    return None
 
 
 def _suppressed(conn: Connection, hashes: list[str]) -> set[str]:

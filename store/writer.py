@@ -161,15 +161,6 @@ def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tupl
     return {(r[0], r[1]) for r in rows}
 
 
-def erasure_reasons(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
-    """The stored ones among (platform, post_id) `keys`, with the reason they were erased (mention_privacy:
-    None when not erased); one join against the staged keys."""
-    wanted = list(dict.fromkeys(keys))
-    reason = "(SELECT p.reason FROM mention_privacy p WHERE p.mention_id = m.id)"
-    rows = _stored_matches(conn, wanted, on="post_id", where="1 = 1", columns=f"m.platform, m.post_id, {reason}")
-    return {(r[0], r[1]): r[2] for r in rows}
-
-
 #: stored_versions' columns: a review's text is read only for reviews (the edit check), nothing else's.
 STORED_VERSION = ["platform", "post_id", "created_at", "kind", "review_text", "rating"]
 

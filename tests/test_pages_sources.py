@@ -56,8 +56,7 @@ def schedule(sqlite_engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-
 
 
 def job_ids(built: scheduler.Schedule) -> set[str]:
-    """The jobs a config gives (the formulas version check runs whatever the config: left out)."""
-    return {job.id for job in built.scheduler.get_jobs() if job.id != scheduler.REJUDGE_CHECK_JOB}
+    return {job.id for job in built.scheduler.get_jobs()}
 
 
 def test_the_scheduler_reloads_a_changed_config(schedule, sqlite_engine: Engine) -> None:  # type: ignore[no-untyped-def]
