@@ -32,6 +32,9 @@ LIVE_EPOCH = date(2020, 1, 1)
 LIVE_ID_BASE, LIVE_ID_STEP = 10**12, 10**6
 #: load mode (`per_run`): ids from here on, apart from both.
 LOAD_ID_BASE = 9 * 10**12
+#: load mode draws its posts as if on this day, so a run's posts and ids depend on its cursor alone: two
+#: sources at the same cursor make the same ids whenever each runs (their times are then set from the run's clock).
+LOAD_DRAW_END = datetime(2020, 1, 1, 23, 59, tzinfo=UTC)
 #: a live run looks back at most this far (a scheduler stopped for a week does not bring a week at once).
 LIVE_CATCH_UP = timedelta(days=1)
 #: brand replies come at most 6 days after the mention (see _brand_replies).
@@ -583,7 +586,7 @@ class DemoCollector:
     def _load(self, cursor: str | None, now: datetime) -> CollectResult:
         per_run = self.per_run or 0
         done = int(cursor) if cursor and cursor.isdigit() else 0
-        made = generate(per_run * 2 + 2, days=1, seed=10_000 + done, end=now, follow_ups=False)
+        made = generate(per_run * 2 + 2, days=1, seed=10_000 + done, end=LOAD_DRAW_END, follow_ups=False)
         fresh = made[~made["is_own"]].head(per_run).reset_index(drop=True)
         if self.brand in BRANDS:
             fresh["brand"] = self.brand
