@@ -273,7 +273,9 @@ FRESH17_BRANDS = [
 #: flags_fresh11.csv, scored once blind in session 10, is development data since session 11 (branch judge8);
 #: flags_fresh12.csv and flags_fresh13.csv, scored once blind in session 11 (judge8's rules, b494a8b), are development
 #: data since session 11 (branch judge9); flags_fresh14.csv and flags_fresh15.csv, scored once blind in session 12
-#: (judge9's rules, 94e5426), are development data since session 12 (branch judge10).
+#: (judge9's rules, 94e5426), are development data since session 12 (branch judge10); flags_fresh16.csv and
+#: flags_fresh17.csv, scored once blind in session 12 (judge10's rules, deb5e4d), are development data since session 13
+#: (branch judge11).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -293,6 +295,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh13", FRESH13, FRESH13_BRANDS),
     ("fresh14", FRESH14, FRESH14_BRANDS),
     ("fresh15", FRESH15, FRESH15_BRANDS),
+    ("fresh16", FRESH16, FRESH16_BRANDS),
+    ("fresh17", FRESH17, FRESH17_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
