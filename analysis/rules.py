@@ -2066,8 +2066,16 @@ RULES: tuple[Rule, ...] = (
             r"|parents|colleague)\b",
             r"\b(?:where|how) did you (?:get|buy|find|order)\b",
             r"\b(?:keep going|keep at it|don't give up|stick (?:with|at) it|hang in there)\s*(?:[.!,]|$)",
+            # session 13 (branch judge11, flags_fresh17.csv's false flags, questions about the other user's choice or
+            # room): "what did she pick?", "how much space do you have?", "which did you go with", "did you end up ...": 8
+            # rows of the twenty sets in 4 (fresh, fresh12, fresh14 x3, fresh17 x3), none needs a reply
+            r"\b(?:what|which) did (?:she|he|they) (?:pick|choose|go for|get|end up with)\b|\bhow much (?:\w+ )?(?:do|did)"
+            r" you (?:have|need)\b|\bdid you end up\b|\bwhich (?:\w+ )?did you go\b",
         ),
         matches=(
+            "lovely, what did she pick?",
+            "how much space do you have? uprights are big",
+            "which night did you go, is it busy at weekends?",
             "same happened to my dad, turned out it was a different model from the catalogue",
             "same thing happened to my mum last spring, its a nightmare with fitting slots",
             "looks gorgeous! where did you get the tiles?",
@@ -2078,6 +2086,7 @@ RULES: tuple[Rule, ...] = (
             "this happened to my order again",
             "where did my parcel go?",
             "keep going back to the shop and nobody helps",
+            "how much do i need to pay to change the date?",
         ),
     ),
     Rule(
