@@ -1333,7 +1333,11 @@ RULES: tuple[Rule, ...] = (
             r"|parents|colleague)\b)"
             r"|(?:ours|mine) (?:did|does|went|was|is) (?:exactly |the exact )?(?:the )?same\b"
             r"|we had the (?:exact |exactly )?same\b"
-            r"|(?:ours|mine) \w+ (?:in|at|on) the same (?:place|spot|point|bit|day)\b)"
+            r"|(?:ours|mine) \w+ (?:in|at|on) the same (?:place|spot|point|bit|day)\b"
+            # session 13 (branch judge11, flags_fresh17.csv's misses): "same thing, two batches in one order", "same thing
+            # with ours", "mine's doing the same": 4 rows of the twenty sets (fresh14, fresh17 x3), all need a reply (the
+            # fresh14 one is refused by the guard below: "the wax was fine but ...")
+            r"|same thing,|same thing with (?:mine|ours|my|our)\b|(?:mine|ours)(?:'s| is) (?:doing|done) (?:exactly )?the same\b)"
             r"(?![^\n]*\b(?:fine|better|love|loved|great|works|worked|working now|sorted|fixed|switch|turned out"
             r"|it was the|just (?:use|try))\b)",
         ),
@@ -1345,10 +1349,13 @@ RULES: tuple[Rule, ...] = (
             "the same happened to me, quote said £390 and the insurer wanted £540",
             "me too, about 10 notifications in the middle of the night",
             "same happened with my order, part missing",
+            "same thing, two batches in one order, wall is stripy now",
+            "mine's doing the same, wildly different weights in a row",
         ),
         misses=(
             "same, i use it with the watch and it's fine offline",
             "we had the same, it was the router's 5ghz band, switch to 2.4 and it paired",
+            "same thing with ours, it was fine after the update",
             "same happened to my dad, turned out it was a different model",
             "same thing happened to my mum last spring",
             "mine has been fine since the spring update",
