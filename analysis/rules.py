@@ -445,11 +445,14 @@ RULES: tuple[Rule, ...] = (
             # second choice or use ("the wave or a proper week in cornwall for learning to surf as an adult? torn", "roland
             # digital piano or a second hand upright for a kid who might quit after a year?"): 86 rows of the twenty sets
             # match (26 more than the shape above), none needs a reply; the crowd asked what it did ("what did you lot
-            # do?"), "worth it?" as its own sentence, "do people actually ...": 2 + 2 + 2 rows, none needs one
+            # do?"), "worth it?" as its own sentence, "do people actually ...": 2 + 2 + 2 rows, none needs one;
             r"^(?:[@#]\S+\s+)*(?:[\w'’.&-]+ ){1,4}or (?:[\w'’.&-]+ ){1,6}for (?!(?:my|our|me|us|it)\b)[^?.!\n]{1,70}\?",
             r"\bwhat did (?:you lot|you all|y'all|everyone|people) (?:do|get|go for|pick|choose)\b|\bwhat did you go for\b",
             r"(?:^|[.?!]\s+)worth it\s*\?",
             r"\bdo people (?:actually|still|really) \w+",
+            # and the asker "thinking of switching", or asking whether it "actually helped anyone": 3 + 1 rows (fresh2,
+            # fresh13, fresh16, fresh17), none needs one
+            r"\bthinking (?:about|of) switching\b|\bactually help(?:ed)? (?:anyone|anybody)\b",
             r"^(?:is|are|was|were) (?:[\w'’-]+ ){1,6}or (?:[\w'’-]+ ){1,6}more \w+",
             r"\b(?:too|as well) or (?:is it )?just (?:me|mine|ours|us|my \w+|our \w+)\b",
             r"^(?:[@#]\S+\s+)*any(?:one|body) else (?:do|use|love|enjoy|play|go to|shop at|collect|prefer)\b",
@@ -485,6 +488,8 @@ RULES: tuple[Rule, ...] = (
             "forest garden log store or build my own from pallets? what did you lot do?",
             "thinking about one for the shed. anyone used one somewhere windy? worth it?",
             "do people actually buy the school photos anymore?",
+            "does it taste like actual kombucha or is it mostly juice? thinking about switching.",
+            "did the sock actually help anyone sleep better, or just worry more?",
             "honest question for the snack nerds here: were the crisps thicker in the 90s",
             "is the exclusive colour variant actually worth the extra tenner",
             "first class weekend upgrade worth £25 or nah",
