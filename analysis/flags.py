@@ -188,6 +188,8 @@ _MODIFIES = re.compile(
 _CAPITALISED = re.compile(r"(?<![\w@#'’])[A-Z][a-z]")
 
 
+#: a price paid just before a name ("£200 for a nextbase", "£7 at snog"): the brand's thing (`_ordinary_word`).
+_PRICED_BEFORE = re.compile(r"[$£€]\s?\d[\d,.]*k?\s+(?:for|on|at)\s+(?:(?:a|an|the|my|our)\s+)?$")
 #: a character no ordinary word holds (analysis.flags._ordinary_word).
 _NOT_A_WORD = re.compile(r"[-&\d]")
 #: a post opening as a yes/no question (after other users' @handles, which `_spoken_to` treats on its own).
@@ -214,6 +216,10 @@ def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[
         if any(_NOT_A_WORD.search(f.group(0)) for f in found) or _PLAIN_QUESTION.match(text.lower()):
             return False
         if any(things.match(text, f.end()) for f in found):
+            return False
+        # session 13 (branch judge11): a price paid just before the name ("paid £200 for a nextbase that ...", "£299 for
+        # an owlet so ...") makes it the brand's thing, not an ordinary word
+        if any(_PRICED_BEFORE.search(text, 0, f.start()) for f in found):
             return False
         folded = text.lower()
         lower = folded if len(folded) == len(text) else text  # same positions only when the length is kept

@@ -61,7 +61,9 @@ tests/data/flags_fresh9.csv (scored once blind in session 10, development since,
 tests/data/flags_fresh10.csv (scored once blind in session 10, development since, branch judge7),
 tests/data/flags_fresh11.csv (scored once blind in session 10, development since session 11, branch judge8),
 tests/data/flags_fresh12.csv and tests/data/flags_fresh13.csv (scored once blind in session 11, development since,
-branch judge9): 227 other brands in all; the `test` rows are held out
+branch judge9), tests/data/flags_fresh14.csv and tests/data/flags_fresh15.csv (scored once blind in session 12,
+development since, branch judge10), tests/data/flags_fresh16.csv and tests/data/flags_fresh17.csv (scored once blind
+in session 12, development since session 13, branch judge11); the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -420,7 +422,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:is|was) (?:it|this|that|\w+(?: \w+){0,4}) (?:really |actually |still )?worth (?:it|the money)\b",
             r"^(?:[@#]\S+\s+)*any(?:one|body) (?:here )?been (?:to|using)\b",
             r"\b(?:thoughts|opinions|experiences?) from (?:people|anyone|owners|users)\b",
-            r"\b(?:has|have|did) any(?:one|body) (?:here |actually )?(?:used|tried|switched|been using)\b",
+            r"\b(?:has|have|did) any(?:one|body) (?:here |actually )?(?:used|tried|switched|been using|learned|learnt)\b",
             r"^(?:[@#]\S+\s+)*any(?:one|body) (?:here )?switched\b",
             r"\bis any(?:one|body) (?:here )?(?:running|using)\b",
             r"\b(?:any(?:one|body) else )?remember when\b",
@@ -441,6 +443,18 @@ RULES: tuple[Rule, ...] = (
             r"^(?:[@#]\S+\s+)*(?:[\w'’.&-]+ ){1,4}or (?:[\w'’.&-]+ ){1,4}for (?!(?:my|our|me|us|it)\b)(?:[\w'’-]+ ){0,4}"
             r"[\w'’-]+\s*"
             r"(?:\?|, (?:anyone|opinions|help|thoughts))",
+            # session 13 (branch judge11, flags_fresh16.csv's and flags_fresh17.csv's false flags): the same with a longer
+            # second choice or use ("the wave or a proper week in cornwall for learning to surf as an adult? torn", "roland
+            # digital piano or a second hand upright for a kid who might quit after a year?"): 86 rows of the twenty sets
+            # match (26 more than the shape above), none needs a reply; the crowd asked what it did ("what did you lot
+            # do?"), "worth it?" as its own sentence, "do people actually ...": 2 + 2 + 2 rows, none needs one;
+            r"^(?:[@#]\S+\s+)*(?:[\w'’.&-]+ ){1,4}or (?:[\w'’.&-]+ ){1,6}for (?!(?:my|our|me|us|it)\b)[^?.!\n]{1,70}\?",
+            r"\bwhat did (?:you lot|you all|y'all|everyone|people) (?:do|get|go for|pick|choose)\b|\bwhat did you go for\b",
+            r"(?:^|[.?!]\s+)worth it\s*\?",
+            r"\bdo people (?:actually|still|really) \w+",
+            # and the asker "thinking of switching", or asking whether it "actually helped anyone": 3 + 1 rows (fresh2,
+            # fresh13, fresh16, fresh17), none needs one
+            r"\bthinking (?:about|of) switching\b|\bactually help(?:ed)? (?:anyone|anybody)\b",
             r"^(?:is|are|was|were) (?:[\w'’-]+ ){1,6}or (?:[\w'’-]+ ){1,6}more \w+",
             r"\b(?:too|as well) or (?:is it )?just (?:me|mine|ours|us|my \w+|our \w+)\b",
             r"^(?:[@#]\S+\s+)*any(?:one|body) else (?:do|use|love|enjoy|play|go to|shop at|collect|prefer)\b",
@@ -472,6 +486,12 @@ RULES: tuple[Rule, ...] = (
         ),
         matches=(
             "is it just me or does the cereal taste different lately",
+            "the wave or a proper week in cornwall for learning to surf as an adult? torn",
+            "forest garden log store or build my own from pallets? what did you lot do?",
+            "thinking about one for the shed. anyone used one somewhere windy? worth it?",
+            "do people actually buy the school photos anymore?",
+            "does it taste like actual kombucha or is it mostly juice? thinking about switching.",
+            "did the sock actually help anyone sleep better, or just worry more?",
             "honest question for the snack nerds here: were the crisps thicker in the 90s",
             "is the exclusive colour variant actually worth the extra tenner",
             "first class weekend upgrade worth £25 or nah",
@@ -1019,6 +1039,13 @@ RULES: tuple[Rule, ...] = (
         (
             r"\b(?:melted|bulged|bulging|swollen battery|battery (?:has )?swollen|smell(?:s|ed|ing)? (?:of )?(?:chemicals?"
             r"|burning)|weevils?|vomit(?:ing|ed)|spun off|slid down)\b",
+            # session 13 (branch judge11, flags_fresh16.csv's and flags_fresh17.csv's safety reports): blisters given, a
+            # mark that looks like a burn, a flame that nearly caught someone, a hospital visit ("urgent care", "a&e"), a
+            # safety part that peeled off: 7 rows of the twenty sets in 4 (fresh5, fresh13, fresh16 x2, fresh17 x3), all
+            # need a reply ("zero blisters after 20 miles" and "blister packs" do not match)
+            r"\b(?:gave|giving|got|left) (?:me |him |her |us |them |my \w+ )?blisters\b|\bblisters (?:all|on|from)\b"
+            r"|\blooks? like a (?:burn|scald)\b|\bnearly caught (?:fire|my|her|his|their)\b|\burgent care\b|\ba&e\b"
+            r"|\bpeeled off\b",
         ),
         matches=(
             "the plug end melted a bit overnight",
@@ -1026,12 +1053,18 @@ RULES: tuple[Rule, ...] = (
             "full of weevils. sealed bag",
             "vomiting for hours after eating it",
             "the bracket slid down the frame with my toddler in it",
+            "the aftercare film gave me blisters all round the tattoo",
+            "the sock left a red mark on my baby's foot, looks like a burn",
+            "the candles flared up, nearly caught my daughter's hair",
+            "the reflective strip peeled off in the first wash",
         ),
         misses=(
             "the cheese melts nicely",
             "the battery lasts all day",
             "smells lovely",
             "£7 for a tub of maggots now",
+            "zero blisters after 20 miles",
+            "do you do blister packs for my nan",
         ),
     ),
     Rule(
@@ -1216,6 +1249,24 @@ RULES: tuple[Rule, ...] = (
         english_only=False,
     ),
     Rule(
+        # session 13 (branch judge11, flags_fresh16.csv's and flags_fresh17.csv's misses, faults told in emoji): a flat,
+        # weary, broken or crossed-out face or sign ("wagas 🍜 + 1 hr wait = 😐", "topps tiles delivery 🔲🔲🔲💔", "🎹🔇
+        # roland", "pickup #4 🏺⏳", "🍕❌"), not in quotes. Counted on the twenty sets: 17 rows in 10 sets, all need a
+        # reply (in quotes: fresh2's notification that "just said '😐'", which needs none); 😭, 🤢, 💀, 💥 and 😢 are left out (as often laughter, seasickness
+        # or joy: 8 of the 19 rows they add need none)
+        "weary-emoji",
+        "complaint",
+        (r"(?<![\"“'‘])(?:😐|😑|💔|❌|🔇|⏳|😩)(?![\"”'’])",),
+        matches=(
+            "wagas 🍜 + 1 hr wait = 😐",
+            "topps tiles delivery 🔲🔲🔲💔",
+            "🎹🔇 roland",
+            "habito. offer. expired. 😩😩",
+        ),
+        misses=("@acme 😍", "my mum cried 😭👰", "quorn 🤢", 'the app sent a notification that just said "😐"'),
+        english_only=False,
+    ),
+    Rule(
         "non-english-problem",
         "complaint",
         (
@@ -1289,7 +1340,11 @@ RULES: tuple[Rule, ...] = (
             r"|parents|colleague)\b)"
             r"|(?:ours|mine) (?:did|does|went|was|is) (?:exactly |the exact )?(?:the )?same\b"
             r"|we had the (?:exact |exactly )?same\b"
-            r"|(?:ours|mine) \w+ (?:in|at|on) the same (?:place|spot|point|bit|day)\b)"
+            r"|(?:ours|mine) \w+ (?:in|at|on) the same (?:place|spot|point|bit|day)\b"
+            # session 13 (branch judge11, flags_fresh17.csv's misses): "same thing, two batches in one order", "same thing
+            # with ours", "mine's doing the same": 4 rows of the twenty sets (fresh14, fresh17 x3), all need a reply (the
+            # fresh14 one is refused by the guard below: "the wax was fine but ...")
+            r"|same thing,|same thing with (?:mine|ours|my|our)\b|(?:mine|ours)(?:'s| is) (?:doing|done) (?:exactly )?the same\b)"
             r"(?![^\n]*\b(?:fine|better|love|loved|great|works|worked|working now|sorted|fixed|switch|turned out"
             r"|it was the|just (?:use|try))\b)",
         ),
@@ -1301,10 +1356,13 @@ RULES: tuple[Rule, ...] = (
             "the same happened to me, quote said £390 and the insurer wanted £540",
             "me too, about 10 notifications in the middle of the night",
             "same happened with my order, part missing",
+            "same thing, two batches in one order, wall is stripy now",
+            "mine's doing the same, wildly different weights in a row",
         ),
         misses=(
             "same, i use it with the watch and it's fine offline",
             "we had the same, it was the router's 5ghz band, switch to 2.4 and it paired",
+            "same thing with ours, it was fine after the update",
             "same happened to my dad, turned out it was a different model",
             "same thing happened to my mum last spring",
             "mine has been fine since the spring update",
@@ -1568,8 +1626,13 @@ RULES: tuple[Rule, ...] = (
             r"[.!,;]\s+(?:very|really|so|how|truly) (?:romantic|relaxing|reassuring|thoughtful|professional|efficient"
             r"|convenient|classy|helpful)(?: (?:family |day |evening )?(?:afternoon|morning|evening|day|night|weekend|trip))?"
             r"\s*[.!]*\s*(?:[^\w\s]\s*)*$",
+            # session 13 (branch judge11, flags_fresh16.csv's and flags_fresh17.csv's misses): "..., very artistic", ".
+            # really useful in a crash", ". very fun" after a fault: 4 rows of the twenty sets (fresh16, fresh17 x3), all
+            # need a reply
+            r"[.!,;]\s+(?:very|really|so|truly) (?:artistic|useful|fun|authentic)\b",
         ),
         matches=(
+            "the omnibus arrived folded in half, very artistic",
             "lovely to get a 15% price rise letter from big yellow",
             "10/10 to bristol waste for emptying our food bin all over the pavement",
             "nice of @prusa3d to ship my spring steel sheet in a box with no padding",
@@ -1592,6 +1655,7 @@ RULES: tuple[Rule, ...] = (
             "great value for a family of four",
             "the staff were very helpful and kind",
             "so helpful, thanks",
+            "the staff made it really fun for the kids",
         ),
     ),
     Rule(
@@ -1641,12 +1705,22 @@ RULES: tuple[Rule, ...] = (
             r"[\"'“‘]",
             r"^(?:thanks|thank you|cheers)(?! (?:so|very) much\b)(?: [\w&@.'-]+){1,3} for (?:logging me out|seating (?:me|us)"
             r"|giving my|locking me out|keeping (?:me|us) waiting)\b",
+            # session 13 (branch judge11, flags_fresh17.csv's misses): thanks by name for packing / printing / wrapping a
+            # thing ("thank you <brand> for packing a £120 omnibus in a jiffy bag") or for a thing that is "now" broken
+            # ("cheers <brand> for the shed that's now a lovely indoor pond"): 2 rows of the twenty sets (fresh17 x2),
+            # both need a reply (weak evidence)
+            r"^(?:@\S+\s+)*(?:thanks|thank you|cheers)(?! (?:so|very) much\b)(?: [\w&@.'-]+){1,3} for (?:packing|printing"
+            r"|wrapping)\b",
+            r"^(?:@\S+\s+)*(?:thanks|thank you|cheers)(?! (?:so|very) much\b)(?: [\w&@.'-]+){1,3} for (?:the|my|a|an) "
+            r"[^.!?\n]{1,50}\bthat(?:'s| is)? now\b",
         ),
         matches=(
             "thanks quorn for the '8 pieces' pack with 5 pieces in it",
             "thanks weetabix, the 'resealable' bag lasted one morning",
             "thanks @acme for logging me out mid-run",
             "thanks the globe for seating me behind the one pillar",
+            "thank you acme for packing a £120 omnibus in a jiffy bag",
+            "cheers acme for the shed that's now a lovely indoor pond",
             'thank you oakhurst weddings for telling us a week before that the fireworks "aren\'t allowed anymore"',
             'thanks compare the market for passing my "private" quote to every broker in the country',
             "thanks @acme for cancelling my order without telling me",
@@ -1659,6 +1733,7 @@ RULES: tuple[Rule, ...] = (
             "thanks acme for the lovely gift",
             "thanks, the 'new' one works",
             "thanks acme for giving us a refund",
+            "thanks acme for the shed, it's now my favourite room",
         ),
     ),
     Rule(
@@ -1675,14 +1750,37 @@ RULES: tuple[Rule, ...] = (
             r"^(?:@\S+\s+)*(?:so|really|very) (?:glad|pleased|happy) (?:that )?(?:i (?:pay|paid)|my \w+(?: \w+)? "
             r"(?:refuses|decided|won't|wont))\b",
             r"^(?:@\S+\s+)*(?:genuinely|really|so|absolutely) (?:thrilled|delighted) that\b",
-            r"^(?:@\S+\s+)*(?:really |truly )?appreciate @?[\w.]+ (?:shipping|sending|delivering|charging|cancell?ing)\b",
+            r"^(?:@\S+\s+)*(?:really |truly )?appreciate @?[\w.]+ (?:shipping|sending|delivering|charging|cancell?ing"
+            r"|printing|packing|wrapping)\b",
             r"^(?:@\S+\s+)*nothing like (?:paying|spending|queu?ing|waiting)\b",
             r"^(?:@\S+\s+)*(?:i )?(?:love|loving|lovely) (?:how|that) my (?!(?:son|daughter|kids?|wife|husband|partner|mum|dad|mom|friends?|family|boy|girl)\b)"
             r"[^.\n]{0,40}?\bdecided\b",
             r"^(?:@\S+\s+)*(?:great|lovely|nice|loved|love) (?:to pay|paying|queu?ing|waiting) ",
             r"^(?:@\S+\s+)*(?:oh (?:brilliant|great|wonderful|fantastic|lovely)\b|wonderful, the\b)",
+            # session 13 (branch judge11, flags_fresh16.csv's and flags_fresh17.csv's misses; counted on the twenty sets):
+            # gratitude opening the post ("so grateful to <brand> for my bubble tea with 4 pearls in it", "truly grateful
+            # for the '...' ramen"), with a quote, a number or "that" in the same sentence: 3 rows (fresh16 x3), all need a
+            # reply; delight at having paid ("thrilled to pay <brand>
+            # two grand for a sofa with a broken leg", "so glad we paid £96 ...", "love that i paid <brand> prices for
+            # ..."): 4 rows more (fresh16 x3, fresh17), all need one; "nothing says <occasion> like <someone doing / a thing
+            # that / a quote>": 5 rows in 5 sets (extra, fresh13, fresh15, fresh16, fresh17), all need one (without the
+            # verb, quote or "that": fresh6's "nothing says back to school like a ryman receipt as long as your arm", which
+            # needs none, matched too)
+            r"^(?:@\S+\s+)*(?:so|truly|really|very|eternally) (?:grateful|thankful) (?:to|for) [^.!?\n]{0,60}?(?:[\"“'‘]"
+            r"|\b\d+\b|\bthat\b)",
+            r"^(?:@\S+\s+)*(?:(?:so|really|very|absolutely|genuinely) )?(?:thrilled|delighted|glad|happy|pleased) (?:to pay"
+            r"|(?:that )?we paid)\b",
+            r"^(?:@\S+\s+)*(?:i )?(?:love|loving) (?:that|how) (?:i|we) paid\b",
+            r"^(?:@\S+\s+)*nothing says [^.!?\n]{1,40} like [^.!?\n]{0,40}?(?:\b\w+ing\b|\bthat\b|[\"“'‘])",
         ),
         matches=(
+            "so grateful to acme for my bubble tea with 4 pearls in it. a real feast",
+            'truly grateful for the acme "extra spicy" ramen that tasted like warm water',
+            "thrilled to pay acme two grand for a sofa with a broken leg",
+            "so glad we paid £96 for the four of us to look at an empty shark tank",
+            "love that i paid acme prices for a fine line rose that now looks like a bruise",
+            "nothing says happy 40th like a banner spelling it wrong",
+            "really appreciate acme printing my kid's photo with someone else's name on the folder",
             "so glad i pay everyone active £40 a month to shower in ice cold water",
             "so pleased my canon printer refuses to scan",
             "genuinely thrilled that acme needed three proofs of address",
@@ -1701,6 +1799,32 @@ RULES: tuple[Rule, ...] = (
             "love that my son decided to join the club",
             "love to see it",
             "brilliant, the new clamp fits perfectly",
+            "so grateful to the nurses who looked after my dad",
+            "grateful for the quick reply",
+            "thrilled to bits with the new sofa",
+            "love that we got a table by the window",
+            "nothing says back to school like a receipt as long as your arm",
+        ),
+    ),
+    Rule(
+        # session 13 (branch judge11, flags_fresh17.csv's misses, a fault told as the price paid for it): the post opens
+        # with what the writer paid the brand ("paid <brand> £85 to hire a pirate outfit that smelt like ...", "spent £199
+        # on a <brand> scale so it could tell me ...", "paid £3,200 for <brand> aids and the charging case stopped ...").
+        # Counted on the twenty sets: 8 rows in 5 sets (fresh5, fresh7, fresh9, fresh12, fresh17 x4), all need a reply;
+        # the amount must come straight before "for / to / on" ("paid £78 in fees on £240 of tickets", a gripe that
+        # needs none, does not match)
+        "paid-for-it",
+        "sarcasm",
+        (r"^(?:@\S+\s+)*(?:i |we |just )?(?:paid|spent) (?:[\w&@.'-]+ ){0,4}[£$€]\s?\d[\d,.]*k?\s+(?:for|to|on)\b",),
+        matches=(
+            "paid acme fancy dress £85 to hire a pirate outfit that smelt like an actual pirate",
+            "spent £199 on a withings scale so it could tell me my body age is 112",
+            "@acme we paid the final balance of £6,400 on the 1st and got a reminder saying it's overdue",
+        ),
+        misses=(
+            "paid £78 in fees on £240 of tickets",
+            "i paid for it myself",
+            "£85 for a costume is fair",
         ),
     ),
     Rule(
@@ -1851,8 +1975,16 @@ RULES: tuple[Rule, ...] = (
             r"|questions asked)|will (?:shop|buy|use|fly|book|order) (?:there|with them|from them|here) again"
             r"|good service|(?:is|are|was|got) (?:finally |now )?(?:fixed|sorted)|swapped it (?:there and then"
             r"|straight away|on the spot)|much smoother|fair play to)\b" + _STILL_LIVE,
+            # session 13 (branch judge11, flags_fresh16.csv's and flags_fresh17.csv's false flags): the fault, "but" the fix
+            # ("sent the wrong grout first but the right one came next day", "but reprinted the right one within a week",
+            # "but fit me in the same evening", "but remade the whole thing"): 12 rows of the twenty sets in 5 (fresh10,
+            # fresh11, fresh12, fresh16 x7, fresh17 x2), none needs a reply
+            r"\bbut (?:\w+ ){0,2}(?:swapped|reprinted|remade|redid|fit (?:me|us) in|gave (?:us|me) (?:the|a)|the replacement"
+            r" came|the right one came|the new one came)\b" + _STILL_LIVE,
         ),
         matches=(
+            "sent the wrong grout first but the right one came next day with an apology. top service",
+            "had my booking on the wrong day but fit me in the same evening",
             "had a sync bug last week but oura support sorted it fast, all good now",
             "the calendly bug with timezones is finally fixed, my clients stopped booking me at 3am",
             "our cabin aircon broke on night one and the team moved us to a bigger cabin within the hour. can't fault them",
@@ -1875,6 +2007,7 @@ RULES: tuple[Rule, ...] = (
             "the engineer fixed it but it broke again the next day",
             "charged me twice last month, they fixed it but it broke again the next day",
             "they replaced it but the new one leaks too",
+            "sent the wrong one but the right one came a week later and it's still not the right size",
             "said they'd sort it and fixed nothing, still waiting",
             "someone came yesterday and said fixed, it is not fixed",
             "the app crashed and they fixed it until the next update, now it's down again",
@@ -1952,8 +2085,16 @@ RULES: tuple[Rule, ...] = (
             r"|parents|colleague)\b",
             r"\b(?:where|how) did you (?:get|buy|find|order)\b",
             r"\b(?:keep going|keep at it|don't give up|stick (?:with|at) it|hang in there)\s*(?:[.!,]|$)",
+            # session 13 (branch judge11, flags_fresh17.csv's false flags, questions about the other user's choice or
+            # room): "what did she pick?", "how much space do you have?", "which did you go with", "did you end up ...": 8
+            # rows of the twenty sets in 4 (fresh, fresh12, fresh14 x3, fresh17 x3), none needs a reply
+            r"\b(?:what|which) did (?:she|he|they) (?:pick|choose|go for|get|end up with)\b|\bhow much (?:\w+ )?(?:do|did)"
+            r" you (?:have|need)\b|\bdid you end up\b|\bwhich (?:\w+ )?did you go\b",
         ),
         matches=(
+            "lovely, what did she pick?",
+            "how much space do you have? uprights are big",
+            "which night did you go, is it busy at weekends?",
             "same happened to my dad, turned out it was a different model from the catalogue",
             "same thing happened to my mum last spring, its a nightmare with fitting slots",
             "looks gorgeous! where did you get the tiles?",
@@ -1964,6 +2105,7 @@ RULES: tuple[Rule, ...] = (
             "this happened to my order again",
             "where did my parcel go?",
             "keep going back to the shop and nobody helps",
+            "how much do i need to pay to change the date?",
         ),
     ),
     Rule(
@@ -2033,8 +2175,21 @@ RULES: tuple[Rule, ...] = (
             # none needs a reply: weak evidence)
             r"\bthe whole (?:business )?model\b|\b(?:industry|sector|trade) is a (?:scam|joke|racket|con)\b",
             r"\babolish (?:it|them|the)\b",
+            # session 13 (branch judge11, flags_fresh16.csv's and flags_fresh17.csv's false flags, price gripes about a whole
+            # trade): "perfume prices have lost the plot", "the whole market's lost it", "comics used to be pocket money",
+            # "restaurant chains do this every year", "child seats cost more than my first car", "baby monitors are £300
+            # now": 14 rows of the twenty sets in 9 (extra, fresh2, fresh9, fresh10 x2, fresh13, fresh14, fresh15,
+            # fresh16 x2, fresh17 x4), none needs a reply
+            r"\b(?:prices?|costs?) (?:have|has) (?:lost the plot|gone mad|gone up everywhere)\b"
+            r"|\bthe whole (?:market|trade)(?:'s| is| has)?\b|\bused to be (?:[£$€]\d+|pocket money|cheap)\b"
+            r"|\b(?:chains|companies|brands|shops|they all) do this every\b|\bcost more than my (?:first )?car\b"
+            r"|\bare [£$€]\d[\d.,]* now\b",
         ),
         matches=(
+            "£160 for 100ml now. perfume prices have lost the plot",
+            "dashcams used to be £50, now every one is £250 plus a subscription. the whole market's lost it",
+            "the menu has shrunk again. restaurant chains do this every year.",
+            "baby monitors are £300 now, all of them",
             "every insurer is jacking renters rates this year",
             "sucks but not unique to them",
             "fees on fees, doesn't matter who you book with",
@@ -2053,6 +2208,7 @@ RULES: tuple[Rule, ...] = (
             "every time i open the app it crashes",
             "loved all of them",
             "my bill says the prices are going up",
+            "the shed is £300 and worth every penny",
         ),
     ),
     Rule(

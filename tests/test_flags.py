@@ -273,7 +273,9 @@ FRESH17_BRANDS = [
 #: flags_fresh11.csv, scored once blind in session 10, is development data since session 11 (branch judge8);
 #: flags_fresh12.csv and flags_fresh13.csv, scored once blind in session 11 (judge8's rules, b494a8b), are development
 #: data since session 11 (branch judge9); flags_fresh14.csv and flags_fresh15.csv, scored once blind in session 12
-#: (judge9's rules, 94e5426), are development data since session 12 (branch judge10).
+#: (judge9's rules, 94e5426), are development data since session 12 (branch judge10); flags_fresh16.csv and
+#: flags_fresh17.csv, scored once blind in session 12 (judge10's rules, deb5e4d), are development data since session 13
+#: (branch judge11).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -293,6 +295,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh13", FRESH13, FRESH13_BRANDS),
     ("fresh14", FRESH14, FRESH14_BRANDS),
     ("fresh15", FRESH15, FRESH15_BRANDS),
+    ("fresh16", FRESH16, FRESH16_BRANDS),
+    ("fresh17", FRESH17, FRESH17_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -794,7 +798,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # ones?" (a question between users in the brand's thread) no longer flagged, "Their VIA definition ... my own
     # board" found (their/our comments), 'ordered "dove grey" ... I now live in a sweet shop. thanks' lost by the
     # retrained layer
-    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (172, 3), (218, 6)),
+    # session 13 (judge11, the layer retrained with fresh16 and fresh17, rules from their misses and false flags)
+    # 171 / 3, as collected 217 / 6: "@HillarysBlinds the blinds fitted last week are 2cm short on both sides of the bay ..."
+    # no longer added by the layer (worse by one post)
+    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (171, 3), (217, 6)),
     # blind at 1f2082b (session 9, judge4 merged and frozen) 145 of 218 (0.665) / 16 of 242 (0.066), as collected 191
     # (0.876) / 23 (0.095): the flagged share met as collected, recall missed by six posts (session 8's rules, b9aeb57,
     # in the same run: 143 (0.656) / 16 (0.066), as collected 189 (0.867) / 22 (0.091)). Development data since.
@@ -820,7 +827,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 12 (judge10, the layer retrained with fresh14 and fresh15, rules sarcastic-delight / hazard / thanks-for-fault shapes)
     # 166 / 7, as collected 211 / 8: "@Carpetright fitters came today and left a 2 inch gap ..." no longer added by the
     # layer (worse by one post)
-    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (166, 7), (211, 8)),
+    # session 13 (judge11, the layer retrained with fresh16 and fresh17, rules from their misses and false flags)
+    # 167 / 7, as collected 212 / 8: one more post found (the retrained layer)
+    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (167, 7), (212, 8)),
     # blind at 0878007 (session 10, judge6 merged and frozen) 158 of 224 (0.705) / 33 of 237 (0.139), as collected 208
     # (0.929) / 38 (0.160): recall met as collected, the flagged share missed by 15 posts (session 9's rules, ac92fe0, in
     # the same run: 156 (0.696) / 33 (0.139), as collected 206 (0.920) / 38 (0.160); judge5, 50fe760: 157 / 34, as
@@ -834,7 +843,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 12 (judge10, the layer retrained with fresh14 and fresh15, rules sarcastic-delight / hazard / thanks-for-fault shapes)
     # 163 / 17, as collected 213 / 19: "spotless cleaner left ladder marks ..." and (as collected) "The stream buffers every
     # few minutes on the web player" no longer added by the layer (worse by one / two posts)
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (163, 17), (213, 19)),
+    # session 13 (judge11, the layer retrained with fresh16 and fresh17, rules from their misses and false flags)
+    # 164 / 16, as collected 214 / 18: one more found (the layer), one false flag fewer (rule industry-wide's price gripes)
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (164, 16), (214, 18)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
     # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
@@ -842,7 +853,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 175 (0.732) / 15 (0.061), as collected 229 (0.958) / 16 (0.065)
     # session 12 (judge10, the layer retrained with fresh14 and fresh15, rules sarcastic-delight / hazard / thanks-for-fault shapes)
     # 176 / 15, as collected 230 / 16: "os maps told me the footpath went straight through ..." added by the layer
-    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (176, 15), (230, 16)),
+    # session 13 (judge11, the layer retrained with fresh16 and fresh17, rules from their misses and false flags)
+    # 178 / 14, as collected 232 / 15: two more found (the layer), one false flag fewer (put-right "but <fix>")
+    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (178, 14), (232, 15)),
     # blind at b494a8b (session 11, judge8 frozen; written at the same time as fresh13 and as judge8's rules) 171 of 236
     # (0.725) / 17 of 228 (0.075), as collected 217 (0.919) / 18 (0.079): issue 12's target met as collected (session
     # 10's rules, 85e389e, in the same run: 170 (0.720) / 16 (0.070), as collected 216 (0.915) / 17 (0.075)).
@@ -864,22 +877,31 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # collected 186 (0.834) / 25 (0.097)). Development data since.
     # Session 12 (judge10: the layer trained on it, rules for its kinds of miss; in-sample) 167 (0.749) / 12 (0.047), as
     # collected 217 (0.973) / 17 (0.066)
-    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (167, 12), (217, 17)),
+    # session 13 (judge11, the layer retrained with fresh16 and fresh17, rules from their misses and false flags)
+    # 168 / 10, as collected 218 / 12: one more found (the layer), false flags fewer (industry-wide price gripes, peer-aside
+    # questions about the other user's choice)
+    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (168, 10), (218, 12)),
     # blind at 94e5426 (session 12, the same run as fresh14) 172 of 249 (0.691) / 22 of 231 (0.095), as collected 223
     # (0.896) / 28 (0.121): both missed as collected (judge8's rules, b494a8b: 168 / 23, as collected 215 (0.863) / 29
     # (0.126)). Development data since.
     # Session 12 (judge10: the layer trained on it, rules for its kinds of miss and one of false flag; in-sample) 187
     # (0.751) / 17 (0.074), as collected 238 (0.956) / 21 (0.091)
-    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (187, 17), (238, 21)),
+    # session 13 (judge11, the layer retrained with fresh16 and fresh17, rules from their misses and false flags)
+    # 187 / 15, as collected 238 / 19: two false flags fewer (industry-wide price gripes)
+    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (187, 15), (238, 19)),
     # blind at deb5e4d (session 12: judge10's rules and layer, frozen at 17:53 UTC before this set was scored; written at
     # the same time as fresh17 and as judge10's rules, by a writer who read no rule) 156 of 217 (0.719) / 19 of 248
     # (0.077), as collected 197 (0.908) / 24 (0.097): issue 12's target met as collected (judge9's rules, 94e5426, in
     # the same run: 152 / 20, as collected 193 (0.889) / 26 (0.105)). Development data since.
-    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (156, 19), (197, 24)),
+    # Session 13 (judge11: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 167 (0.770) / 6
+    # (0.024), as collected 210 (0.968) / 9 (0.036)
+    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (167, 6), (210, 9)),
     # blind at deb5e4d (session 12, the same run as fresh16) 160 of 234 (0.684) / 10 of 241 (0.041), as collected 202
     # (0.863) / 15 (0.062): recall missed, the flagged share met (judge9's rules, 94e5426: 159 / 10, as collected 201
     # (0.859) / 15 (0.062)). Development data since.
-    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (160, 10), (202, 15)),
+    # Session 13 (judge11: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 180 (0.769) / 2
+    # (0.008), as collected 224 (0.957) / 4 (0.017)
+    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (180, 2), (224, 4)),
 ]
 
 
