@@ -88,6 +88,8 @@ SESSION12_EARLIER = (*SESSION11_EARLIER, "flags_fresh12.csv", "flags_fresh13.csv
 #: the sets written before session 12's second two (fresh16 and fresh17 were written at the same time, each blind to the
 #: other).
 FRESH16_EARLIER = (*SESSION12_EARLIER, "flags_fresh14.csv", "flags_fresh15.csv")
+#: the sets written before session 13's two (fresh18 and fresh19 were written at the same time, each blind to the other).
+FRESH18_EARLIER = (*FRESH16_EARLIER, "flags_fresh16.csv", "flags_fresh17.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -154,6 +156,9 @@ SETS = [
     # industries), so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh16", 18001, FRESH16_EARLIER, thread_convention=True),
     BlindSet("fresh17", 19001, FRESH16_EARLIER, thread_convention=True),
+    # fresh18 and fresh19 were written at the same time, in two worktrees, neither writer seeing the other's set (different
+    # industries), so the tests check neither set's ids or texts against the other's.
+    BlindSet("fresh19", 21001, FRESH18_EARLIER, thread_convention=True),
 ]
 
 
