@@ -160,6 +160,7 @@ SETS = [
     # fresh18 and fresh19 were written at the same time, in two worktrees, neither writer seeing the other's set (different
     # industries), so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh18", 20001, FRESH18_EARLIER, thread_convention=True),
+    BlindSet("fresh19", 21001, FRESH18_EARLIER, thread_convention=True),
 ]
 
 
