@@ -265,6 +265,34 @@ FRESH17_BRANDS = [
         ("Topps Tiles", "ToppsTiles", "Topps"),
     ]
 ]  # fmt: skip
+FRESH18 = Path(__file__).parent / "data" / "flags_fresh18.csv"
+#: flags_fresh18.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH18_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Topgolf", "Topgolf", "Top Golf"), ("Rapha", "rapha"), ("Oakley", "Oakley"),
+        ("Ben & Jerry's", "benandjerrys", "Ben and Jerry's", "Ben & Jerrys", "Ben and Jerrys"), ("Le Boat", "LeBoat"),
+        ("Go Ape", "GoApe"), ("InPost", "InPostUK"), ("Thriva", "thriva"), ("iFLY", "iFLYUK"),
+        ("National Trust", "nationaltrust"), ("Milk & More", "milkandmoreuk", "Milk and More"),
+        ("Games Workshop", "GamesWorkshop", "Warhammer"), ("Who Gives A Crap", "WhoGivesACrap"),
+        ("Verisure", "VerisureUK"), ("Townhouse", "TownhouseLDN"),
+        ("Sport Clips", "SportClips", "Sport Clips Haircuts"),
+    ]
+]  # fmt: skip
+FRESH19 = Path(__file__).parent / "data" / "flags_fresh19.csv"
+#: flags_fresh19.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH19_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Hubble", "hubblecontacts"), ("TodayTix", "TodayTix"), ("Rowse Honey", "RowseHoney", "Rowse"),
+        ("Thatchers", "ThatchersCider"), ("Cathedral City", "CathedralCity"),
+        ("Butternut Box", "ButternutBox", "Butternut"), ("Fresh Step", "FreshStepLitter"), ("Ascenti", "AscentiUK"),
+        ("Audio-Technica", "AudioTechnicaUK", "Audio Technica"), ("Pure Electric", "pureelectricuk"),
+        ("Wren Kitchens", "WrenKitchens", "Wren"), ("Purple Parking", "PurpleParking"),
+        ("Auntie Anne's", "AuntieAnnesUK", "Auntie Annes"), ("Pieminister", "Pieminister"),
+        ("Vine House Farm", "VineHouseFarm"), ("Babolat", "Babolat"),
+    ]
+]  # fmt: skip
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -905,6 +933,15 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # Session 13 (judge11: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 180 (0.769) / 2
     # (0.008), as collected 224 (0.957) / 4 (0.017)
     ("fresh17", FRESH17, FRESH17_BRANDS, 475, (180, 2), (224, 4)),
+    # blind at 8703327 (session 13: judge11's rules and layer, frozen before it was scored; written at the same time as
+    # fresh19 and as judge11, by a writer who read no rule) 176 of 235 (0.749) / 13 of 236 (0.055), as collected 216
+    # (0.919) / 23 (0.097): both targets met (judge10's rules, 62276f1: 170 / 15, as collected 209 (0.889) / 25 (0.106)).
+    # Development data since (not yet in DEVELOPMENT_SETS: no rule or layer has been tuned on it).
+    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (176, 13), (216, 23)),
+    # blind at 8703327 (session 13, the same run as fresh18) 169 of 247 (0.684) / 15 of 222 (0.068), as collected 214
+    # (0.866) / 24 (0.108): both missed (judge10's rules, 62276f1: 165 / 19, as collected 210 (0.850) / 28 (0.126)).
+    # Development data since (not yet in DEVELOPMENT_SETS).
+    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (169, 15), (214, 24)),
 ]
 
 
