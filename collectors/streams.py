@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,7 +201,7 @@ def forget_positions(platform: str, cursor: str | None, ids: Any) -> str | None:
     newest items down to `since` again, as far as its page cap allows). Anything else, and a cursor naming none
     of them, comes back unchanged (pipeline.privacy.clean_cursors)."""
     wanted = {str(i) for i in ids if i}
-    if not cursor or not wanted:
+    if not cursor or not wanted or platform in ID_POSITION_PLATFORMS:  # their bare ids: move_id_positions
         return cursor
     try:
         state = json.loads(cursor)
@@ -220,6 +221,104 @@ def forget_positions(platform: str, cursor: str | None, ids: Any) -> str | None:
             position = kept.get(key)
             if isinstance(position, dict) and isinstance(position.get("id"), str) and position["id"] in wanted:
                 kept[key] = {**position, "id": cursor_id(platform, position["id"])}
+        if kept != window:
+            state[name], changed = kept, True
+    return encode_cursor(state) if changed else cursor
+
+
+#: the platforms whose streams' positions are bare post ids: X's since_id windows (`since`, and while a gap is
+#: filled `resume` and `newest`: advance_window) and Mastodon's Windows of status ids (`since`, `until`, `newest`).
+ID_POSITION_PLATFORMS = ("x", "mastodon")
+#: entries of their cursors that hold no positions of a stream of posts: the followed conversations
+#: (collectors.threads, rewritten by forget_followed), X's read count, Mastodon's notifications (notification ids).
+NOT_POST_WINDOWS = ("threads", "reads", "notifications")
+
+
+def _bare(value: Any) -> str | None:
+    """A position that is a bare post id (a whole number, as JSON number or digits) as text; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return value
+    return None
+
+
+def _post_windows(platform: str, cursor: str | None) -> dict[str, Any]:
+    """The cursor's state when `platform` keeps bare post ids as positions (an X cursor saved as a bare since-id
+    reads as {"search": {"since": id}}, as collectors.x reads it); {} otherwise."""
+    if platform not in ID_POSITION_PLATFORMS or not cursor:
+        return {}
+    return decode_cursor(cursor, "search" if platform == "x" else None)
+
+
+def id_positions(platform: str, cursor: str | None) -> set[str]:
+    """The post ids X's and Mastodon's streams name as positions (`since`, `resume`, `until`, `newest`)."""
+    found: set[str] = set()
+    for name, window in _post_windows(platform, cursor).items():
+        if name not in NOT_POST_WINDOWS and isinstance(window, dict):
+            found |= {p for k in ("since", "resume", "until", "newest") if (p := _bare(window.get(k))) is not None}
+    return found
+
+
+def move_id_positions(
+    platform: str,
+    cursor: str | None,
+    ids: Any,
+    below: Callable[[str], str | None],
+    above: Callable[[str, str], str | None],
+) -> str | None:
+    """The cursor with none of `ids` (erased posts) among X's and Mastodon's positions, each moved so that the
+    stream's next run reads again no stored post and skips no post not fetched yet:
+
+    - `since` (everything at or below it is stored) becomes `below(id)`, the newest stored post of the source
+      below it (store.privacy.stored_below), or goes when there is none (the stream starts over from its newest
+      items, as on a source's first run);
+    - while a gap is still to fetch (X's `resume`, Mastodon's `until`: the oldest item fetched above it; `newest`:
+      the newest item fetched, what `since` becomes once the gap is filled), `newest` becomes `below(id)` and the
+      gap's bottom `above(id, newest)` (the oldest stored post above it, up to `newest`: up, so nothing of the gap
+      is skipped); when no stored post is left between them, the gap is given up (the stream is read from its
+      newest items down to `since`: nothing stored lies above the gap then).
+
+    The type of a position is kept (Mastodon's are JSON numbers). A cursor naming none of them comes back unchanged."""
+    wanted = {str(i) for i in ids if i}
+    state = _post_windows(platform, cursor) if wanted else {}
+    changed = False
+    for name, window in list(state.items()):
+        if name in NOT_POST_WINDOWS or not isinstance(window, dict):
+            continue
+        kept = dict(window)
+
+        def typed(key: str, value: str, kept: dict[str, Any] = kept) -> Any:
+            return int(value) if isinstance(kept.get(key), int) else value
+
+        bottom_key = "resume" if "resume" in kept else "until"
+        bottom, newest = _bare(kept.get(bottom_key)), _bare(kept.get("newest"))
+        if bottom is not None and (bottom in wanted or newest in wanted):
+            top = below(newest) if newest in wanted else newest
+            if top is not None and int(top) >= int(bottom):
+                low = above(bottom, top) if bottom in wanted else bottom
+            else:
+                low = None
+            if top is None or low is None:
+                kept.pop(bottom_key)
+                kept.pop("newest", None)
+            else:
+                kept.update({bottom_key: typed(bottom_key, low), "newest": typed("newest", top)})
+        elif newest is not None and newest in wanted:  # no gap: `newest` is not read, but names the post
+            moved = below(newest)
+            if moved is None:
+                kept.pop("newest")
+            else:
+                kept["newest"] = typed("newest", moved)
+        since = _bare(kept.get("since"))
+        if since is not None and since in wanted:
+            moved = below(since)
+            if moved is None:
+                kept.pop("since")
+            else:
+                kept["since"] = typed("since", moved)
         if kept != window:
             state[name], changed = kept, True
     return encode_cursor(state) if changed else cursor

@@ -24,7 +24,15 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from collectors.streams import DIGEST_PREFIX, SEEN_ID_PLATFORMS, digest_seen, forget_positions
+from collectors.streams import (
+    DIGEST_PREFIX,
+    ID_POSITION_PLATFORMS,
+    SEEN_ID_PLATFORMS,
+    digest_seen,
+    forget_positions,
+    id_positions,
+    move_id_positions,
+)
 from collectors.threads import forget_followed, named_ids
 from config import Brand
 from frame import PLATFORMS
@@ -118,18 +126,68 @@ def forget_ids(platform: str, cursor: str | None, ids: Sequence[str]) -> str | N
     return forget_positions(platform, forget_followed(cursor, ids), ids)
 
 
-def cursor_to_store(conn: Connection, platform: str, cursor: str | None, forgotten: Iterable[str] = ()) -> str | None:
+def _moved(
+    conn: Connection, platform: str, source: str | None, cursor: str | None, gone: set[str], skip: set[str]
+) -> str | None:
+    """`cursor` with X's and Mastodon's positions naming one of `gone` moved to stored posts of `source`
+    (collectors.streams.move_id_positions with store.privacy.stored_below / stored_above, none of `skip`)."""
+    named = id_positions(platform, cursor) & gone
+    if not named:
+        return cursor
+
+    def below(post_id: str) -> str | None:
+        return privacy.stored_below(conn, platform, source, post_id, skip)
+
+    def above(post_id: str, up_to: str) -> str | None:
+        return privacy.stored_above(conn, platform, source, post_id, up_to, skip)
+
+    return move_id_positions(platform, cursor, named, below, above)
+
+
+def move_positions(
+    conn: Connection, platform: str, post_ids: Iterable[str], skip: Iterable[str] = (), *, runs_too: bool = True
+) -> int:
+    """Move X's and Mastodon's stream positions (since-ids, and the bounds of a gap still to fetch) naming one of
+    `post_ids` (posts erased in this transaction) to the stored posts of the same source nearest them
+    (collectors.streams.move_id_positions: since-ids down, a gap's bottom up; a position with no stored post left
+    goes), in the sources' cursors and (`runs_too`) the runs' copies; `skip`: post ids not to move to (a forgotten
+    person's not erased yet). Returns rows changed. Call it in the transaction of the erase."""
+    if platform not in ID_POSITION_PLATFORMS:
+        return 0
+    gone = {str(i) for i in post_ids if i and not str(i).startswith(privacy.ERASED_PREFIX)}
+    if not gone:
+        return 0
+    avoid = gone | {str(i) for i in skip}
+
+    def rewrite(source: str, cursor: str) -> str | None:
+        return _moved(conn, platform, source, cursor, gone, avoid)
+
+    return privacy.rewrite_source_cursors(conn, platform, sorted(gone), rewrite, runs_too=runs_too)
+
+
+def cursor_to_store(
+    conn: Connection,
+    platform: str,
+    cursor: str | None,
+    forgotten: Iterable[str] = (),
+    source: str | None = None,
+) -> str | None:
     """The cursor a run writes (the source's, and the run's copy), without the ids of anyone forgotten:
     `forgotten` (the post and user ids of the rows this run dropped as theirs) and the ids the cursor names
-    that store.privacy.forgotten_among finds (forget_ids). Taken under store.privacy.lock_cursors, so a run
-    that read its cursor before a forget cleaned the stored one never writes the person back, whichever
+    that store.privacy.forgotten_among finds (forget_ids; X's and Mastodon's positions naming such a post move
+    to stored posts of `source`, this run's included: move_id_positions). Taken under store.privacy.lock_cursors,
+    so a run that read its cursor before a forget cleaned the stored one never writes the person back, whichever
     commits first. Call it in the transaction that writes the cursor, before writing it."""
     privacy.lock_cursors(conn, platform)
-    named = named_ids(cursor)
+    positions = id_positions(platform, cursor)
+    named = named_ids(cursor) | positions
     if not named:
         return cursor
     gone = (named & {str(i) for i in forgotten}) | privacy.forgotten_among(conn, platform, named)
-    return forget_ids(platform, cursor, sorted(gone)) if gone else cursor
+    if not gone:
+        return cursor
+    cursor = forget_ids(platform, cursor, sorted(gone))
+    return _moved(conn, platform, source, cursor, gone & positions, gone | {str(i) for i in forgotten})
 
 
 def _post_ids(conn: Connection, mention_ids: Sequence[int]) -> list[str]:
@@ -137,6 +195,17 @@ def _post_ids(conn: Connection, mention_ids: Sequence[int]) -> list[str]:
     found: list[str] = []
     for chunk in privacy.chunks(list(mention_ids)):
         found += [r[0] for r in conn.execute(select(m.c.post_id).where(m.c.id.in_(chunk))) if r[0]]
+    return found
+
+
+def posts_by_platform(conn: Connection, mention_ids: Sequence[int]) -> dict[str, list[str]]:
+    """The post ids of these mentions on the platforms whose streams name posts by their ids (move_positions)."""
+    m = mentions
+    found: dict[str, list[str]] = {}
+    for chunk in privacy.chunks(list(mention_ids)):
+        query = select(m.c.platform, m.c.post_id).where(m.c.id.in_(chunk), m.c.platform.in_(ID_POSITION_PLATFORMS))
+        for platform, post_id in conn.execute(query):
+            found.setdefault(str(platform), []).append(str(post_id))
     return found
 
 
@@ -183,7 +252,11 @@ def forget(
     ids = found.mention_ids
     for start in range(0, len(ids), batch):
         with engine.begin() as conn:
+            privacy.lock_cursors(conn, platform, forget=True)  # a run writing its cursor meanwhile commits first
+            posts = _post_ids(conn, ids[start : start + batch])  # before they are erased
             result.erased += privacy.erase(conn, ids[start : start + batch], "forget", now, brands)
+            # X's and Mastodon's since-ids naming these posts move to the newest stored post below (move_positions)
+            result.swept["cursors"] += move_positions(conn, platform, posts, named)
             writer.bump_data_version(conn)
         if between_batches is not None:
             between_batches()
