@@ -98,9 +98,7 @@ class FakeX:
 
     def search_recent_tweets(self, query: str, *, since_id: str | None = None, until_id: str | None = None,
                              max_results: int = 100, next_token: str | None = None, **_: Any) -> dict[str, Any]:  # fmt: skip
-        ids = sorted(
-            (int(snow(k)) for k in self.posts), reverse=True
-        )  # newest first
+        ids = sorted((int(snow(k)) for k in self.posts), reverse=True)  # newest first
         ids = [i for i in ids if (since_id is None or i > int(since_id)) and (until_id is None or i < int(until_id))]
         start = int(next_token or 0)
         page = ids[start : start + max_results]
