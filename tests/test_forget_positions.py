@@ -186,17 +186,37 @@ def test_an_x_gap_keeps_every_post_not_fetched_yet(engine: Engine, monkeypatch: 
 
 
 def test_an_x_gap_whose_fetched_posts_are_all_forgotten_is_given_up(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Above the gap only Mara's posts were fetched: no stored post is left there, so the gap goes and the stream
+    is read from its newest posts down to `since` (itself moved off Mara's post 2), reading nothing stored again."""
     monkeypatch.setattr(x, "PAGE_SIZE", 2)
-    fake = FakeX({1: OLEK, 2: OLEK})
+    fake = FakeX({1: OLEK, 2: MARA})
     x_run(engine, fake)
     fake.posts.update({3: OLEK, 4: OLEK, 5: MARA, 6: MARA})
     x_run(engine, fake, max_pages=1)
     assert cursor_of(engine, "x-acme") == {"search": {"since": snow(2), "resume": snow(5), "newest": snow(6)}}
     privacy.forget(engine, "x", "mara_k", actor="admin", brands=CONFIG.brands)
-    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(2)}}
+    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(1)}}
+    assert traces(engine, [snow(2), snow(5), snow(6)]) == []
     handed = x_run(engine, fake)
-    assert handed == [snow(6), snow(5), snow(4), snow(3)]  # nothing stored above the gap: read down to `since`
+    assert handed == [snow(6), snow(5), snow(4), snow(3), snow(2)]  # Mara's dropped again; 1 not read again
     assert {snow(3), snow(4)} <= stored_ids(engine, "x")
+
+
+def test_an_x_gaps_newest_naming_a_forgotten_post_moves_down(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`newest` (what `since` becomes once the gap is filled) names Mara's post: it moves to the newest stored post
+    below it, still at or above the gap's bottom."""
+    monkeypatch.setattr(x, "PAGE_SIZE", 2)
+    fake = FakeX({1: OLEK})
+    x_run(engine, fake)
+    fake.posts.update({2: OLEK, 3: OLEK, 4: OLEK, 5: MARA})
+    x_run(engine, fake, max_pages=1)
+    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(1), "resume": snow(4), "newest": snow(5)}}
+    privacy.forget(engine, "x", "mara_k", actor="admin", brands=CONFIG.brands)
+    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(1), "resume": snow(4), "newest": snow(4)}}
+    assert x_run(engine, fake) == [snow(3), snow(2)]
+    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(4)}}
+    fake.posts.update({6: OLEK})
+    assert x_run(engine, fake) == [snow(6), snow(5)]  # Mara's 5 read again and dropped; nothing stored
 
 
 def test_a_run_that_read_its_cursor_before_the_forget_writes_no_forgotten_since_id(engine: Engine) -> None:
