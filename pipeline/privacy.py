@@ -252,9 +252,11 @@ def forget(
     ids = found.mention_ids
     for start in range(0, len(ids), batch):
         with engine.begin() as conn:
-            privacy.lock_cursors(conn, platform, forget=True)  # a run writing its cursor meanwhile commits first
             posts = _post_ids(conn, ids[start : start + batch])  # before they are erased
             result.erased += privacy.erase(conn, ids[start : start + batch], "forget", now, brands)
+            # after the erase (rows first, then this lock, as a run writing its cursor takes them): a run that wrote
+            # its cursor meanwhile commits first, one writing it later sees the erase (cursor_to_store)
+            privacy.lock_cursors(conn, platform, forget=True)
             # X's and Mastodon's since-ids naming these posts move to the newest stored post below (move_positions)
             result.swept["cursors"] += move_positions(conn, platform, posts, named)
             writer.bump_data_version(conn)

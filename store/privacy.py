@@ -711,11 +711,12 @@ def hide_erased_references(
         return rows
     platforms = rows["platform"].astype(object).tolist()
     columns = {c: rows[c].astype(object).where(rows[c].notna(), None).tolist() for c in ("parent_id", "thread_id")}
+    posts = rows["post_id"].astype(object).tolist()
     named = {
         (p, v)
         for values in columns.values()
-        for p, v in zip(platforms, values, strict=True)
-        if isinstance(v, str) and v and not v.startswith(ERASED_PREFIX)
+        for p, v, own in zip(platforms, values, posts, strict=True)
+        if isinstance(v, str) and v and v != own and not v.startswith(ERASED_PREFIX)  # a root's thread is itself
     }
     if not named:
         return rows
