@@ -874,7 +874,8 @@ def position_above(position: Any, ids: Iterable[Any], up_to: Any, skip: Collecti
     return best[1] if best else None
 
 
-#: stored_below / stored_above read at most this many pages of stored post ids (then: none found).
+#: stored_below / stored_above read at most this many pages of stored post ids in all (then: none found). Ids
+#: shorter than the position's are read through text ranges that also hold longer ids: the budget bounds that.
 POSITION_PAGES = 20
 POSITION_PAGE = 500
 
@@ -884,12 +885,13 @@ def _id_range(length: int) -> tuple[str, str]:
     return ("1" + "0" * (length - 1) if length > 1 else "0"), "9" * length
 
 
-def _stored_ids(conn: Connection, platform: str, source: str | None, low: str, high: str, *, low_open: bool,
-                high_open: bool, descending: bool) -> Iterable[list[str]]:  # fmt: skip
+def _stored_ids(conn: Connection, platform: str, source: str | None, low: str, high: str, budget: list[int], *,
+                low_open: bool, high_open: bool, descending: bool) -> Iterable[list[str]]:  # fmt: skip
     """Pages of the stored post ids of `platform` (and `source`) between `low` and `high` (as text), read through
-    the (platform, post_id) index in the order asked."""
+    the (platform, post_id) index in the order asked; each page takes one of `budget` (shared by the caller)."""
     m = mentions
-    for _ in range(POSITION_PAGES):
+    while budget[0] > 0:
+        budget[0] -= 1
         query = select(m.c.post_id).where(
             m.c.platform == platform,
             m.c.post_id > low if low_open else m.c.post_id >= low,
@@ -928,16 +930,16 @@ def stored_below(
 ) -> str | None:
     """The newest stored post id of `source` (None: of any source) on `platform` below `position` (position_below)
     that names nobody forgotten (not erased, not in `skip`, not a suppressed author's post a forget has not erased
-    yet); None when none is (within POSITION_PAGES pages a digit length). Read through the (platform, post_id)
+    yet); None when none is (within POSITION_PAGES pages). Read through the (platform, post_id)
     index newest first, one digit length at a time, longest first."""
     target = position_number(position)
     if target is None:
         return None
-    digits = len(str(target))
+    digits, budget = len(str(target)), [POSITION_PAGES]
     for length in range(digits, 0, -1):
         low, high = _id_range(length)
         first = length == digits
-        pages = _stored_ids(conn, platform, source, low, str(target) if first else high, low_open=False,
+        pages = _stored_ids(conn, platform, source, low, str(target) if first else high, budget, low_open=False,
                             high_open=first, descending=True)  # fmt: skip
         for page in pages:
             fit = [i for i in page if len(i) == length and (length == 1 or i[0] != "0")]
@@ -955,11 +957,12 @@ def stored_above(
     target, top = position_number(position), position_number(up_to)
     if target is None or top is None or top <= target:
         return None
+    budget = [POSITION_PAGES]
     for length in range(len(str(target)), len(str(top)) + 1):
         low, high = _id_range(length)
         first, last = length == len(str(target)), length == len(str(top))
         pages = _stored_ids(conn, platform, source, str(target) if first else low, str(top) if last else high,
-                            low_open=first, high_open=False, descending=False)  # fmt: skip
+                            budget, low_open=first, high_open=False, descending=False)  # fmt: skip
         for page in pages:
             fit = [i for i in page if len(i) == length and (length == 1 or i[0] != "0")]
             found = _first_kept(conn, platform, functools.partial(position_above, target, fit, top), skip)

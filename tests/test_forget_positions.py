@@ -338,3 +338,25 @@ def test_a_mastodon_gap_keeps_every_status_not_fetched_yet(engine: Engine, monke
     handed = masto_run(engine, fake)
     assert handed == [M_BASE + 4, M_BASE + 3, M_BASE + 2]  # the gap, and no stored status again
     assert cursor_of(engine, "masto") == {"tag:acme": {"since": M_BASE + 5}}
+
+
+def test_stored_below_and_above_read_the_index_in_number_order_for_one_source(engine: Engine) -> None:
+    """Ids of several lengths (a small instance's Mastodon ids): text order is not number order; another source's
+    post and an erased one are never a position."""
+    from pipeline.ingest import ingest
+
+    def row(post_id: str, source: str = "masto") -> dict[str, Any]:
+        return {**mastodon.MastodonCollector(M_SOURCE, ACME, token=None, now=WHEN).status_row(status(0, M_OLEK)),
+                "post_id": post_id, "thread_id": post_id, "brand": "Acme", "source": source, "matched": "#acme"}  # fmt: skip
+
+    import pandas as pd
+
+    ingest(engine, pd.DataFrame([row(i) for i in ("7", "99", "120", "1000")] + [row("999", "other")]), M_CONFIG.brands)
+    with engine.begin() as conn:
+        assert store_privacy.stored_below(conn, "mastodon", "masto", "1000") == "120"
+        assert store_privacy.stored_below(conn, "mastodon", "masto", 1001) == "1000"
+        assert store_privacy.stored_below(conn, "mastodon", "masto", "1000", skip={"120"}) == "99"
+        assert store_privacy.stored_below(conn, "mastodon", None, "1000") == "999"  # any source
+        assert store_privacy.stored_below(conn, "mastodon", "masto", "7") is None
+        assert store_privacy.stored_above(conn, "mastodon", "masto", "99", "1000") == "120"
+        assert store_privacy.stored_above(conn, "mastodon", "masto", "120", "999") is None
