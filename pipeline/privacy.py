@@ -6,7 +6,9 @@ and alert message, then erases their mentions in batches, each in one transactio
 killed midway is simply run again. Counts, flags, sentiment and the queue's work on every
 mention stay. The sources' cursors lose the person's ids too (clean_cursors), and a collection
 running meanwhile cannot write them back: every run's cursor is filtered as it is written
-(cursor_to_store), in order with the forget's cursor pass (store.privacy.lock_cursors).
+(cursor_to_store), in order with the forget's cursor pass (store.privacy.lock_cursors). X's and Mastodon's
+stream positions (since-ids) naming one of their posts move, in each erase batch's transaction, to the newest
+stored post of the source below it (move_positions; retention does the same for the sources' cursors).
 `author_data` gathers what the store holds about an author as JSON. Both are recorded in the
 audit trail with who ran them; the audit row names the author only by a hash.
 """

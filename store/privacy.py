@@ -10,7 +10,8 @@ stays: the row, its platform, brand, kind, time, counts, sentiment, flags and qu
 
 `suppressed_authors` holds HMAC-SHA256 hashes (keyed by a random salt kept in `meta`) of a
 forgotten author's platform and id or handle: ingest drops their new posts (`drop_blocked`),
-and the list itself names nobody. Every function takes an open connection; the caller's
+and the replies it stores name an erased post by its erased id, as erase renamed the earlier ones
+(`hide_erased_references`); the list itself names nobody. Every function takes an open connection; the caller's
 transaction is the unit of work (pipeline/retention.py and pipeline/privacy.py batch them).
 """
 
