@@ -164,7 +164,12 @@ def move_positions(
     def rewrite(source: str, cursor: str) -> str | None:
         return _moved(conn, platform, source, cursor, gone, avoid)
 
-    return privacy.rewrite_source_cursors(conn, platform, sorted(gone), rewrite, runs_too=runs_too)
+    # the sources' cursors (one row per source) are read whole and filtered here (id_positions, in _moved); only
+    # the runs' copies, too many to read, are looked for in SQL, a chunk of ids at a time (rewrite_source_cursors)
+    done = privacy.rewrite_platform_cursors(conn, platform, rewrite)
+    if runs_too:
+        done += privacy.rewrite_source_cursors(conn, platform, sorted(gone), rewrite, sources_too=False)
+    return done
 
 
 def cursor_to_store(

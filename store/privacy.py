@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import itertools
 import json
 import re
 import secrets
@@ -468,21 +469,26 @@ def rewrite_source_cursors(
     unless: Sequence[str] = (),
     after_run: int = 0,
     runs_too: bool = True,
+    sources_too: bool = True,
     page: int = 1000,
 ) -> int:
     """rewrite_cursors with `rewrite(source, cursor)`: the source whose cursor (or whose run's copy) it is (a
     stream's position moves to a post of that source: pipeline.privacy.move_positions). Without `runs_too`, only
-    the sources' own cursors."""
+    the sources' own cursors; without `sources_too`, only the runs' copies. The terms are looked for KEY_CHUNK
+    at a time (SQLite limits an expression's depth to 1,000: one OR of a batch's thousands of post ids fails), so
+    `rewrite` must leave a cursor it rewrote unchanged when given it again (a row may hold terms of two chunks)."""
     wanted = sorted({t for t in terms if t})
     if not wanted:
         return 0
     done = 0
-    tables = ((cursors, cursors.c.source), (runs, runs.c.id)) if runs_too else ((cursors, cursors.c.source),)
-    for table, key in tables:
+    tables = [
+        (table, key) for table, key, on in ((cursors, cursors.c.source, sources_too), (runs, runs.c.id, runs_too)) if on
+    ]
+    for (table, key), some in itertools.product(tables, chunks(wanted)):
         text: Any = table.c.cursor
         for gone in unless:
             text = func.replace(text, gone, "")
-        holds = or_(*(text.contains(t, autoescape=True) for t in wanted))
+        holds = or_(*(text.contains(t, autoescape=True) for t in some))
         last: Any = None
         while True:
             query = select(key.label("key"), table.c.source, table.c.cursor).where(table.c.platform == platform, holds)
@@ -501,6 +507,19 @@ def rewrite_source_cursors(
             done += len(changed)
             last = rows[-1].key
     return done
+
+
+def rewrite_platform_cursors(conn: Connection, platform: str, rewrite: Callable[[str, str], str | None]) -> int:
+    """Rewrite the cursor of every `platform` source with `rewrite(source, cursor)` (the sources' own cursors: one
+    row per source, read whole and filtered by the caller); returns rows changed."""
+    c = cursors
+    rows = conn.execute(select(c.c.source, c.c.cursor).where(c.c.platform == platform, c.c.cursor.is_not(None)))
+    changed = [
+        {"b_key": r.source, "b_cursor": new} for r in rows.all() if (new := rewrite(r.source, r.cursor)) != r.cursor
+    ]
+    if changed:
+        conn.execute(update(c).where(c.c.source == bindparam("b_key")).values(cursor=bindparam("b_cursor")), changed)
+    return len(changed)
 
 
 def rewrite_cursor_pages(

@@ -360,3 +360,24 @@ def test_stored_below_and_above_read_the_index_in_number_order_for_one_source(en
         assert store_privacy.stored_below(conn, "mastodon", "masto", "7") is None
         assert store_privacy.stored_above(conn, "mastodon", "masto", "99", "1000") == "120"
         assert store_privacy.stored_above(conn, "mastodon", "masto", "120", "999") is None
+
+
+# ---------------------------------------------------------------------------------------------- many posts (review)
+
+
+def test_retention_of_more_than_a_thousand_x_posts_in_one_batch_moves_the_since_id(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A retention batch (2,000 mentions) once looked for every post id of the batch in one OR of LIKEs: SQLite
+    fails on it ("Expression tree is too large (maximum depth 1000)") past about 1,000 X posts."""
+    monkeypatch.setattr(x, "PAGE_SIZE", 100)
+    fake = FakeX({k: OLEK for k in range(1, 1201)})
+    assert len(x_run(engine, fake, max_pages=20)) == 1200
+    with engine.begin() as conn:  # every post but the oldest is old enough to go
+        conn.execute(
+            mentions.update().where(mentions.c.post_id != snow(1)).values(created_at=datetime(2025, 1, 1, tzinfo=UTC))
+        )
+    kept_brand = Brand(name="Acme", keywords=("acme",), retain_days=30)
+    config = Config(path=None, brands=(kept_brand,), sources=(X_SOURCE,))
+    assert apply_retention(engine, config, datetime(2025, 3, 12, tzinfo=UTC)).erased == 1199
+    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(1)}}
