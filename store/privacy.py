@@ -375,48 +375,54 @@ def erase_everywhere(
     words = sorted({normal_author(w) for w in needles.words})
     literals = sorted({x.casefold() for x in needles.literals})
 
-    def mentions_any(column: Any, names_only: bool = False) -> Any:
-        terms = [*words, *(() if names_only else (x[:60] for x in literals))]
+    every = [*words, *(x[:60] for x in literals)]
+
+    def mentions_any(column: Any, terms: Sequence[str]) -> Any:
         return or_(*(func.lower(column).contains(t, autoescape=True) for t in terms))
 
+    # SQLite limits an expression's depth to 1,000: the terms (a person's thousands of texts) are looked for a
+    # chunk at a time (at most KEY_CHUNK LIKEs a query); a row a chunk scrubbed is unchanged by the next ones
     # others' texts on the platform lose the person's names only (the same words may be another's post)
     names = Needles(words=needles.words).pattern()
     m = mentions
-    last = 0
-    while True:
-        rows = conn.execute(
-            select(m.c.id, m.c.text).where(m.c.platform == platform, m.c.id > last, mentions_any(m.c.text, True)).order_by(m.c.id).limit(page)
-        ).all() if words else []  # fmt: skip
-        if not rows:
-            break
-        changed = [{"b_id": r.id, "b_text": new} for r in rows if (new := scrub(r.text, names)) != r.text]
-        if changed:
-            conn.execute(update(m).where(m.c.id == bindparam("b_id")).values(text=bindparam("b_text")), changed)
-        done["texts"] += len(changed)
-        last = rows[-1].id
+    for some in chunks(words):
+        last = 0
+        while True:
+            rows = conn.execute(
+                select(m.c.id, m.c.text).where(m.c.platform == platform, m.c.id > last, mentions_any(m.c.text, some)).order_by(m.c.id).limit(page)
+            ).all()  # fmt: skip
+            if not rows:
+                break
+            changed = [{"b_id": r.id, "b_text": new} for r in rows if (new := scrub(r.text, names)) != r.text]
+            if changed:
+                conn.execute(update(m).where(m.c.id == bindparam("b_id")).values(text=bindparam("b_text")), changed)
+            done["texts"] += len(changed)
+            last = rows[-1].id
     s = mention_state
     done["notes"] = 0
-    for column in NOTE_COLUMNS:
+    for column, some in itertools.product(NOTE_COLUMNS, chunks(every)):
         notes = conn.execute(
-            select(s.c.mention_id, s.c[column]).where(s.c[column].is_not(None), mentions_any(s.c[column]))
+            select(s.c.mention_id, s.c[column]).where(s.c[column].is_not(None), mentions_any(s.c[column], some))
         )
         done["notes"] += _scrub_notes(conn, [dict(r) for r in notes.mappings()], pattern, column)
     a = audit_log
-    last = 0
-    while True:
-        audit_rows = [
-            dict(r)
-            for r in conn.execute(
-                select(a.c.id, a.c.before, a.c.after, a.c.detail)
-                .where(a.c.id > last, or_(mentions_any(a.c.detail), mentions_any(a.c.before), mentions_any(a.c.after)))
-                .order_by(a.c.id)
-                .limit(page)
-            ).mappings()
-        ]
-        if not audit_rows:
-            break
-        done["audit rows"] += _redact_audit_rows(conn, audit_rows, pattern, now)
-        last = audit_rows[-1]["id"]
+    for some in chunks(every, KEY_CHUNK // 3):  # three columns: KEY_CHUNK LIKEs in all
+        last = 0
+        while True:
+            holds = or_(mentions_any(a.c.detail, some), mentions_any(a.c.before, some), mentions_any(a.c.after, some))
+            audit_rows = [
+                dict(r)
+                for r in conn.execute(
+                    select(a.c.id, a.c.before, a.c.after, a.c.detail)
+                    .where(a.c.id > last, holds)
+                    .order_by(a.c.id)
+                    .limit(page)
+                ).mappings()
+            ]
+            if not audit_rows:
+                break
+            done["audit rows"] += _redact_audit_rows(conn, audit_rows, pattern, now)
+            last = audit_rows[-1]["id"]
     # alert messages are JSON (non-ASCII escaped), so they are read and scrubbed whole
     e = alert_events
     last = 0

@@ -381,3 +381,15 @@ def test_retention_of_more_than_a_thousand_x_posts_in_one_batch_moves_the_since_
     config = Config(path=None, brands=(kept_brand,), sources=(X_SOURCE,))
     assert apply_retention(engine, config, datetime(2025, 3, 12, tzinfo=UTC)).erased == 1199
     assert cursor_of(engine, "x-acme") == {"search": {"since": snow(1)}}
+
+
+def test_forget_of_an_author_with_1200_posts(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget's first transaction looked for the person's texts (erase_everywhere) and post ids (clean_cursors)
+    each in one OR of LIKEs: SQLite's expression depth limit (1,000) failed it past about 1,000 posts."""
+    monkeypatch.setattr(x, "PAGE_SIZE", 100)
+    fake = FakeX({k: (MARA if k > 1 else OLEK) for k in range(1, 1202)})
+    assert len(x_run(engine, fake, max_pages=20)) == 1201
+    result = privacy.forget(engine, "x", "mara_k", actor="admin", brands=CONFIG.brands)
+    assert result.erased == 1200
+    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(1)}}
+    assert traces(engine, [snow(2), snow(1201)]) == []
