@@ -262,6 +262,29 @@ def id_positions(platform: str, cursor: str | None) -> set[str]:
     return found
 
 
+#: the low bits of X's and Mastodon's snowflake ids below the post's time (X: ms since 2010-11-04 << 22,
+#: Mastodon: ms since 1970 << 16)
+SNOWFLAKE_SHIFT = {"x": 22, "mastodon": 16}
+#: a Mastodon id whose time part is below this (ms: September 2001) is no snowflake: a small sequential id of an
+#: instance older than Mastodon 2.0
+MASTODON_SNOWFLAKE_MS = 1_000_000_000_000
+
+
+def position_floor(platform: str, post_id: str) -> str | None:
+    """A since-id below `post_id` naming no post: the last id of the millisecond before the post's
+    (`((id >> shift) << shift) - 1`), so it keeps only the post's time (which its erased row keeps anyway) and a
+    stream resumed from it reads again at most the posts of that millisecond. None for an id that is no snowflake
+    (a pre-snowflake Mastodon id) or not a whole number."""
+    number = _bare(post_id)
+    shift = SNOWFLAKE_SHIFT.get(platform)
+    if number is None or shift is None:
+        return None
+    time = int(number) >> shift
+    if time == 0 or (platform == "mastodon" and time < MASTODON_SNOWFLAKE_MS):
+        return None
+    return str((time << shift) - 1)
+
+
 def move_id_positions(
     platform: str,
     cursor: str | None,
@@ -273,17 +296,25 @@ def move_id_positions(
     stream's next run reads again no stored post and skips no post not fetched yet:
 
     - `since` (everything at or below it is stored) becomes `below(id)`, the newest stored post of the source
-      below it (store.privacy.stored_below), or goes when there is none (the stream starts over from its newest
-      items, as on a source's first run);
+      below it (store.privacy.stored_below), or when there is none its floor (position_floor: an id naming no
+      post just below the post's time), so the stream still reads everything above it; only a pre-snowflake
+      Mastodon id with no stored post below goes (the stream starts over from its newest items, as on a first run);
     - while a gap is still to fetch (X's `resume`, Mastodon's `until`: the oldest item fetched above it; `newest`:
-      the newest item fetched, what `since` becomes once the gap is filled), `newest` becomes `below(id)` and the
-      gap's bottom `above(id, newest)` (the oldest stored post above it, up to `newest`: up, so nothing of the gap
-      is skipped); when no stored post is left between them, the gap is given up (the stream is read from its
-      newest items down to `since`: nothing stored lies above the gap then).
+      the newest item fetched, what `since` becomes once the gap is filled), `newest` becomes `below(id)` (or its
+      floor) and the gap's bottom its floor (everything from the bottom up was fetched: the gap then reads again
+      no post, and skips at most posts of the bottom's own millisecond below it; moving the bottom up to a stored
+      post instead made a run whose pages held only forgotten posts move it back, and the gap never filled), or
+      for a pre-snowflake Mastodon id `above(id, newest)` (the oldest stored post above it, up to `newest`); a
+      floor at or below `since` fills the gap (`since` becomes `newest`); when `newest` has no post left at or
+      above the bottom, the gap is given up (the stream is read from its newest items down to `since`).
 
     The type of a position is kept (Mastodon's are JSON numbers). A cursor naming none of them comes back unchanged."""
     wanted = {str(i) for i in ids if i}
     state = _post_windows(platform, cursor) if wanted else {}
+
+    def down(post_id: str) -> str | None:
+        return below(post_id) or position_floor(platform, post_id)
+
     changed = False
     for name, window in list(state.items()):
         if name in NOT_POST_WINDOWS or not isinstance(window, dict):
@@ -296,25 +327,30 @@ def move_id_positions(
         bottom_key = "resume" if "resume" in kept else "until"
         bottom, newest = _bare(kept.get(bottom_key)), _bare(kept.get("newest"))
         if bottom is not None and (bottom in wanted or newest in wanted):
-            top = below(newest) if newest in wanted else newest
+            top = down(newest) if newest in wanted else newest
             if top is not None and int(top) >= int(bottom):
-                low = above(bottom, top) if bottom in wanted else bottom
+                low = (position_floor(platform, bottom) or above(bottom, top)) if bottom in wanted else bottom
             else:
                 low = None
+            since = _bare(kept.get("since"))
             if top is None or low is None:
                 kept.pop(bottom_key)
                 kept.pop("newest", None)
+            elif since is not None and int(low) <= int(since):  # nothing left below the bottom's floor: filled
+                kept.pop(bottom_key)
+                kept.pop("newest", None)
+                kept["since"] = typed("since", top) if int(top) > int(since) else kept["since"]
             else:
                 kept.update({bottom_key: typed(bottom_key, low), "newest": typed("newest", top)})
         elif newest is not None and newest in wanted:  # no gap: `newest` is not read, but names the post
-            moved = below(newest)
+            moved = down(newest)
             if moved is None:
                 kept.pop("newest")
             else:
                 kept["newest"] = typed("newest", moved)
         since = _bare(kept.get("since"))
         if since is not None and since in wanted:
-            moved = below(since)
+            moved = down(since)
             if moved is None:
                 kept.pop("since")
             else:

@@ -151,8 +151,8 @@ def move_positions(
 ) -> int:
     """Move X's and Mastodon's stream positions (since-ids, and the bounds of a gap still to fetch) naming one of
     `post_ids` (posts erased in this transaction) to the stored posts of the same source nearest them
-    (collectors.streams.move_id_positions: since-ids down, a gap's bottom up; a position with no stored post left
-    goes), in the sources' cursors and (`runs_too`) the runs' copies; `skip`: post ids not to move to (a forgotten
+    (collectors.streams.move_id_positions: since-ids down, to a floor naming no post when no stored post is left
+    below; a gap's bottom to its floor), in the sources' cursors and (`runs_too`) the runs' copies; `skip`: post ids not to move to (a forgotten
     person's not erased yet). Returns rows changed. Call it in the transaction of the erase."""
     if platform not in ID_POSITION_PLATFORMS:
         return 0

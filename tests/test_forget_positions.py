@@ -3,8 +3,8 @@
 Before: `forget` erased a person's posts but an X or Mastodon source's cursor (and the runs' copies) kept a
 since-id (the newest post seen) naming one of them, so the store kept the id of erased content. Now, in the
 transaction of each erase batch, such a since-id moves to the newest stored post of the same source below it
-(store.privacy.stored_below / position_below), or goes when none is left; the bounds of a gap still to fetch
-move so the gap loses nothing. The next collection reads again no post already stored and skips none not fetched
+(store.privacy.stored_below / position_below), or when none is left to a floor naming no post (review: it
+went, and the next run, a first run then, skipped all but its newest pages); a gap's bottom moves to its floor. The next collection reads again no post already stored and skips none not fetched
 yet: the fakes below record every post id they hand out.
 
 Cursors written by the regular path (a polling run: X's advance_window, Mastodon's Window) and posts stored by
@@ -158,18 +158,24 @@ def test_forget_moves_xs_since_id_to_the_newest_stored_post_below(engine: Engine
     assert cursor_of(engine, "x-acme") == {"search": {"since": snow(8)}}
 
 
-def test_an_x_since_id_with_no_stored_post_below_goes(engine: Engine) -> None:
+def test_an_x_since_id_with_no_stored_post_below_becomes_a_floor_naming_no_post(engine: Engine) -> None:
+    """No stored post is left below: the since-id becomes the last id of the millisecond before the post's
+    (collectors.streams.position_floor), not dropped (a run without since keeps only its newest pages)."""
     fake = FakeX({1: MARA, 2: MARA})
     x_run(engine, fake)
     privacy.forget(engine, "x", "mara_k", actor="admin", brands=CONFIG.brands)
-    assert cursor_of(engine, "x-acme") == {}
+    floor = str(((int(snow(2)) >> 22) << 22) - 1)
+    assert cursor_of(engine, "x-acme") == {"search": {"since": floor}}
+    assert snow(1) < floor < snow(2)
     assert traces(engine, [snow(1), snow(2)]) == []
+    fake.posts.update({3: OLEK})
+    assert x_run(engine, fake) == [snow(3), snow(2)]  # Mara's 2 read again and dropped; 3 not skipped
 
 
 def test_an_x_gap_keeps_every_post_not_fetched_yet(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """A run cut by its page cap keeps a gap (since, resume: the oldest post fetched, newest). Mara's post as the
-    gap's bottom moves up to the oldest stored post above it; the gap is filled by later runs, reading no stored
-    post again."""
+    gap's bottom becomes its floor (collectors.streams.position_floor: everything above was fetched); the gap is
+    filled by later runs, reading no post again."""
     monkeypatch.setattr(x, "PAGE_SIZE", 3)
     fake = FakeX({1: OLEK, 2: OLEK, 3: OLEK})
     x_run(engine, fake)
@@ -177,10 +183,11 @@ def test_an_x_gap_keeps_every_post_not_fetched_yet(engine: Engine, monkeypatch: 
     assert x_run(engine, fake, max_pages=1) == [snow(9), snow(8), snow(7)]
     assert cursor_of(engine, "x-acme") == {"search": {"since": snow(3), "resume": snow(7), "newest": snow(9)}}
     privacy.forget(engine, "x", "mara_k", actor="admin", brands=CONFIG.brands)
-    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(3), "resume": snow(8), "newest": snow(9)}}
+    floor = str(((int(snow(7)) >> 22) << 22) - 1)
+    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(3), "resume": floor, "newest": snow(9)}}
     assert traces(engine, [snow(7)]) == []
     handed = x_run(engine, fake, max_pages=1) + x_run(engine, fake, max_pages=1)
-    assert handed == [snow(7), snow(6), snow(5), snow(4)]  # Mara's 7 dropped again; 4 to 6 were still to fetch
+    assert handed == [snow(6), snow(5), snow(4)]  # 4 to 6 were still to fetch; nothing read twice
     assert {snow(k) for k in (4, 5, 6)} <= stored_ids(engine, "x")
     assert cursor_of(engine, "x-acme") == {"search": {"since": snow(9)}}
 
@@ -338,6 +345,35 @@ def test_a_mastodon_gap_keeps_every_status_not_fetched_yet(engine: Engine, monke
     handed = masto_run(engine, fake)
     assert handed == [M_BASE + 4, M_BASE + 3, M_BASE + 2]  # the gap, and no stored status again
     assert cursor_of(engine, "masto") == {"tag:acme": {"since": M_BASE + 5}}
+
+
+def test_a_mastodon_since_id_with_no_stored_status_below_keeps_every_later_status(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The source's one stored status is Mara's: its since-id once went, and the next run, a first run then,
+    kept only its newest page (max_pages=1) and skipped the rest. Now the since-id becomes a floor naming no
+    status, and the runs that follow fill the gap down to it."""
+    monkeypatch.setattr(mastodon, "PAGE_LIMIT", 2)
+    fake = FakeMastodon({1: M_MARA})
+    masto_run(engine, fake)
+    privacy.forget(engine, "mastodon", "mara@mastodon.example", actor="admin", brands=M_CONFIG.brands)
+    floor = (((M_BASE + 1) >> 16) << 16) - 1
+    assert cursor_of(engine, "masto") == {"tag:acme": {"since": floor}}
+    fake.statuses.update({k: M_OLEK for k in range(2, 8)})
+    handed = [i for _ in range(5) for i in masto_run(engine, fake, max_pages=1)]
+    assert sorted(set(handed)) == [M_BASE + k for k in range(1, 8)]  # Mara's 1 read again (and dropped)
+    assert [i for i in handed if i != M_BASE + 1] == [M_BASE + k for k in (7, 6, 5, 4, 3, 2)]  # each once
+    assert {str(M_BASE + k) for k in range(2, 8)} <= stored_ids(engine, "mastodon")
+    assert cursor_of(engine, "masto") == {"tag:acme": {"since": M_BASE + 7}}
+
+
+def test_position_floor_only_for_snowflake_ids() -> None:
+    from collectors.streams import position_floor
+
+    assert position_floor("x", snow(2)) == str(((int(snow(2)) >> 22) << 22) - 1)
+    assert position_floor("mastodon", str(M_BASE + 5)) == str((((M_BASE + 5) >> 16) << 16) - 1)
+    assert position_floor("mastodon", "109871") is None  # a pre-snowflake instance's sequential id
+    assert position_floor("reddit", "t3_abc") is None
 
 
 def test_stored_below_and_above_read_the_index_in_number_order_for_one_source(engine: Engine) -> None:
