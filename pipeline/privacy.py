@@ -128,20 +128,38 @@ def forget_ids(platform: str, cursor: str | None, ids: Sequence[str]) -> str | N
     return forget_positions(platform, forget_followed(cursor, ids), ids)
 
 
+#: what _moved looked up already ((kind, source, post id[, up to]) -> the stored post found), for one call
+Memo = dict[tuple[str | None, ...], str | None]
+
+
 def _moved(
-    conn: Connection, platform: str, source: str | None, cursor: str | None, gone: set[str], skip: set[str]
+    conn: Connection,
+    platform: str,
+    source: str | None,
+    cursor: str | None,
+    gone: set[str],
+    skip: set[str],
+    memo: Memo | None = None,
 ) -> str | None:
     """`cursor` with X's and Mastodon's positions naming one of `gone` moved to stored posts of `source`
-    (collectors.streams.move_id_positions with store.privacy.stored_below / stored_above, none of `skip`)."""
+    (collectors.streams.move_id_positions with store.privacy.stored_below / stored_above, none of `skip`); each
+    look-up is made once per (source, id) in `memo` (move_positions shares one over every cursor it rewrites)."""
     named = id_positions(platform, cursor) & gone
     if not named:
         return cursor
+    memo = {} if memo is None else memo
 
     def below(post_id: str) -> str | None:
-        return privacy.stored_below(conn, platform, source, post_id, skip)
+        key = ("below", source, post_id)
+        if key not in memo:
+            memo[key] = privacy.stored_below(conn, platform, source, post_id, skip)
+        return memo[key]
 
     def above(post_id: str, up_to: str) -> str | None:
-        return privacy.stored_above(conn, platform, source, post_id, up_to, skip)
+        key = ("above", source, post_id, up_to)
+        if key not in memo:
+            memo[key] = privacy.stored_above(conn, platform, source, post_id, up_to, skip)
+        return memo[key]
 
     return move_id_positions(platform, cursor, named, below, above)
 
@@ -160,9 +178,10 @@ def move_positions(
     if not gone:
         return 0
     avoid = gone | {str(i) for i in skip}
+    memo: Memo = {}  # the sources' cursors and their runs' copies often name the same since-id
 
     def rewrite(source: str, cursor: str) -> str | None:
-        return _moved(conn, platform, source, cursor, gone, avoid)
+        return _moved(conn, platform, source, cursor, gone, avoid, memo)
 
     # the sources' cursors (one row per source) are read whole and filtered here (id_positions, in _moved); only
     # the runs' copies, too many to read, are looked for in SQL, a chunk of ids at a time (rewrite_source_cursors)

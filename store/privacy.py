@@ -914,22 +914,23 @@ def _id_range(length: int) -> tuple[str, str]:
 def _stored_ids(conn: Connection, platform: str, source: str | None, low: str, high: str, budget: list[int], *,
                 low_open: bool, high_open: bool, descending: bool) -> Iterable[list[str]]:  # fmt: skip
     """Pages of the stored post ids of `platform` (and `source`) between `low` and `high` (as text), read through
-    the (platform, post_id) index in the order asked; each page takes one of `budget` (shared by the caller)."""
+    the (platform, post_id) index in the order asked; each page takes one of `budget` (shared by the caller) and
+    reads POSITION_PAGE rows of the platform at most, whatever their source (filtered here: a source with few
+    posts among many of others' no longer has the database scan the index for a page of its own)."""
     m = mentions
     while budget[0] > 0:
         budget[0] -= 1
-        query = select(m.c.post_id).where(
+        query = select(m.c.post_id, m.c.source).where(
             m.c.platform == platform,
             m.c.post_id > low if low_open else m.c.post_id >= low,
             m.c.post_id < high if high_open else m.c.post_id <= high,
         )
-        if source is not None:
-            query = query.where(m.c.source == source)
         order = m.c.post_id.desc() if descending else m.c.post_id
-        found = [str(r[0]) for r in conn.execute(query.order_by(order).limit(POSITION_PAGE))]
-        if not found:
+        rows = conn.execute(query.order_by(order).limit(POSITION_PAGE)).all()
+        if not rows:
             return
-        yield found
+        found = [str(r.post_id) for r in rows]
+        yield [i for i, r in zip(found, rows, strict=True) if source is None or r.source == source]
         if len(found) < POSITION_PAGE:
             return
         if descending:

@@ -429,3 +429,50 @@ def test_forget_of_an_author_with_1200_posts(engine: Engine, monkeypatch: pytest
     assert result.erased == 1200
     assert cursor_of(engine, "x-acme") == {"search": {"since": snow(1)}}
     assert traces(engine, [snow(2), snow(1201)]) == []
+
+
+def test_a_since_id_named_by_the_cursor_and_its_run_copies_is_looked_up_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The source's cursor and each run's copy name the same since-id: one stored_below per (source, id) in a
+    move_positions call (they ran once per row, under the cursor lock)."""
+    fake = FakeX({1: OLEK, 2: MARA})
+    x_run(engine, fake)
+    x_run(engine, fake)  # nothing new: a second run copy naming Mara's post
+    assert [c["search"]["since"] for c in run_copies(engine, "x-acme")] == [snow(2), snow(2)]
+    calls: list[str] = []
+    real = store_privacy.stored_below
+
+    def counted(*args: Any, **kwargs: Any) -> str | None:
+        calls.append(str(args[3]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_privacy, "stored_below", counted)
+    privacy.forget(engine, "x", "mara_k", actor="admin", brands=CONFIG.brands)
+    assert calls == [snow(2)]
+    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(1)}}
+    assert [c["search"]["since"] for c in run_copies(engine, "x-acme")] == [snow(1), snow(1)]
+
+
+def test_stored_below_reads_a_bounded_number_of_rows_whatever_their_source(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each page reads POSITION_PAGE rows of the platform at most, whatever their source: a source whose only post
+    lies below many of another source's is not found once the budget is spent (the database no longer scans the
+    index for rows of that source)."""
+    from pipeline.ingest import ingest
+
+    def row(post_id: str, source: str) -> dict[str, Any]:
+        return {**mastodon.MastodonCollector(M_SOURCE, ACME, token=None, now=WHEN).status_row(status(0, M_OLEK)),
+                "post_id": post_id, "thread_id": post_id, "brand": "Acme", "source": source, "matched": "#acme"}  # fmt: skip
+
+    import pandas as pd
+
+    rows = [row(str(M_BASE + k), "other") for k in range(10, 30)] + [row(str(M_BASE + 1), "masto")]
+    ingest(engine, pd.DataFrame(rows), M_CONFIG.brands)
+    monkeypatch.setattr(store_privacy, "POSITION_PAGE", 4)
+    with engine.connect() as conn:
+        monkeypatch.setattr(store_privacy, "POSITION_PAGES", 10)
+        assert store_privacy.stored_below(conn, "mastodon", "masto", str(M_BASE + 50)) == str(M_BASE + 1)
+        monkeypatch.setattr(store_privacy, "POSITION_PAGES", 3)  # 12 rows: not down to the source's post
+        assert store_privacy.stored_below(conn, "mastodon", "masto", str(M_BASE + 50)) is None
