@@ -191,6 +191,20 @@ def move_positions(
     return done
 
 
+def positioned(conn: Connection, platform: str, post_ids: Iterable[str]) -> set[str]:
+    """Those of `post_ids` that X's and Mastodon's cursors (the sources' and every run's copy) name as positions
+    (collectors.streams.id_positions): one read of the platform's cursors, so that forget's batches look only
+    for these (move_positions) rather than each scanning every run for all of its posts."""
+    wanted = {str(i) for i in post_ids if i}
+    if platform not in ID_POSITION_PLATFORMS or not wanted:
+        return set()
+    found: set[str] = set()
+    for texts in privacy.cursor_texts(conn, platform):
+        for text in texts:
+            found |= id_positions(platform, text) & wanted
+    return found
+
+
 def cursor_to_store(
     conn: Connection,
     platform: str,
@@ -272,9 +286,13 @@ def forget(
     with engine.begin() as conn:
         result.swept = privacy.erase_everywhere(conn, platform, found.needles, now)
         # before erasing, while the post ids are still stored (a run killed midway is run again)
-        named = sorted(found.author_ids | set(_post_ids(conn, found.mention_ids)))
+        post_ids = _post_ids(conn, found.mention_ids)
+        named = sorted(found.author_ids | set(post_ids))
         privacy.lock_cursors(conn, platform, forget=True)  # a run writing its cursor now commits first
         result.swept["cursors"] = clean_cursors(conn, platform, named)
+        # the posts a stream position names (a run writing its cursor after this moves the person's itself:
+        # cursor_to_store); each batch below looks for those only, and most batches for none
+        moving = positioned(conn, platform, post_ids)
     ids = found.mention_ids
     for start in range(0, len(ids), batch):
         with engine.begin() as conn:
@@ -284,7 +302,7 @@ def forget(
             # its cursor meanwhile commits first, one writing it later sees the erase (cursor_to_store)
             privacy.lock_cursors(conn, platform, forget=True)
             # X's and Mastodon's since-ids naming these posts move to the newest stored post below (move_positions)
-            result.swept["cursors"] += move_positions(conn, platform, posts, named)
+            result.swept["cursors"] += move_positions(conn, platform, [p for p in posts if p in moving], named)
             writer.bump_data_version(conn)
         if between_batches is not None:
             between_batches()

@@ -528,6 +528,23 @@ def rewrite_platform_cursors(conn: Connection, platform: str, rewrite: Callable[
     return len(changed)
 
 
+def cursor_texts(conn: Connection, platform: str, page: int = 1000) -> Iterable[list[str]]:
+    """Pages of the cursors of every `platform` source and of every run's copy (read only, one pass each)."""
+    for table, key in ((cursors, cursors.c.source), (runs, runs.c.id)):
+        last: Any = None
+        while True:
+            query = select(key.label("key"), table.c.cursor).where(
+                table.c.platform == platform, table.c.cursor.is_not(None)
+            )
+            if last is not None:
+                query = query.where(key > last)
+            rows = conn.execute(query.order_by(key).limit(page)).all()
+            if not rows:
+                break
+            yield [r.cursor for r in rows]
+            last = rows[-1].key
+
+
 def rewrite_cursor_pages(
     conn: Connection,
     platform: str,

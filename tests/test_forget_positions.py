@@ -476,3 +476,28 @@ def test_stored_below_reads_a_bounded_number_of_rows_whatever_their_source(
         assert store_privacy.stored_below(conn, "mastodon", "masto", str(M_BASE + 50)) == str(M_BASE + 1)
         monkeypatch.setattr(store_privacy, "POSITION_PAGES", 3)  # 12 rows: not down to the source's post
         assert store_privacy.stored_below(conn, "mastodon", "masto", str(M_BASE + 50)) is None
+
+
+def test_forgets_batches_scan_the_runs_only_for_posts_a_position_names(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each erase batch once looked for all of its posts in every run's cursor copy (500 LIKEs on each run row, a
+    batch); now forget's first pass finds which of the person's posts a position names at all, and only the
+    batch holding one looks."""
+    fake = FakeX({1: OLEK, 2: MARA, 3: MARA, 4: MARA, 5: MARA, 6: MARA})
+    x_run(engine, fake)
+    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(6)}}
+    looked: list[list[str]] = []
+    real = store_privacy.rewrite_source_cursors
+
+    def counted(conn: Any, platform: str, terms: Any, *args: Any, **kwargs: Any) -> int:
+        if kwargs.get("sources_too") is False:  # move_positions' scan of the runs' copies
+            looked.append(sorted(terms))
+        return int(real(conn, platform, terms, *args, **kwargs))
+
+    monkeypatch.setattr(store_privacy, "rewrite_source_cursors", counted)
+    result = privacy.forget(engine, "x", "mara_k", actor="admin", batch=1, brands=CONFIG.brands)
+    assert result.erased == 5
+    assert looked == [[snow(6)]]  # one batch's scan, not five
+    assert cursor_of(engine, "x-acme") == {"search": {"since": snow(1)}}
+    assert run_copies(engine, "x-acme") == [{"search": {"since": snow(1)}}]
