@@ -56,8 +56,8 @@ def schedule(sqlite_engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-
 
 
 def job_ids(built: scheduler.Schedule) -> set[str]:
-    """The jobs that collect a source (not the report, retention, re-judge or its check: no page shows them as sources)."""
-    return {job.id for job in built.scheduler.get_jobs() if job.id.startswith("source:")}
+    """The scheduler's jobs but the formulas version check (added once, whatever the config)."""
+    return {job.id for job in built.scheduler.get_jobs()} - {scheduler.REJUDGE_CHECK_JOB}
 
 
 def test_the_scheduler_reloads_a_changed_config(schedule, sqlite_engine: Engine) -> None:  # type: ignore[no-untyped-def]

@@ -69,5 +69,7 @@ def test_the_check_job_is_no_source(engine: Engine) -> None:
         f"source:{job.source.name}" for job in built.jobs
     }
     assert not scheduler.REJUDGE_CHECK_JOB.startswith("source:")
-    built.apply(_config())  # a reload keeps one check job
-    assert [j.id for j in built.scheduler.get_jobs()].count(scheduler.REJUDGE_CHECK_JOB) == 1
+    built.now = lambda: FIXED_NOW + timedelta(seconds=300)
+    built.apply(_config())  # a reload later keeps the one check job and its schedule (not pushed back each reload)
+    checks = [j.next_run_time for j in built.scheduler.get_jobs() if j.id == scheduler.REJUDGE_CHECK_JOB]
+    assert checks == [FIXED_NOW + timedelta(seconds=600)]
