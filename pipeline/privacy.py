@@ -8,7 +8,8 @@ mention stay. The sources' cursors lose the person's ids too (clean_cursors), an
 running meanwhile cannot write them back: every run's cursor is filtered as it is written
 (cursor_to_store), in order with the forget's cursor pass (store.privacy.lock_cursors). X's and Mastodon's
 stream positions (since-ids) naming one of their posts move, in each erase batch's transaction, to the newest
-stored post of the source below it (move_positions; retention does the same for the sources' cursors).
+stored post of the source below it, or to a floor naming no post (move_positions; retention does the same for
+the sources' cursors).
 `author_data` gathers what the store holds about an author as JSON. Both are recorded in the
 audit trail with who ran them; the audit row names the author only by a hash.
 """
