@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,7 +201,7 @@ def forget_positions(platform: str, cursor: str | None, ids: Any) -> str | None:
     newest items down to `since` again, as far as its page cap allows). Anything else, and a cursor naming none
     of them, comes back unchanged (pipeline.privacy.clean_cursors)."""
     wanted = {str(i) for i in ids if i}
-    if not cursor or not wanted:
+    if not cursor or not wanted or platform in ID_POSITION_PLATFORMS:  # their bare ids: move_id_positions
         return cursor
     try:
         state = json.loads(cursor)
@@ -220,6 +221,140 @@ def forget_positions(platform: str, cursor: str | None, ids: Any) -> str | None:
             position = kept.get(key)
             if isinstance(position, dict) and isinstance(position.get("id"), str) and position["id"] in wanted:
                 kept[key] = {**position, "id": cursor_id(platform, position["id"])}
+        if kept != window:
+            state[name], changed = kept, True
+    return encode_cursor(state) if changed else cursor
+
+
+#: the platforms whose streams' positions are bare post ids: X's since_id windows (`since`, and while a gap is
+#: filled `resume` and `newest`: advance_window) and Mastodon's Windows of status ids (`since`, `until`, `newest`).
+ID_POSITION_PLATFORMS = ("x", "mastodon")
+#: entries of their cursors that hold no positions of a stream of posts: the followed conversations
+#: (collectors.threads, rewritten by forget_followed), X's read count, Mastodon's notifications (notification ids).
+NOT_POST_WINDOWS = ("threads", "reads", "notifications")
+
+
+def _bare(value: Any) -> str | None:
+    """A position that is a bare post id (a whole number, as JSON number or digits) as text; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return value
+    return None
+
+
+def _post_windows(platform: str, cursor: str | None) -> dict[str, Any]:
+    """The cursor's state when `platform` keeps bare post ids as positions (an X cursor saved as a bare since-id
+    reads as {"search": {"since": id}}, as collectors.x reads it); {} otherwise."""
+    if platform not in ID_POSITION_PLATFORMS or not cursor:
+        return {}
+    return decode_cursor(cursor, "search" if platform == "x" else None)
+
+
+def id_positions(platform: str, cursor: str | None) -> set[str]:
+    """The post ids X's and Mastodon's streams name as positions (`since`, `resume`, `until`, `newest`)."""
+    found: set[str] = set()
+    for name, window in _post_windows(platform, cursor).items():
+        if name not in NOT_POST_WINDOWS and isinstance(window, dict):
+            found |= {p for k in ("since", "resume", "until", "newest") if (p := _bare(window.get(k))) is not None}
+    return found
+
+
+#: the low bits of X's and Mastodon's snowflake ids below the post's time (X: ms since 2010-11-04 << 22,
+#: Mastodon: ms since 1970 << 16)
+SNOWFLAKE_SHIFT = {"x": 22, "mastodon": 16}
+#: a Mastodon id whose time part is below this (ms: September 2001) is no snowflake: a small sequential id of an
+#: instance older than Mastodon 2.0
+MASTODON_SNOWFLAKE_MS = 1_000_000_000_000
+
+
+def position_floor(platform: str, post_id: str) -> str | None:
+    """A since-id below `post_id` naming no post: the last id of the millisecond before the post's
+    (`((id >> shift) << shift) - 1`), so it keeps only the post's time (which its erased row keeps anyway) and a
+    stream resumed from it reads again at most the posts of that millisecond. None for an id that is no snowflake
+    (a pre-snowflake Mastodon id) or not a whole number."""
+    number = _bare(post_id)
+    shift = SNOWFLAKE_SHIFT.get(platform)
+    if number is None or shift is None:
+        return None
+    time = int(number) >> shift
+    if time == 0 or (platform == "mastodon" and time < MASTODON_SNOWFLAKE_MS):
+        return None
+    return str((time << shift) - 1)
+
+
+def move_id_positions(
+    platform: str,
+    cursor: str | None,
+    ids: Any,
+    below: Callable[[str], str | None],
+    above: Callable[[str, str], str | None],
+) -> str | None:
+    """The cursor with none of `ids` (erased posts) among X's and Mastodon's positions, each moved so that the
+    stream's next run reads again no stored post and skips no post not fetched yet:
+
+    - `since` (everything at or below it is stored) becomes `below(id)`, the newest stored post of the source
+      below it (store.privacy.stored_below), or when there is none its floor (position_floor: an id naming no
+      post just below the post's time), so the stream still reads everything above it; only a pre-snowflake
+      Mastodon id with no stored post below goes (the stream starts over from its newest items, as on a first run);
+    - while a gap is still to fetch (X's `resume`, Mastodon's `until`: the oldest item fetched above it; `newest`:
+      the newest item fetched, what `since` becomes once the gap is filled), `newest` becomes `below(id)` (or its
+      floor) and the gap's bottom its floor (everything from the bottom up was fetched: the gap then reads again
+      no post, and skips at most posts of the bottom's own millisecond below it; moving the bottom up to a stored
+      post instead made a run whose pages held only forgotten posts move it back, and the gap never filled), or
+      for a pre-snowflake Mastodon id `above(id, newest)` (the oldest stored post above it, up to `newest`); a
+      floor at or below `since` fills the gap (`since` becomes `newest`); when `newest` has no post left at or
+      above the bottom, the gap is given up (the stream is read from its newest items down to `since`).
+
+    The type of a position is kept (Mastodon's are JSON numbers). A cursor naming none of them comes back unchanged."""
+    wanted = {str(i) for i in ids if i}
+    state = _post_windows(platform, cursor) if wanted else {}
+
+    def down(post_id: str) -> str | None:
+        return below(post_id) or position_floor(platform, post_id)
+
+    changed = False
+    for name, window in list(state.items()):
+        if name in NOT_POST_WINDOWS or not isinstance(window, dict):
+            continue
+        kept = dict(window)
+
+        def typed(key: str, value: str, kept: dict[str, Any] = kept) -> Any:
+            return int(value) if isinstance(kept.get(key), int) else value
+
+        bottom_key = "resume" if "resume" in kept else "until"
+        bottom, newest = _bare(kept.get(bottom_key)), _bare(kept.get("newest"))
+        if bottom is not None and (bottom in wanted or newest in wanted):
+            top = down(newest) if newest in wanted else newest
+            if top is not None and int(top) >= int(bottom):
+                low = (position_floor(platform, bottom) or above(bottom, top)) if bottom in wanted else bottom
+            else:
+                low = None
+            since = _bare(kept.get("since"))
+            if top is None or low is None:
+                kept.pop(bottom_key)
+                kept.pop("newest", None)
+            elif since is not None and int(low) <= int(since):  # nothing left below the bottom's floor: filled
+                kept.pop(bottom_key)
+                kept.pop("newest", None)
+                kept["since"] = typed("since", top) if int(top) > int(since) else kept["since"]
+            else:
+                kept.update({bottom_key: typed(bottom_key, low), "newest": typed("newest", top)})
+        elif newest is not None and newest in wanted:  # no gap: `newest` is not read, but names the post
+            moved = down(newest)
+            if moved is None:
+                kept.pop("newest")
+            else:
+                kept["newest"] = typed("newest", moved)
+        since = _bare(kept.get("since"))
+        if since is not None and since in wanted:
+            moved = down(since)
+            if moved is None:
+                kept.pop("since")
+            else:
+                kept["since"] = typed("since", moved)
         if kept != window:
             state[name], changed = kept, True
     return encode_cursor(state) if changed else cursor

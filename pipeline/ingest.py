@@ -154,7 +154,9 @@ def ingest_frames(
             writer.bump_data_version(conn)
             touched.record(conn, days)  # the days it touched: page caches keep the others
         if source is not None or run_id is not None:  # naming nobody forgotten, even by a forget running meanwhile
-            cursor = cursor_to_store(conn, platform or "unknown", cursor, forgotten)
+            cursor = cursor_to_store(
+                conn, platform or "unknown", cursor, forgotten, source or writer.run_source(conn, run_id)
+            )
             result.cursor = cursor
         if source is not None:
             writer.save_cursor(conn, source, platform or "unknown", cursor)

@@ -6,7 +6,10 @@ and alert message, then erases their mentions in batches, each in one transactio
 killed midway is simply run again. Counts, flags, sentiment and the queue's work on every
 mention stay. The sources' cursors lose the person's ids too (clean_cursors), and a collection
 running meanwhile cannot write them back: every run's cursor is filtered as it is written
-(cursor_to_store), in order with the forget's cursor pass (store.privacy.lock_cursors).
+(cursor_to_store), in order with the forget's cursor pass (store.privacy.lock_cursors). X's and Mastodon's
+stream positions (since-ids) naming one of their posts move, in each erase batch's transaction, to the newest
+stored post of the source below it, or to a floor naming no post (move_positions; retention does the same for
+the sources' cursors).
 `author_data` gathers what the store holds about an author as JSON. Both are recorded in the
 audit trail with who ran them; the audit row names the author only by a hash.
 """
@@ -24,7 +27,15 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from collectors.streams import DIGEST_PREFIX, SEEN_ID_PLATFORMS, digest_seen, forget_positions
+from collectors.streams import (
+    DIGEST_PREFIX,
+    ID_POSITION_PLATFORMS,
+    SEEN_ID_PLATFORMS,
+    digest_seen,
+    forget_positions,
+    id_positions,
+    move_id_positions,
+)
 from collectors.threads import forget_followed, named_ids
 from config import Brand
 from frame import PLATFORMS
@@ -118,18 +129,106 @@ def forget_ids(platform: str, cursor: str | None, ids: Sequence[str]) -> str | N
     return forget_positions(platform, forget_followed(cursor, ids), ids)
 
 
-def cursor_to_store(conn: Connection, platform: str, cursor: str | None, forgotten: Iterable[str] = ()) -> str | None:
+#: what _moved looked up already ((kind, source, post id[, up to]) -> the stored post found), for one call
+Memo = dict[tuple[str | None, ...], str | None]
+
+
+def _moved(
+    conn: Connection,
+    platform: str,
+    source: str | None,
+    cursor: str | None,
+    gone: set[str],
+    skip: set[str],
+    memo: Memo | None = None,
+) -> str | None:
+    """`cursor` with X's and Mastodon's positions naming one of `gone` moved to stored posts of `source`
+    (collectors.streams.move_id_positions with store.privacy.stored_below / stored_above, none of `skip`); each
+    look-up is made once per (source, id) in `memo` (move_positions shares one over every cursor it rewrites)."""
+    named = id_positions(platform, cursor) & gone
+    if not named:
+        return cursor
+    memo = {} if memo is None else memo
+
+    def below(post_id: str) -> str | None:
+        key = ("below", source, post_id)
+        if key not in memo:
+            memo[key] = privacy.stored_below(conn, platform, source, post_id, skip)
+        return memo[key]
+
+    def above(post_id: str, up_to: str) -> str | None:
+        key = ("above", source, post_id, up_to)
+        if key not in memo:
+            memo[key] = privacy.stored_above(conn, platform, source, post_id, up_to, skip)
+        return memo[key]
+
+    return move_id_positions(platform, cursor, named, below, above)
+
+
+def move_positions(
+    conn: Connection, platform: str, post_ids: Iterable[str], skip: Iterable[str] = (), *, runs_too: bool = True
+) -> int:
+    """Move X's and Mastodon's stream positions (since-ids, and the bounds of a gap still to fetch) naming one of
+    `post_ids` (posts erased in this transaction) to the stored posts of the same source nearest them
+    (collectors.streams.move_id_positions: since-ids down, to a floor naming no post when no stored post is left
+    below; a gap's bottom to its floor), in the sources' cursors and (`runs_too`) the runs' copies; `skip`: post ids not to move to (a forgotten
+    person's not erased yet). Returns rows changed. Call it in the transaction of the erase."""
+    if platform not in ID_POSITION_PLATFORMS:
+        return 0
+    gone = {str(i) for i in post_ids if i and not str(i).startswith(privacy.ERASED_PREFIX)}
+    if not gone:
+        return 0
+    avoid = gone | {str(i) for i in skip}
+    memo: Memo = {}  # the sources' cursors and their runs' copies often name the same since-id
+
+    def rewrite(source: str, cursor: str) -> str | None:
+        return _moved(conn, platform, source, cursor, gone, avoid, memo)
+
+    # the sources' cursors (one row per source) are read whole and filtered here (id_positions, in _moved); only
+    # the runs' copies, too many to read, are looked for in SQL, a chunk of ids at a time (rewrite_source_cursors)
+    done = privacy.rewrite_platform_cursors(conn, platform, rewrite)
+    if runs_too:
+        done += privacy.rewrite_source_cursors(conn, platform, sorted(gone), rewrite, sources_too=False)
+    return done
+
+
+def positioned(conn: Connection, platform: str, post_ids: Iterable[str]) -> set[str]:
+    """Those of `post_ids` that X's and Mastodon's cursors (the sources' and every run's copy) name as positions
+    (collectors.streams.id_positions): one read of the platform's cursors, so that forget's batches look only
+    for these (move_positions) rather than each scanning every run for all of its posts."""
+    wanted = {str(i) for i in post_ids if i}
+    if platform not in ID_POSITION_PLATFORMS or not wanted:
+        return set()
+    found: set[str] = set()
+    for texts in privacy.cursor_texts(conn, platform):
+        for text in texts:
+            found |= id_positions(platform, text) & wanted
+    return found
+
+
+def cursor_to_store(
+    conn: Connection,
+    platform: str,
+    cursor: str | None,
+    forgotten: Iterable[str] = (),
+    source: str | None = None,
+) -> str | None:
     """The cursor a run writes (the source's, and the run's copy), without the ids of anyone forgotten:
     `forgotten` (the post and user ids of the rows this run dropped as theirs) and the ids the cursor names
-    that store.privacy.forgotten_among finds (forget_ids). Taken under store.privacy.lock_cursors, so a run
-    that read its cursor before a forget cleaned the stored one never writes the person back, whichever
+    that store.privacy.forgotten_among finds (forget_ids; X's and Mastodon's positions naming such a post move
+    to stored posts of `source`, this run's included: move_id_positions). Taken under store.privacy.lock_cursors,
+    so a run that read its cursor before a forget cleaned the stored one never writes the person back, whichever
     commits first. Call it in the transaction that writes the cursor, before writing it."""
     privacy.lock_cursors(conn, platform)
-    named = named_ids(cursor)
+    positions = id_positions(platform, cursor)
+    named = named_ids(cursor) | positions
     if not named:
         return cursor
     gone = (named & {str(i) for i in forgotten}) | privacy.forgotten_among(conn, platform, named)
-    return forget_ids(platform, cursor, sorted(gone)) if gone else cursor
+    if not gone:
+        return cursor
+    cursor = forget_ids(platform, cursor, sorted(gone))
+    return _moved(conn, platform, source, cursor, gone & positions, gone | {str(i) for i in forgotten})
 
 
 def _post_ids(conn: Connection, mention_ids: Sequence[int]) -> list[str]:
@@ -137,6 +236,17 @@ def _post_ids(conn: Connection, mention_ids: Sequence[int]) -> list[str]:
     found: list[str] = []
     for chunk in privacy.chunks(list(mention_ids)):
         found += [r[0] for r in conn.execute(select(m.c.post_id).where(m.c.id.in_(chunk))) if r[0]]
+    return found
+
+
+def posts_by_platform(conn: Connection, mention_ids: Sequence[int]) -> dict[str, list[str]]:
+    """The post ids of these mentions on the platforms whose streams name posts by their ids (move_positions)."""
+    m = mentions
+    found: dict[str, list[str]] = {}
+    for chunk in privacy.chunks(list(mention_ids)):
+        query = select(m.c.platform, m.c.post_id).where(m.c.id.in_(chunk), m.c.platform.in_(ID_POSITION_PLATFORMS))
+        for platform, post_id in conn.execute(query):
+            found.setdefault(str(platform), []).append(str(post_id))
     return found
 
 
@@ -177,13 +287,23 @@ def forget(
     with engine.begin() as conn:
         result.swept = privacy.erase_everywhere(conn, platform, found.needles, now)
         # before erasing, while the post ids are still stored (a run killed midway is run again)
-        named = sorted(found.author_ids | set(_post_ids(conn, found.mention_ids)))
+        post_ids = _post_ids(conn, found.mention_ids)
+        named = sorted(found.author_ids | set(post_ids))
         privacy.lock_cursors(conn, platform, forget=True)  # a run writing its cursor now commits first
         result.swept["cursors"] = clean_cursors(conn, platform, named)
+        # the posts a stream position names (a run writing its cursor after this moves the person's itself:
+        # cursor_to_store); each batch below looks for those only, and most batches for none
+        moving = positioned(conn, platform, post_ids)
     ids = found.mention_ids
     for start in range(0, len(ids), batch):
         with engine.begin() as conn:
+            posts = _post_ids(conn, ids[start : start + batch])  # before they are erased
             result.erased += privacy.erase(conn, ids[start : start + batch], "forget", now, brands)
+            # after the erase (rows first, then this lock, as a run writing its cursor takes them): a run that wrote
+            # its cursor meanwhile commits first, one writing it later sees the erase (cursor_to_store)
+            privacy.lock_cursors(conn, platform, forget=True)
+            # X's and Mastodon's since-ids naming these posts move to the newest stored post below (move_positions)
+            result.swept["cursors"] += move_positions(conn, platform, [p for p in posts if p in moving], named)
             writer.bump_data_version(conn)
         if between_batches is not None:
             between_batches()

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from config import Config
-from pipeline.privacy import clean_cursors, clean_erased_positions
+from pipeline.privacy import clean_cursors, clean_erased_positions, move_positions, posts_by_platform
 from store import audit, privacy, writer
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,10 @@ def apply_retention(
                     found = privacy.oldest_created(conn, ids)
                     oldest = found if oldest is None or (found is not None and found < oldest) else oldest
                     first = False
+                posts = posts_by_platform(conn, ids)  # before they are erased
                 done.erased += privacy.erase(conn, ids, "retention", now, config.brands)
+                for platform, post_ids in posts.items():  # X's and Mastodon's since-ids naming them move down
+                    result.cursors += move_positions(conn, platform, post_ids, runs_too=False)
                 writer.bump_data_version(conn)
             if between_batches is not None:
                 between_batches()
@@ -100,7 +103,7 @@ def apply_retention(
             done.alerts = privacy.erase_old_alerts(conn, brand.name, done.cutoff)
     if not dry_run and result.brands:
         with engine.begin() as conn:  # cursors saved before digests, and the runs' copies, named erased items
-            result.cursors = clean_cursors(conn)
+            result.cursors += clean_cursors(conn)
             if oldest is not None:  # a listing's position or a followed item erased now (Reddit)
                 result.cursors += clean_erased_positions(conn, oldest)
         detail = {b.brand: {"erased": b.erased, "retain_days": b.retain_days, "before": b.cutoff.isoformat()}

@@ -102,7 +102,7 @@ def record_failure(
     source's next run closes it (start_run)."""
     try:
         with engine.begin() as conn:
-            cursor = cursor_to_store(conn, platform, cursor)
+            cursor = cursor_to_store(conn, platform, cursor, source=writer.run_source(conn, run_id))
             writer.finish_run(conn, run_id, status=status, fetched=0, new=0, skipped=0, cursor=cursor, error=error)
     except OperationalError as exc:
         if not store_busy(exc):

@@ -48,6 +48,10 @@ BACKOFF_CAP_SECONDS = 3600.0
 #: the background re-judge (pipeline.rejudge.RejudgeJob): its job id and how often it takes its few chunks.
 REJUDGE_JOB = "rejudge"
 REJUDGE_EVERY_SECONDS = 30
+#: the check that starts that re-judge when the store's judgements fall behind while the scheduler runs (an older
+#: release's ingest lowered the recorded version, a store restored from a backup): its job id and how often.
+REJUDGE_CHECK_JOB = "rejudge-check"
+REJUDGE_CHECK_SECONDS = 600
 #: how long runs still going may finish after SIGINT / SIGTERM.
 GRACE_SECONDS = 5.0
 #: errors that are not the source's fault and do not count toward its backoff.
@@ -393,8 +397,15 @@ class Schedule:
                                    misfire_grace_time=12 * 3600, replace_existing=True)  # fmt: skip
         elif self.scheduler.get_job("retention") is not None:
             self.scheduler.remove_job("retention")
-        # --- re-judging: while stored judgements are of other formulas, a few small chunks at a time
+        # --- re-judging: while stored judgements are of other formulas, a few small chunks at a time; checked
+        # again every REJUDGE_CHECK_SECONDS (check_rejudge), not only when a config is applied
         self._apply_rejudge(config)
+        if self.scheduler.get_job(REJUDGE_CHECK_JOB) is None:
+            self.scheduler.add_job(self.check_rejudge, IntervalTrigger(seconds=REJUDGE_CHECK_SECONDS),
+                                   id=REJUDGE_CHECK_JOB, name="formulas version check", coalesce=True,
+                                   max_instances=1, misfire_grace_time=REJUDGE_CHECK_SECONDS,
+                                   next_run_time=self.now() + timedelta(seconds=REJUDGE_CHECK_SECONDS),
+                                   replace_existing=True)  # fmt: skip
         # --- alerts: after each collection run and every [scheduler] alert_every -------------------
         if config.alerts:
             from pipeline.alerts import AlertJob
@@ -436,6 +447,17 @@ class Schedule:
                                coalesce=True, max_instances=1, misfire_grace_time=REJUDGE_EVERY_SECONDS,
                                next_run_time=self.now() + timedelta(seconds=REJUDGE_EVERY_SECONDS),
                                replace_existing=True)  # fmt: skip
+
+    def check_rejudge(self) -> bool:
+        """The REJUDGE_CHECK_JOB: start the background re-judge when the store's judgements are not this code's
+        formulas version (or a re-judge is left under way) and none runs (_apply_rejudge: one read of `meta`
+        and a look for a mention). True when a re-judge job is scheduled. A failure is logged, never raised."""
+        try:
+            if self.config is not None:
+                self._apply_rejudge(self.config)
+        except Exception:
+            log.exception("the formulas version check failed")
+        return self.scheduler.get_job(REJUDGE_JOB) is not None
 
     def _rejudge_done(self) -> None:
         from apscheduler.jobstores.base import JobLookupError

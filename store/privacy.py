@@ -10,20 +10,23 @@ stays: the row, its platform, brand, kind, time, counts, sentiment, flags and qu
 
 `suppressed_authors` holds HMAC-SHA256 hashes (keyed by a random salt kept in `meta`) of a
 forgotten author's platform and id or handle: ingest drops their new posts (`drop_blocked`),
-and the list itself names nobody. Every function takes an open connection; the caller's
+and the replies it stores name an erased post by its erased id, as erase renamed the earlier ones
+(`hide_erased_references`); the list itself names nobody. Every function takes an open connection; the caller's
 transaction is the unit of work (pipeline/retention.py and pipeline/privacy.py batch them).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import itertools
 import json
 import re
 import secrets
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -372,48 +375,54 @@ def erase_everywhere(
     words = sorted({normal_author(w) for w in needles.words})
     literals = sorted({x.casefold() for x in needles.literals})
 
-    def mentions_any(column: Any, names_only: bool = False) -> Any:
-        terms = [*words, *(() if names_only else (x[:60] for x in literals))]
+    every = [*words, *(x[:60] for x in literals)]
+
+    def mentions_any(column: Any, terms: Sequence[str]) -> Any:
         return or_(*(func.lower(column).contains(t, autoescape=True) for t in terms))
 
+    # SQLite limits an expression's depth to 1,000: the terms (a person's thousands of texts) are looked for a
+    # chunk at a time (at most KEY_CHUNK LIKEs a query); a row a chunk scrubbed is unchanged by the next ones
     # others' texts on the platform lose the person's names only (the same words may be another's post)
     names = Needles(words=needles.words).pattern()
     m = mentions
-    last = 0
-    while True:
-        rows = conn.execute(
-            select(m.c.id, m.c.text).where(m.c.platform == platform, m.c.id > last, mentions_any(m.c.text, True)).order_by(m.c.id).limit(page)
-        ).all() if words else []  # fmt: skip
-        if not rows:
-            break
-        changed = [{"b_id": r.id, "b_text": new} for r in rows if (new := scrub(r.text, names)) != r.text]
-        if changed:
-            conn.execute(update(m).where(m.c.id == bindparam("b_id")).values(text=bindparam("b_text")), changed)
-        done["texts"] += len(changed)
-        last = rows[-1].id
+    for some in chunks(words):
+        last = 0
+        while True:
+            rows = conn.execute(
+                select(m.c.id, m.c.text).where(m.c.platform == platform, m.c.id > last, mentions_any(m.c.text, some)).order_by(m.c.id).limit(page)
+            ).all()  # fmt: skip
+            if not rows:
+                break
+            changed = [{"b_id": r.id, "b_text": new} for r in rows if (new := scrub(r.text, names)) != r.text]
+            if changed:
+                conn.execute(update(m).where(m.c.id == bindparam("b_id")).values(text=bindparam("b_text")), changed)
+            done["texts"] += len(changed)
+            last = rows[-1].id
     s = mention_state
     done["notes"] = 0
-    for column in NOTE_COLUMNS:
+    for column, some in itertools.product(NOTE_COLUMNS, chunks(every)):
         notes = conn.execute(
-            select(s.c.mention_id, s.c[column]).where(s.c[column].is_not(None), mentions_any(s.c[column]))
+            select(s.c.mention_id, s.c[column]).where(s.c[column].is_not(None), mentions_any(s.c[column], some))
         )
         done["notes"] += _scrub_notes(conn, [dict(r) for r in notes.mappings()], pattern, column)
     a = audit_log
-    last = 0
-    while True:
-        audit_rows = [
-            dict(r)
-            for r in conn.execute(
-                select(a.c.id, a.c.before, a.c.after, a.c.detail)
-                .where(a.c.id > last, or_(mentions_any(a.c.detail), mentions_any(a.c.before), mentions_any(a.c.after)))
-                .order_by(a.c.id)
-                .limit(page)
-            ).mappings()
-        ]
-        if not audit_rows:
-            break
-        done["audit rows"] += _redact_audit_rows(conn, audit_rows, pattern, now)
-        last = audit_rows[-1]["id"]
+    for some in chunks(every, KEY_CHUNK // 3):  # three columns: KEY_CHUNK LIKEs in all
+        last = 0
+        while True:
+            holds = or_(mentions_any(a.c.detail, some), mentions_any(a.c.before, some), mentions_any(a.c.after, some))
+            audit_rows = [
+                dict(r)
+                for r in conn.execute(
+                    select(a.c.id, a.c.before, a.c.after, a.c.detail)
+                    .where(a.c.id > last, holds)
+                    .order_by(a.c.id)
+                    .limit(page)
+                ).mappings()
+            ]
+            if not audit_rows:
+                break
+            done["audit rows"] += _redact_audit_rows(conn, audit_rows, pattern, now)
+            last = audit_rows[-1]["id"]
     # alert messages are JSON (non-ASCII escaped), so they are read and scrubbed whole
     e = alert_events
     last = 0
@@ -452,24 +461,51 @@ def rewrite_cursors(
 
     The store knows no cursor format: the caller's `rewrite` (pipeline.privacy.clean_cursors passes the
     collectors') does. A forget or retention calls it so no copy keeps the plain ids of erased items."""
+    return rewrite_source_cursors(
+        conn, platform, terms, lambda _source, cursor: rewrite(cursor), unless=unless, after_run=after_run, page=page
+    )
+
+
+def rewrite_source_cursors(
+    conn: Connection,
+    platform: str,
+    terms: Sequence[str],
+    rewrite: Callable[[str, str], str | None],
+    *,
+    unless: Sequence[str] = (),
+    after_run: int = 0,
+    runs_too: bool = True,
+    sources_too: bool = True,
+    page: int = 1000,
+) -> int:
+    """rewrite_cursors with `rewrite(source, cursor)`: the source whose cursor (or whose run's copy) it is (a
+    stream's position moves to a post of that source: pipeline.privacy.move_positions). Without `runs_too`, only
+    the sources' own cursors; without `sources_too`, only the runs' copies. The terms are looked for KEY_CHUNK
+    at a time (SQLite limits an expression's depth to 1,000: one OR of a batch's thousands of post ids fails), so
+    `rewrite` must leave a cursor it rewrote unchanged when given it again (a row may hold terms of two chunks)."""
     wanted = sorted({t for t in terms if t})
     if not wanted:
         return 0
     done = 0
-    for table, key in ((cursors, cursors.c.source), (runs, runs.c.id)):
+    tables = [
+        (table, key) for table, key, on in ((cursors, cursors.c.source, sources_too), (runs, runs.c.id, runs_too)) if on
+    ]
+    for (table, key), some in itertools.product(tables, chunks(wanted)):
         text: Any = table.c.cursor
         for gone in unless:
             text = func.replace(text, gone, "")
-        holds = or_(*(text.contains(t, autoescape=True) for t in wanted))
+        holds = or_(*(text.contains(t, autoescape=True) for t in some))
         last: Any = None
         while True:
-            query = select(key.label("key"), table.c.cursor).where(table.c.platform == platform, holds)
+            query = select(key.label("key"), table.c.source, table.c.cursor).where(table.c.platform == platform, holds)
             if last is not None or table is runs:
                 query = query.where(key > (last if last is not None else after_run))
             rows = conn.execute(query.order_by(key).limit(page)).all()
             if not rows:
                 break
-            changed = [{"b_key": r.key, "b_cursor": new} for r in rows if (new := rewrite(r.cursor)) != r.cursor]
+            changed = [
+                {"b_key": r.key, "b_cursor": new} for r in rows if (new := rewrite(r.source, r.cursor)) != r.cursor
+            ]
             if changed:
                 conn.execute(
                     update(table).where(key == bindparam("b_key")).values(cursor=bindparam("b_cursor")), changed
@@ -477,6 +513,36 @@ def rewrite_cursors(
             done += len(changed)
             last = rows[-1].key
     return done
+
+
+def rewrite_platform_cursors(conn: Connection, platform: str, rewrite: Callable[[str, str], str | None]) -> int:
+    """Rewrite the cursor of every `platform` source with `rewrite(source, cursor)` (the sources' own cursors: one
+    row per source, read whole and filtered by the caller); returns rows changed."""
+    c = cursors
+    rows = conn.execute(select(c.c.source, c.c.cursor).where(c.c.platform == platform, c.c.cursor.is_not(None)))
+    changed = [
+        {"b_key": r.source, "b_cursor": new} for r in rows.all() if (new := rewrite(r.source, r.cursor)) != r.cursor
+    ]
+    if changed:
+        conn.execute(update(c).where(c.c.source == bindparam("b_key")).values(cursor=bindparam("b_cursor")), changed)
+    return len(changed)
+
+
+def cursor_texts(conn: Connection, platform: str, page: int = 1000) -> Iterable[list[str]]:
+    """Pages of the cursors of every `platform` source and of every run's copy (read only, one pass each)."""
+    for table, key in ((cursors, cursors.c.source), (runs, runs.c.id)):
+        last: Any = None
+        while True:
+            query = select(key.label("key"), table.c.cursor).where(
+                table.c.platform == platform, table.c.cursor.is_not(None)
+            )
+            if last is not None:
+                query = query.where(key > last)
+            rows = conn.execute(query.order_by(key).limit(page)).all()
+            if not rows:
+                break
+            yield [r.cursor for r in rows]
+            last = rows[-1].key
 
 
 def rewrite_cursor_pages(
@@ -634,6 +700,7 @@ def drop_blocked(
         return rows
     key = salt(conn)
     blocked = pd.Series(False, index=rows.index)
+    dropped: set[tuple[str, str]] = set()  # (platform, post id) of the forgotten authors' rows dropped here
     if listed:
         listed_platforms = {p for p, _ in listed}
         for column in ("author_id", "author_handle"):
@@ -648,6 +715,8 @@ def drop_blocked(
             if forgotten is not None:
                 gone = rows.loc[blocked, ["post_id", "author_id"]].astype(object)
                 forgotten.update(str(v) for v in gone.to_numpy().ravel() if isinstance(v, str) and v)
+            theirs = rows.loc[blocked, ["platform", "post_id"]].astype(object).to_numpy()
+            dropped = {(str(p), str(i)) for p, i in theirs if isinstance(i, str) and i}
     if any_erased:
         candidates = rows[~blocked]
         hashed = [erased_id(key, p, i) for p, i in zip(candidates["platform"], candidates["post_id"], strict=True)]
@@ -660,7 +729,73 @@ def drop_blocked(
         if gone.any():
             skipped["erased earlier (retention or deletion)"] += int(gone.sum())
             blocked.loc[gone[gone].index] = True
-    return rows[~blocked]
+    return hide_erased_references(conn, rows[~blocked], key, dropped, skipped)
+
+
+#: why ingest drops a brand's reply whose id extends an erased post's (hide_erased_references).
+DERIVED_SKIP = "brand reply to an erased post (its id holds the post's)"
+
+
+def hide_erased_references(
+    conn: Connection,
+    rows: pd.DataFrame,
+    key: bytes,
+    dropped: Collection[tuple[str, str]] = (),
+    skipped: Counter[str] | None = None,
+) -> pd.DataFrame:
+    """`rows` naming an erased post as what they answer (parent_id) or sit under (thread_id) name it by its erased
+    id instead, as erase renamed the mentions stored before it (_rename_references: a parent erased for any reason,
+    a thread's first post for any but retention); so do those naming a post of `dropped` ((platform, post id) of
+    the rows this batch dropped as a forgotten author's). A brand's reply whose own id extends such a parent's
+    ("<reviewId>:reply", Google Play's developer reply: erase erases it with the review, _derived_rows) is
+    dropped instead, counted in `skipped` (DERIVED_SKIP). One look-up of the hashed ids per batch, only when the
+    store holds an erased mention or the batch dropped a forgotten author's row (drop_blocked)."""
+    if rows.empty:
+        return rows
+    platforms = rows["platform"].astype(object).tolist()
+    columns = {c: rows[c].astype(object).where(rows[c].notna(), None).tolist() for c in ("parent_id", "thread_id")}
+    posts = rows["post_id"].astype(object).tolist()
+    named = {
+        (p, v)
+        for values in columns.values()
+        for p, v, own in zip(platforms, values, posts, strict=True)
+        if isinstance(v, str) and v and v != own and not v.startswith(ERASED_PREFIX)  # a root's thread is itself
+    }
+    if not named:
+        return rows
+    hashed = {pair: erased_id(key, pair[0], pair[1]) or pair[1] for pair in named}
+    reasons = writer.erased_keys(conn, [(p, h) for (p, v), h in hashed.items() if (p, v) not in dropped])
+    reasons.update({(p, hashed[(p, v)]): "forget" for (p, v) in named if (p, v) in dropped})
+
+    def hidden(platform: str, value: Any, thread: bool) -> str | None:
+        """The erased id that stands for `value` here, None when it stays."""
+        if not isinstance(value, str) or (platform, value) not in hashed:
+            return None
+        reason = reasons.get((platform, hashed[(platform, value)]))
+        return None if reason is None or (thread and reason == "retention") else hashed[(platform, value)]
+
+    out = rows
+    for column, thread in (("parent_id", False), ("thread_id", True)):
+        new = [hidden(p, v, thread) for p, v in zip(platforms, columns[column], strict=True)]
+        if any(n is not None for n in new):
+            values = [n if n is not None else v for n, v in zip(new, columns[column], strict=True)]
+            out = out.assign(**{column: pd.Series(values, index=rows.index, dtype=rows[column].dtype)})
+    derived = pd.Series(
+        [
+            bool(own) and isinstance(post, str) and isinstance(parent, str) and post.startswith(parent + ":")
+            and hidden(platform, parent, False) is not None
+            for platform, post, parent, own in zip(
+                platforms, rows["post_id"].astype(object), columns["parent_id"], rows["is_own"].fillna(False),
+                strict=True,
+            )
+        ],
+        index=rows.index,
+    )  # fmt: skip
+    if derived.any():
+        if skipped is not None:
+            skipped[DERIVED_SKIP] += int(derived.sum())
+        out = out[~derived]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- cursors written
@@ -730,6 +865,154 @@ def _suppressed(conn: Connection, hashes: list[str]) -> set[str]:
     for chunk in chunks(hashes):
         found |= {r[0] for r in conn.execute(select(s.c.key_hash).where(s.c.key_hash.in_(chunk)))}
     return found
+
+
+# ---------------------------------------------------------------------------------------------- positions
+
+
+def position_number(value: Any) -> int | None:
+    """A post id that is a whole number (X's and Mastodon's, as text or as a JSON number) as that number, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def position_below(position: Any, ids: Iterable[Any], skip: Collection[str] = ()) -> str | None:
+    """The newest of `ids` (stored post ids) below `position`, compared as whole numbers, as text; ids that are no
+    whole number (an erased one, "erased:...") and those in `skip` left out; None when none is.
+
+    Where a newest-first stream's since-id naming an erased post moves (pipeline.privacy.move_positions): every
+    stored post of the stream's source above that id is above the erased one too, so the stream reads again only
+    what is not stored (the erased post, dropped again) and skips nothing (its position only goes down)."""
+    target = position_number(position)
+    if target is None:
+        return None
+    best: tuple[int, str] | None = None
+    for item in ids:
+        number = position_number(item)
+        if number is not None and number < target and str(item) not in skip and (best is None or number > best[0]):
+            best = (number, str(item))
+    return best[1] if best else None
+
+
+def position_above(position: Any, ids: Iterable[Any], up_to: Any, skip: Collection[str] = ()) -> str | None:
+    """The oldest of `ids` above `position` and at most `up_to`, compared as whole numbers (as position_below);
+    None when none is. Where the bottom of a gap still to fetch (X's `resume`, Mastodon's `until`: the oldest item
+    fetched above the gap) naming an erased post moves: up, so no item of the gap is skipped."""
+    target, top = position_number(position), position_number(up_to)
+    if target is None or top is None:
+        return None
+    best: tuple[int, str] | None = None
+    for item in ids:
+        number = position_number(item)
+        if (
+            number is not None and target < number <= top and str(item) not in skip
+            and (best is None or number < best[0])
+        ):  # fmt: skip
+            best = (number, str(item))
+    return best[1] if best else None
+
+
+#: stored_below / stored_above read at most this many pages of stored post ids in all (then: none found). Ids
+#: shorter than the position's are read through text ranges that also hold longer ids: the budget bounds that.
+POSITION_PAGES = 20
+POSITION_PAGE = 500
+
+
+def _id_range(length: int) -> tuple[str, str]:
+    """The smallest and largest whole number of `length` digits, as text (text order is number order among them)."""
+    return ("1" + "0" * (length - 1) if length > 1 else "0"), "9" * length
+
+
+def _stored_ids(conn: Connection, platform: str, source: str | None, low: str, high: str, budget: list[int], *,
+                low_open: bool, high_open: bool, descending: bool) -> Iterable[list[str]]:  # fmt: skip
+    """Pages of the stored post ids of `platform` (and `source`) between `low` and `high` (as text), read through
+    the (platform, post_id) index in the order asked; each page takes one of `budget` (shared by the caller) and
+    reads POSITION_PAGE rows of the platform at most, whatever their source (filtered here: a source with few
+    posts among many of others' no longer has the database scan the index for a page of its own)."""
+    m = mentions
+    while budget[0] > 0:
+        budget[0] -= 1
+        query = select(m.c.post_id, m.c.source).where(
+            m.c.platform == platform,
+            m.c.post_id > low if low_open else m.c.post_id >= low,
+            m.c.post_id < high if high_open else m.c.post_id <= high,
+        )
+        order = m.c.post_id.desc() if descending else m.c.post_id
+        rows = conn.execute(query.order_by(order).limit(POSITION_PAGE)).all()
+        if not rows:
+            return
+        found = [str(r.post_id) for r in rows]
+        yield [i for i, r in zip(found, rows, strict=True) if source is None or r.source == source]
+        if len(found) < POSITION_PAGE:
+            return
+        if descending:
+            high, high_open = found[-1], True
+        else:
+            low, low_open = found[-1], True
+
+
+def _first_kept(
+    conn: Connection, platform: str, pick: Callable[[set[str]], str | None], skip: Collection[str]
+) -> str | None:
+    """`pick(excluded)` again and again until it names no post of a forgotten person not erased yet
+    (forgotten_among: a forget under way); None when it runs out."""
+    excluded = set(skip)
+    while (found := pick(excluded)) is not None:
+        if not forgotten_among(conn, platform, [found]):
+            return found
+        excluded.add(found)
+    return None
+
+
+def stored_below(
+    conn: Connection, platform: str, source: str | None, position: Any, skip: Collection[str] = ()
+) -> str | None:
+    """The newest stored post id of `source` (None: of any source) on `platform` below `position` (position_below)
+    that names nobody forgotten (not erased, not in `skip`, not a suppressed author's post a forget has not erased
+    yet); None when none is (within POSITION_PAGES pages). Read through the (platform, post_id)
+    index newest first, one digit length at a time, longest first."""
+    target = position_number(position)
+    if target is None:
+        return None
+    digits, budget = len(str(target)), [POSITION_PAGES]
+    for length in range(digits, 0, -1):
+        low, high = _id_range(length)
+        first = length == digits
+        pages = _stored_ids(conn, platform, source, low, str(target) if first else high, budget, low_open=False,
+                            high_open=first, descending=True)  # fmt: skip
+        for page in pages:
+            fit = [i for i in page if len(i) == length and (length == 1 or i[0] != "0")]
+            found = _first_kept(conn, platform, functools.partial(position_below, target, fit), skip)
+            if found is not None:
+                return found
+    return None
+
+
+def stored_above(
+    conn: Connection, platform: str, source: str | None, position: Any, up_to: Any, skip: Collection[str] = ()
+) -> str | None:
+    """The oldest stored post id of `source` (None: any) on `platform` above `position` and at most `up_to`
+    (position_above) that names nobody forgotten (as stored_below); None when none is."""
+    target, top = position_number(position), position_number(up_to)
+    if target is None or top is None or top <= target:
+        return None
+    budget = [POSITION_PAGES]
+    for length in range(len(str(target)), len(str(top)) + 1):
+        low, high = _id_range(length)
+        first, last = length == len(str(target)), length == len(str(top))
+        pages = _stored_ids(conn, platform, source, str(target) if first else low, str(top) if last else high,
+                            budget, low_open=first, high_open=False, descending=False)  # fmt: skip
+        for page in pages:
+            fit = [i for i in page if len(i) == length and (length == 1 or i[0] != "0")]
+            found = _first_kept(conn, platform, functools.partial(position_above, target, fit, top), skip)
+            if found is not None:
+                return found
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- deletions

@@ -130,7 +130,9 @@ def _staged(conn: Connection, name: str, columns: Sequence[str], rows: list[tupl
 _KEYS = ("platform", "post_id")
 
 
-def _stored_matches(conn: Connection, keys: list[tuple[str, str]], *, on: str, where: str, columns: str) -> list[Any]:
+def _stored_matches(
+    conn: Connection, keys: list[tuple[str, str]], *, on: str, where: str, columns: str, also: str | None = None
+) -> list[Any]:
     """`columns` of stored mentions m whose (m.platform, m.`on`) is one of `keys` (k), filtered by `where`.
 
     One join per batch. `staged_keys CROSS JOIN mentions` makes SQLite walk the staged keys and
@@ -140,7 +142,7 @@ def _stored_matches(conn: Connection, keys: list[tuple[str, str]], *, on: str, w
         return []
     with _staged(conn, "staged_keys", _KEYS, keys) as table:
         sql = (
-            f"SELECT {columns} FROM {table} k CROSS JOIN mentions m "
+            f"SELECT {columns} FROM {table} k CROSS JOIN mentions m{f' CROSS JOIN {also}' if also else ''} "
             f"WHERE m.platform = k.platform AND m.{on} = k.post_id AND {where}"
         )
         return list(conn.exec_driver_sql(sql).all())
@@ -159,6 +161,21 @@ def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tupl
     wanted = list(dict.fromkeys(keys))
     rows = _stored_matches(conn, wanted, on="post_id", where="1 = 1", columns="m.platform, m.post_id")
     return {(r[0], r[1]) for r in rows}
+
+
+def erased_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The erased mentions among (platform, post_id) `keys`, with why they were erased (mention_privacy.reason);
+    one join against the staged keys (store.privacy.hide_erased_references)."""
+    wanted = list(dict.fromkeys(keys))
+    rows = _stored_matches(
+        conn,
+        wanted,
+        on="post_id",
+        where="p.mention_id = m.id",
+        columns="m.platform, m.post_id, p.reason",
+        also="mention_privacy p",
+    )
+    return {(r[0], r[1]): str(r[2]) for r in rows}
 
 
 #: stored_versions' columns: a review's text is read only for reviews (the edit check), nothing else's.
@@ -484,6 +501,14 @@ def bump_data_version(conn: Connection) -> None:
 def data_version(conn: Connection) -> int:
     value = conn.execute(select(meta.c.value).where(meta.c.key == "data_version")).scalar()
     return int(value) if value else 0
+
+
+def run_source(conn: Connection, run_id: int | None) -> str | None:
+    """The source of run `run_id` (None: no such run, or no run)."""
+    if run_id is None:
+        return None
+    value = conn.execute(select(runs.c.source).where(runs.c.id == run_id)).scalar()
+    return None if value is None else str(value)
 
 
 def save_cursor(conn: Connection, source: str, platform: str, cursor: str | None) -> None:

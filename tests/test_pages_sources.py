@@ -56,7 +56,8 @@ def schedule(sqlite_engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-
 
 
 def job_ids(built: scheduler.Schedule) -> set[str]:
-    return {job.id for job in built.scheduler.get_jobs()}
+    """The scheduler's jobs but the formulas version check (added once, whatever the config)."""
+    return {job.id for job in built.scheduler.get_jobs()} - {scheduler.REJUDGE_CHECK_JOB}
 
 
 def test_the_scheduler_reloads_a_changed_config(schedule, sqlite_engine: Engine) -> None:  # type: ignore[no-untyped-def]
