@@ -303,7 +303,8 @@ FRESH19_BRANDS = [
 #: data since session 11 (branch judge9); flags_fresh14.csv and flags_fresh15.csv, scored once blind in session 12
 #: (judge9's rules, 94e5426), are development data since session 12 (branch judge10); flags_fresh16.csv and
 #: flags_fresh17.csv, scored once blind in session 12 (judge10's rules, deb5e4d), are development data since session 13
-#: (branch judge11).
+#: (branch judge11); flags_fresh18.csv and flags_fresh19.csv, scored once blind in session 13 (judge11's rules, 8703327),
+#: are development data since session 13 (branch judge12).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -325,6 +326,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh15", FRESH15, FRESH15_BRANDS),
     ("fresh16", FRESH16, FRESH16_BRANDS),
     ("fresh17", FRESH17, FRESH17_BRANDS),
+    ("fresh18", FRESH18, FRESH18_BRANDS),
+    ("fresh19", FRESH19, FRESH19_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
