@@ -413,6 +413,9 @@ RULES: tuple[Rule, ...] = (
         (
             r"^(?:[@#]\S+\s+)*anyone (?:going|watching|attending|else going|else watching)\b",
             r"\bpoll\b",
+            # session 13 (branch judge12, fresh19's false flag): "x or y ..., which actually feel better by 6pm?" (6 rows
+            # of the twenty-two sets in 6, none needs a reply)
+            r"\bwhich (?:actually |one )?(?:feels?|is) (?:better|best)\b",
             r"\bwhat (?:are|do) (?:you|people|y'all|you guys|everyone) (?:all )?(?:using|use|think|prefer)\b",
             r"\bcurious (?:what|how|about) (?:people|everyone|you|others|the experience|your experience)\b",
             r"\bwhich (?:\w+ )?(?:colou?r|model|one|size|trim|plan|version) (?:did|do|would|should) (?:you|u|y'all|people)\b",
@@ -485,6 +488,7 @@ RULES: tuple[Rule, ...] = (
             r"^(?:[@#]\S+\s+)*(?:is it just me,? or|honest question for|anyone else find it)\b",
         ),
         matches=(
+            "dailies from acme or the optician's, which actually feel better by 6pm?",
             "is it just me or does the cereal taste different lately",
             "the wave or a proper week in cornwall for learning to surf as an adult? torn",
             "forest garden log store or build my own from pallets? what did you lot do?",
@@ -2027,6 +2031,10 @@ RULES: tuple[Rule, ...] = (
             # sets in 10 (labelled dev 4, fresh, fresh2, fresh3 2, fresh5, fresh6, fresh8, fresh11, fresh12 6, fresh13
             # 2); 19 need no reply and the one that does ("said the co-op bug was fixed. it is not fixed. still ...") is
             # refused by the still-live guard
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's false flags): "no problems since",
+            # "smooth since", "no drama", "still on them" after a fault put right: 6 rows of the twenty-two sets (fresh9,
+            # fresh18, fresh19 x4), none needs a reply
+            r"\b(?:no problems since|smooth since|no drama|still on them)\b" + _STILL_LIVE,
             r"\b(?:all good now|all forgiven|can't fault (?:them|it|the)|cannot fault|no (?:arguing|quibbles?"
             r"|questions asked)|will (?:shop|buy|use|fly|book|order) (?:there|with them|from them|here) again"
             r"|good service|(?:is|are|was|got) (?:finally |now )?(?:fixed|sorted)|swapped it (?:there and then"
@@ -2039,6 +2047,7 @@ RULES: tuple[Rule, ...] = (
             r" came|the right one came|the new one came)\b" + _STILL_LIVE,
         ),
         matches=(
+            "audio-technica fixed my earbuds dropping out with a firmware update, no problems since",
             "sent the wrong grout first but the right one came next day with an apology. top service",
             "had my booking on the wrong day but fit me in the same evening",
             "had a sync bug last week but oura support sorted it fast, all good now",
@@ -2100,6 +2109,10 @@ RULES: tuple[Rule, ...] = (
             r"\bmine showed (?:the same|that|this|it)\b",
             r"^they usually\b",
             r"\bfwiw\b",
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's biggest false-flag kind): advice
+            # told to another user by handle ("@parcel_pat try the locker at the big sainsbury's", "@dog_mum_dee put it
+            # in the fridge overnight first"): 28 rows of the twenty-two sets in 10, none needs a reply
+            r"^@\w+ (?:try|put|check|just (?!wanted)\w+)\b(?! (?:harder|again|to)\b)",
             # session 10 (flags_fresh8.csv's false flags, questions and sympathy between users in the brand's thread): which
             # of two things the other user had ("did you park in the orange or the blue one?", "was it the black one or the
             # red one?": 4 of 4 such in-thread replies of the eleven sets need no reply, 3 of them fresh8's), good wishes
@@ -2108,6 +2121,8 @@ RULES: tuple[Rule, ...] = (
             r"\bhope (?:they|it) (?:sort|get|gets|fix)\w*\b|\bsending (?:love|hugs|strength)\b|\bsorry for your loss\b",
         ),
         matches=(
+            "@parcel_pat try the locker at the big sainsbury's, it never seems to be broken",
+            "@dog_mum_dee put it in the fridge overnight first",
             "check your order history, mine showed the deleted ones as saved drafts",
             "this happened to my brother, they turned up in a different depot 2 weeks later",
             "vet straight away if the dog's had any, don't wait",
@@ -2125,6 +2140,8 @@ RULES: tuple[Rule, ...] = (
             "the replacement is the same, mine did that again today",
             "do i need the original box or a new one",
             "hope you can fix my order",
+            "@acme just wanted to say thanks",
+            "@acme try harder",
         ),
     ),
     Rule(
@@ -2200,6 +2217,10 @@ RULES: tuple[Rule, ...] = (
         "news",
         (
             r"\b(?:the )?whole industry\b",
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's false flags, price gripes about a
+            # whole trade): "airport parking has always been a rip off", "west end pricing is a joke everywhere",
+            # "cycling has lost its mind": 4 rows of the twenty-two sets (fresh11, fresh18, fresh19 x2), none needs a reply
+            r"\bhas always been a rip.?off\b|\b(?:pricing|prices?) (?:is|are) a joke everywhere\b|\bhas lost its mind\b",
             # session 9 (flags_fresh7.csv's false flags; 8 of 8 such rows in the ten sets need no reply): "the whole self
             # storage industry", "mydentist, bupa, all of them", "the government has let it rot"
             r"\bthe whole (?:[\w-]+ ){1,3}(?:industry|sector|market)\b",
@@ -2242,6 +2263,8 @@ RULES: tuple[Rule, ...] = (
             r"|\bare [£$€]\d[\d.,]* now\b",
         ),
         matches=(
+            "airport parking has always been a rip off",
+            "west end pricing is a joke everywhere",
             "£160 for 100ml now. perfume prices have lost the plot",
             "dashcams used to be £50, now every one is £250 plus a subscription. the whole market's lost it",
             "the menu has shrunk again. restaurant chains do this every year.",
