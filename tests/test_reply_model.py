@@ -47,7 +47,7 @@ def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any,
     # session 13 flags_fresh16.csv and flags_fresh17.csv on branch judge11, flags_fresh18.csv and flags_fresh19.csv on branch judge12); never flags_labelled.csv's `test` split
     names = ["labelled dev", "extra", "extra2", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"]
     names += ["fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15"]
-    names += ["fresh16", "fresh17"]
+    names += ["fresh16", "fresh17", "fresh18", "fresh19"]
     assert [s.name for s in sets] == names
     assert all("test" not in set(s.data["split"]) for s in sets)
     fresh = trainer.to_dict(model)
