@@ -63,7 +63,9 @@ tests/data/flags_fresh11.csv (scored once blind in session 10, development since
 tests/data/flags_fresh12.csv and tests/data/flags_fresh13.csv (scored once blind in session 11, development since,
 branch judge9), tests/data/flags_fresh14.csv and tests/data/flags_fresh15.csv (scored once blind in session 12,
 development since, branch judge10), tests/data/flags_fresh16.csv and tests/data/flags_fresh17.csv (scored once blind
-in session 12, development since session 13, branch judge11); the `test` rows are held out
+in session 12, development since session 13, branch judge11), tests/data/flags_fresh18.csv and
+tests/data/flags_fresh19.csv (scored once blind in session 13, development since, branch judge12); the `test` rows are
+held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
