@@ -63,7 +63,9 @@ tests/data/flags_fresh11.csv (scored once blind in session 10, development since
 tests/data/flags_fresh12.csv and tests/data/flags_fresh13.csv (scored once blind in session 11, development since,
 branch judge9), tests/data/flags_fresh14.csv and tests/data/flags_fresh15.csv (scored once blind in session 12,
 development since, branch judge10), tests/data/flags_fresh16.csv and tests/data/flags_fresh17.csv (scored once blind
-in session 12, development since session 13, branch judge11); the `test` rows are held out
+in session 12, development since session 13, branch judge11), tests/data/flags_fresh18.csv and
+tests/data/flags_fresh19.csv (scored once blind in session 13, development since, branch judge12); the `test` rows are
+held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -413,6 +415,9 @@ RULES: tuple[Rule, ...] = (
         (
             r"^(?:[@#]\S+\s+)*anyone (?:going|watching|attending|else going|else watching)\b",
             r"\bpoll\b",
+            # session 13 (branch judge12, fresh19's false flag): "x or y ..., which actually feel better by 6pm?" (6 rows
+            # of the twenty-two sets in 6, none needs a reply)
+            r"\bwhich (?:actually |one )?(?:feels?|is) (?:better|best)\b",
             r"\bwhat (?:are|do) (?:you|people|y'all|you guys|everyone) (?:all )?(?:using|use|think|prefer)\b",
             r"\bcurious (?:what|how|about) (?:people|everyone|you|others|the experience|your experience)\b",
             r"\bwhich (?:\w+ )?(?:colou?r|model|one|size|trim|plan|version) (?:did|do|would|should) (?:you|u|y'all|people)\b",
@@ -485,6 +490,7 @@ RULES: tuple[Rule, ...] = (
             r"^(?:[@#]\S+\s+)*(?:is it just me,? or|honest question for|anyone else find it)\b",
         ),
         matches=(
+            "dailies from acme or the optician's, which actually feel better by 6pm?",
             "is it just me or does the cereal taste different lately",
             "the wave or a proper week in cornwall for learning to surf as an adult? torn",
             "forest garden log store or build my own from pallets? what did you lot do?",
@@ -1046,6 +1052,12 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:gave|giving|got|left) (?:me |him |her |us |them |my \w+ )?blisters\b|\bblisters (?:all|on|from)\b"
             r"|\blooks? like a (?:burn|scald)\b|\bnearly caught (?:fire|my|her|his|their)\b|\burgent care\b|\ba&e\b"
             r"|\bpeeled off\b",
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's safety reports): hives, shards,
+            # an eye red and stinging, a bone in food, gums bled, a driver running a red light: 9 rows of the twenty-two
+            # sets (fresh4, fresh14, fresh15, fresh16, fresh18, fresh19 x4), all need a reply ("national hives", bee
+            # hives, do not match)
+            r"\b(?:in|out in) hives\b|\bhives (?:within|all over|on|from)\b|\bshards?\b|\bred and stinging\b"
+            r"|\bbone in (?:the|my|a|his|her)\b|\bgums? bled\b|\bran a red light\b",
         ),
         matches=(
             "the plug end melted a bit overnight",
@@ -1057,6 +1069,10 @@ RULES: tuple[Rule, ...] = (
             "the sock left a red mark on my baby's foot, looks like a burn",
             "the candles flared up, nearly caught my daughter's hair",
             "the reflective strip peeled off in the first wash",
+            "hives within minutes, she has a milk allergy",
+            "there were shards in the milk",
+            "found a piece of bone in the lamb pouch",
+            "the driver ran a red light with 12 passengers on board",
         ),
         misses=(
             "the cheese melts nicely",
@@ -1065,6 +1081,8 @@ RULES: tuple[Rule, ...] = (
             "£7 for a tub of maggots now",
             "zero blisters after 20 miles",
             "do you do blister packs for my nan",
+            "fourth year using thorne's national hives",
+            "the bone in ham was lovely",
         ),
     ),
     Rule(
@@ -1256,14 +1274,28 @@ RULES: tuple[Rule, ...] = (
         # or joy: 8 of the 19 rows they add need none)
         "weary-emoji",
         "complaint",
-        (r"(?<![\"“'‘])(?:😐|😑|💔|❌|🔇|⏳|😩)(?![\"”'’])",),
+        (
+            r"(?<![\"“'‘])(?:😐|😑|💔|❌|🔇|⏳|😩)(?![\"”'’])",
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's misses): pests, sickness, no entry
+            # and holes ("rowse 🍯🐜🐜🐜", "fresh step 🐈💨😷", "go ape 🌳⛔", "rapha bibs 🩳➡️🕳️"): 8 rows of the
+            # twenty-two sets (fresh18 x3, fresh19 x5), all need a reply; 💀 (2 of 3 need one) and 🔥 (2 of 5) are left out
+            r"🐜|🪳|🪱|😷|🤮|⛔|🕳|🚫",
+        ),
         matches=(
             "wagas 🍜 + 1 hr wait = 😐",
             "topps tiles delivery 🔲🔲🔲💔",
             "🎹🔇 roland",
             "habito. offer. expired. 😩😩",
+            "rowse 🍯🐜🐜🐜",
+            "go ape 🌳⛔ cancelled at the gate",
         ),
-        misses=("@acme 😍", "my mum cried 😭👰", "quorn 🤢", 'the app sent a notification that just said "😐"'),
+        misses=(
+            "@acme 😍",
+            "my mum cried 😭👰",
+            "quorn 🤢",
+            'the app sent a notification that just said "😐"',
+            "tabasco 🔥🔥🔥 on everything",
+        ),
         english_only=False,
     ),
     Rule(
@@ -1344,7 +1376,11 @@ RULES: tuple[Rule, ...] = (
             # session 13 (branch judge11, flags_fresh17.csv's misses): "same thing, two batches in one order", "same thing
             # with ours", "mine's doing the same": 4 rows of the twenty sets (fresh14, fresh17 x3), all need a reply (the
             # fresh14 one is refused by the guard below: "the wax was fine but ...")
-            r"|same thing,|same thing with (?:mine|ours|my|our)\b|(?:mine|ours)(?:'s| is) (?:doing|done) (?:exactly )?the same\b)"
+            r"|same thing,|same thing with (?:mine|ours|my|our)\b|(?:mine|ours)(?:'s| is) (?:doing|done) (?:exactly )?the same\b"
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's misses): "same, my <thing> ..." (18
+            # rows of the twenty-two sets in 8, all need a reply) and "mine came back / ours was ... too / as well" (4
+            # rows in 4 sets, all need one)
+            r"|same, my \w+|(?:mine|ours) (?:came back|was|were|did) [^.\n]*\b(?:too|as well)\b)"
             r"(?![^\n]*\b(?:fine|better|love|loved|great|works|worked|working now|sorted|fixed|switch|turned out"
             r"|it was the|just (?:use|try))\b)",
         ),
@@ -1358,6 +1394,8 @@ RULES: tuple[Rule, ...] = (
             "same happened with my order, part missing",
             "same thing, two batches in one order, wall is stripy now",
             "mine's doing the same, wildly different weights in a row",
+            "same, my throttle cuts out on hills as well",
+            "mine came back haemolysed too and i followed every step",
         ),
         misses=(
             "same, i use it with the watch and it's fine offline",
@@ -1612,6 +1650,10 @@ RULES: tuple[Rule, ...] = (
         "ironic-story",
         "sarcasm",
         (
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's misses, a fault told as a tally):
+            # two or more "label: value." fragments, one a number or none ("boat hired: 6 berth. boat given: 4 berth.",
+            # "clumps: none. smell: everywhere."): 3 rows of the twenty-two sets (fresh18 x2, fresh19), all need a reply
+            r"\b[a-z]+: (?:none|never|nothing|zero|\d+[a-z ]*)\.\s[^\n]*\b[a-z]+: ",
             r"\b(?:lovely|nice|great|fun|love) to (?:get|receive|find|wake up to|come home to) (?:a |an |another |my |our )?"
             r"(?:[\w%£$-]+ ){0,3}(?:price rise|rise|increase|hike|bill|fine|charge|fee)\b",
             # a thing done all over the place ("for emptying our food bin all over the pavement"), not a kindness
@@ -1632,6 +1674,8 @@ RULES: tuple[Rule, ...] = (
             r"[.!,;]\s+(?:very|really|so|truly) (?:artistic|useful|fun|authentic)\b",
         ),
         matches=(
+            "clumping. 3 days in. clumps: none. smell: everywhere.",
+            "7 nights. boat hired: 6 berth. boat given: 4 berth.",
             "the omnibus arrived folded in half, very artistic",
             "lovely to get a 15% price rise letter from big yellow",
             "10/10 to bristol waste for emptying our food bin all over the pavement",
@@ -1772,6 +1816,16 @@ RULES: tuple[Rule, ...] = (
             r"|(?:that )?we paid)\b",
             r"^(?:@\S+\s+)*(?:i )?(?:love|loving) (?:that|how) (?:i|we) paid\b",
             r"^(?:@\S+\s+)*nothing says [^.!?\n]{1,40} like [^.!?\n]{0,40}?(?:\b\w+ing\b|\bthat\b|[\"“'‘])",
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's misses; counted on the twenty-two
+            # sets): "with a free bonus <pest>" (2 rows, fresh19 x2), "lovely of <brand> to ..." opening the post (2 rows,
+            # fresh11, fresh19), "great work <brand>, sending ..." (1 row, fresh19), "truly the dream" / "the rest was
+            # vibes" (2 rows, fresh18, fresh19), "nothing like a <thing> where / with a quote / a price" (2 rows, fresh13,
+            # fresh18): all need a reply ("nothing like a sunday roast to kindle a bit of family drama", fresh15, which
+            # needs none, does not match)
+            r"\bwith a free bonus\b|\btruly the dream\b|\bthe rest was vibes\b",
+            r"^(?:@\S+\s+)*lovely of @?[\w.&' -]{2,30}? to \w+",
+            r"^(?:@\S+\s+)*great work @?[^,.!?\n]{2,30}, \w+ing\b",
+            r"^(?:@\S+\s+)*nothing like an? [^.!?\n]{0,40}?(?:\bwhere\b|[\"“]|[£$€]\s?\d)",
         ),
         matches=(
             "so grateful to acme for my bubble tea with 4 pearls in it. a real feast",
@@ -1780,6 +1834,11 @@ RULES: tuple[Rule, ...] = (
             "so glad we paid £96 for the four of us to look at an empty shark tank",
             "love that i paid acme prices for a fine line rose that now looks like a bruise",
             "nothing says happy 40th like a banner spelling it wrong",
+            "nothing says breakfast like acme honey with a free bonus wasp embalmed in the lid",
+            "lovely of acme to send me 15kg of fat balls",
+            "great work acme, sending my 4kg chihuahua a portion big enough for a great dane",
+            "love acme for putting one whole mushroom in my mushroom pie, the rest was vibes",
+            'nothing like an acme holiday where the "fully equipped galley" has one pan and a fork',
             "really appreciate acme printing my kid's photo with someone else's name on the folder",
             "so glad i pay everyone active £40 a month to shower in ice cold water",
             "so pleased my canon printer refuses to scan",
@@ -1804,6 +1863,9 @@ RULES: tuple[Rule, ...] = (
             "thrilled to bits with the new sofa",
             "love that we got a table by the window",
             "nothing says back to school like a receipt as long as your arm",
+            "nothing like a sunday roast to kindle a bit of family drama",
+            "the staff were lovely of course",
+            "great work today team",
         ),
     ),
     Rule(
@@ -1971,6 +2033,10 @@ RULES: tuple[Rule, ...] = (
             # sets in 10 (labelled dev 4, fresh, fresh2, fresh3 2, fresh5, fresh6, fresh8, fresh11, fresh12 6, fresh13
             # 2); 19 need no reply and the one that does ("said the co-op bug was fixed. it is not fixed. still ...") is
             # refused by the still-live guard
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's false flags): "no problems since",
+            # "smooth since", "no drama", "still on them" after a fault put right: 6 rows of the twenty-two sets (fresh9,
+            # fresh18, fresh19 x4), none needs a reply
+            r"\b(?:no problems since|smooth since|no drama|still on them)\b" + _STILL_LIVE,
             r"\b(?:all good now|all forgiven|can't fault (?:them|it|the)|cannot fault|no (?:arguing|quibbles?"
             r"|questions asked)|will (?:shop|buy|use|fly|book|order) (?:there|with them|from them|here) again"
             r"|good service|(?:is|are|was|got) (?:finally |now )?(?:fixed|sorted)|swapped it (?:there and then"
@@ -1983,6 +2049,7 @@ RULES: tuple[Rule, ...] = (
             r" came|the right one came|the new one came)\b" + _STILL_LIVE,
         ),
         matches=(
+            "audio-technica fixed my earbuds dropping out with a firmware update, no problems since",
             "sent the wrong grout first but the right one came next day with an apology. top service",
             "had my booking on the wrong day but fit me in the same evening",
             "had a sync bug last week but oura support sorted it fast, all good now",
@@ -2044,6 +2111,10 @@ RULES: tuple[Rule, ...] = (
             r"\bmine showed (?:the same|that|this|it)\b",
             r"^they usually\b",
             r"\bfwiw\b",
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's biggest false-flag kind): advice
+            # told to another user by handle ("@parcel_pat try the locker at the big sainsbury's", "@dog_mum_dee put it
+            # in the fridge overnight first"): 28 rows of the twenty-two sets in 10, none needs a reply
+            r"^@\w+ (?:try|put|check|just (?!wanted)\w+)\b(?! (?:harder|again|to)\b)",
             # session 10 (flags_fresh8.csv's false flags, questions and sympathy between users in the brand's thread): which
             # of two things the other user had ("did you park in the orange or the blue one?", "was it the black one or the
             # red one?": 4 of 4 such in-thread replies of the eleven sets need no reply, 3 of them fresh8's), good wishes
@@ -2052,6 +2123,8 @@ RULES: tuple[Rule, ...] = (
             r"\bhope (?:they|it) (?:sort|get|gets|fix)\w*\b|\bsending (?:love|hugs|strength)\b|\bsorry for your loss\b",
         ),
         matches=(
+            "@parcel_pat try the locker at the big sainsbury's, it never seems to be broken",
+            "@dog_mum_dee put it in the fridge overnight first",
             "check your order history, mine showed the deleted ones as saved drafts",
             "this happened to my brother, they turned up in a different depot 2 weeks later",
             "vet straight away if the dog's had any, don't wait",
@@ -2069,6 +2142,8 @@ RULES: tuple[Rule, ...] = (
             "the replacement is the same, mine did that again today",
             "do i need the original box or a new one",
             "hope you can fix my order",
+            "@acme just wanted to say thanks",
+            "@acme try harder",
         ),
     ),
     Rule(
@@ -2144,6 +2219,10 @@ RULES: tuple[Rule, ...] = (
         "news",
         (
             r"\b(?:the )?whole industry\b",
+            # session 13 (branch judge12, flags_fresh18.csv's and flags_fresh19.csv's false flags, price gripes about a
+            # whole trade): "airport parking has always been a rip off", "west end pricing is a joke everywhere",
+            # "cycling has lost its mind": 4 rows of the twenty-two sets (fresh11, fresh18, fresh19 x2), none needs a reply
+            r"\bhas always been a rip.?off\b|\b(?:pricing|prices?) (?:is|are) a joke everywhere\b|\bhas lost its mind\b",
             # session 9 (flags_fresh7.csv's false flags; 8 of 8 such rows in the ten sets need no reply): "the whole self
             # storage industry", "mydentist, bupa, all of them", "the government has let it rot"
             r"\bthe whole (?:[\w-]+ ){1,3}(?:industry|sector|market)\b",
@@ -2186,6 +2265,8 @@ RULES: tuple[Rule, ...] = (
             r"|\bare [£$€]\d[\d.,]* now\b",
         ),
         matches=(
+            "airport parking has always been a rip off",
+            "west end pricing is a joke everywhere",
             "£160 for 100ml now. perfume prices have lost the plot",
             "dashcams used to be £50, now every one is £250 plus a subscription. the whole market's lost it",
             "the menu has shrunk again. restaurant chains do this every year.",

@@ -303,7 +303,8 @@ FRESH19_BRANDS = [
 #: data since session 11 (branch judge9); flags_fresh14.csv and flags_fresh15.csv, scored once blind in session 12
 #: (judge9's rules, 94e5426), are development data since session 12 (branch judge10); flags_fresh16.csv and
 #: flags_fresh17.csv, scored once blind in session 12 (judge10's rules, deb5e4d), are development data since session 13
-#: (branch judge11).
+#: (branch judge11); flags_fresh18.csv and flags_fresh19.csv, scored once blind in session 13 (judge11's rules, 8703327),
+#: are development data since session 13 (branch judge12).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -325,6 +326,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh15", FRESH15, FRESH15_BRANDS),
     ("fresh16", FRESH16, FRESH16_BRANDS),
     ("fresh17", FRESH17, FRESH17_BRANDS),
+    ("fresh18", FRESH18, FRESH18_BRANDS),
+    ("fresh19", FRESH19, FRESH19_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -832,7 +835,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 13 (judge11, the layer retrained with fresh16 and fresh17, rules from their misses and false flags)
     # 171 / 3, as collected 217 / 6: "@HillarysBlinds the blinds fitted last week are 2cm short on both sides of the bay ..."
     # no longer added by the layer (worse by one post)
-    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (171, 3), (217, 6)),
+    # session 13 (judge12, the layer retrained with fresh18 and fresh19, rules from their misses and false flags)
+    # 172 / 3, as collected 218 / 6: one more found (the layer)
+    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (172, 3), (218, 6)),
     # blind at 1f2082b (session 9, judge4 merged and frozen) 145 of 218 (0.665) / 16 of 242 (0.066), as collected 191
     # (0.876) / 23 (0.095): the flagged share met as collected, recall missed by six posts (session 8's rules, b9aeb57,
     # in the same run: 143 (0.656) / 16 (0.066), as collected 189 (0.867) / 22 (0.091)). Development data since.
@@ -860,7 +865,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # layer (worse by one post)
     # session 13 (judge11, the layer retrained with fresh16 and fresh17, rules from their misses and false flags)
     # 167 / 7, as collected 212 / 8: one more post found (the retrained layer)
-    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (167, 7), (212, 8)),
+    # session 13 (judge12, the layer retrained with fresh18 and fresh19, rules from their misses and false flags)
+    # 166 / 7, as collected 211 / 8: one post lost by the layer (worse by one), one rule false flag fewer (put-right 'no drama') that the layer already vetoed
+    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (166, 7), (211, 8)),
     # blind at 0878007 (session 10, judge6 merged and frozen) 158 of 224 (0.705) / 33 of 237 (0.139), as collected 208
     # (0.929) / 38 (0.160): recall met as collected, the flagged share missed by 15 posts (session 9's rules, ac92fe0, in
     # the same run: 156 (0.696) / 33 (0.139), as collected 206 (0.920) / 38 (0.160); judge5, 50fe760: 157 / 34, as
@@ -901,7 +908,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 16 (0.065), as collected 219 (0.944) / 20 (0.082)
     # session 12 (judge10, the layer retrained with fresh14 and fresh15, rules sarcastic-delight / hazard / thanks-for-fault shapes)
     # 160 / 15, as collected 220 / 19: one more post found and one fewer false flag (the retrained layer)
-    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (160, 15), (220, 19)),
+    # session 13 (judge12, the layer retrained with fresh18 and fresh19, rules from their misses and false flags)
+    # 162 / 15, as collected 222 / 19: two more found (the layer)
+    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (162, 15), (222, 19)),
     # blind at 94e5426 (session 12: judge9's rules and layer, merged at a671425 in session 11 and frozen since; written
     # at the same time as fresh15 by a writer who read no rule) 150 of 223 (0.673) / 18 of 257 (0.070), as collected 194
     # (0.870) / 23 (0.089): recall missed, the flagged share met (judge8's rules, b494a8b, in the same run: 146 / 20, as
@@ -911,7 +920,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 13 (judge11, the layer retrained with fresh16 and fresh17, rules from their misses and false flags)
     # 168 / 10, as collected 218 / 12: one more found (the layer), false flags fewer (industry-wide price gripes, peer-aside
     # questions about the other user's choice)
-    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (168, 10), (218, 12)),
+    # session 13 (judge12, the layer retrained with fresh18 and fresh19, rules from their misses and false flags)
+    # 166 / 10, as collected 215 / 12: two found posts (three as collected) no longer added by the layer (worse)
+    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (166, 10), (215, 12)),
     # blind at 94e5426 (session 12, the same run as fresh14) 172 of 249 (0.691) / 22 of 231 (0.095), as collected 223
     # (0.896) / 28 (0.121): both missed as collected (judge8's rules, b494a8b: 168 / 23, as collected 215 (0.863) / 29
     # (0.126)). Development data since.
@@ -926,22 +937,30 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # the same run: 152 / 20, as collected 193 (0.889) / 26 (0.105)). Development data since.
     # Session 13 (judge11: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 167 (0.770) / 6
     # (0.024), as collected 210 (0.968) / 9 (0.036)
-    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (167, 6), (210, 9)),
+    # session 13 (judge12, the layer retrained with fresh18 and fresh19, rules from their misses and false flags)
+    # 168 / 6, as collected 211 / 10: one more found, and as collected one more false flag (both the layer; worse by one false flag)
+    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (168, 6), (211, 10)),
     # blind at deb5e4d (session 12, the same run as fresh16) 160 of 234 (0.684) / 10 of 241 (0.041), as collected 202
     # (0.863) / 15 (0.062): recall missed, the flagged share met (judge9's rules, 94e5426: 159 / 10, as collected 201
     # (0.859) / 15 (0.062)). Development data since.
     # Session 13 (judge11: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 180 (0.769) / 2
     # (0.008), as collected 224 (0.957) / 4 (0.017)
-    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (180, 2), (224, 4)),
+    # session 13 (judge12, the layer retrained with fresh18 and fresh19, rules from their misses and false flags)
+    # 179 / 2, as collected 223 / 4: one post no longer added by the layer (worse by one)
+    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (179, 2), (223, 4)),
     # blind at 8703327 (session 13: judge11's rules and layer, frozen before it was scored; written at the same time as
     # fresh19 and as judge11, by a writer who read no rule) 176 of 235 (0.749) / 13 of 236 (0.055), as collected 216
     # (0.919) / 23 (0.097): both targets met (judge10's rules, 62276f1: 170 / 15, as collected 209 (0.889) / 25 (0.106)).
-    # Development data since (not yet in DEVELOPMENT_SETS: no rule or layer has been tuned on it).
-    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (176, 13), (216, 23)),
+    # Development data since.
+    # Session 13 (judge12: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 188 / 7, as
+    # collected 230 / 12
+    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (188, 7), (230, 12)),
     # blind at 8703327 (session 13, the same run as fresh18) 169 of 247 (0.684) / 15 of 222 (0.068), as collected 214
     # (0.866) / 24 (0.108): both missed (judge10's rules, 62276f1: 165 / 19, as collected 210 (0.850) / 28 (0.126)).
-    # Development data since (not yet in DEVELOPMENT_SETS).
-    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (169, 15), (214, 24)),
+    # Development data since.
+    # Session 13 (judge12: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 191 / 7, as
+    # collected 239 / 13
+    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (191, 7), (239, 13)),
 ]
 
 
