@@ -693,6 +693,9 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # Session 13 (branch judge11, the layer retrained with fresh16 and fresh17), read once after freezing (8703327): 114 of
     # 120 (0.950) / 10 of 65 (0.154), main 62276f1 9 (0.138): the retrained layer flags the praise "@acme fastest delivery
     # I've ever had, ordered at 9 arrived by 5" (model 0.83): worse by one post, the pin moved (not tuned on)
+    # Session 13 (branch judge12, the layer retrained with fresh18 and fresh19), read once after freezing (b566d60): 115 of
+    # 120 (0.958) / 10 of 65 (0.154): "@acme@mastodon.social the router's admin page is only available over plain http,
+    # in 2024" found again, one post more than judge11
     for part, max_flagged in (("dev", 0.10), ("test", 0.155)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
