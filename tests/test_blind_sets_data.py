@@ -167,6 +167,7 @@ SETS = [
     # fresh20 and fresh21 were written at the same time, in two worktrees, neither writer seeing the other's set (different
     # industries), so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh20", 22001, FRESH20_EARLIER, thread_convention=True),
+    BlindSet("fresh21", 23001, FRESH20_EARLIER, thread_convention=True),
 ]
 
 
