@@ -293,6 +293,34 @@ FRESH19_BRANDS = [
         ("Vine House Farm", "VineHouseFarm"), ("Babolat", "Babolat"),
     ]
 ]  # fmt: skip
+FRESH20 = Path(__file__).parent / "data" / "flags_fresh20.csv"
+#: flags_fresh20.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH20_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Bartlett Tree Experts", "BartlettTree", "Bartlett"), ("The Darkroom", "thedarkroomlab", "Darkroom"),
+        ("Whistle Punks", "WhistlePunksUK", "Whistle Punk"), ("Pineapple Dance Studios", "PineappleDance", "Pineapple Dance"),
+        ("Gracie Barra", "graciebarra"), ("CorePower Yoga", "corepoweryoga", "CorePower"), ("Stovax", "StovaxGroup"),
+        ("Certainly Wood", "CertainlyWood"), ("Gray-Nicolls", "GrayNicolls", "Gray Nicolls"), ("Speedo", "SpeedoUK"),
+        ("Hyde Park Stables", "HydeParkStables"), ("Delta Force Paintball", "DeltaForcePB", "Delta Force"),
+        ("The Comedy Store", "ComedyStore", "Comedy Store"), ("Farewill", "farewill"),
+        ("Gieves & Hawkes", "GievesHawkes", "Gieves"), ("Steinway & Sons", "steinwayandsons", "Steinway"),
+    ]
+]  # fmt: skip
+FRESH21 = Path(__file__).parent / "data" / "flags_fresh21.csv"
+#: flags_fresh21.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH21_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("The Tanning Shop", "TheTanningShop", "Tanning Shop"), ("Blink Brow Bar", "blinkbrowbar", "Blink"),
+        ("Moss Bros", "MossBros", "Moss"), ("Purplebricks", "Purplebricks"), ("OpenRent", "OpenRent", "Open Rent"),
+        ("Pillar To Post", "PillarToPostHI", "PillarToPost"), ("Mailchimp", "Mailchimp", "Mail Chimp"),
+        ("Salesforce", "salesforce"), ("Expensify", "Expensify"), ("Lightroom", "Lightroom", "Adobe Lightroom"),
+        ("Epidemic Sound", "EpidemicSound", "Epidemic"), ("Brockwell Lido", "BrockwellLido", "Brockwell"),
+        ("Massage Envy", "MassageEnvy"), ("Literati", "literati"), ("TaylorMade", "TaylorMadeGolf", "Taylor Made"),
+        ("Anthony & Sylvan Pools", "AnthonySylvan", "Anthony & Sylvan", "Anthony and Sylvan"),
+    ]
+]  # fmt: skip
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -964,6 +992,15 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # Session 13 (judge12: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 191 / 7, as
     # collected 239 / 13
     ("fresh19", FRESH19, FRESH19_BRANDS, 469, (191, 7), (239, 13)),
+    # blind at b566d60 (session 13: judge12's rules and layer, frozen before it was scored; written at the same time as
+    # fresh21 and as judge12, by a writer who read no rule) 174 of 239 (0.728) / 11 of 227 (0.048), as collected 214
+    # (0.895) / 18 (0.079): recall missed by two posts, the flagged share met (judge11's rules, 8703327: 169 / 12, as
+    # collected 209 (0.874) / 18 (0.079)). Development data since (not yet in DEVELOPMENT_SETS).
+    ("fresh20", FRESH20, FRESH20_BRANDS, 466, (174, 11), (214, 18)),
+    # blind at b566d60 (session 13, the same run as fresh20) 179 of 242 (0.740) / 12 of 225 (0.053), as collected 220
+    # (0.909) / 18 (0.080): both targets met (judge11's rules, 8703327: 177 / 12, as collected 216 (0.893) / 18 (0.080)).
+    # Development data since (not yet in DEVELOPMENT_SETS).
+    ("fresh21", FRESH21, FRESH21_BRANDS, 467, (179, 12), (220, 18)),
 ]
 
 
