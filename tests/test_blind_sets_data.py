@@ -94,6 +94,9 @@ FRESH18_EARLIER = (*FRESH16_EARLIER, "flags_fresh16.csv", "flags_fresh17.csv")
 #: the sets written before session 13's second two (fresh20 and fresh21 were written at the same time, each blind to the
 #: other).
 FRESH20_EARLIER = (*FRESH18_EARLIER, "flags_fresh18.csv", "flags_fresh19.csv")
+#: the sets written before session 13's third two (fresh22 and fresh23 were written at the same time, each blind to the
+#: other).
+FRESH22_EARLIER = (*FRESH20_EARLIER, "flags_fresh20.csv", "flags_fresh21.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -168,6 +171,9 @@ SETS = [
     # industries), so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh20", 22001, FRESH20_EARLIER, thread_convention=True),
     BlindSet("fresh21", 23001, FRESH20_EARLIER, thread_convention=True),
+    # fresh22 and fresh23 were written at the same time, in two worktrees, neither writer seeing the other's set (different
+    # industries), so the tests check neither set's ids or texts against the other's.
+    BlindSet("fresh23", 25001, FRESH22_EARLIER, thread_convention=True),
 ]
 
 
