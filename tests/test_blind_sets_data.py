@@ -174,6 +174,7 @@ SETS = [
     # fresh22 and fresh23 were written at the same time, in two worktrees, neither writer seeing the other's set (different
     # industries), so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh22", 24001, FRESH22_EARLIER, thread_convention=True),
+    BlindSet("fresh23", 25001, FRESH22_EARLIER, thread_convention=True),
 ]
 
 
