@@ -321,6 +321,34 @@ FRESH21_BRANDS = [
         ("Anthony & Sylvan Pools", "AnthonySylvan", "Anthony & Sylvan", "Anthony and Sylvan"),
     ]
 ]  # fmt: skip
+FRESH22 = Path(__file__).parent / "data" / "flags_fresh22.csv"
+#: flags_fresh22.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH22_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Garador", "GaradorUK"), ("Econoloft", "Econoloft"), ("Aira", "AiraHome"), ("Culligan", "Culligan"),
+        ("Travis Perkins", "TravisPerkins"), ("City Plumbing", "CityPlumbing"), ("Altrad", "AltradUK"),
+        ("LeafFilter", "LeafFilter"), ("Roto-Rooter", "RotoRooter", "Roto Rooter"),
+        ("Kärcher", "KarcherUK", "Karcher"), ("Flymo", "FlymoUK"), ("Keter", "KeterUK"), ("Weber", "WeberGrills"),
+        ("Werner", "WernerLadder"), ("SentrySafe", "SentrySafe", "Sentry Safe"), ("Ultraframe", "Ultraframe"),
+    ]
+]  # fmt: skip
+FRESH23 = Path(__file__).parent / "data" / "flags_fresh23.csv"
+#: flags_fresh23.md "Brands": the name, the X handle and the other spellings the rows use.
+FRESH23_BRANDS = [
+    _other_brand(name, slug, *also)
+    for name, slug, *also in [
+        ("Staycity", "Staycity"), ("YHA", "YHAOfficial"), ("Shearings", "ShearingsHols"),
+        ("Crystal Ski Holidays", "CrystalSki", "Crystal Ski"), ("andBeyond", "andBeyondTravel", "&Beyond"),
+        ("Vrbo", "vrbo"), ("Canopy & Stars", "canopyandstars", "Canopy and Stars"),
+        ("Mecca Bingo", "MeccaBingo", "Mecca"), ("Grosvenor Casinos", "GrosvenorCasinos", "Grosvenor"),
+        ("Fantasy Premier League", "OfficialFPL", "FPL"), ("Fnatic", "FNATIC"),
+        ("Sandbox VR", "SandboxVR", "Sandbox"),
+        ("Dave & Buster's", "DaveandBusters", "Dave and Buster", "Dave & Buster"),
+        ("Rileys", "RileysSportsBar", "Riley's"), ("Flight Club", "FlightClubDarts", "FlightClub"),
+        ("Bounce", "bouncepingpong", "Bounce Ping Pong"),
+    ]
+]  # fmt: skip
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -1001,6 +1029,15 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # (0.909) / 18 (0.080): both targets met (judge11's rules, 8703327: 177 / 12, as collected 216 (0.893) / 18 (0.080)).
     # Development data since (not yet in DEVELOPMENT_SETS).
     ("fresh21", FRESH21, FRESH21_BRANDS, 467, (179, 12), (220, 18)),
+    # blind at b566d60 (session 13: judge12's rules and layer, the rules main ships; written while judge13 tuned on fresh20
+    # and fresh21, by a writer who read no rule) 179 of 250 (0.716) / 15 of 220 (0.068), as collected 221 (0.884) / 27
+    # (0.123): both missed (judge13, afd2ebb, scored in the same run and not merged: 222 / 28 as collected). Development
+    # data since (not yet in DEVELOPMENT_SETS).
+    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (179, 15), (221, 27)),
+    # blind at b566d60 (session 13, the same run as fresh22) 177 of 240 (0.738) / 16 of 228 (0.070), as collected 218
+    # (0.908) / 20 (0.088): both targets met (judge13, afd2ebb, not merged: 218 / 19 as collected). Development data since
+    # (not yet in DEVELOPMENT_SETS).
+    ("fresh23", FRESH23, FRESH23_BRANDS, 468, (177, 16), (218, 20)),
 ]
 
 
