@@ -297,7 +297,8 @@ def forget(
     ids = found.mention_ids
     for start in range(0, len(ids), batch):
         with engine.begin() as conn:
-            posts = _post_ids(conn, ids[start : start + batch])  # before they are erased
+            # before they are erased; only when a stream position names one of the person's posts (mostly none)
+            posts = _post_ids(conn, ids[start : start + batch]) if moving else []
             result.erased += privacy.erase(conn, ids[start : start + batch], "forget", now, brands)
             # after the erase (rows first, then this lock, as a run writing its cursor takes them): a run that wrote
             # its cursor meanwhile commits first, one writing it later sees the erase (cursor_to_store)
