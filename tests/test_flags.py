@@ -360,7 +360,8 @@ FRESH23_BRANDS = [
 #: (judge9's rules, 94e5426), are development data since session 12 (branch judge10); flags_fresh16.csv and
 #: flags_fresh17.csv, scored once blind in session 12 (judge10's rules, deb5e4d), are development data since session 13
 #: (branch judge11); flags_fresh18.csv and flags_fresh19.csv, scored once blind in session 13 (judge11's rules, 8703327),
-#: are development data since session 13 (branch judge12).
+#: are development data since session 13 (branch judge12); flags_fresh20.csv .. flags_fresh23.csv, scored once blind in
+#: session 13 (judge12's rules, b566d60), are development data since session 14 (branch judge14).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -384,6 +385,10 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh17", FRESH17, FRESH17_BRANDS),
     ("fresh18", FRESH18, FRESH18_BRANDS),
     ("fresh19", FRESH19, FRESH19_BRANDS),
+    ("fresh20", FRESH20, FRESH20_BRANDS),
+    ("fresh21", FRESH21, FRESH21_BRANDS),
+    ("fresh22", FRESH22, FRESH22_BRANDS),
+    ("fresh23", FRESH23, FRESH23_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
