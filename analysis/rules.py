@@ -64,8 +64,9 @@ tests/data/flags_fresh12.csv and tests/data/flags_fresh13.csv (scored once blind
 branch judge9), tests/data/flags_fresh14.csv and tests/data/flags_fresh15.csv (scored once blind in session 12,
 development since, branch judge10), tests/data/flags_fresh16.csv and tests/data/flags_fresh17.csv (scored once blind
 in session 12, development since session 13, branch judge11), tests/data/flags_fresh18.csv and
-tests/data/flags_fresh19.csv (scored once blind in session 13, development since, branch judge12); the `test` rows are
-held out
+tests/data/flags_fresh19.csv (scored once blind in session 13, development since, branch judge12),
+tests/data/flags_fresh20.csv .. tests/data/flags_fresh23.csv (scored once blind in session 13, development since
+session 14, branch judge14); the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -570,14 +571,19 @@ RULES: tuple[Rule, ...] = (
             r"|reactivate|reopen|unblock|cancel)",
             # an explanation demanded of the brand: "@lemonade you raised my premium 38%. explain that one"
             r"^(?:@\S+\s+)+.*\bexplain (?:that|this|why|how|yourselves)\b",
+            # session 14 (branch judge14, flags_fresh23.csv's misses): "sort it" closing the post ("heating off all night in
+            # room 508, #Staycity sort it"): 6 rows of the twenty-six sets (fresh4, fresh14, fresh16 x2, fresh23 x2), all
+            # need a reply; "hope they sort it" (another user's wish) does not match
+            r"(?<!hope they )(?<!hope you )(?<!they'll )\bsort (?:it|this)(?: out)?(?: please| now| today| asap)?\s*[.!]*\s*$",
         ),
         matches=(
             "please fix this",
             "pls respond",
             "please restore it",
             "@acme you raised my premium. explain that one",
+            "heating off all night in room 508, #staycity sort it",
         ),
-        misses=("please enjoy the show",),
+        misses=("please enjoy the show", "that sounds so frustrating, hope they sort it"),
     ),
     Rule(
         "can-you",
