@@ -901,15 +901,15 @@ def plain_letters(frame: pd.DataFrame) -> pd.DataFrame:
     if "text" not in frame or not len(frame):
         return frame
     text = frame["text"]
-    wide = ~text.fillna("").astype(str).str.isascii().to_numpy(dtype=bool)
+    wide = (text.str.isascii() == False).to_numpy(dtype=bool)  # noqa: E712 (NaN is neither)
     if not wide.any():
         return frame
-    styled = np.zeros(len(frame), dtype=bool)
-    styled[wide] = [bool(_STYLED.search(t)) for t in text[wide].astype(str)]
-    if not styled.any():
+    found = {t for t in set(text[wide]) if _STYLED.search(t)}  # each distinct text searched once
+    if not found:
         return frame
+    styled = text.isin(found).to_numpy(dtype=bool)
     out = frame.copy()
-    out.loc[out.index[styled], "text"] = [t.translate(_PLAIN) for t in text[styled].astype(str)]
+    out.loc[out.index[styled], "text"] = [t.translate(_PLAIN) for t in text[styled]]
     return out
 
 

@@ -1148,6 +1148,32 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # session 14 (branch judge14, flags_fresh20.csv's and flags_fresh21.csv's misses, a fault told as a measure): a thing
+        # too short or long by a measure ("one sleeve 2cm shorter than the other", "trousers 4 inches too short"), a visit
+        # hours late ("inspector was an hour late"), only one of what was booked or paid for ("only one therapist turned
+        # up", "only 1 came"). Counted on the twenty-six sets: 17 rows in 11 sets, all need a reply ("1cm out on a frame
+        # is not within any tolerance", which needs none, is left out: "out" is not a measure word here)
+        "measured-fault",
+        "complaint",
+        (
+            r"\b\d+(?:\.\d+)? ?(?:cm|mm|inches|inch|in|ft|feet|metres?|m) (?:shorter|longer|too (?:short|long|big|small"
+            r"|wide|narrow|high|low)|lower|higher)\b",
+            r"\b(?:an|one|two|three|four|\d+) hours? late\b",
+            r"\bonly (?:one|two|half|\d+) (?:of \w+ )?(?:\w+ )?(?:turned up|showed up|came|arrived|working|worked)\b",
+        ),
+        matches=(
+            "my suit came back with one sleeve 2cm shorter than the other",
+            "trousers 4 inches too short",
+            "inspector was an hour late and then rushed the whole thing",
+            "booked a couples massage, only one therapist turned up",
+        ),
+        misses=(
+            "1cm out on a frame is not within any tolerance",
+            "the 2 hour lesson flew by",
+            "only one thing to say: brilliant",
+        ),
+    ),
+    Rule(
         "cannot-do",
         "complaint",
         (
