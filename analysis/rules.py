@@ -864,7 +864,7 @@ RULES: tuple[Rule, ...] = (
             # session 14 (branch judge14, flags_fresh21.csv's misses, a reply opening with "still" and the fault: "still
             # claimed, and the video is demonetised", "still greyed out"): 185 rows of the twenty-six sets open with "still"
             # but not with praise ("still love it", "still going strong"), all need a reply; the other rules find most of
-            # them, this takes the state words they do not know
+            # them, this takes the state words they do not know (14 rows, all need one)
             r"^still (?!(?:love|loving|going strong|the best|my favou?rite|works|working|fine|good|great|happy|on them|using"
             r"|use|no (?:problems|issues|complaints)|can't believe|cannot believe|obsessed|the one|one of|my go)\b)"
             r"(?:greyed|claimed|blocked|locked|charged|frozen|flagged|declined|rejected|closed|empty|blank|cold|leaking)\b",
@@ -1118,9 +1118,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:(?:went|go|ended up|end up|taken) (?:to|in) a&e|hit the (?:mat|floor|ground|wall) hard)\b",
             # session 14 (branch judge14, flags_fresh20-23.csv's safety reports told without a fault word): a fall, a near
             # miss, gas hissing, sparks or flames, a dig or lane left without a barrier, a driver on the phone, a twisted
-            # ankle. Counted on the twenty-six sets: 38 rows, 33 need a reply; of the five that do not, "fallen off a
-            # cliff" and "fallen off the wagon" are refused ("fell off the same move 9 times ... still smiling", a climber,
-            # and "no barrier and no sign telling you where to pay" match)
+            # ankle. Counted on the twenty-six sets: 31 rows, 29 need a reply (the two that do not: "fell off the same move
+            # 9 times ... still smiling", a climber, and "no barrier and no sign telling you where to pay"); "fallen off a
+            # cliff" does not match
             r"\bfell (?:on|down|off|over|onto|from|through|in)\b|\bnearly (?:hit|fell|killed|took|landed|electrocut\w*"
             r"|burnt|burned|set)\b|\b(?:hissing|sparking|sparks|flames? coming|caught fire|electric shock|shocked me|unfenced"
             r"|no barrier|no railing)\b|\bon (?:his|her|their) phone (?:on|while|the whole)\b|\btwisted (?:her|his|my|their"
@@ -1151,7 +1151,7 @@ RULES: tuple[Rule, ...] = (
         # session 14 (branch judge14, flags_fresh20.csv's and flags_fresh21.csv's misses, a fault told as a measure): a thing
         # too short or long by a measure ("one sleeve 2cm shorter than the other", "trousers 4 inches too short"), a visit
         # hours late ("inspector was an hour late"), only one of what was booked or paid for ("only one therapist turned
-        # up", "only 1 came"). Counted on the twenty-six sets: 17 rows in 11 sets, all need a reply ("1cm out on a frame
+        # up", "only 1 came"). Counted on the twenty-six sets: 16 rows, all need a reply ("1cm out on a frame
         # is not within any tolerance", which needs none, is left out: "out" is not a measure word here)
         "measured-fault",
         "complaint",
@@ -1991,7 +1991,7 @@ RULES: tuple[Rule, ...] = (
         # spelled my husband's name wrong", "such a treat paying ...", "really feeling secure knowing my safe can be opened
         # by my 6 year old", "so pleased <brand> put me ... on the horse that ...", "<brand> kindly left their scaffold
         # up so long ...", "a bonus feature", "a wonderful new feature where it ... skips"). Counted on the twenty-six
-        # sets: 14 rows in 4 sets (fresh16, fresh20 x4, fresh21 x4, fresh22 x4, fresh23), all need a reply
+        # sets: 12 rows, all need a reply
         "ironic-kindness",
         "sarcasm",
         (
@@ -2181,8 +2181,8 @@ RULES: tuple[Rule, ...] = (
             # session 14 (branch judge14, flags_fresh20-23.csv's biggest false-flag kind): the verdict after a fault put
             # right ("staff swapped it in a minute, no fuss", "knocked £30 off, well handled", "properly sorted", "saved the
             # week", "works again now", "the patch fixed it and ...", "solid now", "back to full power", "good turnaround",
-            # "much obliged", "gone back on my card"). Counted on the twenty-six sets: 53 rows, 52 need no reply; the one that
-            # does ("you said the jet was running again from 4pm ... still says suspended") is refused by the still-live guard
+            # "much obliged", "gone back on my card"). Counted on the twenty-six sets: 52 rows, none needs a reply ("you said
+            # the jet was running again from 4pm ... still says suspended", which does, is refused by the still-live guard)
             r"\b(?:no fuss|well handled|properly sorted|saved the (?:day|week|trip|holiday)|sorted it on the spot|(?:works"
             r"|working|loads|sending|solid|running) again(?: now)?|fixed it and|faster than before|solid now|back to full"
             r" power|cleared it for good|all built now|good turnaround|quick turnaround|much obliged|(?:is|are) (?:back )?in,"
@@ -2311,7 +2311,8 @@ RULES: tuple[Rule, ...] = (
             r" you (?:have|need)\b|\bdid you end up\b|\bwhich (?:\w+ )?did you go\b",
             # session 14 (branch judge14, flags_fresh20-23.csv's false flags, questions about the other user's purchase or
             # source): "did you get the 150 or the 170", "what installer did you use?", "what did the other agents value it
-            # at?", "link?"
+            # at?", "link?": 30 rows of the twenty-six sets, 2 need a reply (posts, not replies in the brand's thread, where
+            # alone this category applies)
             r"\bdid you (?:get|buy|use|go for|pick|choose) (?!(?:my|our|me|us)\b)(?:it|the|one|a|yours)\b|\bwhat (?:\w+ )?did"
             r" you use\b|\bwhat did the other\b|\blink\?\s*$",
         ),
@@ -2418,7 +2419,7 @@ RULES: tuple[Rule, ...] = (
             # session 14 (branch judge14, flags_fresh20-23.csv's false flags, price gripes about a whole trade): "paintball
             # is a scam everywhere now", "tree surgeons everywhere have lost the plot", "the whole plumbing trade", "every
             # email tool has gone the same way", "arcade economics are a scam", "the new rip off", "costs a mortgage",
-            # "safari prices have left planet earth": 19 rows of the twenty-six sets, none needs a reply
+            # "safari prices have left planet earth": 20 rows of the twenty-six sets, none needs a reply
             r"\b(?:is|are) (?:a scam|a rip.?off) everywhere\b|\beverywhere (?:now|these days)\b|\b(?:everywhere|in this city"
             r"|in london) (?:have|has|is|are) (?:lost|gone|just)\b|\bthe whole [\w-]+ trade\b|\bevery [\w-]+ (?:tool|shop"
             r"|company|place|firm|venue|site) (?:has|have|is|are)\b|\beconomics (?:is|are)\b|\b(?:is|are) the new rip.?off\b"
