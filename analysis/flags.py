@@ -9,6 +9,7 @@ the queue is read. Formulas: analysis.formulas.FORMULAS["needs_reply"], ["priori
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
@@ -50,6 +51,14 @@ _URL = r"(?:https?://|www\.)\S+"
 _SEP = "; "
 
 _REPOST = re.compile(r"^RT @")
+#: letters styled with Unicode's mathematical alphabets (𝐛𝐨𝐥𝐝, 𝘪𝘵𝘢𝘭𝘪𝘤, 𝓼𝓬𝓻𝓲𝓹𝓽, 𝚖𝚘𝚗𝚘) and full-width forms, read as the plain
+#: letters and digits they stand for (session 14, branch judge14: the rules and the learned layer read plain letters).
+_STYLED = re.compile("[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_PLAIN = {
+    c: unicodedata.normalize("NFKC", chr(c))
+    for c in (*range(0x1D400, 0x1D800), *range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+    if unicodedata.normalize("NFKC", chr(c)).isalnum()
+}
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -886,6 +895,24 @@ def combine(
     return (need & ~vetoed) | added, added
 
 
+def plain_letters(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with styled letters in `text` (`_STYLED`: 𝐛𝐨𝐥𝐝, 𝘪𝘵𝘢𝘭𝘪𝘤, full-width) as plain ones; the same frame when
+    no text holds one (only texts that are not ASCII are searched)."""
+    if "text" not in frame or not len(frame):
+        return frame
+    text = frame["text"]
+    wide = (text.str.isascii() == False).to_numpy(dtype=bool)  # noqa: E712 (NaN is neither)
+    if not wide.any():
+        return frame
+    found = {t for t in set(text[wide]) if _STYLED.search(t)}  # each distinct text searched once
+    if not found:
+        return frame
+    styled = text.isin(found).to_numpy(dtype=bool)
+    out = frame.copy()
+    out.loc[out.index[styled], "text"] = [t.translate(_PLAIN) for t in text[styled]]
+    return out
+
+
 def learned_inputs(
     frame: pd.DataFrame,
     brands: Sequence[Brand],
@@ -896,6 +923,7 @@ def learned_inputs(
     English, eligible, addressed to an own brand, no ignore term, no review), `text` (`model_text`) and `rules`
     (needs_reply by the rule table alone) and `strong` (the rules found a question, help request or complaint
     vocabulary: `combine` never vetoes those)."""
+    frame = plain_letters(frame)
     found = _evidence(frame, brands, None, own_post_ids, english)
     rows = found.open_ & found.english & ~found.review & ~found.to_other
     rules = assess(frame, brands, own_post_ids=own_post_ids, english=english, model=False)["needs_reply"]
@@ -931,8 +959,10 @@ def assess(
     `_signals` and analysis.rules). flag_signals (None when no reply is needed) name the rule that
     fired, e.g. "question: question-mark; complaint: refund; negative; 12k followers"; "problem:
     <rule>" names a weaker cue. priority_base: FORMULAS["priority_base"] (0..70), each signal
-    worth its rule's points. Quality on tests/data/flags_labelled.csv: bench/README.md.
+    worth its rule's points. Quality on tests/data/flags_labelled.csv: bench/README.md. Styled letters (𝐛𝐨𝐥𝐝,
+    𝘪𝘵𝘢𝘭𝘪𝘤, full-width) are read as plain ones (`plain_letters`).
     """
+    frame = plain_letters(frame)
     found = _evidence(frame, brands, own_brands, own_post_ids, english)
     flag, names, rule_points, compound = found.flag, found.names, found.rule_points, found.compound
     stars, review, open_reviews = found.stars, found.review, found.open_

@@ -64,8 +64,9 @@ tests/data/flags_fresh12.csv and tests/data/flags_fresh13.csv (scored once blind
 branch judge9), tests/data/flags_fresh14.csv and tests/data/flags_fresh15.csv (scored once blind in session 12,
 development since, branch judge10), tests/data/flags_fresh16.csv and tests/data/flags_fresh17.csv (scored once blind
 in session 12, development since session 13, branch judge11), tests/data/flags_fresh18.csv and
-tests/data/flags_fresh19.csv (scored once blind in session 13, development since, branch judge12); the `test` rows are
-held out
+tests/data/flags_fresh19.csv (scored once blind in session 13, development since, branch judge12),
+tests/data/flags_fresh20.csv .. tests/data/flags_fresh23.csv (scored once blind in session 13, development since
+session 14, branch judge14); the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -570,14 +571,19 @@ RULES: tuple[Rule, ...] = (
             r"|reactivate|reopen|unblock|cancel)",
             # an explanation demanded of the brand: "@lemonade you raised my premium 38%. explain that one"
             r"^(?:@\S+\s+)+.*\bexplain (?:that|this|why|how|yourselves)\b",
+            # session 14 (branch judge14, flags_fresh23.csv's misses): "sort it" closing the post ("heating off all night in
+            # room 508, #Staycity sort it"): 6 rows of the twenty-six sets (fresh4, fresh14, fresh16 x2, fresh23 x2), all
+            # need a reply; "hope they sort it" (another user's wish) does not match
+            r"(?<!hope they )(?<!hope you )(?<!they'll )\bsort (?:it|this)(?: out)?(?: please| now| today| asap)?\s*[.!]*\s*$",
         ),
         matches=(
             "please fix this",
             "pls respond",
             "please restore it",
             "@acme you raised my premium. explain that one",
+            "heating off all night in room 508, #staycity sort it",
         ),
-        misses=("please enjoy the show",),
+        misses=("please enjoy the show", "that sounds so frustrating, hope they sort it"),
     ),
     Rule(
         "can-you",
@@ -855,9 +861,21 @@ RULES: tuple[Rule, ...] = (
             r"\bstill (?:billing|charging|sending|taking)\b",
             r"\bstill [\"'“]?(?:processing|pending|in transit|preparing|being processed|awaiting|on hold)\b",
             r"\bwaiting (?:for|since|on) (?:weeks|days|hours|a week|a month|over|my)\b",
+            # session 14 (branch judge14, flags_fresh21.csv's misses, a reply opening with "still" and the fault: "still
+            # claimed, and the video is demonetised", "still greyed out"): 185 rows of the twenty-six sets open with "still"
+            # but not with praise ("still love it", "still going strong"), all need a reply; the other rules find most of
+            # them, this takes the state words they do not know (14 rows, all need one)
+            r"^still (?!(?:love|loving|going strong|the best|my favou?rite|works|working|fine|good|great|happy|on them|using"
+            r"|use|no (?:problems|issues|complaints)|can't believe|cannot believe|obsessed|the one|one of|my go)\b)"
+            r"(?:greyed|claimed|blocked|locked|charged|frozen|flagged|declined|rejected|closed|empty|blank|cold|leaking)\b",
         ),
-        matches=("still waiting for my order", "still no word", 'ordered 18 days ago. still "processing"'),
-        misses=("still love it",),
+        matches=(
+            "still waiting for my order",
+            "still no word",
+            'ordered 18 days ago. still "processing"',
+            "still greyed out, i have a deadline tonight",
+        ),
+        misses=("still love it", "still going strong after 5 years"),
     ),
     Rule(
         "no-response",
@@ -1098,6 +1116,15 @@ RULES: tuple[Rule, ...] = (
             r" (?:arm|wrist|leg|ankle|finger|nose|collarbone)|burn(?:t|ed) (?:my|his|her|their) (?:hand|arm|fingers?|gums"
             r"|mouth|skin|tongue))\b",
             r"\b(?:(?:went|go|ended up|end up|taken) (?:to|in) a&e|hit the (?:mat|floor|ground|wall) hard)\b",
+            # session 14 (branch judge14, flags_fresh20-23.csv's safety reports told without a fault word): a fall, a near
+            # miss, gas hissing, sparks or flames, a dig or lane left without a barrier, a driver on the phone, a twisted
+            # ankle. Counted on the twenty-six sets: 31 rows, 29 need a reply (the two that do not: "fell off the same move
+            # 9 times ... still smiling", a climber, and "no barrier and no sign telling you where to pay"); "fallen off a
+            # cliff" does not match
+            r"\bfell (?:on|down|off|over|onto|from|through|in)\b|\bnearly (?:hit|fell|killed|took|landed|electrocut\w*"
+            r"|burnt|burned|set)\b|\b(?:hissing|sparking|sparks|flames? coming|caught fire|electric shock|shocked me|unfenced"
+            r"|no barrier|no railing)\b|\bon (?:his|her|their) phone (?:on|while|the whole)\b|\btwisted (?:her|his|my|their"
+            r"|a) (?:ankle|knee|wrist)\b",
         ),
         matches=(
             "my kid came home from the park with a sprained wrist and nobody filled in an accident form",
@@ -1106,12 +1133,44 @@ RULES: tuple[Rule, ...] = (
             "the auto belay dropped me way too fast tonight, hit the mat hard",
             "the lid knob came off and burnt my hand when it fell",
             "it closed on his finger. needed stitches",
+            "the stair lights are out, my dad fell on the second flight last night",
+            "a light fitting fell on our table, nearly hit my friend",
+            "the gas bottle in our hut was hissing all night",
+            "driver was on his phone on the motorway",
         ),
         misses=(
             "the only wipes that didn't give my daughter a rash",
             "walking boots finally broken in, heels no longer bleeding",
             "the stitches on the seam are lovely",
             "handled my dad's injury claim, thank you",
+            "their support has fallen off a cliff",
+            "i've fallen off the wagon",
+        ),
+    ),
+    Rule(
+        # session 14 (branch judge14, flags_fresh20.csv's and flags_fresh21.csv's misses, a fault told as a measure): a thing
+        # too short or long by a measure ("one sleeve 2cm shorter than the other", "trousers 4 inches too short"), a visit
+        # hours late ("inspector was an hour late"), only one of what was booked or paid for ("only one therapist turned
+        # up", "only 1 came"). Counted on the twenty-six sets: 16 rows, all need a reply ("1cm out on a frame
+        # is not within any tolerance", which needs none, is left out: "out" is not a measure word here)
+        "measured-fault",
+        "complaint",
+        (
+            r"\b\d+(?:\.\d+)? ?(?:cm|mm|inches|inch|in|ft|feet|metres?|m) (?:shorter|longer|too (?:short|long|big|small"
+            r"|wide|narrow|high|low)|lower|higher)\b",
+            r"\b(?:an|one|two|three|four|\d+) hours? late\b",
+            r"\bonly (?:one|two|half|\d+) (?:of \w+ )?(?:\w+ )?(?:turned up|showed up|came|arrived|working|worked)\b",
+        ),
+        matches=(
+            "my suit came back with one sleeve 2cm shorter than the other",
+            "trousers 4 inches too short",
+            "inspector was an hour late and then rushed the whole thing",
+            "booked a couples massage, only one therapist turned up",
+        ),
+        misses=(
+            "1cm out on a frame is not within any tolerance",
+            "the 2 hour lesson flew by",
+            "only one thing to say: brilliant",
         ),
     ),
     Rule(
@@ -1299,20 +1358,33 @@ RULES: tuple[Rule, ...] = (
         english_only=False,
     ),
     Rule(
+        # session 14 (branch judge14, flags_fresh22.csv's misses): a post of the brand's name and emoji that carries a
+        # reference of the writer's own ("werner 🪜💥 WL-22340", "ultraframe 🏠❄️💧 UF-91544"): something the team can act
+        # on. 8 rows of the twenty-six sets (fresh22 x7, fresh23), all need a reply
+        "emoji-reference",
+        "complaint",
+        (r"^(?=[^\n]*[\U0001F300-\U0001FAFF\u2600-\u27BF])[^\n]*?\b[a-z]{1,4}-\d{3,}\b",),
+        matches=("werner 🪜💥 wl-22340", "econoloft 🏠💧💧 job el-3018"),
+        misses=("werner 🪜💪 love it", "booked the m-25 route"),
+        english_only=False,
+    ),
+    Rule(
         "non-english-problem",
         "complaint",
         (
             # es, fr, de, pt, it words for refund / broken / not working / late / lost
-            r"\b(?:reembolso|devoluci[oó]n|no funciona|roto|nunca lleg[oó]|retraso|dej[oó] de funcionar)\b",
+            r"\b(?:reembolso|devoluci[oó]n|no funciona|nunca lleg[oó]|retraso|dej[oó] de funcionar)\b",
+            # not a part of a hyphenated name ("roto-rooter", session 14)
+            r"(?<![\w-])(?:roto|rotto)(?![\w-])",
             r"\b(?:remboursement|ne marche pas|ne fonctionne pas|panne|cass[ée]|perdu|factur[ée] deux fois)\b",
             r"\b(?:kaputt|funktioniert nicht|st[üu]rzt|r[üu]ckerstattung|erstattung|defekt)\b",
             r"\b(?:n[ãa]o funciona|n[ãa]o liga|quebrado|atrasado|reembolso)\b",
-            r"\b(?:rimborso|rotto|non funziona|non si accende|in ritardo)\b",
+            r"\b(?:rimborso|non funziona|non si accende|in ritardo)\b",
             # scripts written without spaces: no word boundaries
             r"届きません|届かない|壊れ|返金|故障|не пришёл|не пришел|не работает|возврат|сломал|退款|坏了",
         ),
-        matches=("mi pedido no funciona", "注文した商品がまだ届きません"),
-        misses=("me encanta mi nuevo reloj",),
+        matches=("mi pedido no funciona", "注文した商品がまだ届きません", "el teléfono está roto"),
+        misses=("me encanta mi nuevo reloj", "roto-rooter or a local septic guy, who's cheaper"),
         english_only=False,
     ),
     # ---------------------------------------------------------------- hint
@@ -1890,6 +1962,65 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # session 14 (branch judge14, flags_fresh20-23.csv's misses, sarcasm about the writer's own purchase): praise or
+        # thanks opening the post with a word of the brand's quoted back later ('love paying ... for a beginners class
+        # where the "beginners" were ...', 'huge thanks to <brand> for the "private pool" which turned out to be shared',
+        # 'absolutely loved my trip where the "sea view" was the car park'). Counted on the twenty-six sets: 50 rows in 14
+        # sets, 49 need a reply (the one that does not, fresh2's 'love paying a £4.50 "booking fee" ... arsenal really
+        # spoiling us', was flagged already)
+        "praised-quote",
+        "sarcasm",
+        (
+            r"^(?:@\S+\s+)*(?:i )?(?:(?:so |really |absolutely |genuinely )?(?:love|loving|loved|thrilled|delighted|pleased"
+            r"|grateful)|so kind of|such a treat|great that|great job|nice one|shout ?out to|huge thanks to|what a treat"
+            r"|really reassuring|really feeling|nice to know|brilliant|cheers|thanks|thank you)\b[^\n]*[\"“][^\"”]{2,30}[\"”]",
+        ),
+        matches=(
+            'huge thanks to acme for the "private pool" which turned out to be shared with eleven other villas',
+            'absolutely loved my acme trip where the "sea view" was the car park',
+        ),
+        misses=(
+            "love my new acme stove, the whole lounge is warm",
+            'support said "restart it" and it worked',
+            'the "sea view" room was lovely',
+        ),
+    ),
+    Rule(
+        # session 14 (branch judge14, flags_fresh20-23.csv's misses): kindness or reassurance opening the post at a fault
+        # ("so kind of <brand> to seat us right at the front so the compere could ...", "really reassuring that <brand>
+        # spelled my husband's name wrong", "such a treat paying ...", "really feeling secure knowing my safe can be opened
+        # by my 6 year old", "so pleased <brand> put me ... on the horse that ...", "<brand> kindly left their scaffold
+        # up so long ...", "a bonus feature", "a wonderful new feature where it ... skips"). Counted on the twenty-six
+        # sets: 12 rows, all need a reply
+        "ironic-kindness",
+        "sarcasm",
+        (
+            r"^(?:@\S+\s+)*(?:so kind of|such a treat|what a treat|(?:really|very|so) reassuring|really feeling (?:safe"
+            r"|secure))\b",
+            r"^(?:@\S+\s+)*(?:so |really |truly )?(?:grateful|delighted|thrilled|pleased) (?:that )?(?!(?:i|we|my|our|the staff"
+            r"|you|it|it's|its|they|with|to|for|about)\b)[\w&@.'-]+(?: [\w&@.'-]+){0,3} (?:[\w-]+ed|spelled|spelt|left|sent"
+            r"|put|gave|took)\b",
+            r"\bkindly (?:left|moved|charged|cancelled|decided)\b",
+            r"\b(?:a bonus|wonderful new|exciting new) feature\b",
+        ),
+        matches=(
+            "so kind of acme to seat us right at the front so the compere could spend 20 minutes on my divorce",
+            "really reassuring that acme spelled my husband's name wrong on our wills, twice",
+            "such a treat paying acme peak price to swim in a lane with 14 people",
+            "so grateful acme auto-renewed my intro offer into a full price membership",
+            "delighted that acme moved our custom button three clicks deeper",
+            "acme kindly left their scaffold up so long the ivy has claimed it",
+            "my mower has developed a wonderful new feature where it skips every other stripe",
+        ),
+        misses=(
+            "so grateful to the nurses who looked after my dad",
+            "really pleased with my new bike",
+            "delighted with the service, they sent it next day",
+            "kindly sent me a replacement, thank you",
+            "glad it's fixed, we'll book again",
+        ),
+    ),
+    Rule(
         "scare-quotes",
         "sarcasm",
         (
@@ -2047,6 +2178,15 @@ RULES: tuple[Rule, ...] = (
             # fresh11, fresh12, fresh16 x7, fresh17 x2), none needs a reply
             r"\bbut (?:\w+ ){0,2}(?:swapped|reprinted|remade|redid|fit (?:me|us) in|gave (?:us|me) (?:the|a)|the replacement"
             r" came|the right one came|the new one came)\b" + _STILL_LIVE,
+            # session 14 (branch judge14, flags_fresh20-23.csv's biggest false-flag kind): the verdict after a fault put
+            # right ("staff swapped it in a minute, no fuss", "knocked £30 off, well handled", "properly sorted", "saved the
+            # week", "works again now", "the patch fixed it and ...", "solid now", "back to full power", "good turnaround",
+            # "much obliged", "gone back on my card"). Counted on the twenty-six sets: 52 rows, none needs a reply ("you said
+            # the jet was running again from 4pm ... still says suspended", which does, is refused by the still-live guard)
+            r"\b(?:no fuss|well handled|properly sorted|saved the (?:day|week|trip|holiday)|sorted it on the spot|(?:works"
+            r"|working|loads|sending|solid|running) again(?: now)?|fixed it and|faster than before|solid now|back to full"
+            r" power|cleared it for good|all built now|good turnaround|quick turnaround|much obliged|(?:is|are) (?:back )?in,"
+            r" thank|gone back on my card|back in my account|returned to the card)\b" + _STILL_LIVE,
         ),
         matches=(
             "audio-technica fixed my earbuds dropping out with a firmware update, no problems since",
@@ -2066,6 +2206,9 @@ RULES: tuple[Rule, ...] = (
             "had a leaking wax melt order but yankee replaced it straight away with no fuss. nice",
             "penalty cancelled, thank you for sorting it",
             "all the missing contributions are showing now, thanks for chasing my employer",
+            "our table had a broken net, staff swapped it in a minute, no fuss",
+            "the patch fixed it and it's faster than before now",
+            "lift pass overcharge returned to the card this morning, much obliged",
         ),
         misses=(
             "they sent the wrong one again",
@@ -2084,6 +2227,7 @@ RULES: tuple[Rule, ...] = (
             "patch notes said the co-op bug was fixed. it is not fixed. still disconnecting every 15 min",
             "it was sorted on monday and broke again today",
             "good service until the engine light came on",
+            "you said the jet was running again from 4pm. it's 5.20 and the board still says suspended",
         ),
     ),
     Rule(
@@ -2165,6 +2309,12 @@ RULES: tuple[Rule, ...] = (
             # rows of the twenty sets in 4 (fresh, fresh12, fresh14 x3, fresh17 x3), none needs a reply
             r"\b(?:what|which) did (?:she|he|they) (?:pick|choose|go for|get|end up with)\b|\bhow much (?:\w+ )?(?:do|did)"
             r" you (?:have|need)\b|\bdid you end up\b|\bwhich (?:\w+ )?did you go\b",
+            # session 14 (branch judge14, flags_fresh20-23.csv's false flags, questions about the other user's purchase or
+            # source): "did you get the 150 or the 170", "what installer did you use?", "what did the other agents value it
+            # at?", "link?": 30 rows of the twenty-six sets, 2 need a reply (posts, not replies in the brand's thread, where
+            # alone this category applies)
+            r"\bdid you (?:get|buy|use|go for|pick|choose) (?!(?:my|our|me|us)\b)(?:it|the|one|a|yours)\b|\bwhat (?:\w+ )?did"
+            r" you use\b|\bwhat did the other\b|\blink\?\s*$",
         ),
         matches=(
             "lovely, what did she pick?",
@@ -2173,6 +2323,8 @@ RULES: tuple[Rule, ...] = (
             "same happened to my dad, turned out it was a different model from the catalogue",
             "same thing happened to my mum last spring, its a nightmare with fitting slots",
             "looks gorgeous! where did you get the tiles?",
+            "did you get it from the hardware store or online?",
+            "what installer did you use?",
             "they have to provide it within 12 working days or they can't enforce it, keep going",
         ),
         misses=(
@@ -2181,6 +2333,7 @@ RULES: tuple[Rule, ...] = (
             "where did my parcel go?",
             "keep going back to the shop and nobody helps",
             "how much do i need to pay to change the date?",
+            "did you get my email about the refund?",
         ),
     ),
     Rule(
@@ -2263,6 +2416,14 @@ RULES: tuple[Rule, ...] = (
             r"|\bthe whole (?:market|trade)(?:'s| is| has)?\b|\bused to be (?:[£$€]\d+|pocket money|cheap)\b"
             r"|\b(?:chains|companies|brands|shops|they all) do this every\b|\bcost more than my (?:first )?car\b"
             r"|\bare [£$€]\d[\d.,]* now\b",
+            # session 14 (branch judge14, flags_fresh20-23.csv's false flags, price gripes about a whole trade): "paintball
+            # is a scam everywhere now", "tree surgeons everywhere have lost the plot", "the whole plumbing trade", "every
+            # email tool has gone the same way", "arcade economics are a scam", "the new rip off", "costs a mortgage",
+            # "safari prices have left planet earth": 20 rows of the twenty-six sets, none needs a reply
+            r"\b(?:is|are) (?:a scam|a rip.?off) everywhere\b|\beverywhere (?:now|these days)\b|\b(?:everywhere|in this city"
+            r"|in london) (?:have|has|is|are) (?:lost|gone|just)\b|\bthe whole [\w-]+ trade\b|\bevery [\w-]+ (?:tool|shop"
+            r"|company|place|firm|venue|site) (?:has|have|is|are)\b|\beconomics (?:is|are)\b|\b(?:is|are) the new rip.?off\b"
+            r"|\bcosts? a mortgage\b|\bprices? (?:have|has) left\b|\bprice rises are\b",
         ),
         matches=(
             "airport parking has always been a rip off",
@@ -2282,6 +2443,8 @@ RULES: tuple[Rule, ...] = (
             "mounts at this price point are all wobbly, you get what you pay for",
             "the whole model is lowball then shrug",
             "the wedding industry is a scam",
+            "paintball is a scam everywhere now",
+            "ping pong bars are the new rip off",
             "£174.50 a year to fund shows i don't watch. abolish it",
         ),
         misses=(
