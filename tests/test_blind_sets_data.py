@@ -97,6 +97,9 @@ FRESH20_EARLIER = (*FRESH18_EARLIER, "flags_fresh18.csv", "flags_fresh19.csv")
 #: the sets written before session 13's third two (fresh22 and fresh23 were written at the same time, each blind to the
 #: other).
 FRESH22_EARLIER = (*FRESH20_EARLIER, "flags_fresh20.csv", "flags_fresh21.csv")
+#: the sets written before session 14's two (fresh24 and fresh25 were written at the same time, each blind to the
+#: other).
+FRESH25_EARLIER = (*FRESH22_EARLIER, "flags_fresh22.csv", "flags_fresh23.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -175,6 +178,9 @@ SETS = [
     # industries), so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh22", 24001, FRESH22_EARLIER, thread_convention=True),
     BlindSet("fresh23", 25001, FRESH22_EARLIER, thread_convention=True),
+    # fresh25 was written in session 14 at the same time as another set in another worktree, neither writer seeing the
+    # other's set (different industry pools), so the tests check neither set's ids or texts against the other's.
+    BlindSet("fresh25", 27001, FRESH25_EARLIER, thread_convention=True),
 ]
 
 
