@@ -97,8 +97,8 @@ FRESH20_EARLIER = (*FRESH18_EARLIER, "flags_fresh18.csv", "flags_fresh19.csv")
 #: the sets written before session 13's third two (fresh22 and fresh23 were written at the same time, each blind to the
 #: other).
 FRESH22_EARLIER = (*FRESH20_EARLIER, "flags_fresh20.csv", "flags_fresh21.csv")
-#: the sets written before session 14's two (fresh24 and the other set of that round were written at the same time, each
-#: blind to the other).
+#: the sets written before session 14's two (fresh24 and fresh25 were written at the same time, each blind to the
+#: other).
 FRESH24_EARLIER = (*FRESH22_EARLIER, "flags_fresh22.csv", "flags_fresh23.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -178,9 +178,10 @@ SETS = [
     # industries), so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh22", 24001, FRESH22_EARLIER, thread_convention=True),
     BlindSet("fresh23", 25001, FRESH22_EARLIER, thread_convention=True),
-    # fresh24 was written in session 14 while another helper wrote another set from a different industry pool in another
-    # worktree, neither writer seeing the other's set, so the tests check neither set's ids or texts against the other's.
+    # fresh24 and fresh25 were written in session 14 at the same time, from different industry pools in two worktrees,
+    # neither writer seeing the other's set, so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh24", 26001, FRESH24_EARLIER, thread_convention=True),
+    BlindSet("fresh25", 27001, FRESH24_EARLIER, thread_convention=True),
 ]
 
 
