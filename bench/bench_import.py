@@ -13,11 +13,7 @@ machine each then runs under the same load):
 - **baselines**: the same with the code of each `--baseline-ref` (repeatable; default `main`, from `git archive`);
 
 then each baseline store's derived values (lang, sentiment, label, reply flags, priority, brand) are
-compared row for row with this tree's: the trees must store the same. Each child's CPU counts the processes
-it waited for (the judging worker of pipeline.judging, VADER's pool); memory is the child's own peak RSS, the
-worker's, and the peak of all their proportional set sizes summed (sampled every second: shared pages once).
-The judging worker starts as an import would start it (two idle cores by the load average); `BENCH_AHEAD=on`
-starts it whatever the load, `BENCH_AHEAD=off` never (trees from before it ignore the variable).
+compared row for row with this tree's: the trees must store the same.
 
 `--stages` also times this tree's import in process, split by stage (each stage function wrapped
 with a timer); `--reimport` the same file again (nothing new); `--plain` a bare `pd.read_csv` +

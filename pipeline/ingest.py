@@ -303,6 +303,7 @@ def _write_part(
             ahead.take()
         if following is not None:
             _hand_ahead(ahead, conn, following, set(), store_empty, storing=len(part))
+    started = time.perf_counter()
     # derived columns are not written on conflict, so known rows need no scoring
     known = part[~is_new & ~edited].assign(
         created_at=created[~is_new & ~edited],
@@ -327,6 +328,8 @@ def _write_part(
         inserted = None if inserted is None or again is None else inserted + again
     new_keys = {k for k, n in zip(keys, is_new, strict=True) if n}
     linked = writer.link_brand_replies(conn, part, new_keys, store_was_empty=store_empty)
+    if ahead is not None and (seconds := time.perf_counter() - started) > 0:
+        ahead.store_rate = len(part) / seconds
     return (len(new_keys) if inserted is None else inserted), linked, created, ~is_new
 
 
@@ -347,7 +350,6 @@ def _judge_with(
     def in_place(rows: pd.DataFrame) -> pd.DataFrame:
         return enrich(rows, brands, own)
 
-    ahead.between()  # storing the part before (and reading this one) took the time since the last hand
     if not ahead.handed:  # nothing handed ahead (the first part): the worker judges a share of it now
         ahead.hand(new_rows.iloc[: ahead.share(len(new_rows))], own)
     handed = ahead.handed[0] if ahead.handed else None
@@ -384,7 +386,7 @@ def _hand_ahead(
     if count:
         rows = rows.iloc[:count]
         known = set() if store_empty else writer.own_posts_answered(conn, rows)
-        ahead.hand(rows, known | own | judging.own_keys(following), storing)
+        ahead.hand(rows, known | own | judging.own_keys(following))
 
 
 def _hours(times: pd.Series) -> np.ndarray:

@@ -106,13 +106,14 @@ class AheadJudge:
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe()
         gc.collect()
-        # the objects made so far stay out of the collector in both processes until close (its passes would write to
-        # their pages, and a page either process writes is no longer shared)
-        gc.freeze()
-        self._process = context.Process(
-            target=_serve, args=(child, judge, self.brands), name="judge-ahead", daemon=True
-        )
-        self._process.start()
+        gc.freeze()  # the parent's objects stay out of the collector: their pages are not copied into the worker
+        try:
+            self._process = context.Process(
+                target=_serve, args=(child, judge, self.brands), name="judge-ahead", daemon=True
+            )
+            self._process.start()
+        finally:
+            gc.unfreeze()
         child.close()
         # both cores are busy now: VADER starts no pool of its own in the importer either (restored by close)
         self._one_process, sentiment.ONE_PROCESS = sentiment.ONE_PROCESS, True
@@ -120,7 +121,6 @@ class AheadJudge:
         self.worker_rate = 0.0
         self.own_rate = 0.0
         self.store_rate = 0.0
-        self._storing = (time.perf_counter(), 0)
 
     def __enter__(self) -> AheadJudge:
         return self
@@ -139,12 +139,9 @@ class AheadJudge:
         self._conn.close()
         self.alive = False
         sentiment.ONE_PROCESS = self._one_process
-        gc.unfreeze()
 
-    def hand(self, rows: pd.DataFrame, own: Own, storing: int = 0) -> None:
-        """Hand `rows` (keys unique) to the worker, judged with `own` as the brand's own posts; `storing`: the
-        rows the importer stores before it judges again (the time until then is measured: `between`)."""
-        self._storing = (time.perf_counter(), storing)
+    def hand(self, rows: pd.DataFrame, own: Own) -> None:
+        """Hand `rows` (keys unique) to the worker, judged with `own` as the brand's own posts."""
         if not self.alive or rows.empty:
             return
         own_set = set(own)
@@ -170,14 +167,6 @@ class AheadJudge:
             return int(new_rows * FIRST_SHARE)
         x = (storing / s + new_rows / o) / (1 / w + 1 / o)
         return int(min(new_rows, max(0.0, x)))
-
-    def between(self) -> None:
-        """The importer starts judging again: the time since the last hand, for the rows stored meanwhile, is
-        what storing (look-ups, upsert, links, the next part's reading) costs a row: `store_rate`."""
-        started, rows = self._storing
-        if rows and (seconds := time.perf_counter() - started) > 0:
-            self.store_rate = rows / seconds
-        self._storing = (time.perf_counter(), 0)
 
     def take(self) -> tuple[Handed, pd.DataFrame | None]:
         """The oldest handed rows and the worker's answers for them (the DERIVED columns, indexed by key),

@@ -101,7 +101,7 @@ def test_stored_values_are_the_same_with_the_worker_and_without(tmp_path, demo_c
     handed: list[int] = []
     hand = judging.AheadJudge.hand
     monkeypatch.setattr(
-        judging.AheadJudge, "hand", lambda self, rows, *more: (handed.append(len(rows)), hand(self, rows, *more))
+        judging.AheadJudge, "hand", lambda self, rows, own: (handed.append(len(rows)), hand(self, rows, own))
     )
     with_worker = make_engine(f"sqlite:///{tmp_path / 'with.db'}")
     _ingest(with_worker, demo_config.brands, ahead=True)
