@@ -39,8 +39,6 @@ UNSCORED = "unscored"
 PARALLEL_MIN_TEXTS = 10_000
 #: texts per task handed to a pool worker.
 CHUNK_TEXTS = 5_000
-#: True while both cores are busy judging already (pipeline.judging): no pool is started
-ONE_PROCESS = False
 #: language codes that say nothing about the language (X: und, zxx, qme, qht, ...).
 UNKNOWN_LANGS = frozenset({"", "und", "zxx", "qme", "qht", "qam", "qct", "qst", "art", "mul"})
 
@@ -68,7 +66,7 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def idle_cores() -> int:
+def _workers() -> int:
     """Processes worth starting: the cores not already busy (load average; this process counts as one).
 
     On a machine shared with other jobs extra workers would only queue for the same cores.
@@ -93,10 +91,10 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 def compounds(texts: list[str], workers: int | None = None) -> list[float]:
     """VADER compound of each text in order; distinct texts scored once, in parallel when many.
 
-    `workers` defaults to the idle cores (`idle_cores`); 1 forces a single process, and so does `ONE_PROCESS`.
+    `workers` defaults to the idle cores (`_workers`); 1 forces a single process.
     """
     unique = list(dict.fromkeys(texts))
-    workers = 1 if ONE_PROCESS else idle_cores() if workers is None else max(1, workers)
+    workers = _workers() if workers is None else max(1, workers)
     if workers == 1 or len(unique) < PARALLEL_MIN_TEXTS:
         scores = _vader.compounds(unique)
     else:

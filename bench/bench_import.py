@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import cProfile
 import functools
-import json
 import os
 import pstats
 import subprocess
@@ -47,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from bench_store import child_json  # noqa: E402  (one way to run a measured child)
 from sqlalchemy import create_engine, func, select  # noqa: E402
 
 import analysis.flags  # noqa: E402
@@ -105,17 +105,9 @@ def write_csv(path: Path, rows: int, seed: int = 11, distinct: int = 0) -> int:
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
-import os
 import pipeline.importer
 from config import load_config
 from store.engine import make_engine
-ahead = os.environ.get("BENCH_AHEAD", "auto")  # on: the judging worker whatever the load; off: never
-if ahead != "auto":
-    try:
-        import pipeline.judging
-        pipeline.judging.available = lambda: ahead == "on"
-    except ImportError:  # a tree from before the worker
-        pass
 engine = make_engine("sqlite:///" + sys.argv[2])
 started = time.perf_counter()
 result = pipeline.importer.import_file(engine, load_config(None), sys.argv[3])
@@ -126,63 +118,14 @@ try:  # VmHWM: this process's own peak; ru_maxrss keeps the forking parent's pea
 except (OSError, StopIteration):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU time: less skewed than wall time by other jobs
-children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the judging worker, VADER's pool (waited for)
-cpu = usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime
-print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": result.rows, "new": result.new, "peak_mb": peak,
-                  "child_peak_mb": children.ru_maxrss / 1024}))
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": result.rows, "new": result.new, "peak_mb": peak}))
 """
 
 
 def child_import(code: Path, db: Path, csv: Path) -> dict[str, float]:
-    """`import_file` with the code in `code`, in a child process of its own (its peak RSS is the import's);
-    `tree_pss_mb`: the peak, sampled every second, of the proportional set size summed over the child and its
-    processes (the judging worker, VADER's pool), pages they share counted once in all."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MONITOR_CONFIG")}
-    process = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(code), str(db), str(csv)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=code,
-        env=env,
-    )
-    peak = [0.0]
-
-    def sample() -> None:
-        while process.poll() is None:
-            peak[0] = max(peak[0], sum(_pss_kb(pid) for pid in _tree(process.pid)) / 1024)
-            time.sleep(1.0)  # smaps_rollup walks the page tables: sampled often it takes a core of its own
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = process.communicate()
-    sampler.join()
-    if process.returncode:
-        raise SystemExit(f"child failed ({code}):\n{err[-3000:]}")
-    got: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    got["tree_pss_mb"] = peak[0]
-    return got
-
-
-def _tree(pid: int) -> list[int]:
-    """`pid` and its descendants (Linux /proc; just `pid` elsewhere)."""
-    out, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        out.append(current)
-        with contextlib.suppress(OSError):
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as children:
-                    todo.extend(int(c) for c in children.read().split())
-    return out
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
-    except OSError:
-        return 0
+    """`import_file` with the code in `code`, in a child process of its own (its peak RSS is the import's)."""
+    return child_json(CHILD, code, str(db), str(csv))
 
 
 #: what ingest derives per row: the two trees must store the same values
@@ -440,8 +383,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(
                         f"{label:<12} import {got['seconds']:7.1f} s  (CPU {got.get('cpu', float('nan')):7.1f} s)  "
                         f"{got['rows'] / got['seconds']:>8,.0f} rows/s  "
-                        f"peak RSS {got['peak_mb']:,.0f} MB (worker {got.get('child_peak_mb', 0):,.0f} MB, all by PSS "
-                        f"{got.get('tree_pss_mb', 0):,.0f} MB)  new {got['new']:,.0f}  (load average now: {_load()})",
+                        f"peak RSS {got['peak_mb']:,.0f} MB  new {got['new']:,.0f}  (load average now: {_load()})",
                         flush=True,
                     )
             for ref in refs:

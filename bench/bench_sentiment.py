@@ -109,7 +109,7 @@ def main() -> None:
     texts = realistic_texts(args.n)
     print(
         f"{len(texts):,} texts, {len(set(texts)):,} distinct; cores {sentiment._cores()}, "
-        f"load {os.getloadavg()[0]:.1f}, workers chosen {sentiment.idle_cores()}"
+        f"load {os.getloadavg()[0]:.1f}, workers chosen {sentiment._workers()}"
     )
 
     start = time.perf_counter()

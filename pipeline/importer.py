@@ -58,7 +58,6 @@ from collectors.base import CollectResult, FatalError
 from collectors.keywords import KeywordMatcher
 from config import Brand, Config, Source
 from frame import KINDS, PLATFORMS, empty_frame
-from pipeline import judging
 from pipeline.filereaders import (
     UNITS,
     ImportFileError,
@@ -91,10 +90,6 @@ from pipeline.ingest import ingest_frames
 T = TypeVar("T")
 DEFAULT_PLATFORM = "csv"
 CHUNK_ROWS = 100_000  # rows per read and per stored part: bounded memory
-#: the same while a worker judges on the second core (pipeline.judging): one more part is in memory then
-AHEAD_CHUNK_ROWS = 40_000
-#: files smaller than this are judged in one process (about 40,000 rows: forking the worker would not pay)
-AHEAD_MIN_BYTES = 10_000_000
 COUNT_FIELDS = ("author_followers", "likes", "replies", "reposts", "quotes", "views")
 PARTS = ("likes", "replies", "reposts", "quotes")  # what analysis.engagement adds up
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -391,19 +386,12 @@ def import_file(
     mapping: Mapping[str, str] | None = None,
     encoding: str | None = None,
     timezone: str = "UTC",
-    chunk_rows: int | None = None,
+    chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[ImportResult], None] | None = None,
-    ahead: bool = True,
 ) -> ImportResult:
-    """Import one export file into the store; ImportFileError when the file cannot be used at all.
-
-    `ahead`: a file of AHEAD_MIN_BYTES or more is judged on the second core while it is stored when the machine
-    allows (pipeline.judging), read AHEAD_CHUNK_ROWS at a time then (CHUNK_ROWS otherwise) unless `chunk_rows`
-    says. What is stored is the same either way."""
+    """Import one export file into the store; ImportFileError when the file cannot be used at all."""
     started = time.perf_counter()
     read = _open(Path(path), encoding)
-    ahead = ahead and read.path.stat().st_size >= AHEAD_MIN_BYTES and judging.available()
-    chunk_rows = chunk_rows or (AHEAD_CHUNK_ROWS if ahead else CHUNK_ROWS)
     ctx = _context(config, read.path, platform, brand, timezone)
     result = ImportResult(path=read.path, fmt=read.fmt, encoding=read.encoding, notes=[read.note] if read.note else [])
     mapped = ReadStats()  # written by the reading thread, merged when it is done
@@ -422,7 +410,7 @@ def import_file(
                 progress(result)  # rows read so far; new and already stored are counted at the end
 
     # one transaction: the hourly rollups of the hours the file touches are rebuilt once, not per chunk
-    stored = ingest_frames(engine, frames(), config.brands, ahead_judge=ahead)
+    stored = ingest_frames(engine, frames(), config.brands)
     result.new, result.already_stored = stored.new, stored.updated
     result.skipped.update(stored.skipped)
     mapped.update(read.stats)

@@ -5,10 +5,8 @@ The one path every collector, the demo seeder and file imports take into the sto
 
 from __future__ import annotations
 
-import contextlib
-import time
-from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,7 +18,6 @@ from sqlalchemy import Connection, Engine
 from analysis import flags, language, sentiment
 from config import Brand
 from frame import conform
-from pipeline import judging
 from pipeline.privacy import cursor_to_store
 from store import judged, privacy, touched, writer
 
@@ -110,7 +107,6 @@ def ingest_frames(
     skipped: Counter[str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     status: str = "ok",
-    ahead_judge: bool = False,
 ) -> IngestResult:
     """`ingest` of frames that arrive one after another (a generator: only one is in memory), in one transaction.
 
@@ -118,50 +114,40 @@ def ingest_frames(
     per part (store.writer), new rows scored and flagged, all upserted, brand replies linked both
     ways; at the end the new mentions' sums are added to the hourly rollups and the hours of updated
     mentions recomputed (writer.update_rollups). A key repeated in a later frame counts as already stored.
-    `ahead_judge` (large writes: imports, seeds): judge on the second core while storing (pipeline.judging), when
-    the machine has two idle cores and this process runs one thread; what is stored is the same either way.
     """
     skipped = skipped if skipped is not None else Counter()
     result = IngestResult(fetched=0, new=0, updated=0, replies_linked=0, skipped=skipped, cursor=cursor)
     forgotten: set[str] = set()  # post and user ids of the rows dropped as forgotten authors' (cursor_to_store)
     changed: list[np.ndarray] = []  # hours of stored mentions this write updated: recomputed (writer.update_rollups)
     days: set[date] | None = set()  # touched (store.touched.ingest_days); None: every day
-    ahead = _ahead_judge(brands) if ahead_judge else None
-    with engine.begin() as conn, ahead or contextlib.nullcontext():
+    with engine.begin() as conn:
         writer.take_write_lock(conn)  # SQLite: before any look-up, so a post stored meanwhile is seen as known
         empty = writer.store_is_empty(conn)
         first_id = writer.first_new_id(conn)  # SQLite: the new mentions' ids start here (their rollup sums added)
         judged.note_ingest(conn, empty)  # which formulas version the stored judgements are (store.judged)
-        items = _Parts(_parts(conn, frames, skipped, forgotten, chunk_rows, result))
-        all_new = empty  # keys are unique in a conformed frame: none stored when the store was empty before it
-        stored_times: list[pd.Series] = []
-        while (item := items.next()) is not None:
-            rows, part = item
-            if (
-                part is None
-            ):  # the frame's end: a stored row keeps its created_at, its hour and day are the ones touched
-                if stored_times:
-                    rows = rows.assign(created_at=pd.concat(stored_times))
-                if days is not None:
-                    these = touched.ingest_days(conn, rows)
-                    days = None if these is None else days | these
-                del rows, item  # only one frame in memory (two while judging ahead)
-                stored_times = []
-                all_new = empty
-                continue
-            del item
-            following = items.peek_part() if ahead is not None and ahead.alive else None
-            new, linked, times, known = _write_part(
-                conn, part, brands, all_new=all_new, store_empty=empty, ahead=ahead, following=following
-            )
-            if known.any():
-                changed.append(_hours(times[known]))
-            empty = False
-            result.new += new
-            result.updated += len(part) - new
-            result.replies_linked += linked
-            stored_times.append(times)
-            del rows, part, following
+        for frame in frames:
+            rows = conform(frame, skipped)
+            del frame  # conformed: the caller's frame is not kept beside its copy (when nothing else holds it)
+            result.fetched += len(rows)
+            rows = privacy.drop_blocked(conn, rows, skipped, forgotten)  # forgotten authors, posts erased earlier
+            all_new = empty  # keys are unique in a conformed frame: none stored when the store was empty before it
+            stored_times: list[pd.Series] = []
+            for start in range(0, len(rows), chunk_rows):
+                part = rows.iloc[start : start + chunk_rows]
+                new, linked, times, known = _write_part(conn, part, brands, all_new=all_new, store_empty=empty)
+                if known.any():
+                    changed.append(_hours(times[known]))
+                empty = False
+                result.new += new
+                result.updated += len(part) - new
+                result.replies_linked += linked
+                stored_times.append(times)
+            if stored_times:  # a stored row keeps its created_at: its hour and day are the ones touched
+                rows = rows.assign(created_at=pd.concat(stored_times))
+            if days is not None:
+                these = touched.ingest_days(conn, rows)
+                days = None if these is None else days | these
+            del rows  # only one frame in memory
         if result.new + result.updated:
             hours = np.unique(np.concatenate(changed)) if changed else np.array([], dtype="datetime64[ns]")
             writer.update_rollups(conn, pd.Series(pd.to_datetime(hours, utc=True)), first_id)
@@ -190,75 +176,6 @@ def ingest_frames(
     return result
 
 
-def _parts(
-    conn: Connection,
-    frames: Iterable[pd.DataFrame],
-    skipped: Counter[str],
-    forgotten: set[str],
-    chunk_rows: int,
-    result: IngestResult,
-) -> Iterator[tuple[pd.DataFrame, pd.DataFrame | None]]:
-    """(frame rows, part) for each part of each conformed frame, then (frame rows, None) at the frame's end."""
-    for frame in frames:
-        rows = conform(frame, skipped)
-        del frame  # conformed: the caller's frame is not kept beside its copy (when nothing else holds it)
-        result.fetched += len(rows)
-        rows = privacy.drop_blocked(conn, rows, skipped, forgotten)  # forgotten authors, posts erased earlier
-        for start in range(0, len(rows), chunk_rows):
-            yield rows, rows.iloc[start : start + chunk_rows]
-        yield rows, None
-
-
-class _Parts:
-    """`_parts` with a look at the next part (judged ahead while this one is stored)."""
-
-    def __init__(self, items: Iterator[tuple[pd.DataFrame, pd.DataFrame | None]]) -> None:
-        self.items = items
-        self.buffer: deque[tuple[pd.DataFrame, pd.DataFrame | None]] = deque()
-
-    def next(self) -> tuple[pd.DataFrame, pd.DataFrame | None] | None:
-        if self.buffer:
-            return self.buffer.popleft()
-        return next(self.items, None)
-
-    def peek_part(self) -> pd.DataFrame | None:
-        """The next part, read (and its frame conformed) if need be; None when there is none."""
-        for _, part in self.buffer:
-            if part is not None:
-                return part
-        while (item := next(self.items, None)) is not None:
-            self.buffer.append(item)
-            if item[1] is not None:
-                return item[1]
-        return None
-
-
-def _ahead_judge(brands: tuple[Brand, ...] | list[Brand]) -> judging.AheadJudge | None:
-    """A worker judging on the second core (pipeline.judging), or None when the machine or process cannot."""
-    if not judging.available():
-        return None
-    return judging.AheadJudge(enrich, brands, warm=_warm_rows(brands))
-
-
-def _warm_rows(brands: tuple[Brand, ...] | list[Brand]) -> pd.DataFrame:
-    """One English post per brand: judging it loads the models and each brand's rule tables before the fork."""
-    names = [b.name for b in brands] or ["brand"]
-    now = pd.Timestamp("2026-01-01", tz="UTC")
-    return conform(
-        pd.DataFrame(
-            {
-                "platform": "x",
-                "post_id": [f"warm-{i}" for i in range(len(names))],
-                "created_at": now,
-                "text": [f"@{n} my order never arrived, can you help?" for n in names],
-                "brand": names,
-                "lang": "en",
-            }
-        ),
-        Counter(),
-    )
-
-
 def _write_part(
     conn: Connection,
     part: pd.DataFrame,
@@ -266,8 +183,6 @@ def _write_part(
     *,
     all_new: bool,
     store_empty: bool,
-    ahead: judging.AheadJudge | None = None,
-    following: pd.DataFrame | None = None,
 ) -> tuple[int, int, pd.Series, np.ndarray]:
     """Write one part of a batch (keys unique in it); returns (new rows, mentions whose brand reply was
     linked, each row's created_at as stored: the part's own for new rows, the stored one for known rows,
@@ -292,18 +207,8 @@ def _write_part(
     own_posts = set() if store_empty else writer.own_posts_answered(conn, part[is_new | edited])
     fresh = part.iloc[0:0]
     if is_new.any():  # enrich copies what it is given: all-new rows (an import's) are not copied before that
-        new_rows = part if is_new.all() else part[is_new]
-        if ahead is None or not ahead.alive:
-            fresh = enrich(new_rows, brands, own_posts)
-        else:
-            fresh = _judge_with(ahead, conn, new_rows, brands, own_posts, following, store_empty)
+        fresh = enrich(part if is_new.all() else part[is_new], brands, own_posts)
         fresh["edited_at"] = version[is_new]
-    elif ahead is not None and ahead.alive:  # nothing new here: what was handed for it is not needed
-        while ahead.handed:
-            ahead.take()
-        if following is not None:
-            _hand_ahead(ahead, conn, following, set(), store_empty, storing=len(part))
-    started = time.perf_counter()
     # derived columns are not written on conflict, so known rows need no scoring
     known = part[~is_new & ~edited].assign(
         created_at=created[~is_new & ~edited],
@@ -328,65 +233,7 @@ def _write_part(
         inserted = None if inserted is None or again is None else inserted + again
     new_keys = {k for k, n in zip(keys, is_new, strict=True) if n}
     linked = writer.link_brand_replies(conn, part, new_keys, store_was_empty=store_empty)
-    if ahead is not None and (seconds := time.perf_counter() - started) > 0:
-        ahead.store_rate = len(part) / seconds
     return (len(new_keys) if inserted is None else inserted), linked, created, ~is_new
-
-
-def _judge_with(
-    ahead: judging.AheadJudge,
-    conn: Connection,
-    new_rows: pd.DataFrame,
-    brands: tuple[Brand, ...] | list[Brand],
-    own_posts: set[tuple[str, str]],
-    following: pd.DataFrame | None,
-    store_empty: bool,
-) -> pd.DataFrame:
-    """enrich(new_rows) with the worker judging a share (pipeline.judging): the share handed before this part's
-    turn (while the part before was stored), or, when none was, handed now; then the next part's share is
-    handed, before this part is stored."""
-    own = own_posts | judging.own_keys(new_rows)  # what enrich(new_rows, brands, own_posts) counts as own
-
-    def in_place(rows: pd.DataFrame) -> pd.DataFrame:
-        return enrich(rows, brands, own)
-
-    if not ahead.handed:  # nothing handed ahead (the first part): the worker judges a share of it now
-        ahead.hand(new_rows.iloc[: ahead.share(len(new_rows))], own)
-    handed = ahead.handed[0] if ahead.handed else None
-    keys = pd.MultiIndex.from_arrays([new_rows["platform"], new_rows["post_id"]])
-    mine = ~keys.isin(handed.keys) if handed is not None else np.ones(len(new_rows), dtype=bool)
-    started = time.perf_counter()
-    judged = in_place(new_rows[mine]) if mine.any() else None  # while the worker judges its share
-    if judged is not None and (seconds := time.perf_counter() - started) > 0:
-        ahead.own_rate = len(judged) / seconds
-    derived = None
-    if handed is not None:
-        handed, derived = ahead.take()
-    if following is not None:  # handed before this part is stored: judged while it is
-        _hand_ahead(ahead, conn, following, own, store_empty, storing=len(new_rows))
-    return judging.combine(new_rows, handed, derived, judged, own, in_place)
-
-
-def _hand_ahead(
-    ahead: judging.AheadJudge,
-    conn: Connection,
-    following: pd.DataFrame,
-    own: set[tuple[str, str]],
-    store_empty: bool,
-    storing: int,
-) -> None:
-    """Hand the worker a share of the next part's rows not stored yet, with the own posts known now: those
-    stored that they answer, `own` (the part about to be stored, `storing` rows) and the next part's own."""
-    rows = following
-    if not store_empty:  # rows stored before this write are not judged (rows of this write may be: not used)
-        keys = list(zip(rows["platform"], rows["post_id"], strict=True))
-        stored = writer.stored_versions(conn, keys).set_index(["platform", "post_id"])
-        rows = rows[~pd.MultiIndex.from_tuples(keys).isin(stored.index)]
-    count = ahead.share(len(rows), storing)
-    if count:
-        rows = rows.iloc[:count]
-        known = set() if store_empty else writer.own_posts_answered(conn, rows)
-        ahead.hand(rows, known | own | judging.own_keys(following))
 
 
 def _hours(times: pd.Series) -> np.ndarray:

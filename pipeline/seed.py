@@ -48,10 +48,6 @@ def demo_frames(
         )
 
 
-#: a seed this big judges on the second core while it stores (pipeline.judging) when the machine allows
-AHEAD_MIN_MENTIONS = 50_000
-
-
 def seed_demo(
     engine: Engine, config: Config, mentions: int = 5000, days: int = 60, seed: int = 7, end: datetime | None = None
 ) -> IngestResult:
@@ -59,9 +55,7 @@ def seed_demo(
 
     A big set is generated and written slice by slice (`demo_frames`), one slice in memory at a time.
     """
-    result = ingest_frames(
-        engine, demo_frames(mentions, days, seed, end), config.brands, ahead_judge=mentions >= AHEAD_MIN_MENTIONS
-    )
+    result = ingest_frames(engine, demo_frames(mentions, days, seed, end), config.brands)
     with engine.begin() as conn:
         if conn.execute(select(meta.c.key).where(meta.c.key == "demo")).first() is None:
             conn.execute(insert(meta).values(key="demo", value="seeded"))

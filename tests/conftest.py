@@ -22,7 +22,6 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from config import CREDENTIALS, DEMO_TOML, Config, parse_config
-from pipeline import judging
 from store.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,10 +58,8 @@ def _isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test: cwd = its tmp_path, no config, store or credential variables unless it sets them; no judging
-    worker is forked (pipeline.judging: whether it is depends on the machine's load) unless the test forces it."""
+    """Each test: cwd = its tmp_path, no config, store or credential variables unless it sets them."""
     _isolate(monkeypatch, tmp_path)
-    monkeypatch.setattr(judging, "available", lambda: False)
 
 
 def child_env(**extra: str) -> dict[str, str]:
