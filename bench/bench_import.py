@@ -13,7 +13,10 @@ machine each then runs under the same load):
 - **baselines**: the same with the code of each `--baseline-ref` (repeatable; default `main`, from `git archive`);
 
 then each baseline store's derived values (lang, sentiment, label, reply flags, priority, brand) are
-compared row for row with this tree's: the trees must store the same.
+compared row for row with this tree's: the trees must store the same. Each child's CPU counts the processes
+it waited for (not VADER's pool when it is started through a forkserver: those are the forkserver's children);
+memory is the child's own peak RSS, its largest waited-for child's, and the peak of all their proportional set
+sizes summed (sampled every second: shared pages once).
 
 `--stages` also times this tree's import in process, split by stage (each stage function wrapped
 with a timer); `--reimport` the same file again (nothing new); `--plain` a bare `pd.read_csv` +
@@ -28,6 +31,7 @@ import argparse
 import contextlib
 import cProfile
 import functools
+import json
 import os
 import pstats
 import subprocess
@@ -46,7 +50,6 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from bench_store import child_json  # noqa: E402  (one way to run a measured child)
 from sqlalchemy import create_engine, func, select  # noqa: E402
 
 import analysis.flags  # noqa: E402
@@ -118,14 +121,63 @@ try:  # VmHWM: this process's own peak; ru_maxrss keeps the forking parent's pea
 except (OSError, StopIteration):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 usage = resource.getrusage(resource.RUSAGE_SELF)  # CPU time: less skewed than wall time by other jobs
-cpu = usage.ru_utime + usage.ru_stime
-print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": result.rows, "new": result.new, "peak_mb": peak}))
+children = resource.getrusage(resource.RUSAGE_CHILDREN)  # processes it waited for
+cpu = usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime
+print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": result.rows, "new": result.new, "peak_mb": peak,
+                  "child_peak_mb": children.ru_maxrss / 1024}))
 """
 
 
 def child_import(code: Path, db: Path, csv: Path) -> dict[str, float]:
-    """`import_file` with the code in `code`, in a child process of its own (its peak RSS is the import's)."""
-    return child_json(CHILD, code, str(db), str(csv))
+    """`import_file` with the code in `code`, in a child process of its own (its peak RSS is the import's);
+    `tree_pss_mb`: the peak, sampled every second, of the proportional set size summed over the child and its
+    processes (a pool it waited for), pages they share counted once in all."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MONITOR_CONFIG")}
+    process = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(code), str(db), str(csv)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=code,
+        env=env,
+    )
+    peak = [0.0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], sum(_pss_kb(pid) for pid in _tree(process.pid)) / 1024)
+            time.sleep(1.0)  # smaps_rollup walks the page tables: sampled often it takes a core of its own
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"child failed ({code}):\n{err[-3000:]}")
+    got: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    got["tree_pss_mb"] = peak[0]
+    return got
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (Linux /proc; just `pid` elsewhere)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(int(c) for c in children.read().split())
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
 
 
 #: what ingest derives per row: the two trees must store the same values
@@ -383,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(
                         f"{label:<12} import {got['seconds']:7.1f} s  (CPU {got.get('cpu', float('nan')):7.1f} s)  "
                         f"{got['rows'] / got['seconds']:>8,.0f} rows/s  "
-                        f"peak RSS {got['peak_mb']:,.0f} MB  new {got['new']:,.0f}  (load average now: {_load()})",
+                        f"peak RSS {got['peak_mb']:,.0f} MB (children {got.get('child_peak_mb', 0):,.0f} MB, all by PSS "
+                        f"{got.get('tree_pss_mb', 0):,.0f} MB)  new {got['new']:,.0f}  (load average now: {_load()})",
                         flush=True,
                     )
             for ref in refs:
