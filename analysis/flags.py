@@ -901,7 +901,7 @@ def plain_letters(frame: pd.DataFrame) -> pd.DataFrame:
     if "text" not in frame or not len(frame):
         return frame
     text = frame["text"]
-    wide = (text.str.isascii() == False).to_numpy(dtype=bool)  # noqa: E712 (NaN is neither)
+    wide = (text.str.isascii() == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712 (a missing text is neither)
     if not wide.any():
         return frame
     found = {t for t in set(text[wide]) if _STYLED.search(t)}  # each distinct text searched once

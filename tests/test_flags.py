@@ -656,6 +656,15 @@ def test_negative_sentiment_counts_unless_praise_words() -> None:
     assert out["flag_signals"].tolist() == ["negative", None]
 
 
+def test_styled_letters_read_as_plain_ones_and_missing_texts_kept() -> None:
+    for dtype in ("string", object):  # the mention frame's text is "string"; a missing text there is pd.NA
+        texts = pd.Series(["plain", None, "𝐛𝐫𝐨𝐤𝐞𝐧 on arrival", "ｆｕｌｌ ｗｉｄｔｈ"], dtype=dtype, index=[5, 6, 7, 8])
+        out = flags.plain_letters(pd.DataFrame({"text": texts}))
+        assert out["text"].tolist()[0] == "plain" and pd.isna(out["text"].iloc[1])
+        assert out["text"].tolist()[2:] == ["broken on arrival", "full width"]
+        assert out.index.tolist() == [5, 6, 7, 8]
+
+
 def test_assess_keeps_index_and_handles_empty_and_missing_columns() -> None:
     f = frame(mention(text="@acme is it down?"), mention(text="@acme hi"), index=["z", "z"])
     out = flags.assess(f, BRANDS)
