@@ -100,8 +100,8 @@ FRESH22_EARLIER = (*FRESH20_EARLIER, "flags_fresh20.csv", "flags_fresh21.csv")
 #: the sets written before session 14's two (fresh24 and fresh25 were written at the same time, each blind to the
 #: other).
 FRESH24_EARLIER = (*FRESH22_EARLIER, "flags_fresh22.csv", "flags_fresh23.csv")
-#: the sets written before session 15's fresh26 (written at the same time as another set from a different pool, each blind
-#: to the other).
+#: the sets written before session 15's four (fresh26 to fresh29 were written at the same time, each blind to the
+#: others).
 FRESH26_EARLIER = (*FRESH24_EARLIER, "flags_fresh24.csv", "flags_fresh25.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -185,9 +185,10 @@ SETS = [
     # neither writer seeing the other's set, so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh24", 26001, FRESH24_EARLIER, thread_convention=True),
     BlindSet("fresh25", 27001, FRESH24_EARLIER, thread_convention=True),
-    # fresh26 was written at the same time as another set, from a different industry pool in another worktree, neither
-    # writer seeing the other's set, so the tests check neither set's ids or texts against the other's.
+    # fresh26 to fresh29 were written at the same time, each from a different industry pool in another worktree, no
+    # writer seeing another's set, so the tests check no set's ids or texts against another's of the four.
     BlindSet("fresh26", 28001, FRESH26_EARLIER, thread_convention=True),
+    BlindSet("fresh27", 29001, FRESH26_EARLIER, thread_convention=True),
 ]
 
 
