@@ -189,6 +189,7 @@ SETS = [
     # writer seeing another's set, so the tests check no set's ids or texts against another's of the four.
     BlindSet("fresh26", 28001, FRESH26_EARLIER, thread_convention=True),
     BlindSet("fresh27", 29001, FRESH26_EARLIER, thread_convention=True),
+    BlindSet("fresh28", 30001, FRESH26_EARLIER, thread_convention=True),
 ]
 
 
