@@ -100,6 +100,9 @@ FRESH22_EARLIER = (*FRESH20_EARLIER, "flags_fresh20.csv", "flags_fresh21.csv")
 #: the sets written before session 14's two (fresh24 and fresh25 were written at the same time, each blind to the
 #: other).
 FRESH24_EARLIER = (*FRESH22_EARLIER, "flags_fresh22.csv", "flags_fresh23.csv")
+#: the sets written before session 15's sets (fresh26 onwards, each written from its own industry pool at the same time,
+#: neither writer seeing the other's set).
+FRESH26_EARLIER = (*FRESH24_EARLIER, "flags_fresh24.csv", "flags_fresh25.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -182,6 +185,9 @@ SETS = [
     # neither writer seeing the other's set, so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh24", 26001, FRESH24_EARLIER, thread_convention=True),
     BlindSet("fresh25", 27001, FRESH24_EARLIER, thread_convention=True),
+    # fresh29 was written in session 15 at the same time as other sets from different industry pools in other worktrees,
+    # its writer seeing none of them, so the tests check no other set of that round against it.
+    BlindSet("fresh29", 31001, FRESH26_EARLIER, thread_convention=True),
 ]
 
 
