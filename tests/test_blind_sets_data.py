@@ -190,6 +190,7 @@ SETS = [
     BlindSet("fresh26", 28001, FRESH26_EARLIER, thread_convention=True),
     BlindSet("fresh27", 29001, FRESH26_EARLIER, thread_convention=True),
     BlindSet("fresh28", 30001, FRESH26_EARLIER, thread_convention=True),
+    BlindSet("fresh29", 31001, FRESH26_EARLIER, thread_convention=True),
 ]
 
 
