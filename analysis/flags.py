@@ -52,13 +52,24 @@ _SEP = "; "
 
 _REPOST = re.compile(r"^RT @")
 #: letters styled with Unicode's mathematical alphabets (𝐛𝐨𝐥𝐝, 𝘪𝘵𝘢𝘭𝘪𝘤, 𝓼𝓬𝓻𝓲𝓹𝓽, 𝚖𝚘𝚗𝚘) and full-width forms, read as the plain
-#: letters and digits they stand for (session 14, branch judge14: the rules and the learned layer read plain letters).
-_STYLED = re.compile("[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+#: letters and digits they stand for (session 14, branch judge14: the rules and the learned layer read plain letters);
+#: session 15 (branch judge15) adds circled (ⓐⓑⓒ, ⒶⒷⒸ), squared (🄰🄱🄲) and negative circled (🅐🅑🅒) letters; the
+#: negative squared ones (🅰 🅱 🅾 🅿) stay emoji (blood groups, parking).
+_STYLED = re.compile(
+    "[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f149\U0001f150-\U0001f169]"
+)
 _PLAIN = {
     c: unicodedata.normalize("NFKC", chr(c))
-    for c in (*range(0x1D400, 0x1D800), *range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+    for c in (
+        *range(0x1D400, 0x1D800),
+        *range(0xFF10, 0xFF1A),
+        *range(0xFF21, 0xFF3B),
+        *range(0xFF41, 0xFF5B),
+        *range(0x24B6, 0x24EA),
+        *range(0x1F130, 0x1F14A),
+    )
     if unicodedata.normalize("NFKC", chr(c)).isalnum()
-}
+} | {c: chr(ord("A") + c - 0x1F150) for c in range(0x1F150, 0x1F16A)}
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -140,6 +151,23 @@ _PEER = re.compile(rules_.category_regex("peer"))
 #: encouragement (rules category `peer-aside`; session 10, branch judge6): not addressed to the brand, unless it asks
 #: the brand for something (`_ASKS_BRAND`) or carries the writer's own reference number (`_OWN_CASE`).
 _PEER_ASIDE = re.compile(rules_.category_regex("peer-aside"))
+#: the rest of a post once its brand's names, @handles and #hashtags are blanked is only a mood (rules category
+#: `bare-mood`, session 15): searched only in posts of at most _BARE_LENGTH characters
+_BARE = re.compile(rules_.category_regex("bare-mood"))
+_BARE_LENGTH = 64
+_TAG = r"[@#][\w.@-]+"
+
+
+@cache
+def _brand_blank(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """The brand's names (`terms`: the name, keywords, handles) and any @handle or #hashtag, to be blanked."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)|" + _TAG)
+
+
+def _bare_moods(texts: pd.Series, terms: tuple[str, ...]) -> pd.Series:
+    """Whether each (lower-cased) text is the brand's name, handle or hashtag and a mood only (`_BARE`)."""
+    rest = texts.str.replace(_brand_blank(terms), " ", regex=True)
+    return rest.str.contains(_BARE, regex=True).fillna(False).astype(bool)
 _ASKS_BRAND = re.compile(r"\b(?:can|could|will|would) you\b|\bplease\b|\bdm\b")
 #: a comment under a user's post carrying the writer's own reference number, in their own voice: the writer's own case,
 #: which the brand can act on ("Same thing happened to me on the 5th ... ref RF88410"; session 9).
@@ -787,6 +815,8 @@ def _evidence(
     compound = (sentiment if sentiment is not None else pd.Series(np.nan, index=frame.index)).fillna(0.0)
     negative = (_col(frame, "sentiment_label") == "negative").fillna(False)
     candidate = (eligible & addressed).fillna(False).to_numpy(dtype=bool)
+    # a bare mood (rules category `bare-mood`) is a short post; reviews keep their stars
+    short = candidate & (text.str.len() <= _BARE_LENGTH).fillna(False).to_numpy(dtype=bool) & ~review
     n = len(frame)
     flag = {
         c: np.zeros(n, dtype=bool)
@@ -820,6 +850,11 @@ def _evidence(
         if ignore is not None and of_brand.any():
             ignored = per_distinct(text[of_brand], partial(_contains, pattern=ignore)).to_numpy(dtype=bool)
             of_brand[np.flatnonzero(of_brand)[ignored]] = False
+        # the brand's name and a mood only ("docusign 😩"): nothing to act on, no rule judged, the layer does not read it
+        brief = of_brand & short
+        if brief.any():
+            bare = per_distinct(text[brief], partial(_bare_moods, terms=tuple(_brand_terms(brand))))
+            of_brand[np.flatnonzero(brief)[bare.to_numpy(dtype=bool)]] = False
         open_reviews |= of_brand  # the rows of own brands a reply could be wanted for (reviews use it)
         for is_english in (True, False):
             rows = of_brand & (english.to_numpy(dtype=bool) == is_english)

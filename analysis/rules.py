@@ -39,6 +39,10 @@ Categories (what a match means; FORMULAS["needs_reply"]):
   the same day", "penalty cancelled, thank you for sorting it"): analysis.flags takes it as gratitude whatever the
   sentiment score or a "but" says, so the fault's words do not flag it; the patterns refuse a fault still live after
   the fix ("still", "again", "not fixed", "but").
+- bare-mood: what is left of a post once the brand's names, any @handle and #hashtag are taken out, when it is only
+  emoji, punctuation or one mood word ("docusign 😩", "@acme 😡😡", "starlink ugh"): a mood with nothing the team can
+  act on (no reference, nothing saying what failed); analysis.flags judges no rule on it and the learned layer does not
+  read it (session 15: the labelling guide since fresh22 says no reply).
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
@@ -66,7 +70,8 @@ development since, branch judge10), tests/data/flags_fresh16.csv and tests/data/
 in session 12, development since session 13, branch judge11), tests/data/flags_fresh18.csv and
 tests/data/flags_fresh19.csv (scored once blind in session 13, development since, branch judge12),
 tests/data/flags_fresh20.csv .. tests/data/flags_fresh23.csv (scored once blind in session 13, development since
-session 14, branch judge14); the `test` rows are held out
+session 14, branch judge14), tests/data/flags_fresh24.csv and tests/data/flags_fresh25.csv (scored once blind in
+session 14, development since session 15, branch judge15); the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -100,6 +105,7 @@ CATEGORIES: tuple[str, ...] = (
     "peer",
     "peer-aside",
     "put-right",
+    "bare-mood",
 )
 #: the points a category's rules carry by default (0: the category adds no points itself).
 CATEGORY_POINTS: dict[str, int] = {
@@ -116,6 +122,7 @@ CATEGORY_POINTS: dict[str, int] = {
     "peer": 0,
     "peer-aside": 0,
     "put-right": 0,
+    "bare-mood": 0,
 }
 
 
@@ -2483,6 +2490,24 @@ RULES: tuple[Rule, ...] = (
             "every time wework is in the news it's another valuation story",
         ),
         misses=("my router has dropped out every night since monday",),
+    ),
+    # ---------------------------------------------------------------- bare-mood
+    Rule(
+        # session 15 (branch judge15): the brand's name, @handle or #hashtag and a mood only ("docusign 😩", "august
+        # lock"'s "🔒😤", "@acme 😡😡😡"): the labelling guide since fresh22 says no reply (fresh20 and fresh21 relabelled).
+        # Matched against the rest of the post once analysis.flags has blanked the brand's names, @handles and
+        # #hashtags: emoji, punctuation or one mood word and nothing else (no letter, digit or question mark). Counted
+        # on the twenty-eight sets: 73 posts, 58 need no reply; the other 15 are fresh, fresh2, fresh12 and fresh16-19's
+        # bare moods, labelled True before the guide said otherwise (not relabelled)
+        "bare-mood",
+        "bare-mood",
+        (
+            r"^[^\w?]*[^\w\s?][^\w?]*$",
+            r"^[^\w?]*(?:ugh+|u?rgh+|argh+|sigh|meh|smh|ffs|wtf|omg|yikes|oof|bruh|welp|hm{2,}|nope)(?!\w)[^\w?]*$",
+        ),
+        matches=(" 😩", "  🔒😤", " 🏠⏳⏳⏳ ", "  ugh 😒", " sigh"),
+        misses=(" coil dead after 2 digs 😡", " 📵📵📵 again??", " 🪜💥 wl-22340", " sure 🙄", " ", " 😩?"),
+        english_only=False,
     ),
 )
 

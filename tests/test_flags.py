@@ -389,7 +389,9 @@ FRESH25_BRANDS = [
 #: flags_fresh17.csv, scored once blind in session 12 (judge10's rules, deb5e4d), are development data since session 13
 #: (branch judge11); flags_fresh18.csv and flags_fresh19.csv, scored once blind in session 13 (judge11's rules, 8703327),
 #: are development data since session 13 (branch judge12); flags_fresh20.csv .. flags_fresh23.csv, scored once blind in
-#: session 13 (judge12's rules, b566d60), are development data since session 14 (branch judge14).
+#: session 13 (judge12's rules, b566d60), are development data since session 14 (branch judge14); flags_fresh24.csv and
+#: flags_fresh25.csv, scored once blind in session 14 (judge14's rules, ccaf415), are development data since session 15
+#: (branch judge15).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -417,6 +419,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh21", FRESH21, FRESH21_BRANDS),
     ("fresh22", FRESH22, FRESH22_BRANDS),
     ("fresh23", FRESH23, FRESH23_BRANDS),
+    ("fresh24", FRESH24, FRESH24_BRANDS),
+    ("fresh25", FRESH25, FRESH25_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
