@@ -84,6 +84,9 @@ def _norm(name: str) -> str:
 
 def _brand_terms(brand: Brand) -> list[str]:
     terms = {brand.name.lower()}
+    # session 15 (branch judge15): a name of several words written as one, as a #hashtag does ("#MaidenheadAquatics")
+    if re.search(r"[^0-9a-z]", brand.name.lower()) and len(_norm(brand.name)) >= 6:
+        terms.add(_norm(brand.name))
     terms |= {k.strip().strip('"').strip().lower() for k in brand.keywords}
     for handle in brand.handles.values():
         local = handle.lstrip("@").split("@")[0].lower()
@@ -155,6 +158,9 @@ _PEER_ASIDE = re.compile(rules_.category_regex("peer-aside"))
 #: `bare-mood`, session 15): searched only in posts of at most _BARE_LENGTH characters
 _BARE = re.compile(rules_.category_regex("bare-mood"))
 _BARE_LENGTH = 64
+#: a post opening as an article's headline (rules category `article`, session 15): judged as an article
+_HEADLINE = re.compile(rules_.category_regex("article"))
+_HEADLINE_LENGTH = 40
 _TAG = r"[@#][\w.@-]+"
 
 
@@ -778,6 +784,12 @@ def _evidence(
     by_handle = _col(frame, "author_handle").str.lstrip("@").str.lower().isin(handles).fillna(False)
     repost = raw_text.str.match(_REPOST).fillna(False)
     article = (_col(frame, "kind") == "article").fillna(False)
+    # session 15: a post opening as an article's headline ("A long read on ...", rules category `article`) is one
+    maybe = (~article & (text.str.len() >= _HEADLINE_LENGTH)).fillna(False).to_numpy(dtype=bool)
+    if maybe.any():
+        article = article.copy()
+        found = per_distinct(text[maybe], partial(_contains, pattern=_HEADLINE)).fillna(False).to_numpy(dtype=bool)
+        article.iloc[np.flatnonzero(maybe)[found]] = True
     eligible = ~(is_own | by_handle | repost | article)
     english = _english_from_lang(frame) if english is None else english.reindex(frame.index).fillna(True)
 

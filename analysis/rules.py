@@ -43,6 +43,8 @@ Categories (what a match means; FORMULAS["needs_reply"]):
   emoji, punctuation or one mood word ("docusign 😩", "@acme 😡😡", "starlink ugh"): a mood with nothing the team can
   act on (no reference, nothing saying what failed); analysis.flags judges no rule on it and the learned layer does not
   read it (session 15: the labelling guide since fresh22 says no reply).
+- article: a post that opens as an article's or essay's headline ("A long read on ...", "An essay on ...", "How <brand>
+  became ..."): analysis.flags treats it as an item of `kind` "article" (never flagged; session 15).
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
@@ -106,6 +108,7 @@ CATEGORIES: tuple[str, ...] = (
     "peer-aside",
     "put-right",
     "bare-mood",
+    "article",
 )
 #: the points a category's rules carry by default (0: the category adds no points itself).
 CATEGORY_POINTS: dict[str, int] = {
@@ -123,6 +126,7 @@ CATEGORY_POINTS: dict[str, int] = {
     "peer-aside": 0,
     "put-right": 0,
     "bare-mood": 0,
+    "article": 0,
 }
 
 
@@ -1376,6 +1380,25 @@ RULES: tuple[Rule, ...] = (
         english_only=False,
     ),
     Rule(
+        # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's misses): a fault told as a terse tally,
+        # the post opening with three or more short fragments each closed by a full stop ("audible. 1 credit spent. book
+        # not in library. email confirms purchase. 3 days.", "romford dogs. race night package. £35 a head. food came
+        # cold."). Counted on the twenty-eight sets: 149 rows, 148 need a reply (140 flagged already; the other: fresh8's
+        # "it's cloudy. I bought a celestron. it will be cloudy until 2027. this is the law")
+        "terse-tally",
+        "complaint",
+        (r"^(?:@\S+\s+)*(?:[^.!?\n]{1,32}\. ){3,}",),
+        matches=(
+            "audible. 1 credit spent. book not in library. email confirms purchase. 3 days.",
+            "@acme groom room. asked for a teddy trim. got a shave. dog looks like a naked mole rat. £58.",
+        ),
+        misses=(
+            "ordered on monday. arrived tuesday, great service",
+            "the new season of the show is out now and the first episode is a belter. watch it. honestly.",
+        ),
+        english_only=False,
+    ),
+    Rule(
         "non-english-problem",
         "complaint",
         (
@@ -2028,6 +2051,29 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # session 15 (branch judge15, flags_fresh24.csv's misses, sarcasm about the writer's own purchase): thanks or
+        # praise opening the post for a job done "so well / thoroughly / precisely" that a fault followed ("thanks for
+        # tuning my piano so well it now plays in a key i've never heard of", "centered my diploma so precisely that my
+        # name is hidden under the mat"). Counted on the twenty-eight sets: 3 rows (fresh24 x3), all need a reply
+        "ironic-result",
+        "sarcasm",
+        (
+            r"^(?:@\S+\s+)*(?:[\w&@.'-]+,? ){0,4}?(?:shout ?out|thanks?|thank you|cheers|love that|loved|really appreciate"
+            r"|appreciate)\b[^\n]{0,80}?\bso (?:well|thoroughly|precisely|carefully|efficiently|perfectly|securely|tightly"
+            r"|beautifully|lovingly|professionally)\b,? (?:that )?(?:it|they|i|my|the|we|he|she|you|now|even)\b",
+        ),
+        matches=(
+            "acme pianos, thanks for tuning my piano so well it now plays in a key i've never heard of",
+            "love that acme centered my diploma so precisely that my name is hidden under the mat",
+            "shoutout acme for cleaning my windows so thoroughly they took the screen off",
+        ),
+        misses=(
+            "thanks acme, the piano was tuned so well",
+            "the fitter did it so well i cried",
+            "love that acme packed it so well, not a scratch",
+        ),
+    ),
+    Rule(
         "scare-quotes",
         "sarcasm",
         (
@@ -2194,6 +2240,13 @@ RULES: tuple[Rule, ...] = (
             r"|working|loads|sending|solid|running) again(?: now)?|fixed it and|faster than before|solid now|back to full"
             r" power|cleared it for good|all built now|good turnaround|quick turnaround|much obliged|(?:is|are) (?:back )?in,"
             r" thank|gone back on my card|back in my account|returned to the card)\b" + _STILL_LIVE,
+            # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's false flags, praise of a fault put
+            # right): "replaced the saddle pad that fell apart ..., no questions", "no argument", "they patched it and",
+            # "update last week fixed it", "sorted our wrong course date in 10 minutes", "no more surprises, thanks".
+            # Counted on the twenty-eight sets: 40 rows, none needs a reply (5 of them flagged before)
+            r"\b(?:no (?:questions|arguments?|hassle|bother)|(?:patched|sorted|swapped) it and|(?:update|patch|reset"
+            r"|engineer|support|firmware)(?: \w+){0,2} fixed it|no more \w+,? (?:thanks|thank you|cheers|ta)"
+            r"|sorted (?:[\w']+ ){0,5}in (?:\d+|a few|five|ten|two) (?:minutes|mins))\b" + _STILL_LIVE,
         ),
         matches=(
             "audio-technica fixed my earbuds dropping out with a firmware update, no problems since",
@@ -2216,6 +2269,9 @@ RULES: tuple[Rule, ...] = (
             "our table had a broken net, staff swapped it in a minute, no fuss",
             "the patch fixed it and it's faster than before now",
             "lift pass overcharge returned to the card this morning, much obliged",
+            "acme replaced the saddle pad that fell apart after a week, no questions",
+            "the app used to crash when I zoomed on a page, update last week fixed it",
+            "acme sorted our wrong course date in 10 minutes on the phone, cheers",
         ),
         misses=(
             "they sent the wrong one again",
@@ -2235,6 +2291,8 @@ RULES: tuple[Rule, ...] = (
             "it was sorted on monday and broke again today",
             "good service until the engine light came on",
             "you said the jet was running again from 4pm. it's 5.20 and the board still says suspended",
+            "no questions answered, still no refund",
+            "support said the update fixed it but it still crashes",
         ),
     ),
     Rule(
@@ -2431,6 +2489,14 @@ RULES: tuple[Rule, ...] = (
             r"|in london) (?:have|has|is|are) (?:lost|gone|just)\b|\bthe whole [\w-]+ trade\b|\bevery [\w-]+ (?:tool|shop"
             r"|company|place|firm|venue|site) (?:has|have|is|are)\b|\beconomics (?:is|are)\b|\b(?:is|are) the new rip.?off\b"
             r"|\bcosts? a mortgage\b|\bprices? (?:have|has) left\b|\bprice rises are\b",
+            # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's false flags, price gripes about a
+            # whole trade): "custom framing is a scam", "every payroll app starts at $40 ...", a post opening "every <kind
+            # of> app / company / provider ...". Counted on the twenty-eight sets: 13 rows, none needs a reply (5 flagged
+            # before); "this / your / it ... is a scam" is left alone
+            r"(?<![\w-])(?<!your )(?<!this )(?<!that )(?<!my )(?<!our )(?!(?:this|that|it|your|you|they|he|she|which|who)\b)"
+            r"[\w-]+ (?:is|are) a scam\b"
+            r"|^every (?:[\w-]+ ){0,2}(?:app|company|provider|shop|firm|brand|service|platform)s? (?:starts?|charges?"
+            r"|wants?|costs?|is|are)\b",
         ),
         matches=(
             "airport parking has always been a rip off",
@@ -2453,8 +2519,12 @@ RULES: tuple[Rule, ...] = (
             "paintball is a scam everywhere now",
             "ping pong bars are the new rip off",
             "£174.50 a year to fund shows i don't watch. abolish it",
+            "custom framing is a scam, acme wants $200 for a basic frame",
+            "every payroll app starts at $40 and then it's $6 a head",
         ),
         misses=(
+            "@acme your app is a scam, i want my money back",
+            "this is a scam",
             "my insurer doubled my rate",
             "every time i open the app it crashes",
             "loved all of them",
@@ -2490,6 +2560,31 @@ RULES: tuple[Rule, ...] = (
             "every time wework is in the news it's another valuation story",
         ),
         misses=("my router has dropped out every night since monday",),
+    ),
+    # ---------------------------------------------------------------- article
+    Rule(
+        # session 15 (branch judge15, flags_fresh25.csv's false flags, essays shared as mastodon posts): a post opening as
+        # a headline, "a (good / long / short) piece / read / essay / article / explainer on ...", "how <brand> became /
+        # went from / ended up ...". Counted on the twenty-eight sets: 18 rows, none needs a reply (3 flagged before,
+        # one with a question mark: "A piece on the August lock and renting: who owns the access log ...?")
+        "headline",
+        "article",
+        (
+            r"^(?:a |an )?(?:short |long |new |good |quick |great |longer |interesting )?(?:piece|read|essay|write-?up"
+            r"|article|longread|explainer|deep dive|column)(?: \w+)? (?:on|about)\b",
+            r"^how @?[\w&.' -]{2,30}? (?:became|went from|ended up)\b",
+        ),
+        matches=(
+            "a short piece on how acme turned the wet signature into a saas line item",
+            "long read on acme selling off its stores and what it means",
+            "how acme became the default for audiobooks",
+        ),
+        misses=(
+            "post it on their facebook page, they reply there faster",
+            "how acme lost my parcel twice",
+            "read the article on your site and still can't find the returns address",
+        ),
+        english_only=False,
     ),
     # ---------------------------------------------------------------- bare-mood
     Rule(
