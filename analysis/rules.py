@@ -810,7 +810,9 @@ RULES: tuple[Rule, ...] = (
         "complaint",
         (
             r"\bcharged twice\b",
-            r"\bdouble charged\b",
+            # session 15 (branch judge15): "double deducted / billed / debited / taken" too (11 rows of the twenty-eight sets
+            # with "double charged", 10 need a reply; the other is a fault put right)
+            r"\bdouble[- ](?:charged|deducted|billed|debited|taken)\b",
             r"\bovercharg\w*",
             r"\bcharg(?:e|ed|ing) me\b",
             r"\b(?:hidden|extra|surprise|late|overdraft|junk|service|booking|cancellation|admin|ridiculous|insane|crazy)"
@@ -1223,6 +1225,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:started|starts|keeps?|kept) (?:returning|rejecting|refusing|failing|dropping)\b",
             r"\brejects? (?:every|all|each|any)\b",
             r"\bstale (?:data|snapshot|feed|results?|cache|status)\b",
+            # session 15 (branch judge15, flags_fresh25.csv's miss "my episode art is showing blank"): a page or a picture
+            # that shows blank (5 rows of the twenty-eight sets, all need a reply)
+            r"\b(?:is|are|shows?|showing|comes? up|came up|went|goes|gone|loads?|loading) (?:completely |totally |just )?"
+            r"blank\b",
         ),
         matches=(
             "the app crashes on launch",
@@ -1232,8 +1238,9 @@ RULES: tuple[Rule, ...] = (
             "stuck on the logo screen",
             "subtitles are out of sync",
             "the arcade ate £15 in tokens",
+            "my episode art is showing blank",
         ),
-        misses=("smooth and fast", "the app rejects nothing i throw at it, love it", "stale bread for the ducks"),
+        misses=("smooth and fast", "fill in the blank form", "the app rejects nothing i throw at it, love it", "stale bread for the ducks"),
     ),
     Rule(
         "outage",
@@ -1632,6 +1639,9 @@ RULES: tuple[Rule, ...] = (
             # session 10: "order 78990", "ticket 44871" (a bare number of five digits or more: no year; 30 of 30 such rows
             # of the eleven sets need a reply)
             r"\b(?:order|booking|ticket|claim|case|complaint|incident)\s*[:#]?\s*\d{5,}\b",
+            # session 15 (branch judge15, flags_fresh24.csv's miss "... #MarksonPianos invoice 30912"): an invoice number
+            # (8 rows of the twenty-eight sets, all need a reply)
+            r"\binvoice\s*(?:number|no\.?|#)?\s*[:#]?\s*[a-z]{0,4}-?\d{4,}",
             r"\b(?:reference|ref|case number|order number) is in (?:the|my)\b",
             # session 10 (branch judge6, flags_fresh9.csv's misses): "supporter number 30229117", "customer id
             # ex-498120", "member no. 6331 0042 1178" (12 rows of the twelve sets, all need a reply: fresh2, fresh3,
@@ -1774,11 +1784,18 @@ RULES: tuple[Rule, ...] = (
             # really useful in a crash", ". very fun" after a fault: 4 rows of the twenty sets (fresh16, fresh17 x3), all
             # need a reply
             r"[.!,;]\s+(?:very|really|so|truly) (?:artistic|useful|fun|authentic)\b",
+            # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's misses): "very realistic / smart /
+            # clever / educational" and "perfect / great / impeccable timing" closing a fault: with the closers above 11
+            # rows of the twenty-eight sets, all need a reply
+            r"[.!,;]\s+(?:very|really|so|truly) (?:smart|clever|realistic|educational)\b"
+            r"|[.!,;]\s+(?:perfect|great|impeccable|excellent|brilliant|lovely) timing\b",
         ),
         matches=(
             "clumping. 3 days in. clumps: none. smell: everywhere.",
             "7 nights. boat hired: 6 berth. boat given: 4 berth.",
             "the omnibus arrived folded in half, very artistic",
+            "locking me out while I take the bins out. very smart. much lock",
+            "an advert over my episode about my dad's funeral. perfect timing",
             "lovely to get a 15% price rise letter from big yellow",
             "10/10 to bristol waste for emptying our food bin all over the pavement",
             "nice of @prusa3d to ship my spring steel sheet in a box with no padding",
@@ -1802,6 +1819,8 @@ RULES: tuple[Rule, ...] = (
             "the staff were very helpful and kind",
             "so helpful, thanks",
             "the staff made it really fun for the kids",
+            "the tutor was very realistic about the exam",
+            "perfect timing for the holidays",
         ),
     ),
     Rule(
