@@ -1390,8 +1390,8 @@ RULES: tuple[Rule, ...] = (
         # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's misses): a fault told as a terse tally,
         # the post opening with three or more short fragments each closed by a full stop ("audible. 1 credit spent. book
         # not in library. email confirms purchase. 3 days.", "romford dogs. race night package. £35 a head. food came
-        # cold."). Counted on the twenty-eight sets: 149 rows, 148 need a reply (140 flagged already; the other: fresh8's
-        # "it's cloudy. I bought a celestron. it will be cloudy until 2027. this is the law")
+        # cold."). Counted on the twenty-eight sets: 152 rows in 17 sets, 151 need a reply (143 flagged already; the
+        # other: fresh8's "it's cloudy. I bought a celestron. it will be cloudy until 2027. this is the law")
         "terse-tally",
         "complaint",
         (r"^(?:@\S+\s+)*(?:[^.!?\n]{1,32}\. ){3,}",),
@@ -1789,6 +1789,10 @@ RULES: tuple[Rule, ...] = (
             # rows of the twenty-eight sets, all need a reply
             r"[.!,;]\s+(?:very|really|so|truly) (?:smart|clever|realistic|educational)\b"
             r"|[.!,;]\s+(?:perfect|great|impeccable|excellent|brilliant|lovely) timing\b",
+            # session 15 (branch judge15): praise of a thing that works "everywhere / with everything except" the one place
+            # or thing the writer needs ("fast internet everywhere except the campsite I bought it for", "connect to
+            # everything except my phone"): 2 rows of the twenty-eight sets (fresh19, fresh25), both need a reply
+            r"\b(?:everywhere|everything) except (?:the|my|our|when)\b",
         ),
         matches=(
             "clumping. 3 days in. clumps: none. smell: everywhere.",
@@ -1796,6 +1800,7 @@ RULES: tuple[Rule, ...] = (
             "the omnibus arrived folded in half, very artistic",
             "locking me out while I take the bins out. very smart. much lock",
             "an advert over my episode about my dad's funeral. perfect timing",
+            "fast internet everywhere except the campsite I specifically bought it for",
             "lovely to get a 15% price rise letter from big yellow",
             "10/10 to bristol waste for emptying our food bin all over the pavement",
             "nice of @prusa3d to ship my spring steel sheet in a box with no padding",
@@ -1821,6 +1826,7 @@ RULES: tuple[Rule, ...] = (
             "the staff made it really fun for the kids",
             "the tutor was very realistic about the exam",
             "perfect timing for the holidays",
+            "everything except delivery is included",
         ),
     ),
     Rule(
@@ -2262,7 +2268,7 @@ RULES: tuple[Rule, ...] = (
             # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's false flags, praise of a fault put
             # right): "replaced the saddle pad that fell apart ..., no questions", "no argument", "they patched it and",
             # "update last week fixed it", "sorted our wrong course date in 10 minutes", "no more surprises, thanks".
-            # Counted on the twenty-eight sets: 40 rows, none needs a reply (5 of them flagged before)
+            # Counted on the twenty-eight sets: 36 rows in 17 sets, none needs a reply (6 of them flagged before)
             r"\b(?:no (?:questions|arguments?|hassle|bother)|(?:patched|sorted|swapped) it and|(?:update|patch|reset"
             r"|engineer|support|firmware)(?: \w+){0,2} fixed it|no more \w+,? (?:thanks|thank you|cheers|ta)"
             r"|sorted (?:[\w']+ ){0,5}in (?:\d+|a few|five|ten|two) (?:minutes|mins))\b" + _STILL_LIVE,
@@ -2510,8 +2516,8 @@ RULES: tuple[Rule, ...] = (
             r"|\bcosts? a mortgage\b|\bprices? (?:have|has) left\b|\bprice rises are\b",
             # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's false flags, price gripes about a
             # whole trade): "custom framing is a scam", "every payroll app starts at $40 ...", a post opening "every <kind
-            # of> app / company / provider ...". Counted on the twenty-eight sets: 13 rows, none needs a reply (5 flagged
-            # before); "this / your / it ... is a scam" is left alone
+            # of> app / company / provider ...". Counted on the twenty-eight sets: 13 rows in 12 sets, none needs a reply (4
+            # flagged before); "this / your / it ... is a scam" is left alone
             r"(?<![\w-])(?<!your )(?<!this )(?<!that )(?<!my )(?<!our )(?!(?:this|that|it|your|you|they|he|she|which|who)\b)"
             r"[\w-]+ (?:is|are) a scam\b"
             r"|^every (?:[\w-]+ ){0,2}(?:app|company|provider|shop|firm|brand|service|platform)s? (?:starts?|charges?"
@@ -2584,7 +2590,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # session 15 (branch judge15, flags_fresh25.csv's false flags, essays shared as mastodon posts): a post opening as
         # a headline, "a (good / long / short) piece / read / essay / article / explainer on ...", "how <brand> became /
-        # went from / ended up ...". Counted on the twenty-eight sets: 18 rows, none needs a reply (3 flagged before,
+        # went from / ended up ...". Counted on the twenty-eight sets: 21 rows, none needs a reply (3 flagged before,
         # one with a question mark: "A piece on the August lock and renting: who owns the access log ...?")
         "headline",
         "article",
@@ -2611,8 +2617,8 @@ RULES: tuple[Rule, ...] = (
         # lock"'s "🔒😤", "@acme 😡😡😡"): the labelling guide since fresh22 says no reply (fresh20 and fresh21 relabelled).
         # Matched against the rest of the post once analysis.flags has blanked the brand's names, @handles and
         # #hashtags: emoji, punctuation or one mood word and nothing else (no letter, digit or question mark). Counted
-        # on the twenty-eight sets: 73 posts, 58 need no reply; the other 15 are fresh, fresh2, fresh12 and fresh16-19's
-        # bare moods, labelled True before the guide said otherwise (not relabelled)
+        # on the twenty-eight sets: 107 posts, 90 need no reply; the other 17 are bare moods labelled True before the
+        # guide said otherwise (fresh, fresh2 x2, fresh12, fresh16, fresh17, fresh19 x11; not relabelled)
         "bare-mood",
         "bare-mood",
         (
