@@ -155,9 +155,10 @@ _PEER = re.compile(rules_.category_regex("peer"))
 #: the brand for something (`_ASKS_BRAND`) or carries the writer's own reference number (`_OWN_CASE`).
 _PEER_ASIDE = re.compile(rules_.category_regex("peer-aside"))
 #: the rest of a post once its brand's names, @handles and #hashtags are blanked is only a mood (rules category
-#: `bare-mood`, session 15): searched only in posts of at most _BARE_LENGTH characters
+#: `bare-mood`, session 15): searched only in posts of at most _BARE_LENGTH characters and _BARE_WORDS words
 _BARE = re.compile(rules_.category_regex("bare-mood"))
 _BARE_LENGTH = 64
+_BARE_WORDS = 6
 #: a post opening as an article's headline (rules category `article`, session 15): judged as an article
 _HEADLINE = re.compile(rules_.category_regex("article"))
 _HEADLINE_LENGTH = 40
@@ -174,6 +175,8 @@ def _bare_moods(texts: pd.Series, terms: tuple[str, ...]) -> pd.Series:
     """Whether each (lower-cased) text is the brand's name, handle or hashtag and a mood only (`_BARE`)."""
     rest = texts.str.replace(_brand_blank(terms), " ", regex=True)
     return rest.str.contains(_BARE, regex=True).fillna(False).astype(bool)
+
+
 _ASKS_BRAND = re.compile(r"\b(?:can|could|will|would) you\b|\bplease\b|\bdm\b")
 #: a comment under a user's post carrying the writer's own reference number, in their own voice: the writer's own case,
 #: which the brand can act on ("Same thing happened to me on the 5th ... ref RF88410"; session 9).
@@ -827,8 +830,12 @@ def _evidence(
     compound = (sentiment if sentiment is not None else pd.Series(np.nan, index=frame.index)).fillna(0.0)
     negative = (_col(frame, "sentiment_label") == "negative").fillna(False)
     candidate = (eligible & addressed).fillna(False).to_numpy(dtype=bool)
-    # a bare mood (rules category `bare-mood`) is a short post; reviews keep their stars
+    # a bare mood (rules category `bare-mood`) is a short post of a few words (a brand's name and a mood word); reviews
+    # keep their stars
     short = candidate & (text.str.len() <= _BARE_LENGTH).fillna(False).to_numpy(dtype=bool) & ~review
+    if short.any():
+        words = text[short].str.replace(_TAG, " ", regex=True).str.count(r"[^\W\d_]+")
+        short[np.flatnonzero(short)[(words > _BARE_WORDS).to_numpy(dtype=bool)]] = False
     n = len(frame)
     flag = {
         c: np.zeros(n, dtype=bool)

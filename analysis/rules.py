@@ -1240,7 +1240,12 @@ RULES: tuple[Rule, ...] = (
             "the arcade ate £15 in tokens",
             "my episode art is showing blank",
         ),
-        misses=("smooth and fast", "fill in the blank form", "the app rejects nothing i throw at it, love it", "stale bread for the ducks"),
+        misses=(
+            "smooth and fast",
+            "fill in the blank form",
+            "the app rejects nothing i throw at it, love it",
+            "stale bread for the ducks",
+        ),
     ),
     Rule(
         "outage",
