@@ -52,13 +52,24 @@ _SEP = "; "
 
 _REPOST = re.compile(r"^RT @")
 #: letters styled with Unicode's mathematical alphabets (𝐛𝐨𝐥𝐝, 𝘪𝘵𝘢𝘭𝘪𝘤, 𝓼𝓬𝓻𝓲𝓹𝓽, 𝚖𝚘𝚗𝚘) and full-width forms, read as the plain
-#: letters and digits they stand for (session 14, branch judge14: the rules and the learned layer read plain letters).
-_STYLED = re.compile("[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+#: letters and digits they stand for (session 14, branch judge14: the rules and the learned layer read plain letters);
+#: session 15 (branch judge15) adds circled (ⓐⓑⓒ, ⒶⒷⒸ), squared (🄰🄱🄲) and negative circled (🅐🅑🅒) letters; the
+#: negative squared ones (🅰 🅱 🅾 🅿) stay emoji (blood groups, parking).
+_STYLED = re.compile(
+    "[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f149\U0001f150-\U0001f169]"
+)
 _PLAIN = {
     c: unicodedata.normalize("NFKC", chr(c))
-    for c in (*range(0x1D400, 0x1D800), *range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+    for c in (
+        *range(0x1D400, 0x1D800),
+        *range(0xFF10, 0xFF1A),
+        *range(0xFF21, 0xFF3B),
+        *range(0xFF41, 0xFF5B),
+        *range(0x24B6, 0x24EA),
+        *range(0x1F130, 0x1F14A),
+    )
     if unicodedata.normalize("NFKC", chr(c)).isalnum()
-}
+} | {c: chr(ord("A") + c - 0x1F150) for c in range(0x1F150, 0x1F16A)}
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -73,6 +84,9 @@ def _norm(name: str) -> str:
 
 def _brand_terms(brand: Brand) -> list[str]:
     terms = {brand.name.lower()}
+    # session 15 (branch judge15): a name of several words written as one, as a #hashtag does ("#MaidenheadAquatics")
+    if re.search(r"[^0-9a-z]", brand.name.lower()) and len(_norm(brand.name)) >= 6:
+        terms.add(_norm(brand.name))
     terms |= {k.strip().strip('"').strip().lower() for k in brand.keywords}
     for handle in brand.handles.values():
         local = handle.lstrip("@").split("@")[0].lower()
@@ -140,6 +154,29 @@ _PEER = re.compile(rules_.category_regex("peer"))
 #: encouragement (rules category `peer-aside`; session 10, branch judge6): not addressed to the brand, unless it asks
 #: the brand for something (`_ASKS_BRAND`) or carries the writer's own reference number (`_OWN_CASE`).
 _PEER_ASIDE = re.compile(rules_.category_regex("peer-aside"))
+#: the rest of a post once its brand's names, @handles and #hashtags are blanked is only a mood (rules category
+#: `bare-mood`, session 15): searched only in posts of at most _BARE_LENGTH characters and _BARE_WORDS words
+_BARE = re.compile(rules_.category_regex("bare-mood"))
+_BARE_LENGTH = 64
+_BARE_WORDS = 6
+#: a post opening as an article's headline (rules category `article`, session 15): judged as an article
+_HEADLINE = re.compile(rules_.category_regex("article"))
+_HEADLINE_LENGTH = 40
+_TAG = r"[@#][\w.@-]+"
+
+
+@cache
+def _brand_blank(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """The brand's names (`terms`: the name, keywords, handles) and any @handle or #hashtag, to be blanked."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)|" + _TAG)
+
+
+def _bare_moods(texts: pd.Series, terms: tuple[str, ...]) -> pd.Series:
+    """Whether each (lower-cased) text is the brand's name, handle or hashtag and a mood only (`_BARE`)."""
+    rest = texts.str.replace(_brand_blank(terms), " ", regex=True)
+    return rest.str.contains(_BARE, regex=True).fillna(False).astype(bool)
+
+
 _ASKS_BRAND = re.compile(r"\b(?:can|could|will|would) you\b|\bplease\b|\bdm\b")
 #: a comment under a user's post carrying the writer's own reference number, in their own voice: the writer's own case,
 #: which the brand can act on ("Same thing happened to me on the 5th ... ref RF88410"; session 9).
@@ -750,6 +787,12 @@ def _evidence(
     by_handle = _col(frame, "author_handle").str.lstrip("@").str.lower().isin(handles).fillna(False)
     repost = raw_text.str.match(_REPOST).fillna(False)
     article = (_col(frame, "kind") == "article").fillna(False)
+    # session 15: a post opening as an article's headline ("A long read on ...", rules category `article`) is one
+    maybe = (~article & (text.str.len() >= _HEADLINE_LENGTH)).fillna(False).to_numpy(dtype=bool)
+    if maybe.any():
+        article = article.copy()
+        found = per_distinct(text[maybe], partial(_contains, pattern=_HEADLINE)).fillna(False).to_numpy(dtype=bool)
+        article.iloc[np.flatnonzero(maybe)[found]] = True
     eligible = ~(is_own | by_handle | repost | article)
     english = _english_from_lang(frame) if english is None else english.reindex(frame.index).fillna(True)
 
@@ -787,6 +830,12 @@ def _evidence(
     compound = (sentiment if sentiment is not None else pd.Series(np.nan, index=frame.index)).fillna(0.0)
     negative = (_col(frame, "sentiment_label") == "negative").fillna(False)
     candidate = (eligible & addressed).fillna(False).to_numpy(dtype=bool)
+    # a bare mood (rules category `bare-mood`) is a short post of a few words (a brand's name and a mood word); reviews
+    # keep their stars
+    short = candidate & (text.str.len() <= _BARE_LENGTH).fillna(False).to_numpy(dtype=bool) & ~review
+    if short.any():
+        words = text[short].str.replace(_TAG, " ", regex=True).str.count(r"[^\W\d_]+")
+        short[np.flatnonzero(short)[(words > _BARE_WORDS).to_numpy(dtype=bool)]] = False
     n = len(frame)
     flag = {
         c: np.zeros(n, dtype=bool)
@@ -820,6 +869,11 @@ def _evidence(
         if ignore is not None and of_brand.any():
             ignored = per_distinct(text[of_brand], partial(_contains, pattern=ignore)).to_numpy(dtype=bool)
             of_brand[np.flatnonzero(of_brand)[ignored]] = False
+        # the brand's name and a mood only ("docusign 😩"): nothing to act on, no rule judged, the layer does not read it
+        brief = of_brand & short
+        if brief.any():
+            bare = per_distinct(text[brief], partial(_bare_moods, terms=tuple(_brand_terms(brand))))
+            of_brand[np.flatnonzero(brief)[bare.to_numpy(dtype=bool)]] = False
         open_reviews |= of_brand  # the rows of own brands a reply could be wanted for (reviews use it)
         for is_english in (True, False):
             rows = of_brand & (english.to_numpy(dtype=bool) == is_english)

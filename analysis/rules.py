@@ -39,6 +39,12 @@ Categories (what a match means; FORMULAS["needs_reply"]):
   the same day", "penalty cancelled, thank you for sorting it"): analysis.flags takes it as gratitude whatever the
   sentiment score or a "but" says, so the fault's words do not flag it; the patterns refuse a fault still live after
   the fix ("still", "again", "not fixed", "but").
+- bare-mood: what is left of a post once the brand's names, any @handle and #hashtag are taken out, when it is only
+  emoji, punctuation or one mood word ("docusign 😩", "@acme 😡😡", "starlink ugh"): a mood with nothing the team can
+  act on (no reference, nothing saying what failed); analysis.flags judges no rule on it and the learned layer does not
+  read it (session 15: the labelling guide since fresh22 says no reply).
+- article: a post that opens as an article's or essay's headline ("A long read on ...", "An essay on ...", "How <brand>
+  became ..."): analysis.flags treats it as an item of `kind` "article" (never flagged; session 15).
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
@@ -66,7 +72,8 @@ development since, branch judge10), tests/data/flags_fresh16.csv and tests/data/
 in session 12, development since session 13, branch judge11), tests/data/flags_fresh18.csv and
 tests/data/flags_fresh19.csv (scored once blind in session 13, development since, branch judge12),
 tests/data/flags_fresh20.csv .. tests/data/flags_fresh23.csv (scored once blind in session 13, development since
-session 14, branch judge14); the `test` rows are held out
+session 14, branch judge14), tests/data/flags_fresh24.csv and tests/data/flags_fresh25.csv (scored once blind in
+session 14, development since session 15, branch judge15); the `test` rows are held out
 (bench/bench_judgement.py, bench/README.md "Judgement"). Prefer general vocabulary and
 structure over a phrase that fits one post, and check a change on brands it was not written for
 (the folds by brand in bench_judgement).
@@ -100,6 +107,8 @@ CATEGORIES: tuple[str, ...] = (
     "peer",
     "peer-aside",
     "put-right",
+    "bare-mood",
+    "article",
 )
 #: the points a category's rules carry by default (0: the category adds no points itself).
 CATEGORY_POINTS: dict[str, int] = {
@@ -116,6 +125,8 @@ CATEGORY_POINTS: dict[str, int] = {
     "peer": 0,
     "peer-aside": 0,
     "put-right": 0,
+    "bare-mood": 0,
+    "article": 0,
 }
 
 
@@ -799,7 +810,9 @@ RULES: tuple[Rule, ...] = (
         "complaint",
         (
             r"\bcharged twice\b",
-            r"\bdouble charged\b",
+            # session 15 (branch judge15): "double deducted / billed / debited / taken" too (11 rows of the twenty-eight sets
+            # with "double charged", 10 need a reply; the other is a fault put right)
+            r"\bdouble[- ](?:charged|deducted|billed|debited|taken)\b",
             r"\bovercharg\w*",
             r"\bcharg(?:e|ed|ing) me\b",
             r"\b(?:hidden|extra|surprise|late|overdraft|junk|service|booking|cancellation|admin|ridiculous|insane|crazy)"
@@ -1212,6 +1225,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:started|starts|keeps?|kept) (?:returning|rejecting|refusing|failing|dropping)\b",
             r"\brejects? (?:every|all|each|any)\b",
             r"\bstale (?:data|snapshot|feed|results?|cache|status)\b",
+            # session 15 (branch judge15, flags_fresh25.csv's miss "my episode art is showing blank"): a page or a picture
+            # that shows blank (5 rows of the twenty-eight sets, all need a reply)
+            r"\b(?:is|are|shows?|showing|comes? up|came up|went|goes|gone|loads?|loading) (?:completely |totally |just )?"
+            r"blank\b",
         ),
         matches=(
             "the app crashes on launch",
@@ -1221,8 +1238,14 @@ RULES: tuple[Rule, ...] = (
             "stuck on the logo screen",
             "subtitles are out of sync",
             "the arcade ate £15 in tokens",
+            "my episode art is showing blank",
         ),
-        misses=("smooth and fast", "the app rejects nothing i throw at it, love it", "stale bread for the ducks"),
+        misses=(
+            "smooth and fast",
+            "fill in the blank form",
+            "the app rejects nothing i throw at it, love it",
+            "stale bread for the ducks",
+        ),
     ),
     Rule(
         "outage",
@@ -1366,6 +1389,25 @@ RULES: tuple[Rule, ...] = (
         (r"^(?=[^\n]*[\U0001F300-\U0001FAFF\u2600-\u27BF])[^\n]*?\b[a-z]{1,4}-\d{3,}\b",),
         matches=("werner 🪜💥 wl-22340", "econoloft 🏠💧💧 job el-3018"),
         misses=("werner 🪜💪 love it", "booked the m-25 route"),
+        english_only=False,
+    ),
+    Rule(
+        # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's misses): a fault told as a terse tally,
+        # the post opening with three or more short fragments each closed by a full stop ("audible. 1 credit spent. book
+        # not in library. email confirms purchase. 3 days.", "romford dogs. race night package. £35 a head. food came
+        # cold."). Counted on the twenty-eight sets: 152 rows in 17 sets, 151 need a reply (143 flagged already; the
+        # other: fresh8's "it's cloudy. I bought a celestron. it will be cloudy until 2027. this is the law")
+        "terse-tally",
+        "complaint",
+        (r"^(?:@\S+\s+)*(?:[^.!?\n]{1,32}\. ){3,}",),
+        matches=(
+            "audible. 1 credit spent. book not in library. email confirms purchase. 3 days.",
+            "@acme groom room. asked for a teddy trim. got a shave. dog looks like a naked mole rat. £58.",
+        ),
+        misses=(
+            "ordered on monday. arrived tuesday, great service",
+            "the new season of the show is out now and the first episode is a belter. watch it. honestly.",
+        ),
         english_only=False,
     ),
     Rule(
@@ -1602,6 +1644,9 @@ RULES: tuple[Rule, ...] = (
             # session 10: "order 78990", "ticket 44871" (a bare number of five digits or more: no year; 30 of 30 such rows
             # of the eleven sets need a reply)
             r"\b(?:order|booking|ticket|claim|case|complaint|incident)\s*[:#]?\s*\d{5,}\b",
+            # session 15 (branch judge15, flags_fresh24.csv's miss "... #MarksonPianos invoice 30912"): an invoice number
+            # (8 rows of the twenty-eight sets, all need a reply)
+            r"\binvoice\s*(?:number|no\.?|#)?\s*[:#]?\s*[a-z]{0,4}-?\d{4,}",
             r"\b(?:reference|ref|case number|order number) is in (?:the|my)\b",
             # session 10 (branch judge6, flags_fresh9.csv's misses): "supporter number 30229117", "customer id
             # ex-498120", "member no. 6331 0042 1178" (12 rows of the twelve sets, all need a reply: fresh2, fresh3,
@@ -1744,11 +1789,23 @@ RULES: tuple[Rule, ...] = (
             # really useful in a crash", ". very fun" after a fault: 4 rows of the twenty sets (fresh16, fresh17 x3), all
             # need a reply
             r"[.!,;]\s+(?:very|really|so|truly) (?:artistic|useful|fun|authentic)\b",
+            # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's misses): "very realistic / smart /
+            # clever / educational" and "perfect / great / impeccable timing" closing a fault: with the closers above 11
+            # rows of the twenty-eight sets, all need a reply
+            r"[.!,;]\s+(?:very|really|so|truly) (?:smart|clever|realistic|educational)\b"
+            r"|[.!,;]\s+(?:perfect|great|impeccable|excellent|brilliant|lovely) timing\b",
+            # session 15 (branch judge15): praise of a thing that works "everywhere / with everything except" the one place
+            # or thing the writer needs ("fast internet everywhere except the campsite I bought it for", "connect to
+            # everything except my phone"): 2 rows of the twenty-eight sets (fresh19, fresh25), both need a reply
+            r"\b(?:everywhere|everything) except (?:the|my|our|when)\b",
         ),
         matches=(
             "clumping. 3 days in. clumps: none. smell: everywhere.",
             "7 nights. boat hired: 6 berth. boat given: 4 berth.",
             "the omnibus arrived folded in half, very artistic",
+            "locking me out while I take the bins out. very smart. much lock",
+            "an advert over my episode about my dad's funeral. perfect timing",
+            "fast internet everywhere except the campsite I specifically bought it for",
             "lovely to get a 15% price rise letter from big yellow",
             "10/10 to bristol waste for emptying our food bin all over the pavement",
             "nice of @prusa3d to ship my spring steel sheet in a box with no padding",
@@ -1772,6 +1829,9 @@ RULES: tuple[Rule, ...] = (
             "the staff were very helpful and kind",
             "so helpful, thanks",
             "the staff made it really fun for the kids",
+            "the tutor was very realistic about the exam",
+            "perfect timing for the holidays",
+            "everything except delivery is included",
         ),
     ),
     Rule(
@@ -2021,6 +2081,29 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # session 15 (branch judge15, flags_fresh24.csv's misses, sarcasm about the writer's own purchase): thanks or
+        # praise opening the post for a job done "so well / thoroughly / precisely" that a fault followed ("thanks for
+        # tuning my piano so well it now plays in a key i've never heard of", "centered my diploma so precisely that my
+        # name is hidden under the mat"). Counted on the twenty-eight sets: 3 rows (fresh24 x3), all need a reply
+        "ironic-result",
+        "sarcasm",
+        (
+            r"^(?:@\S+\s+)*(?:[\w&@.'-]+,? ){0,4}?(?:shout ?out|thanks?|thank you|cheers|love that|loved|really appreciate"
+            r"|appreciate)\b[^\n]{0,80}?\bso (?:well|thoroughly|precisely|carefully|efficiently|perfectly|securely|tightly"
+            r"|beautifully|lovingly|professionally)\b,? (?:that )?(?:it|they|i|my|the|we|he|she|you|now|even)\b",
+        ),
+        matches=(
+            "acme pianos, thanks for tuning my piano so well it now plays in a key i've never heard of",
+            "love that acme centered my diploma so precisely that my name is hidden under the mat",
+            "shoutout acme for cleaning my windows so thoroughly they took the screen off",
+        ),
+        misses=(
+            "thanks acme, the piano was tuned so well",
+            "the fitter did it so well i cried",
+            "love that acme packed it so well, not a scratch",
+        ),
+    ),
+    Rule(
         "scare-quotes",
         "sarcasm",
         (
@@ -2187,6 +2270,13 @@ RULES: tuple[Rule, ...] = (
             r"|working|loads|sending|solid|running) again(?: now)?|fixed it and|faster than before|solid now|back to full"
             r" power|cleared it for good|all built now|good turnaround|quick turnaround|much obliged|(?:is|are) (?:back )?in,"
             r" thank|gone back on my card|back in my account|returned to the card)\b" + _STILL_LIVE,
+            # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's false flags, praise of a fault put
+            # right): "replaced the saddle pad that fell apart ..., no questions", "no argument", "they patched it and",
+            # "update last week fixed it", "sorted our wrong course date in 10 minutes", "no more surprises, thanks".
+            # Counted on the twenty-eight sets: 36 rows in 17 sets, none needs a reply (6 of them flagged before)
+            r"\b(?:no (?:questions|arguments?|hassle|bother)|(?:patched|sorted|swapped) it and|(?:update|patch|reset"
+            r"|engineer|support|firmware)(?: \w+){0,2} fixed it|no more \w+,? (?:thanks|thank you|cheers|ta)"
+            r"|sorted (?:[\w']+ ){0,5}in (?:\d+|a few|five|ten|two) (?:minutes|mins))\b" + _STILL_LIVE,
         ),
         matches=(
             "audio-technica fixed my earbuds dropping out with a firmware update, no problems since",
@@ -2209,6 +2299,9 @@ RULES: tuple[Rule, ...] = (
             "our table had a broken net, staff swapped it in a minute, no fuss",
             "the patch fixed it and it's faster than before now",
             "lift pass overcharge returned to the card this morning, much obliged",
+            "acme replaced the saddle pad that fell apart after a week, no questions",
+            "the app used to crash when I zoomed on a page, update last week fixed it",
+            "acme sorted our wrong course date in 10 minutes on the phone, cheers",
         ),
         misses=(
             "they sent the wrong one again",
@@ -2228,6 +2321,8 @@ RULES: tuple[Rule, ...] = (
             "it was sorted on monday and broke again today",
             "good service until the engine light came on",
             "you said the jet was running again from 4pm. it's 5.20 and the board still says suspended",
+            "no questions answered, still no refund",
+            "support said the update fixed it but it still crashes",
         ),
     ),
     Rule(
@@ -2424,6 +2519,14 @@ RULES: tuple[Rule, ...] = (
             r"|in london) (?:have|has|is|are) (?:lost|gone|just)\b|\bthe whole [\w-]+ trade\b|\bevery [\w-]+ (?:tool|shop"
             r"|company|place|firm|venue|site) (?:has|have|is|are)\b|\beconomics (?:is|are)\b|\b(?:is|are) the new rip.?off\b"
             r"|\bcosts? a mortgage\b|\bprices? (?:have|has) left\b|\bprice rises are\b",
+            # session 15 (branch judge15, flags_fresh24.csv's and flags_fresh25.csv's false flags, price gripes about a
+            # whole trade): "custom framing is a scam", "every payroll app starts at $40 ...", a post opening "every <kind
+            # of> app / company / provider ...". Counted on the twenty-eight sets: 13 rows in 12 sets, none needs a reply (4
+            # flagged before); "this / your / it ... is a scam" is left alone
+            r"(?<![\w-])(?<!your )(?<!this )(?<!that )(?<!my )(?<!our )(?!(?:this|that|it|your|you|they|he|she|which|who)\b)"
+            r"[\w-]+ (?:is|are) a scam\b"
+            r"|^every (?:[\w-]+ ){0,2}(?:app|company|provider|shop|firm|brand|service|platform)s? (?:starts?|charges?"
+            r"|wants?|costs?|is|are)\b",
         ),
         matches=(
             "airport parking has always been a rip off",
@@ -2446,8 +2549,12 @@ RULES: tuple[Rule, ...] = (
             "paintball is a scam everywhere now",
             "ping pong bars are the new rip off",
             "£174.50 a year to fund shows i don't watch. abolish it",
+            "custom framing is a scam, acme wants $200 for a basic frame",
+            "every payroll app starts at $40 and then it's $6 a head",
         ),
         misses=(
+            "@acme your app is a scam, i want my money back",
+            "this is a scam",
             "my insurer doubled my rate",
             "every time i open the app it crashes",
             "loved all of them",
@@ -2483,6 +2590,49 @@ RULES: tuple[Rule, ...] = (
             "every time wework is in the news it's another valuation story",
         ),
         misses=("my router has dropped out every night since monday",),
+    ),
+    # ---------------------------------------------------------------- article
+    Rule(
+        # session 15 (branch judge15, flags_fresh25.csv's false flags, essays shared as mastodon posts): a post opening as
+        # a headline, "a (good / long / short) piece / read / essay / article / explainer on ...", "how <brand> became /
+        # went from / ended up ...". Counted on the twenty-eight sets: 21 rows, none needs a reply (3 flagged before,
+        # one with a question mark: "A piece on the August lock and renting: who owns the access log ...?")
+        "headline",
+        "article",
+        (
+            r"^(?:a |an )?(?:short |long |new |good |quick |great |longer |interesting )?(?:piece|read|essay|write-?up"
+            r"|article|longread|explainer|deep dive|column)(?: \w+)? (?:on|about)\b",
+            r"^how @?[\w&.' -]{2,30}? (?:became|went from|ended up)\b",
+        ),
+        matches=(
+            "a short piece on how acme turned the wet signature into a saas line item",
+            "long read on acme selling off its stores and what it means",
+            "how acme became the default for audiobooks",
+        ),
+        misses=(
+            "post it on their facebook page, they reply there faster",
+            "how acme lost my parcel twice",
+            "read the article on your site and still can't find the returns address",
+        ),
+        english_only=False,
+    ),
+    # ---------------------------------------------------------------- bare-mood
+    Rule(
+        # session 15 (branch judge15): the brand's name, @handle or #hashtag and a mood only ("docusign 😩", "august
+        # lock"'s "🔒😤", "@acme 😡😡😡"): the labelling guide since fresh22 says no reply (fresh20 and fresh21 relabelled).
+        # Matched against the rest of the post once analysis.flags has blanked the brand's names, @handles and
+        # #hashtags: emoji, punctuation or one mood word and nothing else (no letter, digit or question mark). Counted
+        # on the twenty-eight sets: 107 posts, 90 need no reply; the other 17 are bare moods labelled True before the
+        # guide said otherwise (fresh, fresh2 x2, fresh12, fresh16, fresh17, fresh19 x11; not relabelled)
+        "bare-mood",
+        "bare-mood",
+        (
+            r"^[^\w?]*[^\w\s?][^\w?]*$",
+            r"^[^\w?]*(?:ugh+|u?rgh+|argh+|sigh|meh|smh|ffs|wtf|omg|yikes|oof|bruh|welp|hm{2,}|nope)(?!\w)[^\w?]*$",
+        ),
+        matches=(" 😩", "  🔒😤", " 🏠⏳⏳⏳ ", "  ugh 😒", " sigh"),
+        misses=(" coil dead after 2 digs 😡", " 📵📵📵 again??", " 🪜💥 wl-22340", " sure 🙄", " ", " 😩?"),
+        english_only=False,
     ),
 )
 

@@ -21,7 +21,10 @@ session 10, main 973aecc); branch judge9 (session 11) flags_fresh12.csv and flag
 b494a8b); branch judge10 (session 12) flags_fresh14.csv and flags_fresh15.csv (scored once blind at 94e5426); branch judge11
 (session 13) flags_fresh16.csv and flags_fresh17.csv (scored once blind at deb5e4d); branch judge12 (session 13)
 flags_fresh18.csv and flags_fresh19.csv (scored once blind at 8703327); branch judge14 (session 14) flags_fresh20.csv ..
-flags_fresh23.csv (scored once blind at b566d60), and the layer reads styled letters as plain ones (flags.plain_letters).
+flags_fresh23.csv (scored once blind at b566d60), and the layer reads styled letters as plain ones (flags.plain_letters);
+branch judge15 (session 15) flags_fresh24.csv and flags_fresh25.csv (scored once blind at ccaf415), with fresh20's and
+fresh21's bare moods relabelled False; the layer no longer reads bare moods or headline posts (rules categories
+`bare-mood`, `article`).
 """
 
 from __future__ import annotations

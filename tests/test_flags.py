@@ -389,7 +389,9 @@ FRESH25_BRANDS = [
 #: flags_fresh17.csv, scored once blind in session 12 (judge10's rules, deb5e4d), are development data since session 13
 #: (branch judge11); flags_fresh18.csv and flags_fresh19.csv, scored once blind in session 13 (judge11's rules, 8703327),
 #: are development data since session 13 (branch judge12); flags_fresh20.csv .. flags_fresh23.csv, scored once blind in
-#: session 13 (judge12's rules, b566d60), are development data since session 14 (branch judge14).
+#: session 13 (judge12's rules, b566d60), are development data since session 14 (branch judge14); flags_fresh24.csv and
+#: flags_fresh25.csv, scored once blind in session 14 (judge14's rules, ccaf415), are development data since session 15
+#: (branch judge15).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -417,6 +419,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh21", FRESH21, FRESH21_BRANDS),
     ("fresh22", FRESH22, FRESH22_BRANDS),
     ("fresh23", FRESH23, FRESH23_BRANDS),
+    ("fresh24", FRESH24, FRESH24_BRANDS),
+    ("fresh25", FRESH25, FRESH25_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -798,6 +802,9 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # (ccaf415): 117 of 120 (0.975) / 11 of 65 (0.169): two posts more found than judge12, one more flagged with no need
     # (the retrained layer adds "@acme.bsky.social my daughter named her teddy Acme", 0.78): worse by one post on the
     # flagged share, the pin moved (not tuned on)
+    # Session 15 (branch judge15, bare moods need no reply, the layer retrained with fresh24 and fresh25), figures only,
+    # no row read: 117 of 120 (0.975) / 10 of 65 (0.154), main 602c76f 117 / 11 (0.169): one post fewer flagged with no
+    # need; the limit is left at 0.17
     for part, max_flagged in (("dev", 0.10), ("test", 0.17)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
@@ -874,6 +881,8 @@ def test_fresh_development_set_figures() -> None:
     # banks take 2 weeks" now added by the layer (worse by one post). Session 12 (branch judge10, the layer retrained with
     # fresh14 and fresh15): 219 (0.995) / 16 (0.071): "@Deliveroo oi where's me food. 1hr 20" found, "my @OneMedical
     # doctor actually listened to me for 20 minutes ... I almost cried" now added by the layer (worse by one false flag)
+    # Session 15 (branch judge15): 218 (0.991) / 15: "@Deliveroo 😡😡😡", a bare mood labelled True here, is no longer
+    # flagged (rule category bare-mood: the labelling guide since fresh22 says False; not relabelled)
     assert flagged[need].mean() >= 0.95, flagged[need].mean()
     assert flagged[~need].mean() <= 0.075, flagged[~need].mean()
 
@@ -891,7 +900,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # new zealand ..." found (a post opening as a yes/no question names the brand, not the ordinary word)
     # session 10 (judge6, the layer retrained with fresh9) 189 / 9, as collected 222 / 9: "@King_Games the new event gives
     # 3 free lives then asks for money every 30 seconds ..." no longer added by the layer (worse by one post)
-    ("fresh2", FRESH2, FRESH2_BRANDS, 459, (189, 9), (222, 9)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 187 / 9, as collected 220 / 9: "@Boltapp 😤🚕❌" and "@YodelOnline 📦❓❓❓", bare moods labelled True here, no longer
+    # flagged (rule category bare-mood; the labelling guide since fresh22 says False; worse by two posts, not relabelled)
+    ("fresh2", FRESH2, FRESH2_BRANDS, 459, (187, 9), (220, 9)),
     # blind at b93ef14 115 (0.548) / 25 (0.104), as collected 154 (0.733) / 27 (0.112); session 7 (judge2) 147 / 13, as
     # collected 205 / 15; session 8 (judge3) 148 (0.705) / 7 (0.029), as collected 206 (0.981) / 8 (0.033); session 9
     # (judge4) unchanged; session 10 (judge5) 149 / 7, as collected 207 / 8: "is the lego Titanic going to be restocked
@@ -951,7 +963,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # no longer added by the layer (worse by one post)
     # session 13 (judge12, the layer retrained with fresh18 and fresh19, rules from their misses and false flags)
     # 172 / 3, as collected 218 / 6: one more found (the layer)
-    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (172, 3), (218, 6)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 173 / 3, as collected 219 / 6: one more found (the layer)
+    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (173, 3), (219, 6)),
     # blind at 1f2082b (session 9, judge4 merged and frozen) 145 of 218 (0.665) / 16 of 242 (0.066), as collected 191
     # (0.876) / 23 (0.095): the flagged share met as collected, recall missed by six posts (session 8's rules, b9aeb57,
     # in the same run: 143 (0.656) / 16 (0.066), as collected 189 (0.867) / 22 (0.091)). Development data since.
@@ -964,7 +978,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 12 (judge10, the layer retrained with fresh14 and fresh15, rules sarcastic-delight / hazard / thanks-for-fault shapes)
     # 167 / 6, as collected 214 / 7: "the neighbours' lay-z-spa parties have started again ..." now flagged (the `again`
     # hint no longer vetoed by the layer; worse by one false flag)
-    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (167, 6), (214, 7)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 166 / 6, as collected 213 / 7: "@metoffice your app has had 0% rain for Leeds all afternoon ..." no longer added by the
+    # layer (worse by one post)
+    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (166, 6), (213, 7)),
     # blind at 50fe760 (session 10, judge5 merged and frozen) 158 of 218 (0.725) / 17 of 243 (0.070), as collected 202
     # (0.927) / 25 (0.103): recall met as collected, the flagged share missed by one post (session 9's rules, ac92fe0,
     # in the same run: 158 (0.725) / 18 (0.074), as collected 202 (0.927) / 27 (0.111)). Development data since.
@@ -981,7 +998,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 167 / 7, as collected 212 / 8: one more post found (the retrained layer)
     # session 13 (judge12, the layer retrained with fresh18 and fresh19, rules from their misses and false flags)
     # 166 / 7, as collected 211 / 8: one post lost by the layer (worse by one), one rule false flag fewer (put-right 'no drama') that the layer already vetoed
-    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (166, 7), (211, 8)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 167 / 8, as collected 212 / 9: "@Carpetright fitters came today and left a 2 inch gap ..." added by the layer; "the
+    # victorian plumbing in this flat ... every time next door flushes" (`again` hint) no longer vetoed (worse by one false flag)
+    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (167, 8), (212, 9)),
     # blind at 0878007 (session 10, judge6 merged and frozen) 158 of 224 (0.705) / 33 of 237 (0.139), as collected 208
     # (0.929) / 38 (0.160): recall met as collected, the flagged share missed by 15 posts (session 9's rules, ac92fe0, in
     # the same run: 156 (0.696) / 33 (0.139), as collected 206 (0.920) / 38 (0.160); judge5, 50fe760: 157 / 34, as
@@ -1013,14 +1033,19 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 178 / 14, as collected 231 / 15: "Our order was collected but the writing was smudged ..." no longer added by the layer
     # (worse by one post); one false flag fewer (put-right "but ... fixed it and"), one more ("nothing humbles you like a PADI
     # pool session ...", negative, no longer vetoed)
-    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (178, 14), (231, 15)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 178 / 14, as collected 232 / 15: one more found as collected (the layer)
+    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (178, 14), (232, 15)),
     # blind at b494a8b (session 11, judge8 frozen; written at the same time as fresh13 and as judge8's rules) 171 of 236
     # (0.725) / 17 of 228 (0.075), as collected 217 (0.919) / 18 (0.079): issue 12's target met as collected (session
     # 10's rules, 85e389e, in the same run: 170 (0.720) / 16 (0.070), as collected 216 (0.915) / 17 (0.075)).
     # Development data since.
     # Session 11 (judge9: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 176 (0.746) /
     # 7 (0.031), as collected 230 (0.975) / 8 (0.035)
-    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (176, 7), (230, 8)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 176 / 7, as collected 231 / 8: "teemill 😡" (a bare mood labelled True) no longer flagged; "bugaboo fox. 6 weeks old.
+    # squeaks with every push. ..." found (terse-tally) and one reply found by the layer
+    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (176, 7), (231, 8)),
     # blind at b494a8b (session 11, judge8 frozen, the same run as fresh12) 149 of 232 (0.642) / 26 of 245 (0.106), as
     # collected 201 (0.866) / 30 (0.122): both missed (session 10's rules, 85e389e: 147 (0.634) / 26 (0.106), as
     # collected 200 (0.862) / 30 (0.122)). Development data since.
@@ -1033,7 +1058,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 14 (judge14, the layer retrained with fresh20-23, rules from their misses and false flags)
     # 161 / 15, as collected 221 / 19: "first cast with the new rod from angling direct. heard a crack ..." no longer added
     # by the layer (worse by one post)
-    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (161, 15), (221, 19)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 160 / 15, as collected 220 / 19: "ordered the big breakfast at spoons at 10:15. it's 11:05 ..." no longer added by the
+    # layer (worse by one post)
+    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (160, 15), (220, 19)),
     # blind at 94e5426 (session 12: judge9's rules and layer, merged at a671425 in session 11 and frozen since; written
     # at the same time as fresh15 by a writer who read no rule) 150 of 223 (0.673) / 18 of 257 (0.070), as collected 194
     # (0.870) / 23 (0.089): recall missed, the flagged share met (judge8's rules, b494a8b, in the same run: 146 / 20, as
@@ -1055,7 +1083,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # (0.751) / 17 (0.074), as collected 238 (0.956) / 21 (0.091)
     # session 13 (judge11, the layer retrained with fresh16 and fresh17, rules from their misses and false flags)
     # 187 / 15, as collected 238 / 19: two false flags fewer (industry-wide price gripes)
-    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (187, 15), (238, 19)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 188 / 15, as collected 239 / 19: "bravissimo swimsuit. first swim. the dye ran. ..." found (terse-tally)
+    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (188, 15), (239, 19)),
     # blind at deb5e4d (session 12: judge10's rules and layer, frozen at 17:53 UTC before this set was scored; written at
     # the same time as fresh17 and as judge10's rules, by a writer who read no rule) 156 of 217 (0.719) / 19 of 248
     # (0.077), as collected 197 (0.908) / 24 (0.097): issue 12's target met as collected (judge9's rules, 94e5426, in
@@ -1066,7 +1096,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 168 / 6, as collected 211 / 10: one more found, and as collected one more false flag (both the layer; worse by one false flag)
     # session 14 (judge14, the layer retrained with fresh20-23, rules from their misses and false flags)
     # 168 / 6, as collected 211 / 9: one false flag fewer; one post found, one lost (the layer)
-    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (168, 6), (211, 9)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 168 / 7, as collected 211 / 10: "3 sessions at bang bang for my sleeve and i'd do all of them again" (`again` hint) no
+    # longer vetoed by the layer (worse by one false flag)
+    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (168, 7), (211, 10)),
     # blind at deb5e4d (session 12, the same run as fresh16) 160 of 234 (0.684) / 10 of 241 (0.041), as collected 202
     # (0.863) / 15 (0.062): recall missed, the flagged share met (judge9's rules, 94e5426: 159 / 10, as collected 201
     # (0.859) / 15 (0.062)). Development data since.
@@ -1077,7 +1110,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 14 (judge14, the layer retrained with fresh20-23, rules from their misses and false flags)
     # 181 / 2, as collected 225 / 4: the full-width "Ｇｒｅｅｎｔｈｕｍｂ sprayed my flower beds too" (styled letters
     # read as plain ones) and one more (the layer) found
-    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (181, 2), (225, 4)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 180 / 2, as collected 224 / 4: "🎹🔇 roland", a bare mood labelled True, no longer flagged (worse by one post, not
+    # relabelled)
+    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (180, 2), (224, 4)),
     # blind at 8703327 (session 13: judge11's rules and layer, frozen before it was scored; written at the same time as
     # fresh19 and as judge11, by a writer who read no rule) 176 of 235 (0.749) / 13 of 236 (0.055), as collected 216
     # (0.919) / 23 (0.097): both targets met (judge10's rules, 62276f1: 170 / 15, as collected 209 (0.889) / 25 (0.106)).
@@ -1092,41 +1128,63 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # collected 239 / 13
     # session 14 (judge14, the layer retrained with fresh20-23, rules from their misses and false flags)
     # 192 / 7, as collected 240 / 13: two found (praised-quote, the layer), one lost (the layer)
-    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (192, 7), (240, 13)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 182 / 7, as collected 230 / 13: nine bare moods labelled True here ("rowse 🍯🐜🐜🐜", "babolat 🎾💔", "todaytix
+    # 🎭➡️🚪⛔", "purple parking 🚗🅿️❓🔑" ...) no longer flagged (rule category bare-mood: the guide since fresh22 says False;
+    # not relabelled, reported), and "cathedral city 550g. opened sunday. ..." no longer added by the layer
+    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (182, 7), (230, 13)),
     # blind at b566d60 (session 13: judge12's rules and layer, frozen before it was scored; written at the same time as
     # fresh21 and as judge12, by a writer who read no rule) 174 of 239 (0.728) / 11 of 227 (0.048), as collected 214
     # (0.895) / 18 (0.079): recall missed by two posts, the flagged share met (judge11's rules, 8703327: 169 / 12, as
     # collected 209 (0.874) / 18 (0.079)). Development data since.
     # session 14 (judge14: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
     # in-sample) 184 / 8, as collected 226 (0.946) / 13 (0.057)
-    ("fresh20", FRESH20, FRESH20_BRANDS, 466, (184, 8), (226, 13)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 16 bare moods relabelled False (flags_fresh20.md "Label changes"; 223 of 466 need a reply now, the figures above are
+    # of the old labels; main's rules with the new labels: 176 / 16, as collected 218 / 21): 177 / 8, as collected 219 (0.982) /
+    # 13 (0.053): the bare moods no longer flagged, "delta force paintball. 100 balls included. ..." found (terse-tally)
+    ("fresh20", FRESH20, FRESH20_BRANDS, 466, (177, 8), (219, 13)),
     # blind at b566d60 (session 13, the same run as fresh20) 179 of 242 (0.740) / 12 of 225 (0.053), as collected 220
     # (0.909) / 18 (0.080): both targets met (judge11's rules, 8703327: 177 / 12, as collected 216 (0.893) / 18 (0.080)).
     # Development data since.
     # session 14 (judge14: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
     # in-sample) 188 / 4, as collected 231 (0.955) / 5 (0.022)
-    ("fresh21", FRESH21, FRESH21_BRANDS, 467, (188, 4), (231, 5)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 15 bare moods relabelled False (flags_fresh21.md "Label changes"; 227 of 467 need a reply now; main's rules with the
+    # new labels: 179 / 13, as collected 222 / 14): 179 / 3, as collected 222 (0.978) / 4 (0.017): the bare moods no longer
+    # flagged, "half the patio is moss again ..." no longer flagged (the layer)
+    ("fresh21", FRESH21, FRESH21_BRANDS, 467, (179, 3), (222, 4)),
     # blind at b566d60 (session 13: judge12's rules and layer, the rules main ships; written while judge13 tuned on fresh20
     # and fresh21, by a writer who read no rule) 179 of 250 (0.716) / 15 of 220 (0.068), as collected 221 (0.884) / 27
     # (0.123): both missed (judge13, afd2ebb, scored in the same run and not merged: 222 / 28 as collected). Development
     # data since.
     # session 14 (judge14: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
     # in-sample) 194 / 5, as collected 238 (0.952) / 11 (0.050)
-    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (194, 5), (238, 11)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 194 / 0, as collected 238 / 5: five bare moods ("garador 🚪😩", "sentry safe 🔒😤" ...) no longer flagged, and a reply
+    # between users ("no idea, we paid cash, sorry", a hint) vetoed by the layer
+    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (194, 0), (238, 5)),
     # blind at b566d60 (session 13, the same run as fresh22) 177 of 240 (0.738) / 16 of 228 (0.070), as collected 218
     # (0.908) / 20 (0.088): both targets met (judge13, afd2ebb, not merged: 218 / 19 as collected). Development data since.
     # session 14 (judge14: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
     # in-sample) 192 / 6, as collected 234 (0.975) / 9 (0.039)
-    ("fresh23", FRESH23, FRESH23_BRANDS, 468, (192, 6), (234, 9)),
+    # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
+    # 191 / 4, as collected 233 / 6: two bare moods ("grosvenor 🎰💸😩", "bounce 🏓😑") no longer flagged, "the extra £20
+    # membership payment has gone back on my card, nice one" vetoed by the layer; "𝙁𝙋𝙇 bench
+    # boost didn't apply, gw 14, team id 3301992 #FPL" no longer added by the layer (worse by one post)
+    ("fresh23", FRESH23, FRESH23_BRANDS, 468, (191, 4), (233, 6)),
     # blind at ccaf415 (session 14: judge14's rules and layer, frozen while this set was written by a writer who read
     # no rule) 186 of 238 (0.782) / 13 of 230 (0.057), as collected 227 (0.954) / 15 (0.065): both targets met (judge12,
-    # b566d60, main before: 177 / 14, as collected 218 (0.916) / 16 (0.070)). Development data since (not yet in
-    # DEVELOPMENT_SETS).
-    ("fresh24", FRESH24, FRESH24_BRANDS, 468, (186, 13), (227, 15)),
+    # b566d60, main before: 177 / 14, as collected 218 (0.916) / 16 (0.070)). Development data since.
+    # session 15 (judge15: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
+    # in-sample) 195 / 3, as collected 236 (0.992) / 4 (0.017)
+    ("fresh24", FRESH24, FRESH24_BRANDS, 468, (195, 3), (236, 4)),
     # blind at ccaf415 (session 14, the same run as fresh24) 183 of 242 (0.756) / 20 of 226 (0.088), as collected 222
     # (0.917) / 25 (0.111): recall met, the flagged share missed by three posts (judge12, b566d60: 170 / 18, as collected
-    # 209 (0.864) / 23 (0.102)). Development data since (not yet in DEVELOPMENT_SETS).
-    ("fresh25", FRESH25, FRESH25_BRANDS, 468, (183, 20), (222, 25)),
+    # 209 (0.864) / 23 (0.102)). Development data since.
+    # session 15 (judge15: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
+    # in-sample) 196 / 2, as collected 237 (0.979) / 5 (0.022)
+    ("fresh25", FRESH25, FRESH25_BRANDS, 468, (196, 2), (237, 5)),
 ]
 
 

@@ -470,3 +470,20 @@ def test_comments_naming_the_brand_as_their_me_too_references_and_plain_question
     )
     assert out["needs_reply"].tolist() == [True, False, False, True, False, True, False, True]
     assert out["flag_signals"].iloc[0] == "complaint: software-fault"
+
+
+def test_bare_moods_need_no_reply_but_a_detail_or_a_question_does() -> None:
+    """Session 15: the brand's name, @handle or #hashtag with only emoji or a mood word is a bare mood (rules category
+    `bare-mood`): nothing to act on. A word saying what failed, a reference or a question keeps a short post flagged;
+    a headline post is judged as an article; circled letters read as plain ones."""
+    out = assess(
+        mention(post_id="1", text="acme 😩"),
+        mention(post_id="2", text="@acme 😡😡😡"),
+        mention(post_id="3", text="#acme ugh 😒"),
+        mention(post_id="4", text="#acme coil dead after 2 digs 😡"),
+        mention(post_id="5", text="acme 🪜💥 AC-22340"),
+        mention(post_id="6", text="@acme 📵📵📵 again??"),
+        mention(post_id="7", text="A long read on Acme and the phone market: who really pays for repairs?"),
+        mention(post_id="8", text="ⓐⓒⓜⓔ ⓟⓗⓞⓝⓔ ⓢⓒⓡⓔⓔⓝ ⓒⓡⓐⓒⓚⓔⓓ on day 2"),
+    )
+    assert out["needs_reply"].tolist() == [False, False, False, True, True, True, False, True]
