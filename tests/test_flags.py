@@ -719,6 +719,11 @@ def test_styled_letters_read_as_plain_ones_and_missing_texts_kept() -> None:
         assert out["text"].tolist()[0] == "plain" and pd.isna(out["text"].iloc[1])
         assert out["text"].tolist()[2:] == ["broken on arrival", "full width"]
         assert out.index.tolist() == [5, 6, 7, 8]
+    # script, double-struck and Fraktur texts hold Letterlike Symbols (ℯ ℊ ℴ ℋ ℂ ℜ ...) beside the mathematical letters; a
+    # text with no mathematical letter keeps them, and ℹ (the information emoji) is never a letter
+    texts = pd.Series(["𝓂𝓎 𝒽𝓊𝓂𝒾𝒹𝒾𝒻𝒾ℯ𝓇 𝒸𝓇𝒶𝒸𝓀ℯ𝒹", "ℍ𝕠𝕥 𝕚𝕟 ℂ𝕒𝕣", "ℜ𝔢𝔣𝔲𝔫𝔡 ℹ️", "2ℓ bottle ℹ️"])
+    out = flags.plain_letters(pd.DataFrame({"text": texts}))["text"].tolist()
+    assert out == ["my humidifier cracked", "Hot in Car", "Refund ℹ️", "2ℓ bottle ℹ️"]
 
 
 def test_assess_keeps_index_and_handles_empty_and_missing_columns() -> None:
@@ -1240,17 +1245,23 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # blind at 3bd5d4d (judge15, frozen at 03:01 UTC in session 15; the four sets scored in one run with it and with
     # 602c76f, main at the session's start: judge14's rules) 181 of 239 (0.757) / 11 of 229 (0.048), as collected 221
     # (0.925) / 17 (0.074): both met (judge14: 177 / 18, as collected 217 (0.908) / 25 (0.109)). Development data since.
-    ("fresh26", FRESH26, FRESH26_BRANDS, 468, (181, 11), (221, 17)),
+    # session 15, after the score (lead: letterlike script letters read as plain ones, in-sample) 182 / 11, as collected
+    # 222 / 17: "my humidifier tub cracked along the seam ... #ResMed" in script letters found
+    ("fresh26", FRESH26, FRESH26_BRANDS, 468, (182, 11), (222, 17)),
     # blind at 3bd5d4d (the same run) 181 of 243 (0.745) / 11 of 225 (0.049), as collected 219 (0.901) / 14 (0.062): both
     # met (judge14: 178 / 14, as collected 216 (0.889) / 18 (0.080)). Development data since.
-    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (181, 11), (219, 14)),
+    # session 15, after the score (letterlike script letters read as plain ones, in-sample) 182 / 11, as collected 220 / 14
+    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (182, 11), (220, 14)),
     # blind at 3bd5d4d (the same run) 186 of 236 (0.788) / 14 of 232 (0.060), as collected 222 (0.941) / 20 (0.086): both
     # met (judge14: 181 / 17, as collected 217 (0.919) / 23 (0.099)). Development data since.
-    ("fresh28", FRESH28, FRESH28_BRANDS, 468, (186, 14), (222, 20)),
+    # session 15, after the score (letterlike script letters read as plain ones, in-sample) 189 / 14, as collected 225 / 20:
+    # three script posts found
+    ("fresh28", FRESH28, FRESH28_BRANDS, 468, (189, 14), (225, 20)),
     # blind at 3bd5d4d (the same run) 175 of 222 (0.788) / 21 of 246 (0.085), as collected 209 (0.941) / 31 (0.126):
     # recall met, the flagged share missed by seven posts (judge14: 172 / 21, as collected 206 (0.928) / 33 (0.134)).
     # Development data since.
-    ("fresh29", FRESH29, FRESH29_BRANDS, 468, (175, 21), (209, 31)),
+    # session 15, after the score (letterlike script letters read as plain ones, in-sample) 176 / 21, as collected 210 / 31
+    ("fresh29", FRESH29, FRESH29_BRANDS, 468, (176, 21), (210, 31)),
 ]
 
 
