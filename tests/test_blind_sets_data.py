@@ -103,6 +103,14 @@ FRESH24_EARLIER = (*FRESH22_EARLIER, "flags_fresh22.csv", "flags_fresh23.csv")
 #: the sets written before session 15's four (fresh26 to fresh29 were written at the same time, each blind to the
 #: others).
 FRESH26_EARLIER = (*FRESH24_EARLIER, "flags_fresh24.csv", "flags_fresh25.csv")
+#: the sets written before session 16's (fresh31 and the set written beside it, each blind to the other).
+FRESH30_EARLIER = (
+    *FRESH26_EARLIER,
+    "flags_fresh26.csv",
+    "flags_fresh27.csv",
+    "flags_fresh28.csv",
+    "flags_fresh29.csv",
+)
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -191,6 +199,9 @@ SETS = [
     BlindSet("fresh27", 29001, FRESH26_EARLIER, thread_convention=True),
     BlindSet("fresh28", 30001, FRESH26_EARLIER, thread_convention=True),
     BlindSet("fresh29", 31001, FRESH26_EARLIER, thread_convention=True),
+    # fresh31 was written after fresh26 to fresh29, at the same time as another set from a different industry pool in
+    # another worktree, neither writer seeing the other's set.
+    BlindSet("fresh31", 33001, FRESH30_EARLIER, thread_convention=True),
 ]
 
 
