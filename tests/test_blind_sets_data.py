@@ -103,8 +103,8 @@ FRESH24_EARLIER = (*FRESH22_EARLIER, "flags_fresh22.csv", "flags_fresh23.csv")
 #: the sets written before session 15's four (fresh26 to fresh29 were written at the same time, each blind to the
 #: others).
 FRESH26_EARLIER = (*FRESH24_EARLIER, "flags_fresh24.csv", "flags_fresh25.csv")
-#: the sets written before session 16's fresh30 (written at the same time as another set from a different pool, each
-#: blind to the other).
+#: the sets written before session 15's last two (fresh30 and fresh31 were written at the same time, each blind to the
+#: other, after fresh26 to fresh29 were scored).
 FRESH30_EARLIER = (*FRESH26_EARLIER, "flags_fresh26.csv", "flags_fresh27.csv", "flags_fresh28.csv", "flags_fresh29.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -194,9 +194,10 @@ SETS = [
     BlindSet("fresh27", 29001, FRESH26_EARLIER, thread_convention=True),
     BlindSet("fresh28", 30001, FRESH26_EARLIER, thread_convention=True),
     BlindSet("fresh29", 31001, FRESH26_EARLIER, thread_convention=True),
-    # fresh30 was written at the same time as another set, from a different industry pool in another worktree, neither
+    # fresh30 and fresh31 were written at the same time, each from a different industry pool in another worktree, neither
     # writer seeing the other's set, so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh30", 32001, FRESH30_EARLIER, thread_convention=True),
+    BlindSet("fresh31", 33001, FRESH30_EARLIER, thread_convention=True),
 ]
 
 
