@@ -311,6 +311,16 @@ def _listed_pattern(brand: Brand) -> re.Pattern[str]:
         rf"|(?i:\bnot just|\bwell beyond|\bnot only) {brand_}(?!\w)"
         rf"|(?<![\w@]){brand_} included\b"
         rf"|(?<![\w@]){brand_} (?:vs\.?|versus) [a-z]|(?<![\w@])[a-z][\w&'-]* (?:vs\.?|versus) {brand_}(?!\w)"
+        # session 15 (branch judge16, flags_fresh26-29.csv's false flags): a choice put to the crowd opening the post or
+        # a sentence with the brand and a product of its ("butterfly dignics 09c or tenergy 05 for a looping forehand",
+        # "wild alaskan company or the local fishmonger's, which is better value?", "red bull or monster before a 6am
+        # shift?"): its fault words ("looping", "frozen") are the choice, not a fault; and the brand as one of a whole
+        # trade ("maersk and every other carrier", "vaporesso and the lot", "wild alaskan, the rest of them", "lifetouch
+        # worst of all")
+        rf"|(?:^|[.!?]\s+){brand_}(?: [\w'-]+){{0,3}} or (?!not\b|nah\b|what\b|something\b|else\b)[^.!?\n,]{{1,60}}?"
+        rf"(?:\?|\b(?:for|before)\b|,\s*(?:which|what|honestly|anyone|opinions|thoughts)\b)"
+        rf"|(?<![\w@]){brand_}(?:'s)?,? (?:and|&) (?:every (?:other )?[a-z]|everyone else|the (?:lot|rest)\b|all the (?:rest"
+        rf"|others))|(?<![\w@]){brand_},? the rest of them\b|(?<![\w@]){brand_} worst of all\b"
     )
 
 

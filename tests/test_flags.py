@@ -443,7 +443,8 @@ FRESH29_BRANDS = [
 #: are development data since session 13 (branch judge12); flags_fresh20.csv .. flags_fresh23.csv, scored once blind in
 #: session 13 (judge12's rules, b566d60), are development data since session 14 (branch judge14); flags_fresh24.csv and
 #: flags_fresh25.csv, scored once blind in session 14 (judge14's rules, ccaf415), are development data since session 15
-#: (branch judge15).
+#: (branch judge15); flags_fresh26.csv .. flags_fresh29.csv, scored once blind in session 15 (judge15's rules, 3bd5d4d),
+#: are development data since session 15 (branch judge16).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -473,6 +474,10 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh23", FRESH23, FRESH23_BRANDS),
     ("fresh24", FRESH24, FRESH24_BRANDS),
     ("fresh25", FRESH25, FRESH25_BRANDS),
+    ("fresh26", FRESH26, FRESH26_BRANDS),
+    ("fresh27", FRESH27, FRESH27_BRANDS),
+    ("fresh28", FRESH28, FRESH28_BRANDS),
+    ("fresh29", FRESH29, FRESH29_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
