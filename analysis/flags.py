@@ -292,7 +292,14 @@ def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[
 
 
 def _listed_pattern(brand: Brand) -> re.Pattern[str]:
-    names = "|".join(re.escape(t) for t in _brand_terms(brand))
+    return _listed_compiled(tuple(_brand_terms(brand)))
+
+
+@cache
+def _listed_compiled(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """`_listed_pattern` for the brand's names, compiled once per process (session 15, branch judge16: with hundreds of
+    brands re's own cache of 512 patterns no longer holds them all, and each judging compiled them again)."""
+    names = "|".join(re.escape(t) for t in terms)
     brand_ = rf"(?i:{names})"
     return re.compile(
         rf"(?:^|[.!?;:(]\s+|,\s*){_OTHER_NAME}{_LISTED_JOIN}{brand_}(?!\w)"
