@@ -292,7 +292,14 @@ def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[
 
 
 def _listed_pattern(brand: Brand) -> re.Pattern[str]:
-    names = "|".join(re.escape(t) for t in _brand_terms(brand))
+    return _listed_compiled(tuple(_brand_terms(brand)))
+
+
+@cache
+def _listed_compiled(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """`_listed_pattern` for the brand's names, compiled once per process (session 15, branch judge16: with hundreds of
+    brands re's own cache of 512 patterns no longer holds them all, and each judging compiled them again)."""
+    names = "|".join(re.escape(t) for t in terms)
     brand_ = rf"(?i:{names})"
     return re.compile(
         rf"(?:^|[.!?;:(]\s+|,\s*){_OTHER_NAME}{_LISTED_JOIN}{brand_}(?!\w)"
@@ -311,6 +318,16 @@ def _listed_pattern(brand: Brand) -> re.Pattern[str]:
         rf"|(?i:\bnot just|\bwell beyond|\bnot only) {brand_}(?!\w)"
         rf"|(?<![\w@]){brand_} included\b"
         rf"|(?<![\w@]){brand_} (?:vs\.?|versus) [a-z]|(?<![\w@])[a-z][\w&'-]* (?:vs\.?|versus) {brand_}(?!\w)"
+        # session 15 (branch judge16, flags_fresh26-29.csv's false flags): a choice put to the crowd opening the post or
+        # a sentence with the brand and a product of its ("butterfly dignics 09c or tenergy 05 for a looping forehand",
+        # "wild alaskan company or the local fishmonger's, which is better value?", "red bull or monster before a 6am
+        # shift?"): its fault words ("looping", "frozen") are the choice, not a fault; and the brand as one of a whole
+        # trade ("maersk and every other carrier", "vaporesso and the lot", "wild alaskan, the rest of them", "lifetouch
+        # worst of all")
+        rf"|(?:^|[.!?]\s+){brand_}(?: [\w'-]+){{0,3}} or (?!not\b|nah\b|what\b|something\b|else\b)[^.!?\n,]{{1,60}}?"
+        rf"(?:\?|\b(?:for|before)\b|,\s*(?:which|what|honestly|anyone|opinions|thoughts)\b)"
+        rf"|(?<![\w@]){brand_}(?:'s)?,? (?:and|&) (?:every (?:other )?[a-z]|everyone else|the (?:lot|rest)\b|all the (?:rest"
+        rf"|others))|(?<![\w@]){brand_},? the rest of them\b|(?<![\w@]){brand_} worst of all\b"
     )
 
 

@@ -830,6 +830,11 @@ RULES: tuple[Rule, ...] = (
             # session 10 (flags_fresh8.csv's misses): "the charger took £18 for 3 kwh", "the booth took £8 and printed
             # nothing" (24 of 24 rows of the eleven sets with "took / charged / charged me £..." need a reply)
             r"\b(?:took|swallowed|kept) (?:my )?[£$€]\d",
+            # session 15 (branch judge16, flags_fresh26/27.csv's misses, a double charge in other words): "has taken £64.20
+            # twice", "debited £1,150 from me on two consecutive days" (an amount, then twice): 3 rows of the thirty-two
+            # sets, all need a reply
+            r"\b(?:taken|took|debited|charged|billed|deducted) (?:me )?[£$€]\s?[\d,.]+ (?:from (?:me|my \w+) )?(?:twice|two"
+            r" times|on two (?:consecutive |separate )?days)\b",
         ),
         matches=(
             "charged twice this month",
@@ -838,6 +843,8 @@ RULES: tuple[Rule, ...] = (
             "doubled my direct debit",
             "a service charge",
             "a 15% price rise letter",
+            "trainline has taken £64.20 twice for one return",
+            "acme has debited £1,150 from me on two consecutive days",
         ),
         misses=("fees included in the price", "the charger is great", "took 10 minutes, £5 well spent"),
     ),
@@ -1064,6 +1071,42 @@ RULES: tuple[Rule, ...] = (
             "hit the car park at 9",
             "the cinema was half empty, bliss",
             "the roads flooded again, stay safe",
+        ),
+    ),
+    Rule(
+        # session 15 (branch judge16, flags_fresh26-29.csv's misses, a fault told without a fault word the table knew): a
+        # part jammed, seized, scorched or peeling "on day one / after two sessions / already / since"; a crack, hole, tear,
+        # bubble or dent the thing "has"; food or a refill that tastes or smells burnt, rancid, off or of ammonia; a thing
+        # that "absorbs / controls / heats nothing"; a sealed bag "full of moths". Counted on the thirty-two sets: 19 rows,
+        # all need a reply (7 flagged before); "it has never once jammed" and "change it every 4 weeks or it tastes off"
+        # do not match
+        "fault-told",
+        "complaint",
+        (
+            r"\b(?:jammed|seized|scorched|peeling|blistered|warped|frayed|rusted|rusting)\b(?=[^.!?\n]{0,40}\b(?:day (?:one|1"
+            r"|two|2)|on the first|after (?:one|two|three|a|an|\d+)|within|already|since|from new)\b)"
+            r"|\b(?:scorched|singed|melted) (?:a|the|my|our|through)\b",
+            r"\b(?:has|had|with|got|there's|theres) an? (?:crack|hole|tear|bubble|dent|chip)\b",
+            r"(?<!or it )\b(?:tastes?|tasted|smells?|smelled|smelt) (?:burnt|rancid|off|of ammonia|of bleach|of petrol)\b",
+            r"\b(?:absorbs|holds|heats|cools|cleans|controls) (?:absolutely )?nothing\b",
+            r"\bfull of (?:little |tiny )?(?:moths|weevils|maggots|mould|mold|bugs|ants|flies)\b",
+        ),
+        matches=(
+            "grinder top jammed on day one",
+            "new pack absorbs nothing at all",
+            "the coils i bought last week taste burnt from the first puff",
+            "my new deck has a crack running from the front truck bolt after two sessions",
+            "the power supply had scorched a brown ring into the bedside table",
+            "the bread flour in my last order is full of little moths",
+            "the salmon portions smell of ammonia straight out of the box",
+            "upper lip peeling in a square since session 3",
+        ),
+        misses=(
+            "ten years on the same printer and it has never once jammed",
+            "change it every 4 weeks or it tastes off",
+            "our shed came with a warped door, they sent a new one in four days",
+            "the hole punch is great",
+            "smells of fresh bread every morning",
         ),
     ),
     Rule(
@@ -2104,6 +2147,64 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # session 15 (branch judge16, flags_fresh26-29.csv's biggest kind of miss, sarcasm about the writer's own
+        # purchase): delight opening the post at the writer's own thing ("delighted that my £600 coop has a roost bar so
+        # loose ...", "thrilled that my kit made ...", "love that my car had its recall done and came back with a bigger
+        # scratch"), or praise that goes on "especially the part where / how" a fault followed. Counted on the thirty-two
+        # sets: 20 rows, all need a reply (12 flagged before); a plain "love my new phone" does not match
+        "own-thing-delight",
+        "sarcasm",
+        (
+            r"^(?:@\S+\s+)*(?:(?:so|really|absolutely|genuinely|truly) )?(?:delighted|thrilled|pleased|glad|happy) (?:that )?"
+            r"(?:my|our) (?!(?:son|daughter|kids?|wife|husband|partner|mum|dad|mom|family|friends?|team)\b)"
+            r"(?![^.!?\n]*\b(?:arrived|came|turned up|got here) (?:early|on time|quickly|safely|in one piece)\b)",
+            r"^(?:@\S+\s+)*(?:i )?(?:(?:really|so) )?(?:love|loving|enjoying) (?:that|how) (?:my|our) "
+            r"(?!(?:son|daughter|kids?|wife|husband|partner|mum|dad|mom|family|friends?|team)\b)",
+            r"^(?:@\S+\s+)*(?:i )?(?:(?:really|so) )?(?:love|loving|enjoying|enjoy)\b[^\n]{0,80}?\b(?:especially|particularly)"
+            r" (?:the (?:part|bit) where|how|when)\b",
+        ),
+        matches=(
+            "delighted that my £600 acme coop has a roost bar so loose the hens slide off it",
+            "thrilled that my acme kit made my teeth the same shade but gave me the sensitivity of a frozen nerve",
+            "love that my acme car had its recall done and came back with a bigger scratch than the recall fixed",
+            "love my new acme skates, especially the part where the left wheel seized on the first outing",
+        ),
+        misses=(
+            "love my new acme phone, the screen is stunning",
+            "so glad my acme order arrived early, thanks",
+            "love that my son decided to join the club",
+            "really pleased with my new bike",
+        ),
+    ),
+    Rule(
+        # session 15 (branch judge16, flags_fresh26-29.csv's misses, sarcasm about the writer's own purchase): thanks or a
+        # shout-out to the brand by name for the thing bought or the job done, told at length ("big thanks to <brand> for
+        # the parachute that deployed beautifully and then floated my rocket into the only tree", "thanks <brand> for
+        # grading my mint rookie a 6 and sending it back in a cracked slab"); the thanks for a fix or a kindness ("for
+        # sorting", "for the quick refund") and "thanks so much" are left to the praise rules. Counted on the thirty-two
+        # sets: 50 rows, 49 need a reply (34 flagged before; the other is a gripe about a smaller bottle, flagged before)
+        "thanks-for-the-thing",
+        "sarcasm",
+        (
+            r"^(?:@\S+\s+)*(?:big |huge |massive )?(?:thanks|thank you|shout ?out)(?: to)? (?!(?:so|very) much\b|the\b|you\b"
+            r"|all\b|everyone\b|guys\b|team\b)[\w&@.'-]+(?: [\w&@.'-]+){0,3} for (?!(?:sorting|fixing|getting|making"
+            r"|replacing|refunding|helping|being|all|your|everything|the (?:new|quick|fast|lovely|great|free|prompt|speedy"
+            r"|replacement|refund))\b)(?:the|my|our|a|an|\w+ing)\b[^.!?\n]{30,}",
+        ),
+        matches=(
+            "big thanks to acme for the parachute that deployed beautifully and then floated my rocket into a tree",
+            "thanks acme for grading my mint rookie a 6 and sending it back in a slab that's cracked in the corner",
+            "thanks acme for the heated overblanket with a controller so bright it lights the bedroom like a runway",
+        ),
+        misses=(
+            "thanks acme for sorting my refund so quickly, great service all round",
+            "thank you so much acme for the flowers you sent to my mum on her birthday",
+            "thanks to the team at acme for a lovely stay",
+            "thanks acme for the birthday voucher",
+            "thanks acme for the quick refund on the cancelled order last week",
+        ),
+    ),
+    Rule(
         "scare-quotes",
         "sarcasm",
         (
@@ -2239,7 +2340,8 @@ RULES: tuple[Rule, ...] = (
             r"(?:fixed|sorted|replaced|refunded|corrected|credited|reimbursed|waived|put (?:it|them|everything) back"
             r"|sent (?:someone|a new|a replacement|the right|me the right|out a new)|came back with the|took it off"
             r"|messaged me the right|gave (?:us|me) a (?:free|full refund)|are showing now|showed up)\b" + _STILL_LIVE,
-            r"\b(?:thank(?:s| you)|cheers) for (?:sorting|fixing|chasing|refunding|cancelling|correcting|replacing) "
+            r"\b(?:thank(?:s| you)|cheers) for (?:sorting|fixing|chasing|refunding|cancelling|correcting|replacing|swapping"
+            r"|reshipping|restoring|reversing) "
             r"(?!(?:nothing|fuck all|sweet fa)\b)" + _STILL_LIVE,
             # session 11 (branch judge9, flags_fresh12.csv's and flags_fresh13.csv's false flags): the verdict after a
             # fault put right ("... but oura support sorted it fast, all good now", "the bug is finally fixed", "can't
@@ -2277,6 +2379,19 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:no (?:questions|arguments?|hassle|bother)|(?:patched|sorted|swapped) it and|(?:update|patch|reset"
             r"|engineer|support|firmware)(?: \w+){0,2} fixed it|no more \w+,? (?:thanks|thank you|cheers|ta)"
             r"|sorted (?:[\w']+ ){0,5}in (?:\d+|a few|five|ten|two) (?:minutes|mins))\b" + _STILL_LIVE,
+            # session 15 (branch judge16, flags_fresh26-29.csv's false flags, praise of a fault put right): the fix and how
+            # soon ("support restored them all same day", "reshipped it next day without any argument", "replaced the wire
+            # feed motor ..., under warranty", "had it released in a day"), and the verdict after it ("been toasty ever
+            # since", "the saga is over", "can't tell where the join was", "gone from my statement", "finally landed in my
+            # bank", "spot on now", "it's been fixed"). Counted on the thirty-two sets: see the rule's test rows; none of
+            # those it matches needs a reply
+            r"\b(?:replaced|reshipped|restored|resent|re-sent|released|reversed|refunded|reprinted|swapped) [^.!?\n]{0,60}?"
+            r"\b(?:same day|next day|next morning|in (?:a|an|one|two|three|\d+) (?:days?|weeks?|hours?)|under warranty"
+            r"|without (?:any )?(?:argument|fuss|quibble|me asking))\b" + _STILL_LIVE,
+            r"\b(?:(?:been )?(?:smooth|fine|perfect|spot on|toasty|great|working) ever since|saga is over|(?:can't|cannot"
+            r"|couldn't) tell where|gone from my (?:statement|account|bill)|landed in my (?:bank|account)|spot on now"
+            r"|(?:it's|it has|has) been (?:fixed|sorted|resolved)|came back in full|the (?:replacement|right one|new one)"
+            r" (?:came|arrived|turned up) (?:in|within|next|the next|the same))\b" + _STILL_LIVE,
         ),
         matches=(
             "audio-technica fixed my earbuds dropping out with a firmware update, no problems since",
@@ -2302,6 +2417,11 @@ RULES: tuple[Rule, ...] = (
             "acme replaced the saddle pad that fell apart after a week, no questions",
             "the app used to crash when I zoomed on a page, update last week fixed it",
             "acme sorted our wrong course date in 10 minutes on the phone, cheers",
+            "acme's site had lost my purchases after a password reset but support restored them all same day",
+            "acme had a box go missing in the post but they reshipped it next day without any argument",
+            "acme replaced our controller when it stopped working and the blanket's been toasty ever since",
+            "money for the cancelled leg finally landed in my bank, appreciate the nudge",
+            "new tub fitted and no leaks at all, thank you for swapping it so fast",
         ),
         misses=(
             "they sent the wrong one again",
@@ -2323,6 +2443,9 @@ RULES: tuple[Rule, ...] = (
             "you said the jet was running again from 4pm. it's 5.20 and the board still says suspended",
             "no questions answered, still no refund",
             "support said the update fixed it but it still crashes",
+            "they replaced it next day but it still leaks",
+            "it has been broken ever since",
+            "it's been fixed twice and broke again",
         ),
     ),
     Rule(
@@ -2496,6 +2619,12 @@ RULES: tuple[Rule, ...] = (
             # joke", "house prices are insane", "at this price point are all wobbly, you get what you pay for" (3 rows of
             # the eleven sets, none needs a reply: weak evidence)
             r"^(?:[\w-]+ ){0,3}prices (?:are|have been|have gone|keep)\b",
+            # session 15 (branch judge16, flags_fresh26-29.csv's false flags, price gripes about a whole trade): "rail fares in
+            # this country are a scandal", "visa centre fees are shameless", "retirement village fees are a racket", "vape
+            # kits are a rip off now" opening the post. Counted on the thirty-two sets: 4 rows, none needs a reply
+            r"^(?!(?:my|our|your|the|these|their)\b)(?:[\w-]+ ){0,3}(?:fees|prices|pricing|fares|rates|kits|subscriptions)"
+            r" (?:in this country )?(?:is|are) (?:all )?"
+            r"(?:a (?:joke|scandal|racket|rip.?off|con)|shameless|daylight robbery|extortionate)\b",
             r"\byou get what you pay for\b|\bat this price point\b",
             # session 10 (branch judge6, flags_fresh9.csv's false flags, opinion on a whole trade or a fee): "the whole
             # model is lowball", "the wedding industry is a scam", "abolish it" (3 rows of the twelve sets, all fresh9's,
@@ -2551,9 +2680,12 @@ RULES: tuple[Rule, ...] = (
             "£174.50 a year to fund shows i don't watch. abolish it",
             "custom framing is a scam, acme wants $200 for a basic frame",
             "every payroll app starts at $40 and then it's $6 a head",
+            "rail fares in this country are a scandal",
+            "visa centre fees are shameless",
         ),
         misses=(
             "@acme your app is a scam, i want my money back",
+            "my fees are a joke, you charged me twice",
             "this is a scam",
             "my insurer doubled my rate",
             "every time i open the app it crashes",
@@ -2603,9 +2735,16 @@ RULES: tuple[Rule, ...] = (
             r"^(?:a |an )?(?:short |long |new |good |quick |great |longer |interesting )?(?:piece|read|essay|write-?up"
             r"|article|longread|explainer|deep dive|column)(?: \w+)? (?:on|about)\b",
             r"^how @?[\w&.' -]{2,30}? (?:became|went from|ended up)\b",
+            # session 15 (branch judge16, flags_fresh26-29.csv's false flags, mastodon essays): "A short history of ...",
+            # "On the odd history of ...", "On insoles: ..." opening the post. Counted on the thirty-two sets: 5 rows, none
+            # needs a reply
+            r"^(?:an? )?(?:short|brief|long|potted|odd|strange) history of\b|^an? history of\b"
+            r"|^on (?:the )?(?:[\w-]+ ){0,2}(?:history|economics|business|rise|fall|politics) of\b|^on (?!hold\b|time\b)[a-z]+(?: [a-z]+)?: [a-z]",
         ),
         matches=(
-            "a short piece on how acme turned the wet signature into a saas line item",
+            "a short history of refractive surgery in britain: from radial keratotomy to the high street",
+            "on the odd history of the acme stampede, the truck that taught a generation to solder",
+            "on insoles: acme have been making the same basic insole since 1977",
             "long read on acme selling off its stores and what it means",
             "how acme became the default for audiobooks",
         ),
@@ -2613,6 +2752,9 @@ RULES: tuple[Rule, ...] = (
             "post it on their facebook page, they reply there faster",
             "how acme lost my parcel twice",
             "read the article on your site and still can't find the returns address",
+            "on hold for an hour: still no answer",
+            "on hold: 40 minutes so far",
+            "history of my account shows two payments",
         ),
         english_only=False,
     ),

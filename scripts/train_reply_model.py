@@ -24,7 +24,8 @@ flags_fresh18.csv and flags_fresh19.csv (scored once blind at 8703327); branch j
 flags_fresh23.csv (scored once blind at b566d60), and the layer reads styled letters as plain ones (flags.plain_letters);
 branch judge15 (session 15) flags_fresh24.csv and flags_fresh25.csv (scored once blind at ccaf415), with fresh20's and
 fresh21's bare moods relabelled False; the layer no longer reads bare moods or headline posts (rules categories
-`bare-mood`, `article`).
+`bare-mood`, `article`); branch judge16 (session 15) flags_fresh26.csv .. flags_fresh29.csv (scored once blind at
+3bd5d4d), with 17 bare moods of older sets relabelled False.
 """
 
 from __future__ import annotations

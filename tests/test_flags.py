@@ -443,7 +443,8 @@ FRESH29_BRANDS = [
 #: are development data since session 13 (branch judge12); flags_fresh20.csv .. flags_fresh23.csv, scored once blind in
 #: session 13 (judge12's rules, b566d60), are development data since session 14 (branch judge14); flags_fresh24.csv and
 #: flags_fresh25.csv, scored once blind in session 14 (judge14's rules, ccaf415), are development data since session 15
-#: (branch judge15).
+#: (branch judge15); flags_fresh26.csv .. flags_fresh29.csv, scored once blind in session 15 (judge15's rules, 3bd5d4d),
+#: are development data since session 15 (branch judge16).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -473,6 +474,10 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh23", FRESH23, FRESH23_BRANDS),
     ("fresh24", FRESH24, FRESH24_BRANDS),
     ("fresh25", FRESH25, FRESH25_BRANDS),
+    ("fresh26", FRESH26, FRESH26_BRANDS),
+    ("fresh27", FRESH27, FRESH27_BRANDS),
+    ("fresh28", FRESH28, FRESH28_BRANDS),
+    ("fresh29", FRESH29, FRESH29_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -862,6 +867,8 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # Session 15 (branch judge15, bare moods need no reply, the layer retrained with fresh24 and fresh25), figures only,
     # no row read: 117 of 120 (0.975) / 10 of 65 (0.154), main 602c76f 117 / 11 (0.169): one post fewer flagged with no
     # need; the limit is left at 0.17
+    # Session 15 (branch judge16, fresh26-29 as development data, the layer retrained on thirty-two sets), figures only,
+    # no row read: 118 of 120 (0.983) / 10 of 65 (0.154), main a130c4c 117 / 10: one post more found; the limit stays 0.17
     for part, max_flagged in (("dev", 0.10), ("test", 0.17)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
@@ -940,6 +947,9 @@ def test_fresh_development_set_figures() -> None:
     # doctor actually listened to me for 20 minutes ... I almost cried" now added by the layer (worse by one false flag)
     # Session 15 (branch judge15): 218 (0.991) / 15: "@Deliveroo 😡😡😡", a bare mood labelled True here, is no longer
     # flagged (rule category bare-mood: the labelling guide since fresh22 says False; not relabelled)
+    # Session 15 (branch judge16): that bare mood relabelled False (flags_fresh.md "Label changes"; 219 of 446 need a
+    # reply now): 218 of 219 (0.995) / 14 of 227 (0.062): "Delta refunded my cancelled flight in 4 days, no fight ..."
+    # (a fault put right) no longer flagged
     assert flagged[need].mean() >= 0.95, flagged[need].mean()
     assert flagged[~need].mean() <= 0.075, flagged[~need].mean()
 
@@ -960,6 +970,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 187 / 9, as collected 220 / 9: "@Boltapp 😤🚕❌" and "@YodelOnline 📦❓❓❓", bare moods labelled True here, no longer
     # flagged (rule category bare-mood; the labelling guide since fresh22 says False; worse by two posts, not relabelled)
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) the two bare moods relabelled False (flags_fresh2.md "Label changes"; 222 of 459 need a reply now): the
+    # figures stay 187 / 9, 220 / 9
     ("fresh2", FRESH2, FRESH2_BRANDS, 459, (187, 9), (220, 9)),
     # blind at b93ef14 115 (0.548) / 25 (0.104), as collected 154 (0.733) / 27 (0.112); session 7 (judge2) 147 / 13, as
     # collected 205 / 15; session 8 (judge3) 148 (0.705) / 7 (0.029), as collected 206 (0.981) / 8 (0.033); session 9
@@ -995,7 +1008,11 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 14 (judge14, the layer retrained with fresh20-23, rules from their misses and false flags)
     # 169 / 5, as collected 228 / 6: "bought dulux trade paint and it's separating in the tin ..." no longer added by the
     # layer (worse by one post)
-    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (169, 5), (228, 6)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 169 / 4, as collected 227 / 5: "ok but where is the group ride option you announced" no longer kept by
+    # the layer (worse by one post), "love2shop vouchers or just cash as a staff reward" (a choice put to the crowd)
+    # no longer flagged
+    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (169, 4), (227, 5)),
     # blind at 74ca037 158 (0.699) / 14 (0.066), as collected 207 (0.916) / 18 (0.085): issue 12's target met as
     # collected; session 8 (judge3, rules written from its misses, the layer trained on it) 172 (0.761) / 5 (0.024), as
     # collected 223 (0.987) / 5 (0.024); session 9 (judge4) unchanged
@@ -1022,7 +1039,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 172 / 3, as collected 218 / 6: one more found (the layer)
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 173 / 3, as collected 219 / 6: one more found (the layer)
-    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (173, 3), (219, 6)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 172 / 3, as collected 218 / 6: "red driving school instructor spent half my lesson on a call ..." no
+    # longer kept by the retrained layer (worse by one post)
+    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (172, 3), (218, 6)),
     # blind at 1f2082b (session 9, judge4 merged and frozen) 145 of 218 (0.665) / 16 of 242 (0.066), as collected 191
     # (0.876) / 23 (0.095): the flagged share met as collected, recall missed by six posts (session 8's rules, b9aeb57,
     # in the same run: 143 (0.656) / 16 (0.066), as collected 189 (0.867) / 22 (0.091)). Development data since.
@@ -1038,7 +1058,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 166 / 6, as collected 213 / 7: "@metoffice your app has had 0% rain for Leeds all afternoon ..." no longer added by the
     # layer (worse by one post)
-    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (166, 6), (213, 7)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 165 / 6, as collected 212 / 7: 'laundryheap "washed at 30" my wool jumper ...' no longer kept by the
+    # retrained layer (worse by one post)
+    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (165, 6), (212, 7)),
     # blind at 50fe760 (session 10, judge5 merged and frozen) 158 of 218 (0.725) / 17 of 243 (0.070), as collected 202
     # (0.927) / 25 (0.103): recall met as collected, the flagged share missed by one post (session 9's rules, ac92fe0,
     # in the same run: 158 (0.725) / 18 (0.074), as collected 202 (0.927) / 27 (0.111)). Development data since.
@@ -1076,7 +1099,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 164 / 16, as collected 214 / 18: one more found (the layer), one false flag fewer (rule industry-wide's price gripes)
     # session 14 (judge14, the layer retrained with fresh20-23, rules from their misses and false flags)
     # 164 / 16, as collected 215 / 18: "The stream buffers every few minutes on the web player" added by the layer again
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (164, 16), (215, 18)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 165 / 16, as collected 216 / 18: "libby returned my ebook 2 days early ..." added by the layer
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (165, 16), (216, 18)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
     # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
@@ -1092,7 +1117,12 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # pool session ...", negative, no longer vetoed)
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 178 / 14, as collected 232 / 15: one more found as collected (the layer)
-    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (178, 14), (232, 15)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 177 / 15, as collected 230 / 16: "thanks pocket casts for playing the next episode at full volume ..."
+    # found (thanks-for-the-thing); three posts ("the thermometer read 55C today", "the writing was smudged across
+    # the whole top", 'so glad chill factore had the snow at "slush" level') no longer kept by the retrained layer
+    # and a price gripe ("£22 for 50 minutes in a hot shed") added by it: worse by two posts and one false flag
+    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (177, 15), (230, 16)),
     # blind at b494a8b (session 11, judge8 frozen; written at the same time as fresh13 and as judge8's rules) 171 of 236
     # (0.725) / 17 of 228 (0.075), as collected 217 (0.919) / 18 (0.079): issue 12's target met as collected (session
     # 10's rules, 85e389e, in the same run: 170 (0.720) / 16 (0.070), as collected 216 (0.915) / 17 (0.075)).
@@ -1102,7 +1132,11 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 176 / 7, as collected 231 / 8: "teemill 😡" (a bare mood labelled True) no longer flagged; "bugaboo fox. 6 weeks old.
     # squeaks with every push. ..." found (terse-tally) and one reply found by the layer
-    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (176, 7), (231, 8)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) the bare mood "teemill 😡" relabelled False (flags_fresh12.md "Label changes"; 235 of 464 need a reply
+    # now): 176 / 7, as collected 230 / 8: "we were cancelled on saturday too" (a me-too reply) no longer kept by
+    # the layer (worse by one post)
+    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (176, 7), (230, 8)),
     # blind at b494a8b (session 11, judge8 frozen, the same run as fresh12) 149 of 232 (0.642) / 26 of 245 (0.106), as
     # collected 201 (0.866) / 30 (0.122): both missed (session 10's rules, 85e389e: 147 (0.634) / 26 (0.106), as
     # collected 200 (0.862) / 30 (0.122)). Development data since.
@@ -1118,7 +1152,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 160 / 15, as collected 220 / 19: "ordered the big breakfast at spoons at 10:15. it's 11:05 ..." no longer added by the
     # layer (worse by one post)
-    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (160, 15), (220, 19)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 160 / 15, as collected 220 / 18: a reply between users ("Same dealer told me that about a 2006 part") no
+    # longer flagged
+    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (160, 15), (220, 18)),
     # blind at 94e5426 (session 12: judge9's rules and layer, merged at a671425 in session 11 and frozen since; written
     # at the same time as fresh15 by a writer who read no rule) 150 of 223 (0.673) / 18 of 257 (0.070), as collected 194
     # (0.870) / 23 (0.089): recall missed, the flagged share met (judge8's rules, b494a8b, in the same run: 146 / 20, as
@@ -1132,7 +1169,11 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 166 / 10, as collected 215 / 12: two found posts (three as collected) no longer added by the layer (worse)
     # session 14 (judge14, the layer retrained with fresh20-23, rules from their misses and false flags)
     # 167 / 10, as collected 216 / 12: one more found (the layer)
-    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (167, 10), (216, 12)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 168 / 9, as collected 217 / 11: the strava segment story and a me-too reply found, "weetabix with hot
+    # milk or cold?" (a choice put to the crowd) no longer flagged; "ours were the same, more crumbs than nuggets"
+    # no longer kept by the layer
+    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (168, 9), (217, 11)),
     # blind at 94e5426 (session 12, the same run as fresh14) 172 of 249 (0.691) / 22 of 231 (0.095), as collected 223
     # (0.896) / 28 (0.121): both missed as collected (judge8's rules, b494a8b: 168 / 23, as collected 215 (0.863) / 29
     # (0.126)). Development data since.
@@ -1142,7 +1183,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 187 / 15, as collected 238 / 19: two false flags fewer (industry-wide price gripes)
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 188 / 15, as collected 239 / 19: "bravissimo swimsuit. first swim. the dye ran. ..." found (terse-tally)
-    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (188, 15), (239, 19)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 188 / 15, as collected 240 / 19: "ours had that same rancid smell" found (fault-told)
+    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (188, 15), (240, 19)),
     # blind at deb5e4d (session 12: judge10's rules and layer, frozen at 17:53 UTC before this set was scored; written at
     # the same time as fresh17 and as judge10's rules, by a writer who read no rule) 156 of 217 (0.719) / 19 of 248
     # (0.077), as collected 197 (0.908) / 24 (0.097): issue 12's target met as collected (judge9's rules, 94e5426, in
@@ -1156,6 +1199,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 168 / 7, as collected 211 / 10: "3 sessions at bang bang for my sleeve and i'd do all of them again" (`again` hint) no
     # longer vetoed by the layer (worse by one false flag)
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) the bare mood "bleach london 💗➡️🟫" relabelled False (flags_fresh16.md "Label changes"; 216 of 465 need a
+    # reply now): the figures stay 168 / 7, 211 / 10
     ("fresh16", FRESH16, FRESH16_BRANDS, 465, (168, 7), (211, 10)),
     # blind at deb5e4d (session 12, the same run as fresh16) 160 of 234 (0.684) / 10 of 241 (0.041), as collected 202
     # (0.863) / 15 (0.062): recall missed, the flagged share met (judge9's rules, 94e5426: 159 / 10, as collected 201
@@ -1170,6 +1216,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 180 / 2, as collected 224 / 4: "🎹🔇 roland", a bare mood labelled True, no longer flagged (worse by one post, not
     # relabelled)
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) the bare mood "🎹🔇 roland" relabelled False (flags_fresh17.md "Label changes"; 233 of 475 need a reply
+    # now): the figures stay 180 / 2, 224 / 4
     ("fresh17", FRESH17, FRESH17_BRANDS, 475, (180, 2), (224, 4)),
     # blind at 8703327 (session 13: judge11's rules and layer, frozen before it was scored; written at the same time as
     # fresh19 and as judge11, by a writer who read no rule) 176 of 235 (0.749) / 13 of 236 (0.055), as collected 216
@@ -1177,7 +1226,11 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # Development data since.
     # Session 13 (judge12: the layer trained on it, rules for its kinds of miss and false flag; in-sample) 188 / 7, as
     # collected 230 / 12
-    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (188, 7), (230, 12)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 189 / 6, as collected 231 / 11: "thanks games workshop for the £60 kit where the sprue gate ..." found
+    # (thanks-for-the-thing), "ben & jerry's or haagen dazs, which is the better cookie dough?" no longer flagged (a
+    # choice put to the crowd)
+    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (189, 6), (231, 11)),
     # blind at 8703327 (session 13, the same run as fresh18) 169 of 247 (0.684) / 15 of 222 (0.068), as collected 214
     # (0.866) / 24 (0.108): both missed (judge10's rules, 62276f1: 165 / 19, as collected 210 (0.850) / 28 (0.126)).
     # Development data since.
@@ -1189,7 +1242,11 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 182 / 7, as collected 230 / 13: nine bare moods labelled True here ("rowse 🍯🐜🐜🐜", "babolat 🎾💔", "todaytix
     # 🎭➡️🚪⛔", "purple parking 🚗🅿️❓🔑" ...) no longer flagged (rule category bare-mood: the guide since fresh22 says False;
     # not relabelled, reported), and "cathedral city 550g. opened sunday. ..." no longer added by the layer
-    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (182, 7), (230, 13)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) eleven bare moods relabelled False (flags_fresh19.md "Label changes"; 236 of 469 need a reply now): 185
+    # / 7, as collected 233 / 13: 'cathedral city "extra mature" tasting exactly like a candle', "the new 10l bag
+    # ... is so dusty" and "thank you auntie anne's for the pretzel bites that were 70% salt" found
+    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (185, 7), (233, 13)),
     # blind at b566d60 (session 13: judge12's rules and layer, frozen before it was scored; written at the same time as
     # fresh21 and as judge12, by a writer who read no rule) 174 of 239 (0.728) / 11 of 227 (0.048), as collected 214
     # (0.895) / 18 (0.079): recall missed by two posts, the flagged share met (judge11's rules, 8703327: 169 / 12, as
@@ -1210,7 +1267,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 15 bare moods relabelled False (flags_fresh21.md "Label changes"; 227 of 467 need a reply now; main's rules with the
     # new labels: 179 / 13, as collected 222 / 14): 179 / 3, as collected 222 (0.978) / 4 (0.017): the bare moods no longer
     # flagged, "half the patio is moss again ..." no longer flagged (the layer)
-    ("fresh21", FRESH21, FRESH21_BRANDS, 467, (179, 3), (222, 4)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 182 / 3, as collected 225 / 4: "love my taylormade putter, especially how the grip spun round" (own-
+    # thing-delight) and two thanks for a thing gone wrong (thanks-for-the-thing) found
+    ("fresh21", FRESH21, FRESH21_BRANDS, 467, (182, 3), (225, 4)),
     # blind at b566d60 (session 13: judge12's rules and layer, the rules main ships; written while judge13 tuned on fresh20
     # and fresh21, by a writer who read no rule) 179 of 250 (0.716) / 15 of 220 (0.068), as collected 221 (0.884) / 27
     # (0.123): both missed (judge13, afd2ebb, scored in the same run and not merged: 222 / 28 as collected). Development
@@ -1220,7 +1280,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 194 / 0, as collected 238 / 5: five bare moods ("garador 🚪😩", "sentry safe 🔒😤" ...) no longer flagged, and a reply
     # between users ("no idea, we paid cash, sorry", a hint) vetoed by the layer
-    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (194, 0), (238, 5)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 196 / 0, as collected 240 / 5: "shout out to travis perkins for the plasterboard that arrived as a very
+    # expensive jigsaw puzzle" and the styled "guard popped off the back gutter in the first wind" found
+    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (196, 0), (240, 5)),
     # blind at b566d60 (session 13, the same run as fresh22) 177 of 240 (0.738) / 16 of 228 (0.070), as collected 218
     # (0.908) / 20 (0.088): both targets met (judge13, afd2ebb, not merged: 218 / 19 as collected). Development data since.
     # session 14 (judge14: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
@@ -1229,39 +1292,66 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 191 / 4, as collected 233 / 6: two bare moods ("grosvenor 🎰💸😩", "bounce 🏓😑") no longer flagged, "the extra £20
     # membership payment has gone back on my card, nice one" vetoed by the layer; "𝙁𝙋𝙇 bench
     # boost didn't apply, gw 14, team id 3301992 #FPL" no longer added by the layer (worse by one post)
-    ("fresh23", FRESH23, FRESH23_BRANDS, 468, (191, 4), (233, 6)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 193 / 3, as collected 235 / 5: "the payout machine ate my ticket" and the styled FPL bench-boost post
+    # found, "sandbox vr or an escape room for a work social" (a choice put to the crowd) no longer flagged
+    ("fresh23", FRESH23, FRESH23_BRANDS, 468, (193, 3), (235, 5)),
     # blind at ccaf415 (session 14: judge14's rules and layer, frozen while this set was written by a writer who read
     # no rule) 186 of 238 (0.782) / 13 of 230 (0.057), as collected 227 (0.954) / 15 (0.065): both targets met (judge12,
     # b566d60, main before: 177 / 14, as collected 218 (0.916) / 16 (0.070)). Development data since.
     # session 15 (judge15: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
     # in-sample) 195 / 3, as collected 236 (0.992) / 4 (0.017)
-    ("fresh24", FRESH24, FRESH24_BRANDS, 468, (195, 3), (236, 4)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 195 / 1, as collected 236 / 2: two choices put to the crowd ("msf course first or just get a 300 ...",
+    # "lancaster archery or local pro shop for a first recurve setup") no longer flagged
+    ("fresh24", FRESH24, FRESH24_BRANDS, 468, (195, 1), (236, 2)),
     # blind at ccaf415 (session 14, the same run as fresh24) 183 of 242 (0.756) / 20 of 226 (0.088), as collected 222
     # (0.917) / 25 (0.111): recall met, the flagged share missed by three posts (judge12, b566d60: 170 / 18, as collected
     # 209 (0.864) / 23 (0.102)). Development data since.
     # session 15 (judge15: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
     # in-sample) 196 / 2, as collected 237 (0.979) / 5 (0.022)
-    ("fresh25", FRESH25, FRESH25_BRANDS, 468, (196, 2), (237, 5)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) 197 / 2, as collected 238 / 5: "thank you audible for the narrator who pronounces every welsh place name
+    # like a sneeze" found (thanks-for-the-thing)
+    ("fresh25", FRESH25, FRESH25_BRANDS, 468, (197, 2), (238, 5)),
     # blind at 3bd5d4d (judge15, frozen at 03:01 UTC in session 15; the four sets scored in one run with it and with
     # 602c76f, main at the session's start: judge14's rules) 181 of 239 (0.757) / 11 of 229 (0.048), as collected 221
     # (0.925) / 17 (0.074): both met (judge14: 177 / 18, as collected 217 (0.908) / 25 (0.109)). Development data since.
     # session 15, after the score (lead: letterlike script letters read as plain ones, in-sample) 182 / 11, as collected
     # 222 / 17: "my humidifier tub cracked along the seam ... #ResMed" in script letters found
-    ("fresh26", FRESH26, FRESH26_BRANDS, 468, (182, 11), (222, 17)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) in DEVELOPMENT_SETS, in-sample: 193 / 3, as collected 233 (0.975) / 5 (0.022): sarcasm about the
+    # writer's own purchase (own-thing-delight, thanks-for-the-thing), "coils taste
+    # burnt" (fault-told) found; praise of a fault put right, a choice put to the crowd, trade-wide fee gripes and a
+    # history essay no longer flagged
+    ("fresh26", FRESH26, FRESH26_BRANDS, 468, (193, 3), (233, 5)),
     # blind at 3bd5d4d (the same run) 181 of 243 (0.745) / 11 of 225 (0.049), as collected 219 (0.901) / 14 (0.062): both
     # met (judge14: 178 / 14, as collected 216 (0.889) / 18 (0.080)). Development data since.
     # session 15, after the score (letterlike script letters read as plain ones, in-sample) 182 / 11, as collected 220 / 14
-    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (182, 11), (220, 14)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) in DEVELOPMENT_SETS, in-sample: 197 / 4, as collected 238 (0.979) / 5 (0.022): thanks for a thing gone
+    # wrong, "has a crack", "peeling", "taken twice" in other words found; praise of a fault put right, choices put
+    # to the crowd, a trade-wide gripe no longer flagged
+    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (197, 4), (238, 5)),
     # blind at 3bd5d4d (the same run) 186 of 236 (0.788) / 14 of 232 (0.060), as collected 222 (0.941) / 20 (0.086): both
     # met (judge14: 181 / 17, as collected 217 (0.919) / 23 (0.099)). Development data since.
     # session 15, after the score (letterlike script letters read as plain ones, in-sample) 189 / 14, as collected 225 / 20:
     # three script posts found
-    ("fresh28", FRESH28, FRESH28_BRANDS, 468, (189, 14), (225, 20)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) in DEVELOPMENT_SETS, in-sample: 196 / 7, as collected 232 (0.983) / 10 (0.043): "absorbs nothing",
+    # "grinder top jammed on day one", "full of little moths", the sarcasm found; praise of a fault put right, a
+    # choice put to the crowd, "<brand> and every other carrier" no longer flagged
+    ("fresh28", FRESH28, FRESH28_BRANDS, 468, (196, 7), (232, 10)),
     # blind at 3bd5d4d (the same run) 175 of 222 (0.788) / 21 of 246 (0.085), as collected 209 (0.941) / 31 (0.126):
     # recall met, the flagged share missed by seven posts (judge14: 172 / 21, as collected 206 (0.928) / 33 (0.134)).
     # Development data since.
     # session 15, after the score (letterlike script letters read as plain ones, in-sample) 176 / 21, as collected 210 / 31
-    ("fresh29", FRESH29, FRESH29_BRANDS, 468, (176, 21), (210, 31)),
+    # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
+    # sets) in DEVELOPMENT_SETS, in-sample: 182 / 4, as collected 217 (0.977) / 8 (0.033): "tastes rancid", "smell
+    # of ammonia", the sarcasm found; choices put to the crowd ("red bull or monster before a 6am shift?"), trade-
+    # wide gripes ("lifetouch worst of all", "the rest of them"), praise of a fault put right and an essay no longer
+    # flagged
+    ("fresh29", FRESH29, FRESH29_BRANDS, 468, (182, 4), (217, 8)),
 ]
 
 
