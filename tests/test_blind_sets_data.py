@@ -106,7 +106,8 @@ FRESH26_EARLIER = (*FRESH24_EARLIER, "flags_fresh24.csv", "flags_fresh25.csv")
 #: the sets written before session 15's last two (fresh30 and fresh31 were written at the same time, each blind to the
 #: other, after fresh26 to fresh29 were scored).
 FRESH30_EARLIER = (*FRESH26_EARLIER, "flags_fresh26.csv", "flags_fresh27.csv", "flags_fresh28.csv", "flags_fresh29.csv")
-#: the sets written before session 16's two (fresh32 and its twin were written at the same time, each blind to the other).
+#: the sets written before session 16's four (fresh32 to fresh35 were written at the same time, each blind to the
+#: others, in a new shape: no fixed slots, uneven brands and platforms).
 FRESH32_EARLIER = (*FRESH30_EARLIER, "flags_fresh30.csv", "flags_fresh31.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -200,8 +201,13 @@ SETS = [
     # writer seeing the other's set, so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh30", 32001, FRESH30_EARLIER, thread_convention=True),
     BlindSet("fresh31", 33001, FRESH30_EARLIER, thread_convention=True),
-    # fresh32 was written blind in a different shape (uneven brands and platforms, no fixed slots; flags_fresh32.md).
+    # fresh32 to fresh35 were written at the same time, each from a different industry pool in another worktree, no
+    # writer seeing another's set, so the tests check no set's ids or texts against another's of the four. They are
+    # shaped unlike the sets before them (no fixed slots per brand: 15-45 rows a brand, platforms mixed per brand).
     BlindSet("fresh32", 34001, FRESH32_EARLIER, thread_convention=True),
+    BlindSet("fresh33", 35001, FRESH32_EARLIER, thread_convention=True),
+    BlindSet("fresh34", 36001, FRESH32_EARLIER, thread_convention=True),
+    BlindSet("fresh35", 37001, FRESH32_EARLIER, thread_convention=True),
 ]
 
 
