@@ -106,6 +106,8 @@ FRESH26_EARLIER = (*FRESH24_EARLIER, "flags_fresh24.csv", "flags_fresh25.csv")
 #: the sets written before session 15's last two (fresh30 and fresh31 were written at the same time, each blind to the
 #: other, after fresh26 to fresh29 were scored).
 FRESH30_EARLIER = (*FRESH26_EARLIER, "flags_fresh26.csv", "flags_fresh27.csv", "flags_fresh28.csv", "flags_fresh29.csv")
+#: the sets written before session 16's second round (fresh32 onwards, written at the same time, each blind to the others).
+FRESH32_EARLIER = (*FRESH30_EARLIER, "flags_fresh30.csv", "flags_fresh31.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -198,6 +200,9 @@ SETS = [
     # writer seeing the other's set, so the tests check neither set's ids or texts against the other's.
     BlindSet("fresh30", 32001, FRESH30_EARLIER, thread_convention=True),
     BlindSet("fresh31", 33001, FRESH30_EARLIER, thread_convention=True),
+    # fresh35 was written at the same time as other sets of its round, from a different industry pool, its writer seeing
+    # none of them, so the tests check no set's ids or texts against another's of the round.
+    BlindSet("fresh35", 37001, FRESH32_EARLIER, thread_convention=True),
 ]
 
 
