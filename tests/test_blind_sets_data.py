@@ -109,6 +109,8 @@ FRESH30_EARLIER = (*FRESH26_EARLIER, "flags_fresh26.csv", "flags_fresh27.csv", "
 #: the sets written before session 16's four (fresh32 to fresh35 were written at the same time, each blind to the
 #: others, in a new shape: no fixed slots, uneven brands and platforms).
 FRESH32_EARLIER = (*FRESH30_EARLIER, "flags_fresh30.csv", "flags_fresh31.csv")
+#: the sets written before session 17's sets (fresh36 was written after fresh32 to fresh35, blind to the set written beside it).
+FRESH36_EARLIER = (*FRESH32_EARLIER, "flags_fresh32.csv", "flags_fresh33.csv", "flags_fresh34.csv", "flags_fresh35.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -208,6 +210,9 @@ SETS = [
     BlindSet("fresh33", 35001, FRESH32_EARLIER, thread_convention=True),
     BlindSet("fresh34", 36001, FRESH32_EARLIER, thread_convention=True),
     BlindSet("fresh35", 37001, FRESH32_EARLIER, thread_convention=True),
+    # fresh36 is shaped as fresh32 to fresh35 (uneven brands and platforms); written at the same time as another set from
+    # a different pool, neither writer seeing the other's.
+    BlindSet("fresh36", 38001, FRESH36_EARLIER, thread_convention=True),
 ]
 
 
