@@ -109,7 +109,8 @@ FRESH30_EARLIER = (*FRESH26_EARLIER, "flags_fresh26.csv", "flags_fresh27.csv", "
 #: the sets written before session 16's four (fresh32 to fresh35 were written at the same time, each blind to the
 #: others, in a new shape: no fixed slots, uneven brands and platforms).
 FRESH32_EARLIER = (*FRESH30_EARLIER, "flags_fresh30.csv", "flags_fresh31.csv")
-#: the sets written before session 17's sets (fresh36 was written after fresh32 to fresh35, blind to the set written beside it).
+#: the sets written before session 16's last two (fresh36 and fresh37 were written at the same time, each blind to the
+#: other, after fresh32 to fresh35 were scored; the same new shape).
 FRESH36_EARLIER = (*FRESH32_EARLIER, "flags_fresh32.csv", "flags_fresh33.csv", "flags_fresh34.csv", "flags_fresh35.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -210,9 +211,10 @@ SETS = [
     BlindSet("fresh33", 35001, FRESH32_EARLIER, thread_convention=True),
     BlindSet("fresh34", 36001, FRESH32_EARLIER, thread_convention=True),
     BlindSet("fresh35", 37001, FRESH32_EARLIER, thread_convention=True),
-    # fresh36 is shaped as fresh32 to fresh35 (uneven brands and platforms); written at the same time as another set from
-    # a different pool, neither writer seeing the other's.
+    # fresh36 and fresh37 were written at the same time, each from a different pool in another worktree, neither writer
+    # seeing the other's set, so the tests check neither set's ids or texts against the other's; shaped as fresh32-35.
     BlindSet("fresh36", 38001, FRESH36_EARLIER, thread_convention=True),
+    BlindSet("fresh37", 39001, FRESH36_EARLIER, thread_convention=True),
 ]
 
 
