@@ -556,61 +556,6 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
-        # session 16 (branch judge18, flags_fresh32-35.csv's false flags, new-shape posts): opinions asked of the crowd
-        # with a question mark ("best lacroix flavor?", "vertuo or original line?", "which one do i get?", "anyone using
-        # neon with prisma in production?", "worth paying for the discount card?", "any nespresso people here", "what's
-        # everyone's favourite set", "<x> vs <y> for a summer baby?", "in your experience", "vinted sellers, do you ...")
-        "crowd-opinion",
-        "rhetorical",
-        (
-            r"^(?:[@#]\S+\s+)*(?:what'?s |what is )?(?:the )?best (?!(?:way|number|email|time|place|person|contact)\b)"
-            r"[\w' -]{1,40}\?",
-            r"\bwhat(?:'s| is) the best (?!(?:way|number|email|time|place|person|contact)\b)[\w' -]{1,40}\?",
-            r"\bwhat(?:'s| is| are) (?:every(?:one|body)'?s|your|y'all's) (?:all[- ]time )?(?:favou?rite|fave|rarest|best)\b",
-            r"\bwhat (?:\w+ ){0,3}should i (?:try|get|buy|pick) next\b",
-            r"\bany(?:one|body) (?:here )?been through\b|\b(?:has|have) any(?:one|body) (?:here )?(?:benchmarked|compared)\b",
-            r"\b(?:genuine|honest) question for (?:people|everyone|folks|anyone)\b",
-            r"\bwhich one (?:do|should) i (?:get|buy|pick|choose)\b",
-            r"\bwhat do (?:you|y'all) (?:all |guys |lot |people )?recommend\b",
-            r"\bwhat(?:'s| is) working for (?:people|you all|everyone|y'all)\b",
-            r"\bin (?:your|people's|y'all's) experience\b",
-            r"\bany (?:[\w-]+ ){1,2}(?:people|fans|users|owners|nerds|folks) (?:here|in here|out there)\b",
-            r"^(?:[@#]\S+\s+)*any(?:one|body) (?:here )?(?:using|running|been through)\b",
-            r"^(?!@)(?!(?:is|are|do|does|did|can|could|will|would|should|has|have|was|were|why|how|what|where|when|who"
-            r"|which|any\w*|my|our|i|we|a|an|the)\b)(?![^?]*\b(?:refund|replacement|voucher|credit|cancel\w*|fix|repair)\b)"
-            r"(?:[\w'’.&-]+ ){1,3}or (?:[\w'’.&-]+ ){0,3}[\w'’.&-]+\s*\?",
-            r"\b\w+ vs\.? [^?.!\n]{1,40}\?",
-            r"^(?:[@#]\S+\s+)*(?:is (?:it|\w+(?: \w+){0,4}) )?worth (?:paying|learning|getting|buying)\b",
-            r"\bworth it for (?:a|an|someone|people)\b",
-            r"^[\w' -]{1,30} (?:sellers|buyers|users|owners|people|fans|parents|collectors), (?:do|does|how|what|which|is|are)\b",
-            r"\banyone else (?:just )?(?:quit|stopped|stop|given up)\b",
-            r"\bama\b",
-            r"\bwho is this for\b",
-        ),
-        matches=(
-            "best lacroix flavor? i'm a pamplemousse stan",
-            "any nespresso people here, what's the best decaf pod?",
-            "vertuo or original line? i mostly drink lattes.",
-            "first jellycat in 20 years, which one do i get?",
-            "anyone using neon with prisma in production? how are you handling limits",
-            "worth paying for the discount card? £5 a year",
-            "is it worth learning docker in 2025 as a junior?",
-            "what's everyone's favourite set of all time?",
-            "omni breeze vs embrace for a summer baby?",
-            "admiral or direct line cheaper for a 17yo in your experience?",
-            "vinted sellers, do you include the postage in the price or not",
-            "virtual receptionist worth it for a sole trader electrician?",
-        ),
-        misses=(
-            "what's the best way to contact you?",
-            "@acme a refund or a voucher?",
-            "is my order lost or a delay?",
-            "which plan covers my flat?",
-            "anyone else unable to log in?",
-            "refund or replacement? i don't mind, just sort it",
-        ),
-    ),
-    Rule(
         "teaser",
         "rhetorical",
         (r"\bguess what\b", r"\bdid you know\b"),
@@ -810,22 +755,6 @@ RULES: tuple[Rule, ...] = (
             "that isn't a met office problem specifically",
         ),
         misses=("their fault entirely", "not a problem, thanks"),
-    ),
-    Rule(
-        # session 16 (branch judge18, flags_fresh32-35.csv's false flags): a self-aware price gripe or joke, told by a
-        # buyer who keeps buying ("prices are getting silly ... i'm part of the problem", "a scam i fully participate in")
-        "self-aware-gripe",
-        "not-a-problem",
-        (
-            r"\b(?:prices?|pricing) (?:is|are) getting (?:silly|ridiculous|daft|mad|out of hand)\b",
-            r"\b(?:is )?a scam (?:that )?i (?:fully |happily |gladly |willingly )?(?:participate in|fall for|pay for)\b",
-            r"\bi'?m part of the problem\b",
-        ),
-        matches=(
-            "prices are getting silly, £60 for pliers, i'm part of the problem",
-            "£2.50 for a can of water. it is a scam i fully participate in",
-        ),
-        misses=("you charged me twice, this is a scam",),
     ),
     Rule(
         "fees-included",
@@ -2520,30 +2449,6 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
-        # session 16 (branch judge18, flags_fresh33-35.csv's false flags): a reply in the brand's thread telling the fault
-        # put right and closing with thanks ("refunded for the bra today, cheers", "both charges gone, the second one
-        # refunded overnight, cheers", "app is loading again on my end, order in, cheers 👍", "... is in my inbox. ta")
-        "fixed-cheers",
-        "put-right",
-        (
-            r"^"
-            + _STILL_LIVE
-            + r"(?![^\n]*\b(?:broken|damaged|wrong|missing|short|faulty)\b)[^?]*\b(?:refunded|charges? gone|sorted|fixed|found it|loading again|working again"
-            r"|arrived|came through)\b[^?]{0,80}\b(?:cheers|ta|thanks)\s*[!.👍🙏🙌]*\s*$",
-        ),
-        matches=(
-            "refunded for the bra today, cheers",
-            "both charges gone, the second one refunded overnight, cheers",
-            "app is loading again on my end, order in, cheers 👍",
-            "both £7 charges refunded overnight and the title plan pdf is in my inbox. ta",
-        ),
-        misses=(
-            "refunded the wrong amount, still £20 short, cheers",
-            "sorted? not at all. thanks",
-            "it arrived broken, cheers",
-        ),
-    ),
-    Rule(
         "negated-praise-words",
         "not-praise",
         (_NEGATED_PRAISE,),
@@ -2601,50 +2506,6 @@ RULES: tuple[Rule, ...] = (
             "hope you can fix my order",
             "@acme just wanted to say thanks",
             "@acme try harder",
-        ),
-    ),
-    Rule(
-        # session 16 (branch judge18, flags_fresh32-35.csv's false flags): chatter between users in the brand's thread,
-        # sympathy or a story told to another user by handle ("@liz_h ugh so annoying. my sister's arrived fine", "@fam_g
-        # i'd be so annoyed", "@becca_m the courier lost mine last year too"), agreement with another comment ("good
-        # framing", "the link point is so true", "this is why i only do referrals now", "..., so yeah") or a past story
-        # about the brand's habits ("they refund eventually but it takes ages"); kept when it asks the brand or carries
-        # the writer's own reference (analysis.flags)
-        "thread-chatter",
-        "peer-aside",
-        (
-            r"^@\w+ (?:ugh|oof|omg|aw+|ahh?|i'd be|i would be|feel this|so annoying|the courier|the app had|mine (?:came|was|did)"
-            r"|report it|screenshot|do the)\b",
-            r"\bthey (?:refund|reply|respond|get there|sort it out|pay out) (?:eventually|in the end)\b",
-            r"^(?:good (?:framing|point|shout)|so true|this is why i (?:only|never|always|stopped))\b",
-            r"\b(?:point|take) is so true\b",
-            r", so yeah\s*$",
-            r"\bi get (?:that|those|the same) (?:email|emails|message|messages|text|texts|letter|letters) (?:every \w+ )?too\b",
-            r"\bwhich (?:\w+ ){0,2}did you (?:use|get|buy|pick|book|take)\b",
-            r"^@\w+ (?:they (?:do|will|usually|normally|always)|check the|try the)\b",
-            r"\b(?:have|has) been fine for (?:me|us)\b|^@\w+ [^.?!]{0,40}\bgot me (?:a|my|in|through)\b",
-            r"^(?:yeah|yep|totally|agreed),? (?:and )?the (?![^\n]*\b(?:i|my|our|we|us|still|please|can you|again)\b)",
-        ),
-        matches=(
-            "@liz_h ugh so annoying. my sister's arrived fine last week",
-            "@fam_g i'd be so annoyed, photos are the whole point",
-            "@becca_m the courier lost mine last year too, they sent a replacement",
-            "@popcollector_ty same happened last drop, they refund eventually but it takes ages",
-            "good framing. the structural point is what gets lost",
-            "clarks ones lasted 6 weeks for my lad, so yeah",
-            "i get that email every month too and nothing has ever happened",
-            "which reverb preset did you use for the pad?",
-            "@shopper_sal they do a refund if you keep the receipt, just take it back",
-            "yeah the refund part is always slow with them, took 3 weeks for me",
-            "totally, and the small shops don't even know which zap broke",
-            "@lise_acct the one login help form got me a reset in 2 days",
-        ),
-        misses=(
-            "ugh my order is late again",
-            "they refund within 5 days? still waiting on mine",
-            "so yeah, where is my parcel",
-            "i get that error every time too, order 5521",
-            "yeah still no refund for me",
         ),
     ),
     Rule(
@@ -2752,12 +2613,7 @@ RULES: tuple[Rule, ...] = (
             r"\bevery (?:consumer |major |big |other )?(?:vpn|app|client|service|platform|streaming service|dating app)s?"
             r"(?: client| company| provider)?\b(?! (?:i|we) )",
             r"\b(?:is|are) no different\b",
-            r"\bthe (?:real|bigger|main|actual|underlying) (?:problem|issue|scam)\b",
-            # session 16 (branch judge18, flags_fresh32-35.csv's false flags, price gripes without the writer's own case):
-            # "<brand> have lost the plot", "<x> buyer protection fee is a joke, £2.80 on a £5 top"
-            r"\bha(?:ve|s) lost the plot\b",
-            r"^(?!(?:my|our|your|the|these|their)\b)(?:[\w'-]+ ){0,4}(?:fee|price|pricing|subscription) (?:is|are) "
-            r"(?:a joke|a scam|a racket|silly|ridiculous)\b",
+            r"\bthe (?:real|bigger|main|actual|underlying) (?:problem|issue)\b",
             r"\bthe problem with (?:every|all|any|most)\b",
             # session 10 (flags_fresh8.csv's false flags, price gripes about the market): "public EV charging prices are a
             # joke", "house prices are insane", "at this price point are all wobbly, you get what you pay for" (3 rows of
@@ -2884,9 +2740,6 @@ RULES: tuple[Rule, ...] = (
             # needs a reply
             r"^(?:an? )?(?:short|brief|long|potted|odd|strange) history of\b|^an? history of\b"
             r"|^on (?:the )?(?:[\w-]+ ){0,2}(?:history|economics|business|rise|fall|politics) of\b|^on (?!hold\b|time\b)[a-z]+(?: [a-z]+)?: [a-z]",
-            # session 16 (branch judge18, flags_fresh35.csv's false flags, essays): "A long-ish reflection on <brand> after
-            # 8 years", "A thread on what the <act> means for small business owners"
-            r"^an? (?:long(?:-ish)? |short |quick |brief )?(?:reflection|thread|retrospective) (?:on|about)\b(?! (?:your|my|our)\b)",
         ),
         matches=(
             "a short history of refractive surgery in britain: from radial keratotomy to the high street",
@@ -2894,8 +2747,6 @@ RULES: tuple[Rule, ...] = (
             "on insoles: acme have been making the same basic insole since 1977",
             "long read on acme selling off its stores and what it means",
             "how acme became the default for audiobooks",
-            "a long-ish reflection on acme after 8 years of using it at three companies",
-            "a thread on what the new act means for small business owners and acme",
         ),
         misses=(
             "post it on their facebook page, they reply there faster",
@@ -2904,7 +2755,6 @@ RULES: tuple[Rule, ...] = (
             "on hold for an hour: still no answer",
             "on hold: 40 minutes so far",
             "history of my account shows two payments",
-            "a thread on your forum says my order is lost",
         ),
         english_only=False,
     ),

@@ -25,9 +25,7 @@ flags_fresh23.csv (scored once blind at b566d60), and the layer reads styled let
 branch judge15 (session 15) flags_fresh24.csv and flags_fresh25.csv (scored once blind at ccaf415), with fresh20's and
 fresh21's bare moods relabelled False; the layer no longer reads bare moods or headline posts (rules categories
 `bare-mood`, `article`); branch judge16 (session 15) flags_fresh26.csv .. flags_fresh29.csv (scored once blind at
-3bd5d4d), with 17 bare moods of older sets relabelled False; branch judge18 (session 16) flags_fresh32.csv ..
-flags_fresh35.csv (a new shape, no fixed slots; scored once blind at 83bb14e), with rules for their false flags (crowd
-opinions asked with a question mark, chatter between users in the brand's thread, self-aware price gripes).
+3bd5d4d), with 17 bare moods of older sets relabelled False.
 """
 
 from __future__ import annotations

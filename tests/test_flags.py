@@ -550,9 +550,7 @@ FRESH37_BRANDS = [
 #: session 13 (judge12's rules, b566d60), are development data since session 14 (branch judge14); flags_fresh24.csv and
 #: flags_fresh25.csv, scored once blind in session 14 (judge14's rules, ccaf415), are development data since session 15
 #: (branch judge15); flags_fresh26.csv .. flags_fresh29.csv, scored once blind in session 15 (judge15's rules, 3bd5d4d),
-#: are development data since session 15 (branch judge16); flags_fresh32.csv .. flags_fresh35.csv (a new shape: no fixed
-#: slots, natural texts), scored once blind in session 16 (83bb14e), are development data since session 16 (branch
-#: judge18).
+#: are development data since session 15 (branch judge16).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -586,10 +584,6 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh27", FRESH27, FRESH27_BRANDS),
     ("fresh28", FRESH28, FRESH28_BRANDS),
     ("fresh29", FRESH29, FRESH29_BRANDS),
-    ("fresh32", FRESH32, FRESH32_BRANDS),
-    ("fresh33", FRESH33, FRESH33_BRANDS),
-    ("fresh34", FRESH34, FRESH34_BRANDS),
-    ("fresh35", FRESH35, FRESH35_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -989,9 +983,6 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # writer's own account against new customers' half price; an opinion of a product in the box). Read after the
     # decision: the rules flag both, so 116 of 118 (0.983) / 12 of 67 (0.179): worse on the flagged share by the two
     # relabelled posts, the limit moved 0.17 -> 0.18 (nothing tuned on it; bench/README.md "Judgement", session 16)
-    # Session 16 (branch judge18, fresh32-35 as development data, the layer retrained on thirty-six sets), figures only,
-    # no row read: dev 275 of 278 / 2 of 156 (main e6acd04 275 / 3); held-out 116 of 118 (0.983) / 11 of 67 (0.164),
-    # main e6acd04 116 / 12 (0.179)
     for part, max_flagged in (("dev", 0.10), ("test", 0.18)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
@@ -1119,9 +1110,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 163 / 4, as collected 220 / 4: one more post found (the retrained layer)
     # session 12 (judge10, the layer retrained with fresh14 and fresh15, rules sarcastic-delight / hazard / thanks-for-fault shapes)
     # 162 / 4, as collected 219 / 4: "is corona cero actually 0.0 or ..." no longer added by the layer (worse by one post)
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 161 / 4, as collected 218 / 4
-    ("fresh4", FRESH4, FRESH4_BRANDS, 459, (161, 4), (218, 4)),
+    ("fresh4", FRESH4, FRESH4_BRANDS, 459, (162, 4), (219, 4)),
     # blind at 5c2ade7 148 (0.643) / 8 (0.036), as collected 203 (0.883) / 9 (0.041); session 7 (judge2) 164 / 6, as
     # collected 222 / 7; session 8 (judge3) 169 (0.735) / 5 (0.023), as collected 228 (0.991) / 6 (0.027); session 9
     # (judge4, the layer retrained with fresh7) 170 (0.739) / 5, as collected 229 (0.996) / 6: "costa ... charging £5.10
@@ -1137,9 +1126,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) 169 / 4, as collected 227 / 5: "ok but where is the group ride option you announced" no longer kept by
     # the layer (worse by one post), "love2shop vouchers or just cash as a staff reward" (a choice put to the crowd)
     # no longer flagged
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 169 / 4, as collected 228 / 5
-    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (169, 4), (228, 5)),
+    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (169, 4), (227, 5)),
     # blind at 74ca037 158 (0.699) / 14 (0.066), as collected 207 (0.916) / 18 (0.085): issue 12's target met as
     # collected; session 8 (judge3, rules written from its misses, the layer trained on it) 172 (0.761) / 5 (0.024), as
     # collected 223 (0.987) / 5 (0.024); session 9 (judge4) unchanged
@@ -1208,9 +1195,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge15, bare moods need no reply, rules for fresh24/25's kinds, the layer retrained with fresh24 and fresh25)
     # 167 / 8, as collected 212 / 9: "@Carpetright fitters came today and left a 2 inch gap ..." added by the layer; "the
     # victorian plumbing in this flat ... every time next door flushes" (`again` hint) no longer vetoed (worse by one false flag)
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 166 / 8, as collected 211 / 9
-    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (166, 8), (211, 9)),
+    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (167, 8), (212, 9)),
     # blind at 0878007 (session 10, judge6 merged and frozen) 158 of 224 (0.705) / 33 of 237 (0.139), as collected 208
     # (0.929) / 38 (0.160): recall met as collected, the flagged share missed by 15 posts (session 9's rules, ac92fe0, in
     # the same run: 156 (0.696) / 33 (0.139), as collected 206 (0.920) / 38 (0.160); judge5, 50fe760: 157 / 34, as
@@ -1230,9 +1215,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 164 / 16, as collected 215 / 18: "The stream buffers every few minutes on the web player" added by the layer again
     # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
     # sets) 165 / 16, as collected 216 / 18: "libby returned my ebook 2 days early ..." added by the layer
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 165 / 15, as collected 216 / 17
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (165, 15), (216, 17)),
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (165, 16), (216, 18)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
     # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
@@ -1267,9 +1250,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) the bare mood "teemill 😡" relabelled False (flags_fresh12.md "Label changes"; 235 of 464 need a reply
     # now): 176 / 7, as collected 230 / 8: "we were cancelled on saturday too" (a me-too reply) no longer kept by
     # the layer (worse by one post)
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 176 / 7, as collected 231 / 8
-    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (176, 7), (231, 8)),
+    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (176, 7), (230, 8)),
     # blind at b494a8b (session 11, judge8 frozen, the same run as fresh12) 149 of 232 (0.642) / 26 of 245 (0.106), as
     # collected 201 (0.866) / 30 (0.122): both missed (session 10's rules, 85e389e: 147 (0.634) / 26 (0.106), as
     # collected 200 (0.862) / 30 (0.122)). Development data since.
@@ -1306,9 +1287,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) 168 / 9, as collected 217 / 11: the strava segment story and a me-too reply found, "weetabix with hot
     # milk or cold?" (a choice put to the crowd) no longer flagged; "ours were the same, more crumbs than nuggets"
     # no longer kept by the layer
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 169 / 9, as collected 218 / 11
-    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (169, 9), (218, 11)),
+    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (168, 9), (217, 11)),
     # blind at 94e5426 (session 12, the same run as fresh14) 172 of 249 (0.691) / 22 of 231 (0.095), as collected 223
     # (0.896) / 28 (0.121): both missed as collected (judge8's rules, b494a8b: 168 / 23, as collected 215 (0.863) / 29
     # (0.126)). Development data since.
@@ -1320,9 +1299,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 188 / 15, as collected 239 / 19: "bravissimo swimsuit. first swim. the dye ran. ..." found (terse-tally)
     # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
     # sets) 188 / 15, as collected 240 / 19: "ours had that same rancid smell" found (fault-told)
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 188 / 15, as collected 240 / 18
-    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (188, 15), (240, 18)),
+    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (188, 15), (240, 19)),
     # blind at deb5e4d (session 12: judge10's rules and layer, frozen at 17:53 UTC before this set was scored; written at
     # the same time as fresh17 and as judge10's rules, by a writer who read no rule) 156 of 217 (0.719) / 19 of 248
     # (0.077), as collected 197 (0.908) / 24 (0.097): issue 12's target met as collected (judge9's rules, 94e5426, in
@@ -1367,9 +1344,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) 189 / 6, as collected 231 / 11: "thanks games workshop for the £60 kit where the sprue gate ..." found
     # (thanks-for-the-thing), "ben & jerry's or haagen dazs, which is the better cookie dough?" no longer flagged (a
     # choice put to the crowd)
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 189 / 6, as collected 231 / 10
-    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (189, 6), (231, 10)),
+    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (189, 6), (231, 11)),
     # blind at 8703327 (session 13, the same run as fresh18) 169 of 247 (0.684) / 15 of 222 (0.068), as collected 214
     # (0.866) / 24 (0.108): both missed (judge10's rules, 62276f1: 165 / 19, as collected 210 (0.850) / 28 (0.126)).
     # Development data since.
@@ -1385,9 +1360,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) eleven bare moods relabelled False (flags_fresh19.md "Label changes"; 236 of 469 need a reply now): 185
     # / 7, as collected 233 / 13: 'cathedral city "extra mature" tasting exactly like a candle', "the new 10l bag
     # ... is so dusty" and "thank you auntie anne's for the pretzel bites that were 70% salt" found
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 186 / 7, as collected 234 / 13
-    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (186, 7), (234, 13)),
+    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (185, 7), (233, 13)),
     # blind at b566d60 (session 13: judge12's rules and layer, frozen before it was scored; written at the same time as
     # fresh21 and as judge12, by a writer who read no rule) 174 of 239 (0.728) / 11 of 227 (0.048), as collected 214
     # (0.895) / 18 (0.079): recall missed by two posts, the flagged share met (judge11's rules, 8703327: 169 / 12, as
@@ -1436,9 +1409,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
     # sets) 193 / 3, as collected 235 / 5: "the payout machine ate my ticket" and the styled FPL bench-boost post
     # found, "sandbox vr or an escape room for a work social" (a choice put to the crowd) no longer flagged
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 191 / 3, as collected 233 / 5
-    ("fresh23", FRESH23, FRESH23_BRANDS, 468, (191, 3), (233, 5)),
+    ("fresh23", FRESH23, FRESH23_BRANDS, 468, (193, 3), (235, 5)),
     # blind at ccaf415 (session 14: judge14's rules and layer, frozen while this set was written by a writer who read
     # no rule) 186 of 238 (0.782) / 13 of 230 (0.057), as collected 227 (0.954) / 15 (0.065): both targets met (judge12,
     # b566d60, main before: 177 / 14, as collected 218 (0.916) / 16 (0.070)). Development data since.
@@ -1447,9 +1418,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
     # sets) 195 / 1, as collected 236 / 2: two choices put to the crowd ("msf course first or just get a 300 ...",
     # "lancaster archery or local pro shop for a first recurve setup") no longer flagged
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 194 / 1, as collected 235 / 2
-    ("fresh24", FRESH24, FRESH24_BRANDS, 468, (194, 1), (235, 2)),
+    ("fresh24", FRESH24, FRESH24_BRANDS, 468, (195, 1), (236, 2)),
     # blind at ccaf415 (session 14, the same run as fresh24) 183 of 242 (0.756) / 20 of 226 (0.088), as collected 222
     # (0.917) / 25 (0.111): recall met, the flagged share missed by three posts (judge12, b566d60: 170 / 18, as collected
     # 209 (0.864) / 23 (0.102)). Development data since.
@@ -1458,9 +1427,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 15 (judge16: fresh26-29 as development data, rules for their kinds, the layer retrained on thirty-two
     # sets) 197 / 2, as collected 238 / 5: "thank you audible for the narrator who pronounces every welsh place name
     # like a sneeze" found (thanks-for-the-thing)
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 197 / 1, as collected 238 / 4
-    ("fresh25", FRESH25, FRESH25_BRANDS, 468, (197, 1), (238, 4)),
+    ("fresh25", FRESH25, FRESH25_BRANDS, 468, (197, 2), (238, 5)),
     # blind at 3bd5d4d (judge15, frozen at 03:01 UTC in session 15; the four sets scored in one run with it and with
     # 602c76f, main at the session's start: judge14's rules) 181 of 239 (0.757) / 11 of 229 (0.048), as collected 221
     # (0.925) / 17 (0.074): both met (judge14: 177 / 18, as collected 217 (0.908) / 25 (0.109)). Development data since.
@@ -1471,9 +1438,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # writer's own purchase (own-thing-delight, thanks-for-the-thing), "coils taste
     # burnt" (fault-told) found; praise of a fault put right, a choice put to the crowd, trade-wide fee gripes and a
     # history essay no longer flagged
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 192 / 3, as collected 232 / 5
-    ("fresh26", FRESH26, FRESH26_BRANDS, 468, (192, 3), (232, 5)),
+    ("fresh26", FRESH26, FRESH26_BRANDS, 468, (193, 3), (233, 5)),
     # blind at 3bd5d4d (the same run) 181 of 243 (0.745) / 11 of 225 (0.049), as collected 219 (0.901) / 14 (0.062): both
     # met (judge14: 178 / 14, as collected 216 (0.889) / 18 (0.080)). Development data since.
     # session 15, after the score (letterlike script letters read as plain ones, in-sample) 182 / 11, as collected 220 / 14
@@ -1481,9 +1446,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) in DEVELOPMENT_SETS, in-sample: 197 / 4, as collected 238 (0.979) / 5 (0.022): thanks for a thing gone
     # wrong, "has a crack", "peeling", "taken twice" in other words found; praise of a fault put right, choices put
     # to the crowd, a trade-wide gripe no longer flagged
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 196 / 4, as collected 237 / 5
-    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (196, 4), (237, 5)),
+    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (197, 4), (238, 5)),
     # blind at 3bd5d4d (the same run) 186 of 236 (0.788) / 14 of 232 (0.060), as collected 222 (0.941) / 20 (0.086): both
     # met (judge14: 181 / 17, as collected 217 (0.919) / 23 (0.099)). Development data since.
     # session 15, after the score (letterlike script letters read as plain ones, in-sample) 189 / 14, as collected 225 / 20:
@@ -1492,9 +1455,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) in DEVELOPMENT_SETS, in-sample: 196 / 7, as collected 232 (0.983) / 10 (0.043): "absorbs nothing",
     # "grinder top jammed on day one", "full of little moths", the sarcasm found; praise of a fault put right, a
     # choice put to the crowd, "<brand> and every other carrier" no longer flagged
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 196 / 7, as collected 232 / 11
-    ("fresh28", FRESH28, FRESH28_BRANDS, 468, (196, 7), (232, 11)),
+    ("fresh28", FRESH28, FRESH28_BRANDS, 468, (196, 7), (232, 10)),
     # blind at 3bd5d4d (the same run) 175 of 222 (0.788) / 21 of 246 (0.085), as collected 209 (0.941) / 31 (0.126):
     # recall met, the flagged share missed by seven posts (judge14: 172 / 21, as collected 206 (0.928) / 33 (0.134)).
     # Development data since.
@@ -1504,50 +1465,37 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # of ammonia", the sarcasm found; choices put to the crowd ("red bull or monster before a 6am shift?"), trade-
     # wide gripes ("lifetouch worst of all", "the rest of them"), praise of a fault put right and an essay no longer
     # flagged
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 181 / 4, as collected 216 / 8
-    ("fresh29", FRESH29, FRESH29_BRANDS, 468, (181, 4), (216, 8)),
+    ("fresh29", FRESH29, FRESH29_BRANDS, 468, (182, 4), (217, 8)),
     # blind at 954e737 (judge16, frozen at 03:42 UTC in session 15; both sets scored in one run with it and with 3c5128d,
     # main then: judge15's rules and the letterlike fix) 192 of 238 (0.807) / 2 of 230 (0.009), as collected 226 (0.950)
     # / 3 (0.013): both met (judge15: 187 / 6, as collected 221 (0.929) / 8 (0.035)). Development data since.
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 189 / 2, as collected 223 / 3
-    ("fresh30", FRESH30, FRESH30_BRANDS, 468, (189, 2), (223, 3)),
+    ("fresh30", FRESH30, FRESH30_BRANDS, 468, (192, 2), (226, 3)),
     # blind at 954e737 (the same run) 188 of 236 (0.797) / 8 of 232 (0.034), as collected 221 (0.936) / 14 (0.060): both
     # met (judge15: 186 / 10, as collected 220 (0.932) / 16 (0.069)). Development data since.
-    # session 16 (judge18: fresh32-35 in training, rules for their false flags,
-    # the layer retrained on thirty-six sets): 187 / 8, as collected 221 / 14
-    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (187, 8), (221, 14)),
+    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (188, 8), (221, 14)),
     # fresh32 to fresh35: written at the same time in session 16 in a new shape (no fixed slots: 15-45 rows a brand,
     # platforms mixed per brand, natural texts), scored once blind at 83bb14e (main then: judge16's rules and layer) and
     # with judge17 (151bc03, not merged) in the same run. Recall met on all four, the flagged share missed on all four
     # (crowd questions with a question mark, gripes and jokes about prices, replies between users in the brand's thread;
     # bench/README.md "The thirty-second to thirty-fifth blind sets"). Development data since.
     # blind at 83bb14e 164 of 215 (0.763) / 38 of 248 (0.153), as collected 207 (0.963) / 45 (0.181)
-    # session 16 (judge18: in DEVELOPMENT_SETS, rules for its false flags (crowd opinions, thread chatter, price gripes),
-    # the layer retrained on thirty-six sets): 164 / 15, as collected 208 / 17
-    ("fresh32", FRESH32, FRESH32_BRANDS, 463, (164, 15), (208, 17)),
+    ("fresh32", FRESH32, FRESH32_BRANDS, 463, (164, 38), (207, 45)),
     # blind at 83bb14e 182 of 228 (0.798) / 22 of 242 (0.091), as collected 216 (0.947) / 29 (0.120)
-    # session 16 (judge18: in DEVELOPMENT_SETS, rules for its false flags (crowd opinions, thread chatter, price gripes),
-    # the layer retrained on thirty-six sets): 185 / 8, as collected 222 / 9
-    ("fresh33", FRESH33, FRESH33_BRANDS, 470, (185, 8), (222, 9)),
+    ("fresh33", FRESH33, FRESH33_BRANDS, 470, (182, 22), (216, 29)),
     # blind at 83bb14e 163 of 235 (0.694) / 17 of 249 (0.068), as collected 222 (0.945) / 27 (0.108)
-    # session 16 (judge18: in DEVELOPMENT_SETS, rules for its false flags (crowd opinions, thread chatter, price gripes),
-    # the layer retrained on thirty-six sets): 165 / 7, as collected 225 / 8
-    ("fresh34", FRESH34, FRESH34_BRANDS, 484, (165, 7), (225, 8)),
+    ("fresh34", FRESH34, FRESH34_BRANDS, 484, (163, 17), (222, 27)),
     # blind at 83bb14e 158 of 223 (0.709) / 35 of 246 (0.142), as collected 214 (0.960) / 46 (0.187)
-    # session 16 (judge18: in DEVELOPMENT_SETS, rules for its false flags (crowd opinions, thread chatter, price gripes),
-    # the layer retrained on thirty-six sets): 159 / 17, as collected 216 / 18
-    ("fresh35", FRESH35, FRESH35_BRANDS, 469, (159, 17), (216, 18)),
+    ("fresh35", FRESH35, FRESH35_BRANDS, 469, (158, 35), (214, 46)),
     # fresh36 and fresh37: written at the same time in session 16 in the new shape, after fresh32-35 were scored, and
-    # scored once blind at 4826c1a (main then: judge16's rules) and with judge18 (50aafc4, frozen at 06:35 UTC, tuned on
-    # fresh32-35 meanwhile) in the same run; judge18 merged after. Development data since.
-    # blind with judge18 161 of 215 (0.749) / 22 of 244 (0.090), as collected 211 (0.981) / 26 (0.107): recall met, the
-    # flagged share missed by two posts (main the same)
+    # scored once blind at 4826c1a (main: judge16's rules) and with judge18 (50aafc4, frozen at 06:35 UTC, tuned on
+    # fresh32-35 meanwhile) in the same run; judge18 was merged, then reverted (it made the import ~17% slower for two
+    # fewer false flags here; bench/README.md). Development data since.
+    # blind at 4826c1a 161 of 215 (0.749) / 22 of 244 (0.090), as collected 211 (0.981) / 26 (0.107): recall met, the
+    # flagged share missed by two posts (judge18 the same)
     ("fresh36", FRESH36, FRESH36_BRANDS, 459, (161, 22), (211, 26)),
-    # blind with judge18 156 of 203 (0.768) / 24 of 235 (0.102), as collected 197 (0.970) / 26 (0.111): recall met, the
-    # flagged share missed by three posts (main 156 / 25, as collected 197 / 28)
-    ("fresh37", FRESH37, FRESH37_BRANDS, 438, (156, 24), (197, 26)),
+    # blind at 4826c1a 156 of 203 (0.768) / 25 of 235 (0.106), as collected 197 (0.970) / 28 (0.119): recall met, the
+    # flagged share missed by five posts (judge18: 156 / 24, as collected 197 / 26)
+    ("fresh37", FRESH37, FRESH37_BRANDS, 438, (156, 25), (197, 28)),
 ]
 
 
