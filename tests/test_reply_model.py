@@ -58,7 +58,8 @@ def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any,
     assert (shipped["keep_at"], shipped["add_at"]) == (trainer.KEEP_AT, trainer.ADD_AT)
     for family in ("words", "chars"):
         assert shipped[family]["terms"] == fresh[family]["terms"], family
-        assert np.allclose(shipped[family]["idf"], fresh[family]["idf"], atol=1e-5), family
+        # four decimals since session 16: 5e-5 at most
+        assert np.allclose(shipped[family]["idf"], fresh[family]["idf"], atol=6e-5), family
         assert np.allclose(shipped[family]["coef"], fresh[family]["coef"], atol=1e-4), family
     assert abs(shipped["intercept"] - fresh["intercept"]) < 1e-4
 
