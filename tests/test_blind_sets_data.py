@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 import platforms
+from tests.blind_notes import brands_table
 
 DATA = Path(__file__).parent / "data"
 LABELS = {"question", "help", "complaint", "praise", "chatter"}
@@ -225,20 +226,6 @@ def read(path: Path) -> pd.DataFrame:
 def same_text(text: str) -> str:
     """Texts compared case-blind with whitespace collapsed."""
     return re.sub(r"\s+", " ", text).strip().casefold()
-
-
-def brands_table(notes: str) -> dict[str, list[str]]:
-    """The notes' brands table: brand -> the words that name it (name, X handle, other spellings)."""
-    section = notes.split("## Brands", 1)[1].split("\n## ", 1)[0]
-    table: dict[str, list[str]] = {}
-    for line in section.splitlines():
-        cells = [cell.strip() for cell in line.split("|")[1:-1]]
-        if not line.startswith("| ") or cells[0] == "brand":
-            continue
-        also = cells[3] if len(cells) > 3 else ""
-        others = [word.strip().strip('"') for word in also.split(",") if word.strip() not in ("", "-")]
-        table[cells[0]] = [cells[0], cells[2], *others]
-    return table
 
 
 def names_brand(text: str, words: list[str]) -> bool:
