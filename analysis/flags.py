@@ -946,11 +946,33 @@ def _decisions(texts: pd.Series) -> pd.Series:
     return pd.Series(reply_model.decision(texts.tolist()), index=texts.index, dtype=float)
 
 
-def _learned(frame: pd.DataFrame, brands: Sequence[Brand], rows: np.ndarray) -> np.ndarray:
-    """The learned layer's decision on `rows` (once per distinct masked text), NaN elsewhere."""
+def signal_tokens(flag: dict[str, np.ndarray], names: dict[str, np.ndarray], need: np.ndarray) -> np.ndarray:
+    """Per row, the rule table's signals as the learned layer reads them (analysis.reply_model): "rules" where the
+    rules alone flag the post, and each signal a reason would name, as "<category>:<rule>" ("question:question-mark",
+    "complaint:refund", "problem:again", "sarcasm:<rule>") or "negative"."""
+    parts = (
+        np.where(need, "rules", ""),
+        np.where(flag["question"], "question:" + names["question_rule"], ""),
+        np.where(flag["help"], "help:" + names["help_rule"], ""),
+        np.where(flag["problem"], "complaint:" + names["term"], ""),
+        np.where(flag["hint"] & ~flag["problem"], "problem:" + names["hint_term"], ""),
+        np.where(flag["negative"], "negative", ""),
+        np.where(flag["sarcasm"], "sarcasm:" + names["sarcasm_rule"], ""),
+    )
+    out = np.empty(len(need), dtype=object)
+    out[:] = [tuple(str(p) for p in row if p) for row in zip(*parts, strict=True)]
+    return out
+
+
+def _learned(
+    frame: pd.DataFrame, brands: Sequence[Brand], rows: np.ndarray, signals: np.ndarray, compound: pd.Series
+) -> np.ndarray:
+    """The learned layer's decision on `rows` (its text part once per distinct masked text, plus the rule signals' and
+    the tone's part), NaN elsewhere."""
     out = np.full(len(frame), np.nan)
     if rows.any():
-        out[rows] = per_distinct(model_text(frame[rows], brands), _decisions).to_numpy(dtype=float)
+        text = per_distinct(model_text(frame[rows], brands), _decisions).to_numpy(dtype=float)
+        out[rows] = text + reply_model.signal_score(signals[rows], compound.to_numpy(dtype=float)[rows])
     return out
 
 
@@ -963,18 +985,15 @@ def _model_labels(learned: np.ndarray, added: np.ndarray) -> np.ndarray:
     return out
 
 
-def combine(
-    need: np.ndarray, strong: np.ndarray, learned: np.ndarray, model: reply_model.Model
-) -> tuple[np.ndarray, np.ndarray]:
-    """(needs_reply, flagged by the model alone) from the rules' answer and the learned layer's decision (NaN where it
-    does not apply): a rule flag on a weaker cue only (no question, help request or complaint vocabulary: `strong`
-    False) stands where the decision is at least `model.keep_at`; a post the rules do not flag is flagged where it is
-    at least `model.add_at` (FORMULAS["needs_reply"])."""
+def combine(need: np.ndarray, learned: np.ndarray, model: reply_model.Model) -> tuple[np.ndarray, np.ndarray]:
+    """(needs_reply, flagged by the model where the rules alone do not flag) from the rules' answer and the learned
+    layer's decision (NaN where it does not apply): where it applies, a post is flagged where the decision is at least
+    `model.flag_at`, whatever the rules say (their signals are among what it reads); elsewhere the rules decide
+    (FORMULAS["needs_reply"])."""
     scored = ~np.isnan(learned)
-    decision = np.where(scored, learned, 0.0)
-    added = scored & ~need & (decision >= model.add_at)
-    vetoed = scored & need & ~strong & (decision < model.keep_at)
-    return (need & ~vetoed) | added, added
+    decided = np.where(scored, learned, -np.inf) >= model.flag_at
+    out = np.where(scored, decided, need)
+    return out, out & ~need
 
 
 def plain_letters(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1002,16 +1021,25 @@ def learned_inputs(
     english: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Per row, what scripts/train_reply_model.py trains on: `rows` (where `assess` applies the learned layer:
-    English, eligible, addressed to an own brand, no ignore term, no review), `text` (`model_text`) and `rules`
-    (needs_reply by the rule table alone) and `strong` (the rules found a question, help request or complaint
-    vocabulary: `combine` never vetoes those)."""
+    English, eligible, addressed to an own brand, no ignore term, no review), `text` (`model_text`), `signals`
+    (`signal_tokens`), `compound` (the sentiment compound the layer reads) and `rules` (needs_reply by the rule table
+    alone)."""
     frame = plain_letters(frame)
     found = _evidence(frame, brands, None, own_post_ids, english)
     rows = found.open_ & found.english & ~found.review & ~found.to_other
     rules = assess(frame, brands, own_post_ids=own_post_ids, english=english, model=False)["needs_reply"]
-    strong = found.flag["question"] | found.flag["help"] | found.flag["problem"]
+    flag = found.flag
+    need = flag["question"] | flag["help"] | flag["complaint"]
+    signals = signal_tokens(flag, found.names, need)
     return pd.DataFrame(
-        {"rows": rows, "text": model_text(frame, brands), "rules": rules, "strong": strong}, index=frame.index
+        {
+            "rows": rows,
+            "text": model_text(frame, brands),
+            "signals": signals,
+            "compound": found.compound.to_numpy(dtype=float),
+            "rules": rules,
+        },
+        index=frame.index,
     )
 
 
@@ -1051,12 +1079,12 @@ def assess(
     need = flag["question"] | flag["help"] | flag["complaint"]
     added = np.zeros(len(frame), dtype=bool)
     learned = np.full(len(frame), np.nan)
-    strong = flag["question"] | flag["help"] | flag["problem"]
-    if model:  # the learned layer (analysis.reply_model): English posts a reply could be wanted for, no reviews;
-        # not where the rules found a question, help request or complaint vocabulary (the model cannot change those)
-        learned = _learned(frame, brands, found.open_ & found.english & ~review & ~found.to_other & ~(need & strong))
+    if model:  # the learned layer (analysis.reply_model) decides English posts a reply could be wanted for, no reviews,
+        # reading the rules' signals with the text
+        rows = found.open_ & found.english & ~review & ~found.to_other
+        learned = _learned(frame, brands, rows, signal_tokens(flag, names, need), compound)
         if not np.isnan(learned).all():
-            need, added = combine(need, strong, learned, reply_model.load())
+            need, added = combine(need, learned, reply_model.load())
     need, rating_points, rating_label = review_need(need, flag, stars, review, open_reviews & review)
 
     followers = pd.to_numeric(_col(frame, "author_followers"), errors="coerce").fillna(0).to_numpy(dtype=float)

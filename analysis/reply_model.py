@@ -1,16 +1,19 @@
-"""The learned reply layer: a logistic regression on word and character n-grams of a post's brand-masked text.
+"""The learned reply layer: a logistic regression on word and character n-grams of a post's brand-masked text, the
+rule table's signals for the post and its tone.
 
 Trained by scripts/train_reply_model.py (scikit-learn, a development dependency) on the labelled development
 sets (tests/data/flags_*.csv, never the held-out `test` split of flags_labelled.csv) and kept as numbers in
 analysis/reply_model.json: per feature family (word 1-2 grams, character 2-5 grams inside word boundaries) the
-vocabulary, its idf weights and coefficients, and the intercept. Inference here is numpy and the standard library
+vocabulary, its idf weights and coefficients; a coefficient per rule signal (analysis.flags.signal_tokens: which rule of which
+category fired, and whether the rules alone would flag the post) and one for the sentiment compound; the intercept.
+Inference here is numpy and the standard library
 only (scikit-learn's TfidfVectorizer with sublinear tf and l2 norm per family, then the linear decision), so the
 runtime never needs scikit-learn; tests/test_reply_model.py checks it equals scikit-learn's decision.
 
 The text it reads is analysis.sentiment.masked_text (the brand's names, keywords, handles, its competitors, every
 @handle and URL removed), lower-cased: the model learns how customers write, not which brand they name. English
-only: analysis.flags applies it to English posts only. How analysis.flags combines it with the rule table (the
-`keep_at` and `add_at` thresholds, chosen by leave-one-set-out figures): FORMULAS["needs_reply"].
+only: analysis.flags applies it to English posts only, where it decides (a post is flagged where the decision is at
+least `flag_at`, chosen on sets the model was not trained on): FORMULAS["needs_reply"].
 """
 
 from __future__ import annotations
@@ -63,10 +66,12 @@ class Model:
     words: Family
     chars: Family
     intercept: float
-    #: a rule flag on a weaker cue only stands where the decision is at least this (the model's veto below it).
-    keep_at: float
-    #: a post the rules do not flag is flagged where the decision is at least this.
-    add_at: float
+    #: per rule signal (analysis.flags.signal_tokens), its coefficient (a signal the model was not trained on counts 0).
+    signals: dict[str, float]
+    #: the coefficient of the sentiment compound (-1..1; 0 where the post is unscored).
+    tone: float
+    #: a post the layer applies to is flagged where the decision is at least this.
+    flag_at: float
 
 
 def word_terms(text: str) -> list[str]:
@@ -121,6 +126,15 @@ def _family_score(terms: Iterable[str], family: Family) -> float:
     return dot / math.sqrt(square)
 
 
+def signal_score(signals: Sequence[Sequence[str]], compound: np.ndarray, model: Model | None = None) -> np.ndarray:
+    """The rule signals' and the tone's part of the decision, per post: the sum of its signals' coefficients plus
+    the tone coefficient x its compound (NaN counts 0)."""
+    model = model or load()
+    weights = model.signals
+    out = np.array([sum(weights.get(s, 0.0) for s in row) for row in signals], dtype=float)
+    return out + model.tone * np.nan_to_num(np.asarray(compound, dtype=float), nan=0.0)
+
+
 def reference_decision(texts: Sequence[str], model: Model | None = None) -> np.ndarray:
     """`decision` computed plainly, text by text (what the batched `decision` must equal, bit for bit)."""
     model = model or load()
@@ -173,7 +187,8 @@ _BATCH = 8_192
 
 
 def decision(texts: Sequence[str], model: Model | None = None) -> np.ndarray:
-    """The model's decision (log-odds that a reply is needed) per lower-cased, brand-masked text.
+    """The text's part of the model's decision (log-odds that a reply is needed; `signal_score` adds the rest) per
+    lower-cased, brand-masked text, the intercept included.
 
     Equal, bit for bit, to `reference_decision` (tests/test_reply_model.py), but batched: each word's
     in-vocabulary character n-grams are found once per call, terms absent from the weights are dropped before
@@ -222,12 +237,15 @@ def from_dict(data: dict[str, object]) -> Model:
     """A model from the shipped file's content (scripts/train_reply_model.py writes it)."""
     words, chars = data["words"], data["chars"]
     assert isinstance(words, dict) and isinstance(chars, dict)
+    signals = data["signals"]
+    assert isinstance(signals, dict)
     return Model(
         _family(words),
         _family(chars),
         float(data["intercept"]),  # type: ignore[arg-type]
-        float(data["keep_at"]),  # type: ignore[arg-type]
-        float(data["add_at"]),  # type: ignore[arg-type]
+        {str(k): float(v) for k, v in signals.items()},
+        float(data["tone"]),  # type: ignore[arg-type]
+        float(data["flag_at"]),  # type: ignore[arg-type]
     )
 
 

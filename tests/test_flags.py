@@ -204,7 +204,9 @@ FRESH37_BRANDS = _notes_brands(FRESH37)
 #: session 13 (judge12's rules, b566d60), are development data since session 14 (branch judge14); flags_fresh24.csv and
 #: flags_fresh25.csv, scored once blind in session 14 (judge14's rules, ccaf415), are development data since session 15
 #: (branch judge15); flags_fresh26.csv .. flags_fresh29.csv, scored once blind in session 15 (judge15's rules, 3bd5d4d),
-#: are development data since session 15 (branch judge16).
+#: are development data since session 15 (branch judge16); flags_fresh30.csv .. flags_fresh35.csv, scored once blind in
+#: sessions 15 and 16 (judge16's rules), are development data since session 17 (branch stack: the learned layer's C,
+#: threshold and term caps chosen on them as judged by a model trained without them, then retrained with them).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -238,6 +240,12 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh27", FRESH27, FRESH27_BRANDS),
     ("fresh28", FRESH28, FRESH28_BRANDS),
     ("fresh29", FRESH29, FRESH29_BRANDS),
+    ("fresh30", FRESH30, FRESH30_BRANDS),
+    ("fresh31", FRESH31, FRESH31_BRANDS),
+    ("fresh32", FRESH32, FRESH32_BRANDS),
+    ("fresh33", FRESH33, FRESH33_BRANDS),
+    ("fresh34", FRESH34, FRESH34_BRANDS),
+    ("fresh35", FRESH35, FRESH35_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 

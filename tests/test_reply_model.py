@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis import flags, reply_model
@@ -46,21 +47,27 @@ def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any,
     # on branch judge8, flags_fresh12.csv and flags_fresh13.csv on branch judge9, flags_fresh14.csv and flags_fresh15.csv on branch judge10;
     # session 13 flags_fresh16.csv and flags_fresh17.csv on branch judge11, flags_fresh18.csv and flags_fresh19.csv on branch judge12;
     # session 14 flags_fresh20.csv .. flags_fresh23.csv on branch judge14; session 15 flags_fresh24.csv and flags_fresh25.csv
-    # on branch judge15, flags_fresh26.csv .. flags_fresh29.csv on branch judge16); never flags_labelled.csv's `test` split
+    # on branch judge15, flags_fresh26.csv .. flags_fresh29.csv on branch judge16; session 17 flags_fresh30.csv ..
+    # flags_fresh35.csv on branch stack); never flags_labelled.csv's `test` split
     names = ["labelled dev", "extra", "extra2", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"]
     names += ["fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15"]
     names += ["fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23"]
     names += ["fresh24", "fresh25", "fresh26", "fresh27", "fresh28", "fresh29"]
+    names += ["fresh30", "fresh31", "fresh32", "fresh33", "fresh34", "fresh35"]
     assert [s.name for s in sets] == names
     assert all("test" not in set(s.data["split"]) for s in sets)
     fresh = trainer.to_dict(model)
     shipped = json.loads(reply_model.MODEL_FILE.read_text(encoding="utf-8"))
-    assert (shipped["keep_at"], shipped["add_at"]) == (trainer.KEEP_AT, trainer.ADD_AT)
+    assert shipped["flag_at"] == trainer.FLAG_AT
+    assert len(shipped["words"]["terms"]) <= trainer.WORD_TERMS and len(shipped["chars"]["terms"]) <= trainer.CHAR_TERMS
     for family in ("words", "chars"):
         assert shipped[family]["terms"] == fresh[family]["terms"], family
         # four decimals since session 16: 5e-5 at most
         assert np.allclose(shipped[family]["idf"], fresh[family]["idf"], atol=6e-5), family
         assert np.allclose(shipped[family]["coef"], fresh[family]["coef"], atol=1e-4), family
+    assert list(shipped["signals"]) == list(fresh["signals"])
+    assert np.allclose(list(shipped["signals"].values()), list(fresh["signals"].values()), atol=1e-4)
+    assert abs(shipped["tone"] - fresh["tone"]) < 1e-4
     assert abs(shipped["intercept"] - fresh["intercept"]) < 1e-4
 
 
@@ -69,12 +76,15 @@ def test_numpy_inference_equals_scikit_learn_on_the_development_rows(
 ) -> None:
     trainer, model, sets = trained
     texts = [str(t) for s in sets for t in s.text[s.rows]]
-    assert len(texts) > 1500
-    ours = reply_model.decision(texts, reply_model.from_dict(trainer.to_dict(model, digits=None)))
-    assert np.allclose(ours, trainer.sklearn_decision(model, texts), atol=1e-9)
+    signals = [row for s in sets for row in s.signals[s.rows]]
+    compound = np.concatenate([s.compound[s.rows] for s in sets])
+    assert len(texts) > 1500 and any("rules" in row for row in signals)
+    exact = reply_model.from_dict(trainer.to_dict(model, digits=None))
+    ours = reply_model.decision(texts, exact) + reply_model.signal_score(signals, compound, exact)
+    assert np.allclose(ours, trainer.sklearn_decision(model, texts, signals, compound), atol=1e-9)
     # the shipped (rounded) numbers decide the same way
-    shipped = reply_model.decision(texts)
-    assert np.abs(shipped - ours).max() < 1e-3
+    shipped = reply_model.decision(texts) + reply_model.signal_score(signals, compound)
+    assert np.abs(shipped - ours).max() < 2e-3
 
 
 def test_terms_are_scikit_learns() -> None:
@@ -99,14 +109,31 @@ def test_the_model_adds_a_flag_and_names_itself() -> None:
     assert out["needs_reply"].tolist() == [True, True]
     assert out["flag_signals"].iloc[0].startswith("model: reads like it needs a reply (0.")
     assert out["priority_base"].iloc[0] == 15  # POINTS["model"]
-    assert out["flag_signals"].iloc[1] == "question: question-mark"  # a question is never vetoed
+    assert out["flag_signals"].iloc[1] == "question: question-mark"  # flagged by both: the rules' reasons
 
 
-def test_the_model_vetoes_a_weaker_cue_only() -> None:
-    neg = {"sentiment": -0.5, "sentiment_label": "negative"}
-    f = frame(mention(post_id="1", text="@acme the new colour is ugly", **neg))
-    assert flags.assess(f, BRANDS, model=False)["needs_reply"].tolist() == [True]  # negative tone alone
-    assert flags.assess(f, BRANDS)["needs_reply"].tolist() == [False]
+def test_the_model_decides_where_it_applies_reading_the_rule_signals() -> None:
+    """Session 17: where the layer applies it decides, the rules' signals among what it reads: an opinion asked of the
+    crowd (a question mark, nothing the brand can answer) is no longer flagged; the same words put to the brand are."""
+    crowd = "which acme flavour is everyone's favourite?"
+    f = frame(mention(post_id="1", text=crowd), mention(post_id="2", text="@acme which flavour has no nuts? my son is allergic"))
+    rules_only = flags.assess(f, BRANDS, model=False)
+    assert rules_only["needs_reply"].tolist() == [True, True]
+    assert rules_only["flag_signals"].iloc[0] == "question: question-mark"
+    out = flags.assess(f, BRANDS)
+    assert out["needs_reply"].tolist() == [False, True]
+    assert pd.isna(out["flag_signals"].iloc[0]) and out["priority_base"].iloc[0] == 0
+    assert out["flag_signals"].iloc[1].startswith("question: question-mark")
+
+
+def test_signal_tokens_name_the_rules_that_fired() -> None:
+    f = frame(mention(post_id="1", text="@acme where is my refund?"), mention(post_id="2", text="lovely day"))
+    found = flags._evidence(f, BRANDS, None, None, None)
+    need = found.flag["question"] | found.flag["help"] | found.flag["complaint"]
+    tokens = flags.signal_tokens(found.flag, found.names, need)
+    assert tokens[1] == ()
+    assert tokens[0][:2] == ("rules", "question:question-opener")
+    assert any(t.startswith("complaint:") for t in tokens[0])
 
 
 def test_the_model_never_applies_to_other_languages_articles_or_own_posts() -> None:
