@@ -946,10 +946,15 @@ def _decisions(texts: pd.Series) -> pd.Series:
     return pd.Series(reply_model.decision(texts.tolist()), index=texts.index, dtype=float)
 
 
-def signal_tokens(flag: dict[str, np.ndarray], names: dict[str, np.ndarray], need: np.ndarray) -> np.ndarray:
-    """Per row, the rule table's signals as the learned layer reads them (analysis.reply_model): "rules" where the
-    rules alone flag the post, and each signal a reason would name, as "<category>:<rule>" ("question:question-mark",
-    "complaint:refund", "problem:again", "sarcasm:<rule>") or "negative"."""
+def signal_tokens(found: _Evidence, need: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
+    """Per row, the rule table's signals and how the post reaches the brand, as the learned layer reads them
+    (analysis.reply_model): "rules" where the rules alone flag the post; each signal a reason would name, as
+    "<category>:<rule>" ("question:question-mark", "complaint:refund", "problem:again", "sarcasm:<rule>") or
+    "negative"; "hailed" (opens with the brand's @handle), "in-thread" (answers or sits in the thread of the brand's
+    post); and "platform:<platform>", "kind:<kind>"."""
+    flag, names = found.flag, found.names
+    platform = _col(frame, "platform").fillna("").astype(str).to_numpy(dtype=object)
+    kind = _col(frame, "kind").fillna("").astype(str).to_numpy(dtype=object)
     parts = (
         np.where(need, "rules", ""),
         np.where(flag["question"], "question:" + names["question_rule"], ""),
@@ -958,6 +963,10 @@ def signal_tokens(flag: dict[str, np.ndarray], names: dict[str, np.ndarray], nee
         np.where(flag["hint"] & ~flag["problem"], "problem:" + names["hint_term"], ""),
         np.where(flag["negative"], "negative", ""),
         np.where(flag["sarcasm"], "sarcasm:" + names["sarcasm_rule"], ""),
+        np.where(found.hailed, "hailed", ""),
+        np.where(found.in_thread, "in-thread", ""),
+        "platform:" + platform,
+        "kind:" + kind,
     )
     out = np.empty(len(need), dtype=object)
     out[:] = [tuple(str(p) for p in row if p) for row in zip(*parts, strict=True)]
@@ -1030,7 +1039,7 @@ def learned_inputs(
     rules = assess(frame, brands, own_post_ids=own_post_ids, english=english, model=False)["needs_reply"]
     flag = found.flag
     need = flag["question"] | flag["help"] | flag["complaint"]
-    signals = signal_tokens(flag, found.names, need)
+    signals = signal_tokens(found, need, frame)
     return pd.DataFrame(
         {
             "rows": rows,
@@ -1082,7 +1091,7 @@ def assess(
     if model:  # the learned layer (analysis.reply_model) decides English posts a reply could be wanted for, no reviews,
         # reading the rules' signals with the text
         rows = found.open_ & found.english & ~review & ~found.to_other
-        learned = _learned(frame, brands, rows, signal_tokens(flag, names, need), compound)
+        learned = _learned(frame, brands, rows, signal_tokens(found, need, frame), compound)
         if not np.isnan(learned).all():
             need, added = combine(need, learned, reply_model.load())
     need, rating_points, rating_label = review_need(need, flag, stars, review, open_reviews & review)

@@ -13,7 +13,8 @@ runtime never needs scikit-learn; tests/test_reply_model.py checks it equals sci
 The text it reads is analysis.sentiment.masked_text (the brand's names, keywords, handles, its competitors, every
 @handle and URL removed), lower-cased: the model learns how customers write, not which brand they name. English
 only: analysis.flags applies it to English posts only, where it decides (a post is flagged where the decision is at
-least `flag_at`, chosen on sets the model was not trained on): FORMULAS["needs_reply"].
+least `flag_at`, chosen on sets the model was not trained on; a separate, higher threshold for posts the rules do not
+flag lost recall there): FORMULAS["needs_reply"].
 """
 
 from __future__ import annotations

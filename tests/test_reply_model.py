@@ -130,9 +130,9 @@ def test_signal_tokens_name_the_rules_that_fired() -> None:
     f = frame(mention(post_id="1", text="@acme where is my refund?"), mention(post_id="2", text="lovely day"))
     found = flags._evidence(f, BRANDS, None, None, None)
     need = found.flag["question"] | found.flag["help"] | found.flag["complaint"]
-    tokens = flags.signal_tokens(found.flag, found.names, need)
-    assert tokens[1] == ()
-    assert tokens[0][:2] == ("rules", "question:question-opener")
+    tokens = flags.signal_tokens(found, need, f)
+    assert tokens[1] == ("platform:x", "kind:post")
+    assert tokens[0][:2] == ("rules", "question:question-opener") and "hailed" in tokens[0]
     assert any(t.startswith("complaint:") for t in tokens[0])
 
 
