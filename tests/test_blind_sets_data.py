@@ -54,6 +54,8 @@ class BlindSet:
     first_id: int
     earlier: tuple[str, ...]
     thread_convention: bool
+    #: the set holds the brand's own posts (`is_own` True, never needing a reply) and posts in other languages (`lang`)
+    own_and_other_languages: bool = False
 
     @property
     def path(self) -> Path:
@@ -113,6 +115,8 @@ FRESH32_EARLIER = (*FRESH30_EARLIER, "flags_fresh30.csv", "flags_fresh31.csv")
 #: the sets written before session 16's last two (fresh36 and fresh37 were written at the same time, each blind to the
 #: other, after fresh32 to fresh35 were scored; the same new shape).
 FRESH36_EARLIER = (*FRESH32_EARLIER, "flags_fresh32.csv", "flags_fresh33.csv", "flags_fresh34.csv", "flags_fresh35.csv")
+#: the sets written before fresh38 (fresh36 and fresh37 were scored before it was written).
+FRESH38_EARLIER = (*FRESH36_EARLIER, "flags_fresh36.csv", "flags_fresh37.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -216,6 +220,8 @@ SETS = [
     # seeing the other's set, so the tests check neither set's ids or texts against the other's; shaped as fresh32-35.
     BlindSet("fresh36", 38001, FRESH36_EARLIER, thread_convention=True),
     BlindSet("fresh37", 39001, FRESH36_EARLIER, thread_convention=True),
+    # fresh38: shaped as fresh32-37, and also holding the brands' own posts and some posts in other languages.
+    BlindSet("fresh38", 40001, FRESH38_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
@@ -263,8 +269,13 @@ def test_fixed_columns(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> No
     assert 400 <= len(rows) <= 500
     assert set(rows["split"]) == {spec.name}
     assert set(rows["group"]) == {"main"}
-    assert set(rows["is_own"]) == {"False"}
-    assert set(rows["lang"]) == {"en"}
+    if spec.own_and_other_languages:
+        assert set(rows["is_own"]) == {"True", "False"}
+        assert (rows.loc[rows["is_own"] == "True", "expect_reply"] == "False").all()
+        assert rows["lang"].str.fullmatch(r"[a-z]{2}").all() and (rows["lang"] == "en").mean() >= 0.9
+    else:
+        assert set(rows["is_own"]) == {"False"}
+        assert set(rows["lang"]) == {"en"}
     assert (rows["author_handle"] == f"{spec.name}_" + rows["id"]).all()
 
 
