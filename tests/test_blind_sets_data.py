@@ -48,12 +48,14 @@ USED_BEFORE = {"Acme", "Globex", "Initech"}
 class BlindSet:
     """One blind set: its name (the `split` value and the file's stem after `flags_`), its first id,
     the files written before it, and whether it follows the in-thread replies convention (every `post`
-    names its brand, no `reply` does; flags_fresh3.md "In-thread replies")."""
+    names its brand, no `reply` does; flags_fresh3.md "In-thread replies"), and whether it has the brand's own posts
+    (`is_own` True, never needing a reply) and non-English posts with their `lang` code (from fresh39 on)."""
 
     name: str
     first_id: int
     earlier: tuple[str, ...]
     thread_convention: bool
+    own_and_languages: bool = False
 
     @property
     def path(self) -> Path:
@@ -113,6 +115,8 @@ FRESH32_EARLIER = (*FRESH30_EARLIER, "flags_fresh30.csv", "flags_fresh31.csv")
 #: the sets written before session 16's last two (fresh36 and fresh37 were written at the same time, each blind to the
 #: other, after fresh32 to fresh35 were scored; the same new shape).
 FRESH36_EARLIER = (*FRESH32_EARLIER, "flags_fresh32.csv", "flags_fresh33.csv", "flags_fresh34.csv", "flags_fresh35.csv")
+#: the sets written after fresh36 and fresh37.
+FRESH38_EARLIER = (*FRESH36_EARLIER, "flags_fresh36.csv", "flags_fresh37.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -216,6 +220,9 @@ SETS = [
     # seeing the other's set, so the tests check neither set's ids or texts against the other's; shaped as fresh32-35.
     BlindSet("fresh36", 38001, FRESH36_EARLIER, thread_convention=True),
     BlindSet("fresh37", 39001, FRESH36_EARLIER, thread_convention=True),
+    # fresh39 was written blind to the rules and to any set written at the same time; shaped as fresh32-37, with the
+    # brands' own posts (is_own True) and some non-English posts (their `lang`).
+    BlindSet("fresh39", 41001, FRESH38_EARLIER, thread_convention=True, own_and_languages=True),
 ]
 
 
@@ -263,8 +270,14 @@ def test_fixed_columns(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> No
     assert 400 <= len(rows) <= 500
     assert set(rows["split"]) == {spec.name}
     assert set(rows["group"]) == {"main"}
-    assert set(rows["is_own"]) == {"False"}
-    assert set(rows["lang"]) == {"en"}
+    if spec.own_and_languages:
+        assert set(rows["is_own"]) == {"True", "False"}
+        own = rows[rows["is_own"] == "True"]
+        assert (own["expect_reply"] == "False").all() and (own["kind"] == "post").all()
+        assert "en" in set(rows["lang"]) and rows["lang"].str.fullmatch(r"[a-z]{2}").all()
+    else:
+        assert set(rows["is_own"]) == {"False"}
+        assert set(rows["lang"]) == {"en"}
     assert (rows["author_handle"] == f"{spec.name}_" + rows["id"]).all()
 
 
