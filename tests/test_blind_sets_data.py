@@ -48,7 +48,8 @@ USED_BEFORE = {"Acme", "Globex", "Initech"}
 class BlindSet:
     """One blind set: its name (the `split` value and the file's stem after `flags_`), its first id,
     the files written before it, and whether it follows the in-thread replies convention (every `post`
-    names its brand, no `reply` does; flags_fresh3.md "In-thread replies")."""
+    names its brand, no `reply` does; flags_fresh3.md "In-thread replies"), and whether it has the brand's own posts
+    (`is_own` True, never needing a reply) and non-English posts with their `lang` code (from fresh39 on)."""
 
     name: str
     first_id: int
@@ -115,7 +116,8 @@ FRESH32_EARLIER = (*FRESH30_EARLIER, "flags_fresh30.csv", "flags_fresh31.csv")
 #: the sets written before session 16's last two (fresh36 and fresh37 were written at the same time, each blind to the
 #: other, after fresh32 to fresh35 were scored; the same new shape).
 FRESH36_EARLIER = (*FRESH32_EARLIER, "flags_fresh32.csv", "flags_fresh33.csv", "flags_fresh34.csv", "flags_fresh35.csv")
-#: the sets written before fresh38 (fresh36 and fresh37 were scored before it was written).
+#: the sets written before fresh38 and fresh39 (written at the same time, each blind to the other, after fresh36 and
+#: fresh37 were scored).
 FRESH38_EARLIER = (*FRESH36_EARLIER, "flags_fresh36.csv", "flags_fresh37.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -222,6 +224,9 @@ SETS = [
     BlindSet("fresh37", 39001, FRESH36_EARLIER, thread_convention=True),
     # fresh38: shaped as fresh32-37, and also holding the brands' own posts and some posts in other languages.
     BlindSet("fresh38", 40001, FRESH38_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh39 was written blind to the rules and to any set written at the same time; shaped as fresh32-37, with the
+    # brands' own posts (is_own True) and some non-English posts (their `lang`).
+    BlindSet("fresh39", 41001, FRESH38_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
@@ -271,7 +276,8 @@ def test_fixed_columns(blind: tuple[BlindSet, pd.DataFrame, pd.DataFrame]) -> No
     assert set(rows["group"]) == {"main"}
     if spec.own_and_other_languages:
         assert set(rows["is_own"]) == {"True", "False"}
-        assert (rows.loc[rows["is_own"] == "True", "expect_reply"] == "False").all()
+        own = rows[rows["is_own"] == "True"]
+        assert (own["expect_reply"] == "False").all() and (own["kind"] == "post").all()
         assert rows["lang"].str.fullmatch(r"[a-z]{2}").all() and (rows["lang"] == "en").mean() >= 0.9
     else:
         assert set(rows["is_own"]) == {"False"}
