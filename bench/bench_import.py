@@ -348,7 +348,9 @@ def timed_import(
     seconds = time.perf_counter() - started
     stages.restore()
     if profiler is not None:
-        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "30")))
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+            int(os.environ.get("PROFILE_LINES", "30"))
+        )
     engine.dispose()
     print("peak RSS while the importing thread was in (innermost stage; the reading thread runs beside it):")
     for label, mb in sorted(stages.peak_mb.items(), key=lambda kv: -kv[1]):

@@ -46,6 +46,10 @@ Session 8 (branch judge3): flags_fresh5.csv and flags_fresh6.csv are development
 takes nine sets); `threshold_table` (alone with --thresholds) chooses KEEP_AT and ADD_AT in two folds by brand on every
 set's leave-one-set-out decisions.
 
+Session 17 (branch stack): the learned layer decides the rows it applies to, reading the rule signals; `flag_at_table`
+(alone with --thresholds) replaces session 8's grid: FLAG_AT on flags_fresh30.csv .. flags_fresh35.csv judged by a model
+trained on the sets before them.
+
 Session 9 (branch judge4): flags_fresh7.csv is a development set too (tests.test_flags.DEVELOPMENT_SETS, ten sets).
 
 Session 10 (branch judge5): flags_fresh8.csv is a development set too (eleven sets).
@@ -65,6 +69,7 @@ figures, for tuning).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -370,9 +375,9 @@ def loso_table(folder: Path, never_train: frozenset[str] = frozenset()) -> None:
     """Session 6: the learned layer (analysis.reply_model) left one set out. For each development set in turn, the
     model is trained on the other five (scripts/train_reply_model.py's `fit`, as collected) and scores the held-out
     set, as the file is and as collected. Columns: the rules now (tuned on every set: no estimate), the model alone
-    (decision >= ADD_AT), rules OR model, the shipped combination (`flags.combine`), and, where the set was scored
-    blind once (BLIND_RULES), those blind rules alone and combined with the held-out model: the honest pair (the
-    `strong` signals the combination never vetoes come from the rules now, a proxy the old trees do not report).
+    (decision >= FLAG_AT where it applies), rules OR model, the shipped combination (`flags.combine`), and, where the
+    set was scored blind once (BLIND_RULES), those blind rules alone and combined with the held-out model (which reads
+    the rules' signals now, a proxy the old trees do not report; session 17).
     `never_train`: sets no model is trained on (session 7's "before": the layer as shipped in session 6 never saw
     flags_fresh4.csv, so its held-out model for fresh4 is the shipped one and the others' are trained without it)."""
     trainer: Any = _trainer()
@@ -391,14 +396,13 @@ def loso_table(folder: Path, never_train: frozenset[str] = frozenset()) -> None:
         learned_model = reply_model.from_dict(trainer.to_dict(fitted, digits=None))
         for variant, sets in variants.items():
             d = sets[k]
-            decision = np.full(len(d.data), np.nan)
-            decision[d.rows] = reply_model.decision([str(t) for t in d.text[d.rows]], learned_model)
-            alone = d.rows & (np.nan_to_num(decision, nan=-np.inf) >= model.add_at)
+            decision = _decisions(d, learned_model)
+            alone = d.rows & (np.nan_to_num(decision, nan=-np.inf) >= model.flag_at)
             runs = {
                 "rules now": d.rules,
                 "model": alone,
                 "rules|model": d.rules | alone,
-                "combined": flags.combine(d.rules, d.strong, decision, model)[0],
+                "combined": flags.combine(d.rules, decision, model)[0],
             }
             commit = BLIND_RULES.get(held.name)
             if commit is not None:
@@ -406,7 +410,7 @@ def loso_table(folder: Path, never_train: frozenset[str] = frozenset()) -> None:
                 source = collected_copy(path, brands, folder) if variant == "col" else path
                 blind = judge_tree(commit, source, brands).to_numpy(dtype=bool)[: len(d.data)]
                 runs["blind rules"] = blind
-                runs["blind+model"] = flags.combine(blind, d.strong, decision, model)[0]
+                runs["blind+model"] = flags.combine(blind, decision, model)[0]
             posts = ~d.data["is_own"].to_numpy(dtype=bool)
             need = d.data["expect_reply"].to_numpy(dtype=bool)
             cells = []
@@ -431,71 +435,58 @@ def loso_table(folder: Path, never_train: frozenset[str] = frozenset()) -> None:
                 cells.append(f"{'-':>13}" if c is None else f"{c[0] / c[1]:.3f} / {c[2] / c[3]:.3f}")
             print(f"{title + ' ' + variant:<28}" + "  ".join(cells))
     print(
-        f"(model: decision >= {model.add_at}; combined: flags.combine, a rule flag on a weaker cue only needs >= "
-        f"{model.keep_at}; blind+model takes the never-vetoed strong signals from the rules now, a proxy; blind rules: "
+        f"(model: decision >= {model.flag_at} on the rows it applies to; combined: flags.combine, the model decides those"
+        " rows, the rules the others; the model reads the rules' signals now, a proxy for blind+model; blind rules: "
         + ", ".join(f"{n} {c}" for n, c in BLIND_RULES.items())
         + ")"
     )
 
 
-#: session 8's threshold grid (`threshold_table`): KEEP_AT x ADD_AT.
-KEEP_GRID = (-np.inf, -1.5, -1.0, -0.5, 0.0, 0.5)
-ADD_GRID = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+def _decisions(d: Any, model: reply_model.Model) -> np.ndarray:
+    """The learned layer's decision (text, rule signals and tone) on a judged set's rows it applies to, NaN elsewhere."""
+    decision = np.full(len(d.data), np.nan)
+    decision[d.rows] = reply_model.decision([str(t) for t in d.text[d.rows]], model) + reply_model.signal_score(
+        d.signals[d.rows], d.compound[d.rows], model
+    )
+    return decision
 
 
-def threshold_table(max_flagged: float = 0.08) -> None:
-    """Session 8 (branch judge3): KEEP_AT and ADD_AT chosen in two folds by brand (`brand_fold`) over every development
-    set, on leave-one-set-out decisions (each set's model trained on the others, as collected). On each fold, the
-    choice is the pair with the most recall at most `max_flagged` flagged with no need (as collected, pooled over the
-    sets; ties: fewer flagged, then the higher thresholds); it is then scored on the other fold, beside the thresholds
-    as shipped. Also prints the pooled leave-one-set-out figures of a few pairs on both folds together."""
+#: session 17's threshold grid (`flag_at_table`).
+FLAG_GRID = (-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def flag_at_table(tune_from: str = "fresh30", min_recall: float = 0.92) -> None:
+    """Session 17 (branch stack): FLAG_AT chosen on the development sets from `tune_from` on, judged by a model trained
+    on the sets before them only (as collected; own posts left out): the highest threshold at which every one of those
+    sets finds at least `min_recall` of the posts that need a reply. (Session 8's KEEP_AT x ADD_AT grid in folds by
+    brand, `threshold_table`, went with the veto-and-add layer it tuned.)"""
     trainer: Any = _trainer()
-    model = reply_model.load()
-    variants = {"col": trainer.all_sets(as_collected=True), "file": trainer.all_sets(as_collected=False)}
-    # per variant, set: (rules, strong, decision, need, posts, fold)
-    held: dict[str, list[tuple[np.ndarray, ...]]] = {"col": [], "file": []}
-    for k, left_out in enumerate(variants["col"]):
-        fitted = trainer.fit([s for i, s in enumerate(variants["col"]) if i != k])
-        learned_model = reply_model.from_dict(trainer.to_dict(fitted, digits=None))
-        for variant, sets in variants.items():
-            d = sets[k]
-            decision = np.full(len(d.data), np.nan)
-            decision[d.rows] = reply_model.decision([str(t) for t in d.text[d.rows]], learned_model)
+    sets = trainer.all_sets(as_collected=True)
+    cut = [s.name for s in sets].index(tune_from)
+    fitted = trainer.fit(sets[:cut])
+    model = reply_model.from_dict(trainer.to_dict(fitted))
+    tune = sets[cut:]
+    decisions = [_decisions(d, model) for d in tune]
+    print(f"\nFLAG_AT on {', '.join(d.name for d in tune)}, the model trained on the {cut} sets before them")
+    print(f"{'flag_at':>8} {'pooled':>15}  " + "  ".join(f"{d.name:>13}" for d in tune))
+    chosen = None
+    for at in FLAG_GRID:
+        thresholds = dataclasses.replace(model, flag_at=at)
+        total, cells, lowest = np.zeros(4), [], 1.0
+        for d, decision in zip(tune, decisions, strict=True):
+            f = flags.combine(d.rules, decision, thresholds)[0]
             posts = ~d.data["is_own"].to_numpy(dtype=bool)
-            fold = d.data["brand"].map(brand_fold).to_numpy()
-            held[variant].append(
-                (d.rules, d.strong, decision, d.data["expect_reply"].to_numpy(dtype=bool), posts, fold)
+            need = d.data["expect_reply"].to_numpy(dtype=bool)
+            c = np.array(
+                [(f & need & posts).sum(), (need & posts).sum(), (f & ~need & posts).sum(), (~need & posts).sum()]
             )
-        print(f"  {left_out.name}: model trained without it", flush=True)
-
-    def counts(variant: str, keep: float, add: float, fold: int | None) -> np.ndarray:
-        out = np.zeros(4)
-        thresholds = reply_model.Model(model.words, model.chars, model.intercept, keep, add)
-        for rules, strong, decision, need, posts, folds in held[variant]:
-            f = flags.combine(rules, strong, decision, thresholds)[0]
-            rows = posts if fold is None else posts & (folds == fold)
-            out += [(f & need & rows).sum(), (need & rows).sum(), (f & ~need & rows).sum(), (~need & rows).sum()]
-        return out
-
-    def cell(c: np.ndarray) -> str:
-        return f"{c[0] / c[1]:.3f} / {c[2] / c[3]:.3f}"
-
-    grid = [(keep, add) for keep in KEEP_GRID for add in ADD_GRID]
-    print(f"\nthresholds by fold (leave one set out, as collected; choice: most recall with <= {max_flagged} flagged)")
-    shipped = (model.keep_at, model.add_at)
-    for choose_on in (0, 1):
-        scored = {pair: counts("col", *pair, choose_on) for pair in grid}
-        fits = [p for p in grid if scored[p][2] / scored[p][3] <= max_flagged]
-        best = max(fits, key=lambda p: (scored[p][0] / scored[p][1], -scored[p][2] / scored[p][3], p[0], p[1]))
-        other = 1 - choose_on
-        print(
-            f"chosen on fold {choose_on}: KEEP {best[0]}, ADD {best[1]} ({cell(scored[best])} there); on fold {other}:"
-            f" chosen {cell(counts('col', *best, other))}, as file {cell(counts('file', *best, other))};"
-            f" shipped {shipped} {cell(counts('col', *shipped, other))}, as file {cell(counts('file', *shipped, other))}"
-        )
-    print("\npooled over both folds (leave one set out): KEEP, ADD: as collected | as the file is")
-    for pair in grid:
-        print(f"  {pair[0]:>5} {pair[1]:>5}: {cell(counts('col', *pair, None))} | {cell(counts('file', *pair, None))}")
+            total += c
+            lowest = min(lowest, c[0] / c[1])
+            cells.append(f"{c[0] / c[1]:.3f} / {c[2] / c[3]:.3f}")
+        if lowest >= min_recall:
+            chosen = at
+        print(f"{at:>8} {total[0] / total[1]:.3f} / {total[2] / total[3]:.3f}  " + "  ".join(cells))
+    print(f"chosen (every set's recall >= {min_recall}): {chosen}; shipped: {reply_model.load().flag_at}")
 
 
 def main() -> None:
@@ -505,10 +496,10 @@ def main() -> None:
     parser.add_argument("--loso", action="store_true", help="only the learned layer's leave-one-set-out table")
     parser.add_argument("--fresh4", action="store_true", help="only session 7's flags_fresh4.csv table by fold")
     parser.add_argument("--never-train", action="append", default=[], help="a set --loso never trains on (repeat)")
-    parser.add_argument("--thresholds", action="store_true", help="only session 8's threshold grid in folds by brand")
+    parser.add_argument("--thresholds", action="store_true", help="only session 17's FLAG_AT table (flag_at_table)")
     args = parser.parse_args()
     if args.thresholds:
-        threshold_table()
+        flag_at_table()
         return
     if args.fresh4:
         fresh4_table(Path(tempfile.mkdtemp()))

@@ -140,9 +140,7 @@ def fit(sets: list[Judged]) -> tuple[Any, Any, Any, Any]:
         dtype=np.float64, max_features=CHAR_TERMS,
     )  # fmt: skip
     rules = CountVectorizer(analyzer=_signals, binary=True, min_df=2, dtype=np.float64)
-    features = features_of(
-        (words.fit(texts), chars.fit(texts), rules.fit(signals)), texts, signals, compound
-    )
+    features = features_of((words.fit(texts), chars.fit(texts), rules.fit(signals)), texts, signals, compound)
     regression = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, tol=1e-8)
     regression.fit(features, target)
     return words, chars, rules, regression
@@ -152,9 +150,7 @@ def features_of(vectorizers: tuple[Any, Any, Any], texts: Any, signals: Any, com
     """The regression's input: word and character TF-IDF, the signals (0/1) and the compound, side by side."""
     words, chars, rules = vectorizers
     tone = sp.csr_matrix(np.asarray(compound, dtype=float).reshape(-1, 1))
-    return sp.hstack(
-        [words.transform(texts), chars.transform(texts), rules.transform(list(signals)), tone]
-    ).tocsr()
+    return sp.hstack([words.transform(texts), chars.transform(texts), rules.transform(list(signals)), tone]).tocsr()
 
 
 def sklearn_decision(trained: tuple[Any, Any, Any, Any], texts: list[str], signals: Any, compound: Any) -> np.ndarray:

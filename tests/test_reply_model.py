@@ -116,7 +116,10 @@ def test_the_model_decides_where_it_applies_reading_the_rule_signals() -> None:
     """Session 17: where the layer applies it decides, the rules' signals among what it reads: an opinion asked of the
     crowd (a question mark, nothing the brand can answer) is no longer flagged; the same words put to the brand are."""
     crowd = "which acme flavour is everyone's favourite?"
-    f = frame(mention(post_id="1", text=crowd), mention(post_id="2", text="@acme which flavour has no nuts? my son is allergic"))
+    f = frame(
+        mention(post_id="1", text=crowd),
+        mention(post_id="2", text="@acme which flavour has no nuts? my son is allergic"),
+    )
     rules_only = flags.assess(f, BRANDS, model=False)
     assert rules_only["needs_reply"].tolist() == [True, True]
     assert rules_only["flag_signals"].iloc[0] == "question: question-mark"
