@@ -946,42 +946,47 @@ def _decisions(texts: pd.Series) -> pd.Series:
     return pd.Series(reply_model.decision(texts.tolist()), index=texts.index, dtype=float)
 
 
-def signal_tokens(found: _Evidence, need: np.ndarray, frame: pd.DataFrame) -> np.ndarray:
-    """Per row, the rule table's signals and how the post reaches the brand, as the learned layer reads them
-    (analysis.reply_model): "rules" where the rules alone flag the post; each signal a reason would name, as
-    "<category>:<rule>" ("question:question-mark", "complaint:refund", "problem:again", "sarcasm:<rule>") or
-    "negative"; "hailed" (opens with the brand's @handle), "in-thread" (answers or sits in the thread of the brand's
-    post); and "platform:<platform>", "kind:<kind>"."""
-    flag, names = found.flag, found.names
-    platform = _col(frame, "platform").fillna("").astype(str).to_numpy(dtype=object)
-    kind = _col(frame, "kind").fillna("").astype(str).to_numpy(dtype=object)
+def signal_tokens(
+    found: _Evidence, need: np.ndarray, frame: pd.DataFrame, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Per row (of `rows` only, when given), the rule table's signals and how the post reaches the brand, as the
+    learned layer reads them (analysis.reply_model): "rules" where the rules alone flag the post; each signal a reason
+    would name, as "<category>:<rule>" ("question:question-mark", "complaint:refund", "problem:again",
+    "sarcasm:<rule>") or "negative"; "hailed" (opens with the brand's @handle), "in-thread" (answers or sits in the
+    thread of the brand's post); and "platform:<platform>", "kind:<kind>"."""
+    at = np.ones(len(need), dtype=bool) if rows is None else rows
+    flag = {k: v[at] for k, v in found.flag.items()}
+    names = {k: v[at] for k, v in found.names.items()}
+    platform = _col(frame, "platform").fillna("").astype(str).to_numpy(dtype=object)[at]
+    kind = _col(frame, "kind").fillna("").astype(str).to_numpy(dtype=object)[at]
     parts = (
-        np.where(need, "rules", ""),
+        np.where(need[at], "rules", ""),
         np.where(flag["question"], "question:" + names["question_rule"], ""),
         np.where(flag["help"], "help:" + names["help_rule"], ""),
         np.where(flag["problem"], "complaint:" + names["term"], ""),
         np.where(flag["hint"] & ~flag["problem"], "problem:" + names["hint_term"], ""),
         np.where(flag["negative"], "negative", ""),
         np.where(flag["sarcasm"], "sarcasm:" + names["sarcasm_rule"], ""),
-        np.where(found.hailed, "hailed", ""),
-        np.where(found.in_thread, "in-thread", ""),
+        np.where(found.hailed[at], "hailed", ""),
+        np.where(found.in_thread[at], "in-thread", ""),
         "platform:" + platform,
         "kind:" + kind,
     )
-    out = np.empty(len(need), dtype=object)
+    out = np.empty(int(at.sum()), dtype=object)
     out[:] = [tuple(str(p) for p in row if p) for row in zip(*parts, strict=True)]
     return out
 
 
 def _learned(
-    frame: pd.DataFrame, brands: Sequence[Brand], rows: np.ndarray, signals: np.ndarray, compound: pd.Series
+    frame: pd.DataFrame, brands: Sequence[Brand], rows: np.ndarray, found: _Evidence, need: np.ndarray
 ) -> np.ndarray:
     """The learned layer's decision on `rows` (its text part once per distinct masked text, plus the rule signals' and
     the tone's part), NaN elsewhere."""
     out = np.full(len(frame), np.nan)
     if rows.any():
         text = per_distinct(model_text(frame[rows], brands), _decisions).to_numpy(dtype=float)
-        out[rows] = text + reply_model.signal_score(signals[rows], compound.to_numpy(dtype=float)[rows])
+        signals = signal_tokens(found, need, frame, rows)
+        out[rows] = text + reply_model.signal_score(signals, found.compound.to_numpy(dtype=float)[rows])
     return out
 
 
@@ -1091,7 +1096,7 @@ def assess(
     if model:  # the learned layer (analysis.reply_model) decides English posts a reply could be wanted for, no reviews,
         # reading the rules' signals with the text
         rows = found.open_ & found.english & ~review & ~found.to_other
-        learned = _learned(frame, brands, rows, signal_tokens(found, need, frame), compound)
+        learned = _learned(frame, brands, rows, found, need)
         if not np.isnan(learned).all():
             need, added = combine(need, learned, reply_model.load())
     need, rating_points, rating_label = review_need(need, flag, stars, review, open_reviews & review)

@@ -127,12 +127,19 @@ def _family_score(terms: Iterable[str], family: Family) -> float:
     return dot / math.sqrt(square)
 
 
-def signal_score(signals: Sequence[Sequence[str]], compound: np.ndarray, model: Model | None = None) -> np.ndarray:
+def signal_score(
+    signals: Sequence[Sequence[str]] | np.ndarray, compound: np.ndarray, model: Model | None = None
+) -> np.ndarray:
     """The rule signals' and the tone's part of the decision, per post: the sum of its signals' coefficients plus
     the tone coefficient x its compound (NaN counts 0)."""
     model = model or load()
     weights = model.signals
-    out = np.array([sum(weights.get(s, 0.0) for s in row) for row in signals], dtype=float)
+    sums: dict[tuple[str, ...], float] = {}  # per distinct set of signals (few): the sum of their coefficients
+    for row in signals:
+        key = tuple(row)
+        if key not in sums:
+            sums[key] = sum(weights.get(s, 0.0) for s in key)
+    out = np.fromiter((sums[tuple(row)] for row in signals), dtype=float, count=len(signals))
     return out + model.tone * np.nan_to_num(np.asarray(compound, dtype=float), nan=0.0)
 
 
