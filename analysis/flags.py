@@ -946,6 +946,19 @@ def _decisions(texts: pd.Series) -> pd.Series:
     return pd.Series(reply_model.decision(texts.tolist()), index=texts.index, dtype=float)
 
 
+def _rule_reasons(flag: dict[str, np.ndarray], names: dict[str, np.ndarray], sep: str) -> list[np.ndarray]:
+    """Per row, each rule signal that fired as "<category><sep><rule>" or "negative" ("" where it did not): the reasons
+    a manager reads (sep ": ") and the signals the learned layer reads (sep ":", `signal_tokens`)."""
+    return [
+        np.where(flag["question"], f"question{sep}" + names["question_rule"], ""),
+        np.where(flag["help"], f"help{sep}" + names["help_rule"], ""),
+        np.where(flag["problem"], f"complaint{sep}" + names["term"], ""),
+        np.where(flag["hint"] & ~flag["problem"], f"problem{sep}" + names["hint_term"], ""),
+        np.where(flag["negative"], "negative", ""),
+        np.where(flag["sarcasm"], f"sarcasm{sep}" + names["sarcasm_rule"], ""),
+    ]
+
+
 def signal_tokens(
     found: _Evidence, need: np.ndarray, frame: pd.DataFrame, rows: np.ndarray | None = None
 ) -> np.ndarray:
@@ -961,12 +974,7 @@ def signal_tokens(
     kind = _col(frame, "kind").fillna("").astype(str).to_numpy(dtype=object)[at]
     parts = (
         np.where(need[at], "rules", ""),
-        np.where(flag["question"], "question:" + names["question_rule"], ""),
-        np.where(flag["help"], "help:" + names["help_rule"], ""),
-        np.where(flag["problem"], "complaint:" + names["term"], ""),
-        np.where(flag["hint"] & ~flag["problem"], "problem:" + names["hint_term"], ""),
-        np.where(flag["negative"], "negative", ""),
-        np.where(flag["sarcasm"], "sarcasm:" + names["sarcasm_rule"], ""),
+        *_rule_reasons(flag, names, ":"),
         np.where(found.hailed[at], "hailed", ""),
         np.where(found.in_thread[at], "in-thread", ""),
         "platform:" + platform,
@@ -1123,12 +1131,7 @@ def assess(
 
     parts = [
         rating_label,
-        np.where(flag["question"], "question: " + names["question_rule"], ""),
-        np.where(flag["help"], "help: " + names["help_rule"], ""),
-        np.where(flag["problem"], "complaint: " + names["term"], ""),
-        np.where(flag["hint"] & ~flag["problem"], "problem: " + names["hint_term"], ""),
-        np.where(flag["negative"], "negative", ""),
-        np.where(flag["sarcasm"], "sarcasm: " + names["sarcasm_rule"], ""),
+        *_rule_reasons(flag, names, ": "),
         _model_labels(learned, added),
         _reach_labels(followers),
     ]
