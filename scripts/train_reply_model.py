@@ -7,8 +7,8 @@ file is read), as collected (tests.test_flags.judged_posts' `as_collected`: a re
 its brand's thread), where analysis.flags applies the layer (`flags.learned_inputs`: English, eligible, addressed
 to an own brand, no review); target `expect_reply`. Features: TF-IDF of word 1-2 grams and character 2-5 grams
 (inside word boundaries) of the brand-masked text, sublinear tf, terms in at least 2 posts, the WORD_TERMS and
-CHAR_TERMS most frequent kept; the rule table's signals for the post and how it reaches the brand (flags.signal_tokens,
-0/1, those of at least 2 posts) and its sentiment compound; a logistic regression, C=10, classes balanced. Where the layer applies, it
+CHAR_TERMS most frequent kept (ties broken by the term: `most_frequent`); the rule table's signals for the post and how
+it reaches the brand (flags.signal_tokens, 0/1, those of at least 2 posts) and its sentiment compound; a logistic regression, C=10, classes balanced. Where the layer applies, it
 decides: a post is flagged at FLAG_AT and above (session 17; until then it only vetoed weaker rule cues below
 KEEP_AT = -1.0 and added posts at ADD_AT = 1.0, chosen by leave-one-set-out figures in session 6). Session 7 added
 flags_fresh4.csv (scored once blind at the end of session 6) to the training sets; branch judge2 (session 7) added
@@ -30,7 +30,9 @@ fresh21's bare moods relabelled False; the layer no longer reads bare moods or h
 3bd5d4d), with 17 bare moods of older sets relabelled False. Session 16: 4 decimals instead of 6 (the same flags on
 every labelled set; the file under 2 MB). Session 17 (branch stack): the layer reads the rule signals and decides
 (FLAG_AT), with C, FLAG_AT and the term caps chosen on flags_fresh30.csv .. flags_fresh35.csv judged by a model trained
-without them; then retrained with them as development sets (thirty-eight sets).
+without them; then retrained with them as development sets (thirty-eight sets). Session 18: the terms kept chosen the
+same on every machine (`most_frequent`; scikit-learn's `max_features` broke ties by CPU), retrained: 669 word and 620
+character terms of the boundary changed, no decision on the 13,890 development rows.
 """
 
 from __future__ import annotations
@@ -131,19 +133,35 @@ def fit(sets: list[Judged]) -> tuple[Any, Any, Any, Any]:
     signals = list(np.concatenate([s.signals[s.rows] for s in sets]))
     compound = np.concatenate([s.compound[s.rows] for s in sets])
     target = np.concatenate([s.data["expect_reply"].to_numpy(dtype=bool)[s.rows] for s in sets])
+    word_terms = dict(analyzer="word", token_pattern=reply_model.WORD_TOKEN, ngram_range=reply_model.WORD_NGRAMS)
+    char_terms = dict(analyzer="char_wb", ngram_range=reply_model.CHAR_NGRAMS)
     words = TfidfVectorizer(
-        analyzer="word", token_pattern=reply_model.WORD_TOKEN, ngram_range=reply_model.WORD_NGRAMS, min_df=2,
-        sublinear_tf=True, lowercase=False, dtype=np.float64, max_features=WORD_TERMS,
+        **word_terms, vocabulary=most_frequent(word_terms, texts, WORD_TERMS), sublinear_tf=True, lowercase=False,
+        dtype=np.float64,
     )  # fmt: skip
     chars = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=reply_model.CHAR_NGRAMS, min_df=2, sublinear_tf=True, lowercase=False,
-        dtype=np.float64, max_features=CHAR_TERMS,
+        **char_terms, vocabulary=most_frequent(char_terms, texts, CHAR_TERMS), sublinear_tf=True, lowercase=False,
+        dtype=np.float64,
     )  # fmt: skip
     rules = CountVectorizer(analyzer=_signals, binary=True, min_df=2, dtype=np.float64)
     features = features_of((words.fit(texts), chars.fit(texts), rules.fit(signals)), texts, signals, compound)
     regression = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, tol=1e-8)
     regression.fit(features, target)
     return words, chars, rules, regression
+
+
+def most_frequent(analyzer: dict[str, Any], texts: np.ndarray, limit: int) -> list[str]:
+    """The `limit` terms used most often (counted over every post) among those in at least 2 posts, ties broken by the
+    term, in alphabetical order: the same on every machine. scikit-learn's `max_features` breaks ties with numpy's
+    default argsort, whose order differs between CPUs (its SIMD sorts), so the shipped model could not be reproduced
+    on another machine (session 18's CI)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    counter = CountVectorizer(**analyzer, min_df=2, lowercase=False, dtype=np.int64)
+    counts = counter.fit_transform(texts)
+    terms = counter.get_feature_names_out()  # alphabetical
+    used = np.asarray(counts.sum(axis=0)).ravel()
+    return sorted(str(t) for t in terms[np.argsort(-used, kind="stable")[:limit]])
 
 
 def features_of(vectorizers: tuple[Any, Any, Any], texts: Any, signals: Any, compound: np.ndarray) -> Any:
