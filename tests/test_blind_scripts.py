@@ -1,0 +1,36 @@
+"""The blind round's scripts (docs/labelling.md): what a writer may see of earlier sets, and the one scoring run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+FRESH39 = ROOT / "tests" / "data" / "flags_fresh39.csv"
+
+
+def _run(*args: str) -> str:
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=600)
+    return done.stdout
+
+
+def test_blind_meta_shows_each_sets_shape_and_none_of_its_texts() -> None:
+    out = _run("scripts/blind_meta.py")
+    section = out.split("## flags_fresh39.csv\n", 1)[1].split("\n## ", 1)[0]
+    data = pd.read_csv(FRESH39, dtype=str, keep_default_na=False)
+    assert f"rows: {len(data)}, highest id: {data['id'].astype(int).max()}, line endings: LF" in section
+    assert "header: " + ",".join(data.columns) in section
+    assert all(brand in section for brand in set(data["brand"]))
+    assert not any(text in out for text in data["text"] if len(text) > 20)
+
+
+def test_score_blind_gives_the_pinned_figures() -> None:
+    """fresh39's figures as merged (tests/test_flags.py SET_PINS: 158 / 20, as collected 206 / 25)."""
+    out = _run("scripts/score_blind.py", "--ids", str(FRESH39))
+    assert "flags_fresh39.csv as the file is: 455 rows, found 158 of 227 (0.696), flagged with no need 20 of 228" in out
+    assert "flags_fresh39.csv as collected: 455 rows, found 206 of 227 (0.907), flagged with no need 25 of 228" in out
+    missed = out.split("as collected", 1)[1].split("missed:", 1)[1].split("\n", 1)[0].split()
+    assert len(missed) == 227 - 206
