@@ -34,3 +34,27 @@ def test_score_blind_gives_the_pinned_figures() -> None:
     assert "flags_fresh39.csv as collected: 455 rows, found 206 of 227 (0.907), flagged with no need 25 of 228" in out
     missed = out.split("as collected", 1)[1].split("missed:", 1)[1].split("\n", 1)[0].split()
     assert len(missed) == 227 - 206
+
+
+def test_second_labeller_strips_the_labels_and_measures_agreement(tmp_path: Path) -> None:
+    stripped, labels = tmp_path / "texts.csv", tmp_path / "second.csv"
+    _run("scripts/second_labeller.py", "strip", str(FRESH39), str(stripped))
+    given = pd.read_csv(stripped, dtype=str, keep_default_na=False)
+    assert "label" not in given.columns and "expect_reply" not in given.columns and len(given) == 455
+    first = pd.read_csv(FRESH39, dtype=str, keep_default_na=False)
+    second = first[["id", "label", "expect_reply"]].copy()
+    second.to_csv(labels, index=False)
+    assert _run("scripts/second_labeller.py", "compare", str(FRESH39), str(labels)).startswith(
+        "455 of 455 agree on expect_reply; kappa 1.000"
+    )
+    flipped = second["id"].isin(["41001", "41002"])
+    second.loc[flipped, "expect_reply"] = second.loc[flipped, "expect_reply"].map({"True": "False", "False": "True"})
+    second.to_csv(labels, index=False)
+    out = _run("scripts/second_labeller.py", "compare", str(FRESH39), str(labels))
+    assert out.startswith("453 of 455 agree on expect_reply; kappa 0.99") and "41001: first " in out
+    second.iloc[:-1].to_csv(labels, index=False)
+    done = subprocess.run(
+        [sys.executable, "scripts/second_labeller.py", "compare", str(FRESH39), str(labels)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 2 and "the second labels lack 1 rows" in done.stderr
