@@ -252,6 +252,12 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh33", FRESH33, FRESH33_BRANDS),
     ("fresh34", FRESH34, FRESH34_BRANDS),
     ("fresh35", FRESH35, FRESH35_BRANDS),
+    # session 18 (branch judge19): fresh36 and fresh37 (scored blind in session 16) and fresh38 and fresh39 (scored
+    # blind in session 17) as development data, the layer retrained on forty-two sets
+    ("fresh36", FRESH36, FRESH36_BRANDS),
+    ("fresh37", FRESH37, FRESH37_BRANDS),
+    ("fresh38", FRESH38, FRESH38_BRANDS),
+    ("fresh39", FRESH39, FRESH39_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
