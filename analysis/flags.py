@@ -345,7 +345,12 @@ def _listed(texts: pd.Series, brand: Brand) -> pd.Series:
 
 
 def _addressed(
-    frame: pd.DataFrame, text: pd.Series, own: set[str], brands: Sequence[Brand], own_posts: set[str]
+    frame: pd.DataFrame,
+    text: pd.Series,
+    own: set[str],
+    brands: Sequence[Brand],
+    own_posts: set[str],
+    english: pd.Series | None = None,
 ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
     """(addressed to the brand, the brand named among other names, the post opens with the brand's @handle,
     the post opens with other users' @handles only, the post answers or sits in the thread of the brand's post,
@@ -355,7 +360,9 @@ def _addressed(
     is in a subreddit named like it; but a post that opens with @handles none of which is the brand's
     and names no handle of it speaks to those people (a question or a story told to another user), not
     to the brand, unless it is in the brand's thread; so does a post that writes the brand's name only in
-    small letters while capitalising other words (`_ordinary_word`: "A peacock screamed"). Listed: the brand's name sits in a list or
+    small letters while capitalising other words (`_ordinary_word`: "A peacock screamed"; English posts only, session
+18: German capitalises every noun, and "weiß jemand ob thomann noch die 30 Tage Money-Back ... anbietet?" or
+"est-ce que brittany ferries accepte ... sur Saint-Malo Portsmouth ?" name the brand). Listed: the brand's name sits in a list or
     comparison with other capitalised names and no @handle of it ("Delta, United and American",
     "Rivian vs Lucid"): talk about the market, analysis.flags treats its problem words as news.
     """
@@ -396,6 +403,8 @@ def _addressed(
             raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
         )
         ordinary &= ~spoken["at_brand"]
+        if english is not None:
+            ordinary &= english[rows].to_numpy(dtype=bool)
         # a comment under a user's post about the brand (reddit, hacker news) with the writer's own reference number:
         # the writer's own unresolved case, addressed to the brand (session 9: 2 of 2 such comments in the ten sets
         # need a reply, both flags_fresh7.csv's: weak evidence)
@@ -825,7 +834,7 @@ def _evidence(
     english = _english_from_lang(frame) if english is None else english.reindex(frame.index).fillna(True)
 
     addressed, listed, hailed, to_other, in_thread, crowd = _addressed(
-        frame, text, own, brands, _own_post_keys(frame, own_post_ids)
+        frame, text, own, brands, _own_post_keys(frame, own_post_ids), english
     )
     # a reply in the brand's thread advising another user or telling them a me-too story (rules category `peer`,
     # English): spoken to that user, as a reply opening with other users' @handles (session 9)
