@@ -119,6 +119,9 @@ FRESH36_EARLIER = (*FRESH32_EARLIER, "flags_fresh32.csv", "flags_fresh33.csv", "
 #: the sets written before fresh38 and fresh39 (written at the same time, each blind to the other, after fresh36 and
 #: fresh37 were scored).
 FRESH38_EARLIER = (*FRESH36_EARLIER, "flags_fresh36.csv", "flags_fresh37.csv")
+#: the sets written before fresh40 and fresh41 (written at the same time, each blind to the rules and to the other,
+#: after fresh38 and fresh39 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH40_EARLIER = (*FRESH38_EARLIER, "flags_fresh38.csv", "flags_fresh39.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -227,6 +230,13 @@ SETS = [
     # fresh39 was written blind to the rules and to any set written at the same time; shaped as fresh32-37, with the
     # brands' own posts (is_own True) and some non-English posts (their `lang`).
     BlindSet("fresh39", 41001, FRESH38_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh40 was written blind to the rules and to any set written at the same time (homes and everyday life: home
+    # insurance, furniture, DIY stores, cleaning products, pet food, childcare, laundry, broadband installers, removals,
+    # appliance repair, garden centres); shaped as fresh32-39, with the brands' own posts and some non-English posts.
+    BlindSet("fresh40", 42001, FRESH40_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh41 was written blind to the rules and to any set written at the same time (another worktree's set was not
+    # looked for or read); shaped as fresh39, with the brands' own posts (is_own True) and some non-English posts.
+    BlindSet("fresh41", 43001, FRESH40_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 

@@ -195,6 +195,12 @@ FRESH38_BRANDS = _notes_brands(FRESH38)
 FRESH39 = Path(__file__).parent / "data" / "flags_fresh39.csv"
 #: the brands as flags_fresh39.md configures them (written blind in session 17, at the same time as fresh38)
 FRESH39_BRANDS = _notes_brands(FRESH39)
+FRESH40 = Path(__file__).parent / "data" / "flags_fresh40.csv"
+#: the brands as flags_fresh40.md configures them (written blind in session 18, at the same time as fresh41)
+FRESH40_BRANDS = _notes_brands(FRESH40)
+FRESH41 = Path(__file__).parent / "data" / "flags_fresh41.csv"
+#: the brands as flags_fresh41.md configures them (written blind in session 18, at the same time as fresh40)
+FRESH41_BRANDS = _notes_brands(FRESH41)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -1261,6 +1267,12 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # main 1c41116: 160 / 30, as collected 207 (0.912) / 36 (0.158); stack ce51534: 156 / 22, as collected 203 (0.894) /
     # 28 (0.123); as merged:
     ("fresh39", FRESH39, FRESH39_BRANDS, 455, (158, 20), (206, 25)),
+    # fresh40 and fresh41 (session 18) scored once, blind, at 23:32 UTC with main 50b3a89 (FORMULAS_VERSION 20) and the
+    # frozen branch judge19 04c8eb8 (the layer retrained on forty-two sets): fresh40 main 162 / 4, as collected 215
+    # (0.943) / 6 (0.025), judge19 162 / 3, 216 (0.947) / 5 (0.021); fresh41 main 151 / 1, as collected 212 (0.887) / 3
+    # (0.014), judge19 151 / 0, 212 / 2. Main's figures:
+    ("fresh40", FRESH40, FRESH40_BRANDS, 469, (162, 4), (215, 6)),
+    ("fresh41", FRESH41, FRESH41_BRANDS, 457, (151, 1), (212, 3)),
 ]
 
 
