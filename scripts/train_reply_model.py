@@ -32,7 +32,8 @@ every labelled set; the file under 2 MB). Session 17 (branch stack): the layer r
 (FLAG_AT), with C, FLAG_AT and the term caps chosen on flags_fresh30.csv .. flags_fresh35.csv judged by a model trained
 without them; then retrained with them as development sets (thirty-eight sets). Session 18: the terms kept chosen the
 same on every machine (`most_frequent`; scikit-learn's `max_features` broke ties by CPU), retrained: 669 word and 620
-character terms of the boundary changed, no decision on the 13,890 development rows.
+character terms of the boundary changed, no decision on the 13,890 development rows. Branch judge19 (session 18):
+flags_fresh36.csv .. flags_fresh41.csv added (fresh40 and fresh41 scored once blind first), forty-four sets.
 """
 
 from __future__ import annotations

@@ -259,11 +259,14 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh34", FRESH34, FRESH34_BRANDS),
     ("fresh35", FRESH35, FRESH35_BRANDS),
     # session 18 (branch judge19): fresh36 and fresh37 (scored blind in session 16) and fresh38 and fresh39 (scored
-    # blind in session 17) as development data, the layer retrained on forty-two sets
+    # blind in session 17) as development data, the layer retrained on forty-four sets
     ("fresh36", FRESH36, FRESH36_BRANDS),
     ("fresh37", FRESH37, FRESH37_BRANDS),
     ("fresh38", FRESH38, FRESH38_BRANDS),
     ("fresh39", FRESH39, FRESH39_BRANDS),
+    # and fresh40 and fresh41 (written and scored blind in session 18, against main and the frozen judge19)
+    ("fresh40", FRESH40, FRESH40_BRANDS),
+    ("fresh41", FRESH41, FRESH41_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -1055,7 +1058,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # now): the figures stay 180 / 2, 224 / 4
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 185 / 0, as collected 229 / 1
-    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (185, 0), (229, 1)),
+    # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
+    # rule non-english-reference; in-sample) 186 / 0, as collected 230 / 1
+    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (186, 0), (230, 1)),
     # blind at 8703327 (session 13: judge11's rules and layer, frozen before it was scored; written at the same time as
     # fresh19 and as judge11, by a writer who read no rule) 176 of 235 (0.749) / 13 of 236 (0.055), as collected 216
     # (0.919) / 23 (0.097): both targets met (judge10's rules, 62276f1: 170 / 15, as collected 209 (0.889) / 25 (0.106)).
@@ -1068,7 +1073,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # choice put to the crowd)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 190 / 0, as collected 232 / 2
-    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (190, 0), (232, 2)),
+    # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
+    # rule non-english-reference; in-sample) 189 / 1, as collected 231 / 3: worse by a post each way
+    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (189, 1), (231, 3)),
     # blind at 8703327 (session 13, the same run as fresh18) 169 of 247 (0.684) / 15 of 222 (0.068), as collected 214
     # (0.866) / 24 (0.108): both missed (judge10's rules, 62276f1: 165 / 19, as collected 210 (0.850) / 28 (0.126)).
     # Development data since.
@@ -1086,7 +1093,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # ... is so dusty" and "thank you auntie anne's for the pretzel bites that were 70% salt" found
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 188 / 0, as collected 236 / 1
-    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (188, 0), (236, 1)),
+    # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
+    # rule non-english-reference; in-sample) 187 / 0, as collected 235 / 1: one fewer found
+    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (187, 0), (235, 1)),
     # blind at b566d60 (session 13: judge12's rules and layer, frozen before it was scored; written at the same time as
     # fresh21 and as judge12, by a writer who read no rule) 174 of 239 (0.728) / 11 of 227 (0.048), as collected 214
     # (0.895) / 18 (0.079): recall missed by two posts, the flagged share met (judge11's rules, 8703327: 169 / 12, as
@@ -1188,7 +1197,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # to the crowd, a trade-wide gripe no longer flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 199 / 0, as collected 241 / 0
-    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (199, 0), (241, 0)),
+    # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
+    # rule non-english-reference; in-sample) 199 / 0, as collected 240 / 0: one fewer found
+    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (199, 0), (240, 0)),
     # blind at 3bd5d4d (the same run) 186 of 236 (0.788) / 14 of 232 (0.060), as collected 222 (0.941) / 20 (0.086): both
     # met (judge14: 181 / 17, as collected 217 (0.919) / 23 (0.099)). Development data since.
     # session 15, after the score (letterlike script letters read as plain ones, in-sample) 189 / 14, as collected 225 / 20:
@@ -1253,26 +1264,38 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; trained
     # on thirty-eight sets, never this one) 158 / 11, as collected 209 / 14: held out, fewer flagged with no
     # need and fewer found (the pins moved, reported)
-    ("fresh36", FRESH36, FRESH36_BRANDS, 459, (158, 11), (209, 14)),
+    # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
+    # rule non-english-reference; in its training data now, so no estimate)
+    # 162 / 0, as collected 214 / 1
+    ("fresh36", FRESH36, FRESH36_BRANDS, 459, (162, 0), (214, 1)),
     # blind at 4826c1a 156 of 203 (0.768) / 25 of 235 (0.106), as collected 197 (0.970) / 28 (0.119): recall met, the
     # flagged share missed by five posts (judge18: 156 / 24, as collected 197 / 26)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; trained
     # on thirty-eight sets, never this one) 155 / 13, as collected 195 / 14: held out, fewer flagged with no
     # need and fewer found (the pins moved, reported)
-    ("fresh37", FRESH37, FRESH37_BRANDS, 438, (155, 13), (195, 14)),
+    # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
+    # rule non-english-reference; in its training data now, so no estimate)
+    # 158 / 0, as collected 201 / 0
+    ("fresh37", FRESH37, FRESH37_BRANDS, 438, (158, 0), (201, 0)),
     # fresh38 and fresh39 (session 17) scored once, blind, at 11:08 UTC with main 1c41116: 154 / 22, as collected
     # 194 (0.855) / 26 (0.108), and with branch stack's first version ce51534: 153 / 17, as collected 193 (0.850) /
     # 20 (0.083); as merged (the layer also reads the address, platform and kind, added after reading their errors)
-    ("fresh38", FRESH38, FRESH38_BRANDS, 468, (153, 14), (193, 17)),
+    # 153 / 14, as collected 193 / 17
+    # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
+    # rule non-english-reference; in its training data now) 165 / 1, as collected 206 / 3
+    ("fresh38", FRESH38, FRESH38_BRANDS, 468, (165, 1), (206, 3)),
     # main 1c41116: 160 / 30, as collected 207 (0.912) / 36 (0.158); stack ce51534: 156 / 22, as collected 203 (0.894) /
-    # 28 (0.123); as merged:
-    ("fresh39", FRESH39, FRESH39_BRANDS, 455, (158, 20), (206, 25)),
+    # 28 (0.123); as merged 158 / 20, as collected 206 / 25
+    # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
+    # rule non-english-reference; in its training data now) 168 / 1, as collected 216 / 5
+    ("fresh39", FRESH39, FRESH39_BRANDS, 455, (168, 1), (216, 5)),
     # fresh40 and fresh41 (session 18) scored once, blind, at 23:32 UTC with main 50b3a89 (FORMULAS_VERSION 20) and the
     # frozen branch judge19 04c8eb8 (the layer retrained on forty-two sets): fresh40 main 162 / 4, as collected 215
     # (0.943) / 6 (0.025), judge19 162 / 3, 216 (0.947) / 5 (0.021); fresh41 main 151 / 1, as collected 212 (0.887) / 3
-    # (0.014), judge19 151 / 0, 212 / 2. Main's figures:
-    ("fresh40", FRESH40, FRESH40_BRANDS, 469, (162, 4), (215, 6)),
-    ("fresh41", FRESH41, FRESH41_BRANDS, 457, (151, 1), (212, 3)),
+    # (0.014), judge19 151 / 0, 212 / 2. Then judge19 read their errors (two rule changes) and trained on them: in-sample
+    # fresh40 163 / 0, as collected 218 (0.956) / 2 (0.008); fresh41 161 / 0, as collected 224 (0.937) / 0
+    ("fresh40", FRESH40, FRESH40_BRANDS, 469, (163, 0), (218, 2)),
+    ("fresh41", FRESH41, FRESH41_BRANDS, 457, (161, 0), (224, 0)),
 ]
 
 
