@@ -353,18 +353,18 @@ def _addressed(
     english: pd.Series | None = None,
 ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
     """(addressed to the brand, the brand named among other names, the post opens with the brand's @handle,
-    the post opens with other users' @handles only, the post answers or sits in the thread of the brand's post,
-    a comment addressed only by its community: in a subreddit named like the brand, naming it nowhere) per row.
+        the post opens with other users' @handles only, the post answers or sits in the thread of the brand's post,
+        a comment addressed only by its community: in a subreddit named like the brand, naming it nowhere) per row.
 
-    Addressed: names the brand (name, keyword, @handle), answers or sits in the thread of its post, or
-    is in a subreddit named like it; but a post that opens with @handles none of which is the brand's
-    and names no handle of it speaks to those people (a question or a story told to another user), not
-    to the brand, unless it is in the brand's thread; so does a post that writes the brand's name only in
-    small letters while capitalising other words (`_ordinary_word`: "A peacock screamed"; English posts only, session
-18: German capitalises every noun, and "weiß jemand ob thomann noch die 30 Tage Money-Back ... anbietet?" or
-"est-ce que brittany ferries accepte ... sur Saint-Malo Portsmouth ?" name the brand). Listed: the brand's name sits in a list or
-    comparison with other capitalised names and no @handle of it ("Delta, United and American",
-    "Rivian vs Lucid"): talk about the market, analysis.flags treats its problem words as news.
+        Addressed: names the brand (name, keyword, @handle), answers or sits in the thread of its post, or
+        is in a subreddit named like it; but a post that opens with @handles none of which is the brand's
+        and names no handle of it speaks to those people (a question or a story told to another user), not
+        to the brand, unless it is in the brand's thread; so does a post that writes the brand's name only in
+        small letters while capitalising other words (`_ordinary_word`: "A peacock screamed"; English posts only, session
+    18: German capitalises every noun, and "weiß jemand ob thomann noch die 30 Tage Money-Back ... anbietet?" or
+    "est-ce que brittany ferries accepte ... sur Saint-Malo Portsmouth ?" name the brand). Listed: the brand's name sits in a list or
+        comparison with other capitalised names and no @handle of it ("Delta, United and American",
+        "Rivian vs Lucid"): talk about the market, analysis.flags treats its problem words as news.
     """
     brand_col = _col(frame, "brand")
     platform = _col(frame, "platform").fillna("")
@@ -482,7 +482,11 @@ def _table(products: tuple[str, ...], complaint: tuple[str, ...], praise: tuple[
     patterns: dict[str, re.Pattern[str] | None] = {}
     by_category: dict[str, tuple[rules_.Rule, ...]] = {}
     for category in rules_.CATEGORIES:
-        chosen = tuple(r for r in table if r.category == category and (english or not r.english_only))
+        chosen = tuple(
+            r
+            for r in table
+            if r.category == category and (not r.other_languages_only if english else not r.english_only)
+        )
         by_category[category] = chosen
         joined = "|".join(f"(?P<r{i}>{r.regex})" for i, r in enumerate(chosen))
         patterns[category] = re.compile(joined) if chosen else None
