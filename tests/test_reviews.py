@@ -93,7 +93,15 @@ def test_own_replies_competitor_reviews_and_ignore_terms_are_never_flagged() -> 
 def test_a_post_without_a_rating_is_judged_as_before() -> None:
     post = review("sync is broken", None, kind="post", platform="x")  # names no brand: not addressed
     assert not assess(post)["needs_reply"].iloc[0]
-    assert assess({**post, "text": "acme sync is broken"})["needs_reply"].iloc[0]
+    assert assess({**post, "text": "@acme sync is broken"})["needs_reply"].iloc[0]
+    # judged exactly as the same post with no rating column at all (session 18: "acme sync is broken", naming the brand
+    # without its handle, is left out by the layer retrained on forty-four sets, decision -0.03: these words alone)
+    texts = ["acme sync is broken", "@acme sync is broken", "acme, where is my refund?", "love acme"]
+    rows = [{**post, "text": t} for t in texts]
+    unrated = pd.DataFrame(rows).drop(columns=["rating"])
+    scored = sentiment.score_frame(unrated, BRANDS)
+    unrated["sentiment"], unrated["sentiment_label"] = scored["sentiment"], scored["sentiment_label"]
+    assert assess(*rows).equals(flags.assess(unrated, BRANDS))
 
 
 def test_the_rule_is_stated_in_the_formulas() -> None:
