@@ -93,7 +93,7 @@ FORMULAS: dict[str, str] = {
     "language": (
         "the platform's language code; when there is none, py3langid's most likely language (probability >= 0.5, "
         "else English); @handles and links are ignored. Posts not in English are 'unscored' and flagged on "
-        "language-neutral rules only"
+        "the rules that need no English only (punctuation, emoji, named words and references of other languages)"
     ),
     "engagements": "likes + replies + reposts + quotes (a missing count counts as 0)",
     "engagement_rate": (
@@ -124,7 +124,7 @@ FORMULAS: dict[str, str] = {
         "not explained by a not-a-problem rule ('no issues at all'), or sarcasm; negated praise ('not great') is no "
         "praise; in a news post about the brand (results, layoffs, strikes, 'reportedly') whose author writes "
         "nothing personal (no I/my/we/our/you/your) only questions, help requests and sarcasm count; posts not in English use the "
-        "language-neutral rules only; then the learned layer (analysis/reply_model.py, English posts only, no "
+        "rules that need no English only (punctuation, emoji, named words and references of other languages); then the learned layer (analysis/reply_model.py, English posts only, no "
         "reviews, not spoken to other users) decides: a logistic regression on the brand-masked text's words and "
         "character n-grams, the rules' signals (which rules fired, whether the rules alone flag it, whether the post "
         "opens with the brand's @handle or sits in its thread, platform and kind) and the sentiment compound; the post "
