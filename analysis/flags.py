@@ -350,21 +350,21 @@ def _addressed(
     own: set[str],
     brands: Sequence[Brand],
     own_posts: set[str],
-    english: pd.Series | None = None,
+    english: pd.Series,
 ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
     """(addressed to the brand, the brand named among other names, the post opens with the brand's @handle,
-        the post opens with other users' @handles only, the post answers or sits in the thread of the brand's post,
-        a comment addressed only by its community: in a subreddit named like the brand, naming it nowhere) per row.
+    the post opens with other users' @handles only, the post answers or sits in the thread of the brand's post,
+    a comment addressed only by its community: in a subreddit named like the brand, naming it nowhere) per row.
 
-        Addressed: names the brand (name, keyword, @handle), answers or sits in the thread of its post, or
-        is in a subreddit named like it; but a post that opens with @handles none of which is the brand's
-        and names no handle of it speaks to those people (a question or a story told to another user), not
-        to the brand, unless it is in the brand's thread; so does a post that writes the brand's name only in
-        small letters while capitalising other words (`_ordinary_word`: "A peacock screamed"; English posts only, session
-    18: German capitalises every noun, and "weiß jemand ob thomann noch die 30 Tage Money-Back ... anbietet?" or
-    "est-ce que brittany ferries accepte ... sur Saint-Malo Portsmouth ?" name the brand). Listed: the brand's name sits in a list or
-        comparison with other capitalised names and no @handle of it ("Delta, United and American",
-        "Rivian vs Lucid"): talk about the market, analysis.flags treats its problem words as news.
+    Addressed: names the brand (name, keyword, @handle), answers or sits in the thread of its post, or
+    is in a subreddit named like it; but a post that opens with @handles none of which is the brand's
+    and names no handle of it speaks to those people (a question or a story told to another user), not
+    to the brand, unless it is in the brand's thread; so does an English post that writes the brand's name only in
+    small letters while capitalising other words (`_ordinary_word`: "A peacock screamed"; English only since session
+    18: German capitalises every noun, so "weiß jemand ob thomann noch die 30 Tage Money-Back ... anbietet?" names the
+    brand). Listed: the brand's name sits in a list or comparison with other capitalised names and no @handle of it
+    ("Delta, United and American", "Rivian vs Lucid"): talk about the market, analysis.flags treats its problem words
+    as news.
     """
     brand_col = _col(frame, "brand")
     platform = _col(frame, "platform").fillna("")
@@ -402,9 +402,7 @@ def _addressed(
         ordinary = per_distinct(
             raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
         )
-        ordinary &= ~spoken["at_brand"]
-        if english is not None:
-            ordinary &= english[rows].to_numpy(dtype=bool)
+        ordinary &= ~spoken["at_brand"] & english[rows].to_numpy(dtype=bool)
         # a comment under a user's post about the brand (reddit, hacker news) with the writer's own reference number:
         # the writer's own unresolved case, addressed to the brand (session 9: 2 of 2 such comments in the ten sets
         # need a reply, both flags_fresh7.csv's: weak evidence)

@@ -48,8 +48,8 @@ Categories (what a match means; FORMULAS["needs_reply"]):
 
 `english_only` rules are English vocabulary and run only on posts taken as English; the rest
 (punctuation, emoji, and the named non-English vocabulary rules) run on every post, so a
-French post is flagged on those language-neutral rules only; `other_languages_only` rules run on posts not taken as
-English only.
+French post is flagged on those language-neutral rules only; `other_languages_only` rules (vocabulary of other
+languages, with `english_only` False) run on posts not taken as English only.
 
 Who a post is addressed to (other users' @handles, the brand's name as an ordinary word, the brand
 listed among others, the brand's @handle first) is decided in analysis.flags, from the brand's
@@ -2878,8 +2878,8 @@ def terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def check_table(rules: tuple[Rule, ...] = RULES) -> list[str]:
-    """Problems with the table: unknown categories, duplicate names, rules without both kinds of example,
-    patterns that do not compile, examples that do not behave. Empty when all is well."""
+    """Problems with the table: unknown categories, duplicate names, rules without both kinds of example, a rule
+    for no language, patterns that do not compile, examples that do not behave. Empty when all is well."""
     problems: list[str] = []
     seen: set[str] = set()
     for rule in rules:
@@ -2890,6 +2890,8 @@ def check_table(rules: tuple[Rule, ...] = RULES) -> list[str]:
             problems.append(f"{rule.name}: unknown category {rule.category!r}")
         if not rule.matches or not rule.misses:
             problems.append(f"{rule.name}: needs at least one example that matches and one that does not")
+        if rule.english_only and rule.other_languages_only:
+            problems.append(f"{rule.name}: english_only and other_languages_only: it would run on no post")
         try:
             pattern = re.compile(_expand(rule, ()).regex)
         except re.error as exc:

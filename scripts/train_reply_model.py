@@ -8,8 +8,8 @@ its brand's thread), where analysis.flags applies the layer (`flags.learned_inpu
 to an own brand, no review); target `expect_reply`. Features: TF-IDF of word 1-2 grams and character 2-5 grams
 (inside word boundaries) of the brand-masked text, sublinear tf, terms in at least 2 posts, the WORD_TERMS and
 CHAR_TERMS most frequent kept (ties broken by the term: `most_frequent`); the rule table's signals for the post and how
-it reaches the brand (flags.signal_tokens, 0/1, those of at least 2 posts) and its sentiment compound; a logistic regression, C=10, classes balanced. Where the layer applies, it
-decides: a post is flagged at FLAG_AT and above (session 17; until then it only vetoed weaker rule cues below
+it reaches the brand (flags.signal_tokens, 0/1, those of at least 2 posts) and its sentiment compound; a logistic
+regression, C=10, classes balanced. Where the layer applies, it decides: a post is flagged at FLAG_AT and above (session 17; until then it only vetoed weaker rule cues below
 KEEP_AT = -1.0 and added posts at ADD_AT = 1.0, chosen by leave-one-set-out figures in session 6). Session 7 added
 flags_fresh4.csv (scored once blind at the end of session 6) to the training sets; branch judge2 (session 7) added
 flags_fresh5.csv (scored once blind in session 7, main 4981090); branch judge3 (session 8) added flags_fresh6.csv

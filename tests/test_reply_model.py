@@ -48,7 +48,8 @@ def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any,
     # session 13 flags_fresh16.csv and flags_fresh17.csv on branch judge11, flags_fresh18.csv and flags_fresh19.csv on branch judge12;
     # session 14 flags_fresh20.csv .. flags_fresh23.csv on branch judge14; session 15 flags_fresh24.csv and flags_fresh25.csv
     # on branch judge15, flags_fresh26.csv .. flags_fresh29.csv on branch judge16; session 17 flags_fresh30.csv ..
-    # flags_fresh35.csv on branch stack; session 18 flags_fresh36.csv .. flags_fresh41.csv on branch judge19); never flags_labelled.csv's `test` split
+    # flags_fresh35.csv on branch stack; session 18 flags_fresh36.csv .. flags_fresh41.csv on branch judge19); never
+    # flags_labelled.csv's `test` split
     names = ["labelled dev", "extra", "extra2", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7"]
     names += ["fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15"]
     names += ["fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23"]

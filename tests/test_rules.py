@@ -17,6 +17,8 @@ from tests.test_flags import BRANDS, frame, mention
 def test_table_is_well_formed() -> None:
     assert rules.check_table() == []
     assert {r.category for r in rules.RULES} == set(rules.CATEGORIES)
+    nowhere = rules.Rule("nowhere", "complaint", ("kaputt",), ("kaputt",), ("ok",), other_languages_only=True)
+    assert rules.check_table((nowhere,)) == ["nowhere: english_only and other_languages_only: it would run on no post"]
 
 
 @pytest.mark.parametrize("rule", rules.RULES, ids=lambda r: r.name)
