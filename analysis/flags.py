@@ -134,9 +134,14 @@ def _handle_names(brand: Brand) -> frozenset[str]:
     return frozenset(n for n in names if n)
 
 
-#: words a brand's account name adds around its name ("@theguardian", "@deliveroo_uk", "@hertzhelp", "@ikeausa").
+#: words a brand's account name adds around its name ("@theguardian", "@deliveroo_uk", "@hertzhelp", "@ikeausa"), and
+#: (session 19) the country of a country's account ("@Wayfair_de", "@Persil_fr", "@HomeDepotMexico": four posts of
+#: flags_fresh40.csv, in German, French and Spanish, spoke to such accounts and were read as spoken to another user).
+#: Codes that are also common word endings ("at", "in", "co", "no") are left out.
 _HANDLE_AFFIX = re.compile(
-    r"^(?:the|get|try|use|my|official)|(?:official|support|helps?|care|cares|team|hq|inc|app|uk|usa|us)$"
+    r"^(?:the|get|try|use|my|official)|(?:official|support|helps?|care|cares|team|hq|inc|app|dev|uk|usa|us"
+    r"|de|fr|es|it|nl|be|ch|pt|br|mx|ie|ca|au|nz|jp|pl|se|dk|za|latam|mexico|espana|france|deutschland|italia|brasil"
+    r"|canada|india|japan|nederland|benelux|ireland|nordics?)$"
 )
 
 
@@ -170,6 +175,8 @@ _PEER_ASIDE = re.compile(rules_.category_regex("peer-aside"))
 _BARE = re.compile(rules_.category_regex("bare-mood"))
 _BARE_LENGTH = 64
 _BARE_WORDS = 6
+#: an offer to work with the brand that names the audience it brings (rules category `pitch`, English; session 19)
+_PITCH = re.compile(rules_.category_regex("pitch"))
 #: a post opening as an article's headline (rules category `article`, session 15): judged as an article
 _HEADLINE = re.compile(rules_.category_regex("article"))
 _HEADLINE_LENGTH = 40
@@ -251,6 +258,28 @@ _PRICED_BEFORE = re.compile(r"[$£€]\s?\d[\d,.]*k?\s+(?:for|on|at)\s+(?:(?:a|a
 _NOT_A_WORD = re.compile(r"[-&\d]")
 #: a post opening as a yes/no question (after other users' @handles, which `_spoken_to` treats on its own).
 _PLAIN_QUESTION = re.compile(r"^(?:can|could|does|do|did|is|are|will|would|should|has|have) ")
+
+
+#: how common an English word a brand's name must be to be read as an ordinary word (`_ordinary_word`), on wordfreq's
+#: Zipf scale (log10 of uses per billion words: 3.2 is about 1.6 per million; "gap" 4.5, "kettle" 3.5, "peacock" 3.4,
+#: "hinge" 3.3 are; "chipotle" 3.1, "lynx" 3.1, "regus" and "crumbl" 0 are not). Session 19: on the forty-four sets,
+#: names rarer than this ("crumbl. 4 pack. 2 flavours wrong. ... Orem", "loganair lost my bag between Stornoway and
+#: Glasgow") and names of several words ("boost juice Carindale ...", "leeds city council fixed the pothole on Roundhay
+#: Road ...") lost 55 and 29 posts that need a reply to the test, which kept 7 that need none from being flagged.
+COMMON_WORD_ZIPF = 3.2
+
+
+@cache
+def common_word(name: str) -> bool:
+    """Whether a brand's `name` is one English word of letters at least COMMON_WORD_ZIPF common (wordfreq's small
+    English list, which ships inside the package and loads on first use): only such a name can be meant as an ordinary
+    word ("Gap", "Kettle", "Peacock"), never "Crumbl", "Loganair" or "Boost Juice"."""
+    from wordfreq import zipf_frequency  # imported on first use, as analysis.language loads its model
+
+    word = name.strip().lower()
+    return (
+        re.fullmatch(r"[a-z]+", word) is not None and zipf_frequency(word, "en", wordlist="small") >= COMMON_WORD_ZIPF
+    )
 
 
 def _ordinary_word(texts: pd.Series, names: re.Pattern[str], things: re.Pattern[str], name: str) -> pd.Series:
@@ -399,10 +428,12 @@ def _addressed(
         things = re.compile(
             rf"\s+(?:[\w-]+\s+)?(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b|\s+(?:[\w-]+\s+)?[$£€]?\d"
         )
-        ordinary = per_distinct(
-            raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
-        )
-        ordinary &= ~spoken["at_brand"] & english[rows].to_numpy(dtype=bool)
+        ordinary = pd.Series(False, index=raw.index[rows])
+        if common_word(brand.name):
+            ordinary = per_distinct(
+                raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
+            )
+            ordinary &= ~spoken["at_brand"] & english[rows].to_numpy(dtype=bool)
         # a comment under a user's post about the brand (reddit, hacker news) with the writer's own reference number:
         # the writer's own unresolved case, addressed to the brand (session 9: 2 of 2 such comments in the ten sets
         # need a reply, both flags_fresh7.csv's: weak evidence)
@@ -913,6 +944,12 @@ def _evidence(
         if brief.any():
             bare = per_distinct(text[brief], partial(_bare_moods, terms=tuple(_brand_terms(brand))))
             of_brand[np.flatnonzero(brief)[bare.to_numpy(dtype=bool)]] = False
+        # an influencer's or creator's pitch (rules category `pitch`): the guide says no reply; no rule judged, the layer
+        # does not read it
+        pitching = of_brand & english.to_numpy(dtype=bool)
+        if pitching.any():
+            pitch = per_distinct(text[pitching], partial(_contains, pattern=_PITCH)).fillna(False)
+            of_brand[np.flatnonzero(pitching)[pitch.to_numpy(dtype=bool)]] = False
         open_reviews |= of_brand  # the rows of own brands a reply could be wanted for (reviews use it)
         for is_english in (True, False):
             rows = of_brand & (english.to_numpy(dtype=bool) == is_english)

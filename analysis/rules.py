@@ -43,6 +43,9 @@ Categories (what a match means; FORMULAS["needs_reply"]):
   emoji, punctuation or one mood word ("docusign 😩", "@acme 😡😡", "starlink ugh"): a mood with nothing the team can
   act on (no reference, nothing saying what failed); analysis.flags judges no rule on it and the learned layer does not
   read it (session 15: the labelling guide since fresh22 says no reply).
+- pitch: an influencer's, creator's or newsletter's offer to work with the brand, naming the audience it brings ("food
+  creator with 2M on TikTok, would love to collab", "300k subs, would you sponsor our next episode?"): the labelling
+  guide says no reply (chatter, session 16); analysis.flags judges no rule on it and the learned layer does not read it.
 - article: a post that opens as an article's or essay's headline ("A long read on ...", "An essay on ...", "How <brand>
   became ..."): analysis.flags treats it as an item of `kind` "article" (never flagged; session 15).
 
@@ -110,6 +113,7 @@ CATEGORIES: tuple[str, ...] = (
     "put-right",
     "bare-mood",
     "article",
+    "pitch",
 )
 #: the points a category's rules carry by default (0: the category adds no points itself).
 CATEGORY_POINTS: dict[str, int] = {
@@ -128,6 +132,7 @@ CATEGORY_POINTS: dict[str, int] = {
     "put-right": 0,
     "bare-mood": 0,
     "article": 0,
+    "pitch": 0,
 }
 
 
@@ -2791,6 +2796,40 @@ RULES: tuple[Rule, ...] = (
             "history of my account shows two payments",
         ),
         english_only=False,
+    ),
+    # ---------------------------------------------------------------- pitch
+    Rule(
+        # session 19: an offer to work with the brand that names the audience it brings (the labelling guide since
+        # session 16: influencer, sponsorship and partnership pitches are chatter, no reply). Both must be there: an
+        # audience ("80k followers", "(45k)", "2M on TikTok", "300k subs") and an offer ("collab", "partnership",
+        # "sponsored", "media kit", "would you sponsor", "in exchange for"); "my sponsor" is the writer's own. Counted on
+        # the forty-four sets: 30 posts, every one a pitch (3 labelled True before the guide settled them, relabelled:
+        # fresh34 36432, fresh35 37114 and 37230); 15 of the held-out false flags of fresh38-41 (the layer trained
+        # without them) were such pitches.
+        "creator-pitch",
+        "pitch",
+        (
+            r"^(?=[\s\S]*?(?:\b\d[\d,.]*\s?(?:k|m|million)?\+?\s+(?:[a-z]+\s+)?(?:followers|subs|subscribers|readers"
+            r"|listeners|viewers|views)\b|\(\d[\d,.]*\s?[km]\)|\b\d[\d,.]*\s?[km]\s+(?:on|across)\s+(?:tiktok|instagram"
+            r"|insta|ig|youtube|yt|twitch|linkedin)\b))"
+            r"(?=[\s\S]*?(?:\bcollab(?:s|orat\w*)?\b|\bpartnerships?\b|\bpartner (?:with|on)\b|(?<!my )\bsponsor(?:ed"
+            r"|ship|ships)?\b|\bmedia kit\b|\bbrand deals?\b|\bambassador|\bin exchange for\b|\bmy rates\b"
+            r"|\bdm (?:me )?for rates\b))",
+        ),
+        matches=(
+            "@chipotletweets i'm a food creator with 2m on tiktok, would love to collab on a secret menu series",
+            "hey @uhaul we make moving day vlogs for 300k subs, would you sponsor our next episode?",
+            "hi casetify 👋 i'm a ugc creator (tech + lifestyle, 120k on tiktok) and would love to chat about a "
+            "partnership!",
+            "@waterbabies i'm a parenting blogger (45k) would love a free term in exchange for reviews",
+            "i run a remote work newsletter (45k readers) and want to pitch a partnership for our january issue",
+        ),
+        misses=(
+            "stats dropped 70% overnight and my sponsor wants an explanation. ~4k downloads per episode",
+            "would love to collab with you on a fix for this, the app crashed again",
+            "my 12k followers all saw the wrong price on your site",
+            "our partnership account was charged twice, invoice 4471",
+        ),
     ),
     # ---------------------------------------------------------------- bare-mood
     Rule(

@@ -33,7 +33,9 @@ every labelled set; the file under 2 MB). Session 17 (branch stack): the layer r
 without them; then retrained with them as development sets (thirty-eight sets). Session 18: the terms kept chosen the
 same on every machine (`most_frequent`; scikit-learn's `max_features` broke ties by CPU), retrained: 669 word and 620
 character terms of the boundary changed, no decision on the 13,890 development rows. Branch judge19 (session 18):
-flags_fresh36.csv .. flags_fresh41.csv added (fresh40 and fresh41 scored once blind first), forty-four sets.
+flags_fresh36.csv .. flags_fresh41.csv added (fresh40 and fresh41 scored once blind first), forty-four sets. Branch
+judge20 (session 19): retrained after the rule changes of FORMULAS_VERSION 22 (a brand's name an ordinary word only when
+it is a common English word, creators' pitches not read) and three pitches relabelled False, the same forty-four sets.
 """
 
 from __future__ import annotations

@@ -797,7 +797,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 149 / 7, as collected 207 / 8: "every printer company is the same scam ..." no longer flagged (industry-wide)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 149 / 0, as collected 207 / 0
-    ("fresh3", FRESH3, FRESH3_BRANDS, 451, (149, 0), (207, 0)),
+    ("fresh3", FRESH3, FRESH3_BRANDS, 451, (150, 0), (208, 0)),
     # blind at 9b6a2bc 142 (0.640) / 25 (0.105), as collected 194 (0.874) / 26 (0.110); session 7 (judge2) 163 / 7, as
     # collected 219 / 8; session 8 (judge3) 163 (0.734) / 5 (0.021), as collected 220 (0.991) / 5 (0.021); session 9
     # (judge4) unchanged; session 10 (judge5, the layer retrained with fresh8) 162 / 4, as collected 219 / 4: "is corona
@@ -840,7 +840,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # vetoed by the layer (worse by one false flag)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 173 / 0, as collected 224 / 0
-    ("fresh6", FRESH6, FRESH6_BRANDS, 437, (173, 0), (224, 0)),
+    ("fresh6", FRESH6, FRESH6_BRANDS, 437, (174, 0), (225, 0)),
     # blind at 42cfa78 (session 8, judge3 and import3 merged) 155 of 221 (0.701) / 16 of 233 (0.069), as collected 199
     # (0.900) / 25 (0.107): recall met as collected, the flagged share missed by two posts (session 7's rules, d71cdee,
     # in the same run: 153 (0.692) / 18 (0.077), as collected 197 (0.891) / 31 (0.133)). Session 9 (judge4: rules written
@@ -861,7 +861,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # longer kept by the retrained layer (worse by one post)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 174 / 0, as collected 220 / 3
-    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (174, 0), (220, 3)),
+    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (175, 0), (221, 3)),
     # blind at 1f2082b (session 9, judge4 merged and frozen) 145 of 218 (0.665) / 16 of 242 (0.066), as collected 191
     # (0.876) / 23 (0.095): the flagged share met as collected, recall missed by six posts (session 8's rules, b9aeb57,
     # in the same run: 143 (0.656) / 16 (0.066), as collected 189 (0.867) / 22 (0.091)). Development data since.
@@ -882,7 +882,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # retrained layer (worse by one post)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 167 / 0, as collected 214 / 0
-    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (167, 0), (214, 0)),
+    ("fresh8", FRESH8, FRESH8_BRANDS, 460, (170, 0), (217, 0)),
     # blind at 50fe760 (session 10, judge5 merged and frozen) 158 of 218 (0.725) / 17 of 243 (0.070), as collected 202
     # (0.927) / 25 (0.103): recall met as collected, the flagged share missed by one post (session 9's rules, ac92fe0,
     # in the same run: 158 (0.725) / 18 (0.074), as collected 202 (0.927) / 27 (0.111)). Development data since.
@@ -904,7 +904,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # victorian plumbing in this flat ... every time next door flushes" (`again` hint) no longer vetoed (worse by one false flag)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 170 / 0, as collected 215 / 0
-    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (170, 0), (215, 0)),
+    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (172, 0), (217, 0)),
     # blind at 0878007 (session 10, judge6 merged and frozen) 158 of 224 (0.705) / 33 of 237 (0.139), as collected 208
     # (0.929) / 38 (0.160): recall met as collected, the flagged share missed by 15 posts (session 9's rules, ac92fe0, in
     # the same run: 156 (0.696) / 33 (0.139), as collected 206 (0.920) / 38 (0.160); judge5, 50fe760: 157 / 34, as
@@ -926,7 +926,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) 165 / 16, as collected 216 / 18: "libby returned my ebook 2 days early ..." added by the layer
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 168 / 0, as collected 219 / 2
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (168, 0), (219, 2)),
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (171, 0), (222, 2)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
     # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
@@ -949,7 +949,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # and a price gripe ("£22 for 50 minutes in a hot shed") added by it: worse by two posts and one false flag
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 182 / 0, as collected 236 / 1
-    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (182, 0), (236, 1)),
+    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (183, 0), (237, 1)),
     # blind at b494a8b (session 11, judge8 frozen; written at the same time as fresh13 and as judge8's rules) 171 of 236
     # (0.725) / 17 of 228 (0.075), as collected 217 (0.919) / 18 (0.079): issue 12's target met as collected (session
     # 10's rules, 85e389e, in the same run: 170 (0.720) / 16 (0.070), as collected 216 (0.915) / 17 (0.075)).
@@ -965,7 +965,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # the layer (worse by one post)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 179 / 0, as collected 234 / 1
-    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (179, 0), (234, 1)),
+    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (180, 0), (235, 1)),
     # blind at b494a8b (session 11, judge8 frozen, the same run as fresh12) 149 of 232 (0.642) / 26 of 245 (0.106), as
     # collected 201 (0.866) / 30 (0.122): both missed (session 10's rules, 85e389e: 147 (0.634) / 26 (0.106), as
     # collected 200 (0.862) / 30 (0.122)). Development data since.
@@ -986,7 +986,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # longer flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 163 / 0, as collected 223 / 1
-    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (163, 0), (223, 1)),
+    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (164, 0), (224, 1)),
     # blind at 94e5426 (session 12: judge9's rules and layer, merged at a671425 in session 11 and frozen since; written
     # at the same time as fresh15 by a writer who read no rule) 150 of 223 (0.673) / 18 of 257 (0.070), as collected 194
     # (0.870) / 23 (0.089): recall missed, the flagged share met (judge8's rules, b494a8b, in the same run: 146 / 20, as
@@ -1006,7 +1006,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # no longer kept by the layer
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 171 / 0, as collected 221 / 0
-    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (171, 0), (221, 0)),
+    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (172, 0), (222, 0)),
     # blind at 94e5426 (session 12, the same run as fresh14) 172 of 249 (0.691) / 22 of 231 (0.095), as collected 223
     # (0.896) / 28 (0.121): both missed as collected (judge8's rules, b494a8b: 168 / 23, as collected 215 (0.863) / 29
     # (0.126)). Development data since.
@@ -1020,7 +1020,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) 188 / 15, as collected 240 / 19: "ours had that same rancid smell" found (fault-told)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 189 / 0, as collected 241 / 1
-    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (189, 0), (241, 1)),
+    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (190, 0), (242, 1)),
     # blind at deb5e4d (session 12: judge10's rules and layer, frozen at 17:53 UTC before this set was scored; written at
     # the same time as fresh17 and as judge10's rules, by a writer who read no rule) 156 of 217 (0.719) / 19 of 248
     # (0.077), as collected 197 (0.908) / 24 (0.097): issue 12's target met as collected (judge9's rules, 94e5426, in
@@ -1039,7 +1039,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # reply now): the figures stay 168 / 7, 211 / 10
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 169 / 0, as collected 212 / 1
-    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (169, 0), (212, 1)),
+    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (173, 0), (216, 1)),
     # blind at deb5e4d (session 12, the same run as fresh16) 160 of 234 (0.684) / 10 of 241 (0.041), as collected 202
     # (0.863) / 15 (0.062): recall missed, the flagged share met (judge9's rules, 94e5426: 159 / 10, as collected 201
     # (0.859) / 15 (0.062)). Development data since.
@@ -1060,7 +1060,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 185 / 0, as collected 229 / 1
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in-sample) 186 / 0, as collected 230 / 1
-    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (186, 0), (230, 1)),
+    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (188, 0), (232, 1)),
     # blind at 8703327 (session 13: judge11's rules and layer, frozen before it was scored; written at the same time as
     # fresh19 and as judge11, by a writer who read no rule) 176 of 235 (0.749) / 13 of 236 (0.055), as collected 216
     # (0.919) / 23 (0.097): both targets met (judge10's rules, 62276f1: 170 / 15, as collected 209 (0.889) / 25 (0.106)).
@@ -1075,7 +1075,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 190 / 0, as collected 232 / 2
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in-sample) 189 / 1, as collected 231 / 3: worse by a post each way
-    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (189, 1), (231, 3)),
+    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (192, 1), (234, 3)),
     # blind at 8703327 (session 13, the same run as fresh18) 169 of 247 (0.684) / 15 of 222 (0.068), as collected 214
     # (0.866) / 24 (0.108): both missed (judge10's rules, 62276f1: 165 / 19, as collected 210 (0.850) / 28 (0.126)).
     # Development data since.
@@ -1108,7 +1108,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 13 (0.053): the bare moods no longer flagged, "delta force paintball. 100 balls included. ..." found (terse-tally)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 178 / 0, as collected 220 / 0
-    ("fresh20", FRESH20, FRESH20_BRANDS, 466, (178, 0), (220, 0)),
+    ("fresh20", FRESH20, FRESH20_BRANDS, 466, (181, 0), (223, 0)),
     # blind at b566d60 (session 13, the same run as fresh20) 179 of 242 (0.740) / 12 of 225 (0.053), as collected 220
     # (0.909) / 18 (0.080): both targets met (judge11's rules, 8703327: 177 / 12, as collected 216 (0.893) / 18 (0.080)).
     # Development data since.
@@ -1123,7 +1123,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # thing-delight) and two thanks for a thing gone wrong (thanks-for-the-thing) found
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 183 / 0, as collected 226 / 0
-    ("fresh21", FRESH21, FRESH21_BRANDS, 467, (183, 0), (226, 0)),
+    ("fresh21", FRESH21, FRESH21_BRANDS, 467, (184, 0), (227, 0)),
     # blind at b566d60 (session 13: judge12's rules and layer, the rules main ships; written while judge13 tuned on fresh20
     # and fresh21, by a writer who read no rule) 179 of 250 (0.716) / 15 of 220 (0.068), as collected 221 (0.884) / 27
     # (0.123): both missed (judge13, afd2ebb, scored in the same run and not merged: 222 / 28 as collected). Development
@@ -1138,7 +1138,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # expensive jigsaw puzzle" and the styled "guard popped off the back gutter in the first wind" found
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 204 / 0, as collected 248 / 2
-    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (204, 0), (248, 2)),
+    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (206, 0), (250, 2)),
     # blind at b566d60 (session 13, the same run as fresh22) 177 of 240 (0.738) / 16 of 228 (0.070), as collected 218
     # (0.908) / 20 (0.088): both targets met (judge13, afd2ebb, not merged: 218 / 19 as collected). Development data since.
     # session 14 (judge14: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
@@ -1163,7 +1163,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # "lancaster archery or local pro shop for a first recurve setup") no longer flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 196 / 0, as collected 237 / 0
-    ("fresh24", FRESH24, FRESH24_BRANDS, 468, (196, 0), (237, 0)),
+    ("fresh24", FRESH24, FRESH24_BRANDS, 468, (197, 0), (238, 0)),
     # blind at ccaf415 (session 14, the same run as fresh24) 183 of 242 (0.756) / 20 of 226 (0.088), as collected 222
     # (0.917) / 25 (0.111): recall met, the flagged share missed by three posts (judge12, b566d60: 170 / 18, as collected
     # 209 (0.864) / 23 (0.102)). Development data since.
@@ -1187,7 +1187,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # history essay no longer flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 195 / 0, as collected 235 / 1
-    ("fresh26", FRESH26, FRESH26_BRANDS, 468, (195, 0), (235, 1)),
+    ("fresh26", FRESH26, FRESH26_BRANDS, 468, (199, 0), (239, 1)),
     # blind at 3bd5d4d (the same run) 181 of 243 (0.745) / 11 of 225 (0.049), as collected 219 (0.901) / 14 (0.062): both
     # met (judge14: 178 / 14, as collected 216 (0.889) / 18 (0.080)). Development data since.
     # session 15, after the score (letterlike script letters read as plain ones, in-sample) 182 / 11, as collected 220 / 14
@@ -1199,7 +1199,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 199 / 0, as collected 241 / 0
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in-sample) 199 / 0, as collected 240 / 0: one fewer found
-    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (199, 0), (240, 0)),
+    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (200, 0), (241, 0)),
     # blind at 3bd5d4d (the same run) 186 of 236 (0.788) / 14 of 232 (0.060), as collected 222 (0.941) / 20 (0.086): both
     # met (judge14: 181 / 17, as collected 217 (0.919) / 23 (0.099)). Development data since.
     # session 15, after the score (letterlike script letters read as plain ones, in-sample) 189 / 14, as collected 225 / 20:
@@ -1210,7 +1210,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # choice put to the crowd, "<brand> and every other carrier" no longer flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 197 / 0, as collected 234 / 0
-    ("fresh28", FRESH28, FRESH28_BRANDS, 468, (197, 0), (234, 0)),
+    ("fresh28", FRESH28, FRESH28_BRANDS, 468, (199, 0), (236, 0)),
     # blind at 3bd5d4d (the same run) 175 of 222 (0.788) / 21 of 246 (0.085), as collected 209 (0.941) / 31 (0.126):
     # recall met, the flagged share missed by seven posts (judge14: 172 / 21, as collected 206 (0.928) / 33 (0.134)).
     # Development data since.
@@ -1222,18 +1222,18 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 185 / 0, as collected 220 / 1
-    ("fresh29", FRESH29, FRESH29_BRANDS, 468, (185, 0), (220, 1)),
+    ("fresh29", FRESH29, FRESH29_BRANDS, 468, (187, 0), (222, 1)),
     # blind at 954e737 (judge16, frozen at 03:42 UTC in session 15; both sets scored in one run with it and with 3c5128d,
     # main then: judge15's rules and the letterlike fix) 192 of 238 (0.807) / 2 of 230 (0.009), as collected 226 (0.950)
     # / 3 (0.013): both met (judge15: 187 / 6, as collected 221 (0.929) / 8 (0.035)). Development data since.
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 200 / 0, as collected 237 / 0
-    ("fresh30", FRESH30, FRESH30_BRANDS, 468, (200, 0), (237, 0)),
+    ("fresh30", FRESH30, FRESH30_BRANDS, 468, (201, 0), (238, 0)),
     # blind at 954e737 (the same run) 188 of 236 (0.797) / 8 of 232 (0.034), as collected 221 (0.936) / 14 (0.060): both
     # met (judge15: 186 / 10, as collected 220 (0.932) / 16 (0.069)). Development data since.
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 195 / 0, as collected 231 / 0
-    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (195, 0), (231, 0)),
+    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (197, 0), (233, 0)),
     # fresh32 to fresh35: written at the same time in session 16 in a new shape (no fixed slots: 15-45 rows a brand,
     # platforms mixed per brand, natural texts), scored once blind at 83bb14e (main then: judge16's rules and layer) and
     # with judge17 (151bc03, not merged) in the same run. Recall met on all four, the flagged share missed on all four
@@ -1242,19 +1242,19 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # blind at 83bb14e 164 of 215 (0.763) / 38 of 248 (0.153), as collected 207 (0.963) / 45 (0.181)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 165 / 0, as collected 211 / 4
-    ("fresh32", FRESH32, FRESH32_BRANDS, 463, (165, 0), (211, 4)),
+    ("fresh32", FRESH32, FRESH32_BRANDS, 463, (167, 0), (213, 4)),
     # blind at 83bb14e 182 of 228 (0.798) / 22 of 242 (0.091), as collected 216 (0.947) / 29 (0.120)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 185 / 0, as collected 222 / 1
-    ("fresh33", FRESH33, FRESH33_BRANDS, 470, (185, 0), (222, 1)),
+    ("fresh33", FRESH33, FRESH33_BRANDS, 470, (190, 0), (227, 1)),
     # blind at 83bb14e 163 of 235 (0.694) / 17 of 249 (0.068), as collected 222 (0.945) / 27 (0.108)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 165 / 0, as collected 227 / 7
-    ("fresh34", FRESH34, FRESH34_BRANDS, 484, (165, 0), (227, 7)),
+    ("fresh34", FRESH34, FRESH34_BRANDS, 484, (168, 0), (230, 7)),
     # blind at 83bb14e 158 of 223 (0.709) / 35 of 246 (0.142), as collected 214 (0.960) / 46 (0.187)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 159 / 0, as collected 217 / 3
-    ("fresh35", FRESH35, FRESH35_BRANDS, 469, (159, 0), (217, 3)),
+    ("fresh35", FRESH35, FRESH35_BRANDS, 469, (158, 0), (216, 3)),
     # fresh36 and fresh37: written at the same time in session 16 in the new shape, after fresh32-35 were scored, and
     # scored once blind at 4826c1a (main: judge16's rules) and with judge18 (50aafc4, frozen at 06:35 UTC, tuned on
     # fresh32-35 meanwhile) in the same run; judge18 was merged, then reverted (it made the import ~17% slower for two
@@ -1276,26 +1276,31 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in its training data now, so no estimate)
     # 158 / 0, as collected 201 / 0
-    ("fresh37", FRESH37, FRESH37_BRANDS, 438, (158, 0), (201, 0)),
+    ("fresh37", FRESH37, FRESH37_BRANDS, 438, (159, 0), (202, 0)),
     # fresh38 and fresh39 (session 17) scored once, blind, at 11:08 UTC with main 1c41116: 154 / 22, as collected
     # 194 (0.855) / 26 (0.108), and with branch stack's first version ce51534: 153 / 17, as collected 193 (0.850) /
     # 20 (0.083); as merged (the layer also reads the address, platform and kind, added after reading their errors)
     # 153 / 14, as collected 193 / 17
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in its training data now) 165 / 1, as collected 206 / 3
-    ("fresh38", FRESH38, FRESH38_BRANDS, 468, (165, 1), (206, 3)),
+    ("fresh38", FRESH38, FRESH38_BRANDS, 468, (184, 1), (225, 3)),
     # main 1c41116: 160 / 30, as collected 207 (0.912) / 36 (0.158); stack ce51534: 156 / 22, as collected 203 (0.894) /
     # 28 (0.123); as merged 158 / 20, as collected 206 / 25
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in its training data now) 168 / 1, as collected 216 / 5
-    ("fresh39", FRESH39, FRESH39_BRANDS, 455, (168, 1), (216, 5)),
+    ("fresh39", FRESH39, FRESH39_BRANDS, 455, (176, 1), (224, 5)),
     # fresh40 and fresh41 (session 18) scored once, blind, at 23:32 UTC with main 50b3a89 (FORMULAS_VERSION 20) and the
     # frozen branch judge19 04c8eb8 (the layer retrained on forty-two sets): fresh40 main 162 / 4, as collected 215
     # (0.943) / 6 (0.025), judge19 162 / 3, 216 (0.947) / 5 (0.021); fresh41 main 151 / 1, as collected 212 (0.887) / 3
     # (0.014), judge19 151 / 0, 212 / 2. Then judge19 read their errors (two rule changes) and trained on them: in-sample
     # fresh40 163 / 0, as collected 218 (0.956) / 2 (0.008); fresh41 161 / 0, as collected 224 (0.937) / 0
-    ("fresh40", FRESH40, FRESH40_BRANDS, 469, (163, 0), (218, 2)),
-    ("fresh41", FRESH41, FRESH41_BRANDS, 457, (161, 0), (224, 0)),
+    ("fresh40", FRESH40, FRESH40_BRANDS, 469, (166, 0), (221, 2)),
+    ("fresh41", FRESH41, FRESH41_BRANDS, 457, (175, 0), (238, 0)),
+    # session 19 (branch judge20, FORMULAS_VERSION 22): a brand's name is an ordinary word only when it is one common
+    # English word (analysis.flags.common_word), country accounts are the brand's handles, creators' pitches are never
+    # flagged (rule category pitch; fresh34's 36432 and fresh35's 37114 and 37230 relabelled False, so fresh35 has two
+    # fewer posts that need a reply), the layer retrained: 33 sets' pins moved, every one up or level but fresh35's
+    # (the relabelled pitches); as collected the forty-four sets find 9,851 of 9,926 and flag 59 of 10,024 with no need
 ]
 
 

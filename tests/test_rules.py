@@ -13,6 +13,10 @@ from config import Brand
 from frame import KINDS
 from tests.test_flags import BRANDS, frame, mention
 
+#: a brand whose name is a common English word (analysis.flags.common_word), for the ordinary-word tests: since session
+#: 19 "Acme" (rare in English) is never read as an ordinary word
+KETTLE = Brand("Kettle", keywords=("kettle",))
+
 
 def test_table_is_well_formed() -> None:
     assert rules.check_table() == []
@@ -258,9 +262,11 @@ def test_a_thing_of_the_brand_one_word_on_keeps_the_brand() -> None:
     out = assess(
         mention(
             post_id="1",
-            text="cancelled my acme car policy in September and they STILL took a payment. want my $142 back",
+            brand="Kettle",
+            text="cancelled my kettle car policy in September and they STILL took a payment. want my $142 back",
         ),
-        mention(post_id="2", text="Cancelled the acme in September, STILL cold"),
+        mention(post_id="2", brand="Kettle", text="Cancelled the kettle in September, STILL cold"),
+        brands=[*BRANDS, KETTLE],
     )
     assert out["needs_reply"].tolist() == [True, False]
 
@@ -334,14 +340,22 @@ def test_a_name_in_small_letters_before_a_noun_is_the_brand() -> None:
     """Session 7: after a determiner in an all-lowercase post the name is the ordinary word ("the acme of my
     career"), unless a noun follows it: then it names the brand's product ("my acme lawnmower won't start", "in the
     acme queue"); a function word, an adverb or a past tense after it keeps the ordinary reading."""
+    texts = [
+        "my {} lawnmower won't start, battery full, just clicks",
+        "sat in the {} queue for 3 hours and got an error at the front",
+        "the {} just clicked off and died on me again",
+        "the {} of my career was that year, a nightmare",
+        "a huge {} between what they say and do, the problem is everywhere",
+    ]
     out = assess(
-        mention(post_id="1", text="my acme lawnmower won't start, battery full, just clicks"),
-        mention(post_id="2", text="sat in the acme queue for 3 hours and got an error at the front"),
-        mention(post_id="3", text="the acme just clicked off and died on me again"),
-        mention(post_id="4", text="the acme of my career was that year, a nightmare"),
-        mention(post_id="5", text="a huge acme between what they say and do, the problem is everywhere"),
+        *(mention(post_id=str(i), brand="Kettle", text=t.format("kettle")) for i, t in enumerate(texts)),
+        brands=[*BRANDS, KETTLE],
     )
     assert out["needs_reply"].tolist() == [True, True, False, False, False]
+    # session 19: a name that is no common English word ("acme") is never the ordinary word: each names the brand, and
+    # each tells a fault ("won't start", "an error", "died", "a nightmare", "the problem")
+    rare = assess(*(mention(post_id=str(i), text=t.format("acme")) for i, t in enumerate(texts)))
+    assert rare["needs_reply"].tolist() == [True] * 5
 
 
 def test_product_faults_without_fault_words() -> None:
@@ -464,11 +478,17 @@ def test_comments_naming_the_brand_as_their_me_too_references_and_plain_question
             mention(post_id="3", **reddit, text="they told me the same and it was broken for weeks"),
             mention(post_id="4", **reddit, text='mine too, order 78990, picked up monday and now "not received"'),
             mention(post_id="5", **reddit, text='picked up monday and now "not received", order 78990 for them'),
-            mention(post_id="6", text="can a acme curved hose reach the back of the Garden or only straight runs"),
-            mention(post_id="7", text="a acme screamed in the Garden all night and it's broken my sleep"),
+            mention(
+                post_id="6",
+                brand="Kettle",
+                text="can a kettle curved hose reach the back of the Garden or only straight",
+            ),
+            mention(
+                post_id="7", brand="Kettle", text="a kettle screamed in the Garden all night and it's broken my sleep"
+            ),
             mention(post_id="8", brand="Lay-Z-Spa", text="filled the lay-z-spa on Saturday, it was half empty"),
         ),
-        [*BRANDS, hyphen],
+        [*BRANDS, KETTLE, hyphen],
     )
     assert out["needs_reply"].tolist() == [True, False, False, True, False, True, False, True]
     assert out["flag_signals"].iloc[0] == "complaint: software-fault"
@@ -489,3 +509,47 @@ def test_bare_moods_need_no_reply_but_a_detail_or_a_question_does() -> None:
         mention(post_id="8", text="ⓐⓒⓜⓔ ⓟⓗⓞⓝⓔ ⓢⓒⓡⓔⓔⓝ ⓒⓡⓐⓒⓚⓔⓓ on day 2"),
     )
     assert out["needs_reply"].tolist() == [False, False, False, True, True, True, False, True]
+
+
+def test_only_a_common_english_word_is_read_as_an_ordinary_word() -> None:
+    """Session 19: the ordinary-word reading ("A peacock screamed") needs a name that is one common English word
+    (wordfreq's Zipf >= flags.COMMON_WORD_ZIPF); a rare or made-up name or a name of several words is the brand in a
+    post that capitalises other words ("crumbl. 4 pack. 2 flavours wrong. ... Orem")."""
+    assert [flags.common_word(n) for n in ("Gap", "Kettle", "Peacock", "Next", " ring ")] == [True] * 5
+    assert [flags.common_word(n) for n in ("Crumbl", "Loganair", "Acme", "Boost Juice", "Lay-Z-Spa", "O2", "")] == [
+        False
+    ] * 7
+    crumbl, boost = Brand("Crumbl", keywords=("crumbl",)), Brand("Boost Juice", keywords=("boost juice",))
+    out = assess(
+        mention(post_id="1", brand="Crumbl", text="crumbl. 4 pack. 2 flavours wrong. no receipt in the bag. Orem"),
+        mention(post_id="2", brand="Boost Juice", text="boost juice Carindale. 25 min wait. wrong smoothie. no straw"),
+        mention(post_id="3", brand="Kettle", text="kettle. 4 pack. 2 flavours wrong. no receipt in the bag. Orem"),
+        brands=[*BRANDS, crumbl, boost, KETTLE],
+    )
+    assert out["needs_reply"].tolist() == [True, True, False]
+
+
+def test_a_country_account_of_the_brand_is_its_handle() -> None:
+    """Session 19 (flags_fresh40.csv): a post opening with the brand's country account ("@Acme_de", "@AcmeMexico")
+    speaks to the brand, not to another user; a handle that only starts with the name does not."""
+    out = assess(
+        mention(post_id="1", lang="de", text="@Acme_de Bestellung 4472315607, das Regal kam beschädigt an"),
+        mention(post_id="2", lang="es", text="@AcmeMexico pedí una estufa hace un mes, pedido 5520-88130, no llega"),
+        mention(post_id="3", text="@acme_fran is your order broken too? mine is"),
+    )
+    assert out["needs_reply"].tolist() == [True, True, False]
+
+
+def test_a_creators_pitch_is_not_flagged() -> None:
+    """Session 19 (rule category `pitch`): an influencer's or creator's offer naming its audience needs no reply (the
+    labelling guide: chatter), even with a question to the brand; a complaint mentioning followers still does."""
+    out = assess(
+        mention(
+            post_id="1", text="@acme I'm a food creator with 2M on TikTok, would love to collab. who handles that?"
+        ),
+        mention(post_id="2", text="hey @acme we make moving vlogs for 300k subs, would you sponsor our next episode?"),
+        mention(
+            post_id="3", text="@acme my 12k followers all saw the wrong price on your site, refund the difference?"
+        ),
+    )
+    assert out["needs_reply"].tolist() == [False, False, True]
