@@ -122,6 +122,9 @@ FRESH38_EARLIER = (*FRESH36_EARLIER, "flags_fresh36.csv", "flags_fresh37.csv")
 #: the sets written before fresh40 and fresh41 (written at the same time, each blind to the rules and to the other,
 #: after fresh38 and fresh39 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH40_EARLIER = (*FRESH38_EARLIER, "flags_fresh38.csv", "flags_fresh39.csv")
+#: the sets written before fresh43 (written blind to the rules and to the set written at the same time in another
+#: worktree, after fresh40 and fresh41 were scored), so the tests check its ids and texts against these only.
+FRESH43_EARLIER = (*FRESH40_EARLIER, "flags_fresh40.csv", "flags_fresh41.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -237,6 +240,8 @@ SETS = [
     # fresh41 was written blind to the rules and to any set written at the same time (another worktree's set was not
     # looked for or read); shaped as fresh39, with the brands' own posts (is_own True) and some non-English posts.
     BlindSet("fresh41", 43001, FRESH40_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh43 was written blind, at the same time as another set in another worktree (not looked for or read).
+    BlindSet("fresh43", 45001, FRESH43_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
