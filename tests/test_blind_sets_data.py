@@ -122,7 +122,7 @@ FRESH38_EARLIER = (*FRESH36_EARLIER, "flags_fresh36.csv", "flags_fresh37.csv")
 #: the sets written before fresh40 and fresh41 (written at the same time, each blind to the rules and to the other,
 #: after fresh38 and fresh39 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH40_EARLIER = (*FRESH38_EARLIER, "flags_fresh38.csv", "flags_fresh39.csv")
-#: the sets written before fresh42 (written blind to the rules, at the same time as another set in another worktree,
+#: the sets written before fresh42 and fresh43 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh40 and fresh41 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH42_EARLIER = (*FRESH40_EARLIER, "flags_fresh40.csv", "flags_fresh41.csv")
 SETS = [
@@ -240,8 +240,10 @@ SETS = [
     # fresh41 was written blind to the rules and to any set written at the same time (another worktree's set was not
     # looked for or read); shaped as fresh39, with the brands' own posts (is_own True) and some non-English posts.
     BlindSet("fresh41", 43001, FRESH40_EARLIER, thread_convention=True, own_and_other_languages=True),
-    # fresh42 was written blind to the rules, at the same time as another set in another worktree (not looked for or read).
+    # fresh42 and fresh43 were written blind to the rules, at the same time, each in its own worktree (neither looked for
+    # or read the other); shaped as fresh40 and fresh41.
     BlindSet("fresh42", 44001, FRESH42_EARLIER, thread_convention=True, own_and_other_languages=True),
+    BlindSet("fresh43", 45001, FRESH42_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
