@@ -686,6 +686,8 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # layer was first frozen, then again after it was given the address, platform and kind signals): 109 of 118 (0.924)
     # / 15 of 67 (0.224), main 1c41116 116 / 12: worse on both (praise spoken to @acme read as needing a reply, gripes
     # read as opinions), the limit moved 0.18 -> 0.23 (bench/README.md "Judgement", session 17)
+    # Session 19 (figures only, no row read): judge20 frozen (3087f3f) 110 of 118 (0.932) / 13 of 67 (0.194); merged, the
+    # layer trained on forty-six sets, 111 (0.941) / 14 (0.209); main 965309e 109 (0.924) / 14 (0.209)
     for part, max_flagged in (("dev", 0.10), ("test", 0.23)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
