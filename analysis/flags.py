@@ -106,8 +106,14 @@ def _brand_terms(brand: Brand) -> list[str]:
     return sorted((t for t in terms if t), key=len, reverse=True)
 
 
+#: a letter or digit of a script written with spaces between words: the brand's name must not touch one. Chinese,
+#: Japanese and Korean letters are left out, since those scripts write a name against the next word ("DeepLの無料版",
+#: "楽天Koboで買った": session 19, flags_fresh43.csv's Japanese posts were read as not naming the brand).
+_SPACED_WORD = r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
+
+
 def _names_pattern(brand: Brand) -> str:
-    return r"(?<!\w)(?:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?!\w)"
+    return rf"(?<!{_SPACED_WORD})(?:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + rf")(?!{_SPACED_WORD})"
 
 
 @cache
@@ -200,7 +206,12 @@ _ASKS_BRAND = re.compile(r"\b(?:can|could|will|would) you\b|\bplease\b|\bdm\b")
 #: which the brand can act on ("Same thing happened to me on the 5th ... ref RF88410"; session 9).
 #: Session 10: a me-too opener ("same here, charged twice ... booking GWK-87740", "mine too, order 78990") is the
 #: writer's voice too.
-_ME_TOO = r"^(?:same here|same (?:thing|issue|problem)|mine too|me too|ditto)\b"
+#: Session 19 (flags_fresh42/43.csv's misses): "exact same, ... case 19490533", "same situation here (... order
+#: TL-2212003)", "same at <place> ... ticket #IO-558120".
+_ME_TOO = (
+    r"^(?:same here|same (?:thing|issue|problem|situation|story|boat|at|for me|with me)|exact(?:ly)? (?:the )?same"
+    r"|mine too|me too|ditto)\b"
+)
 _OWN_CASE = re.compile(rf"^(?=.*?{rules_.FIRST_PERSON}|{_ME_TOO})(?=.*?(?:{rules_.rule_regex('reference-number')}))")
 #: a comment under a user's post that names the brand only as "their" / "they" and speaks for the writer's own
 #: organisation or thing ("Their OCPP backend started rejecting our chargepoints' heartbeats"; session 10: 11 of 11

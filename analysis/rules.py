@@ -1735,8 +1735,13 @@ RULES: tuple[Rule, ...] = (
             # fresh5 x2, fresh8, fresh9 x7)
             r"\b(?:customer|supporter|account|member|membership|policy|donor)\s*(?:number|no\.?|num|id|#)\s*[:#]?\s*"
             r"[a-z]{0,4}-?\d{4,}",
+            # session 19 (flags_fresh40/42.csv's misses): a number of at least five digits after the word naming what it
+            # numbers, with no "number" between ("patient 71-30144", "agreement 9931-187", "job 7720-1143")
+            r"\b(?:patient|member|policy|account|agreement|contract|job)\s*[:#]?\s*\d{2,}[- ]?\d{3,}\b",
         ),
         matches=(
+            "patient 71-30144, they still haven't called me back",
+            "same boat, agreement 9931-187, 4 visits for a dishwasher",
             "case number 2211-8840",
             "order ws-00482193",
             "ref #88123",
@@ -1752,6 +1757,8 @@ RULES: tuple[Rule, ...] = (
             "ticket prices for 2026",
             "order 2026 calendars now",
             "account number changed",
+            "my account 2024 review",
+            "member 12 of the team",
         ),
         english_only=False,
     ),
@@ -2814,7 +2821,8 @@ RULES: tuple[Rule, ...] = (
             r"|insta|ig|youtube|yt|twitch|linkedin)\b))"
             r"(?=[\s\S]*?(?:\bcollab(?:s|orat\w*)?\b|\bpartnerships?\b|\bpartner (?:with|on)\b|(?<!my )\bsponsor(?:ed"
             r"|ship|ships)?\b|\bmedia kit\b|\bbrand deals?\b|\bambassador|\bin exchange for\b|\bmy rates\b"
-            r"|\bdm (?:me )?for rates\b))",
+            r"|\bdm (?:me )?for rates\b|\bwork with (?:creators|influencers)\b|\bcreator program(?:me)?\b"
+            r"|\blove to feature\b))",
         ),
         matches=(
             "@chipotletweets i'm a food creator with 2m on tiktok, would love to collab on a secret menu series",
@@ -2823,6 +2831,7 @@ RULES: tuple[Rule, ...] = (
             "partnership!",
             "@waterbabies i'm a parenting blogger (45k) would love a free term in exchange for reviews",
             "i run a remote work newsletter (45k readers) and want to pitch a partnership for our january issue",
+            "@kobo hi! bookstagrammer here (22k), would love to feature the libra colour. do you work with creators?",
         ),
         misses=(
             "stats dropped 70% overnight and my sponsor wants an explanation. ~4k downloads per episode",

@@ -36,7 +36,8 @@ character terms of the boundary changed, no decision on the 13,890 development r
 flags_fresh36.csv .. flags_fresh41.csv added (fresh40 and fresh41 scored once blind first), forty-four sets. Branch
 judge20 (session 19): retrained after the rule changes of FORMULAS_VERSION 22 (a brand's name an ordinary word only when
 it is a common English word, creators' pitches not read) and three pitches relabelled False; frozen so (3087f3f) to
-score flags_fresh42.csv and flags_fresh43.csv once blind, then retrained with them: forty-six sets.
+score flags_fresh42.csv and flags_fresh43.csv once blind, then retrained with them: forty-six sets. Branch judge21
+(session 19): retrained after the rule changes of FORMULAS_VERSION 23, the same forty-six sets.
 """
 
 from __future__ import annotations

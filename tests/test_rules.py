@@ -553,3 +553,32 @@ def test_a_creators_pitch_is_not_flagged() -> None:
         ),
     )
     assert out["needs_reply"].tolist() == [False, False, True]
+
+
+def test_a_name_against_chinese_japanese_or_korean_letters_names_the_brand() -> None:
+    """Session 19 (flags_fresh43.csv): Japanese writes a name against the next word ("DeepLの無料版", "楽天Koboで"), so
+    the name's boundary is any letter but a letter of a script written with spaces; "acmeology" stays no mention."""
+    out = assess(
+        mention(post_id="1", lang="ja", text="Acmeの無料版って、1ヶ月に翻訳できるファイル数の上限はまだ3つですか？"),
+        mention(post_id="2", lang="ja", text="楽天Acmeで買った電子書籍、解約したら読めなくなりますか？"),
+        mention(post_id="3", text="is acmeology a real word? asking for a friend"),
+    )
+    assert out["needs_reply"].tolist() == [True, True, False]
+
+
+def test_me_too_comments_with_the_writers_own_reference() -> None:
+    """Session 19 (flags_fresh42/43.csv's misses): a comment under another user's post opening "exact same", "same
+    situation here" or "same at", or told in the first person with a patient or agreement number, is the writer's own
+    case, addressed to the brand; without a reference it stays the writer's story to the poster."""
+    reddit = {"platform": "reddit", "kind": "comment", "url": "https://www.reddit.com/r/london/comments/abc/post/k1/"}
+    out = assess(
+        mention(
+            post_id="1", **reddit, text="exact same, sense 2, case 19490533, they said wait 48h, that was 6 days ago"
+        ),
+        mention(
+            post_id="2", **reddit, text="same situation here (visa refused, order TL-2212003). any answer from them?"
+        ),
+        mention(post_id="3", **reddit, text="mine was a filling on the wrong side, patient 71-30144, no call back"),
+        mention(post_id="4", **reddit, text="exact same, they said wait 48h and that was 6 days ago"),
+    )
+    assert out["needs_reply"].tolist() == [True, True, True, False]
