@@ -37,7 +37,8 @@ flags_fresh36.csv .. flags_fresh41.csv added (fresh40 and fresh41 scored once bl
 judge20 (session 19): retrained after the rule changes of FORMULAS_VERSION 22 (a brand's name an ordinary word only when
 it is a common English word, creators' pitches not read) and three pitches relabelled False; frozen so (3087f3f) to
 score flags_fresh42.csv and flags_fresh43.csv once blind, then retrained with them: forty-six sets. Branch judge21
-(session 19): retrained after the rule changes of FORMULAS_VERSION 23, the same forty-six sets.
+(session 19): retrained after the rule changes of FORMULAS_VERSION 23, the same forty-six sets; frozen so
+(9ca0b4b) to score flags_fresh44.csv and flags_fresh45.csv once blind, then retrained with them: forty-eight sets.
 """
 
 from __future__ import annotations

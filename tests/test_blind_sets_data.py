@@ -125,8 +125,8 @@ FRESH40_EARLIER = (*FRESH38_EARLIER, "flags_fresh38.csv", "flags_fresh39.csv")
 #: the sets written before fresh42 and fresh43 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh40 and fresh41 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH42_EARLIER = (*FRESH40_EARLIER, "flags_fresh40.csv", "flags_fresh41.csv")
-#: the sets written before fresh44 (written blind to the rules, after fresh42 and fresh43 were scored, at the same time
-#: as another set in another worktree), so the tests check neither set's ids or texts against the other's.
+#: the sets written before fresh44 and fresh45 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh42 and fresh43 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH44_EARLIER = (*FRESH42_EARLIER, "flags_fresh42.csv", "flags_fresh43.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -247,8 +247,10 @@ SETS = [
     # or read the other); shaped as fresh40 and fresh41.
     BlindSet("fresh42", 44001, FRESH42_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh43", 45001, FRESH42_EARLIER, thread_convention=True, own_and_other_languages=True),
-    # fresh44 was written blind to the rules, at the same time as another set in another worktree (not looked for or read).
+    # fresh44 and fresh45 were written blind to the rules, at the same time, each in its own worktree (neither looked for
+    # or read the other); shaped as fresh42 and fresh43.
     BlindSet("fresh44", 46001, FRESH44_EARLIER, thread_convention=True, own_and_other_languages=True),
+    BlindSet("fresh45", 47001, FRESH44_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 

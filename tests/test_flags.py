@@ -207,6 +207,12 @@ FRESH42_BRANDS = _notes_brands(FRESH42)
 FRESH43 = Path(__file__).parent / "data" / "flags_fresh43.csv"
 #: the brands as flags_fresh43.md configures them (written blind in session 19, at the same time as fresh42)
 FRESH43_BRANDS = _notes_brands(FRESH43)
+FRESH44 = Path(__file__).parent / "data" / "flags_fresh44.csv"
+#: the brands as flags_fresh44.md configures them (written blind in session 19, at the same time as fresh45)
+FRESH44_BRANDS = _notes_brands(FRESH44)
+FRESH45 = Path(__file__).parent / "data" / "flags_fresh45.csv"
+#: the brands as flags_fresh45.md configures them (written blind in session 19, at the same time as fresh44)
+FRESH45_BRANDS = _notes_brands(FRESH45)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -226,7 +232,8 @@ FRESH43_BRANDS = _notes_brands(FRESH43)
 #: sessions 15 and 16 (judge16's rules), are development data since session 17 (branch stack: the learned layer's C,
 #: threshold and term caps chosen on them as judged by a model trained without them, then retrained with them);
 #: flags_fresh36.csv .. flags_fresh41.csv since session 18 (branch judge19); flags_fresh42.csv and flags_fresh43.csv,
-#: scored once blind in session 19 (judge20's rules, 3087f3f), since session 19 (branch judge20).
+#: scored once blind in session 19 (judge20's rules, 3087f3f), since session 19 (branch judge20); flags_fresh44.csv and
+#: flags_fresh45.csv, scored once blind in session 19 (judge21's rules, 9ca0b4b), since session 19 (branch judge21).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -277,6 +284,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh41", FRESH41, FRESH41_BRANDS),
     ("fresh42", FRESH42, FRESH42_BRANDS),
     ("fresh43", FRESH43, FRESH43_BRANDS),
+    ("fresh44", FRESH44, FRESH44_BRANDS),
+    ("fresh45", FRESH45, FRESH45_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
