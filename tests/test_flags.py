@@ -697,6 +697,7 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # read as opinions), the limit moved 0.18 -> 0.23 (bench/README.md "Judgement", session 17)
     # Session 19 (figures only, no row read): judge20 frozen (3087f3f) 110 of 118 (0.932) / 13 of 67 (0.194); merged, the
     # layer trained on forty-six sets, 111 (0.941) / 14 (0.209); main 965309e 109 (0.924) / 14 (0.209)
+    # judge21 frozen (9ca0b4b) 110 (0.932) / 14 (0.209); merged, the layer trained on forty-eight sets, 110 / 13 (0.194)
     for part, max_flagged in (("dev", 0.10), ("test", 0.23)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
@@ -1332,6 +1333,12 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # pitches; the layer retrained: fresh10, fresh35, fresh40, fresh42, fresh43 one to three posts more found each
     ("fresh42", FRESH42, FRESH42_BRANDS, 433, (165, 0), (207, 1)),
     ("fresh43", FRESH43, FRESH43_BRANDS, 438, (173, 3), (213, 5)),
+    # fresh44 and fresh45 (session 19) scored once, blind, at 05:56 UTC with main 965309e, judge20 089191b and the frozen
+    # branch judge21 9ca0b4b (FORMULAS_VERSION 23), as collected: fresh44 main 194 (0.907) / 9 (0.042), judge20 201
+    # (0.939) / 9, judge21 202 (0.944) / 8 (0.037); fresh45 main 197 (0.912) / 9 (0.038), judge20 and judge21 207
+    # (0.958) / 8 (0.033). Then the layer was retrained on the forty-eight sets (in-sample below; no older pin moved)
+    ("fresh44", FRESH44, FRESH44_BRANDS, 428, (164, 2), (206, 3)),
+    ("fresh45", FRESH45, FRESH45_BRANDS, 455, (166, 0), (212, 0)),
 ]
 
 
