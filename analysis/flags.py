@@ -432,15 +432,15 @@ def _addressed(
         spoken = per_distinct(text[rows], partial(_spoken_to, names=_handle_names(brand)))
         community = subreddit[rows].isin(_community_names(brand))
         thread = answers_own[rows]
-        plain_names = re.compile(
-            r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
-        )
-        # a thing of the brand's after its name, or a model number or price ("the dyson 2 year guarantee")
-        things = re.compile(
-            rf"\s+(?:[\w-]+\s+)?(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b|\s+(?:[\w-]+\s+)?[$£€]?\d"
-        )
         ordinary = pd.Series(False, index=raw.index[rows])
-        if common_word(brand.name):
+        if common_word(brand.name):  # only such a name can be the ordinary word; its patterns are built only then
+            plain_names = re.compile(
+                r"(?<![\w@])(?i:" + "|".join(re.escape(t) for t in _brand_terms(brand)) + r")(?![\w@])"
+            )
+            # a thing of the brand's after its name, or a model number or price ("the dyson 2 year guarantee")
+            things = re.compile(
+                rf"\s+(?:[\w-]+\s+)?(?i:{rules_.things(tuple(brand.products))}|{_SERVICE})\b|\s+(?:[\w-]+\s+)?[$£€]?\d"
+            )
             ordinary = per_distinct(
                 raw[rows], partial(_ordinary_word, names=plain_names, things=things, name=brand.name.lower())
             )
