@@ -2434,6 +2434,26 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:replaced|reshipped|restored|resent|re-sent|released|reversed|refunded|reprinted|swapped) [^.!?\n]{0,60}?"
             r"\b(?:same day|next day|next morning|in (?:a|an|one|two|three|\d+) (?:days?|weeks?|hours?)|under warranty"
             r"|without (?:any )?(?:argument|fuss|quibble|me asking))\b" + _STILL_LIVE,
+            # session 20 (branch judge22, flags_fresh45.csv's false flags as collected, six of its eight: me-too replies
+            # in the brand's thread whose own case the brand already put right, which the guide labels False): the fix
+            # and how soon ("refunded within the week", "refunded it on the spot"), the money back ("got the money back
+            # via the app", "refund for the reservation came through") and a make-good that ended it ("gave me a voucher
+            # and it was fine")
+            r"\b(?:reversed|refunded|credited|reimbursed|replaced|paid (?:it |me |us )?back) [^.!?\n]{0,40}?\b(?:within"
+            r" (?:a|an|the|one|two|three|\d+) (?:days?|weeks?|hours?)|on the spot|straight away|there and then)\b"
+            + _STILL_LIVE,
+            r"\brefunded within (?:a|an|the|one|two|three|\d+) (?:days?|weeks?|hours?)\b" + _STILL_LIVE,
+            r"(?<!n't )(?<!never )(?<!not )(?<!nor )\bgot (?:the|my|our|all (?:the|my|our)) (?:money|refund|deposit|cash"
+            r"|fare|points|credit) back\b" + _STILL_LIVE,
+            r"(?<!no )\b(?:refund|money|credit)(?: for [^.!?\n]{1,30})? (?:came through|went through)\b" + _STILL_LIVE,
+            r"\bgave (?:me|us) a (?:voucher|credit|refund|replacement|new one)\b[^.!?\n]{0,30}\b(?:and it was fine|all"
+            r" good|sorted|no harm done)\b" + _STILL_LIVE,
+            # and the same shape after a fight (flags_fresh44.csv's three such replies: "took two letters but they did remove
+            # it in the end", "they did refund it after a couple of weeks", "took an appeal but they paid in full in the end")
+            r"\b(?:they|it) did (?:refund|remove|fix|sort|pay|replace|reverse|credit|correct|cancel)\b[^.!?\n]{0,30}?\b(?:in"
+            r" the end|after (?:a|an|one|two|three|a couple of|a few|\d+) (?:days?|weeks?|months?|calls?|letters?|emails?))\b"
+            + _STILL_LIVE,
+            r"\b(?:paid|refunded|removed|fixed|sorted|reversed|corrected|credited) (?:[\w']+ ){0,3}in the end\b" + _STILL_LIVE,
             r"\b(?:(?:been )?(?:smooth|fine|perfect|spot on|toasty|great|working) ever since|saga is over|(?:can't|cannot"
             r"|couldn't) tell where|gone from my (?:statement|account|bill)|landed in my (?:bank|account)|spot on now"
             r"|(?:it's|it has|has) been (?:fixed|sorted|resolved)|came back in full|the (?:replacement|right one|new one)"
@@ -2468,6 +2488,15 @@ RULES: tuple[Rule, ...] = (
             "acme replaced our controller when it stopped working and the blanket's been toasty ever since",
             "money for the cancelled leg finally landed in my bank, appreciate the nudge",
             "new tub fitted and no leaks at all, thank you for swapping it so fast",
+            "got charged after cancelling last year too, they reversed it the same day once I emailed",
+            "same glitch with my tickets in may, refunded within the week",
+            "got charged twice last year too, the stall refunded it on the spot",
+            "had a cancelled reservation in june, got the money back via the app within a week",
+            "refund for the reservation came through, danke",
+            "had the double scan glitch last season, they gave me a voucher and it was fine",
+            "same thing happened to me in the spring, took two letters but they did remove it in the end",
+            "this happened to me at christmas, they did refund it after a couple of weeks",
+            "went through the same with mine last year, took an appeal but they paid in full in the end",
         ),
         misses=(
             "they sent the wrong one again",
@@ -2492,6 +2521,14 @@ RULES: tuple[Rule, ...] = (
             "they replaced it next day but it still leaks",
             "it has been broken ever since",
             "it's been fixed twice and broke again",
+            "still haven't got my money back",
+            "never got my money back after they cancelled",
+            "did the refund for my order come through for anyone else?",
+            "no refund came through, 3 weeks now",
+            "they gave me a voucher that doesn't even work online",
+            "refunded within the week they said, still nothing",
+            "they did refund it after six weeks but the fee is still on my statement",
+            "I hope they fix it in the end",
         ),
     ),
     Rule(
