@@ -128,6 +128,9 @@ FRESH42_EARLIER = (*FRESH40_EARLIER, "flags_fresh40.csv", "flags_fresh41.csv")
 #: the sets written before fresh44 and fresh45 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh42 and fresh43 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH44_EARLIER = (*FRESH42_EARLIER, "flags_fresh42.csv", "flags_fresh43.csv")
+#: the sets written before fresh47 (written blind to the rules, in its own worktree, at the same time as another set in
+#: another worktree, which it did not look for or read), so the tests check neither set's ids or texts against the other's.
+FRESH47_EARLIER = (*FRESH44_EARLIER, "flags_fresh44.csv", "flags_fresh45.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -251,6 +254,9 @@ SETS = [
     # or read the other); shaped as fresh42 and fresh43.
     BlindSet("fresh44", 46001, FRESH44_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh45", 47001, FRESH44_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh47 was written blind to the rules, at the same time as another set in another worktree (not looked for or
+    # read); shaped as fresh44 and fresh45, with the brands' own posts and some non-English posts.
+    BlindSet("fresh47", 49001, FRESH47_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
