@@ -128,6 +128,9 @@ FRESH42_EARLIER = (*FRESH40_EARLIER, "flags_fresh40.csv", "flags_fresh41.csv")
 #: the sets written before fresh44 and fresh45 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh42 and fresh43 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH44_EARLIER = (*FRESH42_EARLIER, "flags_fresh42.csv", "flags_fresh43.csv")
+#: the sets written before fresh46 and fresh47 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh44 and fresh45 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH46_EARLIER = (*FRESH44_EARLIER, "flags_fresh44.csv", "flags_fresh45.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -251,6 +254,11 @@ SETS = [
     # or read the other); shaped as fresh42 and fresh43.
     BlindSet("fresh44", 46001, FRESH44_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh45", 47001, FRESH44_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh46 (home and living brands) and fresh47 (health, beauty and fitness brands) were written blind to the rules
+    # and to each other (neither worktree looked for or read the other); shaped as fresh44 and fresh45, with more praise
+    # spoken to the brand and in-thread me-too replies whose case the brand already put right.
+    BlindSet("fresh46", 48001, FRESH46_EARLIER, thread_convention=True, own_and_other_languages=True),
+    BlindSet("fresh47", 49001, FRESH46_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
