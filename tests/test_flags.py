@@ -213,6 +213,12 @@ FRESH44_BRANDS = _notes_brands(FRESH44)
 FRESH45 = Path(__file__).parent / "data" / "flags_fresh45.csv"
 #: the brands as flags_fresh45.md configures them (written blind in session 19, at the same time as fresh44)
 FRESH45_BRANDS = _notes_brands(FRESH45)
+FRESH46 = Path(__file__).parent / "data" / "flags_fresh46.csv"
+#: the brands as flags_fresh46.md configures them (written blind in session 20, at the same time as fresh47)
+FRESH46_BRANDS = _notes_brands(FRESH46)
+FRESH47 = Path(__file__).parent / "data" / "flags_fresh47.csv"
+#: the brands as flags_fresh47.md configures them (written blind in session 20, at the same time as fresh46)
+FRESH47_BRANDS = _notes_brands(FRESH47)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -233,7 +239,9 @@ FRESH45_BRANDS = _notes_brands(FRESH45)
 #: threshold and term caps chosen on them as judged by a model trained without them, then retrained with them);
 #: flags_fresh36.csv .. flags_fresh41.csv since session 18 (branch judge19); flags_fresh42.csv and flags_fresh43.csv,
 #: scored once blind in session 19 (judge20's rules, 3087f3f), since session 19 (branch judge20); flags_fresh44.csv and
-#: flags_fresh45.csv, scored once blind in session 19 (judge21's rules, 9ca0b4b), since session 19 (branch judge21).
+#: flags_fresh45.csv, scored once blind in session 19 (judge21's rules, 9ca0b4b), since session 19 (branch judge21);
+#: flags_fresh46.csv and flags_fresh47.csv, scored once blind in session 20 (judge22's rules, cca780e), since session 20
+#: (branch judge22).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -286,6 +294,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh43", FRESH43, FRESH43_BRANDS),
     ("fresh44", FRESH44, FRESH44_BRANDS),
     ("fresh45", FRESH45, FRESH45_BRANDS),
+    ("fresh46", FRESH46, FRESH46_BRANDS),
+    ("fresh47", FRESH47, FRESH47_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -1221,7 +1231,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 199 / 0, as collected 241 / 0
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in-sample) 199 / 0, as collected 240 / 0: one fewer found
-    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (201, 0), (242, 0)),
+    # session 20 (branch judge22: the layer retrained on fifty sets, fresh46 and fresh47 added; in-sample) 200 / 0, as
+    # collected 241 / 0: one fewer found
+    ("fresh27", FRESH27, FRESH27_BRANDS, 468, (200, 0), (241, 0)),
     # blind at 3bd5d4d (the same run) 186 of 236 (0.788) / 14 of 232 (0.060), as collected 222 (0.941) / 20 (0.086): both
     # met (judge14: 181 / 17, as collected 217 (0.919) / 23 (0.099)). Development data since.
     # session 15, after the score (letterlike script letters read as plain ones, in-sample) 189 / 14, as collected 225 / 20:
@@ -1339,6 +1351,12 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # (0.958) / 8 (0.033). Then the layer was retrained on the forty-eight sets (in-sample below; no older pin moved)
     ("fresh44", FRESH44, FRESH44_BRANDS, 428, (164, 2), (206, 3)),
     ("fresh45", FRESH45, FRESH45_BRANDS, 455, (166, 0), (212, 0)),
+    # fresh46 and fresh47 (session 20) scored once, blind, at 13:30 UTC with main 2026309 and the frozen branch judge22
+    # cca780e (FORMULAS_VERSION 24), as collected: fresh46 main 206 (0.932) / 16 (0.068), judge22 206 / 18 (0.077);
+    # fresh47 main 194 (0.911) / 25 (0.109), judge22 194 / 24 (0.104): the goal's 0.10 missed on fresh47 by both, mostly
+    # praise spoken to the brand. Then the layer was retrained on the fifty sets (in-sample below)
+    ("fresh46", FRESH46, FRESH46_BRANDS, 455, (154, 0), (207, 1)),
+    ("fresh47", FRESH47, FRESH47_BRANDS, 443, (152, 0), (196, 0)),
 ]
 
 
