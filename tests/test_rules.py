@@ -582,3 +582,64 @@ def test_me_too_comments_with_the_writers_own_reference() -> None:
         mention(post_id="4", **reddit, text="exact same, they said wait 48h and that was 6 days ago"),
     )
     assert out["needs_reply"].tolist() == [True, True, True, False]
+
+
+def test_me_too_comments_with_receipts_serials_and_references_in_other_languages() -> None:
+    """Session 20 (flags_fresh46/47.csv's misses): a comment under another user's post opening with a bare "same", or in
+    the first person, with a receipt, serial, prescription or batch number, a reference in several lettered parts or
+    one in the post's own language, is the writer's own case, addressed to the brand; without one it stays the writer's
+    story to the poster."""
+    reddit = {"platform": "reddit", "kind": "comment", "url": "https://www.reddit.com/r/london/comments/abc/post/k1/"}
+    out = assess(
+        mention(post_id="1", **reddit, text="same, stuck at 38% since tuesday, order ECV-5521002"),
+        mention(post_id="2", **reddit, text="literally the same shop did this to me, receipt 417-22601, no call back"),
+        mention(post_id="3", **reddit, text="mine leak too, order MB-UK-4402008, emailed them 10 days ago"),
+        mention(post_id="4", **reddit, text="mine does the same and it gave me a rash, batch 3190C"),
+        mention(post_id="5", **reddit, lang="pt", text="mesma coisa, matrícula 8822016, cancelei em agosto"),
+        mention(post_id="6", **reddit, text="same, stuck at 38% since tuesday, no word from anyone"),
+        mention(post_id="7", **reddit, text="same, I kept the receipt 2024 style in a shoebox"),
+    )
+    assert out["needs_reply"].tolist() == [True, True, True, True, True, False, False]
+
+
+def test_posts_in_other_languages_with_references_in_their_own_words() -> None:
+    """Session 20: Swedish, Japanese and Korean order, contract and case numbers are references (rule
+    non-english-reference), so a post in those languages carrying one is a complaint."""
+    out = assess(
+        mention(
+            post_id="1", lang="sv", text="@acme ni skulle komma i tisdags, ingen kom och ingen ringde. Avtal 7721-0043"
+        ),
+        mention(post_id="2", lang="ja", text="@acme 注文番号 2212-88765 のソファ、配達予定日を2回も過ぎてます。"),
+        mention(post_id="3", lang="ko", text="@acme 뚜껑이 깨져서 왔어요. 주문번호 INF-KR-30041."),
+        mention(post_id="4", lang="sv", text="@acme tack för en fin dag i butiken"),
+    )
+    assert out["needs_reply"].tolist() == [True, True, True, False]
+
+
+def test_a_fault_already_put_right_is_settled_and_the_layer_does_not_read_it() -> None:
+    """Session 20 (flags_fresh46/47.csv's false flags): a me-too reply in the brand's thread whose own case the brand
+    already put right ("refunded within the week") is gratitude by the rules (rule put-right), and the learned layer does
+    not decide it: nothing is left to answer. One still open, or one asking something, stays the layer's."""
+    thread = {"platform": "x", "kind": "reply", "parent_id": "old"}
+    rows = frame(
+        mention(post_id="1", **thread, text="same glitch with my tickets in may, refunded within the week"),
+        mention(post_id="2", **thread, text="had a cancelled reservation in june, got the money back via the app"),
+        mention(
+            post_id="3",
+            **thread,
+            text="same glitch with my tickets in may, refunded within the week they said, still nothing",
+        ),
+        mention(
+            post_id="4", **thread, text="same glitch in may, refunded within the week. can I get the fee back too?"
+        ),
+    )
+    inputs = flags.learned_inputs(rows, BRANDS, own_post_ids=[("x", "old")])
+    assert inputs["rows"].tolist() == [False, False, True, True]
+    # a fix promised, not kept, is no settlement (the put-right rule's words, in reported speech)
+    promised = frame(
+        mention(post_id="5", **thread, text="you said the double payment would be refunded in 5 days and it's been 12"),
+        mention(post_id="6", **thread, text="engineer came and fixed it same day, no fuss"),
+    )
+    assert flags.learned_inputs(promised, BRANDS, own_post_ids=[("x", "old")])["rows"].tolist() == [True, False]
+    out = flags.assess(rows, BRANDS, own_post_ids=[("x", "old")])
+    assert out["needs_reply"].tolist()[:2] == [False, False]
