@@ -131,6 +131,9 @@ FRESH44_EARLIER = (*FRESH42_EARLIER, "flags_fresh42.csv", "flags_fresh43.csv")
 #: the sets written before fresh46 and fresh47 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh44 and fresh45 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH46_EARLIER = (*FRESH44_EARLIER, "flags_fresh44.csv", "flags_fresh45.csv")
+#: the sets written before fresh49 (written blind to the rules, in its own worktree, after fresh46 and fresh47 were
+#: merged), so the tests check its ids and texts against every set listed by the meta script.
+FRESH49_EARLIER = (*FRESH46_EARLIER, "flags_fresh46.csv", "flags_fresh47.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -259,6 +262,10 @@ SETS = [
     # spoken to the brand and in-thread me-too replies whose case the brand already put right.
     BlindSet("fresh46", 48001, FRESH46_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh47", 49001, FRESH46_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh49 (kids, pets and learning brands) was written blind to the rules and to any set written at the same time in
+    # another worktree (not looked for or read); shaped as fresh46 and fresh47, with praise spoken to the brand (some
+    # ending in a real question) and in-thread me-too replies whose case the brand already put right beside open ones.
+    BlindSet("fresh49", 51001, FRESH49_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
