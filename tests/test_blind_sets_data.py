@@ -131,8 +131,8 @@ FRESH44_EARLIER = (*FRESH42_EARLIER, "flags_fresh42.csv", "flags_fresh43.csv")
 #: the sets written before fresh46 and fresh47 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh44 and fresh45 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH46_EARLIER = (*FRESH44_EARLIER, "flags_fresh44.csv", "flags_fresh45.csv")
-#: the sets written before fresh48 (written blind to the rules, in its own worktree, while another set was written in
-#: another; neither looked for or read the other), so the tests check neither set's ids or texts against the other's.
+#: the sets written before fresh48 and fresh49 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh46 and fresh47 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH48_EARLIER = (*FRESH46_EARLIER, "flags_fresh46.csv", "flags_fresh47.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -262,10 +262,11 @@ SETS = [
     # spoken to the brand and in-thread me-too replies whose case the brand already put right.
     BlindSet("fresh46", 48001, FRESH46_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh47", 49001, FRESH46_EARLIER, thread_convention=True, own_and_other_languages=True),
-    # fresh48 (transport and mobility brands) was written blind to the rules and to the set written at the same time in
-    # another worktree (not looked for or read); shaped as fresh46 and fresh47, with praise spoken to the brand and in-thread
-    # me-too replies whose case the brand already put right beside ones still open.
+    # fresh48 (transport and mobility brands) and fresh49 (kids, pets and learning brands) were written blind to the
+    # rules and to each other (neither worktree looked for or read the other); shaped as fresh46 and fresh47, with praise
+    # spoken to the brand, me-too replies put right beside open ones, and sarcasm about the writer's own case.
     BlindSet("fresh48", 50001, FRESH48_EARLIER, thread_convention=True, own_and_other_languages=True),
+    BlindSet("fresh49", 51001, FRESH48_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
