@@ -39,6 +39,10 @@ it is a common English word, creators' pitches not read) and three pitches relab
 score flags_fresh42.csv and flags_fresh43.csv once blind, then retrained with them: forty-six sets. Branch judge21
 (session 19): retrained after the rule changes of FORMULAS_VERSION 23, the same forty-six sets; frozen so
 (9ca0b4b) to score flags_fresh44.csv and flags_fresh45.csv once blind, then retrained with them: forty-eight sets.
+Session 20: branch judge22 retrained after FORMULAS_VERSION 24 (the same forty-eight sets), frozen (cca780e) to score
+flags_fresh46.csv and flags_fresh47.csv once blind, then retrained with them (fifty sets); branch judge23 retrained
+after FORMULAS_VERSION 25 (faults put right with nothing asked not read, the "praise" and "praise-spoken" signals), frozen
+(75402d7) to score flags_fresh48.csv and flags_fresh49.csv once blind, then retrained with them: fifty-two sets.
 """
 
 from __future__ import annotations
