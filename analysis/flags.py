@@ -209,7 +209,8 @@ _ASKS_BRAND = re.compile(r"\b(?:can|could|will|would) you\b|\bplease\b|\bdm\b")
 #: Session 19 (flags_fresh42/43.csv's misses): "exact same, ... case 19490533", "same situation here (... order
 #: TL-2212003)", "same at <place> ... ticket #IO-558120".
 _ME_TOO = (
-    r"^(?:(?:literally )?same\b|exact(?:ly)? (?:the )?same|mine too|me too|ditto|mesma coisa|lo mismo|pareil|zelfde"
+    r"^(?:(?:literally )?same\b|exact(?:ly)? (?:the )?same|(?:we |i )?had (?:the )?same\b|had this too|mine too|me too|ditto"
+    r"|mesma coisa|lo mismo|pareil|zelfde"
     r"|hier auch|auch bei mir)\b"
 )
 #: session 20: any "same ..." opener (flags_fresh46/47.csv: "same, order ECV-5521002", "same model, same wheel, receipt

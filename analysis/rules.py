@@ -1756,7 +1756,9 @@ RULES: tuple[Rule, ...] = (
             r"\s*[:#]?\s*(?!(?:19|20)\d\d\b)(?=(?:[a-z-]*\d){4})[a-z\d][a-z\d-]{3,}",
             r"\b(?:order|booking|ticket|claim|case|complaint|incident|receipt|invoice)\s*[:#]?\s*[a-z]{1,4}(?:-[a-z]{1,5}){1,3}"
             r"-\d{4,}",
-            r"\b(?:serial|account|card|policy|(?:hub|device) id|id|imei|phone|meter)(?: number)?\s+(?:ends|ending)(?: in| with)?"
+            r"\b(?:order|booking|ticket|claim|case)\s*[:#]?\s*[a-z]{1,4}\d{1,2}-\d{4,}",
+            r"\b(?:serial|account|card|policy|member|customer|(?:hub|device) id|id|imei|phone|meter)(?: number)?\s+(?:ends|ending)"
+            r"(?: in| with)?"
             r"\s+(?=(?:[a-z]*\d){2})[a-z\d]{3,8}\b",
         ),
         matches=(
@@ -1777,6 +1779,8 @@ RULES: tuple[Rule, ...] = (
             "ticket lk-prt-44120 open, no response",
             "my machine's serial ends 30917",
             "same here, policy ending 5502, requested a transfer in march",
+            "same here, 2,100 points gone, member number ending 0456",
+            "same story, order ps2-79004, also may deposit",
         ),
         misses=(
             "booking 2025 trips soon",
@@ -2335,6 +2339,15 @@ RULES: tuple[Rule, ...] = (
             # eleven sets with it need no reply), "proper workhorse", "nailed it", "on the dot", "still going strong"
             r"(?<!no )(?<!zero )(?<!any )(?<!with )\brespect\b(?! (?:for|your|my|our|us|me)\b)",
             r"\bworkhorse\b|\bnailed it\b|\bon the dot\b|\bstill going strong\b",
+            # session 20 (the fifty-two sets' praise posts the praise rules did not read, a third of them: "our teacher Jo
+            # is a gem", "unbeatable", "so patient with a screaming toddler", "changed my commute", "quick work, ta",
+            # "good catch", "cried with joy", "merci monsieur")
+            r"\b(?:(?:a|an absolute|such a|total|real) gem|unbeatable|comfiest|life ?savers?|absolute (?:unit|legend|star)"
+            r"|such a relief|good (?:catch|to see)|quick work|credit to|(?:cried|crying|tears) (?:of|with) joy|happy tears"
+            r"|whole personality|never doubting|(?:i'm|im|i am) converted|(?:are|is) gold)\b",
+            r"\b(?:so|very|really|super|incredibly) (?:patient|kind|helpful|friendly|quick|fast)\b",
+            r"\bchanged (?:my|our) (?:life|lives|commute|mornings?|routine|game)\b",
+            r"(?<!no )\b(?:cheers|ta|merci|grazie|danke|gracias|obrigad[oa]|dank je)\b(?! for (?:nothing|that|the \w+ that))",
         ),
         matches=(
             "insane battery, love it",
@@ -2347,8 +2360,21 @@ RULES: tuple[Rule, ...] = (
             "came out same day. proper service",
             "passport office took 6 days for my renewal. respect",
             "still runs my scope all night, proper workhorse",
+            "our water babies teacher jo is a gem, 3 terms in and the kid will swim anywhere now",
+            "the lady was so patient with a screaming toddler",
+            "used voi every day this week, genuinely changed my commute",
+            "money's back on my card already, quick work, ta",
+            "the guy at the marseille store fixed my wiper in 5 minutes. merci monsieur",
         ),
-        misses=("the old logo was ugly", "no respect for customers", "with respect to my order"),
+        misses=(
+            "the old logo was ugly",
+            "no respect for customers",
+            "with respect to my order",
+            "the app is so slow",
+            "cheers for nothing",
+            "a gemstone ring",
+            "taking ages",
+        ),
     ),
     Rule(
         "praise-emoji",
