@@ -134,8 +134,8 @@ FRESH46_EARLIER = (*FRESH44_EARLIER, "flags_fresh44.csv", "flags_fresh45.csv")
 #: the sets written before fresh48 and fresh49 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh46 and fresh47 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH48_EARLIER = (*FRESH46_EARLIER, "flags_fresh46.csv", "flags_fresh47.csv")
-#: the sets written before fresh50 (written blind to the rules, in its own worktree, while another set was written in
-#: another), so the tests check neither set's ids or texts against the other's.
+#: the sets written before fresh50 and fresh51 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh48 and fresh49 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH50_EARLIER = (*FRESH48_EARLIER, "flags_fresh48.csv", "flags_fresh49.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -270,10 +270,10 @@ SETS = [
     # spoken to the brand, me-too replies put right beside open ones, and sarcasm about the writer's own case.
     BlindSet("fresh48", 50001, FRESH48_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh49", 51001, FRESH48_EARLIER, thread_convention=True, own_and_other_languages=True),
-    # fresh50 (media, entertainment and events brands) was written blind to the rules and to any set written at the same
-    # time (another worktree's set was not looked for or read); shaped as fresh48 and fresh49, with praise spoken to the
-    # brand, me-too replies put right beside open ones, and sarcasm about the writer's own case beside the brand's.
+    # fresh50 (media, entertainment and events brands) and fresh51 (fashion and electronics retail brands) were written
+    # blind to the rules and to each other (neither worktree looked for or read the other); shaped as fresh48 and fresh49.
     BlindSet("fresh50", 52001, FRESH50_EARLIER, thread_convention=True, own_and_other_languages=True),
+    BlindSet("fresh51", 53001, FRESH50_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
