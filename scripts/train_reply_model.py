@@ -42,7 +42,9 @@ score flags_fresh42.csv and flags_fresh43.csv once blind, then retrained with th
 Session 20: branch judge22 retrained after FORMULAS_VERSION 24 (the same forty-eight sets), frozen (cca780e) to score
 flags_fresh46.csv and flags_fresh47.csv once blind, then retrained with them (fifty sets); branch judge23 retrained
 after FORMULAS_VERSION 25 (faults put right with nothing asked not read, the "praise" and "praise-spoken" signals), frozen
-(75402d7) to score flags_fresh48.csv and flags_fresh49.csv once blind, then retrained with them: fifty-two sets.
+(75402d7) to score flags_fresh48.csv and flags_fresh49.csv once blind, then retrained with them: fifty-two sets;
+branch judge24 retrained after FORMULAS_VERSION 26 (more praise words), frozen (5f22802) to score flags_fresh50.csv and
+flags_fresh51.csv once blind, then retrained with them: fifty-four sets.
 """
 
 from __future__ import annotations

@@ -225,6 +225,12 @@ FRESH48_BRANDS = _notes_brands(FRESH48)
 FRESH49 = Path(__file__).parent / "data" / "flags_fresh49.csv"
 #: the brands as flags_fresh49.md configures them (written blind in session 20, at the same time as fresh48)
 FRESH49_BRANDS = _notes_brands(FRESH49)
+FRESH50 = Path(__file__).parent / "data" / "flags_fresh50.csv"
+#: the brands as flags_fresh50.md configures them (written blind in session 20, at the same time as fresh51)
+FRESH50_BRANDS = _notes_brands(FRESH50)
+FRESH51 = Path(__file__).parent / "data" / "flags_fresh51.csv"
+#: the brands as flags_fresh51.md configures them (written blind in session 20, at the same time as fresh50)
+FRESH51_BRANDS = _notes_brands(FRESH51)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -248,7 +254,8 @@ FRESH49_BRANDS = _notes_brands(FRESH49)
 #: flags_fresh45.csv, scored once blind in session 19 (judge21's rules, 9ca0b4b), since session 19 (branch judge21);
 #: flags_fresh46.csv and flags_fresh47.csv, scored once blind in session 20 (judge22's rules, cca780e), since session 20
 #: (branch judge22); flags_fresh48.csv and flags_fresh49.csv, scored once blind in session 20 (judge23's rules,
-#: 75402d7), since session 20 (branch judge23).
+#: 75402d7), since session 20 (branch judge23); flags_fresh50.csv and flags_fresh51.csv, scored once blind in session
+#: 20 (judge24's rules, 5f22802), since session 20 (branch judge24).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -305,6 +312,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh47", FRESH47, FRESH47_BRANDS),
     ("fresh48", FRESH48, FRESH48_BRANDS),
     ("fresh49", FRESH49, FRESH49_BRANDS),
+    ("fresh50", FRESH50, FRESH50_BRANDS),
+    ("fresh51", FRESH51, FRESH51_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -721,13 +730,15 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # (0.164); judge23 frozen (75402d7) 106 (0.898) / 13 (0.194); judge23 as merged, the layer trained on fifty-two sets,
     # 106 of 118 (0.898) / 10 of 67 (0.149), main 2026309 110 (0.932) / 13 (0.194): three posts fewer flagged with no need,
     # four fewer found; the 0.90 recall target missed by one post on this part (met on every blind set scored since),
-    # the floor moved 0.90 -> 0.89 and the flagged limit 0.23 -> 0.16 (bench/README.md "Judgement", session 20)
-    for part, min_found, max_flagged in (("dev", 0.90, 0.10), ("test", 0.89, 0.16)):
+    # the floor moved 0.90 -> 0.89 and the flagged limit 0.23 -> 0.16 (bench/README.md "Judgement", session 20).
+    # judge24 frozen (5f22802) 106 (0.898) / 10 (0.149); as merged, the layer trained on fifty-four sets, 106 of 118
+    # (0.898) / 9 of 67 (0.134): the limit 0.16 -> 0.14
+    for part, min_found, max_flagged in (("dev", 0.90, 0.10), ("test", 0.89, 0.14)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
         flagged = rows.loc[~rows["expect_reply"], "needs_reply"].mean()
         assert recall >= min_found, (part, recall)
-        # the 0.10 target is met on dev but not on the held-out part (0.149 in session 20, 0.194 in session 19; 0.154 in
+        # the 0.10 target is met on dev but not on the held-out part (0.134 in session 20, 0.194 in session 19; 0.154 in
         # session 13, 0.138 in sessions 9-12): reported, not hidden
         assert flagged <= max_flagged, (part, flagged)
     main = labelled[labelled["group"] == "main"]
@@ -1388,6 +1399,12 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # (0.085), judge23 219 (0.986) / 19 (0.077). Then the layer was retrained on the fifty-two sets (in-sample below)
     ("fresh48", FRESH48, FRESH48_BRANDS, 460, (157, 1), (202, 1)),
     ("fresh49", FRESH49, FRESH49_BRANDS, 470, (172, 1), (221, 2)),
+    # fresh50 and fresh51 (session 20) scored once, blind, at 14:19 UTC with 2026309 (the session's start), main f33eb02
+    # (judge23 as merged) and the frozen branch judge24 5f22802 (FORMULAS_VERSION 26), as collected: fresh50 197 (0.934)
+    # / 30 (0.124), 197 / 18 (0.075), 197 / 17 (0.071); fresh51 197 (0.895) / 19 (0.077), 204 (0.927) / 11 (0.044), 204 /
+    # 11. Then the layer was retrained on the fifty-four sets (in-sample below)
+    ("fresh50", FRESH50, FRESH50_BRANDS, 452, (160, 2), (203, 4)),
+    ("fresh51", FRESH51, FRESH51_BRANDS, 468, (155, 0), (208, 1)),
 ]
 
 
