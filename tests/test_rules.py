@@ -16,6 +16,12 @@ from tests.test_flags import BRANDS, frame, mention
 #: a brand whose name is a common English word (analysis.flags.common_word), for the ordinary-word tests: since session
 #: 19 "Acme" (rare in English) is never read as an ordinary word
 KETTLE = Brand("Kettle", keywords=("kettle",))
+#: a comment under another user's reddit post in a subreddit not named like the brand
+REDDIT_COMMENT = {
+    "platform": "reddit",
+    "kind": "comment",
+    "url": "https://www.reddit.com/r/london/comments/abc/post/k1/",
+}
 
 
 def test_table_is_well_formed() -> None:
@@ -412,7 +418,7 @@ def test_advice_between_customers_in_the_brands_thread_and_a_comment_with_the_wr
     problem word, still count. A comment under a user's post (reddit, hacker news) that names the brand nowhere is
     addressed to it when it carries the writer's own reference number in their own voice; without one it is not."""
     thread = {"platform": "bluesky", "kind": "reply", "parent_id": "old"}
-    reddit = {"platform": "reddit", "kind": "comment", "url": "https://www.reddit.com/r/london/comments/abc/post/k1/"}
+    reddit = REDDIT_COMMENT
     out = assess(
         mention(post_id="1", **thread, text="check your order history, mine showed the deleted ones as drafts"),
         mention(post_id="2", **thread, text="you need the code from the letter not the email, don't wait"),
@@ -439,7 +445,7 @@ def test_talk_between_users_in_the_brands_thread_and_me_too_replies_with_the_wri
     number, keeps it addressed. A me-too reply ("mine did the same") with the writer's own supporter / customer number
     is the writer's own case, and so is a comment under a user's post with "for me" and a customer id."""
     thread = {"platform": "bluesky", "kind": "reply", "parent_id": "old"}
-    reddit = {"platform": "reddit", "kind": "comment", "url": "https://www.reddit.com/r/london/comments/abc/post/k1/"}
+    reddit = REDDIT_COMMENT
     out = assess(
         mention(post_id="1", **thread, text="same thing happened to my mum last spring, its a nightmare with fitting"),
         mention(post_id="2", **thread, text="looks gorgeous! where did you get the tiles?"),
@@ -469,7 +475,7 @@ def test_comments_naming_the_brand_as_their_me_too_references_and_plain_question
         "thread_id": "hn-1",
         "url": "https://news.ycombinator.com/item?id=1",
     }
-    reddit = {"platform": "reddit", "kind": "comment", "url": "https://www.reddit.com/r/london/comments/abc/post/k1/"}
+    reddit = REDDIT_COMMENT
     hyphen = Brand("Lay-Z-Spa", keywords=("lay-z-spa",))
     out = flags.assess(
         frame(
@@ -570,7 +576,7 @@ def test_me_too_comments_with_the_writers_own_reference() -> None:
     """Session 19 (flags_fresh42/43.csv's misses): a comment under another user's post opening "exact same", "same
     situation here" or "same at", or told in the first person with a patient or agreement number, is the writer's own
     case, addressed to the brand; without a reference it stays the writer's story to the poster."""
-    reddit = {"platform": "reddit", "kind": "comment", "url": "https://www.reddit.com/r/london/comments/abc/post/k1/"}
+    reddit = REDDIT_COMMENT
     out = assess(
         mention(
             post_id="1", **reddit, text="exact same, sense 2, case 19490533, they said wait 48h, that was 6 days ago"
@@ -589,7 +595,7 @@ def test_me_too_comments_with_receipts_serials_and_references_in_other_languages
     the first person, with a receipt, serial, prescription or batch number, a reference in several lettered parts or
     one in the post's own language, is the writer's own case, addressed to the brand; without one it stays the writer's
     story to the poster."""
-    reddit = {"platform": "reddit", "kind": "comment", "url": "https://www.reddit.com/r/london/comments/abc/post/k1/"}
+    reddit = REDDIT_COMMENT
     out = assess(
         mention(post_id="1", **reddit, text="same, stuck at 38% since tuesday, order ECV-5521002"),
         mention(post_id="2", **reddit, text="literally the same shop did this to me, receipt 417-22601, no call back"),
