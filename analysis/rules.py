@@ -2499,7 +2499,6 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:reversed|refunded|credited|reimbursed|replaced|paid (?:it |me |us )?back) [^.!?\n]{0,40}?\b(?:within"
             r" (?:a|an|the|one|two|three|\d+) (?:days?|weeks?|hours?)|on the spot|straight away|there and then)\b"
             + _STILL_LIVE,
-            r"\brefunded within (?:a|an|the|one|two|three|\d+) (?:days?|weeks?|hours?)\b" + _STILL_LIVE,
             r"(?<!n't )(?<!never )(?<!not )(?<!nor )\bgot (?:the|my|our|all (?:the|my|our)) (?:money|refund|deposit|cash"
             r"|fare|points|credit) back\b" + _STILL_LIVE,
             r"(?<!no )\b(?:refund|money|credit)(?: for [^.!?\n]{1,30})? (?:came through|went through)\b" + _STILL_LIVE,
