@@ -137,8 +137,8 @@ FRESH48_EARLIER = (*FRESH46_EARLIER, "flags_fresh46.csv", "flags_fresh47.csv")
 #: the sets written before fresh50 and fresh51 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh48 and fresh49 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH50_EARLIER = (*FRESH48_EARLIER, "flags_fresh48.csv", "flags_fresh49.csv")
-#: the sets written before fresh52 (written blind to the rules, each in its own worktree at the same time as another
-#: set, after fresh50 and fresh51 were scored), so the tests check neither set's ids or texts against the other's.
+#: the sets written before fresh52 and fresh53 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh50 and fresh51 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH52_EARLIER = (*FRESH50_EARLIER, "flags_fresh50.csv", "flags_fresh51.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -277,9 +277,11 @@ SETS = [
     # blind to the rules and to each other (neither worktree looked for or read the other); shaped as fresh48 and fresh49.
     BlindSet("fresh50", 52001, FRESH50_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh51", 53001, FRESH50_EARLIER, thread_convention=True, own_and_other_languages=True),
-    # fresh52 (home, garden, DIY and household services brands) was written blind to the rules and to the set written
-    # at the same time in another worktree (not looked for or read); shaped as fresh50 and fresh51.
+    # fresh52 (home, garden, DIY and household services brands) and fresh53 (health, beauty, fitness and wellbeing
+    # brands) were written blind to the rules and to each other (neither worktree looked for or read the other); shaped
+    # as fresh50 and fresh51.
     BlindSet("fresh52", 54001, FRESH52_EARLIER, thread_convention=True, own_and_other_languages=True),
+    BlindSet("fresh53", 55001, FRESH52_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
