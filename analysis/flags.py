@@ -898,6 +898,7 @@ def _evidence(
         article.iloc[np.flatnonzero(maybe)[found]] = True
     eligible = ~(is_own | by_handle | repost | article)
     english = _english_from_lang(frame) if english is None else english.reindex(frame.index).fillna(True)
+    is_english_row = english.to_numpy(dtype=bool)
 
     addressed, listed, hailed, to_other, in_thread, crowd = _addressed(
         frame, text, own, brands, _own_post_keys(frame, own_post_ids), english
@@ -979,13 +980,13 @@ def _evidence(
             of_brand[np.flatnonzero(brief)[bare.to_numpy(dtype=bool)]] = False
         # an influencer's or creator's pitch (rules category `pitch`): the guide says no reply; no rule judged, the layer
         # does not read it
-        pitching = of_brand & english.to_numpy(dtype=bool)
+        pitching = of_brand & is_english_row
         if pitching.any():
             pitch = per_distinct(text[pitching], partial(_contains, pattern=_PITCH)).fillna(False)
             of_brand[np.flatnonzero(pitching)[pitch.to_numpy(dtype=bool)]] = False
         open_reviews |= of_brand  # the rows of own brands a reply could be wanted for (reviews use it)
         for is_english in (True, False):
-            rows = of_brand & (english.to_numpy(dtype=bool) == is_english)
+            rows = of_brand & (is_english_row == is_english)
             if not rows.any():
                 continue
             table = _table(tuple(brand.products), tuple(brand.complaint_terms), tuple(brand.praise_terms), is_english)
@@ -1005,7 +1006,7 @@ def _evidence(
                 rule_points[column][rows] = found[f"{column}_points"].to_numpy(dtype=float)
     return _Evidence(
         open_reviews,
-        english.to_numpy(dtype=bool),
+        is_english_row,
         flag,
         names,
         rule_points,

@@ -1760,8 +1760,25 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:serial|account|card|policy|member|customer|(?:hub|device) id|id|imei|phone|meter)(?: number)?\s+(?:ends|ending)"
             r"(?: in| with)?"
             r"\s+(?=(?:[a-z]*\d){2})[a-z\d]{3,8}\b",
+            # session 21 (flags_fresh52/53.csv's misses, scored blind: me-too comments with their own reference after a
+            # word no pattern above knows, "Angebot 2024-5609", "return ref from the website RTN-55821", "protocolo
+            # 2024031188", "OS 7714-0203", "invoice FV/2026/11/88412", "cultpass ID 7734021"): a code standing on its own,
+            # whatever word names it: at least five digits after up to three letter groups ("rtn-55821", "lab-4471902"),
+            # digit groups joined by "-" or "/" ending in three digits or more ("7714-0203", "2024-r-009871",
+            # "fv/2026/11/88412"), or six digits or more; never money, a decimal, a date ("2024-05-01", "30/11/2024") or
+            # a span of years ("2024-2025"). Counted on the fifty-six sets' development rows: 680 rows hold such a code
+            # that no pattern above matches, all 680 need a reply
+            r"(?<![\w$£€₹¥/.,:'’-])(?!(?:19|20)\d\d[-/.][01]?\d[-/.][0-3]?\d(?![\w-]))"
+            r"(?![0-3]?\d[-/.][01]?\d[-/.](?:19|20)?\d\d(?![\w-]))(?!(?:19|20)\d\d[-/](?:19|20)?\d\d(?![\w-]))"
+            r"(?:(?:[a-z]{1,5}[-/]?){1,3}\d{5,}(?:[-/][a-z\d]+)*|(?:[a-z]{1,5}[-/]){0,3}\d{2,}(?:[-/][a-z\d]{1,6})*[-/]\d{3,}"
+            r"(?:[-/][a-z\d]+)*|\d{6,})(?![\w-])",
         ),
         matches=(
+            "same thing with my terrace quote right now, angebot 2024-5609, no answer",
+            "return ref from the website rtn-55821, nobody has come back to me",
+            "add me to the list, os 7714-0203, no technician yet",
+            "same thing, invoice fv/2026/11/88412, charged although my package has it",
+            "5 months left on cultpass id 7734021",
             "patient 71-30144, they still haven't called me back",
             "same boat, agreement 9931-187, 4 visits for a dishwasher",
             "case number 2211-8840",
@@ -1794,6 +1811,12 @@ RULES: tuple[Rule, ...] = (
             "serial killers podcast",
             "the batch 12 cookies",
             "a card ending in tears",
+            "paid $120000 for the kitchen",
+            "the 2024-2025 season",
+            "booked for 2024-05-01",
+            "on 30/11/2024 it rained",
+            "version 2.40.11 is out",
+            "the rtx-4090 runs hot",
         ),
         english_only=False,
     ),
@@ -2515,8 +2538,59 @@ RULES: tuple[Rule, ...] = (
             r"|couldn't) tell where|gone from my (?:statement|account|bill)|landed in my (?:bank|account)|spot on now"
             r"|(?:it's|it has|has) been (?:fixed|sorted|resolved)|came back in full|the (?:replacement|right one|new one)"
             r" (?:came|arrived|turned up) (?:in|within|next|the next|the same))\b" + _STILL_LIVE,
+            # session 21 (flags_fresh52/53.csv's false flags, scored blind: 28 of their 49 are me-too replies whose own
+            # case was put right and praise of a fault put right, spoken to the brand): how the case ended, in the words
+            # those sets and earlier ones use. The verdict since or now ("fine since", "no trouble since", "all good",
+            # "no issue now"), a fault that went by itself ("fixed itself", "dropped off by itself"), nothing left to do
+            # ("nothing to chase in the end", "never had to raise anything", "without me having to ask twice"), a
+            # glitch only, the end of it ("in the end they paid", "it turned up the next day", "as an apology"), the
+            # writer's own earlier complaint then thanks ("last week I complained ... thanks for the quick swap").
+            # Counted on the fifty-six sets' development rows: 149 rows match, one needs a reply (a question, which a
+            # fault put right never settles)
+            r"\b(?:fine|ok|okay|good|all good|grand|sweet|smooth|sorted|perfect|flawless|no (?:issues?|problems?"
+            r"|trouble|errors?|bother|complaints?|dramas?|hiccups?)|not a (?:peep|hiccup|problem)|zero (?:issues|problems)"
+            r"|touch wood)(?: (?:ever|now))? since\b" + _STILL_LIVE,
+            r"\b(?:(?:all|it's|it is|everything's|everything is|mine's|ours is|we're|i'm) (?:fine|good|sorted|grand|ok"
+            r"|okay) now|no (?:issues?|problems?|trouble) (?:now|after that))\b" + _STILL_LIVE,
+            r"(?:^|[.,;!]\s*)(?:(?:fine|good|sorted|grand|ok|okay) now|no (?:issues?|problems?|trouble)\s*[.!]*$)"
+            + _STILL_LIVE,
+            r"\b(?:(?:it's|it has|has) been fine\s*[.!]*$|and that was that|(?:started|began) working (?:again )?(?:after"
+            r"|once|when))\b" + _STILL_LIVE,
+            r"\ball good\s*(?:[.!,)]|$)" + _STILL_LIVE,
+            r"\b(?:fixed|sorted|cleared|dropped off|resolved|went away|came right|corrected|righted|sorted out|came back"
+            r"|disappeared|fell off|reversed)(?: itself| by itself| on its own| itself out)\b" + _STILL_LIVE,
+            r"\b(?:nothing (?:to chase|pending|left to (?:do|chase|sort)|outstanding)|never had to (?:raise|chase|call|ring"
+            r"|complain|ask|do)|without me (?:having to )?(?:ask|raise|chase|call|ring|even ask)\w*|didn't (?:even )?have to"
+            r" (?:ask|chase|call|raise))\b" + _STILL_LIVE,
+            r"\b(?:just|only) a (?:\w+ )?(?:glitch|blip|delay|hiccup)\b(?! again)" + _STILL_LIVE,
+            r"\bin the end,? (?:they |it |the \w+ )?(?:paid|refunded|sorted|fixed|replaced|came|arrived|went through"
+            r"|turned up|showed up|covered|approved|credited)\b" + _STILL_LIVE,
+            r"(?<!never )\b(?:it|they|mine|ours|everything|it all|the (?:parcel|package|order|box|delivery|refund|money"
+            r"|points|replacement))\s+(?:\w+ ){0,2}(?:turned up|showed up)\b(?! late)(?:[^.!?\n]{0,30}\b(?:in the end"
+            r"|next day|the next day|a day later|the day after|on (?:the )?\w+day|after all|in one piece|fine|all there"
+            r"|intact)\b|\s*[.!]*$)" + _STILL_LIVE,
+            r"\b(?:as an apology|by way of apology|with an apology|to say sorry)\b" + _STILL_LIVE,
+            r"\b(?:i|we) (?:moaned|complained|posted|tweeted|ranted|whinged|grumbled|vented|kicked off|shouted|was moaning"
+            r"|was complaining)\b[^\n]{0,160}\b(?:thank|thanks|cheers|respect|appreciate\w*|sharp|ta|legend|fair play"
+            r"|kudos|nice one|well done|props|grateful|gracias|obrigad[oa]|merci|danke)\b" + _STILL_LIVE,
+            r"\b(?:thanks?|thank you|cheers|ta) (?:for|on) the (?:quick|fast|speedy|swift|rapid) (?:swap|fix|replacement"
+            r"|refund|turnaround|response|reply|sort|resolution|exchange)\b" + _STILL_LIVE,
         ),
         matches=(
+            "my lock did the same after the update, support pushed a fixed firmware two days later and it's been fine since",
+            "same, mine was stuck at the depot, arrived friday, all good",
+            "mine came leaked too, they sent a new one out the same week. no issue now",
+            "ours was stuck at registration too, went through after three weeks. fine now",
+            "had the same, reinstalling the app showed the right dates. no issue",
+            "had a late one in october, they sent a voucher with the delayed parcel and that was that",
+            "mine was the same last month, app showed expired for a day then fixed itself",
+            "same happened with my bulbs, only a double authorisation and it dropped off by itself after three days",
+            "ours sat in transit for a week and then arrived. nothing to chase in the end",
+            "appreciate you sending the missing sunscreen without me having to raise a second ticket",
+            "had the fake delivered too and it turned up the next day. just a tracking glitch for me",
+            "we went through the same with our kitchen leak. in the end they paid the repair",
+            "had a late one in october, they sent a voucher with the delayed parcel as an apology",
+            "last week i complained my hub kept dropping off wifi. the replacement arrived today. thanks for the quick swap",
             "audio-technica fixed my earbuds dropping out with a firmware update, no problems since",
             "sent the wrong grout first but the right one came next day with an apology. top service",
             "had my booking on the wrong day but fit me in the same evening",
@@ -2575,6 +2649,12 @@ RULES: tuple[Rule, ...] = (
             "you said the jet was running again from 4pm. it's 5.20 and the board still says suspended",
             "no questions answered, still no refund",
             "support said the update fixed it but it still crashes",
+            "works fine on the website, the app says invalid",
+            "ours never turned up either, booked for the 5th",
+            "it turned up 50 mins late and cold",
+            "fine since tuesday apart from the noise, which is back again",
+            "all good until the update",
+            "rain sensor stopped working since the new screen went in",
             "they replaced it next day but it still leaks",
             "it has been broken ever since",
             "it's been fixed twice and broke again",

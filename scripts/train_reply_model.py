@@ -44,7 +44,9 @@ flags_fresh46.csv and flags_fresh47.csv once blind, then retrained with them (fi
 after FORMULAS_VERSION 25 (faults put right with nothing asked not read, the "praise" and "praise-spoken" signals), frozen
 (75402d7) to score flags_fresh48.csv and flags_fresh49.csv once blind, then retrained with them: fifty-two sets;
 branch judge24 retrained after FORMULAS_VERSION 26 (more praise words), frozen (5f22802) to score flags_fresh50.csv and
-flags_fresh51.csv once blind, then retrained with them: fifty-four sets.
+flags_fresh51.csv once blind, then retrained with them: fifty-four sets. Session 21: flags_fresh52.csv and flags_fresh53.csv
+(scored once blind with main d6f22ca) added, and branch judge25 retrained after FORMULAS_VERSION 27 (codes standing on
+their own as references, more ways a case put right ends): fifty-six sets.
 """
 
 from __future__ import annotations
