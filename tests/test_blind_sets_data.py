@@ -140,6 +140,9 @@ FRESH50_EARLIER = (*FRESH48_EARLIER, "flags_fresh48.csv", "flags_fresh49.csv")
 #: the sets written before fresh52 and fresh53 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh50 and fresh51 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH52_EARLIER = (*FRESH50_EARLIER, "flags_fresh50.csv", "flags_fresh51.csv")
+#: the sets written before fresh54 and fresh55 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh52 and fresh53 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH54_EARLIER = (*FRESH52_EARLIER, "flags_fresh52.csv", "flags_fresh53.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -282,6 +285,11 @@ SETS = [
     # as fresh50 and fresh51.
     BlindSet("fresh52", 54001, FRESH52_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh53", 55001, FRESH52_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh55 (business and public services brands: couriers and postal services, coworking, invoicing and payroll
+    # software, job boards, exam boards and universities, a public library, a city, visa services, car rental and a
+    # parking app) was written blind to the rules and to the set written at the same time in another worktree (not
+    # looked for or read, and not in FRESH54_EARLIER); shaped as fresh52 and fresh53.
+    BlindSet("fresh55", 57001, FRESH54_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
