@@ -140,8 +140,8 @@ FRESH50_EARLIER = (*FRESH48_EARLIER, "flags_fresh48.csv", "flags_fresh49.csv")
 #: the sets written before fresh52 and fresh53 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh50 and fresh51 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH52_EARLIER = (*FRESH50_EARLIER, "flags_fresh50.csv", "flags_fresh51.csv")
-#: the sets written before fresh54 and the set written with it (blind to the rules, at the same time, each in its own
-#: worktree, after fresh52 and fresh53 were scored), so the tests check neither set's ids or texts against the other's.
+#: the sets written before fresh54 and fresh55 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh52 and fresh53 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH54_EARLIER = (*FRESH52_EARLIER, "flags_fresh52.csv", "flags_fresh53.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -285,10 +285,10 @@ SETS = [
     # as fresh50 and fresh51.
     BlindSet("fresh52", 54001, FRESH52_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh53", 55001, FRESH52_EARLIER, thread_convention=True, own_and_other_languages=True),
-    # fresh54 (outdoor, hobby and making brands: farm supplies, camping gear, bikes, fishing tackle, sewing and yarn,
-    # music shops, cameras, model kits, board-game shops, 3D printers) was written blind to the rules and to the set
-    # written at the same time in another worktree (not looked for or read); shaped as fresh52 and fresh53.
+    # fresh54 (outdoor, hobby and making brands) and fresh55 (business and public services brands) were written blind to
+    # the rules and to each other (neither worktree looked for or read the other); shaped as fresh52 and fresh53.
     BlindSet("fresh54", 56001, FRESH54_EARLIER, thread_convention=True, own_and_other_languages=True),
+    BlindSet("fresh55", 57001, FRESH54_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
