@@ -209,10 +209,11 @@ _ASKS_BRAND = re.compile(r"\b(?:can|could|will|would) you\b|\bplease\b|\bdm\b")
 #: Session 19 (flags_fresh42/43.csv's misses): "exact same, ... case 19490533", "same situation here (... order
 #: TL-2212003)", "same at <place> ... ticket #IO-558120".
 _ME_TOO = (
-    r"^(?:(?:literally )?same\b|exact(?:ly)? (?:the )?same|(?:we |i )?had (?:the )?same\b|had this too|mine too|me too|ditto"
+    r"^(?:(?:lol|ugh|yep|yeah|yes|omg|oh|ha|haha|wow|honestly|ok|okay|ah|urgh|argh|sigh)[,!. ]+)?(?:(?:literally )?same\b|exact(?:ly)? (?:the )?same|(?:we |i )?had (?:the )?same\b|had this too|mine too|me too|ditto"
     r"|mesma coisa|lo mismo|pareil|zelfde"
     r"|hier auch|auch bei mir)\b"
 )
+#: Session 21 (flags_fresh54.csv's miss "lol same, store #2063, ... case 08841236"): an interjection before "same".
 #: Session 20: any "same ..." or "had the same" opener (flags_fresh46-49.csv: "same, order ECV-5521002", "same model,
 #: same wheel, receipt 55188"), and a reference in the post's own language ("mesma coisa, matrícula 8822016")
 _OWN_CASE = re.compile(

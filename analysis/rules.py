@@ -1772,6 +1772,12 @@ RULES: tuple[Rule, ...] = (
             r"(?![0-3]?\d[-/.][01]?\d[-/.](?:19|20)?\d\d(?![\w-]))(?!(?:19|20)\d\d[-/](?:19|20)?\d\d(?![\w-]))"
             r"(?:(?:[a-z]{1,5}[-/]?){1,3}\d{5,}(?:[-/][a-z\d]+)*|(?:[a-z]{1,5}[-/]){0,3}\d{2,}(?:[-/][a-z\d]{1,6})*[-/]\d{3,}"
             r"(?:[-/][a-z\d]+)*|\d{6,})(?![\w-])",
+            # session 21 (branch judge26, flags_fresh54/55.csv's misses): letters and digits run together before a joined
+            # part ("repair # c24-09417", "order d01-7734120": 18 rows of the fifty-eight sets, all need a reply) and a
+            # long code of letters and digits ("pq7bg60700192840128003x", "cp123987665pl", "jjd00026483019": at least
+            # ten characters, eight of them digits, a letter among them; 57 rows, all need a reply)
+            r"(?<![\w$£€₹¥/.,:'’-])[a-z]{1,4}\d{2,}[-/]\d{4,}(?![\w-])",
+            r"(?<![\w-])(?=(?:[a-z]*\d){8})(?=\d*[a-z])[a-z\d]{10,}(?![\w-])",
         ),
         matches=(
             "same thing with my terrace quote right now, angebot 2024-5609, no answer",
@@ -1779,6 +1785,8 @@ RULES: tuple[Rule, ...] = (
             "add me to the list, os 7714-0203, no technician yet",
             "same thing, invoice fv/2026/11/88412, charged although my package has it",
             "5 months left on cultpass id 7734021",
+            "same canada service, repair # c24-09417, came back with the same error",
+            "envío pq7bg60700192840128003x, sevilla, no answer",
             "patient 71-30144, they still haven't called me back",
             "same boat, agreement 9931-187, 4 visits for a dishwasher",
             "case number 2211-8840",
@@ -1817,6 +1825,8 @@ RULES: tuple[Rule, ...] = (
             "on 30/11/2024 it rained",
             "version 2.40.11 is out",
             "the rtx-4090 runs hot",
+            "the a7iv-2024 edition",
+            "my wifi password is abcdefghij",
         ),
         english_only=False,
     ),
@@ -2575,6 +2585,24 @@ RULES: tuple[Rule, ...] = (
             r"|kudos|nice one|well done|props|grateful|gracias|obrigad[oa]|merci|danke)\b" + _STILL_LIVE,
             r"\b(?:thanks?|thank you|cheers|ta) (?:for|on) the (?:quick|fast|speedy|swift|rapid) (?:swap|fix|replacement"
             r"|refund|turnaround|response|reply|sort|resolution|exchange)\b" + _STILL_LIVE,
+            # session 21 (branch judge26, flags_fresh54/55.csv's false flags, scored blind with judge25): "all fine in the
+            # end", "all okay", "not a peep from it since", "without a hitch", "no harm done", "buttery since", "it was in
+            # my account the next day", and the writer's own earlier complaint dated before the praise ("last month I
+            # roasted you on here over ...", "couple of weeks back I was moaning on here", "remember me? ..."). Counted
+            # on the fifty-eight sets' development rows: 103 rows match, one needs a reply (a long review that then
+            # tells its open fault, which the layer reads)
+            r"(?:^|[.,;!]\s*|\b(?:it's|its|it was|everything's|everything is|everything was|now) )all (?:fine|okay|ok|sorted"
+            r"|grand|good)(?: in the end| now| since)?\s*(?:[.!,)]|$)" + _STILL_LIVE,
+            r"\b(?:not a (?:peep|murmur|squeak|hiccup)|without a (?:hitch|hiccup)|no harm done|buttery since)\b"
+            + _STILL_LIVE,
+            r"\b(?:it|they|the \w+|mine|the money|the refund|the points|the parcel)(?: \w+){0,3} (?:came|arrived|landed"
+            r"|turned up|showed up|was back|was in my account|were back) (?:back )?(?:in my account |on my card |home )?(?:the"
+            r" next day|next day|the day after|the same (?:day|week)|within (?:a|the) (?:day|week)|a day later|after \d+"
+            r" days)\b" + _STILL_LIVE,
+            r"\b(?:(?:last|this past) (?:week|month|year|weekend)|(?:a|one|two|three|four|a couple of|couple of|a few|few"
+            r"|\d+) (?:days?|weeks?|months?) (?:ago|back)|the other day|yesterday|remember me)\b[^\n]{0,60}\b(?:i|we)"
+            r" (?:moaned|complained|ranted|roasted you|had a go at you|was freaking out|posted about|tweeted about|kicked"
+            r" off|vented|whinged|grumbled|was moaning|was complaining|had a rant|went off)\b" + _STILL_LIVE,
         ),
         matches=(
             "my lock did the same after the update, support pushed a fixed firmware two days later and it's been fine since",
@@ -2591,6 +2619,11 @@ RULES: tuple[Rule, ...] = (
             "we went through the same with our kitchen leak. in the end they paid the repair",
             "had a late one in october, they sent a voucher with the delayed parcel as an apology",
             "last week i complained my hub kept dropping off wifi. the replacement arrived today. thanks for the quick swap",
+            "mine sat on processing for ages too, then just turned up one morning. all fine in the end",
+            "stuck shutter on my x100v in 2022, fixed in under two weeks. not a peep from it since",
+            "my withdrawal was stuck the same way, one message to the chat and it was in my account the next day",
+            "last month i roasted you on here over a cracked seatpost clamp. replacement came in 4 days",
+            "remember me? wrong size boots. i had a go at you here and your store sorted an exchange. legends",
             "audio-technica fixed my earbuds dropping out with a firmware update, no problems since",
             "sent the wrong grout first but the right one came next day with an apology. top service",
             "had my booking on the wrong day but fit me in the same evening",
@@ -2655,6 +2688,9 @@ RULES: tuple[Rule, ...] = (
             "fine since tuesday apart from the noise, which is back again",
             "all good until the update",
             "rain sensor stopped working since the new screen went in",
+            "same, my phone didn't ring for two incidents last night, sound settings all fine",
+            "i'd booked it and it was the next day",
+            "last month i complained about the zip and it broke again today",
             "they replaced it next day but it still leaks",
             "it has been broken ever since",
             "it's been fixed twice and broke again",

@@ -46,7 +46,8 @@ after FORMULAS_VERSION 25 (faults put right with nothing asked not read, the "pr
 branch judge24 retrained after FORMULAS_VERSION 26 (more praise words), frozen (5f22802) to score flags_fresh50.csv and
 flags_fresh51.csv once blind, then retrained with them: fifty-four sets. Session 21: flags_fresh52.csv and flags_fresh53.csv
 (scored once blind with main d6f22ca) added, and branch judge25 retrained after FORMULAS_VERSION 27 (codes standing on
-their own as references, more ways a case put right ends): fifty-six sets.
+their own as references, more ways a case put right ends): fifty-six sets; frozen (611f4e2) to score flags_fresh54.csv
+and flags_fresh55.csv once blind, then branch judge26 retrained with them after FORMULAS_VERSION 28: fifty-eight sets.
 """
 
 from __future__ import annotations
