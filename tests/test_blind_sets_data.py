@@ -143,6 +143,9 @@ FRESH52_EARLIER = (*FRESH50_EARLIER, "flags_fresh50.csv", "flags_fresh51.csv")
 #: the sets written before fresh54 and fresh55 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh52 and fresh53 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH54_EARLIER = (*FRESH52_EARLIER, "flags_fresh52.csv", "flags_fresh53.csv")
+#: the sets written before fresh56 and fresh57 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh54 and fresh55 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH56_EARLIER = (*FRESH54_EARLIER, "flags_fresh54.csv", "flags_fresh55.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -289,6 +292,11 @@ SETS = [
     # the rules and to each other (neither worktree looked for or read the other); shaped as fresh52 and fresh53.
     BlindSet("fresh54", 56001, FRESH54_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh55", 57001, FRESH54_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh57 (money, telecoms and software brands: neobanks, payment apps, an insurer, mobile and broadband operators,
+    # cloud and developer tools, a password manager, a budgeting app, an electricity app) was written blind to the rules
+    # and to the set written at the same time in another worktree (not looked for or read); shaped as fresh54 and
+    # fresh55, an ordinary week of each brand's mentions with no kind asked for more than another.
+    BlindSet("fresh57", 59001, FRESH56_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
