@@ -143,8 +143,8 @@ FRESH52_EARLIER = (*FRESH50_EARLIER, "flags_fresh50.csv", "flags_fresh51.csv")
 #: the sets written before fresh54 and fresh55 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh52 and fresh53 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH54_EARLIER = (*FRESH52_EARLIER, "flags_fresh52.csv", "flags_fresh53.csv")
-#: the sets written before fresh56 (written blind to the rules at the same time as another set, each in its own
-#: worktree, after fresh54 and fresh55 were scored), so the tests check neither set's ids or texts against the other's.
+#: the sets written before fresh56 and fresh57 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh54 and fresh55 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH56_EARLIER = (*FRESH54_EARLIER, "flags_fresh54.csv", "flags_fresh55.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -292,11 +292,11 @@ SETS = [
     # the rules and to each other (neither worktree looked for or read the other); shaped as fresh52 and fresh53.
     BlindSet("fresh54", 56001, FRESH54_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh55", 57001, FRESH54_EARLIER, thread_convention=True, own_and_other_languages=True),
-    # fresh56 (food, drink and hospitality brands: coffee and chai chains, a bakery chain, convenience stores, food and
-    # grocery delivery, a brewery, restaurant chains, a food hall, meal kits, budget hotels) was written blind to the
-    # rules and to the set written at the same time in another worktree (not looked for or read); an ordinary week's
-    # mix, shaped as fresh54 and fresh55.
+    # fresh56 (food, drink and hospitality brands) and fresh57 (money, telecoms and software brands) were written blind
+    # to the rules and to each other (neither worktree looked for or read the other): an ordinary week of each brand's
+    # mentions, no kind asked for more than another; shaped as fresh54 and fresh55.
     BlindSet("fresh56", 58001, FRESH56_EARLIER, thread_convention=True, own_and_other_languages=True),
+    BlindSet("fresh57", 59001, FRESH56_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
