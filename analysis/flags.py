@@ -209,15 +209,19 @@ _ASKS_BRAND = re.compile(r"\b(?:can|could|will|would) you\b|\bplease\b|\bdm\b")
 #: Session 19 (flags_fresh42/43.csv's misses): "exact same, ... case 19490533", "same situation here (... order
 #: TL-2212003)", "same at <place> ... ticket #IO-558120".
 _ME_TOO = (
-    r"^(?:(?:lol|ugh|yep|yeah|yes|omg|oh|ha|haha|wow|honestly|ok|okay|ah|urgh|argh|sigh)[,!. ]+)?(?:(?:literally )?same\b|exact(?:ly)? (?:the )?same|(?:we |i )?had (?:the )?same\b|had this too|mine too|me too|ditto"
+    r"^(?:(?:literally )?same\b|exact(?:ly)? (?:the )?same|(?:we |i )?had (?:the )?same\b|had this too|mine too|me too|ditto"
     r"|mesma coisa|lo mismo|pareil|zelfde"
     r"|hier auch|auch bei mir)\b"
 )
-#: Session 21 (flags_fresh54.csv's miss "lol same, store #2063, ... case 08841236"): an interjection before "same".
 #: Session 20: any "same ..." or "had the same" opener (flags_fresh46-49.csv: "same, order ECV-5521002", "same model,
-#: same wheel, receipt 55188"), and a reference in the post's own language ("mesma coisa, matrícula 8822016")
+#: same wheel, receipt 55188"), and a reference in the post's own language ("mesma coisa, matrícula 8822016").
+#: Session 21 (branch judge27, flags_fresh54-57.csv's misses "lol same, ... case 08841236", "paid on Oct 21, still
+#: blocked, receipt no 88239"): a reference with no word spoken to or about another person is the writer's own case
+#: too; the fifty-eight sets' development replies and comments with a reference and none of those words, a first-person
+#: word or a me-too opener: 93 of 93 need a reply ("you'll need the booking ref RF88410 from the email" tells another
+#: user, "order 78990 for them" another's case).
 _OWN_CASE = re.compile(
-    rf"^(?=.*?{rules_.FIRST_PERSON}|{_ME_TOO})(?=.*?(?:{rules_.rule_regex('reference-number')}))"
+    rf"^(?=.*?{rules_.FIRST_PERSON}|{_ME_TOO}|(?!.*?{rules_.ANOTHER_PERSON}))(?=.*?(?:{rules_.rule_regex('reference-number')}))"
     rf"|^(?=.*?(?:{rules_.rule_regex('non-english-reference')}))"
 )
 #: a comment under a user's post that names the brand only as "their" / "they" and speaks for the writer's own

@@ -178,11 +178,15 @@ SECOND_PERSON = r"\b(?:you|you're|you've|your|yours|u|ur|y'all)\b"
 #: the author speaks for themselves or to the brand (analysis.flags: a `news` post without it is not a complaint).
 PERSONAL = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us|you|you're|your|yours|u|ur)\b"
 #: the author speaks for themselves (analysis.flags: a comment with a reference number in it is the writer's own case).
+FIRST_PERSON = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us)\b"
+#: the author speaks to or about someone else (analysis.flags: a comment with a reference number that tells another
+#: user what to do with theirs, "you'll need the booking ref from the email", or tells another's case, "order 78990 for
+#: them", is not the writer's own case).
+ANOTHER_PERSON = r"\b(?:you|you'll|you'd|you're|you've|your|yours|u|ur|he|she|his|her|him|for them|their)\b"
 #: analysis.flags writes this in place of the brand's name where an English post opens with it and goes on as a question
 #: ("naked wines is the angel money refundable if i leave": the name hails the brand, as an @handle would; rule
 #: `asks-by-name`). No post holds it.
 BRAND_FIRST = "‹brand›"
-FIRST_PERSON = r"\b(?:i|i'm|im|i've|i'd|i'll|me|my|mine|we|we're|we've|our|ours|us)\b"
 
 #: things a customer owns or waits for; a brand's `products` extend this list (`brand_rules`).
 THINGS = (
@@ -1520,6 +1524,38 @@ RULES: tuple[Rule, ...] = (
         english_only=False,
         other_languages_only=True,
     ),
+    Rule(
+        # session 21 (branch judge27, flags_fresh54-57.csv's misses: "Lote L2403", "cartão final 3390", "nomor saya
+        # berakhiran 2231", "予約番号4481-0926", "apólice 0531.22.1198", "job no. FSC-MUM-5521"): a number of four digits
+        # or more (not a year) in a post with no thanks or praise word. Of the fifty-eight sets' development posts in
+        # other languages that are not the brand's own, 269 hold one with no such word, all need a reply (14 of them
+        # were missed); the years and model numbers in praise ("la tienda que compré en 2015 ... ¡gracias!") do not.
+        # A rule of its own: the reply and comment logic reads `non-english-reference` in every language, this one is
+        # read only where the post is not English.
+        "non-english-number",
+        "complaint",
+        (
+            r"^(?!.*?(?:gracias|obrigad|valeu|danke|merci|grazie|bedankt|dank je|dziękuj|děkuj|terima kasih|salamat|teşekkür"
+            r"|ありがとう|감사|谢谢|thank|tack|takk|kiitos|asante|shukriya|dhanyavaad|orgulho|perfect|parfait|perfekt|perfeit)"
+            # nor a word only English has (a post in English the detector took for another language: "did you get a
+            # photo of them, call the store not the 1300 number")
+            r"|.*?\b(?:the|you|your|did|does|anyone|were|what|never|with)\b)"
+            r".*?(?:(?<![\d.,:])(?!(?:19|20)\d\d(?![\d/-]))[a-z]{0,3}\d{4,}|(?<![\d.,:])\d{4}[-/ .]\d{2,})",
+        ),
+        matches=(
+            "@cervezaquilmes dos latas venían abolladas y perdiendo. lote 2403 b, vence 12/26",
+            "aconteceu comigo também, cartão final 3390 bloqueado desde ontem",
+            "@toyokoinn_en 予約番号4481-0926、隣の部屋の音が一晩中うるさくて",
+        ),
+        misses=(
+            "la tienda de campaña que compré en 2015 sigue como el primer día. ¡gracias!",
+            "seit zwölf jahren fährt unser m9540 jeden tag. danke!",
+            "tengo 4.000 correos sin leer",
+            "did you get a photo of them, call the store not the 1300 number",
+        ),
+        english_only=False,
+        other_languages_only=True,
+    ),
     # ---------------------------------------------------------------- hint
     Rule(
         "negation",
@@ -1757,7 +1793,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:order|booking|ticket|claim|case|complaint|incident|receipt|invoice)\s*[:#]?\s*[a-z]{1,4}(?:-[a-z]{1,5}){1,3}"
             r"-\d{4,}",
             r"\b(?:order|booking|ticket|claim|case)\s*[:#]?\s*[a-z]{1,4}\d{1,2}-\d{4,}",
-            r"\b(?:serial|account|card|policy|member|customer|(?:hub|device) id|id|imei|phone|meter)(?: number)?\s+(?:ends|ending)"
+            r"\b(?:serial|account|card|policy|member|customer|(?:hub|device) id|id|imei|phone|meter|line|number|mobile|sim|plan"
+            r"|contract|subscription|booking|order|ticket|iban)(?: number| no\.?)?\s+(?:ends|ending)"
             r"(?: in| with)?"
             r"\s+(?=(?:[a-z]*\d){2})[a-z\d]{3,8}\b",
             # session 21 (flags_fresh52/53.csv's misses, scored blind: me-too comments with their own reference after a
@@ -1778,6 +1815,12 @@ RULES: tuple[Rule, ...] = (
             # ten characters, eight of them digits, a letter among them; 57 rows, all need a reply)
             r"(?<![\w$£€₹¥/.,:'’-])[a-z]{1,4}\d{2,}[-/]\d{4,}(?![\w-])",
             r"(?<![\w-])(?=(?:[a-z]*\d){8})(?=\d*[a-z])[a-z\d]{10,}(?![\w-])",
+            # session 21 (branch judge27, flags_fresh56/57.csv's misses): a reference in groups of digits ("order
+            # 4-120-087", "parcel 6200 4419 7756", "member jh 0087 2210": 37 rows of the fifty-eight sets, all need a reply)
+            # and digits then letters ("ref 1177-mkb": 9 rows, all need a reply)
+            r"\b(?:order|booking|ticket|claim|case|parcel|member|ref|reference|account|policy)\s*(?:no\.?|#|number)?\s*[:#]?"
+            r"\s*(?:[a-z]{1,3}\s?\d{2,4}(?:[- ]\d{3,4})+|\d{1,4}(?:[- ]\d{3,4}){2,})\b",
+            r"\b(?:ref|reference|case|ticket|order|booking|claim|receipt)\s*(?:no\.?|#|number)?\s*[:#]?\s*\d{3,}-[a-z]{2,4}\b",
         ),
         matches=(
             "same thing with my terrace quote right now, angebot 2024-5609, no answer",
@@ -1787,6 +1830,10 @@ RULES: tuple[Rule, ...] = (
             "5 months left on cultpass id 7734021",
             "same canada service, repair # c24-09417, came back with the same error",
             "envío pq7bg60700192840128003x, sevilla, no answer",
+            "calls drop every 2 minutes for a week now. line ending 4471",
+            "mine reset too, member jh 0087 2210, 1,800 points gone",
+            "yep, mine was cancelled saturday night, order 4-120-087, nothing back yet",
+            "still no callback, ref 1177-mkb",
             "patient 71-30144, they still haven't called me back",
             "same boat, agreement 9931-187, 4 visits for a dishwasher",
             "case number 2211-8840",
@@ -1827,6 +1874,9 @@ RULES: tuple[Rule, ...] = (
             "the rtx-4090 runs hot",
             "the a7iv-2024 edition",
             "my wifi password is abcdefghij",
+            "the order of 1-0-0 wins",
+            "a line ending in a comma",
+            "the policy on 2024",
         ),
         english_only=False,
     ),
@@ -2603,6 +2653,18 @@ RULES: tuple[Rule, ...] = (
             r"|\d+) (?:days?|weeks?|months?) (?:ago|back)|the other day|yesterday|remember me)\b[^\n]{0,60}\b(?:i|we)"
             r" (?:moaned|complained|ranted|roasted you|had a go at you|was freaking out|posted about|tweeted about|kicked"
             r" off|vented|whinged|grumbled|was moaning|was complaining|had a rant|went off)\b" + _STILL_LIVE,
+            # session 21 (branch judge27, flags_fresh56/57.csv's false flags): the case that went by itself or came right
+            # after a while ("it reversed automatically after 24hrs", "showed up after a week", "turned up 10 min later",
+            # "they came back after I logged out and in again": 42 rows of the fifty-eight sets, one needs a reply, a long
+            # review that then tells its open fault)
+            r"\b(?:it|they|mine|ours|the \w+)(?: was| were| got| just)? (?:reversed|refunded|showed up|turned up|came back"
+            r"|landed|arrived|cleared|came through|went through|dropped off)(?: automatically| by itself| on its own)?(?: \w+)?"
+            r" (?:after|within|in) (?:\d+|a|an|one|two|three|a few|a couple of) ?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\b"
+            + _STILL_LIVE,
+            r"\b(?:reversed|refunded|showed up|turned up|came back|landed|arrived|cleared|came through) (?:\d+|a few|a couple"
+            r" of) (?:min(?:ute)?s?|hours?|days?) later\b" + _STILL_LIVE,
+            r"\b(?:came back|reappeared|showed up|fixed itself|sorted itself) after (?:i |we )?(?:logged out|restarted"
+            r"|reinstalled|updated|refreshed|cleared)\b" + _STILL_LIVE,
         ),
         matches=(
             "my lock did the same after the update, support pushed a fixed firmware two days later and it's been fine since",
@@ -2624,6 +2686,9 @@ RULES: tuple[Rule, ...] = (
             "my withdrawal was stuck the same way, one message to the chat and it was in my account the next day",
             "last month i roasted you on here over a cracked seatpost clamp. replacement came in 4 days",
             "remember me? wrong size boots. i had a go at you here and your store sorted an exchange. legends",
+            "same thing happened to me on friday, it reversed automatically after 24hrs. calm down small",
+            "mine was stuck on that screen too last week, turned up 10 min later",
+            "mine vanished too but they came back after i logged out and in again",
             "audio-technica fixed my earbuds dropping out with a firmware update, no problems since",
             "sent the wrong grout first but the right one came next day with an apology. top service",
             "had my booking on the wrong day but fit me in the same evening",
@@ -2691,6 +2756,8 @@ RULES: tuple[Rule, ...] = (
             "same, my phone didn't ring for two incidents last night, sound settings all fine",
             "i'd booked it and it was the next day",
             "last month i complained about the zip and it broke again today",
+            "it was refunded after 3 days but charged again the next week",
+            "the parcel arrived after 3 weeks and it's still not the right size",
             "they replaced it next day but it still leaks",
             "it has been broken ever since",
             "it's been fixed twice and broke again",

@@ -47,7 +47,9 @@ branch judge24 retrained after FORMULAS_VERSION 26 (more praise words), frozen (
 flags_fresh51.csv once blind, then retrained with them: fifty-four sets. Session 21: flags_fresh52.csv and flags_fresh53.csv
 (scored once blind with main d6f22ca) added, and branch judge25 retrained after FORMULAS_VERSION 27 (codes standing on
 their own as references, more ways a case put right ends): fifty-six sets; frozen (611f4e2) to score flags_fresh54.csv
-and flags_fresh55.csv once blind, then branch judge26 retrained with them after FORMULAS_VERSION 28: fifty-eight sets.
+and flags_fresh55.csv once blind, then branch judge26 retrained with them after FORMULAS_VERSION 28: fifty-eight sets;
+frozen (db36bc5) to score flags_fresh56.csv and flags_fresh57.csv once blind, then branch judge27 retrained with them
+after FORMULAS_VERSION 29: sixty sets.
 """
 
 from __future__ import annotations

@@ -243,6 +243,12 @@ FRESH54_BRANDS = _notes_brands(FRESH54)
 FRESH55 = Path(__file__).parent / "data" / "flags_fresh55.csv"
 #: the brands as flags_fresh55.md configures them (written blind in session 21, at the same time as fresh54)
 FRESH55_BRANDS = _notes_brands(FRESH55)
+FRESH56 = Path(__file__).parent / "data" / "flags_fresh56.csv"
+#: the brands as flags_fresh56.md configures them (written blind in session 21, at the same time as fresh57)
+FRESH56_BRANDS = _notes_brands(FRESH56)
+FRESH57 = Path(__file__).parent / "data" / "flags_fresh57.csv"
+#: the brands as flags_fresh57.md configures them (written blind in session 21, at the same time as fresh56)
+FRESH57_BRANDS = _notes_brands(FRESH57)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -269,7 +275,8 @@ FRESH55_BRANDS = _notes_brands(FRESH55)
 #: 75402d7), since session 20 (branch judge23); flags_fresh50.csv and flags_fresh51.csv, scored once blind in session
 #: 20 (judge24's rules, 5f22802), since session 20 (branch judge24); flags_fresh52.csv and flags_fresh53.csv, scored
 #: once blind in session 21 (main d6f22ca), since session 21 (branch judge25); flags_fresh54.csv and flags_fresh55.csv,
-#: scored once blind in session 21 (judge25's rules, 611f4e2), since session 21 (branch judge26).
+#: scored once blind in session 21 (judge25's rules, 611f4e2), since session 21 (branch judge26); flags_fresh56.csv and
+#: flags_fresh57.csv, scored once blind in session 21 (judge26's rules, db36bc5), since session 21 (branch judge27).
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -332,6 +339,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh53", FRESH53, FRESH53_BRANDS),
     ("fresh54", FRESH54, FRESH54_BRANDS),
     ("fresh55", FRESH55, FRESH55_BRANDS),
+    ("fresh56", FRESH56, FRESH56_BRANDS),
+    ("fresh57", FRESH57, FRESH57_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -758,7 +767,7 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # added, FORMULAS_VERSION 27) 105 of 118 (0.890) / 9 of 67 (0.134), main d6f22ca 106 / 9: one post fewer found, the
     # floor moved 0.89 -> 0.88 (bench/README.md "Judgement", session 21). judge26 frozen (the layer trained on fifty-eight
     # sets, fresh54 and fresh55 added, FORMULAS_VERSION 28) 105 (0.890) / 8 of 67 (0.119): one post fewer flagged with
-    # no need, the limit 0.14 -> 0.12
+    # no need, the limit 0.14 -> 0.12; judge27 frozen (sixty sets, FORMULAS_VERSION 29) the same, 105 / 8
     for part, min_found, max_flagged in (("dev", 0.90, 0.10), ("test", 0.88, 0.12)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
@@ -987,7 +996,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # victorian plumbing in this flat ... every time next door flushes" (`again` hint) no longer vetoed (worse by one false flag)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 170 / 0, as collected 215 / 0
-    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (171, 0), (216, 0)),
+    ("fresh9", FRESH9, FRESH9_BRANDS, 461, (172, 0), (217, 0)),
     # blind at 0878007 (session 10, judge6 merged and frozen) 158 of 224 (0.705) / 33 of 237 (0.139), as collected 208
     # (0.929) / 38 (0.160): recall met as collected, the flagged share missed by 15 posts (session 9's rules, ac92fe0, in
     # the same run: 156 (0.696) / 33 (0.139), as collected 206 (0.920) / 38 (0.160); judge5, 50fe760: 157 / 34, as
@@ -1322,7 +1331,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 195 / 0, as collected 231 / 0
     # session 21 (judge26, the layer retrained on fifty-eight sets; in-sample): one post fewer found as collected
-    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (198, 0), (233, 0)),
+    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (198, 0), (234, 0)),
     # fresh32 to fresh35: written at the same time in session 16 in a new shape (no fixed slots: 15-45 rows a brand,
     # platforms mixed per brand, natural texts), scored once blind at 83bb14e (main then: judge16's rules and layer) and
     # with judge17 (151bc03, not merged) in the same run. Recall met on all four, the flagged share missed on all four
@@ -1412,7 +1421,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 20 (branch judge23, in-sample): fresh44 167 / 2, as collected 209 / 3; fresh45 168 / 0, 214 / 0
     # session 20 (judge23 as merged, the layer retrained on fifty-two sets; in-sample) 166 / 2, 208 / 3: one fewer found
     ("fresh44", FRESH44, FRESH44_BRANDS, 428, (168, 2), (210, 3)),
-    ("fresh45", FRESH45, FRESH45_BRANDS, 455, (168, 0), (214, 0)),
+    ("fresh45", FRESH45, FRESH45_BRANDS, 455, (169, 0), (215, 0)),
     # fresh46 and fresh47 (session 20) scored once, blind, at 13:30 UTC with main 2026309 and the frozen branch judge22
     # cca780e (FORMULAS_VERSION 24), as collected: fresh46 main 206 (0.932) / 16 (0.068), judge22 206 / 18 (0.077);
     # fresh47 main 194 (0.911) / 25 (0.109), judge22 194 / 24 (0.104): the goal's 0.10 missed on fresh47 by both, mostly
@@ -1420,30 +1429,36 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 20 (branch judge23, written after reading their errors, in-sample): fresh46 166 / 0, as collected 220 / 1;
     # fresh47 163 / 0, 207 / 0
     ("fresh46", FRESH46, FRESH46_BRANDS, 455, (167, 0), (221, 1)),
-    ("fresh47", FRESH47, FRESH47_BRANDS, 443, (163, 0), (207, 0)),
+    ("fresh47", FRESH47, FRESH47_BRANDS, 443, (165, 0), (209, 0)),
     # fresh48 and fresh49 (session 20) scored once, blind, at 13:57 UTC with main 2026309, judge22 as merged 692abb5 and
     # the frozen branch judge23 75402d7 (FORMULAS_VERSION 25), as collected: fresh48 main 197 (0.934) / 25 (0.100),
     # judge22 198 (0.938) / 22 (0.088), judge23 198 / 21 (0.084); fresh49 main 217 (0.977) / 27 (0.109), judge22 217 / 21
     # (0.085), judge23 219 (0.986) / 19 (0.077). Then the layer was retrained on the fifty-two sets (in-sample below)
-    ("fresh48", FRESH48, FRESH48_BRANDS, 460, (163, 1), (208, 1)),
+    ("fresh48", FRESH48, FRESH48_BRANDS, 460, (165, 1), (210, 1)),
     ("fresh49", FRESH49, FRESH49_BRANDS, 470, (173, 1), (222, 2)),
     # fresh50 and fresh51 (session 20) scored once, blind, at 14:19 UTC with 2026309 (the session's start), main f33eb02
     # (judge23 as merged) and the frozen branch judge24 5f22802 (FORMULAS_VERSION 26), as collected: fresh50 197 (0.934)
     # / 30 (0.124), 197 / 18 (0.075), 197 / 17 (0.071); fresh51 197 (0.895) / 19 (0.077), 204 (0.927) / 11 (0.044), 204 /
     # 11. Then the layer was retrained on the fifty-four sets (in-sample below)
-    ("fresh50", FRESH50, FRESH50_BRANDS, 452, (162, 2), (205, 4)),
-    ("fresh51", FRESH51, FRESH51_BRANDS, 468, (160, 0), (214, 1)),
+    ("fresh50", FRESH50, FRESH50_BRANDS, 452, (163, 2), (206, 4)),
+    ("fresh51", FRESH51, FRESH51_BRANDS, 468, (161, 0), (215, 1)),
     # fresh52 and fresh53 (session 21) scored once, blind, at 17:21 UTC with main d6f22ca (FORMULAS_VERSION 26), as
     # collected: fresh52 201 of 219 (0.918) / 28 of 247 (0.113), fresh53 195 of 213 (0.915) / 21 of 242 (0.087): the
     # goal's 0.10 missed on fresh52, mostly me-too replies put right. Then development data (in-sample below)
     ("fresh52", FRESH52, FRESH52_BRANDS, 466, (159, 1), (216, 3)),
-    ("fresh53", FRESH53, FRESH53_BRANDS, 455, (160, 0), (211, 0)),
+    ("fresh53", FRESH53, FRESH53_BRANDS, 455, (161, 0), (212, 0)),
     # fresh54 and fresh55 (session 21) scored once, blind, at 17:38 UTC with main d6f22ca and the frozen branch judge25
     # 611f4e2 (FORMULAS_VERSION 27), as collected: fresh54 main 196 of 209 (0.938) / 26 of 247 (0.105), judge25 202
     # (0.967) / 20 (0.081); fresh55 main 193 of 211 (0.915) / 37 of 245 (0.151), judge25 202 (0.957) / 25 (0.102). Then
     # development data (in-sample below)
-    ("fresh54", FRESH54, FRESH54_BRANDS, 456, (156, 2), (207, 2)),
-    ("fresh55", FRESH55, FRESH55_BRANDS, 456, (165, 2), (209, 3)),
+    ("fresh54", FRESH54, FRESH54_BRANDS, 456, (157, 2), (208, 2)),
+    ("fresh55", FRESH55, FRESH55_BRANDS, 456, (166, 2), (210, 3)),
+    # fresh56 and fresh57 (session 21, an ordinary week of mentions, no kind asked for more) scored once, blind, at 17:53
+    # UTC with main d6f22ca, judge25 611f4e2 and the frozen branch judge26 db36bc5 (FORMULAS_VERSION 28), as collected:
+    # fresh56 195 of 217 (0.899) / 9 of 242 (0.037), 199 (0.917) / 8, 200 (0.922) / 8 (0.033); fresh57 209 of 226
+    # (0.925) / 22 of 242 (0.091), 214 (0.947) / 18 (0.074), 214 / 16 (0.066). Then development data (in-sample below)
+    ("fresh56", FRESH56, FRESH56_BRANDS, 459, (163, 0), (212, 0)),
+    ("fresh57", FRESH57, FRESH57_BRANDS, 468, (174, 1), (222, 2)),
 ]
 
 
