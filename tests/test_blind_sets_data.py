@@ -146,8 +146,8 @@ FRESH54_EARLIER = (*FRESH52_EARLIER, "flags_fresh52.csv", "flags_fresh53.csv")
 #: the sets written before fresh56 and fresh57 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh54 and fresh55 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH56_EARLIER = (*FRESH54_EARLIER, "flags_fresh54.csv", "flags_fresh55.csv")
-#: the sets written before fresh58 and the set written beside it (blind to the rules at the same time, each in its own
-#: worktree, after fresh56 and fresh57 were scored), so the tests check neither set's ids or texts against the other's.
+#: the sets written before fresh58 and fresh59 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh56 and fresh57 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH58_EARLIER = (*FRESH56_EARLIER, "flags_fresh56.csv", "flags_fresh57.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -300,11 +300,11 @@ SETS = [
     # mentions, no kind asked for more than another; shaped as fresh54 and fresh55.
     BlindSet("fresh56", 58001, FRESH56_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh57", 59001, FRESH56_EARLIER, thread_convention=True, own_and_other_languages=True),
-    # fresh58 (travel and tourism brands: airlines, rail operators, ferries, a travel booking site, a ground transport
-    # and ferry booking site, ride-hailing, travel insurance, luggage, a UK airline and holiday company) was written
-    # blind to the rules and to the set written at the same time in another worktree (not looked for or read): an
-    # ordinary week of each brand's mentions, no kind asked for more than another; shaped as fresh56 and fresh57.
+    # fresh58 (travel and tourism brands) and fresh59 (games, apps and online communities) were written blind to the
+    # rules and to each other (neither worktree looked for or read the other): an ordinary week of each brand's
+    # mentions, no kind asked for more than another; shaped as fresh56 and fresh57.
     BlindSet("fresh58", 60001, FRESH58_EARLIER, thread_convention=True, own_and_other_languages=True),
+    BlindSet("fresh59", 61001, FRESH58_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
