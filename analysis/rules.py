@@ -1805,7 +1805,7 @@ RULES: tuple[Rule, ...] = (
             # "fv/2026/11/88412"), or six digits or more; never money, a decimal, a date ("2024-05-01", "30/11/2024") or
             # a span of years ("2024-2025"). Counted on the fifty-six sets' development rows: 680 rows hold such a code
             # that no pattern above matches, all 680 need a reply
-            r"(?<![\w$£€₹¥/.,:'’-])(?!(?:19|20)\d\d[-/.][01]?\d[-/.][0-3]?\d(?![\w-]))"
+            r"(?<![\w$£€₹¥/.,:'’-])(?=[a-z/-]{0,18}\d)(?!(?:19|20)\d\d[-/.][01]?\d[-/.][0-3]?\d(?![\w-]))"
             r"(?![0-3]?\d[-/.][01]?\d[-/.](?:19|20)?\d\d(?![\w-]))(?!(?:19|20)\d\d[-/](?:19|20)?\d\d(?![\w-]))"
             r"(?:(?:[a-z]{1,5}[-/]?){1,3}\d{5,}(?:[-/][a-z\d]+)*|(?:[a-z]{1,5}[-/]){0,3}\d{2,}(?:[-/][a-z\d]{1,6})*[-/]\d{3,}"
             r"(?:[-/][a-z\d]+)*|\d{6,})(?![\w-])",
