@@ -459,14 +459,15 @@ def _addressed(
         # a comment under a user's post about the brand (reddit, hacker news) with the writer's own reference number:
         # the writer's own unresolved case, addressed to the brand (session 9: 2 of 2 such comments in the ten sets
         # need a reply, both flags_fresh7.csv's: weak evidence)
-        own_case = (
-            under_post[rows]
-            & ~spoken["to_other"]
-            & (
-                per_distinct(text[rows], partial(_contains, pattern=_OWN_CASE))
-                | per_distinct(text[rows], partial(_contains, pattern=_THEIR_OWN))
+        # (searched on those comments only: _OWN_CASE reads the whole reference rule)
+        own_case = pd.Series(False, index=raw.index[rows])
+        asked = (under_post[rows] & ~spoken["to_other"]).to_numpy(dtype=bool)
+        if asked.any():
+            comments = text[rows][asked]
+            found = per_distinct(comments, partial(_contains, pattern=_OWN_CASE)) | per_distinct(
+                comments, partial(_contains, pattern=_THEIR_OWN)
             )
-        )
+            own_case.iloc[np.flatnonzero(asked)] = found.to_numpy(dtype=bool)
         to_brand = (named | spoken["at_brand"] | community | thread | own_case) & ~(
             (spoken["to_other"] | ordinary) & ~thread & ~community
         )
