@@ -1821,6 +1821,13 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:order|booking|ticket|claim|case|parcel|member|ref|reference|account|policy)\s*(?:no\.?|#|number)?\s*[:#]?"
             r"\s*(?:[a-z]{1,3}\s?\d{2,4}(?:[- ]\d{3,4})+|\d{1,4}(?:[- ]\d{3,4}){2,})\b",
             r"\b(?:ref|reference|case|ticket|order|booking|claim|receipt)\s*(?:no\.?|#|number)?\s*[:#]?\s*\d{3,}-[a-z]{2,4}\b",
+            # session 21 (branch judge28, flags_fresh58/59.csv's misses): a booking locator of six letters and digits
+            # ("booking JKRWQE", "PNR MB2K9R", "localizador PXKRTE": a digit in it or four consonants in a row, so no
+            # English word; 41 rows of the sixty-two sets, all need a reply, and one that does not: "the booking glitch")
+            # and a player or user tag ("tag #8GQ2VLLR": 15 rows, all need a reply)
+            r"\b(?:booking|pnr|locator|localizador|reservation|confirmation|booking ref(?:erence)?|booking code|record"
+            r" locator)\s*(?:code|no\.?|#|number|ref)?\s*[:#]?\s*(?:(?=[a-z]*\d)|(?=[a-z]*[b-df-hj-np-tv-xz]{4}))[a-z0-9]{6}\b",
+            r"\b(?:tag|player tag|player id|user id|uid|gamertag|account id)\s*[:#]?\s*#?(?=[a-z]*\d)[a-z0-9]{6,12}\b",
         ),
         matches=(
             "same thing with my terrace quote right now, angebot 2024-5609, no answer",
@@ -1834,6 +1841,8 @@ RULES: tuple[Rule, ...] = (
             "mine reset too, member jh 0087 2210, 1,800 points gone",
             "yep, mine was cancelled saturday night, order 4-120-087, nothing back yet",
             "still no callback, ref 1177-mkb",
+            "same here, punta arenas last friday, booking jkrwqe, the chat closed my case",
+            "same since yesterday on my th14, tag #8gq2vllr, support says wait 48h",
             "patient 71-30144, they still haven't called me back",
             "same boat, agreement 9931-187, 4 visits for a dishwasher",
             "case number 2211-8840",
@@ -1877,6 +1886,9 @@ RULES: tuple[Rule, ...] = (
             "the order of 1-0-0 wins",
             "a line ending in a comma",
             "the policy on 2024",
+            "the booking glitch i complained about last month",
+            "booking online was easy",
+            "hackers accessed data in a breach of its reservation system",
         ),
         english_only=False,
     ),
