@@ -149,8 +149,8 @@ FRESH56_EARLIER = (*FRESH54_EARLIER, "flags_fresh54.csv", "flags_fresh55.csv")
 #: the sets written before fresh58 and fresh59 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh56 and fresh57 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH58_EARLIER = (*FRESH56_EARLIER, "flags_fresh56.csv", "flags_fresh57.csv")
-#: the sets written before fresh60 and the set written beside it (blind to the rules at the same time, each in its own
-#: worktree, after fresh58 and fresh59 were scored), so the tests check neither set's ids or texts against the other's.
+#: the sets written before fresh60 and fresh61 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh58 and fresh59 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH60_EARLIER = (*FRESH58_EARLIER, "flags_fresh58.csv", "flags_fresh59.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
@@ -308,11 +308,11 @@ SETS = [
     # mentions, no kind asked for more than another; shaped as fresh56 and fresh57.
     BlindSet("fresh58", 60001, FRESH58_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh59", 61001, FRESH58_EARLIER, thread_convention=True, own_and_other_languages=True),
-    # fresh60 (cars, fuel and energy on the road: car makers and their apps, a car dealer, EV charging networks, fuel
-    # station chains, a car service and tyre chain, car insurance, roadside assistance, motorcycle makers, car rental and
-    # subscription) was written blind to the rules and to the set written at the same time in another worktree (not
-    # looked for or read): an ordinary week of each brand's mentions, no kind asked for more than another.
+    # fresh60 (cars, fuel and energy on the road) and fresh61 (news, publishing and causes) were written blind to the
+    # rules and to each other (neither worktree looked for or read the other): an ordinary week of each brand's
+    # mentions, no kind asked for more than another; shaped as fresh58 and fresh59.
     BlindSet("fresh60", 62001, FRESH60_EARLIER, thread_convention=True, own_and_other_languages=True),
+    BlindSet("fresh61", 63001, FRESH60_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
