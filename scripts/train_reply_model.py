@@ -51,7 +51,8 @@ and flags_fresh55.csv once blind, then branch judge26 retrained with them after 
 frozen (db36bc5) to score flags_fresh56.csv and flags_fresh57.csv once blind, then branch judge27 retrained with them
 after FORMULAS_VERSION 29: sixty sets; frozen (e42f37f) to score flags_fresh58.csv and flags_fresh59.csv once blind,
 then retrained with them: sixty-two sets; branch judge28 retrained after FORMULAS_VERSION 30 (booking locators and player
-tags as references, Hacker News comments about the writer's own integration addressed), the same sixty-two sets.
+tags as references, Hacker News comments about the writer's own integration addressed), the same sixty-two sets; frozen
+(a466316) to score flags_fresh60.csv and flags_fresh61.csv once blind, then retrained with them: sixty-four sets.
 """
 
 from __future__ import annotations
