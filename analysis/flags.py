@@ -1120,11 +1120,11 @@ def _model_labels(learned: np.ndarray, added: np.ndarray) -> np.ndarray:
 
 def combine(need: np.ndarray, learned: np.ndarray, model: reply_model.Model) -> tuple[np.ndarray, np.ndarray]:
     """(needs_reply, flagged by the model where the rules alone do not flag) from the rules' answer and the learned
-    layer's decision (NaN where it does not apply): where it applies, a post is flagged where the decision is at least
-    `model.flag_at`, whatever the rules say (their signals are among what it reads); elsewhere the rules decide
-    (FORMULAS["needs_reply"])."""
+    layer's decision (NaN where it does not apply): where it applies, it decides (the rules' signals are among what it
+    reads): a post the rules flag stays flagged where the decision is at least `model.keep_at`, one they do not flag is
+    flagged where it is at least `model.add_at`; elsewhere the rules decide (FORMULAS["needs_reply"])."""
     scored = ~np.isnan(learned)
-    decided = np.where(scored, learned, -np.inf) >= model.flag_at
+    decided = np.where(scored, learned, -np.inf) >= np.where(need, model.keep_at, model.add_at)
     out = np.where(scored, decided, need)
     return out, out & ~need
 

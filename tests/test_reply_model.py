@@ -64,7 +64,7 @@ def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any,
     assert all("test" not in set(s.data["split"]) for s in sets)
     fresh = trainer.to_dict(model)
     shipped = json.loads(reply_model.MODEL_FILE.read_text(encoding="utf-8"))
-    assert shipped["flag_at"] == trainer.FLAG_AT
+    assert (shipped["keep_at"], shipped["add_at"]) == (trainer.KEEP_AT, trainer.ADD_AT)
     assert len(shipped["words"]["terms"]) <= trainer.WORD_TERMS and len(shipped["chars"]["terms"]) <= trainer.CHAR_TERMS
     for family in ("words", "chars"):
         assert shipped[family]["terms"] == fresh[family]["terms"], family
