@@ -485,9 +485,18 @@ def _addressed(
                 ).to_numpy(dtype=bool)
                 found = found | hn
             own_case.iloc[np.flatnonzero(asked)] = found.to_numpy(dtype=bool)
+        # a reply in the brand's thread that opens with other users' @handles only speaks to them, unless it tells the
+        # writer's own case (_OWN_CASE: "@jaz same with my order, LU-221003, cancelled and no refund yet"): session 22,
+        # 990 of 999 such replies in the sixty-six development sets need no reply (54 were flagged, "@temi_xo you still
+        # owe me 500 naira data from last week"); the 9 that do tell the writer's own case, 7 of them with a reference
+        to_peer = (thread & spoken["to_other"]).to_numpy(dtype=bool)
+        if to_peer.any():
+            own_told = per_distinct(text[rows][to_peer], partial(_contains, pattern=_OWN_CASE))
+            to_peer[np.flatnonzero(to_peer)] = ~own_told.to_numpy(dtype=bool)
         to_brand = (named | spoken["at_brand"] | community | thread | own_case) & ~(
             (spoken["to_other"] | ordinary) & ~thread & ~community
         )
+        to_brand &= ~pd.Series(to_peer, index=to_brand.index)
         # a comment under another user's post in the brand's subreddit that names the brand nowhere answers that
         # user ("Did you pay through the app store?", advice, me-too stories), not the brand (session 7: 1 of 56 such
         # comments in the seven development sets needs a reply)

@@ -93,8 +93,8 @@ SETS = DEVELOPMENT_SETS
 #: and 0.0, 2,070 / 131 at -0.5 and 0.5; the demo's development part 253 of 278 / 4 of 156, then 260 / 3. The demo's
 #: posts the rules flag and the layer vetoed were mostly ones its labels call needing a reply (plain faults with no
 #: reference: "@acme the keyboard on my laptop has three keys that double-type").
-KEEP_AT = -0.5
-ADD_AT = 0.5
+KEEP_AT = 0.0
+ADD_AT = 0.0
 #: the regularisation (inverse strength) of the logistic regression (4.0 until session 17).
 C = 10.0
 #: the most frequent word and character terms kept (session 17: the same figures on fresh30-35 as no cap, a smaller file).
