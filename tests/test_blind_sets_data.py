@@ -152,6 +152,9 @@ FRESH58_EARLIER = (*FRESH56_EARLIER, "flags_fresh56.csv", "flags_fresh57.csv")
 #: the sets written before fresh60 and fresh61 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh58 and fresh59 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH60_EARLIER = (*FRESH58_EARLIER, "flags_fresh58.csv", "flags_fresh59.csv")
+#: the sets written before fresh62 and fresh63 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh60 and fresh61 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH62_EARLIER = (*FRESH60_EARLIER, "flags_fresh60.csv", "flags_fresh61.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -313,6 +316,12 @@ SETS = [
     # mentions, no kind asked for more than another; shaped as fresh58 and fresh59.
     BlindSet("fresh60", 62001, FRESH60_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh61", 63001, FRESH60_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh63 (everyday retail and services in Spain, Italy, the Netherlands, Poland, Mexico, Brazil, Japan, the
+    # Philippines and Turkey: supermarkets, pharmacies, fashion and shoe chains, DIY, gyms, cinemas, couriers, banks,
+    # mobile wallets, bakeries) was written blind to the rules and to the set written at the same time in another
+    # worktree (not looked for or read, and not in FRESH62_EARLIER): an ordinary week of each brand's mentions, no kind
+    # asked for more than another; shaped as fresh60 and fresh61.
+    BlindSet("fresh63", 65001, FRESH62_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
