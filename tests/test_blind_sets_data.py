@@ -321,6 +321,12 @@ SETS = [
     # to the set written at the same time in another worktree (not looked for or read): an ordinary week of each brand's
     # mentions, no kind asked for more than another; shaped as fresh60 and fresh61.
     BlindSet("fresh62", 64001, FRESH62_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh63 (everyday retail and services in Spain, Italy, the Netherlands, Poland, Mexico, Brazil, Japan, the
+    # Philippines and Turkey: supermarkets, pharmacies, fashion and shoe chains, DIY, gyms, cinemas, couriers, banks,
+    # mobile wallets, bakeries) was written blind to the rules and to the set written at the same time in another
+    # worktree (not looked for or read, and not in FRESH62_EARLIER): an ordinary week of each brand's mentions, no kind
+    # asked for more than another; shaped as fresh60 and fresh61.
+    BlindSet("fresh63", 65001, FRESH62_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
