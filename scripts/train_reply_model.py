@@ -54,7 +54,10 @@ frozen (db36bc5) to score flags_fresh56.csv and flags_fresh57.csv once blind, th
 after FORMULAS_VERSION 29: sixty sets; frozen (e42f37f) to score flags_fresh58.csv and flags_fresh59.csv once blind,
 then retrained with them: sixty-two sets; branch judge28 retrained after FORMULAS_VERSION 30 (booking locators and player
 tags as references, Hacker News comments about the writer's own integration addressed), the same sixty-two sets; frozen
-(a466316) to score flags_fresh60.csv and flags_fresh61.csv once blind, then retrained with them: sixty-four sets.
+(a466316) to score flags_fresh60.csv and flags_fresh61.csv once blind, then retrained with them: sixty-four sets. Session 22:
+the demo's development comments under the brand's own Show HN story trained on as ingest judges them (`held_out_own_posts`),
+branch judge29 retrained so and frozen (9e518aa, with thresholds -0.5 / 0.5 dropped after) to score flags_fresh62.csv and
+flags_fresh63.csv once blind, then retrained with them (branch judge30): sixty-six sets.
 """
 
 from __future__ import annotations

@@ -197,12 +197,13 @@ def test_negation_counts_only_in_a_conversation_with_the_brand() -> None:
 
 
 def test_questions_to_other_users_are_not_asked_of_the_brand() -> None:
-    """In the brand's thread a reply opening with another user's @handle asks that user (its complaint still
-    counts); a comment in the brand's subreddit asking "you" asks the poster; a top-level post there asks all."""
+    """In the brand's thread a reply opening with another user's @handle speaks to that user (only the writer's own case
+    with a reference still counts: session 22); a comment in the brand's subreddit asking "you" asks the poster; a
+    top-level post there asks all."""
     reddit = "https://www.reddit.com/r/acme/comments/abc/title/"
     out = assess(
         mention(post_id="1", parent_id="old", text="@gooner_tom you going saturday? got a spare"),
-        mention(post_id="2", parent_id="old", text="@jen_ux mine arrived broken too"),
+        mention(post_id="2", parent_id="old", text="@jen_ux mine arrived broken too, order 5530-1187"),
         mention(post_id="3", platform="reddit", kind="comment", url=reddit, text="are you on the beta channel?"),
         mention(
             post_id="4",
