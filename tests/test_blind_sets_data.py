@@ -155,6 +155,9 @@ FRESH60_EARLIER = (*FRESH58_EARLIER, "flags_fresh58.csv", "flags_fresh59.csv")
 #: the sets written before fresh62 and fresh63 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh60 and fresh61 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH62_EARLIER = (*FRESH60_EARLIER, "flags_fresh60.csv", "flags_fresh61.csv")
+#: the sets written before fresh64 and fresh65 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh62 and fresh63 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH64_EARLIER = (*FRESH62_EARLIER, "flags_fresh62.csv", "flags_fresh63.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -327,6 +330,12 @@ SETS = [
     # worktree (not looked for or read, and not in FRESH62_EARLIER): an ordinary week of each brand's mentions, no kind
     # asked for more than another; shaped as fresh60 and fresh61.
     BlindSet("fresh63", 65001, FRESH62_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh65 (travel, food and entertainment from Germany, France, Sweden, Norway, Finland, South Korea, India,
+    # Indonesia, Argentina and Egypt: airlines, hotels, rail, ride-hailing, food delivery, fast food, ticketing,
+    # streaming, video games, a theme park and a museum) was written blind to the rules and to the set written at the
+    # same time in another worktree (not looked for or read, and not in FRESH64_EARLIER): an ordinary week of each
+    # brand's mentions, no kind asked for more than another; shaped as fresh62 and fresh63.
+    BlindSet("fresh65", 67001, FRESH64_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
