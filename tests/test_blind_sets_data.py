@@ -337,6 +337,12 @@ SETS = [
     # FRESH64_EARLIER): an ordinary week of each brand's mentions, no kind asked for more than another; shaped as
     # fresh62 and fresh63.
     BlindSet("fresh64", 66001, FRESH64_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh65 (travel, food and entertainment from Germany, France, Sweden, Norway, Finland, South Korea, India,
+    # Indonesia, Argentina and Egypt: airlines, hotels, rail, ride-hailing, food delivery, fast food, ticketing,
+    # streaming, video games, a theme park and a museum) was written blind to the rules and to the set written at the
+    # same time in another worktree (not looked for or read, and not in FRESH64_EARLIER): an ordinary week of each
+    # brand's mentions, no kind asked for more than another; shaped as fresh62 and fresh63.
+    BlindSet("fresh65", 67001, FRESH64_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
