@@ -57,7 +57,9 @@ tags as references, Hacker News comments about the writer's own integration addr
 (a466316) to score flags_fresh60.csv and flags_fresh61.csv once blind, then retrained with them: sixty-four sets. Session 22:
 the demo's development comments under the brand's own Show HN story trained on as ingest judges them (`held_out_own_posts`),
 branch judge29 retrained so and frozen (9e518aa, with thresholds -0.5 / 0.5 dropped after) to score flags_fresh62.csv and
-flags_fresh63.csv once blind, then retrained with them (branch judge30): sixty-six sets.
+flags_fresh63.csv once blind, then retrained with them (branch judge30): sixty-six sets; frozen so (7b058ea) to score
+flags_fresh64.csv and flags_fresh65.csv once blind, then branch judge31 retrained with them after FORMULAS_VERSION 32
+(rule `non-english-hailed`): sixty-eight sets.
 """
 
 from __future__ import annotations

@@ -267,6 +267,12 @@ FRESH62_BRANDS = _notes_brands(FRESH62)
 FRESH63 = Path(__file__).parent / "data" / "flags_fresh63.csv"
 #: the brands as flags_fresh63.md configures them (written blind in session 22, at the same time as fresh62)
 FRESH63_BRANDS = _notes_brands(FRESH63)
+FRESH64 = Path(__file__).parent / "data" / "flags_fresh64.csv"
+#: the brands as flags_fresh64.md configures them (written blind in session 22, at the same time as fresh65)
+FRESH64_BRANDS = _notes_brands(FRESH64)
+FRESH65 = Path(__file__).parent / "data" / "flags_fresh65.csv"
+#: the brands as flags_fresh65.md configures them (written blind in session 22, at the same time as fresh64)
+FRESH65_BRANDS = _notes_brands(FRESH65)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -297,7 +303,8 @@ FRESH63_BRANDS = _notes_brands(FRESH63)
 #: flags_fresh57.csv, scored once blind in session 21 (judge26's rules, db36bc5), since session 21 (branch judge27);
 #: flags_fresh58.csv and flags_fresh59.csv, scored once blind in session 21 (judge27's rules, e42f37f), since session 21;
 #: flags_fresh60.csv and flags_fresh61.csv, scored once blind in session 21 (judge28's rules, a466316), since session 21;
-#: flags_fresh62.csv and flags_fresh63.csv, scored once blind in session 22 (judge29's rules, 9e518aa), since session 22.
+#: flags_fresh62.csv and flags_fresh63.csv, scored once blind in session 22 (judge29's rules, 9e518aa), since session 22;
+#: flags_fresh64.csv and flags_fresh65.csv, scored once blind in session 22 (judge30's rules, 7b058ea), since session 22.
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -368,6 +375,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh61", FRESH61, FRESH61_BRANDS),
     ("fresh62", FRESH62, FRESH62_BRANDS),
     ("fresh63", FRESH63, FRESH63_BRANDS),
+    ("fresh64", FRESH64, FRESH64_BRANDS),
+    ("fresh65", FRESH65, FRESH65_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -731,11 +740,12 @@ def test_flagging_holds_on_every_platform_and_in_other_languages(labelled: pd.Da
     # session 17 (the learned layer decides, reading the platform): 8 of the demo's 11 Hacker News complaints (0.727),
     # all labelled True here, opinions about the product's engineering or limits that the later sets' guide labels False
     # ("Their SDK pulls in 40 dependencies ... a security nightmare"); 0.80 on every other platform
-    assert (flagged.loc["complaint"].drop("hackernews") >= 0.80).all(), flagged.loc["complaint"]
     # session 21 (judge26, the layer retrained on fifty-eight sets): 7 of 11 (0.636); the development part's "I reported a
     # security issue to them in January and never got a response. Still unpatched." is no longer flagged (decision
     # just under the threshold): worse by one post, the floor moved 0.70 -> 0.63
-    assert flagged.loc["complaint", "hackernews"] >= 0.63, flagged.loc["complaint"]
+    # session 22 (judge29: the layer trained on the development part's comments under the brand's own Show HN story,
+    # which it had never read as comments in the brand's thread): 10 of 11 (0.909), the same 0.80 floor as the others
+    assert (flagged.loc["complaint"] >= 0.80).all(), flagged.loc["complaint"]
     assert (flagged.loc["praise"] <= 0.20).all(), flagged.loc["praise"]
     foreign = main[(main["lang"].fillna("en") != "en") & main["label"].isin(["complaint", "question", "help"])]
     assert foreign["needs_reply"].all(), foreign[~foreign["needs_reply"]]["text"]
@@ -1055,7 +1065,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) 165 / 16, as collected 216 / 18: "libby returned my ebook 2 days early ..." added by the layer
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 168 / 0, as collected 219 / 2
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (172, 0), (223, 0)),
+    # session 22 (branch judge31, the layer retrained on sixty-eight sets; in-sample): one post fewer found, "classic fm
+    # 🎻 lovely music. 🎻 then 4 minutes of car insurance adverts. 🎻" (sarcasm about the adverts the writer sat through)
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (171, 0), (222, 0)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
     # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
@@ -1432,7 +1444,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in its training data now) 168 / 1, as collected 216 / 5
     # session 20 (judge23 as merged; in-sample) 177 / 1, as collected 225 / 5: one more found each (exact: test_blind_scripts)
-    ("fresh39", FRESH39, FRESH39_BRANDS, 455, (178, 1), (226, 1)),
+    ("fresh39", FRESH39, FRESH39_BRANDS, 455, (179, 1), (227, 1)),
     # fresh40 and fresh41 (session 18) scored once, blind, at 23:32 UTC with main 50b3a89 (FORMULAS_VERSION 20) and the
     # frozen branch judge19 04c8eb8 (the layer retrained on forty-two sets): fresh40 main 162 / 4, as collected 215
     # (0.943) / 6 (0.025), judge19 162 / 3, 216 (0.947) / 5 (0.021); fresh41 main 151 / 1, as collected 212 (0.887) / 3
@@ -1454,7 +1466,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # names it, more me-too openers ("exact same", "same situation here") and references ("patient 71-30144"), more
     # pitches; the layer retrained: fresh10, fresh35, fresh40, fresh42, fresh43 one to three posts more found each
     ("fresh42", FRESH42, FRESH42_BRANDS, 433, (166, 0), (208, 0)),
-    ("fresh43", FRESH43, FRESH43_BRANDS, 438, (173, 3), (213, 3)),
+    ("fresh43", FRESH43, FRESH43_BRANDS, 438, (175, 3), (215, 3)),
     # fresh44 and fresh45 (session 19) scored once, blind, at 05:56 UTC with main 965309e, judge20 089191b and the frozen
     # branch judge21 9ca0b4b (FORMULAS_VERSION 23), as collected: fresh44 main 194 (0.907) / 9 (0.042), judge20 201
     # (0.939) / 9, judge21 202 (0.944) / 8 (0.037); fresh45 main 197 (0.912) / 9 (0.038), judge20 and judge21 207
@@ -1462,7 +1474,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 20 (branch judge23, in-sample): fresh44 167 / 2, as collected 209 / 3; fresh45 168 / 0, 214 / 0
     # session 20 (judge23 as merged, the layer retrained on fifty-two sets; in-sample) 166 / 2, 208 / 3: one fewer found
     ("fresh44", FRESH44, FRESH44_BRANDS, 428, (168, 2), (210, 3)),
-    ("fresh45", FRESH45, FRESH45_BRANDS, 455, (169, 0), (215, 0)),
+    ("fresh45", FRESH45, FRESH45_BRANDS, 455, (170, 0), (216, 0)),
     # fresh46 and fresh47 (session 20) scored once, blind, at 13:30 UTC with main 2026309 and the frozen branch judge22
     # cca780e (FORMULAS_VERSION 24), as collected: fresh46 main 206 (0.932) / 16 (0.068), judge22 206 / 18 (0.077);
     # fresh47 main 194 (0.911) / 25 (0.109), judge22 194 / 24 (0.104): the goal's 0.10 missed on fresh47 by both, mostly
@@ -1470,7 +1482,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 20 (branch judge23, written after reading their errors, in-sample): fresh46 166 / 0, as collected 220 / 1;
     # fresh47 163 / 0, 207 / 0
     ("fresh46", FRESH46, FRESH46_BRANDS, 455, (167, 0), (221, 0)),
-    ("fresh47", FRESH47, FRESH47_BRANDS, 443, (165, 0), (209, 0)),
+    ("fresh47", FRESH47, FRESH47_BRANDS, 443, (168, 0), (212, 0)),
     # fresh48 and fresh49 (session 20) scored once, blind, at 13:57 UTC with main 2026309, judge22 as merged 692abb5 and
     # the frozen branch judge23 75402d7 (FORMULAS_VERSION 25), as collected: fresh48 main 197 (0.934) / 25 (0.100),
     # judge22 198 (0.938) / 22 (0.088), judge23 198 / 21 (0.084); fresh49 main 217 (0.977) / 27 (0.109), judge22 217 / 21
@@ -1481,7 +1493,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # (judge23 as merged) and the frozen branch judge24 5f22802 (FORMULAS_VERSION 26), as collected: fresh50 197 (0.934)
     # / 30 (0.124), 197 / 18 (0.075), 197 / 17 (0.071); fresh51 197 (0.895) / 19 (0.077), 204 (0.927) / 11 (0.044), 204 /
     # 11. Then the layer was retrained on the fifty-four sets (in-sample below)
-    ("fresh50", FRESH50, FRESH50_BRANDS, 452, (163, 2), (206, 3)),
+    ("fresh50", FRESH50, FRESH50_BRANDS, 452, (164, 2), (207, 3)),
     ("fresh51", FRESH51, FRESH51_BRANDS, 468, (161, 0), (215, 1)),
     # fresh52 and fresh53 (session 21) scored once, blind, at 17:21 UTC with main d6f22ca (FORMULAS_VERSION 26), as
     # collected: fresh52 201 of 219 (0.918) / 28 of 247 (0.113), fresh53 195 of 213 (0.915) / 21 of 242 (0.087): the
@@ -1498,26 +1510,32 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # UTC with main d6f22ca, judge25 611f4e2 and the frozen branch judge26 db36bc5 (FORMULAS_VERSION 28), as collected:
     # fresh56 195 of 217 (0.899) / 9 of 242 (0.037), 199 (0.917) / 8, 200 (0.922) / 8 (0.033); fresh57 209 of 226
     # (0.925) / 22 of 242 (0.091), 214 (0.947) / 18 (0.074), 214 / 16 (0.066). Then development data (in-sample below)
-    ("fresh56", FRESH56, FRESH56_BRANDS, 459, (163, 0), (212, 0)),
-    ("fresh57", FRESH57, FRESH57_BRANDS, 468, (174, 1), (222, 2)),
+    ("fresh56", FRESH56, FRESH56_BRANDS, 459, (167, 0), (216, 0)),
+    ("fresh57", FRESH57, FRESH57_BRANDS, 468, (175, 1), (223, 2)),
     # fresh58 and fresh59 (session 21, an ordinary week of mentions) scored once, blind, at 18:12 UTC with main d6f22ca,
     # judge26 db36bc5 and the frozen branch judge27 e42f37f (FORMULAS_VERSION 29), as collected: fresh58 178 of 209
     # (0.852) / 16 of 242 (0.066), 195 (0.933) / 13 (0.054), 199 (0.952) / 14 (0.058); fresh59 192 of 214 (0.897) / 10
     # of 249 (0.040), 202 (0.944) / 9 (0.036), 204 (0.953) / 8 (0.032). Then development data (in-sample below)
-    ("fresh58", FRESH58, FRESH58_BRANDS, 451, (168, 1), (206, 2)),
+    ("fresh58", FRESH58, FRESH58_BRANDS, 451, (169, 1), (207, 2)),
     ("fresh59", FRESH59, FRESH59_BRANDS, 463, (161, 2), (212, 2)),
     # fresh60 and fresh61 (session 21, an ordinary week of mentions) scored once, blind, at 18:47 UTC with main d6f22ca,
     # judge27 e42f37f and the frozen branch judge28 a466316 (FORMULAS_VERSION 30), as collected: fresh60 195 of 213
     # (0.915) / 8 of 241 (0.033), 202 (0.948) / 8, 202 / 8; fresh61 200 of 215 (0.930) / 14 of 252 (0.056), 200 / 11
     # (0.044), 200 / 11. Then development data (in-sample below)
     ("fresh60", FRESH60, FRESH60_BRANDS, 454, (156, 2), (209, 2)),
-    ("fresh61", FRESH61, FRESH61_BRANDS, 467, (155, 1), (203, 1)),
+    ("fresh61", FRESH61, FRESH61_BRANDS, 467, (159, 1), (207, 1)),
     # fresh62 and fresh63 (session 22, an ordinary week of mentions) scored once, blind, at 06:23 UTC with main dd5fa55
     # and the frozen branch judge29 9e518aa (FORMULAS_VERSION 31 as frozen: two thresholds, -0.5 and 0.5, dropped
     # after this round), as collected: fresh62 210 of 225 (0.933) / 17 of 245 (0.069), judge29 210 / 20 (0.082);
     # fresh63 213 of 221 (0.964) / 11 of 242 (0.045), judge29 213 / 12 (0.050). Then development data (in-sample below)
-    ("fresh62", FRESH62, FRESH62_BRANDS, 470, (172, 1), (213, 1)),
-    ("fresh63", FRESH63, FRESH63_BRANDS, 463, (171, 0), (218, 0)),
+    ("fresh62", FRESH62, FRESH62_BRANDS, 470, (175, 1), (216, 1)),
+    ("fresh63", FRESH63, FRESH63_BRANDS, 463, (172, 0), (219, 0)),
+    # fresh64 and fresh65 (session 22, an ordinary week of mentions) scored once, blind, at 06:59 UTC with main dd5fa55,
+    # judge29 9e518aa and the frozen branch judge30 7b058ea (FORMULAS_VERSION 31), as collected: fresh64 198 of 222
+    # (0.892) / 9 of 245 (0.037), 199 (0.896) / 12 (0.049), 198 (0.892) / 8 (0.033); fresh65 217 of 229 (0.948) / 10 of
+    # 239 (0.042), 217 / 11 (0.046), 216 (0.943) / 11 (0.046). Then development data (in-sample below)
+    ("fresh64", FRESH64, FRESH64_BRANDS, 467, (175, 0), (212, 1)),
+    ("fresh65", FRESH65, FRESH65_BRANDS, 468, (178, 2), (225, 2)),
 ]
 
 
