@@ -167,7 +167,11 @@ def test_the_model_never_applies_to_other_languages_articles_or_own_posts() -> N
         mention(post_id="3", text=MODEL_ONLY, is_own=True),
         mention(post_id="4", text=MODEL_ONLY, author_handle="acme"),
     )
-    assert flags.assess(f, BRANDS)["needs_reply"].tolist() == [False, False, False, False]
+    out = flags.assess(f, BRANDS)
+    # the French post opens with the brand's @handle and holds no thanks word: rule non-english-hailed (session 22)
+    # flags it, the model does not read it
+    assert out["needs_reply"].tolist() == [True, False, False, False]
+    assert out["flag_signals"].iloc[0] == "complaint: non-english-hailed"
     english = flags.assess(f.iloc[[0]].assign(lang="en"), BRANDS)
     assert english["needs_reply"].tolist() == [True]  # the English twin is flagged: the language decides
 
