@@ -158,6 +158,9 @@ FRESH62_EARLIER = (*FRESH60_EARLIER, "flags_fresh60.csv", "flags_fresh61.csv")
 #: the sets written before fresh64 and fresh65 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh62 and fresh63 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH64_EARLIER = (*FRESH62_EARLIER, "flags_fresh62.csv", "flags_fresh63.csv")
+#: the sets written before fresh66 and fresh67 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh64 and fresh65 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH66_EARLIER = (*FRESH64_EARLIER, "flags_fresh64.csv", "flags_fresh65.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -343,6 +346,13 @@ SETS = [
     # same time in another worktree (not looked for or read, and not in FRESH64_EARLIER): an ordinary week of each
     # brand's mentions, no kind asked for more than another; shaped as fresh62 and fresh63.
     BlindSet("fresh65", 67001, FRESH64_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh67 (home, garden, hobbies and local trades in Canada, Australia, the Netherlands, Belgium, Italy, Japan,
+    # Vietnam and Chile: furniture and appliance makers, a kitchen fitter, bathroom showrooms, a garden centre, a model
+    # maker, bike shops and an e-bike maker, a music-instrument store, pet food and grooming, self-storage, a bakery
+    # chain and two breweries) was written blind to the rules and to the set written at the same time in another
+    # worktree (not looked for or read, and not in FRESH66_EARLIER): an ordinary week of each brand's mentions, no
+    # kind asked for more than another; shaped as fresh64 and fresh65.
+    BlindSet("fresh67", 69001, FRESH66_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
