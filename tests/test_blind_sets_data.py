@@ -352,6 +352,13 @@ SETS = [
     # to the set written at the same time in another worktree (not looked for or read, and not in FRESH66_EARLIER): an
     # ordinary week of each brand's mentions, no kind asked for more than another; shaped as fresh64 and fresh65.
     BlindSet("fresh66", 68001, FRESH66_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh67 (home, garden, hobbies and local trades in Canada, Australia, the Netherlands, Belgium, Italy, Japan,
+    # Vietnam and Chile: furniture and appliance makers, a kitchen fitter, bathroom showrooms, a garden centre, a model
+    # maker, bike shops and an e-bike maker, a music-instrument store, pet food and grooming, self-storage, a bakery
+    # chain and two breweries) was written blind to the rules and to the set written at the same time in another
+    # worktree (not looked for or read, and not in FRESH66_EARLIER): an ordinary week of each brand's mentions, no
+    # kind asked for more than another; shaped as fresh64 and fresh65.
+    BlindSet("fresh67", 69001, FRESH66_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
