@@ -59,7 +59,8 @@ the demo's development comments under the brand's own Show HN story trained on a
 branch judge29 retrained so and frozen (9e518aa, with thresholds -0.5 / 0.5 dropped after) to score flags_fresh62.csv and
 flags_fresh63.csv once blind, then retrained with them (branch judge30): sixty-six sets; frozen so (7b058ea) to score
 flags_fresh64.csv and flags_fresh65.csv once blind, then branch judge31 retrained with them after FORMULAS_VERSION 32
-(rule `non-english-hailed`): sixty-eight sets.
+(rule `non-english-hailed`): sixty-eight sets; frozen so (a5adb56) to score flags_fresh66.csv and
+flags_fresh67.csv once blind, then retrained with them: seventy sets.
 """
 
 from __future__ import annotations

@@ -273,6 +273,12 @@ FRESH64_BRANDS = _notes_brands(FRESH64)
 FRESH65 = Path(__file__).parent / "data" / "flags_fresh65.csv"
 #: the brands as flags_fresh65.md configures them (written blind in session 22, at the same time as fresh64)
 FRESH65_BRANDS = _notes_brands(FRESH65)
+FRESH66 = Path(__file__).parent / "data" / "flags_fresh66.csv"
+#: the brands as flags_fresh66.md configures them (written blind in session 22, at the same time as fresh67)
+FRESH66_BRANDS = _notes_brands(FRESH66)
+FRESH67 = Path(__file__).parent / "data" / "flags_fresh67.csv"
+#: the brands as flags_fresh67.md configures them (written blind in session 22, at the same time as fresh66)
+FRESH67_BRANDS = _notes_brands(FRESH67)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -304,7 +310,8 @@ FRESH65_BRANDS = _notes_brands(FRESH65)
 #: flags_fresh58.csv and flags_fresh59.csv, scored once blind in session 21 (judge27's rules, e42f37f), since session 21;
 #: flags_fresh60.csv and flags_fresh61.csv, scored once blind in session 21 (judge28's rules, a466316), since session 21;
 #: flags_fresh62.csv and flags_fresh63.csv, scored once blind in session 22 (judge29's rules, 9e518aa), since session 22;
-#: flags_fresh64.csv and flags_fresh65.csv, scored once blind in session 22 (judge30's rules, 7b058ea), since session 22.
+#: flags_fresh64.csv and flags_fresh65.csv, scored once blind in session 22 (judge30's rules, 7b058ea), since session 22;
+#: flags_fresh66.csv and flags_fresh67.csv, scored once blind in session 22 (judge31's rules, a5adb56), since session 22.
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -377,6 +384,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh63", FRESH63, FRESH63_BRANDS),
     ("fresh64", FRESH64, FRESH64_BRANDS),
     ("fresh65", FRESH65, FRESH65_BRANDS),
+    ("fresh66", FRESH66, FRESH66_BRANDS),
+    ("fresh67", FRESH67, FRESH67_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -813,13 +822,19 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # start found as many and flagged one post more (9, 0.134); judge28 frozen (FORMULAS_VERSION 30) the same, 106 / 8;
     # as merged, the layer trained on sixty-four sets (fresh60 and fresh61 added), 105 of 118 (0.890) / 8 of 67 (0.119):
     # one post fewer found than the session's start, one fewer flagged with no need
-    for part, min_found, max_flagged in (("dev", 0.90, 0.10), ("test", 0.88, 0.12)):
+    # Session 22 (figures only, no row read): judge29 frozen (9e518aa: two thresholds, the demo's Show HN comments trained
+    # on) 104 of 118 (0.881) / 8 of 67 (0.119); judge30 frozen (7b058ea: replies opening with other users' @handles in the
+    # brand's thread, sixty-six sets) 104 (0.881) / 7 (0.104); judge31 frozen (a5adb56: rule non-english-hailed,
+    # sixty-eight sets) 105 (0.890) / 6 (0.090); as merged, the layer trained on seventy sets, 106 of 118 (0.898) / 6 of
+    # 67 (0.090): the flagged share meets the 0.10 target, the limit moved 0.12 -> 0.10; recall one post short of 0.90,
+    # the floor 0.88 -> 0.89 (bench/README.md "Judgement", session 22)
+    for part, min_found, max_flagged in (("dev", 0.90, 0.10), ("test", 0.89, 0.10)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
         flagged = rows.loc[~rows["expect_reply"], "needs_reply"].mean()
         assert recall >= min_found, (part, recall)
-        # the 0.10 target is met on dev but not on the held-out part (0.119 in session 21, 0.134 in session 20, 0.194 in
-        # session 19; 0.154 in session 13, 0.138 in sessions 9-12): reported, not hidden
+        # the 0.10 target is met on both parts since session 22 (the held-out part 0.090; 0.119 in session 21, 0.134 in
+        # session 20, 0.194 in session 19; 0.154 in session 13, 0.138 in sessions 9-12)
         assert flagged <= max_flagged, (part, flagged)
     main = labelled[labelled["group"] == "main"]
     assert main.loc[main["label"].isin(["question", "help"]) & (main["split"] == "dev"), "needs_reply"].mean() >= 0.95
@@ -966,7 +981,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # no longer flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 170 / 0, as collected 229 / 1
-    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (170, 0), (229, 0)),
+    # session 22 (the layer retrained on seventy sets; in-sample): one post fewer found as collected, "ok but where is the
+    # group ride option you announced, can't see it on android" (a reply in the brand's thread, no question mark)
+    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (170, 0), (228, 0)),
     # blind at 74ca037 158 (0.699) / 14 (0.066), as collected 207 (0.916) / 18 (0.085): issue 12's target met as
     # collected; session 8 (judge3, rules written from its misses, the layer trained on it) 172 (0.761) / 5 (0.024), as
     # collected 223 (0.987) / 5 (0.024); session 9 (judge4) unchanged
@@ -1066,8 +1083,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 168 / 0, as collected 219 / 2
     # session 22 (branch judge31, the layer retrained on sixty-eight sets; in-sample): one post fewer found, "classic fm
-    # 🎻 lovely music. 🎻 then 4 minutes of car insurance adverts. 🎻" (sarcasm about the adverts the writer sat through)
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (171, 0), (222, 0)),
+    # 🎻 lovely music. 🎻 then 4 minutes of car insurance adverts. 🎻" (sarcasm about the adverts the writer sat through);
+    # found again with the layer retrained on seventy sets
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (172, 0), (223, 0)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
     # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
@@ -1108,7 +1126,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 179 / 0, as collected 234 / 1
     # session 20 (branch judge24: more praise words, the layer retrained on the same fifty-two sets; in-sample) as collected
     # 234 / 1: one fewer found
-    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (180, 0), (235, 0)),
+    # session 22 (the layer retrained on seventy sets; in-sample): one fewer found as collected, "we were cancelled on
+    # saturday too, with the weather looking perfect" (a me-too reply in the brand's thread with no reference)
+    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (180, 0), (234, 0)),
     # blind at b494a8b (session 11, judge8 frozen, the same run as fresh12) 149 of 232 (0.642) / 26 of 245 (0.106), as
     # collected 201 (0.866) / 30 (0.122): both missed (session 10's rules, 85e389e: 147 (0.634) / 26 (0.106), as
     # collected 200 (0.862) / 30 (0.122)). Development data since.
@@ -1534,8 +1554,14 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # judge29 9e518aa and the frozen branch judge30 7b058ea (FORMULAS_VERSION 31), as collected: fresh64 198 of 222
     # (0.892) / 9 of 245 (0.037), 199 (0.896) / 12 (0.049), 198 (0.892) / 8 (0.033); fresh65 217 of 229 (0.948) / 10 of
     # 239 (0.042), 217 / 11 (0.046), 216 (0.943) / 11 (0.046). Then development data (in-sample below)
-    ("fresh64", FRESH64, FRESH64_BRANDS, 467, (175, 0), (212, 1)),
+    ("fresh64", FRESH64, FRESH64_BRANDS, 467, (175, 0), (212, 0)),
     ("fresh65", FRESH65, FRESH65_BRANDS, 468, (178, 2), (225, 2)),
+    # fresh66 and fresh67 (session 22, an ordinary week of mentions) scored once, blind, at 07:28 UTC with main dd5fa55,
+    # judge30 7b058ea and the frozen branch judge31 a5adb56 (FORMULAS_VERSION 32), as collected: fresh66 207 of 216
+    # (0.958) / 9 of 252 (0.036), 207 / 9, 208 (0.963) / 9; fresh67 207 of 216 (0.958) / 10 of 243 (0.041), 206 (0.954) /
+    # 10, 208 (0.963) / 10. Then development data (in-sample below)
+    ("fresh66", FRESH66, FRESH66_BRANDS, 468, (176, 2), (212, 2)),
+    ("fresh67", FRESH67, FRESH67_BRANDS, 459, (175, 1), (212, 1)),
 ]
 
 
