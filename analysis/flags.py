@@ -485,9 +485,18 @@ def _addressed(
                 ).to_numpy(dtype=bool)
                 found = found | hn
             own_case.iloc[np.flatnonzero(asked)] = found.to_numpy(dtype=bool)
+        # a reply in the brand's thread that opens with other users' @handles only speaks to them, unless it tells the
+        # writer's own case (_OWN_CASE: "@jaz same with my order, LU-221003, cancelled and no refund yet"): session 22,
+        # 990 of 999 such replies in the sixty-six development sets need no reply (54 were flagged, "@temi_xo you still
+        # owe me 500 naira data from last week"); the 9 that do tell the writer's own case, 7 of them with a reference
+        to_peer = (thread & spoken["to_other"]).to_numpy(dtype=bool)
+        if to_peer.any():
+            own_told = per_distinct(text[rows][to_peer], partial(_contains, pattern=_OWN_CASE))
+            to_peer[np.flatnonzero(to_peer)] = ~own_told.to_numpy(dtype=bool)
         to_brand = (named | spoken["at_brand"] | community | thread | own_case) & ~(
             (spoken["to_other"] | ordinary) & ~thread & ~community
         )
+        to_brand &= ~pd.Series(to_peer, index=to_brand.index)
         # a comment under another user's post in the brand's subreddit that names the brand nowhere answers that
         # user ("Did you pay through the app store?", advice, me-too stories), not the brand (session 7: 1 of 56 such
         # comments in the seven development sets needs a reply)
@@ -1120,11 +1129,11 @@ def _model_labels(learned: np.ndarray, added: np.ndarray) -> np.ndarray:
 
 def combine(need: np.ndarray, learned: np.ndarray, model: reply_model.Model) -> tuple[np.ndarray, np.ndarray]:
     """(needs_reply, flagged by the model where the rules alone do not flag) from the rules' answer and the learned
-    layer's decision (NaN where it does not apply): where it applies, a post is flagged where the decision is at least
-    `model.flag_at`, whatever the rules say (their signals are among what it reads); elsewhere the rules decide
-    (FORMULAS["needs_reply"])."""
+    layer's decision (NaN where it does not apply): where it applies, it decides (the rules' signals are among what it
+    reads): a post the rules flag stays flagged where the decision is at least `model.keep_at`, one they do not flag is
+    flagged where it is at least `model.add_at`; elsewhere the rules decide (FORMULAS["needs_reply"])."""
     scored = ~np.isnan(learned)
-    decided = np.where(scored, learned, -np.inf) >= model.flag_at
+    decided = np.where(scored, learned, -np.inf) >= np.where(need, model.keep_at, model.add_at)
     out = np.where(scored, decided, need)
     return out, out & ~need
 

@@ -12,9 +12,9 @@ runtime never needs scikit-learn; tests/test_reply_model.py checks it equals sci
 
 The text it reads is analysis.sentiment.masked_text (the brand's names, keywords, handles, its competitors, every
 @handle and URL removed), lower-cased: the model learns how customers write, not which brand they name. English
-only: analysis.flags applies it to English posts only, where it decides (a post is flagged where the decision is at
-least `flag_at`, chosen on sets the model was not trained on; a separate, higher threshold for posts the rules do not
-flag lost recall there): FORMULAS["needs_reply"].
+only: analysis.flags applies it to English posts only, where it decides (a post the rules flag stays flagged where the decision is at least `keep_at`, one
+they do not flag is added at `add_at` and above; both chosen on sets the model was not trained on, scripts/
+train_reply_model.py KEEP_AT and ADD_AT): FORMULAS["needs_reply"].
 """
 
 from __future__ import annotations
@@ -71,8 +71,10 @@ class Model:
     signals: dict[str, float]
     #: the coefficient of the sentiment compound (-1..1; 0 where the post is unscored).
     tone: float
-    #: a post the layer applies to is flagged where the decision is at least this.
-    flag_at: float
+    #: a post the layer applies to that the rules flag stays flagged where the decision is at least this...
+    keep_at: float
+    #: ...and one they do not flag is flagged where it is at least this (session 22; one threshold, 0.0, until then).
+    add_at: float
 
 
 def word_terms(text: str) -> list[str]:
@@ -253,7 +255,8 @@ def from_dict(data: dict[str, object]) -> Model:
         float(data["intercept"]),  # type: ignore[arg-type]
         {str(k): float(v) for k, v in signals.items()},
         float(data["tone"]),  # type: ignore[arg-type]
-        float(data["flag_at"]),  # type: ignore[arg-type]
+        float(data["keep_at"]),  # type: ignore[arg-type]
+        float(data["add_at"]),  # type: ignore[arg-type]
     )
 
 

@@ -168,6 +168,17 @@ _NEG = (
     r"|shouldn't|wouldn't)"
 )
 #: praise words negated ("not great", "never happy", "wasn't helpful"): no praise, a problem.
+#: thanks and praise words of other languages (rules `non-english-number`, `non-english-hailed`): a post in another
+#: language holding one is read as thanks. Session 22 added the praise words of the development posts in other languages
+#: that open with the brand's @handle and need no reply ("adorei o fone novo, som incrível", "tolles handy, bin sehr
+#: zufrieden", "बहुत बढ़िया सर्विस").
+_OTHER_THANKS = (
+    r"gracias|obrigad|valeu|danke|merci|grazie|bedankt|dank je|dziękuj|děkuj|terima kasih|salamat|teşekkür"
+    r"|ありがとう|감사|谢谢|thank|tack|takk|kiitos|asante|shukriya|dhanyavaad|orgulho|perfect|parfait|perfekt|perfeit"
+    r"|dzięki|धन्यवाद|शुक्रिया|बढ़िया|incr[ií]vel|incre[ií]ble|좋아|\btoll|zufrieden|chapeau|prachtig|\btop\b|😍|❤|🥰"
+    r"|g[ée]nial|bravo|maravilh|maravill|excelente|ottimo|bellissim|perfett|geweldig|świetn|harika|mükemmel|素晴らし"
+    r"|最高|很好|太棒"
+)
 _NEGATED_PRAISE = (
     r"\b(?:not|never|hardly|no longer|isn't|wasn't|aren't|weren't|ain't)\s+(?:\w+\s+)?"
     r"(?:great|good|happy|impressed|ideal|ok|okay|cool|helpful|pleased|satisfied|fine|amazing|nice|acceptable)\b"
@@ -1535,8 +1546,7 @@ RULES: tuple[Rule, ...] = (
         "non-english-number",
         "complaint",
         (
-            r"^(?!.*?(?:gracias|obrigad|valeu|danke|merci|grazie|bedankt|dank je|dziękuj|děkuj|terima kasih|salamat|teşekkür"
-            r"|ありがとう|감사|谢谢|thank|tack|takk|kiitos|asante|shukriya|dhanyavaad|orgulho|perfect|parfait|perfekt|perfeit)"
+            rf"^(?!.*?(?:{_OTHER_THANKS})"
             # nor a word only English has (a post in English the detector took for another language: "did you get a
             # photo of them, call the store not the 1300 number")
             r"|.*?\b(?:the|you|your|did|does|anyone|were|what|never|with)\b)"
@@ -1552,6 +1562,28 @@ RULES: tuple[Rule, ...] = (
             "seit zwölf jahren fährt unser m9540 jeden tag. danke!",
             "tengo 4.000 correos sin leer",
             "did you get a photo of them, call the store not the 1300 number",
+        ),
+        english_only=False,
+        other_languages_only=True,
+    ),
+    Rule(
+        # session 22 (branch judge31, flags_fresh64.csv's misses: "@TransLink 今天早上R4在Joyce站停了20分钟 ...", "@SMRT_Singapore
+        # bas 961 lambat 30 minit pagi ni ...", "@KenyaPower_Care stima imepotea ..."): a post in another language that
+        # opens by speaking to an @handle (the brand's: a post opening with other users' handles only is not addressed to
+        # it) with no thanks or praise word. Of the sixty-eight sets' development posts in other languages opening with
+        # the brand's @handle and no such word, 360 need a reply (32 of them were missed) and 10 do not, all praise
+        # whose words `_OTHER_THANKS` now holds.
+        "non-english-hailed",
+        "complaint",
+        (rf"^(?!.*?(?:{_OTHER_THANKS}))@[\w.-]",),
+        matches=(
+            "@translink 今天早上r4在joyce站停了20分钟，一点广播都没有",
+            "@kenyapower_care stima imepotea kisumu milimani tangu saa nne asubuhi",
+        ),
+        misses=(
+            "@acme adorei o fone novo, som incrível",
+            "@zooplus dzięki za szybką dostawę",
+            "muy mal servicio @acme",
         ),
         english_only=False,
         other_languages_only=True,

@@ -48,7 +48,9 @@ set's leave-one-set-out decisions.
 
 Session 17 (branch stack): the learned layer decides the rows it applies to, reading the rule signals; `flag_at_table`
 (alone with --thresholds) replaces session 8's grid: FLAG_AT on flags_fresh30.csv .. flags_fresh35.csv judged by a model
-trained on the sets before them.
+trained on the sets before them. Session 22: `keep_add_table` (alone with --keep-add) chooses KEEP_AT (posts the rules
+flag) and ADD_AT (the others) on flags_fresh52.csv .. flags_fresh61.csv judged by a model trained on the sets before
+them and on the demo's development part in five folds.
 
 Session 9 (branch judge4): flags_fresh7.csv is a development set too (tests.test_flags.DEVELOPMENT_SETS, ten sets).
 
@@ -397,7 +399,8 @@ def loso_table(folder: Path, never_train: frozenset[str] = frozenset()) -> None:
         for variant, sets in variants.items():
             d = sets[k]
             decision = _decisions(d, learned_model)
-            alone = d.rows & (np.nan_to_num(decision, nan=-np.inf) >= model.flag_at)
+            at = np.where(d.rules, model.keep_at, model.add_at)
+            alone = d.rows & (np.nan_to_num(decision, nan=-np.inf) >= at)
             runs = {
                 "rules now": d.rules,
                 "model": alone,
@@ -435,7 +438,7 @@ def loso_table(folder: Path, never_train: frozenset[str] = frozenset()) -> None:
                 cells.append(f"{'-':>13}" if c is None else f"{c[0] / c[1]:.3f} / {c[2] / c[3]:.3f}")
             print(f"{title + ' ' + variant:<28}" + "  ".join(cells))
     print(
-        f"(model: decision >= {model.flag_at} on the rows it applies to; combined: flags.combine, the model decides those"
+        f"(model: decision >= {model.keep_at} where the rules flag, {model.add_at} where not, on the rows it applies to; combined: flags.combine, the model decides those"
         " rows, the rules the others; the model reads the rules' signals now, a proxy for blind+model; blind rules: "
         + ", ".join(f"{n} {c}" for n, c in BLIND_RULES.items())
         + ")"
@@ -471,7 +474,7 @@ def flag_at_table(tune_from: str = "fresh30", min_recall: float = 0.92) -> None:
     print(f"{'flag_at':>8} {'pooled':>15}  " + "  ".join(f"{d.name:>13}" for d in tune))
     chosen = None
     for at in FLAG_GRID:
-        thresholds = dataclasses.replace(model, flag_at=at)
+        thresholds = dataclasses.replace(model, keep_at=at, add_at=at)
         total, cells, lowest = np.zeros(4), [], 1.0
         for d, decision in zip(tune, decisions, strict=True):
             f = flags.combine(d.rules, decision, thresholds)[0]
@@ -486,7 +489,60 @@ def flag_at_table(tune_from: str = "fresh30", min_recall: float = 0.92) -> None:
         if lowest >= min_recall:
             chosen = at
         print(f"{at:>8} {total[0] / total[1]:.3f} / {total[2] / total[3]:.3f}  " + "  ".join(cells))
-    print(f"chosen (every set's recall >= {min_recall}): {chosen}; shipped: {reply_model.load().flag_at}")
+    shipped = reply_model.load()
+    print(
+        f"chosen (every set's recall >= {min_recall}): {chosen}; shipped since session 22: {shipped.keep_at} / {shipped.add_at}"
+    )
+
+
+#: session 22's grid (`keep_add_table`): KEEP_AT for posts the rules flag, ADD_AT for the others.
+KEEP_GRID = (0.0, -0.25, -0.5, -0.75, -1.0)
+ADD_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def keep_add_table(tune_from: str = "fresh52", folds: int = 5) -> None:
+    """Session 22: KEEP_AT (a post the rules flag stays flagged at that decision and above) and ADD_AT (one they do not
+    flag is added there) on two kinds of data the layer was not trained on: the development sets from `tune_from` on
+    (as collected), judged by a model trained on the sets before them, and the demo's development part in `folds` folds
+    (row i in fold i % folds), each judged by a model trained on everything else (the ~6 fits take about 12 minutes).
+    The demo's held-out part is not read."""
+    trainer: Any = _trainer()
+    sets = trainer.all_sets(as_collected=True)
+    cut = [s.name for s in sets].index(tune_from)
+    model = reply_model.from_dict(trainer.to_dict(trainer.fit(sets[:cut])))
+    judged = [(d, _decisions(d, model)) for d in sets[cut:]]
+    demo = sets[0]
+    fold = np.arange(len(demo.data)) % folds
+    decision = np.full(len(demo.data), np.nan)
+    for k in range(folds):
+        train = dataclasses.replace(demo, rows=demo.rows & (fold != k))
+        fitted = reply_model.from_dict(trainer.to_dict(trainer.fit([train, *sets[1:]])))
+        decision = np.where(fold == k, _decisions(demo, fitted), decision)
+    print(
+        f"\nKEEP_AT x ADD_AT: {', '.join(d.name for d, _ in judged)} judged by a model trained on the {cut} sets before"
+    )
+    print(f"them; the demo's development part in {folds} folds (found / flagged with no need; own posts left out)")
+    print(f"{'keep_at':>8} {'add_at':>7} {'the sets':>24}  {'demo development':>22}")
+    for keep in KEEP_GRID:
+        for add in ADD_GRID:
+            thresholds = dataclasses.replace(model, keep_at=keep, add_at=add)
+            cells = []
+            for part in (judged, [(demo, decision)]):
+                c = np.zeros(4, dtype=int)
+                for d, dec in part:
+                    f = flags.combine(d.rules, dec, thresholds)[0]
+                    posts = ~d.data["is_own"].to_numpy(dtype=bool)
+                    need = d.data["expect_reply"].to_numpy(dtype=bool)
+                    c += [
+                        (f & need & posts).sum(),
+                        (need & posts).sum(),
+                        (f & ~need & posts).sum(),
+                        (~need & posts).sum(),
+                    ]
+                cells.append(f"{c[0]:>5}/{c[1]} {c[0] / c[1]:.3f} {c[2]:>4}/{c[3]} {c[2] / c[3]:.3f}")
+            print(f"{keep:>8} {add:>7} {cells[0]:>24}  {cells[1]:>22}")
+    shipped = reply_model.load()
+    print(f"shipped: keep_at {shipped.keep_at}, add_at {shipped.add_at}")
 
 
 def main() -> None:
@@ -497,9 +553,13 @@ def main() -> None:
     parser.add_argument("--fresh4", action="store_true", help="only session 7's flags_fresh4.csv table by fold")
     parser.add_argument("--never-train", action="append", default=[], help="a set --loso never trains on (repeat)")
     parser.add_argument("--thresholds", action="store_true", help="only session 17's FLAG_AT table (flag_at_table)")
+    parser.add_argument("--keep-add", action="store_true", help="only session 22's KEEP_AT x ADD_AT table")
     args = parser.parse_args()
     if args.thresholds:
         flag_at_table()
+        return
+    if args.keep_add:
+        keep_add_table()
         return
     if args.fresh4:
         fresh4_table(Path(tempfile.mkdtemp()))

@@ -152,6 +152,15 @@ FRESH58_EARLIER = (*FRESH56_EARLIER, "flags_fresh56.csv", "flags_fresh57.csv")
 #: the sets written before fresh60 and fresh61 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh58 and fresh59 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH60_EARLIER = (*FRESH58_EARLIER, "flags_fresh58.csv", "flags_fresh59.csv")
+#: the sets written before fresh62 and fresh63 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh60 and fresh61 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH62_EARLIER = (*FRESH60_EARLIER, "flags_fresh60.csv", "flags_fresh61.csv")
+#: the sets written before fresh64 and fresh65 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh62 and fresh63 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH64_EARLIER = (*FRESH62_EARLIER, "flags_fresh62.csv", "flags_fresh63.csv")
+#: the sets written before fresh66 and fresh67 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh64 and fresh65 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH66_EARLIER = (*FRESH64_EARLIER, "flags_fresh64.csv", "flags_fresh65.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -313,6 +322,43 @@ SETS = [
     # mentions, no kind asked for more than another; shaped as fresh58 and fresh59.
     BlindSet("fresh60", 62001, FRESH60_EARLIER, thread_convention=True, own_and_other_languages=True),
     BlindSet("fresh61", 63001, FRESH60_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh62 (consumer technology and telecoms: phone and laptop makers, mobile carriers, home broadband and fibre,
+    # smart-home and wearable makers, streaming boxes, consumer apps with paid plans) was written blind to the rules and
+    # to the set written at the same time in another worktree (not looked for or read): an ordinary week of each brand's
+    # mentions, no kind asked for more than another; shaped as fresh60 and fresh61.
+    BlindSet("fresh62", 64001, FRESH62_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh63 (everyday retail and services in Spain, Italy, the Netherlands, Poland, Mexico, Brazil, Japan, the
+    # Philippines and Turkey: supermarkets, pharmacies, fashion and shoe chains, DIY, gyms, cinemas, couriers, banks,
+    # mobile wallets, bakeries) was written blind to the rules and to the set written at the same time in another
+    # worktree (not looked for or read, and not in FRESH62_EARLIER): an ordinary week of each brand's mentions, no kind
+    # asked for more than another; shaped as fresh60 and fresh61.
+    BlindSet("fresh63", 65001, FRESH62_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh64 (health, care, home and public services in the US, Canada, the UK, Australia, New Zealand, Singapore,
+    # Kenya and Ghana: clinic chains, an online pharmacy, health and pet insurers, vets, home care and cleaning, water
+    # and power utilities, transit agencies, a postal service, a council's online services) was written blind to the
+    # rules and to the set written at the same time in another worktree (not looked for or read, and not in
+    # FRESH64_EARLIER): an ordinary week of each brand's mentions, no kind asked for more than another; shaped as
+    # fresh62 and fresh63.
+    BlindSet("fresh64", 66001, FRESH64_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh65 (travel, food and entertainment from Germany, France, Sweden, Norway, Finland, South Korea, India,
+    # Indonesia, Argentina and Egypt: airlines, hotels, rail, ride-hailing, food delivery, fast food, ticketing,
+    # streaming, video games, a theme park and a museum) was written blind to the rules and to the set written at the
+    # same time in another worktree (not looked for or read, and not in FRESH64_EARLIER): an ordinary week of each
+    # brand's mentions, no kind asked for more than another; shaped as fresh62 and fresh63.
+    BlindSet("fresh65", 67001, FRESH64_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh66 (finance, insurance, education and work in the US, the UK, Ireland, Germany, Poland, Brazil, Mexico and
+    # South Africa: a credit union, neobanks, payment apps, car and home insurers, payroll software, an exam board, a
+    # student grant service, a language school, a job board and a coworking space) was written blind to the rules and
+    # to the set written at the same time in another worktree (not looked for or read, and not in FRESH66_EARLIER): an
+    # ordinary week of each brand's mentions, no kind asked for more than another; shaped as fresh64 and fresh65.
+    BlindSet("fresh66", 68001, FRESH66_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh67 (home, garden, hobbies and local trades in Canada, Australia, the Netherlands, Belgium, Italy, Japan,
+    # Vietnam and Chile: furniture and appliance makers, a kitchen fitter, bathroom showrooms, a garden centre, a model
+    # maker, bike shops and an e-bike maker, a music-instrument store, pet food and grooming, self-storage, a bakery
+    # chain and two breweries) was written blind to the rules and to the set written at the same time in another
+    # worktree (not looked for or read, and not in FRESH66_EARLIER): an ordinary week of each brand's mentions, no
+    # kind asked for more than another; shaped as fresh64 and fresh65.
+    BlindSet("fresh67", 69001, FRESH66_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 

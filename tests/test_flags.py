@@ -261,6 +261,24 @@ FRESH60_BRANDS = _notes_brands(FRESH60)
 FRESH61 = Path(__file__).parent / "data" / "flags_fresh61.csv"
 #: the brands as flags_fresh61.md configures them (written blind in session 21, at the same time as fresh60)
 FRESH61_BRANDS = _notes_brands(FRESH61)
+FRESH62 = Path(__file__).parent / "data" / "flags_fresh62.csv"
+#: the brands as flags_fresh62.md configures them (written blind in session 22, at the same time as fresh63)
+FRESH62_BRANDS = _notes_brands(FRESH62)
+FRESH63 = Path(__file__).parent / "data" / "flags_fresh63.csv"
+#: the brands as flags_fresh63.md configures them (written blind in session 22, at the same time as fresh62)
+FRESH63_BRANDS = _notes_brands(FRESH63)
+FRESH64 = Path(__file__).parent / "data" / "flags_fresh64.csv"
+#: the brands as flags_fresh64.md configures them (written blind in session 22, at the same time as fresh65)
+FRESH64_BRANDS = _notes_brands(FRESH64)
+FRESH65 = Path(__file__).parent / "data" / "flags_fresh65.csv"
+#: the brands as flags_fresh65.md configures them (written blind in session 22, at the same time as fresh64)
+FRESH65_BRANDS = _notes_brands(FRESH65)
+FRESH66 = Path(__file__).parent / "data" / "flags_fresh66.csv"
+#: the brands as flags_fresh66.md configures them (written blind in session 22, at the same time as fresh67)
+FRESH66_BRANDS = _notes_brands(FRESH66)
+FRESH67 = Path(__file__).parent / "data" / "flags_fresh67.csv"
+#: the brands as flags_fresh67.md configures them (written blind in session 22, at the same time as fresh66)
+FRESH67_BRANDS = _notes_brands(FRESH67)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -290,7 +308,10 @@ FRESH61_BRANDS = _notes_brands(FRESH61)
 #: scored once blind in session 21 (judge25's rules, 611f4e2), since session 21 (branch judge26); flags_fresh56.csv and
 #: flags_fresh57.csv, scored once blind in session 21 (judge26's rules, db36bc5), since session 21 (branch judge27);
 #: flags_fresh58.csv and flags_fresh59.csv, scored once blind in session 21 (judge27's rules, e42f37f), since session 21;
-#: flags_fresh60.csv and flags_fresh61.csv, scored once blind in session 21 (judge28's rules, a466316), since session 21.
+#: flags_fresh60.csv and flags_fresh61.csv, scored once blind in session 21 (judge28's rules, a466316), since session 21;
+#: flags_fresh62.csv and flags_fresh63.csv, scored once blind in session 22 (judge29's rules, 9e518aa), since session 22;
+#: flags_fresh64.csv and flags_fresh65.csv, scored once blind in session 22 (judge30's rules, 7b058ea), since session 22;
+#: flags_fresh66.csv and flags_fresh67.csv, scored once blind in session 22 (judge31's rules, a5adb56), since session 22.
 DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("labelled dev", LABELLED, BRANDS),
     ("extra", DEV_EXTRA, EXTRA_BRANDS),
@@ -359,6 +380,12 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh59", FRESH59, FRESH59_BRANDS),
     ("fresh60", FRESH60, FRESH60_BRANDS),
     ("fresh61", FRESH61, FRESH61_BRANDS),
+    ("fresh62", FRESH62, FRESH62_BRANDS),
+    ("fresh63", FRESH63, FRESH63_BRANDS),
+    ("fresh64", FRESH64, FRESH64_BRANDS),
+    ("fresh65", FRESH65, FRESH65_BRANDS),
+    ("fresh66", FRESH66, FRESH66_BRANDS),
+    ("fresh67", FRESH67, FRESH67_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -496,9 +523,12 @@ def test_who_is_addressed_other_users_ordinary_words_and_handle_spellings() -> N
         # a question to another user about the brand, and a story told to another user
         mention(post_id="1", text="@mike_rb which Acme phone did you end up going with?"),
         mention(post_id="2", text="@jen_ux your acme order sounds worse than mine, mine arrived broken"),
-        # ... but not when the brand's handle is among the people spoken to, or in the brand's thread
+        # ... but not when the brand's handle is among the people spoken to; in the brand's thread only when it tells the
+        # writer's own case with a reference (session 22: 990 of 999 development replies opening with another user's
+        # @handle in the brand's thread need no reply)
         mention(post_id="3", text="@jen_ux @acme same here, my order arrived broken"),
-        mention(post_id="4", platform="x", parent_id="old", text="@jen_ux mine arrived broken too"),
+        mention(post_id="4", platform="x", parent_id="old", text="@jen_ux mine arrived broken too, order 4471-2203"),
+        mention(post_id="4b", platform="x", parent_id="old", text="@jen_ux mine arrived broken too"),
         # the name as an ordinary word (small letters, other words capitalised) vs the brand in small letters
         mention(post_id="5", text="Saw a road runner dodge an acme anvil trap. Nobody was hurt, the trap broke"),
         mention(post_id="6", text="my acme order arrived broken, where do i send it back"),
@@ -518,6 +548,7 @@ def test_who_is_addressed_other_users_ordinary_words_and_handle_spellings() -> N
         False,
         True,
         True,
+        False,
         False,
         True,
         True,
@@ -718,11 +749,12 @@ def test_flagging_holds_on_every_platform_and_in_other_languages(labelled: pd.Da
     # session 17 (the learned layer decides, reading the platform): 8 of the demo's 11 Hacker News complaints (0.727),
     # all labelled True here, opinions about the product's engineering or limits that the later sets' guide labels False
     # ("Their SDK pulls in 40 dependencies ... a security nightmare"); 0.80 on every other platform
-    assert (flagged.loc["complaint"].drop("hackernews") >= 0.80).all(), flagged.loc["complaint"]
     # session 21 (judge26, the layer retrained on fifty-eight sets): 7 of 11 (0.636); the development part's "I reported a
     # security issue to them in January and never got a response. Still unpatched." is no longer flagged (decision
     # just under the threshold): worse by one post, the floor moved 0.70 -> 0.63
-    assert flagged.loc["complaint", "hackernews"] >= 0.63, flagged.loc["complaint"]
+    # session 22 (judge29: the layer trained on the development part's comments under the brand's own Show HN story,
+    # which it had never read as comments in the brand's thread): 10 of 11 (0.909), the same 0.80 floor as the others
+    assert (flagged.loc["complaint"] >= 0.80).all(), flagged.loc["complaint"]
     assert (flagged.loc["praise"] <= 0.20).all(), flagged.loc["praise"]
     foreign = main[(main["lang"].fillna("en") != "en") & main["label"].isin(["complaint", "question", "help"])]
     assert foreign["needs_reply"].all(), foreign[~foreign["needs_reply"]]["text"]
@@ -790,13 +822,19 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # start found as many and flagged one post more (9, 0.134); judge28 frozen (FORMULAS_VERSION 30) the same, 106 / 8;
     # as merged, the layer trained on sixty-four sets (fresh60 and fresh61 added), 105 of 118 (0.890) / 8 of 67 (0.119):
     # one post fewer found than the session's start, one fewer flagged with no need
-    for part, min_found, max_flagged in (("dev", 0.90, 0.10), ("test", 0.88, 0.12)):
+    # Session 22 (figures only, no row read): judge29 frozen (9e518aa: two thresholds, the demo's Show HN comments trained
+    # on) 104 of 118 (0.881) / 8 of 67 (0.119); judge30 frozen (7b058ea: replies opening with other users' @handles in the
+    # brand's thread, sixty-six sets) 104 (0.881) / 7 (0.104); judge31 frozen (a5adb56: rule non-english-hailed,
+    # sixty-eight sets) 105 (0.890) / 6 (0.090); as merged, the layer trained on seventy sets, 106 of 118 (0.898) / 6 of
+    # 67 (0.090): the flagged share meets the 0.10 target, the limit moved 0.12 -> 0.10; recall one post short of 0.90,
+    # the floor 0.88 -> 0.89 (bench/README.md "Judgement", session 22)
+    for part, min_found, max_flagged in (("dev", 0.90, 0.10), ("test", 0.89, 0.10)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
         flagged = rows.loc[~rows["expect_reply"], "needs_reply"].mean()
         assert recall >= min_found, (part, recall)
-        # the 0.10 target is met on dev but not on the held-out part (0.119 in session 21, 0.134 in session 20, 0.194 in
-        # session 19; 0.154 in session 13, 0.138 in sessions 9-12): reported, not hidden
+        # the 0.10 target is met on both parts since session 22 (the held-out part 0.090; 0.119 in session 21, 0.134 in
+        # session 20, 0.194 in session 19; 0.154 in session 13, 0.138 in sessions 9-12)
         assert flagged <= max_flagged, (part, flagged)
     main = labelled[labelled["group"] == "main"]
     assert main.loc[main["label"].isin(["question", "help"]) & (main["split"] == "dev"), "needs_reply"].mean() >= 0.95
@@ -880,7 +918,9 @@ def test_fresh_development_set_figures() -> None:
 #: and trained on it, so these are in-sample figures, no estimate for unseen brands; the set's .md "Status" and
 #: bench/README.md "Judgement" give each blind score and the sessions since). Per set: rows, then posts needing a
 #: reply found and posts needing none flagged, as the file is and as collected (`judged_posts`' as_collected: a reply
-#: naming no brand term was collected from the brand's thread).
+#: naming no brand term was collected from the brand's thread). Session 22 (branch judge30): a reply in the brand's
+#: thread opening with other users' @handles speaks to them unless it tells the writer's own case, so the "as collected"
+#: false flags fell on 28 sets (82 -> 32 in all before fresh62 and fresh63), none found less for it.
 SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, int]]] = [
     # blind at session 4's end 171 (0.763) / 53 (0.226), as collected 198 (0.884) / 57 (0.243); session 7 188 / 10,
     # as collected 221 / 10; session 8 (judge3) 189 (0.844) / 9 (0.038), as collected 222 (0.991) / 9; session 9
@@ -941,7 +981,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # no longer flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 170 / 0, as collected 229 / 1
-    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (170, 0), (229, 1)),
+    # session 22 (the layer retrained on seventy sets; in-sample): one post fewer found as collected, "ok but where is the
+    # group ride option you announced, can't see it on android" (a reply in the brand's thread, no question mark)
+    ("fresh5", FRESH5, FRESH5_BRANDS, 450, (170, 0), (228, 0)),
     # blind at 74ca037 158 (0.699) / 14 (0.066), as collected 207 (0.916) / 18 (0.085): issue 12's target met as
     # collected; session 8 (judge3, rules written from its misses, the layer trained on it) 172 (0.761) / 5 (0.024), as
     # collected 223 (0.987) / 5 (0.024); session 9 (judge4) unchanged
@@ -975,7 +1017,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # longer kept by the retrained layer (worse by one post)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 174 / 0, as collected 220 / 3
-    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (175, 0), (221, 3)),
+    ("fresh7", FRESH7, FRESH7_BRANDS, 454, (175, 0), (221, 1)),
     # blind at 1f2082b (session 9, judge4 merged and frozen) 145 of 218 (0.665) / 16 of 242 (0.066), as collected 191
     # (0.876) / 23 (0.095): the flagged share met as collected, recall missed by six posts (session 8's rules, b9aeb57,
     # in the same run: 143 (0.656) / 16 (0.066), as collected 189 (0.867) / 22 (0.091)). Development data since.
@@ -1040,7 +1082,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) 165 / 16, as collected 216 / 18: "libby returned my ebook 2 days early ..." added by the layer
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 168 / 0, as collected 219 / 2
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (172, 0), (223, 2)),
+    # session 22 (branch judge31, the layer retrained on sixty-eight sets; in-sample): one post fewer found, "classic fm
+    # 🎻 lovely music. 🎻 then 4 minutes of car insurance adverts. 🎻" (sarcasm about the adverts the writer sat through);
+    # found again with the layer retrained on seventy sets
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (172, 0), (223, 0)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
     # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
@@ -1063,7 +1108,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # and a price gripe ("£22 for 50 minutes in a hot shed") added by it: worse by two posts and one false flag
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 182 / 0, as collected 236 / 1
-    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (184, 0), (238, 1)),
+    ("fresh11", FRESH11, FRESH11_BRANDS, 484, (184, 0), (238, 0)),
     # blind at b494a8b (session 11, judge8 frozen; written at the same time as fresh13 and as judge8's rules) 171 of 236
     # (0.725) / 17 of 228 (0.075), as collected 217 (0.919) / 18 (0.079): issue 12's target met as collected (session
     # 10's rules, 85e389e, in the same run: 170 (0.720) / 16 (0.070), as collected 216 (0.915) / 17 (0.075)).
@@ -1081,7 +1126,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 179 / 0, as collected 234 / 1
     # session 20 (branch judge24: more praise words, the layer retrained on the same fifty-two sets; in-sample) as collected
     # 234 / 1: one fewer found
-    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (180, 0), (235, 1)),
+    # session 22 (the layer retrained on seventy sets; in-sample): one fewer found as collected, "we were cancelled on
+    # saturday too, with the weather looking perfect" (a me-too reply in the brand's thread with no reference)
+    ("fresh12", FRESH12, FRESH12_BRANDS, 464, (180, 0), (234, 0)),
     # blind at b494a8b (session 11, judge8 frozen, the same run as fresh12) 149 of 232 (0.642) / 26 of 245 (0.106), as
     # collected 201 (0.866) / 30 (0.122): both missed (session 10's rules, 85e389e: 147 (0.634) / 26 (0.106), as
     # collected 200 (0.862) / 30 (0.122)). Development data since.
@@ -1102,7 +1149,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # longer flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 163 / 0, as collected 223 / 1
-    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (166, 0), (226, 1)),
+    ("fresh13", FRESH13, FRESH13_BRANDS, 477, (166, 0), (226, 0)),
     # blind at 94e5426 (session 12: judge9's rules and layer, merged at a671425 in session 11 and frozen since; written
     # at the same time as fresh15 by a writer who read no rule) 150 of 223 (0.673) / 18 of 257 (0.070), as collected 194
     # (0.870) / 23 (0.089): recall missed, the flagged share met (judge8's rules, b494a8b, in the same run: 146 / 20, as
@@ -1136,7 +1183,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # sets) 188 / 15, as collected 240 / 19: "ours had that same rancid smell" found (fault-told)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 189 / 0, as collected 241 / 1
-    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (192, 0), (244, 1)),
+    ("fresh15", FRESH15, FRESH15_BRANDS, 480, (192, 0), (244, 0)),
     # blind at deb5e4d (session 12: judge10's rules and layer, frozen at 17:53 UTC before this set was scored; written at
     # the same time as fresh17 and as judge10's rules, by a writer who read no rule) 156 of 217 (0.719) / 19 of 248
     # (0.077), as collected 197 (0.908) / 24 (0.097): issue 12's target met as collected (judge9's rules, 94e5426, in
@@ -1155,7 +1202,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # reply now): the figures stay 168 / 7, 211 / 10
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 169 / 0, as collected 212 / 1
-    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (173, 0), (216, 1)),
+    ("fresh16", FRESH16, FRESH16_BRANDS, 465, (173, 0), (216, 0)),
     # blind at deb5e4d (session 12, the same run as fresh16) 160 of 234 (0.684) / 10 of 241 (0.041), as collected 202
     # (0.863) / 15 (0.062): recall missed, the flagged share met (judge9's rules, 94e5426: 159 / 10, as collected 201
     # (0.859) / 15 (0.062)). Development data since.
@@ -1176,7 +1223,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 185 / 0, as collected 229 / 1
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in-sample) 186 / 0, as collected 230 / 1
-    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (187, 0), (231, 1)),
+    ("fresh17", FRESH17, FRESH17_BRANDS, 475, (187, 0), (231, 0)),
     # blind at 8703327 (session 13: judge11's rules and layer, frozen before it was scored; written at the same time as
     # fresh19 and as judge11, by a writer who read no rule) 176 of 235 (0.749) / 13 of 236 (0.055), as collected 216
     # (0.919) / 23 (0.097): both targets met (judge10's rules, 62276f1: 170 / 15, as collected 209 (0.889) / 25 (0.106)).
@@ -1192,7 +1239,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in-sample) 189 / 1, as collected 231 / 3: worse by a post each way
     # session 21 (judge26, the layer retrained on fifty-eight sets; in-sample): one post fewer found as collected
-    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (192, 1), (233, 3)),
+    ("fresh18", FRESH18, FRESH18_BRANDS, 471, (192, 1), (233, 1)),
     # blind at 8703327 (session 13, the same run as fresh18) 169 of 247 (0.684) / 15 of 222 (0.068), as collected 214
     # (0.866) / 24 (0.108): both missed (judge10's rules, 62276f1: 165 / 19, as collected 210 (0.850) / 28 (0.126)).
     # Development data since.
@@ -1212,7 +1259,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 188 / 0, as collected 236 / 1
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in-sample) 187 / 0, as collected 235 / 1: one fewer found
-    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (187, 0), (235, 1)),
+    ("fresh19", FRESH19, FRESH19_BRANDS, 469, (187, 0), (235, 0)),
     # blind at b566d60 (session 13: judge12's rules and layer, frozen before it was scored; written at the same time as
     # fresh21 and as judge12, by a writer who read no rule) 174 of 239 (0.728) / 11 of 227 (0.048), as collected 214
     # (0.895) / 18 (0.079): recall missed by two posts, the flagged share met (judge11's rules, 8703327: 169 / 12, as
@@ -1255,7 +1302,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # expensive jigsaw puzzle" and the styled "guard popped off the back gutter in the first wind" found
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 204 / 0, as collected 248 / 2
-    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (206, 0), (250, 2)),
+    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (206, 0), (250, 0)),
     # blind at b566d60 (session 13, the same run as fresh22) 177 of 240 (0.738) / 16 of 228 (0.070), as collected 218
     # (0.908) / 20 (0.088): both targets met (judge13, afd2ebb, not merged: 218 / 19 as collected). Development data since.
     # session 14 (judge14: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
@@ -1304,7 +1351,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # history essay no longer flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 195 / 0, as collected 235 / 1
-    ("fresh26", FRESH26, FRESH26_BRANDS, 468, (199, 0), (239, 1)),
+    ("fresh26", FRESH26, FRESH26_BRANDS, 468, (199, 0), (239, 0)),
     # blind at 3bd5d4d (the same run) 181 of 243 (0.745) / 11 of 225 (0.049), as collected 219 (0.901) / 14 (0.062): both
     # met (judge14: 178 / 14, as collected 216 (0.889) / 18 (0.080)). Development data since.
     # session 15, after the score (letterlike script letters read as plain ones, in-sample) 182 / 11, as collected 220 / 14
@@ -1341,7 +1388,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # flagged
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 185 / 0, as collected 220 / 1
-    ("fresh29", FRESH29, FRESH29_BRANDS, 468, (187, 1), (222, 2)),
+    ("fresh29", FRESH29, FRESH29_BRANDS, 468, (187, 1), (222, 1)),
     # blind at 954e737 (judge16, frozen at 03:42 UTC in session 15; both sets scored in one run with it and with 3c5128d,
     # main then: judge15's rules and the letterlike fix) 192 of 238 (0.807) / 2 of 230 (0.009), as collected 226 (0.950)
     # / 3 (0.013): both met (judge15: 187 / 6, as collected 221 (0.929) / 8 (0.035)). Development data since.
@@ -1354,7 +1401,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 195 / 0, as collected 231 / 0
     # session 21 (judge26, the layer retrained on fifty-eight sets; in-sample): one post fewer found as collected, one
     # more with judge27 (sixty sets), one fewer again with the layer retrained on sixty-two sets
-    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (198, 0), (233, 0)),
+    # session 22 (the layer retrained on sixty-six sets; in-sample): one post fewer found, "incredible how Sticker Mule made
+    # my logo look like it was printed through a sandwich bag" (sarcasm about the writer's own order, no fault word)
+    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (197, 0), (232, 0)),
     # fresh32 to fresh35: written at the same time in session 16 in a new shape (no fixed slots: 15-45 rows a brand,
     # platforms mixed per brand, natural texts), scored once blind at 83bb14e (main then: judge16's rules and layer) and
     # with judge17 (151bc03, not merged) in the same run. Recall met on all four, the flagged share missed on all four
@@ -1365,22 +1414,22 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 165 / 0, as collected 211 / 4
     # session 20 (branch judge23: settled faults put right, more references, the layer reads praise and is retrained on
     # fifty sets; in-sample): one fewer found as collected
-    ("fresh32", FRESH32, FRESH32_BRANDS, 463, (169, 0), (214, 4)),
+    ("fresh32", FRESH32, FRESH32_BRANDS, 463, (169, 0), (214, 0)),
     # blind at 83bb14e 182 of 228 (0.798) / 22 of 242 (0.091), as collected 216 (0.947) / 29 (0.120)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 185 / 0, as collected 222 / 1
-    ("fresh33", FRESH33, FRESH33_BRANDS, 470, (190, 0), (227, 1)),
+    ("fresh33", FRESH33, FRESH33_BRANDS, 470, (190, 0), (227, 0)),
     # blind at 83bb14e 163 of 235 (0.694) / 17 of 249 (0.068), as collected 222 (0.945) / 27 (0.108)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 165 / 0, as collected 227 / 7
     # session 20 (branch judge23: settled faults put right, more references, the layer reads praise and is retrained on
     # fifty sets; in-sample): one fewer found as collected
     # session 21 (the layer retrained on sixty-two sets; in-sample): one post fewer found as collected
-    ("fresh34", FRESH34, FRESH34_BRANDS, 484, (168, 0), (229, 7)),
+    ("fresh34", FRESH34, FRESH34_BRANDS, 484, (168, 0), (229, 0)),
     # blind at 83bb14e 158 of 223 (0.709) / 35 of 246 (0.142), as collected 214 (0.960) / 46 (0.187)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 159 / 0, as collected 217 / 3
-    ("fresh35", FRESH35, FRESH35_BRANDS, 469, (161, 0), (219, 3)),
+    ("fresh35", FRESH35, FRESH35_BRANDS, 469, (161, 0), (219, 0)),
     # fresh36 and fresh37: written at the same time in session 16 in the new shape, after fresh32-35 were scored, and
     # scored once blind at 4826c1a (main: judge16's rules) and with judge18 (50aafc4, frozen at 06:35 UTC, tuned on
     # fresh32-35 meanwhile) in the same run; judge18 was merged, then reverted (it made the import ~17% slower for two
@@ -1393,7 +1442,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in its training data now, so no estimate)
     # 162 / 0, as collected 214 / 1
-    ("fresh36", FRESH36, FRESH36_BRANDS, 459, (162, 0), (214, 1)),
+    ("fresh36", FRESH36, FRESH36_BRANDS, 459, (162, 0), (214, 0)),
     # blind at 4826c1a 156 of 203 (0.768) / 25 of 235 (0.106), as collected 197 (0.970) / 28 (0.119): recall met, the
     # flagged share missed by five posts (judge18: 156 / 24, as collected 197 / 26)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; trained
@@ -1409,19 +1458,19 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # 153 / 14, as collected 193 / 17
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in its training data now) 165 / 1, as collected 206 / 3
-    ("fresh38", FRESH38, FRESH38_BRANDS, 468, (184, 1), (225, 3)),
+    ("fresh38", FRESH38, FRESH38_BRANDS, 468, (184, 1), (225, 1)),
     # main 1c41116: 160 / 30, as collected 207 (0.912) / 36 (0.158); stack ce51534: 156 / 22, as collected 203 (0.894) /
     # 28 (0.123); as merged 158 / 20, as collected 206 / 25
     # session 18 (branch judge19: the layer retrained on forty-four sets, the ordinary-word test for English posts only,
     # rule non-english-reference; in its training data now) 168 / 1, as collected 216 / 5
     # session 20 (judge23 as merged; in-sample) 177 / 1, as collected 225 / 5: one more found each (exact: test_blind_scripts)
-    ("fresh39", FRESH39, FRESH39_BRANDS, 455, (178, 1), (226, 5)),
+    ("fresh39", FRESH39, FRESH39_BRANDS, 455, (179, 1), (227, 1)),
     # fresh40 and fresh41 (session 18) scored once, blind, at 23:32 UTC with main 50b3a89 (FORMULAS_VERSION 20) and the
     # frozen branch judge19 04c8eb8 (the layer retrained on forty-two sets): fresh40 main 162 / 4, as collected 215
     # (0.943) / 6 (0.025), judge19 162 / 3, 216 (0.947) / 5 (0.021); fresh41 main 151 / 1, as collected 212 (0.887) / 3
     # (0.014), judge19 151 / 0, 212 / 2. Then judge19 read their errors (two rule changes) and trained on them: in-sample
     # fresh40 163 / 0, as collected 218 (0.956) / 2 (0.008); fresh41 161 / 0, as collected 224 (0.937) / 0
-    ("fresh40", FRESH40, FRESH40_BRANDS, 469, (170, 0), (225, 2)),
+    ("fresh40", FRESH40, FRESH40_BRANDS, 469, (170, 0), (225, 0)),
     ("fresh41", FRESH41, FRESH41_BRANDS, 457, (176, 0), (239, 0)),
     # session 19 (branch judge20, FORMULAS_VERSION 22): a brand's name is an ordinary word only when it is one common
     # English word (analysis.flags.common_word), country accounts are the brand's handles, creators' pitches are never
@@ -1436,8 +1485,8 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 19 (branch judge21, read fresh42/43's errors): a brand's name against Chinese, Japanese or Korean letters
     # names it, more me-too openers ("exact same", "same situation here") and references ("patient 71-30144"), more
     # pitches; the layer retrained: fresh10, fresh35, fresh40, fresh42, fresh43 one to three posts more found each
-    ("fresh42", FRESH42, FRESH42_BRANDS, 433, (166, 0), (208, 1)),
-    ("fresh43", FRESH43, FRESH43_BRANDS, 438, (173, 3), (213, 5)),
+    ("fresh42", FRESH42, FRESH42_BRANDS, 433, (166, 0), (208, 0)),
+    ("fresh43", FRESH43, FRESH43_BRANDS, 438, (175, 3), (215, 3)),
     # fresh44 and fresh45 (session 19) scored once, blind, at 05:56 UTC with main 965309e, judge20 089191b and the frozen
     # branch judge21 9ca0b4b (FORMULAS_VERSION 23), as collected: fresh44 main 194 (0.907) / 9 (0.042), judge20 201
     # (0.939) / 9, judge21 202 (0.944) / 8 (0.037); fresh45 main 197 (0.912) / 9 (0.038), judge20 and judge21 207
@@ -1445,56 +1494,74 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 20 (branch judge23, in-sample): fresh44 167 / 2, as collected 209 / 3; fresh45 168 / 0, 214 / 0
     # session 20 (judge23 as merged, the layer retrained on fifty-two sets; in-sample) 166 / 2, 208 / 3: one fewer found
     ("fresh44", FRESH44, FRESH44_BRANDS, 428, (168, 2), (210, 3)),
-    ("fresh45", FRESH45, FRESH45_BRANDS, 455, (169, 0), (215, 0)),
+    ("fresh45", FRESH45, FRESH45_BRANDS, 455, (170, 0), (216, 0)),
     # fresh46 and fresh47 (session 20) scored once, blind, at 13:30 UTC with main 2026309 and the frozen branch judge22
     # cca780e (FORMULAS_VERSION 24), as collected: fresh46 main 206 (0.932) / 16 (0.068), judge22 206 / 18 (0.077);
     # fresh47 main 194 (0.911) / 25 (0.109), judge22 194 / 24 (0.104): the goal's 0.10 missed on fresh47 by both, mostly
     # praise spoken to the brand. Then the layer was retrained on the fifty sets (in-sample below)
     # session 20 (branch judge23, written after reading their errors, in-sample): fresh46 166 / 0, as collected 220 / 1;
     # fresh47 163 / 0, 207 / 0
-    ("fresh46", FRESH46, FRESH46_BRANDS, 455, (167, 0), (221, 1)),
-    ("fresh47", FRESH47, FRESH47_BRANDS, 443, (165, 0), (209, 0)),
+    ("fresh46", FRESH46, FRESH46_BRANDS, 455, (167, 0), (221, 0)),
+    ("fresh47", FRESH47, FRESH47_BRANDS, 443, (168, 0), (212, 0)),
     # fresh48 and fresh49 (session 20) scored once, blind, at 13:57 UTC with main 2026309, judge22 as merged 692abb5 and
     # the frozen branch judge23 75402d7 (FORMULAS_VERSION 25), as collected: fresh48 main 197 (0.934) / 25 (0.100),
     # judge22 198 (0.938) / 22 (0.088), judge23 198 / 21 (0.084); fresh49 main 217 (0.977) / 27 (0.109), judge22 217 / 21
     # (0.085), judge23 219 (0.986) / 19 (0.077). Then the layer was retrained on the fifty-two sets (in-sample below)
     ("fresh48", FRESH48, FRESH48_BRANDS, 460, (165, 1), (210, 1)),
-    ("fresh49", FRESH49, FRESH49_BRANDS, 470, (173, 1), (222, 2)),
+    ("fresh49", FRESH49, FRESH49_BRANDS, 470, (173, 1), (222, 1)),
     # fresh50 and fresh51 (session 20) scored once, blind, at 14:19 UTC with 2026309 (the session's start), main f33eb02
     # (judge23 as merged) and the frozen branch judge24 5f22802 (FORMULAS_VERSION 26), as collected: fresh50 197 (0.934)
     # / 30 (0.124), 197 / 18 (0.075), 197 / 17 (0.071); fresh51 197 (0.895) / 19 (0.077), 204 (0.927) / 11 (0.044), 204 /
     # 11. Then the layer was retrained on the fifty-four sets (in-sample below)
-    ("fresh50", FRESH50, FRESH50_BRANDS, 452, (163, 2), (206, 4)),
+    ("fresh50", FRESH50, FRESH50_BRANDS, 452, (164, 2), (207, 3)),
     ("fresh51", FRESH51, FRESH51_BRANDS, 468, (161, 0), (215, 1)),
     # fresh52 and fresh53 (session 21) scored once, blind, at 17:21 UTC with main d6f22ca (FORMULAS_VERSION 26), as
     # collected: fresh52 201 of 219 (0.918) / 28 of 247 (0.113), fresh53 195 of 213 (0.915) / 21 of 242 (0.087): the
     # goal's 0.10 missed on fresh52, mostly me-too replies put right. Then development data (in-sample below)
-    ("fresh52", FRESH52, FRESH52_BRANDS, 466, (159, 1), (216, 3)),
+    ("fresh52", FRESH52, FRESH52_BRANDS, 466, (159, 1), (216, 2)),
     ("fresh53", FRESH53, FRESH53_BRANDS, 455, (161, 0), (212, 0)),
     # fresh54 and fresh55 (session 21) scored once, blind, at 17:38 UTC with main d6f22ca and the frozen branch judge25
     # 611f4e2 (FORMULAS_VERSION 27), as collected: fresh54 main 196 of 209 (0.938) / 26 of 247 (0.105), judge25 202
     # (0.967) / 20 (0.081); fresh55 main 193 of 211 (0.915) / 37 of 245 (0.151), judge25 202 (0.957) / 25 (0.102). Then
     # development data (in-sample below)
     ("fresh54", FRESH54, FRESH54_BRANDS, 456, (157, 2), (208, 2)),
-    ("fresh55", FRESH55, FRESH55_BRANDS, 456, (166, 2), (210, 3)),
+    ("fresh55", FRESH55, FRESH55_BRANDS, 456, (166, 2), (210, 2)),
     # fresh56 and fresh57 (session 21, an ordinary week of mentions, no kind asked for more) scored once, blind, at 17:53
     # UTC with main d6f22ca, judge25 611f4e2 and the frozen branch judge26 db36bc5 (FORMULAS_VERSION 28), as collected:
     # fresh56 195 of 217 (0.899) / 9 of 242 (0.037), 199 (0.917) / 8, 200 (0.922) / 8 (0.033); fresh57 209 of 226
     # (0.925) / 22 of 242 (0.091), 214 (0.947) / 18 (0.074), 214 / 16 (0.066). Then development data (in-sample below)
-    ("fresh56", FRESH56, FRESH56_BRANDS, 459, (163, 0), (212, 0)),
-    ("fresh57", FRESH57, FRESH57_BRANDS, 468, (174, 1), (222, 2)),
+    ("fresh56", FRESH56, FRESH56_BRANDS, 459, (167, 0), (216, 0)),
+    ("fresh57", FRESH57, FRESH57_BRANDS, 468, (175, 1), (223, 2)),
     # fresh58 and fresh59 (session 21, an ordinary week of mentions) scored once, blind, at 18:12 UTC with main d6f22ca,
     # judge26 db36bc5 and the frozen branch judge27 e42f37f (FORMULAS_VERSION 29), as collected: fresh58 178 of 209
     # (0.852) / 16 of 242 (0.066), 195 (0.933) / 13 (0.054), 199 (0.952) / 14 (0.058); fresh59 192 of 214 (0.897) / 10
     # of 249 (0.040), 202 (0.944) / 9 (0.036), 204 (0.953) / 8 (0.032). Then development data (in-sample below)
-    ("fresh58", FRESH58, FRESH58_BRANDS, 451, (168, 1), (206, 2)),
+    ("fresh58", FRESH58, FRESH58_BRANDS, 451, (169, 1), (207, 2)),
     ("fresh59", FRESH59, FRESH59_BRANDS, 463, (161, 2), (212, 2)),
     # fresh60 and fresh61 (session 21, an ordinary week of mentions) scored once, blind, at 18:47 UTC with main d6f22ca,
     # judge27 e42f37f and the frozen branch judge28 a466316 (FORMULAS_VERSION 30), as collected: fresh60 195 of 213
     # (0.915) / 8 of 241 (0.033), 202 (0.948) / 8, 202 / 8; fresh61 200 of 215 (0.930) / 14 of 252 (0.056), 200 / 11
     # (0.044), 200 / 11. Then development data (in-sample below)
     ("fresh60", FRESH60, FRESH60_BRANDS, 454, (156, 2), (209, 2)),
-    ("fresh61", FRESH61, FRESH61_BRANDS, 467, (155, 1), (203, 1)),
+    ("fresh61", FRESH61, FRESH61_BRANDS, 467, (159, 1), (207, 1)),
+    # fresh62 and fresh63 (session 22, an ordinary week of mentions) scored once, blind, at 06:23 UTC with main dd5fa55
+    # and the frozen branch judge29 9e518aa (FORMULAS_VERSION 31 as frozen: two thresholds, -0.5 and 0.5, dropped
+    # after this round), as collected: fresh62 210 of 225 (0.933) / 17 of 245 (0.069), judge29 210 / 20 (0.082);
+    # fresh63 213 of 221 (0.964) / 11 of 242 (0.045), judge29 213 / 12 (0.050). Then development data (in-sample below)
+    ("fresh62", FRESH62, FRESH62_BRANDS, 470, (175, 1), (216, 1)),
+    ("fresh63", FRESH63, FRESH63_BRANDS, 463, (172, 0), (219, 0)),
+    # fresh64 and fresh65 (session 22, an ordinary week of mentions) scored once, blind, at 06:59 UTC with main dd5fa55,
+    # judge29 9e518aa and the frozen branch judge30 7b058ea (FORMULAS_VERSION 31), as collected: fresh64 198 of 222
+    # (0.892) / 9 of 245 (0.037), 199 (0.896) / 12 (0.049), 198 (0.892) / 8 (0.033); fresh65 217 of 229 (0.948) / 10 of
+    # 239 (0.042), 217 / 11 (0.046), 216 (0.943) / 11 (0.046). Then development data (in-sample below)
+    ("fresh64", FRESH64, FRESH64_BRANDS, 467, (175, 0), (212, 0)),
+    ("fresh65", FRESH65, FRESH65_BRANDS, 468, (178, 2), (225, 2)),
+    # fresh66 and fresh67 (session 22, an ordinary week of mentions) scored once, blind, at 07:28 UTC with main dd5fa55,
+    # judge30 7b058ea and the frozen branch judge31 a5adb56 (FORMULAS_VERSION 32), as collected: fresh66 207 of 216
+    # (0.958) / 9 of 252 (0.036), 207 / 9, 208 (0.963) / 9; fresh67 207 of 216 (0.958) / 10 of 243 (0.041), 206 (0.954) /
+    # 10, 208 (0.963) / 10. Then development data (in-sample below)
+    ("fresh66", FRESH66, FRESH66_BRANDS, 468, (176, 2), (212, 2)),
+    ("fresh67", FRESH67, FRESH67_BRANDS, 459, (175, 1), (212, 1)),
 ]
 
 

@@ -60,11 +60,12 @@ def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any,
     names += ["fresh46", "fresh47", "fresh48", "fresh49", "fresh50", "fresh51"]  # session 20, branches judge22-24
     names += ["fresh52", "fresh53", "fresh54", "fresh55", "fresh56", "fresh57"]  # session 21, branches judge25-27
     names += ["fresh58", "fresh59", "fresh60", "fresh61"]  # session 21, after judge27 and judge28
+    names += ["fresh62", "fresh63", "fresh64", "fresh65", "fresh66", "fresh67"]  # session 22, after judge29-31
     assert [s.name for s in sets] == names
     assert all("test" not in set(s.data["split"]) for s in sets)
     fresh = trainer.to_dict(model)
     shipped = json.loads(reply_model.MODEL_FILE.read_text(encoding="utf-8"))
-    assert shipped["flag_at"] == trainer.FLAG_AT
+    assert (shipped["keep_at"], shipped["add_at"]) == (trainer.KEEP_AT, trainer.ADD_AT)
     assert len(shipped["words"]["terms"]) <= trainer.WORD_TERMS and len(shipped["chars"]["terms"]) <= trainer.CHAR_TERMS
     for family in ("words", "chars"):
         assert shipped[family]["terms"] == fresh[family]["terms"], family
@@ -166,7 +167,11 @@ def test_the_model_never_applies_to_other_languages_articles_or_own_posts() -> N
         mention(post_id="3", text=MODEL_ONLY, is_own=True),
         mention(post_id="4", text=MODEL_ONLY, author_handle="acme"),
     )
-    assert flags.assess(f, BRANDS)["needs_reply"].tolist() == [False, False, False, False]
+    out = flags.assess(f, BRANDS)
+    # the French post opens with the brand's @handle and holds no thanks word: rule non-english-hailed (session 22)
+    # flags it, the model does not read it
+    assert out["needs_reply"].tolist() == [True, False, False, False]
+    assert out["flag_signals"].iloc[0] == "complaint: non-english-hailed"
     english = flags.assess(f.iloc[[0]].assign(lang="en"), BRANDS)
     assert english["needs_reply"].tolist() == [True]  # the English twin is flagged: the language decides
 

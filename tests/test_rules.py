@@ -114,12 +114,21 @@ def test_articles_are_never_flagged() -> None:
 
 def test_non_english_posts_use_language_neutral_rules_only() -> None:
     rows = (
-        mention(post_id="1", lang="fr", text="@acme never again, worst support"),  # English words in a French post
+        # English words in a French post (not opening with the brand's @handle: rule `non-english-hailed` flags a post
+        # in another language that does and holds no thanks or praise word)
+        mention(post_id="1", lang="fr", text="never again @acme, worst support"),
         mention(post_id="2", lang="fr", text="@acme vous avez un support en français ?"),
         mention(post_id="3", lang="es", text="@acme mi pedido no funciona"),
-        mention(post_id="4", lang="en", text="@acme never again, worst support"),
+        mention(post_id="4", lang="en", text="never again @acme, worst support"),
     )
     assert assess(*rows)["needs_reply"].tolist() == [False, True, True, True]
+    # spoken to the brand in another language with no thanks or praise word: a complaint; with one: not
+    said = assess(
+        mention(post_id="5", lang="sw", text="@acme stima imepotea tangu saa nne asubuhi"),
+        mention(post_id="6", lang="pt", text="@acme adorei o fone novo, som incrível"),
+    )
+    assert said["needs_reply"].tolist() == [True, False]
+    assert said["flag_signals"].tolist()[0] == "complaint: non-english-hailed"
     # ingest's decision wins over the lang column
     english = pd.Series([True, True, True, False])
     assert assess(*rows, english=english)["needs_reply"].tolist() == [True, True, True, False]
@@ -197,12 +206,13 @@ def test_negation_counts_only_in_a_conversation_with_the_brand() -> None:
 
 
 def test_questions_to_other_users_are_not_asked_of_the_brand() -> None:
-    """In the brand's thread a reply opening with another user's @handle asks that user (its complaint still
-    counts); a comment in the brand's subreddit asking "you" asks the poster; a top-level post there asks all."""
+    """In the brand's thread a reply opening with another user's @handle speaks to that user (only the writer's own case
+    with a reference still counts: session 22); a comment in the brand's subreddit asking "you" asks the poster; a
+    top-level post there asks all."""
     reddit = "https://www.reddit.com/r/acme/comments/abc/title/"
     out = assess(
         mention(post_id="1", parent_id="old", text="@gooner_tom you going saturday? got a spare"),
-        mention(post_id="2", parent_id="old", text="@jen_ux mine arrived broken too"),
+        mention(post_id="2", parent_id="old", text="@jen_ux mine arrived broken too, order 5530-1187"),
         mention(post_id="3", platform="reddit", kind="comment", url=reddit, text="are you on the beta channel?"),
         mention(
             post_id="4",
