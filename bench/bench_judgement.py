@@ -50,7 +50,8 @@ Session 17 (branch stack): the learned layer decides the rows it applies to, rea
 (alone with --thresholds) replaces session 8's grid: FLAG_AT on flags_fresh30.csv .. flags_fresh35.csv judged by a model
 trained on the sets before them. Session 22: `keep_add_table` (alone with --keep-add) chooses KEEP_AT (posts the rules
 flag) and ADD_AT (the others) on flags_fresh52.csv .. flags_fresh61.csv judged by a model trained on the sets before
-them and on the demo's development part in five folds.
+them and on the demo's development part in five folds. Session 23: `demo_weight_table` (alone with --demo-weight) chooses
+the weight of the demo's development rows in training the same way (flags_fresh62.csv .. flags_fresh67.csv).
 
 Session 9 (branch judge4): flags_fresh7.csv is a development set too (tests.test_flags.DEVELOPMENT_SETS, ten sets).
 
@@ -545,6 +546,62 @@ def keep_add_table(tune_from: str = "fresh52", folds: int = 5) -> None:
     print(f"shipped: keep_at {shipped.keep_at}, add_at {shipped.add_at}")
 
 
+#: session 23's grid (`demo_weight_table`): the weight of the demo's development rows in training.
+DEMO_WEIGHT_GRID = (1.0, 2.0, 4.0, 8.0)
+#: a weight may cost the sets judged blind-like at most this much against weight 1.0, on found and on flagged with no need.
+DEMO_WEIGHT_TOLERANCE = 0.005
+
+
+def _counts(d: Any, decision: np.ndarray, model: reply_model.Model) -> np.ndarray:
+    """found, need, flagged with no need, no need (own posts left out) where flags.combine decides with `decision`."""
+    f = flags.combine(d.rules, decision, model)[0]
+    posts = ~d.data["is_own"].to_numpy(dtype=bool)
+    need = d.data["expect_reply"].to_numpy(dtype=bool)
+    return np.array([(f & need & posts).sum(), (need & posts).sum(), (f & ~need & posts).sum(), (~need & posts).sum()])
+
+
+def demo_weight_table(tune_from: str = "fresh62", folds: int = 5, grid: tuple[float, ...] = DEMO_WEIGHT_GRID) -> None:
+    """Session 23: the weight of the demo's development rows in training (train_reply_model.DEMO_WEIGHT), on data the
+    model was not trained on: the development sets from `tune_from` on (as collected), judged by a model trained on the
+    sets before them, and the demo's development part in `folds` folds (row i in fold i % folds), each judged by a model
+    trained on everything else (six fits a weight, about 17 minutes). The demo's held-out part is not read. Chosen: the
+    weight that finds the most of the demo's development posts among those within DEMO_WEIGHT_TOLERANCE of weight 1.0 on
+    the later sets, found and flagged with no need (ties: fewer flagged, then the smaller weight)."""
+    trainer: Any = _trainer()
+    sets = trainer.all_sets(as_collected=True)
+    cut = [s.name for s in sets].index(tune_from)
+    shipped = reply_model.load()
+    demo = sets[0]
+    fold = np.arange(len(demo.data)) % folds
+    print(f"\ndemo weight: {', '.join(d.name for d in sets[cut:])} judged by a model trained on the {cut} sets before")
+    print(f"them; the demo's development part in {folds} folds (found / flagged with no need; own posts left out)")
+    print(f"{'weight':>7} {'the sets':>26}  {'demo development':>24}")
+    rows = []
+    for weight in grid:
+        model = reply_model.from_dict(trainer.to_dict(trainer.fit(sets[:cut], demo_weight=weight)))
+        later = sum((_counts(d, _decisions(d, model), shipped) for d in sets[cut:]), np.zeros(4, dtype=int))
+        decision = np.full(len(demo.data), np.nan)
+        for k in range(folds):
+            train = dataclasses.replace(demo, rows=demo.rows & (fold != k))
+            fitted = reply_model.from_dict(trainer.to_dict(trainer.fit([train, *sets[1:]], demo_weight=weight)))
+            decision = np.where(fold == k, _decisions(demo, fitted), decision)
+        own = _counts(demo, decision, shipped)
+        rows.append((weight, later, own))
+        cells = [f"{c[0]:>5}/{c[1]} {c[0] / c[1]:.3f} {c[2]:>3}/{c[3]} {c[2] / c[3]:.3f}" for c in (later, own)]
+        print(f"{weight:>7} {cells[0]:>26}  {cells[1]:>24}", flush=True)
+    base = rows[0][1]
+    allowed = [
+        (w, own)
+        for w, later, own in rows
+        if later[0] / later[1] >= base[0] / base[1] - DEMO_WEIGHT_TOLERANCE
+        and later[2] / later[3] <= base[2] / base[3] + DEMO_WEIGHT_TOLERANCE
+    ]
+    chosen = min(allowed, key=lambda r: (-r[1][0], r[1][2], r[0]))[0]
+    print(
+        f"chosen (within {DEMO_WEIGHT_TOLERANCE} of weight {grid[0]} on the later sets): {chosen}; shipped: {trainer.DEMO_WEIGHT}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dev-errors", action="store_true", help="list the dev rows the new rules get wrong")
@@ -554,12 +611,16 @@ def main() -> None:
     parser.add_argument("--never-train", action="append", default=[], help="a set --loso never trains on (repeat)")
     parser.add_argument("--thresholds", action="store_true", help="only session 17's FLAG_AT table (flag_at_table)")
     parser.add_argument("--keep-add", action="store_true", help="only session 22's KEEP_AT x ADD_AT table")
+    parser.add_argument("--demo-weight", action="store_true", help="only session 23's demo weight table")
     args = parser.parse_args()
     if args.thresholds:
         flag_at_table()
         return
     if args.keep_add:
         keep_add_table()
+        return
+    if args.demo_weight:
+        demo_weight_table()
         return
     if args.fresh4:
         fresh4_table(Path(tempfile.mkdtemp()))

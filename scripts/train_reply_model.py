@@ -60,7 +60,9 @@ branch judge29 retrained so and frozen (9e518aa, with thresholds -0.5 / 0.5 drop
 flags_fresh63.csv once blind, then retrained with them (branch judge30): sixty-six sets; frozen so (7b058ea) to score
 flags_fresh64.csv and flags_fresh65.csv once blind, then branch judge31 retrained with them after FORMULAS_VERSION 32
 (rule `non-english-hailed`): sixty-eight sets; frozen so (a5adb56) to score flags_fresh66.csv and
-flags_fresh67.csv once blind, then retrained with them: seventy sets.
+flags_fresh67.csv once blind, then retrained with them: seventy sets. Session 23 (branch judge32): the demo's development
+rows weigh DEMO_WEIGHT = 4 (bench/bench_judgement.py --demo-weight), retrained on the same seventy sets and frozen so to
+score flags_fresh68.csv and flags_fresh69.csv once blind, then retrained with them: seventy-two sets.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ from tests.test_flags import DEVELOPMENT_SETS, in_brand_threads  # noqa: E402
 
 #: the development sets: name, file, brands as configured (flags_labelled.csv without its `test` split).
 SETS = DEVELOPMENT_SETS
+#: the demo's development part's name among SETS (DEMO_WEIGHT).
+DEMO = SETS[0][0]
 
 
 #: where the layer applies, session 17 flagged a post where the decision was at least FLAG_AT = 0.0 (chosen with C and the
@@ -101,6 +105,11 @@ SETS = DEVELOPMENT_SETS
 #: reference: "@acme the keyboard on my laptop has three keys that double-type").
 KEEP_AT = 0.0
 ADD_AT = 0.0
+#: session 23: the weight of the demo's development rows (flags_labelled.csv, the set the issue's held-out target is
+#: measured on) against every other set's 1.0, chosen on data the model was not trained on (bench/bench_judgement.py
+#: --demo-weight): the demo's development part in five folds, and flags_fresh62.csv .. flags_fresh67.csv judged by a
+#: model trained on the sets before them.
+DEMO_WEIGHT = 4.0
 #: the regularisation (inverse strength) of the logistic regression (4.0 until session 17).
 C = 10.0
 #: the most frequent word and character terms kept (session 17: the same figures on fresh30-35 as no cap, a smaller file).
@@ -173,8 +182,9 @@ def _signals(row: tuple[str, ...]) -> tuple[str, ...]:
     return row
 
 
-def fit(sets: list[Judged]) -> tuple[Any, Any, Any, Any]:
-    """(word vectorizer, character vectorizer, signal vectorizer, logistic regression) trained on `sets`' rows."""
+def fit(sets: list[Judged], demo_weight: float | None = None) -> tuple[Any, Any, Any, Any]:
+    """(word vectorizer, character vectorizer, signal vectorizer, logistic regression) trained on `sets`' rows, the
+    demo's development rows weighted `demo_weight` (DEMO_WEIGHT when None)."""
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -194,8 +204,10 @@ def fit(sets: list[Judged]) -> tuple[Any, Any, Any, Any]:
     )  # fmt: skip
     rules = CountVectorizer(analyzer=_signals, binary=True, min_df=2, dtype=np.float64)
     features = features_of((words.fit(texts), chars.fit(texts), rules.fit(signals)), texts, signals, compound)
+    weight = DEMO_WEIGHT if demo_weight is None else demo_weight
+    weights = np.concatenate([np.full(int(s.rows.sum()), weight if s.name == DEMO else 1.0) for s in sets])
     regression = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, tol=1e-8)
-    regression.fit(features, target)
+    regression.fit(features, target, sample_weight=weights)
     return words, chars, rules, regression
 
 

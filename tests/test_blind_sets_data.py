@@ -161,6 +161,9 @@ FRESH64_EARLIER = (*FRESH62_EARLIER, "flags_fresh62.csv", "flags_fresh63.csv")
 #: the sets written before fresh66 and fresh67 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh64 and fresh65 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH66_EARLIER = (*FRESH64_EARLIER, "flags_fresh64.csv", "flags_fresh65.csv")
+#: the sets written before fresh68 and fresh69 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh66 and fresh67 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH68_EARLIER = (*FRESH66_EARLIER, "flags_fresh66.csv", "flags_fresh67.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -359,6 +362,20 @@ SETS = [
     # worktree (not looked for or read, and not in FRESH66_EARLIER): an ordinary week of each brand's mentions, no
     # kind asked for more than another; shaped as fresh64 and fresh65.
     BlindSet("fresh67", 69001, FRESH66_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh68 (travel, transport, food and leisure in Spain, Portugal, France, India, Indonesia, Turkey, Egypt and New
+    # Zealand: a regional airline, a ferry line, a coach operator, a rail pass, a hostel chain, car hire, a tour
+    # operator, an airport, a theme park, a ski resort, a food-delivery app, a restaurant chain, a coffee chain, a
+    # cinema chain and a gym chain) was written blind to the rules and to the set written at the same time in another
+    # worktree (not looked for or read, and not in FRESH68_EARLIER): an ordinary week of each brand's mentions, no kind
+    # asked for more than another; shaped as fresh66 and fresh67.
+    BlindSet("fresh68", 70001, FRESH68_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh69 (technology, telecoms and media in the US, the UK, Sweden, Finland, South Korea, Taiwan, Nigeria and
+    # Argentina: a mobile carrier, a fibre broadband provider, a streaming service, a podcast app, a game studio, a
+    # console-accessory maker, a smart-home brand, a password manager, a VPN, a cloud host, a developer tool, a phone
+    # maker, a laptop maker, a newspaper subscription and a print-on-demand shop) was written blind to the rules and to
+    # the set written at the same time in another worktree (not looked for or read, and not in FRESH68_EARLIER): an
+    # ordinary week of each brand's mentions, no kind asked for more than another; shaped as fresh66 and fresh67.
+    BlindSet("fresh69", 71001, FRESH68_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 

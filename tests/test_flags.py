@@ -279,6 +279,12 @@ FRESH66_BRANDS = _notes_brands(FRESH66)
 FRESH67 = Path(__file__).parent / "data" / "flags_fresh67.csv"
 #: the brands as flags_fresh67.md configures them (written blind in session 22, at the same time as fresh66)
 FRESH67_BRANDS = _notes_brands(FRESH67)
+FRESH68 = Path(__file__).parent / "data" / "flags_fresh68.csv"
+#: the brands as flags_fresh68.md configures them (written blind in session 23, at the same time as fresh69)
+FRESH68_BRANDS = _notes_brands(FRESH68)
+FRESH69 = Path(__file__).parent / "data" / "flags_fresh69.csv"
+#: the brands as flags_fresh69.md configures them (written blind in session 23, at the same time as fresh68)
+FRESH69_BRANDS = _notes_brands(FRESH69)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -386,6 +392,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh65", FRESH65, FRESH65_BRANDS),
     ("fresh66", FRESH66, FRESH66_BRANDS),
     ("fresh67", FRESH67, FRESH67_BRANDS),
+    ("fresh68", FRESH68, FRESH68_BRANDS),
+    ("fresh69", FRESH69, FRESH69_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -828,6 +836,9 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # sixty-eight sets) 105 (0.890) / 6 (0.090); as merged, the layer trained on seventy sets, 106 of 118 (0.898) / 6 of
     # 67 (0.090): the flagged share meets the 0.10 target, the limit moved 0.12 -> 0.10; recall one post short of 0.90,
     # the floor 0.88 -> 0.89 (bench/README.md "Judgement", session 22)
+    # Session 23 (figures only, no row read): judge32 frozen (2c240a6: the demo's development rows weigh 4 in the layer's
+    # training) 106 of 118 (0.898) / 6 of 67 (0.090); as merged (rule non-english-hailed reads the @handle anywhere, the
+    # layer trained on seventy-two sets) 106 / 6: unchanged, recall still one post short of 0.90
     for part, min_found, max_flagged in (("dev", 0.90, 0.10), ("test", 0.89, 0.10)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
@@ -1084,8 +1095,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # in its training data, so no estimate) 168 / 0, as collected 219 / 2
     # session 22 (branch judge31, the layer retrained on sixty-eight sets; in-sample): one post fewer found, "classic fm
     # 🎻 lovely music. 🎻 then 4 minutes of car insurance adverts. 🎻" (sarcasm about the adverts the writer sat through);
-    # found again with the layer retrained on seventy sets
-    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (172, 0), (223, 0)),
+    # found again with the layer retrained on seventy sets; session 23 (judge32, the demo's rows weighing 4, seventy-two
+    # sets): missed again (a post about the adverts it sits on the line of), worse by one post
+    ("fresh10", FRESH10, FRESH10_BRANDS, 461, (171, 0), (222, 0)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
     # (0.118), as collected 205 (0.858) / 31 (0.127); judge6's, 84d0065: 162 / 27, as collected 208 / 29). Development
@@ -1554,14 +1566,20 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # judge29 9e518aa and the frozen branch judge30 7b058ea (FORMULAS_VERSION 31), as collected: fresh64 198 of 222
     # (0.892) / 9 of 245 (0.037), 199 (0.896) / 12 (0.049), 198 (0.892) / 8 (0.033); fresh65 217 of 229 (0.948) / 10 of
     # 239 (0.042), 217 / 11 (0.046), 216 (0.943) / 11 (0.046). Then development data (in-sample below)
-    ("fresh64", FRESH64, FRESH64_BRANDS, 467, (175, 0), (212, 0)),
-    ("fresh65", FRESH65, FRESH65_BRANDS, 468, (178, 2), (225, 2)),
+    ("fresh64", FRESH64, FRESH64_BRANDS, 467, (177, 0), (214, 0)),
+    ("fresh65", FRESH65, FRESH65_BRANDS, 468, (179, 2), (226, 2)),
     # fresh66 and fresh67 (session 22, an ordinary week of mentions) scored once, blind, at 07:28 UTC with main dd5fa55,
     # judge30 7b058ea and the frozen branch judge31 a5adb56 (FORMULAS_VERSION 32), as collected: fresh66 207 of 216
     # (0.958) / 9 of 252 (0.036), 207 / 9, 208 (0.963) / 9; fresh67 207 of 216 (0.958) / 10 of 243 (0.041), 206 (0.954) /
     # 10, 208 (0.963) / 10. Then development data (in-sample below)
     ("fresh66", FRESH66, FRESH66_BRANDS, 468, (176, 2), (212, 2)),
     ("fresh67", FRESH67, FRESH67_BRANDS, 459, (175, 1), (212, 1)),
+    # session 23: written blind to the rules, an ordinary week each (flags_fresh68.md, flags_fresh69.md), scored once
+    # with main 0ab6f3f and the frozen branch judge32 2c240a6 (FORMULAS_VERSION 33: the demo's development rows weigh 4
+    # in the layer's training), as collected: fresh68 200 of 210 (0.952) / 5 of 246 (0.020), then 200 / 6 (0.024);
+    # fresh69 202 of 215 (0.940) / 9 of 244 (0.037) with both. Then development data (in-sample below)
+    ("fresh68", FRESH68, FRESH68_BRANDS, 456, (172, 0), (204, 0)),
+    ("fresh69", FRESH69, FRESH69_BRANDS, 459, (164, 1), (209, 1)),
 ]
 
 

@@ -61,6 +61,7 @@ def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any,
     names += ["fresh52", "fresh53", "fresh54", "fresh55", "fresh56", "fresh57"]  # session 21, branches judge25-27
     names += ["fresh58", "fresh59", "fresh60", "fresh61"]  # session 21, after judge27 and judge28
     names += ["fresh62", "fresh63", "fresh64", "fresh65", "fresh66", "fresh67"]  # session 22, after judge29-31
+    names += ["fresh68", "fresh69"]  # session 23, after judge32
     assert [s.name for s in sets] == names
     assert all("test" not in set(s.data["split"]) for s in sets)
     fresh = trainer.to_dict(model)

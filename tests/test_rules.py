@@ -114,9 +114,9 @@ def test_articles_are_never_flagged() -> None:
 
 def test_non_english_posts_use_language_neutral_rules_only() -> None:
     rows = (
-        # English words in a French post (not opening with the brand's @handle: rule `non-english-hailed` flags a post
-        # in another language that does and holds no thanks or praise word)
-        mention(post_id="1", lang="fr", text="never again @acme, worst support"),
+        # English words in a French post that names the brand with no @handle (rule `non-english-hailed` flags a post in
+        # another language that holds the brand's @handle, anywhere since session 23, and no thanks or praise word)
+        mention(post_id="1", lang="fr", text="never again acme, worst support"),
         mention(post_id="2", lang="fr", text="@acme vous avez un support en français ?"),
         mention(post_id="3", lang="es", text="@acme mi pedido no funciona"),
         mention(post_id="4", lang="en", text="never again @acme, worst support"),
@@ -129,9 +129,19 @@ def test_non_english_posts_use_language_neutral_rules_only() -> None:
     )
     assert said["needs_reply"].tolist() == [True, False]
     assert said["flag_signals"].tolist()[0] == "complaint: non-english-hailed"
+    # the @handle after the text (session 23), never inside an e-mail address; thanks in Czech
+    later = assess(
+        mention(post_id="7", lang="sv", text="appen kopplar ner varje gång jag byter till 4G @acme"),
+        mention(post_id="8", lang="cs", text="díky @acme, balík přišel druhý den"),
+        mention(post_id="9", lang="es", text="acme: escríbeme a ana.lopez@example.com"),
+    )
+    assert later["needs_reply"].tolist() == [True, False, False]
     # ingest's decision wins over the lang column
     english = pd.Series([True, True, True, False])
-    assert assess(*rows, english=english)["needs_reply"].tolist() == [True, True, True, False]
+    decided = assess(*rows, english=english)
+    assert decided["needs_reply"].tolist() == [True, True, True, True]
+    # the last, read as another language, is flagged by the language-neutral rule only (its @handle, no thanks)
+    assert decided["flag_signals"].tolist()[3] == "complaint: non-english-hailed"
 
 
 def test_news_about_the_brand_is_not_the_authors_problem() -> None:
