@@ -455,6 +455,14 @@ def _decisions(d: Any, model: reply_model.Model) -> np.ndarray:
     return decision
 
 
+def _counts(d: Any, decision: np.ndarray, model: reply_model.Model) -> np.ndarray:
+    """found, need, flagged with no need, no need (own posts left out) where flags.combine decides with `decision`."""
+    f = flags.combine(d.rules, decision, model)[0]
+    posts = ~d.data["is_own"].to_numpy(dtype=bool)
+    need = d.data["expect_reply"].to_numpy(dtype=bool)
+    return np.array([(f & need & posts).sum(), (need & posts).sum(), (f & ~need & posts).sum(), (~need & posts).sum()])
+
+
 #: session 17's threshold grid (`flag_at_table`).
 FLAG_GRID = (-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -478,12 +486,7 @@ def flag_at_table(tune_from: str = "fresh30", min_recall: float = 0.92) -> None:
         thresholds = dataclasses.replace(model, keep_at=at, add_at=at)
         total, cells, lowest = np.zeros(4), [], 1.0
         for d, decision in zip(tune, decisions, strict=True):
-            f = flags.combine(d.rules, decision, thresholds)[0]
-            posts = ~d.data["is_own"].to_numpy(dtype=bool)
-            need = d.data["expect_reply"].to_numpy(dtype=bool)
-            c = np.array(
-                [(f & need & posts).sum(), (need & posts).sum(), (f & ~need & posts).sum(), (~need & posts).sum()]
-            )
+            c = _counts(d, decision, thresholds)
             total += c
             lowest = min(lowest, c[0] / c[1])
             cells.append(f"{c[0] / c[1]:.3f} / {c[2] / c[3]:.3f}")
@@ -531,15 +534,7 @@ def keep_add_table(tune_from: str = "fresh52", folds: int = 5) -> None:
             for part in (judged, [(demo, decision)]):
                 c = np.zeros(4, dtype=int)
                 for d, dec in part:
-                    f = flags.combine(d.rules, dec, thresholds)[0]
-                    posts = ~d.data["is_own"].to_numpy(dtype=bool)
-                    need = d.data["expect_reply"].to_numpy(dtype=bool)
-                    c += [
-                        (f & need & posts).sum(),
-                        (need & posts).sum(),
-                        (f & ~need & posts).sum(),
-                        (~need & posts).sum(),
-                    ]
+                    c += _counts(d, dec, thresholds)
                 cells.append(f"{c[0]:>5}/{c[1]} {c[0] / c[1]:.3f} {c[2]:>4}/{c[3]} {c[2] / c[3]:.3f}")
             print(f"{keep:>8} {add:>7} {cells[0]:>24}  {cells[1]:>22}")
     shipped = reply_model.load()
@@ -550,14 +545,6 @@ def keep_add_table(tune_from: str = "fresh52", folds: int = 5) -> None:
 DEMO_WEIGHT_GRID = (1.0, 2.0, 4.0, 8.0)
 #: a weight may cost the sets judged blind-like at most this much against weight 1.0, on found and on flagged with no need.
 DEMO_WEIGHT_TOLERANCE = 0.005
-
-
-def _counts(d: Any, decision: np.ndarray, model: reply_model.Model) -> np.ndarray:
-    """found, need, flagged with no need, no need (own posts left out) where flags.combine decides with `decision`."""
-    f = flags.combine(d.rules, decision, model)[0]
-    posts = ~d.data["is_own"].to_numpy(dtype=bool)
-    need = d.data["expect_reply"].to_numpy(dtype=bool)
-    return np.array([(f & need & posts).sum(), (need & posts).sum(), (f & ~need & posts).sum(), (~need & posts).sum()])
 
 
 def demo_weight_table(tune_from: str = "fresh62", folds: int = 5, grid: tuple[float, ...] = DEMO_WEIGHT_GRID) -> None:

@@ -1096,7 +1096,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 22 (branch judge31, the layer retrained on sixty-eight sets; in-sample): one post fewer found, "classic fm
     # 🎻 lovely music. 🎻 then 4 minutes of car insurance adverts. 🎻" (sarcasm about the adverts the writer sat through);
     # found again with the layer retrained on seventy sets; session 23 (judge32, the demo's rows weighing 4, seventy-two
-    # sets): missed again (a post about the adverts it sits on the line of), worse by one post
+    # sets): missed again, worse by one post
     ("fresh10", FRESH10, FRESH10_BRANDS, 461, (171, 0), (222, 0)),
     # blind at 973aecc (session 10, judge7 merged and frozen) 163 of 239 (0.682) / 27 of 245 (0.110), as collected 210
     # (0.879) / 29 (0.118): both missed as collected (session 9's rules, ac92fe0, in the same run: 158 (0.661) / 29
