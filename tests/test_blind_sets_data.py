@@ -387,6 +387,14 @@ SETS = [
     # FRESH70_EARLIER): an ordinary week of each brand's mentions, no kind asked for more than another; shaped as
     # fresh68 and fresh69.
     BlindSet("fresh70", 72001, FRESH70_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh71 (retail, home, beauty, fashion, automotive and hobbies in Australia, Italy, the Netherlands, Denmark,
+    # Kenya, Vietnam, Chile, Scotland and Canada: a furniture retailer, a mattress brand, a kitchen-appliance maker, a
+    # paint brand, a cosmetics brand, a sneaker brand, a fashion marketplace, a second-hand clothes app, a car dealer
+    # group, an EV charging network, a tyre chain, a board-game publisher, a craft-supplies shop, a toy maker and a
+    # garden centre) was written blind to the rules and to the set written at the same time in another worktree (not
+    # looked for or read, and not in FRESH70_EARLIER): an ordinary week of each brand's mentions, no kind asked for
+    # more than another; shaped as fresh68 and fresh69.
+    BlindSet("fresh71", 73001, FRESH70_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
