@@ -569,7 +569,7 @@ def fit_option_table(
     print(f"\n{option}: {', '.join(d.name for d in sets[cut:])} judged by a model trained on the {cut} sets before")
     print(f"them; the demo's development part in {folds} folds (found / flagged with no need; own posts left out)")
     print(f"{option:>11} {'the sets':>26}  {'demo development':>24}")
-    rows = []
+    rows: list[tuple[int, float, np.ndarray, np.ndarray]] = []
     for value in grid:
         options = {option: value}
         model = reply_model.from_dict(trainer.to_dict(trainer.fit(sets[:cut], **options)))
