@@ -859,9 +859,16 @@ RULES: tuple[Rule, ...] = (
             # sets, all need a reply
             r"\b(?:taken|took|debited|charged|billed|deducted) (?:me )?[£$€]\s?[\d,.]+ (?:from (?:me|my \w+) )?(?:twice|two"
             r" times|on two (?:consecutive |separate )?days)\b",
+            # session 24 (the demo's development misses in five folds: "wants $129 to replace a battery they glued in"):
+            # a repair or replacement quote for the writer's own thing, which the writer disputes. 4 rows of the seventy-
+            # two sets (demo, fresh54, fresh60, fresh67), all need a reply
+            r"\b(?:wants?|quoted(?: me)?|charging(?: me)?|asking(?: me)?) [£$€]\s?\d[\d,.]* (?:to|for) (?:fix|replac|repair"
+            r"|swap|chang)\w*",
         ),
         matches=(
             "charged twice this month",
+            "can't believe they want $129 to replace a battery they glued in",
+            "vanmoof quoted me €380 to replace a rear light cable",
             "pod point at tesco took £18 for 3 kwh",
             "hidden fees on every booking",
             "doubled my direct debit",
@@ -870,7 +877,12 @@ RULES: tuple[Rule, ...] = (
             "trainline has taken £64.20 twice for one return",
             "acme has debited £1,150 from me on two consecutive days",
         ),
-        misses=("fees included in the price", "the charger is great", "took 10 minutes, £5 well spent"),
+        misses=(
+            "fees included in the price",
+            "the charger is great",
+            "took 10 minutes, £5 well spent",
+            "they only want $20 for the replacement",
+        ),
     ),
     Rule(
         "cancelled",
@@ -1592,6 +1604,60 @@ RULES: tuple[Rule, ...] = (
             "@zooplus dzięki za szybką dostawę",
             "díky @acme, balík přišel druhý den",
             "escríbeme a ana.lopez@example.com si sabes algo",
+        ),
+        english_only=False,
+        other_languages_only=True,
+    ),
+    Rule(
+        # session 24 (the seventy-two sets' development posts in other languages that need a reply and were still missed,
+        # 45 of 724: no reference, no @handle, no word `non-english-problem` knows): what is still not there, not
+        # answered, not working, charged or late, in the words of Dutch, German, French, Portuguese, Spanish, Italian,
+        # Polish, Norwegian, Swedish, Danish, Finnish, Turkish, Indonesian, Tagalog, Swahili, Hindi and Urdu in Latin
+        # letters, Vietnamese, Chinese, Japanese and Korean ("nog steeds geen reactie", "seitdem wieder funkstille",
+        # "toujours rien reçu", "o picpay cobrou uma anuidade", "kursi saya rusak", "paise kat gaye", "又延误",
+        # "1週間返事なし", "접속이 안 돼요"). Of those 45, 30 match; of the 344 development posts in other languages that
+        # need no reply, none does (nor any of the general phrases added beside them, "sin respuesta", "keine antwort",
+        # "cevap yok", "没有回复", found already in 32 posts that need a reply). Read only where the post is not English.
+        "non-english-fault",
+        "complaint",
+        (
+            # nl, de, fr, pt, es, it
+            r"\b(?:nog steeds (?:geen|niet|niks)|geen reactie|crasht|niet ontvangen|nog niks ontvangen)\b",
+            r"\b(?:funkstille|abgebucht|storniert|gar nicht mehr|nicht eingegangen|beschwerde|keine antwort"
+            r"|immer noch nicht)\b",
+            r"\b(?:toujours (?:rien|pas)|ne r[ée]pond (?:plus|pas)|rien re[çc]u|aucune r[ée]ponse|d[ée]bit[ée] deux fois)",
+            r"\b(?:cobr(?:ou|aram)|n[ãa]o aparece|sem resposta|ainda n[ãa]o (?:chegou|recebi))\b",
+            r"\b(?:sigo esperando|sin respuesta|no me han devuelto|cobr(?:aron|ado) dos veces)\b",
+            r"\b(?:ancora niente|nessuna risposta|addebitat[oi] due volte)\b",
+            # pl, no, sv, da, fi, tr
+            r"\b(?:pobra[łl]|reklamacj\w*|nie dzia[łl]a|nadal nie|brak odpowiedzi)",
+            r"\b(?:refusjon|innstilt|ingen svar|har ikke fått|inte fått|ikke modtaget|veloitti|rahat takaisin"
+            r"|ei vastausta)\b",
+            r"(?:bekledim|h[âa]l[âa] gelmedi|cevap yok|cevap vermiyor|[çc]al[ıi][şs]m[ıi]yor|\bbozuk\b)",
+            # id, tl, sw, hi and ur in Latin letters, vi
+            r"\b(?:masih belum|rusak|patah|nggak bisa|gak bisa|tidak bisa|tidak berlaku|belum sampai|tidak ada balasan"
+            r"|belum ada balasan|wala pa rin|bado sijapata|paise kat|wapas karo|nahi aay[ai]|nahi mil[ai])\b",
+            r"\b(?:bị mốc|bị hỏng|không hoạt động|không nhận được)",
+            # scripts written without spaces: no word boundaries
+            r"延误|迟到|無法連線|无法连接|还没(?:有)?(?:到|收到)|没有回复|没人回复|直らない|つながらない|繋がらない|返事(?:が)?(?:ない|なし)"
+            r"|剥がれ|届いていない|안 돼요|안 되|접속이 안",
+        ),
+        matches=(
+            "nog steeds geen reactie op mijn mail over de afschrijving",
+            "habe die unterlagen geschickt. seitdem wieder funkstille.",
+            "devis promis pour le 15, toujours rien reçu",
+            "o picpay cobrou uma anuidade no cartão",
+            "xxi mall kelapa gading kursi saya rusak",
+            "maine pack hataya tha phir bhi paise kat gaye",
+            "smrt 今天早上南北线又延误",
+            "サポートに連絡したけど1週間返事なし。",
+            "점검 끝났는데 아직도 접속이 안 돼요",
+        ),
+        misses=(
+            "me encanta mi nuevo reloj",
+            "adorei o atendimento, chegou rápido",
+            "super service, alles kwam op tijd aan",
+            "pelayanannya cepat sekali, terima kasih",
         ),
         english_only=False,
         other_languages_only=True,

@@ -50,8 +50,9 @@ Session 17 (branch stack): the learned layer decides the rows it applies to, rea
 (alone with --thresholds) replaces session 8's grid: FLAG_AT on flags_fresh30.csv .. flags_fresh35.csv judged by a model
 trained on the sets before them. Session 22: `keep_add_table` (alone with --keep-add) chooses KEEP_AT (posts the rules
 flag) and ADD_AT (the others) on flags_fresh52.csv .. flags_fresh61.csv judged by a model trained on the sets before
-them and on the demo's development part in five folds. Session 23: `demo_weight_table` (alone with --demo-weight) chooses
-the weight of the demo's development rows in training the same way (flags_fresh62.csv .. flags_fresh67.csv).
+them and on the demo's development part in five folds. Session 23: `fit_option_table` (alone with --demo-weight) chooses
+the weight of the demo's development rows in training the same way (flags_fresh62.csv .. flags_fresh67.csv); session 24
+(alone with --c) the logistic regression's C (flags_fresh62.csv .. flags_fresh69.csv).
 
 Session 9 (branch judge4): flags_fresh7.csv is a development set too (tests.test_flags.DEVELOPMENT_SETS, ten sets).
 
@@ -541,51 +542,57 @@ def keep_add_table(tune_from: str = "fresh52", folds: int = 5) -> None:
     print(f"shipped: keep_at {shipped.keep_at}, add_at {shipped.add_at}")
 
 
-#: session 23's grid (`demo_weight_table`): the weight of the demo's development rows in training.
+#: session 23's grid (`fit_option_table`): the weight of the demo's development rows in training.
 DEMO_WEIGHT_GRID = (1.0, 2.0, 4.0, 8.0)
-#: a weight may cost the sets judged blind-like at most this much against weight 1.0, on found and on flagged with no need.
-DEMO_WEIGHT_TOLERANCE = 0.005
+#: session 24's grid (`c_table`): the logistic regression's C, the value shipped since session 17 first.
+C_GRID = (10.0, 3.0, 1.0, 30.0)
+#: a value may cost the sets judged blind-like at most this much against the grid's first, on found and on flagged with
+#: no need.
+FIT_OPTION_TOLERANCE = 0.005
 
 
-def demo_weight_table(tune_from: str = "fresh62", folds: int = 5, grid: tuple[float, ...] = DEMO_WEIGHT_GRID) -> None:
-    """Session 23: the weight of the demo's development rows in training (train_reply_model.DEMO_WEIGHT), on data the
-    model was not trained on: the development sets from `tune_from` on (as collected), judged by a model trained on the
-    sets before them, and the demo's development part in `folds` folds (row i in fold i % folds), each judged by a model
-    trained on everything else (six fits a weight, about 17 minutes). The demo's held-out part is not read. Chosen: the
-    weight that finds the most of the demo's development posts among those within DEMO_WEIGHT_TOLERANCE of weight 1.0 on
-    the later sets, found and flagged with no need (ties: fewer flagged, then the smaller weight)."""
+def fit_option_table(
+    option: str, grid: tuple[float, ...], shipped_value: float, tune_from: str = "fresh62", folds: int = 5
+) -> None:
+    """One option of the trainer's `fit` (`demo_weight`, session 23; `c`, session 24) on data the model was not trained
+    on: the development sets from `tune_from` on (as collected), judged by a model trained on the sets before them, and
+    the demo's development part in `folds` folds (row i in fold i % folds), each judged by a model trained on everything
+    else (six fits a value, about 17 minutes). The demo's held-out part is not read. Chosen: the value that finds the
+    most of the demo's development posts among those within FIT_OPTION_TOLERANCE of the grid's first value on the later
+    sets, found and flagged with no need (ties: fewer flagged, then the earlier value in the grid)."""
     trainer: Any = _trainer()
     sets = trainer.all_sets(as_collected=True)
     cut = [s.name for s in sets].index(tune_from)
     shipped = reply_model.load()
     demo = sets[0]
     fold = np.arange(len(demo.data)) % folds
-    print(f"\ndemo weight: {', '.join(d.name for d in sets[cut:])} judged by a model trained on the {cut} sets before")
+    print(f"\n{option}: {', '.join(d.name for d in sets[cut:])} judged by a model trained on the {cut} sets before")
     print(f"them; the demo's development part in {folds} folds (found / flagged with no need; own posts left out)")
-    print(f"{'weight':>7} {'the sets':>26}  {'demo development':>24}")
-    rows = []
-    for weight in grid:
-        model = reply_model.from_dict(trainer.to_dict(trainer.fit(sets[:cut], demo_weight=weight)))
+    print(f"{option:>11} {'the sets':>26}  {'demo development':>24}")
+    rows: list[tuple[int, float, np.ndarray, np.ndarray]] = []
+    for value in grid:
+        options = {option: value}
+        model = reply_model.from_dict(trainer.to_dict(trainer.fit(sets[:cut], **options)))
         later = sum((_counts(d, _decisions(d, model), shipped) for d in sets[cut:]), np.zeros(4, dtype=int))
         decision = np.full(len(demo.data), np.nan)
         for k in range(folds):
             train = dataclasses.replace(demo, rows=demo.rows & (fold != k))
-            fitted = reply_model.from_dict(trainer.to_dict(trainer.fit([train, *sets[1:]], demo_weight=weight)))
+            fitted = reply_model.from_dict(trainer.to_dict(trainer.fit([train, *sets[1:]], **options)))
             decision = np.where(fold == k, _decisions(demo, fitted), decision)
         own = _counts(demo, decision, shipped)
-        rows.append((weight, later, own))
+        rows.append((len(rows), value, later, own))
         cells = [f"{c[0]:>5}/{c[1]} {c[0] / c[1]:.3f} {c[2]:>3}/{c[3]} {c[2] / c[3]:.3f}" for c in (later, own)]
-        print(f"{weight:>7} {cells[0]:>26}  {cells[1]:>24}", flush=True)
-    base = rows[0][1]
+        print(f"{value:>11} {cells[0]:>26}  {cells[1]:>24}", flush=True)
+    base = rows[0][2]
     allowed = [
-        (w, own)
-        for w, later, own in rows
-        if later[0] / later[1] >= base[0] / base[1] - DEMO_WEIGHT_TOLERANCE
-        and later[2] / later[3] <= base[2] / base[3] + DEMO_WEIGHT_TOLERANCE
+        (order, value, own)
+        for order, value, later, own in rows
+        if later[0] / later[1] >= base[0] / base[1] - FIT_OPTION_TOLERANCE
+        and later[2] / later[3] <= base[2] / base[3] + FIT_OPTION_TOLERANCE
     ]
-    chosen = min(allowed, key=lambda r: (-r[1][0], r[1][2], r[0]))[0]
+    chosen = min(allowed, key=lambda r: (-r[2][0], r[2][2], r[0]))[1]
     print(
-        f"chosen (within {DEMO_WEIGHT_TOLERANCE} of weight {grid[0]} on the later sets): {chosen}; shipped: {trainer.DEMO_WEIGHT}"
+        f"chosen (within {FIT_OPTION_TOLERANCE} of {option} {grid[0]} on the later sets): {chosen}; shipped: {shipped_value}"
     )
 
 
@@ -599,6 +606,7 @@ def main() -> None:
     parser.add_argument("--thresholds", action="store_true", help="only session 17's FLAG_AT table (flag_at_table)")
     parser.add_argument("--keep-add", action="store_true", help="only session 22's KEEP_AT x ADD_AT table")
     parser.add_argument("--demo-weight", action="store_true", help="only session 23's demo weight table")
+    parser.add_argument("--c", action="store_true", help="only session 24's table of the regression's C")
     args = parser.parse_args()
     if args.thresholds:
         flag_at_table()
@@ -606,8 +614,12 @@ def main() -> None:
     if args.keep_add:
         keep_add_table()
         return
-    if args.demo_weight:
-        demo_weight_table()
+    if args.demo_weight or args.c:
+        trainer: Any = _trainer()
+        if args.demo_weight:
+            fit_option_table("demo_weight", DEMO_WEIGHT_GRID, trainer.DEMO_WEIGHT)
+        else:
+            fit_option_table("c", C_GRID, trainer.C)
         return
     if args.fresh4:
         fresh4_table(Path(tempfile.mkdtemp()))

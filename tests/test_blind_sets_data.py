@@ -164,6 +164,9 @@ FRESH66_EARLIER = (*FRESH64_EARLIER, "flags_fresh64.csv", "flags_fresh65.csv")
 #: the sets written before fresh68 and fresh69 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh66 and fresh67 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH68_EARLIER = (*FRESH66_EARLIER, "flags_fresh66.csv", "flags_fresh67.csv")
+#: the sets written before fresh70 and fresh71 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh68 and fresh69 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH70_EARLIER = (*FRESH68_EARLIER, "flags_fresh68.csv", "flags_fresh69.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -376,6 +379,22 @@ SETS = [
     # the set written at the same time in another worktree (not looked for or read, and not in FRESH68_EARLIER): an
     # ordinary week of each brand's mentions, no kind asked for more than another; shaped as fresh66 and fresh67.
     BlindSet("fresh69", 71001, FRESH68_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh70 (finance, insurance, utilities, health and public services in Canada, Ireland, Germany, Poland, Brazil,
+    # Mexico, Japan, the Philippines and South Africa: a neobank, a credit union, a card issuer, a buy-now-pay-later
+    # app, a car insurer, a pet insurer, an energy supplier, a water utility, a pension provider, a telehealth app, a
+    # pharmacy chain, a dental chain, an optician chain, a parcel carrier and a postal service) was written blind to the
+    # rules and to the set written at the same time in another worktree (not looked for or read, and not in
+    # FRESH70_EARLIER): an ordinary week of each brand's mentions, no kind asked for more than another; shaped as
+    # fresh68 and fresh69.
+    BlindSet("fresh70", 72001, FRESH70_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh71 (retail, home, beauty, fashion, automotive and hobbies in Australia, Italy, the Netherlands, Denmark,
+    # Kenya, Vietnam, Chile, Scotland and Canada: a furniture retailer, a mattress brand, a kitchen-appliance maker, a
+    # paint brand, a cosmetics brand, a sneaker brand, a fashion marketplace, a second-hand clothes app, a car dealer
+    # group, an EV charging network, a tyre chain, a board-game publisher, a craft-supplies shop, a toy maker and a
+    # garden centre) was written blind to the rules and to the set written at the same time in another worktree (not
+    # looked for or read, and not in FRESH70_EARLIER): an ordinary week of each brand's mentions, no kind asked for
+    # more than another; shaped as fresh68 and fresh69.
+    BlindSet("fresh71", 73001, FRESH70_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 

@@ -62,6 +62,7 @@ def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any,
     names += ["fresh58", "fresh59", "fresh60", "fresh61"]  # session 21, after judge27 and judge28
     names += ["fresh62", "fresh63", "fresh64", "fresh65", "fresh66", "fresh67"]  # session 22, after judge29-31
     names += ["fresh68", "fresh69"]  # session 23, after judge32
+    names += ["fresh70", "fresh71"]  # session 24, after judge33
     assert [s.name for s in sets] == names
     assert all("test" not in set(s.data["split"]) for s in sets)
     fresh = trainer.to_dict(model)
