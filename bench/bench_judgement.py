@@ -52,7 +52,7 @@ trained on the sets before them. Session 22: `keep_add_table` (alone with --keep
 flag) and ADD_AT (the others) on flags_fresh52.csv .. flags_fresh61.csv judged by a model trained on the sets before
 them and on the demo's development part in five folds. Session 23: `fit_option_table` (alone with --demo-weight) chooses
 the weight of the demo's development rows in training the same way (flags_fresh62.csv .. flags_fresh67.csv); session 24
-(alone with --c) the logistic regression's C (flags_fresh62.csv .. flags_fresh69.csv).
+(alone with --c) the logistic regression's C (flags_fresh62.csv on: fresh62-69 before session 24's round).
 
 Session 9 (branch judge4): flags_fresh7.csv is a development set too (tests.test_flags.DEVELOPMENT_SETS, ten sets).
 
@@ -544,7 +544,7 @@ def keep_add_table(tune_from: str = "fresh52", folds: int = 5) -> None:
 
 #: session 23's grid (`fit_option_table`): the weight of the demo's development rows in training.
 DEMO_WEIGHT_GRID = (1.0, 2.0, 4.0, 8.0)
-#: session 24's grid (`c_table`): the logistic regression's C, the value shipped since session 17 first.
+#: session 24's grid (`fit_option_table`): the logistic regression's C, the value shipped since session 17 first.
 C_GRID = (10.0, 3.0, 1.0, 30.0)
 #: a value may cost the sets judged blind-like at most this much against the grid's first, on found and on flagged with
 #: no need.
@@ -552,9 +552,10 @@ FIT_OPTION_TOLERANCE = 0.005
 
 
 def fit_option_table(
-    option: str, grid: tuple[float, ...], shipped_value: float, tune_from: str = "fresh62", folds: int = 5
+    option: str, grid: tuple[float, ...], shipped_name: str, tune_from: str = "fresh62", folds: int = 5
 ) -> None:
-    """One option of the trainer's `fit` (`demo_weight`, session 23; `c`, session 24) on data the model was not trained
+    """One option of the trainer's `fit` (`demo_weight`, session 23; `c`, session 24; its shipped value the trainer's
+    constant named `shipped_name`) on data the model was not trained
     on: the development sets from `tune_from` on (as collected), judged by a model trained on the sets before them, and
     the demo's development part in `folds` folds (row i in fold i % folds), each judged by a model trained on everything
     else (six fits a value, about 17 minutes). The demo's held-out part is not read. Chosen: the value that finds the
@@ -592,7 +593,8 @@ def fit_option_table(
     ]
     chosen = min(allowed, key=lambda r: (-r[2][0], r[2][2], r[0]))[1]
     print(
-        f"chosen (within {FIT_OPTION_TOLERANCE} of {option} {grid[0]} on the later sets): {chosen}; shipped: {shipped_value}"
+        f"chosen (within {FIT_OPTION_TOLERANCE} of {option} {grid[0]} on the later sets): {chosen}; shipped:"
+        f" {getattr(trainer, shipped_name)}"
     )
 
 
@@ -614,12 +616,11 @@ def main() -> None:
     if args.keep_add:
         keep_add_table()
         return
-    if args.demo_weight or args.c:
-        trainer: Any = _trainer()
-        if args.demo_weight:
-            fit_option_table("demo_weight", DEMO_WEIGHT_GRID, trainer.DEMO_WEIGHT)
-        else:
-            fit_option_table("c", C_GRID, trainer.C)
+    if args.demo_weight:
+        fit_option_table("demo_weight", DEMO_WEIGHT_GRID, "DEMO_WEIGHT")
+        return
+    if args.c:
+        fit_option_table("c", C_GRID, "C")
         return
     if args.fresh4:
         fresh4_table(Path(tempfile.mkdtemp()))
