@@ -167,6 +167,9 @@ FRESH68_EARLIER = (*FRESH66_EARLIER, "flags_fresh66.csv", "flags_fresh67.csv")
 #: the sets written before fresh70 and fresh71 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh68 and fresh69 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH70_EARLIER = (*FRESH68_EARLIER, "flags_fresh68.csv", "flags_fresh69.csv")
+#: the sets written before fresh72 and fresh73 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh70 and fresh71 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH72_EARLIER = (*FRESH70_EARLIER, "flags_fresh70.csv", "flags_fresh71.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -395,6 +398,14 @@ SETS = [
     # looked for or read, and not in FRESH70_EARLIER): an ordinary week of each brand's mentions, no kind asked for
     # more than another; shaped as fresh68 and fresh69.
     BlindSet("fresh71", 73001, FRESH70_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh73 (software, games, telecoms, streaming, education and fitness in Japan, Chile, Colombia, Belgium, Austria,
+    # Romania, Pakistan and South Africa: two mobile carriers, two broadband providers, a streaming service, a game
+    # studio, a security and password-manager maker, a cloud host, an online learning platform, a distance-learning
+    # university, an online English-lesson service, a running app, a gym chain, a football club and a ticketing site)
+    # was written blind to the rules and to the set written at the same time in another worktree (not looked for or
+    # read, and not in FRESH72_EARLIER): an ordinary week of each brand's mentions, no kind asked for more than
+    # another; shaped as fresh70 and fresh71.
+    BlindSet("fresh73", 75001, FRESH72_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
