@@ -406,6 +406,14 @@ SETS = [
     # FRESH72_EARLIER): an ordinary week of each brand's mentions, no kind asked for more than another; shaped as
     # fresh70 and fresh71.
     BlindSet("fresh72", 74001, FRESH72_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh73 (software, games, telecoms, streaming, education and fitness in Japan, Chile, Colombia, Belgium, Austria,
+    # Romania, Pakistan and South Africa: two mobile carriers, two broadband providers, a streaming service, a game
+    # studio, a security and password-manager maker, a cloud host, an online learning platform, a distance-learning
+    # university, an online English-lesson service, a running app, a gym chain, a football club and a ticketing site)
+    # was written blind to the rules and to the set written at the same time in another worktree (not looked for or
+    # read, and not in FRESH72_EARLIER): an ordinary week of each brand's mentions, no kind asked for more than
+    # another; shaped as fresh70 and fresh71.
+    BlindSet("fresh73", 75001, FRESH72_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
