@@ -291,6 +291,12 @@ FRESH70_BRANDS = _notes_brands(FRESH70)
 FRESH71 = Path(__file__).parent / "data" / "flags_fresh71.csv"
 #: the brands as flags_fresh71.md configures them (written blind in session 24, at the same time as fresh70)
 FRESH71_BRANDS = _notes_brands(FRESH71)
+FRESH72 = Path(__file__).parent / "data" / "flags_fresh72.csv"
+#: the brands as flags_fresh72.md configures them (written blind in session 25, at the same time as fresh73)
+FRESH72_BRANDS = _notes_brands(FRESH72)
+FRESH73 = Path(__file__).parent / "data" / "flags_fresh73.csv"
+#: the brands as flags_fresh73.md configures them (written blind in session 25, at the same time as fresh72)
+FRESH73_BRANDS = _notes_brands(FRESH73)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -402,6 +408,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh69", FRESH69, FRESH69_BRANDS),
     ("fresh70", FRESH70, FRESH70_BRANDS),
     ("fresh71", FRESH71, FRESH71_BRANDS),
+    ("fresh72", FRESH72, FRESH72_BRANDS),
+    ("fresh73", FRESH73, FRESH73_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -852,6 +860,9 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # (fresh70 two posts fewer found with 3), this read seen first. As merged (C 10, the layer trained on seventy-four
     # sets) 105 of 118 (0.890) / 7 of 67 (0.104): one post fewer found and one more flagged than the session's start;
     # the floor moved 0.89 -> 0.88 and the limit 0.10 -> 0.11 (bench/README.md "Judgement", session 24)
+    # Session 25 (figures only, no row read, one read): as merged (the layer reads no platform, more words in rule
+    # non-english-fault, the layer trained on seventy-six sets) 104 of 118 (0.881) / 7 of 67 (0.104): one post fewer
+    # found than the session's start, as many flagged; recall three posts short of 0.90 (bench/README.md, session 25)
     for part, min_found, max_flagged in (("dev", 0.90, 0.10), ("test", 0.88, 0.11)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
@@ -1196,7 +1207,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # no longer kept by the layer
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 171 / 0, as collected 221 / 0
-    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (172, 0), (222, 0)),
+    # session 25 (the layer reads no platform, retrained on seventy-six sets): one post fewer found either way, "so my
+    # hornby pre-order from 2022 is now 'due autumn' for the fourth autumn running. loving the patience training"
+    ("fresh14", FRESH14, FRESH14_BRANDS, 480, (171, 0), (221, 0)),
     # blind at 94e5426 (session 12, the same run as fresh14) 172 of 249 (0.691) / 22 of 231 (0.095), as collected 223
     # (0.896) / 28 (0.121): both missed as collected (judge8's rules, b494a8b: 168 / 23, as collected 215 (0.863) / 29
     # (0.126)). Development data since.
@@ -1432,7 +1445,7 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # more with judge27 (sixty sets), one fewer again with the layer retrained on sixty-two sets
     # session 22 (the layer retrained on sixty-six sets; in-sample): one post fewer found, "incredible how Sticker Mule made
     # my logo look like it was printed through a sandwich bag" (sarcasm about the writer's own order, no fault word)
-    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (197, 0), (232, 0)),
+    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (197, 0), (233, 0)),
     # fresh32 to fresh35: written at the same time in session 16 in a new shape (no fixed slots: 15-45 rows a brand,
     # platforms mixed per brand, natural texts), scored once blind at 83bb14e (main then: judge16's rules and layer) and
     # with judge17 (151bc03, not merged) in the same run. Recall met on all four, the flagged share missed on all four
@@ -1454,7 +1467,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # session 20 (branch judge23: settled faults put right, more references, the layer reads praise and is retrained on
     # fifty sets; in-sample): one fewer found as collected
     # session 21 (the layer retrained on sixty-two sets; in-sample): one post fewer found as collected
-    ("fresh34", FRESH34, FRESH34_BRANDS, 484, (168, 0), (229, 0)),
+    # session 25 (the layer reads no platform, retrained on seventy-six sets): as collected one post fewer found, the
+    # reply "and now there's water under it after the first wash. brilliant"
+    ("fresh34", FRESH34, FRESH34_BRANDS, 484, (168, 0), (228, 0)),
     # blind at 83bb14e 158 of 223 (0.709) / 35 of 246 (0.142), as collected 214 (0.960) / 46 (0.187)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 159 / 0, as collected 217 / 3
@@ -1515,7 +1530,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # names it, more me-too openers ("exact same", "same situation here") and references ("patient 71-30144"), more
     # pitches; the layer retrained: fresh10, fresh35, fresh40, fresh42, fresh43 one to three posts more found each
     ("fresh42", FRESH42, FRESH42_BRANDS, 433, (166, 0), (209, 0)),
-    ("fresh43", FRESH43, FRESH43_BRANDS, 438, (176, 3), (216, 3)),
+    # session 25 (the layer reads no platform, retrained on seventy-six sets): one post fewer found either way,
+    # "citymapper's \"rain safe\" route having me walk 14 minutes in the rain is very on brand for this city"
+    ("fresh43", FRESH43, FRESH43_BRANDS, 438, (175, 3), (215, 3)),
     # fresh44 and fresh45 (session 19) scored once, blind, at 05:56 UTC with main 965309e, judge20 089191b and the frozen
     # branch judge21 9ca0b4b (FORMULAS_VERSION 23), as collected: fresh44 main 194 (0.907) / 9 (0.042), judge20 201
     # (0.939) / 9, judge21 202 (0.944) / 8 (0.037); fresh45 main 197 (0.912) / 9 (0.038), judge20 and judge21 207
@@ -1577,7 +1594,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # and the frozen branch judge29 9e518aa (FORMULAS_VERSION 31 as frozen: two thresholds, -0.5 and 0.5, dropped
     # after this round), as collected: fresh62 210 of 225 (0.933) / 17 of 245 (0.069), judge29 210 / 20 (0.082);
     # fresh63 213 of 221 (0.964) / 11 of 242 (0.045), judge29 213 / 12 (0.050). Then development data (in-sample below)
-    ("fresh62", FRESH62, FRESH62_BRANDS, 470, (176, 1), (217, 1)),
+    # session 25 (the layer reads no platform, retrained on seventy-six sets): one post fewer found either way, "\"HP
+    # Smart needs an update to continue\" it is a printer. it has one job. it was printing fine this morning"
+    ("fresh62", FRESH62, FRESH62_BRANDS, 470, (175, 1), (216, 1)),
     # session 24 (the layer retrained on seventy-four sets): 171 / 0, as collected 218 / 0, one post fewer found: "bought
     # the Biedronka own brand hummus, use by 12.12, opened it today and it's fizzy and sour" (worse by one)
     ("fresh63", FRESH63, FRESH63_BRANDS, 463, (171, 0), (218, 0)),
@@ -1604,7 +1623,13 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # as collected: fresh70 211 of 215 (0.981) / 11 of 243 (0.045), then 209 (0.972) / 11; fresh71 210 of 213 (0.986)
     # / 15 of 245 (0.061) with both. Then development data (in-sample below)
     ("fresh70", FRESH70, FRESH70_BRANDS, 458, (175, 1), (213, 1)),
-    ("fresh71", FRESH71, FRESH71_BRANDS, 458, (156, 1), (211, 2)),
+    ("fresh71", FRESH71, FRESH71_BRANDS, 458, (156, 1), (213, 2)),
+    # session 25: written blind to the rules, an ordinary week each (flags_fresh72.md, flags_fresh73.md), scored once
+    # with main 7281ce4 and then the frozen branch judge34 948a6ab (the layer reads no platform, more words in rule
+    # non-english-fault), as collected: fresh72 205 of 212 (0.967) / 4 of 246 (0.016) with both; fresh73 205 of 216
+    # (0.949) / 8 of 242 (0.033), then 206 (0.954) / 7 (0.029). Then development data (in-sample below)
+    ("fresh72", FRESH72, FRESH72_BRANDS, 458, (170, 0), (209, 0)),
+    ("fresh73", FRESH73, FRESH73_BRANDS, 458, (161, 0), (209, 0)),
 ]
 
 

@@ -63,6 +63,7 @@ def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any,
     names += ["fresh62", "fresh63", "fresh64", "fresh65", "fresh66", "fresh67"]  # session 22, after judge29-31
     names += ["fresh68", "fresh69"]  # session 23, after judge32
     names += ["fresh70", "fresh71"]  # session 24, after judge33
+    names += ["fresh72", "fresh73"]  # session 25, after judge34
     assert [s.name for s in sets] == names
     assert all("test" not in set(s.data["split"]) for s in sets)
     fresh = trainer.to_dict(model)
