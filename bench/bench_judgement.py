@@ -53,6 +53,8 @@ flag) and ADD_AT (the others) on flags_fresh52.csv .. flags_fresh61.csv judged b
 them and on the demo's development part in five folds. Session 23: `fit_option_table` (alone with --demo-weight) chooses
 the weight of the demo's development rows in training the same way (flags_fresh62.csv .. flags_fresh67.csv); session 24
 (alone with --c) the logistic regression's C (flags_fresh62.csv on: fresh62-69 before session 24's round).
+Session 25: `blind_like_table` (alone with --platform) measures main as of SESSION_24, whose layer read the platform a
+post came from, beside the working tree, whose layer does not, the same way (fresh62 .. fresh71).
 
 Session 9 (branch judge4): flags_fresh7.csv is a development set too (tests.test_flags.DEVELOPMENT_SETS, ten sets).
 
@@ -598,6 +600,70 @@ def fit_option_table(
     )
 
 
+#: main at the end of session 24: the layer read the platform a post came from (session 25's `blind_like_table`).
+SESSION_24 = "7281ce4"
+
+#: session 25 (`blind_like_table`): one tree's figures on data its layer was not trained on, run in the tree (argv[1])
+#: by its own bench_judgement helpers: the sets from argv[2] to argv[3] judged by a layer trained on the sets before
+#: them, and the demo's development part in argv[4] folds judged by layers trained on everything else up to argv[3].
+_BLIND_LIKE_SCRIPT = """
+import dataclasses, json, sys
+sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, sys.argv[1] + "/bench")
+import numpy as np
+import bench_judgement as b
+from analysis import reply_model
+trainer = b._trainer()
+sets = trainer.all_sets(as_collected=True)
+names = [s.name for s in sets]
+sets = sets[: names.index(sys.argv[3]) + 1]
+cut = names.index(sys.argv[2])
+shipped = reply_model.load()
+model = reply_model.from_dict(trainer.to_dict(trainer.fit(sets[:cut])))
+later = sum((b._counts(d, b._decisions(d, model), shipped) for d in sets[cut:]), np.zeros(4, dtype=int))
+demo, folds = sets[0], int(sys.argv[4])
+fold = np.arange(len(demo.data)) % folds
+decision = np.full(len(demo.data), np.nan)
+for k in range(folds):
+    train = dataclasses.replace(demo, rows=demo.rows & (fold != k))
+    fitted = reply_model.from_dict(trainer.to_dict(trainer.fit([train, *sets[1:]])))
+    decision = np.where(fold == k, b._decisions(demo, fitted), decision)
+print(json.dumps([[int(n) for n in later], [int(n) for n in b._counts(demo, decision, shipped)]]))
+"""
+
+
+def _blind_like(tree: Path, tune_from: str, last: str, folds: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _BLIND_LIKE_SCRIPT, str(tree), tune_from, last, str(folds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=tree,
+    )
+
+
+def blind_like_table(tune_from: str = "fresh62", last: str = "fresh71", folds: int = 5) -> None:
+    """Session 25: SESSION_24 (the layer read the platform a post came from: "platform:x", "platform:mastodon", ...)
+    beside the working tree (it does not), each on data its layer was not trained on, as `fit_option_table` measures
+    an option: `tune_from` .. `last` (as collected) judged by a layer trained on the sets before them, and the demo's
+    development part in `folds` folds. Both trees run at once, each in a child process (about 20 minutes on two
+    cores); the sets after `last` are left out of both, so both train and judge on the same posts. The demo's
+    held-out part is not read."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", SESSION_24], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        runs = {f"session 24 ({SESSION_24})": _blind_like(Path(tmp), tune_from, last, folds)}
+        runs["now"] = _blind_like(ROOT, tune_from, last, folds)
+        results = {name: json.loads(run.communicate()[0].strip().splitlines()[-1]) for name, run in runs.items()}
+    print(f"\n{tune_from} .. {last} judged by a layer trained on the sets before them; the demo's development part")
+    print(f"in {folds} folds (found / flagged with no need; own posts left out)")
+    print(f"{'tree':<20} {'the sets':>26}  {'demo development':>24}")
+    for name, counts in results.items():
+        cells = [f"{c[0]:>5}/{c[1]} {c[0] / c[1]:.3f} {c[2]:>3}/{c[3]} {c[2] / c[3]:.3f}" for c in counts]
+        print(f"{name:<20} {cells[0]:>26}  {cells[1]:>24}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dev-errors", action="store_true", help="list the dev rows the new rules get wrong")
@@ -609,6 +675,7 @@ def main() -> None:
     parser.add_argument("--keep-add", action="store_true", help="only session 22's KEEP_AT x ADD_AT table")
     parser.add_argument("--demo-weight", action="store_true", help="only session 23's demo weight table")
     parser.add_argument("--c", action="store_true", help="only session 24's table of the regression's C")
+    parser.add_argument("--platform", action="store_true", help="only session 25's table: the platform read or not")
     args = parser.parse_args()
     if args.thresholds:
         flag_at_table()
@@ -621,6 +688,9 @@ def main() -> None:
         return
     if args.c:
         fit_option_table("c", C_GRID, "C")
+        return
+    if args.platform:
+        blind_like_table()
         return
     if args.fresh4:
         fresh4_table(Path(tempfile.mkdtemp()))
