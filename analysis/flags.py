@@ -1083,9 +1083,10 @@ def signal_tokens(
     with the brand's @handle or in its thread); "hailed" (opens with the brand's @handle), "in-thread" (answers or sits in the
     thread of the brand's post); and "kind:<kind>". Not the platform (session 25): which platform a post came from
     says nothing of whether it needs an answer, and the layer read the writers' habits in it (platform:mastodon was
-    -1.37); trained without it, fresh62-71 judged by a layer trained on the sets before them flag 101 of 2,294 posts
-    with no need instead of 114 and find as many (2,115 of 2,182), and the demo's development part in five folds finds
-    257 of 278 and flags 4 of 153 either way (bench/README.md, session 25)."""
+    -1.37); without it, fresh62-71 judged by a layer trained on the sets before them flag 101 of 2,294 posts with no
+    need instead of 114 and find 2,117 of 2,182 instead of 2,115 (those two by session 25's words in rule
+    non-english-fault), and the demo's development part in five folds finds 257 of 278 and flags 4 of 153 either way
+    (bench_judgement.py --platform; bench/README.md, session 25)."""
     at = np.ones(len(need), dtype=bool) if rows is None else rows
     flag = {k: v[at] for k, v in found.flag.items()}
     names = {k: v[at] for k, v in found.names.items()}

@@ -1646,7 +1646,7 @@ RULES: tuple[Rule, ...] = (
             r"(?:vẫn chưa|chưa ai trả lời|chưa nhận được|không ai trả lời)",
             r"\b(?:hindi pa rin|wala pang sagot|wala pa ring sagot|walang sumasagot)\b",
             r"(?:ακόμα (?:δεν|τίποτα)|καμία απάντηση|δεν (?:έχει )?έρθει)",
-            r"\b(?:tot nu|niciun r[ăa]spuns|nu func[țţt]ioneaz[ăa]|nu a(?:m)? (?:primit|ajuns))\b",
+            r"\b(?:tot nu(?! toe)|niciun r[ăa]spuns|nu func[țţt]ioneaz[ăa]|nu a(?:m)? (?:primit|ajuns))\b",  # not Dutch "tot nu toe"
             r"\b(?:steeds nie|nog geen antwoord|werk nie)\b",
             r"(?:لم يصل|لم يتم الرد|لا يوجد رد|ما وصل|ما حدا رد)",
             r"\b(?:pending hai|abhi tak nahi|jawab nahi|koi jawab nahi)\b",
@@ -1677,6 +1677,7 @@ RULES: tuple[Rule, ...] = (
             "adorei o atendimento, chegou rápido",
             "super service, alles kwam op tijd aan",
             "pelayanannya cepat sekali, terima kasih",
+            "tot nu toe super tevreden over de levering",
             "llegó todo perfecto, gracias",
             "đồ ăn ngon, giao nhanh",
         ),
