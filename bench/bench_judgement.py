@@ -553,6 +553,30 @@ C_GRID = (10.0, 3.0, 1.0, 30.0)
 FIT_OPTION_TOLERANCE = 0.005
 
 
+def unseen_counts(
+    trainer: Any, sets: list[Any], cut: int, folds: int, **options: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_counts` on posts the layer was not trained on, with the shipped thresholds: `sets[cut:]` judged by a layer
+    trained on `sets[:cut]`, and the demo's development part (`sets[0]`) in `folds` folds (row i in fold i % folds),
+    each judged by a layer trained on everything else in `sets`; `options` go to the trainer's `fit`."""
+    shipped = reply_model.load()
+    model = reply_model.from_dict(trainer.to_dict(trainer.fit(sets[:cut], **options)))
+    later = sum((_counts(d, _decisions(d, model), shipped) for d in sets[cut:]), np.zeros(4, dtype=int))
+    demo = sets[0]
+    fold = np.arange(len(demo.data)) % folds
+    decision = np.full(len(demo.data), np.nan)
+    for k in range(folds):
+        train = dataclasses.replace(demo, rows=demo.rows & (fold != k))
+        fitted = reply_model.from_dict(trainer.to_dict(trainer.fit([train, *sets[1:]], **options)))
+        decision = np.where(fold == k, _decisions(demo, fitted), decision)
+    return later, _counts(demo, decision, shipped)
+
+
+def _cell(c: np.ndarray) -> str:
+    """found/need share, flagged/no need share, as the fit tables print them."""
+    return f"{c[0]:>5}/{c[1]} {c[0] / c[1]:.3f} {c[2]:>3}/{c[3]} {c[2] / c[3]:.3f}"
+
+
 def fit_option_table(
     option: str, grid: tuple[float, ...], shipped_name: str, tune_from: str = "fresh62", folds: int = 5
 ) -> None:
@@ -566,26 +590,14 @@ def fit_option_table(
     trainer: Any = _trainer()
     sets = trainer.all_sets(as_collected=True)
     cut = [s.name for s in sets].index(tune_from)
-    shipped = reply_model.load()
-    demo = sets[0]
-    fold = np.arange(len(demo.data)) % folds
     print(f"\n{option}: {', '.join(d.name for d in sets[cut:])} judged by a model trained on the {cut} sets before")
     print(f"them; the demo's development part in {folds} folds (found / flagged with no need; own posts left out)")
     print(f"{option:>11} {'the sets':>26}  {'demo development':>24}")
     rows: list[tuple[int, float, np.ndarray, np.ndarray]] = []
     for value in grid:
-        options = {option: value}
-        model = reply_model.from_dict(trainer.to_dict(trainer.fit(sets[:cut], **options)))
-        later = sum((_counts(d, _decisions(d, model), shipped) for d in sets[cut:]), np.zeros(4, dtype=int))
-        decision = np.full(len(demo.data), np.nan)
-        for k in range(folds):
-            train = dataclasses.replace(demo, rows=demo.rows & (fold != k))
-            fitted = reply_model.from_dict(trainer.to_dict(trainer.fit([train, *sets[1:]], **options)))
-            decision = np.where(fold == k, _decisions(demo, fitted), decision)
-        own = _counts(demo, decision, shipped)
+        later, own = unseen_counts(trainer, sets, cut, folds, **{option: value})
         rows.append((len(rows), value, later, own))
-        cells = [f"{c[0]:>5}/{c[1]} {c[0] / c[1]:.3f} {c[2]:>3}/{c[3]} {c[2] / c[3]:.3f}" for c in (later, own)]
-        print(f"{value:>11} {cells[0]:>26}  {cells[1]:>24}", flush=True)
+        print(f"{value:>11} {_cell(later):>26}  {_cell(own):>24}", flush=True)
     base = rows[0][2]
     allowed = [
         (order, value, own)
@@ -603,65 +615,44 @@ def fit_option_table(
 #: main at the end of session 24: the layer read the platform a post came from (session 25's `blind_like_table`).
 SESSION_24 = "7281ce4"
 
-#: session 25 (`blind_like_table`): one tree's figures on data its layer was not trained on, run in the tree (argv[1])
-#: by its own bench_judgement helpers: the sets from argv[2] to argv[3] judged by a layer trained on the sets before
-#: them, and the demo's development part in argv[4] folds judged by layers trained on everything else up to argv[3].
-_BLIND_LIKE_SCRIPT = """
-import dataclasses, json, sys
-sys.path.insert(0, sys.argv[1])
+#: session 25 (`blind_like_table`): SESSION_24's own `fit_option_table` with its shipped C only, run in its tree (the
+#: tree is argv[1]); its sets end at fresh71.
+_SESSION_24_SCRIPT = """
+import sys
 sys.path.insert(0, sys.argv[1] + "/bench")
-import numpy as np
 import bench_judgement as b
-from analysis import reply_model
-trainer = b._trainer()
-sets = trainer.all_sets(as_collected=True)
-names = [s.name for s in sets]
-sets = sets[: names.index(sys.argv[3]) + 1]
-cut = names.index(sys.argv[2])
-shipped = reply_model.load()
-model = reply_model.from_dict(trainer.to_dict(trainer.fit(sets[:cut])))
-later = sum((b._counts(d, b._decisions(d, model), shipped) for d in sets[cut:]), np.zeros(4, dtype=int))
-demo, folds = sets[0], int(sys.argv[4])
-fold = np.arange(len(demo.data)) % folds
-decision = np.full(len(demo.data), np.nan)
-for k in range(folds):
-    train = dataclasses.replace(demo, rows=demo.rows & (fold != k))
-    fitted = reply_model.from_dict(trainer.to_dict(trainer.fit([train, *sets[1:]])))
-    decision = np.where(fold == k, b._decisions(demo, fitted), decision)
-print(json.dumps([[int(n) for n in later], [int(n) for n in b._counts(demo, decision, shipped)]]))
+b.fit_option_table("c", (10.0,), "C", tune_from=sys.argv[2], folds=int(sys.argv[3]))
 """
-
-
-def _blind_like(tree: Path, tune_from: str, last: str, folds: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", _BLIND_LIKE_SCRIPT, str(tree), tune_from, last, str(folds)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=tree,
-    )
 
 
 def blind_like_table(tune_from: str = "fresh62", last: str = "fresh71", folds: int = 5) -> None:
     """Session 25: SESSION_24 (the layer read the platform a post came from: "platform:x", "platform:mastodon", ...)
-    beside the working tree (it does not), each on data its layer was not trained on, as `fit_option_table` measures
-    an option: `tune_from` .. `last` (as collected) judged by a layer trained on the sets before them, and the demo's
-    development part in `folds` folds. Both trees run at once, each in a child process (about 20 minutes on two
-    cores); the sets after `last` are left out of both, so both train and judge on the same posts. The demo's
-    held-out part is not read."""
+    beside the working tree (it does not), each on data its layer was not trained on (`unseen_counts`):
+    `tune_from` .. `last` (as collected) judged by a layer trained on the sets before them, and the demo's development
+    part in `folds` folds. SESSION_24 runs its own `fit_option_table` (C 10, as shipped) in a child process while the
+    working tree runs here (about 20 minutes on two cores); SESSION_24's sets end at `last`, and the working tree's
+    later sets are left out, so both train and judge on the same posts. The demo's held-out part is not read."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(
             ["git", "-C", str(ROOT), "archive", SESSION_24], capture_output=True, check=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        runs = {f"session 24 ({SESSION_24})": _blind_like(Path(tmp), tune_from, last, folds)}
-        runs["now"] = _blind_like(ROOT, tune_from, last, folds)
-        results = {name: json.loads(run.communicate()[0].strip().splitlines()[-1]) for name, run in runs.items()}
+        before = subprocess.Popen(
+            [sys.executable, "-c", _SESSION_24_SCRIPT, tmp, tune_from, str(folds)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=tmp,
+        )
+        trainer: Any = _trainer()
+        sets = trainer.all_sets(as_collected=True)
+        names = [s.name for s in sets]
+        now = unseen_counts(trainer, sets[: names.index(last) + 1], names.index(tune_from), folds)
+        row = before.communicate()[0].strip().splitlines()[-2]  # the C 10 row; the last line names the choice
     print(f"\n{tune_from} .. {last} judged by a layer trained on the sets before them; the demo's development part")
     print(f"in {folds} folds (found / flagged with no need; own posts left out)")
     print(f"{'tree':<20} {'the sets':>26}  {'demo development':>24}")
-    for name, counts in results.items():
-        cells = [f"{c[0]:>5}/{c[1]} {c[0] / c[1]:.3f} {c[2]:>3}/{c[3]} {c[2] / c[3]:.3f}" for c in counts]
-        print(f"{name:<20} {cells[0]:>26}  {cells[1]:>24}")
+    print(f"{'session 24 ' + SESSION_24:<20} {row[12:]}")  # the row after its C, printed 11 wide and a space
+    print(f"{'now':<20} {_cell(now[0]):>26}  {_cell(now[1]):>24}")
 
 
 def main() -> None:
