@@ -1168,6 +1168,12 @@ RULES: tuple[Rule, ...] = (
             # hives, do not match)
             r"\b(?:in|out in) hives\b|\bhives (?:within|all over|on|from)\b|\bshards?\b|\bred and stinging\b"
             r"|\bbone in (?:the|my|a|his|her)\b|\bgums? bled\b|\bran a red light\b",
+            # session 26 (the sets judged by a layer trained on the sets before fresh62: a cockroach in a drink, a
+            # medicine prescribed against an allergy, missed): counted on the seventy-six sets, "allergic reaction" /
+            # "allergic to" 11 rows and a cockroach or roach in something 2, all need a reply ("cockroach rave", a joke
+            # to another user, does not match)
+            r"\ballergic (?:reaction|to)\b|\b(?:cockroach|roach)(?:es)? (?:in|on) (?:my|the|our|his|her|a)\b"
+            r"|\b(?:a|small|dead|live|tiny|big) cockroach\b",
         ),
         matches=(
             "the plug end melted a bit overnight",
@@ -1183,6 +1189,8 @@ RULES: tuple[Rule, ...] = (
             "there were shards in the milk",
             "found a piece of bone in the lamb pouch",
             "the driver ran a red light with 12 passengers on board",
+            "prescribed a medicine i told him i'm allergic to",
+            "there was a small cockroach in the bottom of my milk tea",
         ),
         misses=(
             "the cheese melts nicely",
@@ -1193,6 +1201,7 @@ RULES: tuple[Rule, ...] = (
             "do you do blister packs for my nan",
             "fourth year using thorne's national hives",
             "the bone in ham was lovely",
+            "cockroach rave 😭",
         ),
     ),
     Rule(
@@ -1217,6 +1226,12 @@ RULES: tuple[Rule, ...] = (
             r"|burnt|burned|set)\b|\b(?:hissing|sparking|sparks|flames? coming|caught fire|electric shock|shocked me|unfenced"
             r"|no barrier|no railing)\b|\bon (?:his|her|their) phone (?:on|while|the whole)\b|\btwisted (?:her|his|my|their"
             r"|a) (?:ankle|knee|wrist)\b",
+            # session 26 (the sets judged by a layer trained on the sets before fresh62: a plate that hit the writer's
+            # foot, a hospital visit, guests harassed, missed): counted on the seventy-six sets, 8 + 2 + 2 rows, one
+            # does not need a reply (a first shift's "burnt my hand on the nacho cheese machine", matched before)
+            r"\b(?:hit|struck|injured|hurt|bit|scratched) my (?:foot|head|hand|arm|leg|face|son|daughter|kid|child"
+            r"|baby|dog|mum|mom|dad|wife|husband)\b|\b(?:had to go|went|ended up|rushed|was taken|taken) (?:to )?(?:the )?"
+            r"(?:hospital|emergency room)\b|\bharass(?:ed|ing) (?:me|my|us|our)\b",
         ),
         matches=(
             "my kid came home from the park with a sprained wrist and nobody filled in an accident form",
@@ -1229,6 +1244,8 @@ RULES: tuple[Rule, ...] = (
             "a light fitting fell on our table, nearly hit my friend",
             "the gas bottle in our hut was hissing all night",
             "driver was on his phone on the motorway",
+            "a 20kg plate bounced and hit my foot, i had to go to the hospital",
+            "the beach boys were harassing my mum on the loungers",
         ),
         misses=(
             "the only wipes that didn't give my daughter a rash",
@@ -1237,6 +1254,32 @@ RULES: tuple[Rule, ...] = (
             "handled my dad's injury claim, thank you",
             "their support has fallen off a cliff",
             "i've fallen off the wagon",
+            "the hospital parking app is great",
+            "the new lounge hit my expectations",
+        ),
+    ),
+    Rule(
+        # session 26 (the sets judged by a layer trained on the sets before fresh62: safety and conduct reports told
+        # with no fault word, "told a cast member, she shrugged", "please get someone to check it", missed): staff who
+        # shrugged a report off or did nothing, someone asked to look at it. Counted on the seventy-six sets: 18 and 11
+        # rows, all need a reply
+        "shrugged-off",
+        "complaint",
+        (
+            r"\b(?:staff|security|guard|driver|manager|lifeguard|crew|attendant|cast member|cashier|agent|employee"
+            r"|conductor|waiter|waitress|they|he|she)s? (?:just |only )?(?:did nothing|shrugged)\b",
+            r"\b(?:someone|somebody) (?:needs to|should|has to|must) (?:look at|check|fix|sort) (?:this|it|that)\b"
+            r"|\bplease (?:get|send) (?:someone|somebody) to\b",
+        ),
+        matches=(
+            "told a cast member about the man vaping in the queue, she shrugged",
+            "the rope line is hanging loose. please get someone to check it before a kid goes under",
+            "the plate bounced and hit a kid. someone needs to look at this",
+        ),
+        misses=(
+            "the regulator looked at it and shrugged it off years ago",
+            "someone should look at their fees in general",
+            "staff did a great job",
         ),
     ),
     Rule(
@@ -1340,9 +1383,19 @@ RULES: tuple[Rule, ...] = (
             r"\bdisconnect(?:s|ed|ing)?\b",
             r"\b(?:call|connection|line) dropped\b",
             r"\b(?:intermittent|constant|random|frequent|signal|connection|call|wifi) (?:drops|dropouts)\b",
+            # session 26 (the sets judged by a layer trained on the sets before fresh62: "fibra down in ñuñoa since 7am"
+            # missed): the service itself down, told with no verb. Counted on the seventy-six sets: 16 rows, all need a
+            # reply ("power down", a verb, left out)
+            r"\b(?:internet|wifi|wi-fi|fibre|fiber|fibra|broadband|network|signal|service|app|site|website|servers?"
+            r"|line|portal)s? (?:still |been )?down\b",
         ),
-        matches=("the site is down again", "no signal all day", "third week of intermittent drops"),
-        misses=("download speed is great", "price drops every friday"),
+        matches=(
+            "the site is down again",
+            "no signal all day",
+            "third week of intermittent drops",
+            "fibra down in the whole street since 7am",
+        ),
+        misses=("download speed is great", "price drops every friday", "power down the router and wait"),
     ),
     Rule(
         "wrong-item",

@@ -68,7 +68,9 @@ repair quotes in rule `billing`) on the same seventy-two sets and frozen so to s
 flags_fresh71.csv once blind; C back to 10.0 (3.0 found fewer on fresh70), retrained with them: seventy-four sets.
 Session 25 (branch judge34): the rule signals no longer hold the platform (flags.signal_tokens), more words in rule
 `non-english-fault` (FORMULAS_VERSION 35), retrained on the same seventy-four sets and frozen so to score
-flags_fresh72.csv and flags_fresh73.csv once blind, then retrained with them: seventy-six sets.
+flags_fresh72.csv and flags_fresh73.csv once blind, then retrained with them: seventy-six sets. Session 26 (branch
+judge35): retrained after FORMULAS_VERSION 36 (rules outage, hazard, injury and shrugged-off) on the same seventy-six
+sets and frozen so to score flags_fresh74.csv and flags_fresh75.csv once blind.
 """
 
 from __future__ import annotations
