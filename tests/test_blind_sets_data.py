@@ -170,6 +170,9 @@ FRESH70_EARLIER = (*FRESH68_EARLIER, "flags_fresh68.csv", "flags_fresh69.csv")
 #: the sets written before fresh72 and fresh73 (written blind to the rules at the same time, each in its own worktree,
 #: after fresh70 and fresh71 were scored), so the tests check neither set's ids or texts against the other's.
 FRESH72_EARLIER = (*FRESH70_EARLIER, "flags_fresh70.csv", "flags_fresh71.csv")
+#: the sets written before fresh74 and fresh75 (written blind to the rules at the same time, each in its own worktree,
+#: after fresh72 and fresh73 were scored), so the tests check neither set's ids or texts against the other's.
+FRESH74_EARLIER = (*FRESH72_EARLIER, "flags_fresh72.csv", "flags_fresh73.csv")
 SETS = [
     BlindSet("fresh2", 3001, FIRST_SETS, thread_convention=False),
     BlindSet("fresh3", 5001, (*FIRST_SETS, "flags_fresh2.csv", "flags_dev_extra2.csv"), thread_convention=True),
@@ -414,6 +417,14 @@ SETS = [
     # read, and not in FRESH72_EARLIER): an ordinary week of each brand's mentions, no kind asked for more than
     # another; shaped as fresh70 and fresh71.
     BlindSet("fresh73", 75001, FRESH72_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh75 (fashion and clothing retail, beauty and cosmetics, consumer electronics and home appliances, car makers,
+    # and furniture and DIY stores in Brazil, Peru, Malaysia, Sweden, the Czech Republic, Hungary, the United Arab
+    # Emirates and New Zealand: a cosmetics maker, a beauty e-shop, a fashion chain, two department stores, a shoe
+    # brand, five electronics and appliance retailers, two car makers and two DIY chains) was written blind to the
+    # rules and to the set written at the same time in another worktree (not looked for or read, and not in
+    # FRESH74_EARLIER): an ordinary week of each brand's mentions, no kind asked for more than another; shaped as
+    # fresh72 and fresh73.
+    BlindSet("fresh75", 77001, FRESH74_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
