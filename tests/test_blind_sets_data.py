@@ -424,6 +424,14 @@ SETS = [
     # another worktree (not looked for or read, and not in FRESH74_EARLIER): an ordinary week of each brand's mentions,
     # no kind asked for more than another; shaped as fresh72 and fresh73.
     BlindSet("fresh74", 76001, FRESH74_EARLIER, thread_convention=True, own_and_other_languages=True),
+    # fresh75 (fashion and clothing retail, beauty and cosmetics, consumer electronics and home appliances, car makers,
+    # and furniture and DIY stores in Brazil, Peru, Malaysia, Sweden, the Czech Republic, Hungary, the United Arab
+    # Emirates and New Zealand: a cosmetics maker, a beauty e-shop, a fashion chain, two department stores, a shoe
+    # brand, five electronics and appliance retailers, two car makers and two DIY chains) was written blind to the
+    # rules and to the set written at the same time in another worktree (not looked for or read, and not in
+    # FRESH74_EARLIER): an ordinary week of each brand's mentions, no kind asked for more than another; shaped as
+    # fresh72 and fresh73.
+    BlindSet("fresh75", 77001, FRESH74_EARLIER, thread_convention=True, own_and_other_languages=True),
 ]
 
 
