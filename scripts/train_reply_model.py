@@ -70,7 +70,8 @@ Session 25 (branch judge34): the rule signals no longer hold the platform (flags
 `non-english-fault` (FORMULAS_VERSION 35), retrained on the same seventy-four sets and frozen so to score
 flags_fresh72.csv and flags_fresh73.csv once blind, then retrained with them: seventy-six sets. Session 26 (branch
 judge35): retrained after FORMULAS_VERSION 36 (rules outage, hazard, injury and shrugged-off) on the same seventy-six
-sets and frozen so to score flags_fresh74.csv and flags_fresh75.csv once blind.
+sets and frozen so to score flags_fresh74.csv and flags_fresh75.csv once blind, then retrained with them: seventy-eight
+sets.
 """
 
 from __future__ import annotations

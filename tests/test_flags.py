@@ -297,6 +297,12 @@ FRESH72_BRANDS = _notes_brands(FRESH72)
 FRESH73 = Path(__file__).parent / "data" / "flags_fresh73.csv"
 #: the brands as flags_fresh73.md configures them (written blind in session 25, at the same time as fresh72)
 FRESH73_BRANDS = _notes_brands(FRESH73)
+FRESH74 = Path(__file__).parent / "data" / "flags_fresh74.csv"
+#: the brands as flags_fresh74.md configures them (written blind in session 26, at the same time as fresh75)
+FRESH74_BRANDS = _notes_brands(FRESH74)
+FRESH75 = Path(__file__).parent / "data" / "flags_fresh75.csv"
+#: the brands as flags_fresh75.md configures them (written blind in session 26, at the same time as fresh74)
+FRESH75_BRANDS = _notes_brands(FRESH75)
 #: the development sets the rules and the learned layer are tuned and trained on (flags_labelled.csv without its
 #: held-out `test` split): name, file, brands as configured. flags_fresh7.csv, scored once blind in session 8, joined
 #: them in session 9 (branch judge4); flags_fresh8.csv, scored once blind in session 9, is development data since
@@ -410,6 +416,8 @@ DEVELOPMENT_SETS: tuple[tuple[str, Path, list[Brand]], ...] = (
     ("fresh71", FRESH71, FRESH71_BRANDS),
     ("fresh72", FRESH72, FRESH72_BRANDS),
     ("fresh73", FRESH73, FRESH73_BRANDS),
+    ("fresh74", FRESH74, FRESH74_BRANDS),
+    ("fresh75", FRESH75, FRESH75_BRANDS),
 )
 NOW = pd.Timestamp("2024-05-01T12:00:00Z")
 
@@ -863,6 +871,8 @@ def test_labelled_set_quality_targets_on_held_out_part(labelled: pd.DataFrame) -
     # Session 25 (figures only, no row read, one read): as merged (the layer reads no platform, more words in rule
     # non-english-fault, the layer trained on seventy-six sets) 104 of 118 (0.881) / 7 of 67 (0.104): one post fewer
     # found than the session's start, as many flagged; recall three posts short of 0.90 (bench/README.md, session 25)
+    # Session 26 (figures only, no row read, one read): as merged (FORMULAS_VERSION 36: rules outage, hazard, injury and
+    # shrugged-off; the layer trained on seventy-eight sets) 104 of 118 (0.881) / 7 of 67 (0.104): as the session's start
     for part, min_found, max_flagged in (("dev", 0.90, 0.10), ("test", 0.88, 0.11)):
         rows = labelled[labelled["split"] == part]
         recall = rows.loc[rows["expect_reply"], "needs_reply"].mean()
@@ -1031,7 +1041,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # vetoed by the layer (worse by one false flag)
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 173 / 0, as collected 224 / 0
-    ("fresh6", FRESH6, FRESH6_BRANDS, 437, (174, 0), (225, 0)),
+    # session 26 (FORMULAS_VERSION 36, the layer retrained on seventy-eight sets): one post fewer found either way,
+    # "give blood nurse took 3 goes to find a vein and i've got a bruise the size of a plum" (the layer's decision
+    # now under the threshold)
+    ("fresh6", FRESH6, FRESH6_BRANDS, 437, (173, 0), (224, 0)),
     # blind at 42cfa78 (session 8, judge3 and import3 merged) 155 of 221 (0.701) / 16 of 233 (0.069), as collected 199
     # (0.900) / 25 (0.107): recall met as collected, the flagged share missed by two posts (session 7's rules, d71cdee,
     # in the same run: 153 (0.692) / 18 (0.077), as collected 197 (0.891) / 31 (0.133)). Session 9 (judge4: rules written
@@ -1342,7 +1355,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # expensive jigsaw puzzle" and the styled "guard popped off the back gutter in the first wind" found
     # session 17 (branch stack: the learned layer decides where it applies, reading the rules' signals; this set
     # in its training data, so no estimate) 204 / 0, as collected 248 / 2
-    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (206, 0), (250, 0)),
+    # session 26 (FORMULAS_VERSION 36, the layer retrained on seventy-eight sets): one post fewer found either way,
+    # "delighted with my ultraframe conservatory, it's a sauna in june and an ice rink in january" (the layer's
+    # decision now under the threshold)
+    ("fresh22", FRESH22, FRESH22_BRANDS, 470, (205, 0), (249, 0)),
     # blind at b566d60 (session 13, the same run as fresh22) 177 of 240 (0.738) / 16 of 228 (0.070), as collected 218
     # (0.908) / 20 (0.088): both targets met (judge13, afd2ebb, not merged: 218 / 19 as collected). Development data since.
     # session 14 (judge14: in DEVELOPMENT_SETS, the layer trained on it, rules for its kinds of miss and false flag;
@@ -1445,7 +1461,10 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # more with judge27 (sixty sets), one fewer again with the layer retrained on sixty-two sets
     # session 22 (the layer retrained on sixty-six sets; in-sample): one post fewer found, "incredible how Sticker Mule made
     # my logo look like it was printed through a sandwich bag" (sarcasm about the writer's own order, no fault word)
-    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (197, 0), (233, 0)),
+    # session 26 (FORMULAS_VERSION 36, the layer retrained on seventy-eight sets): one post fewer found either way,
+    # "so grateful Marriott Vacation Club let me pay $30k to fight other owners for a Tuesday in October" (the
+    # layer's decision now under the threshold)
+    ("fresh31", FRESH31, FRESH31_BRANDS, 468, (196, 0), (232, 0)),
     # fresh32 to fresh35: written at the same time in session 16 in a new shape (no fixed slots: 15-45 rows a brand,
     # platforms mixed per brand, natural texts), scored once blind at 83bb14e (main then: judge16's rules and layer) and
     # with judge17 (151bc03, not merged) in the same run. Recall met on all four, the flagged share missed on all four
@@ -1565,7 +1584,9 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # collected: fresh52 201 of 219 (0.918) / 28 of 247 (0.113), fresh53 195 of 213 (0.915) / 21 of 242 (0.087): the
     # goal's 0.10 missed on fresh52, mostly me-too replies put right. Then development data (in-sample below)
     ("fresh52", FRESH52, FRESH52_BRANDS, 466, (159, 1), (216, 2)),
-    ("fresh53", FRESH53, FRESH53_BRANDS, 455, (161, 0), (212, 0)),
+    # session 26 (FORMULAS_VERSION 36, the layer retrained on seventy-eight sets): one post fewer found either way,
+    # "Dr.Max Brno Olympia: 6 people in the queue, one counter open" (the layer's decision now under the threshold)
+    ("fresh53", FRESH53, FRESH53_BRANDS, 455, (160, 0), (211, 0)),
     # fresh54 and fresh55 (session 21) scored once, blind, at 17:38 UTC with main d6f22ca and the frozen branch judge25
     # 611f4e2 (FORMULAS_VERSION 27), as collected: fresh54 main 196 of 209 (0.938) / 26 of 247 (0.105), judge25 202
     # (0.967) / 20 (0.081); fresh55 main 193 of 211 (0.915) / 37 of 245 (0.151), judge25 202 (0.957) / 25 (0.102). Then
@@ -1629,7 +1650,13 @@ SET_PINS: list[tuple[str, Path, list[Brand], int, tuple[int, int], tuple[int, in
     # non-english-fault), as collected: fresh72 205 of 212 (0.967) / 4 of 246 (0.016) with both; fresh73 205 of 216
     # (0.949) / 8 of 242 (0.033), then 206 (0.954) / 7 (0.029). Then development data (in-sample below)
     ("fresh72", FRESH72, FRESH72_BRANDS, 458, (170, 0), (209, 0)),
-    ("fresh73", FRESH73, FRESH73_BRANDS, 458, (161, 0), (209, 0)),
+    ("fresh73", FRESH73, FRESH73_BRANDS, 458, (162, 0), (210, 0)),
+    # session 26: written blind to the rules, an ordinary week each (flags_fresh74.md, flags_fresh75.md), scored once
+    # with main 74947a7 and then the frozen branch judge35 26a5eeb (rules outage, hazard, injury, shrugged-off), the
+    # same with both, as collected: fresh74 202 of 213 (0.948) / 8 of 244 (0.033); fresh75 221 of 224 (0.987) / 6 of
+    # 239 (0.025). Then development data (in-sample below)
+    ("fresh74", FRESH74, FRESH74_BRANDS, 457, (157, 0), (207, 0)),
+    ("fresh75", FRESH75, FRESH75_BRANDS, 463, (175, 1), (222, 1)),
 ]
 
 

@@ -64,6 +64,7 @@ def test_retraining_reproduces_the_shipped_model(trained: tuple[ModuleType, Any,
     names += ["fresh68", "fresh69"]  # session 23, after judge32
     names += ["fresh70", "fresh71"]  # session 24, after judge33
     names += ["fresh72", "fresh73"]  # session 25, after judge34
+    names += ["fresh74", "fresh75"]  # session 26, after judge35
     assert [s.name for s in sets] == names
     assert all("test" not in set(s.data["split"]) for s in sets)
     fresh = trainer.to_dict(model)
